@@ -1,0 +1,788 @@
+//! The command line: clap definitions and the commands, which call the same
+//! domain and store functions the TUI uses. Each command prints what it did
+//! and returns an [`Error`] that `main` turns into one line on stderr.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use unicode_width::UnicodeWidthStr;
+
+use crate::clock;
+use crate::demo;
+use crate::domain::case::CaseEntry;
+use crate::domain::commune::{Commune, Device, Role};
+use crate::domain::form::{self, Context, FormSpec};
+use crate::domain::version::{Draft, Status, Version};
+use crate::error::{Error, Result};
+use crate::i18n::{self, Lang, Msg, Text, problems};
+use crate::paths;
+use crate::store::{Store, StoreError};
+use crate::tui;
+
+/// tothon — công cụ làm việc ngoại tuyến của tổ công tác Đề án 06
+/// (offline field-work tool for Project 06 village teams).
+#[derive(Debug, Parser)]
+#[command(name = "tothon", version)]
+pub struct Cli {
+    /// Thư mục dữ liệu (data folder); also TOTHON_HOME.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Ngôn ngữ giao diện (interface language).
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::Vi)]
+    pub lang: LangArg,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    Vi,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Vi => Lang::Vi,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Tạo xã mẫu và mở nó (build a demo commune and open it).
+    Demo(DemoArgs),
+    /// Thiết lập máy này (set this computer up).
+    #[command(subcommand)]
+    Init(InitCommand),
+    /// Tạo, sửa, xem một trường hợp (create, edit, show one case).
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Liệt kê các trường hợp hiện tại (list current cases).
+    Cases(CasesArgs),
+    /// Liệt kê mẫu phiếu và các trường (list forms and their fields).
+    Forms {
+        /// Chỉ một mẫu (one form only).
+        form: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Thư mục tạo xã mẫu (folder for the demo; default: `demo` in the data folder).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Số nhân khẩu (number of people).
+    #[arg(long, default_value_t = 4000)]
+    pub people: usize,
+    /// Hạt giống ngẫu nhiên: cùng hạt, cùng dữ liệu (same seed, same data).
+    #[arg(long, default_value_t = 6)]
+    pub seed: u64,
+    /// Chỉ tạo dữ liệu, không mở giao diện (build only, no TUI).
+    #[arg(long)]
+    pub no_tui: bool,
+    /// Xoá xã mẫu cũ và tạo lại (rebuild an existing demo).
+    #[arg(long)]
+    pub reset: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InitCommand {
+    /// Máy của xã (the commune office).
+    Commune {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 6)]
+        villages: u8,
+    },
+    /// Máy của một tổ công tác thôn (a village team's laptop).
+    Team {
+        #[arg(long)]
+        team: u8,
+        #[arg(long)]
+        commune: String,
+        #[arg(long, default_value_t = 6)]
+        villages: u8,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// trường=giá_trị (field=value), repeatable.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub sets: Vec<String>,
+    /// Lưu nháp kể cả khi còn lỗi (save as a draft even with errors).
+    #[arg(long)]
+    pub draft: bool,
+    /// Xác nhận các cảnh báo (confirm the warnings shown).
+    #[arg(long)]
+    pub confirm: bool,
+    /// Người nhập (author); default: the device's team.
+    #[arg(long)]
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Trường hợp mới (new case).
+    New {
+        #[arg(long)]
+        form: String,
+        /// Việc được giao (work item) this case answers.
+        #[arg(long)]
+        work_item: Option<String>,
+        /// Tổ (team) — on the commune device only.
+        #[arg(long)]
+        team: Option<u8>,
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+    /// Sửa (edit) a case: a new version from its current head.
+    Edit {
+        record: String,
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+    /// Xem (show) a case.
+    Show {
+        record: String,
+        /// Cả lịch sử sửa (the whole edit history).
+        #[arg(long)]
+        history: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct CasesArgs {
+    #[arg(long)]
+    pub form: Option<String>,
+    /// draft | in_progress | done | blocked
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Chỉ các trường hợp xung đột (only cases in conflict).
+    #[arg(long)]
+    pub conflicts: bool,
+    #[arg(long)]
+    pub team: Option<u8>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let lang: Lang = cli.lang.into();
+    let dir = paths::data_dir(cli.data_dir.as_deref())?;
+    match cli.command {
+        None => tui::run(&dir, lang),
+        Some(Command::Demo(args)) => run_demo(&dir, args, lang),
+        Some(Command::Init(cmd)) => init(&dir, cmd, lang),
+        Some(Command::Case(CaseCommand::New {
+            form,
+            work_item,
+            team,
+            edit,
+        })) => {
+            let store = Store::open(&dir)?;
+            case_new(&store, &form, work_item.as_deref(), team, &edit, lang)
+        }
+        Some(Command::Case(CaseCommand::Edit { record, edit })) => {
+            let store = Store::open(&dir)?;
+            case_edit(&store, &record, &edit, lang)
+        }
+        Some(Command::Case(CaseCommand::Show { record, history })) => {
+            let store = Store::open(&dir)?;
+            case_show(&store, &record, history, lang)
+        }
+        Some(Command::Cases(args)) => {
+            let store = Store::open(&dir)?;
+            list_cases(&store, &args, lang)
+        }
+        Some(Command::Forms { form }) => list_forms(form.as_deref(), lang),
+    }
+}
+
+fn run_demo(data_dir: &Path, args: DemoArgs, lang: Lang) -> Result<()> {
+    let dir = args.dir.clone().unwrap_or_else(|| data_dir.join("demo"));
+    let options = demo::Options {
+        people: args.people,
+        seed: args.seed,
+    };
+    let built = if Store::exists_in(&dir) && !args.reset {
+        demo::check_is_demo(&dir)?;
+        None
+    } else {
+        Some(demo::build(&dir, &options)?)
+    };
+    if let Some(summary) = &built {
+        println!(
+            "{}",
+            i18n::msg(
+                lang,
+                &Msg::DemoBuilt {
+                    dir: &dir.display().to_string(),
+                    people: summary.people,
+                    cases: summary.cases,
+                    teams: summary.teams,
+                }
+            )
+        );
+    }
+    if args.no_tui {
+        Ok(())
+    } else {
+        tui::run(&dir, lang)
+    }
+}
+
+fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
+    let (commune, role) = match cmd {
+        InitCommand::Commune { name, villages } => (
+            Commune::with_numbered_villages(&crate::domain::text::clean(&name), villages),
+            Role::Commune,
+        ),
+        InitCommand::Team {
+            team,
+            commune,
+            villages,
+        } => {
+            if team == 0 || team > villages {
+                return Err(Error::NoSuchTeam {
+                    team,
+                    max: villages,
+                });
+            }
+            (
+                Commune::with_numbered_villages(&crate::domain::text::clean(&commune), villages),
+                Role::Team(team),
+            )
+        }
+    };
+    let device = Device {
+        id: paths::new_device_id(dir),
+        role,
+    };
+    Store::create(dir, &commune, &device)?;
+    println!(
+        "{}",
+        i18n::msg(
+            lang,
+            &Msg::InitDone {
+                dir: &dir.display().to_string()
+            }
+        )
+    );
+    Ok(())
+}
+
+fn spec_of(form_id: &str) -> Result<&'static FormSpec> {
+    form::form(form_id).ok_or_else(|| Error::UnknownForm {
+        form: form_id.to_string(),
+    })
+}
+
+/// Applies `--set field=value` pairs onto `values`; an empty value clears.
+fn apply_sets(
+    spec: &FormSpec,
+    values: &mut BTreeMap<String, String>,
+    sets: &[String],
+) -> Result<()> {
+    for arg in sets {
+        let (field, value) = arg
+            .split_once('=')
+            .ok_or_else(|| Error::BadSet { arg: arg.clone() })?;
+        let field = field.trim();
+        if spec.field(field).is_none() {
+            return Err(Error::UnknownField {
+                form: spec.id.clone(),
+                field: field.to_string(),
+            });
+        }
+        if value.trim().is_empty() {
+            values.remove(field);
+        } else {
+            values.insert(field.to_string(), value.to_string());
+        }
+    }
+    Ok(())
+}
+
+/// What the command line has decided to save.
+struct Prepared {
+    values: BTreeMap<String, String>,
+    status: Status,
+    confirmed: Vec<String>,
+    problems: usize,
+}
+
+/// Checks values exactly as the form does and decides whether they may be
+/// saved: errors need `--draft`, warnings need `--confirm`.
+fn prepare(
+    spec: &FormSpec,
+    raw: &BTreeMap<String, String>,
+    store: &Store,
+    edit: &EditArgs,
+    lang: Lang,
+) -> Result<Prepared> {
+    let commune = store.commune()?;
+    let ctx = Context {
+        today: clock::today(),
+        villages: &commune.villages,
+    };
+    let checked = spec.check(raw, &ctx);
+    let label = |field: &str| {
+        spec.field(field)
+            .map(|f| f.label.get(lang).to_string())
+            .unwrap_or_else(|| field.to_string())
+    };
+    let errors: Vec<_> = checked.errors().collect();
+    if !errors.is_empty() && !edit.draft {
+        return Err(Error::Invalid {
+            field: label(&errors[0].field),
+            message: problems::message(&errors[0].kind, lang),
+            more: errors.len() - 1,
+        });
+    }
+    let warnings: Vec<_> = checked.warnings().collect();
+    if let Some(w) = warnings.first()
+        && !edit.confirm
+        && !edit.draft
+    {
+        return Err(Error::Unconfirmed {
+            field: label(&w.field),
+            message: problems::message(&w.kind, lang),
+        });
+    }
+    let confirmed = if edit.confirm {
+        warnings.iter().map(|w| w.confirm_code()).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Prepared {
+        status: spec.status(&checked),
+        problems: errors.len() + warnings.len() - confirmed.len(),
+        values: checked.values,
+        confirmed,
+    })
+}
+
+fn author_of(edit: &EditArgs, device: &Device, lang: Lang) -> String {
+    match &edit.author {
+        Some(a) => crate::domain::text::clean(a),
+        None => match device.role {
+            Role::Commune => i18n::text(lang, Text::Commune).to_string(),
+            Role::Team(t) => format!("{} {t}", i18n::text(lang, Text::Team)),
+        },
+    }
+}
+
+fn save_and_report(store: &Store, draft: Draft, prepared: &Prepared, lang: Lang) -> Result<()> {
+    let v = store.save(draft, None)?;
+    let line = if v.status == Status::Draft {
+        i18n::msg(
+            lang,
+            &Msg::SavedDraft {
+                record: &v.record,
+                problems: prepared.problems,
+            },
+        )
+    } else {
+        i18n::msg(
+            lang,
+            &Msg::Saved {
+                record: &v.record,
+                status: i18n::status(lang, v.status),
+            },
+        )
+    };
+    println!("{line}");
+    Ok(())
+}
+
+fn case_new(
+    store: &Store,
+    form_id: &str,
+    work_item: Option<&str>,
+    team: Option<u8>,
+    edit: &EditArgs,
+    lang: Lang,
+) -> Result<()> {
+    let spec = spec_of(form_id)?;
+    let device = store.device()?;
+    let commune = store.commune()?;
+    let item = match work_item {
+        Some(id) => Some(
+            store
+                .work_item(id)?
+                .ok_or_else(|| StoreError::NoSuchCase(id.to_string()))?,
+        ),
+        None => None,
+    };
+    let team = match (device.role, team, &item) {
+        (Role::Team(t), _, _) => t,
+        (Role::Commune, _, Some(item)) => item.team,
+        (Role::Commune, Some(t), None) => t,
+        (Role::Commune, None, None) => 1,
+    };
+    if commune.village(team).is_none() {
+        return Err(Error::NoSuchTeam {
+            team,
+            max: commune.villages.len() as u8,
+        });
+    }
+    let mut raw = item.as_ref().map(|i| i.prefill.clone()).unwrap_or_default();
+    apply_sets(spec, &mut raw, &edit.sets)?;
+    let prepared = prepare(spec, &raw, store, edit, lang)?;
+    let draft = Draft {
+        record: item.map(|i| i.id).unwrap_or_default(),
+        parents: Vec::new(),
+        form: spec.id.clone(),
+        team,
+        device: device.id.clone(),
+        author: author_of(edit, &device, lang),
+        edited_at: clock::now(),
+        status: prepared.status,
+        values: prepared.values.clone(),
+        confirmed: prepared.confirmed.clone(),
+    };
+    save_and_report(store, draft, &prepared, lang)
+}
+
+fn case_edit(store: &Store, record: &str, edit: &EditArgs, lang: Lang) -> Result<()> {
+    let entry = store
+        .case(record)?
+        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
+    if entry.in_conflict() {
+        return Err(Error::InConflict {
+            record: record.to_string(),
+            heads: entry.heads.len(),
+        });
+    }
+    let head = store
+        .version(&entry.heads[0])?
+        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
+    let spec = spec_of(&head.form)?;
+    let device = store.device()?;
+    let mut raw = head.values.clone();
+    apply_sets(spec, &mut raw, &edit.sets)?;
+    let prepared = prepare(spec, &raw, store, edit, lang)?;
+    // Confirmations already recorded stay confirmed while the warning stands.
+    let mut confirmed = prepared.confirmed.clone();
+    confirmed.extend(head.confirmed.iter().cloned());
+    let draft = Draft {
+        record: head.record.clone(),
+        parents: vec![head.id.clone()],
+        form: head.form.clone(),
+        team: head.team,
+        device: device.id.clone(),
+        author: author_of(edit, &device, lang),
+        edited_at: clock::now(),
+        status: prepared.status,
+        values: prepared.values.clone(),
+        confirmed,
+    };
+    save_and_report(store, draft, &prepared, lang)
+}
+
+fn case_show(store: &Store, record: &str, history: bool, lang: Lang) -> Result<()> {
+    let entry = store
+        .case(record)?
+        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
+    let commune = store.commune()?;
+    let versions = store.versions_of(record)?;
+    let spec = spec_of(&entry.form)?;
+    let mut out = std::io::stdout().lock();
+    let t = |x| i18n::text(lang, x);
+    let _ = writeln!(out, "{} · {}", entry.record, spec.label.get(lang));
+    let _ = writeln!(
+        out,
+        "{}: {}   {}: {}   {}: {} ({})   {}: {}",
+        t(Text::Status),
+        i18n::status(lang, entry.status),
+        t(Text::Team),
+        entry.team,
+        t(Text::EditedAt),
+        entry.edited_at,
+        entry.author,
+        t(Text::Versions),
+        entry.versions
+    );
+    for head_id in &entry.heads {
+        let Some(head) = versions.iter().find(|v| &v.id == head_id) else {
+            continue;
+        };
+        if entry.in_conflict() {
+            let _ = writeln!(out, "— {} {} ({})", t(Text::Conflict), head.id, head.author);
+        }
+        write_fields(&mut out, spec, head, lang, &commune);
+    }
+    if history {
+        let _ = writeln!(out, "\n{}:", t(Text::History));
+        for v in &versions {
+            let _ = writeln!(
+                out,
+                "{}  {}  {}  {}",
+                v.edited_at_text(),
+                v.author,
+                i18n::status(lang, v.status),
+                &v.id[..8]
+            );
+            let parent = v
+                .parents
+                .first()
+                .and_then(|p| versions.iter().find(|x| &x.id == p));
+            for field in &spec.fields {
+                let old = parent.and_then(|p| p.values.get(&field.id));
+                let new = v.values.get(&field.id);
+                if old != new {
+                    let show = |x: Option<&String>| {
+                        x.map(|s| spec.display(field, s, &v.values, lang, &commune.villages))
+                            .unwrap_or_else(|| "∅".into())
+                    };
+                    let _ = writeln!(
+                        out,
+                        "    {}: {} → {}",
+                        field.label.get(lang),
+                        show(old),
+                        show(new)
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_fields(out: &mut impl Write, spec: &FormSpec, v: &Version, lang: Lang, commune: &Commune) {
+    let width = spec
+        .fields
+        .iter()
+        .map(|f| f.label.get(lang).width())
+        .max()
+        .unwrap_or(0);
+    for field in &spec.fields {
+        if let Some(value) = v.values.get(&field.id) {
+            let label = field.label.get(lang);
+            let pad = width.saturating_sub(label.width());
+            let _ = writeln!(
+                out,
+                "  {label}{}  {}",
+                " ".repeat(pad),
+                spec.display(field, value, &v.values, lang, &commune.villages)
+            );
+        }
+    }
+}
+
+/// Keeps the cases a listing asks for.
+fn filter_cases(cases: Vec<CaseEntry>, args: &CasesArgs) -> Result<Vec<CaseEntry>> {
+    if let Some(f) = &args.form {
+        spec_of(f)?;
+    }
+    let status = match &args.status {
+        Some(s) => {
+            Some(Status::parse(s).ok_or_else(|| Error::UnknownStatus { status: s.clone() })?)
+        }
+        None => None,
+    };
+    Ok(cases
+        .into_iter()
+        .filter(|c| args.form.as_ref().is_none_or(|f| &c.form == f))
+        .filter(|c| status.is_none_or(|s| c.status == s))
+        .filter(|c| !args.conflicts || c.in_conflict())
+        .filter(|c| args.team.is_none_or(|t| c.team == t))
+        .collect())
+}
+
+fn list_cases(store: &Store, args: &CasesArgs, lang: Lang) -> Result<()> {
+    let cases = filter_cases(store.cases()?, args)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        Format::Csv => write_csv(store, &cases, args.form.as_deref(), &mut out),
+        Format::Table => {
+            write_table(&cases, lang, &mut out);
+            Ok(())
+        }
+    }
+}
+
+/// Current heads as CSV: fixed columns, then (with `--form`) one column per
+/// field of that form, values as stored.
+fn write_csv(
+    store: &Store,
+    cases: &[CaseEntry],
+    form_id: Option<&str>,
+    out: &mut impl Write,
+) -> Result<()> {
+    let spec = form_id.and_then(form::form);
+    let mut w = csv::Writer::from_writer(out);
+    let mut header: Vec<&str> = vec![
+        "record",
+        "form",
+        "team",
+        "status",
+        "conflict",
+        "title",
+        "edited_at",
+        "author",
+        "versions",
+        "head",
+    ];
+    if let Some(spec) = spec {
+        header.extend(spec.fields.iter().map(|f| f.id.as_str()));
+    }
+    let csv_err = |e: csv::Error| Error::File {
+        path: PathBuf::from("-"),
+        detail: e.to_string(),
+    };
+    w.write_record(&header).map_err(csv_err)?;
+    for c in cases {
+        let mut row = vec![
+            c.record.clone(),
+            c.form.clone(),
+            c.team.to_string(),
+            c.status.as_str().to_string(),
+            if c.in_conflict() { "yes" } else { "no" }.to_string(),
+            c.title.clone(),
+            c.edited_at.clone(),
+            c.author.clone(),
+            c.versions.to_string(),
+            c.heads.join(";"),
+        ];
+        if let Some(spec) = spec {
+            let head = store.version(&newest_head_id(store, c)?)?;
+            let values = head.map(|h| h.values).unwrap_or_default();
+            row.extend(
+                spec.fields
+                    .iter()
+                    .map(|f| values.get(&f.id).cloned().unwrap_or_default()),
+            );
+        }
+        w.write_record(&row).map_err(csv_err)?;
+    }
+    w.flush().map_err(|e| Error::File {
+        path: PathBuf::from("-"),
+        detail: e.to_string(),
+    })?;
+    Ok(())
+}
+
+/// The head the entry summarises (the newest one when in conflict).
+fn newest_head_id(store: &Store, c: &CaseEntry) -> Result<String> {
+    if c.heads.len() == 1 {
+        return Ok(c.heads[0].clone());
+    }
+    let mut heads = Vec::new();
+    for id in &c.heads {
+        if let Some(v) = store.version(id)? {
+            heads.push(v);
+        }
+    }
+    let refs: Vec<&Version> = heads.iter().collect();
+    Ok(crate::domain::merge::newest(&refs)
+        .map(|v| v.id.clone())
+        .unwrap_or_default())
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = s.width();
+    if w >= width {
+        s.to_string()
+    } else {
+        format!("{s}{}", " ".repeat(width - w))
+    }
+}
+
+fn write_table(cases: &[CaseEntry], lang: Lang, out: &mut impl Write) {
+    if cases.is_empty() {
+        let _ = writeln!(out, "{}", i18n::text(lang, Text::NoCases));
+        return;
+    }
+    let t = |x| i18n::text(lang, x);
+    let rows: Vec<[String; 6]> = cases
+        .iter()
+        .map(|c| {
+            [
+                c.record.clone(),
+                form::form(&c.form)
+                    .map(|f| f.short.get(lang).to_string())
+                    .unwrap_or_else(|| c.form.clone()),
+                c.team.to_string(),
+                if c.in_conflict() {
+                    format!("{} ⚠", i18n::status(lang, c.status))
+                } else {
+                    i18n::status(lang, c.status).to_string()
+                },
+                c.title.clone(),
+                c.edited_at
+                    .get(..16)
+                    .unwrap_or(&c.edited_at)
+                    .replace('T', " "),
+            ]
+        })
+        .collect();
+    let header = [
+        t(Text::Record),
+        t(Text::Form),
+        t(Text::Team),
+        t(Text::Status),
+        t(Text::Title),
+        t(Text::EditedAt),
+    ];
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| pad(c, *w))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let _ = writeln!(out, "{}", line(header.to_vec()));
+    for r in &rows {
+        let _ = writeln!(out, "{}", line(r.iter().map(String::as_str).collect()));
+    }
+}
+
+fn list_forms(only: Option<&str>, lang: Lang) -> Result<()> {
+    if let Some(f) = only {
+        spec_of(f)?;
+    }
+    for spec in form::forms()
+        .iter()
+        .filter(|s| only.is_none_or(|o| o == s.id))
+    {
+        println!("{} — {}", spec.id, spec.label.get(lang));
+        for field in &spec.fields {
+            let choices = form::choices_of(&field.kind, lang, &[]);
+            let mut line = format!(
+                "  {}{}  {}",
+                field.id,
+                if field.required { " *" } else { "" },
+                field.label.get(lang)
+            );
+            if !choices.is_empty() && choices.len() <= 12 {
+                let ids: Vec<&str> = choices.iter().map(|(id, _)| id.as_str()).collect();
+                line.push_str(&format!("  [{}]", ids.join(", ")));
+            }
+            println!("{line}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,868 @@
+//! The demo commune: a realistic commune of six villages, its population,
+//! the work the commune assigned and part of that work already done by each
+//! team, with the problems a real commune has planted in realistic
+//! proportions. Same seed and same day, same data.
+//!
+//! Layout: the commune's store in DIR, team N's store in DIR/team-N.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone};
+
+use crate::clock;
+use crate::domain::commune::{Commune, Device, Role, Village};
+use crate::domain::form::{self, Context};
+use crate::domain::reference;
+use crate::domain::rules::Sex;
+use crate::domain::version::{Draft, Version};
+use crate::domain::work::{Person, WorkItem};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+pub struct Options {
+    pub people: usize,
+    pub seed: u64,
+}
+
+/// What was built, with the planted problems counted so tests can check them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub people: usize,
+    pub households: usize,
+    pub teams: usize,
+    pub work_items: usize,
+    pub cases: usize,
+    pub versions: usize,
+    pub households_without_head: usize,
+    /// People registered twice, in two villages, under the same personal ID.
+    pub same_id_twice: usize,
+    /// Different IDs under the same name and date of birth.
+    pub same_name_and_birth: usize,
+    pub conflicts: usize,
+}
+
+const COMMUNE: &str = "Xã Tân Phong";
+/// Thái Bình: where most of the commune's births were registered.
+const HOME_PROVINCE: &str = "034";
+const VILLAGES: [&str; 6] = [
+    "Thôn Đông",
+    "Thôn Đoài",
+    "Thôn Trung",
+    "Thôn Thượng",
+    "Thôn Hạ",
+    "Thôn Tân Lập",
+];
+/// Share of each team's assigned work already done, so the tables differ.
+const TEAM_PROGRESS: [u32; 6] = [72, 55, 38, 64, 30, 49];
+const TEAM_MEMBERS: [&[&str]; 6] = [
+    &["Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Thị Hoa"],
+    &["Phạm Văn Dũng", "Nguyễn Thị Mai"],
+    &["Vũ Thị Hằng", "Đỗ Văn Nam", "Bùi Thị Thu", "Ngô Văn Sơn"],
+    &["Hoàng Văn Long", "Đặng Thị Yến"],
+    &["Nguyễn Văn Tùng", "Trần Thị Nhung", "Lê Văn Kiên"],
+    &["Phan Thị Hương", "Dương Văn Thắng", "Vũ Văn Bình"],
+];
+
+/// Family names with their rough share of the population (per mille).
+const FAMILY: [(&str, u32); 16] = [
+    ("Nguyễn", 380),
+    ("Trần", 110),
+    ("Lê", 95),
+    ("Phạm", 70),
+    ("Hoàng", 30),
+    ("Huỳnh", 20),
+    ("Phan", 45),
+    ("Vũ", 39),
+    ("Đặng", 21),
+    ("Bùi", 20),
+    ("Đỗ", 14),
+    ("Hồ", 13),
+    ("Ngô", 13),
+    ("Dương", 10),
+    ("Lý", 5),
+    ("Đinh", 15),
+];
+const MIDDLE_MALE: [&str; 10] = [
+    "Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Công", "Xuân", "Thanh",
+];
+const MIDDLE_FEMALE: [&str; 8] = ["Thị", "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Hồng"];
+const GIVEN_MALE: [&str; 28] = [
+    "An", "Bình", "Cường", "Dũng", "Đức", "Hải", "Hùng", "Huy", "Khánh", "Long", "Minh", "Nam",
+    "Phong", "Quân", "Sơn", "Thắng", "Tuấn", "Việt", "Hoàng", "Trung", "Thành", "Tùng", "Hiếu",
+    "Kiên", "Lâm", "Toàn", "Quý", "Khoa",
+];
+const GIVEN_FEMALE: [&str; 28] = [
+    "Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hoa", "Hương", "Lan", "Liên", "Linh",
+    "Mai", "Nga", "Ngọc", "Nhung", "Oanh", "Phương", "Thảo", "Thu", "Thủy", "Trang", "Tuyết",
+    "Vân", "Yến", "Hòa", "Huyền", "Loan",
+];
+const ACTIVATION_BLOCKERS: [&str; 7] = [
+    "no_smartphone",
+    "old_phone",
+    "sim_not_own",
+    "lost_access",
+    "away",
+    "declined",
+    "other",
+];
+const MISSING: [(&str, u32); 8] = [
+    ("ethnicity", 18),
+    ("religion", 16),
+    ("cmnd", 20),
+    ("birth_date", 8),
+    ("place_of_origin", 14),
+    ("birth_registration", 8),
+    ("relation", 8),
+    ("permanent_address", 8),
+];
+
+/// SplitMix64: small, fast and the same on every platform, which is what a
+/// reproducible demo needs (no dependency on a random-number crate).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next() % n }
+    }
+
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+
+    /// True with `per_mille` chances in a thousand.
+    fn chance(&mut self, per_mille: u32) -> bool {
+        self.below(1000) < u64::from(per_mille)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    fn weighted<'a, T>(&mut self, items: &'a [(T, u32)]) -> &'a T {
+        let total: u32 = items.iter().map(|(_, w)| w).sum();
+        let mut roll = self.below(u64::from(total)) as u32;
+        for (item, w) in items {
+            if roll < *w {
+                return item;
+            }
+            roll -= w;
+        }
+        &items[items.len() - 1].0
+    }
+}
+
+/// Refuses to build over or open a folder whose store is not a demo.
+pub fn check_is_demo(dir: &Path) -> Result<()> {
+    let store = Store::open(dir)?;
+    match store.setting::<bool>("demo")? {
+        Some(true) => Ok(()),
+        _ => Err(Error::NotADemo(dir.to_path_buf())),
+    }
+}
+
+pub fn team_dir(dir: &Path, team: u8) -> PathBuf {
+    dir.join(format!("team-{team}"))
+}
+
+/// Builds the demo in `dir`, replacing an earlier demo there.
+pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
+    if Store::exists_in(dir) {
+        check_is_demo(dir)?;
+        remove_store(dir)?;
+    }
+    for team in 1..=VILLAGES.len() as u8 {
+        remove_store(&team_dir(dir, team))?;
+    }
+    let now = clock::now();
+    let world = World::generate(options, now);
+    let commune = Commune {
+        name: COMMUNE.to_string(),
+        villages: VILLAGES
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Village {
+                team: i as u8 + 1,
+                name: name.to_string(),
+            })
+            .collect(),
+    };
+    let mut rng = Rng(options.seed ^ 0xD1CE);
+    let commune_device = Device {
+        id: format!("XA{:04X}", rng.below(0x10000)),
+        role: Role::Commune,
+    };
+    let commune_store = Store::create(dir, &commune, &commune_device)?;
+    commune_store.set_setting("demo", &true)?;
+    commune_store.put_people(&world.people)?;
+    commune_store.put_work_items(&world.work_items)?;
+
+    let ctx = Context {
+        today: now.date_naive(),
+        villages: &commune.villages,
+    };
+    let mut summary = world.summary.clone();
+    summary.teams = commune.villages.len();
+    let mut all_versions = Vec::new();
+    for village in &commune.villages {
+        let device = Device {
+            id: format!("T{}{:04X}", village.team, rng.below(0x10000)),
+            role: Role::Team(village.team),
+        };
+        let team_store = Store::create(&team_dir(dir, village.team), &commune, &device)?;
+        team_store.set_setting("demo", &true)?;
+        let people: Vec<Person> = world
+            .people
+            .iter()
+            .filter(|p| p.team == village.team)
+            .cloned()
+            .collect();
+        team_store.put_people(&people)?;
+        let items: Vec<WorkItem> = world
+            .work_items
+            .iter()
+            .filter(|w| w.team == village.team)
+            .cloned()
+            .collect();
+        team_store.put_work_items(&items)?;
+        let versions = do_team_work(&mut rng, &items, &device, &ctx, now);
+        team_store.add_versions(&versions)?;
+        all_versions.extend(versions);
+    }
+    // The office corrects a few cases the teams are still working on, from the
+    // same starting point: these become the conflicts it has to resolve.
+    let office_edits = office_corrections(&mut rng, &all_versions, &commune_device, now);
+    summary.conflicts = office_edits.len();
+    all_versions.extend(office_edits);
+    commune_store.add_versions(&all_versions)?;
+    summary.versions = all_versions.len();
+    summary.cases = commune_store.case_count()? as usize;
+    Ok(summary)
+}
+
+fn remove_store(dir: &Path) -> Result<()> {
+    let file = Store::file_in(dir);
+    if file.exists() {
+        std::fs::remove_file(&file).map_err(|e| Error::File {
+            path: file,
+            detail: e.to_string(),
+        })?;
+    }
+    Ok(())
+}
+
+/// The population and the work list, before anyone has done anything.
+struct World {
+    people: Vec<Person>,
+    work_items: Vec<WorkItem>,
+    summary: Summary,
+}
+
+struct Household {
+    code: String,
+    team: u8,
+    address: String,
+    members: Vec<usize>,
+    head: Option<usize>,
+}
+
+impl World {
+    fn generate(options: &Options, now: DateTime<FixedOffset>) -> World {
+        let mut rng = Rng(options.seed);
+        let today = now.date_naive();
+        let mut used_ids = HashSet::new();
+        let mut people: Vec<Person> = Vec::with_capacity(options.people + options.people / 50);
+        let mut households: Vec<Household> = Vec::new();
+        let mut summary = Summary::default();
+        let mut missing: BTreeMap<usize, &'static str> = BTreeMap::new();
+        let mut activated: HashSet<usize> = HashSet::new();
+
+        while people.len() < options.people {
+            let team = rng.range(1, VILLAGES.len() as i64) as u8;
+            let seq = households.iter().filter(|h| h.team == team).count() + 1;
+            let size =
+                *rng.weighted(&[(1, 10), (2, 18), (3, 22), (4, 25), (5, 15), (6, 7), (7, 3)]);
+            let family = *rng.weighted(&FAMILY);
+            let mut h = Household {
+                code: format!("T{team}-{seq:04}"),
+                team,
+                address: format!("Số {}, {}", rng.range(1, 250), VILLAGES[team as usize - 1]),
+                members: Vec::new(),
+                head: None,
+            };
+            let head_age = rng.range(24, 82);
+            for m in 0..size {
+                let (relation, sex, age) = member_shape(&mut rng, m, head_age);
+                let fam = if relation == "Vợ" || relation == "Con dâu" {
+                    *rng.weighted(&FAMILY)
+                } else {
+                    family
+                };
+                let person = make_person(
+                    &mut rng,
+                    &mut used_ids,
+                    people.len(),
+                    fam,
+                    sex,
+                    age,
+                    today,
+                    &h,
+                    relation,
+                );
+                if person.relation == "Chủ hộ" {
+                    h.head = Some(people.len());
+                }
+                if age >= 14 && rng.chance(560) {
+                    activated.insert(people.len());
+                }
+                h.members.push(people.len());
+                people.push(person);
+            }
+            // Hộ không có chủ hộ: the head died or moved and nobody was named.
+            if rng.chance(30)
+                && let Some(head) = h.head.take()
+            {
+                people[head].relation = "Khác".to_string();
+                summary.households_without_head += 1;
+            }
+            households.push(h);
+        }
+
+        // Missing fields: the person's data lacks one field.
+        for (i, p) in people.iter_mut().enumerate() {
+            if rng.chance(70) {
+                let field = *rng.weighted(&MISSING);
+                match field {
+                    "ethnicity" => p.ethnicity.clear(),
+                    "religion" => p.religion.clear(),
+                    "birth_date" => p.birth_date.truncate(4),
+                    "relation" => p.relation.clear(),
+                    _ => {}
+                }
+                missing.insert(i, field);
+            }
+        }
+
+        // The same person registered in two villages, and the same name and
+        // birth date under two IDs: both show up as suspected duplicates.
+        let twins = (people.len() / 250).max(2);
+        for n in 0..twins * 2 {
+            let original = rng.below(people.len() as u64) as usize;
+            let others: Vec<usize> = (0..households.len())
+                .filter(|&h| households[h].team != people[original].team)
+                .collect();
+            let target = *rng.pick(&others);
+            let mut copy = people[original].clone();
+            copy.key = format!("P{:06}", people.len() + 1);
+            copy.team = households[target].team;
+            copy.household = households[target].code.clone();
+            copy.relation = "Khác".to_string();
+            if n % 2 == 0 {
+                summary.same_id_twice += 1;
+            } else {
+                copy.personal_id = new_id(&mut rng, &mut used_ids, &copy, HOME_PROVINCE);
+                summary.same_name_and_birth += 1;
+            }
+            households[target].members.push(people.len());
+            people.push(copy);
+        }
+
+        let mut work_items = Vec::new();
+        let mut counters: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut next = |form: &'static str| {
+            let n = counters.entry(form).or_insert(0);
+            *n += 1;
+            let code = form::form(form).map(|f| f.code.as_str()).unwrap_or("CS");
+            format!("{code}-{n:05}")
+        };
+        let due = |rng: &mut Rng| Some((today + Duration::days(rng.range(5, 45))).to_string());
+        for h in &households {
+            let mut prefill = BTreeMap::from([
+                ("household_code".to_string(), h.code.clone()),
+                ("village".to_string(), h.team.to_string()),
+                ("address".to_string(), h.address.clone()),
+                (
+                    "members_registered".to_string(),
+                    h.members.len().to_string(),
+                ),
+            ]);
+            if let Some(head) = h.head {
+                prefill.insert("head_name".into(), people[head].full_name.clone());
+                prefill.insert("head_id".into(), people[head].personal_id.clone());
+            }
+            let id = next("household_check");
+            work_items.push(WorkItem {
+                id,
+                form: "household_check".into(),
+                team: h.team,
+                due: due(&mut rng),
+                prefill,
+            });
+        }
+        for (&i, &field) in &missing {
+            let mut prefill = person_prefill(&people[i]);
+            prefill.insert("missing".into(), field.to_string());
+            let id = next("missing_field");
+            work_items.push(WorkItem {
+                id,
+                form: "missing_field".into(),
+                team: people[i].team,
+                due: due(&mut rng),
+                prefill,
+            });
+        }
+        for (i, p) in people.iter().enumerate() {
+            let adult = PersonAge::of(p, today) >= 14;
+            if adult && !activated.contains(&i) {
+                let mut prefill = person_prefill(p);
+                if !p.phone.is_empty() {
+                    prefill.insert("phone".into(), p.phone.clone());
+                }
+                prefill.insert("target_level".into(), "level2".into());
+                let id = next("activation");
+                work_items.push(WorkItem {
+                    id,
+                    form: "activation".into(),
+                    team: p.team,
+                    due: due(&mut rng),
+                    prefill,
+                });
+            }
+        }
+        summary.people = people.len();
+        summary.households = households.len();
+        summary.work_items = work_items.len();
+        World {
+            people,
+            work_items,
+            summary,
+        }
+    }
+}
+
+struct PersonAge;
+
+impl PersonAge {
+    fn of(p: &Person, today: NaiveDate) -> i32 {
+        p.birth_date
+            .get(..4)
+            .and_then(|y| y.parse::<i32>().ok())
+            .map(|y| today.year() - y)
+            .unwrap_or(0)
+    }
+}
+
+/// Relation, sex and age of the m-th member of a household.
+fn member_shape(rng: &mut Rng, m: usize, head_age: i64) -> (&'static str, Sex, i64) {
+    let sex = |rng: &mut Rng| {
+        if rng.chance(500) {
+            Sex::Male
+        } else {
+            Sex::Female
+        }
+    };
+    match m {
+        0 => (
+            "Chủ hộ",
+            if rng.chance(800) {
+                Sex::Male
+            } else {
+                Sex::Female
+            },
+            head_age,
+        ),
+        1 if head_age > 22 && rng.chance(850) => {
+            ("Vợ", Sex::Female, (head_age + rng.range(-6, 2)).max(18))
+        }
+        _ if head_age > 62 && rng.chance(300) => {
+            let s = sex(rng);
+            let rel = if s == Sex::Male {
+                "Con rể"
+            } else {
+                "Con dâu"
+            };
+            (rel, s, head_age - rng.range(22, 35))
+        }
+        _ if head_age < 55 && rng.chance(120) => {
+            let s = sex(rng);
+            let rel = if s == Sex::Male {
+                "Cha đẻ"
+            } else {
+                "Mẹ đẻ"
+            };
+            (rel, s, (head_age + rng.range(20, 32)).min(99))
+        }
+        _ if head_age > 58 && rng.chance(400) => (
+            "Cháu nội",
+            sex(rng),
+            rng.range(0, (head_age - 45).clamp(1, 25)),
+        ),
+        _ => ("Con", sex(rng), (head_age - rng.range(20, 40)).max(0)),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn make_person(
+    rng: &mut Rng,
+    used_ids: &mut HashSet<String>,
+    index: usize,
+    family: &str,
+    sex: Sex,
+    age: i64,
+    today: NaiveDate,
+    h: &Household,
+    relation: &str,
+) -> Person {
+    let year = (today.year() as i64 - age).max(1902) as i32;
+    let birth = NaiveDate::from_ymd_opt(year, rng.range(1, 12) as u32, rng.range(1, 28) as u32)
+        .unwrap_or(today)
+        .min(today - Duration::days(rng.range(1, 60)));
+    // Old records often kept the year alone.
+    let birth_date = if year < 1950 && rng.chance(250) {
+        year.to_string()
+    } else {
+        birth.to_string()
+    };
+    let (middle, given) = match sex {
+        Sex::Male => (*rng.pick(&MIDDLE_MALE), *rng.pick(&GIVEN_MALE)),
+        Sex::Female => (*rng.pick(&MIDDLE_FEMALE), *rng.pick(&GIVEN_FEMALE)),
+    };
+    let mut p = Person {
+        key: format!("P{:06}", index + 1),
+        personal_id: String::new(),
+        full_name: format!("{family} {middle} {given}"),
+        birth_date,
+        sex: Some(sex),
+        household: h.code.clone(),
+        team: h.team,
+        relation: relation.to_string(),
+        phone: String::new(),
+        ethnicity: if rng.chance(960) { "Kinh" } else { "Tày" }.to_string(),
+        religion: if rng.chance(880) {
+            "Không"
+        } else if rng.chance(800) {
+            "Công giáo"
+        } else {
+            "Phật giáo"
+        }
+        .to_string(),
+    };
+    let province = if rng.chance(880) {
+        HOME_PROVINCE.to_string()
+    } else {
+        rng.pick(reference::provinces()).code.clone()
+    };
+    p.personal_id = new_id(rng, used_ids, &p, &province);
+    if age >= 15 && rng.chance(800) {
+        p.phone = phone(rng);
+    }
+    p
+}
+
+/// A personal ID with the structure the rules check: province, century and
+/// sex, year, then six random digits; unique within the demo.
+fn new_id(rng: &mut Rng, used: &mut HashSet<String>, p: &Person, province: &str) -> String {
+    let year: i32 = p
+        .birth_date
+        .get(..4)
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(1990);
+    let century = (year - 1900) / 100;
+    let female = i32::from(p.sex == Some(Sex::Female));
+    let digit = century * 2 + female;
+    loop {
+        let id = format!(
+            "{province}{digit}{:02}{:06}",
+            year % 100,
+            rng.below(1_000_000)
+        );
+        if used.insert(id.clone()) {
+            return id;
+        }
+    }
+}
+
+fn phone(rng: &mut Rng) -> String {
+    const PREFIXES: [&str; 12] = [
+        "096", "097", "098", "086", "032", "035", "091", "094", "088", "090", "093", "070",
+    ];
+    format!("{}{:07}", rng.pick(&PREFIXES), rng.below(10_000_000))
+}
+
+fn person_prefill(p: &Person) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::from([
+        ("person_id".to_string(), p.personal_id.clone()),
+        ("full_name".to_string(), p.full_name.clone()),
+    ]);
+    if !p.birth_date.is_empty() {
+        m.insert("birth_date".into(), p.birth_date.clone());
+    }
+    if let Some(sex) = p.sex {
+        let v = if sex == Sex::Male { "male" } else { "female" };
+        m.insert("sex".into(), v.into());
+    }
+    m
+}
+
+fn at(day: NaiveDate, rng: &mut Rng) -> DateTime<FixedOffset> {
+    let tz = FixedOffset::east_opt(7 * 3600).expect("UTC+7");
+    let time = day
+        .and_hms_opt(rng.range(7, 17) as u32, rng.range(0, 59) as u32, 0)
+        .unwrap_or_default();
+    tz.from_local_datetime(&time)
+        .single()
+        .unwrap_or_else(|| tz.from_utc_datetime(&time))
+}
+
+/// The versions a team has saved: part of its work items, some in several
+/// visits, each checked by the form spec exactly as a save would be.
+fn do_team_work(
+    rng: &mut Rng,
+    items: &[WorkItem],
+    device: &Device,
+    ctx: &Context,
+    now: DateTime<FixedOffset>,
+) -> Vec<Version> {
+    let Role::Team(team) = device.role else {
+        return Vec::new();
+    };
+    let members = TEAM_MEMBERS[(team as usize - 1) % TEAM_MEMBERS.len()];
+    let progress = TEAM_PROGRESS[(team as usize - 1) % TEAM_PROGRESS.len()];
+    let mut out = Vec::new();
+    for item in items {
+        if !rng.chance(progress * 10 + 150) {
+            continue;
+        }
+        let Some(spec) = form::form(&item.form) else {
+            continue;
+        };
+        let author = rng.pick(members).to_string();
+        let days_ago = rng.range(1, 75);
+        let day = ctx.today - Duration::days(days_ago);
+        let visits = fill(rng, item, day, ctx.today, &author);
+        let mut parents: Vec<String> = Vec::new();
+        for (n, raw) in visits.into_iter().enumerate() {
+            let checked = spec.check(&raw, ctx);
+            debug_assert!(!checked.has_errors(), "{}: {:?}", item.id, checked.problems);
+            let when = (at(day + Duration::days(n as i64 * 6), rng)).min(now);
+            let v = Draft {
+                record: item.id.clone(),
+                parents: parents.clone(),
+                form: item.form.clone(),
+                team,
+                device: device.id.clone(),
+                author: author.clone(),
+                edited_at: when,
+                status: spec.status(&checked),
+                values: checked.values,
+                confirmed: Vec::new(),
+            }
+            .seal();
+            parents = vec![v.id.clone()];
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// The field values of each visit to one work item (usually one visit).
+fn fill(
+    rng: &mut Rng,
+    item: &WorkItem,
+    day: NaiveDate,
+    today: NaiveDate,
+    author: &str,
+) -> Vec<BTreeMap<String, String>> {
+    let mut v = item.prefill.clone();
+    v.insert("visit_date".into(), day.min(today).to_string());
+    v.insert("checker".into(), author.to_string());
+    match item.form.as_str() {
+        "household_check" => {
+            let registered: i64 = v
+                .get("members_registered")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            let mut findings = Vec::new();
+            if !v.contains_key("head_name") {
+                findings.push("no_head");
+            }
+            let mut found = registered;
+            if rng.chance(40) {
+                findings.push("deceased");
+                found -= 1;
+            }
+            if rng.chance(60) {
+                findings.push("moved_away");
+                found -= 1;
+            }
+            if rng.chance(35) {
+                findings.push("not_registered");
+                found += 1;
+            }
+            if rng.chance(20) {
+                findings.push("wrong_relation");
+            }
+            v.insert("members_found".into(), found.max(0).to_string());
+            if !findings.is_empty() {
+                v.insert("findings".into(), findings.join(";"));
+            }
+            if rng.chance(120) {
+                // Visited, not finished: no outcome yet.
+                return vec![v];
+            }
+            let outcome = if findings.is_empty() {
+                "verified"
+            } else if rng.chance(200) {
+                "referred"
+            } else {
+                "needs_update"
+            };
+            v.insert("outcome".into(), outcome.into());
+            vec![v]
+        }
+        "missing_field" => {
+            let missing = v.get("missing").cloned().unwrap_or_default();
+            if rng.chance(60) {
+                v.insert("outcome".into(), "no_document".into());
+                v.insert("note".into(), "Gia đình không còn giấy tờ gốc".into());
+                return vec![v];
+            }
+            if rng.chance(40) {
+                v.insert("outcome".into(), "referred".into());
+                return vec![v];
+            }
+            if rng.chance(100) {
+                // Started, the document is still to be found.
+                return vec![v];
+            }
+            let value = match missing.as_str() {
+                "ethnicity" => "Kinh".to_string(),
+                "religion" => "Không".to_string(),
+                "cmnd" => format!("{:03}{:06}", 150 + rng.below(20), rng.below(1_000_000)),
+                "birth_date" => {
+                    let year = v
+                        .get("birth_date")
+                        .and_then(|b| b.get(..4))
+                        .unwrap_or("1950");
+                    format!("{year}-{:02}-{:02}", rng.range(1, 12), rng.range(1, 28))
+                }
+                "relation" => "Con".to_string(),
+                "permanent_address" => {
+                    format!("{}, {COMMUNE}, Thái Bình", VILLAGES[item.team as usize - 1])
+                }
+                _ => "Thái Bình".to_string(),
+            };
+            v.insert("value".into(), value);
+            let evidence = *rng.weighted(&[
+                ("birth_certificate", 40),
+                ("old_id_card", 25),
+                ("household_book", 20),
+                ("statement", 15),
+            ]);
+            v.insert("evidence".into(), evidence.into());
+            v.insert("outcome".into(), "corrected".into());
+            vec![v]
+        }
+        _ => {
+            let mut visits = Vec::new();
+            let has_phone = v.contains_key("phone");
+            let roll = rng.below(100);
+            let (status, blocker) = if !has_phone {
+                ("not_registered", Some("no_smartphone"))
+            } else if roll < 52 {
+                ("activated_level2", None)
+            } else if roll < 64 {
+                ("activated_level1", None)
+            } else if roll < 74 {
+                ("pending", None)
+            } else if roll < 84 {
+                ("not_registered", Some(*rng.pick(&ACTIVATION_BLOCKERS)))
+            } else {
+                ("failed", Some(*rng.pick(&ACTIVATION_BLOCKERS[1..])))
+            };
+            // Activations often take two visits: registered first, approved later.
+            if status.starts_with("activated") && rng.chance(350) {
+                let mut first = v.clone();
+                first.insert("status".into(), "pending".into());
+                first.insert("visits".into(), "1".into());
+                first.insert(
+                    "next_follow_up".into(),
+                    (today + Duration::days(rng.range(1, 14))).to_string(),
+                );
+                visits.push(first);
+                v.insert(
+                    "visit_date".into(),
+                    (day + Duration::days(6)).min(today).to_string(),
+                );
+            }
+            v.insert("status".into(), status.into());
+            v.insert("visits".into(), (visits.len() + 1).to_string());
+            if let Some(b) = blocker {
+                v.insert("blocker".into(), b.into());
+            }
+            if status != "activated_level2" {
+                v.insert(
+                    "next_follow_up".into(),
+                    (today + Duration::days(rng.range(2, 21))).to_string(),
+                );
+            }
+            visits.push(v);
+            visits
+        }
+    }
+}
+
+/// A few office corrections made from a version the team has since edited
+/// again: two heads, a real conflict for the commune to resolve.
+fn office_corrections(
+    rng: &mut Rng,
+    versions: &[Version],
+    device: &Device,
+    now: DateTime<FixedOffset>,
+) -> Vec<Version> {
+    let edited_twice: Vec<&Version> = versions.iter().filter(|v| v.parents.len() == 1).collect();
+    let wanted = (edited_twice.len() / 40).clamp(1, 12);
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for _ in 0..wanted * 3 {
+        if out.len() >= wanted || edited_twice.is_empty() {
+            break;
+        }
+        let child = *rng.pick(&edited_twice);
+        if !seen.insert(child.record.clone()) {
+            continue;
+        }
+        let Some(parent) = versions.iter().find(|v| v.id == child.parents[0]) else {
+            continue;
+        };
+        let mut values = parent.values.clone();
+        values.insert(
+            "note".into(),
+            "Xã đã gọi điện xác minh, đề nghị tổ kiểm tra lại số điện thoại".into(),
+        );
+        out.push(
+            Draft {
+                record: parent.record.clone(),
+                parents: vec![parent.id.clone()],
+                form: parent.form.clone(),
+                team: parent.team,
+                device: device.id.clone(),
+                author: "Cán bộ xã".into(),
+                edited_at: (parent.edited_at + Duration::days(1)).min(now),
+                status: parent.status,
+                values,
+                confirmed: Vec::new(),
+            }
+            .seal(),
+        );
+    }
+    out
+}

@@ -1,0 +1,866 @@
+//! Form specs: the three forms of the work (and any later campaign) declared as
+//! data in `data/forms/*.json`, and the validation they drive.
+//!
+//! A spec lists fields, their kinds, labels in both languages, choices,
+//! required-ness and the rules that decide a case's status. The command line and
+//! the form screen both validate through [`FormSpec::check`], so a value is
+//! judged the same wherever it is typed. Pure: no storage, no clock (today is
+//! passed in).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::commune::Village;
+use super::reference;
+use super::rules::{self, DateRule, PartialDate, ProblemKind, Severity, Sex, When};
+use super::text;
+use super::version::Status;
+use crate::i18n::Lang;
+
+/// The form specs shipped in the binary.
+const SPECS: [&str; 3] = [
+    include_str!("../../data/forms/household_check.json"),
+    include_str!("../../data/forms/missing_field.json"),
+    include_str!("../../data/forms/activation.json"),
+];
+
+/// Separator of the values of a multi-choice or multi-ID field, as stored.
+pub const MULTI_SEP: char = ';';
+
+/// All form specs, parsed once.
+pub fn forms() -> &'static [FormSpec] {
+    static FORMS: OnceLock<Vec<FormSpec>> = OnceLock::new();
+    FORMS.get_or_init(|| {
+        SPECS
+            .iter()
+            .map(|s| serde_json::from_str(s).expect("form specs are checked by the tests"))
+            .collect()
+    })
+}
+
+pub fn form(id: &str) -> Option<&'static FormSpec> {
+    forms().iter().find(|f| f.id == id)
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Label {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Label {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// One entry of an inline choice list; `id` is what is stored.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Choice {
+    pub id: String,
+    pub vi: String,
+    pub en: String,
+}
+
+impl Choice {
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Choice lists that live outside the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefList {
+    Sex,
+    Villages,
+    EthnicGroups,
+    Religions,
+    Relationships,
+}
+
+/// A condition on another field's value, used by required-ness and status rules.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cond {
+    pub field: String,
+    /// The value is one of these.
+    #[serde(default, rename = "in")]
+    pub one_of: Vec<String>,
+    /// The field is filled (true) or empty (false).
+    #[serde(default)]
+    pub set: Option<bool>,
+    /// A multi-choice field contains this choice.
+    #[serde(default)]
+    pub has: Option<String>,
+}
+
+impl Cond {
+    fn holds(&self, values: &BTreeMap<String, String>) -> bool {
+        let value = values.get(&self.field).map(String::as_str).unwrap_or("");
+        if !self.one_of.is_empty() && !self.one_of.iter().any(|v| v == value) {
+            return false;
+        }
+        if let Some(set) = self.set
+            && set == value.is_empty()
+        {
+            return false;
+        }
+        if let Some(has) = &self.has
+            && !value.split(MULTI_SEP).any(|v| v == has)
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// Any of these groups, each group all of its conditions.
+pub type Rule = Vec<Vec<Cond>>;
+
+fn rule_holds(rule: &Rule, values: &BTreeMap<String, String>) -> bool {
+    rule.iter().any(|all| all.iter().all(|c| c.holds(values)))
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenSpec {
+    Past,
+    Future,
+    #[default]
+    Any,
+}
+
+/// What a field holds and how its value is checked and normalised.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kind {
+    Text {
+        #[serde(default)]
+        max_len: Option<usize>,
+    },
+    Name,
+    PersonalId {
+        #[serde(default)]
+        sex_field: Option<String>,
+        #[serde(default)]
+        birth_field: Option<String>,
+    },
+    /// Several personal IDs, separated by `;`, `,` or spaces.
+    PersonalIds,
+    Cmnd,
+    Phone,
+    Date {
+        #[serde(default)]
+        year_only: bool,
+        #[serde(default)]
+        when: WhenSpec,
+    },
+    Number {
+        min: i64,
+        max: i64,
+    },
+    Choice {
+        #[serde(default)]
+        choices: Vec<Choice>,
+        #[serde(default)]
+        list: Option<RefList>,
+    },
+    MultiChoice {
+        choices: Vec<Choice>,
+    },
+    /// The kind depends on the value of another (choice) field.
+    Depends {
+        on: String,
+        cases: BTreeMap<String, Kind>,
+        otherwise: Box<Kind>,
+    },
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct FieldSpec {
+    pub id: String,
+    pub label: Label,
+    #[serde(flatten)]
+    pub kind: Kind,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub required_when: Rule,
+    #[serde(default)]
+    pub required_unless: Rule,
+}
+
+impl FieldSpec {
+    pub fn is_required(&self, values: &BTreeMap<String, String>) -> bool {
+        (self.required || rule_holds(&self.required_when, values))
+            && !rule_holds(&self.required_unless, values)
+    }
+
+    /// The kind in force given the other values (resolves `depends`).
+    pub fn kind_for<'a>(&'a self, values: &BTreeMap<String, String>) -> &'a Kind {
+        let mut kind = &self.kind;
+        while let Kind::Depends {
+            on,
+            cases,
+            otherwise,
+        } = kind
+        {
+            kind = values
+                .get(on)
+                .and_then(|v| cases.get(v))
+                .unwrap_or(otherwise);
+        }
+        kind
+    }
+
+    /// True when this field's check reads other fields, so it runs after them.
+    fn reads_other_fields(&self) -> bool {
+        matches!(self.kind, Kind::PersonalId { .. } | Kind::Depends { .. })
+    }
+}
+
+/// Whether a form is about one person or one household.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Person,
+    Household,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct FormSpec {
+    pub id: String,
+    /// Prefix of the case codes of this form ("AC-0012").
+    pub code: String,
+    pub label: Label,
+    pub short: Label,
+    pub subject: Subject,
+    /// Fields that name the case in lists.
+    pub title: Vec<String>,
+    /// Fields that search matches.
+    pub search: Vec<String>,
+    /// The date field that says when to come back, if any.
+    #[serde(default)]
+    pub follow_up: Option<String>,
+    pub fields: Vec<FieldSpec>,
+    pub done_when: Rule,
+    pub blocked_when: Rule,
+}
+
+/// What a form needs to know about the world to check values.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    pub today: NaiveDate,
+    pub villages: &'a [Village],
+}
+
+/// A problem with one field's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub kind: ProblemKind,
+}
+
+impl FieldProblem {
+    pub fn is_error(&self) -> bool {
+        self.kind.severity() == Severity::Error
+    }
+
+    /// How a confirmed warning is recorded in a version: `field:code`.
+    pub fn confirm_code(&self) -> String {
+        format!("{}:{}", self.field, self.kind.code())
+    }
+}
+
+/// The outcome of checking a whole case.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Checked {
+    /// Normalised values where they passed, the cleaned text as typed where they
+    /// did not: nothing the user typed is lost.
+    pub values: BTreeMap<String, String>,
+    pub problems: Vec<FieldProblem>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> impl Iterator<Item = &FieldProblem> {
+        self.problems.iter().filter(|p| p.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &FieldProblem> {
+        self.problems.iter().filter(|p| !p.is_error())
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+
+    /// Warnings not among `confirmed` (codes as in [`FieldProblem::confirm_code`]).
+    pub fn unconfirmed<'a>(
+        &'a self,
+        confirmed: &'a [String],
+    ) -> impl Iterator<Item = &'a FieldProblem> {
+        self.warnings()
+            .filter(move |w| !confirmed.contains(&w.confirm_code()))
+    }
+}
+
+impl FormSpec {
+    pub fn field(&self, id: &str) -> Option<&FieldSpec> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    /// Checks every field of a case. `raw` may hold values as typed or as stored;
+    /// checking stored values gives them back unchanged.
+    pub fn check(&self, raw: &BTreeMap<String, String>, ctx: &Context) -> Checked {
+        let mut out = Checked::default();
+        let independent = self.fields.iter().filter(|f| !f.reads_other_fields());
+        let dependent = self.fields.iter().filter(|f| f.reads_other_fields());
+        let mut checked_values = BTreeMap::new();
+        for field in independent.chain(dependent) {
+            let raw_value = raw.get(&field.id).map(String::as_str).unwrap_or("");
+            match self.check_field(field, raw_value, &checked_values, ctx) {
+                Ok((value, warnings)) => {
+                    out.problems
+                        .extend(warnings.into_iter().map(|kind| FieldProblem {
+                            field: field.id.clone(),
+                            kind,
+                        }));
+                    if !value.is_empty() {
+                        checked_values.insert(field.id.clone(), value);
+                    }
+                }
+                Err(kind) => {
+                    out.problems.push(FieldProblem {
+                        field: field.id.clone(),
+                        kind,
+                    });
+                    let kept = text::clean(raw_value);
+                    if !kept.is_empty() {
+                        checked_values.insert(field.id.clone(), kept);
+                    }
+                }
+            }
+        }
+        for field in &self.fields {
+            if field.is_required(&checked_values) && !checked_values.contains_key(&field.id) {
+                out.problems.push(FieldProblem {
+                    field: field.id.clone(),
+                    kind: ProblemKind::Required,
+                });
+            }
+        }
+        // Report in the order the form shows the fields.
+        out.problems
+            .sort_by_key(|p| self.fields.iter().position(|f| f.id == p.field));
+        out.values = checked_values;
+        out
+    }
+
+    /// Checks one value. `others` are the (normalised) values of the other
+    /// fields, read by ID checks (sex, birth date) and dependent kinds.
+    /// An empty value passes here; whether it is required is the caller's call.
+    pub fn check_field(
+        &self,
+        field: &FieldSpec,
+        raw: &str,
+        others: &BTreeMap<String, String>,
+        ctx: &Context,
+    ) -> Result<(String, Vec<ProblemKind>), ProblemKind> {
+        let cleaned = text::clean(raw);
+        if cleaned.is_empty() {
+            return Ok((String::new(), Vec::new()));
+        }
+        check_kind(field.kind_for(others), &cleaned, others, ctx)
+    }
+
+    /// The status a case with these (checked) values is saved with.
+    pub fn status(&self, checked: &Checked) -> Status {
+        if checked.has_errors() {
+            Status::Draft
+        } else if rule_holds(&self.done_when, &checked.values) {
+            Status::Done
+        } else if rule_holds(&self.blocked_when, &checked.values) {
+            Status::Blocked
+        } else {
+            Status::InProgress
+        }
+    }
+
+    /// The case's name in lists: its title fields, as displayed.
+    pub fn title(&self, values: &BTreeMap<String, String>) -> String {
+        self.title
+            .iter()
+            .filter_map(|f| values.get(f))
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    /// What search matches for this case, folded.
+    pub fn search_key(&self, values: &BTreeMap<String, String>) -> String {
+        let parts: Vec<&str> = self
+            .search
+            .iter()
+            .filter_map(|f| values.get(f))
+            .map(String::as_str)
+            .collect();
+        text::fold(&parts.join(" "))
+    }
+
+    /// A stored value as a person reads it: choice labels, dd/mm/yyyy dates.
+    pub fn display(
+        &self,
+        field: &FieldSpec,
+        value: &str,
+        values: &BTreeMap<String, String>,
+        lang: Lang,
+        villages: &[Village],
+    ) -> String {
+        match field.kind_for(values) {
+            Kind::Date { .. } => PartialDate::parse_iso(value)
+                .map(|d| d.display())
+                .unwrap_or_else(|| value.to_string()),
+            Kind::Choice {
+                choices,
+                list: None,
+            }
+            | Kind::MultiChoice { choices } => value
+                .split(MULTI_SEP)
+                .map(|v| {
+                    choices
+                        .iter()
+                        .find(|c| c.id == v)
+                        .map(|c| c.label(lang).to_string())
+                        .unwrap_or_else(|| v.to_string())
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            Kind::Choice {
+                list: Some(RefList::Sex),
+                ..
+            } => sex_label(value, lang).unwrap_or(value).to_string(),
+            Kind::Choice {
+                list: Some(RefList::Villages),
+                ..
+            } => value
+                .parse::<u8>()
+                .ok()
+                .and_then(|t| villages.iter().find(|v| v.team == t))
+                .map(|v| v.name.clone())
+                .unwrap_or_else(|| value.to_string()),
+            _ => value.to_string(),
+        }
+    }
+}
+
+fn sex_label(value: &str, lang: Lang) -> Option<&'static str> {
+    match (value, lang) {
+        ("male", Lang::Vi) => Some("Nam"),
+        ("female", Lang::Vi) => Some("Nữ"),
+        ("male", Lang::En) => Some("Male"),
+        ("female", Lang::En) => Some("Female"),
+        _ => None,
+    }
+}
+
+fn sex_value(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Male => "male",
+        Sex::Female => "female",
+    }
+}
+
+/// Checks a cleaned, non-empty value against a kind.
+fn check_kind(
+    kind: &Kind,
+    value: &str,
+    others: &BTreeMap<String, String>,
+    ctx: &Context,
+) -> Result<(String, Vec<ProblemKind>), ProblemKind> {
+    let plain = |v: String| Ok((v, Vec::new()));
+    match kind {
+        Kind::Text { max_len } => {
+            let max = max_len.unwrap_or(1000);
+            if value.chars().count() > max {
+                return Err(ProblemKind::TooLong { max });
+            }
+            plain(value.to_string())
+        }
+        Kind::Name => plain(rules::check_name(value)?),
+        Kind::PersonalId {
+            sex_field,
+            birth_field,
+        } => {
+            let sex = sex_field
+                .as_ref()
+                .and_then(|f| others.get(f))
+                .and_then(|v| rules::parse_sex(v));
+            let birth = birth_field
+                .as_ref()
+                .and_then(|f| others.get(f))
+                .and_then(|v| PartialDate::parse_iso(v));
+            rules::check_personal_id(value, sex, birth)
+        }
+        Kind::PersonalIds => {
+            let mut ids = Vec::new();
+            let mut warnings = Vec::new();
+            for part in value
+                .split(|c: char| c == MULTI_SEP || c == ',' || c.is_whitespace())
+                .filter(|p| !p.is_empty())
+            {
+                let (id, w) = rules::check_personal_id(part, None, None)?;
+                warnings.extend(w);
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            Ok((ids.join(&MULTI_SEP.to_string()), warnings))
+        }
+        Kind::Cmnd => plain(rules::check_cmnd(value)?),
+        Kind::Phone => rules::check_phone(value),
+        Kind::Date { year_only, when } => {
+            let rule = DateRule {
+                year_only: *year_only,
+                when: match when {
+                    WhenSpec::Past => When::Past,
+                    WhenSpec::Future => When::Future,
+                    WhenSpec::Any => When::Any,
+                },
+            };
+            plain(rules::parse_date(value, ctx.today, rule)?.iso())
+        }
+        Kind::Number { min, max } => {
+            let n: i64 = value.parse().map_err(|_| ProblemKind::NotANumber)?;
+            if n < *min || n > *max {
+                return Err(ProblemKind::NumberOutOfRange {
+                    min: *min,
+                    max: *max,
+                });
+            }
+            plain(n.to_string())
+        }
+        Kind::Choice { choices, list } => match list {
+            None => plain(find_choice(choices, value)?.to_string()),
+            Some(list) => plain(find_in_list(*list, value, ctx)?),
+        },
+        Kind::MultiChoice { choices } => {
+            let mut picked: Vec<&str> = Vec::new();
+            for part in value
+                .split([MULTI_SEP, ','])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
+                let id = find_choice(choices, part)?;
+                if !picked.contains(&id) {
+                    picked.push(id);
+                }
+            }
+            // Stored in the spec's order so the same picks give the same value.
+            picked.sort_by_key(|id| choices.iter().position(|c| c.id == *id));
+            plain(picked.join(&MULTI_SEP.to_string()))
+        }
+        Kind::Depends { .. } => unreachable!("kind_for resolves depends"),
+    }
+}
+
+/// Matches a typed choice by id or by either label, ignoring case and accents.
+fn find_choice<'a>(choices: &'a [Choice], value: &str) -> Result<&'a str, ProblemKind> {
+    let key = text::fold(value);
+    choices
+        .iter()
+        .find(|c| c.id == value || text::fold(&c.vi) == key || text::fold(&c.en) == key)
+        .map(|c| c.id.as_str())
+        .ok_or_else(|| ProblemKind::NotInList {
+            value: value.to_string(),
+        })
+}
+
+fn find_in_list(list: RefList, value: &str, ctx: &Context) -> Result<String, ProblemKind> {
+    let found = match list {
+        RefList::Sex => rules::parse_sex(value).map(|s| sex_value(s).to_string()),
+        RefList::Villages => {
+            let key = text::fold(value);
+            ctx.villages
+                .iter()
+                .find(|v| v.team.to_string() == value || text::fold(&v.name) == key)
+                .map(|v| v.team.to_string())
+        }
+        RefList::EthnicGroups => reference::find_ethnic_group(value).map(|g| g.name.clone()),
+        RefList::Religions => reference::find_religion(value).map(|r| r.name.clone()),
+        RefList::Relationships => reference::find_relationship(value).map(|r| r.name.clone()),
+    };
+    found.ok_or_else(|| ProblemKind::NotInList {
+        value: value.to_string(),
+    })
+}
+
+/// The choices a field offers, as (stored value, label), for pick lists and help.
+pub fn choices_of(kind: &Kind, lang: Lang, villages: &[Village]) -> Vec<(String, String)> {
+    match kind {
+        Kind::Choice {
+            choices,
+            list: None,
+        }
+        | Kind::MultiChoice { choices } => choices
+            .iter()
+            .map(|c| (c.id.clone(), c.label(lang).to_string()))
+            .collect(),
+        Kind::Choice {
+            list: Some(list), ..
+        } => match list {
+            RefList::Sex => ["male", "female"]
+                .iter()
+                .map(|v| (v.to_string(), sex_label(v, lang).unwrap_or(v).to_string()))
+                .collect(),
+            RefList::Villages => villages
+                .iter()
+                .map(|v| (v.team.to_string(), v.name.clone()))
+                .collect(),
+            RefList::EthnicGroups => reference::ethnic_groups()
+                .iter()
+                .map(|g| (g.name.clone(), g.name.clone()))
+                .collect(),
+            RefList::Religions => reference::religions()
+                .iter()
+                .map(|r| (r.name.clone(), r.name.clone()))
+                .collect(),
+            RefList::Relationships => reference::relationships()
+                .iter()
+                .map(|r| (r.name.clone(), r.name.clone()))
+                .collect(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> (NaiveDate, Vec<Village>) {
+        let c = super::super::commune::Commune::with_numbered_villages("Xã Thử", 6);
+        (NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), c.villages)
+    }
+
+    fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn specs_parse_and_refer_only_to_their_own_fields() {
+        assert_eq!(forms().len(), 3);
+        for f in forms() {
+            let known = |id: &String| f.field(id).is_some();
+            assert!(f.title.iter().all(known), "{}: title", f.id);
+            assert!(f.search.iter().all(known), "{}: search", f.id);
+            assert!(f.follow_up.iter().all(known), "{}: follow_up", f.id);
+            let rules = f
+                .fields
+                .iter()
+                .flat_map(|fl| fl.required_when.iter().chain(&fl.required_unless))
+                .chain(f.done_when.iter())
+                .chain(f.blocked_when.iter());
+            for group in rules {
+                for c in group {
+                    assert!(known(&c.field), "{}: rule names {}", f.id, c.field);
+                }
+            }
+            for fl in &f.fields {
+                if let Kind::PersonalId {
+                    sex_field,
+                    birth_field,
+                } = &fl.kind
+                {
+                    assert!(sex_field.iter().chain(birth_field).all(known));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_valid_activation_is_normalised_and_done() {
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let spec = form("activation").unwrap();
+        let checked = spec.check(
+            &values(&[
+                ("person_id", "001 090 123 456"),
+                ("full_name", "  Nguyễn   Văn  An "),
+                ("birth_date", "1/5/1990"),
+                ("sex", "Nam"),
+                ("phone", "+84 912.345.678"),
+                ("target_level", "Mức 2"),
+                ("status", "da kich hoat muc 2"),
+                ("visit_date", "20/11/2026"),
+            ]),
+            &c,
+        );
+        assert_eq!(checked.problems, vec![]);
+        assert_eq!(checked.values["person_id"], "001090123456");
+        assert_eq!(checked.values["full_name"], "Nguyễn Văn An");
+        assert_eq!(checked.values["birth_date"], "1990-05-01");
+        assert_eq!(checked.values["sex"], "male");
+        assert_eq!(checked.values["phone"], "0912345678");
+        assert_eq!(checked.values["status"], "activated_level2");
+        assert_eq!(spec.status(&checked), Status::Done);
+        // Checking stored values gives them back unchanged.
+        assert_eq!(spec.check(&checked.values, &c), checked);
+    }
+
+    #[test]
+    fn errors_make_a_draft_and_keep_what_was_typed() {
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let spec = form("activation").unwrap();
+        let checked = spec.check(
+            &values(&[
+                ("person_id", "00109012345"),
+                ("full_name", "Lê Thị B"),
+                ("target_level", "level1"),
+                ("status", "failed"),
+                ("visit_date", "20/11/2026"),
+            ]),
+            &c,
+        );
+        let errs: Vec<_> = checked.errors().map(|p| p.field.as_str()).collect();
+        assert_eq!(errs, vec!["person_id", "blocker"]);
+        assert_eq!(checked.values["person_id"], "00109012345");
+        assert_eq!(spec.status(&checked), Status::Draft);
+    }
+
+    #[test]
+    fn blocked_when_a_blocker_is_given_and_not_done() {
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let spec = form("activation").unwrap();
+        let mut v = values(&[
+            ("person_id", "001090123456"),
+            ("full_name", "Lê Văn C"),
+            ("target_level", "level2"),
+            ("status", "not_registered"),
+            ("blocker", "Không có điện thoại thông minh"),
+            ("visit_date", "20/11/2026"),
+        ]);
+        let checked = spec.check(&v, &c);
+        assert_eq!(checked.values["blocker"], "no_smartphone");
+        assert_eq!(spec.status(&checked), Status::Blocked);
+        v.insert("status".into(), "activated_level1".into());
+        assert_eq!(spec.status(&spec.check(&v, &c)), Status::Blocked);
+        v.insert("status".into(), "activated_level2".into());
+        assert_eq!(spec.status(&spec.check(&v, &c)), Status::Done);
+    }
+
+    #[test]
+    fn household_without_head_needs_no_head_fields() {
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let spec = form("household_check").unwrap();
+        let mut v = values(&[
+            ("household_code", "HK-0012"),
+            ("village", "Thôn 3"),
+            ("visit_date", "20/11/2026"),
+        ]);
+        let missing: Vec<_> = spec
+            .check(&v, &c)
+            .errors()
+            .map(|p| p.field.clone())
+            .collect();
+        assert_eq!(missing, vec!["head_name", "head_id"]);
+        v.insert("findings".into(), "Hộ không có chủ hộ, other".into());
+        let checked = spec.check(&v, &c);
+        assert!(!checked.has_errors(), "{:?}", checked.problems);
+        assert_eq!(checked.values["village"], "3");
+        assert_eq!(checked.values["findings"], "no_head;other");
+        assert_eq!(spec.status(&checked), Status::InProgress);
+    }
+
+    #[test]
+    fn the_corrected_value_is_checked_by_the_missing_field_kind() {
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let spec = form("missing_field").unwrap();
+        let base = [
+            ("person_id", "001090123456"),
+            ("full_name", "Lê Văn C"),
+            ("outcome", "corrected"),
+            ("evidence", "statement"),
+            ("visit_date", "20/11/2026"),
+        ];
+        let with = |missing: &str, value: &str| {
+            let mut v = values(&base);
+            v.insert("missing".into(), missing.into());
+            v.insert("value".into(), value.into());
+            spec.check(&v, &c)
+        };
+        assert_eq!(with("ethnicity", "khmer").values["value"], "Khơ-me");
+        assert!(with("ethnicity", "Elf").has_errors());
+        assert_eq!(with("cmnd", "012 345 678").values["value"], "012345678");
+        assert!(with("cmnd", "12345").has_errors());
+        assert_eq!(with("birth_date", "1990").values["value"], "1990");
+        assert_eq!(
+            with("place_of_origin", "Nam Định").values["value"],
+            "Nam Định"
+        );
+        let mut v = values(&base);
+        v.insert("missing".into(), "religion".into());
+        let errs: Vec<_> = spec
+            .check(&v, &c)
+            .errors()
+            .map(|p| p.field.clone())
+            .collect();
+        assert_eq!(errs, vec!["value"]);
+    }
+
+    #[test]
+    fn warnings_are_reported_with_confirmable_codes() {
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let spec = form("missing_field").unwrap();
+        // Year digits say 1991, the birth date says 1990.
+        let checked = spec.check(
+            &values(&[
+                ("person_id", "001091123456"),
+                ("full_name", "Lê Văn C"),
+                ("birth_date", "01/05/1990"),
+                ("missing", "religion"),
+                ("visit_date", "20/11/2026"),
+            ]),
+            &c,
+        );
+        assert!(!checked.has_errors());
+        let codes: Vec<String> = checked.warnings().map(|w| w.confirm_code()).collect();
+        assert_eq!(codes, vec!["person_id:id_year_mismatch".to_string()]);
+        assert_eq!(checked.unconfirmed(&codes).count(), 0);
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure domain logic: ids and validation, text folding, form specs, versions,
+//! merge, progress. No redb, no terminal, no clock.
+
+pub mod case;
+pub mod commune;
+pub mod form;
+pub mod merge;
+pub mod reference;
+pub mod rules;
+pub mod text;
+pub mod version;
+pub mod work;

@@ -1,0 +1,687 @@
+//! Reference lists embedded from `data/*.csv` (provinces, ID century/sex codes,
+//! ethnic groups, religions, household relationships, mobile prefixes) and
+//! their look-ups. The files are compiled in and parsed once; no I/O.
+//!
+//! The CSV files are part of the source: a malformed row is a build-time
+//! mistake caught by the tests here, so parsing skips bad rows instead of
+//! panicking at run time.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::rules::Sex;
+use super::text;
+
+const PROVINCES_CSV: &str = include_str!("../../data/provinces.csv");
+const CENTURY_SEX_CSV: &str = include_str!("../../data/century_sex_codes.csv");
+const ETHNIC_CSV: &str = include_str!("../../data/ethnic_groups.csv");
+const RELIGIONS_CSV: &str = include_str!("../../data/religions.csv");
+const RELATIONSHIPS_CSV: &str = include_str!("../../data/relationships.csv");
+const MOBILE_CSV: &str = include_str!("../../data/mobile_prefixes.csv");
+
+fn parse<T: for<'de> Deserialize<'de>>(csv_text: &str) -> Vec<T> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(csv_text.as_bytes())
+        .deserialize()
+        .filter_map(Result::ok)
+        .collect()
+}
+
+/// Index from [`text::key`] to a row position. The first row wins on a clash;
+/// a test checks that no two rows share a key.
+fn key_index<'a>(rows: impl Iterator<Item = (usize, Vec<&'a str>)>) -> HashMap<String, usize> {
+    let mut index = HashMap::new();
+    for (i, names) in rows {
+        for name in names {
+            let k = text::key(name);
+            if !k.is_empty() {
+                index.entry(k).or_insert(i);
+            }
+        }
+    }
+    index
+}
+
+fn non_empty(s: String) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+// ---------------------------------------------------------------- provinces
+
+/// A province code of the personal ID (digits 1–3), TT 07/2016 Phụ lục I.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Province {
+    pub code: String,
+    pub name: String,
+}
+
+pub fn provinces() -> &'static [Province] {
+    static CELL: OnceLock<Vec<Province>> = OnceLock::new();
+    CELL.get_or_init(|| parse(PROVINCES_CSV))
+}
+
+/// Exact 3-digit code. Codes have gaps (001–096), so never use a numeric range.
+pub fn province(code: &str) -> Option<&'static Province> {
+    provinces().iter().find(|p| p.code == code)
+}
+
+// ---------------------------------------------------------- century / sex
+
+/// Meaning of digit 4 of the personal ID: sex and the century of birth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CenturySexCode {
+    pub digit: u8,
+    pub sex: Sex,
+    pub year_from: i32,
+    pub year_to: i32,
+}
+
+#[derive(Deserialize)]
+struct CenturySexRow {
+    digit: u8,
+    gender: String,
+    year_from: i32,
+    year_to: i32,
+}
+
+pub fn century_sex_codes() -> &'static [CenturySexCode] {
+    static CELL: OnceLock<Vec<CenturySexCode>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        parse::<CenturySexRow>(CENTURY_SEX_CSV)
+            .into_iter()
+            .filter_map(|r| {
+                let sex = match r.gender.as_str() {
+                    "male" => Sex::Male,
+                    "female" => Sex::Female,
+                    _ => return None,
+                };
+                Some(CenturySexCode {
+                    digit: r.digit,
+                    sex,
+                    year_from: r.year_from,
+                    year_to: r.year_to,
+                })
+            })
+            .collect()
+    })
+}
+
+pub fn century_sex_code(digit: u8) -> Option<&'static CenturySexCode> {
+    century_sex_codes().iter().find(|c| c.digit == digit)
+}
+
+// ------------------------------------------------------------ ethnic groups
+
+/// Which official code list an ethnic-group code belongs to. The two lists
+/// disagree from code 04 on, so a code is meaningless without its scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EthnicScheme {
+    /// QĐ 121-TCTK/PPCĐ (1979), also used by the health-insurance standard.
+    Qd121Of1979,
+    /// QĐ 1019/QĐ-TCTK (2008), reproduced in QCVN 109:2017 Phụ lục E.
+    Qd1019Of2008,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EthnicGroup {
+    pub code_1979: String,
+    pub code_2008: String,
+    pub name: String,
+    /// Other written forms, e.g. "Khmer", "H'Mông", "Mèo", "Việt".
+    pub spellings: Vec<String>,
+    /// Confidence/source tag of each code, as in the data file.
+    pub code_1979_status: String,
+    pub code_2008_status: String,
+}
+
+impl EthnicGroup {
+    pub fn code(&self, scheme: EthnicScheme) -> &str {
+        match scheme {
+            EthnicScheme::Qd121Of1979 => &self.code_1979,
+            EthnicScheme::Qd1019Of2008 => &self.code_2008,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct EthnicRow {
+    code_qd121_1979: String,
+    name: String,
+    code_qd121_status: String,
+    code_qd1019_2008: String,
+    code_qd1019_status: String,
+    other_spellings: String,
+}
+
+/// Splits "Khmer; Khơ me" and unwraps "Kinh (Việt)" into both the written form
+/// and the alternative in brackets; "(old)" is only an annotation.
+fn parse_spellings(field: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: &str| {
+        let s = text::clean(s);
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    for item in field.split(';') {
+        match item.split_once('(') {
+            Some((base, rest)) => {
+                let inner = rest.trim_end().trim_end_matches(')').trim();
+                if inner.eq_ignore_ascii_case("old") {
+                    push(base);
+                } else {
+                    push(item);
+                    push(inner);
+                }
+            }
+            None => push(item),
+        }
+    }
+    out
+}
+
+pub fn ethnic_groups() -> &'static [EthnicGroup] {
+    static CELL: OnceLock<Vec<EthnicGroup>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        parse::<EthnicRow>(ETHNIC_CSV)
+            .into_iter()
+            .map(|r| EthnicGroup {
+                spellings: parse_spellings(&r.other_spellings),
+                code_1979: r.code_qd121_1979,
+                code_2008: r.code_qd1019_2008,
+                name: r.name,
+                code_1979_status: r.code_qd121_status,
+                code_2008_status: r.code_qd1019_status,
+            })
+            .collect()
+    })
+}
+
+fn ethnic_index() -> &'static HashMap<String, usize> {
+    static CELL: OnceLock<HashMap<String, usize>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        key_index(ethnic_groups().iter().enumerate().map(|(i, g)| {
+            let mut names = vec![g.name.as_str()];
+            names.extend(g.spellings.iter().map(String::as_str));
+            (i, names)
+        }))
+    })
+}
+
+/// By name or any known spelling, ignoring case, accents, hyphens,
+/// apostrophes and spaces. Codes are not accepted here: their scheme is
+/// unknown (see [`ethnic_group_by_code`]).
+pub fn find_ethnic_group(input: &str) -> Option<&'static EthnicGroup> {
+    let i = *ethnic_index().get(&text::key(input))?;
+    ethnic_groups().get(i)
+}
+
+/// By a 2-digit code in a known scheme ("5" is read as "05").
+pub fn ethnic_group_by_code(code: &str, scheme: EthnicScheme) -> Option<&'static EthnicGroup> {
+    let code = two_digit_code(code)?;
+    ethnic_groups().iter().find(|g| g.code(scheme) == code)
+}
+
+fn two_digit_code(code: &str) -> Option<String> {
+    let code = code.trim();
+    match code.len() {
+        1 | 2 if code.bytes().all(|b| b.is_ascii_digit()) => Some(format!("{code:0>2}")),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------- religions
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Religion {
+    /// QĐ 1019/QĐ-TCTK code; `None` for "Không", whose code is not known.
+    pub code: Option<String>,
+    pub name: String,
+    pub notes: String,
+    pub confidence: String,
+}
+
+#[derive(Deserialize)]
+struct ReligionRow {
+    code_qd1019: String,
+    name: String,
+    notes: String,
+    confidence: String,
+}
+
+pub fn religions() -> &'static [Religion] {
+    static CELL: OnceLock<Vec<Religion>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        parse::<ReligionRow>(RELIGIONS_CSV)
+            .into_iter()
+            .map(|r| Religion {
+                code: non_empty(r.code_qd1019),
+                name: r.name,
+                notes: r.notes,
+                confidence: r.confidence,
+            })
+            .collect()
+    })
+}
+
+/// The short name before any bracket: "Mặc Môn (Giáo hội …)" → "Mặc Môn".
+fn short_name(name: &str) -> &str {
+    name.split_once('(').map_or(name, |(base, _)| base.trim())
+}
+
+/// By code ("1", "01"), full or short name, or a denomination that starts with
+/// a coded religion's name ("Cao Đài Tây Ninh" → Cao Đài, "Tin Lành Cơ Đốc
+/// Phục Lâm" → Tin Lành); the longest such name wins, so "Phật giáo Hòa Hảo"
+/// is not read as "Phật giáo". "Không rõ" is deliberately not "Không".
+pub fn find_religion(input: &str) -> Option<&'static Religion> {
+    let all = religions();
+    if let Some(code) = two_digit_code(input) {
+        return all
+            .iter()
+            .find(|r| r.code.as_deref() == Some(code.as_str()));
+    }
+    let folded = text::fold(input);
+    if folded.is_empty() {
+        return None;
+    }
+    let k = text::key(&folded);
+    let exact = all
+        .iter()
+        .find(|r| text::key(&r.name) == k || text::key(short_name(&r.name)) == k);
+    if exact.is_some() {
+        return exact;
+    }
+    all.iter()
+        .filter(|r| r.code.is_some())
+        .filter_map(|r| {
+            let prefix = text::fold(short_name(&r.name));
+            let starts_word = folded
+                .strip_prefix(prefix.as_str())
+                .is_some_and(|rest| rest.starts_with(' '));
+            starts_word.then_some((prefix.len(), r))
+        })
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, r)| r)
+}
+
+// ------------------------------------------------------------ relationships
+
+/// A "quan hệ với chủ hộ" value. No official code list exists; these are the
+/// common written forms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Relationship {
+    pub name: String,
+    pub english: String,
+    /// Other ways people write the same relationship ("Bố", "Cha" for "Cha đẻ").
+    pub synonyms: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RelationshipRow {
+    value_vi: String,
+    english: String,
+    notes: String,
+}
+
+/// "also written Bố đẻ / Bố / Cha" → ["Bố đẻ", "Bố", "Cha"]; other notes
+/// (legal references) carry no synonyms.
+fn synonyms_from_notes(notes: &str) -> Vec<String> {
+    let notes = notes.trim();
+    let list = notes
+        .strip_prefix("also written")
+        .or_else(|| notes.strip_prefix("also"));
+    list.map(|l| {
+        l.split('/')
+            .map(text::clean)
+            .filter(|s| !s.is_empty())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// One CSV row can hold distinct relationships ("Anh rể / Em rể": an older or
+/// a younger sister's husband). They are split into separate values; the
+/// English is split alongside when it lists as many parts.
+fn split_relationship_row(row: RelationshipRow) -> Vec<Relationship> {
+    let names: Vec<String> = row.value_vi.split(" / ").map(text::clean).collect();
+    let english: Vec<String> = row.english.split(" / ").map(text::clean).collect();
+    let synonyms = synonyms_from_notes(&row.notes);
+    let paired = names.len() > 1 && english.len() == names.len();
+    names
+        .into_iter()
+        .enumerate()
+        .filter(|(_, n)| !n.is_empty())
+        .map(|(i, name)| Relationship {
+            name,
+            english: if paired {
+                capitalise(&english[i])
+            } else {
+                text::clean(&row.english)
+            },
+            synonyms: synonyms.clone(),
+        })
+        .collect()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+pub fn relationships() -> &'static [Relationship] {
+    static CELL: OnceLock<Vec<Relationship>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        parse::<RelationshipRow>(RELATIONSHIPS_CSV)
+            .into_iter()
+            .flat_map(split_relationship_row)
+            .collect()
+    })
+}
+
+fn relationship_index() -> &'static HashMap<String, usize> {
+    static CELL: OnceLock<HashMap<String, usize>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        key_index(relationships().iter().enumerate().map(|(i, r)| {
+            let mut names = vec![r.name.as_str()];
+            names.extend(r.synonyms.iter().map(String::as_str));
+            (i, names)
+        }))
+    })
+}
+
+/// The canonical row for a written form: "bố" → "Cha đẻ".
+pub fn find_relationship(input: &str) -> Option<&'static Relationship> {
+    let i = *relationship_index().get(&text::key(input))?;
+    relationships().get(i)
+}
+
+// --------------------------------------------------------- mobile prefixes
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MobilePrefix {
+    /// "032": the first three digits of a 10-digit number.
+    pub prefix: String,
+    /// Carrier at assignment; number portability means it may have moved.
+    pub carrier: String,
+    /// "0162": the 11-digit prefix this one replaced in the 2018–2019 change.
+    pub old_prefix: Option<String>,
+    /// False for prefixes seen only in code repositories.
+    pub confirmed: bool,
+}
+
+#[derive(Deserialize)]
+struct MobileRow {
+    prefix_10_digit: String,
+    carrier_at_assignment: String,
+    old_11_digit_prefix: String,
+    confidence: String,
+}
+
+pub fn mobile_prefixes() -> &'static [MobilePrefix] {
+    static CELL: OnceLock<Vec<MobilePrefix>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        parse::<MobileRow>(MOBILE_CSV)
+            .into_iter()
+            .map(|r| MobilePrefix {
+                prefix: r.prefix_10_digit,
+                carrier: r.carrier_at_assignment,
+                old_prefix: non_empty(r.old_11_digit_prefix),
+                confirmed: !r.confidence.eq_ignore_ascii_case("unconfirmed"),
+            })
+            .collect()
+    })
+}
+
+/// By the 3-digit prefix of a 10-digit number ("091").
+pub fn mobile_prefix(p: &str) -> Option<&'static MobilePrefix> {
+    mobile_prefixes().iter().find(|m| m.prefix == p)
+}
+
+/// The row that replaced an old 4-digit prefix of an 11-digit number
+/// ("0162" → the "032" row).
+pub fn old_mobile_prefix(p4: &str) -> Option<&'static MobilePrefix> {
+    mobile_prefixes()
+        .iter()
+        .find(|m| m.old_prefix.as_deref() == Some(p4))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn assert_unique<'a>(what: &str, values: impl Iterator<Item = &'a str>) {
+        let mut seen = HashSet::new();
+        for v in values {
+            assert!(seen.insert(v), "duplicate {what}: {v}");
+        }
+    }
+
+    #[test]
+    fn all_63_provinces_load() {
+        let all = provinces();
+        assert_eq!(all.len(), 63);
+        assert_unique("province code", all.iter().map(|p| p.code.as_str()));
+        assert!(
+            all.iter()
+                .all(|p| p.code.len() == 3 && p.code.bytes().all(|b| b.is_ascii_digit()))
+        );
+        assert_eq!(province("001").map(|p| p.name.as_str()), Some("Hà Nội"));
+        assert_eq!(
+            province("079").map(|p| p.name.as_str()),
+            Some("Hồ Chí Minh")
+        );
+        assert_eq!(province("096").map(|p| p.name.as_str()), Some("Cà Mau"));
+    }
+
+    #[test]
+    fn province_codes_have_gaps() {
+        assert!(province("003").is_none());
+        assert!(province("099").is_none());
+        assert!(province("1").is_none());
+    }
+
+    #[test]
+    fn century_sex_table_is_complete_and_regular() {
+        let all = century_sex_codes();
+        assert_eq!(all.len(), 10);
+        for d in 0..10u8 {
+            let c = century_sex_code(d).expect("every digit is defined");
+            let expected_sex = if d.is_multiple_of(2) {
+                Sex::Male
+            } else {
+                Sex::Female
+            };
+            assert_eq!(c.sex, expected_sex);
+            assert_eq!(c.year_from, 1900 + i32::from(d / 2) * 100);
+            assert_eq!(c.year_to, c.year_from + 99);
+        }
+    }
+
+    #[test]
+    fn ethnic_groups_are_54_plus_foreigners() {
+        let all = ethnic_groups();
+        assert_eq!(all.len(), 55);
+        assert_eq!(all.iter().filter(|g| g.code_1979 != "55").count(), 54);
+        assert_unique("1979 code", all.iter().map(|g| g.code_1979.as_str()));
+        assert_unique("2008 code", all.iter().map(|g| g.code_2008.as_str()));
+    }
+
+    #[test]
+    fn ethnic_code_schemes_disagree_from_04() {
+        let hoa = find_ethnic_group("Hoa").unwrap();
+        assert_eq!(hoa.code(EthnicScheme::Qd121Of1979), "04");
+        assert_eq!(hoa.code(EthnicScheme::Qd1019Of2008), "06");
+        assert_eq!(
+            ethnic_group_by_code("4", EthnicScheme::Qd1019Of2008).map(|g| g.name.as_str()),
+            Some("Mường")
+        );
+        assert_eq!(
+            ethnic_group_by_code("04", EthnicScheme::Qd121Of1979).map(|g| g.name.as_str()),
+            Some("Hoa")
+        );
+    }
+
+    #[test]
+    fn ethnic_spellings_resolve() {
+        for (input, name) in [
+            ("khmer", "Khơ-me"),
+            ("Khơ-me", "Khơ-me"),
+            ("KHO ME", "Khơ-me"),
+            ("H'Mông", "HMông"),
+            ("hmong", "HMông"),
+            ("Mông", "HMông"),
+            ("Mèo", "HMông"),
+            ("kinh", "Kinh"),
+            ("Việt", "Kinh"),
+            ("Hán", "Hoa"),
+            ("ê đê", "Ê-đê"),
+            ("Co Lao", "Cơ Lao"),
+            ("Cờ Lao", "Cơ Lao"),
+            ("Rơ Măm", "Rơ-măm"),
+            ("Bru - Vân Kiều", "Bru-Vân Kiều"),
+            ("K'Ho", "Cơ-ho"),
+        ] {
+            assert_eq!(
+                find_ethnic_group(input).map(|g| g.name.as_str()),
+                Some(name),
+                "{input}"
+            );
+        }
+        assert!(find_ethnic_group("").is_none());
+        assert!(find_ethnic_group("Klingon").is_none());
+    }
+
+    #[test]
+    fn ethnic_keys_do_not_collide() {
+        let mut owner: HashMap<String, &str> = HashMap::new();
+        for g in ethnic_groups() {
+            let mut keys: HashSet<String> = HashSet::new();
+            keys.insert(text::key(&g.name));
+            keys.extend(g.spellings.iter().map(|s| text::key(s)));
+            for k in keys {
+                if let Some(other) = owner.insert(k.clone(), &g.name) {
+                    panic!("{k} is shared by {other} and {}", g.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn old_annotation_is_not_a_spelling() {
+        let hmong = find_ethnic_group("hmong").unwrap();
+        assert!(hmong.spellings.iter().any(|s| s == "Mèo"));
+        assert!(hmong.spellings.iter().all(|s| !s.contains("old")));
+    }
+
+    #[test]
+    fn religions_include_none() {
+        let all = religions();
+        assert_eq!(all.len(), 15);
+        assert_eq!(all.iter().filter(|r| r.code.is_some()).count(), 14);
+        let none = find_religion("không").unwrap();
+        assert_eq!(none.code, None);
+        assert_eq!(none.name, "Không");
+        assert_eq!(
+            find_religion("KHONG").map(|r| r.name.as_str()),
+            Some("Không")
+        );
+    }
+
+    #[test]
+    fn religion_lookups() {
+        let name = |s: &str| find_religion(s).map(|r| r.name.as_str());
+        assert_eq!(name("phat giao"), Some("Phật giáo"));
+        assert_eq!(name("01"), Some("Phật giáo"));
+        assert_eq!(name("2"), Some("Công giáo"));
+        assert_eq!(name("Phật giáo Hòa Hảo"), Some("Phật giáo Hòa Hảo"));
+        assert_eq!(name("Cao Đài Tây Ninh"), Some("Cao Đài"));
+        assert_eq!(name("Tin Lành Cơ Đốc Phục Lâm"), Some("Tin Lành"));
+        assert_eq!(name("Mặc Môn"), Some(religions()[13].name.as_str()));
+        assert_eq!(name("Đạo Baha'i"), Some("Đạo Baha'i"));
+        assert_eq!(name("Không rõ"), None);
+        assert_eq!(name("Cao"), None);
+        assert_eq!(name("99"), None);
+        assert_eq!(name(""), None);
+    }
+
+    #[test]
+    fn relationships_parse_synonyms_and_split_rows() {
+        let all = relationships();
+        // 34 rows in the file, four of which hold two values each.
+        assert_eq!(all.len(), 38);
+        let father = find_relationship("Cha đẻ").unwrap();
+        assert_eq!(father.english, "Biological father");
+        assert_eq!(father.synonyms, ["Bố đẻ", "Bố", "Cha"]);
+        let helper = find_relationship("người giúp việc").unwrap();
+        assert_eq!(helper.name, "Người giúp việc");
+        assert_eq!(helper.english, "Domestic helper");
+        let em_re = find_relationship("em rể").unwrap();
+        assert_eq!(em_re.name, "Em rể");
+        assert_eq!(em_re.english, "Brother-in-law (sister's husband)");
+    }
+
+    #[test]
+    fn relationship_lookups_return_canonical_row() {
+        let name = |s: &str| find_relationship(s).map(|r| r.name.as_str());
+        assert_eq!(name("bố"), Some("Cha đẻ"));
+        assert_eq!(name("BO DE"), Some("Cha đẻ"));
+        assert_eq!(name("Cha"), Some("Cha đẻ"));
+        assert_eq!(name("mẹ"), Some("Mẹ đẻ"));
+        assert_eq!(name("cha chồng"), Some("Bố chồng"));
+        assert_eq!(name("Cha vợ"), Some("Bố vợ"));
+        assert_eq!(name("chu ho"), Some("Chủ hộ"));
+        assert_eq!(name("Cụ ngoại"), Some("Cụ ngoại"));
+        assert_eq!(name("hàng xóm"), None);
+    }
+
+    #[test]
+    fn relationship_keys_do_not_collide() {
+        let mut owner: HashMap<String, &str> = HashMap::new();
+        for r in relationships() {
+            let mut keys: HashSet<String> = HashSet::new();
+            keys.insert(text::key(&r.name));
+            keys.extend(r.synonyms.iter().map(|s| text::key(s)));
+            for k in keys {
+                if let Some(other) = owner.insert(k.clone(), &r.name) {
+                    panic!("{k} is shared by {other} and {}", r.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mobile_prefixes_load() {
+        let all = mobile_prefixes();
+        assert_eq!(all.len(), 36);
+        assert_unique("prefix", all.iter().map(|m| m.prefix.as_str()));
+        assert_eq!(all.iter().filter(|m| m.old_prefix.is_some()).count(), 21);
+        assert_eq!(all.iter().filter(|m| !m.confirmed).count(), 3);
+        assert_eq!(
+            mobile_prefix("091").map(|m| m.carrier.as_str()),
+            Some("VinaPhone")
+        );
+        assert!(!mobile_prefix("052").unwrap().confirmed);
+        assert!(mobile_prefix("099").unwrap().confirmed);
+        assert!(mobile_prefix("031").is_none());
+    }
+
+    #[test]
+    fn old_prefixes_map_to_new() {
+        let new = |p: &str| old_mobile_prefix(p).map(|m| m.prefix.as_str());
+        assert_eq!(new("0162"), Some("032"));
+        assert_eq!(new("0169"), Some("039"));
+        assert_eq!(new("0123"), Some("083"));
+        assert_eq!(new("0120"), Some("070"));
+        assert_eq!(new("0186"), Some("056"));
+        assert_eq!(new("0199"), Some("059"));
+        assert_eq!(new("0161"), None);
+    }
+}

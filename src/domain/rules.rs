@@ -1,0 +1,1354 @@
+//! Field validation rules (personal ID, CMND, phone, dates, names, sex) and the
+//! problems they report. Pure functions: no I/O, no clock reads.
+//!
+//! Errors block a save; warnings are shown and recorded when the user confirms
+//! them. Real personal-ID numbers with structural mismatches exist (domain.md
+//! §1.2), so everything beyond length and digits is a warning.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::reference;
+use super::text;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A date as the population data holds it: a full date, or the year alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PartialDate {
+    Day(NaiveDate),
+    Year(i32),
+}
+
+impl PartialDate {
+    pub fn year(&self) -> i32 {
+        match self {
+            PartialDate::Day(d) => d.year(),
+            PartialDate::Year(y) => *y,
+        }
+    }
+
+    /// Storage form: "1990-05-01" or "1990".
+    pub fn iso(&self) -> String {
+        match self {
+            PartialDate::Day(d) => d.format("%Y-%m-%d").to_string(),
+            PartialDate::Year(y) => format!("{y:04}"),
+        }
+    }
+
+    /// Vietnamese display form, day first: "01/05/1990" or "1990".
+    pub fn display(&self) -> String {
+        match self {
+            PartialDate::Day(d) => d.format("%d/%m/%Y").to_string(),
+            PartialDate::Year(y) => format!("{y:04}"),
+        }
+    }
+
+    /// Reads back what [`PartialDate::iso`] wrote; nothing looser.
+    pub fn parse_iso(s: &str) -> Option<Self> {
+        let parts: Vec<&str> = s.split('-').collect();
+        match parts.as_slice() {
+            [y] if y.len() == 4 => Some(PartialDate::Year(digits_value(y)? as i32)),
+            [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+                ymd(digits_value(y)?, digits_value(m)?, digits_value(d)?).map(PartialDate::Day)
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// Not after today (birth, issue dates).
+    Past,
+    /// Today or later (appointments, expiry).
+    Future,
+    Any,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateRule {
+    pub year_only: bool,
+    pub when: When,
+}
+
+impl DateRule {
+    /// Date of birth: legacy records may hold the year alone (domain.md §7.1).
+    pub const BIRTH: DateRule = DateRule {
+        year_only: true,
+        when: When::Past,
+    };
+    /// A full date that has already happened (card issue date, death).
+    pub const PAST_DAY: DateRule = DateRule {
+        year_only: false,
+        when: When::Past,
+    };
+    /// A full date from today on (an appointment).
+    pub const FUTURE_DAY: DateRule = DateRule {
+        year_only: false,
+        when: When::Future,
+    };
+}
+
+/// Why a value is wrong or suspicious. Each kind has its own message (in
+/// `i18n::problems`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    // Generic, for the form layer.
+    Required,
+    NotInList { value: String },
+    NotANumber,
+    NumberOutOfRange { min: i64, max: i64 },
+    TooLong { max: usize },
+
+    // Personal ID (số định danh cá nhân).
+    IdNotDigits,
+    IdWrongLength { len: usize },
+    IdLooksLikeCmnd,
+    IdUnknownProvince { code: String },
+    IdSexMismatch { digit: u8, sex: Sex },
+    IdCenturyMismatch { digit: u8, year: i32 },
+    IdYearMismatch { digits: String, year: i32 },
+
+    // Old 9-digit CMND.
+    CmndNotDigits,
+    CmndWrongLength { len: usize },
+    CmndLooksLikePersonalId,
+
+    // Mobile phone.
+    PhoneNotDigits,
+    PhoneWrongLength { len: usize },
+    PhoneNotMobile { prefix: String },
+    PhoneOldElevenDigit { old: String, new: String },
+    PhoneUnknownPrefix { prefix: String },
+
+    // Dates.
+    DateFormat,
+    DateInvalid,
+    DateYearOnlyNotAllowed,
+    DateBefore1900,
+    DateInFuture,
+    DateInPast,
+
+    // Names.
+    NameHasDigits,
+    NameHasSymbols,
+}
+
+impl ProblemKind {
+    pub fn severity(&self) -> Severity {
+        use ProblemKind::*;
+        match self {
+            IdUnknownProvince { .. }
+            | IdSexMismatch { .. }
+            | IdCenturyMismatch { .. }
+            | IdYearMismatch { .. }
+            | PhoneOldElevenDigit { .. }
+            | PhoneUnknownPrefix { .. } => Severity::Warning,
+            Required
+            | NotInList { .. }
+            | NotANumber
+            | NumberOutOfRange { .. }
+            | TooLong { .. }
+            | IdNotDigits
+            | IdWrongLength { .. }
+            | IdLooksLikeCmnd
+            | CmndNotDigits
+            | CmndWrongLength { .. }
+            | CmndLooksLikePersonalId
+            | PhoneNotDigits
+            | PhoneWrongLength { .. }
+            | PhoneNotMobile { .. }
+            | DateFormat
+            | DateInvalid
+            | DateYearOnlyNotAllowed
+            | DateBefore1900
+            | DateInFuture
+            | DateInPast
+            | NameHasDigits
+            | NameHasSymbols => Severity::Error,
+        }
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity() == Severity::Warning
+    }
+
+    /// Stable identifier, recorded when a user confirms a warning. Never
+    /// rename one: stored confirmations refer to it.
+    pub fn code(&self) -> &'static str {
+        use ProblemKind::*;
+        match self {
+            Required => "required",
+            NotInList { .. } => "not_in_list",
+            NotANumber => "not_a_number",
+            NumberOutOfRange { .. } => "number_out_of_range",
+            TooLong { .. } => "too_long",
+            IdNotDigits => "id_not_digits",
+            IdWrongLength { .. } => "id_wrong_length",
+            IdLooksLikeCmnd => "id_looks_like_cmnd",
+            IdUnknownProvince { .. } => "id_unknown_province",
+            IdSexMismatch { .. } => "id_sex_mismatch",
+            IdCenturyMismatch { .. } => "id_century_mismatch",
+            IdYearMismatch { .. } => "id_year_mismatch",
+            CmndNotDigits => "cmnd_not_digits",
+            CmndWrongLength { .. } => "cmnd_wrong_length",
+            CmndLooksLikePersonalId => "cmnd_looks_like_personal_id",
+            PhoneNotDigits => "phone_not_digits",
+            PhoneWrongLength { .. } => "phone_wrong_length",
+            PhoneNotMobile { .. } => "phone_not_mobile",
+            PhoneOldElevenDigit { .. } => "phone_old_eleven_digit",
+            PhoneUnknownPrefix { .. } => "phone_unknown_prefix",
+            DateFormat => "date_format",
+            DateInvalid => "date_invalid",
+            DateYearOnlyNotAllowed => "date_year_only_not_allowed",
+            DateBefore1900 => "date_before_1900",
+            DateInFuture => "date_in_future",
+            DateInPast => "date_in_past",
+            NameHasDigits => "name_has_digits",
+            NameHasSymbols => "name_has_symbols",
+        }
+    }
+}
+
+/// Sex and birth-year range that digit 4 of a personal ID stands for. Reads
+/// the reference table; the arithmetic fallback is the same rule and only
+/// matters for a digit outside 0–9, which no checked ID can have.
+pub fn id_digit_meaning(digit: u8) -> (Sex, i32, i32) {
+    match reference::century_sex_code(digit) {
+        Some(c) => (c.sex, c.year_from, c.year_to),
+        None => {
+            let sex = if digit.is_multiple_of(2) {
+                Sex::Male
+            } else {
+                Sex::Female
+            };
+            let from = 1900 + i32::from(digit / 2) * 100;
+            (sex, from, from + 99)
+        }
+    }
+}
+
+// ------------------------------------------------------------ helpers
+
+fn all_ascii_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Value of a short run of ASCII digits; `None` for anything else.
+fn digits_value(s: &str) -> Option<u32> {
+    if all_ascii_digits(s) && s.len() <= 9 {
+        s.parse().ok()
+    } else {
+        None
+    }
+}
+
+fn ymd(y: u32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
+}
+
+/// Numbers are written in groups ("001 090 123456", "001.090.123456").
+fn strip_spaces_and_dots(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .collect()
+}
+
+// ------------------------------------------------------------ personal ID
+
+/// A 12-digit personal ID. Ok holds the digits to store and any structural
+/// warnings. There is no check digit, so no checksum is ever computed.
+pub fn check_personal_id(
+    input: &str,
+    sex: Option<Sex>,
+    birth: Option<PartialDate>,
+) -> Result<(String, Vec<ProblemKind>), ProblemKind> {
+    let id = strip_spaces_and_dots(input);
+    if id.is_empty() {
+        return Err(ProblemKind::Required);
+    }
+    if !all_ascii_digits(&id) {
+        return Err(ProblemKind::IdNotDigits);
+    }
+    match id.len() {
+        12 => {}
+        9 => return Err(ProblemKind::IdLooksLikeCmnd),
+        len => return Err(ProblemKind::IdWrongLength { len }),
+    }
+    let warnings = id_structure_warnings(&id, sex, birth);
+    Ok((id, warnings))
+}
+
+/// Digits 1–3 province (or country), 4 century and sex, 5–6 birth year.
+fn id_structure_warnings(
+    id: &str,
+    sex: Option<Sex>,
+    birth: Option<PartialDate>,
+) -> Vec<ProblemKind> {
+    let mut warnings = Vec::new();
+    let (Some(code), Some(digit), Some(year_digits)) = (
+        id.get(0..3),
+        id.as_bytes().get(3).map(|b| b.wrapping_sub(b'0')),
+        id.get(4..6),
+    ) else {
+        return warnings;
+    };
+    if reference::province(code).is_none() {
+        warnings.push(ProblemKind::IdUnknownProvince {
+            code: code.to_string(),
+        });
+    }
+    let (digit_sex, from, to) = id_digit_meaning(digit);
+    if let Some(sex) = sex
+        && sex != digit_sex
+    {
+        warnings.push(ProblemKind::IdSexMismatch { digit, sex });
+    }
+    if let Some(birth) = birth {
+        let year = birth.year();
+        if !(from..=to).contains(&year) {
+            warnings.push(ProblemKind::IdCenturyMismatch { digit, year });
+        }
+        if year_digits != format!("{:02}", year.rem_euclid(100)) {
+            warnings.push(ProblemKind::IdYearMismatch {
+                digits: year_digits.to_string(),
+                year,
+            });
+        }
+    }
+    warnings
+}
+
+// ------------------------------------------------------------ CMND
+
+/// An old 9-digit CMND number, stored as digits.
+pub fn check_cmnd(input: &str) -> Result<String, ProblemKind> {
+    let cmnd = strip_spaces_and_dots(input);
+    if cmnd.is_empty() {
+        return Err(ProblemKind::Required);
+    }
+    if !all_ascii_digits(&cmnd) {
+        return Err(ProblemKind::CmndNotDigits);
+    }
+    match cmnd.len() {
+        9 => Ok(cmnd),
+        12 => Err(ProblemKind::CmndLooksLikePersonalId),
+        len => Err(ProblemKind::CmndWrongLength { len }),
+    }
+}
+
+// ------------------------------------------------------------ phone
+
+fn is_phone_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '.' | '-' | '(' | ')')
+}
+
+/// "0" + the national significant number, whether or not it kept its 0.
+fn national(rest: &str) -> String {
+    if rest.starts_with('0') {
+        rest.to_string()
+    } else {
+        format!("0{rest}")
+    }
+}
+
+/// A Vietnamese mobile number in any common written form, stored as
+/// `0xxxxxxxxx`. Old 11-digit numbers are converted with a warning.
+pub fn check_phone(input: &str) -> Result<(String, Vec<ProblemKind>), ProblemKind> {
+    let compact: String = input.chars().filter(|c| !is_phone_separator(*c)).collect();
+    if compact.is_empty() {
+        return Err(ProblemKind::Required);
+    }
+    let (plus, digits) = match compact.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, compact.as_str()),
+    };
+    if !all_ascii_digits(digits) {
+        return Err(ProblemKind::PhoneNotDigits);
+    }
+    let number = to_national(plus, digits)?;
+    let mut warnings = Vec::new();
+    let number = convert_old_eleven_digit(number, &mut warnings)?;
+    check_mobile_shape(&number)?;
+    let prefix = number.get(0..3).unwrap_or_default();
+    if !reference::mobile_prefix(prefix).is_some_and(|m| m.confirmed) {
+        warnings.push(ProblemKind::PhoneUnknownPrefix {
+            prefix: prefix.to_string(),
+        });
+    }
+    Ok((number, warnings))
+}
+
+/// Removes "+84", "0084" or a bare "84" country code.
+fn to_national(plus: bool, digits: &str) -> Result<String, ProblemKind> {
+    if plus {
+        return match digits.strip_prefix("84") {
+            Some(rest) => Ok(national(rest)),
+            None => Err(ProblemKind::PhoneNotMobile {
+                prefix: format!("+{}", digits.get(0..2).unwrap_or(digits)),
+            }),
+        };
+    }
+    if let Some(rest) = digits.strip_prefix("0084") {
+        return Ok(national(rest));
+    }
+    // A bare 84 only counts when what follows has the length of a mobile
+    // number (9 digits, or 10 for an old 1xx number); local numbers start with 0.
+    if let Some(rest) = digits.strip_prefix("84")
+        && (rest.len() == 9 || (rest.len() == 10 && rest.starts_with('1')))
+    {
+        return Ok(national(rest));
+    }
+    Ok(digits.to_string())
+}
+
+/// 0162 xxx xxxx → 032 xxx xxxx: the 2018–2019 change kept the last 7 digits.
+fn convert_old_eleven_digit(
+    number: String,
+    warnings: &mut Vec<ProblemKind>,
+) -> Result<String, ProblemKind> {
+    if number.len() != 11 || !number.starts_with("01") {
+        return Ok(number);
+    }
+    let (Some(old_prefix), Some(tail)) = (number.get(0..4), number.get(4..)) else {
+        return Ok(number);
+    };
+    match reference::old_mobile_prefix(old_prefix) {
+        Some(row) => {
+            let new = format!("{}{tail}", row.prefix);
+            warnings.push(ProblemKind::PhoneOldElevenDigit {
+                old: number.clone(),
+                new: new.clone(),
+            });
+            Ok(new)
+        }
+        None => Err(ProblemKind::PhoneNotMobile {
+            prefix: old_prefix.to_string(),
+        }),
+    }
+}
+
+fn check_mobile_shape(number: &str) -> Result<(), ProblemKind> {
+    let prefix = || number.get(0..3).unwrap_or(number).to_string();
+    // Landlines are 11 digits under 02x: say "not a mobile", not "too long".
+    if number.len() == 11 && number.starts_with("02") {
+        return Err(ProblemKind::PhoneNotMobile { prefix: prefix() });
+    }
+    if number.len() != 10 {
+        return Err(ProblemKind::PhoneWrongLength { len: number.len() });
+    }
+    let bytes = number.as_bytes();
+    let mobile_range = bytes.first() == Some(&b'0')
+        && bytes
+            .get(1)
+            .is_some_and(|b| matches!(b, b'3' | b'5' | b'7' | b'8' | b'9'));
+    if !mobile_range {
+        return Err(ProblemKind::PhoneNotMobile { prefix: prefix() });
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------ dates
+
+/// A date typed day first (`dd/mm/yyyy`, `d-m-yyyy`, `d.m.yyyy`), in ISO
+/// (`yyyy-mm-dd`), or a year alone where the rule allows it. `today` comes
+/// from the caller so the rule stays testable.
+pub fn parse_date(
+    input: &str,
+    today: NaiveDate,
+    rule: DateRule,
+) -> Result<PartialDate, ProblemKind> {
+    let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.is_empty() {
+        return Err(ProblemKind::Required);
+    }
+    let date = read_date(&compact)?;
+    if matches!(date, PartialDate::Year(_)) && !rule.year_only {
+        return Err(ProblemKind::DateYearOnlyNotAllowed);
+    }
+    check_date_range(date, today, rule.when)?;
+    Ok(date)
+}
+
+fn read_date(s: &str) -> Result<PartialDate, ProblemKind> {
+    let Some(sep) = s.chars().find(|c| !c.is_ascii_digit()) else {
+        return match digits_value(s) {
+            Some(y) if s.len() == 4 => Ok(PartialDate::Year(y as i32)),
+            _ => Err(ProblemKind::DateFormat),
+        };
+    };
+    if !matches!(sep, '/' | '-' | '.') {
+        return Err(ProblemKind::DateFormat);
+    }
+    let parts: Vec<&str> = s.split(sep).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return Err(ProblemKind::DateFormat);
+    };
+    let short = |p: &str| (1..=2).contains(&p.len());
+    let (y, m, d) = if a.len() == 4 && sep == '-' && short(b) && short(c) {
+        (a, b, c)
+    } else if short(a) && short(b) && c.len() == 4 {
+        (c, b, a)
+    } else {
+        return Err(ProblemKind::DateFormat);
+    };
+    let (Some(y), Some(m), Some(d)) = (digits_value(y), digits_value(m), digits_value(d)) else {
+        return Err(ProblemKind::DateFormat);
+    };
+    ymd(y, m, d)
+        .map(PartialDate::Day)
+        .ok_or(ProblemKind::DateInvalid)
+}
+
+fn check_date_range(date: PartialDate, today: NaiveDate, when: When) -> Result<(), ProblemKind> {
+    let (too_early, after_today, before_today) = match date {
+        PartialDate::Day(d) => (d.year() < 1900, d > today, d < today),
+        PartialDate::Year(y) => (y < 1900, y > today.year(), y < today.year()),
+    };
+    if too_early {
+        return Err(ProblemKind::DateBefore1900);
+    }
+    match when {
+        When::Past if after_today => Err(ProblemKind::DateInFuture),
+        When::Future if before_today => Err(ProblemKind::DateInPast),
+        _ => Ok(()),
+    }
+}
+
+// ------------------------------------------------------------ names
+
+/// Apostrophes and hyphens occur in minority names ("H'Hen Niê", "Ksor H'Bia");
+/// dots in abbreviations found in old records.
+fn is_name_punctuation(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}' | '-' | '\u{2010}' | '.')
+}
+
+/// A full name, cleaned (NFC, single spaces) for storage.
+pub fn check_name(input: &str) -> Result<String, ProblemKind> {
+    let name = text::clean(input);
+    if name.is_empty() {
+        return Err(ProblemKind::Required);
+    }
+    if name.chars().any(char::is_numeric) {
+        return Err(ProblemKind::NameHasDigits);
+    }
+    let allowed = |c: char| {
+        c.is_alphabetic()
+            || c == ' '
+            || is_name_punctuation(c)
+            || unicode_normalization::char::is_combining_mark(c)
+    };
+    if !name.chars().all(allowed) {
+        return Err(ProblemKind::NameHasSymbols);
+    }
+    Ok(name)
+}
+
+// ------------------------------------------------------------ sex
+
+/// Sex as written in forms and exports: "Nam", "Nữ", "nu", "male", "F", "M",
+/// or the QCVN 109 codes "1" (male) and "2" (female). QCVN 109's "0" means
+/// "no information", which is `None` like anything unrecognised.
+pub fn parse_sex(input: &str) -> Option<Sex> {
+    match text::fold(input).as_str() {
+        "nam" | "nam gioi" | "trai" | "m" | "male" | "man" | "1" => Some(Sex::Male),
+        "nu" | "nu gioi" | "gai" | "f" | "female" | "woman" | "2" => Some(Sex::Female),
+        _ => None,
+    }
+}
+
+/// One example of every kind, for tests that must cover them all.
+#[cfg(test)]
+pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
+    use ProblemKind::*;
+    let all = vec![
+        Required,
+        NotInList {
+            value: "Kinh Việt".into(),
+        },
+        NotANumber,
+        NumberOutOfRange { min: 1, max: 20 },
+        TooLong { max: 100 },
+        IdNotDigits,
+        IdWrongLength { len: 11 },
+        IdLooksLikeCmnd,
+        IdUnknownProvince { code: "099".into() },
+        IdSexMismatch {
+            digit: 3,
+            sex: Sex::Male,
+        },
+        IdCenturyMismatch {
+            digit: 0,
+            year: 2001,
+        },
+        IdYearMismatch {
+            digits: "91".into(),
+            year: 1990,
+        },
+        CmndNotDigits,
+        CmndWrongLength { len: 8 },
+        CmndLooksLikePersonalId,
+        PhoneNotDigits,
+        PhoneWrongLength { len: 9 },
+        PhoneNotMobile {
+            prefix: "024".into(),
+        },
+        PhoneOldElevenDigit {
+            old: "01662345678".into(),
+            new: "0362345678".into(),
+        },
+        PhoneUnknownPrefix {
+            prefix: "052".into(),
+        },
+        DateFormat,
+        DateInvalid,
+        DateYearOnlyNotAllowed,
+        DateBefore1900,
+        DateInFuture,
+        DateInPast,
+        NameHasDigits,
+        NameHasSymbols,
+    ];
+    // Fails to compile when a kind is added, pointing here to add its example.
+    for kind in &all {
+        match kind {
+            Required | NotInList { .. } | NotANumber | NumberOutOfRange { .. } | TooLong { .. } => {
+            }
+            IdNotDigits
+            | IdWrongLength { .. }
+            | IdLooksLikeCmnd
+            | IdUnknownProvince { .. }
+            | IdSexMismatch { .. }
+            | IdCenturyMismatch { .. }
+            | IdYearMismatch { .. } => {}
+            CmndNotDigits | CmndWrongLength { .. } | CmndLooksLikePersonalId => {}
+            PhoneNotDigits
+            | PhoneWrongLength { .. }
+            | PhoneNotMobile { .. }
+            | PhoneOldElevenDigit { .. }
+            | PhoneUnknownPrefix { .. } => {}
+            DateFormat
+            | DateInvalid
+            | DateYearOnlyNotAllowed
+            | DateBefore1900
+            | DateInFuture
+            | DateInPast => {}
+            NameHasDigits | NameHasSymbols => {}
+        }
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ProblemKind::*;
+    use std::collections::HashSet;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn born(y: i32, m: u32, d: u32) -> Option<PartialDate> {
+        Some(PartialDate::Day(day(y, m, d)))
+    }
+
+    /// Fixed, so no test depends on the clock.
+    fn today() -> NaiveDate {
+        day(2026, 3, 20)
+    }
+
+    // ---------------------------------------------------------- kinds
+
+    #[test]
+    fn codes_are_unique_snake_case() {
+        let all = example_of_each_kind();
+        let codes: HashSet<&str> = all.iter().map(ProblemKind::code).collect();
+        assert_eq!(codes.len(), all.len());
+        for c in codes {
+            assert!(
+                c.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{c}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_structure_mismatches_are_warnings() {
+        let warnings: Vec<&str> = example_of_each_kind()
+            .iter()
+            .filter(|k| k.is_warning())
+            .map(ProblemKind::code)
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                "id_unknown_province",
+                "id_sex_mismatch",
+                "id_century_mismatch",
+                "id_year_mismatch",
+                "phone_old_eleven_digit",
+                "phone_unknown_prefix"
+            ]
+        );
+    }
+
+    // ---------------------------------------------------------- personal ID
+
+    #[test]
+    fn id_man_born_1990_in_ha_noi() {
+        let r = check_personal_id("001090123456", Some(Sex::Male), born(1990, 5, 1));
+        assert_eq!(r, Ok(("001090123456".to_string(), vec![])));
+    }
+
+    #[test]
+    fn id_woman_born_2001_in_ho_chi_minh_city() {
+        let r = check_personal_id("079301234567", Some(Sex::Female), born(2001, 12, 31));
+        assert_eq!(r, Ok(("079301234567".to_string(), vec![])));
+    }
+
+    #[test]
+    fn id_with_year_only_birth_and_no_context() {
+        let year = Some(PartialDate::Year(1990));
+        assert_eq!(
+            check_personal_id("001090123456", Some(Sex::Male), year).map(|r| r.1),
+            Ok(vec![])
+        );
+        assert_eq!(
+            check_personal_id("001090123456", None, None).map(|r| r.1),
+            Ok(vec![])
+        );
+    }
+
+    #[test]
+    fn id_strips_spaces_and_dots_and_keeps_leading_zeros() {
+        for input in [
+            "001 090 123 456",
+            "001.090.123.456",
+            " 001090123456\u{00A0}",
+            "0010.9012 3456",
+        ] {
+            assert_eq!(
+                check_personal_id(input, None, None).map(|r| r.0),
+                Ok("001090123456".to_string()),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn id_errors() {
+        assert_eq!(check_personal_id("", None, None), Err(Required));
+        assert_eq!(check_personal_id("  . ", None, None), Err(Required));
+        assert_eq!(
+            check_personal_id("00109012345A", None, None),
+            Err(IdNotDigits)
+        );
+        assert_eq!(
+            check_personal_id("001-090-123456", None, None),
+            Err(IdNotDigits)
+        );
+        assert_eq!(
+            check_personal_id("００１090123456", None, None),
+            Err(IdNotDigits)
+        );
+        assert_eq!(
+            check_personal_id("01090123456", None, None),
+            Err(IdWrongLength { len: 11 })
+        );
+        assert_eq!(
+            check_personal_id("0010901234567", None, None),
+            Err(IdWrongLength { len: 13 })
+        );
+        assert_eq!(
+            check_personal_id("012345678", None, None),
+            Err(IdLooksLikeCmnd)
+        );
+        assert_eq!(
+            check_personal_id("012 345 678", None, None),
+            Err(IdLooksLikeCmnd)
+        );
+    }
+
+    #[test]
+    fn id_unknown_province_warns_alone() {
+        let r = check_personal_id("099090123456", Some(Sex::Male), born(1990, 1, 1));
+        assert_eq!(
+            r.map(|r| r.1),
+            Ok(vec![IdUnknownProvince { code: "099".into() }])
+        );
+    }
+
+    #[test]
+    fn id_sex_mismatch_warns_alone() {
+        let r = check_personal_id("079301234567", Some(Sex::Male), born(2001, 1, 1));
+        assert_eq!(
+            r.map(|r| r.1),
+            Ok(vec![IdSexMismatch {
+                digit: 3,
+                sex: Sex::Male
+            }])
+        );
+    }
+
+    #[test]
+    fn id_century_mismatch_warns_alone() {
+        let r = check_personal_id("001090123456", Some(Sex::Male), born(2090, 1, 1));
+        assert_eq!(
+            r.map(|r| r.1),
+            Ok(vec![IdCenturyMismatch {
+                digit: 0,
+                year: 2090
+            }])
+        );
+    }
+
+    #[test]
+    fn id_year_mismatch_warns_alone() {
+        let r = check_personal_id("001091123456", Some(Sex::Male), born(1990, 1, 1));
+        assert_eq!(
+            r.map(|r| r.1),
+            Ok(vec![IdYearMismatch {
+                digits: "91".into(),
+                year: 1990
+            }])
+        );
+    }
+
+    #[test]
+    fn id_year_digits_keep_leading_zero() {
+        let ok = check_personal_id("001205123456", Some(Sex::Male), born(2005, 6, 1));
+        assert_eq!(ok.map(|r| r.1), Ok(vec![]));
+        let bad = check_personal_id("001206123456", Some(Sex::Male), born(2005, 6, 1));
+        assert_eq!(
+            bad.map(|r| r.1),
+            Ok(vec![IdYearMismatch {
+                digits: "06".into(),
+                year: 2005
+            }])
+        );
+    }
+
+    #[test]
+    fn id_all_mismatches_together() {
+        let r = check_personal_id("999185000000", Some(Sex::Male), born(2001, 1, 1)).unwrap();
+        let codes: Vec<&str> = r.1.iter().map(ProblemKind::code).collect();
+        assert_eq!(
+            codes,
+            [
+                "id_unknown_province",
+                "id_sex_mismatch",
+                "id_century_mismatch",
+                "id_year_mismatch"
+            ]
+        );
+        assert!(r.1.iter().all(ProblemKind::is_warning));
+    }
+
+    #[test]
+    fn id_has_no_check_digit() {
+        // Same structure, every possible "checksum" position varied: all pass.
+        for tail in [
+            "000000", "000001", "123456", "654321", "999999", "314159", "271828", "000009",
+        ] {
+            let id = format!("001090{tail}");
+            let r = check_personal_id(&id, Some(Sex::Male), born(1990, 1, 1));
+            assert_eq!(r, Ok((id, vec![])));
+        }
+        for n in (0..1_000_000u32).step_by(7919) {
+            let id = format!("079301{n:06}");
+            assert_eq!(
+                check_personal_id(&id, Some(Sex::Female), born(2001, 1, 1)).map(|r| r.1),
+                Ok(vec![])
+            );
+        }
+    }
+
+    #[test]
+    fn id_every_province_code_is_accepted_for_any_year() {
+        for p in reference::provinces() {
+            let id = format!("{}230000001", p.code);
+            assert_eq!(
+                check_personal_id(&id, Some(Sex::Male), born(2030, 1, 1)).map(|r| r.1),
+                Ok(vec![])
+            );
+        }
+    }
+
+    // ---------------------------------------------------------- CMND
+
+    #[test]
+    fn cmnd_accepts_nine_digits() {
+        assert_eq!(check_cmnd("012345678"), Ok("012345678".into()));
+        assert_eq!(check_cmnd("271 450 001"), Ok("271450001".into()));
+        assert_eq!(check_cmnd("271.450.001"), Ok("271450001".into()));
+    }
+
+    #[test]
+    fn cmnd_errors() {
+        assert_eq!(check_cmnd(""), Err(Required));
+        assert_eq!(check_cmnd("01234567X"), Err(CmndNotDigits));
+        assert_eq!(check_cmnd("01234567"), Err(CmndWrongLength { len: 8 }));
+        assert_eq!(check_cmnd("0123456789"), Err(CmndWrongLength { len: 10 }));
+        assert_eq!(check_cmnd("001090123456"), Err(CmndLooksLikePersonalId));
+    }
+
+    // ---------------------------------------------------------- phone
+
+    fn phone_ok(input: &str) -> String {
+        match check_phone(input) {
+            Ok((n, w)) if w.is_empty() => n,
+            other => panic!("{input:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn phone_accepts_written_forms() {
+        for input in [
+            "0912345678",
+            "0912 345 678",
+            "0912.345.678",
+            "0912-345-678",
+            "(091) 234 5678",
+            "+84 912.345.678",
+            "+84912345678",
+            "+84 (0) 912 345 678",
+            "84912345678",
+            "0084 912 345 678",
+            "\u{00A0}0912\u{00A0}345\u{00A0}678 ",
+        ] {
+            assert_eq!(phone_ok(input), "0912345678", "{input:?}");
+        }
+    }
+
+    #[test]
+    fn phone_accepts_each_carrier() {
+        for n in [
+            "0862345678",
+            "0332345678",
+            "0882345678",
+            "0892345678",
+            "0702345678",
+            "0922345678",
+            "0562345678",
+            "0992345678",
+            "0592345678",
+        ] {
+            assert_eq!(phone_ok(n), n);
+        }
+    }
+
+    #[test]
+    fn phone_converts_old_eleven_digit_viettel() {
+        let r = check_phone("01662345678");
+        assert_eq!(
+            r,
+            Ok((
+                "0362345678".into(),
+                vec![PhoneOldElevenDigit {
+                    old: "01662345678".into(),
+                    new: "0362345678".into()
+                }]
+            ))
+        );
+    }
+
+    #[test]
+    fn phone_converts_old_numbers_of_every_carrier() {
+        for (old, new) in [
+            ("0123 456 7890", "0834567890"),
+            ("0120 111 2222", "0701112222"),
+            ("0186 111 2222", "0561112222"),
+            ("0199 111 2222", "0591112222"),
+            ("+84 169 111 2222", "0391112222"),
+            ("841691112222", "0391112222"),
+        ] {
+            let (n, w) = check_phone(old).unwrap();
+            assert_eq!(n, new, "{old}");
+            assert!(
+                matches!(w.as_slice(), [PhoneOldElevenDigit { .. }]),
+                "{old}: {w:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn phone_errors() {
+        assert_eq!(check_phone(""), Err(Required));
+        assert_eq!(check_phone(" - "), Err(Required));
+        assert_eq!(check_phone("0912 345 67a"), Err(PhoneNotDigits));
+        assert_eq!(check_phone("0912/345/678"), Err(PhoneNotDigits));
+        assert_eq!(check_phone("09+12345678"), Err(PhoneNotDigits));
+        assert_eq!(check_phone("091234567"), Err(PhoneWrongLength { len: 9 }));
+        assert_eq!(check_phone("912345678"), Err(PhoneWrongLength { len: 9 }));
+        assert_eq!(
+            check_phone("09123456789"),
+            Err(PhoneWrongLength { len: 11 })
+        );
+        assert_eq!(
+            check_phone("0241234567"),
+            Err(PhoneNotMobile {
+                prefix: "024".into()
+            })
+        );
+        assert_eq!(
+            check_phone("024 3825 1234"),
+            Err(PhoneNotMobile {
+                prefix: "024".into()
+            })
+        );
+        assert_eq!(
+            check_phone("0612345678"),
+            Err(PhoneNotMobile {
+                prefix: "061".into()
+            })
+        );
+        assert_eq!(
+            check_phone("1912345678"),
+            Err(PhoneNotMobile {
+                prefix: "191".into()
+            })
+        );
+        assert_eq!(
+            check_phone("01612345678"),
+            Err(PhoneNotMobile {
+                prefix: "0161".into()
+            })
+        );
+        assert_eq!(
+            check_phone("+1 555 123 4567"),
+            Err(PhoneNotMobile {
+                prefix: "+15".into()
+            })
+        );
+    }
+
+    #[test]
+    fn phone_unknown_prefix_warns() {
+        assert_eq!(
+            check_phone("0311234567"),
+            Ok((
+                "0311234567".into(),
+                vec![PhoneUnknownPrefix {
+                    prefix: "031".into()
+                }]
+            ))
+        );
+    }
+
+    #[test]
+    fn phone_unconfirmed_prefix_warns() {
+        assert_eq!(
+            check_phone("0521234567"),
+            Ok((
+                "0521234567".into(),
+                vec![PhoneUnknownPrefix {
+                    prefix: "052".into()
+                }]
+            ))
+        );
+    }
+
+    // ---------------------------------------------------------- dates
+
+    #[test]
+    fn date_forms() {
+        let want = Ok(PartialDate::Day(day(1990, 5, 1)));
+        for input in [
+            "01/05/1990",
+            "1/5/1990",
+            "01-05-1990",
+            "1.5.1990",
+            "1990-05-01",
+            "1990-5-1",
+            " 01 / 05 / 1990 ",
+        ] {
+            assert_eq!(
+                parse_date(input, today(), DateRule::BIRTH),
+                want,
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn date_leap_years() {
+        assert_eq!(
+            parse_date("29/02/2024", today(), DateRule::PAST_DAY),
+            Ok(PartialDate::Day(day(2024, 2, 29)))
+        );
+        assert_eq!(
+            parse_date("29/02/2023", today(), DateRule::PAST_DAY),
+            Err(DateInvalid)
+        );
+        assert_eq!(
+            parse_date("29/02/2000", today(), DateRule::PAST_DAY),
+            Ok(PartialDate::Day(day(2000, 2, 29)))
+        );
+        assert_eq!(
+            parse_date("29/02/1900", today(), DateRule::PAST_DAY),
+            Err(DateInvalid)
+        );
+    }
+
+    #[test]
+    fn date_invalid_values() {
+        for input in [
+            "31/02/1990",
+            "31/04/1990",
+            "00/05/1990",
+            "12/13/1990",
+            "12/00/1990",
+            "1990-02-30",
+        ] {
+            assert_eq!(
+                parse_date(input, today(), DateRule::BIRTH),
+                Err(DateInvalid),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn date_1900_boundary() {
+        assert_eq!(
+            parse_date("1/1/1900", today(), DateRule::BIRTH),
+            Ok(PartialDate::Day(day(1900, 1, 1)))
+        );
+        assert_eq!(
+            parse_date("31/12/1899", today(), DateRule::BIRTH),
+            Err(DateBefore1900)
+        );
+        assert_eq!(
+            parse_date("1899", today(), DateRule::BIRTH),
+            Err(DateBefore1900)
+        );
+        assert_eq!(
+            parse_date("1900", today(), DateRule::BIRTH),
+            Ok(PartialDate::Year(1900))
+        );
+    }
+
+    #[test]
+    fn date_past_rule() {
+        let now = today();
+        let tomorrow = now.succ_opt().unwrap();
+        let past = DateRule::PAST_DAY;
+        assert_eq!(
+            parse_date(&PartialDate::Day(now).display(), now, past),
+            Ok(PartialDate::Day(now))
+        );
+        assert_eq!(
+            parse_date(&PartialDate::Day(tomorrow).display(), now, past),
+            Err(DateInFuture)
+        );
+        assert_eq!(parse_date("2027", now, DateRule::BIRTH), Err(DateInFuture));
+        assert_eq!(
+            parse_date("2026", now, DateRule::BIRTH),
+            Ok(PartialDate::Year(2026))
+        );
+    }
+
+    #[test]
+    fn date_future_rule() {
+        let now = today();
+        let yesterday = now.pred_opt().unwrap();
+        let future = DateRule::FUTURE_DAY;
+        assert_eq!(
+            parse_date(&PartialDate::Day(now).display(), now, future),
+            Ok(PartialDate::Day(now))
+        );
+        assert_eq!(
+            parse_date(&PartialDate::Day(yesterday).display(), now, future),
+            Err(DateInPast)
+        );
+        let year_rule = DateRule {
+            year_only: true,
+            when: When::Future,
+        };
+        assert_eq!(parse_date("2025", now, year_rule), Err(DateInPast));
+        assert_eq!(
+            parse_date("2026", now, year_rule),
+            Ok(PartialDate::Year(2026))
+        );
+    }
+
+    #[test]
+    fn date_any_rule() {
+        let any = DateRule {
+            year_only: false,
+            when: When::Any,
+        };
+        assert_eq!(
+            parse_date("01/01/2100", today(), any),
+            Ok(PartialDate::Day(day(2100, 1, 1)))
+        );
+        assert_eq!(
+            parse_date("01/01/1950", today(), any),
+            Ok(PartialDate::Day(day(1950, 1, 1)))
+        );
+    }
+
+    #[test]
+    fn date_year_only_follows_rule() {
+        assert_eq!(
+            parse_date("1990", today(), DateRule::BIRTH),
+            Ok(PartialDate::Year(1990))
+        );
+        assert_eq!(
+            parse_date("1990", today(), DateRule::PAST_DAY),
+            Err(DateYearOnlyNotAllowed)
+        );
+    }
+
+    #[test]
+    fn date_format_errors() {
+        for input in [
+            "01/05/90",
+            "1/5/90",
+            "90",
+            "19900",
+            "01051990",
+            "hôm qua",
+            "01/05",
+            "01/05/1990/1",
+            "01//1990",
+            "01/05-1990",
+            "1990/05/01",
+            "1990.05.01",
+            "001/05/1990",
+            "01/005/1990",
+            "+1/05/1990",
+            "ngày 01 tháng 05 năm 1990",
+        ] {
+            assert_eq!(
+                parse_date(input, today(), DateRule::BIRTH),
+                Err(DateFormat),
+                "{input:?}"
+            );
+        }
+        assert_eq!(parse_date("  ", today(), DateRule::BIRTH), Err(Required));
+    }
+
+    #[test]
+    fn partial_date_round_trips() {
+        let d = PartialDate::Day(day(1990, 5, 1));
+        assert_eq!(d.iso(), "1990-05-01");
+        assert_eq!(d.display(), "01/05/1990");
+        assert_eq!(d.year(), 1990);
+        assert_eq!(PartialDate::parse_iso("1990-05-01"), Some(d));
+        let y = PartialDate::Year(1990);
+        assert_eq!(y.iso(), "1990");
+        assert_eq!(y.display(), "1990");
+        assert_eq!(PartialDate::parse_iso("1990"), Some(y));
+        for bad in [
+            "",
+            "90",
+            "1990-5-1",
+            "1990-02-30",
+            "01/05/1990",
+            "abcd",
+            "1990-05-01-",
+        ] {
+            assert_eq!(PartialDate::parse_iso(bad), None, "{bad:?}");
+        }
+    }
+
+    // ---------------------------------------------------------- names
+
+    #[test]
+    fn names_are_cleaned() {
+        assert_eq!(
+            check_name("  nguye\u{0302}\u{0303}n  văn\u{00A0}A "),
+            Ok("nguyễn văn A".into())
+        );
+        assert_eq!(
+            check_name("Nguyễn Thị Minh Khai"),
+            Ok("Nguyễn Thị Minh Khai".into())
+        );
+    }
+
+    #[test]
+    fn names_with_minority_punctuation() {
+        for n in [
+            "H'Hen Niê",
+            "Ksor H\u{2019}Bia",
+            "Y-Moan Enuôl",
+            "Nguyễn T. Bé",
+            "Lò Văn Páo",
+        ] {
+            assert_eq!(check_name(n), Ok(n.to_string()));
+        }
+    }
+
+    #[test]
+    fn name_errors() {
+        assert_eq!(check_name(""), Err(Required));
+        assert_eq!(check_name(" \t "), Err(Required));
+        assert_eq!(check_name("Nguyễn Văn 2"), Err(NameHasDigits));
+        assert_eq!(check_name("Trần Thị ③"), Err(NameHasDigits));
+        assert_eq!(check_name("Lê Văn @Tám"), Err(NameHasSymbols));
+        assert_eq!(check_name("Lê, Văn"), Err(NameHasSymbols));
+        assert_eq!(check_name("Lê Văn Tám!"), Err(NameHasSymbols));
+        assert_eq!(check_name("Lê_Văn"), Err(NameHasSymbols));
+    }
+
+    // ---------------------------------------------------------- sex
+
+    #[test]
+    fn sex_spellings() {
+        for m in ["Nam", "NAM", "nam giới", "male", "M", "m", "1"] {
+            assert_eq!(parse_sex(m), Some(Sex::Male), "{m}");
+        }
+        for f in [
+            "Nữ",
+            "nữ",
+            "nu",
+            "NỮ",
+            "Nu\u{031B}\u{0303}",
+            "female",
+            "F",
+            "2",
+        ] {
+            assert_eq!(parse_sex(f), Some(Sex::Female), "{f}");
+        }
+        for x in ["", "0", "3", "khác", "x"] {
+            assert_eq!(parse_sex(x), None, "{x}");
+        }
+    }
+
+    // ---------------------------------------------------------- robustness
+
+    proptest::proptest! {
+        #[test]
+        fn checks_never_panic(s in proptest::prelude::any::<String>()) {
+            let _ = check_personal_id(&s, Some(Sex::Female), Some(PartialDate::Year(1990)));
+            let _ = check_cmnd(&s);
+            let _ = check_phone(&s);
+            let _ = parse_date(&s, today(), DateRule::BIRTH);
+            let _ = check_name(&s);
+            let _ = parse_sex(&s);
+            let _ = PartialDate::parse_iso(&s);
+        }
+
+        #[test]
+        fn digit_strings_never_panic(s in "[0-9 .+()-]{0,16}") {
+            let _ = check_personal_id(&s, Some(Sex::Male), Some(PartialDate::Year(2001)));
+            let _ = check_cmnd(&s);
+            let _ = check_phone(&s);
+            let _ = parse_date(&s, today(), DateRule::BIRTH);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Case versions: the unit of work that is saved, carried in bundles and merged.
+//!
+//! A case is never updated in place; every save appends a [`Version`]. Its id is
+//! a hash of its canonical content, so the same version arriving twice is stored
+//! once. Pure data and hashing: no storage, no clock.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Where a case stands, as saved in a version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Saved with problems still open; never counted as done.
+    Draft,
+    /// Valid so far, but the work is not finished.
+    InProgress,
+    /// Finished.
+    Done,
+    /// Cannot go on for a reason recorded in the case (e.g. no smartphone).
+    Blocked,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::InProgress,
+        Status::Done,
+        Status::Blocked,
+    ];
+
+    /// The stable identifier used in bundles, CSV and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::InProgress => "in_progress",
+            Status::Done => "done",
+            Status::Blocked => "blocked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+/// One saved state of a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Version {
+    /// Hash of the canonical content (see [`Version::compute_id`]).
+    pub id: String,
+    /// The case's stable id.
+    pub record: String,
+    /// The version(s) this one was edited from, sorted; empty for a new case.
+    pub parents: Vec<String>,
+    pub form: String,
+    pub team: u8,
+    pub device: String,
+    pub author: String,
+    pub edited_at: DateTime<FixedOffset>,
+    pub status: Status,
+    /// Normalised field values; an empty field is absent.
+    pub values: BTreeMap<String, String>,
+    /// Warnings the author saw and confirmed, as `field:code`, sorted.
+    pub confirmed: Vec<String>,
+}
+
+/// Everything a version holds except its id, as the caller assembles it.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    pub record: String,
+    pub parents: Vec<String>,
+    pub form: String,
+    pub team: u8,
+    pub device: String,
+    pub author: String,
+    pub edited_at: DateTime<FixedOffset>,
+    pub status: Status,
+    pub values: BTreeMap<String, String>,
+    pub confirmed: Vec<String>,
+}
+
+impl Draft {
+    /// Seals the content into a version with its content id.
+    pub fn seal(self) -> Version {
+        let mut parents = self.parents;
+        parents.sort();
+        parents.dedup();
+        let mut confirmed = self.confirmed;
+        confirmed.sort();
+        confirmed.dedup();
+        let mut v = Version {
+            id: String::new(),
+            record: self.record,
+            parents,
+            form: self.form,
+            team: self.team,
+            device: self.device,
+            author: self.author,
+            edited_at: truncate_to_seconds(self.edited_at),
+            status: self.status,
+            values: self
+                .values
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .collect(),
+            confirmed,
+        };
+        v.id = v.compute_id();
+        v
+    }
+}
+
+fn truncate_to_seconds(t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    use chrono::Timelike;
+    t.with_nanosecond(0).unwrap_or(t)
+}
+
+/// Length of a version id in hex characters (128 bits of SHA-256).
+pub const ID_LEN: usize = 32;
+
+impl Version {
+    /// The time as written in bundles and on screen: RFC 3339, seconds, with offset.
+    pub fn edited_at_text(&self) -> String {
+        self.edited_at.to_rfc3339_opts(SecondsFormat::Secs, false)
+    }
+
+    /// SHA-256 over a length-prefixed encoding of every field but the id, so that
+    /// no two different contents can share an encoding, and the id can be
+    /// recomputed by anyone holding the same fields (bundle import does).
+    pub fn compute_id(&self) -> String {
+        let mut h = Sha256::new();
+        let mut put = |name: &str, value: &str| {
+            h.update(name.as_bytes());
+            h.update(b":");
+            h.update(value.len().to_string().as_bytes());
+            h.update(b":");
+            h.update(value.as_bytes());
+            h.update(b"\n");
+        };
+        put("record", &self.record);
+        put("parents", &self.parents.join(","));
+        put("form", &self.form);
+        put("team", &self.team.to_string());
+        put("device", &self.device);
+        put("author", &self.author);
+        put("edited_at", &self.edited_at_text());
+        put("status", self.status.as_str());
+        put("confirmed", &self.confirmed.join(","));
+        for (k, v) in &self.values {
+            put(&format!("value.{k}"), v);
+        }
+        let digest = h.finalize();
+        let mut hex = String::with_capacity(ID_LEN);
+        for b in &digest[..ID_LEN / 2] {
+            hex.push_str(&format!("{b:02x}"));
+        }
+        hex
+    }
+
+    /// True when the id matches the content.
+    pub fn id_is_valid(&self) -> bool {
+        self.id == self.compute_id()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).expect("test time")
+    }
+
+    pub(crate) fn draft(record: &str, parents: &[&str], note: &str) -> Draft {
+        Draft {
+            record: record.into(),
+            parents: parents.iter().map(|p| p.to_string()).collect(),
+            form: "activation".into(),
+            team: 1,
+            device: "dev1".into(),
+            author: "Lan".into(),
+            edited_at: at("2026-11-20T09:30:00+07:00"),
+            status: Status::InProgress,
+            values: [("note".to_string(), note.to_string())].into(),
+            confirmed: vec![],
+        }
+    }
+
+    #[test]
+    fn same_content_same_id_and_any_change_changes_it() {
+        let a = draft("AC-1", &[], "x").seal();
+        let b = draft("AC-1", &[], "x").seal();
+        assert_eq!(a.id, b.id);
+        assert_eq!(a.id.len(), ID_LEN);
+        assert!(a.id_is_valid());
+        let c = draft("AC-1", &[], "y").seal();
+        assert_ne!(a.id, c.id);
+        let mut d = draft("AC-1", &[], "x");
+        d.author = "Hoa".into();
+        assert_ne!(a.id, d.seal().id);
+    }
+
+    #[test]
+    fn parents_order_does_not_matter_and_empty_values_are_dropped() {
+        let a = draft("AC-1", &["b", "a"], "x").seal();
+        let b = draft("AC-1", &["a", "b"], "x").seal();
+        assert_eq!(a.id, b.id);
+        let mut c = draft("AC-1", &["a", "b"], "x");
+        c.values.insert("phone".into(), String::new());
+        assert_eq!(c.seal().id, a.id);
+    }
+
+    #[test]
+    fn tampered_version_is_detected() {
+        let mut v = draft("AC-1", &[], "x").seal();
+        v.values.insert("note".into(), "changed".into());
+        assert!(!v.id_is_valid());
+    }
+
+    #[test]
+    fn sub_second_time_is_not_part_of_identity() {
+        let mut d = draft("AC-1", &[], "x");
+        d.edited_at = at("2026-11-20T09:30:00.456+07:00");
+        assert_eq!(d.seal().id, draft("AC-1", &[], "x").seal().id);
+    }
+}

@@ -1,0 +1,41 @@
+//! What the commune hands out: the population extract and the work items.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::rules::Sex;
+
+/// One citizen as the population data lists them (fields may be missing:
+/// that is part of the work).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Stable key within the commune's list (not the personal ID, which can be
+    /// wrong or duplicated).
+    pub key: String,
+    pub personal_id: String,
+    pub full_name: String,
+    /// ISO date or year alone; empty when unknown.
+    pub birth_date: String,
+    pub sex: Option<Sex>,
+    pub household: String,
+    pub team: u8,
+    pub relation: String,
+    pub phone: String,
+    pub ethnicity: String,
+    pub religion: String,
+}
+
+/// A case the commune assigned to a team. Its id is the record id of the case
+/// the team opens for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkItem {
+    pub id: String,
+    pub form: String,
+    pub team: u8,
+    /// ISO date the work is due, if set.
+    #[serde(default)]
+    pub due: Option<String>,
+    /// Values the form opens with (person, household, which field is missing...).
+    pub prefill: BTreeMap<String, String>,
+}

@@ -1,0 +1,42 @@
+//! The errors a user can meet at the edge (command line, TUI), each carrying
+//! what and where. They become one plain sentence in `i18n`.
+
+use std::path::PathBuf;
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("unknown form {form}")]
+    UnknownForm { form: String },
+    #[error("form {form} has no field {field}")]
+    UnknownField { form: String, field: String },
+    #[error("--set needs field=value, got {arg}")]
+    BadSet { arg: String },
+    #[error("{field}: {message}")]
+    Invalid {
+        field: String,
+        message: String,
+        more: usize,
+    },
+    #[error("{field}: warning not confirmed: {message}")]
+    Unconfirmed { field: String, message: String },
+    #[error("case {record} has {heads} heads")]
+    InConflict { record: String, heads: usize },
+    #[error("unknown status {status}")]
+    UnknownStatus { status: String },
+    #[error("team {team} is not one of 1..={max}")]
+    NoSuchTeam { team: u8, max: u8 },
+    #[error("no data directory could be found")]
+    NoDataDir,
+    #[error("{0} holds something other than a tothon demo")]
+    NotADemo(PathBuf),
+    #[error("terminal: {0}")]
+    Terminal(String),
+    #[error("file {path}: {detail}")]
+    File { path: PathBuf, detail: String },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

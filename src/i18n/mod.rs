@@ -1,0 +1,114 @@
+//! Every text a user sees, one place per language (`vi.rs`, `en.rs`).
+//! Code asks for a [`Text`] or renders an error; it never assembles sentences
+//! from fragments.
+
+mod en;
+pub mod problems;
+mod vi;
+
+use crate::error::Error;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.to_ascii_lowercase().as_str() {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// Fixed texts: labels, headings, short confirmations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Text {
+    AppTitle,
+    Commune,
+    Team,
+    Cases,
+    Record,
+    Form,
+    Status,
+    Title,
+    EditedAt,
+    Author,
+    Versions,
+    Conflict,
+    History,
+    Field,
+    Value,
+    StatusDraft,
+    StatusInProgress,
+    StatusDone,
+    StatusBlocked,
+    KeysQuit,
+    NotSetUpHint,
+    NoCases,
+    DemoReady,
+}
+
+pub fn text(lang: Lang, t: Text) -> &'static str {
+    match lang {
+        Lang::Vi => vi::text(t),
+        Lang::En => en::text(t),
+    }
+}
+
+/// One plain sentence for an error, in the user's language.
+pub fn error(lang: Lang, e: &Error) -> String {
+    match lang {
+        Lang::Vi => vi::error(e),
+        Lang::En => en::error(e),
+    }
+}
+
+/// Sentences with values in them.
+#[derive(Clone, Debug)]
+pub enum Msg<'a> {
+    Saved {
+        record: &'a str,
+        status: &'a str,
+    },
+    SavedDraft {
+        record: &'a str,
+        problems: usize,
+    },
+    InitDone {
+        dir: &'a str,
+    },
+    DemoBuilt {
+        dir: &'a str,
+        people: usize,
+        cases: usize,
+        teams: usize,
+    },
+    WarningsConfirmed {
+        count: usize,
+    },
+}
+
+pub fn msg(lang: Lang, m: &Msg) -> String {
+    match lang {
+        Lang::Vi => vi::msg(m),
+        Lang::En => en::msg(m),
+    }
+}
+
+pub fn status(lang: Lang, s: crate::domain::version::Status) -> &'static str {
+    use crate::domain::version::Status;
+    text(
+        lang,
+        match s {
+            Status::Draft => Text::StatusDraft,
+            Status::InProgress => Text::StatusInProgress,
+            Status::Done => Text::StatusDone,
+            Status::Blocked => Text::StatusBlocked,
+        },
+    )
+}

@@ -1,0 +1,127 @@
+//! Vietnamese texts (the default language).
+
+use super::{Msg, Text};
+use crate::error::Error;
+use crate::store::StoreError;
+
+pub fn text(t: Text) -> &'static str {
+    match t {
+        Text::AppTitle => "tothon — Tổ công tác Đề án 06",
+        Text::Commune => "Xã",
+        Text::Team => "Tổ",
+        Text::Cases => "Trường hợp",
+        Text::Record => "Mã",
+        Text::Form => "Mẫu phiếu",
+        Text::Status => "Trạng thái",
+        Text::Title => "Đối tượng",
+        Text::EditedAt => "Sửa lúc",
+        Text::Author => "Người nhập",
+        Text::Versions => "Số lần lưu",
+        Text::Conflict => "Xung đột",
+        Text::History => "Lịch sử",
+        Text::Field => "Trường",
+        Text::Value => "Giá trị",
+        Text::StatusDraft => "Nháp",
+        Text::StatusInProgress => "Đang làm",
+        Text::StatusDone => "Xong",
+        Text::StatusBlocked => "Vướng mắc",
+        Text::KeysQuit => "q/Esc: thoát",
+        Text::NotSetUpHint => {
+            "Máy này chưa được thiết lập. Chạy «tothon demo» để xem thử, hoặc «tothon init commune --name TÊN» / «tothon init team --team N --commune TÊN»."
+        }
+        Text::NoCases => "Chưa có trường hợp nào.",
+        Text::DemoReady => "Xã mẫu đã sẵn sàng.",
+    }
+}
+
+pub fn error(e: &Error) -> String {
+    match e {
+        Error::Store(s) => store_error(s),
+        Error::UnknownForm { form } => format!(
+            "Không có mẫu phiếu «{form}»; các mẫu hiện có: household_check, missing_field, activation."
+        ),
+        Error::UnknownField { form, field } => format!(
+            "Mẫu phiếu «{form}» không có trường «{field}»; xem danh sách trường bằng «tothon forms»."
+        ),
+        Error::BadSet { arg } => {
+            format!("«--set {arg}» cần có dạng trường=giá_trị, ví dụ --set phone=0912345678.")
+        }
+        Error::Invalid {
+            field,
+            message,
+            more: 0,
+        } => format!("Trường «{field}»: {message} Chưa lưu gì."),
+        Error::Invalid {
+            field,
+            message,
+            more,
+        } => format!("Trường «{field}»: {message} (còn {more} lỗi khác). Chưa lưu gì."),
+        Error::Unconfirmed { field, message } => format!(
+            "Trường «{field}»: {message} Nếu đúng là như vậy, thêm --confirm để xác nhận và lưu. Chưa lưu gì."
+        ),
+        Error::InConflict { record, heads } => format!(
+            "Trường hợp {record} đang có {heads} phiên bản song song (xung đột); cần giải quyết xung đột trước khi sửa."
+        ),
+        Error::UnknownStatus { status } => format!(
+            "Không có trạng thái «{status}»; dùng một trong: draft, in_progress, done, blocked."
+        ),
+        Error::NoSuchTeam { team, max } => {
+            format!("Không có tổ {team}; xã này có các tổ từ 1 đến {max}.")
+        }
+        Error::NoDataDir => {
+            "Không tìm được thư mục dữ liệu của người dùng; hãy chỉ định bằng --data-dir hoặc biến TOTHON_HOME.".into()
+        }
+        Error::NotADemo(dir) => format!(
+            "Thư mục {} đã có dữ liệu không phải xã mẫu; chọn thư mục khác bằng --dir.",
+            dir.display()
+        ),
+        Error::Terminal(detail) => format!("Không mở được màn hình terminal: {detail}."),
+        Error::File { path, detail } => {
+            format!("Không ghi/đọc được tệp {}: {detail}.", path.display())
+        }
+    }
+}
+
+fn store_error(e: &StoreError) -> String {
+    match e {
+        StoreError::NotSetUp(dir) => format!(
+            "Chưa có dữ liệu tothon trong {}; chạy «tothon init commune --name TÊN», «tothon init team ...» hoặc «tothon demo».",
+            dir.display()
+        ),
+        StoreError::AlreadySetUp(dir) => format!(
+            "Thư mục {} đã có dữ liệu tothon; không ghi đè. Dùng --data-dir để chọn thư mục khác.",
+            dir.display()
+        ),
+        StoreError::AlreadyOpen => {
+            "tothon đang mở ở một cửa sổ khác; hãy đóng cửa sổ đó rồi thử lại.".into()
+        }
+        StoreError::NewerSchema { found, supported } => format!(
+            "Dữ liệu này do phiên bản tothon mới hơn ghi (lược đồ {found}, bản này chỉ hiểu đến {supported}); hãy cập nhật tothon. Dữ liệu không bị thay đổi."
+        ),
+        StoreError::Corrupt { what, detail } => format!(
+            "Dữ liệu bị hỏng ở phần {what} ({detail}); hãy sao lưu tệp dữ liệu và báo cho xã."
+        ),
+        StoreError::NoSuchCase(record) => format!("Không tìm thấy trường hợp {record}."),
+        StoreError::Db(detail) => format!("Lỗi khi đọc/ghi dữ liệu: {detail}."),
+        StoreError::Io(io) => format!("Lỗi tệp: {io}."),
+    }
+}
+
+pub fn msg(m: &Msg) -> String {
+    match m {
+        Msg::Saved { record, status } => format!("Đã lưu {record} ({status})."),
+        Msg::SavedDraft { record, problems } => {
+            format!("Đã lưu nháp {record}, còn {problems} vấn đề cần sửa.")
+        }
+        Msg::InitDone { dir } => format!("Đã thiết lập dữ liệu tại {dir}."),
+        Msg::DemoBuilt {
+            dir,
+            people,
+            cases,
+            teams,
+        } => format!(
+            "Đã tạo xã mẫu tại {dir}: {people} nhân khẩu, {cases} trường hợp, {teams} tổ công tác."
+        ),
+        Msg::WarningsConfirmed { count } => format!("Đã xác nhận {count} cảnh báo."),
+    }
+}

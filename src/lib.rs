@@ -1,0 +1,15 @@
+//! tothon: offline field work for the village teams of a Vietnamese commune
+//! (Project 06: population data, e-ID activation).
+//!
+//! `domain` is pure; `store` is the only place that touches redb; `cli` and
+//! `tui` are the two fronts over them.
+
+pub mod cli;
+pub mod clock;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod paths;
+pub mod store;
+pub mod tui;

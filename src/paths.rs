@@ -1,0 +1,36 @@
+//! Where data lives: `--data-dir`, else `TOTHON_HOME`, else the user's data
+//! directory from `directories` (e.g. `%APPDATA%\tothon\data` on Windows,
+//! `~/.local/share/tothon` on Linux).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
+    if let Some(dir) = explicit {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(home) = std::env::var_os("TOTHON_HOME").filter(|h| !h.is_empty()) {
+        return Ok(PathBuf::from(home));
+    }
+    directories::ProjectDirs::from("vn", "tothon", "tothon")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or(Error::NoDataDir)
+}
+
+/// A short random id for this installation, written into every version.
+/// Hashing the time, the process and the folder is enough to keep a handful of
+/// devices of one commune apart without a dependency on a random source.
+pub fn new_device_id(dir: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    h.update(nanos.to_le_bytes());
+    h.update(std::process::id().to_le_bytes());
+    h.update(dir.to_string_lossy().as_bytes());
+    let d = h.finalize();
+    d[..3].iter().map(|b| format!("{b:02X}")).collect()
+}

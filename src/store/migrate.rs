@@ -1,0 +1,56 @@
+//! Numbered migrations. Schema 1 kept versions, people, work items, drafts and
+//! imports; schema 2 added the `cases` index, derived from the versions so
+//! that lists open without reading every version.
+
+use redb::{ReadableMultimapTable, WriteTransaction};
+
+use super::tables::*;
+use super::{Result, reindex};
+
+/// The schema this binary writes.
+pub const SCHEMA: u32 = 2;
+
+/// Creates every table of the current schema (a new store has them all, so
+/// read transactions never meet a missing table).
+pub fn create_tables(txn: &WriteTransaction) -> Result<()> {
+    txn.open_table(META)?;
+    txn.open_table(VERSIONS)?;
+    txn.open_multimap_table(CASE_VERSIONS)?;
+    txn.open_table(CASES)?;
+    txn.open_table(WORK_ITEMS)?;
+    txn.open_table(PEOPLE)?;
+    txn.open_table(DRAFTS)?;
+    txn.open_table(IMPORTS)?;
+    Ok(())
+}
+
+/// Brings a store of schema `from` up to [`SCHEMA`], inside the caller's
+/// transaction, so a failed migration leaves the store as it was.
+pub fn run(txn: &WriteTransaction, from: u32) -> Result<()> {
+    create_tables(txn)?;
+    for step in from..SCHEMA {
+        // Each arm takes a store from schema `step` to `step + 1`.
+        #[allow(clippy::single_match)]
+        match step {
+            1 => build_case_index(txn)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// 1 → 2: derive the case index from the versions.
+fn build_case_index(txn: &WriteTransaction) -> Result<()> {
+    let records: Vec<String> = {
+        let case_versions = txn.open_multimap_table(CASE_VERSIONS)?;
+        let mut out = Vec::new();
+        for row in case_versions.iter()? {
+            out.push(row?.0.value().to_string());
+        }
+        out
+    };
+    for record in records {
+        reindex(txn, &record)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,520 @@
+//! The store: one redb file per installation holding the commune, this device,
+//! people, work items, every case version, the derived case index, drafts and
+//! the imports log.
+//!
+//! Every save is one committed write transaction, so a power cut loses at most
+//! what was being typed, never a saved case. Only redb lives here; decisions
+//! (validation, heads) come from `domain`.
+
+mod codec;
+mod migrate;
+mod tables;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use redb::{
+    Database, ReadableDatabase, ReadableMultimapTable, ReadableTable, ReadableTableMetadata,
+    WriteTransaction,
+};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::domain::case::CaseEntry;
+use crate::domain::commune::{Commune, Device};
+use crate::domain::form;
+use crate::domain::version::{Draft, Version};
+use crate::domain::work::{Person, WorkItem};
+use tables::*;
+
+/// The schema this binary writes. Older stores are migrated on open; newer
+/// ones are refused.
+pub const SCHEMA: u32 = migrate::SCHEMA;
+
+/// The store's file name inside the data directory.
+pub const FILE_NAME: &str = "tothon.redb";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no store in {0}")]
+    NotSetUp(PathBuf),
+    #[error("a store already exists in {0}")]
+    AlreadySetUp(PathBuf),
+    #[error("the store is open in another window")]
+    AlreadyOpen,
+    #[error("store schema {found} is newer than this program's {supported}")]
+    NewerSchema { found: u32, supported: u32 },
+    #[error("the store's {what} is damaged: {detail}")]
+    Corrupt { what: &'static str, detail: String },
+    #[error("case {0} not found")]
+    NoSuchCase(String),
+    #[error("storage error: {0}")]
+    Db(String),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Every redb error becomes `Db` except the ones a user can act on.
+macro_rules! db_error {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Db(e.to_string())
+            }
+        }
+    )*};
+}
+db_error!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+impl From<redb::DatabaseError> for StoreError {
+    fn from(e: redb::DatabaseError) -> Self {
+        match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::AlreadyOpen,
+            other => StoreError::Db(other.to_string()),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A form being typed, kept so a closed window or power cut loses nothing.
+/// Drafts are not versions: they never travel in bundles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedDraft {
+    pub form: String,
+    /// The case being edited; `None` for a new case.
+    pub record: Option<String>,
+    pub parents: Vec<String>,
+    pub values: BTreeMap<String, String>,
+    pub author: String,
+    pub saved_at: String,
+}
+
+/// One bundle seen, whatever became of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportEntry {
+    pub file: String,
+    pub sender: String,
+    pub sequence: u64,
+    pub received_at: String,
+    pub accepted: bool,
+    pub detail: String,
+}
+
+/// What adding a batch of versions changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AddSummary {
+    pub new: usize,
+    pub known: usize,
+    pub new_conflicts: usize,
+}
+
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+}
+
+impl Store {
+    pub fn file_in(dir: &Path) -> PathBuf {
+        dir.join(FILE_NAME)
+    }
+
+    pub fn exists_in(dir: &Path) -> bool {
+        Self::file_in(dir).exists()
+    }
+
+    /// Creates a new store for this device. Refuses to touch an existing one.
+    pub fn create(dir: &Path, commune: &Commune, device: &Device) -> Result<Store> {
+        let path = Self::file_in(dir);
+        if path.exists() {
+            return Err(StoreError::AlreadySetUp(dir.to_path_buf()));
+        }
+        std::fs::create_dir_all(dir)?;
+        let db = Database::create(&path)?;
+        let store = Store { db, path };
+        let txn = store.db.begin_write()?;
+        migrate::create_tables(&txn)?;
+        {
+            let mut meta = txn.open_table(META)?;
+            meta.insert("schema", SCHEMA.to_le_bytes().as_slice())?;
+            meta.insert("commune", codec::encode(commune).as_slice())?;
+            meta.insert("device", codec::encode(device).as_slice())?;
+        }
+        txn.commit()?;
+        Ok(store)
+    }
+
+    /// Opens the store in `dir`, migrating an older schema and refusing a newer one.
+    pub fn open(dir: &Path) -> Result<Store> {
+        let path = Self::file_in(dir);
+        if !path.exists() {
+            return Err(StoreError::NotSetUp(dir.to_path_buf()));
+        }
+        // Read the schema through a read-only handle first, so that a store
+        // from a newer tothon is refused without a single byte written.
+        let found = match redb::ReadOnlyDatabase::open(&path) {
+            Ok(ro) => schema_of(&ro)?,
+            // A store that needs repair after a crash can only be opened for
+            // writing; redb repairs it, and the schema is checked after.
+            Err(redb::DatabaseError::RepairAborted) => 0,
+            Err(e) => return Err(e.into()),
+        };
+        if found > SCHEMA {
+            return Err(StoreError::NewerSchema {
+                found,
+                supported: SCHEMA,
+            });
+        }
+        let db = Database::open(&path)?;
+        let found = schema_of(&db)?;
+        if found > SCHEMA {
+            return Err(StoreError::NewerSchema {
+                found,
+                supported: SCHEMA,
+            });
+        }
+        if found < SCHEMA {
+            let txn = db.begin_write()?;
+            migrate::run(&txn, found)?;
+            txn.open_table(META)?
+                .insert("schema", SCHEMA.to_le_bytes().as_slice())?;
+            txn.commit()?;
+        }
+        Ok(Store { db, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn meta<T: DeserializeOwned>(&self, key: &'static str) -> Result<Option<T>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(META)?;
+        table
+            .get(key)?
+            .map(|b| codec::decode(b.value(), key))
+            .transpose()
+    }
+
+    fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(META)?
+            .insert(key, codec::encode(value).as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn commune(&self) -> Result<Commune> {
+        self.meta("commune")?.ok_or(StoreError::Corrupt {
+            what: "commune",
+            detail: "missing".into(),
+        })
+    }
+
+    pub fn set_commune(&self, commune: &Commune) -> Result<()> {
+        self.set_meta("commune", commune)
+    }
+
+    pub fn device(&self) -> Result<Device> {
+        self.meta("device")?.ok_or(StoreError::Corrupt {
+            what: "device",
+            detail: "missing".into(),
+        })
+    }
+
+    /// A free-form setting (typing mode, language...), `None` when never set.
+    pub fn setting<T: DeserializeOwned>(&self, key: &'static str) -> Result<Option<T>> {
+        self.meta(key)
+    }
+
+    pub fn set_setting<T: Serialize>(&self, key: &'static str, value: &T) -> Result<()> {
+        self.set_meta(key, value)
+    }
+
+    /// Saves one version in one committed transaction. A draft with an empty
+    /// `record` is a new case: its record id is allocated in the same
+    /// transaction (`<form code>-<device>-<n>`). Any typing draft of the case
+    /// is dropped, since what it held is now saved.
+    pub fn save(&self, mut draft: Draft, draft_key: Option<&str>) -> Result<Version> {
+        let txn = self.db.begin_write()?;
+        if draft.record.is_empty() {
+            draft.record = next_record_id(&txn, &draft.form, &draft.device)?;
+        }
+        let version = draft.seal();
+        add_in(&txn, std::slice::from_ref(&version))?;
+        if let Some(key) = draft_key {
+            txn.open_table(DRAFTS)?.remove(key)?;
+        }
+        txn.open_table(DRAFTS)?.remove(version.record.as_str())?;
+        txn.commit()?;
+        Ok(version)
+    }
+
+    /// Adds versions (from a bundle, the demo or a resolution) in one
+    /// transaction; already-known ones are skipped and heads recomputed.
+    pub fn add_versions(&self, versions: &[Version]) -> Result<AddSummary> {
+        let txn = self.db.begin_write()?;
+        let summary = add_in(&txn, versions)?;
+        txn.commit()?;
+        Ok(summary)
+    }
+
+    pub fn case(&self, record: &str) -> Result<Option<CaseEntry>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(CASES)?;
+        table
+            .get(record)?
+            .map(|b| codec::decode(b.value(), "case"))
+            .transpose()
+    }
+
+    /// Every case, in record order.
+    pub fn cases(&self) -> Result<Vec<CaseEntry>> {
+        self.all(CASES, "case")
+    }
+
+    pub fn case_count(&self) -> Result<u64> {
+        let txn = self.db.begin_read()?;
+        Ok(txn.open_table(CASES)?.len()?)
+    }
+
+    pub fn version(&self, id: &str) -> Result<Option<Version>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(VERSIONS)?;
+        table
+            .get(id)?
+            .map(|b| codec::decode(b.value(), "version"))
+            .transpose()
+    }
+
+    /// All versions of a case, oldest first.
+    pub fn versions_of(&self, record: &str) -> Result<Vec<Version>> {
+        let txn = self.db.begin_read()?;
+        let mut out = versions_in(
+            &txn.open_multimap_table(CASE_VERSIONS)?,
+            &txn.open_table(VERSIONS)?,
+            record,
+        )?;
+        out.sort_by(|a, b| a.edited_at.cmp(&b.edited_at).then(a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// Every version in the store, in id order (for bundles and exports).
+    pub fn all_versions(&self) -> Result<Vec<Version>> {
+        self.all(VERSIONS, "version")
+    }
+
+    pub fn put_people(&self, people: &[Person]) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut table = txn.open_table(PEOPLE)?;
+            for p in people {
+                table.insert(p.key.as_str(), codec::encode(p).as_slice())?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn people(&self) -> Result<Vec<Person>> {
+        self.all(PEOPLE, "person")
+    }
+
+    pub fn put_work_items(&self, items: &[WorkItem]) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut table = txn.open_table(WORK_ITEMS)?;
+            for w in items {
+                table.insert(w.id.as_str(), codec::encode(w).as_slice())?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn work_item(&self, id: &str) -> Result<Option<WorkItem>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(WORK_ITEMS)?;
+        table
+            .get(id)?
+            .map(|b| codec::decode(b.value(), "work item"))
+            .transpose()
+    }
+
+    pub fn work_items(&self) -> Result<Vec<WorkItem>> {
+        self.all(WORK_ITEMS, "work item")
+    }
+
+    pub fn put_draft(&self, key: &str, draft: &SavedDraft) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(DRAFTS)?
+            .insert(key, codec::encode(draft).as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn draft(&self, key: &str) -> Result<Option<SavedDraft>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(DRAFTS)?;
+        table
+            .get(key)?
+            .map(|b| codec::decode(b.value(), "draft"))
+            .transpose()
+    }
+
+    pub fn drafts(&self) -> Result<Vec<(String, SavedDraft)>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(DRAFTS)?;
+        let mut out = Vec::new();
+        for row in table.iter()? {
+            let (k, v) = row?;
+            out.push((k.value().to_string(), codec::decode(v.value(), "draft")?));
+        }
+        Ok(out)
+    }
+
+    pub fn drop_draft(&self, key: &str) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(DRAFTS)?.remove(key)?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn log_import(&self, entry: &ImportEntry) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut table = txn.open_table(IMPORTS)?;
+            let next = table.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
+            table.insert(next, codec::encode(entry).as_slice())?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn imports(&self) -> Result<Vec<ImportEntry>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(IMPORTS)?;
+        let mut out = Vec::new();
+        for row in table.iter()? {
+            out.push(codec::decode(row?.1.value(), "import")?);
+        }
+        Ok(out)
+    }
+
+    fn all<T: DeserializeOwned>(
+        &self,
+        def: redb::TableDefinition<&str, &[u8]>,
+        what: &'static str,
+    ) -> Result<Vec<T>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(def)?;
+        let mut out = Vec::with_capacity(table.len()? as usize);
+        for row in table.iter()? {
+            out.push(codec::decode(row?.1.value(), what)?);
+        }
+        Ok(out)
+    }
+}
+
+fn schema_of(db: &impl ReadableDatabase) -> Result<u32> {
+    let txn = db.begin_read()?;
+    let meta = txn.open_table(META).map_err(|e| StoreError::Corrupt {
+        what: "meta",
+        detail: e.to_string(),
+    })?;
+    let bytes = meta.get("schema")?.ok_or(StoreError::Corrupt {
+        what: "schema",
+        detail: "missing".into(),
+    })?;
+    let raw: [u8; 4] = bytes.value().try_into().map_err(|_| StoreError::Corrupt {
+        what: "schema",
+        detail: "not a u32".into(),
+    })?;
+    Ok(u32::from_le_bytes(raw))
+}
+
+/// Allocates the next record id for a case this device opens.
+fn next_record_id(txn: &WriteTransaction, form_id: &str, device: &str) -> Result<String> {
+    let mut meta = txn.open_table(META)?;
+    let n: u64 = match meta.get("next_case")? {
+        Some(b) => codec::decode(b.value(), "next_case")?,
+        None => 1,
+    };
+    meta.insert("next_case", codec::encode(&(n + 1)).as_slice())?;
+    let code = form::form(form_id).map(|f| f.code.as_str()).unwrap_or("CS");
+    Ok(format!("{code}-{device}-{n:04}"))
+}
+
+fn versions_in(
+    case_versions: &impl ReadableMultimapTable<&'static str, &'static str>,
+    versions: &impl ReadableTable<&'static str, &'static [u8]>,
+    record: &str,
+) -> Result<Vec<Version>> {
+    let mut out = Vec::new();
+    for id in case_versions.get(record)? {
+        let id = id?;
+        if let Some(bytes) = versions.get(id.value())? {
+            out.push(codec::decode(bytes.value(), "version")?);
+        }
+    }
+    Ok(out)
+}
+
+/// Adds versions inside a write transaction and recomputes the index entry
+/// of every case they touch.
+fn add_in(txn: &WriteTransaction, batch: &[Version]) -> Result<AddSummary> {
+    let mut summary = AddSummary::default();
+    let mut touched = BTreeSet::new();
+    {
+        let mut versions = txn.open_table(VERSIONS)?;
+        let mut case_versions = txn.open_multimap_table(CASE_VERSIONS)?;
+        for v in batch {
+            if versions.get(v.id.as_str())?.is_some() {
+                summary.known += 1;
+                continue;
+            }
+            versions.insert(v.id.as_str(), codec::encode(v).as_slice())?;
+            case_versions.insert(v.record.as_str(), v.id.as_str())?;
+            touched.insert(v.record.as_str());
+            summary.new += 1;
+        }
+    }
+    for record in touched {
+        let (was, now) = reindex(txn, record)?;
+        if now && !was {
+            summary.new_conflicts += 1;
+        }
+    }
+    Ok(summary)
+}
+
+/// Recomputes one case's index entry from its versions. Returns whether the
+/// case was, and is now, in conflict.
+fn reindex(txn: &WriteTransaction, record: &str) -> Result<(bool, bool)> {
+    let versions = versions_in(
+        &txn.open_multimap_table(CASE_VERSIONS)?,
+        &txn.open_table(VERSIONS)?,
+        record,
+    )?;
+    let mut cases = txn.open_table(CASES)?;
+    let was = match cases.get(record)? {
+        Some(b) => codec::decode::<CaseEntry>(b.value(), "case")?.in_conflict(),
+        None => false,
+    };
+    let refs: Vec<&Version> = versions.iter().collect();
+    match CaseEntry::from_versions(&refs) {
+        Some(entry) => {
+            let now = entry.in_conflict();
+            cases.insert(record, codec::encode(&entry).as_slice())?;
+            Ok((was, now))
+        }
+        None => Ok((was, false)),
+    }
+}
+
+#[cfg(test)]
+mod tests;

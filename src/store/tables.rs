@@ -1,0 +1,37 @@
+//! Every redb table of the store, in one place.
+//!
+//! Each name carries a version (`"versions-1"`): a table whose key or value
+//! layout changes gets a new name and a numbered migration in `migrate.rs`.
+//! Values are encoded by `codec.rs` (a codec byte, then JSON).
+
+use redb::{MultimapTableDefinition, TableDefinition};
+
+/// Table: store facts. Key: `schema`, `commune`, `device`, `settings`, `next_case`, `demo`.
+/// Value: for `schema` a u32 little-endian; otherwise an encoded value.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-1");
+
+/// Table: every case version ever seen. Key: version id. Value: encoded `Version`.
+pub const VERSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("versions-1");
+
+/// Multimap: the versions of each case. Key: record id. Values: version ids.
+pub const CASE_VERSIONS: MultimapTableDefinition<&str, &str> =
+    MultimapTableDefinition::new("case-versions-1");
+
+/// Table: the current state of each case, derived from its versions (schema 2).
+/// Key: record id. Value: encoded `CaseEntry`.
+pub const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases-1");
+
+/// Table: work the commune assigned. Key: work-item id (= the case's record id).
+/// Value: encoded `WorkItem`.
+pub const WORK_ITEMS: TableDefinition<&str, &[u8]> = TableDefinition::new("work-items-1");
+
+/// Table: the population extract the work refers to. Key: person key.
+/// Value: encoded `Person`.
+pub const PEOPLE: TableDefinition<&str, &[u8]> = TableDefinition::new("people-1");
+
+/// Table: what is being typed and not yet saved as a version. Key: record id
+/// (or `new:<form>` for a case not yet saved). Value: encoded `SavedDraft`.
+pub const DRAFTS: TableDefinition<&str, &[u8]> = TableDefinition::new("drafts-1");
+
+/// Table: every bundle seen. Key: sequence of arrival. Value: encoded `ImportEntry`.
+pub const IMPORTS: TableDefinition<u64, &[u8]> = TableDefinition::new("imports-1");

@@ -1,0 +1,203 @@
+use super::*;
+use crate::domain::commune::Role;
+use crate::domain::version::Status;
+use chrono::DateTime;
+
+fn setup() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(
+        dir.path(),
+        &Commune::with_numbered_villages("Xã Thử", 6),
+        &Device {
+            id: "AB12CD".into(),
+            role: Role::Team(2),
+        },
+    )
+    .unwrap();
+    (dir, store)
+}
+
+fn draft(record: &str, parents: &[&str], note: &str) -> Draft {
+    Draft {
+        record: record.into(),
+        parents: parents.iter().map(|p| p.to_string()).collect(),
+        form: "activation".into(),
+        team: 2,
+        device: "AB12CD".into(),
+        author: "Lan".into(),
+        edited_at: DateTime::parse_from_rfc3339("2026-11-20T09:30:00+07:00").unwrap(),
+        status: Status::InProgress,
+        values: [
+            ("full_name".to_string(), "Nguyễn Văn An".to_string()),
+            ("note".to_string(), note.to_string()),
+        ]
+        .into(),
+        confirmed: vec![],
+    }
+}
+
+#[test]
+fn create_then_open_keeps_commune_and_device() {
+    let (dir, store) = setup();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.commune().unwrap().villages.len(), 6);
+    assert_eq!(store.device().unwrap().role, Role::Team(2));
+    assert!(matches!(
+        Store::create(
+            dir.path(),
+            &store.commune().unwrap(),
+            &store.device().unwrap()
+        ),
+        Err(StoreError::AlreadySetUp(_))
+    ));
+}
+
+#[test]
+fn a_missing_store_is_not_set_up() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(matches!(
+        Store::open(dir.path()),
+        Err(StoreError::NotSetUp(_))
+    ));
+}
+
+#[test]
+fn a_new_case_gets_a_record_id_and_an_index_entry() {
+    let (_dir, store) = setup();
+    let v = store.save(draft("", &[], "first"), None).unwrap();
+    assert_eq!(v.record, "AC-AB12CD-0001");
+    let second = store.save(draft("", &[], "other"), None).unwrap();
+    assert_eq!(second.record, "AC-AB12CD-0002");
+    let entry = store.case(&v.record).unwrap().unwrap();
+    assert_eq!(entry.heads, vec![v.id.clone()]);
+    assert_eq!(entry.title, "Nguyễn Văn An");
+    assert_eq!(entry.search, "nguyen van an");
+    assert_eq!(store.case_count().unwrap(), 2);
+}
+
+#[test]
+fn edits_move_the_head_and_parallel_edits_conflict() {
+    let (_dir, store) = setup();
+    let a = store.save(draft("AC-1", &[], "a"), None).unwrap();
+    let b = store.save(draft("AC-1", &[&a.id], "b"), None).unwrap();
+    let entry = store.case("AC-1").unwrap().unwrap();
+    assert_eq!(entry.heads, vec![b.id.clone()]);
+    assert_eq!(entry.versions, 2);
+
+    let c = draft("AC-1", &[&a.id], "c").seal();
+    let summary = store.add_versions(&[c.clone(), b.clone()]).unwrap();
+    assert_eq!(
+        summary,
+        AddSummary {
+            new: 1,
+            known: 1,
+            new_conflicts: 1
+        }
+    );
+    assert!(store.case("AC-1").unwrap().unwrap().in_conflict());
+
+    let r = store
+        .save(draft("AC-1", &[&b.id, &c.id], "resolved"), None)
+        .unwrap();
+    let entry = store.case("AC-1").unwrap().unwrap();
+    assert_eq!(entry.heads, vec![r.id.clone()]);
+    assert_eq!(store.versions_of("AC-1").unwrap().len(), 4);
+}
+
+#[test]
+fn adding_the_same_versions_twice_changes_nothing() {
+    let (_dir, store) = setup();
+    let a = draft("AC-1", &[], "a").seal();
+    let b = draft("AC-1", &[&a.id], "b").seal();
+    store.add_versions(&[b.clone(), a.clone()]).unwrap();
+    let before = store.cases().unwrap();
+    let again = store.add_versions(&[a, b]).unwrap();
+    assert_eq!(again.new, 0);
+    assert_eq!(again.known, 2);
+    assert_eq!(store.cases().unwrap(), before);
+}
+
+#[test]
+fn saving_drops_the_typing_draft() {
+    let (_dir, store) = setup();
+    let typed = SavedDraft {
+        form: "activation".into(),
+        record: None,
+        parents: vec![],
+        values: [("full_name".to_string(), "Nguyễn Văn".to_string())].into(),
+        author: "Lan".into(),
+        saved_at: "2026-11-20T09:30:00+07:00".into(),
+    };
+    store.put_draft("new:activation", &typed).unwrap();
+    assert_eq!(store.draft("new:activation").unwrap(), Some(typed));
+    store
+        .save(draft("", &[], "x"), Some("new:activation"))
+        .unwrap();
+    assert_eq!(store.draft("new:activation").unwrap(), None);
+}
+
+#[test]
+fn a_second_open_is_refused_as_already_open() {
+    let (dir, _store) = setup();
+    assert!(matches!(
+        Store::open(dir.path()),
+        Err(StoreError::AlreadyOpen)
+    ));
+}
+
+fn set_schema(dir: &Path, schema: u32) {
+    let db = Database::open(Store::file_in(dir)).unwrap();
+    let txn = db.begin_write().unwrap();
+    txn.open_table(META)
+        .unwrap()
+        .insert("schema", schema.to_le_bytes().as_slice())
+        .unwrap();
+    txn.commit().unwrap();
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_unchanged() {
+    let (dir, store) = setup();
+    store.save(draft("AC-1", &[], "a"), None).unwrap();
+    drop(store);
+    set_schema(dir.path(), SCHEMA + 1);
+    let before = std::fs::read(Store::file_in(dir.path())).unwrap();
+    match Store::open(dir.path()) {
+        Err(StoreError::NewerSchema { found, supported }) => {
+            assert_eq!((found, supported), (SCHEMA + 1, SCHEMA));
+        }
+        other => panic!("expected NewerSchema, got {:?}", other.err()),
+    }
+    assert!(std::fs::read(Store::file_in(dir.path())).unwrap() == before);
+}
+
+#[test]
+fn a_schema_1_store_is_migrated_by_building_the_case_index() {
+    let (dir, store) = setup();
+    let a = store.save(draft("AC-1", &[], "a"), None).unwrap();
+    drop(store);
+    // Make it look like schema 1: no case index.
+    {
+        let db = Database::open(Store::file_in(dir.path())).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.delete_table(CASES).unwrap();
+        txn.open_table(META)
+            .unwrap()
+            .insert("schema", 1u32.to_le_bytes().as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.case("AC-1").unwrap().unwrap().heads, vec![a.id]);
+    drop(store);
+    let db = Database::open(Store::file_in(dir.path())).unwrap();
+    let txn = db.begin_read().unwrap();
+    let schema = txn
+        .open_table(META)
+        .unwrap()
+        .get("schema")
+        .unwrap()
+        .unwrap();
+    assert_eq!(schema.value(), SCHEMA.to_le_bytes().as_slice());
+}

@@ -1,0 +1,272 @@
+//! The command line driven as a process, as a script or a user would.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const NOW: &str = "2026-11-26T10:00:00+07:00";
+
+fn tothon(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tothon").unwrap();
+    cmd.env("TOTHON_NOW", NOW)
+        .env_remove("TOTHON_HOME")
+        .arg("--data-dir")
+        .arg(dir);
+    cmd
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs a command that must fail; returns its stderr, checked to be one line.
+fn fails(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(!out.status.success(), "should have failed");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    err
+}
+
+fn team_store() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(tothon(dir.path()).args(["init", "team", "--team", "3", "--commune", "Xã Tân Phong"]));
+    dir
+}
+
+const GOOD: [&str; 16] = [
+    "--set",
+    "person_id=034 090 123 456",
+    "--set",
+    "full_name=nguyễn  văn an",
+    "--set",
+    "birth_date=1/5/1990",
+    "--set",
+    "sex=Nam",
+    "--set",
+    "phone=+84 912 345 678",
+    "--set",
+    "target_level=level2",
+    "--set",
+    "status=activated_level2",
+    "--set",
+    "visit_date=20/11/2026",
+];
+
+fn case_new(dir: &Path, extra: &[&str]) -> Command {
+    let mut cmd = tothon(dir);
+    cmd.args(["case", "new", "--form", "activation", "--author", "Lan"])
+        .args(GOOD)
+        .args(extra);
+    cmd
+}
+
+fn csv_rows(dir: &Path) -> Vec<String> {
+    stdout(tothon(dir).args(["cases", "--format", "csv"]))
+        .lines()
+        .skip(1)
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn a_saved_case_is_listed_and_shown() {
+    let dir = team_store();
+    let saved = stdout(&mut case_new(dir.path(), &[]));
+    assert!(saved.contains("Đã lưu"), "{saved}");
+    let rows = csv_rows(dir.path());
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].contains(",activation,3,done,no,"), "{}", rows[0]);
+    let record = rows[0].split(',').next().unwrap().to_string();
+
+    let csv = stdout(tothon(dir.path()).args(["cases", "--format", "csv", "--form", "activation"]));
+    assert!(csv.contains("034090123456"), "{csv}");
+    assert!(csv.contains("0912345678"), "{csv}");
+    assert!(csv.contains("1990-05-01"), "{csv}");
+
+    let shown = stdout(tothon(dir.path()).args(["case", "show", &record]));
+    assert!(
+        shown.contains("Nguyễn Văn An") || shown.contains("nguyễn văn an"),
+        "{shown}"
+    );
+    assert!(shown.contains("01/05/1990"), "{shown}");
+    assert!(shown.contains("Đã kích hoạt mức 2"), "{shown}");
+}
+
+#[test]
+fn an_edit_appears_in_the_history() {
+    let dir = team_store();
+    stdout(&mut case_new(
+        dir.path(),
+        &[
+            "--set",
+            "status=pending",
+            "--set",
+            "next_follow_up=30/11/2026",
+        ],
+    ));
+    let record = csv_rows(dir.path())[0]
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    stdout(tothon(dir.path()).args([
+        "case",
+        "edit",
+        &record,
+        "--author",
+        "Hùng",
+        "--set",
+        "status=activated_level2",
+        "--set",
+        "next_follow_up=",
+    ]));
+    let shown = stdout(tothon(dir.path()).args(["case", "show", &record, "--history"]));
+    assert!(shown.contains("Hùng"), "{shown}");
+    assert!(
+        shown.contains("Đã đăng ký, chờ duyệt → Đã kích hoạt mức 2"),
+        "{shown}"
+    );
+    assert!(shown.contains("30/11/2026 → ∅"), "{shown}");
+    assert!(csv_rows(dir.path())[0].contains(",done,"));
+}
+
+#[test]
+fn bad_values_are_refused_with_one_line_and_nothing_written() {
+    let dir = team_store();
+    let err = fails(&mut case_new(
+        dir.path(),
+        &["--set", "person_id=03409012345"],
+    ));
+    assert!(err.contains("12 chữ số"), "{err}");
+    assert!(err.contains("Số định danh"), "{err}");
+
+    let err = fails(&mut case_new(dir.path(), &["--set", "phone=0123"]));
+    assert!(err.contains("Số điện thoại"), "{err}");
+
+    let err = fails(&mut case_new(
+        dir.path(),
+        &["--set", "visit_date=31/02/2026"],
+    ));
+    assert!(err.contains("Ngày thực hiện"), "{err}");
+
+    let err = fails(&mut case_new(dir.path(), &["--set", "colour=blue"]));
+    assert!(err.contains("colour"), "{err}");
+
+    let err = fails(&mut case_new(dir.path(), &["--set", "novalue"]));
+    assert!(err.contains("novalue"), "{err}");
+
+    let err = fails(tothon(dir.path()).args(["case", "new", "--form", "census"]));
+    assert!(err.contains("census"), "{err}");
+
+    assert!(csv_rows(dir.path()).is_empty());
+}
+
+#[test]
+fn errors_can_be_saved_as_a_draft() {
+    let dir = team_store();
+    let out = stdout(&mut case_new(
+        dir.path(),
+        &["--set", "person_id=03409012345", "--draft"],
+    ));
+    assert!(out.contains("nháp"), "{out}");
+    assert!(csv_rows(dir.path())[0].contains(",draft,"));
+}
+
+#[test]
+fn warnings_need_confirming_and_the_confirmation_is_kept() {
+    let dir = team_store();
+    // Year digits 91 against a birth in 1990: a warning, not an error.
+    let err = fails(&mut case_new(
+        dir.path(),
+        &["--set", "person_id=034091123456"],
+    ));
+    assert!(err.contains("--confirm"), "{err}");
+    assert!(csv_rows(dir.path()).is_empty());
+    stdout(&mut case_new(
+        dir.path(),
+        &["--set", "person_id=034091123456", "--confirm"],
+    ));
+    assert!(csv_rows(dir.path())[0].contains(",done,"));
+}
+
+#[test]
+fn english_messages_with_lang_en() {
+    let dir = team_store();
+    let err = fails(case_new(dir.path(), &["--set", "person_id=12"]).args(["--lang", "en"]));
+    assert!(err.contains("12 digits"), "{err}");
+}
+
+#[test]
+fn commands_on_an_empty_folder_say_how_to_set_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = fails(tothon(dir.path()).args(["cases"]));
+    assert!(err.contains("tothon init"), "{err}");
+    assert!(!dir.path().join("tothon.redb").exists());
+}
+
+#[test]
+fn a_saved_case_survives_the_process_ending_right_after() {
+    let dir = team_store();
+    stdout(&mut case_new(dir.path(), &[]));
+    // The store is reopened by a fresh process: the commit is on disk.
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        dir.path().join("tothon.redb"),
+        copy.path().join("tothon.redb"),
+    )
+    .unwrap();
+    assert_eq!(csv_rows(copy.path()).len(), 1);
+}
+
+#[test]
+fn a_store_from_a_newer_tothon_is_refused_not_damaged() {
+    let dir = team_store();
+    stdout(&mut case_new(dir.path(), &[]));
+    {
+        let db = redb::Database::open(dir.path().join("tothon.redb")).unwrap();
+        let txn = db.begin_write().unwrap();
+        let meta: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta-1");
+        txn.open_table(meta)
+            .unwrap()
+            .insert("schema", 99u32.to_le_bytes().as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let before = std::fs::read(dir.path().join("tothon.redb")).unwrap();
+    let err = fails(tothon(dir.path()).args(["cases"]));
+    assert!(err.contains("mới hơn"), "{err}");
+    assert!(std::fs::read(dir.path().join("tothon.redb")).unwrap() == before);
+}
+
+#[test]
+fn the_demo_builds_and_lists_its_cases_the_same_for_the_same_seed() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for dir in [a.path(), b.path()] {
+        let out = stdout(tothon(dir).args([
+            "demo",
+            "--no-tui",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--people",
+            "800",
+        ]));
+        assert!(out.contains("800") || out.contains("nhân khẩu"), "{out}");
+    }
+    let rows_a = csv_rows(a.path());
+    assert!(rows_a.len() > 300, "{}", rows_a.len());
+    assert_eq!(rows_a, csv_rows(b.path()));
+    for team in 1..=6 {
+        assert!(a.path().join(format!("team-{team}/tothon.redb")).exists());
+    }
+    // Opening the same demo again does not rebuild it.
+    let err = fails(tothon(a.path()).args(["init", "commune", "--name", "X"]));
+    assert!(err.contains("đã có dữ liệu"), "{err}");
+}
