@@ -200,51 +200,74 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
         id: format!("XA{:04X}", rng.below(0x10000)),
         role: Role::Commune,
     };
-    let commune_store = Store::create(dir, &commune, &commune_device)?;
-    commune_store.set_setting("demo", &true)?;
-    commune_store.put_people(&world.people)?;
-    commune_store.put_work_items(&world.work_items)?;
-
     let ctx = Context {
         today: now.date_naive(),
         villages: &commune.villages,
     };
-    let mut summary = world.summary.clone();
-    summary.teams = commune.villages.len();
+    // Decide everything first, in one thread and one order, so the same seed
+    // gives the same data; then write the seven files side by side.
     let mut all_versions = Vec::new();
+    let mut teams = Vec::new();
     for village in &commune.villages {
         let device = Device {
             id: format!("T{}{:04X}", village.team, rng.below(0x10000)),
             role: Role::Team(village.team),
         };
-        let team_store = Store::create(&team_dir(dir, village.team), &commune, &device)?;
-        team_store.set_setting("demo", &true)?;
-        let people: Vec<Person> = world
-            .people
-            .iter()
-            .filter(|p| p.team == village.team)
-            .cloned()
-            .collect();
-        team_store.put_people(&people)?;
-        let items: Vec<WorkItem> = world
+        let items: Vec<&WorkItem> = world
             .work_items
             .iter()
             .filter(|w| w.team == village.team)
-            .cloned()
             .collect();
-        team_store.put_work_items(&items)?;
-        let versions = do_team_work(&mut rng, &items, &device, &ctx, now);
-        team_store.add_versions(&versions)?;
-        all_versions.extend(versions);
+        let start = all_versions.len();
+        all_versions.extend(do_team_work(&mut rng, &items, &device, &ctx, now));
+        teams.push((device, items, start..all_versions.len()));
     }
     // The office corrects a few cases the teams are still working on, from the
     // same starting point: these become the conflicts it has to resolve.
     let office_edits = office_corrections(&mut rng, &all_versions, &commune_device, now);
+    let mut summary = world.summary.clone();
+    summary.teams = commune.villages.len();
     summary.conflicts = office_edits.len();
     all_versions.extend(office_edits);
-    commune_store.add_versions(&all_versions)?;
     summary.versions = all_versions.len();
-    summary.cases = commune_store.case_count()? as usize;
+
+    let write_commune = || -> Result<u64> {
+        let store = Store::create(dir, &commune, &commune_device)?;
+        store.set_setting("demo", &true)?;
+        store.put_people(world.people.iter())?;
+        store.put_work_items(world.work_items.iter())?;
+        store.add_versions(&all_versions)?;
+        Ok(store.case_count()?)
+    };
+    let write_team = |(device, items, versions): &(
+        Device,
+        Vec<&WorkItem>,
+        std::ops::Range<usize>,
+    )|
+     -> Result<()> {
+        let Role::Team(team) = device.role else {
+            return Ok(());
+        };
+        let store = Store::create(&team_dir(dir, team), &commune, device)?;
+        store.set_setting("demo", &true)?;
+        store.put_people(world.people.iter().filter(|p| p.team == team))?;
+        store.put_work_items(items.iter().copied())?;
+        store.add_versions(&all_versions[versions.clone()])?;
+        Ok(())
+    };
+    let cases = std::thread::scope(|s| {
+        let handles: Vec<_> = teams
+            .iter()
+            .map(|t| s.spawn(move || write_team(t)))
+            .collect();
+        let cases = write_commune();
+        for h in handles {
+            h.join()
+                .map_err(|_| Error::Terminal("demo writer panicked".into()))??;
+        }
+        cases
+    })?;
+    summary.cases = cases as usize;
     Ok(summary)
 }
 
@@ -285,9 +308,11 @@ impl World {
         let mut missing: BTreeMap<usize, &'static str> = BTreeMap::new();
         let mut activated: HashSet<usize> = HashSet::new();
 
+        let mut per_team = [0usize; VILLAGES.len()];
         while people.len() < options.people {
             let team = rng.range(1, VILLAGES.len() as i64) as u8;
-            let seq = households.iter().filter(|h| h.team == team).count() + 1;
+            per_team[team as usize - 1] += 1;
+            let seq = per_team[team as usize - 1];
             let size =
                 *rng.weighted(&[(1, 10), (2, 18), (3, 22), (4, 25), (5, 15), (6, 7), (7, 3)]);
             let family = *rng.weighted(&FAMILY);
@@ -356,10 +381,12 @@ impl World {
         let twins = (people.len() / 250).max(2);
         for n in 0..twins * 2 {
             let original = rng.below(people.len() as u64) as usize;
-            let others: Vec<usize> = (0..households.len())
-                .filter(|&h| households[h].team != people[original].team)
-                .collect();
-            let target = *rng.pick(&others);
+            let target = loop {
+                let h = rng.below(households.len() as u64) as usize;
+                if households[h].team != people[original].team {
+                    break h;
+                }
+            };
             let mut copy = people[original].clone();
             copy.key = format!("P{:06}", people.len() + 1);
             copy.team = households[target].team;
@@ -626,7 +653,7 @@ fn at(day: NaiveDate, rng: &mut Rng) -> DateTime<FixedOffset> {
 /// visits, each checked by the form spec exactly as a save would be.
 fn do_team_work(
     rng: &mut Rng,
-    items: &[WorkItem],
+    items: &[&WorkItem],
     device: &Device,
     ctx: &Context,
     now: DateTime<FixedOffset>,
@@ -775,15 +802,21 @@ fn fill(
             let mut visits = Vec::new();
             let has_phone = v.contains_key("phone");
             let roll = rng.below(100);
+            // Level 2 is registered in person at the commune police, so people
+            // without a phone can have it; level 1 needs a smartphone.
             let (status, blocker) = if !has_phone {
-                ("not_registered", Some("no_smartphone"))
+                if roll < 55 {
+                    ("activated_level2", None)
+                } else {
+                    ("not_registered", Some("no_smartphone"))
+                }
             } else if roll < 52 {
                 ("activated_level2", None)
             } else if roll < 64 {
                 ("activated_level1", None)
             } else if roll < 74 {
                 ("pending", None)
-            } else if roll < 84 {
+            } else if roll < 82 {
                 ("not_registered", Some(*rng.pick(&ACTIVATION_BLOCKERS)))
             } else {
                 ("failed", Some(*rng.pick(&ACTIVATION_BLOCKERS[1..])))

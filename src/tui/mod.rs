@@ -12,6 +12,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Row, Table};
 
+pub mod typing;
+
 use crate::domain::case::CaseEntry;
 use crate::domain::commune::{Commune, Role};
 use crate::domain::form;
