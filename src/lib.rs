@@ -4,6 +4,7 @@
 //! `domain` is pure; `store` is the only place that touches redb; `cli` and
 //! `tui` are the two fronts over them.
 
+pub mod bundle;
 pub mod cli;
 pub mod clock;
 pub mod demo;
