@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::exchange::ExchangeError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +38,20 @@ pub enum Error {
     Terminal(String),
     #[error("file {path}: {detail}")]
     File { path: PathBuf, detail: String },
+    #[error(transparent)]
+    Exchange(ExchangeError),
+    #[error(transparent)]
+    Resolve(#[from] crate::domain::resolve::ResolveError),
+}
+
+/// A store error met while carrying bundles is reported as any store error.
+impl From<ExchangeError> for Error {
+    fn from(e: ExchangeError) -> Error {
+        match e {
+            ExchangeError::Store(s) => Error::Store(s),
+            other => Error::Exchange(other),
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod exchange;
 pub mod i18n;
 pub mod paths;
 pub mod store;
