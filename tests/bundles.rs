@@ -746,3 +746,55 @@ fn several_bundles_in_one_import_each_stand_alone() {
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("team3-garbage.zip"), "{err}");
 }
+
+#[test]
+fn the_demo_carries_the_work_in_real_bundles() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(
+        tothon(dir.path())
+            .args(["demo", "--no-tui", "--people", "800", "--dir"])
+            .arg(dir.path()),
+    );
+    let log = stdout(tothon(dir.path()).args(["imports"]));
+    for t in 1..=6 {
+        let from = format!("tổ {t} ");
+        assert_eq!(
+            log.lines()
+                .filter(|l| l.contains(&from) && l.contains("đã nhận"))
+                .count(),
+            if t == 5 { 3 } else { 2 },
+            "{log}"
+        );
+    }
+    assert_eq!(
+        log.lines().filter(|l| l.contains("từ chối")).count(),
+        1,
+        "{log}"
+    );
+    assert_eq!(log.matches("⚠").count(), 1, "{log}");
+    assert!(dir.path().join("rejected").read_dir().unwrap().count() >= 2);
+    let conflicts = stdout(tothon(dir.path()).args(["cases", "--conflicts"]));
+    assert!(conflicts.lines().count() >= 2, "{conflicts}");
+    // The teams got the commune's bundle back, signed with the demo key.
+    let team_log = stdout(tothon(&dir.path().join("team-3")).args(["imports"]));
+    assert!(team_log.contains("xã"), "{team_log}");
+    let bundles = dir.path().join("bundles");
+    let names: Vec<String> = bundles
+        .read_dir()
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("commune-") && n.contains("-to-team3-"))
+    );
+    // The demo passphrase opens the demo keys, as the README says.
+    let out = stdout(
+        tothon(&dir.path().join("team-3"))
+            .env("TOTHON_PASSPHRASE", "demo")
+            .args(["bundle", "export", "--out"])
+            .arg(dir.path().join("more")),
+    );
+    assert!(out.contains("-0003.zip"), "{out}");
+}
