@@ -488,6 +488,13 @@ fn keys_are_shown_listed_revoked_and_never_printed_secret() {
     );
     assert!(err.contains("TOTHON_PASSPHRASE"), "{err}");
     assert!(!Store::exists_in(&fresh));
+    let err = fails(
+        tothon(&fresh)
+            .env("TOTHON_PASSPHRASE", "")
+            .args(["init", "commune", "--name", COMMUNE]),
+    );
+    assert!(err.contains("trống"), "{err}");
+    assert!(!Store::exists_in(&fresh));
     // Trusting: a team key needs --team on the commune; unknown ids are refused.
     let err = fails(tothon(&c.commune()).arg("trust").arg(c.path("team3.pub")));
     assert!(err.contains("--team"), "{err}");
