@@ -276,6 +276,11 @@ pub enum Refusal {
     Unreadable {
         detail: String,
     },
+    /// This device's own data could not be read to check the bundle: not
+    /// the bundle's fault, so it is neither logged nor set aside.
+    Local {
+        detail: String,
+    },
     Format(BundleError),
     Sender(SenderRefusal),
     Row {
@@ -316,7 +321,7 @@ impl Admitted {
 /// the receiver, and each row against the form specs and the rules of who
 /// may bring what.
 pub fn check(store: &Store, bytes: &[u8]) -> Result<Admitted, Refusal> {
-    let store_err = |e: StoreError| Refusal::Unreadable {
+    let store_err = |e: StoreError| Refusal::Local {
         detail: e.to_string(),
     };
     let bundle = bundle::read(bytes).map_err(Refusal::Format)?;
@@ -509,6 +514,11 @@ pub fn import_file(
         .and_then(|b| check(store, b));
     match checked {
         Ok(admitted) => commit(store, &admitted, path, now),
+        Err(refusal @ Refusal::Local { .. }) => Err(ExchangeError::Rejected(Box::new(Rejection {
+            file: path.to_path_buf(),
+            refusal,
+            kept: None,
+        }))),
         Err(refusal) => {
             let mut rejection = Rejection {
                 file: path.to_path_buf(),

@@ -271,6 +271,8 @@ fn six_teams_in_any_order_any_number_of_times_give_the_same_commune_and_resoluti
         stdout(tothon(&c.commune()).args(["cases", "--conflicts"])).contains("Chưa có"),
         "no conflict left"
     );
+    let err = fails(tothon(&c.commune()).args(["case", "resolve", &record3, "--take", "1"]));
+    assert!(err.contains("không có xung đột"), "{err}");
 
     // The commune's next bundle to team 3 brings the resolution.
     let back = c.export(&c.commune(), "out-commune");
