@@ -268,12 +268,7 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
     // The population and work list now live in the stores.
     drop(world);
     let bundles = dir.join(BUNDLES_DIR);
-    // First visits, carried to the commune.
-    let round1 = stores.round(first, &bundles, now)?;
-    // Meanwhile at the office.
-    stores.commune.add_versions(&office_edits)?;
-    // Second visits: the teams edit cases the office has just corrected.
-    let round2 = stores.round(second, &bundles, now)?;
+    let (round1, round2) = stores.two_rounds(first, second, &office_edits, &bundles, now)?;
     // A copy of one of them cut short on its way (a USB stick pulled out too
     // early) is refused and set aside.
     if let Some(whole) = round2.get(1) {
@@ -415,48 +410,103 @@ impl Stores {
         Ok(())
     }
 
-    /// One round of field work: the teams save `work` and export their
-    /// bundles one after the other while the commune checks each as it
-    /// arrives; then the commune merges the round in one transaction (the
-    /// bundles arrived together, as on one USB stick).
-    fn round(
+    /// Two rounds of field work carried to the commune. The teams save
+    /// their first visits and export, one team after the other, each bundle
+    /// checked by the commune as soon as it is written; the commune merges
+    /// the round (one transaction: the bundles came together) while the
+    /// teams go on with their second visits; the office corrects a few
+    /// cases; the second round is checked, one bundle per core, and merged.
+    fn two_rounds(
         &self,
-        work: Vec<Vec<Version>>,
+        first: Vec<Vec<Version>>,
+        second: Vec<Vec<Version>>,
+        office_edits: &[Version],
         bundles: &Path,
         now: DateTime<FixedOffset>,
-    ) -> Result<Vec<PathBuf>> {
-        let checked: Vec<(exchange::Admitted, PathBuf)> = std::thread::scope(|s| {
-            let (exported, to_check) = std::sync::mpsc::sync_channel::<Result<PathBuf>>(1);
+    ) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+        let save_and_export = |(store, signer): &(Store, Signer), versions: Vec<Version>| {
+            store.add_versions(&versions)?;
+            drop(versions);
+            exchange::export(store, signer, bundles, now)?
+                .into_iter()
+                .next()
+                .map(|e| e.path)
+                .ok_or_else(|| Error::NotADemo(bundles.to_path_buf()))
+        };
+        std::thread::scope(|s| {
+            let (exported, arrived) = std::sync::mpsc::sync_channel::<Result<PathBuf>>(1);
             let teams = &self.teams;
-            s.spawn(move || {
-                for ((store, signer), versions) in teams.iter().zip(work) {
-                    let path = store
-                        .add_versions(&versions)
-                        .map_err(Error::from)
-                        .and_then(|_| {
-                            drop(versions);
-                            exchange::export(store, signer, bundles, now)?
-                                .into_iter()
-                                .next()
-                                .map(|e| e.path)
-                                .ok_or_else(|| Error::NotADemo(bundles.to_path_buf()))
-                        });
+            let field = s.spawn(move || -> Result<Vec<PathBuf>> {
+                for (team, versions) in teams.iter().zip(first) {
+                    let path = save_and_export(team, versions);
                     let failed = path.is_err();
                     if exported.send(path).is_err() || failed {
-                        break;
+                        return Ok(Vec::new());
                     }
                 }
+                drop(exported);
+                teams
+                    .iter()
+                    .zip(second)
+                    .map(|(team, versions)| save_and_export(team, versions))
+                    .collect()
             });
-            to_check
+            let round1 = arrived
                 .iter()
                 .map(|path| path.and_then(|p| Ok((admit(&self.commune, &p)?, p))))
-                .collect::<Result<Vec<_>>>()
-        })?;
-        let refs: Vec<(&exchange::Admitted, &Path)> =
-            checked.iter().map(|(a, p)| (a, p.as_path())).collect();
-        exchange::commit_all(&self.commune, &refs, now)?;
-        Ok(checked.into_iter().map(|(_, p)| p).collect())
+                .collect::<Result<Vec<_>>>()?;
+            merge(&self.commune, &round1, now)?;
+            // Meanwhile at the office.
+            self.commune.add_versions(office_edits)?;
+            let paths = joined(field)?;
+            let round2 = check_side_by_side(&self.commune, &paths)?;
+            merge(&self.commune, &round2, now)?;
+            Ok((
+                round1.into_iter().map(|(_, p)| p).collect(),
+                round2.into_iter().map(|(_, p)| p).collect(),
+            ))
+        })
     }
+}
+
+/// Merges bundles that arrived together, in their order, in one transaction.
+fn merge(
+    store: &Store,
+    checked: &[(exchange::Admitted, PathBuf)],
+    now: DateTime<FixedOffset>,
+) -> Result<()> {
+    let refs: Vec<(&exchange::Admitted, &Path)> =
+        checked.iter().map(|(a, p)| (a, p.as_path())).collect();
+    exchange::commit_all(store, &refs, now)?;
+    Ok(())
+}
+
+/// Checks bundle files, as many at once as there are cores; the result
+/// keeps their order.
+fn check_side_by_side(
+    store: &Store,
+    paths: &[PathBuf],
+) -> Result<Vec<(exchange::Admitted, PathBuf)>> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = paths.len().div_ceil(cores).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(per_thread)
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|p| Ok((admit(store, p)?, p.clone())))
+                        .collect::<Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for h in handles {
+            out.extend(joined(h)?);
+        }
+        Ok(out)
+    })
 }
 
 /// Checks one bundle file; in the demo a refusal is a bug, reported as such.

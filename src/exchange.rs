@@ -233,7 +233,8 @@ pub fn outgoing(store: &Store, now: DateTime<FixedOffset>) -> Result<Vec<Content
 }
 
 /// Writes this device's bundles into `out_dir`, each with the next sequence
-/// number for its receiver.
+/// number for its receiver. The commune's six bundles are written side by
+/// side, one per core.
 pub fn export(
     store: &Store,
     signer: &Signer,
@@ -241,21 +242,53 @@ pub fn export(
     now: DateTime<FixedOffset>,
 ) -> Result<Vec<Exported>> {
     std::fs::create_dir_all(out_dir).map_err(|e| file_error(out_dir, e))?;
-    let mut done = Vec::new();
-    for mut contents in outgoing(store, now)? {
+    let mut all = outgoing(store, now)?;
+    for contents in &mut all {
         contents.header.sequence =
             store.next_sequence(&bundle::party_text(contents.header.receiver))?;
+    }
+    let write_one = |contents: Contents| -> Result<Exported> {
         let bytes = bundle::write(&contents, signer).map_err(ExchangeError::Unwritable)?;
         let path = out_dir.join(contents.header.file_name());
         write_atomically(&path, &bytes)?;
-        done.push(Exported {
+        Ok(Exported {
             path,
             versions: contents.versions.len(),
             work_items: contents.work_items.len(),
             header: contents.header,
-        });
+        })
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(all.len())
+        .max(1);
+    let mut shares: Vec<Vec<(usize, Contents)>> = (0..workers).map(|_| Vec::new()).collect();
+    for (i, c) in all.into_iter().enumerate() {
+        shares[i % workers].push((i, c));
     }
-    Ok(done)
+    let mut done: Vec<(usize, Exported)> = std::thread::scope(|s| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                s.spawn(move || {
+                    share
+                        .into_iter()
+                        .map(|(i, c)| write_one(c).map(|e| (i, e)))
+                        .collect::<Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for h in handles {
+            out.extend(h.join().map_err(|_| ExchangeError::File {
+                path: out_dir.to_path_buf(),
+                detail: "a bundle writer stopped".into(),
+            })??);
+        }
+        Ok::<_, ExchangeError>(out)
+    })?;
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, e)| e).collect())
 }
 
 /// Writes beside the target, then renames: a power cut leaves the old file
