@@ -234,6 +234,7 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
     let write_commune = || -> Result<u64> {
         let store = Store::create(dir, &commune, &commune_device)?;
         store.set_setting("demo", &true)?;
+        store.set_setting("members", &["Cán bộ xã"])?;
         store.put_people(world.people.iter())?;
         store.put_work_items(world.work_items.iter())?;
         store.add_versions(&all_versions)?;
@@ -250,6 +251,8 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
         };
         let store = Store::create(&team_dir(dir, team), &commune, device)?;
         store.set_setting("demo", &true)?;
+        let members: Vec<&str> = TEAM_MEMBERS[(team as usize - 1) % TEAM_MEMBERS.len()].to_vec();
+        store.set_setting("members", &members)?;
         store.put_people(world.people.iter().filter(|p| p.team == team))?;
         store.put_work_items(items.iter().copied())?;
         store.add_versions(&all_versions[versions.clone()])?;

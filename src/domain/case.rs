@@ -26,6 +26,9 @@ pub struct CaseEntry {
     /// ISO date of the next planned visit, when the form has one.
     #[serde(default)]
     pub follow_up: Option<String>,
+    /// Why the case is blocked (a choice id), when it is.
+    #[serde(default)]
+    pub blocker: Option<String>,
     pub versions: usize,
 }
 
@@ -49,6 +52,11 @@ impl CaseEntry {
             author: newest.author.clone(),
             follow_up: spec
                 .and_then(|s| s.follow_up.as_ref())
+                .and_then(|f| newest.values.get(f))
+                .cloned(),
+            blocker: spec
+                .and_then(|s| s.blocker.as_ref())
+                .filter(|_| newest.status == Status::Blocked)
                 .and_then(|f| newest.values.get(f))
                 .cloned(),
             versions: versions.len(),

@@ -252,6 +252,9 @@ pub struct FormSpec {
     /// The date field that says when to come back, if any.
     #[serde(default)]
     pub follow_up: Option<String>,
+    /// The field that says why a blocked case is blocked, if any.
+    #[serde(default)]
+    pub blocker: Option<String>,
     pub fields: Vec<FieldSpec>,
     pub done_when: Rule,
     pub blocked_when: Rule,
@@ -667,6 +670,7 @@ mod tests {
             assert!(f.title.iter().all(known), "{}: title", f.id);
             assert!(f.search.iter().all(known), "{}: search", f.id);
             assert!(f.follow_up.iter().all(known), "{}: follow_up", f.id);
+            assert!(f.blocker.iter().all(known), "{}: blocker", f.id);
             let rules = f
                 .fields
                 .iter()

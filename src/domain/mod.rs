@@ -5,6 +5,7 @@ pub mod case;
 pub mod commune;
 pub mod form;
 pub mod merge;
+pub mod progress;
 pub mod reference;
 pub mod rules;
 pub mod text;

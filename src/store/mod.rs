@@ -309,7 +309,7 @@ impl Store {
             &txn.open_table(VERSIONS)?,
             record,
         )?;
-        out.sort_by(|a, b| a.edited_at.cmp(&b.edited_at).then(a.id.cmp(&b.id)));
+        crate::domain::merge::history_order(&mut out);
         Ok(out)
     }
 

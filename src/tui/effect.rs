@@ -1,0 +1,67 @@
+//! The only part of the screens that touches the store: carries out an
+//! [`Effect`] and reports what happened as an [`Outcome`].
+
+use super::app::{Effect, Outcome};
+use crate::error::Error;
+use crate::i18n::{self, Lang};
+use crate::store::Store;
+
+pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
+    let failed =
+        |e: crate::store::StoreError| Some(Outcome::Failed(i18n::error(lang, &Error::Store(e))));
+    match effect {
+        Effect::LoadCase { record } => {
+            let heads = if record.starts_with("new:") {
+                Vec::new()
+            } else {
+                match store.case(&record) {
+                    Ok(Some(entry)) => {
+                        let mut heads = Vec::new();
+                        for id in &entry.heads {
+                            match store.version(id) {
+                                Ok(Some(v)) => heads.push(v),
+                                Ok(None) => {}
+                                Err(e) => return failed(e),
+                            }
+                        }
+                        heads
+                    }
+                    Ok(None) => Vec::new(),
+                    Err(e) => return failed(e),
+                }
+            };
+            match store.draft(&record) {
+                Ok(draft) => Some(Outcome::CaseLoaded {
+                    record,
+                    heads,
+                    draft,
+                }),
+                Err(e) => failed(e),
+            }
+        }
+        Effect::LoadHistory { record } => match store.versions_of(&record) {
+            Ok(versions) => Some(Outcome::HistoryLoaded { record, versions }),
+            Err(e) => failed(e),
+        },
+        Effect::Save { draft, draft_key } => {
+            let saved = store
+                .save(draft, Some(&draft_key))
+                .and_then(|v| Ok((store.case(&v.record)?, v)));
+            match saved {
+                Ok((Some(entry), version)) => Some(Outcome::Saved {
+                    version: Box::new(version),
+                    entry: Box::new(entry),
+                }),
+                Ok((None, _)) => None,
+                Err(e) => failed(e),
+            }
+        }
+        Effect::PutDraft { key, draft } => store.put_draft(&key, &draft).err().and_then(failed),
+        Effect::DropDraft { key } => store.drop_draft(&key).err().and_then(failed),
+        Effect::PutSetting { key, value } => store.set_setting(key, &value).err().and_then(failed),
+        Effect::PutMembers { members } => store
+            .set_setting("members", &members)
+            .err()
+            .and_then(failed),
+    }
+}
