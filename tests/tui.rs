@@ -418,3 +418,28 @@ fn key_releases_are_ignored_and_english_is_available() {
     )));
     assert!(screen(&mut app, SIZES[0]).contains("Search: x"));
 }
+
+#[test]
+fn settings_change_typing_and_tone_style_and_are_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    press(&mut app, KeyCode::F(9));
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Cài đặt"), "{s}");
+    assert!(s.contains("òa, úy"), "classic by default: {s}");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Telex"), "{s}");
+    assert!(s.contains("oà, uý"), "{s}");
+    drop(app);
+
+    let mut app = reopen(dir.path());
+    assert!(screen(&mut app, SIZES[0]).contains("Gõ: Telex"));
+    open(&mut app, "AC-00004");
+    tab(&mut app, 12);
+    typ(&mut app, "Hoaf thuyr");
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Hoà thuỷ"), "{s}");
+}

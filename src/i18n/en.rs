@@ -96,6 +96,12 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpDiscard => "Discard",
         Text::HelpHelp => "Help",
         Text::HelpTyping => "Typing",
+        Text::Settings => "Settings",
+        Text::ToneStyle => "Tone mark placement",
+        Text::ToneClassic => "òa, úy, thủy (Unikey's default)",
+        Text::ToneModern => "oà, uý, thuỷ (new style)",
+        Text::HelpSettings => "Settings",
+        Text::HelpChangeSetting => "Change",
         Text::HelpQuit => "Quit",
     }
 }

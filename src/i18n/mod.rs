@@ -115,6 +115,12 @@ pub enum Text {
     HelpHelp,
     HelpTyping,
     HelpQuit,
+    Settings,
+    ToneStyle,
+    ToneClassic,
+    ToneModern,
+    HelpSettings,
+    HelpChangeSetting,
 }
 
 pub fn text(lang: Lang, t: Text) -> &'static str {

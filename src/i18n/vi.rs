@@ -98,6 +98,12 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpDiscard => "Bỏ",
         Text::HelpHelp => "Trợ giúp",
         Text::HelpTyping => "Kiểu gõ",
+        Text::Settings => "Cài đặt",
+        Text::ToneStyle => "Kiểu đặt dấu",
+        Text::ToneClassic => "òa, úy, thủy (như Unikey mặc định)",
+        Text::ToneModern => "oà, uý, thuỷ (kiểu mới)",
+        Text::HelpSettings => "Cài đặt",
+        Text::HelpChangeSetting => "Đổi",
         Text::HelpQuit => "Thoát",
     }
 }

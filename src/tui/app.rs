@@ -279,6 +279,7 @@ pub enum Screen {
     History(HistoryState),
     Progress,
     NewCase { selected: usize },
+    Settings { selected: usize },
 }
 
 pub struct State {
@@ -384,6 +385,7 @@ impl State {
             Screen::History(_) => Ctx::History,
             Screen::Progress => Ctx::Progress,
             Screen::NewCase { .. } => Ctx::NewCase,
+            Screen::Settings { .. } => Ctx::Settings,
         }
     }
 
@@ -431,22 +433,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.help = true;
             return vec![];
         }
-        Action::ToggleTyping => {
-            state.typing = match state.typing {
-                Method::Off => Method::Telex,
-                Method::Telex => Method::Vni,
-                Method::Vni => Method::Off,
-            };
-            let value = match state.typing {
-                Method::Off => "off",
-                Method::Telex => "telex",
-                Method::Vni => "vni",
-            };
-            return vec![Effect::PutSetting {
-                key: "typing",
-                value: value.into(),
-            }];
-        }
+        Action::ToggleTyping => return next_typing(state),
         Action::Quit => {
             if state.dialog.is_none() && state.form().is_some_and(|f| f.unsaved()) {
                 state.dialog = Some(Dialog::Quit);
@@ -480,6 +467,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Kind_::NewCase => on_new_case(state, action),
+        Kind_::Settings => on_settings(state, action),
     }
 }
 
@@ -491,6 +479,7 @@ enum Kind_ {
     History,
     Progress,
     NewCase,
+    Settings,
 }
 
 impl Screen {
@@ -502,6 +491,7 @@ impl Screen {
             Screen::History(_) => Kind_::History,
             Screen::Progress => Kind_::Progress,
             Screen::NewCase { .. } => Kind_::NewCase,
+            Screen::Settings { .. } => Kind_::Settings,
         }
     }
 }
@@ -651,6 +641,77 @@ fn on_list(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Progress => state.screens.push(Screen::Progress),
         Action::NewCase => state.screens.push(Screen::NewCase { selected: 0 }),
+        Action::Settings => state.screens.push(Screen::Settings { selected: 0 }),
+        _ => {}
+    }
+    vec![]
+}
+
+/// The settings screen's lines, in order.
+pub const SETTINGS: [Setting; 3] = [Setting::Typing, Setting::Tone, Setting::Member];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setting {
+    Typing,
+    Tone,
+    Member,
+}
+
+fn next_typing(state: &mut State) -> Vec<Effect> {
+    state.typing = match state.typing {
+        Method::Off => Method::Telex,
+        Method::Telex => Method::Vni,
+        Method::Vni => Method::Off,
+    };
+    let value = match state.typing {
+        Method::Off => "off",
+        Method::Telex => "telex",
+        Method::Vni => "vni",
+    };
+    vec![Effect::PutSetting {
+        key: "typing",
+        value: value.into(),
+    }]
+}
+
+fn on_settings(state: &mut State, action: Action) -> Vec<Effect> {
+    let members = state.members.clone();
+    let current = state.member.clone();
+    let Screen::Settings { selected } = state.screen_mut() else {
+        return vec![];
+    };
+    match action {
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(SETTINGS.len() - 1),
+        Action::Back => {
+            state.screens.pop();
+        }
+        Action::Enter => match SETTINGS[*selected] {
+            Setting::Typing => return next_typing(state),
+            Setting::Tone => {
+                state.tone = match state.tone {
+                    ToneStyle::Classic => ToneStyle::Modern,
+                    ToneStyle::Modern => ToneStyle::Classic,
+                };
+                let value = match state.tone {
+                    ToneStyle::Classic => "classic",
+                    ToneStyle::Modern => "modern",
+                };
+                return vec![Effect::PutSetting {
+                    key: "tone_style",
+                    value: value.into(),
+                }];
+            }
+            Setting::Member => {
+                let selected = current
+                    .and_then(|m| members.iter().position(|x| *x == m))
+                    .unwrap_or(0);
+                state.screens.push(Screen::Who(WhoState {
+                    selected,
+                    new_name: TextInput::default(),
+                }));
+            }
+        },
         _ => {}
     }
     vec![]

@@ -17,6 +17,7 @@ pub enum Ctx {
     History,
     Progress,
     NewCase,
+    Settings,
     Dialog,
     Help,
 }
@@ -46,6 +47,8 @@ pub enum Action {
     History,
     /// The progress table.
     Progress,
+    /// Per-device settings: typing, tone marks, who is working.
+    Settings,
     CycleForm,
     CycleStage,
     CycleSort,
@@ -129,6 +132,7 @@ pub fn bindings() -> &'static [Binding] {
             bind!(List, K::F(6), NONE, A::History, "F6", HelpHistory, false),
             bind!(List, K::F(7), NONE, A::Progress, "F7", HelpProgress, true),
             bind!(List, K::F(8), NONE, A::NewCase, "F8", HelpNewCase, true),
+            bind!(List, K::F(9), NONE, A::Settings, "F9", HelpSettings, false),
             bind!(
                 List,
                 K::Char('n'),
@@ -255,6 +259,18 @@ pub fn bindings() -> &'static [Binding] {
             bind!(NewCase, K::Down, NONE, A::Down, "↓", HelpMove, false),
             bind!(NewCase, K::Enter, NONE, A::Enter, "Enter", HelpOpen, true),
             bind!(NewCase, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
+            bind!(Settings, K::Up, NONE, A::Up, "↑↓", HelpMove, true),
+            bind!(Settings, K::Down, NONE, A::Down, "↓", HelpMove, false),
+            bind!(
+                Settings,
+                K::Enter,
+                NONE,
+                A::Enter,
+                "Enter",
+                HelpChangeSetting,
+                true
+            ),
+            bind!(Settings, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
             bind!(Who, K::Up, NONE, A::Up, "↑↓", HelpMove, true),
             bind!(Who, K::Down, NONE, A::Down, "↓", HelpMove, false),
             bind!(

@@ -101,6 +101,7 @@ pub fn render(state: &mut State, frame: &mut Frame) {
         Some(Screen::History(h)) => history(frame, body, state, &h, &theme),
         Some(Screen::Progress) => progress_screen(frame, body, state, &theme),
         Some(Screen::NewCase { selected }) => new_case(frame, body, lang, selected, &theme),
+        Some(Screen::Settings { selected }) => settings(frame, body, state, selected, &theme),
         Some(Screen::List) | None => list(frame, body, state, &theme),
     }
     if let Some(n) = &state.notice {
@@ -707,6 +708,47 @@ fn new_case(frame: &mut Frame, area: Rect, lang: Lang, selected: usize, theme: &
                 Style::new()
             };
             Line::styled(format!(" {}", f.label.get(lang)), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn settings(frame: &mut Frame, area: Rect, state: &State, selected: usize, theme: &Theme) {
+    let lang = state.lang;
+    let t = |x| i18n::text(lang, x);
+    let block = Block::bordered().title(format!(" {} ", t(Text::Settings)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines: Vec<Line> = super::app::SETTINGS
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (name, value) = match s {
+                super::app::Setting::Typing => (
+                    t(Text::Typing),
+                    match state.typing {
+                        Method::Off => t(Text::TypingOff).to_string(),
+                        Method::Telex => "Telex".into(),
+                        Method::Vni => "VNI".into(),
+                    },
+                ),
+                super::app::Setting::Tone => (
+                    t(Text::ToneStyle),
+                    match state.tone {
+                        super::typing::ToneStyle::Classic => t(Text::ToneClassic).to_string(),
+                        super::typing::ToneStyle::Modern => t(Text::ToneModern).to_string(),
+                    },
+                ),
+                super::app::Setting::Member => {
+                    (t(Text::Author), state.member.clone().unwrap_or_default())
+                }
+            };
+            let style = if i == selected {
+                theme.selected()
+            } else {
+                Style::new()
+            };
+            Line::styled(format!(" {name:<24} {value}"), style)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
