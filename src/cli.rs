@@ -68,6 +68,29 @@ pub enum Command {
         /// Chỉ một mẫu (one form only).
         form: Option<String>,
     },
+    /// Báo cáo số liệu tính đến một ngày (the report's numbers as of a date).
+    Report(ReportArgs),
+    /// Công dân nghi trùng (suspected duplicate citizens).
+    Duplicates {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Tính đến ngày dd/mm/yyyy (default: today).
+    #[arg(long, value_name = "DD/MM/YYYY")]
+    pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Text,
+    Md,
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -207,7 +230,111 @@ pub fn run(cli: Cli) -> Result<()> {
             list_cases(&store, &args, lang)
         }
         Some(Command::Forms { form }) => list_forms(form.as_deref(), lang),
+        Some(Command::Report(args)) => {
+            let store = Store::open(&dir)?;
+            print_report(&store, &args, lang)
+        }
+        Some(Command::Duplicates { format }) => {
+            let store = Store::open(&dir)?;
+            print_duplicates(&store, format, lang)
+        }
     }
+}
+
+/// Reads a dd/mm/yyyy date given on the command line.
+fn date_arg(flag: &str, value: &str, lang: Lang) -> Result<chrono::NaiveDate> {
+    let rule = crate::domain::rules::DateRule {
+        year_only: false,
+        when: crate::domain::rules::When::Any,
+    };
+    match crate::domain::rules::parse_date(value, clock::today(), rule) {
+        Ok(crate::domain::rules::PartialDate::Day(d)) => Ok(d),
+        Ok(_) => Err(Error::Invalid {
+            field: flag.to_string(),
+            message: problems::message(&crate::domain::rules::ProblemKind::DateFormat, lang),
+            more: 0,
+        }),
+        Err(kind) => Err(Error::Invalid {
+            field: flag.to_string(),
+            message: problems::message(&kind, lang),
+            more: 0,
+        }),
+    }
+}
+
+fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Result<()> {
+    let as_of = match &args.as_of {
+        Some(v) => date_arg("--as-of", v, lang)?,
+        None => clock::today(),
+    };
+    let report = crate::queries::report(store, as_of)?;
+    let format = match args.format {
+        ReportFormat::Text => i18n::report::Format::Text,
+        ReportFormat::Md => i18n::report::Format::Markdown,
+        ReportFormat::Csv => i18n::report::Format::Csv,
+    };
+    print!("{}", i18n::report::render(&report, lang, format));
+    Ok(())
+}
+
+fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
+    let people = store.people()?;
+    let commune = store.commune()?;
+    let pairs = crate::domain::duplicates::find(&people);
+    let village = |team: u8| {
+        commune
+            .village(team)
+            .map(|v| v.name.clone())
+            .unwrap_or_else(|| team.to_string())
+    };
+    let why = |w| match (w, lang) {
+        (crate::domain::duplicates::Why::SameId, Lang::Vi) => "trùng số định danh",
+        (crate::domain::duplicates::Why::SameId, Lang::En) => "same personal ID",
+        (crate::domain::duplicates::Why::SameNameAndBirth, Lang::Vi) => "trùng họ tên và ngày sinh",
+        (crate::domain::duplicates::Why::SameNameAndBirth, Lang::En) => "same name and birth date",
+    };
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(if format == Format::Csv { b',' } else { b'\t' })
+        .from_writer(std::io::stdout().lock());
+    let io = |e: csv::Error| Error::File {
+        path: PathBuf::from("-"),
+        detail: e.to_string(),
+    };
+    w.write_record([
+        "why",
+        "person_id_1",
+        "name_1",
+        "birth_1",
+        "household_1",
+        "village_1",
+        "person_id_2",
+        "name_2",
+        "birth_2",
+        "household_2",
+        "village_2",
+    ])
+    .map_err(io)?;
+    for p in &pairs {
+        w.write_record([
+            why(p.why),
+            &p.first.personal_id,
+            &p.first.full_name,
+            &p.first.birth_date,
+            &p.first.household,
+            &village(p.first.team),
+            &p.second.personal_id,
+            &p.second.full_name,
+            &p.second.birth_date,
+            &p.second.household,
+            &village(p.second.team),
+        ])
+        .map_err(io)?;
+    }
+    w.flush().map_err(|e| Error::File {
+        path: PathBuf::from("-"),
+        detail: e.to_string(),
+    })?;
+    Ok(())
 }
 
 fn run_demo(data_dir: &Path, args: DemoArgs, lang: Lang) -> Result<()> {

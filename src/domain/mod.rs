@@ -3,10 +3,12 @@
 
 pub mod case;
 pub mod commune;
+pub mod duplicates;
 pub mod form;
 pub mod merge;
 pub mod progress;
 pub mod reference;
+pub mod report;
 pub mod rules;
 pub mod text;
 pub mod version;

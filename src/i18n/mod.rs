@@ -4,6 +4,7 @@
 
 mod en;
 pub mod problems;
+pub mod report;
 mod vi;
 
 use crate::error::Error;
