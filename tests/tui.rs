@@ -379,8 +379,12 @@ fn progress_help_and_tiny_terminals() {
     press(&mut app, KeyCode::F(7));
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Tiến độ"), "{s}");
-    assert!(s.contains("Kích hoạt"), "{s}");
+    assert!(s.contains("3 Thôn 3"), "the team sees its own row: {s}");
+    assert!(!s.contains("1 Thôn 1"), "{s}");
     assert!(s.contains("0%"), "{s}");
+    // F3 narrows the table to one form.
+    press(&mut app, KeyCode::F(3));
+    assert!(screen(&mut app, SIZES[0]).contains("Mẫu phiếu: Kiểm tra hộ"));
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::F(1));
     let s = screen(&mut app, SIZES[0]);

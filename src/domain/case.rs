@@ -29,6 +29,9 @@ pub struct CaseEntry {
     /// Why the case is blocked (a choice id), when it is.
     #[serde(default)]
     pub blocker: Option<String>,
+    /// The value of the form's outcome field (e.g. the e-ID level reached).
+    #[serde(default)]
+    pub outcome: Option<String>,
     pub versions: usize,
 }
 
@@ -57,6 +60,10 @@ impl CaseEntry {
             blocker: spec
                 .and_then(|s| s.blocker.as_ref())
                 .filter(|_| newest.status == Status::Blocked)
+                .and_then(|f| newest.values.get(f))
+                .cloned(),
+            outcome: spec
+                .and_then(|s| s.outcome.as_ref())
                 .and_then(|f| newest.values.get(f))
                 .cloned(),
             versions: versions.len(),

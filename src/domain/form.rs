@@ -255,6 +255,10 @@ pub struct FormSpec {
     /// The field that says why a blocked case is blocked, if any.
     #[serde(default)]
     pub blocker: Option<String>,
+    /// The field whose value the progress tables break down (an outcome or
+    /// the e-ID level reached), if any.
+    #[serde(default)]
+    pub outcome: Option<String>,
     pub fields: Vec<FieldSpec>,
     pub done_when: Rule,
     pub blocked_when: Rule,
@@ -671,6 +675,7 @@ mod tests {
             assert!(f.search.iter().all(known), "{}: search", f.id);
             assert!(f.follow_up.iter().all(known), "{}: follow_up", f.id);
             assert!(f.blocker.iter().all(known), "{}: blocker", f.id);
+            assert!(f.outcome.iter().all(known), "{}: outcome", f.id);
             let rules = f
                 .fields
                 .iter()

@@ -144,6 +144,39 @@ pub fn tally(items: &[WorkItem], cases: &[CaseEntry]) -> BTreeMap<(u8, String), 
     tally_units(units(items, cases))
 }
 
+/// When each team's cases were first saved as done, counted up day by day:
+/// the progress-over-time chart. Uses version timestamps only.
+pub fn done_over_time(
+    versions: &[super::version::Version],
+) -> BTreeMap<u8, Vec<(chrono::NaiveDate, usize)>> {
+    let mut first_done: HashMap<&str, (u8, chrono::NaiveDate)> = HashMap::new();
+    for v in versions.iter().filter(|v| v.status == Status::Done) {
+        let day = v.edited_at.date_naive();
+        first_done
+            .entry(&v.record)
+            .and_modify(|e| e.1 = e.1.min(day))
+            .or_insert((v.team, day));
+    }
+    let mut per_day: BTreeMap<u8, BTreeMap<chrono::NaiveDate, usize>> = BTreeMap::new();
+    for (team, day) in first_done.into_values() {
+        *per_day.entry(team).or_default().entry(day).or_default() += 1;
+    }
+    per_day
+        .into_iter()
+        .map(|(team, days)| {
+            let mut total = 0;
+            let points = days
+                .into_iter()
+                .map(|(d, n)| {
+                    total += n;
+                    (d, total)
+                })
+                .collect();
+            (team, points)
+        })
+        .collect()
+}
+
 /// Sums cells into one, e.g. a team's total or a form's total.
 pub fn total<'a>(cells: impl IntoIterator<Item = &'a Progress>) -> Progress {
     let mut t = Progress::default();
@@ -186,8 +219,33 @@ mod tests {
             author: String::new(),
             follow_up: None,
             blocker: blocker.map(String::from),
+            outcome: None,
             versions: 1,
         }
+    }
+
+    #[test]
+    fn done_over_time_counts_each_case_once_on_its_first_done_day() {
+        use crate::domain::version::tests::draft;
+        let at =
+            |d: &str| chrono::DateTime::parse_from_rfc3339(&format!("{d}T09:00:00+07:00")).unwrap();
+        let mut a = draft("A", &[], "a");
+        a.status = Status::Done;
+        a.edited_at = at("2026-10-01");
+        let a = a.seal();
+        let mut a2 = draft("A", &[&a.id], "a2");
+        a2.status = Status::Done;
+        a2.edited_at = at("2026-10-05");
+        let mut b = draft("B", &[], "b");
+        b.status = Status::Done;
+        b.edited_at = at("2026-10-03");
+        let c = draft("C", &[], "c").seal();
+        let series = done_over_time(&[a, a2.seal(), b.seal(), c]);
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            series[&1],
+            vec![(day("2026-10-01"), 1), (day("2026-10-03"), 2)]
+        );
     }
 
     #[test]

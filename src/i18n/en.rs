@@ -102,6 +102,29 @@ pub fn text(t: Text) -> &'static str {
         Text::ToneModern => "oà, uý, thuỷ (new style)",
         Text::HelpSettings => "Settings",
         Text::HelpChangeSetting => "Change",
+        Text::DaysShort => "days",
+        Text::LastBundle => "Last bundle",
+        Text::SuspectedWith => "Suspected duplicate of",
+        Text::EidAccounts => "e-ID accounts",
+        Text::DoneOverTime => "Cases done over time",
+        Text::DonePercent => "Done % per team",
+        Text::Report => "Report",
+        Text::AsOf => "As of (Enter to recompute)",
+        Text::Duplicates => "Suspected duplicate citizens",
+        Text::NoDuplicates => "No suspected duplicates found.",
+        Text::SameId => "Same personal ID in two households",
+        Text::SameNameAndBirth => "Same name and birth date, different IDs",
+        Text::HelpExport => "Export CSV",
+        Text::HelpCharts => "Charts",
+        Text::HelpReport => "Report",
+        Text::HelpDuplicates => "Duplicates",
+        Text::HelpOpenCell => "Open the cases",
+        Text::HelpPickCell => "Pick a cell",
+        Text::HelpSaveReport => "Save the report",
+        Text::HelpRecompute => "Recompute",
+        Text::HelpOpenHouseholdCheck => "Open a household check",
+        Text::HelpWorkList => "Work list",
+        Text::HelpScroll => "Scroll",
         Text::HelpQuit => "Quit",
     }
 }
@@ -194,6 +217,7 @@ pub fn msg(m: &Msg) -> String {
         } => format!(
             "Built the demo commune in {dir}: {people} people, {cases} cases, {teams} teams."
         ),
+        Msg::Exported { path } => format!("Wrote {path}."),
         Msg::WarningsConfirmed { count } => format!("Confirmed {count} warnings."),
     }
 }

@@ -122,6 +122,29 @@ pub enum Text {
     ToneModern,
     HelpSettings,
     HelpChangeSetting,
+    DaysShort,
+    LastBundle,
+    SuspectedWith,
+    EidAccounts,
+    DoneOverTime,
+    DonePercent,
+    Report,
+    AsOf,
+    Duplicates,
+    NoDuplicates,
+    SameId,
+    SameNameAndBirth,
+    HelpExport,
+    HelpCharts,
+    HelpReport,
+    HelpDuplicates,
+    HelpOpenCell,
+    HelpPickCell,
+    HelpSaveReport,
+    HelpRecompute,
+    HelpOpenHouseholdCheck,
+    HelpWorkList,
+    HelpScroll,
 }
 
 pub fn text(lang: Lang, t: Text) -> &'static str {
@@ -161,6 +184,9 @@ pub enum Msg<'a> {
     },
     WarningsConfirmed {
         count: usize,
+    },
+    Exported {
+        path: &'a str,
     },
 }
 

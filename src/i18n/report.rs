@@ -37,6 +37,11 @@ fn pct(part: usize, whole: usize) -> String {
     format!("{:.1}%", percent(part, whole))
 }
 
+/// Vietnamese writes a decimal comma: "55,8%".
+fn pct_vi(part: usize, whole: usize) -> String {
+    pct(part, whole).replace('.', ",")
+}
+
 pub fn title(r: &Report, lang: Lang) -> String {
     let date = r.as_of.format("%d/%m/%Y");
     match lang {
@@ -76,7 +81,7 @@ fn vi(r: &Report) -> Vec<Item> {
                 "Kiểm tra hộ gia đình: Tổng số {} hộ được giao, đã kiểm tra {} hộ ({}); phát hiện {} hộ không có chủ hộ, đã khắc phục {} hộ; {} hộ chuyển công an xã giải quyết.",
                 h.assigned,
                 h.checked,
-                pct(h.checked, h.assigned),
+                pct_vi(h.checked, h.assigned),
                 h.no_head_found,
                 h.no_head_fixed,
                 h.referred
@@ -98,7 +103,7 @@ fn vi(r: &Report) -> Vec<Item> {
             sentence: format!(
                 "Cập nhật thiếu trường thông tin: Tổng số {} trường hợp ({} trên {} trường hợp được giao), trong đó có {} trường hợp có thông tin; {} trường hợp không có thông tin, tài liệu để bổ sung; {} trường hợp chuyển công an xã.",
                 m.processed,
-                pct(m.processed, m.assigned),
+                pct_vi(m.processed, m.assigned),
                 m.assigned,
                 m.with_info,
                 m.without_info,
@@ -112,7 +117,7 @@ fn vi(r: &Report) -> Vec<Item> {
             sentence: format!(
                 "Tổng số tài khoản mức độ 1 đăng ký, kích hoạt thành công {} trường hợp ({} trên {} trường hợp được giao theo dõi).",
                 a.level1,
-                pct(a.level1, a.assigned),
+                pct_vi(a.level1, a.assigned),
                 a.assigned
             ),
             value: a.level1,
@@ -123,7 +128,7 @@ fn vi(r: &Report) -> Vec<Item> {
             sentence: format!(
                 "Tổng số tài khoản mức độ 2 đăng ký, kích hoạt thành công {} trường hợp ({}).",
                 a.level2,
-                pct(a.level2, a.assigned)
+                pct_vi(a.level2, a.assigned)
             ),
             value: a.level2,
             of: a.assigned,
@@ -142,7 +147,7 @@ fn vi(r: &Report) -> Vec<Item> {
                 format!(
                     "Chưa kích hoạt được: {} trường hợp ({}), trong đó: {}.",
                     not_done,
-                    pct(not_done, a.assigned),
+                    pct_vi(not_done, a.assigned),
                     blockers_text(r, Lang::Vi)
                 )
             },

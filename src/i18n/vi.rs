@@ -104,6 +104,29 @@ pub fn text(t: Text) -> &'static str {
         Text::ToneModern => "oà, uý, thuỷ (kiểu mới)",
         Text::HelpSettings => "Cài đặt",
         Text::HelpChangeSetting => "Đổi",
+        Text::DaysShort => "ngày",
+        Text::LastBundle => "Gói cuối",
+        Text::SuspectedWith => "Nghi trùng với",
+        Text::EidAccounts => "Tài khoản định danh",
+        Text::DoneOverTime => "Số trường hợp xong theo thời gian",
+        Text::DonePercent => "Tỉ lệ xong theo tổ",
+        Text::Report => "Báo cáo",
+        Text::AsOf => "Tính đến ngày (Enter để tính lại)",
+        Text::Duplicates => "Công dân nghi trùng",
+        Text::NoDuplicates => "Không phát hiện công dân nghi trùng.",
+        Text::SameId => "Trùng số định danh ở hai hộ",
+        Text::SameNameAndBirth => "Trùng họ tên và ngày sinh, khác số định danh",
+        Text::HelpExport => "Xuất CSV",
+        Text::HelpCharts => "Biểu đồ",
+        Text::HelpReport => "Báo cáo",
+        Text::HelpDuplicates => "Nghi trùng",
+        Text::HelpOpenCell => "Xem danh sách",
+        Text::HelpPickCell => "Chọn ô",
+        Text::HelpSaveReport => "Lưu báo cáo",
+        Text::HelpRecompute => "Tính lại",
+        Text::HelpOpenHouseholdCheck => "Mở phiếu kiểm tra hộ",
+        Text::HelpWorkList => "Danh sách việc",
+        Text::HelpScroll => "Cuộn",
         Text::HelpQuit => "Thoát",
     }
 }
@@ -196,6 +219,7 @@ pub fn msg(m: &Msg) -> String {
         } => format!(
             "Đã tạo xã mẫu tại {dir}: {people} nhân khẩu, {cases} trường hợp, {teams} tổ công tác."
         ),
+        Msg::Exported { path } => format!("Đã ghi tệp {path}."),
         Msg::WarningsConfirmed { count } => format!("Đã xác nhận {count} cảnh báo."),
     }
 }

@@ -32,15 +32,16 @@ pub fn run(txn: &WriteTransaction, from: u32) -> Result<()> {
         // Each arm takes a store from schema `step` to `step + 1`.
         #[allow(clippy::single_match)]
         match step {
-            1 => build_case_index(txn)?,
+            1 => rebuild_case_index(txn)?,
             _ => {}
         }
     }
     Ok(())
 }
 
-/// 1 → 2: derive the case index from the versions.
-fn build_case_index(txn: &WriteTransaction) -> Result<()> {
+/// 1 → 2, and whenever the index's shape changes: derive the case index
+/// from the versions.
+pub fn rebuild_case_index(txn: &WriteTransaction) -> Result<()> {
     let records: Vec<String> = {
         let case_versions = txn.open_multimap_table(CASE_VERSIONS)?;
         let mut out = Vec::new();

@@ -30,6 +30,11 @@ use tables::*;
 /// ones are refused.
 pub const SCHEMA: u32 = migrate::SCHEMA;
 
+/// How the derived case index is computed. When `CaseEntry` gains a field,
+/// this goes up and every store rebuilds its index from the versions on
+/// open: derived data needs no schema migration.
+const CASE_INDEX: u32 = 2;
+
 /// The store's file name inside the data directory.
 pub const FILE_NAME: &str = "tothon.redb";
 
@@ -151,6 +156,7 @@ impl Store {
         {
             let mut meta = txn.open_table(META)?;
             meta.insert("schema", SCHEMA.to_le_bytes().as_slice())?;
+            meta.insert("case_index", codec::encode(&CASE_INDEX).as_slice())?;
             meta.insert("commune", codec::encode(commune).as_slice())?;
             meta.insert("device", codec::encode(device).as_slice())?;
         }
@@ -194,7 +200,15 @@ impl Store {
                 .insert("schema", SCHEMA.to_le_bytes().as_slice())?;
             txn.commit()?;
         }
-        Ok(Store { db, path })
+        let store = Store { db, path };
+        if store.meta::<u32>("case_index")?.unwrap_or(0) < CASE_INDEX {
+            let txn = store.db.begin_write()?;
+            migrate::rebuild_case_index(&txn)?;
+            txn.open_table(META)?
+                .insert("case_index", codec::encode(&CASE_INDEX).as_slice())?;
+            txn.commit()?;
+        }
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {

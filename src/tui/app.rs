@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use super::dashboard::{self, ChartData, DashState, DupPair, DupState, ReportState};
 use super::input::TextInput;
 use super::keymap::{Action, Ctx};
 use super::list::{Row, WorkList};
@@ -13,11 +14,12 @@ use super::typing::{Method, ToneStyle};
 use crate::domain::case::CaseEntry;
 use crate::domain::commune::{Commune, Role};
 use crate::domain::form::{self, Context, FieldSpec, FormSpec, Kind, MULTI_SEP};
+use crate::domain::report::Report;
 use crate::domain::rules::{PartialDate, ProblemKind};
 use crate::domain::version::{Draft, Status, Version};
 use crate::domain::work::WorkItem;
 use crate::i18n::Lang;
-use crate::store::SavedDraft;
+use crate::store::{ImportEntry, SavedDraft};
 
 /// Work for `effect.rs`: everything that touches the store.
 #[derive(Clone, Debug)]
@@ -51,6 +53,17 @@ pub enum Effect {
     PutMembers {
         members: Vec<String>,
     },
+    /// Write a file for people (a table export, a saved report) into the
+    /// data folder's `exports`.
+    Export {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    LoadCharts,
+    LoadReport {
+        as_of: NaiveDate,
+    },
+    LoadDuplicates,
 }
 
 /// What an effect found or did, fed back into `update`.
@@ -70,6 +83,10 @@ pub enum Outcome {
         entry: Box<CaseEntry>,
     },
     Failed(String),
+    Exported(std::path::PathBuf),
+    Charts(ChartData),
+    Report(Box<Report>),
+    Duplicates(Vec<DupPair>),
 }
 
 /// The pieces of text the state asks the view to show, in the user's language.
@@ -81,6 +98,7 @@ pub enum Notice {
     Conflict,
     NothingToShow,
     Error(String),
+    Exported(std::path::PathBuf),
 }
 
 #[derive(Clone, Debug)]
@@ -277,7 +295,10 @@ pub enum Screen {
     List,
     Form(Box<FormState>),
     History(HistoryState),
-    Progress,
+    Dashboard(DashState),
+    Charts(ChartData),
+    Report(ReportState),
+    Duplicates(DupState),
     NewCase { selected: usize },
     Settings { selected: usize },
 }
@@ -294,6 +315,8 @@ pub struct State {
     pub tone: ToneStyle,
     pub items: HashMap<String, WorkItem>,
     pub list: WorkList,
+    /// Every bundle seen, for the progress table's "last bundle".
+    pub imports: Vec<ImportEntry>,
     /// The screen stack; the last one is shown.
     pub screens: Vec<Screen>,
     pub dialog: Option<Dialog>,
@@ -316,6 +339,7 @@ pub struct Loaded {
     pub items: Vec<WorkItem>,
     pub cases: Vec<CaseEntry>,
     pub drafts: HashSet<String>,
+    pub imports: Vec<ImportEntry>,
 }
 
 impl State {
@@ -338,13 +362,25 @@ impl State {
             tone: l.tone,
             items: l.items.into_iter().map(|i| (i.id.clone(), i)).collect(),
             list: WorkList::new(rows),
-            screens: vec![
-                Screen::List,
-                Screen::Who(WhoState {
-                    selected,
-                    new_name: TextInput::default(),
-                }),
-            ],
+            imports: l.imports,
+            // The commune's home is the progress table; a team's, its work list.
+            screens: match l.role {
+                Role::Commune => vec![
+                    Screen::List,
+                    Screen::Dashboard(DashState::default()),
+                    Screen::Who(WhoState {
+                        selected,
+                        new_name: TextInput::default(),
+                    }),
+                ],
+                Role::Team(_) => vec![
+                    Screen::List,
+                    Screen::Who(WhoState {
+                        selected,
+                        new_name: TextInput::default(),
+                    }),
+                ],
+            },
             dialog: None,
             help: false,
             notice: None,
@@ -383,7 +419,10 @@ impl State {
             Screen::Form(f) if f.picker.is_some() => Ctx::Picker,
             Screen::Form(_) => Ctx::Form,
             Screen::History(_) => Ctx::History,
-            Screen::Progress => Ctx::Progress,
+            Screen::Dashboard(_) => Ctx::Progress,
+            Screen::Charts(_) => Ctx::Charts,
+            Screen::Report(_) => Ctx::Report,
+            Screen::Duplicates(_) => Ctx::Duplicates,
             Screen::NewCase { .. } => Ctx::NewCase,
             Screen::Settings { .. } => Ctx::Settings,
         }
@@ -460,12 +499,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Kind_::List => on_list(state, action),
         Kind_::Form => on_form(state, action),
         Kind_::History => on_history(state, action),
-        Kind_::Progress => {
+        Kind_::Dashboard => dashboard::on_dashboard(state, action),
+        Kind_::Charts => {
             if action == Action::Back {
                 state.screens.pop();
             }
             vec![]
         }
+        Kind_::Report => dashboard::on_report(state, action),
+        Kind_::Duplicates => dashboard::on_duplicates(state, action),
         Kind_::NewCase => on_new_case(state, action),
         Kind_::Settings => on_settings(state, action),
     }
@@ -477,7 +519,10 @@ enum Kind_ {
     List,
     Form,
     History,
-    Progress,
+    Dashboard,
+    Charts,
+    Report,
+    Duplicates,
     NewCase,
     Settings,
 }
@@ -489,7 +534,10 @@ impl Screen {
             Screen::List => Kind_::List,
             Screen::Form(_) => Kind_::Form,
             Screen::History(_) => Kind_::History,
-            Screen::Progress => Kind_::Progress,
+            Screen::Dashboard(_) => Kind_::Dashboard,
+            Screen::Charts(_) => Kind_::Charts,
+            Screen::Report(_) => Kind_::Report,
+            Screen::Duplicates(_) => Kind_::Duplicates,
             Screen::NewCase { .. } => Kind_::NewCase,
             Screen::Settings { .. } => Kind_::Settings,
         }
@@ -503,12 +551,33 @@ pub fn apply(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             state.notice = Some(Notice::Error(msg));
             vec![]
         }
+        Outcome::Exported(path) => {
+            state.notice = Some(Notice::Exported(path));
+            vec![]
+        }
+        Outcome::Charts(data) => {
+            state.screens.push(Screen::Charts(data));
+            vec![]
+        }
+        Outcome::Report(report) => {
+            if let Some(Screen::Report(r)) = state.screens.last_mut() {
+                r.as_of = TextInput::new(&report.as_of.format("%d/%m/%Y").to_string());
+                r.report = Some(*report);
+            }
+            vec![]
+        }
+        Outcome::Duplicates(pairs) => {
+            state
+                .screens
+                .push(Screen::Duplicates(DupState { pairs, selected: 0 }));
+            vec![]
+        }
         Outcome::CaseLoaded {
             record,
             heads,
             draft,
         } => {
-            open_case(state, record, heads, draft);
+            open_case(state, record, heads, draft, None);
             vec![]
         }
         Outcome::HistoryLoaded { record, versions } => {
@@ -624,6 +693,7 @@ fn on_list(state: &mut State, action: Action) -> Vec<Effect> {
             q.backspace();
             state.list.set_query(q.text());
         }
+        Action::Back if state.list.query().is_empty() => state.list.clear_team(),
         Action::Back => state.list.set_query(""),
         Action::Enter => {
             if let Some(row) = state.list.selected_row() {
@@ -639,7 +709,7 @@ fn on_list(state: &mut State, action: Action) -> Vec<Effect> {
                 }];
             }
         }
-        Action::Progress => state.screens.push(Screen::Progress),
+        Action::Progress => state.screens.push(Screen::Dashboard(DashState::default())),
         Action::NewCase => state.screens.push(Screen::NewCase { selected: 0 }),
         Action::Settings => state.screens.push(Screen::Settings { selected: 0 }),
         _ => {}
@@ -740,8 +810,25 @@ fn on_new_case(state: &mut State, action: Action) -> Vec<Effect> {
     vec![]
 }
 
+/// Opens a new case of `form_id` with `values` filled in, for `team`.
+pub fn open_new(state: &mut State, form_id: &str, values: BTreeMap<String, String>, team: u8) {
+    open_case(
+        state,
+        format!("new:{form_id}"),
+        Vec::new(),
+        None,
+        Some((values, team)),
+    );
+}
+
 /// Opens the form of a case (or a new one, `new:<form>`), offering a draft.
-fn open_case(state: &mut State, record: String, heads: Vec<Version>, draft: Option<SavedDraft>) {
+fn open_case(
+    state: &mut State,
+    record: String,
+    heads: Vec<Version>,
+    draft: Option<SavedDraft>,
+    initial: Option<(BTreeMap<String, String>, u8)>,
+) {
     let team_of_device = match state.role {
         Role::Team(t) => Some(t),
         Role::Commune => None,
@@ -756,12 +843,17 @@ fn open_case(state: &mut State, record: String, heads: Vec<Version>, draft: Opti
             {
                 values.insert("village".to_string(), t.to_string());
             }
+            let mut team = team_of_device.unwrap_or(1);
+            if let Some((given, t)) = initial {
+                values.extend(given);
+                team = t;
+            }
             (
                 new_form.to_string(),
                 None,
                 values,
                 vec![],
-                team_of_device.unwrap_or(1),
+                team,
                 None,
                 vec![],
             )

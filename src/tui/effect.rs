@@ -63,5 +63,39 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             .set_setting("members", &members)
             .err()
             .and_then(failed),
+        Effect::Export { name, bytes } => {
+            let dir = store
+                .path()
+                .parent()
+                .map(|d| d.join("exports"))
+                .unwrap_or_else(|| std::path::PathBuf::from("exports"));
+            match crate::export::save(&dir, &name, &bytes) {
+                Ok(path) => Some(Outcome::Exported(path)),
+                Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
+            }
+        }
+        Effect::LoadCharts => match store.all_versions() {
+            Ok(versions) => Some(Outcome::Charts(super::dashboard::ChartData {
+                series: crate::domain::progress::done_over_time(&versions),
+            })),
+            Err(e) => failed(e),
+        },
+        Effect::LoadReport { as_of } => match crate::queries::report(store, as_of) {
+            Ok(r) => Some(Outcome::Report(Box::new(r))),
+            Err(e) => failed(e),
+        },
+        Effect::LoadDuplicates => match store.people() {
+            Ok(people) => Some(Outcome::Duplicates(
+                crate::domain::duplicates::find(&people)
+                    .into_iter()
+                    .map(|p| super::dashboard::DupPair {
+                        why: p.why,
+                        first: p.first.clone(),
+                        second: p.second.clone(),
+                    })
+                    .collect(),
+            )),
+            Err(e) => failed(e),
+        },
     }
 }

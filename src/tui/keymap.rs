@@ -16,6 +16,9 @@ pub enum Ctx {
     Picker,
     History,
     Progress,
+    Charts,
+    Report,
+    Duplicates,
     NewCase,
     Settings,
     Dialog,
@@ -49,6 +52,14 @@ pub enum Action {
     Progress,
     /// Per-device settings: typing, tone marks, who is working.
     Settings,
+    /// Write the table on screen to a CSV file for Excel.
+    Export,
+    /// Progress over time and done % per team.
+    Charts,
+    /// The report's numbers as of a date.
+    Report,
+    /// Suspected duplicate citizens across villages.
+    Duplicates,
     CycleForm,
     CycleStage,
     CycleSort,
@@ -254,7 +265,90 @@ pub fn bindings() -> &'static [Binding] {
                 true
             ),
             bind!(History, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
-            bind!(Progress, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
+            bind!(
+                Progress,
+                K::Enter,
+                NONE,
+                A::Enter,
+                "Enter",
+                HelpOpenCell,
+                true
+            ),
+            bind!(Progress, K::Up, NONE, A::Up, "↑", HelpPickCell, false),
+            bind!(Progress, K::Down, NONE, A::Down, "↓", HelpPickCell, false),
+            bind!(Progress, K::Left, NONE, A::Left, "←", HelpPickCell, false),
+            bind!(Progress, K::Right, NONE, A::Right, "→", HelpPickCell, false),
+            bind!(
+                Progress,
+                K::F(3),
+                NONE,
+                A::CycleForm,
+                "F3",
+                HelpCycleForm,
+                true
+            ),
+            bind!(Progress, K::F(4), NONE, A::Charts, "F4", HelpCharts, true),
+            bind!(Progress, K::F(5), NONE, A::Report, "F5", HelpReport, true),
+            bind!(
+                Progress,
+                K::F(6),
+                NONE,
+                A::Duplicates,
+                "F6",
+                HelpDuplicates,
+                true
+            ),
+            bind!(
+                Progress,
+                K::Char('e'),
+                CTRL,
+                A::Export,
+                "Ctrl+E",
+                HelpExport,
+                true
+            ),
+            bind!(Progress, K::Esc, NONE, A::Back, "Esc", HelpWorkList, true),
+            bind!(Charts, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
+            bind!(
+                Report,
+                K::Enter,
+                NONE,
+                A::Enter,
+                "Enter",
+                HelpRecompute,
+                true
+            ),
+            bind!(
+                Report,
+                K::Char('s'),
+                CTRL,
+                A::Save,
+                "Ctrl+S",
+                HelpSaveReport,
+                true
+            ),
+            bind!(
+                Report,
+                K::Backspace,
+                NONE,
+                A::Backspace,
+                "Backspace",
+                HelpErase,
+                false
+            ),
+            bind!(Report, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
+            bind!(Duplicates, K::Up, NONE, A::Up, "↑↓", HelpMove, true),
+            bind!(Duplicates, K::Down, NONE, A::Down, "↓", HelpMove, false),
+            bind!(
+                Duplicates,
+                K::Enter,
+                NONE,
+                A::Enter,
+                "Enter",
+                HelpOpenHouseholdCheck,
+                true
+            ),
+            bind!(Duplicates, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
             bind!(NewCase, K::Up, NONE, A::Up, "↑↓", HelpMove, true),
             bind!(NewCase, K::Down, NONE, A::Down, "↓", HelpMove, false),
             bind!(NewCase, K::Enter, NONE, A::Enter, "Enter", HelpOpen, true),

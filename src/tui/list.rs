@@ -32,6 +32,8 @@ pub struct Row {
     pub has_draft: bool,
     /// Why the case is blocked, when it is.
     pub blocker: Option<String>,
+    /// The value of the form's outcome field (e.g. the e-ID level reached).
+    pub outcome: Option<String>,
 }
 
 impl Row {
@@ -64,6 +66,7 @@ impl Row {
             edited: String::new(),
             has_draft: false,
             blocker: None,
+            outcome: None,
         }
     }
 
@@ -85,6 +88,7 @@ impl Row {
             edited: case.edited_at.clone(),
             has_draft: false,
             blocker: case.blocker.clone(),
+            outcome: case.outcome.clone(),
         }
     }
 }
@@ -178,6 +182,7 @@ pub struct WorkList {
     rows: Vec<Row>,
     /// Indices into `rows` that pass the filters, in order.
     visible: Vec<u32>,
+    pub team: Option<u8>,
     pub form: Option<String>,
     pub stage: StageFilter,
     pub sort: Sort,
@@ -220,6 +225,7 @@ impl WorkList {
 
     fn keeps(&self, row: &Row) -> bool {
         self.form.as_ref().is_none_or(|f| &row.form == f)
+            && self.team.is_none_or(|t| row.team == t)
             && self.stage.keeps(row)
             && (self.folded.is_empty() || row.search.contains(&self.folded))
     }
@@ -266,6 +272,23 @@ impl WorkList {
                 .nth(1)
                 .map(|f| f.id.clone()),
         };
+        self.refilter();
+    }
+
+    /// Shows the cases behind a progress-table cell; clears the search.
+    pub fn set_filters(&mut self, team: Option<u8>, form: Option<String>, stage: StageFilter) {
+        self.team = team;
+        self.form = form;
+        self.stage = stage;
+        self.query.clear();
+        self.folded.clear();
+        self.selected = 0;
+        self.offset = 0;
+        self.refilter();
+    }
+
+    pub fn clear_team(&mut self) {
+        self.team = None;
         self.refilter();
     }
 

@@ -3,6 +3,7 @@
 //! The terminal is put back on exit, on Ctrl+C and on panic.
 
 pub mod app;
+pub mod dashboard;
 pub mod effect;
 pub mod input;
 pub mod keymap;
@@ -59,6 +60,7 @@ impl App {
             items: store.work_items()?,
             cases: store.cases()?,
             drafts,
+            imports: store.imports()?,
         });
         Ok(App { state, store })
     }

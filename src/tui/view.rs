@@ -9,12 +9,13 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row as TableRow, Table, Wr
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::{Dialog, FormState, HistoryState, Notice, Screen, State, WhoState};
+use super::dashboard;
 use super::keymap::{self, Ctx};
 use super::list::{Sort, StageFilter};
 use super::typing::Method;
 use crate::domain::commune::Role;
 use crate::domain::form::{self, Kind};
-use crate::domain::progress::{self, Stage};
+use crate::domain::progress::Stage;
 use crate::domain::rules::{ProblemKind, Severity};
 use crate::domain::version::Version;
 use crate::i18n::{self, Lang, Text, problems};
@@ -24,7 +25,7 @@ pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
 
 /// Styles, without colour when `NO_COLOR` is set.
-struct Theme {
+pub(super) struct Theme {
     color: bool,
 }
 
@@ -35,7 +36,7 @@ impl Theme {
         }
     }
 
-    fn fg(&self, c: Color) -> Style {
+    pub(super) fn fg(&self, c: Color) -> Style {
         if self.color {
             Style::new().fg(c)
         } else {
@@ -43,11 +44,11 @@ impl Theme {
         }
     }
 
-    fn bar(&self) -> Style {
+    pub(super) fn bar(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
-    fn selected(&self) -> Style {
+    pub(super) fn selected(&self) -> Style {
         if self.color {
             Style::new().bg(Color::Blue).fg(Color::White)
         } else {
@@ -55,15 +56,15 @@ impl Theme {
         }
     }
 
-    fn error(&self) -> Style {
+    pub(super) fn error(&self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
-    fn warning(&self) -> Style {
+    pub(super) fn warning(&self) -> Style {
         self.fg(Color::Yellow)
     }
 
-    fn dim(&self) -> Style {
+    pub(super) fn dim(&self) -> Style {
         if self.color {
             Style::new().fg(Color::DarkGray)
         } else {
@@ -71,7 +72,7 @@ impl Theme {
         }
     }
 
-    fn bold(&self) -> Style {
+    pub(super) fn bold(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
 }
@@ -99,7 +100,10 @@ pub fn render(state: &mut State, frame: &mut Frame) {
         Some(Screen::Who(w)) => who(frame, body, state, &w, &theme),
         Some(Screen::Form(f)) => form_screen(frame, body, state, &f, &theme),
         Some(Screen::History(h)) => history(frame, body, state, &h, &theme),
-        Some(Screen::Progress) => progress_screen(frame, body, state, &theme),
+        Some(Screen::Dashboard(d)) => dashboard::render_dashboard(frame, body, state, &d, &theme),
+        Some(Screen::Charts(c)) => dashboard::render_charts(frame, body, state, &c, &theme),
+        Some(Screen::Report(r)) => dashboard::render_report(frame, body, state, &r, &theme),
+        Some(Screen::Duplicates(d)) => dashboard::render_duplicates(frame, body, state, &d, &theme),
         Some(Screen::NewCase { selected }) => new_case(frame, body, lang, selected, &theme),
         Some(Screen::Settings { selected }) => settings(frame, body, state, selected, &theme),
         Some(Screen::List) | None => list(frame, body, state, &theme),
@@ -183,6 +187,15 @@ fn notice_text(lang: Lang, n: &Notice, theme: &Theme) -> (String, Style) {
         Notice::Conflict => (t(Text::ConflictNotice).into(), theme.warning()),
         Notice::NothingToShow => (t(Text::NothingToShow).into(), theme.dim()),
         Notice::Error(e) => (e.clone(), theme.error()),
+        Notice::Exported(path) => (
+            i18n::msg(
+                lang,
+                &i18n::Msg::Exported {
+                    path: &path.display().to_string(),
+                },
+            ),
+            theme.fg(Color::Green),
+        ),
     }
 }
 
@@ -198,7 +211,7 @@ fn stage_text(lang: Lang, stage: Stage, draft: bool) -> &'static str {
 }
 
 /// dd/mm/yyyy from an ISO date or RFC 3339 time; empty stays empty.
-fn short_date(s: &str) -> String {
+pub(super) fn short_date(s: &str) -> String {
     match (s.get(0..4), s.get(5..7), s.get(8..10)) {
         (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
         _ => s.to_string(),
@@ -608,90 +621,6 @@ fn history(frame: &mut Frame, area: Rect, state: &State, h: &HistoryState, theme
         lines.push(Line::raw(t(Text::NoChanges)));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-}
-
-fn progress_screen(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let lang = state.lang;
-    let t = |x| i18n::text(lang, x);
-    let cells = progress::tally_units(state.list.rows().iter().map(|r| r.unit()));
-    let block = Block::bordered().title(format!(" {} ", t(Text::Progress)));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let header = TableRow::new(vec![
-        t(Text::Team),
-        t(Text::Form),
-        t(Text::Assigned),
-        t(Text::StatusDone),
-        t(Text::StatusInProgress),
-        t(Text::StageNotStarted),
-        t(Text::StatusBlocked),
-        "%",
-    ])
-    .style(theme.bold());
-    let row = |team: String, form_name: String, p: &progress::Progress| {
-        TableRow::new(vec![
-            team,
-            form_name,
-            p.assigned.to_string(),
-            p.done.to_string(),
-            p.in_progress.to_string(),
-            p.not_started.to_string(),
-            p.blocked.to_string(),
-            format!("{}%", p.percent_done()),
-        ])
-    };
-    let mut rows = Vec::new();
-    for ((team, form_id), p) in &cells {
-        let name = form::form(form_id)
-            .map(|f| f.short.get(lang).to_string())
-            .unwrap_or_else(|| form_id.clone());
-        rows.push(row(team.to_string(), name, p));
-    }
-    let total = progress::total(cells.values());
-    rows.push(row(t(Text::Total).into(), String::new(), &total).style(theme.bold()));
-    let widths = [
-        Constraint::Length(5),
-        Constraint::Length(12),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(9),
-        Constraint::Length(9),
-        Constraint::Length(9),
-        Constraint::Length(5),
-    ];
-    let table_height = (rows.len() as u16 + 1).min(inner.height);
-    let [table_area, rest] =
-        Layout::vertical([Constraint::Length(table_height), Constraint::Min(0)]).areas(inner);
-    frame.render_widget(Table::new(rows, widths).header(header), table_area);
-    if !total.blockers.is_empty() && rest.height > 1 {
-        let spec = form::form("activation");
-        let mut blockers: Vec<(&String, &usize)> = total.blockers.iter().collect();
-        blockers.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        let names: Vec<String> = blockers
-            .into_iter()
-            .map(|(id, n)| {
-                let label = spec
-                    .and_then(|s| s.blocker.as_ref().and_then(|b| s.field(b)))
-                    .and_then(|f| {
-                        form::choices_of(&f.kind, lang, &[])
-                            .into_iter()
-                            .find(|(c, _)| c == id)
-                            .map(|(_, l)| l)
-                    })
-                    .unwrap_or_else(|| id.clone());
-                format!("{label}: {n}")
-            })
-            .collect();
-        frame.render_widget(
-            Paragraph::new(format!("{}: {}", t(Text::BlockedBy), names.join(" · ")))
-                .wrap(Wrap { trim: true }),
-            Rect {
-                y: rest.y + 1,
-                height: rest.height - 1,
-                ..rest
-            },
-        );
-    }
 }
 
 fn new_case(frame: &mut Frame, area: Rect, lang: Lang, selected: usize, theme: &Theme) {
