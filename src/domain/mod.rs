@@ -5,6 +5,7 @@ pub mod case;
 pub mod commune;
 pub mod duplicates;
 pub mod form;
+pub mod listing;
 pub mod merge;
 pub mod progress;
 pub mod reference;

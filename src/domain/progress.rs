@@ -96,13 +96,19 @@ pub struct Unit<'a> {
 pub fn tally_units<'a>(
     units: impl IntoIterator<Item = Unit<'a>>,
 ) -> BTreeMap<(u8, String), Progress> {
-    let mut out: BTreeMap<(u8, String), Progress> = BTreeMap::new();
+    // Keyed by the borrowed form id while counting: one allocation per cell,
+    // not per unit.
+    let mut cells: HashMap<(u8, &str), Progress> = HashMap::new();
     for u in units {
-        out.entry((u.team, u.form.to_string()))
+        cells
+            .entry((u.team, u.form))
             .or_default()
             .add(u.stage, u.conflict, u.blocker);
     }
-    out
+    cells
+        .into_iter()
+        .map(|((team, form), p)| ((team, form.to_string()), p))
+        .collect()
 }
 
 /// The units of a work list and its current cases.

@@ -2,7 +2,7 @@
 //! imports; schema 2 added the `cases` index, derived from the versions so
 //! that lists open without reading every version.
 
-use redb::{ReadableMultimapTable, WriteTransaction};
+use redb::{ReadableMultimapTable, ReadableTable, WriteTransaction};
 
 use super::tables::*;
 use super::{Result, reindex};
@@ -21,6 +21,7 @@ pub fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(PEOPLE)?;
     txn.open_table(DRAFTS)?;
     txn.open_table(IMPORTS)?;
+    txn.open_table(ROWS)?;
     Ok(())
 }
 
@@ -42,6 +43,7 @@ pub fn run(txn: &WriteTransaction, from: u32) -> Result<()> {
 /// 1 → 2, and whenever the index's shape changes: derive the case index
 /// from the versions.
 pub fn rebuild_case_index(txn: &WriteTransaction) -> Result<()> {
+    create_tables(txn)?;
     let records: Vec<String> = {
         let case_versions = txn.open_multimap_table(CASE_VERSIONS)?;
         let mut out = Vec::new();
@@ -53,5 +55,15 @@ pub fn rebuild_case_index(txn: &WriteTransaction) -> Result<()> {
     for record in records {
         reindex(txn, &record)?;
     }
+    // Work items not yet begun have a list row of their own.
+    let items: Vec<crate::domain::work::WorkItem> = {
+        let table = txn.open_table(WORK_ITEMS)?;
+        let mut out = Vec::new();
+        for row in table.iter()? {
+            out.push(super::codec::decode(row?.1.value(), "work item")?);
+        }
+        out
+    };
+    super::put_items_in(txn, items.iter())?;
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 mod codec;
 mod migrate;
+mod rows;
 mod tables;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use crate::domain::case::CaseEntry;
 use crate::domain::commune::{Commune, Device};
 use crate::domain::form;
+use crate::domain::listing::ListRow;
 use crate::domain::version::{Draft, Version};
 use crate::domain::work::{Person, WorkItem};
 use tables::*;
@@ -33,7 +35,7 @@ pub const SCHEMA: u32 = migrate::SCHEMA;
 /// How the derived case index is computed. When `CaseEntry` gains a field,
 /// this goes up and every store rebuilds its index from the versions on
 /// open: derived data needs no schema migration.
-const CASE_INDEX: u32 = 2;
+const CASE_INDEX: u32 = 3;
 
 /// The store's file name inside the data directory.
 pub const FILE_NAME: &str = "tothon.redb";
@@ -120,7 +122,7 @@ pub struct AddSummary {
 
 /// redb's page cache. Its default (1 GiB) is more than the old laptops have;
 /// a few dozen MiB keep a commune of 100,000 quick to browse.
-const CACHE_BYTES: usize = 48 * 1024 * 1024;
+const CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 fn builder() -> redb::Builder {
     let mut b = Database::builder();
@@ -350,14 +352,30 @@ impl Store {
 
     pub fn put_work_items<'a>(&self, items: impl IntoIterator<Item = &'a WorkItem>) -> Result<()> {
         let txn = self.db.begin_write()?;
-        {
-            let mut table = txn.open_table(WORK_ITEMS)?;
-            for w in items {
-                table.insert(w.id.as_str(), codec::encode(w).as_slice())?;
-            }
-        }
+        put_items_in(&txn, items)?;
         txn.commit()?;
         Ok(())
+    }
+
+    /// Every line of the work list: cases, and work items not yet begun.
+    pub fn list_rows(&self) -> Result<Vec<ListRow>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(ROWS)?;
+        let mut out = Vec::with_capacity(table.len()? as usize);
+        for row in table.iter()? {
+            let (k, v) = row?;
+            out.push(rows::decode(v.value()).ok_or_else(|| StoreError::Corrupt {
+                what: "list row",
+                detail: k.value().to_string(),
+            })?);
+        }
+        Ok(out)
+    }
+
+    pub fn list_row(&self, record: &str) -> Result<Option<ListRow>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(ROWS)?;
+        Ok(table.get(record)?.and_then(|v| rows::decode(v.value())))
     }
 
     pub fn work_item(&self, id: &str) -> Result<Option<WorkItem>> {
@@ -461,6 +479,40 @@ fn schema_of(db: &impl ReadableDatabase) -> Result<u32> {
     Ok(u32::from_le_bytes(raw))
 }
 
+/// Writes work items and their list rows (a begun case keeps its own row,
+/// with the item's due date).
+fn put_items_in<'a>(
+    txn: &WriteTransaction,
+    items: impl IntoIterator<Item = &'a WorkItem>,
+) -> Result<()> {
+    let mut table = txn.open_table(WORK_ITEMS)?;
+    let cases = txn.open_table(CASES)?;
+    let mut list = txn.open_table(ROWS)?;
+    for w in items {
+        table.insert(w.id.as_str(), codec::encode(w).as_slice())?;
+        let row = match cases.get(w.id.as_str())? {
+            Some(b) => ListRow::from_case(
+                &codec::decode::<CaseEntry>(b.value(), "case")?,
+                w.due.as_deref(),
+            ),
+            None => ListRow::from_item(w),
+        };
+        list.insert(w.id.as_str(), rows::encode(&row).as_slice())?;
+    }
+    Ok(())
+}
+
+/// The due date of a case's work item, if it has one.
+fn item_due(
+    items: &impl ReadableTable<&'static str, &'static [u8]>,
+    record: &str,
+) -> Result<Option<String>> {
+    match items.get(record)? {
+        Some(b) => Ok(codec::decode::<WorkItem>(b.value(), "work item")?.due),
+        None => Ok(None),
+    }
+}
+
 /// Allocates the next record id for a case this device opens.
 fn next_record_id(txn: &WriteTransaction, form_id: &str, device: &str) -> Result<String> {
     let mut meta = txn.open_table(META)?;
@@ -508,6 +560,8 @@ fn add_in(txn: &WriteTransaction, batch: &[Version]) -> Result<AddSummary> {
     let mut versions = txn.open_table(VERSIONS)?;
     let mut case_versions = txn.open_multimap_table(CASE_VERSIONS)?;
     let mut cases = txn.open_table(CASES)?;
+    let items = txn.open_table(WORK_ITEMS)?;
+    let mut list = txn.open_table(ROWS)?;
     for (record, new) in by_record {
         let existing = versions_in(&case_versions, &versions, record)?;
         let was = match cases.get(record)? {
@@ -520,6 +574,8 @@ fn add_in(txn: &WriteTransaction, batch: &[Version]) -> Result<AddSummary> {
                 summary.new_conflicts += 1;
             }
             cases.insert(record, codec::encode(&entry).as_slice())?;
+            let row = ListRow::from_case(&entry, item_due(&items, record)?.as_deref());
+            list.insert(record, rows::encode(&row).as_slice())?;
         }
         for v in new {
             versions.insert(v.id.as_str(), codec::encode(v).as_slice())?;
@@ -541,6 +597,10 @@ fn reindex(txn: &WriteTransaction, record: &str) -> Result<()> {
     if let Some(entry) = CaseEntry::from_versions(&refs) {
         txn.open_table(CASES)?
             .insert(record, codec::encode(&entry).as_slice())?;
+        let due = item_due(&txn.open_table(WORK_ITEMS)?, record)?;
+        let row = ListRow::from_case(&entry, due.as_deref());
+        txn.open_table(ROWS)?
+            .insert(record, rows::encode(&row).as_slice())?;
     }
     Ok(())
 }

@@ -11,7 +11,6 @@ use super::input::TextInput;
 use super::keymap::{Action, Ctx};
 use super::list::{Row, WorkList};
 use super::typing::{Method, ToneStyle};
-use crate::domain::case::CaseEntry;
 use crate::domain::commune::{Commune, Role};
 use crate::domain::form::{self, Context, FieldSpec, FormSpec, Kind, MULTI_SEP};
 use crate::domain::report::Report;
@@ -72,6 +71,7 @@ pub enum Outcome {
     CaseLoaded {
         record: String,
         heads: Vec<Version>,
+        item: Option<Box<WorkItem>>,
         draft: Option<SavedDraft>,
     },
     HistoryLoaded {
@@ -80,7 +80,7 @@ pub enum Outcome {
     },
     Saved {
         version: Box<Version>,
-        entry: Box<CaseEntry>,
+        row: Box<Row>,
     },
     Failed(String),
     Exported(std::path::PathBuf),
@@ -313,10 +313,11 @@ pub struct State {
     pub member: Option<String>,
     pub typing: Method,
     pub tone: ToneStyle,
-    pub items: HashMap<String, WorkItem>,
     pub list: WorkList,
     /// Every bundle seen, for the progress table's "last bundle".
     pub imports: Vec<ImportEntry>,
+    /// Counts for the progress screens, recounted when the list changes.
+    pub counts: Option<dashboard::Counts>,
     /// The screen stack; the last one is shown.
     pub screens: Vec<Screen>,
     pub dialog: Option<Dialog>,
@@ -336,15 +337,16 @@ pub struct Loaded {
     pub last_member: Option<String>,
     pub typing: Method,
     pub tone: ToneStyle,
-    pub items: Vec<WorkItem>,
-    pub cases: Vec<CaseEntry>,
+    /// The work list, as the store keeps it.
+    pub rows: Vec<Row>,
     pub drafts: HashSet<String>,
     pub imports: Vec<ImportEntry>,
 }
 
 impl State {
     pub fn new(l: Loaded) -> State {
-        let rows = super::list::rows(&l.items, &l.cases, &l.drafts);
+        let mut rows = l.rows;
+        super::list::mark_drafts(&mut rows, &l.drafts);
         let selected = l
             .last_member
             .as_ref()
@@ -360,9 +362,9 @@ impl State {
             member: None,
             typing: l.typing,
             tone: l.tone,
-            items: l.items.into_iter().map(|i| (i.id.clone(), i)).collect(),
             list: WorkList::new(rows),
             imports: l.imports,
+            counts: None,
             // The commune's home is the progress table; a team's, its work list.
             screens: match l.role {
                 Role::Commune => vec![
@@ -575,9 +577,10 @@ pub fn apply(state: &mut State, outcome: Outcome) -> Vec<Effect> {
         Outcome::CaseLoaded {
             record,
             heads,
+            item,
             draft,
         } => {
-            open_case(state, record, heads, draft, None);
+            open_case(state, record, heads, item.map(|i| *i), draft, None);
             vec![]
         }
         Outcome::HistoryLoaded { record, versions } => {
@@ -594,10 +597,8 @@ pub fn apply(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             }
             vec![]
         }
-        Outcome::Saved { version, entry } => {
-            let item = state.items.get(&entry.record);
-            let row = Row::from_case(&entry, item);
-            state.list.upsert(row);
+        Outcome::Saved { version, row } => {
+            state.list.upsert(*row);
             state.notice = Some(if version.status == Status::Draft {
                 let problems = state
                     .form()
@@ -817,6 +818,7 @@ pub fn open_new(state: &mut State, form_id: &str, values: BTreeMap<String, Strin
         format!("new:{form_id}"),
         Vec::new(),
         None,
+        None,
         Some((values, team)),
     );
 }
@@ -826,6 +828,7 @@ fn open_case(
     state: &mut State,
     record: String,
     heads: Vec<Version>,
+    item: Option<WorkItem>,
     draft: Option<SavedDraft>,
     initial: Option<(BTreeMap<String, String>, u8)>,
 ) {
@@ -874,7 +877,7 @@ fn open_case(
                         head.confirmed.clone(),
                     )
                 }
-                None => match state.items.get(&record) {
+                None => match item {
                     Some(item) => (
                         item.form.clone(),
                         Some(record.clone()),

@@ -138,14 +138,69 @@ fn teams(state: &State) -> Vec<u8> {
     }
 }
 
+/// The counts behind the progress screens, kept until the list changes:
+/// counting a hundred thousand rows every frame would blow the frame budget.
+#[derive(Clone, Debug, Default)]
+pub struct Counts {
+    generation: u64,
+    form: Option<String>,
+    pub table: Vec<(Option<u8>, Progress)>,
+    /// Activation cases by the e-ID level reached (outcome), and by blocker.
+    pub levels: BTreeMap<&'static str, usize>,
+    pub blockers: BTreeMap<&'static str, usize>,
+}
+
+/// Recounts if the list changed or another form is chosen. Called before
+/// drawing, where the state may change.
+pub fn refresh(state: &mut State) {
+    let form = match state.screens.last() {
+        Some(Screen::Dashboard(d)) => d.form.clone(),
+        Some(Screen::Charts(_)) => None,
+        _ => return,
+    };
+    let fresh = state
+        .counts
+        .as_ref()
+        .is_some_and(|c| c.generation == state.list.generation && c.form == form);
+    if fresh {
+        return;
+    }
+    let dash = DashState {
+        form: form.clone(),
+        ..DashState::default()
+    };
+    let mut counts = Counts {
+        generation: state.list.generation,
+        form,
+        table: count_table(state, &dash),
+        ..Counts::default()
+    };
+    for r in state.list.rows().iter().filter(|r| r.form == "activation") {
+        if let Some(o) = r.outcome {
+            *counts.levels.entry(o).or_default() += 1;
+        }
+        if let Some(b) = r.blocker {
+            *counts.blockers.entry(b).or_default() += 1;
+        }
+    }
+    state.counts = Some(counts);
+}
+
 /// The table: one row per team (with its cell counts), then the total.
 pub fn table(state: &State, dash: &DashState) -> Vec<(Option<u8>, Progress)> {
+    match &state.counts {
+        Some(c) if c.generation == state.list.generation && c.form == dash.form => c.table.clone(),
+        _ => count_table(state, dash),
+    }
+}
+
+fn count_table(state: &State, dash: &DashState) -> Vec<(Option<u8>, Progress)> {
     let cells = progress::tally_units(
         state
             .list
             .rows()
             .iter()
-            .filter(|r| dash.form.as_ref().is_none_or(|f| &r.form == f))
+            .filter(|r| dash.form.as_ref().is_none_or(|f| r.form == f))
             .map(|r| r.unit()),
     );
     let mut out: Vec<(Option<u8>, Progress)> = teams(state)
@@ -470,16 +525,9 @@ pub(super) fn render_dashboard(
         return;
     }
     // e-ID accounts by level, and blockers by reason, from the same rows.
-    let mut levels: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut blockers: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in state.list.rows().iter().filter(|r| r.form == "activation") {
-        if let Some(o) = &r.outcome {
-            *levels.entry(o.as_str()).or_default() += 1;
-        }
-        if let Some(b) = &r.blocker {
-            *blockers.entry(b.as_str()).or_default() += 1;
-        }
-    }
+    let empty = Counts::default();
+    let counts = state.counts.as_ref().unwrap_or(&empty);
+    let (levels, blockers) = (&counts.levels, &counts.blockers);
     let label = |field: &str, id: &str| {
         form::form("activation")
             .and_then(|f| f.field(field))

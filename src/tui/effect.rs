@@ -30,10 +30,14 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                     Err(e) => return failed(e),
                 }
             };
-            match store.draft(&record) {
-                Ok(draft) => Some(Outcome::CaseLoaded {
+            let found = store
+                .draft(&record)
+                .and_then(|d| Ok((d, store.work_item(&record)?)));
+            match found {
+                Ok((draft, item)) => Some(Outcome::CaseLoaded {
                     record,
                     heads,
+                    item: item.map(Box::new),
                     draft,
                 }),
                 Err(e) => failed(e),
@@ -46,11 +50,11 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
         Effect::Save { draft, draft_key } => {
             let saved = store
                 .save(draft, Some(&draft_key))
-                .and_then(|v| Ok((store.case(&v.record)?, v)));
+                .and_then(|v| Ok((store.list_row(&v.record)?, v)));
             match saved {
-                Ok((Some(entry), version)) => Some(Outcome::Saved {
+                Ok((Some(row), version)) => Some(Outcome::Saved {
                     version: Box::new(version),
-                    entry: Box::new(entry),
+                    row: Box::new(row),
                 }),
                 Ok((None, _)) => None,
                 Err(e) => failed(e),

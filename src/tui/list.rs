@@ -11,94 +11,20 @@ use crate::domain::progress::Stage;
 use crate::domain::text;
 use crate::domain::work::WorkItem;
 
-/// One line of the work list.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row {
-    pub record: String,
-    pub form: String,
-    pub team: u8,
-    pub stage: Stage,
-    /// Saved with problems still open.
-    pub draft_status: bool,
-    pub conflict: bool,
-    pub title: String,
-    /// Folded text that search matches: code, names, IDs, household, phone.
-    pub search: String,
-    /// ISO date: the next follow-up if planned, else the due date.
-    pub due: String,
-    /// RFC 3339 time of the last save, empty when not started.
-    pub edited: String,
-    /// Typing not yet saved is waiting in a draft.
-    pub has_draft: bool,
-    /// Why the case is blocked, when it is.
-    pub blocker: Option<String>,
-    /// The value of the form's outcome field (e.g. the e-ID level reached).
-    pub outcome: Option<String>,
-}
+pub use crate::domain::listing::ListRow as Row;
 
-impl Row {
-    /// This row as the progress tables count it.
-    pub fn unit(&self) -> crate::domain::progress::Unit<'_> {
-        crate::domain::progress::Unit {
-            team: self.team,
-            form: &self.form,
-            stage: self.stage,
-            conflict: self.conflict,
-            blocker: self.blocker.as_deref(),
-        }
-    }
-
-    pub fn from_item(item: &WorkItem) -> Row {
-        let spec = form::form(&item.form);
-        let search = spec
-            .map(|s| s.search_key(&item.prefill))
-            .unwrap_or_default();
-        Row {
-            record: item.id.clone(),
-            form: item.form.clone(),
-            team: item.team,
-            stage: Stage::NotStarted,
-            draft_status: false,
-            conflict: false,
-            title: spec.map(|s| s.title(&item.prefill)).unwrap_or_default(),
-            search: format!("{} {search}", text::fold(&item.id)),
-            due: item.due.clone().unwrap_or_default(),
-            edited: String::new(),
-            has_draft: false,
-            blocker: None,
-            outcome: None,
-        }
-    }
-
-    pub fn from_case(case: &CaseEntry, item: Option<&WorkItem>) -> Row {
-        Row {
-            record: case.record.clone(),
-            form: case.form.clone(),
-            team: case.team,
-            stage: Stage::of(case.status),
-            draft_status: case.status == crate::domain::version::Status::Draft,
-            conflict: case.in_conflict(),
-            title: case.title.clone(),
-            search: format!("{} {}", text::fold(&case.record), case.search),
-            due: case
-                .follow_up
-                .clone()
-                .or_else(|| item.and_then(|i| i.due.clone()))
-                .unwrap_or_default(),
-            edited: case.edited_at.clone(),
-            has_draft: false,
-            blocker: case.blocker.clone(),
-            outcome: case.outcome.clone(),
-        }
-    }
-}
-
-/// Builds the rows: a case where one exists, else the work item.
+/// Builds the rows from work items and cases (the store keeps them built;
+/// tests and small lists use this).
 pub fn rows(items: &[WorkItem], cases: &[CaseEntry], drafts: &HashSet<String>) -> Vec<Row> {
     let items_by_id: HashMap<&str, &WorkItem> = items.iter().map(|i| (i.id.as_str(), i)).collect();
     let mut out: Vec<Row> = cases
         .iter()
-        .map(|c| Row::from_case(c, items_by_id.get(c.record.as_str()).copied()))
+        .map(|c| {
+            let due = items_by_id
+                .get(c.record.as_str())
+                .and_then(|i| i.due.as_deref());
+            Row::from_case(c, due)
+        })
         .collect();
     let with_case: HashSet<&str> = cases.iter().map(|c| c.record.as_str()).collect();
     out.extend(
@@ -107,10 +33,15 @@ pub fn rows(items: &[WorkItem], cases: &[CaseEntry], drafts: &HashSet<String>) -
             .filter(|i| !with_case.contains(i.id.as_str()))
             .map(Row::from_item),
     );
-    for row in &mut out {
+    mark_drafts(&mut out, drafts);
+    out
+}
+
+/// Marks the rows whose typing waits in a draft.
+pub fn mark_drafts(rows: &mut [Row], drafts: &HashSet<String>) {
+    for row in rows {
         row.has_draft = drafts.contains(&row.record);
     }
-    out
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -133,11 +64,11 @@ impl StageFilter {
         }
     }
 
-    fn keeps(self, row: &Row) -> bool {
+    fn keeps(self, f: Facts) -> bool {
         match self {
             StageFilter::All => true,
-            StageFilter::Only(s) => row.stage == s,
-            StageFilter::Conflicts => row.conflict,
+            StageFilter::Only(s) => f.stage == s,
+            StageFilter::Conflicts => f.conflict,
         }
     }
 }
@@ -162,25 +93,66 @@ impl Sort {
         }
     }
 
-    fn apply(self, rows: &mut [Row]) {
+    fn cmp(self, a: &Row, b: &Row) -> std::cmp::Ordering {
         match self {
-            Sort::Code => rows.sort_by(|a, b| {
+            Sort::Code => {
                 (!a.conflict, !a.has_draft, &a.record).cmp(&(!b.conflict, !b.has_draft, &b.record))
-            }),
-            Sort::Due => rows.sort_by(|a, b| {
-                (a.due.is_empty(), &a.due, &a.record).cmp(&(b.due.is_empty(), &b.due, &b.record))
-            }),
-            Sort::Edited => {
-                rows.sort_by(|a, b| (&b.edited, &a.record).cmp(&(&a.edited, &b.record)))
             }
+            Sort::Due => {
+                (a.due.is_none(), a.due, &a.record).cmp(&(b.due.is_none(), b.due, &b.record))
+            }
+            Sort::Edited => (&b.edited, &a.record).cmp(&(&a.edited, &b.record)),
         }
+    }
+
+    /// Orders row indices by this sort's key.
+    fn order(self, rows: &[Row], order: &mut [u32]) {
+        order.sort_by(|a, b| self.cmp(&rows[*a as usize], &rows[*b as usize]));
     }
 }
 
+/// What the filters look at, kept apart from the rows so a filter pass
+/// reads a few bytes a row instead of whole rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Facts {
+    form: u8,
+    team: u8,
+    stage: Stage,
+    conflict: bool,
+}
+
+fn form_index(id: &str) -> u8 {
+    form::forms()
+        .iter()
+        .position(|f| f.id == id)
+        .unwrap_or(usize::from(u8::MAX)) as u8
+}
+
+fn facts(row: &Row) -> Facts {
+    Facts {
+        form: form_index(row.form),
+        team: row.team,
+        stage: row.stage,
+        conflict: row.conflict,
+    }
+}
+
+/// The work list. Rows never move once loaded (a save replaces one in
+/// place); `order` is the sorted permutation and `visible` the filtered part
+/// of it. Search keys live in one contiguous buffer, so search as you type is
+/// one pass over memory rather than a hundred thousand small strings.
 #[derive(Clone, Debug, Default)]
 pub struct WorkList {
     rows: Vec<Row>,
-    /// Indices into `rows` that pass the filters, in order.
+    facts: Vec<Facts>,
+    /// Every row's folded search key, `\n`-separated; row i's key is at
+    /// `spans[i]`. A changed row gets a new key at the end.
+    hay: String,
+    spans: Vec<(u32, u32)>,
+    /// Rows loaded in record order, for finding one by binary search.
+    sorted_prefix: usize,
+    order: Vec<u32>,
+    /// Row indices that pass the filters, in `order`'s order.
     visible: Vec<u32>,
     pub team: Option<u8>,
     pub form: Option<String>,
@@ -192,19 +164,52 @@ pub struct WorkList {
     pub selected: usize,
     /// First visible row on screen.
     pub offset: usize,
+    /// Goes up whenever a row changes, so derived tables know to recount.
+    pub generation: u64,
+    /// Search keys in `hay` no row points at any more.
+    garbage: usize,
 }
 
 impl WorkList {
     pub fn new(mut rows: Vec<Row>) -> WorkList {
-        let sort = Sort::default();
-        sort.apply(&mut rows);
-        let mut list = WorkList {
-            rows,
-            sort,
-            ..WorkList::default()
-        };
+        let mut list = WorkList::default();
+        let sorted = rows.windows(2).all(|w| w[0].record <= w[1].record);
+        if !sorted {
+            rows.sort_by(|a, b| a.record.cmp(&b.record));
+        }
+        list.sorted_prefix = rows.len();
+        list.hay
+            .reserve(rows.iter().map(|r| r.search.len() + 1).sum());
+        for row in &mut rows {
+            let search = std::mem::take(&mut row.search);
+            let span = list.push_key(&search);
+            list.spans.push(span);
+            list.facts.push(facts(row));
+        }
+        list.rows = rows;
+        // Rows arrive in record order, so the default order (conflicts, then
+        // drafts, then by code) is three passes, not a sort.
+        let n = list.rows.len() as u32;
+        let rows = &list.rows;
+        list.order = (0..n)
+            .filter(|&i| rows[i as usize].conflict)
+            .chain((0..n).filter(|&i| !rows[i as usize].conflict && rows[i as usize].has_draft))
+            .chain((0..n).filter(|&i| !rows[i as usize].conflict && !rows[i as usize].has_draft))
+            .collect();
         list.refilter();
         list
+    }
+
+    fn push_key(&mut self, key: &str) -> (u32, u32) {
+        let start = self.hay.len() as u32;
+        self.hay.push_str(key);
+        self.hay.push('\n');
+        (start, start + key.len() as u32)
+    }
+
+    fn key(&self, i: u32) -> &str {
+        let (a, b) = self.spans[i as usize];
+        &self.hay[a as usize..b as usize]
     }
 
     pub fn query(&self) -> &str {
@@ -219,21 +224,28 @@ impl WorkList {
         self.visible.len()
     }
 
+    /// Every row, in no particular order (for counting).
     pub fn rows(&self) -> &[Row] {
         &self.rows
     }
 
-    fn keeps(&self, row: &Row) -> bool {
-        self.form.as_ref().is_none_or(|f| &row.form == f)
-            && self.team.is_none_or(|t| row.team == t)
-            && self.stage.keeps(row)
-            && (self.folded.is_empty() || row.search.contains(&self.folded))
+    fn keeps(&self, i: u32) -> bool {
+        let f = self.facts[i as usize];
+        let form = self.form.as_deref().map(form_index);
+        form.is_none_or(|x| f.form == x)
+            && self.team.is_none_or(|t| f.team == t)
+            && self.stage.keeps(f)
+            && (self.folded.is_empty() || self.key(i).contains(self.folded.as_str()))
     }
 
     fn refilter(&mut self) {
-        self.visible = (0..self.rows.len() as u32)
-            .filter(|&i| self.keeps(&self.rows[i as usize]))
+        let visible: Vec<u32> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| self.keeps(i))
             .collect();
+        self.visible = visible;
         self.clamp();
     }
 
@@ -249,30 +261,15 @@ impl WorkList {
         self.query = query.to_string();
         self.folded = folded;
         if narrowing {
-            let rows = &self.rows;
-            let q = &self.folded;
-            self.visible
-                .retain(|&i| rows[i as usize].search.contains(q.as_str()));
+            let mut visible = std::mem::take(&mut self.visible);
+            visible.retain(|&i| self.key(i).contains(self.folded.as_str()));
+            self.visible = visible;
             self.clamp();
         } else {
             self.refilter();
         }
         self.selected = 0;
         self.offset = 0;
-    }
-
-    /// Cycles the form filter through every form and back to all.
-    pub fn cycle_form(&mut self) {
-        let forms = form::forms();
-        self.form = match &self.form {
-            None => forms.first().map(|f| f.id.clone()),
-            Some(cur) => forms
-                .iter()
-                .skip_while(|f| &f.id != cur)
-                .nth(1)
-                .map(|f| f.id.clone()),
-        };
-        self.refilter();
     }
 
     /// Shows the cases behind a progress-table cell; clears the search.
@@ -292,6 +289,20 @@ impl WorkList {
         self.refilter();
     }
 
+    /// Cycles the form filter through every form and back to all.
+    pub fn cycle_form(&mut self) {
+        let forms = form::forms();
+        self.form = match &self.form {
+            None => forms.first().map(|f| f.id.clone()),
+            Some(cur) => forms
+                .iter()
+                .skip_while(|f| &f.id != cur)
+                .nth(1)
+                .map(|f| f.id.clone()),
+        };
+        self.refilter();
+    }
+
     pub fn cycle_stage(&mut self) {
         self.stage = self.stage.next();
         self.refilter();
@@ -299,7 +310,7 @@ impl WorkList {
 
     pub fn cycle_sort(&mut self) {
         self.sort = self.sort.next();
-        self.sort.apply(&mut self.rows);
+        self.sort.order(&self.rows, &mut self.order);
         self.refilter();
     }
 
@@ -342,28 +353,78 @@ impl WorkList {
             .map(move |(pos, &i)| (pos == selected, &rows[i as usize]))
     }
 
+    /// Where a record's row is, if loaded.
+    fn find(&self, record: &str) -> Option<usize> {
+        self.rows[..self.sorted_prefix]
+            .binary_search_by(|r| r.record.as_str().cmp(record))
+            .ok()
+            .or_else(|| {
+                self.rows[self.sorted_prefix..]
+                    .iter()
+                    .position(|r| r.record == record)
+                    .map(|p| p + self.sorted_prefix)
+            })
+    }
+
     /// Puts a row in (or replaces the one with the same record) after a save,
     /// keeping the selection on it.
-    pub fn upsert(&mut self, row: Row) {
-        let record = row.record.clone();
-        match self.rows.iter().position(|r| r.record == row.record) {
-            Some(i) => self.rows[i] = row,
-            None => self.rows.push(row),
+    pub fn upsert(&mut self, mut row: Row) {
+        let search = std::mem::take(&mut row.search);
+        let span = self.push_key(&search);
+        let i = match self.find(&row.record) {
+            Some(i) => {
+                self.rows[i] = row;
+                self.spans[i] = span;
+                self.facts[i] = facts(&self.rows[i]);
+                i as u32
+            }
+            None => {
+                self.facts.push(facts(&row));
+                self.rows.push(row);
+                self.spans.push(span);
+                self.rows.len() as u32 - 1
+            }
+        };
+        // Keys left behind by replaced rows are dropped once they are half.
+        self.garbage += 1;
+        if self.garbage * 2 > self.rows.len() {
+            self.compact();
         }
-        self.sort.apply(&mut self.rows);
-        self.refilter();
-        if let Some(pos) = self
-            .visible
-            .iter()
-            .position(|&i| self.rows[i as usize].record == record)
-        {
-            self.selected = pos;
+        // Move just this row: in the order, then in the visible part.
+        let sort = self.sort;
+        let rows = &self.rows;
+        let before = |x: &u32| sort.cmp(&rows[*x as usize], &rows[i as usize]).is_lt();
+        self.order.retain(|&x| x != i);
+        let at = self.order.partition_point(before);
+        self.order.insert(at, i);
+        self.visible.retain(|&x| x != i);
+        if self.keeps(i) {
+            let rows = &self.rows;
+            let at = self
+                .visible
+                .partition_point(|x| sort.cmp(&rows[*x as usize], &rows[i as usize]).is_lt());
+            self.visible.insert(at, i);
+            self.selected = at;
+        }
+        self.clamp();
+        self.generation += 1;
+    }
+
+    fn compact(&mut self) {
+        self.garbage = 0;
+        let old = std::mem::take(&mut self.hay);
+        for span in &mut self.spans {
+            let key = &old[span.0 as usize..span.1 as usize];
+            let start = self.hay.len() as u32;
+            self.hay.push_str(key);
+            self.hay.push('\n');
+            *span = (start, start + key.len() as u32);
         }
     }
 
     pub fn set_draft_mark(&mut self, record: &str, has_draft: bool) {
-        if let Some(r) = self.rows.iter_mut().find(|r| r.record == record) {
-            r.has_draft = has_draft;
+        if let Some(i) = self.find(record) {
+            self.rows[i].has_draft = has_draft;
         }
     }
 }

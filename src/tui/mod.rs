@@ -57,8 +57,7 @@ impl App {
             last_member: store.setting("last_member")?,
             typing,
             tone,
-            items: store.work_items()?,
-            cases: store.cases()?,
+            rows: store.list_rows()?,
             drafts,
             imports: store.imports()?,
         });

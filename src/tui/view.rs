@@ -88,6 +88,7 @@ pub fn render(state: &mut State, frame: &mut Frame) {
         );
         return;
     }
+    dashboard::refresh(state);
     let [top, body, notice, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -273,9 +274,9 @@ fn list(frame: &mut Frame, area: Rect, state: &mut State, theme: &Theme) {
     let height = table.height.saturating_sub(1) as usize;
     let mut rows = Vec::with_capacity(height);
     for (selected, r) in state.list.window(height) {
-        let form_short = form::form(&r.form)
+        let form_short = form::form(r.form)
             .map(|f| f.short.get(lang).to_string())
-            .unwrap_or_else(|| r.form.clone());
+            .unwrap_or_else(|| r.form.to_string());
         let mut status = stage_text(lang, r.stage, r.draft_status).to_string();
         if r.conflict {
             status.push_str(" ⚠");
@@ -291,8 +292,16 @@ fn list(frame: &mut Frame, area: Rect, state: &mut State, theme: &Theme) {
         }
         cells.extend([
             Cell::from(status),
-            Cell::from(short_date(&r.due)),
-            Cell::from(short_date(&r.edited)),
+            Cell::from(
+                r.due
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default(),
+            ),
+            Cell::from(
+                r.edited
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default(),
+            ),
         ]);
         let style = if selected {
             theme.selected()
