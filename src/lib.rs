@@ -13,3 +13,4 @@ pub mod i18n;
 pub mod paths;
 pub mod store;
 pub mod tui;
+pub mod worklist;

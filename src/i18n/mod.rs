@@ -5,6 +5,7 @@
 mod en;
 pub mod problems;
 mod vi;
+pub mod worklist;
 
 use crate::error::Error;
 
