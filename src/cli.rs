@@ -68,6 +68,9 @@ pub enum Command {
         /// Chỉ một mẫu (one form only).
         form: Option<String>,
     },
+    /// Danh sách việc: nhập từ bảng tính, giao lại (work list: import, reassign).
+    #[command(subcommand)]
+    Worklist(crate::worklist::cli::WorklistCommand),
 }
 
 #[derive(Debug, Args)]
@@ -207,6 +210,7 @@ pub fn run(cli: Cli) -> Result<()> {
             list_cases(&store, &args, lang)
         }
         Some(Command::Forms { form }) => list_forms(form.as_deref(), lang),
+        Some(Command::Worklist(cmd)) => crate::worklist::cli::run(&dir, cmd, lang),
     }
 }
 

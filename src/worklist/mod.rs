@@ -8,6 +8,7 @@
 //! in one transaction; [`assign`] reassigns one item. Must not touch case
 //! versions, bundles or the screens; only `apply` and `assign` see the store.
 
+pub mod cli;
 mod columns;
 mod decode;
 mod rows;
