@@ -352,7 +352,7 @@ fn a_file_that_fits_no_single_form_asks_for_one() {
         .arg(&file);
     let out = stdout(&mut cmd);
     assert!(
-        out.contains("«Mã hộ» (cột A): mẫu Kích hoạt không có trường này, bỏ qua."),
+        out.contains("«Mã hộ» (cột A): không dùng cho mẫu Kích hoạt, bỏ qua."),
         "{out}"
     );
     assert_eq!(work_items(dir.path()).len(), 1);

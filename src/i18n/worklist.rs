@@ -268,7 +268,7 @@ fn say_vi(s: &Say) -> String {
             index,
             form,
         } => format!(
-            "  «{}» (cột {}): mẫu {} không có trường này, bỏ qua.",
+            "  «{}» (cột {}): không dùng cho mẫu {}, bỏ qua.",
             header_text(header, lang),
             column_letter(*index),
             form::form(form)
@@ -554,7 +554,7 @@ fn say_en(s: &Say) -> String {
             index,
             form,
         } => format!(
-            "  \"{}\" (column {}): the {} form has no such field, ignored.",
+            "  \"{}\" (column {}): not used by the {} form, ignored.",
             header_text(header, lang),
             column_letter(*index),
             form::form(form)

@@ -357,10 +357,9 @@ pub struct Column {
     pub target: Option<Target>,
 }
 
-/// Reads the header row. A lone "Tên" (with no family-name column) is the
-/// whole name, as many lists write it.
+/// Reads the header row; a village, team, form or due column may appear once.
 pub fn map_columns(headers: &[String]) -> Result<Vec<Column>, WorklistError> {
-    let mut columns: Vec<Column> = headers
+    let columns: Vec<Column> = headers
         .iter()
         .enumerate()
         .map(|(index, h)| Column {
@@ -369,20 +368,6 @@ pub fn map_columns(headers: &[String]) -> Result<Vec<Column>, WorklistError> {
             target: lookup(h),
         })
         .collect();
-    let has = |cols: &[Column], part| {
-        cols.iter()
-            .any(|c| c.target == Some(Target::NamePart(part)))
-    };
-    if has(&columns, NamePart::Given)
-        && !has(&columns, NamePart::Family)
-        && !has(&columns, NamePart::Middle)
-    {
-        for c in &mut columns {
-            if c.target == Some(Target::NamePart(NamePart::Given)) {
-                c.target = Some(Target::Field(vec!["full_name", "head_name"]));
-            }
-        }
-    }
     for role in [
         ColumnRole::Village,
         ColumnRole::Team,
@@ -622,7 +607,8 @@ pub struct FormPlan {
     /// (column index, field id), in column order.
     pub fields: Vec<(usize, &'static str)>,
     pub name: Option<NamePlan>,
-    /// Known columns this form has no use for (reported, then ignored).
+    /// Known columns this form does not read: it has no such field, or
+    /// another column fills it (reported, then ignored).
     pub unused: Vec<usize>,
     /// Needed fields with no column: rows of this form cannot be imported.
     pub missing: Vec<&'static str>,
@@ -666,30 +652,28 @@ pub fn plan(columns: &[Column], spec: &'static FormSpec) -> Result<FormPlan, Wor
     if let Some(field) = name_field
         && !parts.is_empty()
     {
-        if parts.iter().any(|(p, _)| *p == NamePart::Given) {
+        // A full-name column says it all: parts beside it (a "Tên" column
+        // kept for sorting by given name) are not read. A family name with
+        // no given name is no name. A lone "Tên" is the whole name, as many
+        // lists write it.
+        let named_whole = claims.iter().any(|&(f, rank, _)| f == field && rank == 0);
+        if named_whole || !parts.iter().any(|(p, _)| *p == NamePart::Given) {
+            unused.extend(parts.iter().map(|(_, i)| *i));
+        } else {
             parts.sort_by_key(|(p, i)| (*p as u8, *i));
             name = Some(NamePlan {
                 field,
                 parts: parts.iter().map(|(_, i)| *i).collect(),
             });
+            // Beats a column that names this field only as a fallback.
             claims.push((field, 0, usize::MAX));
-        } else {
-            // A family name with no given name is not a name.
-            unused.extend(parts.iter().map(|(_, i)| *i));
         }
     }
-    let header = |index: usize| match columns.get(index) {
-        Some(c) => c.header.clone(),
-        None => name
-            .as_ref()
-            .map(|n: &NamePlan| {
-                n.parts
-                    .iter()
-                    .filter_map(|i| columns.get(*i).map(|c| c.header.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            })
-            .unwrap_or_default(),
+    let header = |index: usize| {
+        columns
+            .get(index)
+            .map(|c| c.header.clone())
+            .unwrap_or_default()
     };
     let mut fields = Vec::new();
     claims.sort_by_key(|&(field, rank, col)| (field, rank, col));
@@ -939,14 +923,27 @@ mod tests {
         );
         assert!(p.missing.is_empty());
         let p = plan(&columns(&["Tên", "CCCD"]), ac).unwrap();
-        assert_eq!(p.fields, vec![(0, "full_name"), (1, "person_id")]);
+        assert_eq!(p.fields, vec![(1, "person_id")]);
+        assert_eq!(
+            p.name,
+            Some(NamePlan {
+                field: "full_name",
+                parts: vec![0]
+            })
+        );
         let p = plan(&columns(&["Họ", "CCCD"]), ac).unwrap();
         assert_eq!(p.unused, vec![0]);
         assert_eq!(p.missing, vec!["full_name"]);
-        assert!(matches!(
-            plan(&columns(&["Họ tên", "Họ", "Tên", "CCCD"]), ac),
-            Err(WorklistError::DuplicateColumn { .. })
-        ));
+        // "Họ và tên" with a "Tên" column for sorting: the full name is read.
+        let p = plan(&columns(&["Họ và tên", "Họ", "Tên", "CCCD"]), ac).unwrap();
+        assert_eq!(p.fields, vec![(0, "full_name"), (3, "person_id")]);
+        assert_eq!((p.name, p.unused), (None, vec![1, 2]));
+        // On a household check the parts make the head's name and beat a
+        // "Họ tên" that only falls back to it.
+        let hc = form::form("household_check").unwrap();
+        let p = plan(&columns(&["Mã hộ", "Họ tên", "Họ", "Tên"]), hc).unwrap();
+        assert_eq!(p.name.map(|n| n.field), Some("head_name"));
+        assert_eq!(p.unused, vec![1]);
     }
 
     #[test]

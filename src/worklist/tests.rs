@@ -267,6 +267,24 @@ fn work_already_on_the_list_is_not_added_again() {
 }
 
 #[test]
+fn a_given_name_column_beside_the_full_name_is_not_read() {
+    let text = "STT,Họ và tên,Tên,CCCD,Thôn,SĐT\n1,Nguyễn Văn An,An,034085001234,Đông,0912345678\n";
+    let p = ok(text);
+    assert_eq!(p.items[0].prefill["full_name"], "Nguyễn Văn An");
+    assert_eq!(
+        p.ignored,
+        vec![IgnoredColumn {
+            index: 2,
+            header: "Tên".into(),
+            unused_by: Some("activation".into())
+        }]
+    );
+    // Split over three columns, the name is joined in order.
+    let split = "Tên;Họ;Chữ đệm;CCCD;Thôn;SĐT\nAn;Nguyễn;Văn;034085001234;Đông;0912345678\n";
+    assert_eq!(ok(split).items[0].prefill["full_name"], "Nguyễn Văn An");
+}
+
+#[test]
 fn a_person_with_two_missing_fields_is_two_pieces_of_work() {
     let text = "Họ và tên\tSố định danh\tThôn\tTrường thiếu\n\
                 Nguyễn Thị Lan\t034190011111\tĐông\tDân tộc\n\
