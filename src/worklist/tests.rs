@@ -573,6 +573,11 @@ fn assign_moves_an_untouched_item_and_refuses_one_with_versions() {
     );
     assert_eq!(s.work_item("AC-00001").unwrap().unwrap().team, 4);
     assert_eq!(assign(&s, "AC-00001", 4).unwrap(), Assigned::AlreadyThere);
+    // Importing the list again neither duplicates the item nor undoes the move.
+    let again = run(PEOPLE, &options(), &s.work_items().unwrap()).unwrap();
+    assert!(again.items.is_empty());
+    assert_eq!(again.already[0].item, "AC-00001");
+    assert_eq!(s.work_item("AC-00001").unwrap().unwrap().team, 4);
     assert!(matches!(
         assign(&s, "AC-00001", 9),
         Err(Error::NoSuchTeam { team: 9, max: 6 })
