@@ -63,6 +63,9 @@ pub enum Command {
     Case(CaseCommand),
     /// Liệt kê các trường hợp hiện tại (list current cases).
     Cases(CasesArgs),
+    /// Danh sách việc: nhập từ bảng tính, giao lại (work list: import, reassign).
+    #[command(subcommand)]
+    Worklist(crate::worklist::cli::WorklistCommand),
     /// Liệt kê mẫu phiếu và các trường (list forms and their fields).
     Forms {
         /// Chỉ một mẫu (one form only).
@@ -225,6 +228,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = Store::open(&dir)?;
             case_show(&store, &record, history, lang)
         }
+        Some(Command::Worklist(cmd)) => crate::worklist::cli::run(&dir, cmd, lang),
         Some(Command::Cases(args)) => {
             let store = Store::open(&dir)?;
             list_cases(&store, &args, lang)

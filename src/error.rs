@@ -37,6 +37,8 @@ pub enum Error {
     Terminal(String),
     #[error("file {path}: {detail}")]
     File { path: PathBuf, detail: String },
+    #[error(transparent)]
+    Worklist(#[from] crate::worklist::WorklistError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

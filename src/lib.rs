@@ -15,3 +15,4 @@ pub mod paths;
 pub mod queries;
 pub mod store;
 pub mod tui;
+pub mod worklist;

@@ -174,6 +174,7 @@ pub fn error(e: &Error) -> String {
         Error::File { path, detail } => {
             format!("Could not read/write {}: {detail}.", path.display())
         }
+        Error::Worklist(w) => super::worklist::error(super::Lang::En, w),
     }
 }
 

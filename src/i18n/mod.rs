@@ -6,6 +6,7 @@ mod en;
 pub mod problems;
 pub mod report;
 mod vi;
+pub mod worklist;
 
 use crate::error::Error;
 

@@ -176,6 +176,7 @@ pub fn error(e: &Error) -> String {
         Error::File { path, detail } => {
             format!("Không ghi/đọc được tệp {}: {detail}.", path.display())
         }
+        Error::Worklist(w) => super::worklist::error(super::Lang::Vi, w),
     }
 }
 
