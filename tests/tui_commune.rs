@@ -196,3 +196,47 @@ fn the_progress_table_exports_to_csv_for_excel() {
     assert!(text.contains("Tổng"), "{text}");
     assert_eq!(text.lines().count(), 8, "header, six teams, total: {text}");
 }
+
+#[test]
+fn a_work_list_is_previewed_then_imported_from_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let mut app = open(dir.path());
+    let before = screen(&mut app, SIZES[1]);
+    let total = row_numbers(&before, "Tổng")[0].parse::<usize>().unwrap();
+    press(&mut app, KeyCode::F(8));
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Nhập danh sách việc"), "{s}");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/worklist_messy.csv");
+    app.paste(fixture);
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(
+        s.contains("Dòng") || s.contains("dòng"),
+        "problem rows named: {s}"
+    );
+    // Nothing is written by the preview.
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&mut app, SIZES[1]);
+    assert_eq!(row_numbers(&s, "Tổng")[0], total.to_string(), "{s}");
+    press(&mut app, KeyCode::F(8));
+    app.paste(fixture);
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Đã nhập"), "{s}");
+    let imported: usize = s
+        .split("Đã nhập ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(imported > 0);
+    press(&mut app, KeyCode::F(7));
+    let s = screen(&mut app, SIZES[1]);
+    assert_eq!(
+        row_numbers(&s, "Tổng")[0],
+        (total + imported).to_string(),
+        "{s}"
+    );
+}

@@ -125,6 +125,16 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpOpenHouseholdCheck => "Open a household check",
         Text::HelpWorkList => "Work list",
         Text::HelpScroll => "Scroll",
+        Text::ImportWorklist => "Import a work list from a spreadsheet file",
+        Text::FilePath => "File path (CSV)",
+        Text::FixLeadingZeros => "Restore lost leading zeros (F5)",
+        Text::ImportHint => {
+            "Type or paste the CSV file's path and press Enter to preview; nothing is written until Ctrl+S."
+        }
+        Text::HelpImport => "Import a work list",
+        Text::HelpPreview => "Preview",
+        Text::HelpDoImport => "Import",
+        Text::HelpFixZeros => "Leading zeros",
         Text::HelpQuit => "Quit",
     }
 }
@@ -219,6 +229,7 @@ pub fn msg(m: &Msg) -> String {
             "Built the demo commune in {dir}: {people} people, {cases} cases, {teams} teams."
         ),
         Msg::Exported { path } => format!("Wrote {path}."),
+        Msg::Imported { count } => format!("Imported {count} work items."),
         Msg::WarningsConfirmed { count } => format!("Confirmed {count} warnings."),
     }
 }

@@ -146,6 +146,14 @@ pub enum Text {
     HelpOpenHouseholdCheck,
     HelpWorkList,
     HelpScroll,
+    ImportWorklist,
+    FilePath,
+    FixLeadingZeros,
+    ImportHint,
+    HelpImport,
+    HelpPreview,
+    HelpDoImport,
+    HelpFixZeros,
 }
 
 pub fn text(lang: Lang, t: Text) -> &'static str {
@@ -188,6 +196,9 @@ pub enum Msg<'a> {
     },
     Exported {
         path: &'a str,
+    },
+    Imported {
+        count: usize,
     },
 }
 

@@ -127,6 +127,16 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpOpenHouseholdCheck => "Mở phiếu kiểm tra hộ",
         Text::HelpWorkList => "Danh sách việc",
         Text::HelpScroll => "Cuộn",
+        Text::ImportWorklist => "Nhập danh sách việc từ tệp bảng tính",
+        Text::FilePath => "Đường dẫn tệp (CSV)",
+        Text::FixLeadingZeros => "Sửa số 0 đầu bị mất (F5)",
+        Text::ImportHint => {
+            "Gõ hoặc dán đường dẫn tệp CSV rồi nhấn Enter để xem trước; chưa ghi gì cho đến khi nhấn Ctrl+S."
+        }
+        Text::HelpImport => "Nhập danh sách",
+        Text::HelpPreview => "Xem trước",
+        Text::HelpDoImport => "Nhập",
+        Text::HelpFixZeros => "Sửa số 0 đầu",
         Text::HelpQuit => "Thoát",
     }
 }
@@ -221,6 +231,7 @@ pub fn msg(m: &Msg) -> String {
             "Đã tạo xã mẫu tại {dir}: {people} nhân khẩu, {cases} trường hợp, {teams} tổ công tác."
         ),
         Msg::Exported { path } => format!("Đã ghi tệp {path}."),
+        Msg::Imported { count } => format!("Đã nhập {count} việc vào danh sách."),
         Msg::WarningsConfirmed { count } => format!("Đã xác nhận {count} cảnh báo."),
     }
 }

@@ -59,6 +59,13 @@ pub enum Effect {
         bytes: Vec<u8>,
     },
     LoadCharts,
+    /// Read a work-list file and show what importing it would do.
+    PreviewWorklist {
+        path: std::path::PathBuf,
+        fix_zeros: bool,
+    },
+    /// Write a previewed work list (one transaction) and reload the list.
+    ApplyWorklist(Box<crate::worklist::Preview>),
     LoadReport {
         as_of: NaiveDate,
     },
@@ -84,6 +91,15 @@ pub enum Outcome {
     },
     Failed(String),
     Exported(std::path::PathBuf),
+    WorklistPreview {
+        preview: Box<crate::worklist::Preview>,
+        lines: Vec<String>,
+    },
+    /// A work list was imported; the list is read again.
+    Imported {
+        count: usize,
+        rows: Vec<Row>,
+    },
     Charts(ChartData),
     Report(Box<Report>),
     Duplicates(Vec<DupPair>),
@@ -99,6 +115,7 @@ pub enum Notice {
     NothingToShow,
     Error(String),
     Exported(std::path::PathBuf),
+    Imported(usize),
 }
 
 #[derive(Clone, Debug)]
@@ -299,6 +316,7 @@ pub enum Screen {
     Charts(ChartData),
     Report(ReportState),
     Duplicates(DupState),
+    Import(dashboard::ImportState),
     NewCase { selected: usize },
     Settings { selected: usize },
 }
@@ -425,6 +443,7 @@ impl State {
             Screen::Charts(_) => Ctx::Charts,
             Screen::Report(_) => Ctx::Report,
             Screen::Duplicates(_) => Ctx::Duplicates,
+            Screen::Import(_) => Ctx::Import,
             Screen::NewCase { .. } => Ctx::NewCase,
             Screen::Settings { .. } => Ctx::Settings,
         }
@@ -510,6 +529,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Kind_::Report => dashboard::on_report(state, action),
         Kind_::Duplicates => dashboard::on_duplicates(state, action),
+        Kind_::Import => dashboard::on_import(state, action),
         Kind_::NewCase => on_new_case(state, action),
         Kind_::Settings => on_settings(state, action),
     }
@@ -525,6 +545,7 @@ enum Kind_ {
     Charts,
     Report,
     Duplicates,
+    Import,
     NewCase,
     Settings,
 }
@@ -540,6 +561,7 @@ impl Screen {
             Screen::Charts(_) => Kind_::Charts,
             Screen::Report(_) => Kind_::Report,
             Screen::Duplicates(_) => Kind_::Duplicates,
+            Screen::Import(_) => Kind_::Import,
             Screen::NewCase { .. } => Kind_::NewCase,
             Screen::Settings { .. } => Kind_::Settings,
         }
@@ -555,6 +577,33 @@ pub fn apply(state: &mut State, outcome: Outcome) -> Vec<Effect> {
         }
         Outcome::Exported(path) => {
             state.notice = Some(Notice::Exported(path));
+            vec![]
+        }
+        Outcome::WorklistPreview { preview, lines } => {
+            if let Some(Screen::Import(im)) = state.screens.last_mut() {
+                im.preview = Some(preview);
+                im.lines = lines;
+                im.scroll = 0;
+            }
+            vec![]
+        }
+        Outcome::Imported { count, rows } => {
+            let mut rows = rows;
+            let drafts: HashSet<String> = state
+                .list
+                .rows()
+                .iter()
+                .filter(|r| r.has_draft)
+                .map(|r| r.record.clone())
+                .collect();
+            super::list::mark_drafts(&mut rows, &drafts);
+            let generation = state.list.generation + 1;
+            state.list = WorkList::new(rows);
+            state.list.generation = generation;
+            state.notice = Some(Notice::Imported(count));
+            if let Some(Screen::Import(_)) = state.screens.last() {
+                state.screens.pop();
+            }
             vec![]
         }
         Outcome::Charts(data) => {

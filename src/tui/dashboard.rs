@@ -129,6 +129,103 @@ pub struct DupState {
     pub selected: usize,
 }
 
+/// The work-list import screen: a file path, then the preview of what
+/// importing it would do, then (on confirmation) the import.
+#[derive(Clone, Debug, Default)]
+pub struct ImportState {
+    pub path: TextInput,
+    pub fix_zeros: bool,
+    pub preview: Option<Box<crate::worklist::Preview>>,
+    /// The preview as the command line prints it.
+    pub lines: Vec<String>,
+    pub scroll: u16,
+}
+
+pub fn on_import(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(Screen::Import(im)) = state.screens.last_mut() else {
+        return vec![];
+    };
+    let load = |im: &ImportState| Effect::PreviewWorklist {
+        path: std::path::PathBuf::from(im.path.text().trim()),
+        fix_zeros: im.fix_zeros,
+    };
+    match action {
+        Action::Type(c) => im.path.type_char(c, Method::Off, ToneStyle::Classic),
+        Action::Paste(p) => im.path.insert_str(p.trim()),
+        Action::Backspace => im.path.backspace(),
+        Action::Up => im.scroll = im.scroll.saturating_sub(1),
+        Action::Down => im.scroll = im.scroll.saturating_add(1),
+        Action::PageUp => im.scroll = im.scroll.saturating_sub(10),
+        Action::PageDown => im.scroll = im.scroll.saturating_add(10),
+        Action::Enter if !im.path.is_empty() => return vec![load(im)],
+        Action::Mark => {
+            im.fix_zeros = !im.fix_zeros;
+            if !im.path.is_empty() {
+                return vec![load(im)];
+            }
+        }
+        Action::Save => {
+            if let Some(p) = im.preview.take().filter(|p| !p.items.is_empty()) {
+                return vec![Effect::ApplyWorklist(p)];
+            }
+        }
+        Action::Back => {
+            state.screens.pop();
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+pub(super) fn render_import(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    im: &ImportState,
+    theme: &Theme,
+) {
+    let lang = state.lang;
+    let t = |x| i18n::text(lang, x);
+    let block = Block::bordered().title(format!(" {} ", t(Text::ImportWorklist)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [path_line, zeros_line, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    let prefix = format!("{}: ", t(Text::FilePath));
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(prefix.clone(), theme.bold()),
+            Span::raw(im.path.text().to_string()),
+        ])),
+        path_line,
+    );
+    frame.set_cursor_position(ratatui::layout::Position::new(
+        (path_line.x + (prefix.width() + im.path.cursor_column()) as u16)
+            .min(path_line.right().saturating_sub(1)),
+        path_line.y,
+    ));
+    let zeros = if im.fix_zeros { "[x]" } else { "[ ]" };
+    frame.render_widget(
+        Paragraph::new(format!("{zeros} {}", t(Text::FixLeadingZeros))).style(theme.dim()),
+        zeros_line,
+    );
+    let lines: Vec<Line> = if im.lines.is_empty() {
+        vec![Line::styled(t(Text::ImportHint), theme.dim())]
+    } else {
+        im.lines.iter().map(|l| Line::raw(l.clone())).collect()
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((im.scroll, 0)),
+        body,
+    );
+}
+
 /// The teams a device's tables show: all villages at the commune, its own
 /// at a team.
 fn teams(state: &State) -> Vec<u8> {
@@ -334,6 +431,7 @@ pub fn on_dashboard(state: &mut State, action: Action) -> Vec<Effect> {
             return vec![Effect::LoadReport { as_of: state.today }];
         }
         Action::Duplicates => return vec![Effect::LoadDuplicates],
+        Action::Import => state.screens.push(Screen::Import(ImportState::default())),
         Action::Back => {
             state.screens.pop();
             if state.screens.is_empty() {

@@ -78,6 +78,34 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
             }
         }
+        Effect::PreviewWorklist { path, fix_zeros } => {
+            match crate::worklist::cli::preview_file(store, &path, None, fix_zeros) {
+                Ok(preview) => {
+                    let mut out = Vec::new();
+                    let commune = store.commune().unwrap_or_else(|_| {
+                        crate::domain::commune::Commune::with_numbered_villages("", 0)
+                    });
+                    crate::worklist::cli::write_preview(&mut out, &preview, &commune, lang);
+                    let lines = String::from_utf8_lossy(&out)
+                        .lines()
+                        .map(String::from)
+                        .collect();
+                    Some(Outcome::WorklistPreview {
+                        preview: Box::new(preview),
+                        lines,
+                    })
+                }
+                Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
+            }
+        }
+        Effect::ApplyWorklist(preview) => {
+            let done = crate::worklist::apply(store, &preview)
+                .and_then(|count| Ok((count, store.list_rows()?)));
+            match done {
+                Ok((count, rows)) => Some(Outcome::Imported { count, rows }),
+                Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
+            }
+        }
         Effect::LoadCharts => match store.all_versions() {
             Ok(versions) => Some(Outcome::Charts(super::dashboard::ChartData {
                 series: crate::domain::progress::done_over_time(&versions),

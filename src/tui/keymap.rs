@@ -19,6 +19,7 @@ pub enum Ctx {
     Charts,
     Report,
     Duplicates,
+    Import,
     NewCase,
     Settings,
     Dialog,
@@ -60,6 +61,8 @@ pub enum Action {
     Report,
     /// Suspected duplicate citizens across villages.
     Duplicates,
+    /// Import a work list from a spreadsheet export.
+    Import,
     CycleForm,
     CycleStage,
     CycleSort,
@@ -289,6 +292,48 @@ pub fn bindings() -> &'static [Binding] {
             ),
             bind!(Progress, K::F(4), NONE, A::Charts, "F4", HelpCharts, true),
             bind!(Progress, K::F(5), NONE, A::Report, "F5", HelpReport, true),
+            bind!(Progress, K::F(8), NONE, A::Import, "F8", HelpImport, true),
+            bind!(Import, K::Enter, NONE, A::Enter, "Enter", HelpPreview, true),
+            bind!(
+                Import,
+                K::Char('s'),
+                CTRL,
+                A::Save,
+                "Ctrl+S",
+                HelpDoImport,
+                true
+            ),
+            bind!(Import, K::F(5), NONE, A::Mark, "F5", HelpFixZeros, true),
+            bind!(Import, K::Up, NONE, A::Up, "↑", HelpScroll, false),
+            bind!(Import, K::Down, NONE, A::Down, "↓", HelpScroll, false),
+            bind!(
+                Import,
+                K::PageUp,
+                NONE,
+                A::PageUp,
+                "PgUp",
+                HelpScroll,
+                false
+            ),
+            bind!(
+                Import,
+                K::PageDown,
+                NONE,
+                A::PageDown,
+                "PgDn",
+                HelpScroll,
+                false
+            ),
+            bind!(
+                Import,
+                K::Backspace,
+                NONE,
+                A::Backspace,
+                "Backspace",
+                HelpErase,
+                false
+            ),
+            bind!(Import, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
             bind!(
                 Progress,
                 K::F(6),

@@ -105,6 +105,7 @@ pub fn render(state: &mut State, frame: &mut Frame) {
         Some(Screen::Charts(c)) => dashboard::render_charts(frame, body, state, &c, &theme),
         Some(Screen::Report(r)) => dashboard::render_report(frame, body, state, &r, &theme),
         Some(Screen::Duplicates(d)) => dashboard::render_duplicates(frame, body, state, &d, &theme),
+        Some(Screen::Import(im)) => dashboard::render_import(frame, body, state, &im, &theme),
         Some(Screen::NewCase { selected }) => new_case(frame, body, lang, selected, &theme),
         Some(Screen::Settings { selected }) => settings(frame, body, state, selected, &theme),
         Some(Screen::List) | None => list(frame, body, state, &theme),
@@ -188,6 +189,10 @@ fn notice_text(lang: Lang, n: &Notice, theme: &Theme) -> (String, Style) {
         Notice::Conflict => (t(Text::ConflictNotice).into(), theme.warning()),
         Notice::NothingToShow => (t(Text::NothingToShow).into(), theme.dim()),
         Notice::Error(e) => (e.clone(), theme.error()),
+        Notice::Imported(count) => (
+            i18n::msg(lang, &i18n::Msg::Imported { count: *count }),
+            theme.fg(Color::Green),
+        ),
         Notice::Exported(path) => (
             i18n::msg(
                 lang,

@@ -58,20 +58,35 @@ pub fn run(dir: &Path, cmd: WorklistCommand, lang: Lang) -> Result<()> {
     }
 }
 
-fn import(store: &Store, args: &ImportArgs, lang: Lang) -> Result<()> {
+/// Reads a work-list file on this store and previews its import (the
+/// command line and the import screen both start here).
+pub fn preview_file(
+    store: &Store,
+    path: &Path,
+    form: Option<String>,
+    fix_leading_zeros: bool,
+) -> Result<Preview> {
     super::check_device(store)?;
-    let file = File::open(&args.file).map_err(|e| Error::File {
-        path: args.file.clone(),
+    let file = File::open(path).map_err(|e| Error::File {
+        path: path.to_path_buf(),
         detail: e.to_string(),
     })?;
-    let commune = store.commune()?;
-    let existing = store.work_items()?;
     let options = Options {
-        form: args.form.clone(),
-        fix_leading_zeros: args.fix_leading_zeros,
+        form,
+        fix_leading_zeros,
         ..Options::new(clock::today())
     };
-    let preview = super::preview(file, &options, &commune, &existing)?;
+    Ok(super::preview(
+        file,
+        &options,
+        &store.commune()?,
+        &store.work_items()?,
+    )?)
+}
+
+fn import(store: &Store, args: &ImportArgs, lang: Lang) -> Result<()> {
+    let preview = preview_file(store, &args.file, args.form.clone(), args.fix_leading_zeros)?;
+    let commune = store.commune()?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     write_preview(&mut out, &preview, &commune, lang);
