@@ -209,6 +209,24 @@ pub fn msg(lang: Lang, m: &Msg) -> String {
     }
 }
 
+/// The one line shown after a crash, with where the crash note is.
+pub fn crash_sentence(lang: Lang, note: Option<&str>) -> String {
+    match (lang, note) {
+        (Lang::Vi, Some(p)) => format!(
+            "tothon gặp lỗi và phải dừng; dữ liệu đã lưu không bị ảnh hưởng. Ghi chú sự cố ở {p} — hãy gửi tệp này cho người hỗ trợ."
+        ),
+        (Lang::Vi, None) => {
+            "tothon gặp lỗi và phải dừng; dữ liệu đã lưu không bị ảnh hưởng.".to_string()
+        }
+        (Lang::En, Some(p)) => format!(
+            "tothon hit an error and had to stop; saved data is not affected. A crash note is in {p}: please send it to whoever supports you."
+        ),
+        (Lang::En, None) => {
+            "tothon hit an error and had to stop; saved data is not affected.".to_string()
+        }
+    }
+}
+
 pub fn status(lang: Lang, s: crate::domain::version::Status) -> &'static str {
     use crate::domain::version::Status;
     text(
