@@ -359,17 +359,24 @@ impl Store {
 
     /// Every line of the work list: cases, and work items not yet begun.
     pub fn list_rows(&self) -> Result<Vec<ListRow>> {
+        let mut out = Vec::new();
+        self.each_list_row(|r| out.push(r))?;
+        Ok(out)
+    }
+
+    /// Hands each line of the work list over one at a time, in record
+    /// order, so a large list is never held twice.
+    pub fn each_list_row(&self, mut f: impl FnMut(ListRow)) -> Result<()> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(ROWS)?;
-        let mut out = Vec::with_capacity(table.len()? as usize);
         for row in table.iter()? {
             let (k, v) = row?;
-            out.push(rows::decode(v.value()).ok_or_else(|| StoreError::Corrupt {
+            f(rows::decode(v.value()).ok_or_else(|| StoreError::Corrupt {
                 what: "list row",
                 detail: k.value().to_string(),
             })?);
         }
-        Ok(out)
+        Ok(())
     }
 
     pub fn list_row(&self, record: &str) -> Result<Option<ListRow>> {

@@ -355,16 +355,13 @@ pub struct Loaded {
     pub last_member: Option<String>,
     pub typing: Method,
     pub tone: ToneStyle,
-    /// The work list, as the store keeps it.
-    pub rows: Vec<Row>,
-    pub drafts: HashSet<String>,
+    /// The work list, loaded from the store.
+    pub list: WorkList,
     pub imports: Vec<ImportEntry>,
 }
 
 impl State {
     pub fn new(l: Loaded) -> State {
-        let mut rows = l.rows;
-        super::list::mark_drafts(&mut rows, &l.drafts);
         let selected = l
             .last_member
             .as_ref()
@@ -380,7 +377,7 @@ impl State {
             member: None,
             typing: l.typing,
             tone: l.tone,
-            list: WorkList::new(rows),
+            list: l.list,
             imports: l.imports,
             counts: None,
             // The commune's home is the progress table; a team's, its work list.
@@ -591,10 +588,9 @@ pub fn apply(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             let mut rows = rows;
             let drafts: HashSet<String> = state
                 .list
-                .rows()
-                .iter()
+                .views()
                 .filter(|r| r.has_draft)
-                .map(|r| r.record.clone())
+                .map(|r| r.record.to_string())
                 .collect();
             super::list::mark_drafts(&mut rows, &drafts);
             let generation = state.list.generation + 1;
@@ -748,14 +744,14 @@ fn on_list(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Enter => {
             if let Some(row) = state.list.selected_row() {
                 return vec![Effect::LoadCase {
-                    record: row.record.clone(),
+                    record: row.record.to_string(),
                 }];
             }
         }
         Action::History => {
             if let Some(row) = state.list.selected_row() {
                 return vec![Effect::LoadHistory {
-                    record: row.record.clone(),
+                    record: row.record.to_string(),
                 }];
             }
         }

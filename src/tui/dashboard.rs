@@ -272,7 +272,7 @@ pub fn refresh(state: &mut State) {
         table: count_table(state, &dash),
         ..Counts::default()
     };
-    for r in state.list.rows().iter().filter(|r| r.form == "activation") {
+    for r in state.list.views().filter(|r| r.form == "activation") {
         if let Some(o) = r.outcome {
             *counts.levels.entry(o).or_default() += 1;
         }
@@ -295,8 +295,7 @@ fn count_table(state: &State, dash: &DashState) -> Vec<(Option<u8>, Progress)> {
     let cells = progress::tally_units(
         state
             .list
-            .rows()
-            .iter()
+            .views()
             .filter(|r| dash.form.as_ref().is_none_or(|f| r.form == f))
             .map(|r| r.unit()),
     );

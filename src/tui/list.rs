@@ -1,13 +1,20 @@
 //! The work list model: every case and every assigned item not yet started,
 //! with filters, sorting and search as you type (case- and accent-blind).
-//! Rows are kept sorted, so a filter keeps order and a narrowing search only
-//! re-scans what is already visible. Pure: no terminal, no store.
+//! Pure: no terminal, no store.
+//!
+//! A commune holds a hundred thousand lines, so they are kept compact: the
+//! strings of all lines live in two buffers (display text, and folded search
+//! keys), a line holds offsets into them, and lines never move once loaded
+//! (`order` is the sorted permutation, `visible` the filtered part of it).
+//! Search as you type is then one pass over contiguous memory.
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
 use crate::domain::case::CaseEntry;
 use crate::domain::form;
-use crate::domain::progress::Stage;
+use crate::domain::progress::{Stage, Unit};
 use crate::domain::text;
 use crate::domain::work::WorkItem;
 
@@ -42,6 +49,53 @@ pub fn mark_drafts(rows: &mut [Row], drafts: &HashSet<String>) {
     for row in rows {
         row.has_draft = drafts.contains(&row.record);
     }
+}
+
+/// One line as the screens read it, borrowed from the list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowView<'a> {
+    pub record: &'a str,
+    pub title: &'a str,
+    pub form: &'static str,
+    pub team: u8,
+    pub stage: Stage,
+    pub draft_status: bool,
+    pub conflict: bool,
+    pub has_draft: bool,
+    pub due: Option<NaiveDate>,
+    pub edited: Option<DateTime<FixedOffset>>,
+    pub blocker: Option<&'static str>,
+    pub outcome: Option<&'static str>,
+}
+
+impl RowView<'_> {
+    /// This line as the progress tables count it.
+    pub fn unit(&self) -> Unit<'static> {
+        Unit {
+            team: self.team,
+            form: self.form,
+            stage: self.stage,
+            conflict: self.conflict,
+            blocker: self.blocker,
+        }
+    }
+}
+
+/// A stored line: offsets into the text buffer and plain values.
+#[derive(Clone, Debug)]
+struct Line {
+    record: (u32, u32),
+    title: (u32, u32),
+    form: &'static str,
+    team: u8,
+    stage: Stage,
+    draft_status: bool,
+    conflict: bool,
+    has_draft: bool,
+    due: Option<NaiveDate>,
+    edited: Option<DateTime<FixedOffset>>,
+    blocker: Option<&'static str>,
+    outcome: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -93,26 +147,21 @@ impl Sort {
         }
     }
 
-    fn cmp(self, a: &Row, b: &Row) -> std::cmp::Ordering {
+    fn cmp(self, a: RowView, b: RowView) -> std::cmp::Ordering {
         match self {
             Sort::Code => {
-                (!a.conflict, !a.has_draft, &a.record).cmp(&(!b.conflict, !b.has_draft, &b.record))
+                (!a.conflict, !a.has_draft, a.record).cmp(&(!b.conflict, !b.has_draft, b.record))
             }
             Sort::Due => {
-                (a.due.is_none(), a.due, &a.record).cmp(&(b.due.is_none(), b.due, &b.record))
+                (a.due.is_none(), a.due, a.record).cmp(&(b.due.is_none(), b.due, b.record))
             }
-            Sort::Edited => (&b.edited, &a.record).cmp(&(&a.edited, &b.record)),
+            Sort::Edited => (b.edited, a.record).cmp(&(a.edited, b.record)),
         }
-    }
-
-    /// Orders row indices by this sort's key.
-    fn order(self, rows: &[Row], order: &mut [u32]) {
-        order.sort_by(|a, b| self.cmp(&rows[*a as usize], &rows[*b as usize]));
     }
 }
 
-/// What the filters look at, kept apart from the rows so a filter pass
-/// reads a few bytes a row instead of whole rows.
+/// What the filters look at, kept apart from the lines so a filter pass
+/// reads a few bytes a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Facts {
     form: u8,
@@ -128,31 +177,20 @@ fn form_index(id: &str) -> u8 {
         .unwrap_or(usize::from(u8::MAX)) as u8
 }
 
-fn facts(row: &Row) -> Facts {
-    Facts {
-        form: form_index(row.form),
-        team: row.team,
-        stage: row.stage,
-        conflict: row.conflict,
-    }
-}
-
-/// The work list. Rows never move once loaded (a save replaces one in
-/// place); `order` is the sorted permutation and `visible` the filtered part
-/// of it. Search keys live in one contiguous buffer, so search as you type is
-/// one pass over memory rather than a hundred thousand small strings.
 #[derive(Clone, Debug, Default)]
 pub struct WorkList {
-    rows: Vec<Row>,
+    lines: Vec<Line>,
     facts: Vec<Facts>,
-    /// Every row's folded search key, `\n`-separated; row i's key is at
-    /// `spans[i]`. A changed row gets a new key at the end.
+    /// Records and titles of all lines.
+    text: String,
+    /// Every line's folded search key, `\n`-separated; line i's key is at
+    /// `spans[i]`. A changed line gets its new strings at the end.
     hay: String,
     spans: Vec<(u32, u32)>,
-    /// Rows loaded in record order, for finding one by binary search.
+    /// Lines loaded in record order, for finding one by binary search.
     sorted_prefix: usize,
     order: Vec<u32>,
-    /// Row indices that pass the filters, in `order`'s order.
+    /// Line indices that pass the filters, in `order`'s order.
     visible: Vec<u32>,
     pub team: Option<u8>,
     pub form: Option<String>,
@@ -160,51 +198,121 @@ pub struct WorkList {
     pub sort: Sort,
     query: String,
     folded: String,
-    /// Position in `visible` of the highlighted row.
+    /// Position in `visible` of the highlighted line.
     pub selected: usize,
-    /// First visible row on screen.
+    /// First visible line on screen.
     pub offset: usize,
-    /// Goes up whenever a row changes, so derived tables know to recount.
+    /// Goes up whenever a line changes, so derived tables know to recount.
     pub generation: u64,
-    /// Search keys in `hay` no row points at any more.
+    /// Lines replaced since the buffers were last compacted.
     garbage: usize,
 }
 
+fn push(buf: &mut String, s: &str) -> (u32, u32) {
+    let start = buf.len() as u32;
+    buf.push_str(s);
+    (start, buf.len() as u32)
+}
+
 impl WorkList {
-    pub fn new(mut rows: Vec<Row>) -> WorkList {
+    pub fn new(rows: Vec<Row>) -> WorkList {
         let mut list = WorkList::default();
-        let sorted = rows.windows(2).all(|w| w[0].record <= w[1].record);
-        if !sorted {
-            rows.sort_by(|a, b| a.record.cmp(&b.record));
+        for row in rows {
+            list.push_loaded(row);
         }
-        list.sorted_prefix = rows.len();
-        list.hay
-            .reserve(rows.iter().map(|r| r.search.len() + 1).sum());
-        for row in &mut rows {
-            let search = std::mem::take(&mut row.search);
-            let span = list.push_key(&search);
-            list.spans.push(span);
-            list.facts.push(facts(row));
-        }
-        list.rows = rows;
-        // Rows arrive in record order, so the default order (conflicts, then
-        // drafts, then by code) is three passes, not a sort.
-        let n = list.rows.len() as u32;
-        let rows = &list.rows;
-        list.order = (0..n)
-            .filter(|&i| rows[i as usize].conflict)
-            .chain((0..n).filter(|&i| !rows[i as usize].conflict && rows[i as usize].has_draft))
-            .chain((0..n).filter(|&i| !rows[i as usize].conflict && !rows[i as usize].has_draft))
-            .collect();
-        list.refilter();
+        list.finish_loading();
         list
     }
 
-    fn push_key(&mut self, key: &str) -> (u32, u32) {
-        let start = self.hay.len() as u32;
-        self.hay.push_str(key);
+    /// Adds one loaded line; rows may arrive one at a time from the store so
+    /// the whole list never exists twice in memory.
+    pub fn push_loaded(&mut self, row: Row) {
+        let line = self.line_of(&row);
+        self.facts.push(facts_of(&line));
+        self.lines.push(line);
+    }
+
+    /// Sorts and filters once every line is in.
+    pub fn finish_loading(&mut self) {
+        let sorted = self
+            .lines
+            .windows(2)
+            .all(|w| self.str_at(w[0].record) <= self.str_at(w[1].record));
+        if sorted {
+            self.sorted_prefix = self.lines.len();
+            // Lines arrive in record order, so the default order (conflicts,
+            // then drafts, then by code) is three passes, not a sort.
+            let n = self.lines.len() as u32;
+            let lines = &self.lines;
+            self.order = (0..n)
+                .filter(|&i| lines[i as usize].conflict)
+                .chain((0..n).filter(|&i| {
+                    let l = &lines[i as usize];
+                    !l.conflict && l.has_draft
+                }))
+                .chain((0..n).filter(|&i| {
+                    let l = &lines[i as usize];
+                    !l.conflict && !l.has_draft
+                }))
+                .collect();
+        } else {
+            self.sorted_prefix = 0;
+            self.order = (0..self.lines.len() as u32).collect();
+            self.sort_order();
+        }
+        self.text.shrink_to_fit();
+        self.hay.shrink_to_fit();
+        self.refilter();
+    }
+
+    fn line_of(&mut self, row: &Row) -> Line {
+        let record = push(&mut self.text, &row.record);
+        let title = push(&mut self.text, &row.title);
+        let span = push(&mut self.hay, &row.search);
         self.hay.push('\n');
-        (start, start + key.len() as u32)
+        self.spans.push(span);
+        Line {
+            record,
+            title,
+            form: row.form,
+            team: row.team,
+            stage: row.stage,
+            draft_status: row.draft_status,
+            conflict: row.conflict,
+            has_draft: row.has_draft,
+            due: row.due,
+            edited: row.edited,
+            blocker: row.blocker,
+            outcome: row.outcome,
+        }
+    }
+
+    fn str_at(&self, (a, b): (u32, u32)) -> &str {
+        &self.text[a as usize..b as usize]
+    }
+
+    fn view(&self, i: u32) -> RowView<'_> {
+        let l = &self.lines[i as usize];
+        RowView {
+            record: self.str_at(l.record),
+            title: self.str_at(l.title),
+            form: l.form,
+            team: l.team,
+            stage: l.stage,
+            draft_status: l.draft_status,
+            conflict: l.conflict,
+            has_draft: l.has_draft,
+            due: l.due,
+            edited: l.edited,
+            blocker: l.blocker,
+            outcome: l.outcome,
+        }
+    }
+
+    fn sort_order(&mut self) {
+        let mut order = std::mem::take(&mut self.order);
+        order.sort_by(|a, b| self.sort.cmp(self.view(*a), self.view(*b)));
+        self.order = order;
     }
 
     fn key(&self, i: u32) -> &str {
@@ -217,16 +325,16 @@ impl WorkList {
     }
 
     pub fn total(&self) -> usize {
-        self.rows.len()
+        self.lines.len()
     }
 
     pub fn shown(&self) -> usize {
         self.visible.len()
     }
 
-    /// Every row, in no particular order (for counting).
-    pub fn rows(&self) -> &[Row] {
-        &self.rows
+    /// Every line, in no particular order (for counting).
+    pub fn views(&self) -> impl Iterator<Item = RowView<'_>> {
+        (0..self.lines.len() as u32).map(|i| self.view(i))
     }
 
     fn keeps(&self, i: u32) -> bool {
@@ -310,7 +418,7 @@ impl WorkList {
 
     pub fn cycle_sort(&mut self) {
         self.sort = self.sort.next();
-        self.sort.order(&self.rows, &mut self.order);
+        self.sort_order();
         self.refilter();
     }
 
@@ -327,15 +435,13 @@ impl WorkList {
         self.selected = self.visible.len().saturating_sub(1);
     }
 
-    pub fn selected_row(&self) -> Option<&Row> {
-        self.visible
-            .get(self.selected)
-            .map(|&i| &self.rows[i as usize])
+    pub fn selected_row(&self) -> Option<RowView<'_>> {
+        self.visible.get(self.selected).map(|&i| self.view(i))
     }
 
-    /// The rows on screen for a window of `height` lines, scrolled so the
+    /// The lines on screen for a window of `height` lines, scrolled so the
     /// selection shows. Only these are turned into table rows.
-    pub fn window(&mut self, height: usize) -> impl Iterator<Item = (bool, &Row)> {
+    pub fn window(&mut self, height: usize) -> impl Iterator<Item = (bool, RowView<'_>)> {
         if height > 0 {
             if self.selected < self.offset {
                 self.offset = self.selected;
@@ -344,65 +450,70 @@ impl WorkList {
             }
         }
         let selected = self.selected;
-        let rows = &self.rows;
-        self.visible
+        let this = &*self;
+        this.visible
             .iter()
             .enumerate()
-            .skip(self.offset)
+            .skip(this.offset)
             .take(height)
-            .map(move |(pos, &i)| (pos == selected, &rows[i as usize]))
+            .map(move |(pos, &i)| (pos == selected, this.view(i)))
     }
 
-    /// Where a record's row is, if loaded.
+    /// Where a record's line is, if loaded.
     fn find(&self, record: &str) -> Option<usize> {
-        self.rows[..self.sorted_prefix]
-            .binary_search_by(|r| r.record.as_str().cmp(record))
+        self.lines[..self.sorted_prefix]
+            .binary_search_by(|l| self.str_at(l.record).cmp(record))
             .ok()
             .or_else(|| {
-                self.rows[self.sorted_prefix..]
+                self.lines[self.sorted_prefix..]
                     .iter()
-                    .position(|r| r.record == record)
+                    .position(|l| self.str_at(l.record) == record)
                     .map(|p| p + self.sorted_prefix)
             })
     }
 
-    /// Puts a row in (or replaces the one with the same record) after a save,
-    /// keeping the selection on it.
-    pub fn upsert(&mut self, mut row: Row) {
-        let search = std::mem::take(&mut row.search);
-        let span = self.push_key(&search);
-        let i = match self.find(&row.record) {
+    /// Puts a row in (or replaces the line with the same record) after a
+    /// save, keeping the selection on it.
+    pub fn upsert(&mut self, row: Row) {
+        let found = self.find(&row.record);
+        let line = self.line_of(&row);
+        let span = self.spans.pop().unwrap_or_default();
+        let i = match found {
             Some(i) => {
-                self.rows[i] = row;
+                self.facts[i] = facts_of(&line);
+                self.lines[i] = line;
                 self.spans[i] = span;
-                self.facts[i] = facts(&self.rows[i]);
+                self.garbage += 1;
                 i as u32
             }
             None => {
-                self.facts.push(facts(&row));
-                self.rows.push(row);
+                self.facts.push(facts_of(&line));
+                self.lines.push(line);
                 self.spans.push(span);
-                self.rows.len() as u32 - 1
+                self.lines.len() as u32 - 1
             }
         };
-        // Keys left behind by replaced rows are dropped once they are half.
-        self.garbage += 1;
-        if self.garbage * 2 > self.rows.len() {
+        if self.garbage * 2 > self.lines.len() {
             self.compact();
         }
-        // Move just this row: in the order, then in the visible part.
+        // Move just this line: in the order, then in the visible part.
         let sort = self.sort;
-        let rows = &self.rows;
-        let before = |x: &u32| sort.cmp(&rows[*x as usize], &rows[i as usize]).is_lt();
-        self.order.retain(|&x| x != i);
-        let at = self.order.partition_point(before);
-        self.order.insert(at, i);
+        let me = self.view(i);
+        let at = {
+            let this = &*self;
+            let mut order: Vec<u32> = this.order.iter().copied().filter(|&x| x != i).collect();
+            let at = order.partition_point(|x| sort.cmp(this.view(*x), me).is_lt());
+            order.insert(at, i);
+            order
+        };
+        self.order = at;
         self.visible.retain(|&x| x != i);
         if self.keeps(i) {
-            let rows = &self.rows;
-            let at = self
+            let this = &*self;
+            let me = this.view(i);
+            let at = this
                 .visible
-                .partition_point(|x| sort.cmp(&rows[*x as usize], &rows[i as usize]).is_lt());
+                .partition_point(|x| sort.cmp(this.view(*x), me).is_lt());
             self.visible.insert(at, i);
             self.selected = at;
         }
@@ -410,22 +521,40 @@ impl WorkList {
         self.generation += 1;
     }
 
+    /// Drops the strings of replaced lines.
     fn compact(&mut self) {
         self.garbage = 0;
-        let old = std::mem::take(&mut self.hay);
-        for span in &mut self.spans {
-            let key = &old[span.0 as usize..span.1 as usize];
-            let start = self.hay.len() as u32;
-            self.hay.push_str(key);
+        let (old_text, old_hay) = (
+            std::mem::take(&mut self.text),
+            std::mem::take(&mut self.hay),
+        );
+        for (line, span) in self.lines.iter_mut().zip(self.spans.iter_mut()) {
+            line.record = push(
+                &mut self.text,
+                &old_text[line.record.0 as usize..line.record.1 as usize],
+            );
+            line.title = push(
+                &mut self.text,
+                &old_text[line.title.0 as usize..line.title.1 as usize],
+            );
+            *span = push(&mut self.hay, &old_hay[span.0 as usize..span.1 as usize]);
             self.hay.push('\n');
-            *span = (start, start + key.len() as u32);
         }
     }
 
     pub fn set_draft_mark(&mut self, record: &str, has_draft: bool) {
         if let Some(i) = self.find(record) {
-            self.rows[i].has_draft = has_draft;
+            self.lines[i].has_draft = has_draft;
         }
+    }
+}
+
+fn facts_of(l: &Line) -> Facts {
+    Facts {
+        form: form_index(l.form),
+        team: l.team,
+        stage: l.stage,
+        conflict: l.conflict,
     }
 }
 
@@ -466,12 +595,40 @@ mod tests {
         l.set_query("nguyen van anh");
         assert_eq!(l.shown(), 1);
         assert_eq!(l.selected_row().unwrap().record, "AC-3");
+        assert_eq!(
+            l.selected_row().unwrap().title,
+            "NGUYỄN VĂN ÁNH · 034090123458"
+        );
         l.set_query("0341901");
         assert_eq!(l.selected_row().unwrap().record, "AC-2");
         l.set_query("");
         assert_eq!(l.shown(), 3);
         l.set_query("ac-2");
         assert_eq!(l.shown(), 1);
+    }
+
+    #[test]
+    fn an_upsert_replaces_the_line_in_place_and_search_sees_it() {
+        let mut l = list();
+        let mut row = rows(
+            &[item("AC-2", "Trần Thị Bình", "034190123457")],
+            &[],
+            &HashSet::new(),
+        )
+        .pop()
+        .unwrap();
+        row.title = "Trần Thị Bình Mới".into();
+        row.search = "ac-2 tran thi binh moi".into();
+        row.stage = Stage::Done;
+        for _ in 0..5 {
+            l.upsert(row.clone());
+        }
+        assert_eq!(l.total(), 3);
+        l.set_query("binh moi");
+        assert_eq!(l.selected_row().unwrap().title, "Trần Thị Bình Mới");
+        l.set_query("");
+        assert_eq!(l.views().filter(|v| v.stage == Stage::Done).count(), 1);
+        assert_eq!(l.generation, 5);
     }
 
     #[test]
@@ -489,7 +646,7 @@ mod tests {
         assert_eq!(l.selected, 2);
         let shown: Vec<_> = l
             .window(2)
-            .map(|(sel, r)| (sel, r.record.clone()))
+            .map(|(sel, r)| (sel, r.record.to_string()))
             .collect();
         assert_eq!(shown, vec![(false, "AC-2".into()), (true, "AC-3".into())]);
     }

@@ -47,6 +47,12 @@ impl App {
             _ => ToneStyle::Classic,
         };
         let drafts: HashSet<String> = store.drafts()?.into_iter().map(|(k, _)| k).collect();
+        let mut list = list::WorkList::default();
+        store.each_list_row(|mut row| {
+            row.has_draft = drafts.contains(&row.record);
+            list.push_loaded(row);
+        })?;
+        list.finish_loading();
         let state = State::new(Loaded {
             lang,
             commune: store.commune()?,
@@ -57,8 +63,7 @@ impl App {
             last_member: store.setting("last_member")?,
             typing,
             tone,
-            rows: store.list_rows()?,
-            drafts,
+            list,
             imports: store.imports()?,
         });
         Ok(App { state, store })

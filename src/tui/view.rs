@@ -290,7 +290,7 @@ fn list(frame: &mut Frame, area: Rect, state: &mut State, theme: &Theme) {
         let mut cells = vec![
             Cell::from(format!("{mark}{}", r.record)),
             Cell::from(form_short),
-            Cell::from(r.title.clone()),
+            Cell::from(r.title),
         ];
         if commune {
             cells.push(Cell::from(r.team.to_string()));
