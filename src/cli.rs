@@ -179,6 +179,14 @@ pub enum CaseCommand {
         #[command(flatten)]
         edit: EditArgs,
     },
+    /// Trả lại cho tổ để sửa (commune: send a case back with a comment).
+    Return {
+        record: String,
+        #[arg(long)]
+        comment: String,
+        #[arg(long)]
+        author: Option<String>,
+    },
     /// Xem (show) a case.
     Show {
         record: String,
@@ -234,6 +242,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Case(CaseCommand::Edit { record, edit })) => {
             let store = Store::open(&dir)?;
             case_edit(&store, &record, &edit, lang)
+        }
+        Some(Command::Case(CaseCommand::Return {
+            record,
+            comment,
+            author,
+        })) => {
+            let store = Store::open(&dir)?;
+            case_return(&store, &record, &comment, author.as_deref(), lang)
         }
         Some(Command::Case(CaseCommand::Show { record, history })) => {
             let store = Store::open(&dir)?;
@@ -635,21 +651,14 @@ fn case_new(
 }
 
 fn case_edit(store: &Store, record: &str, edit: &EditArgs, lang: Lang) -> Result<()> {
-    let entry = store
-        .case(record)?
-        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
-    if entry.in_conflict() {
-        return Err(Error::InConflict {
-            record: record.to_string(),
-            heads: entry.heads.len(),
-        });
-    }
-    let head = store
-        .version(&entry.heads[0])?
-        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
+    let head = single_head(store, record)?;
     let spec = spec_of(&head.form)?;
     let device = store.device()?;
     let mut raw = head.values.clone();
+    // A team's save answers the commune's correction request.
+    if matches!(device.role, Role::Team(_)) {
+        raw.remove(crate::domain::case::CORRECTION_FIELD);
+    }
     apply_sets(spec, &mut raw, &edit.sets)?;
     let prepared = prepare(spec, &raw, store, edit, lang)?;
     // Confirmations already recorded stay confirmed while the warning stands.
@@ -668,6 +677,69 @@ fn case_edit(store: &Store, record: &str, edit: &EditArgs, lang: Lang) -> Result
         confirmed,
     };
     save_and_report(store, draft, &prepared, lang)
+}
+
+/// The current single head of a case (a case in conflict is refused).
+fn single_head(store: &Store, record: &str) -> Result<Version> {
+    let entry = store
+        .case(record)?
+        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
+    if entry.in_conflict() {
+        return Err(Error::InConflict {
+            record: record.to_string(),
+            heads: entry.heads.len(),
+        });
+    }
+    Ok(store
+        .version(&entry.heads[0])?
+        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?)
+}
+
+/// (Commune) marks a case for correction with a comment: a new version of
+/// the case as it stands, which travels to the team in the next bundle.
+fn case_return(
+    store: &Store,
+    record: &str,
+    comment: &str,
+    author: Option<&str>,
+    lang: Lang,
+) -> Result<()> {
+    let device = store.device()?;
+    if device.role != Role::Commune {
+        return Err(Error::CommuneOnly);
+    }
+    let head = single_head(store, record)?;
+    let mut values = head.values.clone();
+    values.insert(
+        crate::domain::case::CORRECTION_FIELD.to_string(),
+        crate::domain::text::clean(comment),
+    );
+    let draft = Draft {
+        record: head.record.clone(),
+        parents: vec![head.id.clone()],
+        form: head.form.clone(),
+        team: head.team,
+        device: device.id.clone(),
+        author: author
+            .map(crate::domain::text::clean)
+            .unwrap_or_else(|| i18n::text(lang, Text::Commune).to_string()),
+        edited_at: clock::now(),
+        status: Status::NeedsCorrection,
+        values,
+        confirmed: head.confirmed.clone(),
+    };
+    let v = store.save(draft, None)?;
+    println!(
+        "{}",
+        i18n::msg(
+            lang,
+            &Msg::Saved {
+                record: &v.record,
+                status: i18n::status(lang, v.status),
+            }
+        )
+    );
+    Ok(())
 }
 
 fn case_show(store: &Store, record: &str, history: bool, lang: Lang) -> Result<()> {

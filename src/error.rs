@@ -29,6 +29,8 @@ pub enum Error {
     UnknownStatus { status: String },
     #[error("team {team} is not one of 1..={max}")]
     NoSuchTeam { team: u8, max: u8 },
+    #[error("only the commune office can do this")]
+    CommuneOnly,
     #[error("no data directory could be found")]
     NoDataDir,
     #[error("{0} holds something other than a tothon demo")]

@@ -240,3 +240,77 @@ fn a_work_list_is_previewed_then_imported_from_the_screen() {
         "{s}"
     );
 }
+
+#[test]
+fn a_case_returned_for_correction_comes_first_until_the_team_saves_again() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let mut app = open(dir.path());
+    press(&mut app, KeyCode::Esc);
+    // A case the team finished: search a done activation.
+    press(&mut app, KeyCode::F(4));
+    press(&mut app, KeyCode::F(4));
+    press(&mut app, KeyCode::F(4));
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("· Xong"), "{s}");
+    let record = s
+        .lines()
+        .find(|l| l.contains("· Xong"))
+        .and_then(|l| l.split(" · ").nth(1))
+        .unwrap()
+        .to_string();
+    press(&mut app, KeyCode::F(4));
+    for c in "Kiểm tra lại số điện thoại".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains(&format!("Đã lưu {record} (Cần sửa)")), "{s}");
+    // Everything filtered to "done" hides it; all stages: it comes first.
+    for _ in 0..4 {
+        press(&mut app, KeyCode::F(4));
+    }
+    let s = screen(&mut app, SIZES[1]);
+    let first = s.lines().nth(4).unwrap();
+    assert!(
+        first.contains(&record) && first.contains("↩ Kiểm tra lại số điện thoại"),
+        "{s}"
+    );
+    press(&mut app, KeyCode::F(7));
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Cần sửa"), "{s}");
+    let returned = tothon::store::Store::open(dir.path()).ok();
+    assert!(returned.is_none(), "the app holds the store");
+    drop(app);
+
+    // The version reaches the team (as a bundle would bring it).
+    let commune = Store::open(dir.path()).unwrap();
+    let versions = commune.versions_of(&record).unwrap();
+    let team = commune.case(&record).unwrap().unwrap().team;
+    drop(commune);
+    let team_dir = tothon::demo::team_dir(dir.path(), team);
+    Store::open(&team_dir)
+        .unwrap()
+        .add_versions(&versions)
+        .unwrap();
+    let mut app = open(&team_dir);
+    let s = screen(&mut app, SIZES[1]);
+    let first = s.lines().nth(4).unwrap();
+    assert!(first.contains(&record) && first.contains("Cần sửa"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(
+        s.contains("Kiểm tra lại số điện thoại"),
+        "the team sees the comment: {s}"
+    );
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains(&format!("Đã lưu {record} (Xong)")), "{s}");
+    drop(app);
+    let team_store = Store::open(&team_dir).unwrap();
+    let entry = team_store.case(&record).unwrap().unwrap();
+    assert_eq!(entry.correction, None);
+    let head = team_store.version(&entry.heads[0]).unwrap().unwrap();
+    assert!(!head.values.contains_key("correction"));
+}

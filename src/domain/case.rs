@@ -6,6 +6,9 @@ use super::form;
 use super::merge;
 use super::version::{Status, Version};
 
+/// The field every form keeps the commune's correction request in.
+pub const CORRECTION_FIELD: &str = "correction";
+
 /// The summary of one case that lists, filters and progress tables read.
 /// Always recomputed from the versions; never edited on its own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +35,9 @@ pub struct CaseEntry {
     /// The value of the form's outcome field (e.g. the e-ID level reached).
     #[serde(default)]
     pub outcome: Option<String>,
+    /// The commune's comment, while the case waits for correction.
+    #[serde(default)]
+    pub correction: Option<String>,
     pub versions: usize,
 }
 
@@ -66,6 +72,9 @@ impl CaseEntry {
                 .and_then(|s| s.outcome.as_ref())
                 .and_then(|f| newest.values.get(f))
                 .cloned(),
+            correction: (newest.status == Status::NeedsCorrection)
+                .then(|| newest.values.get(CORRECTION_FIELD).cloned())
+                .flatten(),
             versions: versions.len(),
         })
     }

@@ -95,7 +95,10 @@ impl ListRow {
             stage: Stage::of(case.status),
             draft_status: case.status == Status::Draft,
             conflict: case.in_conflict(),
-            title: case.title.clone(),
+            title: match &case.correction {
+                Some(c) => format!("↩ {c} — {}", case.title),
+                None => case.title.clone(),
+            },
             search: format!("{} {}", text::fold(&case.record), case.search),
             due: case
                 .follow_up

@@ -16,6 +16,8 @@ pub enum Stage {
     InProgress,
     Done,
     Blocked,
+    /// Returned by the commune with a comment, until the team saves again.
+    NeedsCorrection,
 }
 
 impl Stage {
@@ -24,6 +26,7 @@ impl Stage {
             Status::Draft | Status::InProgress => Stage::InProgress,
             Status::Done => Stage::Done,
             Status::Blocked => Stage::Blocked,
+            Status::NeedsCorrection => Stage::NeedsCorrection,
         }
     }
 }
@@ -37,6 +40,8 @@ pub struct Progress {
     pub in_progress: usize,
     pub done: usize,
     pub blocked: usize,
+    /// Returned by the commune for correction (not counted as done).
+    pub needs_correction: usize,
     /// Cases with two heads, counted in their stage too.
     pub conflicts: usize,
     /// Blocked cases by reason (choice id).
@@ -50,6 +55,7 @@ impl Progress {
             Stage::NotStarted => self.not_started += 1,
             Stage::InProgress => self.in_progress += 1,
             Stage::Done => self.done += 1,
+            Stage::NeedsCorrection => self.needs_correction += 1,
             Stage::Blocked => {
                 self.blocked += 1;
                 *self
@@ -67,6 +73,7 @@ impl Progress {
         self.in_progress += other.in_progress;
         self.done += other.done;
         self.blocked += other.blocked;
+        self.needs_correction += other.needs_correction;
         self.conflicts += other.conflicts;
         for (k, n) in &other.blockers {
             *self.blockers.entry(k.clone()).or_default() += n;
@@ -226,6 +233,7 @@ mod tests {
             follow_up: None,
             blocker: blocker.map(String::from),
             outcome: None,
+            correction: None,
             versions: 1,
         }
     }

@@ -25,6 +25,7 @@ pub fn text(t: Text) -> &'static str {
         Text::StatusInProgress => "In progress",
         Text::StatusDone => "Done",
         Text::StatusBlocked => "Blocked",
+        Text::StatusNeedsCorrection => "Needs correction",
         Text::StageNotStarted => "Not started",
         Text::NotSetUpHint => {
             "This computer is not set up yet. Run `tothon demo` to try it, or `tothon init commune --name NAME` / `tothon init team --team N --commune NAME`."
@@ -135,6 +136,17 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpPreview => "Preview",
         Text::HelpDoImport => "Import",
         Text::HelpFixZeros => "Leading zeros",
+        Text::HelpReturnCase => "Return for correction",
+        Text::Comment => "What to correct",
+        Text::ReturnQuestion => "Return to the team for correction",
+        Text::ReturnKeys => {
+            "Type the comment · Enter: send in the team's next bundle · Esc: cancel"
+        }
+        Text::ColInProgress => "Doing",
+        Text::ColNotStarted => "To do",
+        Text::ColBlocked => "Block",
+        Text::ColNeedsCorrection => "Fix",
+        Text::ColConflicts => "Confl",
         Text::HelpQuit => "Quit",
     }
 }
@@ -173,6 +185,7 @@ pub fn error(e: &Error) -> String {
         Error::NoSuchTeam { team, max } => {
             format!("There is no team {team}; this commune has teams 1 to {max}.")
         }
+        Error::CommuneOnly => "Only the commune office's computer can do this.".into(),
         Error::NoDataDir => {
             "No user data directory was found; give one with --data-dir or TOTHON_HOME.".into()
         }

@@ -25,6 +25,7 @@ pub fn text(t: Text) -> &'static str {
         Text::StatusInProgress => "Đang làm",
         Text::StatusDone => "Xong",
         Text::StatusBlocked => "Vướng mắc",
+        Text::StatusNeedsCorrection => "Cần sửa",
         Text::StageNotStarted => "Chưa làm",
         Text::NotSetUpHint => {
             "Máy này chưa được thiết lập. Chạy «tothon demo» để xem thử, hoặc «tothon init commune --name TÊN» / «tothon init team --team N --commune TÊN»."
@@ -137,6 +138,15 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpPreview => "Xem trước",
         Text::HelpDoImport => "Nhập",
         Text::HelpFixZeros => "Sửa số 0 đầu",
+        Text::HelpReturnCase => "Trả lại để sửa",
+        Text::Comment => "Nội dung cần sửa",
+        Text::ReturnQuestion => "Trả lại cho tổ để sửa",
+        Text::ReturnKeys => "Gõ nội dung · Enter: gửi trong gói tới tổ · Esc: huỷ",
+        Text::ColInProgress => "Đang",
+        Text::ColNotStarted => "Chưa",
+        Text::ColBlocked => "Vướng",
+        Text::ColNeedsCorrection => "Cần sửa",
+        Text::ColConflicts => "X.đột",
         Text::HelpQuit => "Thoát",
     }
 }
@@ -175,6 +185,7 @@ pub fn error(e: &Error) -> String {
         Error::NoSuchTeam { team, max } => {
             format!("Không có tổ {team}; xã này có các tổ từ 1 đến {max}.")
         }
+        Error::CommuneOnly => "Việc này chỉ làm được trên máy của xã.".into(),
         Error::NoDataDir => {
             "Không tìm được thư mục dữ liệu của người dùng; hãy chỉ định bằng --data-dir hoặc biến TOTHON_HOME.".into()
         }

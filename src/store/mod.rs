@@ -35,7 +35,7 @@ pub const SCHEMA: u32 = migrate::SCHEMA;
 /// How the derived case index is computed. When `CaseEntry` gains a field,
 /// this goes up and every store rebuilds its index from the versions on
 /// open: derived data needs no schema migration.
-const CASE_INDEX: u32 = 3;
+const CASE_INDEX: u32 = 4;
 
 /// The store's file name inside the data directory.
 pub const FILE_NAME: &str = "tothon.redb";

@@ -51,6 +51,7 @@ fn stage_byte(s: Stage) -> u8 {
         Stage::InProgress => 1,
         Stage::Done => 2,
         Stage::Blocked => 3,
+        Stage::NeedsCorrection => 4,
     }
 }
 
@@ -111,6 +112,7 @@ pub fn decode(bytes: &[u8]) -> Option<ListRow> {
         0 => Stage::NotStarted,
         1 => Stage::InProgress,
         2 => Stage::Done,
+        4 => Stage::NeedsCorrection,
         _ => Stage::Blocked,
     };
     let flags = r.byte()?;

@@ -133,6 +133,8 @@ pub enum Dialog {
     },
     /// Quit with a form open and changed.
     Quit,
+    /// (Commune) the comment to send a case back with.
+    ReturnForCorrection { comment: TextInput },
 }
 
 /// A pick list over a choice field's options, filtered by typing.
@@ -1098,6 +1100,18 @@ fn on_form(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Enter => return move_focus(state, 1),
         Action::Type(c) if choice => open_picker(state, (c != ' ').then_some(c)),
         Action::Save => return save(state, None),
+        Action::ReturnCase => {
+            let saved_case = state
+                .form()
+                .is_some_and(|f| f.record.is_some() && !f.parents.is_empty());
+            if state.role == Role::Commune && saved_case {
+                state.dialog = Some(Dialog::ReturnForCorrection {
+                    comment: TextInput::default(),
+                });
+            } else {
+                state.notice = Some(Notice::NothingToShow);
+            }
+        }
         Action::History => {
             if let Some(r) = state.form().and_then(|f| f.record.clone()) {
                 return vec![Effect::LoadHistory { record: r }];
@@ -1199,6 +1213,7 @@ fn on_picker(state: &mut State, action: Action) -> Vec<Effect> {
 /// `decision` is the dialog answer that led here, if any.
 fn save(state: &mut State, decision: Option<&Dialog>) -> Vec<Effect> {
     recheck(state, true);
+    let team_device = matches!(state.role, Role::Team(_));
     let ctx_today = state.today;
     let villages = state.commune.villages.clone();
     let author = state.author();
@@ -1242,6 +1257,11 @@ fn save(state: &mut State, decision: Option<&Dialog>) -> Vec<Effect> {
             }
         }
     }
+    // The team's save answers the commune's request: it is not carried on.
+    let mut values = checked.values.clone();
+    if team_device {
+        values.remove(crate::domain::case::CORRECTION_FIELD);
+    }
     // Only confirmations of warnings still present are recorded.
     let current: Vec<String> = checked.warnings().map(|w| w.confirm_code()).collect();
     f.confirmed.retain(|c| current.contains(c));
@@ -1254,7 +1274,7 @@ fn save(state: &mut State, decision: Option<&Dialog>) -> Vec<Effect> {
         author,
         edited_at: crate::clock::now(),
         status: f.spec.status(&checked),
-        values: checked.values.clone(),
+        values,
         confirmed: f.confirmed.clone(),
     };
     vec![Effect::Save {
@@ -1264,6 +1284,20 @@ fn save(state: &mut State, decision: Option<&Dialog>) -> Vec<Effect> {
 }
 
 fn on_dialog(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
+    if let Dialog::ReturnForCorrection { mut comment } = dialog {
+        match action {
+            Action::Back => return vec![],
+            Action::Enter if !comment.is_empty() => {
+                return return_for_correction(state, comment.text());
+            }
+            Action::Type(c) => comment.type_char(c, state.typing, state.tone),
+            Action::Paste(p) => comment.insert_str(&p),
+            Action::Backspace => comment.backspace(),
+            _ => {}
+        }
+        state.dialog = Some(Dialog::ReturnForCorrection { comment });
+        return vec![];
+    }
     match (&dialog, action) {
         (_, Action::Back) => {
             // Esc on "leave?" or "quit?" means stay.
@@ -1322,6 +1356,46 @@ fn on_dialog(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+/// (Commune) saves the case as it was opened, marked for correction with
+/// the comment; it travels to the team in the commune's next bundle.
+fn return_for_correction(state: &mut State, comment: &str) -> Vec<Effect> {
+    let ctx_today = state.today;
+    let villages = state.commune.villages.clone();
+    let author = state.author();
+    let device = state.device.clone();
+    let Some(f) = state.form_mut() else {
+        return vec![];
+    };
+    let checked = f.spec.check(
+        &f.saved,
+        &Context {
+            today: ctx_today,
+            villages: &villages,
+        },
+    );
+    let mut values = checked.values;
+    values.insert(
+        crate::domain::case::CORRECTION_FIELD.to_string(),
+        crate::domain::text::clean(comment),
+    );
+    let draft = Draft {
+        record: f.record.clone().unwrap_or_default(),
+        parents: f.parents.clone(),
+        form: f.spec.id.clone(),
+        team: f.team,
+        device,
+        author,
+        edited_at: crate::clock::now(),
+        status: Status::NeedsCorrection,
+        values,
+        confirmed: f.confirmed.clone(),
+    };
+    vec![Effect::Save {
+        draft,
+        draft_key: f.draft_key(),
+    }]
 }
 
 /// Draft values are raw (as typed): put them back without reformatting.

@@ -39,30 +39,34 @@ pub enum Column {
     InProgress,
     NotStarted,
     Blocked,
+    NeedsCorrection,
     Conflicts,
     Percent,
 }
 
-pub const COLUMNS: [Column; 7] = [
+pub const COLUMNS: [Column; 8] = [
     Column::Assigned,
     Column::Done,
     Column::InProgress,
     Column::NotStarted,
     Column::Blocked,
+    Column::NeedsCorrection,
     Column::Conflicts,
     Column::Percent,
 ];
 
 impl Column {
+    /// Short headers: eight numbers and a name must fit in 80 columns.
     fn header(self, lang: Lang) -> &'static str {
         let t = |x| i18n::text(lang, x);
         match self {
             Column::Assigned => t(Text::Assigned),
             Column::Done => t(Text::StatusDone),
-            Column::InProgress => t(Text::StatusInProgress),
-            Column::NotStarted => t(Text::StageNotStarted),
-            Column::Blocked => t(Text::StatusBlocked),
-            Column::Conflicts => t(Text::Conflict),
+            Column::InProgress => t(Text::ColInProgress),
+            Column::NotStarted => t(Text::ColNotStarted),
+            Column::Blocked => t(Text::ColBlocked),
+            Column::NeedsCorrection => t(Text::ColNeedsCorrection),
+            Column::Conflicts => t(Text::ColConflicts),
             Column::Percent => "%",
         }
     }
@@ -74,6 +78,7 @@ impl Column {
             Column::InProgress => p.in_progress.to_string(),
             Column::NotStarted => p.not_started.to_string(),
             Column::Blocked => p.blocked.to_string(),
+            Column::NeedsCorrection => p.needs_correction.to_string(),
             Column::Conflicts => p.conflicts.to_string(),
             Column::Percent => format!("{}%", p.percent_done()),
         }
@@ -87,6 +92,7 @@ impl Column {
             Column::InProgress => StageFilter::Only(Stage::InProgress),
             Column::NotStarted => StageFilter::Only(Stage::NotStarted),
             Column::Blocked => StageFilter::Only(Stage::Blocked),
+            Column::NeedsCorrection => StageFilter::Only(Stage::NeedsCorrection),
             Column::Conflicts => StageFilter::Conflicts,
         }
     }
@@ -588,10 +594,10 @@ pub(super) fn render_dashboard(
     widths.extend(COLUMNS.iter().map(|c| {
         Constraint::Length(match c {
             Column::Percent => 4,
-            _ => (c.header(lang).width() as u16).clamp(5, 9),
+            _ => (c.header(lang).width() as u16).clamp(4, 8),
         })
     }));
-    widths.push(Constraint::Min(8));
+    widths.push(Constraint::Min(6));
     let body: Vec<TableRow> = rows
         .iter()
         .enumerate()

@@ -63,6 +63,8 @@ pub enum Action {
     Duplicates,
     /// Import a work list from a spreadsheet export.
     Import,
+    /// (Commune) send the case back to its team with a comment.
+    ReturnCase,
     CycleForm,
     CycleStage,
     CycleSort,
@@ -233,6 +235,15 @@ pub fn bindings() -> &'static [Binding] {
             ),
             bind!(Form, K::Delete, NONE, A::Delete, "Delete", HelpErase, false),
             bind!(Form, K::F(6), NONE, A::History, "F6", HelpHistory, false),
+            bind!(
+                Form,
+                K::F(4),
+                NONE,
+                A::ReturnCase,
+                "F4",
+                HelpReturnCase,
+                false
+            ),
             bind!(Form, K::Esc, NONE, A::Back, "Esc", HelpLeaveForm, true),
             bind!(Picker, K::Enter, NONE, A::Enter, "Enter", HelpPick, true),
             bind!(

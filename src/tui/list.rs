@@ -113,7 +113,8 @@ impl StageFilter {
             StageFilter::Only(Stage::NotStarted) => StageFilter::Only(Stage::InProgress),
             StageFilter::Only(Stage::InProgress) => StageFilter::Only(Stage::Done),
             StageFilter::Only(Stage::Done) => StageFilter::Only(Stage::Blocked),
-            StageFilter::Only(Stage::Blocked) => StageFilter::Conflicts,
+            StageFilter::Only(Stage::Blocked) => StageFilter::Only(Stage::NeedsCorrection),
+            StageFilter::Only(Stage::NeedsCorrection) => StageFilter::Conflicts,
             StageFilter::Conflicts => StageFilter::All,
         }
     }
@@ -240,20 +241,29 @@ impl WorkList {
             .all(|w| self.str_at(w[0].record) <= self.str_at(w[1].record));
         if sorted {
             self.sorted_prefix = self.lines.len();
-            // Lines arrive in record order, so the default order (conflicts,
-            // then drafts, then by code) is three passes, not a sort.
+            // Lines arrive in record order, so the default order (returned
+            // for correction, conflicts, drafts, then by code) is a few
+            // passes, not a sort.
             let n = self.lines.len() as u32;
             let lines = &self.lines;
-            self.order = (0..n)
-                .filter(|&i| lines[i as usize].conflict)
-                .chain((0..n).filter(|&i| {
-                    let l = &lines[i as usize];
-                    !l.conflict && l.has_draft
-                }))
-                .chain((0..n).filter(|&i| {
-                    let l = &lines[i as usize];
-                    !l.conflict && !l.has_draft
-                }))
+            let back = |i: &u32| lines[*i as usize].stage == Stage::NeedsCorrection;
+            let rank = |i: &u32| {
+                let l = &lines[*i as usize];
+                (!back(i), !l.conflict, !l.has_draft)
+            };
+            let ranks = [
+                (false, false, false),
+                (false, false, true),
+                (false, true, false),
+                (false, true, true),
+                (true, false, false),
+                (true, false, true),
+                (true, true, false),
+                (true, true, true),
+            ];
+            self.order = ranks
+                .iter()
+                .flat_map(|r| (0..n).filter(move |i| rank(i) == *r))
                 .collect();
         } else {
             self.sorted_prefix = 0;

@@ -213,6 +213,7 @@ fn stage_text(lang: Lang, stage: Stage, draft: bool) -> &'static str {
         Stage::InProgress => t(Text::StatusInProgress),
         Stage::Done => t(Text::StatusDone),
         Stage::Blocked => t(Text::StatusBlocked),
+        Stage::NeedsCorrection => t(Text::StatusNeedsCorrection),
     }
 }
 
@@ -758,6 +759,14 @@ fn dialog(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &Them
     let (title, keys) = match d {
         Dialog::LeaveForm => (t(Text::LeaveFormQuestion), t(Text::LeaveFormKeys)),
         Dialog::Quit => (t(Text::QuitQuestion), t(Text::QuitKeys)),
+        Dialog::ReturnForCorrection { comment } => {
+            lines.push(Line::raw(format!(
+                "{}: {}",
+                t(Text::Comment),
+                comment.text()
+            )));
+            (t(Text::ReturnQuestion), t(Text::ReturnKeys))
+        }
         Dialog::OfferDraft(draft) => {
             lines.push(Line::raw(format!(
                 "{}: {} · {}",
