@@ -14,8 +14,11 @@ use crate::demo;
 use crate::domain::case::CaseEntry;
 use crate::domain::commune::{Commune, Device, Role};
 use crate::domain::form::{self, Context, FormSpec};
+use crate::domain::resolve::{self, Choices};
 use crate::domain::version::{Draft, Status, Version};
 use crate::error::{Error, Result};
+use crate::exchange::{self, ExchangeError};
+use crate::i18n::bundle::Say;
 use crate::i18n::{self, Lang, Msg, Text, problems};
 use crate::paths;
 use crate::store::{Store, StoreError};
@@ -85,6 +88,28 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Khoá ký của máy này và các khoá tin cậy (this device's key, trusted keys).
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Tin cậy khoá công khai của một tổ, hoặc của xã trên máy tổ (trust a public key).
+    Trust {
+        /// Tổ giữ khoá — trên máy xã (the team holding the key; commune device only).
+        #[arg(long)]
+        team: Option<u8>,
+        /// Tệp khoá công khai (the .pub file).
+        #[arg(value_name = "FILE.pub")]
+        file: PathBuf,
+    },
+    /// Thu hồi một khoá đã tin cậy (revoke a trusted key).
+    Untrust {
+        #[arg(value_name = "KEYID")]
+        key_id: String,
+    },
+    /// Gói dữ liệu: xuất, kiểm tra, nhận (bundles: export, verify, import).
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+    /// Nhật ký các gói đã nhận (the log of bundles received).
+    Imports,
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +126,40 @@ pub enum ReportFormat {
     Text,
     Md,
     Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// In khoá công khai của máy này, dạng tệp .pub của minisign (print this device's public key).
+    Show,
+    /// Liệt kê các khoá tin cậy (list trusted keys).
+    List,
+    /// Tạo khoá ký mới (make a new signing key).
+    New {
+        /// Thay khoá hiện có (replace the existing key).
+        #[arg(long)]
+        replace: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Xuất gói: máy tổ một gói gửi xã, máy xã một gói cho mỗi tổ (write bundles).
+    Export {
+        /// Thư mục ghi gói (folder to write into; default: the current folder).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Kiểm tra một gói mà không nhận (check a bundle without importing it).
+    Verify {
+        #[arg(value_name = "FILE.zip")]
+        file: PathBuf,
+    },
+    /// Nhận gói (import bundles).
+    Import {
+        #[arg(value_name = "FILE.zip", required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +198,9 @@ pub enum InitCommand {
         commune: String,
         #[arg(long, default_value_t = 6)]
         villages: u8,
+        /// Khoá công khai của xã (the commune's public key, FILE.pub).
+        #[arg(long, value_name = "FILE.pub")]
+        commune_key: Option<PathBuf>,
     },
 }
 
@@ -186,6 +248,18 @@ pub enum CaseCommand {
         comment: String,
         #[arg(long)]
         author: Option<String>,
+    },
+    /// Giải quyết xung đột (resolve a conflict): a version whose parents are all heads.
+    Resolve {
+        record: String,
+        /// Lấy phiên bản số N làm gốc (start from head N, as `case show` numbers them).
+        #[arg(long, value_name = "N")]
+        take: Option<usize>,
+        /// Lấy riêng một trường từ phiên bản N (take one field from head N), repeatable.
+        #[arg(long = "pick", value_name = "FIELD=N")]
+        picks: Vec<String>,
+        #[command(flatten)]
+        edit: EditArgs,
     },
     /// Xem (show) a case.
     Show {
@@ -273,6 +347,43 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = Store::open(&dir)?;
             print_duplicates(&store, format, lang)
         }
+        Some(Command::Case(CaseCommand::Resolve {
+            record,
+            take,
+            picks,
+            edit,
+        })) => {
+            let store = Store::open(&dir)?;
+            case_resolve(&store, &record, take, &picks, &edit, lang)
+        }
+        Some(Command::Key(cmd)) => key_command(&Store::open(&dir)?, cmd, lang),
+        Some(Command::Trust { team, file }) => {
+            let store = Store::open(&dir)?;
+            let public = exchange::read_public(&file)?;
+            let key = exchange::trust(&store, team, &public, clock::now())?;
+            say(
+                lang,
+                &Say::Trusted {
+                    id: &key.id,
+                    team: key.team,
+                },
+            );
+            Ok(())
+        }
+        Some(Command::Untrust { key_id }) => {
+            let store = Store::open(&dir)?;
+            let key = exchange::untrust(&store, &key_id, clock::now())?;
+            say(
+                lang,
+                &Say::Untrusted {
+                    id: &key.id,
+                    team: key.team,
+                },
+            );
+            Ok(())
+        }
+        Some(Command::Bundle(cmd)) => bundle_command(&Store::open(&dir)?, cmd, lang),
+        Some(Command::Imports) => list_imports(&Store::open(&dir)?, lang),
     }
 }
 
@@ -438,6 +549,7 @@ fn run_demo(data_dir: &Path, args: DemoArgs, lang: Lang) -> Result<()> {
 }
 
 fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
+    let mut commune_key = None;
     let (commune, role) = match cmd {
         InitCommand::Commune { name, villages } => (
             Commune::with_numbered_villages(&crate::domain::text::clean(&name), villages),
@@ -447,7 +559,11 @@ fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
             team,
             commune,
             villages,
+            commune_key: key_file,
         } => {
+            if let Some(file) = key_file {
+                commune_key = Some(exchange::read_public(&file)?);
+            }
             if team == 0 || team > villages {
                 return Err(Error::NoSuchTeam {
                     team,
@@ -460,11 +576,21 @@ fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
             )
         }
     };
+    if Store::exists_in(dir) {
+        return Err(StoreError::AlreadySetUp(dir.to_path_buf()).into());
+    }
+    // Ask for the passphrase before anything is written, so a wrong or
+    // missing one leaves no half-set-up store behind.
+    let pass = passphrase(lang, true)?;
     let device = Device {
         id: paths::new_device_id(dir),
         role,
     };
-    Store::create(dir, &commune, &device)?;
+    let store = Store::create(dir, &commune, &device)?;
+    let public = exchange::new_key(&store, &pass, false, clock::now())?;
+    if let Some(key) = &commune_key {
+        exchange::trust(&store, None, key, clock::now())?;
+    }
     println!(
         "{}",
         i18n::msg(
@@ -474,6 +600,22 @@ fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
             }
         )
     );
+    say(
+        lang,
+        &Say::KeyMade {
+            id: &public.id,
+            role,
+        },
+    );
+    if let Some(key) = &commune_key {
+        say(
+            lang,
+            &Say::Trusted {
+                id: &key.id,
+                team: None,
+            },
+        );
+    }
     Ok(())
 }
 
@@ -765,14 +907,17 @@ fn case_show(store: &Store, record: &str, history: bool, lang: Lang) -> Result<(
         t(Text::Versions),
         entry.versions
     );
-    for head_id in &entry.heads {
-        let Some(head) = versions.iter().find(|v| &v.id == head_id) else {
-            continue;
-        };
-        if entry.in_conflict() {
-            let _ = writeln!(out, "— {} {} ({})", t(Text::Conflict), head.id, head.author);
+    let heads: Vec<&Version> = entry
+        .heads
+        .iter()
+        .filter_map(|id| versions.iter().find(|v| &v.id == id))
+        .collect();
+    if entry.in_conflict() {
+        write_heads_side_by_side(&mut out, spec, &heads, lang, &commune, &entry.record);
+    } else {
+        for head in heads {
+            write_fields(&mut out, spec, head, lang, &commune);
         }
-        write_fields(&mut out, spec, head, lang, &commune);
     }
     if history {
         let _ = writeln!(out, "\n{}:", t(Text::History));
@@ -1035,4 +1180,451 @@ fn list_forms(only: Option<&str>, lang: Lang) -> Result<()> {
         }
     }
     Ok(())
+}
+
+// ------------------------------------------------------ keys and bundles --
+
+fn say(lang: Lang, s: &Say) {
+    println!("{}", i18n::bundle::say(lang, s));
+}
+
+/// The signing key's passphrase: `TOTHON_PASSPHRASE` for scripts and tests,
+/// otherwise typed without echo (twice when it is being chosen). Without
+/// either there is nobody to ask, and the command stops before writing.
+fn passphrase(lang: Lang, choosing: bool) -> Result<String> {
+    use std::io::IsTerminal;
+    if let Some(p) = std::env::var_os("TOTHON_PASSPHRASE") {
+        return p
+            .into_string()
+            .map_err(|_| ExchangeError::Key(crate::bundle::key::KeyError::WrongPassphrase).into());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(ExchangeError::NoPassphrase.into());
+    }
+    let prompt = |s: Say| {
+        rpassword::prompt_password(i18n::bundle::say(lang, &s))
+            .map_err(|e| Error::Terminal(e.to_string()))
+    };
+    if !choosing {
+        return prompt(Say::Passphrase);
+    }
+    let first = prompt(Say::PassphraseNew)?;
+    if first.is_empty() {
+        return Err(ExchangeError::Key(crate::bundle::key::KeyError::EmptyPassphrase).into());
+    }
+    if prompt(Say::PassphraseAgain)? != first {
+        return Err(ExchangeError::PassphrasesDiffer.into());
+    }
+    Ok(first)
+}
+
+fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<()> {
+    match cmd {
+        KeyCommand::Show => {
+            print!("{}", exchange::own_public(store)?.to_text());
+            Ok(())
+        }
+        KeyCommand::New { replace } => {
+            if let Some(old) = store.own_key()?
+                && !replace
+            {
+                return Err(ExchangeError::KeyExists { id: old.id }.into());
+            }
+            let pass = passphrase(lang, true)?;
+            let public = exchange::new_key(store, &pass, replace, clock::now())?;
+            say(
+                lang,
+                &Say::KeyMade {
+                    id: &public.id,
+                    role: store.device()?.role,
+                },
+            );
+            Ok(())
+        }
+        KeyCommand::List => {
+            let keys = store.trusted_keys()?;
+            if keys.is_empty() {
+                say(lang, &Say::NoTrustedKeys);
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = keys
+                .iter()
+                .map(|k| {
+                    vec![
+                        k.id.clone(),
+                        i18n::bundle::party(lang, k.team.map(Role::Team).unwrap_or(Role::Commune)),
+                        k.device.clone().unwrap_or_default(),
+                        k.added_at.clone(),
+                        k.revoked_at.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            write_rows(
+                &mut std::io::stdout().lock(),
+                &i18n::bundle::keys_header(lang),
+                &rows,
+            );
+            Ok(())
+        }
+    }
+}
+
+fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
+    match cmd {
+        BundleCommand::Export { out } => {
+            let out = out.unwrap_or_else(|| PathBuf::from("."));
+            // Check there is a key before asking for its passphrase.
+            exchange::own_public(store)?;
+            let signer = exchange::unlock(store, &passphrase(lang, false)?)?;
+            for e in exchange::export(store, &signer, &out, clock::now())? {
+                say(
+                    lang,
+                    &Say::Exported {
+                        file: &e.path.display().to_string(),
+                        receiver: e.header.receiver,
+                        sequence: e.header.sequence,
+                        versions: e.versions,
+                        work_items: e.work_items,
+                    },
+                );
+            }
+            Ok(())
+        }
+        BundleCommand::Verify { file } => {
+            let checked =
+                exchange::read_bundle_file(&file).and_then(|b| exchange::check(store, &b));
+            let admitted = checked.map_err(|refusal| {
+                ExchangeError::Rejected(Box::new(exchange::Rejection {
+                    file: file.clone(),
+                    refusal,
+                    kept: None,
+                }))
+            })?;
+            let b = &admitted.bundle;
+            let h = admitted.header();
+            let name = file.display().to_string();
+            say(lang, &Say::Valid { file: &name });
+            say(
+                lang,
+                &Say::From {
+                    sender: h.sender,
+                    device: &h.sender_device,
+                    key: &b.key_id,
+                },
+            );
+            say(
+                lang,
+                &Say::To {
+                    receiver: h.receiver,
+                },
+            );
+            say(
+                lang,
+                &Say::Sequence {
+                    sequence: h.sequence,
+                },
+            );
+            let at = h.created_at.format("%Y-%m-%d %H:%M %:z").to_string();
+            say(lang, &Say::Made { at: &at });
+            for f in &b.files {
+                say(
+                    lang,
+                    &Say::Rows {
+                        file: &f.name,
+                        rows: f.rows,
+                    },
+                );
+            }
+            say(
+                lang,
+                &Say::WouldAdd {
+                    new: admitted.new.len(),
+                    known: b.contents.versions.len() - admitted.new.len(),
+                },
+            );
+            Ok(())
+        }
+        BundleCommand::Import { files } => {
+            // Each bundle stands alone: one refused does not stop the others.
+            // Every refusal is one line on stderr; the last is returned.
+            let mut last_error = None;
+            for file in &files {
+                match exchange::import_file(store, file, lang, clock::now()) {
+                    Ok(done) => {
+                        let name = file.display().to_string();
+                        say(
+                            lang,
+                            &Say::Imported {
+                                file: &name,
+                                sender: done.header.sender,
+                                sequence: done.header.sequence,
+                                new: done.summary.new,
+                                known: done.summary.known,
+                                conflicts: done.summary.new_conflicts,
+                            },
+                        );
+                        if done.stale {
+                            let latest = exchange::latest_sequences(&store.imports()?)
+                                .get(&(
+                                    crate::bundle::party_text(done.header.sender),
+                                    done.header.sender_device.clone(),
+                                ))
+                                .copied()
+                                .unwrap_or(done.header.sequence);
+                            say(
+                                lang,
+                                &Say::Stale {
+                                    file: &name,
+                                    latest,
+                                },
+                            );
+                        }
+                    }
+                    Err(e) => {
+                        if let Some(previous) = last_error.replace(Error::from(e)) {
+                            eprintln!("tothon: {}", i18n::error(lang, &previous));
+                        }
+                    }
+                }
+            }
+            match last_error {
+                Some(e) => Err(e),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+fn list_imports(store: &Store, lang: Lang) -> Result<()> {
+    let entries = store.imports()?;
+    if entries.is_empty() {
+        say(lang, &Say::NoImports);
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let result = i18n::bundle::import_result(
+                lang,
+                e.accepted,
+                e.new,
+                e.known,
+                e.new_conflicts,
+                e.stale,
+            );
+            let result = if e.accepted {
+                result
+            } else {
+                format!("{result}: {}", e.detail)
+            };
+            vec![
+                e.received_at
+                    .get(..16)
+                    .unwrap_or(&e.received_at)
+                    .replace('T', " "),
+                e.file.clone(),
+                crate::bundle::parse_party(&e.sender)
+                    .map(|r| i18n::bundle::party(lang, r))
+                    .unwrap_or_default(),
+                if e.sequence > 0 {
+                    e.sequence.to_string()
+                } else {
+                    String::new()
+                },
+                result,
+            ]
+        })
+        .collect();
+    write_rows(
+        &mut std::io::stdout().lock(),
+        &i18n::bundle::imports_header(lang),
+        &rows,
+    );
+    Ok(())
+}
+
+/// A plain aligned table; the last column is not padded (it may be long).
+fn write_rows(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| pad(c, *w))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let _ = writeln!(out, "{}", line(header.to_vec()));
+    for r in rows {
+        let _ = writeln!(out, "{}", line(r.iter().map(String::as_str).collect()));
+    }
+}
+
+/// Cuts a value to `width` columns, with an ellipsis when cut.
+fn fit(s: &str, width: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    if s.width() <= width {
+        return pad(s, width);
+    }
+    let mut out = String::new();
+    for g in s.graphemes(true) {
+        if out.width() + g.width() + 1 > width {
+            break;
+        }
+        out.push_str(g);
+    }
+    out.push('…');
+    pad(&out, width)
+}
+
+/// The heads of a case in conflict, numbered as `case resolve` takes them,
+/// side by side field by field, differing fields marked with `*`.
+fn write_heads_side_by_side(
+    out: &mut impl Write,
+    spec: &FormSpec,
+    heads: &[&Version],
+    lang: Lang,
+    commune: &Commune,
+    record: &str,
+) {
+    let heads = resolve::numbered(heads);
+    let rows = resolve::side_by_side(spec, &heads);
+    let label = |f: &str| {
+        spec.field(f)
+            .map(|fs| fs.label.get(lang).to_string())
+            .unwrap_or_else(|| f.to_string())
+    };
+    let label_w = rows
+        .iter()
+        .map(|r| label(r.field).width())
+        .max()
+        .unwrap_or(0);
+    // Fit two heads in about 100 columns; more heads get narrower columns.
+    let col = ((100usize.saturating_sub(label_w + 4)) / heads.len().max(1))
+        .saturating_sub(2)
+        .clamp(12, 40);
+    let _ = writeln!(
+        out,
+        "{}",
+        i18n::bundle::say(lang, &Say::Conflict { heads: heads.len() })
+    );
+    let title = |f: &dyn Fn(usize, &Version) -> String| {
+        let cells: Vec<String> = heads
+            .iter()
+            .enumerate()
+            .map(|(i, h)| fit(&f(i + 1, h), col))
+            .collect();
+        format!("  {}  {}", " ".repeat(label_w), cells.join("  "))
+            .trim_end()
+            .to_string()
+    };
+    let _ = writeln!(out, "{}", title(&|n, h| format!("[{n}] {}", h.author)));
+    let _ = writeln!(
+        out,
+        "{}",
+        title(&|_, h| h.edited_at_text().get(..16).unwrap_or("").replace('T', " "))
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        title(&|_, h| format!("{} · {}", i18n::status(lang, h.status), &h.id[..8]))
+    );
+    for row in &rows {
+        let field = spec.field(row.field);
+        let cells: Vec<String> = row
+            .values
+            .iter()
+            .zip(&heads)
+            .map(|(v, h)| {
+                let shown = match (v, field) {
+                    (Some(v), Some(f)) => spec.display(f, v, &h.values, lang, &commune.villages),
+                    (Some(v), None) => v.to_string(),
+                    (None, _) => "∅".to_string(),
+                };
+                fit(&shown, col)
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} {}  {}",
+            if row.differs { "*" } else { " " },
+            pad(&label(row.field), label_w),
+            cells.join("  ").trim_end()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        i18n::bundle::say(lang, &Say::ResolveHint { record })
+    );
+}
+
+/// Saves the version that ends a conflict: values from the chosen heads and
+/// typed values, checked like any save, with every head as a parent.
+fn case_resolve(
+    store: &Store,
+    record: &str,
+    take: Option<usize>,
+    picks: &[String],
+    edit: &EditArgs,
+    lang: Lang,
+) -> Result<()> {
+    let entry = store
+        .case(record)?
+        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
+    let mut heads = Vec::new();
+    for id in &entry.heads {
+        heads.push(
+            store
+                .version(id)?
+                .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?,
+        );
+    }
+    let head_refs: Vec<&Version> = heads.iter().collect();
+    let numbered = resolve::numbered(&head_refs);
+    let spec = spec_of(&entry.form)?;
+    let picks = picks
+        .iter()
+        .map(|p| resolve::parse_pick(p))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let typed: Vec<String> = edit
+        .sets
+        .iter()
+        .filter_map(|s| s.split_once('=').map(|(f, _)| f.trim().to_string()))
+        .collect();
+    let choices = Choices { take, picks, typed };
+    let mut values = resolve::merge(spec, &numbered, &choices)?;
+    apply_sets(spec, &mut values, &edit.sets)?;
+    let prepared = prepare(spec, &values, store, edit, lang)?;
+    let device = store.device()?;
+    // Confirmations the heads recorded stay recorded, as an edit keeps them.
+    let mut confirmed = prepared.confirmed.clone();
+    for h in &numbered {
+        confirmed.extend(h.confirmed.iter().cloned());
+    }
+    let base = take
+        .and_then(|n| numbered.get(n.wrapping_sub(1)))
+        .copied()
+        .or_else(|| crate::domain::merge::newest(&numbered))
+        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
+    let draft = Draft {
+        record: entry.record.clone(),
+        parents: entry.heads.clone(),
+        form: entry.form.clone(),
+        team: base.team,
+        device: device.id.clone(),
+        author: author_of(edit, &device, lang),
+        edited_at: clock::now(),
+        status: prepared.status,
+        values: prepared.values.clone(),
+        confirmed,
+    };
+    save_and_report(store, draft, &prepared, lang)
 }

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::exchange::ExchangeError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +42,20 @@ pub enum Error {
     File { path: PathBuf, detail: String },
     #[error(transparent)]
     Worklist(#[from] crate::worklist::WorklistError),
+    #[error(transparent)]
+    Exchange(ExchangeError),
+    #[error(transparent)]
+    Resolve(#[from] crate::domain::resolve::ResolveError),
+}
+
+/// A store error met while carrying bundles is reported as any store error.
+impl From<ExchangeError> for Error {
+    fn from(e: ExchangeError) -> Error {
+        match e {
+            ExchangeError::Store(s) => Error::Store(s),
+            other => Error::Exchange(other),
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -4,12 +4,14 @@
 //! `domain` is pure; `store` is the only place that touches redb; `cli` and
 //! `tui` are the two fronts over them.
 
+pub mod bundle;
 pub mod cli;
 pub mod clock;
 pub mod crash;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod exchange;
 pub mod export;
 pub mod i18n;
 pub mod paths;

@@ -12,7 +12,10 @@ use tothon::store::Store;
 
 fn tothon(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tothon"));
-    cmd.arg("--data-dir").arg(dir).env_remove("TOTHON_HOME");
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .env_remove("TOTHON_HOME")
+        .env("TOTHON_PASSPHRASE", "thử nghiệm");
     cmd
 }
 

@@ -10,6 +10,7 @@ const NOW: &str = "2026-11-26T10:00:00+07:00";
 fn tothon(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("tothon").unwrap();
     cmd.env("TOTHON_NOW", NOW)
+        .env("TOTHON_PASSPHRASE", "thử nghiệm")
         .env_remove("TOTHON_HOME")
         .arg("--data-dir")
         .arg(dir);

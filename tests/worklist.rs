@@ -36,6 +36,7 @@ fn fixture(name: &str) -> PathBuf {
 fn tothon(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("tothon").unwrap();
     cmd.env("TOTHON_NOW", NOW)
+        .env("TOTHON_PASSPHRASE", "thử nghiệm")
         .env_remove("TOTHON_HOME")
         .arg("--data-dir")
         .arg(dir);

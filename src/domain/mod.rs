@@ -1,6 +1,8 @@
 //! Pure domain logic: ids and validation, text folding, form specs, versions,
-//! merge, progress. No redb, no terminal, no clock.
+//! merge, conflict resolution, who may bring what in a bundle. No redb, no
+//! terminal, no clock.
 
+pub mod admit;
 pub mod case;
 pub mod commune;
 pub mod duplicates;
@@ -10,6 +12,7 @@ pub mod merge;
 pub mod progress;
 pub mod reference;
 pub mod report;
+pub mod resolve;
 pub mod rules;
 pub mod text;
 pub mod version;

@@ -2,6 +2,7 @@
 //! Code asks for a [`Text`] or renders an error; it never assembles sentences
 //! from fragments.
 
+pub mod bundle;
 mod en;
 pub mod problems;
 pub mod report;

@@ -154,6 +154,8 @@ pub fn text(t: Text) -> &'static str {
 pub fn error(e: &Error) -> String {
     match e {
         Error::Store(s) => store_error(s),
+        Error::Exchange(e) => super::bundle::exchange_error(super::Lang::Vi, e),
+        Error::Resolve(e) => super::bundle::resolve_error(super::Lang::Vi, e),
         Error::UnknownForm { form } => format!(
             "Không có mẫu phiếu «{form}»; các mẫu hiện có: household_check, missing_field, activation."
         ),
@@ -201,7 +203,7 @@ pub fn error(e: &Error) -> String {
     }
 }
 
-fn store_error(e: &StoreError) -> String {
+pub(super) fn store_error(e: &StoreError) -> String {
     match e {
         StoreError::NotSetUp(dir) => format!(
             "Chưa có dữ liệu tothon trong {}; chạy «tothon init commune --name TÊN», «tothon init team ...» hoặc «tothon demo».",

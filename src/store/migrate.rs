@@ -1,6 +1,7 @@
 //! Numbered migrations. Schema 1 kept versions, people, work items, drafts and
 //! imports; schema 2 added the `cases` index, derived from the versions so
-//! that lists open without reading every version.
+//! that lists open without reading every version; schema 3 added the trusted
+//! keys and the bundle sequence numbers (and the device's own key in `meta`).
 
 use redb::{ReadableMultimapTable, ReadableTable, WriteTransaction};
 
@@ -8,7 +9,7 @@ use super::tables::*;
 use super::{Result, reindex};
 
 /// The schema this binary writes.
-pub const SCHEMA: u32 = 2;
+pub const SCHEMA: u32 = 3;
 
 /// Creates every table of the current schema (a new store has them all, so
 /// read transactions never meet a missing table).
@@ -22,6 +23,8 @@ pub fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(DRAFTS)?;
     txn.open_table(IMPORTS)?;
     txn.open_table(ROWS)?;
+    txn.open_table(TRUSTED_KEYS)?;
+    txn.open_table(SEQUENCES)?;
     Ok(())
 }
 
@@ -31,9 +34,13 @@ pub fn run(txn: &WriteTransaction, from: u32) -> Result<()> {
     create_tables(txn)?;
     for step in from..SCHEMA {
         // Each arm takes a store from schema `step` to `step + 1`.
-        #[allow(clippy::single_match)]
         match step {
             1 => rebuild_case_index(txn)?,
+            // 2 → 3: the trusted keys and sequence numbers start empty (made
+            // by `create_tables` above). A store from before keys has no key
+            // pair of its own: `tothon key new` makes one, since a passphrase
+            // cannot be asked for in the middle of opening the store.
+            2 => {}
             _ => {}
         }
     }

@@ -1,6 +1,7 @@
-//! The store: one redb file per installation holding the commune, this device,
-//! people, work items, every case version, the derived case index, drafts and
-//! the imports log.
+//! The store: one redb file per installation holding the commune, this device
+//! and its key pair, the keys it trusts, people, work items, every case
+//! version, the derived case index, drafts, the imports log and the sequence
+//! numbers of the bundles it sent.
 //!
 //! Every save is one committed write transaction, so a power cut loses at most
 //! what was being typed, never a saved case. Only redb lives here; decisions
@@ -11,7 +12,7 @@ mod migrate;
 mod rows;
 mod tables;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use redb::{
@@ -102,14 +103,83 @@ pub struct SavedDraft {
 }
 
 /// One bundle seen, whatever became of it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportEntry {
     pub file: String,
+    /// As bundles name it: `commune`, `team-3` (empty when unreadable).
     pub sender: String,
     pub sequence: u64,
     pub received_at: String,
     pub accepted: bool,
+    /// Why it was refused, in the words shown to the user at the time.
     pub detail: String,
+    #[serde(default)]
+    pub sender_device: String,
+    #[serde(default)]
+    pub key_id: String,
+    /// When the sender made it (RFC 3339).
+    #[serde(default)]
+    pub created_at: String,
+    #[serde(default)]
+    pub new: usize,
+    #[serde(default)]
+    pub known: usize,
+    #[serde(default)]
+    pub new_conflicts: usize,
+    /// The sender had already delivered a bundle with a higher sequence: this
+    /// one is older than what the store holds from them.
+    #[serde(default)]
+    pub stale: bool,
+}
+
+/// This device's key pair. The secret half is minisign's secret-key text,
+/// encrypted with the passphrase chosen at set-up; it is never decrypted
+/// here and never leaves the store except into memory to sign a bundle.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnKey {
+    /// minisign key id (16 hex digits).
+    pub id: String,
+    /// The `.pub` text.
+    pub public: String,
+    pub encrypted_secret: String,
+    pub created_at: String,
+}
+
+impl std::fmt::Debug for OwnKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OwnKey")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A public key this device accepts bundles from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustedKey {
+    /// minisign key id (16 hex digits).
+    pub id: String,
+    /// The key in base64, as on the second line of a `.pub` file.
+    pub public: String,
+    /// The team whose device holds it; `None` for the commune's key.
+    pub team: Option<u8>,
+    pub added_at: String,
+    /// Set by `untrust`: bundles signed by it are refused from then on.
+    #[serde(default)]
+    pub revoked_at: Option<String>,
+    /// The device id its first accepted bundle named; later bundles signed
+    /// with this key must name the same device.
+    #[serde(default)]
+    pub device: Option<String>,
+}
+
+/// Everything one accepted bundle writes, in one transaction.
+pub struct Import<'a> {
+    pub versions: &'a [Version],
+    pub work_items: &'a [WorkItem],
+    /// Ties the signing key to the device its bundle named: (key id, device).
+    pub bind_device: Option<(&'a str, &'a str)>,
+    /// The log entry; its counts are filled in from what the merge did.
+    pub log: ImportEntry,
 }
 
 /// What adding a batch of versions changed.
@@ -444,12 +514,174 @@ impl Store {
         Ok(())
     }
 
+    /// Records an accepted bundle: versions added (known ones skipped, heads
+    /// recomputed), work items replaced, the signing key tied to its device
+    /// and the log written — all in one transaction, so a power cut leaves
+    /// either all of it or none.
+    pub fn import(&self, import: Import) -> Result<AddSummary> {
+        let txn = self.db.begin_write()?;
+        let summary = add_in(&txn, import.versions)?;
+        {
+            let mut table = txn.open_table(WORK_ITEMS)?;
+            for w in import.work_items {
+                table.insert(w.id.as_str(), codec::encode(w).as_slice())?;
+            }
+        }
+        if let Some((key_id, device)) = import.bind_device {
+            let mut keys = txn.open_table(TRUSTED_KEYS)?;
+            let key = match keys.get(key_id)? {
+                Some(b) => Some(codec::decode::<TrustedKey>(b.value(), "trusted key")?),
+                None => None,
+            };
+            if let Some(mut key) = key
+                && key.device.is_none()
+            {
+                key.device = Some(device.to_string());
+                keys.insert(key_id, codec::encode(&key).as_slice())?;
+            }
+        }
+        let mut log = import.log;
+        log.new = summary.new;
+        log.known = summary.known;
+        log.new_conflicts = summary.new_conflicts;
+        {
+            let mut table = txn.open_table(IMPORTS)?;
+            let next = table.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
+            table.insert(next, codec::encode(&log).as_slice())?;
+        }
+        txn.commit()?;
+        Ok(summary)
+    }
+
     pub fn imports(&self) -> Result<Vec<ImportEntry>> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(IMPORTS)?;
         let mut out = Vec::new();
         for row in table.iter()? {
             out.push(codec::decode(row?.1.value(), "import")?);
+        }
+        Ok(out)
+    }
+
+    /// This device's key pair; `None` for a store set up before keys existed.
+    pub fn own_key(&self) -> Result<Option<OwnKey>> {
+        self.meta("key")
+    }
+
+    pub fn set_own_key(&self, key: &OwnKey) -> Result<()> {
+        self.set_meta("key", key)
+    }
+
+    pub fn trusted_keys(&self) -> Result<Vec<TrustedKey>> {
+        self.all(TRUSTED_KEYS, "trusted key")
+    }
+
+    pub fn trusted_key(&self, id: &str) -> Result<Option<TrustedKey>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(TRUSTED_KEYS)?;
+        table
+            .get(id)?
+            .map(|b| codec::decode(b.value(), "trusted key"))
+            .transpose()
+    }
+
+    /// Adds or replaces a trusted key.
+    pub fn trust_key(&self, key: &TrustedKey) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(TRUSTED_KEYS)?
+            .insert(key.id.as_str(), codec::encode(key).as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Marks a trusted key revoked; the record stays, so a later bundle signed
+    /// with it is refused as revoked rather than as unknown. Returns the key
+    /// as it now stands, `None` if there is no such key.
+    pub fn revoke_key(&self, id: &str, at: &str) -> Result<Option<TrustedKey>> {
+        let txn = self.db.begin_write()?;
+        let key = {
+            let mut table = txn.open_table(TRUSTED_KEYS)?;
+            let found = match table.get(id)? {
+                Some(b) => Some(codec::decode::<TrustedKey>(b.value(), "trusted key")?),
+                None => None,
+            };
+            match found {
+                Some(mut key) => {
+                    if key.revoked_at.is_none() {
+                        key.revoked_at = Some(at.to_string());
+                        table.insert(id, codec::encode(&key).as_slice())?;
+                    }
+                    Some(key)
+                }
+                None => None,
+            }
+        };
+        txn.commit()?;
+        Ok(key)
+    }
+
+    /// Takes the next bundle sequence number for `receiver` and keeps it.
+    pub fn next_sequence(&self, receiver: &str) -> Result<u64> {
+        let txn = self.db.begin_write()?;
+        let next = {
+            let mut table = txn.open_table(SEQUENCES)?;
+            let next = table.get(receiver)?.map(|v| v.value()).unwrap_or(0) + 1;
+            table.insert(receiver, next)?;
+            next
+        };
+        txn.commit()?;
+        Ok(next)
+    }
+
+    /// The last sequence number sent to each receiver.
+    pub fn sequences(&self) -> Result<BTreeMap<String, u64>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(SEQUENCES)?;
+        let mut out = BTreeMap::new();
+        for row in table.iter()? {
+            let (k, v) = row?;
+            out.insert(k.value().to_string(), v.value());
+        }
+        Ok(out)
+    }
+
+    /// Which of these version ids the store already holds.
+    pub fn known_versions<'a>(
+        &self,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashSet<String>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(VERSIONS)?;
+        let mut out = HashSet::new();
+        for id in ids {
+            if table.get(id)?.is_some() {
+                out.insert(id.to_string());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The team of each of these cases the store knows, from the case index
+    /// or, for a case not started yet, its work item.
+    pub fn case_teams<'a>(
+        &self,
+        records: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashMap<String, u8>> {
+        let txn = self.db.begin_read()?;
+        let cases = txn.open_table(CASES)?;
+        let items = txn.open_table(WORK_ITEMS)?;
+        let mut out = HashMap::new();
+        for record in records {
+            if out.contains_key(record) {
+                continue;
+            }
+            if let Some(b) = cases.get(record)? {
+                let entry: CaseEntry = codec::decode(b.value(), "case")?;
+                out.insert(record.to_string(), entry.team);
+            } else if let Some(b) = items.get(record)? {
+                let item: WorkItem = codec::decode(b.value(), "work item")?;
+                out.insert(record.to_string(), item.team);
+            }
         }
         Ok(out)
     }

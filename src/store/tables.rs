@@ -6,7 +6,8 @@
 
 use redb::{MultimapTableDefinition, TableDefinition};
 
-/// Table: store facts. Key: `schema`, `commune`, `device`, `settings`, `next_case`, `demo`.
+/// Table: store facts. Key: `schema`, `commune`, `device`, `settings`, `next_case`, `demo`,
+/// `key` (this device's key pair, the secret half encrypted: `OwnKey`, schema 3).
 /// Value: for `schema` a u32 little-endian; otherwise an encoded value.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-1");
 
@@ -39,3 +40,12 @@ pub const IMPORTS: TableDefinition<u64, &[u8]> = TableDefinition::new("imports-1
 /// Table: one compact line per case or unstarted work item, for the work
 /// list (derived, see `rows.rs`). Key: record id. Value: `rows::encode`.
 pub const ROWS: TableDefinition<&str, &[u8]> = TableDefinition::new("list-rows-1");
+
+/// Table: public keys this device trusts (schema 3). Key: minisign key id
+/// (16 hex digits). Value: encoded `TrustedKey` — on the commune the team
+/// devices' keys, on a team device the commune's.
+pub const TRUSTED_KEYS: TableDefinition<&str, &[u8]> = TableDefinition::new("trusted-keys-1");
+
+/// Table: the last bundle sequence number sent to each receiver (schema 3).
+/// Key: receiver as bundles name it (`commune`, `team-3`). Value: the number.
+pub const SEQUENCES: TableDefinition<&str, u64> = TableDefinition::new("bundle-sequences-1");

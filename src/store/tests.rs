@@ -201,3 +201,133 @@ fn a_schema_1_store_is_migrated_by_building_the_case_index() {
         .unwrap();
     assert_eq!(schema.value(), SCHEMA.to_le_bytes().as_slice());
 }
+
+#[test]
+fn a_schema_2_store_is_migrated_with_empty_keys_and_sequences() {
+    let (dir, store) = setup();
+    let a = store.save(draft("AC-1", &[], "a"), None).unwrap();
+    drop(store);
+    // Make it look like schema 2: no key tables, no key.
+    {
+        let db = Database::open(Store::file_in(dir.path())).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.delete_table(TRUSTED_KEYS).unwrap();
+        txn.delete_table(SEQUENCES).unwrap();
+        txn.open_table(META)
+            .unwrap()
+            .insert("schema", 2u32.to_le_bytes().as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.case("AC-1").unwrap().unwrap().heads, vec![a.id]);
+    assert_eq!(store.own_key().unwrap(), None);
+    assert!(store.trusted_keys().unwrap().is_empty());
+    assert_eq!(store.next_sequence("commune").unwrap(), 1);
+    drop(store);
+    let db = Database::open(Store::file_in(dir.path())).unwrap();
+    let txn = db.begin_read().unwrap();
+    let schema = txn
+        .open_table(META)
+        .unwrap()
+        .get("schema")
+        .unwrap()
+        .unwrap();
+    assert_eq!(schema.value(), SCHEMA.to_le_bytes().as_slice());
+}
+
+fn trusted(id: &str, team: Option<u8>) -> TrustedKey {
+    TrustedKey {
+        id: id.into(),
+        public: "RW...".into(),
+        team,
+        added_at: "2026-11-20T09:30:00+07:00".into(),
+        revoked_at: None,
+        device: None,
+    }
+}
+
+#[test]
+fn keys_are_trusted_revoked_and_kept() {
+    let (_dir, store) = setup();
+    store.trust_key(&trusted("AAAA", Some(3))).unwrap();
+    store.trust_key(&trusted("BBBB", None)).unwrap();
+    assert_eq!(store.trusted_keys().unwrap().len(), 2);
+    let revoked = store
+        .revoke_key("AAAA", "2026-11-21T08:00:00+07:00")
+        .unwrap();
+    assert_eq!(
+        revoked.unwrap().revoked_at.as_deref(),
+        Some("2026-11-21T08:00:00+07:00")
+    );
+    // Revoking again keeps the first time.
+    let again = store
+        .revoke_key("AAAA", "2026-12-01T08:00:00+07:00")
+        .unwrap();
+    assert_eq!(
+        again.unwrap().revoked_at.as_deref(),
+        Some("2026-11-21T08:00:00+07:00")
+    );
+    assert_eq!(store.revoke_key("CCCC", "x").unwrap(), None);
+    assert_eq!(store.trusted_key("BBBB").unwrap().unwrap().team, None);
+}
+
+#[test]
+fn sequences_count_per_receiver() {
+    let (_dir, store) = setup();
+    assert_eq!(store.next_sequence("team-1").unwrap(), 1);
+    assert_eq!(store.next_sequence("team-1").unwrap(), 2);
+    assert_eq!(store.next_sequence("team-2").unwrap(), 1);
+    assert_eq!(store.sequences().unwrap()["team-1"], 2);
+}
+
+#[test]
+fn an_import_writes_versions_work_items_binding_and_log_together() {
+    let (_dir, store) = setup();
+    store.trust_key(&trusted("AAAA", Some(2))).unwrap();
+    let a = draft("AC-1", &[], "a").seal();
+    let b = draft("AC-1", &[&a.id], "b").seal();
+    store.add_versions(std::slice::from_ref(&a)).unwrap();
+    let item = WorkItem {
+        id: "AC-2".into(),
+        form: "activation".into(),
+        team: 2,
+        due: None,
+        prefill: BTreeMap::new(),
+    };
+    let summary = store
+        .import(Import {
+            versions: &[a.clone(), b.clone()],
+            work_items: std::slice::from_ref(&item),
+            bind_device: Some(("AAAA", "T2XY")),
+            log: ImportEntry {
+                file: "team2-T2XY-to-commune-0001.zip".into(),
+                sender: "team-2".into(),
+                sequence: 1,
+                accepted: true,
+                ..ImportEntry::default()
+            },
+        })
+        .unwrap();
+    assert_eq!((summary.new, summary.known), (1, 1));
+    assert_eq!(store.work_item("AC-2").unwrap(), Some(item));
+    assert_eq!(
+        store
+            .trusted_key("AAAA")
+            .unwrap()
+            .unwrap()
+            .device
+            .as_deref(),
+        Some("T2XY")
+    );
+    let log = store.imports().unwrap();
+    assert_eq!((log[0].new, log[0].known, log[0].accepted), (1, 1, true));
+    let teams = store.case_teams(["AC-1", "AC-2", "AC-9"]).unwrap();
+    assert_eq!(teams.get("AC-1"), Some(&2));
+    assert_eq!(teams.get("AC-2"), Some(&2));
+    assert_eq!(teams.get("AC-9"), None);
+    let known = store
+        .known_versions([a.id.as_str(), "0".repeat(32).as_str()])
+        .unwrap();
+    assert_eq!(known.len(), 1);
+}

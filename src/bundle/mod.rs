@@ -1,0 +1,1178 @@
+//! Bundles as files (DESIGN §4): one `.zip` holding `manifest.csv`, its
+//! minisign signature `manifest.csv.minisig`, one CSV per form and, from the
+//! commune, `work_items.csv`.
+//!
+//! This module owns the format — zip, CSV, minisign — and nothing else:
+//! [`read`] turns untrusted bytes into a [`Bundle`] or a [`BundleError`] that
+//! says which file, row and column (it never panics, whatever the input);
+//! [`write`] turns [`Contents`] into the bytes of a signed bundle. Whether a
+//! bundle is welcome (a trusted key, the right team, the form rules) is decided
+//! in `domain::admit`; storing it is `store`'s business.
+//!
+//! Rows are numbered as a spreadsheet shows them: the header is row 1.
+
+pub mod archive;
+mod cells;
+pub mod key;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt;
+use std::io::Cursor;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use sha2::{Digest, Sha256};
+
+use crate::domain::commune::Role;
+use crate::domain::form::{self, FormSpec};
+use crate::domain::version::{ID_LEN, Status, Version};
+use crate::domain::work::WorkItem;
+use archive::Limits;
+use key::{Public, Signer};
+
+pub const MANIFEST: &str = "manifest.csv";
+pub const SIGNATURE: &str = "manifest.csv.minisig";
+pub const WORK_ITEMS: &str = "work_items.csv";
+/// The format written in the manifest; a later incompatible layout gets a new one.
+pub const FORMAT: &str = "tothon-bundle-1";
+
+/// The version columns every form's CSV starts with, before the form's fields.
+pub const VERSION_COLUMNS: [&str; 10] = [
+    "id",
+    "record",
+    "parents",
+    "form",
+    "team",
+    "device",
+    "author",
+    "edited_at",
+    "status",
+    "confirmed",
+];
+const WORK_ITEM_COLUMNS: [&str; 4] = ["id", "form", "team", "due"];
+const MANIFEST_COLUMNS: [&str; 4] = ["field", "value", "sha256", "rows"];
+const MANIFEST_FIELDS: [&str; 8] = [
+    "format",
+    "commune",
+    "sender",
+    "sender_device",
+    "sender_key",
+    "receiver",
+    "sequence",
+    "created_at",
+];
+/// Longest value of a field (the longest a form allows is 1,000 characters).
+const MAX_VALUE_CHARS: usize = 2000;
+const MAX_NAME_CHARS: usize = 200;
+
+/// One end of a bundle's journey, as the manifest writes it: `commune`, `team-3`.
+pub fn party_text(role: Role) -> String {
+    match role {
+        Role::Commune => "commune".into(),
+        Role::Team(t) => format!("team-{t}"),
+    }
+}
+
+/// Reads [`party_text`] back; anything else is `None`.
+pub fn parse_party(s: &str) -> Option<Role> {
+    if s == "commune" {
+        return Some(Role::Commune);
+    }
+    let n = s.strip_prefix("team-")?;
+    let team: u8 = n.parse().ok()?;
+    (team > 0 && team.to_string() == n).then_some(Role::Team(team))
+}
+
+/// As file names write a party: `commune`, `team3`.
+fn file_tag(role: Role) -> String {
+    match role {
+        Role::Commune => "commune".into(),
+        Role::Team(t) => format!("team{t}"),
+    }
+}
+
+/// Who sent a bundle to whom, and when: the manifest's metadata rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub commune: String,
+    pub sender: Role,
+    /// The sending device's id, as written into the versions it authors.
+    pub sender_device: String,
+    pub receiver: Role,
+    /// Counts the bundles this device has made for this receiver, from 1.
+    pub sequence: u64,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl Header {
+    /// The bundle's file name: sender, sender device, receiver and sequence.
+    pub fn file_name(&self) -> String {
+        format!(
+            "{}-{}-to-{}-{:04}.zip",
+            file_tag(self.sender),
+            self.sender_device,
+            file_tag(self.receiver),
+            self.sequence
+        )
+    }
+
+    fn created_at_text(&self) -> String {
+        self.created_at.to_rfc3339_opts(SecondsFormat::Secs, false)
+    }
+
+    /// minisign's trusted comment: signed together with the signature, and
+    /// printed by `minisign -V`, so a person checking by hand sees who sent
+    /// what. It repeats the manifest's metadata and must agree with it.
+    pub fn trusted_comment(&self, key_id: &str) -> String {
+        let one_line: String = self
+            .commune
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        format!(
+            "tothon bundle; commune: {}; sender: {} {} key {}; receiver: {}; sequence: {}; created_at: {}",
+            one_line.trim(),
+            party_text(self.sender),
+            self.sender_device,
+            key_id,
+            party_text(self.receiver),
+            self.sequence,
+            self.created_at_text()
+        )
+    }
+}
+
+/// What a bundle carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contents {
+    pub header: Header,
+    pub versions: Vec<Version>,
+    /// Only from the commune.
+    pub work_items: Vec<WorkItem>,
+}
+
+/// One data file as the manifest lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileInfo {
+    pub name: String,
+    pub rows: usize,
+    pub sha256: String,
+}
+
+/// Where a row came from, for error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub file: String,
+    pub row: usize,
+}
+
+/// A bundle read from bytes: every file present, listed and hashed as the
+/// manifest says, every row parsed, every version id matching its content.
+/// The signature is checked by [`Bundle::verify`] once the caller has found
+/// the signer's public key.
+#[derive(Clone)]
+pub struct Bundle {
+    pub contents: Contents,
+    /// The id of the key that signed the manifest.
+    pub key_id: String,
+    pub files: Vec<FileInfo>,
+    /// Where each of `contents.versions` was read, index for index.
+    pub version_places: Vec<Place>,
+    manifest: Vec<u8>,
+    signature: minisign::SignatureBox,
+}
+
+impl fmt::Debug for Bundle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bundle")
+            .field("header", &self.contents.header)
+            .field("key_id", &self.key_id)
+            .field("files", &self.files)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Bundle {
+    /// Checks the manifest's signature with the sender's public key.
+    pub fn verify(&self, public: &Public) -> Result<(), BundleError> {
+        if public.id != self.key_id {
+            return Err(BundleError::BadSignature);
+        }
+        minisign::verify(
+            &public.key,
+            &self.signature,
+            Cursor::new(&self.manifest),
+            true,
+            false,
+            false,
+        )
+        .map_err(|_| BundleError::BadSignature)
+    }
+}
+
+/// Why a cell or row was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CellProblem {
+    /// The file does not start with the UTF-8 byte-order mark tothon writes.
+    NoBom,
+    /// The CSV itself is broken (quotes, encoding).
+    Malformed(String),
+    /// A column header is not the expected one.
+    Header {
+        expected: String,
+    },
+    /// A row has the wrong number of cells.
+    Cells {
+        expected: usize,
+        found: usize,
+    },
+    NotNfc,
+    ControlCharacter,
+    TooLong {
+        max: usize,
+    },
+    /// A leading `'` that tothon's formula guard would not have written.
+    BadEscape,
+    Empty,
+    /// Not what this column holds (a version id, a team number, a date...).
+    NotValid,
+    /// The `form` column disagrees with the file it is in.
+    WrongForm {
+        file_form: String,
+    },
+    UnknownForm,
+    /// A work item carries a value in a field its form does not have.
+    NotAFieldOfForm {
+        form: String,
+    },
+    /// The same version twice in one bundle.
+    Duplicate,
+    /// A manifest row other than the one expected here.
+    UnexpectedRow {
+        expected: String,
+    },
+    MissingRow {
+        expected: String,
+    },
+    /// A data file the manifest should list but does not, or lists twice.
+    Listing {
+        name: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BundleError {
+    #[error("the bundle is {size} bytes, over the limit of {limit}")]
+    TooBig { size: u64, limit: u64 },
+    #[error("not a readable zip: {detail}")]
+    NotAZip { detail: String },
+    #[error("the zip has {count} entries, more than {limit}")]
+    TooManyEntries { count: usize, limit: usize },
+    #[error("an entry name appears twice")]
+    DuplicateName,
+    #[error("entry {name:?} is a path, not a plain file name")]
+    UnsafeName { name: String },
+    #[error("entry {name} does not belong in a bundle")]
+    UnexpectedName { name: String },
+    #[error("entry {name} is encrypted")]
+    Encrypted { name: String },
+    #[error("entry {name} is compressed or stored otherwise than tothon writes")]
+    NotAsWritten { name: String },
+    #[error("entry {name} is {size} bytes, over the limit of {limit}")]
+    EntryTooBig { name: String, size: u64, limit: u64 },
+    #[error("entry {name} is cut short")]
+    Truncated { name: String },
+    #[error("{name} is missing")]
+    Missing { name: String },
+    #[error("the zip was changed after it was written")]
+    Repacked,
+    #[error("{SIGNATURE} is not a tothon minisign signature")]
+    SignatureFile,
+    #[error("the signature does not match the manifest and key")]
+    BadSignature,
+    #[error("the signature's trusted comment disagrees with the manifest")]
+    CommentMismatch,
+    #[error("the manifest names key {manifest}, the signature key {signature}")]
+    KeyMismatch { manifest: String, signature: String },
+    #[error("bundle format {found} is not one this tothon reads")]
+    UnknownFormat { found: String },
+    #[error("{file}: SHA-256 differs from the manifest")]
+    HashMismatch { file: String },
+    #[error("{file} has {found} rows, the manifest says {declared}")]
+    RowCount {
+        file: String,
+        declared: usize,
+        found: usize,
+    },
+    #[error("{file} row {row}{}: {problem:?}", column.as_deref().map(|c| format!(" column {c}")).unwrap_or_default())]
+    Cell {
+        file: String,
+        row: usize,
+        column: Option<String>,
+        problem: CellProblem,
+    },
+    #[error("{file} row {row}: the version id does not match its content")]
+    WrongId { file: String, row: usize },
+    #[error("cannot write a bundle: {detail}")]
+    Unwritable { detail: String },
+}
+
+fn cell_error(file: &str, row: usize, column: Option<&str>, problem: CellProblem) -> BundleError {
+    BundleError::Cell {
+        file: file.to_string(),
+        row,
+        column: column.map(str::to_string),
+        problem,
+    }
+}
+
+/// The data files a bundle from `sender` holds, in the order they are listed.
+fn data_files(sender: Role) -> Vec<String> {
+    let mut names: Vec<String> = form::forms()
+        .iter()
+        .map(|f| format!("{}.csv", f.id))
+        .collect();
+    if sender == Role::Commune {
+        names.push(WORK_ITEMS.to_string());
+    }
+    names.sort();
+    names
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    let digest = Sha256::digest(data);
+    let mut hex = String::with_capacity(64);
+    for b in digest.iter() {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+fn is_hex(s: &str, len: usize, upper: bool) -> bool {
+    s.len() == len
+        && s.bytes().all(|b| {
+            b.is_ascii_digit()
+                || if upper {
+                    (b'A'..=b'F').contains(&b)
+                } else {
+                    (b'a'..=b'f').contains(&b)
+                }
+        })
+}
+
+/// A device id as tothon makes them: short, letters, digits, `-` and `_`.
+pub fn is_device_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 32
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn write_err(e: impl fmt::Display) -> BundleError {
+    BundleError::Unwritable {
+        detail: e.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------- writing --
+
+/// The CSV of one form: the version columns, then one column per field of the
+/// form, one row per version, sorted by case, time and id so that the same
+/// versions always give the same bytes.
+fn versions_csv(spec: &FormSpec, versions: &[&Version]) -> Result<Vec<u8>, BundleError> {
+    let mut rows: Vec<&Version> = versions.to_vec();
+    rows.sort_by(|a, b| {
+        (a.record.as_str(), a.edited_at, a.id.as_str()).cmp(&(
+            b.record.as_str(),
+            b.edited_at,
+            b.id.as_str(),
+        ))
+    });
+    let mut out = Vec::new();
+    {
+        let mut w = cells::writer(&mut out);
+        let header: Vec<&str> = VERSION_COLUMNS
+            .iter()
+            .copied()
+            .chain(spec.fields.iter().map(|f| f.id.as_str()))
+            .collect();
+        w.write_record(&header).map_err(write_err)?;
+        for v in rows {
+            if let Some(k) = v.values.keys().find(|k| spec.field(k).is_none()) {
+                return Err(write_err(format!(
+                    "version {} has a value for {k}, not a field of {}",
+                    v.id, spec.id
+                )));
+            }
+            let meta = [
+                v.id.clone(),
+                v.record.clone(),
+                v.parents.join(";"),
+                v.form.clone(),
+                v.team.to_string(),
+                v.device.clone(),
+                v.author.clone(),
+                v.edited_at_text(),
+                v.status.as_str().to_string(),
+                v.confirmed.join(";"),
+            ];
+            let values = spec
+                .fields
+                .iter()
+                .map(|f| v.values.get(&f.id).map(String::as_str).unwrap_or(""));
+            let record: Vec<String> = meta
+                .iter()
+                .map(String::as_str)
+                .chain(values)
+                .map(|c| cells::escape(c).into_owned())
+                .collect();
+            w.write_record(&record).map_err(write_err)?;
+        }
+        w.flush().map_err(write_err)?;
+    }
+    Ok(out)
+}
+
+/// The field columns of `work_items.csv`: every form's fields, in form order,
+/// each once.
+fn work_item_fields() -> Vec<&'static str> {
+    let mut seen = HashSet::new();
+    form::forms()
+        .iter()
+        .flat_map(|f| f.fields.iter().map(|fl| fl.id.as_str()))
+        .filter(|id| seen.insert(*id))
+        .collect()
+}
+
+fn work_items_csv(items: &[WorkItem]) -> Result<Vec<u8>, BundleError> {
+    let fields = work_item_fields();
+    let mut rows: Vec<&WorkItem> = items.iter().collect();
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut out = Vec::new();
+    {
+        let mut w = cells::writer(&mut out);
+        let header: Vec<&str> = WORK_ITEM_COLUMNS
+            .iter()
+            .copied()
+            .chain(fields.iter().copied())
+            .collect();
+        w.write_record(&header).map_err(write_err)?;
+        for item in rows {
+            let spec = form::form(&item.form)
+                .ok_or_else(|| write_err(format!("work item {}: unknown form", item.id)))?;
+            if let Some(k) = item.prefill.keys().find(|k| spec.field(k).is_none()) {
+                return Err(write_err(format!(
+                    "work item {} has a value for {k}, not a field of {}",
+                    item.id, spec.id
+                )));
+            }
+            let mut record = vec![
+                item.id.clone(),
+                item.form.clone(),
+                item.team.to_string(),
+                item.due.clone().unwrap_or_default(),
+            ];
+            record.extend(
+                fields
+                    .iter()
+                    .map(|f| item.prefill.get(*f).cloned().unwrap_or_default()),
+            );
+            let record: Vec<String> = record
+                .iter()
+                .map(|c| cells::escape(c).into_owned())
+                .collect();
+            w.write_record(&record).map_err(write_err)?;
+        }
+        w.flush().map_err(write_err)?;
+    }
+    Ok(out)
+}
+
+fn manifest_csv(header: &Header, key_id: &str, files: &[FileInfo]) -> Result<Vec<u8>, BundleError> {
+    let mut out = Vec::new();
+    {
+        let mut w = cells::writer(&mut out);
+        w.write_record(MANIFEST_COLUMNS).map_err(write_err)?;
+        let meta = [
+            FORMAT.to_string(),
+            header.commune.clone(),
+            party_text(header.sender),
+            header.sender_device.clone(),
+            key_id.to_string(),
+            party_text(header.receiver),
+            header.sequence.to_string(),
+            header.created_at_text(),
+        ];
+        for (field, value) in MANIFEST_FIELDS.iter().zip(&meta) {
+            w.write_record([*field, &cells::escape(value), "", ""])
+                .map_err(write_err)?;
+        }
+        for f in files {
+            w.write_record(["file", &f.name, &f.sha256, &f.rows.to_string()])
+                .map_err(write_err)?;
+        }
+        w.flush().map_err(write_err)?;
+    }
+    Ok(out)
+}
+
+/// The bytes of a signed bundle. The secret key signs the manifest only; it
+/// is written nowhere.
+pub fn write(contents: &Contents, signer: &Signer) -> Result<Vec<u8>, BundleError> {
+    let header = &contents.header;
+    if let Some(v) = contents
+        .versions
+        .iter()
+        .find(|v| form::form(&v.form).is_none())
+    {
+        return Err(write_err(format!(
+            "version {} has unknown form {}",
+            v.id, v.form
+        )));
+    }
+    let mut files = Vec::new();
+    for spec in form::forms() {
+        let of_form: Vec<&Version> = contents
+            .versions
+            .iter()
+            .filter(|v| v.form == spec.id)
+            .collect();
+        files.push(DataFile {
+            name: format!("{}.csv", spec.id),
+            rows: of_form.len(),
+            bytes: versions_csv(spec, &of_form)?,
+        });
+    }
+    match header.sender {
+        Role::Commune => files.push(DataFile {
+            name: WORK_ITEMS.to_string(),
+            rows: contents.work_items.len(),
+            bytes: work_items_csv(&contents.work_items)?,
+        }),
+        Role::Team(_) if !contents.work_items.is_empty() => {
+            return Err(write_err("a team bundle carries no work items"));
+        }
+        Role::Team(_) => {}
+    }
+    write_files(header, signer, files)
+}
+
+/// One data file, already written.
+pub struct DataFile {
+    pub name: String,
+    pub rows: usize,
+    pub bytes: Vec<u8>,
+}
+
+/// Lists, hashes and signs data files that are already written, and packs
+/// them. [`write`] uses it; tests use it to make bundles that are properly
+/// signed yet carry broken rows, as a faulty or hostile sender could.
+pub fn write_files(
+    header: &Header,
+    signer: &Signer,
+    mut files: Vec<DataFile>,
+) -> Result<Vec<u8>, BundleError> {
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    let infos: Vec<FileInfo> = files
+        .iter()
+        .map(|f| FileInfo {
+            name: f.name.clone(),
+            rows: f.rows,
+            sha256: sha256_hex(&f.bytes),
+        })
+        .collect();
+    let key_id = &signer.public.id;
+    let manifest = manifest_csv(header, key_id, &infos)?;
+    let signature = minisign::sign(
+        Some(&signer.public.key),
+        &signer.secret,
+        Cursor::new(&manifest),
+        Some(&header.trusted_comment(key_id)),
+        Some(&untrusted_comment(key_id)),
+    )
+    .map_err(write_err)?
+    .into_string();
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        (MANIFEST, manifest.as_slice()),
+        (SIGNATURE, signature.as_bytes()),
+    ];
+    entries.extend(files.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())));
+    archive::write(&entries)
+}
+
+fn untrusted_comment(key_id: &str) -> String {
+    format!("signature from tothon key {key_id}")
+}
+
+// ---------------------------------------------------------------- reading --
+
+/// Reads a bundle from untrusted bytes, with the standard size limits.
+pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
+    read_with(bytes, &archive::LIMITS)
+}
+
+/// [`read`] with explicit limits (tests use small ones).
+pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
+    let known_data: HashSet<String> = data_files(Role::Commune).into_iter().collect();
+    let entries = archive::read(bytes, limits, |name| {
+        if name == MANIFEST || name == SIGNATURE {
+            Some(limits.manifest)
+        } else if known_data.contains(name) {
+            Some(limits.data_file)
+        } else {
+            None
+        }
+    })?;
+    let get = |name: &str| -> Result<&[u8], BundleError> {
+        entries
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, d)| d.as_slice())
+            .ok_or_else(|| BundleError::Missing {
+                name: name.to_string(),
+            })
+    };
+    let manifest = get(MANIFEST)?;
+    let (signature, signature_key) = parse_signature(get(SIGNATURE)?)?;
+    let (header, key_id, files) = parse_manifest(manifest)?;
+    if key_id != signature_key {
+        return Err(BundleError::KeyMismatch {
+            manifest: key_id,
+            signature: signature_key,
+        });
+    }
+    if signature
+        .trusted_comment()
+        .map_err(|_| BundleError::SignatureFile)?
+        != header.trusted_comment(&key_id)
+    {
+        return Err(BundleError::CommentMismatch);
+    }
+    // Every listed file present with its hash; nothing unlisted.
+    for (name, _) in &entries {
+        if name != MANIFEST && name != SIGNATURE && !files.iter().any(|f| &f.name == name) {
+            return Err(cell_error(
+                MANIFEST,
+                1,
+                None,
+                CellProblem::Listing { name: name.clone() },
+            ));
+        }
+    }
+    for f in &files {
+        if sha256_hex(get(&f.name)?) != f.sha256 {
+            return Err(BundleError::HashMismatch {
+                file: f.name.clone(),
+            });
+        }
+    }
+    // The container must be exactly what `write` makes of these files, so
+    // that no byte of the zip goes unchecked.
+    let mut canonical: Vec<(&str, &[u8])> =
+        vec![(MANIFEST, manifest), (SIGNATURE, get(SIGNATURE)?)];
+    for f in &files {
+        canonical.push((f.name.as_str(), get(&f.name)?));
+    }
+    if archive::write(&canonical)? != bytes {
+        return Err(BundleError::Repacked);
+    }
+    let mut versions = Vec::new();
+    let mut version_places = Vec::new();
+    let mut work_items = Vec::new();
+    let mut seen = HashSet::new();
+    for f in &files {
+        let data = get(&f.name)?;
+        let found = if f.name == WORK_ITEMS {
+            let items = parse_work_items(data)?;
+            let n = items.len();
+            work_items = items;
+            n
+        } else {
+            let form_id = f.name.trim_end_matches(".csv");
+            let spec = form::form(form_id).ok_or_else(|| BundleError::UnexpectedName {
+                name: f.name.clone(),
+            })?;
+            let rows = parse_versions(&f.name, spec, data)?;
+            let n = rows.len();
+            for (row, v) in rows {
+                if !seen.insert(v.id.clone()) {
+                    return Err(cell_error(&f.name, row, Some("id"), CellProblem::Duplicate));
+                }
+                versions.push(v);
+                version_places.push(Place {
+                    file: f.name.clone(),
+                    row,
+                });
+            }
+            n
+        };
+        if found != f.rows {
+            return Err(BundleError::RowCount {
+                file: f.name.clone(),
+                declared: f.rows,
+                found,
+            });
+        }
+    }
+    Ok(Bundle {
+        contents: Contents {
+            header,
+            versions,
+            work_items,
+        },
+        key_id,
+        files,
+        version_places,
+        manifest: manifest.to_vec(),
+        signature,
+    })
+}
+
+/// The `.minisig` file, exactly as tothon writes it: four lines, a known
+/// untrusted comment, base64 of the right lengths. minisign's own parser
+/// trusts lengths it should not, so they are checked first.
+fn parse_signature(data: &[u8]) -> Result<(minisign::SignatureBox, String), BundleError> {
+    let text = std::str::from_utf8(data).map_err(|_| BundleError::SignatureFile)?;
+    let lines: Vec<&str> = text.split('\n').collect();
+    let [untrusted, sig, trusted, global, ""] = lines.as_slice() else {
+        return Err(BundleError::SignatureFile);
+    };
+    let b64 = |s: &str, len: usize| {
+        s.len() == len
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    };
+    if !untrusted.starts_with("untrusted comment: ")
+        || !trusted.starts_with("trusted comment: ")
+        || !b64(sig, 100)
+        || !b64(global, 88)
+    {
+        return Err(BundleError::SignatureFile);
+    }
+    let sig_box =
+        minisign::SignatureBox::from_string(text).map_err(|_| BundleError::SignatureFile)?;
+    let key_id = key::key_id(sig_box.keynum());
+    if !sig_box.is_prehashed()
+        || sig_box.to_string() != text
+        || sig_box.untrusted_comment().ok().as_deref() != Some(&untrusted_comment(&key_id))
+    {
+        return Err(BundleError::SignatureFile);
+    }
+    Ok((sig_box, key_id))
+}
+
+/// Parses a CSV written by tothon: BOM, the expected header, then rows of
+/// exactly as many cells, formula guards undone.
+fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>>, BundleError> {
+    let body = data
+        .strip_prefix(cells::BOM)
+        .ok_or_else(|| cell_error(file, 1, None, CellProblem::NoBom))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let mut index = 0usize;
+    loop {
+        let row = index + 1;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                return Err(cell_error(
+                    file,
+                    row,
+                    None,
+                    CellProblem::Malformed(e.to_string()),
+                ));
+            }
+        }
+        if record.len() != header.len() {
+            return Err(cell_error(
+                file,
+                row,
+                None,
+                CellProblem::Cells {
+                    expected: header.len(),
+                    found: record.len(),
+                },
+            ));
+        }
+        if index == 0 {
+            for (got, want) in record.iter().zip(header) {
+                if got != *want {
+                    return Err(cell_error(
+                        file,
+                        1,
+                        Some(want),
+                        CellProblem::Header {
+                            expected: want.to_string(),
+                        },
+                    ));
+                }
+            }
+        } else {
+            let mut cells = Vec::with_capacity(record.len());
+            for (cell, column) in record.iter().zip(header) {
+                let text =
+                    cells::unescape(cell).map_err(|p| cell_error(file, row, Some(column), p))?;
+                cells.push(text.to_string());
+            }
+            rows.push(cells);
+        }
+        index += 1;
+    }
+    if index == 0 {
+        return Err(cell_error(
+            file,
+            1,
+            None,
+            CellProblem::MissingRow {
+                expected: header.join(","),
+            },
+        ));
+    }
+    Ok(rows)
+}
+
+type ManifestParts = (Header, String, Vec<FileInfo>);
+
+fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
+    let rows = parse_csv(MANIFEST, data, &MANIFEST_COLUMNS)?;
+    let bad = |row: usize, column: &str, problem: CellProblem| {
+        cell_error(MANIFEST, row, Some(column), problem)
+    };
+    let mut meta = Vec::new();
+    for (i, field) in MANIFEST_FIELDS.iter().enumerate() {
+        let row = i + 2;
+        let cells = rows.get(i).ok_or_else(|| {
+            bad(
+                row,
+                "field",
+                CellProblem::MissingRow {
+                    expected: field.to_string(),
+                },
+            )
+        })?;
+        if cells[0] != *field {
+            return Err(bad(
+                row,
+                "field",
+                CellProblem::UnexpectedRow {
+                    expected: field.to_string(),
+                },
+            ));
+        }
+        if !cells[2].is_empty() || !cells[3].is_empty() {
+            return Err(bad(row, "sha256", CellProblem::NotValid));
+        }
+        meta.push((row, cells[1].as_str()));
+    }
+    let [
+        format,
+        commune,
+        sender,
+        device,
+        key_id,
+        receiver,
+        sequence,
+        created_at,
+    ] = meta.as_slice()
+    else {
+        return Err(bad(1, "field", CellProblem::NotValid));
+    };
+    if format.1 != FORMAT {
+        return Err(BundleError::UnknownFormat {
+            found: format.1.chars().take(40).collect(),
+        });
+    }
+    cells::check_text(commune.1, MAX_NAME_CHARS).map_err(|p| bad(commune.0, "value", p))?;
+    if commune.1.is_empty() {
+        return Err(bad(commune.0, "value", CellProblem::Empty));
+    }
+    let party = |(row, s): &(usize, &str)| {
+        parse_party(s).ok_or_else(|| bad(*row, "value", CellProblem::NotValid))
+    };
+    let sender_party = party(sender)?;
+    let receiver_party = party(receiver)?;
+    // Bundles go from a team to the commune or from the commune to a team.
+    if matches!(
+        (sender_party, receiver_party),
+        (Role::Commune, Role::Commune) | (Role::Team(_), Role::Team(_))
+    ) {
+        return Err(bad(receiver.0, "value", CellProblem::NotValid));
+    }
+    if !is_device_id(device.1) {
+        return Err(bad(device.0, "value", CellProblem::NotValid));
+    }
+    if !is_hex(key_id.1, 16, true) {
+        return Err(bad(key_id.0, "value", CellProblem::NotValid));
+    }
+    let seq: u64 = sequence
+        .1
+        .parse()
+        .ok()
+        .filter(|n: &u64| *n > 0 && n.to_string() == sequence.1)
+        .ok_or_else(|| bad(sequence.0, "value", CellProblem::NotValid))?;
+    let created = parse_time(created_at.1)
+        .ok_or_else(|| bad(created_at.0, "value", CellProblem::NotValid))?;
+    let header = Header {
+        commune: commune.1.to_string(),
+        sender: sender_party,
+        sender_device: device.1.to_string(),
+        receiver: receiver_party,
+        sequence: seq,
+        created_at: created,
+    };
+    let expected = data_files(sender_party);
+    let listed = &rows[MANIFEST_FIELDS.len()..];
+    let mut files = Vec::new();
+    for (i, cells) in listed.iter().enumerate() {
+        let row = MANIFEST_FIELDS.len() + i + 2;
+        if cells[0] != "file" {
+            return Err(bad(
+                row,
+                "field",
+                CellProblem::UnexpectedRow {
+                    expected: "file".into(),
+                },
+            ));
+        }
+        match expected.get(i) {
+            Some(name) if *name == cells[1] => {}
+            _ => {
+                return Err(bad(
+                    row,
+                    "value",
+                    CellProblem::Listing {
+                        name: cells[1].chars().take(64).collect(),
+                    },
+                ));
+            }
+        }
+        if !is_hex(&cells[2], 64, false) {
+            return Err(bad(row, "sha256", CellProblem::NotValid));
+        }
+        let rows_n: usize = cells[3]
+            .parse()
+            .ok()
+            .filter(|n: &usize| n.to_string() == cells[3])
+            .ok_or_else(|| bad(row, "rows", CellProblem::NotValid))?;
+        files.push(FileInfo {
+            name: cells[1].clone(),
+            rows: rows_n,
+            sha256: cells[2].clone(),
+        });
+    }
+    if let Some(name) = expected.get(files.len()) {
+        return Err(bad(
+            rows.len() + 2,
+            "value",
+            CellProblem::MissingRow {
+                expected: name.clone(),
+            },
+        ));
+    }
+    Ok((header, key_id.1.to_string(), files))
+}
+
+/// RFC 3339 to the second with an offset, exactly as tothon writes times.
+fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    let t = DateTime::parse_from_rfc3339(s).ok()?;
+    (t.to_rfc3339_opts(SecondsFormat::Secs, false) == s).then_some(t)
+}
+
+fn is_version_id(s: &str) -> bool {
+    is_hex(s, ID_LEN, false)
+}
+
+/// A `;`-separated list, sorted, each item once, each item passing `ok`.
+fn parse_list(s: &str, ok: impl Fn(&str) -> bool) -> Option<Vec<String>> {
+    if s.is_empty() {
+        return Some(Vec::new());
+    }
+    let items: Vec<String> = s.split(';').map(str::to_string).collect();
+    let sorted = items.windows(2).all(|w| w[0] < w[1]);
+    (sorted && items.iter().all(|i| ok(i))).then_some(items)
+}
+
+fn is_confirm_code(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((f, c)) => {
+            let word = |w: &str| {
+                !w.is_empty()
+                    && w.len() <= 64
+                    && w.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            };
+            word(f) && word(c)
+        }
+        None => false,
+    }
+}
+
+/// A case or work-item id: short, visible text.
+fn is_record_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().count() <= 64
+        && !s.contains(';')
+        && s.chars().all(|c| !c.is_control() && !c.is_whitespace())
+        && crate::domain::text::is_nfc(s)
+}
+
+fn parse_versions(
+    file: &str,
+    spec: &FormSpec,
+    data: &[u8],
+) -> Result<Vec<(usize, Version)>, BundleError> {
+    let header: Vec<&str> = VERSION_COLUMNS
+        .iter()
+        .copied()
+        .chain(spec.fields.iter().map(|f| f.id.as_str()))
+        .collect();
+    let rows = parse_csv(file, data, &header)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, cells) in rows.into_iter().enumerate() {
+        let row = i + 2;
+        let bad = |column: &str, problem: CellProblem| cell_error(file, row, Some(column), problem);
+        let invalid = |column: &str| bad(column, CellProblem::NotValid);
+        let [
+            id,
+            record,
+            parents,
+            form_id,
+            team,
+            device,
+            author,
+            edited_at,
+            status,
+            confirmed,
+        ] = std::array::from_fn(|k| cells[k].as_str());
+        if !is_version_id(id) {
+            return Err(invalid("id"));
+        }
+        if !is_record_id(record) {
+            return Err(invalid("record"));
+        }
+        let parents = parse_list(parents, is_version_id).ok_or_else(|| invalid("parents"))?;
+        if form_id != spec.id {
+            return Err(bad(
+                "form",
+                CellProblem::WrongForm {
+                    file_form: spec.id.clone(),
+                },
+            ));
+        }
+        let team: u8 = team
+            .parse()
+            .ok()
+            .filter(|t: &u8| *t > 0 && t.to_string() == team)
+            .ok_or_else(|| invalid("team"))?;
+        if !is_device_id(device) {
+            return Err(invalid("device"));
+        }
+        cells::check_text(author, MAX_NAME_CHARS).map_err(|p| bad("author", p))?;
+        if author.is_empty() || crate::domain::text::clean(author) != author {
+            return Err(invalid("author"));
+        }
+        let edited_at = parse_time(edited_at).ok_or_else(|| invalid("edited_at"))?;
+        let status = Status::parse(status).ok_or_else(|| invalid("status"))?;
+        let confirmed =
+            parse_list(confirmed, is_confirm_code).ok_or_else(|| invalid("confirmed"))?;
+        let mut values = BTreeMap::new();
+        for (field, value) in spec.fields.iter().zip(&cells[VERSION_COLUMNS.len()..]) {
+            if value.is_empty() {
+                continue;
+            }
+            cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(&field.id, p))?;
+            values.insert(field.id.clone(), value.clone());
+        }
+        let v = Version {
+            id: id.to_string(),
+            record: record.to_string(),
+            parents,
+            form: spec.id.clone(),
+            team,
+            device: device.to_string(),
+            author: author.to_string(),
+            edited_at,
+            status,
+            values,
+            confirmed,
+        };
+        if !v.id_is_valid() {
+            return Err(BundleError::WrongId {
+                file: file.to_string(),
+                row,
+            });
+        }
+        out.push((row, v));
+    }
+    Ok(out)
+}
+
+fn parse_work_items(data: &[u8]) -> Result<Vec<WorkItem>, BundleError> {
+    let fields = work_item_fields();
+    let header: Vec<&str> = WORK_ITEM_COLUMNS
+        .iter()
+        .copied()
+        .chain(fields.iter().copied())
+        .collect();
+    let rows = parse_csv(WORK_ITEMS, data, &header)?;
+    let mut ids = BTreeSet::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, cells) in rows.into_iter().enumerate() {
+        let row = i + 2;
+        let bad =
+            |column: &str, problem: CellProblem| cell_error(WORK_ITEMS, row, Some(column), problem);
+        let [id, form_id, team, due] = std::array::from_fn(|k| cells[k].as_str());
+        if !is_record_id(id) {
+            return Err(bad("id", CellProblem::NotValid));
+        }
+        if !ids.insert(id.to_string()) {
+            return Err(bad("id", CellProblem::Duplicate));
+        }
+        let spec = form::form(form_id).ok_or_else(|| bad("form", CellProblem::UnknownForm))?;
+        let team: u8 = team
+            .parse()
+            .ok()
+            .filter(|t: &u8| *t > 0 && t.to_string() == team)
+            .ok_or_else(|| bad("team", CellProblem::NotValid))?;
+        let due = if due.is_empty() {
+            None
+        } else {
+            let d = NaiveDate::parse_from_str(due, "%Y-%m-%d")
+                .ok()
+                .filter(|d| d.to_string() == due)
+                .ok_or_else(|| bad("due", CellProblem::NotValid))?;
+            Some(d.to_string())
+        };
+        let mut prefill = BTreeMap::new();
+        for (field, value) in fields.iter().zip(&cells[WORK_ITEM_COLUMNS.len()..]) {
+            if value.is_empty() {
+                continue;
+            }
+            if spec.field(field).is_none() {
+                return Err(bad(
+                    field,
+                    CellProblem::NotAFieldOfForm {
+                        form: spec.id.clone(),
+                    },
+                ));
+            }
+            cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(field, p))?;
+            prefill.insert(field.to_string(), value.clone());
+        }
+        out.push(WorkItem {
+            id: id.to_string(),
+            form: spec.id.clone(),
+            team,
+            due,
+            prefill,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

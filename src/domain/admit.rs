@@ -1,0 +1,531 @@
+//! Whether a bundle is welcome here (DESIGN §4, "Who may say what"): who may
+//! send to this device, and which versions a sender may bring.
+//!
+//! Pure decisions over facts the caller looked up (the key record, which
+//! versions and cases the store already holds). The file format is checked
+//! before this (`bundle`), the writing happens after (`store`).
+
+use super::commune::{Commune, Role, Village};
+use super::form::{self, Context};
+use super::rules::ProblemKind;
+use super::text;
+use super::version::{Status, Version};
+
+/// What the bundle says about itself (signed, so true of the key holder).
+#[derive(Clone, Copy, Debug)]
+pub struct Claim<'a> {
+    pub commune: &'a str,
+    pub sender: Role,
+    pub sender_device: &'a str,
+    pub receiver: Role,
+    pub key_id: &'a str,
+}
+
+/// This device.
+#[derive(Clone, Copy, Debug)]
+pub struct Here<'a> {
+    pub commune: &'a Commune,
+    pub role: Role,
+    pub device: &'a str,
+}
+
+/// What this device knows of the key that signed the bundle.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyFacts<'a> {
+    /// The team whose device holds the key; `None` for the commune's key.
+    pub team: Option<u8>,
+    pub revoked: bool,
+    /// The device its earlier bundles named, if any.
+    pub device: Option<&'a str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SenderRefusal {
+    /// This device made the bundle itself.
+    OwnBundle,
+    /// Meant for another device.
+    NotForHere {
+        receiver: Role,
+        here: Role,
+    },
+    /// From another commune (or a team set up with another commune's name).
+    OtherCommune {
+        bundle: String,
+        here: String,
+    },
+    UnknownKey {
+        key_id: String,
+    },
+    RevokedKey {
+        key_id: String,
+    },
+    /// A key trusted for one team (or the commune) used to speak for another.
+    KeyOfOther {
+        key_id: String,
+        key_team: Option<u8>,
+        claimed: Role,
+    },
+    /// The key was first used by another device.
+    DeviceChanged {
+        key_id: String,
+        first: String,
+        now: String,
+    },
+    /// The device id claimed belongs to another key or to this commune.
+    DeviceTaken {
+        device: String,
+    },
+    /// A team that is not one of this commune's villages.
+    NoSuchTeam {
+        team: u8,
+    },
+}
+
+/// Checks the sender before any row is looked at. `device_elsewhere` is true
+/// when the claimed device id is already tied to another key.
+pub fn admit_sender(
+    claim: &Claim,
+    here: &Here,
+    key: Option<KeyFacts>,
+    device_elsewhere: bool,
+) -> Result<(), SenderRefusal> {
+    if claim.sender_device == here.device {
+        return Err(SenderRefusal::OwnBundle);
+    }
+    if claim.receiver != here.role {
+        return Err(SenderRefusal::NotForHere {
+            receiver: claim.receiver,
+            here: here.role,
+        });
+    }
+    if text::fold(claim.commune) != text::fold(&here.commune.name) {
+        return Err(SenderRefusal::OtherCommune {
+            bundle: claim.commune.to_string(),
+            here: here.commune.name.clone(),
+        });
+    }
+    if let Role::Team(team) = claim.sender
+        && here.commune.village(team).is_none()
+    {
+        return Err(SenderRefusal::NoSuchTeam { team });
+    }
+    let key = key.ok_or_else(|| SenderRefusal::UnknownKey {
+        key_id: claim.key_id.to_string(),
+    })?;
+    if key.revoked {
+        return Err(SenderRefusal::RevokedKey {
+            key_id: claim.key_id.to_string(),
+        });
+    }
+    let speaks_for = match key.team {
+        Some(t) => Role::Team(t),
+        None => Role::Commune,
+    };
+    if speaks_for != claim.sender {
+        return Err(SenderRefusal::KeyOfOther {
+            key_id: claim.key_id.to_string(),
+            key_team: key.team,
+            claimed: claim.sender,
+        });
+    }
+    if let Some(first) = key.device
+        && first != claim.sender_device
+    {
+        return Err(SenderRefusal::DeviceChanged {
+            key_id: claim.key_id.to_string(),
+            first: first.to_string(),
+            now: claim.sender_device.to_string(),
+        });
+    }
+    if key.device.is_none() && device_elsewhere {
+        return Err(SenderRefusal::DeviceTaken {
+            device: claim.sender_device.to_string(),
+        });
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowRefusal {
+    /// The version's team is not one of this commune's villages.
+    NoSuchTeam { team: u8 },
+    /// A team bundle carrying a new version of another team's case.
+    OtherTeam { record: String, team: u8 },
+    /// A new version written on another device than the one that signed the
+    /// bundle (relaying is fine, but only of versions the commune holds).
+    NotAuthor { device: String },
+    /// A saved (not draft) version whose value has an error.
+    Invalid { problem: ProblemKind },
+    /// A value not in the form a save stores it (not normalised).
+    NotAsSaved,
+    /// The status disagrees with what the form makes of the values.
+    WrongStatus { status: Status, expected: Status },
+}
+
+/// A refused row: which version (index in the bundle), which column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    pub index: usize,
+    pub column: Option<String>,
+    pub refusal: RowRefusal,
+}
+
+/// Checks a version exactly as saving it would have: every value is what the
+/// form stores for it, and unless it is a draft, no value has an error and
+/// the status is the one the form gives. Dates are judged as of the day the
+/// version was saved, so a follow-up date that has since passed stays valid.
+pub fn check_version(
+    v: &Version,
+    villages: &[Village],
+) -> Result<(), (Option<String>, RowRefusal)> {
+    let Some(spec) = form::form(&v.form) else {
+        return Err((Some("form".into()), RowRefusal::NotAsSaved));
+    };
+    let ctx = Context {
+        today: v.edited_at.date_naive(),
+        villages,
+    };
+    let checked = spec.check(&v.values, &ctx);
+    for field in &spec.fields {
+        if checked.values.get(&field.id) != v.values.get(&field.id) {
+            return Err((Some(field.id.clone()), RowRefusal::NotAsSaved));
+        }
+    }
+    if v.status != Status::Draft {
+        if let Some(e) = checked.errors().next() {
+            return Err((
+                Some(e.field.clone()),
+                RowRefusal::Invalid {
+                    problem: e.kind.clone(),
+                },
+            ));
+        }
+        let expected = spec.status(&checked);
+        if v.status != expected {
+            return Err((
+                Some("status".into()),
+                RowRefusal::WrongStatus {
+                    status: v.status,
+                    expected,
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks every version of a bundle already admitted by [`admit_sender`].
+/// `known(id)` says whether this store holds a version; `case_team(record)`
+/// the team of a case it knows. Returns the indices of the versions that are
+/// new here; the first refused row stops everything (all or nothing).
+pub fn admit_versions(
+    versions: &[Version],
+    claim: &Claim,
+    here: &Here,
+    known: impl Fn(&str) -> bool,
+    case_team: impl Fn(&str) -> Option<u8>,
+) -> Result<Vec<usize>, RowError> {
+    let mut new = Vec::new();
+    for (index, v) in versions.iter().enumerate() {
+        let refuse = |column: Option<&str>, refusal: RowRefusal| RowError {
+            index,
+            column: column.map(str::to_string),
+            refusal,
+        };
+        if here.commune.village(v.team).is_none() {
+            return Err(refuse(
+                Some("team"),
+                RowRefusal::NoSuchTeam { team: v.team },
+            ));
+        }
+        check_version(v, &here.commune.villages).map_err(|(column, refusal)| RowError {
+            index,
+            column,
+            refusal,
+        })?;
+        let is_known = known(&v.id);
+        // A team speaks only for its own cases, and only for what its own
+        // device wrote; what it relays must already be here. The commune is
+        // trusted by teams for everything it sends.
+        if let (Role::Team(team), Role::Commune) = (claim.sender, here.role)
+            && !is_known
+        {
+            if v.team != team {
+                return Err(refuse(
+                    Some("team"),
+                    RowRefusal::OtherTeam {
+                        record: v.record.clone(),
+                        team: v.team,
+                    },
+                ));
+            }
+            if let Some(t) = case_team(&v.record)
+                && t != team
+            {
+                return Err(refuse(
+                    Some("record"),
+                    RowRefusal::OtherTeam {
+                        record: v.record.clone(),
+                        team: t,
+                    },
+                ));
+            }
+            if v.device != claim.sender_device {
+                return Err(refuse(
+                    Some("device"),
+                    RowRefusal::NotAuthor {
+                        device: v.device.clone(),
+                    },
+                ));
+            }
+        }
+        if !is_known {
+            new.push(index);
+        }
+    }
+    Ok(new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::version::Draft;
+    use chrono::DateTime;
+    use std::collections::BTreeMap;
+
+    fn commune() -> Commune {
+        Commune::with_numbered_villages("Xã Tân Phong", 6)
+    }
+
+    fn claim<'a>(sender: Role, device: &'a str) -> Claim<'a> {
+        Claim {
+            commune: "XÃ TÂN PHONG",
+            sender,
+            sender_device: device,
+            receiver: Role::Commune,
+            key_id: "ABCDEF0123456789",
+        }
+    }
+
+    fn team_key(team: u8) -> KeyFacts<'static> {
+        KeyFacts {
+            team: Some(team),
+            revoked: false,
+            device: None,
+        }
+    }
+
+    #[test]
+    fn the_sender_must_hold_a_trusted_unrevoked_key_of_the_team_it_claims() {
+        let c = commune();
+        let here = Here {
+            commune: &c,
+            role: Role::Commune,
+            device: "XA0001",
+        };
+        let ok = claim(Role::Team(3), "T3AB12");
+        assert_eq!(admit_sender(&ok, &here, Some(team_key(3)), false), Ok(()));
+        assert!(matches!(
+            admit_sender(&ok, &here, None, false),
+            Err(SenderRefusal::UnknownKey { .. })
+        ));
+        let revoked = KeyFacts {
+            revoked: true,
+            ..team_key(3)
+        };
+        assert!(matches!(
+            admit_sender(&ok, &here, Some(revoked), false),
+            Err(SenderRefusal::RevokedKey { .. })
+        ));
+        let as_four = claim(Role::Team(4), "T3AB12");
+        assert_eq!(
+            admit_sender(&as_four, &here, Some(team_key(3)), false),
+            Err(SenderRefusal::KeyOfOther {
+                key_id: "ABCDEF0123456789".into(),
+                key_team: Some(3),
+                claimed: Role::Team(4)
+            })
+        );
+        let bound = KeyFacts {
+            device: Some("T3FFFF"),
+            ..team_key(3)
+        };
+        assert!(matches!(
+            admit_sender(&ok, &here, Some(bound), false),
+            Err(SenderRefusal::DeviceChanged { .. })
+        ));
+        assert!(matches!(
+            admit_sender(&ok, &here, Some(team_key(3)), true),
+            Err(SenderRefusal::DeviceTaken { .. })
+        ));
+        let own = claim(Role::Team(3), "XA0001");
+        assert_eq!(
+            admit_sender(&own, &here, Some(team_key(3)), false),
+            Err(SenderRefusal::OwnBundle)
+        );
+        let mut elsewhere = ok;
+        elsewhere.commune = "Xã Khác";
+        assert!(matches!(
+            admit_sender(&elsewhere, &here, Some(team_key(3)), false),
+            Err(SenderRefusal::OtherCommune { .. })
+        ));
+        let mut for_team = ok;
+        for_team.receiver = Role::Team(3);
+        assert!(matches!(
+            admit_sender(&for_team, &here, Some(team_key(3)), false),
+            Err(SenderRefusal::NotForHere { .. })
+        ));
+        let nine = claim(Role::Team(9), "T9AB12");
+        assert_eq!(
+            admit_sender(&nine, &here, Some(team_key(9)), false),
+            Err(SenderRefusal::NoSuchTeam { team: 9 })
+        );
+    }
+
+    fn at(s: &str) -> chrono::DateTime<chrono::FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn activation(record: &str, team: u8, device: &str, values: &[(&str, &str)]) -> Version {
+        let spec = form::form("activation").unwrap();
+        let c = commune();
+        let raw: BTreeMap<String, String> = values
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let edited_at = at("2026-11-20T09:30:00+07:00");
+        let checked = spec.check(
+            &raw,
+            &Context {
+                today: edited_at.date_naive(),
+                villages: &c.villages,
+            },
+        );
+        Draft {
+            record: record.into(),
+            parents: vec![],
+            form: "activation".into(),
+            team,
+            device: device.into(),
+            author: "Lan".into(),
+            edited_at,
+            status: spec.status(&checked),
+            values: checked.values,
+            confirmed: vec![],
+        }
+        .seal()
+    }
+
+    const GOOD: [(&str, &str); 6] = [
+        ("person_id", "034090123456"),
+        ("full_name", "Nguyễn Văn An"),
+        ("target_level", "level2"),
+        ("status", "pending"),
+        ("visit_date", "2026-11-20"),
+        ("next_follow_up", "2026-11-25"),
+    ];
+
+    #[test]
+    fn a_saved_version_checks_to_itself_even_after_its_dates_have_passed() {
+        let c = commune();
+        let v = activation("AC-1", 3, "T3AB12", &GOOD);
+        // The follow-up date is in the past by now, not when it was saved.
+        assert_eq!(check_version(&v, &c.villages), Ok(()));
+    }
+
+    #[test]
+    fn values_not_as_saved_errors_and_wrong_status_are_refused() {
+        let c = commune();
+        let mut v = activation("AC-1", 3, "T3AB12", &GOOD);
+        v.values.insert("full_name".into(), "nguyễn  văn an".into());
+        assert_eq!(
+            check_version(&v, &c.villages),
+            Err((Some("full_name".into()), RowRefusal::NotAsSaved))
+        );
+        let mut v = activation("AC-1", 3, "T3AB12", &GOOD);
+        v.values.insert("person_id".into(), "12345".into());
+        assert!(matches!(
+            check_version(&v, &c.villages),
+            Err((Some(f), RowRefusal::Invalid { .. })) if f == "person_id"
+        ));
+        // The same value in a draft is what a draft keeps.
+        v.status = Status::Draft;
+        assert_eq!(check_version(&v, &c.villages), Ok(()));
+        let mut v = activation("AC-1", 3, "T3AB12", &GOOD);
+        v.status = Status::Done;
+        assert!(matches!(
+            check_version(&v, &c.villages),
+            Err((_, RowRefusal::WrongStatus { .. }))
+        ));
+    }
+
+    #[test]
+    fn a_team_brings_only_its_own_new_versions_of_its_own_cases() {
+        let c = commune();
+        let here = Here {
+            commune: &c,
+            role: Role::Commune,
+            device: "XA0001",
+        };
+        let cl = claim(Role::Team(3), "T3AB12");
+        let mine = activation("AC-1", 3, "T3AB12", &GOOD);
+        let relayed = activation("AC-2", 3, "XA0001", &GOOD);
+        let other_team = activation("AC-3", 4, "T3AB12", &GOOD);
+        let taken_case = activation("AC-4", 3, "T3AB12", &GOOD);
+        let known_id = relayed.id.clone();
+        let case_team = |r: &str| (r == "AC-4").then_some(4);
+        let known = |id: &str| id == known_id;
+        assert_eq!(
+            admit_versions(
+                &[mine.clone(), relayed.clone()],
+                &cl,
+                &here,
+                known,
+                case_team
+            ),
+            Ok(vec![0])
+        );
+        let err =
+            admit_versions(&[mine.clone(), other_team], &cl, &here, known, case_team).unwrap_err();
+        assert_eq!((err.index, err.column.as_deref()), (1, Some("team")));
+        let err = admit_versions(&[taken_case], &cl, &here, known, case_team).unwrap_err();
+        assert_eq!(
+            err.refusal,
+            RowRefusal::OtherTeam {
+                record: "AC-4".into(),
+                team: 4
+            }
+        );
+        // Relaying a version the commune does not hold is refused.
+        let err = admit_versions(&[relayed], &cl, &here, |_| false, case_team).unwrap_err();
+        assert_eq!(
+            err.refusal,
+            RowRefusal::NotAuthor {
+                device: "XA0001".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_team_device_takes_whatever_the_commune_sends_that_is_valid() {
+        let c = commune();
+        let here = Here {
+            commune: &c,
+            role: Role::Team(3),
+            device: "T3AB12",
+        };
+        let cl = Claim {
+            commune: "Xã Tân Phong",
+            sender: Role::Commune,
+            sender_device: "XA0001",
+            receiver: Role::Team(3),
+            key_id: "ABCDEF0123456789",
+        };
+        let office = activation("AC-1", 3, "XA0001", &GOOD);
+        let other = activation("AC-2", 3, "T3FFFF", &GOOD);
+        assert_eq!(
+            admit_versions(&[office, other], &cl, &here, |_| false, |_| None),
+            Ok(vec![0, 1])
+        );
+    }
+}

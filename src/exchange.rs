@@ -1,0 +1,809 @@
+//! Carrying work between devices: this device's keys, the keys it trusts,
+//! bundles made from the store and bundles taken into it.
+//!
+//! The shell around three pure or narrow parts: `bundle` (the file format),
+//! `domain::admit` (who may bring what) and `store` (writing). The command
+//! line, the demo and the screens call these functions; none of them prints.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+
+use crate::bundle::key::{self, KeyError, Public, Signer};
+use crate::bundle::{self, Bundle, BundleError, Contents, Header};
+use crate::domain::admit::{self, Claim, Here, KeyFacts, RowRefusal, SenderRefusal};
+use crate::domain::commune::Role;
+use crate::domain::version::Version;
+use crate::domain::work::WorkItem;
+use crate::i18n::{self, Lang};
+use crate::store::{AddSummary, Import, ImportEntry, OwnKey, Store, StoreError, TrustedKey};
+
+/// Where refused bundles are kept, inside the data folder.
+pub const REJECTED_DIR: &str = "rejected";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("this device has no key pair")]
+    NoKey,
+    #[error("this device already has key {id}")]
+    KeyExists { id: String },
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("no passphrase: set TOTHON_PASSPHRASE or run in a terminal")]
+    NoPassphrase,
+    #[error("the two passphrases differ")]
+    PassphrasesDiffer,
+    #[error("{path}: {error}")]
+    PublicKeyFile { path: PathBuf, error: KeyError },
+    #[error("a team's key is trusted with --team on the commune device")]
+    TeamNeeded,
+    #[error("a team device trusts only the commune's key (no --team)")]
+    NoTeamHere,
+    #[error("there is no team {team}")]
+    NoSuchTeam { team: u8 },
+    #[error("that is this device's own key")]
+    OwnKey,
+    #[error("no trusted key {key_id}")]
+    UnknownKey { key_id: String },
+    #[error(transparent)]
+    Rejected(Box<Rejection>),
+    #[error("file {path}: {detail}")]
+    File { path: PathBuf, detail: String },
+    #[error("cannot write the bundle: {0}")]
+    Unwritable(BundleError),
+}
+
+pub type Result<T, E = ExchangeError> = std::result::Result<T, E>;
+
+fn file_error(path: &Path, e: impl std::fmt::Display) -> ExchangeError {
+    ExchangeError::File {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
+}
+
+fn stamp(t: DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+// ------------------------------------------------------------------- keys --
+
+/// Makes this device's key pair and keeps it, the secret half encrypted with
+/// `passphrase`. Refuses to replace a key unless `replace`.
+pub fn new_key(
+    store: &Store,
+    passphrase: &str,
+    replace: bool,
+    now: DateTime<FixedOffset>,
+) -> Result<Public> {
+    if let Some(old) = store.own_key()?
+        && !replace
+    {
+        return Err(ExchangeError::KeyExists { id: old.id });
+    }
+    let generated = key::generate(passphrase)?;
+    store.set_own_key(&OwnKey {
+        id: generated.public.id.clone(),
+        public: generated.public.to_text(),
+        encrypted_secret: generated.encrypted_secret,
+        created_at: stamp(now),
+    })?;
+    Ok(generated.public)
+}
+
+/// This device's public key.
+pub fn own_public(store: &Store) -> Result<Public> {
+    let own = store.own_key()?.ok_or(ExchangeError::NoKey)?;
+    Ok(Public::parse(&own.public)?)
+}
+
+/// Opens this device's secret key to sign with.
+pub fn unlock(store: &Store, passphrase: &str) -> Result<Signer> {
+    let own = store.own_key()?.ok_or(ExchangeError::NoKey)?;
+    Ok(Signer::unlock(&own.encrypted_secret, passphrase)?)
+}
+
+/// Reads a `.pub` file.
+pub fn read_public(path: &Path) -> Result<Public> {
+    let meta = std::fs::metadata(path).map_err(|e| file_error(path, e))?;
+    if meta.len() > 4096 {
+        return Err(ExchangeError::PublicKeyFile {
+            path: path.to_path_buf(),
+            error: KeyError::NotAPublicKey("file too large".into()),
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| file_error(path, e))?;
+    Public::parse(&text).map_err(|error| ExchangeError::PublicKeyFile {
+        path: path.to_path_buf(),
+        error,
+    })
+}
+
+/// Trusts a public key: on the commune a team device's key for `team`; on a
+/// team device the commune's key (`team` = `None`). Trusting a key again
+/// replaces what was known of it (and lifts a revocation).
+pub fn trust(
+    store: &Store,
+    team: Option<u8>,
+    public: &Public,
+    now: DateTime<FixedOffset>,
+) -> Result<TrustedKey> {
+    let role = store.device()?.role;
+    match (role, team) {
+        (Role::Commune, None) => return Err(ExchangeError::TeamNeeded),
+        (Role::Team(_), Some(_)) => return Err(ExchangeError::NoTeamHere),
+        (Role::Commune, Some(t)) if store.commune()?.village(t).is_none() => {
+            return Err(ExchangeError::NoSuchTeam { team: t });
+        }
+        _ => {}
+    }
+    if store.own_key()?.is_some_and(|k| k.id == public.id) {
+        return Err(ExchangeError::OwnKey);
+    }
+    let key = TrustedKey {
+        id: public.id.clone(),
+        public: public.base64(),
+        team,
+        added_at: stamp(now),
+        revoked_at: None,
+        device: None,
+    };
+    store.trust_key(&key)?;
+    Ok(key)
+}
+
+/// Revokes a trusted key: bundles it signs are refused from now on.
+pub fn untrust(store: &Store, key_id: &str, now: DateTime<FixedOffset>) -> Result<TrustedKey> {
+    let key_id = key_id.trim().to_ascii_uppercase();
+    store
+        .revoke_key(&key_id, &stamp(now))?
+        .ok_or(ExchangeError::UnknownKey { key_id })
+}
+
+// ----------------------------------------------------------------- export --
+
+/// One bundle written.
+#[derive(Clone, Debug)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub header: Header,
+    pub versions: usize,
+    pub work_items: usize,
+}
+
+/// What this device sends: from a team device one bundle to the commune with
+/// every version it holds; from the commune one bundle per team with the
+/// team's work items and every version of the team's cases.
+pub fn outgoing(store: &Store, now: DateTime<FixedOffset>) -> Result<Vec<Contents>> {
+    let device = store.device()?;
+    let commune = store.commune()?;
+    let header = |receiver: Role| Header {
+        commune: commune.name.clone(),
+        sender: device.role,
+        sender_device: device.id.clone(),
+        receiver,
+        sequence: 0,
+        created_at: now,
+    };
+    match device.role {
+        Role::Team(_) => Ok(vec![Contents {
+            header: header(Role::Commune),
+            versions: store.all_versions()?,
+            work_items: Vec::new(),
+        }]),
+        Role::Commune => {
+            // A case belongs to the team its index entry names, so a team
+            // gets the whole history of its cases even where an old version
+            // named another team.
+            let team_of: HashMap<String, u8> = store
+                .cases()?
+                .into_iter()
+                .map(|c| (c.record, c.team))
+                .collect();
+            let mut versions: BTreeMap<u8, Vec<Version>> = BTreeMap::new();
+            for v in store.all_versions()? {
+                let team = team_of.get(&v.record).copied().unwrap_or(v.team);
+                versions.entry(team).or_default().push(v);
+            }
+            let mut items: BTreeMap<u8, Vec<WorkItem>> = BTreeMap::new();
+            for w in store.work_items()? {
+                items.entry(w.team).or_default().push(w);
+            }
+            Ok(commune
+                .villages
+                .iter()
+                .map(|v| Contents {
+                    header: header(Role::Team(v.team)),
+                    versions: versions.remove(&v.team).unwrap_or_default(),
+                    work_items: items.remove(&v.team).unwrap_or_default(),
+                })
+                .collect())
+        }
+    }
+}
+
+/// Writes this device's bundles into `out_dir`, each with the next sequence
+/// number for its receiver.
+pub fn export(
+    store: &Store,
+    signer: &Signer,
+    out_dir: &Path,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<Exported>> {
+    std::fs::create_dir_all(out_dir).map_err(|e| file_error(out_dir, e))?;
+    let mut done = Vec::new();
+    for mut contents in outgoing(store, now)? {
+        contents.header.sequence =
+            store.next_sequence(&bundle::party_text(contents.header.receiver))?;
+        let bytes = bundle::write(&contents, signer).map_err(ExchangeError::Unwritable)?;
+        let path = out_dir.join(contents.header.file_name());
+        write_atomically(&path, &bytes)?;
+        done.push(Exported {
+            path,
+            versions: contents.versions.len(),
+            work_items: contents.work_items.len(),
+            header: contents.header,
+        });
+    }
+    Ok(done)
+}
+
+/// Writes beside the target, then renames: a power cut leaves the old file
+/// or the new one, never half a bundle under the real name.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let part = path.with_extension("zip.part");
+    std::fs::write(&part, bytes).map_err(|e| file_error(&part, e))?;
+    std::fs::rename(&part, path).map_err(|e| file_error(path, e))
+}
+
+// ----------------------------------------------------------------- import --
+
+/// Why a bundle was refused. Each names what a person needs to find the
+/// problem: the file inside the bundle, the row and the column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The bundle file could not be read at all.
+    Unreadable {
+        detail: String,
+    },
+    Format(BundleError),
+    Sender(SenderRefusal),
+    Row {
+        file: String,
+        row: usize,
+        column: Option<String>,
+        refusal: RowRefusal,
+    },
+}
+
+/// A refused bundle, where it came from and where it was kept.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {refusal:?}")]
+pub struct Rejection {
+    pub file: PathBuf,
+    pub refusal: Refusal,
+    /// The copy in `rejected/`, when one was made.
+    pub kept: Option<PathBuf>,
+}
+
+/// A bundle that passed every check and is ready to be merged.
+pub struct Admitted {
+    pub bundle: Bundle,
+    /// Indices of the versions this store does not hold yet.
+    pub new: Vec<usize>,
+    /// True when the signing key has not been tied to a device yet.
+    pub first_from_device: bool,
+}
+
+impl Admitted {
+    pub fn header(&self) -> &Header {
+        &self.bundle.contents.header
+    }
+}
+
+/// Every check an import makes, without writing anything: the format and
+/// hashes, the signature, a trusted unrevoked key of the sender it claims,
+/// the receiver, and each row against the form specs and the rules of who
+/// may bring what.
+pub fn check(store: &Store, bytes: &[u8]) -> Result<Admitted, Refusal> {
+    let store_err = |e: StoreError| Refusal::Unreadable {
+        detail: e.to_string(),
+    };
+    let bundle = bundle::read(bytes).map_err(Refusal::Format)?;
+    let device = store.device().map_err(store_err)?;
+    let commune = store.commune().map_err(store_err)?;
+    let header = &bundle.contents.header;
+    let claim = Claim {
+        commune: &header.commune,
+        sender: header.sender,
+        sender_device: &header.sender_device,
+        receiver: header.receiver,
+        key_id: &bundle.key_id,
+    };
+    let here = Here {
+        commune: &commune,
+        role: device.role,
+        device: &device.id,
+    };
+    let trusted = store.trusted_keys().map_err(store_err)?;
+    let record = trusted.iter().find(|k| k.id == bundle.key_id);
+    let facts = record.map(|k| KeyFacts {
+        team: k.team,
+        revoked: k.revoked_at.is_some(),
+        device: k.device.as_deref(),
+    });
+    let device_elsewhere = trusted
+        .iter()
+        .any(|k| k.id != bundle.key_id && k.device.as_deref() == Some(&header.sender_device));
+    admit::admit_sender(&claim, &here, facts, device_elsewhere).map_err(Refusal::Sender)?;
+    let public = record
+        .and_then(|k| Public::parse(&k.public).ok())
+        .ok_or(Refusal::Format(BundleError::BadSignature))?;
+    bundle.verify(&public).map_err(Refusal::Format)?;
+    let versions = &bundle.contents.versions;
+    let known = store
+        .known_versions(versions.iter().map(|v| v.id.as_str()))
+        .map_err(store_err)?;
+    let teams = store
+        .case_teams(versions.iter().map(|v| v.record.as_str()))
+        .map_err(store_err)?;
+    let new = admit::admit_versions(
+        versions,
+        &claim,
+        &here,
+        |id| known.contains(id),
+        |r| teams.get(r).copied(),
+    )
+    .map_err(|e| {
+        let place = &bundle.version_places[e.index];
+        Refusal::Row {
+            file: place.file.clone(),
+            row: place.row,
+            column: e.column,
+            refusal: e.refusal,
+        }
+    })?;
+    let first_from_device = record.is_some_and(|k| k.device.is_none());
+    Ok(Admitted {
+        bundle,
+        new,
+        first_from_device,
+    })
+}
+
+/// What importing one bundle did.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub file: PathBuf,
+    pub header: Header,
+    pub summary: AddSummary,
+    /// The sender had already delivered a later bundle.
+    pub stale: bool,
+}
+
+/// Merges an admitted bundle in one transaction and logs it.
+pub fn commit(
+    store: &Store,
+    admitted: &Admitted,
+    file: &Path,
+    now: DateTime<FixedOffset>,
+) -> Result<Imported> {
+    let header = admitted.header();
+    let sender = bundle::party_text(header.sender);
+    let latest = store
+        .imports()?
+        .iter()
+        .filter(|e| e.accepted && e.sender == sender && e.sender_device == header.sender_device)
+        .map(|e| e.sequence)
+        .max();
+    let stale = latest.is_some_and(|s| s > header.sequence);
+    let contents = &admitted.bundle.contents;
+    let summary = store.import(Import {
+        versions: &contents.versions,
+        work_items: &contents.work_items,
+        bind_device: admitted.first_from_device.then_some((
+            admitted.bundle.key_id.as_str(),
+            header.sender_device.as_str(),
+        )),
+        log: ImportEntry {
+            file: file_label(file),
+            sender,
+            sequence: header.sequence,
+            received_at: stamp(now),
+            accepted: true,
+            detail: String::new(),
+            sender_device: header.sender_device.clone(),
+            key_id: admitted.bundle.key_id.clone(),
+            created_at: stamp(header.created_at),
+            stale,
+            ..ImportEntry::default()
+        },
+    })?;
+    Ok(Imported {
+        file: file.to_path_buf(),
+        header: header.clone(),
+        summary,
+        stale,
+    })
+}
+
+fn file_label(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Reads a bundle file, refusing one too big to be a bundle before reading it.
+pub fn read_bundle_file(path: &Path) -> Result<Vec<u8>, Refusal> {
+    let unreadable = |e: std::io::Error| Refusal::Unreadable {
+        detail: e.to_string(),
+    };
+    let len = std::fs::metadata(path).map_err(unreadable)?.len();
+    let limit = bundle::archive::LIMITS.bundle;
+    if len > limit {
+        return Err(Refusal::Format(BundleError::TooBig { size: len, limit }));
+    }
+    std::fs::read(path).map_err(unreadable)
+}
+
+/// Imports one bundle file: checks, then merges in one transaction. A refused
+/// bundle changes no case; it is logged, copied into `rejected/` in the data
+/// folder beside a `.txt` giving the reason (in `lang`), and returned as the
+/// error.
+pub fn import_file(
+    store: &Store,
+    path: &Path,
+    lang: Lang,
+    now: DateTime<FixedOffset>,
+) -> Result<Imported> {
+    let bytes = read_bundle_file(path);
+    let checked = bytes
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|b| check(store, b));
+    match checked {
+        Ok(admitted) => commit(store, &admitted, path, now),
+        Err(refusal) => {
+            let mut rejection = Rejection {
+                file: path.to_path_buf(),
+                refusal,
+                kept: None,
+            };
+            let reason = i18n::bundle::rejection(lang, &rejection);
+            rejection.kept = keep_rejected(store, path, bytes.as_deref().ok(), &reason);
+            let header = bundle::read(bytes.as_deref().unwrap_or_default())
+                .ok()
+                .map(|b| (b.contents.header, b.key_id));
+            store.log_import(&ImportEntry {
+                file: file_label(path),
+                sender: header
+                    .as_ref()
+                    .map(|(h, _)| bundle::party_text(h.sender))
+                    .unwrap_or_default(),
+                sequence: header.as_ref().map(|(h, _)| h.sequence).unwrap_or(0),
+                received_at: stamp(now),
+                accepted: false,
+                detail: reason,
+                sender_device: header
+                    .as_ref()
+                    .map(|(h, _)| h.sender_device.clone())
+                    .unwrap_or_default(),
+                key_id: header.as_ref().map(|(_, k)| k.clone()).unwrap_or_default(),
+                created_at: header
+                    .as_ref()
+                    .map(|(h, _)| stamp(h.created_at))
+                    .unwrap_or_default(),
+                ..ImportEntry::default()
+            })?;
+            Err(ExchangeError::Rejected(Box::new(rejection)))
+        }
+    }
+}
+
+/// Copies a refused bundle into `rejected/` with a `.txt` beside it. Keeping
+/// it is a courtesy for whoever inspects it later: failing to must not hide
+/// the refusal itself, so errors here only mean no copy.
+fn keep_rejected(
+    store: &Store,
+    path: &Path,
+    bytes: Option<&[u8]>,
+    reason: &str,
+) -> Option<PathBuf> {
+    let dir = store.path().parent()?.join(REJECTED_DIR);
+    std::fs::create_dir_all(&dir).ok()?;
+    let name = file_label(path);
+    let mut target = dir.join(&name);
+    let mut n = 2;
+    while target.exists() && std::fs::read(&target).ok().as_deref() != bytes {
+        target = dir.join(format!("{n}-{name}"));
+        n += 1;
+    }
+    if let Some(b) = bytes {
+        std::fs::write(&target, b).ok()?;
+    }
+    let mut txt = target.clone().into_os_string();
+    txt.push(".txt");
+    std::fs::write(&txt, format!("{reason}\n")).ok()?;
+    Some(target)
+}
+
+/// The imports log with, for each sender device, the sequence of the latest
+/// bundle accepted from it.
+pub fn latest_sequences(entries: &[ImportEntry]) -> HashMap<(String, String), u64> {
+    let mut out: HashMap<(String, String), u64> = HashMap::new();
+    for e in entries.iter().filter(|e| e.accepted) {
+        let k = (e.sender.clone(), e.sender_device.clone());
+        let s = out.entry(k).or_default();
+        *s = (*s).max(e.sequence);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    //! The merge algebra at the level users meet it: versions split across
+    //! real signed bundles, imported through the real checks into a real
+    //! store, in any order and any number of times, give the same heads.
+
+    use super::*;
+    use crate::domain::commune::{Commune, Device};
+    use crate::domain::version::{Draft, Status};
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    const TEAM_DEVICE: &str = "T3AB12";
+    const COMMUNE_DEVICE: &str = "XA0001";
+
+    fn signer() -> &'static Signer {
+        static S: OnceLock<Signer> = OnceLock::new();
+        S.get_or_init(|| Signer::generate_unencrypted().unwrap())
+    }
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-11-26T10:00:00+07:00").unwrap()
+    }
+
+    fn commune_store(dir: &Path, office: &[Version]) -> Store {
+        let store = Store::create(
+            dir,
+            &Commune::with_numbered_villages("Xã Tân Phong", 6),
+            &Device {
+                id: COMMUNE_DEVICE.into(),
+                role: Role::Commune,
+            },
+        )
+        .unwrap();
+        trust_team3(&store);
+        store.add_versions(office).unwrap();
+        store
+    }
+
+    fn trust_team3(store: &Store) {
+        store
+            .trust_key(&TrustedKey {
+                id: signer().public.id.clone(),
+                public: signer().public.base64(),
+                team: Some(3),
+                added_at: stamp(now()),
+                revoked_at: None,
+                device: None,
+            })
+            .unwrap();
+    }
+
+    /// A valid activation version, edited from `parents`.
+    fn version(record: &str, parents: Vec<String>, device: &str, n: usize) -> Version {
+        let values = [
+            ("person_id", "034090123456"),
+            ("full_name", "Nguyễn Văn An"),
+            ("target_level", "level2"),
+            ("status", "pending"),
+            ("visit_date", "2026-11-20"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .chain([("note".to_string(), format!("lần {n}"))])
+        .collect();
+        Draft {
+            record: record.into(),
+            parents,
+            form: "activation".into(),
+            team: 3,
+            device: device.into(),
+            author: "Lan".into(),
+            edited_at: DateTime::parse_from_rfc3339("2026-11-21T09:00:00+07:00").unwrap()
+                + chrono::Duration::minutes(n as i64),
+            status: Status::InProgress,
+            values,
+            confirmed: vec![],
+        }
+        .seal()
+    }
+
+    /// A random history over three cases: the team edits from earlier
+    /// versions (sometimes two: merges), the office now and then; office
+    /// versions are already at the commune, the team relays them.
+    fn history() -> impl Strategy<Value = (Vec<Version>, Vec<Version>)> {
+        prop::collection::vec(
+            (0usize..3, any::<u8>(), any::<u8>(), 0u8..3, any::<bool>()),
+            1..14,
+        )
+        .prop_map(|steps| {
+            let mut all: Vec<Version> = Vec::new();
+            let mut office = Vec::new();
+            for (n, (case, p1, p2, k, by_office)) in steps.into_iter().enumerate() {
+                let record = format!("AC-{case}");
+                let earlier: Vec<&Version> = all.iter().filter(|v| v.record == record).collect();
+                let mut parents = Vec::new();
+                if !earlier.is_empty() && k > 0 {
+                    parents.push(earlier[p1 as usize % earlier.len()].id.clone());
+                    if k > 1 {
+                        parents.push(earlier[p2 as usize % earlier.len()].id.clone());
+                    }
+                }
+                let device = if by_office {
+                    COMMUNE_DEVICE
+                } else {
+                    TEAM_DEVICE
+                };
+                let v = version(&record, parents, device, n);
+                if by_office {
+                    office.push(v.clone());
+                }
+                all.push(v);
+            }
+            (all, office)
+        })
+    }
+
+    fn bundle_of(versions: Vec<Version>, sequence: u64) -> Vec<u8> {
+        bundle::write(
+            &Contents {
+                header: Header {
+                    commune: "Xã Tân Phong".into(),
+                    sender: Role::Team(3),
+                    sender_device: TEAM_DEVICE.into(),
+                    receiver: Role::Commune,
+                    sequence,
+                    created_at: now(),
+                },
+                versions,
+                work_items: vec![],
+            },
+            signer(),
+        )
+        .unwrap()
+    }
+
+    fn heads(store: &Store) -> Vec<(String, Vec<String>)> {
+        store
+            .cases()
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.record, c.heads))
+            .collect()
+    }
+
+    fn import_all(office: &[Version], bundles: &[&[u8]]) -> Vec<(String, Vec<String>)> {
+        let dir = tempfile::tempdir().unwrap();
+        let store = commune_store(dir.path(), office);
+        for b in bundles {
+            let admitted = check(&store, b).unwrap();
+            commit(&store, &admitted, Path::new("b.zip"), now()).unwrap();
+        }
+        heads(&store)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn bundles_merge_idempotently_commutatively_associatively(
+            (all, office) in history(),
+            picks in prop::collection::vec(any::<u8>(), 14),
+        ) {
+            // Three bundles over random subsets of the team's versions,
+            // plus one with everything.
+            let mut parts: [Vec<Version>; 3] = Default::default();
+            for (v, p) in all.iter().zip(&picks) {
+                for (i, part) in parts.iter_mut().enumerate() {
+                    if p & (1 << i) != 0 {
+                        part.push(v.clone());
+                    }
+                }
+            }
+            let [x, y, z] = parts.map(|p| bundle_of(p, 1));
+            let whole = bundle_of(all.clone(), 2);
+            // Together the parts hold what `whole` holds only when every
+            // version landed in one of them; compare like with like.
+            let covered: Vec<Version> = all
+                .iter()
+                .zip(&picks)
+                .filter(|(_, p)| *p & 7 != 0)
+                .map(|(v, _)| v.clone())
+                .collect();
+            let union = bundle_of(covered, 3);
+            let reference = import_all(&office, &[&union]);
+            prop_assert_eq!(&import_all(&office, &[&x, &y, &z]), &reference);
+            prop_assert_eq!(&import_all(&office, &[&z, &y, &x]), &reference);
+            prop_assert_eq!(&import_all(&office, &[&y, &x, &y, &z, &z, &x]), &reference);
+            prop_assert_eq!(&import_all(&office, &[&union, &x, &union]), &reference);
+            // Everything, in any order, once or twice.
+            let everything = import_all(&office, &[&whole]);
+            prop_assert_eq!(&import_all(&office, &[&x, &whole, &z]), &everything);
+            prop_assert_eq!(&import_all(&office, &[&whole, &whole]), &everything);
+        }
+    }
+
+    #[test]
+    fn a_refused_bundle_is_kept_aside_with_its_reason_and_logged() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = commune_store(dir.path(), &[]);
+        let mut bytes = bundle_of(vec![version("AC-1", vec![], TEAM_DEVICE, 1)], 1);
+        let last = bytes.len() - 30;
+        bytes[last] ^= 1;
+        let file = dir.path().join("team3-T3AB12-to-commune-0001.zip");
+        std::fs::write(&file, &bytes).unwrap();
+        let err = import_file(&store, &file, Lang::Vi, now()).unwrap_err();
+        let ExchangeError::Rejected(r) = err else {
+            panic!("expected a rejection, got {err:?}");
+        };
+        let kept = r.kept.clone().unwrap();
+        assert_eq!(std::fs::read(&kept).unwrap(), bytes);
+        let txt = std::fs::read_to_string(format!("{}.txt", kept.display())).unwrap();
+        assert!(txt.contains("không dùng được"), "{txt}");
+        let log = store.imports().unwrap();
+        assert_eq!(log.len(), 1);
+        assert!(!log[0].accepted);
+        assert!(store.all_versions().unwrap().is_empty());
+        // The same bundle refused again is kept once, not twice.
+        import_file(&store, &file, Lang::Vi, now()).unwrap_err();
+        let kept_files = std::fs::read_dir(dir.path().join(REJECTED_DIR))
+            .unwrap()
+            .count();
+        assert_eq!(kept_files, 2);
+    }
+
+    #[test]
+    fn the_first_bundle_ties_the_key_to_its_device_and_a_later_bundle_may_not_change_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = commune_store(dir.path(), &[]);
+        let b = bundle_of(vec![version("AC-1", vec![], TEAM_DEVICE, 1)], 1);
+        commit(
+            &store,
+            &check(&store, &b).unwrap(),
+            Path::new("a.zip"),
+            now(),
+        )
+        .unwrap();
+        let key = store.trusted_key(&signer().public.id).unwrap().unwrap();
+        assert_eq!(key.device.as_deref(), Some(TEAM_DEVICE));
+        let mut other = Contents {
+            header: Header {
+                commune: "Xã Tân Phong".into(),
+                sender: Role::Team(3),
+                sender_device: "T3FFFF".into(),
+                receiver: Role::Commune,
+                sequence: 2,
+                created_at: now(),
+            },
+            versions: vec![],
+            work_items: vec![],
+        };
+        let b = bundle::write(&other, signer()).unwrap();
+        assert!(matches!(
+            check(&store, &b),
+            Err(Refusal::Sender(SenderRefusal::DeviceChanged { .. }))
+        ));
+        // The commune's own device id cannot be claimed either.
+        other.header.sender_device = COMMUNE_DEVICE.into();
+        let b = bundle::write(&other, signer()).unwrap();
+        assert!(matches!(
+            check(&store, &b),
+            Err(Refusal::Sender(SenderRefusal::OwnBundle))
+        ));
+    }
+}
