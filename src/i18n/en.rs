@@ -147,6 +147,25 @@ pub fn text(t: Text) -> &'static str {
         Text::ColBlocked => "Block",
         Text::ColNeedsCorrection => "Fix",
         Text::ColConflicts => "Confl",
+        Text::Bundles => "Bundles: export, import, log",
+        Text::ImportBundlePath => "Import a bundle (path of the .zip)",
+        Text::ReceivedAt => "Received",
+        Text::Sender => "From",
+        Text::Result => "Result",
+        Text::StaleBundle => "older than one already imported",
+        Text::ImportsLog => "Imports log",
+        Text::ConflictHint => {
+            "↑↓ pick a field · ←→ pick the version for it · Ctrl+S save the resolution"
+        }
+        Text::HelpBundles => "Bundles",
+        Text::HelpExportBundles => "Export bundles",
+        Text::HelpImportBundle => "Import the bundle",
+        Text::Passphrase => "Signing key passphrase",
+        Text::PassphraseQuestion => "Sign the bundles with this device's key",
+        Text::PassphraseKeys => "Type the passphrase · Enter: export · Esc: cancel",
+        Text::HelpPickField => "Pick a field",
+        Text::HelpPickHead => "Pick a version",
+        Text::HelpSaveResolution => "Save",
         Text::HelpQuit => "Quit",
     }
 }

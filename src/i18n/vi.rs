@@ -147,6 +147,25 @@ pub fn text(t: Text) -> &'static str {
         Text::ColBlocked => "Vướng",
         Text::ColNeedsCorrection => "Cần sửa",
         Text::ColConflicts => "X.đột",
+        Text::Bundles => "Gói dữ liệu: xuất, nhận, nhật ký",
+        Text::ImportBundlePath => "Nhận gói (đường dẫn tệp .zip)",
+        Text::ReceivedAt => "Nhận lúc",
+        Text::Sender => "Gửi từ",
+        Text::Result => "Kết quả",
+        Text::StaleBundle => "cũ hơn gói đã nhận",
+        Text::ImportsLog => "Nhật ký nhận gói",
+        Text::ConflictHint => {
+            "↑↓ chọn trường · ←→ chọn phiên bản cho trường đó · Ctrl+S lưu bản đã giải quyết"
+        }
+        Text::HelpBundles => "Gói dữ liệu",
+        Text::HelpExportBundles => "Xuất gói",
+        Text::HelpImportBundle => "Nhận gói",
+        Text::Passphrase => "Mật khẩu khoá ký",
+        Text::PassphraseQuestion => "Ký gói bằng khoá của máy này",
+        Text::PassphraseKeys => "Gõ mật khẩu · Enter: xuất gói · Esc: huỷ",
+        Text::HelpPickField => "Chọn trường",
+        Text::HelpPickHead => "Chọn phiên bản",
+        Text::HelpSaveResolution => "Lưu",
         Text::HelpQuit => "Thoát",
     }
 }

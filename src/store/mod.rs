@@ -521,12 +521,7 @@ impl Store {
     pub fn import(&self, import: Import) -> Result<AddSummary> {
         let txn = self.db.begin_write()?;
         let summary = add_in(&txn, import.versions)?;
-        {
-            let mut table = txn.open_table(WORK_ITEMS)?;
-            for w in import.work_items {
-                table.insert(w.id.as_str(), codec::encode(w).as_slice())?;
-            }
-        }
+        put_items_in(&txn, import.work_items.iter())?;
         if let Some((key_id, device)) = import.bind_device {
             let mut keys = txn.open_table(TRUSTED_KEYS)?;
             let key = match keys.get(key_id)? {

@@ -70,6 +70,14 @@ pub enum Effect {
         as_of: NaiveDate,
     },
     LoadDuplicates,
+    /// Sign and write this device's bundles.
+    ExportBundles {
+        passphrase: String,
+    },
+    /// Verify and merge one bundle file.
+    ImportBundle {
+        path: std::path::PathBuf,
+    },
 }
 
 /// What an effect found or did, fed back into `update`.
@@ -99,6 +107,13 @@ pub enum Outcome {
     Imported {
         count: usize,
         rows: Vec<Row>,
+    },
+    /// What exporting or importing bundles did, line by line; the list and
+    /// the imports log as they now are.
+    Bundled {
+        lines: Vec<String>,
+        rows: Option<Vec<Row>>,
+        imports: Vec<ImportEntry>,
     },
     Charts(ChartData),
     Report(Box<Report>),
@@ -135,6 +150,8 @@ pub enum Dialog {
     Quit,
     /// (Commune) the comment to send a case back with.
     ReturnForCorrection { comment: TextInput },
+    /// The signing key's passphrase, to export bundles.
+    Passphrase { input: TextInput },
 }
 
 /// A pick list over a choice field's options, filtered by typing.
@@ -319,6 +336,8 @@ pub enum Screen {
     Report(ReportState),
     Duplicates(DupState),
     Import(dashboard::ImportState),
+    Bundles(super::exchange::BundlesState),
+    Conflict(super::exchange::ConflictState),
     NewCase { selected: usize },
     Settings { selected: usize },
 }
@@ -443,6 +462,8 @@ impl State {
             Screen::Report(_) => Ctx::Report,
             Screen::Duplicates(_) => Ctx::Duplicates,
             Screen::Import(_) => Ctx::Import,
+            Screen::Bundles(_) => Ctx::Bundles,
+            Screen::Conflict(_) => Ctx::Conflict,
             Screen::NewCase { .. } => Ctx::NewCase,
             Screen::Settings { .. } => Ctx::Settings,
         }
@@ -529,6 +550,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Kind_::Report => dashboard::on_report(state, action),
         Kind_::Duplicates => dashboard::on_duplicates(state, action),
         Kind_::Import => dashboard::on_import(state, action),
+        Kind_::Bundles => super::exchange::on_bundles(state, action),
+        Kind_::Conflict => super::exchange::on_conflict(state, action),
         Kind_::NewCase => on_new_case(state, action),
         Kind_::Settings => on_settings(state, action),
     }
@@ -545,6 +568,8 @@ enum Kind_ {
     Report,
     Duplicates,
     Import,
+    Bundles,
+    Conflict,
     NewCase,
     Settings,
 }
@@ -561,10 +586,27 @@ impl Screen {
             Screen::Report(_) => Kind_::Report,
             Screen::Duplicates(_) => Kind_::Duplicates,
             Screen::Import(_) => Kind_::Import,
+            Screen::Bundles(_) => Kind_::Bundles,
+            Screen::Conflict(_) => Kind_::Conflict,
             Screen::NewCase { .. } => Kind_::NewCase,
             Screen::Settings { .. } => Kind_::Settings,
         }
     }
+}
+
+/// Replaces the list with rows read again from the store, keeping the
+/// draft marks and telling derived tables to recount.
+fn reload_list(state: &mut State, mut rows: Vec<Row>) {
+    let drafts: HashSet<String> = state
+        .list
+        .views()
+        .filter(|r| r.has_draft)
+        .map(|r| r.record.to_string())
+        .collect();
+    super::list::mark_drafts(&mut rows, &drafts);
+    let generation = state.list.generation + 1;
+    state.list = WorkList::new(rows);
+    state.list.generation = generation;
 }
 
 /// Applies the outcome of an effect.
@@ -578,6 +620,22 @@ pub fn apply(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             state.notice = Some(Notice::Exported(path));
             vec![]
         }
+        Outcome::Bundled {
+            lines,
+            rows,
+            imports,
+        } => {
+            if let Some(rows) = rows {
+                reload_list(state, rows);
+            }
+            state.imports = imports;
+            state.counts = None;
+            if let Some(Screen::Bundles(b)) = state.screens.last_mut() {
+                b.report = lines;
+                b.path.clear();
+            }
+            vec![]
+        }
         Outcome::WorklistPreview { preview, lines } => {
             if let Some(Screen::Import(im)) = state.screens.last_mut() {
                 im.preview = Some(preview);
@@ -587,17 +645,7 @@ pub fn apply(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             vec![]
         }
         Outcome::Imported { count, rows } => {
-            let mut rows = rows;
-            let drafts: HashSet<String> = state
-                .list
-                .views()
-                .filter(|r| r.has_draft)
-                .map(|r| r.record.to_string())
-                .collect();
-            super::list::mark_drafts(&mut rows, &drafts);
-            let generation = state.list.generation + 1;
-            state.list = WorkList::new(rows);
-            state.list.generation = generation;
+            reload_list(state, rows);
             state.notice = Some(Notice::Imported(count));
             if let Some(Screen::Import(_)) = state.screens.last() {
                 state.screens.pop();
@@ -666,7 +714,7 @@ pub fn apply(state: &mut State, outcome: Outcome) -> Vec<Effect> {
                     status: version.status,
                 }
             });
-            if let Some(Screen::Form(_)) = state.screens.last() {
+            if let Some(Screen::Form(_) | Screen::Conflict(_)) = state.screens.last() {
                 state.screens.pop();
             }
             vec![]
@@ -760,6 +808,9 @@ fn on_list(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Progress => state.screens.push(Screen::Dashboard(DashState::default())),
         Action::NewCase => state.screens.push(Screen::NewCase { selected: 0 }),
         Action::Settings => state.screens.push(Screen::Settings { selected: 0 }),
+        Action::Bundles => state
+            .screens
+            .push(Screen::Bundles(super::exchange::BundlesState::default())),
         _ => {}
     }
     vec![]
@@ -911,6 +962,10 @@ fn open_case(
             let newest = crate::domain::merge::newest(&heads.iter().collect::<Vec<_>>()).cloned();
             match newest {
                 Some(head) => {
+                    if let Some(screen) = super::exchange::conflict_screen(state, &heads) {
+                        state.screens.push(screen);
+                        return;
+                    }
                     if heads.len() > 1 {
                         state.notice = Some(Notice::Conflict);
                     }
@@ -1284,6 +1339,22 @@ fn save(state: &mut State, decision: Option<&Dialog>) -> Vec<Effect> {
 }
 
 fn on_dialog(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
+    if let Dialog::Passphrase { mut input } = dialog {
+        match action {
+            Action::Back => return vec![],
+            Action::Enter => {
+                return vec![Effect::ExportBundles {
+                    passphrase: input.text().to_string(),
+                }];
+            }
+            Action::Type(c) => input.type_char(c, Method::Off, ToneStyle::Classic),
+            Action::Paste(p) => input.insert_str(&p),
+            Action::Backspace => input.backspace(),
+            _ => {}
+        }
+        state.dialog = Some(Dialog::Passphrase { input });
+        return vec![];
+    }
     if let Dialog::ReturnForCorrection { mut comment } = dialog {
         match action {
             Action::Back => return vec![],

@@ -106,6 +106,76 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
             }
         }
+        Effect::ExportBundles { passphrase } => {
+            let out_dir = store
+                .path()
+                .parent()
+                .map(|d| d.join("bundles-out"))
+                .unwrap_or_else(|| std::path::PathBuf::from("bundles-out"));
+            let done = crate::exchange::unlock(store, &passphrase).and_then(|signer| {
+                crate::exchange::export(store, &signer, &out_dir, crate::clock::now())
+            });
+            match done {
+                Ok(exported) => {
+                    let lines = exported
+                        .iter()
+                        .map(|e| {
+                            let file = e.path.display().to_string();
+                            i18n::bundle::say(
+                                lang,
+                                &i18n::bundle::Say::Exported {
+                                    file: &file,
+                                    receiver: e.header.receiver,
+                                    sequence: e.header.sequence,
+                                    versions: e.versions,
+                                    work_items: e.work_items,
+                                },
+                            )
+                        })
+                        .collect();
+                    let imports = store.imports().unwrap_or_default();
+                    Some(Outcome::Bundled {
+                        lines,
+                        rows: None,
+                        imports,
+                    })
+                }
+                Err(e) => Some(Outcome::Failed(i18n::error(lang, &Error::from(e)))),
+            }
+        }
+        Effect::ImportBundle { path } => {
+            let result = crate::exchange::import_file(store, &path, lang, crate::clock::now());
+            let imports = store.imports().unwrap_or_default();
+            match result {
+                Ok(done) => {
+                    let file = path.display().to_string();
+                    let line = i18n::bundle::say(
+                        lang,
+                        &i18n::bundle::Say::Imported {
+                            file: &file,
+                            sender: done.header.sender,
+                            sequence: done.header.sequence,
+                            new: done.summary.new,
+                            known: done.summary.known,
+                            conflicts: done.summary.new_conflicts,
+                        },
+                    );
+                    match store.list_rows() {
+                        Ok(rows) => Some(Outcome::Bundled {
+                            lines: vec![line],
+                            rows: Some(rows),
+                            imports,
+                        }),
+                        Err(e) => failed(e),
+                    }
+                }
+                Err(e) => Some(Outcome::Bundled {
+                    lines: vec![i18n::error(lang, &Error::from(e))],
+                    rows: None,
+                    imports,
+                }),
+            }
+        }
         Effect::LoadCharts => match store.all_versions() {
             Ok(versions) => Some(Outcome::Charts(super::dashboard::ChartData {
                 series: crate::domain::progress::done_over_time(&versions),

@@ -20,6 +20,8 @@ pub enum Ctx {
     Report,
     Duplicates,
     Import,
+    Bundles,
+    Conflict,
     NewCase,
     Settings,
     Dialog,
@@ -65,6 +67,8 @@ pub enum Action {
     Import,
     /// (Commune) send the case back to its team with a comment.
     ReturnCase,
+    /// Bundles: export, import, the imports log.
+    Bundles,
     CycleForm,
     CycleStage,
     CycleSort,
@@ -149,6 +153,66 @@ pub fn bindings() -> &'static [Binding] {
             bind!(List, K::F(7), NONE, A::Progress, "F7", HelpProgress, true),
             bind!(List, K::F(8), NONE, A::NewCase, "F8", HelpNewCase, true),
             bind!(List, K::F(9), NONE, A::Settings, "F9", HelpSettings, false),
+            bind!(
+                List,
+                K::Char('b'),
+                CTRL,
+                A::Bundles,
+                "Ctrl+B",
+                HelpBundles,
+                true
+            ),
+            bind!(
+                Progress,
+                K::Char('b'),
+                CTRL,
+                A::Bundles,
+                "Ctrl+B",
+                HelpBundles,
+                false
+            ),
+            bind!(
+                Bundles,
+                K::Enter,
+                NONE,
+                A::Enter,
+                "Enter",
+                HelpImportBundle,
+                true
+            ),
+            bind!(
+                Bundles,
+                K::Char('e'),
+                CTRL,
+                A::Export,
+                "Ctrl+E",
+                HelpExportBundles,
+                true
+            ),
+            bind!(
+                Bundles,
+                K::Backspace,
+                NONE,
+                A::Backspace,
+                "Backspace",
+                HelpErase,
+                false
+            ),
+            bind!(Bundles, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
+            bind!(Conflict, K::Up, NONE, A::Up, "↑↓", HelpPickField, true),
+            bind!(Conflict, K::Down, NONE, A::Down, "↓", HelpPickField, false),
+            bind!(Conflict, K::Left, NONE, A::Left, "←→", HelpPickHead, true),
+            bind!(Conflict, K::Right, NONE, A::Right, "→", HelpPickHead, false),
+            bind!(
+                Conflict,
+                K::Char('s'),
+                CTRL,
+                A::Save,
+                "Ctrl+S",
+                HelpSaveResolution,
+                true
+            ),
+            bind!(Conflict, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
             bind!(
                 List,
                 K::Char('n'),

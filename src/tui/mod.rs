@@ -5,6 +5,7 @@
 pub mod app;
 pub mod dashboard;
 pub mod effect;
+pub mod exchange;
 pub mod input;
 pub mod keymap;
 pub mod list;

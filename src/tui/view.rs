@@ -106,6 +106,10 @@ pub fn render(state: &mut State, frame: &mut Frame) {
         Some(Screen::Report(r)) => dashboard::render_report(frame, body, state, &r, &theme),
         Some(Screen::Duplicates(d)) => dashboard::render_duplicates(frame, body, state, &d, &theme),
         Some(Screen::Import(im)) => dashboard::render_import(frame, body, state, &im, &theme),
+        Some(Screen::Bundles(b)) => super::exchange::render_bundles(frame, body, state, &b, &theme),
+        Some(Screen::Conflict(c)) => {
+            super::exchange::render_conflict(frame, body, state, &c, &theme)
+        }
         Some(Screen::NewCase { selected }) => new_case(frame, body, lang, selected, &theme),
         Some(Screen::Settings { selected }) => settings(frame, body, state, selected, &theme),
         Some(Screen::List) | None => list(frame, body, state, &theme),
@@ -759,6 +763,11 @@ fn dialog(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &Them
     let (title, keys) = match d {
         Dialog::LeaveForm => (t(Text::LeaveFormQuestion), t(Text::LeaveFormKeys)),
         Dialog::Quit => (t(Text::QuitQuestion), t(Text::QuitKeys)),
+        Dialog::Passphrase { input } => {
+            let stars = "•".repeat(input.text().chars().count());
+            lines.push(Line::raw(format!("{}: {stars}", t(Text::Passphrase))));
+            (t(Text::PassphraseQuestion), t(Text::PassphraseKeys))
+        }
         Dialog::ReturnForCorrection { comment } => {
             lines.push(Line::raw(format!(
                 "{}: {}",
