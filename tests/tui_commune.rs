@@ -251,7 +251,13 @@ fn a_case_returned_for_correction_comes_first_until_the_team_saves_again() {
     press(&mut app, KeyCode::F(4));
     press(&mut app, KeyCode::F(4));
     press(&mut app, KeyCode::F(4));
+    // Conflicts come first and open side by side: take the first plain case.
     press(&mut app, KeyCode::Enter);
+    while screen(&mut app, SIZES[1]).contains("Xung đột ·") {
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Enter);
+    }
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("· Xong"), "{s}");
     let record = s
