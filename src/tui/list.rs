@@ -130,7 +130,7 @@ impl StageFilter {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Sort {
-    /// Conflicts and drafts first, then by code.
+    /// Returned for correction, conflicts and drafts first, then by code.
     #[default]
     Code,
     /// Soonest due or follow-up first; undated last.
@@ -150,8 +150,15 @@ impl Sort {
 
     fn cmp(self, a: RowView, b: RowView) -> std::cmp::Ordering {
         match self {
+            // Returned for correction, then conflicts, then drafts, then by code.
             Sort::Code => {
-                (!a.conflict, !a.has_draft, a.record).cmp(&(!b.conflict, !b.has_draft, b.record))
+                let back = |r: &RowView| r.stage != Stage::NeedsCorrection;
+                (back(&a), !a.conflict, !a.has_draft, a.record).cmp(&(
+                    back(&b),
+                    !b.conflict,
+                    !b.has_draft,
+                    b.record,
+                ))
             }
             Sort::Due => {
                 (a.due.is_none(), a.due, a.record).cmp(&(b.due.is_none(), b.due, b.record))
@@ -659,5 +666,45 @@ mod tests {
             .map(|(sel, r)| (sel, r.record.to_string()))
             .collect();
         assert_eq!(shown, vec![(false, "AC-2".into()), (true, "AC-3".into())]);
+    }
+}
+
+#[cfg(test)]
+mod upsert_order {
+    use super::*;
+
+    fn row(record: &str, stage: Stage, conflict: bool) -> Row {
+        let mut r = rows(
+            &[WorkItem {
+                id: record.into(),
+                form: "activation".into(),
+                team: 1,
+                due: None,
+                prefill: Default::default(),
+            }],
+            &[],
+            &HashSet::new(),
+        )
+        .pop()
+        .unwrap();
+        r.stage = stage;
+        r.conflict = conflict;
+        r
+    }
+
+    #[test]
+    fn a_returned_case_moves_before_conflicts_even_when_filtered_out() {
+        let mut l = WorkList::new(vec![
+            row("AC-1", Stage::Done, false),
+            row("AC-2", Stage::Done, true),
+            row("AC-3", Stage::NotStarted, false),
+        ]);
+        l.stage = StageFilter::Only(Stage::Done);
+        l.refilter();
+        l.upsert(row("AC-1", Stage::NeedsCorrection, false));
+        l.stage = StageFilter::All;
+        l.refilter();
+        let order: Vec<String> = l.window(3).map(|(_, r)| r.record.to_string()).collect();
+        assert_eq!(order, vec!["AC-1", "AC-2", "AC-3"]);
     }
 }
