@@ -58,6 +58,15 @@ fn fails(cmd: &mut Command) -> String {
     assert_ne!(out.status.code(), Some(101), "panic exit: {err}");
     assert!(!err.contains("panicked"), "panic: {err}");
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    // Nothing from a hostile file may reach the terminal raw: no escape
+    // sequences, carriage returns, NULs or bidi overrides in the message.
+    assert!(
+        !err.trim_end()
+            .chars()
+            .any(|c| c.is_control()
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')),
+        "control characters in: {err:?}"
+    );
     err
 }
 
@@ -550,7 +559,11 @@ fn paths_duplicates_strangers_and_encryption_are_refused() {
     };
 
     // An extra entry with a path for a name, or a form's CSV renamed into one.
-    let paths: [&[u8]; 14] = [
+    let paths: [&[u8]; 18] = [
+        b"evil\nsecond line.csv",
+        b"\x1b[2J\x1b[31mred.csv",
+        b"a\rb.csv",
+        "\u{202E}vsc.exe".as_bytes(),
         b"/etc/x",
         b"/activation.csv",
         b"C:\\x",
@@ -574,10 +587,31 @@ fn paths_duplicates_strangers_and_encryption_are_refused() {
         let mut renamed = base.clone();
         renamed[2].name = name.to_vec();
         let err = refuse(&renamed, &[]);
-        let printable = shown.chars().all(|ch| !ch.is_control() && ch != '\u{FFFD}');
+        let printable = shown.chars().all(|ch| ch.is_ascii_graphic());
         if printable && !shown.contains('\\') {
             assert!(err.contains(&shown), "{shown}: {err}");
         }
+    }
+
+    // Terminal escapes and line breaks in the manifest, which is read (to
+    // say what is wrong) before its signature can be checked.
+    for (from, to, expect) in [
+        (
+            "format,tothon-bundle-1,",
+            "format,\"\x1b]0;owned\x07\x1b[2J\nx\",",
+            "format",
+        ),
+        (
+            "file,activation.csv,",
+            "file,\"\x1b[31mactivation\r\n.csv\",",
+            "manifest.csv",
+        ),
+    ] {
+        let mut manifest = base.clone();
+        let text = String::from_utf8(manifest[0].data.clone()).unwrap();
+        assert!(text.contains(from), "{text}");
+        manifest[0].data = text.replacen(from, to, 1).into_bytes();
+        refuse(&manifest, &[expect]);
     }
 
     // The local header names a path, the central directory a plain name.

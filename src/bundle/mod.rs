@@ -883,7 +883,7 @@ fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
     };
     if format.1 != FORMAT {
         return Err(BundleError::UnknownFormat {
-            found: format.1.chars().take(40).collect(),
+            found: archive::printable(format.1),
         });
     }
     cells::check_text(commune.1, MAX_NAME_CHARS).map_err(|p| bad(commune.0, "value", p))?;
@@ -945,7 +945,7 @@ fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
                     row,
                     "value",
                     CellProblem::Listing {
-                        name: cells[1].chars().take(64).collect(),
+                        name: archive::printable(&cells[1]),
                     },
                 ));
             }
