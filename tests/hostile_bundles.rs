@@ -693,7 +693,7 @@ fn broken_csv_content_is_refused_naming_file_row_and_column() {
                     .map(|b| if b == 1 { 0xFF } else { b })
                     .collect()
             }),
-            vec!["activation.csv", "row 2"],
+            vec!["activation.csv", "row 2", "column full_name"],
         ),
         (
             "invalid UTF-8 in the header",
@@ -701,7 +701,7 @@ fn broken_csv_content_is_refused_naming_file_row_and_column() {
                 d[4] = 0xC3;
                 d
             }),
-            vec!["activation.csv", "row 1"],
+            vec!["activation.csv", "row 1", "column id"],
         ),
         (
             "an unbalanced quote",

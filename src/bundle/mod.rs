@@ -779,10 +779,15 @@ fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
+                // Invalid UTF-8 is in one cell: name its column.
+                let column = match e.kind() {
+                    csv::ErrorKind::Utf8 { err, .. } => header.get(err.field()).copied(),
+                    _ => None,
+                };
                 return Err(cell_error(
                     file,
                     row,
-                    None,
+                    column,
                     CellProblem::Malformed(e.to_string()),
                 ));
             }
