@@ -151,7 +151,9 @@ pub fn read(
         }
         // The declared size is not trusted either: read at most one byte more
         // than the limit, whatever the headers say.
-        let mut data = Vec::with_capacity(declared as usize);
+        // Nor is it a size to allocate: a stored entry holds at most the
+        // bytes of the whole zip.
+        let mut data = Vec::with_capacity(declared.min(bytes.len() as u64) as usize);
         (&mut file)
             .take(limit + 1)
             .read_to_end(&mut data)
