@@ -51,3 +51,22 @@ fn the_worklist_corpus_previews_without_panics_or_invalid_items() {
         }
     }
 }
+
+#[test]
+fn the_bundle_reader_corpus_reads_without_panics_or_unchecked_bundles() {
+    use tothon::bundle::{self, archive};
+    let inputs = corpus("bundle_reader");
+    assert!(inputs.len() >= 3);
+    let mut accepted = 0;
+    for data in &inputs {
+        let _ = archive::read(data, &archive::LIMITS, |_| Some(1 << 20));
+        if let Ok(b) = bundle::read(data) {
+            assert_eq!(b.contents.versions.len(), b.version_places.len());
+            assert!(b.contents.versions.iter().all(|v| v.id_is_valid()));
+            assert_eq!(b.key_id.len(), 16);
+            accepted += 1;
+        }
+    }
+    // The real bundles the corpus was seeded with still read.
+    assert!(accepted >= 1, "no valid bundle left in the corpus");
+}

@@ -779,10 +779,15 @@ fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
+                // Invalid UTF-8 is in one cell: name its column.
+                let column = match e.kind() {
+                    csv::ErrorKind::Utf8 { err, .. } => header.get(err.field()).copied(),
+                    _ => None,
+                };
                 return Err(cell_error(
                     file,
                     row,
-                    None,
+                    column,
                     CellProblem::Malformed(e.to_string()),
                 ));
             }
@@ -883,7 +888,7 @@ fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
     };
     if format.1 != FORMAT {
         return Err(BundleError::UnknownFormat {
-            found: format.1.chars().take(40).collect(),
+            found: archive::printable(format.1),
         });
     }
     cells::check_text(commune.1, MAX_NAME_CHARS).map_err(|p| bad(commune.0, "value", p))?;
@@ -945,7 +950,7 @@ fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
                     row,
                     "value",
                     CellProblem::Listing {
-                        name: cells[1].chars().take(64).collect(),
+                        name: archive::printable(&cells[1]),
                     },
                 ));
             }
