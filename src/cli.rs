@@ -1302,7 +1302,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
             })?;
             let b = &admitted.bundle;
             let h = admitted.header();
-            let name = file.display().to_string();
+            let name = crate::bundle::archive::escaped(&file.display().to_string(), 400);
             say(lang, &Say::Valid { file: &name });
             say(
                 lang,
@@ -1351,7 +1351,8 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
             for file in &files {
                 match exchange::import_file(store, file, lang, clock::now()) {
                     Ok(done) => {
-                        let name = file.display().to_string();
+                        let name =
+                            crate::bundle::archive::escaped(&file.display().to_string(), 400);
                         say(
                             lang,
                             &Say::Imported {

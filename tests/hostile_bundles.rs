@@ -997,3 +997,32 @@ impl Drop for Tmpfs {
             .status();
     }
 }
+
+#[test]
+fn a_hostile_bundle_file_name_is_shown_escaped_not_obeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tothon"))
+        .env("TOTHON_PASSPHRASE", "x")
+        .env_remove("TOTHON_HOME")
+        .arg("--data-dir")
+        .arg(dir.path().join("c"))
+        .args(["init", "commune", "--name", "Xã Thử"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let evil = dir.path().join("evil\u{1b}[31m\nname.zip");
+    std::fs::write(&evil, b"PK\x05\x06 not a bundle").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tothon"))
+        .env_remove("TOTHON_HOME")
+        .arg("--data-dir")
+        .arg(dir.path().join("c"))
+        .args(["bundle", "import"])
+        .arg(&evil)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(err.contains("\\u{1b}"), "{err}");
+}

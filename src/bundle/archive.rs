@@ -80,9 +80,15 @@ fn is_plain_name(name: &str) -> bool {
 /// overrides, which would break the message's line or let a hostile file
 /// drive the terminal. Those are written as `\u{1b}`.
 pub fn printable(s: &str) -> String {
+    escaped(s, 64)
+}
+
+/// Like [`printable`] but at most `max` characters (for paths, which are
+/// long but must be shown whole enough to be found).
+pub fn escaped(s: &str, max: usize) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i == 64 {
+        if i == max {
             out.push('…');
             break;
         }

@@ -148,7 +148,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             let imports = store.imports().unwrap_or_default();
             match result {
                 Ok(done) => {
-                    let file = path.display().to_string();
+                    let file = crate::bundle::archive::escaped(&path.display().to_string(), 400);
                     let line = i18n::bundle::say(
                         lang,
                         &i18n::bundle::Say::Imported {
