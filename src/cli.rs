@@ -1192,11 +1192,16 @@ fn say(lang: Lang, s: &Say) {
 /// otherwise typed without echo (twice when it is being chosen). Without
 /// either there is nobody to ask, and the command stops before writing.
 fn passphrase(lang: Lang, choosing: bool) -> Result<String> {
+    use crate::bundle::key::KeyError;
     use std::io::IsTerminal;
     if let Some(p) = std::env::var_os("TOTHON_PASSPHRASE") {
-        return p
+        let p = p
             .into_string()
-            .map_err(|_| ExchangeError::Key(crate::bundle::key::KeyError::WrongPassphrase).into());
+            .map_err(|_| Error::from(ExchangeError::Key(KeyError::WrongPassphrase)))?;
+        if choosing && p.is_empty() {
+            return Err(ExchangeError::Key(KeyError::EmptyPassphrase).into());
+        }
+        return Ok(p);
     }
     if !std::io::stdin().is_terminal() {
         return Err(ExchangeError::NoPassphrase.into());
@@ -1210,7 +1215,7 @@ fn passphrase(lang: Lang, choosing: bool) -> Result<String> {
     }
     let first = prompt(Say::PassphraseNew)?;
     if first.is_empty() {
-        return Err(ExchangeError::Key(crate::bundle::key::KeyError::EmptyPassphrase).into());
+        return Err(ExchangeError::Key(KeyError::EmptyPassphrase).into());
     }
     if prompt(Say::PassphraseAgain)? != first {
         return Err(ExchangeError::PassphrasesDiffer.into());

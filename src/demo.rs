@@ -3,13 +3,23 @@
 //! team, with the problems a real commune has planted in realistic
 //! proportions. Same seed and same day, same data.
 //!
-//! Layout: the commune's store in DIR, team N's store in DIR/team-N.
+//! Layout: the commune's store in DIR, team N's store in DIR/team-N, the
+//! bundles they exchanged in DIR/bundles.
+//!
+//! Work travels as it does in real use: the commune sends each team its work
+//! list in a signed bundle; the teams' first visits come to the commune in
+//! bundles; the office corrects some cases; the teams' second visits (some
+//! to the same cases) come in the next bundles, one of them first cut short
+//! on the way and refused, and one team's older bundle arrives late; the
+//! commune's bundles take its corrections back. The commune's imports log,
+//! conflicts and tables are therefore what real use leaves.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone};
 
+use crate::bundle::key::Signer;
 use crate::clock;
 use crate::domain::commune::{Commune, Device, Role, Village};
 use crate::domain::form::{self, Context};
@@ -18,6 +28,8 @@ use crate::domain::rules::Sex;
 use crate::domain::version::{Draft, Version};
 use crate::domain::work::{Person, WorkItem};
 use crate::error::{Error, Result};
+use crate::exchange::{self, ExchangeError};
+use crate::i18n::Lang;
 use crate::store::Store;
 
 pub struct Options {
@@ -182,6 +194,14 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
     for team in 1..=VILLAGES.len() as u8 {
         remove_store(&team_dir(dir, team))?;
     }
+    // Bundles and refused copies of an earlier build would mix with the new
+    // ones (sequence numbers start again at 1).
+    for sub in [BUNDLES_DIR, exchange::REJECTED_DIR] {
+        let path = dir.join(sub);
+        if path.exists() {
+            std::fs::remove_dir_all(&path).map_err(|e| file_error(&path, e))?;
+        }
+    }
     let now = clock::now();
     let world = World::generate(options, now);
     let commune = Commune {
@@ -205,7 +225,7 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
         villages: &commune.villages,
     };
     // Decide everything first, in one thread and one order, so the same seed
-    // gives the same data; then write the seven files side by side.
+    // gives the same data; then let the seven devices do and carry the work.
     let mut all_versions = Vec::new();
     let mut teams = Vec::new();
     for village in &commune.villages {
@@ -235,50 +255,239 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
     let mut summary = world.summary.clone();
     summary.teams = commune.villages.len();
     summary.conflicts = office_edits.len();
-    all_versions.extend(office_edits);
-    summary.versions = all_versions.len();
+    summary.versions = all_versions.len() + office_edits.len();
 
-    let write_commune = || -> Result<u64> {
-        let store = Store::create(dir, &commune, &commune_device)?;
-        store.set_setting("demo", &true)?;
-        store.set_setting("members", &["Cán bộ xã"])?;
-        store.put_people(world.people.iter())?;
-        store.put_work_items(world.work_items.iter())?;
-        store.add_versions(&all_versions)?;
-        Ok(store.case_count()?)
-    };
-    let write_team = |(device, items, versions): &(
-        Device,
-        Vec<&WorkItem>,
-        std::ops::Range<usize>,
-    )|
-     -> Result<()> {
-        let Role::Team(team) = device.role else {
-            return Ok(());
-        };
-        let store = Store::create(&team_dir(dir, team), &commune, device)?;
-        store.set_setting("demo", &true)?;
-        let members: Vec<&str> = TEAM_MEMBERS[(team as usize - 1) % TEAM_MEMBERS.len()].to_vec();
-        store.set_setting("members", &members)?;
-        store.put_people(world.people.iter().filter(|p| p.team == team))?;
-        store.put_work_items(items.iter().copied())?;
-        store.add_versions(&all_versions[versions.clone()])?;
-        Ok(())
-    };
-    let cases = std::thread::scope(|s| {
-        let handles: Vec<_> = teams
-            .iter()
-            .map(|t| s.spawn(move || write_team(t)))
-            .collect();
-        let cases = write_commune();
-        for h in handles {
-            h.join()
-                .map_err(|_| Error::Terminal("demo writer panicked".into()))??;
+    // Each team's first visits and later ones, moved out (not copied: at a
+    // million people the versions are a good part of the memory).
+    let devices: Vec<Device> = teams.iter().map(|(d, _, _)| d.clone()).collect();
+    let ranges: Vec<std::ops::Range<usize>> = teams.into_iter().map(|(_, _, r)| r).collect();
+    let mut first: Vec<Vec<Version>> = vec![Vec::new(); ranges.len()];
+    let mut second: Vec<Vec<Version>> = vec![Vec::new(); ranges.len()];
+    for (i, v) in all_versions.into_iter().enumerate() {
+        let team = ranges.iter().position(|r| r.contains(&i)).unwrap_or(0);
+        if v.parents.is_empty() {
+            first[team].push(v);
+        } else {
+            second[team].push(v);
         }
-        cases
-    })?;
-    summary.cases = cases as usize;
+    }
+    let stores = Stores::create(dir, &commune, &commune_device, &devices, &world)?;
+    // The population and work list now live in the stores.
+    drop(world);
+    let bundles = dir.join(BUNDLES_DIR);
+    // First visits, carried to the commune.
+    let round1 = stores.round(first, &bundles, now)?;
+    // Meanwhile at the office.
+    stores.commune.add_versions(&office_edits)?;
+    // Second visits: the teams edit cases the office has just corrected.
+    let round2 = stores.round(second, &bundles, now)?;
+    // A copy of one of them cut short on its way (a USB stick pulled out too
+    // early) is refused and set aside.
+    if let Some(whole) = round2.get(1) {
+        let bytes = std::fs::read(whole).map_err(|e| file_error(whole, e))?;
+        let cut = bundles.join(format!(
+            "cut-short-{}",
+            whole
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        ));
+        std::fs::write(&cut, &bytes[..bytes.len() / 2]).map_err(|e| file_error(&cut, e))?;
+        let refused = exchange::import_file(&stores.commune, &cut, Lang::Vi, now);
+        debug_assert!(refused.is_err(), "a bundle cut in half must be refused");
+    }
+    // Yesterday's bundle from one team arrives late: harmless, and flagged.
+    if let Some(late) = round1.get(4) {
+        receive(&stores.commune, late, now)?;
+    }
+    // The office's corrections go back to the teams.
+    stores.commune_sends(&bundles, now)?;
+    summary.cases = stores.commune.case_count()? as usize;
     Ok(summary)
+}
+
+/// Where the demo's bundles are written, as if on the USB stick they travel on.
+pub const BUNDLES_DIR: &str = "bundles";
+
+/// The passphrase of every demo device's signing key (see the README). A
+/// real device's passphrase is chosen at set-up; a demo has nothing to hide
+/// and must build without anyone typing.
+pub const DEMO_PASSPHRASE: &str = "demo";
+
+fn file_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::File {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
+}
+
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    h.join()
+        .map_err(|_| Error::Terminal("a demo worker panicked".into()))?
+}
+
+/// The seven devices of the demo, each with its store and signing key.
+struct Stores {
+    commune: Store,
+    commune_signer: Signer,
+    teams: Vec<(Store, Signer)>,
+}
+
+impl Stores {
+    /// Creates the seven stores side by side, each with its key pair, and
+    /// lets them trust each other as set-up would: the commune trusts each
+    /// team's key, each team the commune's.
+    fn create(
+        dir: &Path,
+        commune: &Commune,
+        commune_device: &Device,
+        teams: &[Device],
+        world: &World,
+    ) -> Result<Stores> {
+        let now = clock::now();
+        let setup = |dir: &Path, device: &Device| -> Result<(Store, Signer)> {
+            let store = Store::create(dir, commune, device)?;
+            store.set_setting("demo", &true)?;
+            let members: Vec<&str> = match device.role {
+                Role::Commune => vec!["Cán bộ xã"],
+                Role::Team(t) => TEAM_MEMBERS[(t as usize - 1) % TEAM_MEMBERS.len()].to_vec(),
+            };
+            store.set_setting("members", &members)?;
+            exchange::new_key(&store, DEMO_PASSPHRASE, false, now)?;
+            let signer = exchange::unlock(&store, DEMO_PASSPHRASE)?;
+            Ok((store, signer))
+        };
+        let (commune_pair, team_pairs) = std::thread::scope(|s| {
+            let handles: Vec<_> = teams
+                .iter()
+                .map(|device| {
+                    s.spawn(move || -> Result<(Store, Signer)> {
+                        let Role::Team(team) = device.role else {
+                            return Err(Error::NotADemo(dir.to_path_buf()));
+                        };
+                        let pair = setup(&team_dir(dir, team), device)?;
+                        pair.0
+                            .put_people(world.people.iter().filter(|p| p.team == team))?;
+                        // The work list is handed over with the laptop, at
+                        // set-up; later changes travel in the commune's bundles.
+                        pair.0
+                            .put_work_items(world.work_items.iter().filter(|w| w.team == team))?;
+                        Ok(pair)
+                    })
+                })
+                .collect();
+            let commune_pair = setup(dir, commune_device).and_then(|pair| {
+                pair.0.put_people(world.people.iter())?;
+                pair.0.put_work_items(world.work_items.iter())?;
+                Ok(pair)
+            });
+            let team_pairs: Result<Vec<_>> = handles.into_iter().map(joined).collect();
+            (commune_pair, team_pairs)
+        });
+        let (commune_store, commune_signer) = commune_pair?;
+        let team_pairs = team_pairs?;
+        for ((store, signer), device) in team_pairs.iter().zip(teams) {
+            let Role::Team(team) = device.role else {
+                continue;
+            };
+            exchange::trust(&commune_store, Some(team), &signer.public, now)?;
+            exchange::trust(store, None, &commune_signer.public, now)?;
+        }
+        Ok(Stores {
+            commune: commune_store,
+            commune_signer,
+            teams: team_pairs,
+        })
+    }
+
+    /// The commune exports a bundle per team; each team imports its own, as
+    /// many at once as there are cores (more would only hold more bundles in
+    /// memory at the same time).
+    fn commune_sends(&self, bundles: &Path, now: DateTime<FixedOffset>) -> Result<()> {
+        let sent = exchange::export(&self.commune, &self.commune_signer, bundles, now)?;
+        let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
+        for teams in self.teams.chunks(at_once) {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = teams
+                    .iter()
+                    .map(|(store, _)| {
+                        let sent = &sent;
+                        s.spawn(move || -> Result<()> {
+                            let role = store.device()?.role;
+                            for e in sent.iter().filter(|e| e.header.receiver == role) {
+                                receive(store, &e.path, now)?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .collect();
+                handles.into_iter().try_for_each(joined)
+            })?;
+        }
+        Ok(())
+    }
+
+    /// One round of field work: the teams save `work` and export their
+    /// bundles one after the other while the commune checks each as it
+    /// arrives; then the commune merges the round in one transaction (the
+    /// bundles arrived together, as on one USB stick).
+    fn round(
+        &self,
+        work: Vec<Vec<Version>>,
+        bundles: &Path,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Vec<PathBuf>> {
+        let checked: Vec<(exchange::Admitted, PathBuf)> = std::thread::scope(|s| {
+            let (exported, to_check) = std::sync::mpsc::sync_channel::<Result<PathBuf>>(1);
+            let teams = &self.teams;
+            s.spawn(move || {
+                for ((store, signer), versions) in teams.iter().zip(work) {
+                    let path = store
+                        .add_versions(&versions)
+                        .map_err(Error::from)
+                        .and_then(|_| {
+                            drop(versions);
+                            exchange::export(store, signer, bundles, now)?
+                                .into_iter()
+                                .next()
+                                .map(|e| e.path)
+                                .ok_or_else(|| Error::NotADemo(bundles.to_path_buf()))
+                        });
+                    let failed = path.is_err();
+                    if exported.send(path).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            to_check
+                .iter()
+                .map(|path| path.and_then(|p| Ok((admit(&self.commune, &p)?, p))))
+                .collect::<Result<Vec<_>>>()
+        })?;
+        let refs: Vec<(&exchange::Admitted, &Path)> =
+            checked.iter().map(|(a, p)| (a, p.as_path())).collect();
+        exchange::commit_all(&self.commune, &refs, now)?;
+        Ok(checked.into_iter().map(|(_, p)| p).collect())
+    }
+}
+
+/// Checks one bundle file; in the demo a refusal is a bug, reported as such.
+fn admit(store: &Store, file: &Path) -> Result<exchange::Admitted> {
+    exchange::read_bundle_file(file)
+        .and_then(|bytes| exchange::check(store, &bytes))
+        .map_err(|refusal| {
+            Error::from(ExchangeError::Rejected(Box::new(exchange::Rejection {
+                file: file.to_path_buf(),
+                refusal,
+                kept: None,
+            })))
+        })
+}
+
+fn receive(store: &Store, file: &Path, now: DateTime<FixedOffset>) -> Result<()> {
+    let admitted = admit(store, file)?;
+    exchange::commit(store, &admitted, file, now)?;
+    Ok(())
 }
 
 fn remove_store(dir: &Path) -> Result<()> {
@@ -713,13 +922,24 @@ fn do_team_work(
         };
         let author = rng.pick(members).to_string();
         let days_ago = rng.range(1, 75);
-        let day = ctx.today - Duration::days(days_ago);
+        // Nobody is visited before they are born.
+        let born = item
+            .prefill
+            .get("birth_date")
+            .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok());
+        let day = (ctx.today - Duration::days(days_ago)).max(born.unwrap_or(NaiveDate::MIN));
         let visits = fill(rng, item, hints.get(&item.id), day, ctx.today, &author);
         let mut parents: Vec<String> = Vec::new();
         for (n, raw) in visits.into_iter().enumerate() {
-            let checked = spec.check(&raw, ctx);
-            debug_assert!(!checked.has_errors(), "{}: {:?}", item.id, checked.problems);
             let when = (at(day + Duration::days(n as i64 * 6), rng)).min(now);
+            // Checked as of the day it is saved, as the form and every later
+            // import judge it.
+            let on_the_day = Context {
+                today: when.date_naive(),
+                villages: ctx.villages,
+            };
+            let checked = spec.check(&raw, &on_the_day);
+            debug_assert!(!checked.has_errors(), "{}: {:?}", item.id, checked.problems);
             let v = Draft {
                 record: item.id.clone(),
                 parents: parents.clone(),
@@ -848,8 +1068,9 @@ fn fill(
                         .and_then(|y| y.parse().ok())
                         .unwrap_or(1950);
                     NaiveDate::from_ymd_opt(year, rng.range(1, 12) as u32, rng.range(1, 28) as u32)
-                        .unwrap_or(today)
-                        .min(today - Duration::days(1))
+                        .unwrap_or(day)
+                        // A child born this year: not a date after the visit.
+                        .min(day)
                         .to_string()
                 }
                 "relation" => "Con".to_string(),

@@ -195,16 +195,23 @@ pub fn outgoing(store: &Store, now: DateTime<FixedOffset>) -> Result<Vec<Content
             work_items: Vec::new(),
         }]),
         Role::Commune => {
-            // A case belongs to the team its index entry names, so a team
-            // gets the whole history of its cases even where an old version
+            // A case goes, whole history, to the team its latest version
+            // names (as the case index does), even where an older version
             // named another team.
-            let team_of: HashMap<String, u8> = store
-                .cases()?
+            let all = store.all_versions()?;
+            let mut team_of: HashMap<&str, &Version> = HashMap::new();
+            for v in &all {
+                let latest = team_of.entry(&v.record).or_insert(v);
+                if (v.edited_at, &v.id) > (latest.edited_at, &latest.id) {
+                    *latest = v;
+                }
+            }
+            let team_of: HashMap<String, u8> = team_of
                 .into_iter()
-                .map(|c| (c.record, c.team))
+                .map(|(r, v)| (r.to_string(), v.team))
                 .collect();
             let mut versions: BTreeMap<u8, Vec<Version>> = BTreeMap::new();
-            for v in store.all_versions()? {
+            for v in all {
                 let team = team_of.get(&v.record).copied().unwrap_or(v.team);
                 versions.entry(team).or_default().push(v);
             }
@@ -269,6 +276,11 @@ pub enum Refusal {
     Unreadable {
         detail: String,
     },
+    /// This device's own data could not be read to check the bundle: not
+    /// the bundle's fault, so it is neither logged nor set aside.
+    Local {
+        detail: String,
+    },
     Format(BundleError),
     Sender(SenderRefusal),
     Row {
@@ -309,7 +321,7 @@ impl Admitted {
 /// the receiver, and each row against the form specs and the rules of who
 /// may bring what.
 pub fn check(store: &Store, bytes: &[u8]) -> Result<Admitted, Refusal> {
-    let store_err = |e: StoreError| Refusal::Unreadable {
+    let store_err = |e: StoreError| Refusal::Local {
         detail: e.to_string(),
     };
     let bundle = bundle::read(bytes).map_err(Refusal::Format)?;
@@ -347,8 +359,14 @@ pub fn check(store: &Store, bytes: &[u8]) -> Result<Admitted, Refusal> {
     let known = store
         .known_versions(versions.iter().map(|v| v.id.as_str()))
         .map_err(store_err)?;
+    // Only new versions are held to their case's team; look up just those.
     let teams = store
-        .case_teams(versions.iter().map(|v| v.record.as_str()))
+        .case_teams(
+            versions
+                .iter()
+                .filter(|v| !known.contains(&v.id))
+                .map(|v| v.record.as_str()),
+        )
         .map_err(store_err)?;
     let new = admit::admit_versions(
         versions,
@@ -391,43 +409,73 @@ pub fn commit(
     file: &Path,
     now: DateTime<FixedOffset>,
 ) -> Result<Imported> {
-    let header = admitted.header();
-    let sender = bundle::party_text(header.sender);
-    let latest = store
-        .imports()?
+    let mut done = commit_all(store, &[(admitted, file)], now)?;
+    Ok(done.remove(0))
+}
+
+/// Merges several admitted bundles, in this order, in one transaction (each
+/// still all or nothing, each with its own log entry and summary). Cheaper
+/// than one transaction each when many bundles arrive together.
+pub fn commit_all(
+    store: &Store,
+    bundles: &[(&Admitted, &Path)],
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<Imported>> {
+    let mut latest = latest_sequences(&store.imports()?);
+    let mut imports = Vec::with_capacity(bundles.len());
+    let mut stale_flags = Vec::with_capacity(bundles.len());
+    for (admitted, file) in bundles {
+        let header = admitted.header();
+        let sender = bundle::party_text(header.sender);
+        let seen = latest
+            .entry((sender.clone(), header.sender_device.clone()))
+            .or_default();
+        let stale = *seen > header.sequence;
+        *seen = (*seen).max(header.sequence);
+        stale_flags.push(stale);
+        let contents = &admitted.bundle.contents;
+        // What the check found already held stays held (versions are never
+        // removed), so only the rest is handed to the store.
+        let versions: Vec<&Version> = admitted
+            .new
+            .iter()
+            .map(|&i| &contents.versions[i])
+            .collect();
+        imports.push(Import {
+            already_known: contents.versions.len() - versions.len(),
+            versions,
+            work_items: &contents.work_items,
+            bind_device: admitted.first_from_device.then_some((
+                admitted.bundle.key_id.as_str(),
+                header.sender_device.as_str(),
+            )),
+            log: ImportEntry {
+                file: file_label(file),
+                sender,
+                sequence: header.sequence,
+                received_at: stamp(now),
+                accepted: true,
+                detail: String::new(),
+                sender_device: header.sender_device.clone(),
+                key_id: admitted.bundle.key_id.clone(),
+                created_at: stamp(header.created_at),
+                stale,
+                ..ImportEntry::default()
+            },
+        });
+    }
+    let summaries = store.import_all(imports)?;
+    Ok(bundles
         .iter()
-        .filter(|e| e.accepted && e.sender == sender && e.sender_device == header.sender_device)
-        .map(|e| e.sequence)
-        .max();
-    let stale = latest.is_some_and(|s| s > header.sequence);
-    let contents = &admitted.bundle.contents;
-    let summary = store.import(Import {
-        versions: &contents.versions,
-        work_items: &contents.work_items,
-        bind_device: admitted.first_from_device.then_some((
-            admitted.bundle.key_id.as_str(),
-            header.sender_device.as_str(),
-        )),
-        log: ImportEntry {
-            file: file_label(file),
-            sender,
-            sequence: header.sequence,
-            received_at: stamp(now),
-            accepted: true,
-            detail: String::new(),
-            sender_device: header.sender_device.clone(),
-            key_id: admitted.bundle.key_id.clone(),
-            created_at: stamp(header.created_at),
+        .zip(summaries)
+        .zip(stale_flags)
+        .map(|(((admitted, file), summary), stale)| Imported {
+            file: file.to_path_buf(),
+            header: admitted.header().clone(),
+            summary,
             stale,
-            ..ImportEntry::default()
-        },
-    })?;
-    Ok(Imported {
-        file: file.to_path_buf(),
-        header: header.clone(),
-        summary,
-        stale,
-    })
+        })
+        .collect())
 }
 
 fn file_label(path: &Path) -> String {
@@ -466,14 +514,24 @@ pub fn import_file(
         .and_then(|b| check(store, b));
     match checked {
         Ok(admitted) => commit(store, &admitted, path, now),
+        Err(refusal @ Refusal::Local { .. }) => Err(ExchangeError::Rejected(Box::new(Rejection {
+            file: path.to_path_buf(),
+            refusal,
+            kept: None,
+        }))),
         Err(refusal) => {
             let mut rejection = Rejection {
                 file: path.to_path_buf(),
                 refusal,
                 kept: None,
             };
-            let reason = i18n::bundle::rejection(lang, &rejection);
-            rejection.kept = keep_rejected(store, path, bytes.as_deref().ok(), &reason);
+            let reason = i18n::bundle::refusal(lang, &rejection.refusal);
+            rejection.kept = keep_rejected(
+                store,
+                path,
+                bytes.as_deref().ok(),
+                &i18n::bundle::rejection(lang, &rejection),
+            );
             let header = bundle::read(bytes.as_deref().unwrap_or_default())
                 .ok()
                 .map(|b| (b.contents.header, b.key_id));

@@ -271,6 +271,8 @@ fn six_teams_in_any_order_any_number_of_times_give_the_same_commune_and_resoluti
         stdout(tothon(&c.commune()).args(["cases", "--conflicts"])).contains("Chưa có"),
         "no conflict left"
     );
+    let err = fails(tothon(&c.commune()).args(["case", "resolve", &record3, "--take", "1"]));
+    assert!(err.contains("không có xung đột"), "{err}");
 
     // The commune's next bundle to team 3 brings the resolution.
     let back = c.export(&c.commune(), "out-commune");
@@ -487,6 +489,13 @@ fn keys_are_shown_listed_revoked_and_never_printed_secret() {
             .args(["init", "commune", "--name", COMMUNE]),
     );
     assert!(err.contains("TOTHON_PASSPHRASE"), "{err}");
+    assert!(!Store::exists_in(&fresh));
+    let err = fails(
+        tothon(&fresh)
+            .env("TOTHON_PASSPHRASE", "")
+            .args(["init", "commune", "--name", COMMUNE]),
+    );
+    assert!(err.contains("trống"), "{err}");
     assert!(!Store::exists_in(&fresh));
     // Trusting: a team key needs --team on the commune; unknown ids are refused.
     let err = fails(tothon(&c.commune()).arg("trust").arg(c.path("team3.pub")));
@@ -804,4 +813,56 @@ fn a_case_returned_for_correction_travels_to_the_team_and_back() {
         back.contains(",in_progress,") && back.contains(",no,"),
         "{back}"
     );
+}
+
+#[test]
+fn the_demo_carries_the_work_in_real_bundles() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(
+        tothon(dir.path())
+            .args(["demo", "--no-tui", "--people", "800", "--dir"])
+            .arg(dir.path()),
+    );
+    let log = stdout(tothon(dir.path()).args(["imports"]));
+    for t in 1..=6 {
+        let from = format!("tổ {t} ");
+        assert_eq!(
+            log.lines()
+                .filter(|l| l.contains(&from) && l.contains("đã nhận"))
+                .count(),
+            if t == 5 { 3 } else { 2 },
+            "{log}"
+        );
+    }
+    assert_eq!(
+        log.lines().filter(|l| l.contains("từ chối")).count(),
+        1,
+        "{log}"
+    );
+    assert_eq!(log.matches("⚠").count(), 1, "{log}");
+    assert!(dir.path().join("rejected").read_dir().unwrap().count() >= 2);
+    let conflicts = stdout(tothon(dir.path()).args(["cases", "--conflicts"]));
+    assert!(conflicts.lines().count() >= 2, "{conflicts}");
+    // The teams got the commune's bundle back, signed with the demo key.
+    let team_log = stdout(tothon(&dir.path().join("team-3")).args(["imports"]));
+    assert!(team_log.contains("xã"), "{team_log}");
+    let bundles = dir.path().join("bundles");
+    let names: Vec<String> = bundles
+        .read_dir()
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("commune-") && n.contains("-to-team3-"))
+    );
+    // The demo passphrase opens the demo keys, as the README says.
+    let out = stdout(
+        tothon(&dir.path().join("team-3"))
+            .env("TOTHON_PASSPHRASE", "demo")
+            .args(["bundle", "export", "--out"])
+            .arg(dir.path().join("more")),
+    );
+    assert!(out.contains("-0003.zip"), "{out}");
 }

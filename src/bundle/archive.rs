@@ -275,6 +275,26 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_names_are_refused() {
+        // Rename the second entry to the first one's name in both headers.
+        let mut z = write(&[("a.csv", b"1"), ("b.csv", b"2")]).unwrap();
+        let positions: Vec<usize> = z
+            .windows(5)
+            .enumerate()
+            .filter(|(_, w)| *w == b"b.csv")
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(positions.len(), 2);
+        for p in positions {
+            z[p] = b'a';
+        }
+        assert!(matches!(
+            read(&z, &LIMITS, any_name),
+            Err(BundleError::DuplicateName)
+        ));
+    }
+
+    #[test]
     fn a_lying_size_header_is_caught() {
         let mut z = write(&[("a.csv", b"hello")]).unwrap();
         let cd = find(&z, b"PK\x01\x02");

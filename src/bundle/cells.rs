@@ -43,6 +43,16 @@ pub fn unescape(cell: &str) -> Result<&str, CellProblem> {
 
 /// Text that may sit in a bundle: NFC, no control characters, not too long.
 pub fn check_text(s: &str, max_chars: usize) -> Result<(), CellProblem> {
+    // Most cells (ids, dates, codes, numbers) are ASCII, which is NFC as it is.
+    if s.is_ascii() {
+        if s.bytes().any(|b| b.is_ascii_control()) {
+            return Err(CellProblem::ControlCharacter);
+        }
+        if s.len() > max_chars {
+            return Err(CellProblem::TooLong { max: max_chars });
+        }
+        return Ok(());
+    }
     if s.chars().any(char::is_control) {
         return Err(CellProblem::ControlCharacter);
     }

@@ -15,7 +15,7 @@ pub mod archive;
 mod cells;
 pub mod key;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::io::Cursor;
 
@@ -403,29 +403,31 @@ fn versions_csv(spec: &FormSpec, versions: &[&Version]) -> Result<Vec<u8>, Bundl
                     v.id, spec.id
                 )));
             }
+            let parents = v.parents.join(";");
+            let team = v.team.to_string();
+            let edited_at = v.edited_at_text();
+            let confirmed = v.confirmed.join(";");
             let meta = [
-                v.id.clone(),
-                v.record.clone(),
-                v.parents.join(";"),
-                v.form.clone(),
-                v.team.to_string(),
-                v.device.clone(),
-                v.author.clone(),
-                v.edited_at_text(),
-                v.status.as_str().to_string(),
-                v.confirmed.join(";"),
+                v.id.as_str(),
+                &v.record,
+                &parents,
+                &v.form,
+                &team,
+                &v.device,
+                &v.author,
+                &edited_at,
+                v.status.as_str(),
+                &confirmed,
             ];
             let values = spec
                 .fields
                 .iter()
                 .map(|f| v.values.get(&f.id).map(String::as_str).unwrap_or(""));
-            let record: Vec<String> = meta
-                .iter()
-                .map(String::as_str)
-                .chain(values)
-                .map(|c| cells::escape(c).into_owned())
-                .collect();
-            w.write_record(&record).map_err(write_err)?;
+            for cell in meta.into_iter().chain(values) {
+                w.write_field(cells::escape(cell).as_bytes())
+                    .map_err(write_err)?;
+            }
+            w.write_record(None::<&[u8]>).map_err(write_err)?;
         }
         w.flush().map_err(write_err)?;
     }
@@ -465,22 +467,21 @@ fn work_items_csv(items: &[WorkItem]) -> Result<Vec<u8>, BundleError> {
                     item.id, spec.id
                 )));
             }
-            let mut record = vec![
-                item.id.clone(),
-                item.form.clone(),
-                item.team.to_string(),
-                item.due.clone().unwrap_or_default(),
+            let team = item.team.to_string();
+            let meta = [
+                item.id.as_str(),
+                &item.form,
+                &team,
+                item.due.as_deref().unwrap_or(""),
             ];
-            record.extend(
-                fields
-                    .iter()
-                    .map(|f| item.prefill.get(*f).cloned().unwrap_or_default()),
-            );
-            let record: Vec<String> = record
+            let values = fields
                 .iter()
-                .map(|c| cells::escape(c).into_owned())
-                .collect();
-            w.write_record(&record).map_err(write_err)?;
+                .map(|f| item.prefill.get(*f).map(String::as_str).unwrap_or(""));
+            for cell in meta.into_iter().chain(values) {
+                w.write_field(cells::escape(cell).as_bytes())
+                    .map_err(write_err)?;
+            }
+            w.write_record(None::<&[u8]>).map_err(write_err)?;
         }
         w.flush().map_err(write_err)?;
     }
@@ -760,9 +761,16 @@ fn parse_signature(data: &[u8]) -> Result<(minisign::SignatureBox, String), Bund
     Ok((sig_box, key_id))
 }
 
-/// Parses a CSV written by tothon: BOM, the expected header, then rows of
-/// exactly as many cells, formula guards undone.
-fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>>, BundleError> {
+/// Reads a CSV written by tothon: BOM, the expected header, then rows of
+/// exactly as many cells. Calls `row` with each data row's number and its
+/// cells, formula guards undone; returns the number of data rows. Rows are
+/// visited in place, without copying the file into strings first.
+fn each_row(
+    file: &str,
+    data: &[u8],
+    header: &[&str],
+    mut row: impl FnMut(usize, &[&str]) -> Result<(), BundleError>,
+) -> Result<usize, BundleError> {
     let body = data
         .strip_prefix(cells::BOM)
         .ok_or_else(|| cell_error(file, 1, None, CellProblem::NoBom))?;
@@ -770,11 +778,10 @@ fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>
         .has_headers(false)
         .flexible(true)
         .from_reader(body);
-    let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut index = 0usize;
     loop {
-        let row = index + 1;
+        let number = index + 1;
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
@@ -786,7 +793,7 @@ fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>
                 };
                 return Err(cell_error(
                     file,
-                    row,
+                    number,
                     column,
                     CellProblem::Malformed(e.to_string()),
                 ));
@@ -795,7 +802,7 @@ fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>
         if record.len() != header.len() {
             return Err(cell_error(
                 file,
-                row,
+                number,
                 None,
                 CellProblem::Cells {
                     expected: header.len(),
@@ -817,13 +824,13 @@ fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>
                 }
             }
         } else {
-            let mut cells = Vec::with_capacity(record.len());
+            let mut cells: Vec<&str> = Vec::with_capacity(header.len());
             for (cell, column) in record.iter().zip(header) {
-                let text =
-                    cells::unescape(cell).map_err(|p| cell_error(file, row, Some(column), p))?;
-                cells.push(text.to_string());
+                cells.push(
+                    cells::unescape(cell).map_err(|p| cell_error(file, number, Some(column), p))?,
+                );
             }
-            rows.push(cells);
+            row(number, &cells)?;
         }
         index += 1;
     }
@@ -837,6 +844,16 @@ fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>
             },
         ));
     }
+    Ok(index - 1)
+}
+
+/// Every data row of a small CSV (the manifest), as owned cells.
+fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>>, BundleError> {
+    let mut rows = Vec::new();
+    each_row(file, data, header, |_, cells| {
+        rows.push(cells.iter().map(|c| c.to_string()).collect());
+        Ok(())
+    })?;
     Ok(rows)
 }
 
@@ -1035,10 +1052,10 @@ fn parse_versions(
         .copied()
         .chain(spec.fields.iter().map(|f| f.id.as_str()))
         .collect();
-    let rows = parse_csv(file, data, &header)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (i, cells) in rows.into_iter().enumerate() {
-        let row = i + 2;
+    let mut out = Vec::new();
+    // Most rows of a bundle share a handful of authors: check each name once.
+    let mut last_author = String::new();
+    each_row(file, data, &header, |row, cells| {
         let bad = |column: &str, problem: CellProblem| cell_error(file, row, Some(column), problem);
         let invalid = |column: &str| bad(column, CellProblem::NotValid);
         let [
@@ -1052,7 +1069,7 @@ fn parse_versions(
             edited_at,
             status,
             confirmed,
-        ] = std::array::from_fn(|k| cells[k].as_str());
+        ] = std::array::from_fn(|k| cells[k]);
         if !is_version_id(id) {
             return Err(invalid("id"));
         }
@@ -1076,9 +1093,12 @@ fn parse_versions(
         if !is_device_id(device) {
             return Err(invalid("device"));
         }
-        cells::check_text(author, MAX_NAME_CHARS).map_err(|p| bad("author", p))?;
-        if author.is_empty() || crate::domain::text::clean(author) != author {
-            return Err(invalid("author"));
+        if author != last_author {
+            cells::check_text(author, MAX_NAME_CHARS).map_err(|p| bad("author", p))?;
+            if author.is_empty() || crate::domain::text::clean(author) != author {
+                return Err(invalid("author"));
+            }
+            last_author = author.to_string();
         }
         let edited_at = parse_time(edited_at).ok_or_else(|| invalid("edited_at"))?;
         let status = Status::parse(status).ok_or_else(|| invalid("status"))?;
@@ -1090,7 +1110,7 @@ fn parse_versions(
                 continue;
             }
             cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(&field.id, p))?;
-            values.insert(field.id.clone(), value.clone());
+            values.insert(field.id.clone(), value.to_string());
         }
         let v = Version {
             id: id.to_string(),
@@ -1112,7 +1132,8 @@ fn parse_versions(
             });
         }
         out.push((row, v));
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -1123,21 +1144,30 @@ fn parse_work_items(data: &[u8]) -> Result<Vec<WorkItem>, BundleError> {
         .copied()
         .chain(fields.iter().copied())
         .collect();
-    let rows = parse_csv(WORK_ITEMS, data, &header)?;
-    let mut ids = BTreeSet::new();
-    let mut out = Vec::with_capacity(rows.len());
-    for (i, cells) in rows.into_iter().enumerate() {
-        let row = i + 2;
+    // Which of the shared columns each form has, worked out once.
+    let columns_of: Vec<(&str, Vec<bool>)> = form::forms()
+        .iter()
+        .map(|f| {
+            let has = fields.iter().map(|c| f.field(c).is_some()).collect();
+            (f.id.as_str(), has)
+        })
+        .collect();
+    let mut ids = HashSet::new();
+    let mut out = Vec::new();
+    each_row(WORK_ITEMS, data, &header, |row, cells| {
         let bad =
             |column: &str, problem: CellProblem| cell_error(WORK_ITEMS, row, Some(column), problem);
-        let [id, form_id, team, due] = std::array::from_fn(|k| cells[k].as_str());
+        let [id, form_id, team, due] = std::array::from_fn(|k| cells[k]);
         if !is_record_id(id) {
             return Err(bad("id", CellProblem::NotValid));
         }
         if !ids.insert(id.to_string()) {
             return Err(bad("id", CellProblem::Duplicate));
         }
-        let spec = form::form(form_id).ok_or_else(|| bad("form", CellProblem::UnknownForm))?;
+        let (form_id, has) = columns_of
+            .iter()
+            .find(|(f, _)| *f == form_id)
+            .ok_or_else(|| bad("form", CellProblem::UnknownForm))?;
         let team: u8 = team
             .parse()
             .ok()
@@ -1153,29 +1183,34 @@ fn parse_work_items(data: &[u8]) -> Result<Vec<WorkItem>, BundleError> {
             Some(d.to_string())
         };
         let mut prefill = BTreeMap::new();
-        for (field, value) in fields.iter().zip(&cells[WORK_ITEM_COLUMNS.len()..]) {
+        for ((field, value), known) in fields
+            .iter()
+            .zip(&cells[WORK_ITEM_COLUMNS.len()..])
+            .zip(has)
+        {
             if value.is_empty() {
                 continue;
             }
-            if spec.field(field).is_none() {
+            if !known {
                 return Err(bad(
                     field,
                     CellProblem::NotAFieldOfForm {
-                        form: spec.id.clone(),
+                        form: form_id.to_string(),
                     },
                 ));
             }
             cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(field, p))?;
-            prefill.insert(field.to_string(), value.clone());
+            prefill.insert(field.to_string(), value.to_string());
         }
         out.push(WorkItem {
             id: id.to_string(),
-            form: spec.id.clone(),
+            form: form_id.to_string(),
             team,
             due,
             prefill,
         });
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -232,8 +232,11 @@ pub fn check_version(
 
 /// Checks every version of a bundle already admitted by [`admit_sender`].
 /// `known(id)` says whether this store holds a version; `case_team(record)`
-/// the team of a case it knows. Returns the indices of the versions that are
-/// new here; the first refused row stops everything (all or nothing).
+/// the team of a case it knows. Every new version is checked against its
+/// form and the rules of who may bring it; a version this store already holds
+/// is the same bytes it accepted before and passes as it is. Returns the
+/// indices of the new versions; the first refused row stops everything (all
+/// or nothing).
 pub fn admit_versions(
     versions: &[Version],
     claim: &Claim,
@@ -248,6 +251,13 @@ pub fn admit_versions(
             column: column.map(str::to_string),
             refusal,
         };
+        if known(&v.id) {
+            // Its id was recomputed from its content, so it is byte for byte
+            // a version this store already holds, which was checked when it
+            // came in. Checking it again would add nothing — except refusing,
+            // after a rule is tightened, bundles that only repeat old data.
+            continue;
+        }
         if here.commune.village(v.team).is_none() {
             return Err(refuse(
                 Some("team"),
@@ -259,13 +269,10 @@ pub fn admit_versions(
             column,
             refusal,
         })?;
-        let is_known = known(&v.id);
         // A team speaks only for its own cases, and only for what its own
         // device wrote; what it relays must already be here. The commune is
         // trusted by teams for everything it sends.
-        if let (Role::Team(team), Role::Commune) = (claim.sender, here.role)
-            && !is_known
-        {
+        if let (Role::Team(team), Role::Commune) = (claim.sender, here.role) {
             if v.team != team {
                 return Err(refuse(
                     Some("team"),
@@ -295,9 +302,7 @@ pub fn admit_versions(
                 ));
             }
         }
-        if !is_known {
-            new.push(index);
-        }
+        new.push(index);
     }
     Ok(new)
 }
@@ -511,6 +516,16 @@ mod tests {
                 record: "AC-4".into(),
                 team: 4
             }
+        );
+        // What the commune already holds is not judged again.
+        let mut stored_draft = activation("AC-5", 4, "XA0001", &GOOD);
+        stored_draft
+            .values
+            .insert("person_id".into(), "12345".into());
+        let held = stored_draft.id.clone();
+        assert_eq!(
+            admit_versions(&[stored_draft], &cl, &here, |id| id == held, case_team),
+            Ok(vec![])
         );
         // Relaying a version the commune does not hold is refused.
         let err = admit_versions(&[relayed], &cl, &here, |_| false, case_team).unwrap_err();

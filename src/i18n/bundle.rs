@@ -524,6 +524,12 @@ fn place(lang: Lang, file: &str, row: usize, column: Option<&str>) -> String {
 pub fn refusal(lang: Lang, r: &Refusal) -> String {
     match (lang, r) {
         (Lang::Vi, Refusal::Unreadable { detail }) => format!("không đọc được tệp ({detail})."),
+        (Lang::Vi, Refusal::Local { detail }) => format!(
+            "không đọc được dữ liệu của chính máy này để kiểm tra gói ({detail}); gói không có lỗi gì, hãy thử lại."
+        ),
+        (Lang::En, Refusal::Local { detail }) => format!(
+            "this device's own data could not be read to check the bundle ({detail}); the bundle is not at fault, try again."
+        ),
         (Lang::En, Refusal::Unreadable { detail }) => {
             format!("the file could not be read ({detail}).")
         }

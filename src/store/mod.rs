@@ -174,7 +174,10 @@ pub struct TrustedKey {
 
 /// Everything one accepted bundle writes, in one transaction.
 pub struct Import<'a> {
-    pub versions: &'a [Version],
+    /// The versions to add; those already held may be left out and counted
+    /// in `already_known` instead, which spares looking them up again.
+    pub versions: Vec<&'a Version>,
+    pub already_known: usize,
     pub work_items: &'a [WorkItem],
     /// Ties the signing key to the device its bundle named: (key id, device).
     pub bind_device: Option<(&'a str, &'a str)>,
@@ -520,32 +523,23 @@ impl Store {
     /// either all of it or none.
     pub fn import(&self, import: Import) -> Result<AddSummary> {
         let txn = self.db.begin_write()?;
-        let summary = add_in(&txn, import.versions)?;
-        put_items_in(&txn, import.work_items.iter())?;
-        if let Some((key_id, device)) = import.bind_device {
-            let mut keys = txn.open_table(TRUSTED_KEYS)?;
-            let key = match keys.get(key_id)? {
-                Some(b) => Some(codec::decode::<TrustedKey>(b.value(), "trusted key")?),
-                None => None,
-            };
-            if let Some(mut key) = key
-                && key.device.is_none()
-            {
-                key.device = Some(device.to_string());
-                keys.insert(key_id, codec::encode(&key).as_slice())?;
-            }
-        }
-        let mut log = import.log;
-        log.new = summary.new;
-        log.known = summary.known;
-        log.new_conflicts = summary.new_conflicts;
-        {
-            let mut table = txn.open_table(IMPORTS)?;
-            let next = table.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
-            table.insert(next, codec::encode(&log).as_slice())?;
-        }
+        let summary = import_in(&txn, import)?;
         txn.commit()?;
         Ok(summary)
+    }
+
+    /// Records several accepted bundles in one transaction, one after the
+    /// other, each with its own summary and log entry. Each bundle is still
+    /// all or nothing; together they cost one commit, and a B-tree page that
+    /// several of them touch is written once rather than once each.
+    pub fn import_all(&self, imports: Vec<Import>) -> Result<Vec<AddSummary>> {
+        let txn = self.db.begin_write()?;
+        let mut out = Vec::with_capacity(imports.len());
+        for import in imports {
+            out.push(import_in(&txn, import)?);
+        }
+        txn.commit()?;
+        Ok(out)
     }
 
     pub fn imports(&self) -> Result<Vec<ImportEntry>> {
@@ -777,7 +771,10 @@ fn versions_in(
 /// Adds versions inside a write transaction and recomputes the index entry
 /// of every case they touch. A case's existing versions are read once, before
 /// the new ones are written, so a bulk load of new cases reads nothing back.
-fn add_in(txn: &WriteTransaction, batch: &[Version]) -> Result<AddSummary> {
+fn add_in<'a>(
+    txn: &WriteTransaction,
+    batch: impl IntoIterator<Item = &'a Version>,
+) -> Result<AddSummary> {
     let mut summary = AddSummary::default();
     let mut by_record: BTreeMap<&str, Vec<&Version>> = BTreeMap::new();
     let mut seen = std::collections::HashSet::new();
@@ -816,6 +813,52 @@ fn add_in(txn: &WriteTransaction, batch: &[Version]) -> Result<AddSummary> {
             case_versions.insert(record, v.id.as_str())?;
             summary.new += 1;
         }
+    }
+    Ok(summary)
+}
+
+/// One accepted bundle's writes inside the caller's transaction.
+fn import_in(txn: &WriteTransaction, import: Import) -> Result<AddSummary> {
+    let mut summary = add_in(txn, import.versions)?;
+    summary.known += import.already_known;
+    {
+        // A full-state bundle repeats every work item; only changed ones
+        // are written, which keeps the transaction small.
+        let table = txn.open_table(WORK_ITEMS)?;
+        let mut changed = Vec::new();
+        for w in import.work_items {
+            let same = table
+                .get(w.id.as_str())?
+                .is_some_and(|b| b.value() == codec::encode(w).as_slice());
+            if !same {
+                changed.push(w);
+            }
+        }
+        drop(table);
+        // Written with their work-list lines.
+        put_items_in(txn, changed)?;
+    }
+    if let Some((key_id, device)) = import.bind_device {
+        let mut keys = txn.open_table(TRUSTED_KEYS)?;
+        let key = match keys.get(key_id)? {
+            Some(b) => Some(codec::decode::<TrustedKey>(b.value(), "trusted key")?),
+            None => None,
+        };
+        if let Some(mut key) = key
+            && key.device.is_none()
+        {
+            key.device = Some(device.to_string());
+            keys.insert(key_id, codec::encode(&key).as_slice())?;
+        }
+    }
+    let mut log = import.log;
+    log.new = summary.new;
+    log.known = summary.known;
+    log.new_conflicts = summary.new_conflicts;
+    {
+        let mut table = txn.open_table(IMPORTS)?;
+        let next = table.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
+        table.insert(next, codec::encode(&log).as_slice())?;
     }
     Ok(summary)
 }

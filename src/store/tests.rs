@@ -297,7 +297,8 @@ fn an_import_writes_versions_work_items_binding_and_log_together() {
     };
     let summary = store
         .import(Import {
-            versions: &[a.clone(), b.clone()],
+            versions: vec![&a, &b],
+            already_known: 0,
             work_items: std::slice::from_ref(&item),
             bind_device: Some(("AAAA", "T2XY")),
             log: ImportEntry {
