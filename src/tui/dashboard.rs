@@ -201,19 +201,7 @@ pub(super) fn render_import(
         Constraint::Min(1),
     ])
     .areas(inner);
-    let prefix = format!("{}: ", t(Text::FilePath));
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(prefix.clone(), theme.bold()),
-            Span::raw(im.path.text().to_string()),
-        ])),
-        path_line,
-    );
-    frame.set_cursor_position(ratatui::layout::Position::new(
-        (path_line.x + (prefix.width() + im.path.cursor_column()) as u16)
-            .min(path_line.right().saturating_sub(1)),
-        path_line.y,
-    ));
+    super::view::input_line(frame, path_line, t(Text::FilePath), &im.path, state, theme);
     let zeros = if im.fix_zeros { "[x]" } else { "[ ]" };
     frame.render_widget(
         Paragraph::new(format!("{zeros} {}", t(Text::FixLeadingZeros))).style(theme.dim()),
@@ -799,19 +787,7 @@ pub(super) fn render_report(
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [line, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
-    let prefix = format!("{}: ", t(Text::AsOf));
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(prefix.clone(), theme.bold()),
-            Span::raw(r.as_of.text().to_string()),
-        ])),
-        line,
-    );
-    frame.set_cursor_position(ratatui::layout::Position::new(
-        (line.x + (prefix.width() + r.as_of.cursor_column()) as u16)
-            .min(line.right().saturating_sub(1)),
-        line.y,
-    ));
+    super::view::input_line(frame, line, t(Text::AsOf), &r.as_of, state, theme);
     let Some(report) = &r.report else {
         return;
     };

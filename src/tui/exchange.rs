@@ -5,9 +5,8 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row as TableRow, Table, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 use super::app::{Dialog, Effect, Screen, State};
 use super::input::TextInput;
@@ -182,21 +181,14 @@ pub(super) fn render_bundles(
         Constraint::Min(1),
     ])
     .areas(inner);
-    let prefix = format!("{}: ", t(Text::ImportBundlePath));
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(prefix.clone(), theme.bold()),
-            Span::raw(b.path.text().to_string()),
-        ])),
+    super::view::input_line(
+        frame,
         path_line,
+        t(Text::ImportBundlePath),
+        &b.path,
+        state,
+        theme,
     );
-    if state.dialog.is_none() {
-        frame.set_cursor_position(ratatui::layout::Position::new(
-            (path_line.x + (prefix.width() + b.path.cursor_column()) as u16)
-                .min(path_line.right().saturating_sub(1)),
-            path_line.y,
-        ));
-    }
     frame.render_widget(
         Paragraph::new(
             b.report

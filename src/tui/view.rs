@@ -840,6 +840,33 @@ fn help(frame: &mut Frame, area: Rect, ctx: Ctx, lang: Lang, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// One labelled line of typed text (a path, a date), with the terminal
+/// cursor in it unless a dialog is in front.
+pub(super) fn input_line(
+    frame: &mut Frame,
+    area: Rect,
+    label: &str,
+    input: &super::input::TextInput,
+    state: &State,
+    theme: &Theme,
+) {
+    let prefix = format!("{label}: ");
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(prefix.clone(), theme.bold()),
+            Span::raw(input.text().to_string()),
+        ])),
+        area,
+    );
+    if state.dialog.is_none() && area.height > 0 {
+        frame.set_cursor_position(Position::new(
+            (area.x + (prefix.width() + input.cursor_column()) as u16)
+                .min(area.right().saturating_sub(1)),
+            area.y,
+        ));
+    }
+}
+
 /// A rectangle of at most `width`×`height`, centred in `area` (nudged down by `down`).
 fn centered(area: Rect, width: u16, height: u16, down: u16) -> Rect {
     let w = width.min(area.width);
