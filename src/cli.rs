@@ -66,10 +66,27 @@ pub enum Command {
     Case(CaseCommand),
     /// Liệt kê các trường hợp hiện tại (list current cases).
     Cases(CasesArgs),
+    /// Danh sách việc: nhập từ bảng tính, giao lại (work list: import, reassign).
+    #[command(subcommand)]
+    Worklist(crate::worklist::cli::WorklistCommand),
     /// Liệt kê mẫu phiếu và các trường (list forms and their fields).
     Forms {
         /// Chỉ một mẫu (one form only).
         form: Option<String>,
+    },
+    /// Báo cáo số liệu tính đến một ngày (the report's numbers as of a date).
+    Report(ReportArgs),
+    /// Saves cases in a loop, printing each acknowledged save (for the
+    /// crash-safety test, which kills it at random moments).
+    #[command(hide = true)]
+    StressSave {
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+    },
+    /// Công dân nghi trùng (suspected duplicate citizens).
+    Duplicates {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Khoá ký của máy này và các khoá tin cậy (this device's key, trusted keys).
     #[command(subcommand)]
@@ -93,6 +110,22 @@ pub enum Command {
     Bundle(BundleCommand),
     /// Nhật ký các gói đã nhận (the log of bundles received).
     Imports,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Tính đến ngày dd/mm/yyyy (default: today).
+    #[arg(long, value_name = "DD/MM/YYYY")]
+    pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Text,
+    Md,
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]
@@ -208,6 +241,14 @@ pub enum CaseCommand {
         #[command(flatten)]
         edit: EditArgs,
     },
+    /// Trả lại cho tổ để sửa (commune: send a case back with a comment).
+    Return {
+        record: String,
+        #[arg(long)]
+        comment: String,
+        #[arg(long)]
+        author: Option<String>,
+    },
     /// Giải quyết xung đột (resolve a conflict): a version whose parents are all heads.
     Resolve {
         record: String,
@@ -255,6 +296,10 @@ pub struct CasesArgs {
 pub fn run(cli: Cli) -> Result<()> {
     let lang: Lang = cli.lang.into();
     let dir = paths::data_dir(cli.data_dir.as_deref())?;
+    crate::crash::install(&dir, lang);
+    if std::env::var_os("TOTHON_PANIC_FOR_TEST").is_some() {
+        panic!("panic asked for by TOTHON_PANIC_FOR_TEST");
+    }
     match cli.command {
         None => tui::run(&dir, lang),
         Some(Command::Demo(args)) => run_demo(&dir, args, lang),
@@ -272,15 +317,36 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = Store::open(&dir)?;
             case_edit(&store, &record, &edit, lang)
         }
+        Some(Command::Case(CaseCommand::Return {
+            record,
+            comment,
+            author,
+        })) => {
+            let store = Store::open(&dir)?;
+            case_return(&store, &record, &comment, author.as_deref(), lang)
+        }
         Some(Command::Case(CaseCommand::Show { record, history })) => {
             let store = Store::open(&dir)?;
             case_show(&store, &record, history, lang)
         }
+        Some(Command::Worklist(cmd)) => crate::worklist::cli::run(&dir, cmd, lang),
         Some(Command::Cases(args)) => {
             let store = Store::open(&dir)?;
             list_cases(&store, &args, lang)
         }
         Some(Command::Forms { form }) => list_forms(form.as_deref(), lang),
+        Some(Command::Report(args)) => {
+            let store = Store::open(&dir)?;
+            print_report(&store, &args, lang)
+        }
+        Some(Command::StressSave { count }) => {
+            let store = Store::open(&dir)?;
+            stress_save(&store, count)
+        }
+        Some(Command::Duplicates { format }) => {
+            let store = Store::open(&dir)?;
+            print_duplicates(&store, format, lang)
+        }
         Some(Command::Case(CaseCommand::Resolve {
             record,
             take,
@@ -319,6 +385,134 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Bundle(cmd)) => bundle_command(&Store::open(&dir)?, cmd, lang),
         Some(Command::Imports) => list_imports(&Store::open(&dir)?, lang),
     }
+}
+
+/// Saves `count` new cases one transaction each and prints `record id`
+/// after each commit returns: a line printed is a save acknowledged.
+fn stress_save(store: &Store, count: usize) -> Result<()> {
+    let device = store.device()?;
+    let team = match device.role {
+        Role::Team(t) => t,
+        Role::Commune => 1,
+    };
+    let mut out = std::io::stdout().lock();
+    for n in 0..count {
+        let draft = Draft {
+            record: String::new(),
+            parents: Vec::new(),
+            form: "activation".into(),
+            team,
+            device: device.id.clone(),
+            author: "stress".into(),
+            edited_at: clock::now(),
+            status: Status::InProgress,
+            values: BTreeMap::from([
+                ("full_name".to_string(), format!("Người Thử {n}")),
+                ("note".to_string(), "x".repeat(n % 400)),
+            ]),
+            confirmed: Vec::new(),
+        };
+        let v = store.save(draft, None)?;
+        let _ = writeln!(out, "{} {}", v.record, v.id);
+        let _ = out.flush();
+    }
+    Ok(())
+}
+
+/// Reads a dd/mm/yyyy date given on the command line.
+fn date_arg(flag: &str, value: &str, lang: Lang) -> Result<chrono::NaiveDate> {
+    let rule = crate::domain::rules::DateRule {
+        year_only: false,
+        when: crate::domain::rules::When::Any,
+    };
+    match crate::domain::rules::parse_date(value, clock::today(), rule) {
+        Ok(crate::domain::rules::PartialDate::Day(d)) => Ok(d),
+        Ok(_) => Err(Error::Invalid {
+            field: flag.to_string(),
+            message: problems::message(&crate::domain::rules::ProblemKind::DateFormat, lang),
+            more: 0,
+        }),
+        Err(kind) => Err(Error::Invalid {
+            field: flag.to_string(),
+            message: problems::message(&kind, lang),
+            more: 0,
+        }),
+    }
+}
+
+fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Result<()> {
+    let as_of = match &args.as_of {
+        Some(v) => date_arg("--as-of", v, lang)?,
+        None => clock::today(),
+    };
+    let report = crate::queries::report(store, as_of)?;
+    let format = match args.format {
+        ReportFormat::Text => i18n::report::Format::Text,
+        ReportFormat::Md => i18n::report::Format::Markdown,
+        ReportFormat::Csv => i18n::report::Format::Csv,
+    };
+    print!("{}", i18n::report::render(&report, lang, format));
+    Ok(())
+}
+
+fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
+    let people = store.people()?;
+    let commune = store.commune()?;
+    let pairs = crate::domain::duplicates::find(&people);
+    let village = |team: u8| {
+        commune
+            .village(team)
+            .map(|v| v.name.clone())
+            .unwrap_or_else(|| team.to_string())
+    };
+    let why = |w| match (w, lang) {
+        (crate::domain::duplicates::Why::SameId, Lang::Vi) => "trùng số định danh",
+        (crate::domain::duplicates::Why::SameId, Lang::En) => "same personal ID",
+        (crate::domain::duplicates::Why::SameNameAndBirth, Lang::Vi) => "trùng họ tên và ngày sinh",
+        (crate::domain::duplicates::Why::SameNameAndBirth, Lang::En) => "same name and birth date",
+    };
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(if format == Format::Csv { b',' } else { b'\t' })
+        .from_writer(std::io::stdout().lock());
+    let io = |e: csv::Error| Error::File {
+        path: PathBuf::from("-"),
+        detail: e.to_string(),
+    };
+    w.write_record([
+        "why",
+        "person_id_1",
+        "name_1",
+        "birth_1",
+        "household_1",
+        "village_1",
+        "person_id_2",
+        "name_2",
+        "birth_2",
+        "household_2",
+        "village_2",
+    ])
+    .map_err(io)?;
+    for p in &pairs {
+        w.write_record([
+            why(p.why),
+            &p.first.personal_id,
+            &p.first.full_name,
+            &p.first.birth_date,
+            &p.first.household,
+            &village(p.first.team),
+            &p.second.personal_id,
+            &p.second.full_name,
+            &p.second.birth_date,
+            &p.second.household,
+            &village(p.second.team),
+        ])
+        .map_err(io)?;
+    }
+    w.flush().map_err(|e| Error::File {
+        path: PathBuf::from("-"),
+        detail: e.to_string(),
+    })?;
+    Ok(())
 }
 
 fn run_demo(data_dir: &Path, args: DemoArgs, lang: Lang) -> Result<()> {
@@ -599,21 +793,14 @@ fn case_new(
 }
 
 fn case_edit(store: &Store, record: &str, edit: &EditArgs, lang: Lang) -> Result<()> {
-    let entry = store
-        .case(record)?
-        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
-    if entry.in_conflict() {
-        return Err(Error::InConflict {
-            record: record.to_string(),
-            heads: entry.heads.len(),
-        });
-    }
-    let head = store
-        .version(&entry.heads[0])?
-        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
+    let head = single_head(store, record)?;
     let spec = spec_of(&head.form)?;
     let device = store.device()?;
     let mut raw = head.values.clone();
+    // A team's save answers the commune's correction request.
+    if matches!(device.role, Role::Team(_)) {
+        raw.remove(crate::domain::case::CORRECTION_FIELD);
+    }
     apply_sets(spec, &mut raw, &edit.sets)?;
     let prepared = prepare(spec, &raw, store, edit, lang)?;
     // Confirmations already recorded stay confirmed while the warning stands.
@@ -632,6 +819,69 @@ fn case_edit(store: &Store, record: &str, edit: &EditArgs, lang: Lang) -> Result
         confirmed,
     };
     save_and_report(store, draft, &prepared, lang)
+}
+
+/// The current single head of a case (a case in conflict is refused).
+fn single_head(store: &Store, record: &str) -> Result<Version> {
+    let entry = store
+        .case(record)?
+        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
+    if entry.in_conflict() {
+        return Err(Error::InConflict {
+            record: record.to_string(),
+            heads: entry.heads.len(),
+        });
+    }
+    Ok(store
+        .version(&entry.heads[0])?
+        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?)
+}
+
+/// (Commune) marks a case for correction with a comment: a new version of
+/// the case as it stands, which travels to the team in the next bundle.
+fn case_return(
+    store: &Store,
+    record: &str,
+    comment: &str,
+    author: Option<&str>,
+    lang: Lang,
+) -> Result<()> {
+    let device = store.device()?;
+    if device.role != Role::Commune {
+        return Err(Error::CommuneOnly);
+    }
+    let head = single_head(store, record)?;
+    let mut values = head.values.clone();
+    values.insert(
+        crate::domain::case::CORRECTION_FIELD.to_string(),
+        crate::domain::text::clean(comment),
+    );
+    let draft = Draft {
+        record: head.record.clone(),
+        parents: vec![head.id.clone()],
+        form: head.form.clone(),
+        team: head.team,
+        device: device.id.clone(),
+        author: author
+            .map(crate::domain::text::clean)
+            .unwrap_or_else(|| i18n::text(lang, Text::Commune).to_string()),
+        edited_at: clock::now(),
+        status: Status::NeedsCorrection,
+        values,
+        confirmed: head.confirmed.clone(),
+    };
+    let v = store.save(draft, None)?;
+    println!(
+        "{}",
+        i18n::msg(
+            lang,
+            &Msg::Saved {
+                record: &v.record,
+                status: i18n::status(lang, v.status),
+            }
+        )
+    );
+    Ok(())
 }
 
 fn case_show(store: &Store, record: &str, history: bool, lang: Lang) -> Result<()> {
@@ -1057,7 +1307,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
             })?;
             let b = &admitted.bundle;
             let h = admitted.header();
-            let name = file.display().to_string();
+            let name = crate::bundle::archive::escaped(&file.display().to_string(), 400);
             say(lang, &Say::Valid { file: &name });
             say(
                 lang,
@@ -1106,7 +1356,8 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
             for file in &files {
                 match exchange::import_file(store, file, lang, clock::now()) {
                     Ok(done) => {
-                        let name = file.display().to_string();
+                        let name =
+                            crate::bundle::archive::escaped(&file.display().to_string(), 400);
                         say(
                             lang,
                             &Say::Imported {

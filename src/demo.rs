@@ -14,7 +14,7 @@
 //! commune's bundles take its corrections back. The commune's imports log,
 //! conflicts and tables are therefore what real use leaves.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone};
@@ -239,7 +239,14 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
             .filter(|w| w.team == village.team)
             .collect();
         let start = all_versions.len();
-        all_versions.extend(do_team_work(&mut rng, &items, &device, &ctx, now));
+        all_versions.extend(do_team_work(
+            &mut rng,
+            &items,
+            &world.hints,
+            &device,
+            &ctx,
+            now,
+        ));
         teams.push((device, items, start..all_versions.len()));
     }
     // The office corrects a few cases the teams are still working on, from the
@@ -336,6 +343,11 @@ impl Stores {
         let setup = |dir: &Path, device: &Device| -> Result<(Store, Signer)> {
             let store = Store::create(dir, commune, device)?;
             store.set_setting("demo", &true)?;
+            let members: Vec<&str> = match device.role {
+                Role::Commune => vec!["Cán bộ xã"],
+                Role::Team(t) => TEAM_MEMBERS[(t as usize - 1) % TEAM_MEMBERS.len()].to_vec(),
+            };
+            store.set_setting("members", &members)?;
             exchange::new_key(&store, DEMO_PASSPHRASE, false, now)?;
             let signer = exchange::unlock(&store, DEMO_PASSPHRASE)?;
             Ok((store, signer))
@@ -543,7 +555,18 @@ fn remove_store(dir: &Path) -> Result<()> {
 struct World {
     people: Vec<Person>,
     work_items: Vec<WorkItem>,
+    /// What a team will find at a household, by work-item id.
+    hints: HashMap<String, Hint>,
     summary: Summary,
+}
+
+/// What a visit to a household will turn up, planted with the problems.
+#[derive(Default)]
+struct Hint {
+    /// For a household without a head: the member who will be named (name, ID).
+    head: Option<(String, String)>,
+    /// Personal IDs of suspected duplicates living there.
+    duplicates: Vec<String>,
 }
 
 struct Household {
@@ -566,6 +589,8 @@ impl World {
         let mut activated: HashSet<usize> = HashSet::new();
 
         let mut per_team = [0usize; VILLAGES.len()];
+        let mut head_candidate: HashMap<usize, usize> = HashMap::new();
+        let mut duplicates_in: HashMap<usize, Vec<String>> = HashMap::new();
         while people.len() < options.people {
             let team = rng.range(1, VILLAGES.len() as i64) as u8;
             per_team[team as usize - 1] += 1;
@@ -613,6 +638,7 @@ impl World {
                 && let Some(head) = h.head.take()
             {
                 people[head].relation = "Khác".to_string();
+                head_candidate.insert(households.len(), head);
                 summary.households_without_head += 1;
             }
             households.push(h);
@@ -655,6 +681,10 @@ impl World {
                 copy.personal_id = new_id(&mut rng, &mut used_ids, &copy, HOME_PROVINCE);
                 summary.same_name_and_birth += 1;
             }
+            duplicates_in
+                .entry(target)
+                .or_default()
+                .push(copy.personal_id.clone());
             households[target].members.push(people.len());
             people.push(copy);
         }
@@ -668,7 +698,8 @@ impl World {
             format!("{code}-{n:05}")
         };
         let due = |rng: &mut Rng| Some((today + Duration::days(rng.range(5, 45))).to_string());
-        for h in &households {
+        let mut hints = HashMap::new();
+        for (index, h) in households.iter().enumerate() {
             let mut prefill = BTreeMap::from([
                 ("household_code".to_string(), h.code.clone()),
                 ("village".to_string(), h.team.to_string()),
@@ -683,6 +714,15 @@ impl World {
                 prefill.insert("head_id".into(), people[head].personal_id.clone());
             }
             let id = next("household_check");
+            let hint = Hint {
+                head: head_candidate
+                    .get(&index)
+                    .map(|&p| (people[p].full_name.clone(), people[p].personal_id.clone())),
+                duplicates: duplicates_in.remove(&index).unwrap_or_default(),
+            };
+            if hint.head.is_some() || !hint.duplicates.is_empty() {
+                hints.insert(id.clone(), hint);
+            }
             work_items.push(WorkItem {
                 id,
                 form: "household_check".into(),
@@ -727,6 +767,7 @@ impl World {
         World {
             people,
             work_items,
+            hints,
             summary,
         }
     }
@@ -911,6 +952,7 @@ fn at(day: NaiveDate, rng: &mut Rng) -> DateTime<FixedOffset> {
 fn do_team_work(
     rng: &mut Rng,
     items: &[&WorkItem],
+    hints: &HashMap<String, Hint>,
     device: &Device,
     ctx: &Context,
     now: DateTime<FixedOffset>,
@@ -936,7 +978,7 @@ fn do_team_work(
             .get("birth_date")
             .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok());
         let day = (ctx.today - Duration::days(days_ago)).max(born.unwrap_or(NaiveDate::MIN));
-        let visits = fill(rng, item, day, ctx.today, &author);
+        let visits = fill(rng, item, hints.get(&item.id), day, ctx.today, &author);
         let mut parents: Vec<String> = Vec::new();
         for (n, raw) in visits.into_iter().enumerate() {
             let when = (at(day + Duration::days(n as i64 * 6), rng)).min(now);
@@ -972,6 +1014,7 @@ fn do_team_work(
 fn fill(
     rng: &mut Rng,
     item: &WorkItem,
+    hint: Option<&Hint>,
     day: NaiveDate,
     today: NaiveDate,
     author: &str,
@@ -1005,6 +1048,12 @@ fn fill(
             if rng.chance(20) {
                 findings.push("wrong_relation");
             }
+            if let Some(h) = hint
+                && !h.duplicates.is_empty()
+            {
+                findings.push("duplicate");
+                v.insert("person_ids".into(), h.duplicates.join(";"));
+            }
             v.insert("members_found".into(), found.max(0).to_string());
             if !findings.is_empty() {
                 v.insert("findings".into(), findings.join(";"));
@@ -1021,6 +1070,26 @@ fn fill(
                 "needs_update"
             };
             v.insert("outcome".into(), outcome.into());
+            // Often a second visit settles who heads a household without one.
+            if let Some((name, id)) = hint.and_then(|h| h.head.as_ref())
+                && rng.chance(450)
+            {
+                let mut fixed = v.clone();
+                findings.retain(|f| *f != "no_head");
+                if findings.is_empty() {
+                    fixed.remove("findings");
+                } else {
+                    fixed.insert("findings".into(), findings.join(";"));
+                }
+                fixed.insert("head_name".into(), name.clone());
+                fixed.insert("head_id".into(), id.clone());
+                fixed.insert("outcome".into(), "verified".into());
+                fixed.insert(
+                    "visit_date".into(),
+                    (day + Duration::days(6)).min(today).to_string(),
+                );
+                return vec![v, fixed];
+            }
             vec![v]
         }
         "missing_field" => {
@@ -1046,13 +1115,13 @@ fn fill(
                     let year = v
                         .get("birth_date")
                         .and_then(|b| b.get(..4))
-                        .unwrap_or("1950");
-                    let found = format!("{year}-{:02}-{:02}", rng.range(1, 12), rng.range(1, 28));
-                    // A child born this year: not a date after the visit.
-                    match NaiveDate::parse_from_str(&found, "%Y-%m-%d") {
-                        Ok(d) if d > day => day.to_string(),
-                        _ => found,
-                    }
+                        .and_then(|y| y.parse().ok())
+                        .unwrap_or(1950);
+                    NaiveDate::from_ymd_opt(year, rng.range(1, 12) as u32, rng.range(1, 28) as u32)
+                        .unwrap_or(day)
+                        // A child born this year: not a date after the visit.
+                        .min(day)
+                        .to_string()
                 }
                 "relation" => "Con".to_string(),
                 "permanent_address" => {

@@ -30,6 +30,8 @@ pub enum Error {
     UnknownStatus { status: String },
     #[error("team {team} is not one of 1..={max}")]
     NoSuchTeam { team: u8, max: u8 },
+    #[error("only the commune office can do this")]
+    CommuneOnly,
     #[error("no data directory could be found")]
     NoDataDir,
     #[error("{0} holds something other than a tothon demo")]
@@ -38,6 +40,8 @@ pub enum Error {
     Terminal(String),
     #[error("file {path}: {detail}")]
     File { path: PathBuf, detail: String },
+    #[error(transparent)]
+    Worklist(#[from] crate::worklist::WorklistError),
     #[error(transparent)]
     Exchange(ExchangeError),
     #[error(transparent)]

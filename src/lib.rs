@@ -7,11 +7,15 @@
 pub mod bundle;
 pub mod cli;
 pub mod clock;
+pub mod crash;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod exchange;
+pub mod export;
 pub mod i18n;
 pub mod paths;
+pub mod queries;
 pub mod store;
 pub mod tui;
+pub mod worklist;

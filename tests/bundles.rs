@@ -757,6 +757,65 @@ fn several_bundles_in_one_import_each_stand_alone() {
 }
 
 #[test]
+fn a_case_returned_for_correction_travels_to_the_team_and_back() {
+    let c = Commune::new();
+    let record = save_activation(&c.team(2), "034090123456", "pending", &[]);
+    for bundle in c.export(&c.team(2), "up-1") {
+        stdout(tothon(&c.commune()).args(["bundle", "import"]).arg(bundle));
+    }
+    stdout(tothon(&c.commune()).args([
+        "case",
+        "return",
+        &record,
+        "--comment",
+        "Thiếu số điện thoại",
+    ]));
+    let row = |dir: &Path| {
+        cases_csv(dir)
+            .lines()
+            .find(|l| l.starts_with(&record))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row(&c.commune()).contains(",needs_correction,"));
+
+    // The commune's next bundle brings the request to the team.
+    for bundle in c.export(&c.commune(), "down-1") {
+        if bundle.to_string_lossy().contains("to-team2") {
+            stdout(tothon(&c.team(2)).args(["bundle", "import"]).arg(bundle));
+        }
+    }
+    assert!(
+        row(&c.team(2)).contains(",needs_correction,"),
+        "{}",
+        row(&c.team(2))
+    );
+    let shown = stdout(tothon(&c.team(2)).args(["case", "show", &record]));
+    assert!(shown.contains("Thiếu số điện thoại"), "{shown}");
+
+    // The team's next save answers it; back at the commune it is no longer
+    // waiting for correction.
+    stdout(tothon(&c.team(2)).args([
+        "case",
+        "edit",
+        &record,
+        "--set",
+        "phone=0912345678",
+        "--author",
+        "Lan",
+    ]));
+    assert!(row(&c.team(2)).contains(",in_progress,"));
+    for bundle in c.export(&c.team(2), "up-2") {
+        stdout(tothon(&c.commune()).args(["bundle", "import"]).arg(bundle));
+    }
+    let back = row(&c.commune());
+    assert!(
+        back.contains(",in_progress,") && back.contains(",no,"),
+        "{back}"
+    );
+}
+
+#[test]
 fn the_demo_carries_the_work_in_real_bundles() {
     let dir = tempfile::tempdir().unwrap();
     stdout(

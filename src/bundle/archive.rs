@@ -75,6 +75,34 @@ fn is_plain_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
+/// Untrusted text (an entry name, a manifest value) as it may be shown in an
+/// error message: at most 64 characters, and no control characters or bidi
+/// overrides, which would break the message's line or let a hostile file
+/// drive the terminal. Those are written as `\u{1b}`.
+pub fn printable(s: &str) -> String {
+    escaped(s, 64)
+}
+
+/// Like [`printable`] but at most `max` characters (for paths, which are
+/// long but must be shown whole enough to be found).
+pub fn escaped(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Reads every entry of an untrusted zip. `limit_of(name)` is the size limit
 /// of an expected entry, `None` for a name that has no business in a bundle.
 pub fn read(
@@ -107,7 +135,9 @@ pub fn read(
         })?;
         let name = String::from_utf8_lossy(file.name_raw()).into_owned();
         if !is_plain_name(&name) {
-            return Err(BundleError::UnsafeName { name });
+            return Err(BundleError::UnsafeName {
+                name: printable(&name),
+            });
         }
         let limit =
             limit_of(&name).ok_or_else(|| BundleError::UnexpectedName { name: name.clone() })?;
@@ -127,7 +157,9 @@ pub fn read(
         }
         // The declared size is not trusted either: read at most one byte more
         // than the limit, whatever the headers say.
-        let mut data = Vec::with_capacity(declared as usize);
+        // Nor is it a size to allocate: a stored entry holds at most the
+        // bytes of the whole zip.
+        let mut data = Vec::with_capacity(declared.min(bytes.len() as u64) as usize);
         (&mut file)
             .take(limit + 1)
             .read_to_end(&mut data)

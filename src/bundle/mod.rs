@@ -786,10 +786,15 @@ fn each_row(
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
+                // Invalid UTF-8 is in one cell: name its column.
+                let column = match e.kind() {
+                    csv::ErrorKind::Utf8 { err, .. } => header.get(err.field()).copied(),
+                    _ => None,
+                };
                 return Err(cell_error(
                     file,
                     number,
-                    None,
+                    column,
                     CellProblem::Malformed(e.to_string()),
                 ));
             }
@@ -900,7 +905,7 @@ fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
     };
     if format.1 != FORMAT {
         return Err(BundleError::UnknownFormat {
-            found: format.1.chars().take(40).collect(),
+            found: archive::printable(format.1),
         });
     }
     cells::check_text(commune.1, MAX_NAME_CHARS).map_err(|p| bad(commune.0, "value", p))?;
@@ -962,7 +967,7 @@ fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
                     row,
                     "value",
                     CellProblem::Listing {
-                        name: cells[1].chars().take(64).collect(),
+                        name: archive::printable(&cells[1]),
                     },
                 ));
             }

@@ -191,7 +191,23 @@ pub fn check_version(
             return Err((Some(field.id.clone()), RowRefusal::NotAsSaved));
         }
     }
-    if v.status != Status::Draft {
+    // A case returned for correction carries the commune's request; like a
+    // draft, it may hold the very problems it is returned for.
+    if v.status == Status::NeedsCorrection {
+        let requested = v
+            .values
+            .get(super::case::CORRECTION_FIELD)
+            .is_some_and(|c| !c.is_empty());
+        if !requested {
+            return Err((
+                Some(super::case::CORRECTION_FIELD.into()),
+                RowRefusal::WrongStatus {
+                    status: v.status,
+                    expected: spec.status(&checked),
+                },
+            ));
+        }
+    } else if v.status != Status::Draft {
         if let Some(e) = checked.errors().next() {
             return Err((
                 Some(e.field.clone()),

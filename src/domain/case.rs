@@ -6,6 +6,9 @@ use super::form;
 use super::merge;
 use super::version::{Status, Version};
 
+/// The field every form keeps the commune's correction request in.
+pub const CORRECTION_FIELD: &str = "correction";
+
 /// The summary of one case that lists, filters and progress tables read.
 /// Always recomputed from the versions; never edited on its own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +29,15 @@ pub struct CaseEntry {
     /// ISO date of the next planned visit, when the form has one.
     #[serde(default)]
     pub follow_up: Option<String>,
+    /// Why the case is blocked (a choice id), when it is.
+    #[serde(default)]
+    pub blocker: Option<String>,
+    /// The value of the form's outcome field (e.g. the e-ID level reached).
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// The commune's comment, while the case waits for correction.
+    #[serde(default)]
+    pub correction: Option<String>,
     pub versions: usize,
 }
 
@@ -51,6 +63,18 @@ impl CaseEntry {
                 .and_then(|s| s.follow_up.as_ref())
                 .and_then(|f| newest.values.get(f))
                 .cloned(),
+            blocker: spec
+                .and_then(|s| s.blocker.as_ref())
+                .filter(|_| newest.status == Status::Blocked)
+                .and_then(|f| newest.values.get(f))
+                .cloned(),
+            outcome: spec
+                .and_then(|s| s.outcome.as_ref())
+                .and_then(|f| newest.values.get(f))
+                .cloned(),
+            correction: (newest.status == Status::NeedsCorrection)
+                .then(|| newest.values.get(CORRECTION_FIELD).cloned())
+                .flatten(),
             versions: versions.len(),
         })
     }

@@ -27,6 +27,12 @@ const SPECS: [&str; 3] = [
     include_str!("../../data/forms/activation.json"),
 ];
 
+/// The longest value any field takes.
+pub const MAX_VALUE_CHARS: usize = 2000;
+
+/// The longest full name (the population data keeps 100 characters a part).
+pub const MAX_NAME_CHARS: usize = 150;
+
 /// Separator of the values of a multi-choice or multi-ID field, as stored.
 pub const MULTI_SEP: char = ';';
 
@@ -252,6 +258,13 @@ pub struct FormSpec {
     /// The date field that says when to come back, if any.
     #[serde(default)]
     pub follow_up: Option<String>,
+    /// The field that says why a blocked case is blocked, if any.
+    #[serde(default)]
+    pub blocker: Option<String>,
+    /// The field whose value the progress tables break down (an outcome or
+    /// the e-ID level reached), if any.
+    #[serde(default)]
+    pub outcome: Option<String>,
     pub fields: Vec<FieldSpec>,
     pub done_when: Rule,
     pub blocked_when: Rule,
@@ -380,6 +393,13 @@ impl FormSpec {
         if cleaned.is_empty() {
             return Ok((String::new(), Vec::new()));
         }
+        // No field of any form holds more than a short paragraph; a longer
+        // value is a pasted document or a broken file, never data.
+        if cleaned.chars().count() > MAX_VALUE_CHARS {
+            return Err(ProblemKind::TooLong {
+                max: MAX_VALUE_CHARS,
+            });
+        }
         check_kind(field.kind_for(others), &cleaned, others, ctx)
     }
 
@@ -496,7 +516,14 @@ fn check_kind(
             }
             plain(value.to_string())
         }
-        Kind::Name => plain(rules::check_name(value)?),
+        Kind::Name => {
+            if value.chars().count() > MAX_NAME_CHARS {
+                return Err(ProblemKind::TooLong {
+                    max: MAX_NAME_CHARS,
+                });
+            }
+            plain(rules::check_name(value)?)
+        }
         Kind::PersonalId {
             sex_field,
             birth_field,
@@ -667,6 +694,8 @@ mod tests {
             assert!(f.title.iter().all(known), "{}: title", f.id);
             assert!(f.search.iter().all(known), "{}: search", f.id);
             assert!(f.follow_up.iter().all(known), "{}: follow_up", f.id);
+            assert!(f.blocker.iter().all(known), "{}: blocker", f.id);
+            assert!(f.outcome.iter().all(known), "{}: outcome", f.id);
             let rules = f
                 .fields
                 .iter()
@@ -837,6 +866,27 @@ mod tests {
             .map(|p| p.field.clone())
             .collect();
         assert_eq!(errs, vec!["value"]);
+    }
+
+    #[test]
+    fn overlong_values_are_refused() {
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let spec = form("activation").unwrap();
+        let name = spec.field("full_name").unwrap();
+        let long = "A".repeat(MAX_NAME_CHARS + 1);
+        assert_eq!(
+            spec.check_field(name, &long, &BTreeMap::new(), &c),
+            Err(ProblemKind::TooLong {
+                max: MAX_NAME_CHARS
+            })
+        );
+        let note = spec.field("note").unwrap();
+        let huge = "x ".repeat(MAX_VALUE_CHARS);
+        assert!(spec.check_field(note, &huge, &BTreeMap::new(), &c).is_err());
     }
 
     #[test]

@@ -33,6 +33,27 @@ pub fn newest<'a>(heads: &[&'a Version]) -> Option<&'a Version> {
         .max_by(|a, b| a.edited_at.cmp(&b.edited_at).then(a.id.cmp(&b.id)))
 }
 
+/// Orders a case's versions for its history: by time, but never a version
+/// before one it was edited from (two saves can share a second).
+pub fn history_order(versions: &mut Vec<Version>) {
+    versions.sort_by(|a, b| a.edited_at.cmp(&b.edited_at).then(a.id.cmp(&b.id)));
+    let mut placed: HashSet<String> = HashSet::new();
+    let mut pending = std::mem::take(versions);
+    while !pending.is_empty() {
+        let ready = pending
+            .iter()
+            .position(|v| {
+                v.parents
+                    .iter()
+                    .all(|p| placed.contains(p) || !pending.iter().any(|x| &x.id == p))
+            })
+            .unwrap_or(0);
+        let v = pending.remove(ready);
+        placed.insert(v.id.clone());
+        versions.push(v);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +74,16 @@ mod tests {
         assert_eq!(h.len(), 2);
         let r = draft("C", &[&b.id, &c.id], "resolved").seal();
         assert_eq!(ids(&heads(&[&c, &r, &a, &b])), vec![r.id.clone()]);
+    }
+
+    #[test]
+    fn history_puts_parents_first_even_within_one_second() {
+        let a = draft("C", &[], "a").seal();
+        let b = draft("C", &[&a.id], "b").seal();
+        let c = draft("C", &[&b.id], "c").seal();
+        let mut vs = vec![c.clone(), b.clone(), a.clone()];
+        history_order(&mut vs);
+        assert_eq!(ids(&vs.iter().collect::<Vec<_>>()), vec![a.id, b.id, c.id]);
     }
 
     #[test]

@@ -5,9 +5,13 @@
 pub mod admit;
 pub mod case;
 pub mod commune;
+pub mod duplicates;
 pub mod form;
+pub mod listing;
 pub mod merge;
+pub mod progress;
 pub mod reference;
+pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod text;

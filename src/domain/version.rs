@@ -22,14 +22,17 @@ pub enum Status {
     Done,
     /// Cannot go on for a reason recorded in the case (e.g. no smartphone).
     Blocked,
+    /// The commune sent it back with a comment; the team's next save clears it.
+    NeedsCorrection,
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
+    pub const ALL: [Status; 5] = [
         Status::Draft,
         Status::InProgress,
         Status::Done,
         Status::Blocked,
+        Status::NeedsCorrection,
     ];
 
     /// The stable identifier used in bundles, CSV and on the command line.
@@ -39,6 +42,7 @@ impl Status {
             Status::InProgress => "in_progress",
             Status::Done => "done",
             Status::Blocked => "blocked",
+            Status::NeedsCorrection => "needs_correction",
         }
     }
 

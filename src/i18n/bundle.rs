@@ -463,10 +463,14 @@ pub fn resolve_error(lang: Lang, e: &ResolveError) -> String {
 
 // ------------------------------------------------------------- rejections --
 
+/// A bundle's file name as messages show it: a hostile name (with line
+/// breaks or terminal escapes) is shown escaped, not obeyed.
 fn name_of(path: &Path) -> String {
-    path.file_name()
+    let name = path
+        .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
+        .unwrap_or_else(|| path.display().to_string());
+    crate::bundle::archive::escaped(&name, 200)
 }
 
 /// One line: which bundle, why, and where it was kept.
@@ -476,7 +480,10 @@ pub fn rejection(lang: Lang, r: &Rejection) -> String {
     match (lang, &r.kept) {
         (Lang::Vi, Some(kept)) => format!(
             "Gói {name} không dùng được: {why} Chưa nhận gì vào dữ liệu; gói được để riêng tại {}.",
-            kept.display()
+            crate::bundle::archive::escaped(
+                &crate::bundle::archive::escaped(&kept.display().to_string(), 400).to_string(),
+                400
+            )
         ),
         (Lang::Vi, None) => {
             format!("Gói {name} không dùng được: {why} Chưa nhận gì vào dữ liệu.")

@@ -25,12 +25,148 @@ pub fn text(t: Text) -> &'static str {
         Text::StatusInProgress => "In progress",
         Text::StatusDone => "Done",
         Text::StatusBlocked => "Blocked",
-        Text::KeysQuit => "q/Esc: quit",
+        Text::StatusNeedsCorrection => "Needs correction",
+        Text::StageNotStarted => "Not started",
         Text::NotSetUpHint => {
             "This computer is not set up yet. Run `tothon demo` to try it, or `tothon init commune --name NAME` / `tothon init team --team N --commune NAME`."
         }
         Text::NoCases => "No cases yet.",
         Text::DemoReady => "The demo commune is ready.",
+        Text::TooSmall => "The window is too small: enlarge it (at least 40×10).",
+        Text::TypingOff => "off",
+        Text::Typing => "Typing",
+        Text::DraftKept => "The draft is kept; open this case again to go on.",
+        Text::ConflictNotice => {
+            "This case is in conflict; the commune will resolve it. Showing the newest edit."
+        }
+        Text::NothingToShow => "Nothing to show.",
+        Text::Search => "Search",
+        Text::All => "All",
+        Text::Due => "Due",
+        Text::SortBy => "Sort",
+        Text::NoMatches => "No case matches. Esc: clear the search, F3/F4: change the filters.",
+        Text::PickHint => "‹Enter or type to choose›",
+        Text::NewCase => "New",
+        Text::FirstVersion => "First save",
+        Text::NoChanges => "No changes.",
+        Text::Progress => "Progress",
+        Text::Assigned => "Assigned",
+        Text::Total => "Total",
+        Text::BlockedBy => "Blocked by reason",
+        Text::ChooseForm => "Choose the form of the new case",
+        Text::WhoIsWorking => "Who is working?",
+        Text::AddMember => "Add a person",
+        Text::LeaveFormQuestion => "Unsaved changes",
+        Text::LeaveFormKeys => "Enter: leave, keep a draft · Delete: discard changes · Esc: stay",
+        Text::QuitQuestion => "Quit?",
+        Text::QuitKeys => "The open form will be kept as a draft. Enter: quit · Esc: stay",
+        Text::OfferDraftQuestion => "There is an unsaved draft of this case",
+        Text::OfferDraftKeys => "Enter: use the draft · Delete: discard it",
+        Text::SaveAsDraftQuestion => "The form has errors",
+        Text::SaveAsDraftKeys => "Enter: save as a draft, fix later · Esc: go back and fix",
+        Text::ConfirmWarningsQuestion => "Warnings to confirm",
+        Text::ConfirmWarningsKeys => "Enter: confirm it is right and save · Esc: go back",
+        Text::HelpTitle => "Keys (F1)",
+        Text::HelpOpen => "Open",
+        Text::HelpCycleForm => "Form filter",
+        Text::HelpCycleStage => "Status filter",
+        Text::HelpCycleSort => "Sort order",
+        Text::HelpHistory => "Edit history",
+        Text::HelpProgress => "Progress",
+        Text::HelpNewCase => "New case",
+        Text::HelpMove => "Move",
+        Text::HelpPage => "Page up/down",
+        Text::HelpTopBottom => "Top/bottom of the list",
+        Text::HelpSearchEdit => "Erase a search letter",
+        Text::HelpClearSearch => "Clear the search",
+        Text::HelpSave => "Save",
+        Text::HelpNextField => "Next field",
+        Text::HelpPrevField => "Previous field",
+        Text::HelpFieldEnter => "Choose/next",
+        Text::HelpCursor => "Move the cursor",
+        Text::HelpErase => "Erase",
+        Text::HelpLeaveForm => "Leave the form",
+        Text::HelpPick => "Pick",
+        Text::HelpToggleChoice => "Tick (multi-choice)",
+        Text::HelpCancel => "Cancel",
+        Text::HelpPickVersion => "Pick a save",
+        Text::HelpMarkVersion => "Mark to compare",
+        Text::HelpBack => "Back",
+        Text::HelpChooseMember => "Choose",
+        Text::HelpConfirm => "Confirm",
+        Text::HelpDiscard => "Discard",
+        Text::HelpHelp => "Help",
+        Text::HelpTyping => "Typing",
+        Text::Settings => "Settings",
+        Text::ToneStyle => "Tone mark placement",
+        Text::ToneClassic => "òa, úy, thủy (Unikey's default)",
+        Text::ToneModern => "oà, uý, thuỷ (new style)",
+        Text::HelpSettings => "Settings",
+        Text::HelpChangeSetting => "Change",
+        Text::DaysShort => "days",
+        Text::LastBundle => "Last bundle",
+        Text::SuspectedWith => "Suspected duplicate of",
+        Text::EidAccounts => "e-ID accounts",
+        Text::DoneOverTime => "Cases done over time",
+        Text::DonePercent => "Done % per team",
+        Text::Report => "Report",
+        Text::AsOf => "As of (Enter to recompute)",
+        Text::Duplicates => "Suspected duplicate citizens",
+        Text::NoDuplicates => "No suspected duplicates found.",
+        Text::SameId => "Same personal ID in two households",
+        Text::SameNameAndBirth => "Same name and birth date, different IDs",
+        Text::HelpExport => "Export CSV",
+        Text::HelpCharts => "Charts",
+        Text::HelpReport => "Report",
+        Text::HelpDuplicates => "Duplicates",
+        Text::HelpOpenCell => "Open the cases",
+        Text::HelpPickCell => "Pick a cell",
+        Text::HelpSaveReport => "Save the report",
+        Text::HelpRecompute => "Recompute",
+        Text::HelpOpenHouseholdCheck => "Open a household check",
+        Text::HelpWorkList => "Work list",
+        Text::HelpScroll => "Scroll",
+        Text::ImportWorklist => "Import a work list from a spreadsheet file",
+        Text::FilePath => "File path (CSV)",
+        Text::FixLeadingZeros => "Restore lost leading zeros (F5)",
+        Text::ImportHint => {
+            "Type or paste the CSV file's path and press Enter to preview; nothing is written until Ctrl+S."
+        }
+        Text::HelpImport => "Import a work list",
+        Text::HelpPreview => "Preview",
+        Text::HelpDoImport => "Import",
+        Text::HelpFixZeros => "Leading zeros",
+        Text::HelpReturnCase => "Return for correction",
+        Text::Comment => "What to correct",
+        Text::ReturnQuestion => "Return to the team for correction",
+        Text::ReturnKeys => {
+            "Type the comment · Enter: send in the team's next bundle · Esc: cancel"
+        }
+        Text::ColInProgress => "Doing",
+        Text::ColNotStarted => "To do",
+        Text::ColBlocked => "Block",
+        Text::ColNeedsCorrection => "Fix",
+        Text::ColConflicts => "Confl",
+        Text::Bundles => "Bundles: export, import, log",
+        Text::ImportBundlePath => "Import a bundle (path of the .zip)",
+        Text::ReceivedAt => "Received",
+        Text::Sender => "From",
+        Text::Result => "Result",
+        Text::StaleBundle => "older than one already imported",
+        Text::ImportsLog => "Imports log",
+        Text::ConflictHint => {
+            "↑↓ pick a field · ←→ pick the version for it · Ctrl+S save the resolution"
+        }
+        Text::HelpBundles => "Bundles",
+        Text::HelpExportBundles => "Export bundles",
+        Text::HelpImportBundle => "Import the bundle",
+        Text::Passphrase => "Signing key passphrase",
+        Text::PassphraseQuestion => "Sign the bundles with this device's key",
+        Text::PassphraseKeys => "Type the passphrase · Enter: export · Esc: cancel",
+        Text::HelpPickField => "Pick a field",
+        Text::HelpPickHead => "Pick a version",
+        Text::HelpSaveResolution => "Save",
+        Text::HelpQuit => "Quit",
     }
 }
 
@@ -70,6 +206,7 @@ pub fn error(e: &Error) -> String {
         Error::NoSuchTeam { team, max } => {
             format!("There is no team {team}; this commune has teams 1 to {max}.")
         }
+        Error::CommuneOnly => "Only the commune office's computer can do this.".into(),
         Error::NoDataDir => {
             "No user data directory was found; give one with --data-dir or TOTHON_HOME.".into()
         }
@@ -81,6 +218,7 @@ pub fn error(e: &Error) -> String {
         Error::File { path, detail } => {
             format!("Could not read/write {}: {detail}.", path.display())
         }
+        Error::Worklist(w) => super::worklist::error(super::Lang::En, w),
     }
 }
 
@@ -124,6 +262,8 @@ pub fn msg(m: &Msg) -> String {
         } => format!(
             "Built the demo commune in {dir}: {people} people, {cases} cases, {teams} teams."
         ),
+        Msg::Exported { path } => format!("Wrote {path}."),
+        Msg::Imported { count } => format!("Imported {count} work items."),
         Msg::WarningsConfirmed { count } => format!("Confirmed {count} warnings."),
     }
 }

@@ -5,7 +5,9 @@
 pub mod bundle;
 mod en;
 pub mod problems;
+pub mod report;
 mod vi;
+pub mod worklist;
 
 use crate::error::Error;
 
@@ -48,10 +50,138 @@ pub enum Text {
     StatusInProgress,
     StatusDone,
     StatusBlocked,
-    KeysQuit,
+    StatusNeedsCorrection,
+    StageNotStarted,
     NotSetUpHint,
     NoCases,
     DemoReady,
+    TooSmall,
+    TypingOff,
+    Typing,
+    DraftKept,
+    ConflictNotice,
+    NothingToShow,
+    Search,
+    All,
+    Due,
+    SortBy,
+    NoMatches,
+    PickHint,
+    NewCase,
+    FirstVersion,
+    NoChanges,
+    Progress,
+    Assigned,
+    Total,
+    BlockedBy,
+    ChooseForm,
+    WhoIsWorking,
+    AddMember,
+    LeaveFormQuestion,
+    LeaveFormKeys,
+    QuitQuestion,
+    QuitKeys,
+    OfferDraftQuestion,
+    OfferDraftKeys,
+    SaveAsDraftQuestion,
+    SaveAsDraftKeys,
+    ConfirmWarningsQuestion,
+    ConfirmWarningsKeys,
+    HelpTitle,
+    HelpOpen,
+    HelpCycleForm,
+    HelpCycleStage,
+    HelpCycleSort,
+    HelpHistory,
+    HelpProgress,
+    HelpNewCase,
+    HelpMove,
+    HelpPage,
+    HelpTopBottom,
+    HelpSearchEdit,
+    HelpClearSearch,
+    HelpSave,
+    HelpNextField,
+    HelpPrevField,
+    HelpFieldEnter,
+    HelpCursor,
+    HelpErase,
+    HelpLeaveForm,
+    HelpPick,
+    HelpToggleChoice,
+    HelpCancel,
+    HelpPickVersion,
+    HelpMarkVersion,
+    HelpBack,
+    HelpChooseMember,
+    HelpConfirm,
+    HelpDiscard,
+    HelpHelp,
+    HelpTyping,
+    HelpQuit,
+    Settings,
+    ToneStyle,
+    ToneClassic,
+    ToneModern,
+    HelpSettings,
+    HelpChangeSetting,
+    DaysShort,
+    LastBundle,
+    SuspectedWith,
+    EidAccounts,
+    DoneOverTime,
+    DonePercent,
+    Report,
+    AsOf,
+    Duplicates,
+    NoDuplicates,
+    SameId,
+    SameNameAndBirth,
+    HelpExport,
+    HelpCharts,
+    HelpReport,
+    HelpDuplicates,
+    HelpOpenCell,
+    HelpPickCell,
+    HelpSaveReport,
+    HelpRecompute,
+    HelpOpenHouseholdCheck,
+    HelpWorkList,
+    HelpScroll,
+    Bundles,
+    ImportBundlePath,
+    ReceivedAt,
+    Sender,
+    Result,
+    StaleBundle,
+    ImportsLog,
+    ConflictHint,
+    HelpBundles,
+    HelpExportBundles,
+    HelpImportBundle,
+    Passphrase,
+    PassphraseQuestion,
+    PassphraseKeys,
+    HelpPickField,
+    HelpPickHead,
+    HelpSaveResolution,
+    ColInProgress,
+    ColNotStarted,
+    ColBlocked,
+    ColNeedsCorrection,
+    ColConflicts,
+    HelpReturnCase,
+    Comment,
+    ReturnQuestion,
+    ReturnKeys,
+    ImportWorklist,
+    FilePath,
+    FixLeadingZeros,
+    ImportHint,
+    HelpImport,
+    HelpPreview,
+    HelpDoImport,
+    HelpFixZeros,
 }
 
 pub fn text(lang: Lang, t: Text) -> &'static str {
@@ -92,12 +222,36 @@ pub enum Msg<'a> {
     WarningsConfirmed {
         count: usize,
     },
+    Exported {
+        path: &'a str,
+    },
+    Imported {
+        count: usize,
+    },
 }
 
 pub fn msg(lang: Lang, m: &Msg) -> String {
     match lang {
         Lang::Vi => vi::msg(m),
         Lang::En => en::msg(m),
+    }
+}
+
+/// The one line shown after a crash, with where the crash note is.
+pub fn crash_sentence(lang: Lang, note: Option<&str>) -> String {
+    match (lang, note) {
+        (Lang::Vi, Some(p)) => format!(
+            "tothon gặp lỗi và phải dừng; dữ liệu đã lưu không bị ảnh hưởng. Ghi chú sự cố ở {p} — hãy gửi tệp này cho người hỗ trợ."
+        ),
+        (Lang::Vi, None) => {
+            "tothon gặp lỗi và phải dừng; dữ liệu đã lưu không bị ảnh hưởng.".to_string()
+        }
+        (Lang::En, Some(p)) => format!(
+            "tothon hit an error and had to stop; saved data is not affected. A crash note is in {p}: please send it to whoever supports you."
+        ),
+        (Lang::En, None) => {
+            "tothon hit an error and had to stop; saved data is not affected.".to_string()
+        }
     }
 }
 
@@ -110,6 +264,7 @@ pub fn status(lang: Lang, s: crate::domain::version::Status) -> &'static str {
             Status::InProgress => Text::StatusInProgress,
             Status::Done => Text::StatusDone,
             Status::Blocked => Text::StatusBlocked,
+            Status::NeedsCorrection => Text::StatusNeedsCorrection,
         },
     )
 }

@@ -25,12 +25,148 @@ pub fn text(t: Text) -> &'static str {
         Text::StatusInProgress => "Đang làm",
         Text::StatusDone => "Xong",
         Text::StatusBlocked => "Vướng mắc",
-        Text::KeysQuit => "q/Esc: thoát",
+        Text::StatusNeedsCorrection => "Cần sửa",
+        Text::StageNotStarted => "Chưa làm",
         Text::NotSetUpHint => {
             "Máy này chưa được thiết lập. Chạy «tothon demo» để xem thử, hoặc «tothon init commune --name TÊN» / «tothon init team --team N --commune TÊN»."
         }
         Text::NoCases => "Chưa có trường hợp nào.",
         Text::DemoReady => "Xã mẫu đã sẵn sàng.",
+        Text::TooSmall => "Cửa sổ quá nhỏ: hãy phóng to (ít nhất 40×10).",
+        Text::TypingOff => "tắt",
+        Text::Typing => "Gõ",
+        Text::DraftKept => "Đã giữ bản nháp; mở lại trường hợp này để làm tiếp.",
+        Text::ConflictNotice => {
+            "Trường hợp này đang có xung đột; xã sẽ giải quyết. Đang hiện bản sửa mới nhất."
+        }
+        Text::NothingToShow => "Không có gì để hiện.",
+        Text::Search => "Tìm",
+        Text::All => "Tất cả",
+        Text::Due => "Hạn/Hẹn",
+        Text::SortBy => "Xếp theo",
+        Text::NoMatches => "Không có trường hợp nào khớp. Esc: xoá ô tìm, F3/F4: đổi bộ lọc.",
+        Text::PickHint => "‹Enter hoặc gõ để chọn›",
+        Text::NewCase => "Mới",
+        Text::FirstVersion => "Lần lưu đầu tiên",
+        Text::NoChanges => "Không có thay đổi.",
+        Text::Progress => "Tiến độ",
+        Text::Assigned => "Giao",
+        Text::Total => "Tổng",
+        Text::BlockedBy => "Vướng mắc theo lý do",
+        Text::ChooseForm => "Chọn mẫu phiếu cho trường hợp mới",
+        Text::WhoIsWorking => "Ai đang làm việc?",
+        Text::AddMember => "Thêm người",
+        Text::LeaveFormQuestion => "Chưa lưu thay đổi",
+        Text::LeaveFormKeys => "Enter: thoát, giữ bản nháp · Delete: bỏ thay đổi · Esc: ở lại",
+        Text::QuitQuestion => "Thoát chương trình?",
+        Text::QuitKeys => {
+            "Phiếu đang mở chưa lưu sẽ được giữ làm bản nháp. Enter: thoát · Esc: ở lại"
+        }
+        Text::OfferDraftQuestion => "Có bản nháp chưa lưu của trường hợp này",
+        Text::OfferDraftKeys => "Enter: dùng bản nháp · Delete: bỏ bản nháp",
+        Text::SaveAsDraftQuestion => "Phiếu còn lỗi",
+        Text::SaveAsDraftKeys => "Enter: lưu nháp, sửa sau · Esc: quay lại sửa",
+        Text::ConfirmWarningsQuestion => "Cần xác nhận cảnh báo",
+        Text::ConfirmWarningsKeys => "Enter: xác nhận đúng như vậy và lưu · Esc: quay lại sửa",
+        Text::HelpTitle => "Phím tắt (F1)",
+        Text::HelpOpen => "Mở",
+        Text::HelpCycleForm => "Lọc mẫu",
+        Text::HelpCycleStage => "Lọc trạng thái",
+        Text::HelpCycleSort => "Đổi cách xếp",
+        Text::HelpHistory => "Lịch sử sửa",
+        Text::HelpProgress => "Tiến độ",
+        Text::HelpNewCase => "Trường hợp mới",
+        Text::HelpMove => "Di chuyển",
+        Text::HelpPage => "Lên/xuống một trang",
+        Text::HelpTopBottom => "Đầu/cuối danh sách",
+        Text::HelpSearchEdit => "Xoá ký tự tìm",
+        Text::HelpClearSearch => "Xoá ô tìm",
+        Text::HelpSave => "Lưu",
+        Text::HelpNextField => "Ô sau",
+        Text::HelpPrevField => "Ô trước",
+        Text::HelpFieldEnter => "Chọn/ô sau",
+        Text::HelpCursor => "Di chuyển con trỏ",
+        Text::HelpErase => "Xoá",
+        Text::HelpLeaveForm => "Thoát phiếu",
+        Text::HelpPick => "Chọn",
+        Text::HelpToggleChoice => "Đánh dấu (chọn nhiều)",
+        Text::HelpCancel => "Huỷ",
+        Text::HelpPickVersion => "Chọn lần lưu",
+        Text::HelpMarkVersion => "Đánh dấu để so sánh",
+        Text::HelpBack => "Quay lại",
+        Text::HelpChooseMember => "Chọn",
+        Text::HelpConfirm => "Đồng ý",
+        Text::HelpDiscard => "Bỏ",
+        Text::HelpHelp => "Trợ giúp",
+        Text::HelpTyping => "Kiểu gõ",
+        Text::Settings => "Cài đặt",
+        Text::ToneStyle => "Kiểu đặt dấu",
+        Text::ToneClassic => "òa, úy, thủy (như Unikey mặc định)",
+        Text::ToneModern => "oà, uý, thuỷ (kiểu mới)",
+        Text::HelpSettings => "Cài đặt",
+        Text::HelpChangeSetting => "Đổi",
+        Text::DaysShort => "ngày",
+        Text::LastBundle => "Gói cuối",
+        Text::SuspectedWith => "Nghi trùng với",
+        Text::EidAccounts => "Tài khoản định danh",
+        Text::DoneOverTime => "Số trường hợp xong theo thời gian",
+        Text::DonePercent => "Tỉ lệ xong theo tổ",
+        Text::Report => "Báo cáo",
+        Text::AsOf => "Tính đến ngày (Enter để tính lại)",
+        Text::Duplicates => "Công dân nghi trùng",
+        Text::NoDuplicates => "Không phát hiện công dân nghi trùng.",
+        Text::SameId => "Trùng số định danh ở hai hộ",
+        Text::SameNameAndBirth => "Trùng họ tên và ngày sinh, khác số định danh",
+        Text::HelpExport => "Xuất CSV",
+        Text::HelpCharts => "Biểu đồ",
+        Text::HelpReport => "Báo cáo",
+        Text::HelpDuplicates => "Nghi trùng",
+        Text::HelpOpenCell => "Xem danh sách",
+        Text::HelpPickCell => "Chọn ô",
+        Text::HelpSaveReport => "Lưu báo cáo",
+        Text::HelpRecompute => "Tính lại",
+        Text::HelpOpenHouseholdCheck => "Mở phiếu kiểm tra hộ",
+        Text::HelpWorkList => "Danh sách việc",
+        Text::HelpScroll => "Cuộn",
+        Text::ImportWorklist => "Nhập danh sách việc từ tệp bảng tính",
+        Text::FilePath => "Đường dẫn tệp (CSV)",
+        Text::FixLeadingZeros => "Sửa số 0 đầu bị mất (F5)",
+        Text::ImportHint => {
+            "Gõ hoặc dán đường dẫn tệp CSV rồi nhấn Enter để xem trước; chưa ghi gì cho đến khi nhấn Ctrl+S."
+        }
+        Text::HelpImport => "Nhập danh sách",
+        Text::HelpPreview => "Xem trước",
+        Text::HelpDoImport => "Nhập",
+        Text::HelpFixZeros => "Sửa số 0 đầu",
+        Text::HelpReturnCase => "Trả lại để sửa",
+        Text::Comment => "Nội dung cần sửa",
+        Text::ReturnQuestion => "Trả lại cho tổ để sửa",
+        Text::ReturnKeys => "Gõ nội dung · Enter: gửi trong gói tới tổ · Esc: huỷ",
+        Text::ColInProgress => "Đang",
+        Text::ColNotStarted => "Chưa",
+        Text::ColBlocked => "Vướng",
+        Text::ColNeedsCorrection => "Cần sửa",
+        Text::ColConflicts => "X.đột",
+        Text::Bundles => "Gói dữ liệu: xuất, nhận, nhật ký",
+        Text::ImportBundlePath => "Nhận gói (đường dẫn tệp .zip)",
+        Text::ReceivedAt => "Nhận lúc",
+        Text::Sender => "Gửi từ",
+        Text::Result => "Kết quả",
+        Text::StaleBundle => "cũ hơn gói đã nhận",
+        Text::ImportsLog => "Nhật ký nhận gói",
+        Text::ConflictHint => {
+            "↑↓ chọn trường · ←→ chọn phiên bản cho trường đó · Ctrl+S lưu bản đã giải quyết"
+        }
+        Text::HelpBundles => "Gói dữ liệu",
+        Text::HelpExportBundles => "Xuất gói",
+        Text::HelpImportBundle => "Nhận gói",
+        Text::Passphrase => "Mật khẩu khoá ký",
+        Text::PassphraseQuestion => "Ký gói bằng khoá của máy này",
+        Text::PassphraseKeys => "Gõ mật khẩu · Enter: xuất gói · Esc: huỷ",
+        Text::HelpPickField => "Chọn trường",
+        Text::HelpPickHead => "Chọn phiên bản",
+        Text::HelpSaveResolution => "Lưu",
+        Text::HelpQuit => "Thoát",
     }
 }
 
@@ -70,6 +206,7 @@ pub fn error(e: &Error) -> String {
         Error::NoSuchTeam { team, max } => {
             format!("Không có tổ {team}; xã này có các tổ từ 1 đến {max}.")
         }
+        Error::CommuneOnly => "Việc này chỉ làm được trên máy của xã.".into(),
         Error::NoDataDir => {
             "Không tìm được thư mục dữ liệu của người dùng; hãy chỉ định bằng --data-dir hoặc biến TOTHON_HOME.".into()
         }
@@ -81,6 +218,7 @@ pub fn error(e: &Error) -> String {
         Error::File { path, detail } => {
             format!("Không ghi/đọc được tệp {}: {detail}.", path.display())
         }
+        Error::Worklist(w) => super::worklist::error(super::Lang::Vi, w),
     }
 }
 
@@ -124,6 +262,8 @@ pub fn msg(m: &Msg) -> String {
         } => format!(
             "Đã tạo xã mẫu tại {dir}: {people} nhân khẩu, {cases} trường hợp, {teams} tổ công tác."
         ),
+        Msg::Exported { path } => format!("Đã ghi tệp {path}."),
+        Msg::Imported { count } => format!("Đã nhập {count} việc vào danh sách."),
         Msg::WarningsConfirmed { count } => format!("Đã xác nhận {count} cảnh báo."),
     }
 }

@@ -3,7 +3,7 @@
 //! that lists open without reading every version; schema 3 added the trusted
 //! keys and the bundle sequence numbers (and the device's own key in `meta`).
 
-use redb::{ReadableMultimapTable, WriteTransaction};
+use redb::{ReadableMultimapTable, ReadableTable, WriteTransaction};
 
 use super::tables::*;
 use super::{Result, reindex};
@@ -22,6 +22,7 @@ pub fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(PEOPLE)?;
     txn.open_table(DRAFTS)?;
     txn.open_table(IMPORTS)?;
+    txn.open_table(ROWS)?;
     txn.open_table(TRUSTED_KEYS)?;
     txn.open_table(SEQUENCES)?;
     Ok(())
@@ -34,7 +35,7 @@ pub fn run(txn: &WriteTransaction, from: u32) -> Result<()> {
     for step in from..SCHEMA {
         // Each arm takes a store from schema `step` to `step + 1`.
         match step {
-            1 => build_case_index(txn)?,
+            1 => rebuild_case_index(txn)?,
             // 2 → 3: the trusted keys and sequence numbers start empty (made
             // by `create_tables` above). A store from before keys has no key
             // pair of its own: `tothon key new` makes one, since a passphrase
@@ -46,8 +47,10 @@ pub fn run(txn: &WriteTransaction, from: u32) -> Result<()> {
     Ok(())
 }
 
-/// 1 → 2: derive the case index from the versions.
-fn build_case_index(txn: &WriteTransaction) -> Result<()> {
+/// 1 → 2, and whenever the index's shape changes: derive the case index
+/// from the versions.
+pub fn rebuild_case_index(txn: &WriteTransaction) -> Result<()> {
+    create_tables(txn)?;
     let records: Vec<String> = {
         let case_versions = txn.open_multimap_table(CASE_VERSIONS)?;
         let mut out = Vec::new();
@@ -59,5 +62,15 @@ fn build_case_index(txn: &WriteTransaction) -> Result<()> {
     for record in records {
         reindex(txn, &record)?;
     }
+    // Work items not yet begun have a list row of their own.
+    let items: Vec<crate::domain::work::WorkItem> = {
+        let table = txn.open_table(WORK_ITEMS)?;
+        let mut out = Vec::new();
+        for row in table.iter()? {
+            out.push(super::codec::decode(row?.1.value(), "work item")?);
+        }
+        out
+    };
+    super::put_items_in(txn, items.iter())?;
     Ok(())
 }

@@ -9,6 +9,7 @@
 
 mod codec;
 mod migrate;
+mod rows;
 mod tables;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use crate::domain::case::CaseEntry;
 use crate::domain::commune::{Commune, Device};
 use crate::domain::form;
+use crate::domain::listing::ListRow;
 use crate::domain::version::{Draft, Version};
 use crate::domain::work::{Person, WorkItem};
 use tables::*;
@@ -30,6 +32,11 @@ use tables::*;
 /// The schema this binary writes. Older stores are migrated on open; newer
 /// ones are refused.
 pub const SCHEMA: u32 = migrate::SCHEMA;
+
+/// How the derived case index is computed. When `CaseEntry` gains a field,
+/// this goes up and every store rebuilds its index from the versions on
+/// open: derived data needs no schema migration.
+const CASE_INDEX: u32 = 4;
 
 /// The store's file name inside the data directory.
 pub const FILE_NAME: &str = "tothon.redb";
@@ -188,7 +195,7 @@ pub struct AddSummary {
 
 /// redb's page cache. Its default (1 GiB) is more than the old laptops have;
 /// a few dozen MiB keep a commune of 100,000 quick to browse.
-const CACHE_BYTES: usize = 48 * 1024 * 1024;
+const CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 fn builder() -> redb::Builder {
     let mut b = Database::builder();
@@ -224,6 +231,7 @@ impl Store {
         {
             let mut meta = txn.open_table(META)?;
             meta.insert("schema", SCHEMA.to_le_bytes().as_slice())?;
+            meta.insert("case_index", codec::encode(&CASE_INDEX).as_slice())?;
             meta.insert("commune", codec::encode(commune).as_slice())?;
             meta.insert("device", codec::encode(device).as_slice())?;
         }
@@ -267,7 +275,15 @@ impl Store {
                 .insert("schema", SCHEMA.to_le_bytes().as_slice())?;
             txn.commit()?;
         }
-        Ok(Store { db, path })
+        let store = Store { db, path };
+        if store.meta::<u32>("case_index")?.unwrap_or(0) < CASE_INDEX {
+            let txn = store.db.begin_write()?;
+            migrate::rebuild_case_index(&txn)?;
+            txn.open_table(META)?
+                .insert("case_index", codec::encode(&CASE_INDEX).as_slice())?;
+            txn.commit()?;
+        }
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
@@ -382,7 +398,7 @@ impl Store {
             &txn.open_table(VERSIONS)?,
             record,
         )?;
-        out.sort_by(|a, b| a.edited_at.cmp(&b.edited_at).then(a.id.cmp(&b.id)));
+        crate::domain::merge::history_order(&mut out);
         Ok(out)
     }
 
@@ -409,14 +425,37 @@ impl Store {
 
     pub fn put_work_items<'a>(&self, items: impl IntoIterator<Item = &'a WorkItem>) -> Result<()> {
         let txn = self.db.begin_write()?;
-        {
-            let mut table = txn.open_table(WORK_ITEMS)?;
-            for w in items {
-                table.insert(w.id.as_str(), codec::encode(w).as_slice())?;
-            }
-        }
+        put_items_in(&txn, items)?;
         txn.commit()?;
         Ok(())
+    }
+
+    /// Every line of the work list: cases, and work items not yet begun.
+    pub fn list_rows(&self) -> Result<Vec<ListRow>> {
+        let mut out = Vec::new();
+        self.each_list_row(|r| out.push(r))?;
+        Ok(out)
+    }
+
+    /// Hands each line of the work list over one at a time, in record
+    /// order, so a large list is never held twice.
+    pub fn each_list_row(&self, mut f: impl FnMut(ListRow)) -> Result<()> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(ROWS)?;
+        for row in table.iter()? {
+            let (k, v) = row?;
+            f(rows::decode(v.value()).ok_or_else(|| StoreError::Corrupt {
+                what: "list row",
+                detail: k.value().to_string(),
+            })?);
+        }
+        Ok(())
+    }
+
+    pub fn list_row(&self, record: &str) -> Result<Option<ListRow>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(ROWS)?;
+        Ok(table.get(record)?.and_then(|v| rows::decode(v.value())))
     }
 
     pub fn work_item(&self, id: &str) -> Result<Option<WorkItem>> {
@@ -668,6 +707,40 @@ fn schema_of(db: &impl ReadableDatabase) -> Result<u32> {
     Ok(u32::from_le_bytes(raw))
 }
 
+/// Writes work items and their list rows (a begun case keeps its own row,
+/// with the item's due date).
+fn put_items_in<'a>(
+    txn: &WriteTransaction,
+    items: impl IntoIterator<Item = &'a WorkItem>,
+) -> Result<()> {
+    let mut table = txn.open_table(WORK_ITEMS)?;
+    let cases = txn.open_table(CASES)?;
+    let mut list = txn.open_table(ROWS)?;
+    for w in items {
+        table.insert(w.id.as_str(), codec::encode(w).as_slice())?;
+        let row = match cases.get(w.id.as_str())? {
+            Some(b) => ListRow::from_case(
+                &codec::decode::<CaseEntry>(b.value(), "case")?,
+                w.due.as_deref(),
+            ),
+            None => ListRow::from_item(w),
+        };
+        list.insert(w.id.as_str(), rows::encode(&row).as_slice())?;
+    }
+    Ok(())
+}
+
+/// The due date of a case's work item, if it has one.
+fn item_due(
+    items: &impl ReadableTable<&'static str, &'static [u8]>,
+    record: &str,
+) -> Result<Option<String>> {
+    match items.get(record)? {
+        Some(b) => Ok(codec::decode::<WorkItem>(b.value(), "work item")?.due),
+        None => Ok(None),
+    }
+}
+
 /// Allocates the next record id for a case this device opens.
 fn next_record_id(txn: &WriteTransaction, form_id: &str, device: &str) -> Result<String> {
     let mut meta = txn.open_table(META)?;
@@ -723,6 +796,8 @@ fn add_in<'a>(
     let mut versions = txn.open_table(VERSIONS)?;
     let mut case_versions = txn.open_multimap_table(CASE_VERSIONS)?;
     let mut cases = txn.open_table(CASES)?;
+    let items = txn.open_table(WORK_ITEMS)?;
+    let mut list = txn.open_table(ROWS)?;
     let mut new_versions: Vec<&Version> = Vec::new();
     for (record, new) in by_record {
         let existing = versions_in(&case_versions, &versions, record)?;
@@ -736,6 +811,8 @@ fn add_in<'a>(
                 summary.new_conflicts += 1;
             }
             cases.insert(record, codec::encode(&entry).as_slice())?;
+            let row = ListRow::from_case(&entry, item_due(&items, record)?.as_deref());
+            list.insert(record, rows::encode(&row).as_slice())?;
         }
         for v in new {
             case_versions.insert(record, v.id.as_str())?;
@@ -760,16 +837,19 @@ fn import_in(txn: &WriteTransaction, import: Import) -> Result<AddSummary> {
     {
         // A full-state bundle repeats every work item; only changed ones
         // are written, which keeps the transaction small.
-        let mut table = txn.open_table(WORK_ITEMS)?;
+        let table = txn.open_table(WORK_ITEMS)?;
+        let mut changed = Vec::new();
         for w in import.work_items {
-            let encoded = codec::encode(w);
             let same = table
                 .get(w.id.as_str())?
-                .is_some_and(|b| b.value() == encoded.as_slice());
+                .is_some_and(|b| b.value() == codec::encode(w).as_slice());
             if !same {
-                table.insert(w.id.as_str(), encoded.as_slice())?;
+                changed.push(w);
             }
         }
+        drop(table);
+        // Written with their work-list lines.
+        put_items_in(txn, changed)?;
     }
     if let Some((key_id, device)) = import.bind_device {
         let mut keys = txn.open_table(TRUSTED_KEYS)?;
@@ -807,6 +887,10 @@ fn reindex(txn: &WriteTransaction, record: &str) -> Result<()> {
     if let Some(entry) = CaseEntry::from_versions(&refs) {
         txn.open_table(CASES)?
             .insert(record, codec::encode(&entry).as_slice())?;
+        let due = item_due(&txn.open_table(WORK_ITEMS)?, record)?;
+        let row = ListRow::from_case(&entry, due.as_deref());
+        txn.open_table(ROWS)?
+            .insert(record, rows::encode(&row).as_slice())?;
     }
     Ok(())
 }

@@ -37,6 +37,10 @@ pub const DRAFTS: TableDefinition<&str, &[u8]> = TableDefinition::new("drafts-1"
 /// Table: every bundle seen. Key: sequence of arrival. Value: encoded `ImportEntry`.
 pub const IMPORTS: TableDefinition<u64, &[u8]> = TableDefinition::new("imports-1");
 
+/// Table: one compact line per case or unstarted work item, for the work
+/// list (derived, see `rows.rs`). Key: record id. Value: `rows::encode`.
+pub const ROWS: TableDefinition<&str, &[u8]> = TableDefinition::new("list-rows-1");
+
 /// Table: public keys this device trusts (schema 3). Key: minisign key id
 /// (16 hex digits). Value: encoded `TrustedKey` — on the commune the team
 /// devices' keys, on a team device the commune's.

@@ -1,137 +1,117 @@
-//! The terminal front. For now one home screen: the commune, this device and
-//! its cases counted by form and status, so the binary opens on real data.
+//! The terminal screens. A key press flows one way: event (presses only) →
+//! keymap → `app::update` (no I/O) → `effect::run` (the store) → `view::render`.
 //! The terminal is put back on exit, on Ctrl+C and on panic.
 
+pub mod app;
+pub mod dashboard;
+pub mod effect;
+pub mod exchange;
+pub mod input;
+pub mod keymap;
+pub mod list;
+pub mod typing;
+pub mod view;
+
+use std::collections::HashSet;
 use std::path::Path;
 use std::time::Duration;
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
-use ratatui::layout::{Constraint, Layout};
-use ratatui::style::{Modifier, Style};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph, Row, Table};
+use ratatui::crossterm::event::{self, Event, KeyEvent, KeyEventKind};
+use ratatui::crossterm::execute;
+use ratatui::widgets::{Paragraph, Wrap};
 
-pub mod typing;
-
-use crate::domain::case::CaseEntry;
-use crate::domain::commune::{Commune, Role};
-use crate::domain::form;
-use crate::domain::version::Status;
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang, Text};
 use crate::store::{Store, StoreError};
+use app::{Loaded, State};
+use keymap::Action;
+use typing::{Method, ToneStyle};
 
-/// What the home screen shows, read once from the store.
-pub struct Home {
-    pub lang: Lang,
-    pub setup: Option<(Commune, Role)>,
-    /// (form id, counts per status in `Status::ALL` order, conflicts)
-    pub rows: Vec<(String, [usize; 4], usize)>,
+/// The screens over one open store.
+pub struct App {
+    pub state: State,
+    store: Store,
 }
 
-impl Home {
-    pub fn load(dir: &Path, lang: Lang) -> Result<Home> {
-        let store = match Store::open(dir) {
-            Ok(s) => s,
-            Err(StoreError::NotSetUp(_)) => {
-                return Ok(Home {
-                    lang,
-                    setup: None,
-                    rows: Vec::new(),
-                });
-            }
-            Err(e) => return Err(e.into()),
+impl App {
+    pub fn open(store: Store, lang: Lang) -> Result<App> {
+        let device = store.device()?;
+        let typing = match store.setting::<String>("typing")?.as_deref() {
+            Some("telex") => Method::Telex,
+            Some("vni") => Method::Vni,
+            _ => Method::Off,
         };
-        let cases = store.cases()?;
-        Ok(Home {
+        let tone = match store.setting::<String>("tone_style")?.as_deref() {
+            Some("modern") => ToneStyle::Modern,
+            _ => ToneStyle::Classic,
+        };
+        let drafts: HashSet<String> = store.drafts()?.into_iter().map(|(k, _)| k).collect();
+        let mut list = list::WorkList::default();
+        store.each_list_row(|mut row| {
+            row.has_draft = drafts.contains(&row.record);
+            list.push_loaded(row);
+        })?;
+        list.finish_loading();
+        let state = State::new(Loaded {
             lang,
-            setup: Some((store.commune()?, store.device()?.role)),
-            rows: count(&cases),
-        })
-    }
-}
-
-fn count(cases: &[CaseEntry]) -> Vec<(String, [usize; 4], usize)> {
-    form::forms()
-        .iter()
-        .map(|f| {
-            let mut by_status = [0; 4];
-            let mut conflicts = 0;
-            for c in cases.iter().filter(|c| c.form == f.id) {
-                let i = Status::ALL.iter().position(|s| *s == c.status).unwrap_or(0);
-                by_status[i] += 1;
-                conflicts += usize::from(c.in_conflict());
-            }
-            (f.id.clone(), by_status, conflicts)
-        })
-        .collect()
-}
-
-pub fn render(home: &Home, frame: &mut Frame) {
-    let lang = home.lang;
-    let t = |x| i18n::text(lang, x);
-    let [body, footer] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(frame.area());
-    let title = match &home.setup {
-        Some((commune, Role::Commune)) => format!(
-            "{} · {} {}",
-            t(Text::AppTitle),
-            t(Text::Commune),
-            commune.name
-        ),
-        Some((commune, Role::Team(n))) => {
-            let village = commune.village(*n).map(|v| v.name.as_str()).unwrap_or("");
-            format!(
-                "{} · {} {n} · {village} · {}",
-                t(Text::AppTitle),
-                t(Text::Team),
-                commune.name
-            )
-        }
-        None => t(Text::AppTitle).to_string(),
-    };
-    let block = Block::bordered().title(Line::from(title));
-    if home.setup.is_none() {
-        let p = Paragraph::new(t(Text::NotSetUpHint))
-            .wrap(ratatui::widgets::Wrap { trim: true })
-            .block(block);
-        frame.render_widget(p, body);
-    } else {
-        let header = Row::new(
-            std::iter::once(t(Text::Form).to_string())
-                .chain(
-                    Status::ALL
-                        .iter()
-                        .map(|s| i18n::status(lang, *s).to_string()),
-                )
-                .chain(std::iter::once(t(Text::Conflict).to_string())),
-        )
-        .style(Style::new().add_modifier(Modifier::BOLD));
-        let rows = home.rows.iter().map(|(form_id, counts, conflicts)| {
-            let name = form::form(form_id)
-                .map(|f| f.short.get(lang).to_string())
-                .unwrap_or_else(|| form_id.clone());
-            Row::new(
-                std::iter::once(name)
-                    .chain(counts.iter().map(|n| n.to_string()))
-                    .chain(std::iter::once(conflicts.to_string())),
-            )
+            commune: store.commune()?,
+            role: device.role,
+            device: device.id,
+            today: clock::today(),
+            members: store.setting("members")?.unwrap_or_default(),
+            last_member: store.setting("last_member")?,
+            typing,
+            tone,
+            list,
+            imports: store.imports()?,
         });
-        let widths = [
-            Constraint::Min(12),
-            Constraint::Length(9),
-            Constraint::Length(9),
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(9),
-        ];
-        frame.render_widget(Table::new(rows, widths).header(header).block(block), body);
+        Ok(App { state, store })
     }
-    frame.render_widget(
-        Paragraph::new(t(Text::KeysQuit)).style(Style::new().add_modifier(Modifier::REVERSED)),
-        footer,
-    );
+
+    /// One terminal event. Windows reports key releases too: only presses act.
+    pub fn event(&mut self, event: Event) {
+        match event {
+            Event::Key(k) if k.kind == KeyEventKind::Press => self.key(k),
+            Event::Paste(text) => self.paste(&text),
+            _ => {}
+        }
+    }
+
+    /// One key press, through to the store and back.
+    pub fn key(&mut self, key: KeyEvent) {
+        if let Some(action) = keymap::resolve(self.state.ctx(), key) {
+            self.act(action);
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        self.act(Action::Paste(text.to_string()));
+    }
+
+    fn act(&mut self, action: Action) {
+        let mut effects = app::update(&mut self.state, action);
+        // Outcomes may ask for more effects; each round is bounded by what the
+        // state asks for, and outcomes never loop back to the same effect.
+        while !effects.is_empty() {
+            let mut next = Vec::new();
+            for e in effects {
+                if let Some(outcome) = effect::run(&self.store, e, self.state.lang) {
+                    next.extend(app::apply(&mut self.state, outcome));
+                }
+            }
+            effects = next;
+        }
+    }
+
+    pub fn render(&mut self, frame: &mut Frame) {
+        view::render(&mut self.state, frame);
+    }
+
+    pub fn quit(&self) -> bool {
+        self.state.quit
+    }
 }
 
 /// Puts the terminal back however the screen ends.
@@ -139,30 +119,56 @@ struct Restore;
 
 impl Drop for Restore {
     fn drop(&mut self) {
+        let _ = execute!(std::io::stdout(), event::DisableBracketedPaste);
         ratatui::restore();
     }
 }
 
+fn terminal_error(e: std::io::Error) -> Error {
+    Error::Terminal(e.to_string())
+}
+
+/// Opens the screens on the store in `dir` until the user quits.
 pub fn run(dir: &Path, lang: Lang) -> Result<()> {
-    let home = Home::load(dir, lang)?;
-    // `init` also installs a panic hook that restores the terminal first.
-    let mut terminal = ratatui::try_init().map_err(|e| Error::Terminal(e.to_string()))?;
+    let mut app = match Store::open(dir) {
+        Ok(store) => Some(App::open(store, lang)?),
+        Err(StoreError::NotSetUp(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    // `try_init` also installs a panic hook that restores the terminal first.
+    let mut terminal = ratatui::try_init().map_err(terminal_error)?;
     let _restore = Restore;
+    execute!(std::io::stdout(), event::EnableBracketedPaste).map_err(terminal_error)?;
     loop {
         terminal
-            .draw(|f| render(&home, f))
-            .map_err(|e| Error::Terminal(e.to_string()))?;
-        if !event::poll(Duration::from_millis(250)).map_err(|e| Error::Terminal(e.to_string()))? {
+            .draw(|f| match app.as_mut() {
+                Some(app) => app.render(f),
+                None => f.render_widget(
+                    Paragraph::new(i18n::text(lang, Text::NotSetUpHint)).wrap(Wrap { trim: true }),
+                    f.area(),
+                ),
+            })
+            .map_err(terminal_error)?;
+        if !event::poll(Duration::from_millis(500)).map_err(terminal_error)? {
             continue;
         }
-        match event::read().map_err(|e| Error::Terminal(e.to_string()))? {
-            // Windows reports releases too: act on presses only.
-            Event::Key(k) if k.kind == KeyEventKind::Press => match k.code {
-                KeyCode::Char('q') | KeyCode::Esc => return Ok(()),
-                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => return Ok(()),
-                _ => {}
-            },
-            _ => {}
+        // Take every event already waiting before drawing again, so a burst of
+        // resizes or a fast typist costs one frame.
+        loop {
+            let ev = event::read().map_err(terminal_error)?;
+            match app.as_mut() {
+                Some(app) => app.event(ev),
+                None if matches!(ev, Event::Key(k) if k.kind == KeyEventKind::Press) => {
+                    return Ok(());
+                }
+                None => {}
+            }
+            if app.as_ref().is_some_and(App::quit) {
+                return Ok(());
+            }
+            if !event::poll(Duration::ZERO).map_err(terminal_error)? {
+                break;
+            }
         }
     }
 }

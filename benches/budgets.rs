@@ -1,0 +1,255 @@
+//! Measures the budgets of DESIGN.md §7 that concern the screens and the
+//! store, on data from the demo generator, in a release build:
+//! `cargo bench --bench budgets`. Prints one line per budget with the median
+//! of several runs and the budget beside it.
+//!
+//! Data is built once into `target/bench-data/people-<n>` and reused.
+//! Memory is measured in a child process (this same binary, `--memory DIR`)
+//! so the data building does not count.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tothon::i18n::Lang;
+use tothon::store::Store;
+use tothon::tui::App;
+
+/// A commune of 10,000 people, and one with about 100,000 cases.
+const SMALL: usize = 10_000;
+const LARGE: usize = 210_000;
+
+fn data_dir(people: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-data")
+        .join(format!("people-{people}"));
+    if !Store::exists_in(&dir) {
+        let t = Instant::now();
+        let s = tothon::demo::build(&dir, &tothon::demo::Options { people, seed: 6 }).unwrap();
+        eprintln!(
+            "built {} people, {} cases, {} versions in {:.1?}",
+            s.people,
+            s.cases,
+            s.versions,
+            t.elapsed()
+        );
+    }
+    dir
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn report(what: &str, took: Duration, budget: Duration) {
+    let ok = if took <= budget { "ok" } else { "OVER" };
+    println!(
+        "{what:<62} {:>9.3} ms   budget {:>7.1} ms   {ok}",
+        took.as_secs_f64() * 1e3,
+        budget.as_secs_f64() * 1e3
+    );
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn frame(app: &mut App, term: &mut Terminal<TestBackend>) -> Duration {
+    let t = Instant::now();
+    term.draw(|f| app.render(f)).unwrap();
+    t.elapsed()
+}
+
+/// Open the store, build the screens and draw the first frame.
+fn first_frame(dir: &Path) -> Duration {
+    let t = Instant::now();
+    let mut app = App::open(Store::open(dir).unwrap(), Lang::Vi).unwrap();
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    term.draw(|f| app.render(f)).unwrap();
+    t.elapsed()
+}
+
+/// An app past the "who is working" screen, on the work list.
+fn on_list(dir: &Path) -> App {
+    let mut app = App::open(Store::open(dir).unwrap(), Lang::Vi).unwrap();
+    key(&mut app, KeyCode::Enter);
+    // The commune opens on the progress table; Esc goes to the list.
+    key(&mut app, KeyCode::Esc);
+    app
+}
+
+fn frames(app: &mut App, n: usize) -> Duration {
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    frame(app, &mut term);
+    median((0..n).map(|_| frame(app, &mut term)).collect())
+}
+
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// The child's part: open, browse, search, and print peak memory.
+fn memory_child(dir: &Path) {
+    let mut app = on_list(dir);
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    for c in "nguyen van".chars() {
+        key(&mut app, KeyCode::Char(c));
+        frame(&mut app, &mut term);
+    }
+    for _ in 0..200 {
+        key(&mut app, KeyCode::PageDown);
+        frame(&mut app, &mut term);
+    }
+    key(&mut app, KeyCode::F(7));
+    frame(&mut app, &mut term);
+    match peak_memory_kib() {
+        Some(k) => println!("{k}"),
+        None => println!("0"),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    std::fs::copy(Store::file_in(from), Store::file_in(to)).unwrap();
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(pos) = args.iter().position(|a| a == "--memory") {
+        memory_child(Path::new(&args[pos + 1]));
+        return;
+    }
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    for (people, budget_ms) in [(SMALL, 50u64), (LARGE, 150)] {
+        let dir = data_dir(people);
+        let cases = Store::open(&dir).unwrap().case_count().unwrap();
+        let runs: Vec<Duration> = (0..7).map(|_| first_frame(&dir)).collect();
+        report(
+            &format!("start to first frame, {people} people / {cases} cases"),
+            median(runs),
+            Duration::from_millis(budget_ms),
+        );
+    }
+
+    let dir = data_dir(LARGE);
+    let one_ms = Duration::from_millis(1);
+    let mut app = on_list(&dir);
+    report(
+        "one frame, work list, 100,000 cases, 120x40",
+        frames(&mut app, 50),
+        one_ms,
+    );
+    key(&mut app, KeyCode::F(7));
+    report(
+        "one frame, progress table (commune home), 120x40",
+        frames(&mut app, 50),
+        one_ms,
+    );
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
+    report(
+        "one frame, form screen, 120x40",
+        frames(&mut app, 50),
+        one_ms,
+    );
+    key(&mut app, KeyCode::Esc);
+
+    // Search as you type: each keystroke is handled and drawn.
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut per_key = Vec::new();
+    for _ in 0..5 {
+        for c in "nguyen van an".chars() {
+            let t = Instant::now();
+            key(&mut app, KeyCode::Char(c));
+            term.draw(|f| app.render(f)).unwrap();
+            per_key.push(t.elapsed());
+        }
+        for _ in 0.."nguyen van an".len() {
+            key(&mut app, KeyCode::Backspace);
+        }
+    }
+    per_key.sort();
+    report(
+        "search as you type, 100,000 cases, median keystroke",
+        median(per_key.clone()),
+        Duration::from_millis(10),
+    );
+    report(
+        "search as you type, 100,000 cases, slowest keystroke",
+        *per_key.last().unwrap(),
+        Duration::from_millis(10),
+    );
+    drop(app);
+
+    // Saving one case: Ctrl+S on an edited form, on a copy of the data.
+    let copy = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/save-copy");
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_dir(&dir, &copy);
+    let mut app = on_list(&copy);
+    let mut saves = Vec::new();
+    for i in 0..21 {
+        key(&mut app, KeyCode::Enter);
+        for _ in 0..30 {
+            key(&mut app, KeyCode::Tab);
+        }
+        for c in format!("ghi chú {i}").chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        let t = Instant::now();
+        app.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+        saves.push(t.elapsed());
+        key(&mut app, KeyCode::Down);
+    }
+    report(
+        "save one case (one committed transaction)",
+        median(saves),
+        Duration::from_millis(5),
+    );
+    drop(app);
+    let _ = std::fs::remove_dir_all(&copy);
+
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new(exe)
+        .arg("--memory")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let kib: u64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0);
+    if kib == 0 {
+        println!("peak memory while browsing 100,000 cases: not measured on this platform");
+    } else {
+        let mib = kib as f64 / 1024.0;
+        let ok = if mib <= 60.0 { "ok" } else { "OVER" };
+        println!(
+            "{:<62} {mib:>9.1} MiB  budget    60.0 MiB  {ok}",
+            "peak memory while browsing 100,000 cases"
+        );
+    }
+    let binary = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/tothon");
+    if let Ok(meta) = std::fs::metadata(&binary) {
+        let mib = meta.len() as f64 / 1024.0 / 1024.0;
+        let ok = if mib <= 6.0 { "ok" } else { "OVER" };
+        println!(
+            "{:<62} {mib:>9.2} MiB  budget     6.0 MiB  {ok}",
+            "release binary (target/release/tothon)"
+        );
+    }
+}

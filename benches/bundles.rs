@@ -1,0 +1,319 @@
+//! Measures the bundle budgets of DESIGN.md §7: exporting a signed bundle of
+//! 100,000 versions, verifying and merging it (against `sqlite3` importing
+//! the same rows from CSV, in the same run), and verifying and merging
+//! 1,000,000 versions with its peak memory. `cargo bench --bench bundles`.
+//!
+//! The versions are activation follow-ups of one team, valid by the form,
+//! made here (the demo spreads its cases over six teams). Peak memory is
+//! measured in a child process (this binary, `--import DIR BUNDLE`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::DateTime;
+use tothon::domain::commune::{Commune, Device, Role};
+use tothon::domain::version::{Draft, Status, Version};
+use tothon::exchange;
+use tothon::i18n::Lang;
+use tothon::store::Store;
+
+const PASS: &str = "bench";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/bundles")
+}
+
+fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    DateTime::parse_from_rfc3339("2026-11-26T10:00:00+07:00").unwrap()
+}
+
+/// A name part made of letters only (names may not hold digits).
+fn letters(mut i: usize) -> String {
+    let mut out = String::from("Th");
+    loop {
+        out.push((b'a' + (i % 26) as u8) as char);
+        i /= 26;
+        if i == 0 {
+            return out;
+        }
+    }
+}
+
+fn versions(n: usize, device: &str) -> Vec<Version> {
+    let at = now() - chrono::Duration::days(3);
+    (0..n)
+        .map(|i| {
+            let values = BTreeMap::from([
+                (
+                    "person_id".to_string(),
+                    format!("034090{:06}", i % 1_000_000),
+                ),
+                (
+                    "full_name".to_string(),
+                    format!("Nguyễn Văn {}", letters(i)),
+                ),
+                ("target_level".to_string(), "level2".to_string()),
+                ("status".to_string(), "activated_level2".to_string()),
+                ("visit_date".to_string(), "2026-11-20".to_string()),
+                ("phone".to_string(), format!("09{:08}", i)),
+            ]);
+            Draft {
+                record: format!("AC-B{i:07}"),
+                parents: Vec::new(),
+                form: "activation".into(),
+                team: 1,
+                device: device.to_string(),
+                author: "Bench".into(),
+                edited_at: at,
+                status: Status::Done,
+                values,
+                confirmed: Vec::new(),
+            }
+            .seal()
+        })
+        .collect()
+}
+
+/// A team store holding `n` versions, a commune store trusting its key, and
+/// the team's exported bundle (export timed).
+fn setup(n: usize) -> (PathBuf, PathBuf, Duration) {
+    let dir = root().join(format!("v{n}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let commune = Commune::with_numbered_villages("Xã Thử", 6);
+    let team_dir = dir.join("team-1");
+    let team = Store::create(
+        &team_dir,
+        &commune,
+        &Device {
+            id: "T1BENCH".into(),
+            role: Role::Team(1),
+        },
+    )
+    .unwrap();
+    let public = exchange::new_key(&team, PASS, false, now()).unwrap();
+    team.add_versions(&versions(n, "T1BENCH")).unwrap();
+    let signer = exchange::unlock(&team, PASS).unwrap();
+    let out = dir.join("out");
+    let t = Instant::now();
+    let exported = exchange::export(&team, &signer, &out, now()).unwrap();
+    let took = t.elapsed();
+    drop(team);
+    let commune_dir = dir.join("commune");
+    let office = Store::create(
+        &commune_dir,
+        &commune,
+        &Device {
+            id: "XABENCH".into(),
+            role: Role::Commune,
+        },
+    )
+    .unwrap();
+    exchange::trust(&office, Some(1), &public, now()).unwrap();
+    drop(office);
+    // Keep an untouched commune store to import into again.
+    std::fs::copy(Store::file_in(&commune_dir), dir.join("commune.redb.clean")).unwrap();
+    (commune_dir, exported[0].path.clone(), took)
+}
+
+fn fresh_commune(commune_dir: &Path) {
+    let clean = commune_dir.parent().unwrap().join("commune.redb.clean");
+    std::fs::copy(clean, Store::file_in(commune_dir)).unwrap();
+}
+
+fn import(commune_dir: &Path, bundle: &Path) -> Duration {
+    fresh_commune(commune_dir);
+    let store = Store::open(commune_dir).unwrap();
+    let t = Instant::now();
+    let done = exchange::import_file(&store, bundle, Lang::En, now()).unwrap();
+    let took = t.elapsed();
+    assert!(done.summary.new > 0);
+    took
+}
+
+/// The same rows as CSV, imported by sqlite3 into memory.
+fn sqlite_import(n: usize, dir: &Path) -> Option<Duration> {
+    let sqlite = which("sqlite3")?;
+    let csv = dir.join("rows.csv");
+    let mut w = csv::Writer::from_path(&csv).unwrap();
+    w.write_record([
+        "id",
+        "record",
+        "parents",
+        "form",
+        "team",
+        "device",
+        "author",
+        "edited_at",
+        "status",
+        "confirmed",
+        "person_id",
+        "full_name",
+        "target_level",
+        "status2",
+        "visit_date",
+        "phone",
+    ])
+    .unwrap();
+    for v in versions(n, "T1BENCH") {
+        let g = |k: &str| v.values.get(k).cloned().unwrap_or_default();
+        w.write_record([
+            v.id.clone(),
+            v.record.clone(),
+            String::new(),
+            v.form.clone(),
+            v.team.to_string(),
+            v.device.clone(),
+            v.author.clone(),
+            v.edited_at_text(),
+            v.status.as_str().to_string(),
+            String::new(),
+            g("person_id"),
+            g("full_name"),
+            g("target_level"),
+            g("status"),
+            g("visit_date"),
+            g("phone"),
+        ])
+        .unwrap();
+    }
+    w.flush().unwrap();
+    let t = Instant::now();
+    let out = Command::new(sqlite)
+        .arg(":memory:")
+        .arg(".mode csv")
+        .arg(format!(".import {} t", csv.display()))
+        .output()
+        .ok()?;
+    let took = t.elapsed();
+    out.status.success().then_some(took)
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_some() {
+        return found;
+    }
+    // The bench installs what it compares against where it can (Debian, root).
+    let _ = Command::new("apt-get")
+        .args(["install", "-y", "sqlite3"])
+        .output();
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+fn peak_kib() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn line(what: &str, value: String, budget: String, ok: bool) {
+    println!(
+        "{what:<58} {value:>14}   budget {budget:>12}   {}",
+        if ok { "ok" } else { "OVER" }
+    );
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(p) = args.iter().position(|a| a == "--import") {
+        let took = import(Path::new(&args[p + 1]), Path::new(&args[p + 2]));
+        println!("{} {}", took.as_millis(), peak_kib().unwrap_or(0));
+        return;
+    }
+
+    let (commune, bundle, export_took) = setup(100_000);
+    let size = std::fs::metadata(&bundle).map(|m| m.len()).unwrap_or(0);
+    line(
+        &format!(
+            "export a signed bundle of 100,000 versions ({:.1} MB)",
+            size as f64 / 1e6
+        ),
+        ms(export_took),
+        "500.0 ms".into(),
+        export_took <= Duration::from_millis(500),
+    );
+    let merge = median((0..3).map(|_| import(&commune, &bundle)).collect());
+    match sqlite_import(100_000, commune.parent().unwrap()) {
+        Some(sqlite) => {
+            let ratio = merge.as_secs_f64() / sqlite.as_secs_f64();
+            line(
+                &format!(
+                    "verify + merge 100,000 versions (sqlite3 .import: {})",
+                    ms(sqlite)
+                ),
+                format!("{} = {ratio:.2}x", ms(merge)),
+                "2.00x".into(),
+                ratio <= 2.0,
+            );
+        }
+        None => line(
+            "verify + merge 100,000 versions (no sqlite3 to compare)",
+            ms(merge),
+            "2x sqlite3".into(),
+            false,
+        ),
+    }
+
+    if std::env::var_os("TOTHON_BENCH_SMALL").is_some() {
+        return;
+    }
+    let (commune, bundle, export_took) = setup(1_000_000);
+    println!(
+        "{:<58} {:>14}",
+        "export 1,000,000 versions (no budget)",
+        ms(export_took)
+    );
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new(exe)
+        .arg("--import")
+        .arg(&commune)
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace();
+    let took: u64 = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(u64::MAX);
+    let kib: u64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    line(
+        "verify + merge 1,000,000 versions",
+        format!("{:.2} s", took as f64 / 1e3),
+        "8.00 s".into(),
+        took <= 8_000,
+    );
+    line(
+        "peak memory, verify + merge 1,000,000 versions",
+        format!("{:.0} MiB", kib as f64 / 1024.0),
+        "300 MiB".into(),
+        kib > 0 && kib <= 300 * 1024,
+    );
+    if std::env::var_os("TOTHON_BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(root());
+    }
+}

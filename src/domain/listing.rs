@@ -1,0 +1,131 @@
+//! One line of the work list, derived from a case (or from a work item not yet
+//! begun). Kept small — a few strings, the rest plain values and `'static`
+//! ids — because a commune holds a hundred thousand of them in memory.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use super::case::CaseEntry;
+use super::form::{self, FormSpec, Kind};
+use super::progress::{Stage, Unit};
+use super::text;
+use super::version::Status;
+use super::work::WorkItem;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListRow {
+    pub record: String,
+    pub form: &'static str,
+    pub team: u8,
+    pub stage: Stage,
+    /// Saved with problems still open.
+    pub draft_status: bool,
+    pub conflict: bool,
+    pub title: String,
+    /// Folded text that search matches: code, names, IDs, household, phone.
+    pub search: String,
+    /// The next follow-up if planned, else the due date.
+    pub due: Option<NaiveDate>,
+    /// When the case was last saved; `None` when not started.
+    pub edited: Option<DateTime<FixedOffset>>,
+    /// Typing not yet saved is waiting in a draft (not stored: drafts say it).
+    pub has_draft: bool,
+    /// Why the case is blocked, when it is (a choice id).
+    pub blocker: Option<&'static str>,
+    /// The value of the form's outcome field (a choice id).
+    pub outcome: Option<&'static str>,
+}
+
+/// The `'static` id of a form, or the first form's for an unknown one (which
+/// the store never holds: versions are checked against the specs).
+pub fn static_form(id: &str) -> &'static FormSpec {
+    form::form(id).unwrap_or(&form::forms()[0])
+}
+
+/// The `'static` id of a choice of `field` in `spec`, if `value` is one.
+pub fn static_choice(
+    spec: &'static FormSpec,
+    field: Option<&String>,
+    value: &str,
+) -> Option<&'static str> {
+    let field = spec.field(field?)?;
+    match &field.kind {
+        Kind::Choice { choices, .. } | Kind::MultiChoice { choices } => choices
+            .iter()
+            .find(|c| c.id == value)
+            .map(|c| c.id.as_str()),
+        _ => None,
+    }
+}
+
+fn iso_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+impl ListRow {
+    pub fn from_item(item: &WorkItem) -> ListRow {
+        let spec = static_form(&item.form);
+        ListRow {
+            record: item.id.clone(),
+            form: spec.id.as_str(),
+            team: item.team,
+            stage: Stage::NotStarted,
+            draft_status: false,
+            conflict: false,
+            title: spec.title(&item.prefill),
+            search: format!(
+                "{} {}",
+                text::fold(&item.id),
+                spec.search_key(&item.prefill)
+            ),
+            due: item.due.as_deref().and_then(iso_day),
+            edited: None,
+            has_draft: false,
+            blocker: None,
+            outcome: None,
+        }
+    }
+
+    /// A case's row; `item_due` is the due date of its work item, if any.
+    pub fn from_case(case: &CaseEntry, item_due: Option<&str>) -> ListRow {
+        let spec = static_form(&case.form);
+        ListRow {
+            record: case.record.clone(),
+            form: spec.id.as_str(),
+            team: case.team,
+            stage: Stage::of(case.status),
+            draft_status: case.status == Status::Draft,
+            conflict: case.in_conflict(),
+            title: match &case.correction {
+                Some(c) => format!("↩ {c} — {}", case.title),
+                None => case.title.clone(),
+            },
+            search: format!("{} {}", text::fold(&case.record), case.search),
+            due: case
+                .follow_up
+                .as_deref()
+                .and_then(iso_day)
+                .or_else(|| item_due.and_then(iso_day)),
+            edited: DateTime::parse_from_rfc3339(&case.edited_at).ok(),
+            has_draft: false,
+            blocker: case
+                .blocker
+                .as_deref()
+                .and_then(|b| static_choice(spec, spec.blocker.as_ref(), b)),
+            outcome: case
+                .outcome
+                .as_deref()
+                .and_then(|o| static_choice(spec, spec.outcome.as_ref(), o)),
+        }
+    }
+
+    /// This row as the progress tables count it.
+    pub fn unit(&self) -> Unit<'_> {
+        Unit {
+            team: self.team,
+            form: self.form,
+            stage: self.stage,
+            conflict: self.conflict,
+            blocker: self.blocker,
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The compact encoding of work-list rows (table `list-rows-1`): derived data
+//! read in bulk when the screens open, so it skips JSON. Its layout may
+//! change freely: bumping `CASE_INDEX` rebuilds it from the versions.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+
+use crate::domain::form;
+use crate::domain::listing::{ListRow, static_choice, static_form};
+use crate::domain::progress::Stage;
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let len = bytes.len().min(u16::MAX as usize);
+    out.extend_from_slice(&(len as u16).to_le_bytes());
+    out.extend_from_slice(&bytes[..len]);
+}
+
+/// Index of a choice id among a field's choices, 255 for none.
+fn choice_index(spec: &form::FormSpec, field: Option<&String>, id: Option<&str>) -> u8 {
+    let (Some(field), Some(id)) = (field.and_then(|f| spec.field(f)), id) else {
+        return u8::MAX;
+    };
+    match &field.kind {
+        form::Kind::Choice { choices, .. } | form::Kind::MultiChoice { choices } => choices
+            .iter()
+            .position(|c| c.id == id)
+            .map(|i| i as u8)
+            .unwrap_or(u8::MAX),
+        _ => u8::MAX,
+    }
+}
+
+fn choice_at(
+    spec: &'static form::FormSpec,
+    field: Option<&String>,
+    index: u8,
+) -> Option<&'static str> {
+    let field = spec.field(field?)?;
+    match &field.kind {
+        form::Kind::Choice { choices, .. } | form::Kind::MultiChoice { choices } => {
+            let id = &choices.get(index as usize)?.id;
+            static_choice(spec, Some(&field.id), id)
+        }
+        _ => None,
+    }
+}
+
+fn stage_byte(s: Stage) -> u8 {
+    match s {
+        Stage::NotStarted => 0,
+        Stage::InProgress => 1,
+        Stage::Done => 2,
+        Stage::Blocked => 3,
+        Stage::NeedsCorrection => 4,
+    }
+}
+
+pub fn encode(row: &ListRow) -> Vec<u8> {
+    let spec = static_form(row.form);
+    let form_index = form::forms()
+        .iter()
+        .position(|f| f.id == row.form)
+        .unwrap_or(0);
+    let mut out = Vec::with_capacity(32 + row.record.len() + row.title.len() + row.search.len());
+    out.push(form_index as u8);
+    out.push(row.team);
+    out.push(stage_byte(row.stage));
+    out.push(u8::from(row.draft_status) | (u8::from(row.conflict) << 1));
+    out.push(choice_index(spec, spec.blocker.as_ref(), row.blocker));
+    out.push(choice_index(spec, spec.outcome.as_ref(), row.outcome));
+    let due = row.due.map(|d| d.to_epoch_days()).unwrap_or(i32::MIN);
+    out.extend_from_slice(&due.to_le_bytes());
+    let (ts, offset) = row
+        .edited
+        .map(|e| (e.timestamp(), e.offset().local_minus_utc()))
+        .unwrap_or((i64::MIN, 0));
+    out.extend_from_slice(&ts.to_le_bytes());
+    out.extend_from_slice(&offset.to_le_bytes());
+    put_str(&mut out, &row.record);
+    put_str(&mut out, &row.title);
+    put_str(&mut out, &row.search);
+    out
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let len = u16::from_le_bytes(self.take(2)?.try_into().ok()?) as usize;
+        String::from_utf8(self.take(len)?.to_vec()).ok()
+    }
+}
+
+pub fn decode(bytes: &[u8]) -> Option<ListRow> {
+    let mut r = Reader(bytes);
+    let spec = form::forms().get(r.byte()? as usize)?;
+    let team = r.byte()?;
+    let stage = match r.byte()? {
+        0 => Stage::NotStarted,
+        1 => Stage::InProgress,
+        2 => Stage::Done,
+        4 => Stage::NeedsCorrection,
+        _ => Stage::Blocked,
+    };
+    let flags = r.byte()?;
+    let blocker = r.byte()?;
+    let outcome = r.byte()?;
+    let due = i32::from_le_bytes(r.take(4)?.try_into().ok()?);
+    let ts = i64::from_le_bytes(r.take(8)?.try_into().ok()?);
+    let offset = i32::from_le_bytes(r.take(4)?.try_into().ok()?);
+    let edited: Option<DateTime<FixedOffset>> = if ts == i64::MIN {
+        None
+    } else {
+        FixedOffset::east_opt(offset).and_then(|tz| tz.timestamp_opt(ts, 0).single())
+    };
+    Some(ListRow {
+        record: r.string()?,
+        form: spec.id.as_str(),
+        team,
+        stage,
+        draft_status: flags & 1 != 0,
+        conflict: flags & 2 != 0,
+        title: r.string()?,
+        search: r.string()?,
+        due: (due != i32::MIN)
+            .then(|| NaiveDate::from_epoch_days(due))
+            .flatten(),
+        edited,
+        has_draft: false,
+        blocker: choice_at(spec, spec.blocker.as_ref(), blocker),
+        outcome: choice_at(spec, spec.outcome.as_ref(), outcome),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_round_trips() {
+        let row = ListRow {
+            record: "AC-00012".into(),
+            form: "activation",
+            team: 3,
+            stage: Stage::Blocked,
+            draft_status: false,
+            conflict: true,
+            title: "Nguyễn Văn An · 034090123456".into(),
+            search: "ac-00012 nguyen van an 034090123456".into(),
+            due: NaiveDate::from_ymd_opt(2026, 12, 1),
+            edited: DateTime::parse_from_rfc3339("2026-11-20T09:30:00+07:00").ok(),
+            has_draft: false,
+            blocker: Some("no_smartphone"),
+            outcome: Some("not_registered"),
+        };
+        assert_eq!(decode(&encode(&row)), Some(row.clone()));
+        let plain = ListRow {
+            due: None,
+            edited: None,
+            blocker: None,
+            outcome: None,
+            ..row
+        };
+        assert_eq!(decode(&encode(&plain)), Some(plain));
+        assert_eq!(decode(&[0, 1, 2]), None);
+    }
+}

@@ -1,0 +1,203 @@
+//! The only part of the screens that touches the store: carries out an
+//! [`Effect`] and reports what happened as an [`Outcome`].
+
+use super::app::{Effect, Outcome};
+use crate::error::Error;
+use crate::i18n::{self, Lang};
+use crate::store::Store;
+
+pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
+    let failed =
+        |e: crate::store::StoreError| Some(Outcome::Failed(i18n::error(lang, &Error::Store(e))));
+    match effect {
+        Effect::LoadCase { record } => {
+            let heads = if record.starts_with("new:") {
+                Vec::new()
+            } else {
+                match store.case(&record) {
+                    Ok(Some(entry)) => {
+                        let mut heads = Vec::new();
+                        for id in &entry.heads {
+                            match store.version(id) {
+                                Ok(Some(v)) => heads.push(v),
+                                Ok(None) => {}
+                                Err(e) => return failed(e),
+                            }
+                        }
+                        heads
+                    }
+                    Ok(None) => Vec::new(),
+                    Err(e) => return failed(e),
+                }
+            };
+            let found = store
+                .draft(&record)
+                .and_then(|d| Ok((d, store.work_item(&record)?)));
+            match found {
+                Ok((draft, item)) => Some(Outcome::CaseLoaded {
+                    record,
+                    heads,
+                    item: item.map(Box::new),
+                    draft,
+                }),
+                Err(e) => failed(e),
+            }
+        }
+        Effect::LoadHistory { record } => match store.versions_of(&record) {
+            Ok(versions) => Some(Outcome::HistoryLoaded { record, versions }),
+            Err(e) => failed(e),
+        },
+        Effect::Save { draft, draft_key } => {
+            let saved = store
+                .save(draft, Some(&draft_key))
+                .and_then(|v| Ok((store.list_row(&v.record)?, v)));
+            match saved {
+                Ok((Some(row), version)) => Some(Outcome::Saved {
+                    version: Box::new(version),
+                    row: Box::new(row),
+                }),
+                Ok((None, _)) => None,
+                Err(e) => failed(e),
+            }
+        }
+        Effect::PutDraft { key, draft } => store.put_draft(&key, &draft).err().and_then(failed),
+        Effect::DropDraft { key } => store.drop_draft(&key).err().and_then(failed),
+        Effect::PutSetting { key, value } => store.set_setting(key, &value).err().and_then(failed),
+        Effect::PutMembers { members } => store
+            .set_setting("members", &members)
+            .err()
+            .and_then(failed),
+        Effect::Export { name, bytes } => {
+            let dir = store
+                .path()
+                .parent()
+                .map(|d| d.join("exports"))
+                .unwrap_or_else(|| std::path::PathBuf::from("exports"));
+            match crate::export::save(&dir, &name, &bytes) {
+                Ok(path) => Some(Outcome::Exported(path)),
+                Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
+            }
+        }
+        Effect::PreviewWorklist { path, fix_zeros } => {
+            match crate::worklist::cli::preview_file(store, &path, None, fix_zeros) {
+                Ok(preview) => {
+                    let mut out = Vec::new();
+                    let commune = store.commune().unwrap_or_else(|_| {
+                        crate::domain::commune::Commune::with_numbered_villages("", 0)
+                    });
+                    crate::worklist::cli::write_preview(&mut out, &preview, &commune, lang);
+                    let lines = String::from_utf8_lossy(&out)
+                        .lines()
+                        .map(String::from)
+                        .collect();
+                    Some(Outcome::WorklistPreview {
+                        preview: Box::new(preview),
+                        lines,
+                    })
+                }
+                Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
+            }
+        }
+        Effect::ApplyWorklist(preview) => {
+            let done = crate::worklist::apply(store, &preview)
+                .and_then(|count| Ok((count, store.list_rows()?)));
+            match done {
+                Ok((count, rows)) => Some(Outcome::Imported { count, rows }),
+                Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
+            }
+        }
+        Effect::ExportBundles { passphrase } => {
+            let out_dir = store
+                .path()
+                .parent()
+                .map(|d| d.join("bundles-out"))
+                .unwrap_or_else(|| std::path::PathBuf::from("bundles-out"));
+            let done = crate::exchange::unlock(store, &passphrase).and_then(|signer| {
+                crate::exchange::export(store, &signer, &out_dir, crate::clock::now())
+            });
+            match done {
+                Ok(exported) => {
+                    let lines = exported
+                        .iter()
+                        .map(|e| {
+                            let file = e.path.display().to_string();
+                            i18n::bundle::say(
+                                lang,
+                                &i18n::bundle::Say::Exported {
+                                    file: &file,
+                                    receiver: e.header.receiver,
+                                    sequence: e.header.sequence,
+                                    versions: e.versions,
+                                    work_items: e.work_items,
+                                },
+                            )
+                        })
+                        .collect();
+                    let imports = store.imports().unwrap_or_default();
+                    Some(Outcome::Bundled {
+                        lines,
+                        rows: None,
+                        imports,
+                    })
+                }
+                Err(e) => Some(Outcome::Failed(i18n::error(lang, &Error::from(e)))),
+            }
+        }
+        Effect::ImportBundle { path } => {
+            let result = crate::exchange::import_file(store, &path, lang, crate::clock::now());
+            let imports = store.imports().unwrap_or_default();
+            match result {
+                Ok(done) => {
+                    let file = crate::bundle::archive::escaped(&path.display().to_string(), 400);
+                    let line = i18n::bundle::say(
+                        lang,
+                        &i18n::bundle::Say::Imported {
+                            file: &file,
+                            sender: done.header.sender,
+                            sequence: done.header.sequence,
+                            new: done.summary.new,
+                            known: done.summary.known,
+                            conflicts: done.summary.new_conflicts,
+                        },
+                    );
+                    match store.list_rows() {
+                        Ok(rows) => Some(Outcome::Bundled {
+                            lines: vec![line],
+                            rows: Some(rows),
+                            imports,
+                        }),
+                        Err(e) => failed(e),
+                    }
+                }
+                Err(e) => Some(Outcome::Bundled {
+                    lines: vec![i18n::error(lang, &Error::from(e))],
+                    rows: None,
+                    imports,
+                }),
+            }
+        }
+        Effect::LoadCharts => match store.all_versions() {
+            Ok(versions) => Some(Outcome::Charts(super::dashboard::ChartData {
+                series: crate::domain::progress::done_over_time(&versions),
+            })),
+            Err(e) => failed(e),
+        },
+        Effect::LoadReport { as_of } => match crate::queries::report(store, as_of) {
+            Ok(r) => Some(Outcome::Report(Box::new(r))),
+            Err(e) => failed(e),
+        },
+        Effect::LoadDuplicates => match store.people() {
+            Ok(people) => Some(Outcome::Duplicates(
+                crate::domain::duplicates::find(&people)
+                    .into_iter()
+                    .map(|p| super::dashboard::DupPair {
+                        why: p.why,
+                        first: p.first.clone(),
+                        second: p.second.clone(),
+                    })
+                    .collect(),
+            )),
+            Err(e) => failed(e),
+        },
+    }
+}

@@ -1,0 +1,344 @@
+//! The screens of bundles and conflicts: export this device's bundles,
+//! import a bundle by its path, the imports log, and the side-by-side
+//! resolution of a case with two heads. No I/O: the work is done by effects.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Paragraph, Row as TableRow, Table, Wrap};
+
+use super::app::{Dialog, Effect, Screen, State};
+use super::input::TextInput;
+use super::keymap::Action;
+use super::typing::{Method, ToneStyle};
+use super::view::Theme;
+use crate::domain::form::{self, Context, FormSpec};
+use crate::domain::resolve;
+use crate::domain::version::{Draft, Version};
+use crate::i18n::{self, Text};
+
+#[derive(Clone, Debug, Default)]
+pub struct BundlesState {
+    /// Path of a bundle to import.
+    pub path: TextInput,
+    /// What the last export or import said, line by line.
+    pub report: Vec<String>,
+}
+
+/// A case with several heads, resolved field by field.
+#[derive(Clone, Debug)]
+pub struct ConflictState {
+    pub spec: &'static FormSpec,
+    pub record: String,
+    /// The heads, numbered as `tothon case show` numbers them.
+    pub heads: Vec<Version>,
+    /// Fields whose heads disagree, and the head (0-based) picked for each.
+    pub fields: Vec<(String, usize)>,
+    pub selected: usize,
+}
+
+impl ConflictState {
+    pub fn new(spec: &'static FormSpec, heads: Vec<Version>) -> ConflictState {
+        let refs: Vec<&Version> = heads.iter().collect();
+        let numbered: Vec<Version> = resolve::numbered(&refs).into_iter().cloned().collect();
+        let refs: Vec<&Version> = numbered.iter().collect();
+        // Start from the newest head: that is what the list already shows.
+        let newest = numbered.len().saturating_sub(1);
+        let fields = resolve::differing(spec, &refs)
+            .into_iter()
+            .map(|f| (f.to_string(), newest))
+            .collect();
+        ConflictState {
+            spec,
+            record: numbered
+                .first()
+                .map(|v| v.record.clone())
+                .unwrap_or_default(),
+            heads: numbered,
+            fields,
+            selected: 0,
+        }
+    }
+}
+
+pub fn on_bundles(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(Screen::Bundles(b)) = state.screens.last_mut() else {
+        return vec![];
+    };
+    match action {
+        Action::Type(c) => b.path.type_char(c, Method::Off, ToneStyle::Classic),
+        Action::Paste(p) => b.path.insert_str(p.trim()),
+        Action::Backspace => b.path.backspace(),
+        Action::Enter if !b.path.is_empty() => {
+            return vec![Effect::ImportBundle {
+                path: std::path::PathBuf::from(b.path.text().trim()),
+            }];
+        }
+        Action::Export => {
+            state.dialog = Some(Dialog::Passphrase {
+                input: TextInput::default(),
+            });
+        }
+        Action::Back => {
+            state.screens.pop();
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+pub fn on_conflict(state: &mut State, action: Action) -> Vec<Effect> {
+    let today = state.today;
+    let villages = state.commune.villages.clone();
+    let author = state.member.clone().unwrap_or_default();
+    let device = state.device.clone();
+    let Some(Screen::Conflict(c)) = state.screens.last_mut() else {
+        return vec![];
+    };
+    let heads = c.heads.len();
+    match action {
+        Action::Up => c.selected = c.selected.saturating_sub(1),
+        Action::Down => c.selected = (c.selected + 1).min(c.fields.len().saturating_sub(1)),
+        Action::Left => {
+            if let Some(f) = c.fields.get_mut(c.selected) {
+                f.1 = f.1.saturating_sub(1);
+            }
+        }
+        Action::Right => {
+            if let Some(f) = c.fields.get_mut(c.selected) {
+                f.1 = (f.1 + 1).min(heads - 1);
+            }
+        }
+        Action::Save => {
+            let refs: Vec<&Version> = c.heads.iter().collect();
+            let choices = resolve::Choices {
+                take: Some(heads),
+                picks: c.fields.iter().map(|(f, n)| (f.clone(), n + 1)).collect(),
+                typed: Vec::new(),
+            };
+            let values = match resolve::merge(c.spec, &refs, &choices) {
+                Ok(v) => v,
+                Err(e) => {
+                    let msg = i18n::error(state.lang, &crate::error::Error::Resolve(e));
+                    state.notice = Some(super::app::Notice::Error(msg));
+                    return vec![];
+                }
+            };
+            let checked = c.spec.check(
+                &values,
+                &Context {
+                    today,
+                    villages: &villages,
+                },
+            );
+            let newest = &c.heads[heads - 1];
+            let draft = Draft {
+                record: c.record.clone(),
+                parents: c.heads.iter().map(|h| h.id.clone()).collect(),
+                form: c.spec.id.clone(),
+                team: newest.team,
+                device,
+                author,
+                edited_at: crate::clock::now(),
+                status: c.spec.status(&checked),
+                values: checked.values.clone(),
+                confirmed: c
+                    .heads
+                    .iter()
+                    .flat_map(|h| h.confirmed.iter().cloned())
+                    .collect(),
+            };
+            return vec![Effect::Save {
+                draft,
+                draft_key: c.record.clone(),
+            }];
+        }
+        Action::Back => {
+            state.screens.pop();
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+pub(super) fn render_bundles(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    b: &BundlesState,
+    theme: &Theme,
+) {
+    let lang = state.lang;
+    let t = |x| i18n::text(lang, x);
+    let block = Block::bordered().title(format!(" {} ", t(Text::Bundles)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let report_h = (b.report.len() as u16).min(6);
+    let [path_line, report, log] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(report_h),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    super::view::input_line(
+        frame,
+        path_line,
+        t(Text::ImportBundlePath),
+        &b.path,
+        state,
+        theme,
+    );
+    frame.render_widget(
+        Paragraph::new(
+            b.report
+                .iter()
+                .map(|l| Line::raw(l.clone()))
+                .collect::<Vec<_>>(),
+        )
+        .wrap(Wrap { trim: true }),
+        report,
+    );
+    let header = TableRow::new(vec![
+        t(Text::ReceivedAt),
+        t(Text::Sender),
+        "#",
+        t(Text::Result),
+    ])
+    .style(theme.bold());
+    let rows: Vec<TableRow> = state
+        .imports
+        .iter()
+        .rev()
+        .take(log.height.saturating_sub(1) as usize)
+        .map(|e| {
+            let result = if e.accepted {
+                let mut r = format!("+{} ={} ⚠{}", e.new, e.known, e.new_conflicts);
+                if e.stale {
+                    r.push_str(&format!(" · {}", t(Text::StaleBundle)));
+                }
+                r
+            } else {
+                format!("✗ {}", e.detail)
+            };
+            let style = if !e.accepted || e.stale {
+                theme.warning()
+            } else {
+                Style::new()
+            };
+            TableRow::new(vec![
+                Cell::from(super::view::short_date(&e.received_at)),
+                Cell::from(e.sender.clone()),
+                Cell::from(e.sequence.to_string()),
+                Cell::from(result),
+            ])
+            .style(style)
+        })
+        .collect();
+    frame.render_widget(
+        Table::new(
+            rows,
+            [
+                Constraint::Length(10),
+                Constraint::Length(9),
+                Constraint::Length(4),
+                Constraint::Min(10),
+            ],
+        )
+        .header(header)
+        .block(Block::default().title(t(Text::ImportsLog))),
+        log,
+    );
+}
+
+pub(super) fn render_conflict(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    c: &ConflictState,
+    theme: &Theme,
+) {
+    let lang = state.lang;
+    let t = |x| i18n::text(lang, x);
+    let block = Block::bordered().title(format!(
+        " {} · {} · {} ",
+        t(Text::Conflict),
+        c.record,
+        c.spec.label.get(lang)
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let refs: Vec<&Version> = c.heads.iter().collect();
+    let mut header = vec![Cell::from(t(Text::Field))];
+    header.extend(c.heads.iter().enumerate().map(|(i, h)| {
+        Cell::from(format!(
+            "{} · {} {}",
+            i + 1,
+            h.author,
+            h.edited_at.format("%d/%m %H:%M")
+        ))
+    }));
+    let display = |field: &str, v: &Version| {
+        c.spec
+            .field(field)
+            .and_then(|f| {
+                v.values.get(field).map(|x| {
+                    c.spec
+                        .display(f, x, &v.values, lang, &state.commune.villages)
+                })
+            })
+            .unwrap_or_else(|| "∅".into())
+    };
+    let mut rows = Vec::new();
+    for row in resolve::side_by_side(c.spec, &refs) {
+        let label = c
+            .spec
+            .field(row.field)
+            .map(|f| f.label.get(lang).to_string())
+            .unwrap_or_default();
+        let pick = c.fields.iter().position(|(f, _)| f == row.field);
+        let mut cells = vec![Cell::from(label)];
+        for (i, h) in c.heads.iter().enumerate() {
+            let chosen = pick.is_some_and(|p| c.fields[p].1 == i);
+            let style = match (pick, chosen) {
+                (Some(p), true) if p == c.selected => theme.selected(),
+                (Some(_), true) => theme.bold(),
+                (Some(_), false) => theme.dim(),
+                (None, _) => Style::new(),
+            };
+            let mark = if chosen {
+                "● "
+            } else if pick.is_some() {
+                "○ "
+            } else {
+                ""
+            };
+            cells.push(Cell::from(format!("{mark}{}", display(row.field, h))).style(style));
+        }
+        rows.push(TableRow::new(cells));
+    }
+    let n = c.heads.len() as u32;
+    let mut widths = vec![Constraint::Length(18)];
+    widths.extend((0..n).map(|_| Constraint::Ratio(1, n)));
+    let [table, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(TableRow::new(header).style(theme.bold()))
+            .column_spacing(1),
+        table,
+    );
+    frame.render_widget(
+        Paragraph::new(t(Text::ConflictHint)).style(theme.dim()),
+        hint,
+    );
+}
+
+/// The heads of a case side by side, if it is in conflict and this is the
+/// commune (teams leave resolution to the office).
+pub fn conflict_screen(state: &State, heads: &[Version]) -> Option<Screen> {
+    if heads.len() < 2 || state.role != crate::domain::commune::Role::Commune {
+        return None;
+    }
+    let spec = form::form(&heads[0].form)?;
+    Some(Screen::Conflict(ConflictState::new(spec, heads.to_vec())))
+}

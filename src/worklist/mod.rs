@@ -1,0 +1,818 @@
+//! Work-list import: reads a spreadsheet export of the people or households
+//! the commune hands out (CSV or "Unicode Text"; UTF-8 or UTF-16), checks
+//! every row exactly as a save would, and turns the good rows into work items
+//! for the team of each row's village. Also moves one item to another team.
+//!
+//! [`preview`] decides everything and writes nothing (the command line and,
+//! later, a TUI screen show the same [`Preview`]); [`apply`] writes a preview
+//! in one transaction; [`assign`] reassigns one item. Must not touch case
+//! versions, bundles or the screens; only `apply` and `assign` see the store.
+
+pub mod cli;
+mod columns;
+mod decode;
+mod rows;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{Cursor, Read};
+
+use chrono::NaiveDate;
+
+use crate::domain::commune::{Commune, Role};
+use crate::domain::form::{self, FieldProblem, FormSpec};
+use crate::domain::rules::ProblemKind;
+use crate::domain::work::WorkItem;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use columns::{Column, FormPlan, Target};
+pub use decode::Encoding;
+
+/// Largest file accepted. A commune's list of 100,000 people is about 15 MB
+/// (30 MB as UTF-16); anything far beyond that is not a work list, and the
+/// accepted items are held in memory until they are written.
+pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How to read a work list.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The form of every row without a form column (an id, code or label);
+    /// `None`: inferred from the columns.
+    pub form: Option<String>,
+    /// Apply the suggested leading-zero repairs instead of refusing the rows.
+    pub fix_leading_zeros: bool,
+    /// Birth dates may not be after it; passed in so checks do not read the clock.
+    pub today: NaiveDate,
+    pub max_bytes: u64,
+}
+
+impl Options {
+    pub fn new(today: NaiveDate) -> Options {
+        Options {
+            form: None,
+            fix_leading_zeros: false,
+            today,
+            max_bytes: MAX_BYTES,
+        }
+    }
+}
+
+/// What a column is used as (for duplicate columns and the column list).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ColumnRole {
+    Village,
+    Team,
+    Form,
+    Due,
+    Field { form: String, field: String },
+}
+
+/// Why a whole file cannot be imported. Nothing is written.
+#[derive(Debug, thiserror::Error)]
+pub enum WorklistError {
+    #[error("the file is larger than {limit} bytes")]
+    TooBig { limit: u64 },
+    #[error("row {row} is not UTF-8 text")]
+    NotUtf8 { row: usize },
+    #[error("reading the file: {detail}")]
+    Read { detail: String },
+    #[error("the file has no header row")]
+    Empty,
+    #[error("no known column in the first rows; first row: {first_row}")]
+    NoKnownColumn { first_row: String },
+    #[error("columns {first} and {second} are both {role:?}")]
+    DuplicateColumn {
+        role: ColumnRole,
+        first: String,
+        second: String,
+    },
+    #[error("unknown form {form}")]
+    UnknownForm { form: String },
+    #[error("cannot tell the form from the columns (candidates: {candidates:?})")]
+    AmbiguousForm { candidates: Vec<String> },
+    #[error("form {form} needs columns for {fields:?}")]
+    MissingColumns { form: String, fields: Vec<String> },
+    #[error("no village or team column")]
+    NoVillageColumn,
+    #[error("this is team {team}'s device; work lists are the commune's")]
+    NotCommune { team: u8 },
+    #[error("the work list changed since the preview")]
+    ListChanged,
+    #[error("no work item {id}")]
+    NoSuchItem { id: String },
+    #[error("work item {id} has {versions} versions saved by team {team}")]
+    HasVersions {
+        id: String,
+        team: u8,
+        versions: usize,
+    },
+    #[error("{count} items not imported: no terminal to confirm and no --yes")]
+    NeedsYes { count: usize },
+}
+
+impl WorklistError {
+    fn from_io(e: &std::io::Error, limit: u64) -> WorklistError {
+        if decode::is_too_big(e) {
+            WorklistError::TooBig { limit }
+        } else {
+            WorklistError::Read {
+                detail: e.to_string(),
+            }
+        }
+    }
+
+    fn from_csv(e: csv::Error, limit: u64) -> WorklistError {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => WorklistError::from_io(&io, limit),
+            other => WorklistError::Read {
+                detail: format!("{other:?}"),
+            },
+        }
+    }
+}
+
+/// Where the form of the rows came from, said in the preview.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormSource {
+    /// `--form`.
+    Given { form: String },
+    /// From the columns: the column that told, or `None` when this was the
+    /// only form whose needed columns are all present.
+    Inferred {
+        form: String,
+        column: Option<String>,
+    },
+    /// Each row's own form column; rows leaving it empty use `fallback`.
+    Column {
+        column: String,
+        fallback: Option<String>,
+    },
+}
+
+/// Why one row is not imported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowProblem {
+    /// The form's own check of a field failed, as it would on save.
+    Field {
+        field: String,
+        kind: ProblemKind,
+    },
+    /// The number became valid with leading zeros put back (a spreadsheet
+    /// read it as a number); not changed without `--fix-leading-zeros`.
+    LostLeadingZero {
+        field: String,
+        found: String,
+        suggested: String,
+    },
+    /// "3,40851E+11": the spreadsheet showed the number in scientific
+    /// notation and its digits are gone.
+    ScientificNotation {
+        field: String,
+        found: String,
+    },
+    /// A date cell that the spreadsheet turned into its day count.
+    ExcelDateSerial {
+        field: String,
+        found: String,
+        /// What the day count would be, dd/mm/yyyy, as a hint only.
+        would_be: String,
+    },
+    UnknownVillage {
+        value: String,
+    },
+    NoVillage,
+    NoSuchTeam {
+        value: String,
+    },
+    TeamMismatch {
+        village: String,
+        village_team: u8,
+        team: u8,
+    },
+    UnknownForm {
+        value: String,
+    },
+    /// The form column is empty and there is no `--form` to fall back on.
+    NoForm,
+    BadDue {
+        value: String,
+        kind: ProblemKind,
+    },
+    /// Non-empty cells to the right of the last header.
+    ExtraCells {
+        count: usize,
+    },
+    /// Same person or household as an earlier row, with different details:
+    /// which one is right is for a person to say.
+    Conflicting {
+        same_as: usize,
+    },
+    /// The identity fields hold no letter or digit to tell the work apart.
+    Unidentifiable,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProblemRow {
+    /// As the spreadsheet shows it: the first line of the file is row 1.
+    pub row: usize,
+    /// `None` when the row's form could not be told.
+    pub form: Option<String>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// A leading-zero repair applied with `--fix-leading-zeros`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowFix {
+    pub row: usize,
+    pub form: String,
+    pub field: String,
+    pub found: String,
+    pub fixed: String,
+}
+
+/// A warning of the form's checks on an imported row: the item is imported
+/// and the team confirms or corrects it when saving the case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowWarning {
+    pub row: usize,
+    pub form: String,
+    pub problem: FieldProblem,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Duplicate {
+    pub row: usize,
+    pub same_as: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlreadyListed {
+    pub row: usize,
+    pub item: String,
+}
+
+/// A column that is read, and what it fills.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MappedColumn {
+    pub index: usize,
+    pub header: String,
+    pub role: ColumnRole,
+}
+
+/// A column that is not read: an unknown header (`unused_by: None`), or a
+/// known one the row's form has no field for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IgnoredColumn {
+    pub index: usize,
+    pub header: String,
+    pub unused_by: Option<String>,
+}
+
+/// Everything an import would do, decided before anything is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preview {
+    pub encoding: Encoding,
+    pub delimiter: u8,
+    pub header_row: usize,
+    pub form_source: FormSource,
+    pub mapped: Vec<MappedColumn>,
+    pub ignored: Vec<IgnoredColumn>,
+    /// Rows below the header, blank ones included.
+    pub rows_read: usize,
+    pub blank: usize,
+    pub duplicates: Vec<Duplicate>,
+    pub already: Vec<AlreadyListed>,
+    pub problems: Vec<ProblemRow>,
+    pub warnings: Vec<RowWarning>,
+    pub fixes: Vec<RowFix>,
+    pub fix_leading_zeros: bool,
+    /// The new work items, with their ids, in file order.
+    pub items: Vec<WorkItem>,
+    /// The row each new item came from (parallel to `items`).
+    pub item_rows: Vec<usize>,
+}
+
+impl Preview {
+    /// New items per (team, form id).
+    pub fn counts(&self) -> BTreeMap<(u8, String), usize> {
+        let mut out = BTreeMap::new();
+        for item in &self.items {
+            *out.entry((item.team, item.form.clone())).or_insert(0) += 1;
+        }
+        out
+    }
+
+    /// The forms the new items are of, in the order the specs list them.
+    pub fn forms(&self) -> Vec<&'static FormSpec> {
+        form::forms()
+            .iter()
+            .filter(|f| self.items.iter().any(|i| i.form == f.id))
+            .collect()
+    }
+}
+
+/// The identity fields of a form (see `columns::FORM_RULES`).
+fn identity_of(form_id: &str) -> Vec<&'static str> {
+    form::form(form_id)
+        .map(|spec| columns::rule_for(spec).1)
+        .unwrap_or_default()
+}
+
+/// The key that says "the same work": the form and its identity fields,
+/// folded so spacing and case do not make two household codes differ.
+fn identity_key(
+    form_id: &str,
+    identity: &[&str],
+    values: &BTreeMap<String, String>,
+) -> Option<String> {
+    if identity.is_empty() {
+        return None;
+    }
+    let mut key = form_id.to_string();
+    for field in identity {
+        let part = crate::domain::text::key(values.get(*field)?);
+        if part.is_empty() {
+            return None;
+        }
+        key.push('\u{1f}');
+        key.push_str(&part);
+    }
+    Some(key)
+}
+
+/// Identity key → work-item id, for the items already on the list.
+fn existing_keys(existing: &[WorkItem]) -> HashMap<String, String> {
+    let mut identities: HashMap<&str, Vec<&'static str>> = HashMap::new();
+    let mut out = HashMap::new();
+    for item in existing {
+        let identity = identities
+            .entry(item.form.as_str())
+            .or_insert_with(|| identity_of(&item.form));
+        if let Some(key) = identity_key(&item.form, identity, &item.prefill) {
+            out.entry(key).or_insert_with(|| item.id.clone());
+        }
+    }
+    out
+}
+
+/// The highest `n` of the ids `<code>-<n>` already used.
+fn highest_number(existing: &[WorkItem], code: &str) -> u64 {
+    let prefix = format!("{code}-");
+    existing
+        .iter()
+        .filter_map(|w| w.id.strip_prefix(&prefix))
+        .filter(|n| !n.is_empty() && n.len() <= 18 && n.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|n| n.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Excel's trick for keeping zeros, `="0123"`, arrives as that text.
+fn clean_cell(raw: &str) -> String {
+    let cleaned = crate::domain::text::clean(raw);
+    match cleaned
+        .strip_prefix("=\"")
+        .and_then(|rest| rest.strip_suffix('"'))
+    {
+        Some(inner) => crate::domain::text::clean(inner),
+        None => cleaned,
+    }
+}
+
+/// Reads a work list and decides what importing it would do. Writes nothing;
+/// never panics on any input. `existing` is the current work list (for
+/// "already on the list" and the next ids).
+pub fn preview<R: Read>(
+    reader: R,
+    options: &Options,
+    commune: &Commune,
+    existing: &[WorkItem],
+) -> Result<Preview, WorklistError> {
+    let limit = options.max_bytes;
+    let given = match &options.form {
+        Some(f) => Some(
+            form::form(f)
+                .or_else(|| columns::match_form(f))
+                .ok_or_else(|| WorklistError::UnknownForm { form: f.clone() })?,
+        ),
+        None => None,
+    };
+    let (encoding, mut text) =
+        decode::text_reader(reader, limit).map_err(|e| WorklistError::from_io(&e, limit))?;
+    let prefix = decode::read_prefix(&mut *text).map_err(|e| WorklistError::from_io(&e, limit))?;
+    let at = columns::find_header(&prefix)?;
+    let stream = Cursor::new(prefix).chain(text);
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(at.delimiter)
+        .from_reader(decode::KeepBlankLines::new(stream));
+    let mut record = csv::ByteRecord::new();
+    let mut importer: Option<Importer> = None;
+    let mut index = 0usize;
+    while csv
+        .read_byte_record(&mut record)
+        .map_err(|e| WorklistError::from_csv(e, limit))?
+    {
+        index += 1;
+        let row = index;
+        if row <= at.record {
+            continue;
+        }
+        let mut cells = Vec::with_capacity(record.len());
+        for cell in record.iter() {
+            let text = std::str::from_utf8(cell).map_err(|_| WorklistError::NotUtf8 { row })?;
+            cells.push(clean_cell(text));
+        }
+        match &mut importer {
+            None => {
+                let header = Header {
+                    cells,
+                    row,
+                    encoding,
+                    delimiter: at.delimiter,
+                };
+                importer = Some(Importer::new(header, given, options, commune, existing)?)
+            }
+            Some(imp) => imp.row(row, cells)?,
+        }
+    }
+    importer.map(Importer::finish).ok_or(WorklistError::Empty)
+}
+
+/// The header row and how the file around it is written.
+struct Header {
+    cells: Vec<String>,
+    row: usize,
+    encoding: Encoding,
+    delimiter: u8,
+}
+
+/// The state of one import while rows stream past.
+struct Importer<'a> {
+    columns: Vec<Column>,
+    rows: rows::RowContext<'a>,
+    form_col: Option<usize>,
+    /// The form of rows that do not name one.
+    fallback: Option<&'static FormSpec>,
+    plans: HashMap<&'static str, FormPlan>,
+    /// Forms seen in rows, in order of appearance.
+    used: Vec<&'static str>,
+    existing_keys: HashMap<String, String>,
+    existing: &'a [WorkItem],
+    next_number: HashMap<&'static str, u64>,
+    /// Identity key → (row, index into items) of rows accepted so far.
+    seen: HashMap<String, (usize, usize)>,
+    out: Preview,
+}
+
+impl<'a> Importer<'a> {
+    fn new(
+        header: Header,
+        given: Option<&'static FormSpec>,
+        options: &Options,
+        commune: &'a Commune,
+        existing: &'a [WorkItem],
+    ) -> Result<Importer<'a>, WorklistError> {
+        let headers = header.cells;
+        let columns = columns::map_columns(&headers)?;
+        let village_col = columns::find(&columns, &Target::Village);
+        let team_col = columns::find(&columns, &Target::Team);
+        if village_col.is_none() && team_col.is_none() {
+            return Err(WorklistError::NoVillageColumn);
+        }
+        let form_col = columns::find(&columns, &Target::Form);
+        let inferred = columns::infer_form(&columns);
+        let (fallback, form_source) = match (form_col, given, inferred) {
+            (None, Some(spec), _) => (
+                Some(spec),
+                FormSource::Given {
+                    form: spec.id.clone(),
+                },
+            ),
+            (None, None, Ok((spec, column))) => (
+                Some(spec),
+                FormSource::Inferred {
+                    form: spec.id.clone(),
+                    column,
+                },
+            ),
+            (None, None, Err(candidates)) => {
+                return Err(WorklistError::AmbiguousForm { candidates });
+            }
+            // In a list that names each row's form, an empty cell is not
+            // guessed from the columns (they serve several forms): only
+            // `--form` fills it.
+            (Some(col), given, _) => {
+                let fallback = given;
+                (
+                    fallback,
+                    FormSource::Column {
+                        column: headers.get(col).cloned().unwrap_or_default(),
+                        fallback: fallback.map(|s| s.id.clone()),
+                    },
+                )
+            }
+        };
+        let mut importer = Importer {
+            rows: rows::RowContext {
+                ctx: form::Context {
+                    today: options.today,
+                    villages: &commune.villages,
+                },
+                village_col,
+                team_col,
+                due_col: columns::find(&columns, &Target::Due),
+                header_len: headers.len(),
+                fix_leading_zeros: options.fix_leading_zeros,
+            },
+            columns,
+            form_col,
+            fallback,
+            plans: HashMap::new(),
+            used: Vec::new(),
+            existing_keys: existing_keys(existing),
+            existing,
+            next_number: HashMap::new(),
+            seen: HashMap::new(),
+            out: Preview {
+                encoding: header.encoding,
+                delimiter: header.delimiter,
+                header_row: header.row,
+                form_source,
+                mapped: Vec::new(),
+                ignored: Vec::new(),
+                rows_read: 0,
+                blank: 0,
+                duplicates: Vec::new(),
+                already: Vec::new(),
+                problems: Vec::new(),
+                warnings: Vec::new(),
+                fixes: Vec::new(),
+                fix_leading_zeros: options.fix_leading_zeros,
+                items: Vec::new(),
+                item_rows: Vec::new(),
+            },
+        };
+        // A file-wide form must fit the columns before any row is read.
+        if form_col.is_none()
+            && let Some(spec) = fallback
+        {
+            importer.use_form(spec)?;
+        }
+        Ok(importer)
+    }
+
+    /// Plans the columns for a form the first time a row uses it; a form
+    /// whose needed columns are missing stops the import.
+    fn use_form(&mut self, spec: &'static FormSpec) -> Result<(), WorklistError> {
+        if !self.plans.contains_key(spec.id.as_str()) {
+            let plan = columns::plan(&self.columns, spec)?;
+            if !plan.missing.is_empty() {
+                return Err(WorklistError::MissingColumns {
+                    form: spec.id.clone(),
+                    fields: plan.missing.iter().map(|f| f.to_string()).collect(),
+                });
+            }
+            self.plans.insert(spec.id.as_str(), plan);
+            self.used.push(spec.id.as_str());
+        }
+        Ok(())
+    }
+
+    fn problem(&mut self, row: usize, form: Option<&str>, problems: Vec<RowProblem>) {
+        self.out.problems.push(ProblemRow {
+            row,
+            form: form.map(String::from),
+            problems,
+        });
+    }
+
+    fn row(&mut self, row: usize, cells: Vec<String>) -> Result<(), WorklistError> {
+        self.out.rows_read += 1;
+        if cells.iter().all(String::is_empty) {
+            self.out.blank += 1;
+            return Ok(());
+        }
+        let named = self
+            .form_col
+            .and_then(|i| cells.get(i))
+            .filter(|v| !v.is_empty());
+        let spec = match (named, self.fallback) {
+            (Some(value), _) => match columns::match_form(value) {
+                Some(spec) => spec,
+                None => {
+                    let value = value.clone();
+                    self.problem(row, None, vec![RowProblem::UnknownForm { value }]);
+                    return Ok(());
+                }
+            },
+            (None, Some(spec)) => spec,
+            (None, None) => {
+                self.problem(row, None, vec![RowProblem::NoForm]);
+                return Ok(());
+            }
+        };
+        self.use_form(spec)?;
+        let plan = &self.plans[spec.id.as_str()];
+        match rows::read_row(&self.rows, plan, &cells, &self.existing_keys) {
+            rows::Outcome::Already { item } => self.out.already.push(AlreadyListed { row, item }),
+            rows::Outcome::Problems(problems) => self.problem(row, Some(&spec.id), problems),
+            rows::Outcome::Accepted(accepted) => self.accept(row, spec, accepted),
+        }
+        Ok(())
+    }
+
+    fn accept(&mut self, row: usize, spec: &'static FormSpec, a: rows::Accepted) {
+        if let Some(&(first, index)) = self.seen.get(&a.key) {
+            let earlier = &self.out.items[index];
+            // Same identity (folded) and the same everything else: a repeat,
+            // even when one row wrote the code as "HK 0101", the other "hk-0101".
+            let identity = &self.plans[spec.id.as_str()].identity;
+            let details = |values: &BTreeMap<String, String>| {
+                values
+                    .iter()
+                    .filter(|(k, _)| !identity.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<BTreeMap<_, _>>()
+            };
+            if earlier.team == a.team
+                && earlier.due == a.due
+                && details(&earlier.prefill) == details(&a.values)
+            {
+                self.out.duplicates.push(Duplicate {
+                    row,
+                    same_as: first,
+                });
+            } else {
+                self.problem(
+                    row,
+                    Some(&spec.id),
+                    vec![RowProblem::Conflicting { same_as: first }],
+                );
+            }
+            return;
+        }
+        let existing = self.existing;
+        let n = self
+            .next_number
+            .entry(spec.id.as_str())
+            .or_insert_with(|| highest_number(existing, &spec.code));
+        *n += 1;
+        let id = format!("{}-{:05}", spec.code, n);
+        self.seen.insert(a.key, (row, self.out.items.len()));
+        self.out.fixes.extend(a.fixes.into_iter().map(|f| RowFix {
+            row,
+            form: spec.id.clone(),
+            field: f.field,
+            found: f.found,
+            fixed: f.fixed,
+        }));
+        self.out
+            .warnings
+            .extend(a.warnings.into_iter().map(|problem| RowWarning {
+                row,
+                form: spec.id.clone(),
+                problem,
+            }));
+        self.out.items.push(WorkItem {
+            id,
+            form: spec.id.clone(),
+            team: a.team,
+            due: a.due,
+            prefill: a.values,
+        });
+        self.out.item_rows.push(row);
+    }
+
+    /// Says which columns were read, and which were not, for the forms used.
+    fn finish(mut self) -> Preview {
+        let mut mapped: Vec<MappedColumn> = Vec::new();
+        let mut ignored: Vec<IgnoredColumn> = Vec::new();
+        for c in &self.columns {
+            let role = match c.target {
+                Some(Target::Village) => Some(ColumnRole::Village),
+                Some(Target::Team) => Some(ColumnRole::Team),
+                Some(Target::Form) => Some(ColumnRole::Form),
+                Some(Target::Due) => Some(ColumnRole::Due),
+                _ => None,
+            };
+            if let Some(role) = role {
+                mapped.push(MappedColumn {
+                    index: c.index,
+                    header: c.header.clone(),
+                    role,
+                });
+            } else if c.target.is_none() {
+                ignored.push(IgnoredColumn {
+                    index: c.index,
+                    header: c.header.clone(),
+                    unused_by: None,
+                });
+            }
+        }
+        for form_id in &self.used {
+            let plan = &self.plans[form_id];
+            let header = |i: usize| {
+                self.columns
+                    .get(i)
+                    .map(|c| c.header.clone())
+                    .unwrap_or_default()
+            };
+            let name_cols = plan
+                .name
+                .iter()
+                .flat_map(|n| n.parts.iter().map(move |&i| (i, n.field)));
+            for (index, field) in plan.fields.iter().copied().chain(name_cols) {
+                mapped.push(MappedColumn {
+                    index,
+                    header: header(index),
+                    role: ColumnRole::Field {
+                        form: form_id.to_string(),
+                        field: field.to_string(),
+                    },
+                });
+            }
+            for &index in &plan.unused {
+                ignored.push(IgnoredColumn {
+                    index,
+                    header: header(index),
+                    unused_by: Some(form_id.to_string()),
+                });
+            }
+        }
+        mapped.sort_by_key(|m| m.index);
+        ignored.sort_by_key(|i| i.index);
+        self.out.mapped = mapped;
+        self.out.ignored = ignored;
+        self.out
+    }
+}
+
+/// Work lists are the commune office's: a team device refuses to change them.
+pub fn check_device(store: &Store) -> Result<()> {
+    match store.device()?.role {
+        Role::Commune => Ok(()),
+        Role::Team(team) => Err(WorklistError::NotCommune { team }.into()),
+    }
+}
+
+/// Writes a preview's new items in one transaction. Refuses, writing
+/// nothing, when the list gained any of them since the preview was made.
+pub fn apply(store: &Store, preview: &Preview) -> Result<usize> {
+    check_device(store)?;
+    let existing = store.work_items()?;
+    let ids: HashSet<&str> = existing.iter().map(|w| w.id.as_str()).collect();
+    let keys = existing_keys(&existing);
+    let changed = preview.items.iter().any(|item| {
+        ids.contains(item.id.as_str())
+            || identity_key(&item.form, &identity_of(&item.form), &item.prefill)
+                .is_some_and(|k| keys.contains_key(&k))
+    });
+    if changed {
+        return Err(WorklistError::ListChanged.into());
+    }
+    store.put_work_items(&preview.items)?;
+    Ok(preview.items.len())
+}
+
+/// What [`assign`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Assigned {
+    Moved { from: u8 },
+    AlreadyThere,
+}
+
+/// Gives a work item to another team. Refused once the item's case has
+/// versions: they carry their team and travel in that team's signed bundles,
+/// so moving them would give one case two teams' histories.
+pub fn assign(store: &Store, id: &str, team: u8) -> Result<Assigned> {
+    check_device(store)?;
+    let commune = store.commune()?;
+    if commune.village(team).is_none() {
+        return Err(Error::NoSuchTeam {
+            team,
+            max: commune.villages.iter().map(|v| v.team).max().unwrap_or(0),
+        });
+    }
+    let mut item = store
+        .work_item(id)?
+        .ok_or_else(|| WorklistError::NoSuchItem { id: id.to_string() })?;
+    if item.team == team {
+        return Ok(Assigned::AlreadyThere);
+    }
+    if let Some(case) = store.case(id)? {
+        return Err(WorklistError::HasVersions {
+            id: id.to_string(),
+            team: case.team,
+            versions: case.versions,
+        }
+        .into());
+    }
+    let from = item.team;
+    item.team = team;
+    store.put_work_items([&item])?;
+    Ok(Assigned::Moved { from })
+}
+
+#[cfg(test)]
+mod tests;

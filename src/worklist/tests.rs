@@ -1,0 +1,754 @@
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::DateTime;
+use proptest::prelude::*;
+
+use super::*;
+use crate::domain::commune::{Device, Village};
+use crate::domain::version::{Draft, Status};
+
+const VILLAGES: [&str; 6] = [
+    "Thôn Đông",
+    "Thôn Đoài",
+    "Thôn Trung",
+    "Thôn Thượng",
+    "Thôn Hạ",
+    "Thôn Tân Lập",
+];
+
+fn commune() -> Commune {
+    Commune {
+        name: "Xã Tân Phong".into(),
+        villages: VILLAGES
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Village {
+                team: i as u8 + 1,
+                name: name.to_string(),
+            })
+            .collect(),
+    }
+}
+
+fn options() -> Options {
+    Options::new(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())
+}
+
+fn run(text: &str, options: &Options, existing: &[WorkItem]) -> Result<Preview, WorklistError> {
+    preview(text.as_bytes(), options, &commune(), existing)
+}
+
+fn ok(text: &str) -> Preview {
+    run(text, &options(), &[]).unwrap()
+}
+
+fn item(id: &str, form: &str, team: u8, prefill: &[(&str, &str)]) -> WorkItem {
+    WorkItem {
+        id: id.into(),
+        form: form.into(),
+        team,
+        due: None,
+        prefill: prefill
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+fn problem_rows(p: &Preview) -> Vec<usize> {
+    p.problems.iter().map(|r| r.row).collect()
+}
+
+const PEOPLE: &str = "\
+Họ tên,CCCD,Ngày sinh,Giới tính,Thôn,SĐT,Hạn
+Nguyễn Văn An,034085001234,12/3/1985,nam,Đông,0912 345 678,15/12/2026
+Trần Thị Bình,034190002345,05/07/1990,Nữ,Thôn Đoài,,
+";
+
+#[test]
+fn a_clean_list_becomes_items_for_the_village_teams() {
+    let p = ok(PEOPLE);
+    assert_eq!(
+        p.form_source,
+        FormSource::Inferred {
+            form: "activation".into(),
+            column: Some("SĐT".into())
+        }
+    );
+    assert_eq!(
+        (p.delimiter, p.header_row, p.encoding),
+        (b',', 1, Encoding::Utf8)
+    );
+    assert_eq!(p.rows_read, 2);
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert_eq!(p.item_rows, vec![2, 3]);
+    let an = &p.items[0];
+    assert_eq!(
+        (an.id.as_str(), an.form.as_str(), an.team),
+        ("AC-00001", "activation", 1)
+    );
+    assert_eq!(an.due.as_deref(), Some("2026-12-15"));
+    // Values are stored as a save stores them.
+    assert_eq!(
+        an.prefill,
+        BTreeMap::from([
+            ("person_id".to_string(), "034085001234".to_string()),
+            ("full_name".to_string(), "Nguyễn Văn An".to_string()),
+            ("birth_date".to_string(), "1985-03-12".to_string()),
+            ("sex".to_string(), "male".to_string()),
+            ("phone".to_string(), "0912345678".to_string()),
+        ])
+    );
+    assert_eq!((p.items[1].id.as_str(), p.items[1].team), ("AC-00002", 2));
+    assert_eq!(p.items[1].due, None);
+    assert_eq!(
+        p.counts(),
+        BTreeMap::from([((1, "activation".into()), 1), ((2, "activation".into()), 1)])
+    );
+}
+
+#[test]
+fn ids_continue_after_the_highest_number_of_the_form() {
+    let existing = [
+        item(
+            "AC-00012",
+            "activation",
+            1,
+            &[("person_id", "034085009999")],
+        ),
+        item(
+            "AC-00003",
+            "activation",
+            1,
+            &[("person_id", "034085008888")],
+        ),
+        // A case a device opened has its own kind of id.
+        item("AC-1A2B3C-0099", "activation", 1, &[]),
+        item(
+            "HC-00040",
+            "household_check",
+            1,
+            &[("household_code", "H1")],
+        ),
+    ];
+    let p = run(PEOPLE, &options(), &existing).unwrap();
+    let ids: Vec<&str> = p.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["AC-00013", "AC-00014"]);
+}
+
+#[test]
+fn rows_are_numbered_as_the_spreadsheet_shows_them() {
+    // A title row, an empty line, a header, a cell running over two lines,
+    // an empty line (no separators at all) and a row of empty cells.
+    let text = "DANH SÁCH KÍCH HOẠT ĐỊNH DANH ĐIỆN TỬ\n\
+                \n\
+                Họ tên;CCCD;Thôn;SĐT;Ghi chú\n\
+                Lê Văn C;034085001234;Đông;0912345678;\"hai\ndòng\"\n\
+                \n\
+                ;;;;\n\
+                Lê Văn D;12;Đông;0912345679;\n";
+    let p = ok(text);
+    assert_eq!(p.header_row, 3);
+    assert_eq!(p.delimiter, b';');
+    assert_eq!((p.rows_read, p.blank), (4, 2));
+    assert_eq!(p.item_rows, vec![4]);
+    // "Ghi chú" is the form's own note; the cell's line break is cleaned away.
+    assert_eq!(p.items[0].prefill["note"], "hai dòng");
+    assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+    assert_eq!(problem_rows(&p), vec![7]);
+    assert_eq!(
+        p.problems[0].problems,
+        vec![RowProblem::Field {
+            field: "person_id".into(),
+            kind: ProblemKind::IdWrongLength { len: 2 }
+        }]
+    );
+}
+
+#[test]
+fn leading_zeros_are_flagged_and_put_back_only_when_asked() {
+    let text = "Họ tên;CCCD;Thôn;SĐT\n\
+                Lê Thị Cúc;1192004567;Đông;0912345678\n\
+                Lê Văn Dũng;034075003456;Đông;912345670\n";
+    let p = ok(text);
+    assert!(p.items.is_empty());
+    assert_eq!(
+        p.problems[0].problems,
+        vec![RowProblem::LostLeadingZero {
+            field: "person_id".into(),
+            found: "1192004567".into(),
+            suggested: "001192004567".into()
+        }]
+    );
+    assert_eq!(
+        p.problems[1].problems,
+        vec![RowProblem::LostLeadingZero {
+            field: "phone".into(),
+            found: "912345670".into(),
+            suggested: "0912345670".into()
+        }]
+    );
+    let fixing = Options {
+        fix_leading_zeros: true,
+        ..options()
+    };
+    let p = run(text, &fixing, &[]).unwrap();
+    assert!(p.problems.is_empty());
+    assert_eq!(p.items[0].prefill["person_id"], "001192004567");
+    assert_eq!(p.items[1].prefill["phone"], "0912345670");
+    assert_eq!(
+        p.fixes,
+        vec![
+            RowFix {
+                row: 2,
+                form: "activation".into(),
+                field: "person_id".into(),
+                found: "1192004567".into(),
+                fixed: "001192004567".into()
+            },
+            RowFix {
+                row: 3,
+                form: "activation".into(),
+                field: "phone".into(),
+                found: "912345670".into(),
+                fixed: "0912345670".into()
+            }
+        ]
+    );
+}
+
+#[test]
+fn repeated_rows_are_skipped_and_differing_ones_refused() {
+    let text = "Họ tên,CCCD,Thôn,SĐT\n\
+                Nguyễn Văn An,034085001234,Đông,0912345678\n\
+                Nguyễn  Văn An ,034 085 001 234,thôn đông,0912345678\n\
+                Nguyễn Văn Ân,034085001234,Đông,0912345678\n";
+    let p = ok(text);
+    assert_eq!(p.items.len(), 1);
+    assert_eq!(p.duplicates, vec![Duplicate { row: 3, same_as: 2 }]);
+    assert_eq!(
+        p.problems,
+        vec![ProblemRow {
+            row: 4,
+            form: Some("activation".into()),
+            problems: vec![RowProblem::Conflicting { same_as: 2 }]
+        }]
+    );
+}
+
+#[test]
+fn work_already_on_the_list_is_not_added_again() {
+    let existing = [item(
+        "AC-00007",
+        "activation",
+        3,
+        &[("person_id", "001192004567"), ("full_name", "Lê Thị Cúc")],
+    )];
+    // The same person, even with the ID's zeros lost and no --fix-leading-zeros.
+    let text = "Họ tên;CCCD;Thôn;SĐT\n\
+                Lê Thị Cúc;1192004567;Đông;0912345678\n\
+                Lê Thị Cúc;001192004567;Đông;\n";
+    let p = run(text, &options(), &existing).unwrap();
+    assert!(p.items.is_empty());
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert_eq!(
+        p.already,
+        vec![
+            AlreadyListed {
+                row: 2,
+                item: "AC-00007".into()
+            },
+            AlreadyListed {
+                row: 3,
+                item: "AC-00007".into()
+            }
+        ]
+    );
+}
+
+#[test]
+fn a_given_name_column_beside_the_full_name_is_not_read() {
+    let text = "STT,Họ và tên,Tên,CCCD,Thôn,SĐT\n1,Nguyễn Văn An,An,034085001234,Đông,0912345678\n";
+    let p = ok(text);
+    assert_eq!(p.items[0].prefill["full_name"], "Nguyễn Văn An");
+    assert_eq!(
+        p.ignored,
+        vec![IgnoredColumn {
+            index: 2,
+            header: "Tên".into(),
+            unused_by: Some("activation".into())
+        }]
+    );
+    // Split over three columns, the name is joined in order.
+    let split = "Tên;Họ;Chữ đệm;CCCD;Thôn;SĐT\nAn;Nguyễn;Văn;034085001234;Đông;0912345678\n";
+    assert_eq!(ok(split).items[0].prefill["full_name"], "Nguyễn Văn An");
+}
+
+#[test]
+fn a_person_with_two_missing_fields_is_two_pieces_of_work() {
+    let text = "Họ và tên\tSố định danh\tThôn\tTrường thiếu\n\
+                Nguyễn Thị Lan\t034190011111\tĐông\tDân tộc\n\
+                Nguyễn Thị Lan\t034190011111\tĐông\tTôn giáo\n\
+                Nguyễn Thị Lan\t034190011111\tĐông\tdan toc\n";
+    let p = ok(text);
+    let missing: Vec<&str> = p
+        .items
+        .iter()
+        .map(|i| i.prefill["missing"].as_str())
+        .collect();
+    assert_eq!(missing, ["ethnicity", "religion"]);
+    assert_eq!(p.duplicates, vec![Duplicate { row: 4, same_as: 2 }]);
+    assert_eq!(p.items[1].id, "MF-00002");
+}
+
+#[test]
+fn a_household_list_fills_the_village_with_the_team_and_needs_no_head() {
+    let text = "Mã hộ,Thôn,Chủ hộ,Số định danh chủ hộ,Địa chỉ\n\
+                hk-0101,Thôn Hạ,Nguyễn Văn Bình,034070055555,Số 1\n\
+                HK-0102,Tân Lập,,,Số 2\n\
+                HK 0101,Hạ,Nguyễn Văn Bình,034070055555,Số 1\n";
+    let p = ok(text);
+    assert_eq!(p.items.len(), 2);
+    assert_eq!(p.items[0].prefill["village"], "5");
+    assert_eq!(p.items[0].id, "HC-00001");
+    assert_eq!(p.items[1].team, 6);
+    assert!(!p.items[1].prefill.contains_key("head_name"));
+    // "HK 0101" is "hk-0101" to the eye: same household, same details.
+    assert_eq!(p.duplicates, vec![Duplicate { row: 4, same_as: 2 }]);
+}
+
+#[test]
+fn villages_and_teams_decide_the_team_and_must_agree() {
+    let text = "Họ tên;CCCD;SĐT;Thôn;Tổ\n\
+                Lê Văn A;034085001234;0912345678;;Tổ 4\n\
+                Lê Văn B;034085001235;0912345678;Đông;2\n\
+                Lê Văn C;034085001236;0912345678;Thôn Bắc;\n\
+                Lê Văn D;034085001237;0912345678;;\n";
+    let p = ok(text);
+    assert_eq!(p.items.len(), 1);
+    assert_eq!(p.items[0].team, 4);
+    let reasons: Vec<&RowProblem> = p.problems.iter().flat_map(|r| &r.problems).collect();
+    assert_eq!(
+        reasons,
+        [
+            &RowProblem::TeamMismatch {
+                village: "Đông".into(),
+                village_team: 1,
+                team: 2
+            },
+            &RowProblem::UnknownVillage {
+                value: "Thôn Bắc".into()
+            },
+            &RowProblem::NoVillage
+        ]
+    );
+}
+
+#[test]
+fn a_form_column_mixes_forms() {
+    let text = "Mẫu,Họ tên,CCCD,Mã hộ,Thôn,Trường thiếu\n\
+                Kích hoạt,Lê Văn A,034085001234,,Đông,\n\
+                bổ sung,Lê Văn A,034085001234,,Đông,Quê quán\n\
+                HC,,,HK-9,Đông,\n\
+                Điều tra dân số,Lê Văn B,034085001235,,Đông,\n\
+                ,Lê Văn C,034085001236,,Đông,\n";
+    let p = ok(text);
+    let forms: Vec<&str> = p.items.iter().map(|i| i.form.as_str()).collect();
+    assert_eq!(forms, ["activation", "missing_field", "household_check"]);
+    let ids: Vec<&str> = p.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["AC-00001", "MF-00001", "HC-00001"]);
+    assert_eq!(
+        p.form_source,
+        FormSource::Column {
+            column: "Mẫu".into(),
+            fallback: None
+        }
+    );
+    assert_eq!(
+        p.problems,
+        vec![
+            ProblemRow {
+                row: 5,
+                form: None,
+                problems: vec![RowProblem::UnknownForm {
+                    value: "Điều tra dân số".into()
+                }]
+            },
+            ProblemRow {
+                row: 6,
+                form: None,
+                problems: vec![RowProblem::NoForm]
+            }
+        ]
+    );
+    // With --form, rows that leave the form empty take it.
+    let p = run(
+        text,
+        &Options {
+            form: Some("activation".into()),
+            ..options()
+        },
+        &[],
+    )
+    .unwrap();
+    assert_eq!(p.items.len(), 4);
+    // Columns a form does not use are said once per form.
+    assert!(p.ignored.contains(&IgnoredColumn {
+        index: 3,
+        header: "Mã hộ".into(),
+        unused_by: Some("activation".into())
+    }));
+}
+
+#[test]
+fn the_form_must_be_known_or_told() {
+    let people = "Họ tên,CCCD,Mã hộ,Thôn\nLê Văn A,034085001234,HK-1,Đông\n";
+    assert!(matches!(
+        run(people, &options(), &[]),
+        Err(WorklistError::AmbiguousForm { candidates }) if candidates == ["household_check", "activation"]
+    ));
+    let told = |form: &str| Options {
+        form: Some(form.into()),
+        ..options()
+    };
+    let p = run(people, &told("activation"), &[]).unwrap();
+    assert_eq!(p.items.len(), 1);
+    assert_eq!(
+        p.form_source,
+        FormSource::Given {
+            form: "activation".into()
+        }
+    );
+    // Codes and labels name a form too.
+    assert_eq!(
+        run(people, &told("HC"), &[]).unwrap().items[0].form,
+        "household_check"
+    );
+    assert!(matches!(
+        run(people, &told("census"), &[]),
+        Err(WorklistError::UnknownForm { .. })
+    ));
+    assert!(matches!(
+        run(people, &told("missing_field"), &[]),
+        Err(WorklistError::MissingColumns { form, fields }) if form == "missing_field" && fields == ["missing"]
+    ));
+    assert!(matches!(
+        run("Họ tên,CCCD,SĐT\nA,1,2\n", &options(), &[]),
+        Err(WorklistError::NoVillageColumn)
+    ));
+    assert!(matches!(
+        run("Họ tên,Họ và tên,CCCD,Thôn,SĐT\n", &options(), &[]),
+        Err(WorklistError::DuplicateColumn { .. })
+    ));
+}
+
+#[test]
+fn spreadsheet_damage_and_stray_cells_are_reported_by_row() {
+    let text = "Họ tên;CCCD;Ngày sinh;Thôn;SĐT\n\
+                Lê Văn A;3,40851E+11;12/03/1985;Đông;0912345678\n\
+                Lê Văn B;034085001235;31048;Đông;0912345678\n\
+                Lê Văn C;034085001236;12/03/1985;Đông;0912345678;;x;y\n\
+                Lê Văn D;=\"034085001237\";12/03/1985;Đông;0912345678\n";
+    let p = ok(text);
+    assert_eq!(p.item_rows, vec![5]);
+    assert_eq!(p.items[0].prefill["person_id"], "034085001237");
+    let reasons: Vec<&RowProblem> = p.problems.iter().flat_map(|r| &r.problems).collect();
+    assert_eq!(
+        reasons,
+        [
+            &RowProblem::ScientificNotation {
+                field: "person_id".into(),
+                found: "3,40851E+11".into()
+            },
+            &RowProblem::ExcelDateSerial {
+                field: "birth_date".into(),
+                found: "31048".into(),
+                would_be: "01/01/1985".into()
+            },
+            &RowProblem::ExtraCells { count: 2 }
+        ]
+    );
+}
+
+#[test]
+fn warnings_do_not_stop_a_row_and_are_listed() {
+    let text =
+        "Họ tên,CCCD,Ngày sinh,Thôn,SĐT\nĐinh Văn Khoa,034089008901,07/06/1991,Hạ,0397123456\n";
+    let p = ok(text);
+    assert_eq!(p.items.len(), 1);
+    assert_eq!(p.warnings.len(), 1);
+    assert_eq!(p.warnings[0].row, 2);
+    assert_eq!(
+        p.warnings[0].problem.confirm_code(),
+        "person_id:id_year_mismatch"
+    );
+}
+
+#[test]
+fn bad_files_are_refused_whole() {
+    assert!(matches!(
+        preview(
+            &b"Ho ten,CCCD,Thon\n\xff\xfe\xfd,1,2\n"[..],
+            &options(),
+            &commune(),
+            &[]
+        ),
+        Err(WorklistError::NotUtf8 { row: 2 })
+    ));
+    let big = format!("{PEOPLE}{}", "Lê Văn A,034085001234,,,Đông,,\n".repeat(100));
+    let small = Options {
+        max_bytes: 1000,
+        ..options()
+    };
+    assert!(matches!(
+        run(&big, &small, &[]),
+        Err(WorklistError::TooBig { limit: 1000 })
+    ));
+    assert!(matches!(
+        run("", &options(), &[]),
+        Err(WorklistError::Empty)
+    ));
+    assert!(matches!(
+        run("a,b,c\n1,2,3\n", &options(), &[]),
+        Err(WorklistError::NoKnownColumn { .. })
+    ));
+}
+
+// ------------------------------------------------------------ the store
+
+fn store(role: Role) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(
+        dir.path(),
+        &commune(),
+        &Device {
+            id: "C0FFEE".into(),
+            role,
+        },
+    )
+    .unwrap();
+    (dir, store)
+}
+
+#[test]
+fn apply_writes_the_items_and_refuses_a_stale_preview() {
+    let (_dir, s) = store(Role::Commune);
+    let p = run(PEOPLE, &options(), &s.work_items().unwrap()).unwrap();
+    assert_eq!(apply(&s, &p).unwrap(), 2);
+    assert_eq!(s.work_items().unwrap(), p.items);
+    // The same preview again would duplicate the work: refused, nothing written.
+    assert!(matches!(
+        apply(&s, &p),
+        Err(Error::Worklist(WorklistError::ListChanged))
+    ));
+    assert_eq!(s.work_items().unwrap().len(), 2);
+    // A fresh preview of the same file finds it all on the list.
+    let again = run(PEOPLE, &options(), &s.work_items().unwrap()).unwrap();
+    assert!(again.items.is_empty());
+    assert_eq!(again.already.len(), 2);
+}
+
+#[test]
+fn a_team_device_neither_imports_nor_assigns() {
+    let (_dir, s) = store(Role::Team(3));
+    let p = ok(PEOPLE);
+    assert!(matches!(
+        apply(&s, &p),
+        Err(Error::Worklist(WorklistError::NotCommune { team: 3 }))
+    ));
+    assert!(matches!(
+        assign(&s, "AC-00001", 2),
+        Err(Error::Worklist(WorklistError::NotCommune { team: 3 }))
+    ));
+    assert!(s.work_items().unwrap().is_empty());
+}
+
+#[test]
+fn assign_moves_an_untouched_item_and_refuses_one_with_versions() {
+    let (_dir, s) = store(Role::Commune);
+    apply(&s, &ok(PEOPLE)).unwrap();
+    assert_eq!(
+        assign(&s, "AC-00001", 4).unwrap(),
+        Assigned::Moved { from: 1 }
+    );
+    assert_eq!(s.work_item("AC-00001").unwrap().unwrap().team, 4);
+    assert_eq!(assign(&s, "AC-00001", 4).unwrap(), Assigned::AlreadyThere);
+    // Importing the list again neither duplicates the item nor undoes the move.
+    let again = run(PEOPLE, &options(), &s.work_items().unwrap()).unwrap();
+    assert!(again.items.is_empty());
+    assert_eq!(again.already[0].item, "AC-00001");
+    assert_eq!(s.work_item("AC-00001").unwrap().unwrap().team, 4);
+    assert!(matches!(
+        assign(&s, "AC-00001", 9),
+        Err(Error::NoSuchTeam { team: 9, max: 6 })
+    ));
+    assert!(matches!(
+        assign(&s, "AC-09999", 2),
+        Err(Error::Worklist(WorklistError::NoSuchItem { .. }))
+    ));
+
+    let started = s.work_item("AC-00002").unwrap().unwrap();
+    s.save(
+        Draft {
+            record: started.id.clone(),
+            parents: vec![],
+            form: started.form.clone(),
+            team: started.team,
+            device: "C0FFEE".into(),
+            author: "Lan".into(),
+            edited_at: DateTime::parse_from_rfc3339("2026-11-27T09:00:00+07:00").unwrap(),
+            status: Status::InProgress,
+            values: started.prefill.clone(),
+            confirmed: vec![],
+        },
+        None,
+    )
+    .unwrap();
+    assert!(matches!(
+        assign(&s, "AC-00002", 5),
+        Err(Error::Worklist(WorklistError::HasVersions {
+            team: 2,
+            versions: 1,
+            ..
+        }))
+    ));
+    assert_eq!(s.work_item("AC-00002").unwrap().unwrap().team, 2);
+}
+
+// ------------------------------------------------------------ any input
+
+/// Pieces that make text look like a work list, so random input gets past
+/// the header and into the row checks.
+const PIECES: &[&str] = &[
+    "Họ tên",
+    "CCCD",
+    "Thôn",
+    "SĐT",
+    "Mẫu",
+    "Trường thiếu",
+    "Mã hộ",
+    "Tổ",
+    "Hạn",
+    "Tên",
+    "Họ",
+    "Đông",
+    "Đoài",
+    "2",
+    "034085001234",
+    "1192004567",
+    "912345670",
+    "3,4E+11",
+    "31/02/1990",
+    "12/03/1985",
+    "Kích hoạt",
+    "HC",
+    "Dân tộc",
+    "\"",
+    "\"\"",
+    ",",
+    ";",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "",
+    " ",
+    "=\"0\"",
+    "\u{FEFF}",
+    "\u{0301}",
+    "𝔸",
+    "\0",
+];
+
+/// Reads any input and checks what must hold of any outcome: every data row
+/// lands in exactly one bucket, ids are new and distinct, teams exist, row
+/// numbers point below the header; an error says one sentence.
+fn run_any(bytes: &[u8], fix: bool) -> Result<(), String> {
+    let options = Options {
+        fix_leading_zeros: fix,
+        max_bytes: 4096,
+        ..options()
+    };
+    let existing = [item(
+        "AC-00001",
+        "activation",
+        1,
+        &[("person_id", "034085001234")],
+    )];
+    match preview(bytes, &options, &commune(), &existing) {
+        Err(e) => {
+            for lang in [crate::i18n::Lang::Vi, crate::i18n::Lang::En] {
+                let said = crate::i18n::worklist::error(lang, &e);
+                if said.trim().is_empty() || said.contains('\n') {
+                    return Err(format!("{e:?} says {said:?}"));
+                }
+            }
+            Ok(())
+        }
+        Ok(p) => {
+            let buckets =
+                p.blank + p.duplicates.len() + p.already.len() + p.problems.len() + p.items.len();
+            if buckets != p.rows_read {
+                return Err(format!(
+                    "{} rows read, {buckets} sorted: {p:?}",
+                    p.rows_read
+                ));
+            }
+            let ids: HashSet<&str> = p.items.iter().map(|i| i.id.as_str()).collect();
+            if ids.len() != p.items.len() || ids.contains("AC-00001") {
+                return Err(format!("ids: {ids:?}"));
+            }
+            if p.items.iter().any(|i| !(1..=6).contains(&i.team)) {
+                return Err("a team that does not exist".into());
+            }
+            let rows = p
+                .item_rows
+                .iter()
+                .chain(p.problems.iter().map(|r| &r.row))
+                .chain(p.duplicates.iter().map(|d| &d.row))
+                .chain(p.already.iter().map(|a| &a.row));
+            if rows.clone().any(|&r| r <= p.header_row) {
+                return Err(format!("a row above the header: {p:?}"));
+            }
+            Ok(())
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600), fix: bool) {
+        prop_assert_eq!(run_any(&bytes, fix), Ok(()));
+    }
+
+    #[test]
+    fn random_csv_looking_text_never_panics(
+        picks in proptest::collection::vec(0..PIECES.len(), 0..120),
+        utf16: bool,
+        fix: bool,
+    ) {
+        let text: String = picks.iter().map(|&i| PIECES[i]).collect();
+        let bytes = if utf16 {
+            let mut b = vec![0xFF, 0xFE];
+            b.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            b
+        } else {
+            text.into_bytes()
+        };
+        prop_assert_eq!(run_any(&bytes, fix), Ok(()));
+    }
+
+    #[test]
+    fn a_list_with_random_rows_adds_nothing_the_second_time(
+        rows in proptest::collection::vec((0..PIECES.len(), 0..PIECES.len(), 0..PIECES.len()), 0..20),
+    ) {
+        let mut text = String::from("Họ tên;CCCD;Thôn;SĐT\n");
+        for (a, b, c) in rows {
+            text.push_str(&format!("Lê Văn A;{};{};{}\n", PIECES[a], PIECES[b], PIECES[c]));
+        }
+        if let Ok(first) = run(&text, &options(), &[]) {
+            let second = run(&text, &options(), &first.items).unwrap();
+            prop_assert!(second.items.is_empty(), "{:?}", second.items);
+        }
+    }
+}

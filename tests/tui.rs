@@ -1,0 +1,449 @@
+//! The screens driven with key sequences against ratatui's TestBackend, and
+//! what they show asserted, at 80×24 and 120×40.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tothon::domain::commune::{Commune, Device, Role};
+use tothon::domain::work::WorkItem;
+use tothon::i18n::Lang;
+use tothon::store::Store;
+use tothon::tui::App;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn item(id: &str, name: &str, pid: &str, birth: &str, sex: &str) -> WorkItem {
+    WorkItem {
+        id: id.into(),
+        form: "activation".into(),
+        team: 3,
+        due: Some("2026-12-20".into()),
+        prefill: BTreeMap::from([
+            ("person_id".to_string(), pid.to_string()),
+            ("full_name".to_string(), name.to_string()),
+            ("birth_date".to_string(), birth.to_string()),
+            ("sex".to_string(), sex.to_string()),
+            ("target_level".to_string(), "level2".to_string()),
+        ]),
+    }
+}
+
+fn team_store(dir: &Path) -> Store {
+    let store = Store::create(
+        dir,
+        &Commune::with_numbered_villages("Xã Tân Phong", 6),
+        &Device {
+            id: "T3TEST".into(),
+            role: Role::Team(3),
+        },
+    )
+    .unwrap();
+    store.set_setting("members", &["Nguyễn Thị Lan"]).unwrap();
+    let items = [
+        item(
+            "AC-00001",
+            "Nguyễn Văn An",
+            "034090123456",
+            "1990-05-01",
+            "male",
+        ),
+        item(
+            "AC-00002",
+            "Trần Thị Bình",
+            "034190123457",
+            "1990-06-02",
+            "female",
+        ),
+        item(
+            "AC-00003",
+            "NGUYỄN VĂN ÁNH",
+            "034085123458",
+            "1985-07-03",
+            "male",
+        ),
+        item("AC-00004", "Lê Văn Cường", "034070123459", "1970", "male"),
+    ];
+    store.put_work_items(items.iter()).unwrap();
+    store
+}
+
+/// An app over a fresh team store, past the "who is working" screen.
+fn app(dir: &Path) -> App {
+    let mut app = App::open(team_store(dir), Lang::Vi).unwrap();
+    press(&mut app, KeyCode::Enter);
+    app
+}
+
+fn reopen(dir: &Path) -> App {
+    let mut app = App::open(Store::open(dir).unwrap(), Lang::Vi).unwrap();
+    press(&mut app, KeyCode::Enter);
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+fn typ(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn tab(app: &mut App, n: usize) {
+    for _ in 0..n {
+        press(app, KeyCode::Tab);
+    }
+}
+
+fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| app.render(f)).unwrap();
+    let buf = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        for x in 0..w {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Opens the list row whose code is `record` by searching for it.
+fn open(app: &mut App, record: &str) {
+    press(app, KeyCode::Esc);
+    typ(app, record);
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn the_member_is_chosen_first_and_new_members_can_be_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::open(team_store(dir.path()), Lang::Vi).unwrap();
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Ai đang làm việc?"), "{s}");
+    assert!(s.contains("Nguyễn Thị Lan"), "{s}");
+    press(&mut app, KeyCode::Down);
+    typ(&mut app, "Trần Văn Hùng");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Người nhập: Trần Văn Hùng"), "{s}");
+    drop(app);
+    let mut app = App::open(Store::open(dir.path()).unwrap(), Lang::Vi).unwrap();
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Trần Văn Hùng"), "remembered: {s}");
+}
+
+#[test]
+fn search_as_you_type_narrows_the_list_ignoring_accents() {
+    for size in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(dir.path());
+        let s = screen(&mut app, size);
+        assert!(s.contains("4/4"), "{s}");
+        assert!(s.contains("Trần Thị Bình"), "{s}");
+        typ(&mut app, "nguyen van a");
+        let s = screen(&mut app, size);
+        assert!(s.contains("2/4"), "{s}");
+        assert!(s.contains("Nguyễn Văn An"), "{s}");
+        assert!(s.contains("NGUYỄN VĂN ÁNH"), "{s}");
+        assert!(!s.contains("Trần Thị Bình"), "{s}");
+        typ(&mut app, "nh");
+        let s = screen(&mut app, size);
+        assert!(s.contains("1/4"), "{s}");
+        press(&mut app, KeyCode::Esc);
+        assert!(screen(&mut app, size).contains("4/4"));
+    }
+}
+
+#[test]
+fn a_wrong_id_is_rejected_with_its_message_when_leaving_the_field() {
+    for size in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(dir.path());
+        open(&mut app, "AC-00001");
+        let s = screen(&mut app, size);
+        assert!(s.contains("Theo dõi kích hoạt định danh điện tử"), "{s}");
+        press(&mut app, KeyCode::Backspace);
+        assert!(!screen(&mut app, size).contains("12 chữ số"));
+        press(&mut app, KeyCode::Tab);
+        let s = screen(&mut app, size);
+        assert!(
+            s.contains("Số định danh phải có đúng 12 chữ số (đang có 11)"),
+            "{s}"
+        );
+        // Ctrl+S with the error asks to save as a draft, listing the problem.
+        ctrl(&mut app, 's');
+        let s = screen(&mut app, size);
+        assert!(s.contains("Phiếu còn lỗi"), "{s}");
+        press(&mut app, KeyCode::Esc);
+        assert!(!screen(&mut app, size).contains("Phiếu còn lỗi"));
+    }
+}
+
+#[test]
+fn a_save_appears_in_the_list_and_in_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    open(&mut app, "AC-00002");
+    tab(&mut app, 4);
+    typ(&mut app, "0912 345 678");
+    tab(&mut app, 2);
+    // Status: the pick list filters as the user types.
+    typ(&mut app, "muc 2");
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đã kích hoạt mức 2"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    tab(&mut app, 3);
+    typ(&mut app, "20/11/2026");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đã lưu AC-00002 (Xong)"), "{s}");
+    assert!(s.contains("Xong"), "{s}");
+
+    // A second save, then the history shows what changed.
+    press(&mut app, KeyCode::Enter);
+    tab(&mut app, 12);
+    typ(&mut app, "Gọi lại sau");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::F(6));
+    for size in SIZES {
+        let s = screen(&mut app, size);
+        assert!(s.contains("Lịch sử · AC-00002"), "{s}");
+        assert_eq!(s.matches("Nguyễn Thị Lan Xong").count(), 2, "{s}");
+        assert!(s.contains("Ghi chú: ∅ → Gọi lại sau"), "{s}");
+    }
+    press(&mut app, KeyCode::Up);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Số điện thoại: ∅ → 0912345678"), "{s}");
+    assert!(s.contains("Tình trạng: ∅ → Đã kích hoạt mức 2"), "{s}");
+}
+
+#[test]
+fn a_warning_is_shown_then_confirmed_at_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    open(&mut app, "AC-00001");
+    // Year digits 91 against a birth in 1990: a warning, not an error.
+    for _ in 0..8 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typ(&mut app, "91123456");
+    tab(&mut app, 1);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("⚠"), "{s}");
+    tab(&mut app, 5);
+    typ(&mut app, "pending");
+    press(&mut app, KeyCode::Enter);
+    tab(&mut app, 3);
+    typ(&mut app, "20/11/2026");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Cần xác nhận cảnh báo"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Đã lưu AC-00001 (Đang làm)"), "{s}");
+    // Opened again, the confirmed warning shows as confirmed.
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("✓"), "{s}");
+}
+
+#[test]
+fn esc_asks_before_losing_changes() {
+    for size in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(dir.path());
+        open(&mut app, "AC-00001");
+        press(&mut app, KeyCode::Esc);
+        // Nothing changed: Esc just leaves.
+        assert!(screen(&mut app, size).contains("Tìm:"));
+        open(&mut app, "AC-00001");
+        tab(&mut app, 12);
+        typ(&mut app, "x");
+        press(&mut app, KeyCode::Esc);
+        let s = screen(&mut app, size);
+        assert!(s.contains("Chưa lưu thay đổi"), "{s}");
+        press(&mut app, KeyCode::Esc);
+        let s = screen(&mut app, size);
+        assert!(!s.contains("Chưa lưu thay đổi"), "stays in the form: {s}");
+        assert!(s.contains("Ghi chú"), "{s}");
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Delete);
+        let s = screen(&mut app, size);
+        assert!(s.contains("Tìm:"), "left without keeping: {s}");
+        open(&mut app, "AC-00001");
+        assert!(!screen(&mut app, size).contains("bản nháp"));
+    }
+}
+
+#[test]
+fn a_draft_is_offered_back_after_the_process_dies_mid_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    open(&mut app, "AC-00003");
+    tab(&mut app, 4);
+    typ(&mut app, "0987654321");
+    tab(&mut app, 1);
+    typ(&mut app, "half-typed");
+    // The process is killed: no save, no goodbye.
+    drop(app);
+
+    let mut app = reopen(dir.path());
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("✎AC-00003"), "the list marks the draft: {s}");
+    open(&mut app, "AC-00003");
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Có bản nháp chưa lưu"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("0987654321"), "{s}");
+    assert!(
+        !s.contains("half-typed"),
+        "only the field being typed is lost: {s}"
+    );
+}
+
+#[test]
+fn telex_typing_in_name_fields_and_input_method_text_end_up_nfc() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    press(&mut app, KeyCode::F(8));
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Chọn mẫu phiếu"), "{s}");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::F(2));
+    assert!(screen(&mut app, SIZES[0]).contains("Gõ: Telex"));
+    typ(&mut app, "034090999999");
+    tab(&mut app, 1);
+    typ(&mut app, "Nguyeenx Vawn Aa");
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Nguyễn Văn Â"), "{s}");
+    // Telex never touches codes and numbers: the ID above stayed digits.
+    assert!(s.contains("034090999999"), "{s}");
+    press(&mut app, KeyCode::F(2));
+    press(&mut app, KeyCode::F(2));
+    // An input method sending decomposed text, and a backspace to redo a letter.
+    tab(&mut app, 11);
+    typ(&mut app, "Hoa\u{0300} ");
+    typ(&mut app, "Thuy");
+    press(&mut app, KeyCode::Backspace);
+    typ(&mut app, "y\u{0309}");
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Hoà Thuỷ"), "{s}");
+}
+
+#[test]
+fn a_new_case_found_in_the_field_is_saved_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    press(&mut app, KeyCode::F(8));
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Kiểm tra hộ gia đình"), "{s}");
+    assert!(s.contains("Thôn 3"), "village prefilled: {s}");
+    typ(&mut app, "T3-9001");
+    tab(&mut app, 3);
+    app.paste("Nguyễn Văn Mới");
+    tab(&mut app, 1);
+    typ(&mut app, "034090123400");
+    tab(&mut app, 3);
+    typ(&mut app, "not");
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Enter);
+    tab(&mut app, 2);
+    typ(&mut app, "01/11/2026");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Đã lưu HC-T3TEST-0001"), "{s}");
+    assert!(s.contains("T3-9001 · Nguyễn Văn Mới"), "{s}");
+    assert!(s.contains("5/5"), "{s}");
+}
+
+#[test]
+fn progress_help_and_tiny_terminals() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    press(&mut app, KeyCode::F(7));
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Tiến độ"), "{s}");
+    assert!(s.contains("3 Thôn 3"), "the team sees its own row: {s}");
+    assert!(!s.contains("1 Thôn 1"), "{s}");
+    assert!(s.contains("0%"), "{s}");
+    // F3 narrows the table to one form.
+    press(&mut app, KeyCode::F(3));
+    assert!(screen(&mut app, SIZES[0]).contains("Mẫu phiếu: Kiểm tra hộ"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::F(1));
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Phím tắt"), "{s}");
+    assert!(s.contains("Thoát"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    for size in [(20, 5), (1, 1), (39, 9)] {
+        let s = screen(&mut app, size);
+        assert!(s.contains("Cửa") || s.len() < 40, "{s}");
+    }
+    // A pasted 10,000-character text in a field neither panics nor grows unbounded.
+    open(&mut app, "AC-00001");
+    tab(&mut app, 12);
+    app.paste(&"dài ".repeat(2500));
+    let s = screen(&mut app, (20, 12));
+    assert!(!s.is_empty());
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Ghi chú"), "{s}");
+}
+
+#[test]
+fn key_releases_are_ignored_and_english_is_available() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::open(team_store(dir.path()), Lang::En).unwrap();
+    press(&mut app, KeyCode::Enter);
+    let mut release = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    app.event(Event::Key(release));
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Search:"), "{s}");
+    assert!(!s.contains("Search: x"), "{s}");
+    app.event(Event::Key(KeyEvent::new(
+        KeyCode::Char('x'),
+        KeyModifiers::NONE,
+    )));
+    assert!(screen(&mut app, SIZES[0]).contains("Search: x"));
+}
+
+#[test]
+fn settings_change_typing_and_tone_style_and_are_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    press(&mut app, KeyCode::F(9));
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Cài đặt"), "{s}");
+    assert!(s.contains("òa, úy"), "classic by default: {s}");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Telex"), "{s}");
+    assert!(s.contains("oà, uý"), "{s}");
+    drop(app);
+
+    let mut app = reopen(dir.path());
+    assert!(screen(&mut app, SIZES[0]).contains("Gõ: Telex"));
+    open(&mut app, "AC-00004");
+    tab(&mut app, 12);
+    typ(&mut app, "Hoaf thuyr");
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Hoà thuỷ"), "{s}");
+}

@@ -1,0 +1,322 @@
+//! The commune's screens on the demo commune, driven with keys against
+//! TestBackend: progress tables, the cases behind a cell, charts, the
+//! report, suspected duplicates and CSV exports.
+
+use std::path::Path;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tothon::domain::progress;
+use tothon::i18n::Lang;
+use tothon::store::Store;
+use tothon::tui::App;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn demo(dir: &Path) {
+    tothon::demo::build(
+        dir,
+        &tothon::demo::Options {
+            people: 700,
+            seed: 3,
+        },
+    )
+    .unwrap();
+}
+
+fn open(dir: &Path) -> App {
+    let mut app = App::open(Store::open(dir).unwrap(), Lang::Vi).unwrap();
+    press(&mut app, KeyCode::Enter);
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| app.render(f)).unwrap();
+    let buf = terminal.backend().buffer().clone();
+    (0..h)
+        .map(|y| {
+            let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
+            line.trim_end().to_string() + "\n"
+        })
+        .collect()
+}
+
+/// The numbers of the table row that starts with `label`.
+fn row_numbers(screen: &str, label: &str) -> Vec<String> {
+    let line = screen
+        .lines()
+        .find(|l| l.trim_start_matches('│').starts_with(label))
+        .unwrap_or_else(|| panic!("no row {label} in\n{screen}"));
+    line.trim_start_matches('│')[label.len()..]
+        .split_whitespace()
+        .map(|s| s.trim_end_matches('│').to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_progress_table_is_home_and_agrees_with_the_tally() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    let cells = progress::tally(&store.work_items().unwrap(), &store.cases().unwrap());
+    drop(store);
+    let team1 = progress::total(cells.iter().filter(|((t, _), _)| *t == 1).map(|(_, p)| p));
+    let total = progress::total(cells.values());
+    let mut app = open(dir.path());
+    for size in SIZES {
+        let s = screen(&mut app, size);
+        assert!(s.contains("Tiến độ"), "{s}");
+        let row = row_numbers(&s, "1 Thôn Đông");
+        assert_eq!(
+            row[..6],
+            [
+                team1.assigned.to_string(),
+                team1.done.to_string(),
+                team1.in_progress.to_string(),
+                team1.not_started.to_string(),
+                team1.blocked.to_string(),
+                team1.conflicts.to_string()
+            ],
+            "{s}"
+        );
+        assert_eq!(row_numbers(&s, "Tổng")[0], total.assigned.to_string());
+        assert!(s.contains("Tài khoản định danh"), "{s}");
+    }
+    // Enter on team 1 × blocked opens exactly those cases.
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Right);
+    }
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(
+        s.contains(&format!("{}/", team1.blocked)),
+        "list shows {} cases: {s}",
+        team1.blocked
+    );
+    assert!(s.contains("Vướng mắc"), "{s}");
+    assert!(!s.contains("Đang làm  "), "{s}");
+}
+
+#[test]
+fn charts_render_at_both_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let mut app = open(dir.path());
+    press(&mut app, KeyCode::F(4));
+    for size in SIZES {
+        let s = screen(&mut app, size);
+        assert!(s.contains("Số trường hợp xong theo thời gian"), "{s}");
+        assert!(s.contains("Tỉ lệ xong theo tổ"), "{s}");
+        assert!(s.contains('%'), "{s}");
+    }
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Thôn Đông"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app, SIZES[0]).contains("Tiến độ"));
+}
+
+#[test]
+fn the_report_view_recomputes_as_of_a_date_and_saves_excel_safe_files() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let mut app = open(dir.path());
+    press(&mut app, KeyCode::F(5));
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("BÁO CÁO KẾT QUẢ THỰC HIỆN ĐỀ ÁN 06"), "{s}");
+    assert!(
+        s.contains("Tổng số tài khoản mức độ 2 đăng ký, kích hoạt thành công"),
+        "{s}"
+    );
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    for c in "01/10/2026".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("tính đến ngày 01/10/2026"), "{s}");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đã ghi tệp"), "{s}");
+    let csv = std::fs::read(dir.path().join("exports/bao-cao-2026-10-01.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    let text = std::fs::read_to_string(dir.path().join("exports/bao-cao-2026-10-01.txt")).unwrap();
+    assert!(text.contains("Cập nhật thiếu trường thông tin"), "{text}");
+}
+
+#[test]
+fn a_suspected_pair_opens_a_household_check_in_one_key() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let mut app = open(dir.path());
+    press(&mut app, KeyCode::F(6));
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Công dân nghi trùng"), "{s}");
+    assert!(s.contains("Trùng số định danh ở hai hộ"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Kiểm tra hộ gia đình · Mới"), "{s}");
+    assert!(
+        s.contains("Phát hiện") && s.contains("Công dân nghi trùng"),
+        "{s}"
+    );
+    assert!(s.contains("Nghi trùng với"), "{s}");
+}
+
+#[test]
+fn the_progress_table_exports_to_csv_for_excel() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let mut app = open(dir.path());
+    ctrl(&mut app, 'e');
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đã ghi tệp"), "{s}");
+    let name = std::fs::read_dir(dir.path().join("exports"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let bytes = std::fs::read(name).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("Thôn Đông"), "{text}");
+    assert!(text.contains("Tổng"), "{text}");
+    assert_eq!(text.lines().count(), 8, "header, six teams, total: {text}");
+}
+
+#[test]
+fn a_work_list_is_previewed_then_imported_from_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let mut app = open(dir.path());
+    let before = screen(&mut app, SIZES[1]);
+    let total = row_numbers(&before, "Tổng")[0].parse::<usize>().unwrap();
+    press(&mut app, KeyCode::F(8));
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Nhập danh sách việc"), "{s}");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/worklist_messy.csv");
+    app.paste(fixture);
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(
+        s.contains("Dòng") || s.contains("dòng"),
+        "problem rows named: {s}"
+    );
+    // Nothing is written by the preview.
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&mut app, SIZES[1]);
+    assert_eq!(row_numbers(&s, "Tổng")[0], total.to_string(), "{s}");
+    press(&mut app, KeyCode::F(8));
+    app.paste(fixture);
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Đã nhập"), "{s}");
+    let imported: usize = s
+        .split("Đã nhập ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(imported > 0);
+    press(&mut app, KeyCode::F(7));
+    let s = screen(&mut app, SIZES[1]);
+    assert_eq!(
+        row_numbers(&s, "Tổng")[0],
+        (total + imported).to_string(),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_case_returned_for_correction_comes_first_until_the_team_saves_again() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let mut app = open(dir.path());
+    press(&mut app, KeyCode::Esc);
+    // A case the team finished: search a done activation.
+    press(&mut app, KeyCode::F(4));
+    press(&mut app, KeyCode::F(4));
+    press(&mut app, KeyCode::F(4));
+    // Conflicts come first and open side by side: take the first plain case.
+    press(&mut app, KeyCode::Enter);
+    while screen(&mut app, SIZES[1]).contains("Xung đột ·") {
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Enter);
+    }
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("· Xong"), "{s}");
+    let record = s
+        .lines()
+        .find(|l| l.contains("· Xong"))
+        .and_then(|l| l.split(" · ").nth(1))
+        .unwrap()
+        .to_string();
+    press(&mut app, KeyCode::F(4));
+    for c in "Kiểm tra lại số điện thoại".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains(&format!("Đã lưu {record} (Cần sửa)")), "{s}");
+    // Everything filtered to "done" hides it; all stages: it comes first.
+    for _ in 0..4 {
+        press(&mut app, KeyCode::F(4));
+    }
+    let s = screen(&mut app, SIZES[1]);
+    let first = s.lines().nth(4).unwrap();
+    assert!(
+        first.contains(&record) && first.contains("↩ Kiểm tra lại số điện thoại"),
+        "{s}"
+    );
+    press(&mut app, KeyCode::F(7));
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Cần sửa"), "{s}");
+    let returned = tothon::store::Store::open(dir.path()).ok();
+    assert!(returned.is_none(), "the app holds the store");
+    drop(app);
+
+    // The version reaches the team (as a bundle would bring it).
+    let commune = Store::open(dir.path()).unwrap();
+    let versions = commune.versions_of(&record).unwrap();
+    let team = commune.case(&record).unwrap().unwrap().team;
+    drop(commune);
+    let team_dir = tothon::demo::team_dir(dir.path(), team);
+    Store::open(&team_dir)
+        .unwrap()
+        .add_versions(&versions)
+        .unwrap();
+    let mut app = open(&team_dir);
+    let s = screen(&mut app, SIZES[1]);
+    let first = s.lines().nth(4).unwrap();
+    assert!(first.contains(&record) && first.contains("Cần sửa"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(
+        s.contains("Kiểm tra lại số điện thoại"),
+        "the team sees the comment: {s}"
+    );
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains(&format!("Đã lưu {record} (Xong)")), "{s}");
+    drop(app);
+    let team_store = Store::open(&team_dir).unwrap();
+    let entry = team_store.case(&record).unwrap().unwrap();
+    assert_eq!(entry.correction, None);
+    let head = team_store.version(&entry.heads[0]).unwrap().unwrap();
+    assert!(!head.values.contains_key("correction"));
+}
