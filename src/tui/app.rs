@@ -388,6 +388,15 @@ impl State {
             .as_ref()
             .and_then(|m| l.members.iter().position(|x| x == m))
             .unwrap_or(0);
+        let who = Screen::Who(WhoState {
+            selected,
+            new_name: TextInput::default(),
+        });
+        // The commune's home is the progress table; a team's, its work list.
+        let screens = match l.role {
+            Role::Commune => vec![Screen::List, Screen::Dashboard(DashState::default()), who],
+            Role::Team(_) => vec![Screen::List, who],
+        };
         State {
             lang: l.lang,
             commune: l.commune,
@@ -401,24 +410,7 @@ impl State {
             list: l.list,
             imports: l.imports,
             counts: None,
-            // The commune's home is the progress table; a team's, its work list.
-            screens: match l.role {
-                Role::Commune => vec![
-                    Screen::List,
-                    Screen::Dashboard(DashState::default()),
-                    Screen::Who(WhoState {
-                        selected,
-                        new_name: TextInput::default(),
-                    }),
-                ],
-                Role::Team(_) => vec![
-                    Screen::List,
-                    Screen::Who(WhoState {
-                        selected,
-                        new_name: TextInput::default(),
-                    }),
-                ],
-            },
+            screens,
             dialog: None,
             help: false,
             notice: None,
