@@ -1054,7 +1054,6 @@ fn recheck(state: &mut State, all: bool) {
 /// Keeps what is typed as a draft if it changed since last kept.
 fn keep_draft(state: &mut State) -> Vec<Effect> {
     let author = state.author();
-    let now = crate::clock::now().to_rfc3339();
     let Some(f) = state.form_mut() else {
         return vec![];
     };
@@ -1071,7 +1070,8 @@ fn keep_draft(state: &mut State) -> Vec<Effect> {
         parents: f.parents.clone(),
         values,
         author,
-        saved_at: now,
+        // Stamped by the effect that writes it.
+        saved_at: String::new(),
     };
     if let Some(r) = &record {
         state.list.set_draft_mark(r, true);
@@ -1319,7 +1319,8 @@ fn save(state: &mut State, decision: Option<&Dialog>) -> Vec<Effect> {
         team: f.team,
         device,
         author,
-        edited_at: crate::clock::now(),
+        // Stamped by the effect that saves it: update reads no clock.
+        edited_at: Default::default(),
         status: f.spec.status(&checked),
         values,
         confirmed: f.confirmed.clone(),
@@ -1450,7 +1451,8 @@ fn return_for_correction(state: &mut State, comment: &str) -> Vec<Effect> {
         team: f.team,
         device,
         author,
-        edited_at: crate::clock::now(),
+        // Stamped by the effect that saves it: update reads no clock.
+        edited_at: Default::default(),
         status: Status::NeedsCorrection,
         values,
         confirmed: f.confirmed.clone(),

@@ -47,7 +47,12 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             Ok(versions) => Some(Outcome::HistoryLoaded { record, versions }),
             Err(e) => failed(e),
         },
-        Effect::Save { draft, draft_key } => {
+        Effect::Save {
+            mut draft,
+            draft_key,
+        } => {
+            // The time of a save is when it is written.
+            draft.edited_at = crate::clock::now();
             let saved = store
                 .save(draft, Some(&draft_key))
                 .and_then(|v| Ok((store.list_row(&v.record)?, v)));
@@ -60,7 +65,10 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 Err(e) => failed(e),
             }
         }
-        Effect::PutDraft { key, draft } => store.put_draft(&key, &draft).err().and_then(failed),
+        Effect::PutDraft { key, mut draft } => {
+            draft.saved_at = crate::clock::now().to_rfc3339();
+            store.put_draft(&key, &draft).err().and_then(failed)
+        }
         Effect::DropDraft { key } => store.drop_draft(&key).err().and_then(failed),
         Effect::PutSetting { key, value } => store.set_setting(key, &value).err().and_then(failed),
         Effect::PutMembers { members } => store

@@ -140,7 +140,8 @@ pub fn on_conflict(state: &mut State, action: Action) -> Vec<Effect> {
                 team: newest.team,
                 device,
                 author,
-                edited_at: crate::clock::now(),
+                // Stamped by the effect that saves it.
+                edited_at: Default::default(),
                 status: c.spec.status(&checked),
                 values: checked.values.clone(),
                 confirmed: c
