@@ -305,7 +305,10 @@ fn a_draft_is_offered_back_after_the_process_dies_mid_form() {
     open(&mut app, "AC-00003");
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Có bản nháp chưa lưu"), "{s}");
-    assert!(!s.contains("1970"), "the draft carries when it was kept: {s}");
+    assert!(
+        !s.contains("1970"),
+        "the draft carries when it was kept: {s}"
+    );
     press(&mut app, KeyCode::Enter);
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("0987654321"), "{s}");

@@ -90,9 +90,10 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             match crate::worklist::cli::preview_file(store, &path, None, fix_zeros) {
                 Ok(preview) => {
                     let mut out = Vec::new();
-                    let commune = store.commune().unwrap_or_else(|_| {
-                        crate::domain::commune::Commune::with_numbered_villages("", 0)
-                    });
+                    let commune = match store.commune() {
+                        Ok(c) => c,
+                        Err(e) => return failed(e),
+                    };
                     crate::worklist::cli::write_preview(&mut out, &preview, &commune, lang);
                     let lines = String::from_utf8_lossy(&out)
                         .lines()
