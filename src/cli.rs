@@ -833,7 +833,7 @@ fn single_head(store: &Store, record: &str) -> Result<Version> {
         });
     }
     Ok(store
-        .version(&entry.heads[0])?
+        .version(record, &entry.heads[0])?
         .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?)
 }
 
@@ -1054,7 +1054,7 @@ fn write_csv(
             c.heads.join(";"),
         ];
         if let Some(spec) = spec {
-            let head = store.version(&newest_head_id(store, c)?)?;
+            let head = store.version(&c.record, &newest_head_id(store, c)?)?;
             let values = head.map(|h| h.values).unwrap_or_default();
             row.extend(
                 spec.fields
@@ -1078,7 +1078,7 @@ fn newest_head_id(store: &Store, c: &CaseEntry) -> Result<String> {
     }
     let mut heads = Vec::new();
     for id in &c.heads {
-        if let Some(v) = store.version(id)? {
+        if let Some(v) = store.version(&c.record, id)? {
             heads.push(v);
         }
     }
@@ -1296,8 +1296,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
             Ok(())
         }
         BundleCommand::Verify { file } => {
-            let checked =
-                exchange::read_bundle_file(&file).and_then(|b| exchange::check(store, &b));
+            let checked = exchange::check_file(store, &file);
             let admitted = checked.map_err(|refusal| {
                 ExchangeError::Rejected(Box::new(exchange::Rejection {
                     file: file.clone(),
@@ -1305,7 +1304,6 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
                     kept: None,
                 }))
             })?;
-            let b = &admitted.bundle;
             let h = admitted.header();
             let name = crate::bundle::archive::escaped(&file.display().to_string(), 400);
             say(lang, &Say::Valid { file: &name });
@@ -1314,7 +1312,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
                 &Say::From {
                     sender: h.sender,
                     device: &h.sender_device,
-                    key: &b.key_id,
+                    key: &admitted.key_id,
                 },
             );
             say(
@@ -1331,7 +1329,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
             );
             let at = h.created_at.format("%Y-%m-%d %H:%M %:z").to_string();
             say(lang, &Say::Made { at: &at });
-            for f in &b.files {
+            for f in &admitted.files {
                 say(
                     lang,
                     &Say::Rows {
@@ -1343,8 +1341,8 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
             say(
                 lang,
                 &Say::WouldAdd {
-                    new: admitted.new.len(),
-                    known: b.contents.versions.len() - admitted.new.len(),
+                    new: admitted.summary.new,
+                    known: admitted.summary.known,
                 },
             );
             Ok(())
@@ -1589,7 +1587,7 @@ fn case_resolve(
     for id in &entry.heads {
         heads.push(
             store
-                .version(id)?
+                .version(record, id)?
                 .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?,
         );
     }

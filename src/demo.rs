@@ -28,7 +28,7 @@ use crate::domain::rules::Sex;
 use crate::domain::version::{Draft, Version};
 use crate::domain::work::{Person, WorkItem};
 use crate::error::{Error, Result};
-use crate::exchange::{self, ExchangeError};
+use crate::exchange;
 use crate::i18n::Lang;
 use crate::store::Store;
 
@@ -463,80 +463,19 @@ impl Stores {
                     .map(|(team, versions)| save_and_export(team, versions))
                     .collect()
             });
-            let round1 = arrived
-                .iter()
-                .map(|path| path.and_then(|p| Ok((admit(&self.commune, &p)?, p))))
-                .collect::<Result<Vec<_>>>()?;
-            merge(&self.commune, &round1, now)?;
+            let round1 = arrived.iter().collect::<Result<Vec<_>>>()?;
+            exchange::import_files(&self.commune, &round1, now)?;
             // Meanwhile at the office.
             self.commune.add_versions(office_edits)?;
-            let paths = joined(field)?;
-            let round2 = check_side_by_side(&self.commune, &paths)?;
-            merge(&self.commune, &round2, now)?;
-            Ok((
-                round1.into_iter().map(|(_, p)| p).collect(),
-                round2.into_iter().map(|(_, p)| p).collect(),
-            ))
+            let round2 = joined(field)?;
+            exchange::import_files(&self.commune, &round2, now)?;
+            Ok((round1, round2))
         })
     }
 }
 
-/// Merges bundles that arrived together, in their order, in one transaction.
-fn merge(
-    store: &Store,
-    checked: &[(exchange::Admitted, PathBuf)],
-    now: DateTime<FixedOffset>,
-) -> Result<()> {
-    let refs: Vec<(&exchange::Admitted, &Path)> =
-        checked.iter().map(|(a, p)| (a, p.as_path())).collect();
-    exchange::commit_all(store, &refs, now)?;
-    Ok(())
-}
-
-/// Checks bundle files, as many at once as there are cores; the result
-/// keeps their order.
-fn check_side_by_side(
-    store: &Store,
-    paths: &[PathBuf],
-) -> Result<Vec<(exchange::Admitted, PathBuf)>> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per_thread = paths.len().div_ceil(cores).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .chunks(per_thread)
-            .map(|chunk| {
-                s.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|p| Ok((admit(store, p)?, p.clone())))
-                        .collect::<Result<Vec<_>>>()
-                })
-            })
-            .collect();
-        let mut out = Vec::new();
-        for h in handles {
-            out.extend(joined(h)?);
-        }
-        Ok(out)
-    })
-}
-
-/// Checks one bundle file; in the demo a refusal is a bug, reported as such.
-fn admit(store: &Store, file: &Path) -> Result<exchange::Admitted> {
-    exchange::read_bundle_file(file)
-        .and_then(|bytes| exchange::check(store, &bytes))
-        .map_err(|refusal| {
-            Error::from(ExchangeError::Rejected(Box::new(exchange::Rejection {
-                file: file.to_path_buf(),
-                refusal,
-                kept: None,
-            })))
-        })
-}
-
 fn receive(store: &Store, file: &Path, now: DateTime<FixedOffset>) -> Result<()> {
-    let admitted = admit(store, file)?;
-    exchange::commit(store, &admitted, file, now)?;
+    exchange::import_files(store, &[file.to_path_buf()], now)?;
     Ok(())
 }
 

@@ -11,13 +11,13 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 
 use crate::bundle::key::{self, KeyError, Public, Signer};
-use crate::bundle::{self, Bundle, BundleError, Contents, Header};
+use crate::bundle::{self, BundleError, Contents, Header};
 use crate::domain::admit::{self, Claim, Here, KeyFacts, RowRefusal, SenderRefusal};
 use crate::domain::commune::Role;
 use crate::domain::version::Version;
 use crate::domain::work::WorkItem;
 use crate::i18n::{self, Lang};
-use crate::store::{AddSummary, Import, ImportEntry, OwnKey, Store, StoreError, TrustedKey};
+use crate::store::{AddSummary, ImportEntry, Merge, OwnKey, Store, StoreError, TrustedKey};
 
 /// Where refused bundles are kept, inside the data folder.
 pub const REJECTED_DIR: &str = "rejected";
@@ -334,18 +334,348 @@ pub struct Rejection {
     pub kept: Option<PathBuf>,
 }
 
-/// A bundle that passed every check and is ready to be merged.
+/// A bundle that passed every check, as [`check`] found it: nothing written.
 pub struct Admitted {
-    pub bundle: Bundle,
-    /// Indices of the versions this store does not hold yet.
-    pub new: Vec<usize>,
-    /// True when the signing key has not been tied to a device yet.
-    pub first_from_device: bool,
+    pub header: Header,
+    /// The id of the key that signed it.
+    pub key_id: String,
+    pub files: Vec<bundle::FileInfo>,
+    /// What merging it would do now.
+    pub summary: AddSummary,
+    pub work_items: usize,
+    source: Source,
 }
 
 impl Admitted {
     pub fn header(&self) -> &Header {
-        &self.bundle.contents.header
+        &self.header
+    }
+
+    /// Versions the bundle carries.
+    pub fn versions(&self) -> usize {
+        self.summary.new + self.summary.known
+    }
+}
+
+/// Where a bundle's bytes are.
+#[derive(Clone)]
+enum Source {
+    Bytes(Vec<u8>),
+    File(PathBuf),
+}
+
+/// A bundle being read: from memory, or streamed from its file.
+enum Input<'a> {
+    Bytes(std::io::Cursor<&'a [u8]>),
+    File(std::io::BufReader<std::fs::File>),
+}
+
+impl Input<'_> {
+    /// Opens a bundle file, refusing one too big to be a bundle before
+    /// reading it.
+    fn file(path: &Path) -> Result<Input<'static>, Refusal> {
+        let unreadable = |e: std::io::Error| Refusal::Unreadable {
+            detail: e.to_string(),
+        };
+        let file = std::fs::File::open(path).map_err(unreadable)?;
+        let len = file.metadata().map_err(unreadable)?.len();
+        let limit = bundle::archive::LIMITS.bundle;
+        if len > limit {
+            return Err(Refusal::Format(BundleError::TooBig { size: len, limit }));
+        }
+        Ok(Input::File(std::io::BufReader::with_capacity(
+            64 * 1024,
+            file,
+        )))
+    }
+
+    fn of(source: &Source) -> Result<Input<'_>, Refusal> {
+        match source {
+            Source::Bytes(b) => Ok(Input::Bytes(std::io::Cursor::new(b))),
+            Source::File(p) => Input::file(p),
+        }
+    }
+}
+
+impl std::io::Read for Input<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Input::Bytes(c) => c.read(buf),
+            Input::File(f) => f.read(buf),
+        }
+    }
+}
+
+impl std::io::Seek for Input<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        match self {
+            Input::Bytes(c) => c.seek(to),
+            Input::File(f) => f.seek(to),
+        }
+    }
+}
+
+/// Why a merge stopped: the bundle's fault, or this device's store.
+enum Failed {
+    Refused(Refusal),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Failed {
+    fn from(e: StoreError) -> Self {
+        Failed::Store(e)
+    }
+}
+
+impl From<Refusal> for Failed {
+    fn from(r: Refusal) -> Self {
+        Failed::Refused(r)
+    }
+}
+
+impl From<BundleError> for Failed {
+    fn from(e: BundleError) -> Self {
+        Failed::Refused(Refusal::Format(e))
+    }
+}
+
+impl Failed {
+    /// As a checking caller sees it: a store failure is not the bundle's
+    /// fault, and says so.
+    fn refusal(self) -> Refusal {
+        match self {
+            Failed::Refused(r) => r,
+            Failed::Store(e) => Refusal::Local {
+                detail: e.to_string(),
+            },
+        }
+    }
+
+    fn into_error(self, file: &Path) -> ExchangeError {
+        match self {
+            Failed::Store(e) => ExchangeError::Store(e),
+            Failed::Refused(refusal) => ExchangeError::Rejected(Box::new(Rejection {
+                file: file.to_path_buf(),
+                refusal,
+                kept: None,
+            })),
+        }
+    }
+}
+
+/// What this device knows that decides whether a bundle is welcome.
+struct Receiver {
+    device: crate::domain::commune::Device,
+    commune: crate::domain::commune::Commune,
+    trusted: Vec<TrustedKey>,
+}
+
+impl Receiver {
+    fn load(store: &Store) -> Result<Receiver, StoreError> {
+        Ok(Receiver {
+            device: store.device()?,
+            commune: store.commune()?,
+            trusted: store.trusted_keys()?,
+        })
+    }
+
+    fn here(&self) -> Here<'_> {
+        Here {
+            commune: &self.commune,
+            role: self.device.role,
+            device: &self.device.id,
+        }
+    }
+
+    /// The sender's checks: a trusted, unrevoked key of the party the
+    /// bundle claims to come from, meant for this device, and a signature
+    /// that holds. True when the key is not tied to a device yet.
+    fn admit_sender<R>(&self, opened: &bundle::Opened<R>) -> Result<bool, Refusal> {
+        let header = &opened.header;
+        let record = self.trusted.iter().find(|k| k.id == opened.key_id);
+        let facts = record.map(|k| KeyFacts {
+            team: k.team,
+            revoked: k.revoked_at.is_some(),
+            device: k.device.as_deref(),
+        });
+        let device_elsewhere = self
+            .trusted
+            .iter()
+            .any(|k| k.id != opened.key_id && k.device.as_deref() == Some(&header.sender_device));
+        admit::admit_sender(&claim(opened), &self.here(), facts, device_elsewhere)
+            .map_err(Refusal::Sender)?;
+        let public = record
+            .and_then(|k| Public::parse(&k.public).ok())
+            .ok_or(Refusal::Format(BundleError::BadSignature))?;
+        opened.verify(&public).map_err(Refusal::Format)?;
+        Ok(record.is_some_and(|k| k.device.is_none()))
+    }
+}
+
+fn claim<R>(opened: &bundle::Opened<R>) -> Claim<'_> {
+    let header = &opened.header;
+    Claim {
+        commune: &header.commune,
+        sender: header.sender,
+        sender_device: &header.sender_device,
+        receiver: header.receiver,
+        key_id: &opened.key_id,
+    }
+}
+
+/// One bundle merged (or, when checking, as it would be).
+struct Merged {
+    header: Header,
+    key_id: String,
+    files: Vec<bundle::FileInfo>,
+    summary: AddSummary,
+    work_items: usize,
+    stale: bool,
+}
+
+/// Reads, checks and merges bundles, in this order, in one transaction,
+/// committed only when `commit` is true and every bundle passed every
+/// check; otherwise the store is left exactly as it was. Each version is
+/// judged by the form and by who may bring it as it streams in, and each
+/// case is merged as soon as its rows are read.
+fn merge_bundles<'a>(
+    store: &Store,
+    bundles: impl IntoIterator<Item = (Input<'a>, &'a Path)>,
+    commit: bool,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<Merged>, Failed> {
+    let receiver = Receiver::load(store)?;
+    let mut latest = latest_sequences(&store.imports()?);
+    store.merge(commit, |m| {
+        let mut out = Vec::new();
+        for (input, file) in bundles {
+            let mut opened = bundle::open(input, &bundle::archive::LIMITS)?;
+            let first_from_device = receiver.admit_sender(&opened)?;
+            let (summary, work_items) = merge_rows(m, &mut opened, &receiver.here())?;
+            let header = opened.header.clone();
+            let sender = bundle::party_text(header.sender);
+            let seen = latest
+                .entry((sender.clone(), header.sender_device.clone()))
+                .or_default();
+            let stale = *seen > header.sequence;
+            *seen = (*seen).max(header.sequence);
+            if first_from_device {
+                m.bind_device(&opened.key_id, &header.sender_device)?;
+            }
+            m.log(&ImportEntry {
+                file: file_label(file),
+                sender,
+                sequence: header.sequence,
+                received_at: stamp(now),
+                accepted: true,
+                detail: String::new(),
+                sender_device: header.sender_device.clone(),
+                key_id: opened.key_id.clone(),
+                created_at: stamp(header.created_at),
+                new: summary.new,
+                known: summary.known,
+                new_conflicts: summary.new_conflicts,
+                stale,
+            })?;
+            out.push(Merged {
+                header,
+                key_id: opened.key_id.clone(),
+                files: opened.files.clone(),
+                summary,
+                work_items,
+                stale,
+            });
+        }
+        Ok(out)
+    })
+}
+
+/// Streams an admitted bundle's rows into the merge, case by case: the
+/// versions of one case (adjacent in the file) are gathered, those already
+/// held are counted and passed as they are, and each new one must pass the
+/// form and the rules of who may bring it before the case is written.
+fn merge_rows<R: std::io::Read + std::io::Seek>(
+    m: &mut Merge<'_>,
+    opened: &mut bundle::Opened<R>,
+    here: &Here,
+) -> Result<(AddSummary, usize), Failed> {
+    let header = opened.header.clone();
+    let key_id = opened.key_id.clone();
+    let claim = Claim {
+        commune: &header.commune,
+        sender: header.sender,
+        sender_device: &header.sender_device,
+        receiver: header.receiver,
+        key_id: &key_id,
+    };
+    let mut summary = AddSummary::default();
+    let mut case = Case::default();
+    let work_items = opened.read_rows(|place, v| {
+        if case.file != place.file
+            || case
+                .versions
+                .first()
+                .is_some_and(|(_, c)| c.record != v.record)
+        {
+            summary += case.merge(m, &claim, here)?;
+            case.file.clone_from(&place.file);
+        }
+        case.versions.push((place.row, v));
+        Ok::<_, Failed>(())
+    })?;
+    summary += case.merge(m, &claim, here)?;
+    m.put_work_items(&work_items)?;
+    Ok((summary, work_items.len()))
+}
+
+/// The versions of one case read so far, with their rows.
+#[derive(Default)]
+struct Case {
+    file: String,
+    versions: Vec<(usize, Version)>,
+}
+
+impl Case {
+    /// Judges and merges the gathered versions, and empties the case.
+    fn merge(
+        &mut self,
+        m: &mut Merge<'_>,
+        claim: &Claim,
+        here: &Here,
+    ) -> Result<AddSummary, Failed> {
+        let Some((_, first)) = self.versions.first() else {
+            return Ok(AddSummary::default());
+        };
+        let record = first.record.clone();
+        let held = m.version_ids(&record)?;
+        let mut summary = AddSummary::default();
+        let mut team = None;
+        let mut new = Vec::new();
+        for (row, v) in &self.versions {
+            if held.contains(&v.id) {
+                // Its id was recomputed from its content, so it is byte for
+                // byte a version this store already holds, checked when it
+                // came in.
+                summary.known += 1;
+                continue;
+            }
+            let case_team = match team {
+                Some(t) => t,
+                None => *team.insert(m.case_team(&record)?),
+            };
+            admit::admit_version(v, claim, here, case_team).map_err(|(column, refusal)| {
+                Refusal::Row {
+                    file: self.file.clone(),
+                    row: *row,
+                    column,
+                    refusal,
+                }
+            })?;
+            new.push(v);
+        }
+        summary += m.add_case(&record, &new)?;
+        self.versions.clear();
+        Ok(summary)
     }
 }
 
@@ -354,74 +684,27 @@ impl Admitted {
 /// the receiver, and each row against the form specs and the rules of who
 /// may bring what.
 pub fn check(store: &Store, bytes: &[u8]) -> Result<Admitted, Refusal> {
-    let store_err = |e: StoreError| Refusal::Local {
-        detail: e.to_string(),
-    };
-    let bundle = bundle::read(bytes).map_err(Refusal::Format)?;
-    let device = store.device().map_err(store_err)?;
-    let commune = store.commune().map_err(store_err)?;
-    let header = &bundle.contents.header;
-    let claim = Claim {
-        commune: &header.commune,
-        sender: header.sender,
-        sender_device: &header.sender_device,
-        receiver: header.receiver,
-        key_id: &bundle.key_id,
-    };
-    let here = Here {
-        commune: &commune,
-        role: device.role,
-        device: &device.id,
-    };
-    let trusted = store.trusted_keys().map_err(store_err)?;
-    let record = trusted.iter().find(|k| k.id == bundle.key_id);
-    let facts = record.map(|k| KeyFacts {
-        team: k.team,
-        revoked: k.revoked_at.is_some(),
-        device: k.device.as_deref(),
-    });
-    let device_elsewhere = trusted
-        .iter()
-        .any(|k| k.id != bundle.key_id && k.device.as_deref() == Some(&header.sender_device));
-    admit::admit_sender(&claim, &here, facts, device_elsewhere).map_err(Refusal::Sender)?;
-    let public = record
-        .and_then(|k| Public::parse(&k.public).ok())
-        .ok_or(Refusal::Format(BundleError::BadSignature))?;
-    bundle.verify(&public).map_err(Refusal::Format)?;
-    let versions = &bundle.contents.versions;
-    let known = store
-        .known_versions(versions.iter().map(|v| v.id.as_str()))
-        .map_err(store_err)?;
-    // Only new versions are held to their case's team; look up just those.
-    let teams = store
-        .case_teams(
-            versions
-                .iter()
-                .filter(|v| !known.contains(&v.id))
-                .map(|v| v.record.as_str()),
-        )
-        .map_err(store_err)?;
-    let new = admit::admit_versions(
-        versions,
-        &claim,
-        &here,
-        |id| known.contains(id),
-        |r| teams.get(r).copied(),
-    )
-    .map_err(|e| {
-        let place = &bundle.version_places[e.index];
-        Refusal::Row {
-            file: place.file.clone(),
-            row: place.row,
-            column: e.column,
-            refusal: e.refusal,
-        }
-    })?;
-    let first_from_device = record.is_some_and(|k| k.device.is_none());
+    checked(store, Source::Bytes(bytes.to_vec()))
+}
+
+/// [`check`] of a bundle file, read as it streams (a big bundle is never
+/// held in memory).
+pub fn check_file(store: &Store, path: &Path) -> Result<Admitted, Refusal> {
+    checked(store, Source::File(path.to_path_buf()))
+}
+
+fn checked(store: &Store, source: Source) -> Result<Admitted, Refusal> {
+    let input = Input::of(&source)?;
+    let mut merged = merge_bundles(store, [(input, Path::new(""))], false, crate::clock::now())
+        .map_err(Failed::refusal)?;
+    let m = merged.remove(0);
     Ok(Admitted {
-        bundle,
-        new,
-        first_from_device,
+        header: m.header,
+        key_id: m.key_id,
+        files: m.files,
+        summary: m.summary,
+        work_items: m.work_items,
+        source,
     })
 }
 
@@ -435,7 +718,8 @@ pub struct Imported {
     pub stale: bool,
 }
 
-/// Merges an admitted bundle in one transaction and logs it.
+/// Merges a checked bundle in one transaction and logs it. It is checked
+/// again as it is merged (the store may have changed since).
 pub fn commit(
     store: &Store,
     admitted: &Admitted,
@@ -446,67 +730,56 @@ pub fn commit(
     Ok(done.remove(0))
 }
 
-/// Merges several admitted bundles, in this order, in one transaction (each
-/// still all or nothing, each with its own log entry and summary). Cheaper
-/// than one transaction each when many bundles arrive together.
+/// Merges several checked bundles, in this order, in one transaction, each
+/// with its own log entry and summary: cheaper than one transaction each
+/// when many bundles arrive together. All or nothing, as a batch.
 pub fn commit_all(
     store: &Store,
     bundles: &[(&Admitted, &Path)],
     now: DateTime<FixedOffset>,
 ) -> Result<Vec<Imported>> {
-    let mut latest = latest_sequences(&store.imports()?);
-    let mut imports = Vec::with_capacity(bundles.len());
-    let mut stale_flags = Vec::with_capacity(bundles.len());
-    for (admitted, file) in bundles {
-        let header = admitted.header();
-        let sender = bundle::party_text(header.sender);
-        let seen = latest
-            .entry((sender.clone(), header.sender_device.clone()))
-            .or_default();
-        let stale = *seen > header.sequence;
-        *seen = (*seen).max(header.sequence);
-        stale_flags.push(stale);
-        let contents = &admitted.bundle.contents;
-        // What the check found already held stays held (versions are never
-        // removed), so only the rest is handed to the store.
-        let versions: Vec<&Version> = admitted
-            .new
-            .iter()
-            .map(|&i| &contents.versions[i])
-            .collect();
-        imports.push(Import {
-            already_known: contents.versions.len() - versions.len(),
-            versions,
-            work_items: &contents.work_items,
-            bind_device: admitted.first_from_device.then_some((
-                admitted.bundle.key_id.as_str(),
-                header.sender_device.as_str(),
-            )),
-            log: ImportEntry {
-                file: file_label(file),
-                sender,
-                sequence: header.sequence,
-                received_at: stamp(now),
-                accepted: true,
-                detail: String::new(),
-                sender_device: header.sender_device.clone(),
-                key_id: admitted.bundle.key_id.clone(),
-                created_at: stamp(header.created_at),
-                stale,
-                ..ImportEntry::default()
-            },
-        });
-    }
-    let summaries = store.import_all(imports)?;
+    let inputs = bundles
+        .iter()
+        .map(|(a, file)| Ok((Input::of(&a.source)?, *file)))
+        .collect::<Result<Vec<_>, Refusal>>()
+        .map_err(|r| Failed::Refused(r).into_error(bundles[0].1))?;
+    let merged = merge_bundles(store, inputs, true, now).map_err(|f| f.into_error(bundles[0].1))?;
     Ok(bundles
         .iter()
-        .zip(summaries)
-        .zip(stale_flags)
-        .map(|(((admitted, file), summary), stale)| Imported {
+        .zip(merged)
+        .map(|((_, file), m)| Imported {
             file: file.to_path_buf(),
-            header: admitted.header().clone(),
-            summary,
-            stale,
+            header: m.header,
+            summary: m.summary,
+            stale: m.stale,
+        })
+        .collect())
+}
+
+/// Imports bundle files that arrived together, in this order, in one
+/// transaction (as the demo's six teams do): all or nothing.
+pub fn import_files(
+    store: &Store,
+    paths: &[PathBuf],
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<Imported>> {
+    let Some(first) = paths.first() else {
+        return Ok(Vec::new());
+    };
+    let inputs = paths
+        .iter()
+        .map(|p| Ok((Input::file(p)?, p.as_path())))
+        .collect::<Result<Vec<_>, Refusal>>()
+        .map_err(|r| Failed::Refused(r).into_error(first))?;
+    let merged = merge_bundles(store, inputs, true, now).map_err(|f| f.into_error(first))?;
+    Ok(paths
+        .iter()
+        .zip(merged)
+        .map(|(file, m)| Imported {
+            file: file.clone(),
+            header: m.header,
+            summary: m.summary,
+            stale: m.stale,
         })
         .collect())
 }
@@ -517,108 +790,105 @@ fn file_label(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// Reads a bundle file, refusing one too big to be a bundle before reading it.
-pub fn read_bundle_file(path: &Path) -> Result<Vec<u8>, Refusal> {
-    let unreadable = |e: std::io::Error| Refusal::Unreadable {
-        detail: e.to_string(),
-    };
-    let len = std::fs::metadata(path).map_err(unreadable)?.len();
-    let limit = bundle::archive::LIMITS.bundle;
-    if len > limit {
-        return Err(Refusal::Format(BundleError::TooBig { size: len, limit }));
-    }
-    std::fs::read(path).map_err(unreadable)
-}
-
-/// Imports one bundle file: checks, then merges in one transaction. A refused
-/// bundle changes no case; it is logged, copied into `rejected/` in the data
-/// folder beside a `.txt` giving the reason (in `lang`), and returned as the
-/// error.
+/// Imports one bundle file: checks each row as it streams in and merges it
+/// in one transaction, committed only if everything passed. A refused
+/// bundle changes no case; it is logged, copied into `rejected/` in the
+/// data folder beside a `.txt` giving the reason (in `lang`), and returned
+/// as the error.
 pub fn import_file(
     store: &Store,
     path: &Path,
     lang: Lang,
     now: DateTime<FixedOffset>,
 ) -> Result<Imported> {
-    let bytes = read_bundle_file(path);
-    let checked = bytes
-        .as_ref()
-        .map_err(Clone::clone)
-        .and_then(|b| check(store, b));
-    match checked {
-        Ok(admitted) => commit(store, &admitted, path, now),
-        Err(refusal @ Refusal::Local { .. }) => Err(ExchangeError::Rejected(Box::new(Rejection {
-            file: path.to_path_buf(),
-            refusal,
-            kept: None,
-        }))),
-        Err(refusal) => {
-            let mut rejection = Rejection {
+    let merged = Input::file(path)
+        .map_err(Failed::Refused)
+        .and_then(|input| merge_bundles(store, [(input, path)], true, now));
+    let refusal = match merged {
+        Ok(mut done) => {
+            let m = done.remove(0);
+            return Ok(Imported {
+                file: path.to_path_buf(),
+                header: m.header,
+                summary: m.summary,
+                stale: m.stale,
+            });
+        }
+        Err(Failed::Store(e)) => return Err(e.into()),
+        Err(Failed::Refused(refusal @ Refusal::Local { .. })) => {
+            return Err(ExchangeError::Rejected(Box::new(Rejection {
                 file: path.to_path_buf(),
                 refusal,
                 kept: None,
-            };
-            let reason = i18n::bundle::refusal(lang, &rejection.refusal);
-            rejection.kept = keep_rejected(
-                store,
-                path,
-                bytes.as_deref().ok(),
-                &i18n::bundle::rejection(lang, &rejection),
-            );
-            let header = bundle::read(bytes.as_deref().unwrap_or_default())
-                .ok()
-                .map(|b| (b.contents.header, b.key_id));
-            store.log_import(&ImportEntry {
-                file: file_label(path),
-                sender: header
-                    .as_ref()
-                    .map(|(h, _)| bundle::party_text(h.sender))
-                    .unwrap_or_default(),
-                sequence: header.as_ref().map(|(h, _)| h.sequence).unwrap_or(0),
-                received_at: stamp(now),
-                accepted: false,
-                detail: reason,
-                sender_device: header
-                    .as_ref()
-                    .map(|(h, _)| h.sender_device.clone())
-                    .unwrap_or_default(),
-                key_id: header.as_ref().map(|(_, k)| k.clone()).unwrap_or_default(),
-                created_at: header
-                    .as_ref()
-                    .map(|(h, _)| stamp(h.created_at))
-                    .unwrap_or_default(),
-                ..ImportEntry::default()
-            })?;
-            Err(ExchangeError::Rejected(Box::new(rejection)))
+            })));
         }
-    }
+        Err(Failed::Refused(refusal)) => refusal,
+    };
+    let mut rejection = Rejection {
+        file: path.to_path_buf(),
+        refusal,
+        kept: None,
+    };
+    let reason = i18n::bundle::refusal(lang, &rejection.refusal);
+    rejection.kept = keep_rejected(store, path, &i18n::bundle::rejection(lang, &rejection));
+    // What the bundle says of itself, where its container can be read.
+    let header = Input::file(path)
+        .ok()
+        .and_then(|input| bundle::open(input, &bundle::archive::LIMITS).ok())
+        .map(|b| (b.header, b.key_id));
+    store.log_import(&ImportEntry {
+        file: file_label(path),
+        sender: header
+            .as_ref()
+            .map(|(h, _)| bundle::party_text(h.sender))
+            .unwrap_or_default(),
+        sequence: header.as_ref().map(|(h, _)| h.sequence).unwrap_or(0),
+        received_at: stamp(now),
+        accepted: false,
+        detail: reason,
+        sender_device: header
+            .as_ref()
+            .map(|(h, _)| h.sender_device.clone())
+            .unwrap_or_default(),
+        key_id: header.as_ref().map(|(_, k)| k.clone()).unwrap_or_default(),
+        created_at: header
+            .as_ref()
+            .map(|(h, _)| stamp(h.created_at))
+            .unwrap_or_default(),
+        ..ImportEntry::default()
+    })?;
+    Err(ExchangeError::Rejected(Box::new(rejection)))
 }
 
 /// Copies a refused bundle into `rejected/` with a `.txt` beside it. Keeping
 /// it is a courtesy for whoever inspects it later: failing to must not hide
 /// the refusal itself, so errors here only mean no copy.
-fn keep_rejected(
-    store: &Store,
-    path: &Path,
-    bytes: Option<&[u8]>,
-    reason: &str,
-) -> Option<PathBuf> {
+fn keep_rejected(store: &Store, path: &Path, reason: &str) -> Option<PathBuf> {
     let dir = store.path().parent()?.join(REJECTED_DIR);
     std::fs::create_dir_all(&dir).ok()?;
     let name = file_label(path);
     let mut target = dir.join(&name);
     let mut n = 2;
-    while target.exists() && std::fs::read(&target).ok().as_deref() != bytes {
+    while target.exists() && !same_bytes(&target, path) {
         target = dir.join(format!("{n}-{name}"));
         n += 1;
     }
-    if let Some(b) = bytes {
-        std::fs::write(&target, b).ok()?;
+    if path.is_file() {
+        std::fs::copy(path, &target).ok()?;
     }
     let mut txt = target.clone().into_os_string();
     txt.push(".txt");
     std::fs::write(&txt, format!("{reason}\n")).ok()?;
     Some(target)
+}
+
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) if x.len() == y.len() => std::fs::read(a)
+            .ok()
+            .is_some_and(|x| std::fs::read(b).ok() == Some(x)),
+        _ => false,
+    }
 }
 
 /// The imports log with, for each sender device, the sequence of the latest

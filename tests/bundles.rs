@@ -649,7 +649,10 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
         .into_iter()
         .find(|e| e.team == 4)
         .unwrap();
-    let head4 = store4.version(&case4.heads[0]).unwrap().unwrap();
+    let head4 = store4
+        .version(&case4.record, &case4.heads[0])
+        .unwrap()
+        .unwrap();
     drop(store4);
     let mut edit = tothon::domain::version::Draft {
         record: head4.record.clone(),

@@ -80,7 +80,7 @@ fn killed_at_random_moments_the_store_keeps_every_acknowledged_save() {
         let store = Store::open(dir.path()).expect("the store opens after a kill");
         for (record, id) in &acknowledged {
             let v = store
-                .version(id)
+                .version(record, id)
                 .unwrap()
                 .unwrap_or_else(|| panic!("acknowledged {record} {id} lost after kill {kills}"));
             assert_eq!(&v.record, record);
@@ -95,7 +95,10 @@ fn killed_at_random_moments_the_store_keeps_every_acknowledged_save() {
         );
         for entry in store.cases().unwrap() {
             for head in &entry.heads {
-                assert!(store.version(head).unwrap().is_some(), "head {head} exists");
+                assert!(
+                    store.version(&entry.record, head).unwrap().is_some(),
+                    "head {head} exists"
+                );
             }
         }
         assert_eq!(store.case_count().unwrap() as usize, all.len());

@@ -317,6 +317,9 @@ fn a_case_returned_for_correction_comes_first_until_the_team_saves_again() {
     let team_store = Store::open(&team_dir).unwrap();
     let entry = team_store.case(&record).unwrap().unwrap();
     assert_eq!(entry.correction, None);
-    let head = team_store.version(&entry.heads[0]).unwrap().unwrap();
+    let head = team_store
+        .version(&record, &entry.heads[0])
+        .unwrap()
+        .unwrap();
     assert!(!head.values.contains_key("correction"));
 }

@@ -8,9 +8,12 @@
 //!
 //! Reading: the zip is untrusted. Names are checked, sizes are checked as
 //! declared and again while reading through a bounded reader, and nothing is
-//! ever decompressed: a compressed entry is refused before it is read.
+//! ever decompressed: a compressed entry is refused before it is read. A
+//! large bundle is never held in memory: [`entries`] lists where each entry's
+//! data lies in the file, and [`check_written_by_tothon`] streams the data
+//! once to prove the container is exactly what [`write`] makes of it.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
@@ -103,22 +106,34 @@ pub fn escaped(s: &str, max: usize) -> String {
     out
 }
 
-/// Reads every entry of an untrusted zip. `limit_of(name)` is the size limit
-/// of an expected entry, `None` for a name that has no business in a bundle.
-pub fn read(
-    bytes: &[u8],
+/// One entry of a zip: its name and where its data lies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    /// Offset of the first data byte in the file.
+    pub start: u64,
+    pub size: u64,
+}
+
+/// Lists the entries of an untrusted zip of `len` bytes without reading
+/// their data. `limit_of(name)` is the size limit of an expected entry,
+/// `None` for a name that has no business in a bundle.
+pub fn entries<R: Read + Seek>(
+    source: &mut R,
+    len: u64,
     limits: &Limits,
     limit_of: impl Fn(&str) -> Option<u64>,
-) -> Result<Vec<(String, Vec<u8>)>, BundleError> {
-    if bytes.len() as u64 > limits.bundle {
+) -> Result<Vec<Entry>, BundleError> {
+    if len > limits.bundle {
         return Err(BundleError::TooBig {
-            size: bytes.len() as u64,
+            size: len,
             limit: limits.bundle,
         });
     }
-    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| BundleError::NotAZip {
+    let not_a_zip = |e: zip::result::ZipError| BundleError::NotAZip {
         detail: e.to_string(),
-    })?;
+    };
+    let mut archive = ZipArchive::new(&mut *source).map_err(not_a_zip)?;
     if archive.len() > limits.entries {
         return Err(BundleError::TooManyEntries {
             count: archive.len(),
@@ -130,9 +145,7 @@ pub fn read(
     }
     let mut out = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
-        let mut file = archive.by_index_raw(i).map_err(|e| BundleError::NotAZip {
-            detail: e.to_string(),
-        })?;
+        let file = archive.by_index_raw(i).map_err(not_a_zip)?;
         let name = String::from_utf8_lossy(file.name_raw()).into_owned();
         if !is_plain_name(&name) {
             return Err(BundleError::UnsafeName {
@@ -147,38 +160,180 @@ pub fn read(
         if file.compression() != CompressionMethod::Stored || file.is_dir() {
             return Err(BundleError::NotAsWritten { name });
         }
-        let declared = file.size().max(file.compressed_size());
-        if declared > limit {
+        let size = file.size();
+        if size.max(file.compressed_size()) > limit {
             return Err(BundleError::EntryTooBig {
                 name,
-                size: declared,
+                size: size.max(file.compressed_size()),
                 limit,
             });
         }
-        // The declared size is not trusted either: read at most one byte more
-        // than the limit, whatever the headers say.
-        // Nor is it a size to allocate: a stored entry holds at most the
-        // bytes of the whole zip.
-        let mut data = Vec::with_capacity(declared.min(bytes.len() as u64) as usize);
-        (&mut file)
-            .take(limit + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| BundleError::NotAZip {
-                detail: format!("{name}: {e}"),
-            })?;
-        if data.len() as u64 > limit {
-            return Err(BundleError::EntryTooBig {
-                name,
-                size: data.len() as u64,
-                limit,
-            });
-        }
-        if data.len() as u64 != file.size() {
+        let start = file.data_start().ok_or_else(|| BundleError::NotAZip {
+            detail: format!("{name}: no data offset"),
+        })?;
+        if start.checked_add(size).is_none_or(|end| end > len) {
             return Err(BundleError::Truncated { name });
         }
-        out.push((name, data));
+        out.push(Entry { name, start, size });
     }
     Ok(out)
+}
+
+/// Reads the whole of a (small) entry.
+pub fn read_entry<R: Read + Seek>(source: &mut R, entry: &Entry) -> Result<Vec<u8>, BundleError> {
+    let mut data = Vec::with_capacity(entry.size as usize);
+    entry_reader(source, entry)?
+        .read_to_end(&mut data)
+        .map_err(|e| BundleError::NotAZip {
+            detail: format!("{}: {e}", entry.name),
+        })?;
+    if data.len() as u64 != entry.size {
+        return Err(BundleError::Truncated {
+            name: entry.name.clone(),
+        });
+    }
+    Ok(data)
+}
+
+/// A reader over an entry's data, never past its end.
+pub fn entry_reader<'a, R: Read + Seek>(
+    source: &'a mut R,
+    entry: &Entry,
+) -> Result<std::io::Take<&'a mut R>, BundleError> {
+    source
+        .seek(SeekFrom::Start(entry.start))
+        .map_err(|e| BundleError::NotAZip {
+            detail: format!("{}: {e}", entry.name),
+        })?;
+    Ok(source.take(entry.size))
+}
+
+/// Proves that the `len` bytes of `source` are exactly what [`write`] makes
+/// of these entries, so that no byte of the zip escapes the checks: the zip
+/// is written again into a sink that keeps the headers and only counts the
+/// data, and the headers are compared with the file's. Each entry's data is
+/// read once, in chunks, and shown to `visit` (which hashes it). Returns
+/// whether the container is as written; an unreadable file is an error.
+pub fn check_written_by_tothon<R: Read + Seek>(
+    source: &mut R,
+    len: u64,
+    entries: &[Entry],
+    mut visit: impl FnMut(usize, &[u8]),
+) -> Result<bool, BundleError> {
+    let zip_err = |e: zip::result::ZipError| BundleError::NotAZip {
+        detail: e.to_string(),
+    };
+    let io_err = |e: std::io::Error| BundleError::NotAZip {
+        detail: e.to_string(),
+    };
+    let in_data = std::rc::Rc::new(std::cell::Cell::new(false));
+    let mut w = ZipWriter::new(HeaderSink {
+        data: in_data.clone(),
+        ..HeaderSink::default()
+    });
+    let mut chunk = vec![0u8; 256 * 1024];
+    for (i, entry) in entries.iter().enumerate() {
+        w.start_file(entry.name.as_str(), options())
+            .map_err(zip_err)?;
+        in_data.set(true);
+        let mut data = entry_reader(source, entry)?;
+        let mut seen = 0u64;
+        loop {
+            let n = data.read(&mut chunk).map_err(io_err)?;
+            if n == 0 {
+                break;
+            }
+            seen += n as u64;
+            visit(i, &chunk[..n]);
+            w.write_all(&chunk[..n]).map_err(io_err)?;
+        }
+        if seen != entry.size {
+            return Err(BundleError::Truncated {
+                name: entry.name.clone(),
+            });
+        }
+        in_data.set(false);
+    }
+    let sink = w.finish().map_err(zip_err)?;
+    if sink.len != len {
+        return Ok(false);
+    }
+    let mut found = Vec::new();
+    for (start, bytes) in &sink.regions {
+        source.seek(SeekFrom::Start(*start)).map_err(io_err)?;
+        found.resize(bytes.len(), 0);
+        if source.read_exact(&mut found).is_err() || &found != bytes {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Where [`check_written_by_tothon`] writes: headers are kept as regions of
+/// bytes by position (a later write over an earlier one replaces it, as
+/// the zip writer does when it fills in sizes); data only moves the position.
+#[derive(Default)]
+struct HeaderSink {
+    regions: Vec<(u64, Vec<u8>)>,
+    pos: u64,
+    len: u64,
+    /// True while an entry's data is being written (set by the caller).
+    data: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl Write for HeaderSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.data.get() {
+            let pos = self.pos;
+            let within = self
+                .regions
+                .iter_mut()
+                .find(|(start, bytes)| *start <= pos && pos <= start + bytes.len() as u64);
+            match within {
+                Some((start, bytes)) => {
+                    let at = (pos - *start) as usize;
+                    let overlap = buf.len().min(bytes.len() - at);
+                    bytes[at..at + overlap].copy_from_slice(&buf[..overlap]);
+                    bytes.extend_from_slice(&buf[overlap..]);
+                }
+                None => self.regions.push((pos, buf.to_vec())),
+            }
+        }
+        self.pos += buf.len() as u64;
+        self.len = self.len.max(self.pos);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Seek for HeaderSink {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let bad = || std::io::Error::from(std::io::ErrorKind::InvalidInput);
+        self.pos = match to {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+        }
+        .ok_or_else(bad)?;
+        Ok(self.pos)
+    }
+}
+
+/// Reads every entry of an untrusted zip held in memory.
+pub fn read(
+    bytes: &[u8],
+    limits: &Limits,
+    limit_of: impl Fn(&str) -> Option<u64>,
+) -> Result<Vec<(String, Vec<u8>)>, BundleError> {
+    let mut source = Cursor::new(bytes);
+    let listed = entries(&mut source, bytes.len() as u64, limits, limit_of)?;
+    listed
+        .into_iter()
+        .map(|e| Ok((e.name.clone(), read_entry(&mut source, &e)?)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -310,6 +465,57 @@ mod tests {
             assert!(read(&z[..n], &LIMITS, any_name).is_err(), "{n}");
         }
         assert!(read(b"not a zip at all", &LIMITS, any_name).is_err());
+    }
+
+    #[test]
+    fn the_container_check_accepts_what_write_makes_and_nothing_else() {
+        let entries_of = |z: &[u8]| entries(&mut Cursor::new(z), z.len() as u64, &LIMITS, any_name);
+        let z = write(&[
+            ("a.csv", b"x,y\r\n"),
+            ("b.csv", b""),
+            ("c.csv", &[7u8; 1000]),
+        ])
+        .unwrap();
+        let listed = entries_of(&z).unwrap();
+        let mut seen = vec![Vec::new(); 3];
+        let ok = check_written_by_tothon(&mut Cursor::new(&z), z.len() as u64, &listed, |i, d| {
+            seen[i].extend_from_slice(d)
+        })
+        .unwrap();
+        assert!(ok);
+        assert_eq!(seen[0], b"x,y\r\n");
+        assert_eq!(seen[2].len(), 1000);
+        // Any changed byte outside the data, or anything added, is caught.
+        for i in 0..z.len() {
+            let mut bad = z.clone();
+            bad[i] ^= 0x20;
+            let Ok(listed) = entries_of(&bad) else {
+                continue;
+            };
+            let data = listed
+                .iter()
+                .any(|e| (e.start..e.start + e.size).contains(&(i as u64)));
+            let ok = check_written_by_tothon(
+                &mut Cursor::new(&bad),
+                bad.len() as u64,
+                &listed,
+                |_, _| {},
+            )
+            .unwrap_or(false);
+            assert!(data || !ok, "byte {i}");
+        }
+        let mut longer = z.clone();
+        longer.push(0);
+        let listed = entries_of(&z).unwrap();
+        assert!(
+            !check_written_by_tothon(
+                &mut Cursor::new(&longer),
+                longer.len() as u64,
+                &listed,
+                |_, _| {}
+            )
+            .unwrap()
+        );
     }
 
     fn find(hay: &[u8], needle: &[u8]) -> usize {

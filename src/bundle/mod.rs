@@ -17,7 +17,7 @@ pub mod key;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
 use sha2::{Digest, Sha256};
@@ -194,18 +194,7 @@ impl fmt::Debug for Bundle {
 impl Bundle {
     /// Checks the manifest's signature with the sender's public key.
     pub fn verify(&self, public: &Public) -> Result<(), BundleError> {
-        if public.id != self.key_id {
-            return Err(BundleError::BadSignature);
-        }
-        minisign::verify(
-            &public.key,
-            &self.signature,
-            Cursor::new(&self.manifest),
-            true,
-            false,
-            false,
-        )
-        .map_err(|_| BundleError::BadSignature)
+        verify_manifest(&self.manifest, &self.signature, &self.key_id, public)
     }
 }
 
@@ -246,6 +235,9 @@ pub enum CellProblem {
     },
     /// The same version twice in one bundle.
     Duplicate,
+    /// A version row out of the order tothon writes them in (by case, time
+    /// and id), which lets a reader merge case by case as it reads.
+    OutOfOrder,
     /// A manifest row other than the one expected here.
     UnexpectedRow {
         expected: String,
@@ -339,9 +331,12 @@ fn data_files(sender: Role) -> Vec<String> {
 }
 
 fn sha256_hex(data: &[u8]) -> String {
-    let digest = Sha256::digest(data);
-    let mut hex = String::with_capacity(64);
-    for b in digest.iter() {
+    hex(&Sha256::digest(data))
+}
+
+fn hex(digest: &[u8]) -> String {
+    let mut hex = String::with_capacity(2 * digest.len());
+    for b in digest {
         hex.push_str(&format!("{b:02x}"));
     }
     hex
@@ -611,10 +606,92 @@ pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
     read_with(bytes, &archive::LIMITS)
 }
 
-/// [`read`] with explicit limits (tests use small ones).
+/// [`read`] with explicit limits (tests use small ones): every version and
+/// work item collected in memory.
 pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
+    let mut opened = open(Cursor::new(bytes), limits)?;
+    let mut versions = Vec::new();
+    let mut version_places = Vec::new();
+    let work_items = opened.read_rows(|place, v| {
+        versions.push(v);
+        version_places.push(place.clone());
+        Ok::<_, BundleError>(())
+    })?;
+    let Opened {
+        header,
+        key_id,
+        files,
+        manifest,
+        signature,
+        ..
+    } = opened;
+    Ok(Bundle {
+        contents: Contents {
+            header,
+            versions,
+            work_items,
+        },
+        key_id,
+        files,
+        version_places,
+        manifest,
+        signature,
+    })
+}
+
+/// A bundle whose container, manifest, signature file and hashes have been
+/// checked, its rows not read yet: [`Opened::read_rows`] streams them from
+/// the source, so a bundle of a million versions is never held in memory.
+pub struct Opened<R> {
+    pub header: Header,
+    /// The id of the key that signed the manifest.
+    pub key_id: String,
+    pub files: Vec<FileInfo>,
+    manifest: Vec<u8>,
+    signature: minisign::SignatureBox,
+    source: R,
+    entries: Vec<archive::Entry>,
+}
+
+impl<R> Opened<R> {
+    /// Checks the manifest's signature with the sender's public key.
+    pub fn verify(&self, public: &Public) -> Result<(), BundleError> {
+        verify_manifest(&self.manifest, &self.signature, &self.key_id, public)
+    }
+}
+
+fn verify_manifest(
+    manifest: &[u8],
+    signature: &minisign::SignatureBox,
+    key_id: &str,
+    public: &Public,
+) -> Result<(), BundleError> {
+    if public.id != key_id {
+        return Err(BundleError::BadSignature);
+    }
+    minisign::verify(
+        &public.key,
+        signature,
+        Cursor::new(manifest),
+        true,
+        false,
+        false,
+    )
+    .map_err(|_| BundleError::BadSignature)
+}
+
+/// Opens an untrusted bundle: the zip's entries, the manifest and its
+/// signature file, every listed file present with its SHA-256, nothing
+/// unlisted, and the container byte for byte what [`write`] makes. The data
+/// files are read once here (hashed as they stream by), not kept.
+pub fn open<R: Read + Seek>(mut source: R, limits: &Limits) -> Result<Opened<R>, BundleError> {
+    let len = source
+        .seek(SeekFrom::End(0))
+        .map_err(|e| BundleError::NotAZip {
+            detail: e.to_string(),
+        })?;
     let known_data: HashSet<String> = data_files(Role::Commune).into_iter().collect();
-    let entries = archive::read(bytes, limits, |name| {
+    let entries = archive::entries(&mut source, len, limits, |name| {
         if name == MANIFEST || name == SIGNATURE {
             Some(limits.manifest)
         } else if known_data.contains(name) {
@@ -623,18 +700,18 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
             None
         }
     })?;
-    let get = |name: &str| -> Result<&[u8], BundleError> {
+    let entry = |name: &str| -> Result<&archive::Entry, BundleError> {
         entries
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, d)| d.as_slice())
+            .find(|e| e.name == name)
             .ok_or_else(|| BundleError::Missing {
                 name: name.to_string(),
             })
     };
-    let manifest = get(MANIFEST)?;
-    let (signature, signature_key) = parse_signature(get(SIGNATURE)?)?;
-    let (header, key_id, files) = parse_manifest(manifest)?;
+    let manifest = archive::read_entry(&mut source, entry(MANIFEST)?)?;
+    let signature_file = archive::read_entry(&mut source, entry(SIGNATURE)?)?;
+    let (signature, signature_key) = parse_signature(&signature_file)?;
+    let (header, key_id, files) = parse_manifest(&manifest)?;
     if key_id != signature_key {
         return Err(BundleError::KeyMismatch {
             manifest: key_id,
@@ -649,83 +726,115 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
         return Err(BundleError::CommentMismatch);
     }
     // Every listed file present with its hash; nothing unlisted.
-    for (name, _) in &entries {
-        if name != MANIFEST && name != SIGNATURE && !files.iter().any(|f| &f.name == name) {
+    for e in &entries {
+        if e.name != MANIFEST && e.name != SIGNATURE && !files.iter().any(|f| f.name == e.name) {
             return Err(cell_error(
                 MANIFEST,
                 1,
                 None,
-                CellProblem::Listing { name: name.clone() },
+                CellProblem::Listing {
+                    name: e.name.clone(),
+                },
             ));
         }
     }
+    // The container must be exactly what `write` makes of these files, in
+    // this order, so that no byte of the zip goes unchecked.
+    let mut canonical = vec![entry(MANIFEST)?.clone(), entry(SIGNATURE)?.clone()];
     for f in &files {
-        if sha256_hex(get(&f.name)?) != f.sha256 {
+        canonical.push(entry(&f.name)?.clone());
+    }
+    let mut hashers: Vec<Sha256> = canonical.iter().map(|_| Sha256::new()).collect();
+    let as_written = archive::check_written_by_tothon(&mut source, len, &canonical, |i, data| {
+        hashers[i].update(data)
+    })?;
+    for (f, hasher) in files.iter().zip(hashers.into_iter().skip(2)) {
+        if hex(&hasher.finalize()) != f.sha256 {
             return Err(BundleError::HashMismatch {
                 file: f.name.clone(),
             });
         }
     }
-    // The container must be exactly what `write` makes of these files, so
-    // that no byte of the zip goes unchecked.
-    let mut canonical: Vec<(&str, &[u8])> =
-        vec![(MANIFEST, manifest), (SIGNATURE, get(SIGNATURE)?)];
-    for f in &files {
-        canonical.push((f.name.as_str(), get(&f.name)?));
-    }
-    if archive::write(&canonical)? != bytes {
+    if !as_written {
         return Err(BundleError::Repacked);
     }
-    let mut versions = Vec::new();
-    let mut version_places = Vec::new();
-    let mut work_items = Vec::new();
-    let mut seen = HashSet::new();
-    for f in &files {
-        let data = get(&f.name)?;
-        let found = if f.name == WORK_ITEMS {
-            let items = parse_work_items(data)?;
-            let n = items.len();
-            work_items = items;
-            n
-        } else {
-            let form_id = f.name.trim_end_matches(".csv");
-            let spec = form::form(form_id).ok_or_else(|| BundleError::UnexpectedName {
-                name: f.name.clone(),
-            })?;
-            let rows = parse_versions(&f.name, spec, data)?;
-            let n = rows.len();
-            for (row, v) in rows {
-                if !seen.insert(v.id.clone()) {
-                    return Err(cell_error(&f.name, row, Some("id"), CellProblem::Duplicate));
-                }
-                versions.push(v);
-                version_places.push(Place {
-                    file: f.name.clone(),
-                    row,
-                });
-            }
-            n
-        };
-        if found != f.rows {
-            return Err(BundleError::RowCount {
-                file: f.name.clone(),
-                declared: f.rows,
-                found,
-            });
-        }
-    }
-    Ok(Bundle {
-        contents: Contents {
-            header,
-            versions,
-            work_items,
-        },
+    Ok(Opened {
+        header,
         key_id,
         files,
-        version_places,
-        manifest: manifest.to_vec(),
+        manifest,
         signature,
+        source,
+        entries: canonical,
     })
+}
+
+impl<R: Read + Seek> Opened<R> {
+    /// Reads every data file's rows, in the manifest's order: each version,
+    /// its id recomputed from its content, is handed to `visit` with where
+    /// it was read; the work items are returned. Each file is hashed again
+    /// as it is read, so a file changed since [`open`] is refused too.
+    /// Versions come sorted by case, time and id within each file (tothon
+    /// writes them so; anything else is refused), so a case's versions
+    /// arrive together.
+    pub fn read_rows<E: From<BundleError>>(
+        &mut self,
+        mut visit: impl FnMut(&Place, Version) -> Result<(), E>,
+    ) -> Result<Vec<WorkItem>, E> {
+        let mut work_items = Vec::new();
+        for f in &self.files {
+            let entry = self
+                .entries
+                .iter()
+                .find(|e| e.name == f.name)
+                .ok_or_else(|| BundleError::Missing {
+                    name: f.name.clone(),
+                })?;
+            let mut data = Hashing {
+                inner: archive::entry_reader(&mut self.source, entry)?,
+                hasher: Sha256::new(),
+            };
+            let found = if f.name == WORK_ITEMS {
+                work_items = parse_work_items(&mut data)?;
+                work_items.len()
+            } else {
+                let form_id = f.name.trim_end_matches(".csv");
+                let spec = form::form(form_id).ok_or_else(|| BundleError::UnexpectedName {
+                    name: f.name.clone(),
+                })?;
+                parse_versions(&f.name, spec, &mut data, &mut visit)?
+            };
+            if hex(&data.hasher.finalize()) != f.sha256 {
+                return Err(BundleError::HashMismatch {
+                    file: f.name.clone(),
+                }
+                .into());
+            }
+            if found != f.rows {
+                return Err(BundleError::RowCount {
+                    file: f.name.clone(),
+                    declared: f.rows,
+                    found,
+                }
+                .into());
+            }
+        }
+        Ok(work_items)
+    }
+}
+
+/// A reader that hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 /// The `.minisig` file, exactly as tothon writes it: four lines, a known
@@ -764,20 +873,22 @@ fn parse_signature(data: &[u8]) -> Result<(minisign::SignatureBox, String), Bund
 /// Reads a CSV written by tothon: BOM, the expected header, then rows of
 /// exactly as many cells. Calls `row` with each data row's number and its
 /// cells, formula guards undone; returns the number of data rows. Rows are
-/// visited in place, without copying the file into strings first.
-fn each_row(
+/// visited one at a time as they stream in, in place.
+fn each_row<E: From<BundleError>>(
     file: &str,
-    data: &[u8],
+    mut data: impl Read,
     header: &[&str],
-    mut row: impl FnMut(usize, &[&str]) -> Result<(), BundleError>,
-) -> Result<usize, BundleError> {
-    let body = data
-        .strip_prefix(cells::BOM)
-        .ok_or_else(|| cell_error(file, 1, None, CellProblem::NoBom))?;
+    mut row: impl FnMut(usize, &[&str]) -> Result<(), E>,
+) -> Result<usize, E> {
+    let mut bom = [0u8; 3];
+    if data.read_exact(&mut bom).is_err() || bom != cells::BOM {
+        return Err(cell_error(file, 1, None, CellProblem::NoBom).into());
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(body);
+        .buffer_capacity(256 * 1024)
+        .from_reader(data);
     let mut record = csv::StringRecord::new();
     let mut index = 0usize;
     loop {
@@ -796,7 +907,8 @@ fn each_row(
                     number,
                     column,
                     CellProblem::Malformed(e.to_string()),
-                ));
+                )
+                .into());
             }
         }
         if record.len() != header.len() {
@@ -808,7 +920,8 @@ fn each_row(
                     expected: header.len(),
                     found: record.len(),
                 },
-            ));
+            )
+            .into());
         }
         if index == 0 {
             for (got, want) in record.iter().zip(header) {
@@ -820,7 +933,8 @@ fn each_row(
                         CellProblem::Header {
                             expected: want.to_string(),
                         },
-                    ));
+                    )
+                    .into());
                 }
             }
         } else {
@@ -842,7 +956,8 @@ fn each_row(
             CellProblem::MissingRow {
                 expected: header.join(","),
             },
-        ));
+        )
+        .into());
     }
     Ok(index - 1)
 }
@@ -852,7 +967,7 @@ fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>
     let mut rows = Vec::new();
     each_row(file, data, header, |_, cells| {
         rows.push(cells.iter().map(|c| c.to_string()).collect());
-        Ok(())
+        Ok::<_, BundleError>(())
     })?;
     Ok(rows)
 }
@@ -1042,20 +1157,28 @@ fn is_record_id(s: &str) -> bool {
         && crate::domain::text::is_nfc(s)
 }
 
-fn parse_versions(
+/// Reads the versions of one form's file, handing each to `visit`; returns
+/// how many there were.
+fn parse_versions<E: From<BundleError>>(
     file: &str,
     spec: &FormSpec,
-    data: &[u8],
-) -> Result<Vec<(usize, Version)>, BundleError> {
+    data: impl Read,
+    visit: &mut impl FnMut(&Place, Version) -> Result<(), E>,
+) -> Result<usize, E> {
     let header: Vec<&str> = VERSION_COLUMNS
         .iter()
         .copied()
         .chain(spec.fields.iter().map(|f| f.id.as_str()))
         .collect();
-    let mut out = Vec::new();
     // Most rows of a bundle share a handful of authors: check each name once.
     let mut last_author = String::new();
-    each_row(file, data, &header, |row, cells| {
+    // The order key of the previous row: case, time, id.
+    let mut previous: Option<(String, DateTime<FixedOffset>, String)> = None;
+    let mut place = Place {
+        file: file.to_string(),
+        row: 0,
+    };
+    each_row(file, data, &header, |row, cells| -> Result<(), E> {
         let bad = |column: &str, problem: CellProblem| cell_error(file, row, Some(column), problem);
         let invalid = |column: &str| bad(column, CellProblem::NotValid);
         let [
@@ -1071,10 +1194,10 @@ fn parse_versions(
             confirmed,
         ] = std::array::from_fn(|k| cells[k]);
         if !is_version_id(id) {
-            return Err(invalid("id"));
+            return Err(invalid("id").into());
         }
         if !is_record_id(record) {
-            return Err(invalid("record"));
+            return Err(invalid("record").into());
         }
         let parents = parse_list(parents, is_version_id).ok_or_else(|| invalid("parents"))?;
         if form_id != spec.id {
@@ -1083,7 +1206,8 @@ fn parse_versions(
                 CellProblem::WrongForm {
                     file_form: spec.id.clone(),
                 },
-            ));
+            )
+            .into());
         }
         let team: u8 = team
             .parse()
@@ -1091,12 +1215,12 @@ fn parse_versions(
             .filter(|t: &u8| *t > 0 && t.to_string() == team)
             .ok_or_else(|| invalid("team"))?;
         if !is_device_id(device) {
-            return Err(invalid("device"));
+            return Err(invalid("device").into());
         }
         if author != last_author {
             cells::check_text(author, MAX_NAME_CHARS).map_err(|p| bad("author", p))?;
             if author.is_empty() || crate::domain::text::clean(author) != author {
-                return Err(invalid("author"));
+                return Err(invalid("author").into());
             }
             last_author = author.to_string();
         }
@@ -1129,15 +1253,35 @@ fn parse_versions(
             return Err(BundleError::WrongId {
                 file: file.to_string(),
                 row,
-            });
+            }
+            .into());
         }
-        out.push((row, v));
-        Ok(())
-    })?;
-    Ok(out)
+        if let Some((record, at, id)) = &previous {
+            let before = (record.as_str(), *at, id.as_str());
+            let this = (v.record.as_str(), v.edited_at, v.id.as_str());
+            if this <= before {
+                let problem = if this == before {
+                    CellProblem::Duplicate
+                } else {
+                    CellProblem::OutOfOrder
+                };
+                return Err(bad("id", problem).into());
+            }
+        }
+        match &mut previous {
+            Some((record, at, id)) => {
+                record.clone_from(&v.record);
+                *at = v.edited_at;
+                id.clone_from(&v.id);
+            }
+            None => previous = Some((v.record.clone(), v.edited_at, v.id.clone())),
+        }
+        place.row = row;
+        visit(&place, v)
+    })
 }
 
-fn parse_work_items(data: &[u8]) -> Result<Vec<WorkItem>, BundleError> {
+fn parse_work_items(data: impl Read) -> Result<Vec<WorkItem>, BundleError> {
     let fields = work_item_fields();
     let header: Vec<&str> = WORK_ITEM_COLUMNS
         .iter()

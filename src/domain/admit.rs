@@ -230,13 +230,65 @@ pub fn check_version(
     Ok(())
 }
 
+/// Checks a version this store does not hold yet, from a bundle already
+/// admitted by [`admit_sender`]: against its form, and the rules of who may
+/// bring it. `case_team` is the team of its case, if this store knows the
+/// case. Returns the column at fault with the refusal.
+pub fn admit_version(
+    v: &Version,
+    claim: &Claim,
+    here: &Here,
+    case_team: Option<u8>,
+) -> Result<(), (Option<String>, RowRefusal)> {
+    let refuse = |column: &str, refusal: RowRefusal| Err((Some(column.to_string()), refusal));
+    if here.commune.village(v.team).is_none() {
+        return refuse("team", RowRefusal::NoSuchTeam { team: v.team });
+    }
+    check_version(v, &here.commune.villages)?;
+    // A team speaks only for its own cases, and only for what its own
+    // device wrote; what it relays must already be here. The commune is
+    // trusted by teams for everything it sends.
+    if let (Role::Team(team), Role::Commune) = (claim.sender, here.role) {
+        if v.team != team {
+            return refuse(
+                "team",
+                RowRefusal::OtherTeam {
+                    record: v.record.clone(),
+                    team: v.team,
+                },
+            );
+        }
+        if let Some(t) = case_team
+            && t != team
+        {
+            return refuse(
+                "record",
+                RowRefusal::OtherTeam {
+                    record: v.record.clone(),
+                    team: t,
+                },
+            );
+        }
+        if v.device != claim.sender_device {
+            return refuse(
+                "device",
+                RowRefusal::NotAuthor {
+                    device: v.device.clone(),
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Checks every version of a bundle already admitted by [`admit_sender`].
 /// `known(id)` says whether this store holds a version; `case_team(record)`
-/// the team of a case it knows. Every new version is checked against its
-/// form and the rules of who may bring it; a version this store already holds
-/// is the same bytes it accepted before and passes as it is. Returns the
-/// indices of the new versions; the first refused row stops everything (all
-/// or nothing).
+/// the team of a case it knows. Every new version is checked with
+/// [`admit_version`]; a version this store already holds is the same bytes
+/// it accepted before and passes as it is (checking it again would add
+/// nothing — except refusing, after a rule is tightened, bundles that only
+/// repeat old data). Returns the indices of the new versions; the first
+/// refused row stops everything (all or nothing).
 pub fn admit_versions(
     versions: &[Version],
     claim: &Claim,
@@ -246,62 +298,16 @@ pub fn admit_versions(
 ) -> Result<Vec<usize>, RowError> {
     let mut new = Vec::new();
     for (index, v) in versions.iter().enumerate() {
-        let refuse = |column: Option<&str>, refusal: RowRefusal| RowError {
-            index,
-            column: column.map(str::to_string),
-            refusal,
-        };
         if known(&v.id) {
-            // Its id was recomputed from its content, so it is byte for byte
-            // a version this store already holds, which was checked when it
-            // came in. Checking it again would add nothing — except refusing,
-            // after a rule is tightened, bundles that only repeat old data.
             continue;
         }
-        if here.commune.village(v.team).is_none() {
-            return Err(refuse(
-                Some("team"),
-                RowRefusal::NoSuchTeam { team: v.team },
-            ));
-        }
-        check_version(v, &here.commune.villages).map_err(|(column, refusal)| RowError {
-            index,
-            column,
-            refusal,
+        admit_version(v, claim, here, case_team(&v.record)).map_err(|(column, refusal)| {
+            RowError {
+                index,
+                column,
+                refusal,
+            }
         })?;
-        // A team speaks only for its own cases, and only for what its own
-        // device wrote; what it relays must already be here. The commune is
-        // trusted by teams for everything it sends.
-        if let (Role::Team(team), Role::Commune) = (claim.sender, here.role) {
-            if v.team != team {
-                return Err(refuse(
-                    Some("team"),
-                    RowRefusal::OtherTeam {
-                        record: v.record.clone(),
-                        team: v.team,
-                    },
-                ));
-            }
-            if let Some(t) = case_team(&v.record)
-                && t != team
-            {
-                return Err(refuse(
-                    Some("record"),
-                    RowRefusal::OtherTeam {
-                        record: v.record.clone(),
-                        team: t,
-                    },
-                ));
-            }
-            if v.device != claim.sender_device {
-                return Err(refuse(
-                    Some("device"),
-                    RowRefusal::NotAuthor {
-                        device: v.device.clone(),
-                    },
-                ));
-            }
-        }
         new.push(index);
     }
     Ok(new)

@@ -842,6 +842,9 @@ fn cell_vi(p: &CellProblem) -> String {
             format!("mẫu phiếu {form} không có trường này.")
         }
         CellProblem::Duplicate => "mã này xuất hiện hai lần trong gói.".into(),
+        CellProblem::OutOfOrder => {
+            "dòng không theo thứ tự tothon ghi (theo hồ sơ, thời gian, mã).".into()
+        }
         CellProblem::UnexpectedRow { expected } => format!("lẽ ra là dòng «{expected}»."),
         CellProblem::MissingRow { expected } => format!("thiếu dòng «{expected}»."),
         CellProblem::Listing { name } => {
@@ -874,6 +877,9 @@ fn cell_en(p: &CellProblem) -> String {
         CellProblem::UnknownForm => "there is no such form.".into(),
         CellProblem::NotAFieldOfForm { form } => format!("form {form} has no such field."),
         CellProblem::Duplicate => "this id appears twice in the bundle.".into(),
+        CellProblem::OutOfOrder => {
+            "the row is out of the order tothon writes (by case, time, id).".into()
+        }
         CellProblem::UnexpectedRow { expected } => {
             format!("this should be the \"{expected}\" row.")
         }

@@ -12,13 +12,10 @@ mod migrate;
 mod rows;
 mod tables;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use redb::{
-    Database, ReadableDatabase, ReadableMultimapTable, ReadableTable, ReadableTableMetadata,
-    WriteTransaction,
-};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::domain::case::CaseEntry;
@@ -172,25 +169,20 @@ pub struct TrustedKey {
     pub device: Option<String>,
 }
 
-/// Everything one accepted bundle writes, in one transaction.
-pub struct Import<'a> {
-    /// The versions to add; those already held may be left out and counted
-    /// in `already_known` instead, which spares looking them up again.
-    pub versions: Vec<&'a Version>,
-    pub already_known: usize,
-    pub work_items: &'a [WorkItem],
-    /// Ties the signing key to the device its bundle named: (key id, device).
-    pub bind_device: Option<(&'a str, &'a str)>,
-    /// The log entry; its counts are filled in from what the merge did.
-    pub log: ImportEntry,
-}
-
 /// What adding a batch of versions changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AddSummary {
     pub new: usize,
     pub known: usize,
     pub new_conflicts: usize,
+}
+
+impl std::ops::AddAssign for AddSummary {
+    fn add_assign(&mut self, other: AddSummary) {
+        self.new += other.new;
+        self.known += other.known;
+        self.new_conflicts += other.new_conflicts;
+    }
 }
 
 /// redb's page cache. Its default (1 GiB) is more than the old laptops have;
@@ -381,30 +373,35 @@ impl Store {
         Ok(txn.open_table(CASES)?.len()?)
     }
 
-    pub fn version(&self, id: &str) -> Result<Option<Version>> {
+    /// One version of a case.
+    pub fn version(&self, record: &str, id: &str) -> Result<Option<Version>> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(VERSIONS)?;
         table
-            .get(id)?
-            .map(|b| codec::decode(b.value(), "version"))
+            .get((record, id))?
+            .map(|b| codec::decode_version(record, id, b.value()))
             .transpose()
     }
 
     /// All versions of a case, oldest first.
     pub fn versions_of(&self, record: &str) -> Result<Vec<Version>> {
         let txn = self.db.begin_read()?;
-        let mut out = versions_in(
-            &txn.open_multimap_table(CASE_VERSIONS)?,
-            &txn.open_table(VERSIONS)?,
-            record,
-        )?;
+        let mut out = versions_in(&txn.open_table(VERSIONS)?, record)?;
         crate::domain::merge::history_order(&mut out);
         Ok(out)
     }
 
-    /// Every version in the store, in id order (for bundles and exports).
+    /// Every version in the store, case by case (for bundles and exports).
     pub fn all_versions(&self) -> Result<Vec<Version>> {
-        self.all(VERSIONS, "version")
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(VERSIONS)?;
+        let mut out = Vec::with_capacity(table.len()? as usize);
+        for row in table.iter()? {
+            let (k, v) = row?;
+            let (record, id) = k.value();
+            out.push(codec::decode_version(record, id, v.value())?);
+        }
+        Ok(out)
     }
 
     pub fn put_people<'a>(&self, people: impl IntoIterator<Item = &'a Person>) -> Result<()> {
@@ -425,7 +422,7 @@ impl Store {
 
     pub fn put_work_items<'a>(&self, items: impl IntoIterator<Item = &'a WorkItem>) -> Result<()> {
         let txn = self.db.begin_write()?;
-        put_items_in(&txn, items)?;
+        CaseTables::open(&txn)?.put_items(items)?;
         txn.commit()?;
         Ok(())
     }
@@ -508,37 +505,34 @@ impl Store {
 
     pub fn log_import(&self, entry: &ImportEntry) -> Result<()> {
         let txn = self.db.begin_write()?;
-        {
-            let mut table = txn.open_table(IMPORTS)?;
-            let next = table.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
-            table.insert(next, codec::encode(entry).as_slice())?;
-        }
+        log_in(&txn, entry)?;
         txn.commit()?;
         Ok(())
     }
 
-    /// Records an accepted bundle: versions added (known ones skipped, heads
-    /// recomputed), work items replaced, the signing key tied to its device
-    /// and the log written — all in one transaction, so a power cut leaves
-    /// either all of it or none.
-    pub fn import(&self, import: Import) -> Result<AddSummary> {
-        let txn = self.db.begin_write()?;
-        let summary = import_in(&txn, import)?;
-        txn.commit()?;
-        Ok(summary)
-    }
-
-    /// Records several accepted bundles in one transaction, one after the
-    /// other, each with its own summary and log entry. Each bundle is still
-    /// all or nothing; together they cost one commit, and a B-tree page that
-    /// several of them touch is written once rather than once each.
-    pub fn import_all(&self, imports: Vec<Import>) -> Result<Vec<AddSummary>> {
-        let txn = self.db.begin_write()?;
-        let mut out = Vec::with_capacity(imports.len());
-        for import in imports {
-            out.push(import_in(&txn, import)?);
+    /// Runs `f` over one write transaction of bundle merges, then commits it
+    /// when `commit` is true and `f` succeeded; otherwise nothing is
+    /// written. A bundle is merged case by case as it is read, so even a
+    /// million versions never sit in memory at once, and a refusal at its
+    /// last row still leaves the store untouched.
+    pub fn merge<T, E: From<StoreError>>(
+        &self,
+        commit: bool,
+        f: impl FnOnce(&mut Merge<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let txn = self.db.begin_write().map_err(StoreError::from)?;
+        let out = {
+            let mut merge = Merge {
+                tables: CaseTables::open(&txn)?,
+                txn: &txn,
+            };
+            f(&mut merge)?
+        };
+        if commit {
+            txn.commit().map_err(StoreError::from)?;
+        } else {
+            txn.abort().map_err(StoreError::from)?;
         }
-        txn.commit()?;
         Ok(out)
     }
 
@@ -634,47 +628,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Which of these version ids the store already holds.
-    pub fn known_versions<'a>(
-        &self,
-        ids: impl IntoIterator<Item = &'a str>,
-    ) -> Result<HashSet<String>> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(VERSIONS)?;
-        let mut out = HashSet::new();
-        for id in ids {
-            if table.get(id)?.is_some() {
-                out.insert(id.to_string());
-            }
-        }
-        Ok(out)
-    }
-
-    /// The team of each of these cases the store knows, from the case index
-    /// or, for a case not started yet, its work item.
-    pub fn case_teams<'a>(
-        &self,
-        records: impl IntoIterator<Item = &'a str>,
-    ) -> Result<HashMap<String, u8>> {
-        let txn = self.db.begin_read()?;
-        let cases = txn.open_table(CASES)?;
-        let items = txn.open_table(WORK_ITEMS)?;
-        let mut out = HashMap::new();
-        for record in records {
-            if out.contains_key(record) {
-                continue;
-            }
-            if let Some(b) = cases.get(record)? {
-                let entry: CaseEntry = codec::decode(b.value(), "case")?;
-                out.insert(record.to_string(), entry.team);
-            } else if let Some(b) = items.get(record)? {
-                let item: WorkItem = codec::decode(b.value(), "work item")?;
-                out.insert(record.to_string(), item.team);
-            }
-        }
-        Ok(out)
-    }
-
     fn all<T: DeserializeOwned>(
         &self,
         def: redb::TableDefinition<&str, &[u8]>,
@@ -707,38 +660,188 @@ fn schema_of(db: &impl ReadableDatabase) -> Result<u32> {
     Ok(u32::from_le_bytes(raw))
 }
 
-/// Writes work items and their list rows (a begun case keeps its own row,
-/// with the item's due date).
-fn put_items_in<'a>(
-    txn: &WriteTransaction,
-    items: impl IntoIterator<Item = &'a WorkItem>,
-) -> Result<()> {
-    let mut table = txn.open_table(WORK_ITEMS)?;
-    let cases = txn.open_table(CASES)?;
-    let mut list = txn.open_table(ROWS)?;
-    for w in items {
-        table.insert(w.id.as_str(), codec::encode(w).as_slice())?;
-        let row = match cases.get(w.id.as_str())? {
-            Some(b) => ListRow::from_case(
-                &codec::decode::<CaseEntry>(b.value(), "case")?,
-                w.due.as_deref(),
-            ),
-            None => ListRow::from_item(w),
-        };
-        list.insert(w.id.as_str(), rows::encode(&row).as_slice())?;
-    }
-    Ok(())
+/// The tables a change to cases writes, open for one write transaction.
+struct CaseTables<'t> {
+    versions: redb::Table<'t, (&'static str, &'static str), &'static [u8]>,
+    cases: redb::Table<'t, &'static str, &'static [u8]>,
+    items: redb::Table<'t, &'static str, &'static [u8]>,
+    rows: redb::Table<'t, &'static str, &'static [u8]>,
 }
 
-/// The due date of a case's work item, if it has one.
-fn item_due(
-    items: &impl ReadableTable<&'static str, &'static [u8]>,
-    record: &str,
-) -> Result<Option<String>> {
-    match items.get(record)? {
-        Some(b) => Ok(codec::decode::<WorkItem>(b.value(), "work item")?.due),
-        None => Ok(None),
+impl<'t> CaseTables<'t> {
+    fn open(txn: &'t WriteTransaction) -> Result<Self> {
+        Ok(CaseTables {
+            versions: txn.open_table(VERSIONS)?,
+            cases: txn.open_table(CASES)?,
+            items: txn.open_table(WORK_ITEMS)?,
+            rows: txn.open_table(ROWS)?,
+        })
     }
+
+    /// The ids of the versions of a case this store holds.
+    fn version_ids(&self, record: &str) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for row in self.versions.range(case_range(record))? {
+            out.push(row?.0.value().1.to_string());
+        }
+        Ok(out)
+    }
+
+    /// The case's line in the work list (a case, or a work item not begun).
+    fn row(&self, record: &str) -> Result<Option<ListRow>> {
+        Ok(self.rows.get(record)?.and_then(|v| rows::decode(v.value())))
+    }
+
+    /// Adds versions of one case that this store does not hold yet and
+    /// recomputes the case's index entry and list line. The case's stored
+    /// versions are read once, before the new ones are written.
+    fn add_case(&mut self, record: &str, new: &[&Version]) -> Result<AddSummary> {
+        let mut summary = AddSummary::default();
+        if new.is_empty() {
+            return Ok(summary);
+        }
+        let was_conflict = self.row(record)?.is_some_and(|r| r.conflict);
+        let existing = versions_in(&self.versions, record)?;
+        let all: Vec<&Version> = existing.iter().chain(new.iter().copied()).collect();
+        if let Some(entry) = CaseEntry::from_versions(&all) {
+            if entry.in_conflict() && !was_conflict {
+                summary.new_conflicts += 1;
+            }
+            self.put_entry(&entry)?;
+        }
+        for v in new {
+            self.versions
+                .insert((record, v.id.as_str()), codec::encode_version(v).as_slice())?;
+            summary.new += 1;
+        }
+        Ok(summary)
+    }
+
+    /// Writes a case's index entry and its list line (with its work item's
+    /// due date, if it has one).
+    fn put_entry(&mut self, entry: &CaseEntry) -> Result<()> {
+        let record = entry.record.as_str();
+        self.cases.insert(record, codec::encode(entry).as_slice())?;
+        let due = match self.items.get(record)? {
+            Some(b) => codec::decode::<ItemDue>(b.value(), "work item")?.due,
+            None => None,
+        };
+        let row = ListRow::from_case(entry, due.as_deref());
+        self.rows.insert(record, rows::encode(&row).as_slice())?;
+        Ok(())
+    }
+
+    /// Writes work items and their list lines (a begun case keeps its own
+    /// line, with the item's due date).
+    fn put_items<'a>(&mut self, items: impl IntoIterator<Item = &'a WorkItem>) -> Result<()> {
+        for w in items {
+            self.items
+                .insert(w.id.as_str(), codec::encode(w).as_slice())?;
+            let row = match self.cases.get(w.id.as_str())? {
+                Some(b) => ListRow::from_case(
+                    &codec::decode::<CaseEntry>(b.value(), "case")?,
+                    w.due.as_deref(),
+                ),
+                None => ListRow::from_item(w),
+            };
+            self.rows
+                .insert(w.id.as_str(), rows::encode(&row).as_slice())?;
+        }
+        Ok(())
+    }
+
+    /// Recomputes one case's index entry from its stored versions.
+    fn reindex(&mut self, record: &str) -> Result<()> {
+        let versions = versions_in(&self.versions, record)?;
+        let refs: Vec<&Version> = versions.iter().collect();
+        match CaseEntry::from_versions(&refs) {
+            Some(entry) => self.put_entry(&entry),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Just the due date of a stored work item.
+#[derive(Deserialize)]
+struct ItemDue {
+    due: Option<String>,
+}
+
+/// The keys of every version of `record` (ids are lowercase hex, all
+/// before `~`).
+fn case_range(record: &str) -> std::ops::Range<(&str, &str)> {
+    (record, "")..(record, "~")
+}
+
+/// A bundle merge in progress: one write transaction, committed or
+/// abandoned by [`Store::merge`] as a whole.
+pub struct Merge<'t> {
+    txn: &'t WriteTransaction,
+    tables: CaseTables<'t>,
+}
+
+impl Merge<'_> {
+    /// The ids of the versions of a case this store holds, including those
+    /// merged earlier in this transaction.
+    pub fn version_ids(&self, record: &str) -> Result<Vec<String>> {
+        self.tables.version_ids(record)
+    }
+
+    /// The team of a case this store knows, from its index or, for a case
+    /// not begun, its work item.
+    pub fn case_team(&self, record: &str) -> Result<Option<u8>> {
+        Ok(self.tables.row(record)?.map(|r| r.team))
+    }
+
+    /// Adds versions of one case that [`Merge::version_ids`] did not list.
+    pub fn add_case(&mut self, record: &str, new: &[&Version]) -> Result<AddSummary> {
+        self.tables.add_case(record, new)
+    }
+
+    /// Writes the work items that differ from the stored ones (a bundle
+    /// from the commune repeats all of them every time).
+    pub fn put_work_items(&mut self, items: &[WorkItem]) -> Result<()> {
+        let mut changed = Vec::new();
+        for w in items {
+            let same = self
+                .tables
+                .items
+                .get(w.id.as_str())?
+                .is_some_and(|b| b.value() == codec::encode(w).as_slice());
+            if !same {
+                changed.push(w);
+            }
+        }
+        self.tables.put_items(changed)
+    }
+
+    /// Ties a signing key to the device its first bundle named.
+    pub fn bind_device(&mut self, key_id: &str, device: &str) -> Result<()> {
+        let mut keys = self.txn.open_table(TRUSTED_KEYS)?;
+        let key = match keys.get(key_id)? {
+            Some(b) => Some(codec::decode::<TrustedKey>(b.value(), "trusted key")?),
+            None => None,
+        };
+        if let Some(mut key) = key
+            && key.device.is_none()
+        {
+            key.device = Some(device.to_string());
+            keys.insert(key_id, codec::encode(&key).as_slice())?;
+        }
+        Ok(())
+    }
+
+    /// Appends an entry to the imports log.
+    pub fn log(&mut self, entry: &ImportEntry) -> Result<()> {
+        log_in(self.txn, entry)
+    }
+}
+
+fn log_in(txn: &WriteTransaction, entry: &ImportEntry) -> Result<()> {
+    let mut table = txn.open_table(IMPORTS)?;
+    let next = table.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
+    table.insert(next, codec::encode(entry).as_slice())?;
+    Ok(())
 }
 
 /// Allocates the next record id for a case this device opens.
@@ -754,145 +857,39 @@ fn next_record_id(txn: &WriteTransaction, form_id: &str, device: &str) -> Result
 }
 
 fn versions_in(
-    case_versions: &impl ReadableMultimapTable<&'static str, &'static str>,
-    versions: &impl ReadableTable<&'static str, &'static [u8]>,
+    versions: &impl ReadableTable<(&'static str, &'static str), &'static [u8]>,
     record: &str,
 ) -> Result<Vec<Version>> {
     let mut out = Vec::new();
-    for id in case_versions.get(record)? {
-        let id = id?;
-        if let Some(bytes) = versions.get(id.value())? {
-            out.push(codec::decode(bytes.value(), "version")?);
-        }
+    for row in versions.range(case_range(record))? {
+        let (k, v) = row?;
+        out.push(codec::decode_version(record, k.value().1, v.value())?);
     }
     Ok(out)
 }
 
-/// Adds versions inside a write transaction and recomputes the index entry
-/// of every case they touch. A case's existing versions are read once, before
-/// the new ones are written, so a bulk load of new cases reads nothing back.
+/// Adds versions inside a write transaction, case by case, skipping those
+/// already held, and recomputes the index entry of every case they touch.
 fn add_in<'a>(
     txn: &WriteTransaction,
     batch: impl IntoIterator<Item = &'a Version>,
 ) -> Result<AddSummary> {
-    let mut summary = AddSummary::default();
-    // Version ids are hashes: in arrival order a big batch would read and
-    // rewrite the version table's pages at random, far beyond the page
-    // cache. In id order each page is visited once.
-    let mut batch: Vec<&Version> = batch.into_iter().collect();
-    batch.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     let mut by_record: BTreeMap<&str, Vec<&Version>> = BTreeMap::new();
-    let mut seen = std::collections::HashSet::new();
-    {
-        let versions = txn.open_table(VERSIONS)?;
-        for v in batch {
-            if !seen.insert(v.id.as_str()) || versions.get(v.id.as_str())?.is_some() {
-                summary.known += 1;
-                continue;
-            }
-            by_record.entry(v.record.as_str()).or_default().push(v);
-        }
+    for v in batch {
+        by_record.entry(v.record.as_str()).or_default().push(v);
     }
-    let mut versions = txn.open_table(VERSIONS)?;
-    let mut case_versions = txn.open_multimap_table(CASE_VERSIONS)?;
-    let mut cases = txn.open_table(CASES)?;
-    let items = txn.open_table(WORK_ITEMS)?;
-    let mut list = txn.open_table(ROWS)?;
-    let mut new_versions: Vec<&Version> = Vec::new();
-    for (record, new) in by_record {
-        let existing = versions_in(&case_versions, &versions, record)?;
-        let was = match cases.get(record)? {
-            Some(b) => codec::decode::<CaseEntry>(b.value(), "case")?.in_conflict(),
-            None => false,
-        };
-        let all: Vec<&Version> = existing.iter().chain(new.iter().copied()).collect();
-        if let Some(entry) = CaseEntry::from_versions(&all) {
-            if entry.in_conflict() && !was {
-                summary.new_conflicts += 1;
-            }
-            cases.insert(record, codec::encode(&entry).as_slice())?;
-            let row = ListRow::from_case(&entry, item_due(&items, record)?.as_deref());
-            list.insert(record, rows::encode(&row).as_slice())?;
-        }
-        for v in new {
-            case_versions.insert(record, v.id.as_str())?;
-            new_versions.push(v);
-        }
-    }
-    // Each record is read once above, before its own new versions are
-    // written here, so writing them all at the end (in id order) reads the
-    // same.
-    new_versions.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    for v in new_versions {
-        versions.insert(v.id.as_str(), codec::encode(v).as_slice())?;
-        summary.new += 1;
+    let mut tables = CaseTables::open(txn)?;
+    let mut summary = AddSummary::default();
+    for (record, mut batch) in by_record {
+        let held = tables.version_ids(record)?;
+        let before = batch.len();
+        batch.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        batch.dedup_by(|a, b| a.id == b.id);
+        batch.retain(|v| !held.contains(&v.id));
+        summary.known += before - batch.len();
+        summary += tables.add_case(record, &batch)?;
     }
     Ok(summary)
-}
-
-/// One accepted bundle's writes inside the caller's transaction.
-fn import_in(txn: &WriteTransaction, import: Import) -> Result<AddSummary> {
-    let mut summary = add_in(txn, import.versions)?;
-    summary.known += import.already_known;
-    {
-        // A full-state bundle repeats every work item; only changed ones
-        // are written, which keeps the transaction small.
-        let table = txn.open_table(WORK_ITEMS)?;
-        let mut changed = Vec::new();
-        for w in import.work_items {
-            let same = table
-                .get(w.id.as_str())?
-                .is_some_and(|b| b.value() == codec::encode(w).as_slice());
-            if !same {
-                changed.push(w);
-            }
-        }
-        drop(table);
-        // Written with their work-list lines.
-        put_items_in(txn, changed)?;
-    }
-    if let Some((key_id, device)) = import.bind_device {
-        let mut keys = txn.open_table(TRUSTED_KEYS)?;
-        let key = match keys.get(key_id)? {
-            Some(b) => Some(codec::decode::<TrustedKey>(b.value(), "trusted key")?),
-            None => None,
-        };
-        if let Some(mut key) = key
-            && key.device.is_none()
-        {
-            key.device = Some(device.to_string());
-            keys.insert(key_id, codec::encode(&key).as_slice())?;
-        }
-    }
-    let mut log = import.log;
-    log.new = summary.new;
-    log.known = summary.known;
-    log.new_conflicts = summary.new_conflicts;
-    {
-        let mut table = txn.open_table(IMPORTS)?;
-        let next = table.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
-        table.insert(next, codec::encode(&log).as_slice())?;
-    }
-    Ok(summary)
-}
-
-/// Recomputes one case's index entry from its stored versions.
-fn reindex(txn: &WriteTransaction, record: &str) -> Result<()> {
-    let versions = versions_in(
-        &txn.open_multimap_table(CASE_VERSIONS)?,
-        &txn.open_table(VERSIONS)?,
-        record,
-    )?;
-    let refs: Vec<&Version> = versions.iter().collect();
-    if let Some(entry) = CaseEntry::from_versions(&refs) {
-        txn.open_table(CASES)?
-            .insert(record, codec::encode(&entry).as_slice())?;
-        let due = item_due(&txn.open_table(WORK_ITEMS)?, record)?;
-        let row = ListRow::from_case(&entry, due.as_deref());
-        txn.open_table(ROWS)?
-            .insert(record, rows::encode(&row).as_slice())?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
+use super::codec::Reader;
 use crate::domain::form;
 use crate::domain::listing::{ListRow, static_choice, static_form};
 use crate::domain::progress::Stage;
@@ -82,26 +83,10 @@ pub fn encode(row: &ListRow) -> Vec<u8> {
     out
 }
 
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-
-    fn string(&mut self) -> Option<String> {
-        let len = u16::from_le_bytes(self.take(2)?.try_into().ok()?) as usize;
-        String::from_utf8(self.take(len)?.to_vec()).ok()
-    }
+/// A string as [`put_str`] writes it.
+fn string(r: &mut Reader) -> Option<String> {
+    let len = u16::from_le_bytes(r.take(2)?.try_into().ok()?) as usize;
+    String::from_utf8(r.take(len)?.to_vec()).ok()
 }
 
 pub fn decode(bytes: &[u8]) -> Option<ListRow> {
@@ -127,14 +112,14 @@ pub fn decode(bytes: &[u8]) -> Option<ListRow> {
         FixedOffset::east_opt(offset).and_then(|tz| tz.timestamp_opt(ts, 0).single())
     };
     Some(ListRow {
-        record: r.string()?,
+        record: string(&mut r)?,
         form: spec.id.as_str(),
         team,
         stage,
         draft_status: flags & 1 != 0,
         conflict: flags & 2 != 0,
-        title: r.string()?,
-        search: r.string()?,
+        title: string(&mut r)?,
+        search: string(&mut r)?,
         due: (due != i32::MIN)
             .then(|| NaiveDate::from_epoch_days(due))
             .flatten(),

@@ -11,10 +11,14 @@ use redb::{MultimapTableDefinition, TableDefinition};
 /// Value: for `schema` a u32 little-endian; otherwise an encoded value.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-1");
 
-/// Table: every case version ever seen. Key: version id. Value: encoded `Version`.
-pub const VERSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("versions-1");
+/// Table: every case version ever seen (schema 4). Key: (record id, version
+/// id), so that a case's versions sit side by side and a bundle, sorted by
+/// case, is merged in key order. Value: `codec::encode_version`.
+pub const VERSIONS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("versions-2");
 
-/// Multimap: the versions of each case. Key: record id. Values: version ids.
+/// Schemas 1–3: every version by id (JSON), and the versions of each case.
+/// Read once by the migration to schema 4, then deleted.
+pub const VERSIONS_BY_ID: TableDefinition<&str, &[u8]> = TableDefinition::new("versions-1");
 pub const CASE_VERSIONS: MultimapTableDefinition<&str, &str> =
     MultimapTableDefinition::new("case-versions-1");
 

@@ -236,6 +236,57 @@ fn a_schema_2_store_is_migrated_with_empty_keys_and_sequences() {
     assert_eq!(schema.value(), SCHEMA.to_le_bytes().as_slice());
 }
 
+#[test]
+fn a_schema_3_store_has_its_versions_moved_to_the_case_keyed_table() {
+    let (dir, store) = setup();
+    let a = store.save(draft("AC-1", &[], "a"), None).unwrap();
+    let b = store.save(draft("AC-1", &[&a.id], "b"), None).unwrap();
+    let c = store.save(draft("AC-2", &[], "c"), None).unwrap();
+    drop(store);
+    // Make it look like schema 3: versions by id as JSON, and the
+    // multimap of each case's versions.
+    {
+        let db = Database::open(Store::file_in(dir.path())).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.delete_table(VERSIONS).unwrap();
+        {
+            let mut old = txn.open_table(VERSIONS_BY_ID).unwrap();
+            let mut cases = txn.open_multimap_table(CASE_VERSIONS).unwrap();
+            for v in [&a, &b, &c] {
+                old.insert(v.id.as_str(), codec::encode(v).as_slice())
+                    .unwrap();
+                cases.insert(v.record.as_str(), v.id.as_str()).unwrap();
+            }
+        }
+        txn.open_table(META)
+            .unwrap()
+            .insert("schema", 3u32.to_le_bytes().as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        store.versions_of("AC-1").unwrap(),
+        vec![a.clone(), b.clone()]
+    );
+    assert_eq!(store.version("AC-2", &c.id).unwrap(), Some(c.clone()));
+    assert_eq!(
+        store.case("AC-1").unwrap().unwrap().heads,
+        vec![b.id.clone()]
+    );
+    drop(store);
+    let db = Database::open(Store::file_in(dir.path())).unwrap();
+    let txn = db.begin_read().unwrap();
+    use redb::TableHandle;
+    let names: Vec<String> = txn
+        .list_tables()
+        .unwrap()
+        .map(|t| t.name().to_string())
+        .collect();
+    assert!(!names.contains(&"versions-1".to_string()), "{names:?}");
+    assert_eq!(txn.list_multimap_tables().unwrap().count(), 0);
+}
+
 fn trusted(id: &str, team: Option<u8>) -> TrustedKey {
     TrustedKey {
         id: id.into(),
@@ -296,18 +347,28 @@ fn an_import_writes_versions_work_items_binding_and_log_together() {
         prefill: BTreeMap::new(),
     };
     let summary = store
-        .import(Import {
-            versions: vec![&a, &b],
-            already_known: 0,
-            work_items: std::slice::from_ref(&item),
-            bind_device: Some(("AAAA", "T2XY")),
-            log: ImportEntry {
+        .merge(true, |m| {
+            let held = m.version_ids("AC-1")?;
+            assert_eq!(held, vec![a.id.clone()]);
+            let summary = m.add_case("AC-1", &[&b])?;
+            m.put_work_items(std::slice::from_ref(&item))?;
+            m.bind_device("AAAA", "T2XY")?;
+            assert_eq!(m.case_team("AC-1")?, Some(2));
+            assert_eq!(m.case_team("AC-2")?, Some(2));
+            assert_eq!(m.case_team("AC-9")?, None);
+            m.log(&ImportEntry {
                 file: "team2-T2XY-to-commune-0001.zip".into(),
                 sender: "team-2".into(),
                 sequence: 1,
                 accepted: true,
+                new: summary.new,
+                known: 1,
                 ..ImportEntry::default()
-            },
+            })?;
+            Ok::<_, StoreError>(AddSummary {
+                known: 1,
+                ..summary
+            })
         })
         .unwrap();
     assert_eq!((summary.new, summary.known), (1, 1));
@@ -323,12 +384,17 @@ fn an_import_writes_versions_work_items_binding_and_log_together() {
     );
     let log = store.imports().unwrap();
     assert_eq!((log[0].new, log[0].known, log[0].accepted), (1, 1, true));
-    let teams = store.case_teams(["AC-1", "AC-2", "AC-9"]).unwrap();
-    assert_eq!(teams.get("AC-1"), Some(&2));
-    assert_eq!(teams.get("AC-2"), Some(&2));
-    assert_eq!(teams.get("AC-9"), None);
-    let known = store
-        .known_versions([a.id.as_str(), "0".repeat(32).as_str()])
-        .unwrap();
-    assert_eq!(known.len(), 1);
+    assert_eq!(
+        store.versions_of("AC-1").unwrap(),
+        vec![a.clone(), b.clone()]
+    );
+}
+
+#[test]
+fn an_abandoned_merge_writes_nothing() {
+    let (_dir, store) = setup();
+    let a = draft("AC-1", &[], "a").seal();
+    store.merge(false, |m| m.add_case("AC-1", &[&a])).unwrap();
+    assert!(store.all_versions().unwrap().is_empty());
+    assert!(store.case("AC-1").unwrap().is_none());
 }

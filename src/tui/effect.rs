@@ -18,7 +18,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                     Ok(Some(entry)) => {
                         let mut heads = Vec::new();
                         for id in &entry.heads {
-                            match store.version(id) {
+                            match store.version(&record, id) {
                                 Ok(Some(v)) => heads.push(v),
                                 Ok(None) => {}
                                 Err(e) => return failed(e),
