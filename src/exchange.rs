@@ -13,6 +13,7 @@ use chrono::{DateTime, FixedOffset, SecondsFormat};
 use crate::bundle::key::{self, KeyError, Public, Signer};
 use crate::bundle::{self, BundleError, Contents, Header};
 use crate::domain::admit::{self, Claim, Here, KeyFacts, RowRefusal, SenderRefusal};
+use crate::domain::case::CaseEntry;
 use crate::domain::commune::Role;
 use crate::domain::version::Version;
 use crate::domain::work::WorkItem;
@@ -419,6 +420,9 @@ impl std::io::Seek for Input<'_> {
 enum Failed {
     Refused(Refusal),
     Store(StoreError),
+    /// The bundle reader was told to stop, the merge having failed first;
+    /// never reported (the merge's own failure is).
+    Stopped,
 }
 
 impl From<StoreError> for Failed {
@@ -448,12 +452,16 @@ impl Failed {
             Failed::Store(e) => Refusal::Local {
                 detail: e.to_string(),
             },
+            Failed::Stopped => Refusal::Local {
+                detail: "stopped".into(),
+            },
         }
     }
 
     fn into_error(self, file: &Path) -> ExchangeError {
         match self {
             Failed::Store(e) => ExchangeError::Store(e),
+            Failed::Stopped => ExchangeError::Store(StoreError::Db("stopped".into())),
             Failed::Refused(refusal) => ExchangeError::Rejected(Box::new(Rejection {
                 file: file.to_path_buf(),
                 refusal,
@@ -590,11 +598,12 @@ fn merge_bundles<'a>(
     })
 }
 
-/// Streams an admitted bundle's rows into the merge, case by case: the
-/// versions of one case (adjacent in the file) are gathered, those already
-/// held are counted and passed as they are, and each new one must pass the
-/// form and the rules of who may bring it before the case is written.
-fn merge_rows<R: std::io::Read + std::io::Seek>(
+/// Streams an admitted bundle's rows into the merge, case by case, on two
+/// threads: one reads the rows and judges each version on its own (the
+/// form's checks, the case's index entry), the other — this one, which
+/// holds the transaction — decides what the store lacks and who may bring
+/// it, and writes. The first refusal, in file order, stops both.
+fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
     m: &mut Merge<'_>,
     opened: &mut bundle::Opened<R>,
     here: &Here,
@@ -608,75 +617,140 @@ fn merge_rows<R: std::io::Read + std::io::Seek>(
         receiver: header.receiver,
         key_id: &key_id,
     };
-    let mut summary = AddSummary::default();
-    let mut case = Case::default();
-    let work_items = opened.read_rows(|place, v| {
-        if case.file != place.file
-            || case
-                .versions
-                .first()
-                .is_some_and(|(_, c)| c.record != v.record)
-        {
-            summary += case.merge(m, &claim, here)?;
-            case.file.clone_from(&place.file);
-        }
-        case.versions.push((place.row, v));
-        Ok::<_, Failed>(())
-    })?;
-    summary += case.merge(m, &claim, here)?;
-    m.put_work_items(&work_items)?;
-    Ok((summary, work_items.len()))
-}
-
-/// The versions of one case read so far, with their rows.
-#[derive(Default)]
-struct Case {
-    file: String,
-    versions: Vec<(usize, Version)>,
-}
-
-impl Case {
-    /// Judges and merges the gathered versions, and empties the case.
-    fn merge(
-        &mut self,
-        m: &mut Merge<'_>,
-        claim: &Claim,
-        here: &Here,
-    ) -> Result<AddSummary, Failed> {
-        let Some((_, first)) = self.versions.first() else {
-            return Ok(AddSummary::default());
-        };
-        let record = first.record.clone();
-        let held = m.version_ids(&record)?;
+    let villages = &here.commune.villages;
+    std::thread::scope(|s| {
+        let (send, cases) = std::sync::mpsc::sync_channel::<CaseRows>(256);
+        let reader = s.spawn(move || read_cases(opened, villages, send));
         let mut summary = AddSummary::default();
-        let mut team = None;
-        let mut new = Vec::new();
-        for (row, v) in &self.versions {
-            if held.contains(&v.id) {
-                // Its id was recomputed from its content, so it is byte for
-                // byte a version this store already holds, checked when it
-                // came in.
-                summary.known += 1;
-                continue;
-            }
-            let case_team = match team {
-                Some(t) => t,
-                None => *team.insert(m.case_team(&record)?),
-            };
-            admit::admit_version(v, claim, here, case_team).map_err(|(column, refusal)| {
-                Refusal::Row {
-                    file: self.file.clone(),
-                    row: *row,
-                    column,
-                    refusal,
+        let mut failure = None;
+        for case in &cases {
+            match merge_case(m, case, &claim, here) {
+                Ok(done) => summary += done,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
                 }
-            })?;
-            new.push(v);
+            }
         }
-        summary += m.add_case(&record, &new)?;
-        self.versions.clear();
-        Ok(summary)
+        // Hanging up stops the reader at its next case.
+        drop(cases);
+        let read = reader
+            .join()
+            .map_err(|_| Failed::Store(StoreError::Db("the bundle reader stopped".into())))?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        let work_items = read?;
+        m.put_work_items(&work_items)?;
+        Ok((summary, work_items.len()))
+    })
+}
+
+/// The versions of one case, adjacent in a bundle's file, each judged on
+/// its own.
+struct CaseRows {
+    file: std::sync::Arc<str>,
+    versions: Vec<(usize, Version, Judgement)>,
+    /// The case's index entry made from these versions alone, which is the
+    /// entry to write when the store holds no version of the case yet.
+    fresh: Option<CaseEntry>,
+}
+
+type Judgement = std::result::Result<(), (Option<String>, RowRefusal)>;
+
+/// Reads the rows, gathers each case's versions and hands the case over;
+/// returns the work items. Stops early, without error, once the merging
+/// side hangs up (it has its own error to report).
+fn read_cases<R: std::io::Read + std::io::Seek>(
+    opened: &mut bundle::Opened<R>,
+    villages: &[crate::domain::commune::Village],
+    send: std::sync::mpsc::SyncSender<CaseRows>,
+) -> Result<Vec<WorkItem>, Failed> {
+    let mut file: std::sync::Arc<str> = std::sync::Arc::from("");
+    let mut case: Vec<(usize, Version, Judgement)> = Vec::new();
+    let hand_over = |file: &std::sync::Arc<str>, versions: Vec<(usize, Version, Judgement)>| {
+        let all_passed = versions.iter().all(|(_, _, j)| j.is_ok());
+        let fresh = all_passed
+            .then(|| {
+                let refs: Vec<&Version> = versions.iter().map(|(_, v, _)| v).collect();
+                CaseEntry::from_versions(&refs)
+            })
+            .flatten();
+        send.send(CaseRows {
+            file: file.clone(),
+            versions,
+            fresh,
+        })
+        .map_err(|_| Failed::Stopped)
+    };
+    let work_items = opened.read_rows(|place, v| {
+        let new_case = case.first().is_some_and(|(_, c, _)| c.record != v.record);
+        if *file != *place.file || new_case {
+            if !case.is_empty() {
+                hand_over(&file, std::mem::take(&mut case))?;
+            }
+            if *file != *place.file {
+                file = std::sync::Arc::from(place.file.as_str());
+            }
+        }
+        let judged = admit::judge_version(&v, villages);
+        case.push((place.row, v, judged));
+        Ok::<_, Failed>(())
+    });
+    let work_items = match work_items {
+        Err(Failed::Stopped) => return Ok(Vec::new()),
+        other => other?,
+    };
+    if !case.is_empty() {
+        match hand_over(&file, case) {
+            Err(Failed::Stopped) => return Ok(Vec::new()),
+            other => other?,
+        }
     }
+    Ok(work_items)
+}
+
+/// Merges one case: versions the store holds are counted and passed as
+/// they are (their ids were recomputed from their content, so they are
+/// byte for byte versions checked when they came in); each new one must
+/// have passed its judgement and may be brought by this sender.
+fn merge_case(
+    m: &mut Merge<'_>,
+    case: CaseRows,
+    claim: &Claim,
+    here: &Here,
+) -> Result<AddSummary, Failed> {
+    let Some((_, first, _)) = case.versions.first() else {
+        return Ok(AddSummary::default());
+    };
+    let record = first.record.clone();
+    let held = m.version_ids(&record)?;
+    let mut summary = AddSummary::default();
+    let mut team = None;
+    let mut new = Vec::new();
+    for (row, v, judged) in &case.versions {
+        if held.contains(&v.id) {
+            summary.known += 1;
+            continue;
+        }
+        let case_team = match team {
+            Some(t) => t,
+            None => *team.insert(m.case_team(&record)?),
+        };
+        judged
+            .clone()
+            .and_then(|()| admit::admit_version(v, claim, here, case_team))
+            .map_err(|(column, refusal)| Refusal::Row {
+                file: case.file.to_string(),
+                row: *row,
+                column,
+                refusal,
+            })?;
+        new.push(v);
+    }
+    let fresh = case.fresh.as_ref().filter(|_| held.is_empty());
+    summary += m.add_case(&record, &new, fresh)?;
+    Ok(summary)
 }
 
 /// Every check an import makes, without writing anything: the format and
@@ -814,7 +888,7 @@ pub fn import_file(
                 stale: m.stale,
             });
         }
-        Err(Failed::Store(e)) => return Err(e.into()),
+        Err(failed @ (Failed::Store(_) | Failed::Stopped)) => return Err(failed.into_error(path)),
         Err(Failed::Refused(refusal @ Refusal::Local { .. })) => {
             return Err(ExchangeError::Rejected(Box::new(Rejection {
                 file: path.to_path_buf(),

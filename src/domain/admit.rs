@@ -230,10 +230,23 @@ pub fn check_version(
     Ok(())
 }
 
-/// Checks a version this store does not hold yet, from a bundle already
-/// admitted by [`admit_sender`]: against its form, and the rules of who may
-/// bring it. `case_team` is the team of its case, if this store knows the
-/// case. Returns the column at fault with the refusal.
+/// Judges a version on its own, as saving it would have: its team one of
+/// the commune's villages, and [`check_version`]. Needs nothing from the
+/// store, so a bundle's rows can be judged while others are being written.
+/// Returns the column at fault with the refusal.
+pub fn judge_version(
+    v: &Version,
+    villages: &[Village],
+) -> Result<(), (Option<String>, RowRefusal)> {
+    if !villages.iter().any(|village| village.team == v.team) {
+        return Err((Some("team".into()), RowRefusal::NoSuchTeam { team: v.team }));
+    }
+    check_version(v, villages)
+}
+
+/// Whether the sender of a bundle already admitted by [`admit_sender`] may
+/// bring this version, new to this store (and judged by [`judge_version`]).
+/// `case_team` is the team of its case, if this store knows the case.
 pub fn admit_version(
     v: &Version,
     claim: &Claim,
@@ -241,10 +254,6 @@ pub fn admit_version(
     case_team: Option<u8>,
 ) -> Result<(), (Option<String>, RowRefusal)> {
     let refuse = |column: &str, refusal: RowRefusal| Err((Some(column.to_string()), refusal));
-    if here.commune.village(v.team).is_none() {
-        return refuse("team", RowRefusal::NoSuchTeam { team: v.team });
-    }
-    check_version(v, &here.commune.villages)?;
     // A team speaks only for its own cases, and only for what its own
     // device wrote; what it relays must already be here. The commune is
     // trusted by teams for everything it sends.
@@ -284,7 +293,7 @@ pub fn admit_version(
 /// Checks every version of a bundle already admitted by [`admit_sender`].
 /// `known(id)` says whether this store holds a version; `case_team(record)`
 /// the team of a case it knows. Every new version is checked with
-/// [`admit_version`]; a version this store already holds is the same bytes
+/// [`judge_version`] and [`admit_version`]; a version this store already holds is the same bytes
 /// it accepted before and passes as it is (checking it again would add
 /// nothing — except refusing, after a rule is tightened, bundles that only
 /// repeat old data). Returns the indices of the new versions; the first

@@ -694,20 +694,36 @@ impl<'t> CaseTables<'t> {
 
     /// Adds versions of one case that this store does not hold yet and
     /// recomputes the case's index entry and list line. The case's stored
-    /// versions are read once, before the new ones are written.
-    fn add_case(&mut self, record: &str, new: &[&Version]) -> Result<AddSummary> {
+    /// versions are read once, before the new ones are written. `fresh` is
+    /// the entry of `new` alone, made beforehand: when the store holds no
+    /// version of the case, it is the entry.
+    fn add_case(
+        &mut self,
+        record: &str,
+        new: &[&Version],
+        fresh: Option<&CaseEntry>,
+    ) -> Result<AddSummary> {
         let mut summary = AddSummary::default();
         if new.is_empty() {
             return Ok(summary);
         }
-        let was_conflict = self.row(record)?.is_some_and(|r| r.conflict);
         let existing = versions_in(&self.versions, record)?;
-        let all: Vec<&Version> = existing.iter().chain(new.iter().copied()).collect();
-        if let Some(entry) = CaseEntry::from_versions(&all) {
+        let made;
+        let entry = match fresh {
+            Some(entry) if existing.is_empty() => Some(entry),
+            _ => {
+                let all: Vec<&Version> = existing.iter().chain(new.iter().copied()).collect();
+                made = CaseEntry::from_versions(&all);
+                made.as_ref()
+            }
+        };
+        if let Some(entry) = entry {
+            let was_conflict =
+                !existing.is_empty() && self.row(record)?.is_some_and(|r| r.conflict);
             if entry.in_conflict() && !was_conflict {
                 summary.new_conflicts += 1;
             }
-            self.put_entry(&entry)?;
+            self.put_entry(entry)?;
         }
         for v in new {
             self.versions
@@ -794,8 +810,15 @@ impl Merge<'_> {
     }
 
     /// Adds versions of one case that [`Merge::version_ids`] did not list.
-    pub fn add_case(&mut self, record: &str, new: &[&Version]) -> Result<AddSummary> {
-        self.tables.add_case(record, new)
+    /// `fresh` may carry the index entry of `new` alone, made beforehand
+    /// (used when the store holds no version of the case).
+    pub fn add_case(
+        &mut self,
+        record: &str,
+        new: &[&Version],
+        fresh: Option<&CaseEntry>,
+    ) -> Result<AddSummary> {
+        self.tables.add_case(record, new, fresh)
     }
 
     /// Writes the work items that differ from the stored ones (a bundle
@@ -887,7 +910,7 @@ fn add_in<'a>(
         batch.dedup_by(|a, b| a.id == b.id);
         batch.retain(|v| !held.contains(&v.id));
         summary.known += before - batch.len();
-        summary += tables.add_case(record, &batch)?;
+        summary += tables.add_case(record, &batch, None)?;
     }
     Ok(summary)
 }

@@ -350,7 +350,7 @@ fn an_import_writes_versions_work_items_binding_and_log_together() {
         .merge(true, |m| {
             let held = m.version_ids("AC-1")?;
             assert_eq!(held, vec![a.id.clone()]);
-            let summary = m.add_case("AC-1", &[&b])?;
+            let summary = m.add_case("AC-1", &[&b], None)?;
             m.put_work_items(std::slice::from_ref(&item))?;
             m.bind_device("AAAA", "T2XY")?;
             assert_eq!(m.case_team("AC-1")?, Some(2));
@@ -394,7 +394,9 @@ fn an_import_writes_versions_work_items_binding_and_log_together() {
 fn an_abandoned_merge_writes_nothing() {
     let (_dir, store) = setup();
     let a = draft("AC-1", &[], "a").seal();
-    store.merge(false, |m| m.add_case("AC-1", &[&a])).unwrap();
+    store
+        .merge(false, |m| m.add_case("AC-1", &[&a], None))
+        .unwrap();
     assert!(store.all_versions().unwrap().is_empty());
     assert!(store.case("AC-1").unwrap().is_none());
 }
