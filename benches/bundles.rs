@@ -6,6 +6,10 @@
 //! The versions are activation follow-ups of one team, valid by the form,
 //! made here (the demo spreads its cases over six teams). Peak memory is
 //! measured in a child process (this binary, `--import DIR BUNDLE`).
+//!
+//! Then the comparison run that matters to users: a commune of 10,000 people
+//! (the demo generator's) receives its six teams' bundles, imports them one
+//! after the other as the office does, and opens the report on screen.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -237,6 +241,95 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
 }
 
+/// Six bundles arriving at a commune of 10,000 people, to the report on
+/// screen. The office is set up as it stands before they arrive: the
+/// demo commune's people, work list and its own corrections, every team's
+/// key trusted; the teams' bundles carry their full state.
+fn arrival() -> (Duration, usize, u64) {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/people-10000");
+    if !Store::exists_in(&demo) {
+        tothon::demo::build(
+            &demo,
+            &tothon::demo::Options {
+                people: 10_000,
+                seed: 6,
+            },
+        )
+        .unwrap();
+    }
+    let dir = root().join("arrival");
+    let _ = std::fs::remove_dir_all(&dir);
+    let source = Store::open(&demo).unwrap();
+    let device = source.device().unwrap();
+    let office_dir = dir.join("office");
+    let office = Store::create(&office_dir, &source.commune().unwrap(), &device).unwrap();
+    office.put_people(&source.people().unwrap()).unwrap();
+    office
+        .put_work_items(&source.work_items().unwrap())
+        .unwrap();
+    let own: Vec<Version> = source
+        .all_versions()
+        .unwrap()
+        .into_iter()
+        .filter(|v| v.device == device.id)
+        .collect();
+    office.add_versions(&own).unwrap();
+    drop(source);
+    let mut bundles = Vec::new();
+    for team in 1..=6u8 {
+        let store = Store::open(&tothon::demo::team_dir(&demo, team)).unwrap();
+        let public = exchange::own_public(&store).unwrap();
+        exchange::trust(&office, Some(team), &public, now()).unwrap();
+        let signer = exchange::unlock(&store, "demo").unwrap();
+        let out = exchange::export(&store, &signer, &dir.join("bundles"), now()).unwrap();
+        bundles.push(out[0].path.clone());
+    }
+    drop(office);
+    let clean = dir.join("office.redb.clean");
+    std::fs::copy(Store::file_in(&office_dir), &clean).unwrap();
+    let mut versions = 0;
+    let mut bytes = 0;
+    let runs = (0..5)
+        .map(|_| {
+            std::fs::copy(&clean, Store::file_in(&office_dir)).unwrap();
+            let t = Instant::now();
+            let office = Store::open(&office_dir).unwrap();
+            versions = 0;
+            bytes = 0;
+            for b in &bundles {
+                let done = exchange::import_file(&office, b, Lang::Vi, now()).unwrap();
+                versions += done.summary.new;
+                bytes += std::fs::metadata(b).map(|m| m.len()).unwrap_or(0);
+            }
+            let mut app = tothon::tui::App::open(office, Lang::Vi).unwrap();
+            // Who is working (a new name at a new office), then the report.
+            let keys = "Lan".chars().map(KeyCode::Char);
+            for code in keys.chain([KeyCode::Enter, KeyCode::F(5)]) {
+                app.key(KeyEvent::new(code, KeyModifiers::NONE));
+            }
+            let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+            term.draw(|f| app.render(f)).unwrap();
+            let took = t.elapsed();
+            let screen: String = term
+                .backend()
+                .buffer()
+                .content()
+                .iter()
+                .map(|c| c.symbol())
+                .collect();
+            assert!(
+                screen.contains("BÁO CÁO") || screen.contains("Báo cáo"),
+                "not the report: {screen}"
+            );
+            took
+        })
+        .collect();
+    (median(runs), versions, bytes)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(p) = args.iter().position(|a| a == "--import") {
@@ -277,6 +370,16 @@ fn main() {
             false,
         ),
     }
+
+    let (took, versions, bytes) = arrival();
+    println!(
+        "{:<58} {:>14}",
+        format!(
+            "10,000 people: six bundles ({versions} versions, {:.1} MB) to the report",
+            bytes as f64 / 1e6
+        ),
+        ms(took)
+    );
 
     if std::env::var_os("TOTHON_BENCH_SMALL").is_some() {
         return;

@@ -619,21 +619,25 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
     };
     let villages = &here.commune.villages;
     std::thread::scope(|s| {
-        let (send, cases) = std::sync::mpsc::sync_channel::<CaseRows>(256);
+        // Cases travel in batches: one hand-over per case would cost more
+        // in waking threads than the case itself.
+        let (send, batches) = std::sync::mpsc::sync_channel::<Vec<CaseRows>>(8);
         let reader = s.spawn(move || read_cases(opened, villages, send));
         let mut summary = AddSummary::default();
         let mut failure = None;
-        for case in &cases {
-            match merge_case(m, case, &claim, here) {
-                Ok(done) => summary += done,
-                Err(e) => {
-                    failure = Some(e);
-                    break;
+        'merging: for batch in &batches {
+            for case in batch {
+                match merge_case(m, case, &claim, here) {
+                    Ok(done) => summary += done,
+                    Err(e) => {
+                        failure = Some(e);
+                        break 'merging;
+                    }
                 }
             }
         }
         // Hanging up stops the reader at its next case.
-        drop(cases);
+        drop(batches);
         let read = reader
             .join()
             .map_err(|_| Failed::Store(StoreError::Db("the bundle reader stopped".into())))?;
@@ -664,31 +668,38 @@ type Judgement = std::result::Result<(), (Option<String>, RowRefusal)>;
 fn read_cases<R: std::io::Read + std::io::Seek>(
     opened: &mut bundle::Opened<R>,
     villages: &[crate::domain::commune::Village],
-    send: std::sync::mpsc::SyncSender<CaseRows>,
+    send: std::sync::mpsc::SyncSender<Vec<CaseRows>>,
 ) -> Result<Vec<WorkItem>, Failed> {
+    const BATCH: usize = 512;
     let mut file: std::sync::Arc<str> = std::sync::Arc::from("");
     let mut case: Vec<(usize, Version, Judgement)> = Vec::new();
-    let hand_over = |file: &std::sync::Arc<str>, versions: Vec<(usize, Version, Judgement)>| {
-        let all_passed = versions.iter().all(|(_, _, j)| j.is_ok());
-        let fresh = all_passed
-            .then(|| {
-                let refs: Vec<&Version> = versions.iter().map(|(_, v, _)| v).collect();
-                CaseEntry::from_versions(&refs)
-            })
-            .flatten();
-        send.send(CaseRows {
-            file: file.clone(),
-            versions,
-            fresh,
-        })
-        .map_err(|_| Failed::Stopped)
-    };
+    let mut batch: Vec<CaseRows> = Vec::with_capacity(BATCH);
+    let mut hand_over =
+        |file: &std::sync::Arc<str>, versions: Vec<(usize, Version, Judgement)>, last: bool| {
+            if !versions.is_empty() {
+                let all_passed = versions.iter().all(|(_, _, j)| j.is_ok());
+                let fresh = all_passed
+                    .then(|| {
+                        let refs: Vec<&Version> = versions.iter().map(|(_, v, _)| v).collect();
+                        CaseEntry::from_versions(&refs)
+                    })
+                    .flatten();
+                batch.push(CaseRows {
+                    file: file.clone(),
+                    versions,
+                    fresh,
+                });
+            }
+            if batch.len() == BATCH || (last && !batch.is_empty()) {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                send.send(full).map_err(|_| Failed::Stopped)?;
+            }
+            Ok(())
+        };
     let work_items = opened.read_rows(|place, v| {
         let new_case = case.first().is_some_and(|(_, c, _)| c.record != v.record);
         if *file != *place.file || new_case {
-            if !case.is_empty() {
-                hand_over(&file, std::mem::take(&mut case))?;
-            }
+            hand_over(&file, std::mem::take(&mut case), false)?;
             if *file != *place.file {
                 file = std::sync::Arc::from(place.file.as_str());
             }
@@ -701,11 +712,9 @@ fn read_cases<R: std::io::Read + std::io::Seek>(
         Err(Failed::Stopped) => return Ok(Vec::new()),
         other => other?,
     };
-    if !case.is_empty() {
-        match hand_over(&file, case) {
-            Err(Failed::Stopped) => return Ok(Vec::new()),
-            other => other?,
-        }
+    match hand_over(&file, case, true) {
+        Err(Failed::Stopped) => return Ok(Vec::new()),
+        other => other?,
     }
     Ok(work_items)
 }

@@ -10,10 +10,12 @@ use chrono::{DateTime, FixedOffset, TimeZone};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::StoreError;
+use crate::domain::case::CaseEntry;
 use crate::domain::version::{Status, Version};
 
 const CODEC_JSON: u8 = 1;
 const CODEC_VERSION: u8 = 2;
+const CODEC_CASE: u8 = 3;
 
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     let mut out = vec![CODEC_JSON];
@@ -64,8 +66,7 @@ pub fn encode_version(v: &Version) -> Vec<u8> {
     put_str(&mut out, &v.author);
     out.extend_from_slice(&v.edited_at.timestamp().to_le_bytes());
     out.extend_from_slice(&v.edited_at.offset().local_minus_utc().to_le_bytes());
-    let status = Status::ALL.iter().position(|s| *s == v.status);
-    out.push(status.unwrap_or(0) as u8);
+    out.push(status_byte(v.status));
     for list in [&v.parents, &v.confirmed] {
         put_len(&mut out, list.len());
         for item in list {
@@ -145,6 +146,101 @@ pub fn decode_version(record: &str, id: &str, bytes: &[u8]) -> Result<Version, S
     })
 }
 
+fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => {
+            out.push(1);
+            put_str(out, s);
+        }
+        None => out.push(0),
+    }
+}
+
+fn status_byte(s: Status) -> u8 {
+    Status::ALL.iter().position(|x| *x == s).unwrap_or(0) as u8
+}
+
+/// A case's index entry as stored in `cases-1` (derived data, rebuilt when
+/// its layout changes): the record is the key; the rest in a compact
+/// layout, since a bundle merge writes one per case.
+pub fn encode_case(c: &CaseEntry) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + 33 * c.heads.len() + c.title.len() + c.search.len());
+    out.push(CODEC_CASE);
+    put_str(&mut out, &c.form);
+    out.push(c.team);
+    put_len(&mut out, c.heads.len());
+    for h in &c.heads {
+        put_str(&mut out, h);
+    }
+    out.push(status_byte(c.status));
+    for s in [&c.title, &c.search, &c.edited_at, &c.author] {
+        put_str(&mut out, s);
+    }
+    for o in [&c.follow_up, &c.blocker, &c.outcome, &c.correction] {
+        put_opt(&mut out, o.as_deref());
+    }
+    put_len(&mut out, c.versions);
+    out
+}
+
+/// Reads what [`encode_case`] wrote (or JSON, from before it).
+pub fn decode_case(record: &str, bytes: &[u8]) -> Result<CaseEntry, StoreError> {
+    if bytes.first() == Some(&CODEC_JSON) {
+        return decode(bytes, "case");
+    }
+    let corrupt = || StoreError::Corrupt {
+        what: "case",
+        detail: record.to_string(),
+    };
+    let mut r = Reader(bytes);
+    if r.byte() != Some(CODEC_CASE) {
+        return Err(corrupt());
+    }
+    let form = r.string().ok_or_else(corrupt)?;
+    let team = r.byte().ok_or_else(corrupt)?;
+    let mut heads = Vec::new();
+    for _ in 0..r.len().ok_or_else(corrupt)? {
+        heads.push(r.string().ok_or_else(corrupt)?);
+    }
+    let status = *Status::ALL
+        .get(usize::from(r.byte().ok_or_else(corrupt)?))
+        .ok_or_else(corrupt)?;
+    let mut texts = [String::new(), String::new(), String::new(), String::new()];
+    for t in &mut texts {
+        *t = r.string().ok_or_else(corrupt)?;
+    }
+    let mut opts = [None, None, None, None];
+    for o in &mut opts {
+        *o = match r.byte().ok_or_else(corrupt)? {
+            0 => None,
+            1 => Some(r.string().ok_or_else(corrupt)?),
+            _ => return Err(corrupt()),
+        };
+    }
+    let versions = r.len().ok_or_else(corrupt)?;
+    if !r.0.is_empty() {
+        return Err(corrupt());
+    }
+    let [title, search, edited_at, author] = texts;
+    let [follow_up, blocker, outcome, correction] = opts;
+    Ok(CaseEntry {
+        record: record.to_string(),
+        form,
+        team,
+        heads,
+        status,
+        title,
+        search,
+        edited_at,
+        author,
+        follow_up,
+        blocker,
+        outcome,
+        correction,
+        versions,
+    })
+}
+
 /// A cursor over stored bytes; `None` once they run out.
 pub(super) struct Reader<'a>(pub &'a [u8]);
 
@@ -183,6 +279,23 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_case_entry_round_trips_and_damage_is_refused() {
+        let a = crate::domain::version::tests::draft("AC-1", &[], "ghi chú").seal();
+        let mut b = crate::domain::version::tests::draft("AC-1", &[], "khác").seal();
+        b.status = Status::NeedsCorrection;
+        b.values
+            .insert("correction".into(), "Sửa số điện thoại".into());
+        b.id = b.compute_id();
+        let entry = CaseEntry::from_versions(&[&a, &b]).unwrap();
+        let bytes = encode_case(&entry);
+        assert_eq!(decode_case("AC-1", &bytes).unwrap(), entry);
+        assert_eq!(decode_case("AC-1", &encode(&entry)).unwrap(), entry);
+        for n in 0..bytes.len() {
+            assert!(decode_case("AC-1", &bytes[..n]).is_err(), "{n}");
+        }
+    }
 
     #[test]
     fn a_version_round_trips_and_damage_is_refused() {

@@ -33,7 +33,7 @@ pub const SCHEMA: u32 = migrate::SCHEMA;
 /// How the derived case index is computed. When `CaseEntry` gains a field,
 /// this goes up and every store rebuilds its index from the versions on
 /// open: derived data needs no schema migration.
-const CASE_INDEX: u32 = 4;
+const CASE_INDEX: u32 = 5;
 
 /// The store's file name inside the data directory.
 pub const FILE_NAME: &str = "tothon.redb";
@@ -262,9 +262,12 @@ impl Store {
         }
         if found < SCHEMA {
             let txn = db.begin_write()?;
+            // The migration rebuilds the case index as well.
             migrate::run(&txn, found)?;
-            txn.open_table(META)?
-                .insert("schema", SCHEMA.to_le_bytes().as_slice())?;
+            let mut meta = txn.open_table(META)?;
+            meta.insert("schema", SCHEMA.to_le_bytes().as_slice())?;
+            meta.insert("case_index", codec::encode(&CASE_INDEX).as_slice())?;
+            drop(meta);
             txn.commit()?;
         }
         let store = Store { db, path };
@@ -359,13 +362,20 @@ impl Store {
         let table = txn.open_table(CASES)?;
         table
             .get(record)?
-            .map(|b| codec::decode(b.value(), "case"))
+            .map(|b| codec::decode_case(record, b.value()))
             .transpose()
     }
 
     /// Every case, in record order.
     pub fn cases(&self) -> Result<Vec<CaseEntry>> {
-        self.all(CASES, "case")
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(CASES)?;
+        let mut out = Vec::with_capacity(table.len()? as usize);
+        for row in table.iter()? {
+            let (k, v) = row?;
+            out.push(codec::decode_case(k.value(), v.value())?);
+        }
+        Ok(out)
     }
 
     pub fn case_count(&self) -> Result<u64> {
@@ -737,7 +747,8 @@ impl<'t> CaseTables<'t> {
     /// due date, if it has one).
     fn put_entry(&mut self, entry: &CaseEntry) -> Result<()> {
         let record = entry.record.as_str();
-        self.cases.insert(record, codec::encode(entry).as_slice())?;
+        self.cases
+            .insert(record, codec::encode_case(entry).as_slice())?;
         let due = match self.items.get(record)? {
             Some(b) => codec::decode::<ItemDue>(b.value(), "work item")?.due,
             None => None,
@@ -755,7 +766,7 @@ impl<'t> CaseTables<'t> {
                 .insert(w.id.as_str(), codec::encode(w).as_slice())?;
             let row = match self.cases.get(w.id.as_str())? {
                 Some(b) => ListRow::from_case(
-                    &codec::decode::<CaseEntry>(b.value(), "case")?,
+                    &codec::decode_case(w.id.as_str(), b.value())?,
                     w.due.as_deref(),
                 ),
                 None => ListRow::from_item(w),
