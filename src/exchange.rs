@@ -13,7 +13,6 @@ use chrono::{DateTime, FixedOffset, SecondsFormat};
 use crate::bundle::key::{self, KeyError, Public, Signer};
 use crate::bundle::{self, BundleError, Contents, Header};
 use crate::domain::admit::{self, Claim, Here, KeyFacts, RowRefusal, SenderRefusal};
-use crate::domain::case::CaseEntry;
 use crate::domain::commune::Role;
 use crate::domain::version::Version;
 use crate::domain::work::WorkItem;
@@ -655,9 +654,9 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
 struct CaseRows {
     file: std::sync::Arc<str>,
     versions: Vec<(usize, Version, Judgement)>,
-    /// The case's index entry made from these versions alone, which is the
-    /// entry to write when the store holds no version of the case yet.
-    fresh: Option<CaseEntry>,
+    /// The case's writes made from these versions alone, which are the
+    /// writes when the store holds no version of the case yet.
+    fresh: Option<crate::store::Prepared>,
 }
 
 type Judgement = std::result::Result<(), (Option<String>, RowRefusal)>;
@@ -681,7 +680,7 @@ fn read_cases<R: std::io::Read + std::io::Seek>(
                 let fresh = all_passed
                     .then(|| {
                         let refs: Vec<&Version> = versions.iter().map(|(_, v, _)| v).collect();
-                        CaseEntry::from_versions(&refs)
+                        crate::store::prepare(&refs)
                     })
                     .flatten();
                 batch.push(CaseRows {

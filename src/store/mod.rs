@@ -697,43 +697,33 @@ impl<'t> CaseTables<'t> {
         Ok(out)
     }
 
-    /// The case's line in the work list (a case, or a work item not begun).
-    fn row(&self, record: &str) -> Result<Option<ListRow>> {
-        Ok(self.rows.get(record)?.and_then(|v| rows::decode(v.value())))
+    /// The team and conflict flag of the case's line in the work list (a
+    /// case, or a work item not begun).
+    fn team_and_conflict(&self, record: &str) -> Result<Option<(u8, bool)>> {
+        Ok(self
+            .rows
+            .get(record)?
+            .and_then(|v| rows::team_and_conflict(v.value())))
     }
 
     /// Adds versions of one case that this store does not hold yet and
     /// recomputes the case's index entry and list line. The case's stored
-    /// versions are read once, before the new ones are written. `fresh` is
-    /// the entry of `new` alone, made beforehand: when the store holds no
-    /// version of the case, it is the entry.
-    fn add_case(
-        &mut self,
-        record: &str,
-        new: &[&Version],
-        fresh: Option<&CaseEntry>,
-    ) -> Result<AddSummary> {
+    /// versions are read once, before the new ones are written.
+    fn add_case(&mut self, record: &str, new: &[&Version]) -> Result<AddSummary> {
         let mut summary = AddSummary::default();
         if new.is_empty() {
             return Ok(summary);
         }
         let existing = versions_in(&self.versions, record)?;
-        let made;
-        let entry = match fresh {
-            Some(entry) if existing.is_empty() => Some(entry),
-            _ => {
-                let all: Vec<&Version> = existing.iter().chain(new.iter().copied()).collect();
-                made = CaseEntry::from_versions(&all);
-                made.as_ref()
-            }
-        };
-        if let Some(entry) = entry {
+        let all: Vec<&Version> = existing.iter().chain(new.iter().copied()).collect();
+        if let Some(entry) = CaseEntry::from_versions(&all) {
             let was_conflict =
-                !existing.is_empty() && self.row(record)?.is_some_and(|r| r.conflict);
+                !existing.is_empty() && self.team_and_conflict(record)?.is_some_and(|(_, c)| c);
             if entry.in_conflict() && !was_conflict {
                 summary.new_conflicts += 1;
             }
-            self.put_entry(entry)?;
+            let bytes = codec::encode_case(&entry);
+            self.put_entry(&entry, &bytes, None)?;
         }
         for v in new {
             self.versions
@@ -743,18 +733,45 @@ impl<'t> CaseTables<'t> {
         Ok(summary)
     }
 
-    /// Writes a case's index entry and its list line (with its work item's
-    /// due date, if it has one).
-    fn put_entry(&mut self, entry: &CaseEntry) -> Result<()> {
+    /// Writes a case the store held no version of, made ahead by [`prepare`].
+    fn add_prepared(&mut self, prepared: &Prepared) -> Result<AddSummary> {
+        let record = prepared.entry.record.as_str();
+        self.put_entry(
+            &prepared.entry,
+            &prepared.entry_bytes,
+            Some(&prepared.row_bytes),
+        )?;
+        for (id, bytes) in &prepared.versions {
+            self.versions
+                .insert((record, id.as_str()), bytes.as_slice())?;
+        }
+        Ok(AddSummary {
+            new: prepared.versions.len(),
+            known: 0,
+            new_conflicts: usize::from(prepared.entry.in_conflict()),
+        })
+    }
+
+    /// Writes a case's index entry (encoded as `bytes`) and its list line,
+    /// with its work item's due date if it has one. `row` is the line as it
+    /// is without a due date, when already made.
+    fn put_entry(&mut self, entry: &CaseEntry, bytes: &[u8], row: Option<&[u8]>) -> Result<()> {
         let record = entry.record.as_str();
-        self.cases
-            .insert(record, codec::encode_case(entry).as_slice())?;
+        self.cases.insert(record, bytes)?;
         let due = match self.items.get(record)? {
             Some(b) => codec::decode::<ItemDue>(b.value(), "work item")?.due,
             None => None,
         };
-        let row = ListRow::from_case(entry, due.as_deref());
-        self.rows.insert(record, rows::encode(&row).as_slice())?;
+        // A planned follow-up comes before the work item's due date.
+        match row {
+            Some(row) if due.is_none() || entry.follow_up.is_some() => {
+                self.rows.insert(record, row)?;
+            }
+            _ => {
+                let row = ListRow::from_case(entry, due.as_deref());
+                self.rows.insert(record, rows::encode(&row).as_slice())?;
+            }
+        }
         Ok(())
     }
 
@@ -782,10 +799,36 @@ impl<'t> CaseTables<'t> {
         let versions = versions_in(&self.versions, record)?;
         let refs: Vec<&Version> = versions.iter().collect();
         match CaseEntry::from_versions(&refs) {
-            Some(entry) => self.put_entry(&entry),
+            Some(entry) => self.put_entry(&entry, &codec::encode_case(&entry), None),
             None => Ok(()),
         }
     }
+}
+
+/// A new case's writes, made ahead and away from the transaction (a bundle
+/// merge makes them on its reading thread): the index entry and list line
+/// of its versions alone, and every value encoded.
+pub struct Prepared {
+    entry: CaseEntry,
+    entry_bytes: Vec<u8>,
+    /// The list line as it is without a work item's due date.
+    row_bytes: Vec<u8>,
+    versions: Vec<(String, Vec<u8>)>,
+}
+
+/// Prepares the writes of a case from all its versions (one case's, none
+/// of them stored yet); `None` when there are none.
+pub fn prepare(versions: &[&Version]) -> Option<Prepared> {
+    let entry = CaseEntry::from_versions(versions)?;
+    Some(Prepared {
+        entry_bytes: codec::encode_case(&entry),
+        row_bytes: rows::encode(&ListRow::from_case(&entry, None)),
+        versions: versions
+            .iter()
+            .map(|v| (v.id.clone(), codec::encode_version(v)))
+            .collect(),
+        entry,
+    })
 }
 
 /// Just the due date of a stored work item.
@@ -817,19 +860,29 @@ impl Merge<'_> {
     /// The team of a case this store knows, from its index or, for a case
     /// not begun, its work item.
     pub fn case_team(&self, record: &str) -> Result<Option<u8>> {
-        Ok(self.tables.row(record)?.map(|r| r.team))
+        Ok(self.tables.team_and_conflict(record)?.map(|(t, _)| t))
     }
 
     /// Adds versions of one case that [`Merge::version_ids`] did not list.
-    /// `fresh` may carry the index entry of `new` alone, made beforehand
-    /// (used when the store holds no version of the case).
+    /// `prepared`, made by [`prepare`] from exactly these versions, spares
+    /// the work when [`Merge::version_ids`] listed none: it is used only
+    /// then, and only if it holds as many versions.
     pub fn add_case(
         &mut self,
         record: &str,
         new: &[&Version],
-        fresh: Option<&CaseEntry>,
+        prepared: Option<&Prepared>,
     ) -> Result<AddSummary> {
-        self.tables.add_case(record, new, fresh)
+        match prepared {
+            Some(p)
+                if p.versions.len() == new.len()
+                    && p.entry.record == record
+                    && self.tables.version_ids(record)?.is_empty() =>
+            {
+                self.tables.add_prepared(p)
+            }
+            _ => self.tables.add_case(record, new),
+        }
     }
 
     /// Writes the work items that differ from the stored ones (a bundle
@@ -921,7 +974,7 @@ fn add_in<'a>(
         batch.dedup_by(|a, b| a.id == b.id);
         batch.retain(|v| !held.contains(&v.id));
         summary.known += before - batch.len();
-        summary += tables.add_case(record, &batch, None)?;
+        summary += tables.add_case(record, &batch)?;
     }
     Ok(summary)
 }

@@ -89,6 +89,15 @@ fn string(r: &mut Reader) -> Option<String> {
     String::from_utf8(r.take(len)?.to_vec()).ok()
 }
 
+/// The team and the conflict flag of an encoded row, without decoding the
+/// rest (a bundle merge asks this of every case it touches).
+pub fn team_and_conflict(bytes: &[u8]) -> Option<(u8, bool)> {
+    let [_, team, _, flags, ..] = *bytes else {
+        return None;
+    };
+    Some((team, flags & 2 != 0))
+}
+
 pub fn decode(bytes: &[u8]) -> Option<ListRow> {
     let mut r = Reader(bytes);
     let spec = form::forms().get(r.byte()? as usize)?;

@@ -400,3 +400,37 @@ fn an_abandoned_merge_writes_nothing() {
     assert!(store.all_versions().unwrap().is_empty());
     assert!(store.case("AC-1").unwrap().is_none());
 }
+
+#[test]
+fn a_prepared_case_is_stored_exactly_as_one_worked_out_in_the_transaction() {
+    let a = draft("AC-1", &[], "a").seal();
+    let b = draft("AC-1", &[&a.id], "b").seal();
+    let c = draft("AC-1", &[&a.id], "c").seal();
+    let item = WorkItem {
+        id: "AC-1".into(),
+        form: "activation".into(),
+        team: 1,
+        due: Some("2026-12-20".into()),
+        prefill: BTreeMap::new(),
+    };
+    let stored = |prepared: bool| {
+        let (dir, store) = setup();
+        store.put_work_items([&item]).unwrap();
+        let new = [&a, &b, &c];
+        let ahead = prepared.then(|| prepare(&new).unwrap());
+        let summary = store
+            .merge(true, |m| m.add_case("AC-1", &new, ahead.as_ref()))
+            .unwrap();
+        let content = (
+            summary,
+            store.cases().unwrap(),
+            store.list_rows().unwrap(),
+            store.all_versions().unwrap(),
+        );
+        drop(dir);
+        content
+    };
+    let worked_out = stored(false);
+    assert_eq!(worked_out.0.new_conflicts, 1);
+    assert_eq!(stored(true), worked_out);
+}
