@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, SecondsFormat};
+use chrono::{DateTime, FixedOffset};
 
 use crate::bundle::key::{self, KeyError, Public, Signer};
 use crate::bundle::{self, BundleError, Contents, Header};
@@ -66,7 +66,7 @@ fn file_error(path: &Path, e: impl std::fmt::Display) -> ExchangeError {
 }
 
 fn stamp(t: DateTime<FixedOffset>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, false)
+    crate::domain::version::time_text(&t)
 }
 
 // ------------------------------------------------------------------- keys --

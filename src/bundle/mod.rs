@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use sha2::{Digest, Sha256};
 
 use crate::domain::commune::Role;
@@ -116,7 +116,7 @@ impl Header {
     }
 
     fn created_at_text(&self) -> String {
-        self.created_at.to_rfc3339_opts(SecondsFormat::Secs, false)
+        crate::domain::version::time_text(&self.created_at)
     }
 
     /// minisign's trusted comment: signed together with the signature, and
@@ -1116,7 +1116,7 @@ fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
 /// RFC 3339 to the second with an offset, exactly as tothon writes times.
 fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
     let t = DateTime::parse_from_rfc3339(s).ok()?;
-    (t.to_rfc3339_opts(SecondsFormat::Secs, false) == s).then_some(t)
+    (crate::domain::version::time_text(&t) == s).then_some(t)
 }
 
 fn is_version_id(s: &str) -> bool {

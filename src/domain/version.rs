@@ -123,25 +123,88 @@ fn truncate_to_seconds(t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
     t.with_nanosecond(0).unwrap_or(t)
 }
 
+/// Writes `n` in decimal.
+fn put_decimal(buf: &mut Vec<u8>, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[at..]);
+}
+
+/// A time as tothon writes times everywhere: RFC 3339 to the second, with
+/// its offset (`2026-11-20T09:30:00+07:00`), exactly as chrono's
+/// `to_rfc3339_opts(Secs, false)` writes it. Written out by hand for the
+/// common case (an import formats two per version); anything unusual (a
+/// year past 9999, an offset with seconds) is left to chrono.
+pub fn time_text(t: &DateTime<FixedOffset>) -> String {
+    use chrono::{Datelike, Timelike};
+    let offset = t.offset().local_minus_utc();
+    let year = t.year();
+    if !(0..=9999).contains(&year) || offset % 60 != 0 {
+        return t.to_rfc3339_opts(SecondsFormat::Secs, false);
+    }
+    let two = |out: &mut String, n: u32| {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    };
+    let mut out = String::with_capacity(25);
+    two(&mut out, year as u32 / 100);
+    two(&mut out, year as u32 % 100);
+    out.push('-');
+    two(&mut out, t.month());
+    out.push('-');
+    two(&mut out, t.day());
+    out.push('T');
+    two(&mut out, t.hour());
+    out.push(':');
+    two(&mut out, t.minute());
+    out.push(':');
+    // A leap second is kept in the nanoseconds, and shows as :60.
+    two(
+        &mut out,
+        t.second() + u32::from(t.nanosecond() >= 1_000_000_000),
+    );
+    out.push(if offset < 0 { '-' } else { '+' });
+    let minutes = offset.unsigned_abs() / 60;
+    two(&mut out, minutes / 60);
+    out.push(':');
+    two(&mut out, minutes % 60);
+    out
+}
+
 /// Length of a version id in hex characters (128 bits of SHA-256).
 pub const ID_LEN: usize = 32;
 
 impl Version {
     /// The time as written in bundles and on screen: RFC 3339, seconds, with offset.
     pub fn edited_at_text(&self) -> String {
-        self.edited_at.to_rfc3339_opts(SecondsFormat::Secs, false)
+        time_text(&self.edited_at)
     }
 
     /// SHA-256 over a length-prefixed encoding of every field but the id, so that
     /// no two different contents can share an encoding, and the id can be
     /// recomputed by anyone holding the same fields (bundle import does).
     pub fn compute_id(&self) -> String {
-        use std::io::Write;
         // The encoding is assembled in one buffer and hashed once: every
         // import recomputes every id, so this stays free of per-field
         // allocations. Each field is `name:len:value\n`; lists are joined
         // with `,` (ids and codes never contain one).
         let mut buf: Vec<u8> = Vec::with_capacity(256 + 64 * self.values.len());
+        fn put_head(buf: &mut Vec<u8>, prefix: &str, name: &str, len: usize) {
+            buf.extend_from_slice(prefix.as_bytes());
+            buf.extend_from_slice(name.as_bytes());
+            buf.push(b':');
+            put_decimal(buf, len);
+            buf.push(b':');
+        }
         fn put_list<'a>(
             buf: &mut Vec<u8>,
             name: &str,
@@ -152,7 +215,7 @@ impl Version {
                 .map(|i| i.len() + 1)
                 .sum::<usize>()
                 .saturating_sub(1);
-            let _ = write!(buf, "{name}:{len}:");
+            put_head(buf, "", name, len);
             for (n, item) in items.enumerate() {
                 if n > 0 {
                     buf.push(b',');
@@ -162,15 +225,20 @@ impl Version {
             buf.push(b'\n');
         }
         let put = |buf: &mut Vec<u8>, name: &str, value: &str| {
-            let _ = write!(buf, "{name}:{}:", value.len());
+            put_head(buf, "", name, value.len());
             buf.extend_from_slice(value.as_bytes());
             buf.push(b'\n');
         };
         put(&mut buf, "record", &self.record);
         put_list(&mut buf, "parents", self.parents.iter().map(String::as_str));
         put(&mut buf, "form", &self.form);
-        let team = self.team.to_string();
-        put(&mut buf, "team", &team);
+        let mut team = Vec::with_capacity(3);
+        put_decimal(&mut team, usize::from(self.team));
+        put(
+            &mut buf,
+            "team",
+            std::str::from_utf8(&team).unwrap_or_default(),
+        );
         put(&mut buf, "device", &self.device);
         put(&mut buf, "author", &self.author);
         put(&mut buf, "edited_at", &self.edited_at_text());
@@ -181,7 +249,7 @@ impl Version {
             self.confirmed.iter().map(String::as_str),
         );
         for (k, v) in &self.values {
-            let _ = write!(buf, "value.{k}:{}:", v.len());
+            put_head(&mut buf, "value.", k, v.len());
             buf.extend_from_slice(v.as_bytes());
             buf.push(b'\n');
         }
@@ -262,6 +330,28 @@ pub(crate) mod tests {
         let mut d = draft("AC-1", &["b", "a"], "ghi chú");
         d.confirmed = vec!["x:y".into(), "a:b".into()];
         assert_eq!(d.seal().id, "aee3a8c3d66be51d4834061c3b7385bb");
+    }
+
+    #[test]
+    fn times_are_written_as_chrono_writes_them() {
+        use proptest::prelude::*;
+        let chrono_text = |t: &DateTime<FixedOffset>| t.to_rfc3339_opts(SecondsFormat::Secs, false);
+        for s in [
+            "2026-11-20T09:30:00+07:00",
+            "0001-01-01T00:00:00+00:00",
+            "1999-12-31T23:59:59-05:30",
+            "2026-06-30T23:59:60+00:00",
+            "2026-11-20T09:30:00.999+07:00",
+        ] {
+            let t = at(s);
+            assert_eq!(time_text(&t), chrono_text(&t), "{s}");
+        }
+        proptest!(|(secs in -62_000_000_000i64..300_000_000_000, offset in -86_399i32..86_399)| {
+            let tz = FixedOffset::east_opt(offset).unwrap();
+            if let Some(t) = chrono::TimeZone::timestamp_opt(&tz, secs, 0).single() {
+                prop_assert_eq!(time_text(&t), chrono_text(&t));
+            }
+        });
     }
 
     #[test]
