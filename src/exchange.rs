@@ -621,11 +621,15 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
         // Cases travel in batches: one hand-over per case would cost more
         // in waking threads than the case itself.
         let (send, batches) = std::sync::mpsc::sync_channel::<Vec<CaseRows>>(8);
-        let reader = s.spawn(move || read_cases(opened, villages, send));
+        // Merged batches go back to be freed where they were allocated:
+        // freeing on this thread memory the reader allocated makes the two
+        // fight over the allocator's lock.
+        let (done_with, merged) = std::sync::mpsc::channel::<Vec<CaseRows>>();
+        let reader = s.spawn(move || read_cases(opened, villages, send, merged));
         let mut summary = AddSummary::default();
         let mut failure = None;
         'merging: for batch in &batches {
-            for case in batch {
+            for case in &batch {
                 match merge_case(m, case, &claim, here) {
                     Ok(done) => summary += done,
                     Err(e) => {
@@ -634,6 +638,8 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
                     }
                 }
             }
+            // Once the reader is done, what is left is freed here.
+            let _ = done_with.send(batch);
         }
         // Hanging up stops the reader at its next case.
         drop(batches);
@@ -668,6 +674,7 @@ fn read_cases<R: std::io::Read + std::io::Seek>(
     opened: &mut bundle::Opened<R>,
     villages: &[crate::domain::commune::Village],
     send: std::sync::mpsc::SyncSender<Vec<CaseRows>>,
+    merged: std::sync::mpsc::Receiver<Vec<CaseRows>>,
 ) -> Result<Vec<WorkItem>, Failed> {
     const BATCH: usize = 512;
     let mut file: std::sync::Arc<str> = std::sync::Arc::from("");
@@ -690,6 +697,9 @@ fn read_cases<R: std::io::Read + std::io::Seek>(
                 });
             }
             if batch.len() == BATCH || (last && !batch.is_empty()) {
+                for old in merged.try_iter() {
+                    drop(old);
+                }
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                 send.send(full).map_err(|_| Failed::Stopped)?;
             }
@@ -724,7 +734,7 @@ fn read_cases<R: std::io::Read + std::io::Seek>(
 /// have passed its judgement and may be brought by this sender.
 fn merge_case(
     m: &mut Merge<'_>,
-    case: CaseRows,
+    case: &CaseRows,
     claim: &Claim,
     here: &Here,
 ) -> Result<AddSummary, Failed> {
