@@ -335,48 +335,85 @@ impl FormSpec {
     /// Checks every field of a case. `raw` may hold values as typed or as stored;
     /// checking stored values gives them back unchanged.
     pub fn check(&self, raw: &BTreeMap<String, String>, ctx: &Context) -> Checked {
-        let mut out = Checked::default();
-        let independent = self.fields.iter().filter(|f| !f.reads_other_fields());
-        let dependent = self.fields.iter().filter(|f| f.reads_other_fields());
-        let mut checked_values = BTreeMap::new();
-        for field in independent.chain(dependent) {
-            let raw_value = raw.get(&field.id).map(String::as_str).unwrap_or("");
-            match self.check_field(field, raw_value, &checked_values, ctx) {
-                Ok((value, warnings)) => {
-                    out.problems
-                        .extend(warnings.into_iter().map(|kind| FieldProblem {
-                            field: field.id.clone(),
-                            kind,
-                        }));
-                    if !value.is_empty() {
-                        checked_values.insert(field.id.clone(), value);
-                    }
-                }
-                Err(kind) => {
-                    out.problems.push(FieldProblem {
-                        field: field.id.clone(),
-                        kind,
-                    });
-                    let kept = text::clean(raw_value);
-                    if !kept.is_empty() {
-                        checked_values.insert(field.id.clone(), kept);
-                    }
-                }
+        let mut problems = Vec::new();
+        // Which fields got a value, by position, so the required check below
+        // need not look each one up again.
+        let mut filled = vec![false; self.fields.len()];
+        // Fields that read no other field come first, with none to read, in
+        // `raw`'s (id) order: one pass over `raw` rather than a search in it
+        // per field, and values in order make the map in one go.
+        let no_others = BTreeMap::new();
+        let mut independent = Vec::with_capacity(raw.len());
+        for (id, raw_value) in raw {
+            let Some(i) = self.fields.iter().position(|f| f.id == *id) else {
+                continue;
+            };
+            let field = &self.fields[i];
+            if field.reads_other_fields() {
+                continue;
+            }
+            let value = self.kept_value(field, raw_value, &no_others, ctx, &mut problems);
+            if !value.is_empty() {
+                independent.push((field.id.clone(), value));
+                filled[i] = true;
             }
         }
-        for field in &self.fields {
-            if field.is_required(&checked_values) && !checked_values.contains_key(&field.id) {
-                out.problems.push(FieldProblem {
+        let mut checked_values: BTreeMap<String, String> = independent.into_iter().collect();
+        // Then, in form order, those that read the values checked before them.
+        for (i, field) in self.fields.iter().enumerate() {
+            if !field.reads_other_fields() {
+                continue;
+            }
+            let raw_value = raw.get(&field.id).map(String::as_str).unwrap_or("");
+            let value = self.kept_value(field, raw_value, &checked_values, ctx, &mut problems);
+            if !value.is_empty() {
+                checked_values.insert(field.id.clone(), value);
+                filled[i] = true;
+            }
+        }
+        for (field, filled) in self.fields.iter().zip(filled) {
+            if !filled && field.is_required(&checked_values) {
+                problems.push(FieldProblem {
                     field: field.id.clone(),
                     kind: ProblemKind::Required,
                 });
             }
         }
         // Report in the order the form shows the fields.
-        out.problems
-            .sort_by_key(|p| self.fields.iter().position(|f| f.id == p.field));
-        out.values = checked_values;
-        out
+        problems.sort_by_key(|p| self.fields.iter().position(|f| f.id == p.field));
+        Checked {
+            values: checked_values,
+            problems,
+        }
+    }
+
+    /// [`FormSpec::check_field`] with its problems recorded: the value to
+    /// keep is the normalised one, or the cleaned text as typed when it did
+    /// not pass (empty for nothing to keep).
+    fn kept_value(
+        &self,
+        field: &FieldSpec,
+        raw: &str,
+        others: &BTreeMap<String, String>,
+        ctx: &Context,
+        problems: &mut Vec<FieldProblem>,
+    ) -> String {
+        match self.check_field(field, raw, others, ctx) {
+            Ok((value, warnings)) => {
+                problems.extend(warnings.into_iter().map(|kind| FieldProblem {
+                    field: field.id.clone(),
+                    kind,
+                }));
+                value
+            }
+            Err(kind) => {
+                problems.push(FieldProblem {
+                    field: field.id.clone(),
+                    kind,
+                });
+                text::clean(raw)
+            }
+        }
     }
 
     /// Checks one value. `others` are the (normalised) values of the other
@@ -389,13 +426,13 @@ impl FormSpec {
         others: &BTreeMap<String, String>,
         ctx: &Context,
     ) -> Result<(String, Vec<ProblemKind>), ProblemKind> {
-        let cleaned = text::clean(raw);
+        let cleaned = text::clean_cow(raw);
         if cleaned.is_empty() {
             return Ok((String::new(), Vec::new()));
         }
         // No field of any form holds more than a short paragraph; a longer
         // value is a pasted document or a broken file, never data.
-        if cleaned.chars().count() > MAX_VALUE_CHARS {
+        if longer_than(&cleaned, MAX_VALUE_CHARS) {
             return Err(ProblemKind::TooLong {
                 max: MAX_VALUE_CHARS,
             });
@@ -500,6 +537,12 @@ fn sex_value(sex: Sex) -> &'static str {
     }
 }
 
+/// Whether `value` has more than `max` characters. A character takes at least
+/// a byte, so short values (nearly all) are not counted.
+fn longer_than(value: &str, max: usize) -> bool {
+    value.len() > max && value.chars().count() > max
+}
+
 /// Checks a cleaned, non-empty value against a kind.
 fn check_kind(
     kind: &Kind,
@@ -511,18 +554,20 @@ fn check_kind(
     match kind {
         Kind::Text { max_len } => {
             let max = max_len.unwrap_or(1000);
-            if value.chars().count() > max {
+            if longer_than(value, max) {
                 return Err(ProblemKind::TooLong { max });
             }
             plain(value.to_string())
         }
         Kind::Name => {
-            if value.chars().count() > MAX_NAME_CHARS {
+            if longer_than(value, MAX_NAME_CHARS) {
                 return Err(ProblemKind::TooLong {
                     max: MAX_NAME_CHARS,
                 });
             }
-            plain(rules::check_name(value)?)
+            // Cleaned above, and cleaning again changes nothing.
+            rules::check_clean_name(value)?;
+            plain(value.to_string())
         }
         Kind::PersonalId {
             sex_field,
@@ -564,7 +609,15 @@ fn check_kind(
                     WhenSpec::Any => When::Any,
                 },
             };
-            plain(rules::parse_date(value, ctx.today, rule)?.iso())
+            match PartialDate::parse_iso(value) {
+                // Stored already: every ISO date reads as typed to the same
+                // date, and is its own ISO form.
+                Some(date) => {
+                    rules::check_date(date, ctx.today, rule)?;
+                    plain(value.to_string())
+                }
+                None => plain(rules::parse_date(value, ctx.today, rule)?.iso()),
+            }
         }
         Kind::Number { min, max } => {
             let n: i64 = value.parse().map_err(|_| ProblemKind::NotANumber)?;
@@ -601,11 +654,17 @@ fn check_kind(
 }
 
 /// Matches a typed choice by id or by either label, ignoring case and accents.
+/// A stored value is an id, found without folding every label; no id of a
+/// spec reads as another choice's label (a test checks), so trying ids first
+/// finds the same choice.
 fn find_choice<'a>(choices: &'a [Choice], value: &str) -> Result<&'a str, ProblemKind> {
+    if let Some(c) = choices.iter().find(|c| c.id == value) {
+        return Ok(&c.id);
+    }
     let key = text::fold(value);
     choices
         .iter()
-        .find(|c| c.id == value || text::fold(&c.vi) == key || text::fold(&c.en) == key)
+        .find(|c| text::fold(&c.vi) == key || text::fold(&c.en) == key)
         .map(|c| c.id.as_str())
         .ok_or_else(|| ProblemKind::NotInList {
             value: value.to_string(),
@@ -616,10 +675,13 @@ fn find_in_list(list: RefList, value: &str, ctx: &Context) -> Result<String, Pro
     let found = match list {
         RefList::Sex => rules::parse_sex(value).map(|s| sex_value(s).to_string()),
         RefList::Villages => {
+            // The team number the value is written as, if it is one: read
+            // once, not written out for every village.
+            let team = value.parse::<u8>().ok().filter(|t| t.to_string() == value);
             let key = text::fold(value);
             ctx.villages
                 .iter()
-                .find(|v| v.team.to_string() == value || text::fold(&v.name) == key)
+                .find(|v| team == Some(v.team) || text::folds_to(&v.name, &key))
                 .map(|v| v.team.to_string())
         }
         RefList::EthnicGroups => reference::find_ethnic_group(value).map(|g| g.name.clone()),
@@ -691,6 +753,9 @@ mod tests {
         assert_eq!(forms().len(), 3);
         for f in forms() {
             let known = |id: &String| f.field(id).is_some();
+            let ids: std::collections::HashSet<&str> =
+                f.fields.iter().map(|fl| fl.id.as_str()).collect();
+            assert_eq!(ids.len(), f.fields.len(), "{}: field ids repeat", f.id);
             assert!(f.title.iter().all(known), "{}: title", f.id);
             assert!(f.search.iter().all(known), "{}: search", f.id);
             assert!(f.follow_up.iter().all(known), "{}: follow_up", f.id);
@@ -714,6 +779,41 @@ mod tests {
                 } = &fl.kind
                 {
                     assert!(sex_field.iter().chain(birth_field).all(known));
+                }
+            }
+        }
+    }
+
+    /// Every inline choice list of a kind, including those of `depends` cases.
+    fn choice_lists(kind: &Kind) -> Vec<&[Choice]> {
+        match kind {
+            Kind::Choice { choices, .. } | Kind::MultiChoice { choices } => vec![choices],
+            Kind::Depends {
+                cases, otherwise, ..
+            } => cases
+                .values()
+                .chain([otherwise.as_ref()])
+                .flat_map(choice_lists)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_choice_id_is_no_other_choice_label() {
+        // `find_choice` tries ids before labels; that only finds what
+        // matching both in one pass would if no id reads as an earlier label.
+        for f in forms() {
+            for choices in f.fields.iter().flat_map(|fl| choice_lists(&fl.kind)) {
+                for c in choices {
+                    let key = text::fold(&c.id);
+                    let first = choices
+                        .iter()
+                        .find(|o| {
+                            o.id == c.id || text::fold(&o.vi) == key || text::fold(&o.en) == key
+                        })
+                        .map(|o| o.id.as_str());
+                    assert_eq!(first, Some(c.id.as_str()), "{}: choice {}", f.id, c.id);
                 }
             }
         }

@@ -45,6 +45,37 @@ fn key_index<'a>(rows: impl Iterator<Item = (usize, Vec<&'a str>)>) -> HashMap<S
     index
 }
 
+/// Rows by their three-digit code (provinces, mobile prefixes), the first row
+/// winning on a clash as a search from the top would. Every ID and phone
+/// number checked looks one up, so the code's number indexes a table. All
+/// codes are three digits (the tests check), so none is left out.
+struct ByCode(Vec<Option<usize>>);
+
+impl ByCode {
+    fn new<'a>(codes: impl Iterator<Item = &'a str>) -> Self {
+        let mut rows = vec![None; 1000];
+        for (i, code) in codes.enumerate() {
+            if let Some(n) = three_digits(code) {
+                rows[n].get_or_insert(i);
+            }
+        }
+        ByCode(rows)
+    }
+
+    fn get(&self, code: &str) -> Option<usize> {
+        self.0[three_digits(code)?]
+    }
+}
+
+fn three_digits(code: &str) -> Option<usize> {
+    match *code.as_bytes() {
+        [a, b, c] if [a, b, c].iter().all(u8::is_ascii_digit) => {
+            Some(usize::from(a - b'0') * 100 + usize::from(b - b'0') * 10 + usize::from(c - b'0'))
+        }
+        _ => None,
+    }
+}
+
 fn non_empty(s: String) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_string())
@@ -66,7 +97,9 @@ pub fn provinces() -> &'static [Province] {
 
 /// Exact 3-digit code. Codes have gaps (001–096), so never use a numeric range.
 pub fn province(code: &str) -> Option<&'static Province> {
-    provinces().iter().find(|p| p.code == code)
+    static INDEX: OnceLock<ByCode> = OnceLock::new();
+    let index = INDEX.get_or_init(|| ByCode::new(provinces().iter().map(|p| p.code.as_str())));
+    provinces().get(index.get(code)?)
 }
 
 // ---------------------------------------------------------- century / sex
@@ -284,6 +317,11 @@ pub fn find_religion(input: &str) -> Option<&'static Religion> {
             .iter()
             .find(|r| r.code.as_deref() == Some(code.as_str()));
     }
+    // A stored value is a name as written here: found without folding every
+    // name, and the same row the folded match finds (a test checks).
+    if let Some(r) = all.iter().find(|r| r.name == input) {
+        return Some(r);
+    }
     let folded = text::fold(input);
     if folded.is_empty() {
         return None;
@@ -441,7 +479,10 @@ pub fn mobile_prefixes() -> &'static [MobilePrefix] {
 
 /// By the 3-digit prefix of a 10-digit number ("091").
 pub fn mobile_prefix(p: &str) -> Option<&'static MobilePrefix> {
-    mobile_prefixes().iter().find(|m| m.prefix == p)
+    static INDEX: OnceLock<ByCode> = OnceLock::new();
+    let index =
+        INDEX.get_or_init(|| ByCode::new(mobile_prefixes().iter().map(|m| m.prefix.as_str())));
+    mobile_prefixes().get(index.get(p)?)
 }
 
 /// The row that replaced an old 4-digit prefix of an 11-digit number
@@ -479,6 +520,23 @@ mod tests {
             Some("Hồ Chí Minh")
         );
         assert_eq!(province("096").map(|p| p.name.as_str()), Some("Cà Mau"));
+    }
+
+    #[test]
+    fn indexed_lookups_find_what_a_scan_finds() {
+        for code in ["001", "079", "096", "003", "1", "", "0011", "0a1", "1000"] {
+            assert_eq!(province(code), provinces().iter().find(|p| p.code == code));
+        }
+        for p in provinces() {
+            assert_eq!(province(&p.code), Some(p));
+        }
+        for prefix in ["091", "052", "031", "09", "0912"] {
+            let scan = mobile_prefixes().iter().find(|m| m.prefix == prefix);
+            assert_eq!(mobile_prefix(prefix), scan);
+        }
+        for m in mobile_prefixes() {
+            assert_eq!(mobile_prefix(&m.prefix), Some(m));
+        }
     }
 
     #[test]
@@ -613,6 +671,20 @@ mod tests {
     }
 
     #[test]
+    fn a_religion_name_is_matched_by_no_earlier_row() {
+        let all = religions();
+        for (i, r) in all.iter().enumerate() {
+            assert_eq!(two_digit_code(&r.name), None);
+            let k = text::key(&r.name);
+            assert!(!k.is_empty(), "{}", r.name);
+            let first = all
+                .iter()
+                .position(|o| text::key(&o.name) == k || text::key(short_name(&o.name)) == k);
+            assert_eq!(first, Some(i), "{}", r.name);
+        }
+    }
+
+    #[test]
     fn relationships_parse_synonyms_and_split_rows() {
         let all = relationships();
         // 34 rows in the file, four of which hold two values each.
@@ -662,6 +734,7 @@ mod tests {
         let all = mobile_prefixes();
         assert_eq!(all.len(), 36);
         assert_unique("prefix", all.iter().map(|m| m.prefix.as_str()));
+        assert!(all.iter().all(|m| three_digits(&m.prefix).is_some()));
         assert_eq!(all.iter().filter(|m| m.old_prefix.is_some()).count(), 21);
         assert_eq!(all.iter().filter(|m| !m.confirmed).count(), 3);
         assert_eq!(

@@ -5,6 +5,8 @@
 //! every stored value goes through [`clean`] and every comparison through
 //! [`fold`] or [`key`].
 
+use std::borrow::Cow;
+
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -26,6 +28,58 @@ fn is_invisible_format(c: char) -> bool {
 /// The text to store: NFC, trimmed, one ASCII space between words, no control
 /// or invisible characters.
 pub fn clean(s: &str) -> String {
+    clean_cow(s).into_owned()
+}
+
+/// [`clean`], borrowing text that is already clean: stored values are, and
+/// checking a bundle of them should not copy each one to find that out.
+pub fn clean_cow(s: &str) -> Cow<'_, str> {
+    if is_clean(s) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(clean_into_new(s))
+    }
+}
+
+/// Whether [`clean`] would give `s` back unchanged. May say no for a clean
+/// text the NFC quick check cannot decide; [`clean`] then does the full work.
+fn is_clean(s: &str) -> bool {
+    if s.is_ascii() {
+        // Most stored values: codes, numbers, dates, choice ids.
+        let mut previous = None;
+        return s.bytes().all(|b| {
+            let kept = b.is_ascii_graphic() || (b == b' ' && previous.is_some_and(|p| p != b' '));
+            previous = Some(b);
+            kept
+        }) && previous != Some(b' ');
+    }
+    let mut previous = None;
+    // Text of ASCII and Latin letters alone is NFC, without the NFC tables.
+    let mut plain = true;
+    for c in s.chars() {
+        let kept = if c == ' ' {
+            previous.is_some_and(|p| p != ' ')
+        } else {
+            is_latin_letter(c) || !(c.is_whitespace() || c.is_control() || is_invisible_format(c))
+        };
+        if !kept {
+            return false;
+        }
+        plain &= c.is_ascii() || is_latin_letter(c);
+        previous = Some(c);
+    }
+    previous != Some(' ') && (plain || is_nfc_quick(s.chars()) == IsNormalized::Yes)
+}
+
+/// Letters of the Latin blocks Vietnamese is written in. Most stored text is
+/// made of these and ASCII, so they are told apart without the Unicode
+/// tables: each is alphabetic and not numeric, precomposed and combining with
+/// nothing before it, so a text of them and ASCII is NFC (a test checks).
+pub(crate) fn is_latin_letter(c: char) -> bool {
+    matches!(c, 'a'..='z' | 'A'..='Z' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ɏ' | '\u{1E00}'..='\u{1EFF}')
+}
+
+fn clean_into_new(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
@@ -68,38 +122,68 @@ pub fn fold(s: &str) -> String {
 /// names can reuse one allocation.
 pub fn fold_into(s: &str, out: &mut String) {
     out.clear();
+    fold_each(s, |c| {
+        out.push(c);
+        true
+    });
+}
+
+/// Whether `fold(s) == folded`, without building the fold: stops at the
+/// first character that differs, so matching a value against a list of names
+/// folds little of each name.
+pub fn folds_to(s: &str, folded: &str) -> bool {
+    let mut rest = folded.chars();
+    fold_each(s, |c| rest.next() == Some(c)) && rest.next().is_none()
+}
+
+/// Feeds the characters of [`fold`]`(s)` to `take` for as long as it returns
+/// true; returns whether it took them all.
+fn fold_each(s: &str, mut take: impl FnMut(char) -> bool) -> bool {
+    let mut taken_any = false;
     let mut pending_space = false;
     let mut emit = |c: char| {
         if c.is_whitespace() {
-            pending_space = !out.is_empty();
-        } else if !(c.is_control() || is_invisible_format(c) || is_combining_mark(c)) {
+            pending_space = taken_any;
+            true
+        } else if c.is_control() || is_invisible_format(c) || is_combining_mark(c) {
+            true
+        } else {
+            let mut taken = true;
             if pending_space {
-                out.push(' ');
                 pending_space = false;
+                taken = take(' ');
             }
-            out.push(c);
+            taken_any = true;
+            taken && take(c)
         }
     };
     for c in s.chars() {
-        if c.is_ascii() {
-            emit(c.to_ascii_lowercase());
-            continue;
+        let taken = if c.is_ascii() {
+            emit(c.to_ascii_lowercase())
+        } else {
+            let mut taken = true;
+            decompose_canonical(c, |d| {
+                if !taken || is_combining_mark(d) {
+                    return;
+                }
+                if is_d_with_stroke(d) {
+                    taken = emit('d');
+                    return;
+                }
+                // Lower-casing can yield a precomposed letter again (rare
+                // outside Vietnamese), so decompose once more to keep `fold`
+                // idempotent.
+                for l in d.to_lowercase() {
+                    decompose_canonical(l, |e| taken = taken && emit(e));
+                }
+            });
+            taken
+        };
+        if !taken {
+            return false;
         }
-        decompose_canonical(c, |d| {
-            if is_d_with_stroke(d) {
-                emit('d');
-                return;
-            }
-            if is_combining_mark(d) {
-                return;
-            }
-            // Lower-casing can yield a precomposed letter again (rare outside
-            // Vietnamese), so decompose once more to keep `fold` idempotent.
-            for l in d.to_lowercase() {
-                decompose_canonical(l, &mut emit);
-            }
-        });
     }
+    true
 }
 
 /// `đ`/`Đ`, and the look-alike eth `ð`/`Ð` that legacy fonts and careless
@@ -163,6 +247,22 @@ mod tests {
     }
 
     #[test]
+    fn latin_letters_are_letters_and_nfc_starters() {
+        use unicode_normalization::char::canonical_combining_class;
+        let latin: Vec<char> = ('\0'..=char::MAX).filter(|c| is_latin_letter(*c)).collect();
+        assert!(latin.len() > 500);
+        for c in latin {
+            assert!(c.is_alphabetic() && !c.is_numeric(), "{c:?}");
+            assert!(
+                !(c.is_whitespace() || c.is_control() || is_invisible_format(c)),
+                "{c:?}"
+            );
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(is_nfc_quick([c].into_iter()), IsNormalized::Yes, "{c:?}");
+        }
+    }
+
+    #[test]
     fn fold_agrees_on_case_accents_and_decomposition() {
         let forms = [
             "Nguyễn Văn A",
@@ -205,7 +305,42 @@ mod tests {
 
     const VI_LETTERS: &str = "[a-zA-Z0-9 àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸĐ\t\u{00A0}]*";
 
+    /// Text that is clean, nearly clean, or decomposed: what `is_clean` must
+    /// tell apart (arbitrary strings are almost never clean).
+    const NEARLY_CLEAN: &str = "[a-zA-Z0-9 .,'àáạảãâầấậẩẫăằắặẳẵđĐƠơƯưÊêỄễ\u{0300}\u{0301}\u{0303}\u{0323}\u{00A0}\t\u{200B}\u{0007}\u{007F}\u{2160}]{0,12}";
+
     proptest! {
+        #[test]
+        fn clean_borrows_only_what_it_would_not_change(s in NEARLY_CLEAN) {
+            let full = clean_into_new(&s);
+            let fast = clean_cow(&s);
+            prop_assert_eq!(&fast, &full);
+            // Only a text the NFC quick check cannot decide is copied unchanged.
+            let decided = is_nfc_quick(s.chars()) == IsNormalized::Yes;
+            prop_assert_eq!(matches!(fast, Cow::Borrowed(_)), full == s && decided);
+        }
+
+        #[test]
+        fn clean_cow_equals_full_clean(s in any::<String>()) {
+            prop_assert_eq!(clean_cow(&s), clean_into_new(&s));
+        }
+
+        #[test]
+        fn folds_to_agrees_with_fold(s in VI_LETTERS, t in VI_LETTERS, any_key in any::<String>()) {
+            let folded = fold(&s);
+            prop_assert!(folds_to(&s, &folded));
+            prop_assert_eq!(folds_to(&s, &fold(&t)), folded == fold(&t));
+            prop_assert_eq!(folds_to(&s, &any_key), folded == any_key);
+            let shorter: String = folded.chars().take(folded.chars().count().saturating_sub(1)).collect();
+            prop_assert_eq!(folds_to(&s, &shorter), folded == shorter);
+        }
+
+        #[test]
+        fn folds_to_agrees_with_fold_on_any_text(s in any::<String>(), t in any::<String>()) {
+            prop_assert!(folds_to(&s, &fold(&s)));
+            prop_assert_eq!(folds_to(&s, &fold(&t)), fold(&s) == fold(&t));
+        }
+
         #[test]
         fn fold_is_idempotent(s in any::<String>()) {
             let once = fold(&s);
