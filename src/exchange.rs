@@ -965,7 +965,12 @@ fn keep_rejected(store: &Store, path: &Path, reason: &str) -> Option<PathBuf> {
         target = dir.join(format!("{n}-{name}"));
         n += 1;
     }
-    if path.is_file() {
+    // A file too big to be a bundle is not copied (its reason is kept).
+    let size = std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    if size.is_some_and(|len| len <= bundle::archive::LIMITS.bundle) {
         std::fs::copy(path, &target).ok()?;
     }
     let mut txt = target.clone().into_os_string();
