@@ -400,10 +400,13 @@ impl FormSpec {
     ) -> String {
         match self.check_field(field, raw, others, ctx) {
             Ok((value, warnings)) => {
-                problems.extend(warnings.into_iter().map(|kind| FieldProblem {
-                    field: field.id.clone(),
-                    kind,
-                }));
+                // Nearly always none, and then nothing to set up.
+                if !warnings.is_empty() {
+                    problems.extend(warnings.into_iter().map(|kind| FieldProblem {
+                        field: field.id.clone(),
+                        kind,
+                    }));
+                }
                 value
             }
             Err(kind) => {
@@ -543,6 +546,13 @@ fn longer_than(value: &str, max: usize) -> bool {
     value.len() > max && value.chars().count() > max
 }
 
+/// Whether an integer that parsed is written as `to_string` writes it: no
+/// `+`, no leading zero, no "-0". Stored numbers are.
+fn is_written_plainly(integer: &str) -> bool {
+    let digits = integer.strip_prefix('-').unwrap_or(integer);
+    integer == "0" || !digits.starts_with(['+', '0'])
+}
+
 /// Checks a cleaned, non-empty value against a kind.
 fn check_kind(
     kind: &Kind,
@@ -627,7 +637,12 @@ fn check_kind(
                     max: *max,
                 });
             }
-            plain(n.to_string())
+            // A stored number is written as `to_string` writes it.
+            if is_written_plainly(value) {
+                plain(value.to_string())
+            } else {
+                plain(n.to_string())
+            }
         }
         Kind::Choice { choices, list } => match list {
             None => plain(find_choice(choices, value)?.to_string()),
@@ -677,7 +692,10 @@ fn find_in_list(list: RefList, value: &str, ctx: &Context) -> Result<String, Pro
         RefList::Villages => {
             // The team number the value is written as, if it is one: read
             // once, not written out for every village.
-            let team = value.parse::<u8>().ok().filter(|t| t.to_string() == value);
+            let team = value
+                .parse::<u8>()
+                .ok()
+                .filter(|_| is_written_plainly(value));
             let key = text::fold(value);
             ctx.villages
                 .iter()
@@ -780,6 +798,18 @@ mod tests {
                 {
                     assert!(sex_field.iter().chain(birth_field).all(known));
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn integers_written_plainly_are_their_own_to_string(s in "[+-]{0,2}[0-9]{1,4}") {
+            if let Ok(n) = s.parse::<i64>() {
+                proptest::prop_assert_eq!(is_written_plainly(&s), n.to_string() == s);
+            }
+            if let Ok(n) = s.parse::<u8>() {
+                proptest::prop_assert_eq!(is_written_plainly(&s), n.to_string() == s);
             }
         }
     }

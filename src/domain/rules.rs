@@ -264,12 +264,14 @@ fn ymd(y: u32, m: u32, d: u32) -> Option<NaiveDate> {
 
 /// Numbers are written in groups ("001 090 123456", "001.090.123456").
 fn strip_spaces_and_dots(input: &str) -> String {
-    let separator = |c: char| c.is_whitespace() || c == '.';
-    // Stored numbers have none: copy them whole rather than char by char.
-    if !input.contains(separator) {
+    // A stored number is its digits alone: copied whole, not char by char.
+    if all_ascii_digits(input) {
         return input.to_string();
     }
-    input.chars().filter(|c| !separator(*c)).collect()
+    input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .collect()
 }
 
 // ------------------------------------------------------------ personal ID
@@ -374,11 +376,11 @@ fn national(rest: &str) -> String {
 /// A Vietnamese mobile number in any common written form, stored as
 /// `0xxxxxxxxx`. Old 11-digit numbers are converted with a warning.
 pub fn check_phone(input: &str) -> Result<(String, Vec<ProblemKind>), ProblemKind> {
-    // A stored number has nothing to remove, and is not copied for nothing.
-    let compact = if input.contains(is_phone_separator) {
-        Cow::Owned(input.chars().filter(|c| !is_phone_separator(*c)).collect())
-    } else {
+    // A stored number is its digits alone, with nothing to remove.
+    let compact = if all_ascii_digits(input) {
         Cow::Borrowed(input)
+    } else {
+        Cow::Owned(input.chars().filter(|c| !is_phone_separator(*c)).collect())
     };
     if compact.is_empty() {
         return Err(ProblemKind::Required);
