@@ -802,7 +802,93 @@ mod tests {
         }
     }
 
+    /// What people type and what is stored, for any field: ids, labels,
+    /// dates and numbers in both forms, and things that are wrong.
+    const TYPED: &[&str] = &[
+        "",
+        "  ",
+        "male",
+        "Nữ",
+        "nu",
+        "x",
+        "1",
+        "3",
+        "03",
+        "+3",
+        "Thôn 3",
+        "thon  2",
+        "1990",
+        "1/5/1990",
+        "1990-05-01",
+        "2026-11-20",
+        "20/11/2026",
+        "31/02/2020",
+        "2030-01-01",
+        "0912345678",
+        "+84 912.345.678",
+        "01662345678",
+        "024 3825 1234",
+        "001090123456",
+        "001 090 123 456",
+        "034190123456",
+        "00109012345",
+        "012 345 678",
+        "Nguyễn  Văn An",
+        "Nguye\u{0302}\u{0303}n Văn 2",
+        "H'Hen Niê",
+        "level1",
+        "Mức 2",
+        "da kich hoat muc 2",
+        "activated_level1",
+        "failed",
+        "no_smartphone",
+        "Không có điện thoại thông minh",
+        "no_head;other",
+        "Hộ không có chủ hộ, other",
+        "other, other",
+        "verified",
+        "corrected",
+        "ethnicity",
+        "religion",
+        "cmnd",
+        "birth_date",
+        "relation",
+        "khmer",
+        "Kinh",
+        "Phật giáo",
+        "bố",
+        "Elf",
+        "05",
+        "-0",
+        "100",
+        "HK-0012",
+        "\u{FEFF}ghi\tchú\u{200B} ",
+    ];
+
     proptest::proptest! {
+        #[test]
+        fn checking_what_check_kept_keeps_it(
+            form_index in 0..3usize,
+            picks in proptest::collection::vec(proptest::option::of(0..TYPED.len()), 16),
+        ) {
+            let (today, villages) = ctx();
+            let c = Context { today, villages: &villages };
+            let spec = &forms()[form_index];
+            let raw: BTreeMap<String, String> = spec
+                .fields
+                .iter()
+                .zip(&picks)
+                .filter_map(|(f, pick)| Some((f.id.clone(), TYPED[(*pick)?].to_string())))
+                .collect();
+            let checked = spec.check(&raw, &c);
+            let again = spec.check(&checked.values, &c);
+            proptest::prop_assert_eq!(&again.values, &checked.values);
+            // Stored values that passed come back exactly, problems and all.
+            if checked.problems.is_empty() {
+                proptest::prop_assert_eq!(&again, &checked);
+            }
+        }
+
         #[test]
         fn integers_written_plainly_are_their_own_to_string(s in "[+-]{0,2}[0-9]{1,4}") {
             if let Ok(n) = s.parse::<i64>() {

@@ -75,6 +75,7 @@ pub(crate) fn is_latin_letter(c: char) -> bool {
     matches!(c, 'a'..='z' | 'A'..='Z' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ɏ' | '\u{1E00}'..='\u{1EFF}')
 }
 
+/// The cleaning itself, for text that needs it.
 fn clean_into_new(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
