@@ -7,6 +7,7 @@
 //! judged the same wherever it is typed. Pure: no storage, no clock (today is
 //! passed in).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -231,7 +232,14 @@ impl FieldSpec {
 
     /// True when this field's check reads other fields, so it runs after them.
     fn reads_other_fields(&self) -> bool {
-        matches!(self.kind, Kind::PersonalId { .. } | Kind::Depends { .. })
+        match &self.kind {
+            Kind::PersonalId {
+                sex_field,
+                birth_field,
+            } => sex_field.is_some() || birth_field.is_some(),
+            Kind::Depends { .. } => true,
+            _ => false,
+        }
     }
 }
 
@@ -339,26 +347,28 @@ impl FormSpec {
         // Which fields got a value, by position, so the required check below
         // need not look each one up again.
         let mut filled = vec![false; self.fields.len()];
-        // Fields that read no other field come first, with none to read, in
-        // `raw`'s (id) order: one pass over `raw` rather than a search in it
-        // per field, and values in order make the map in one go.
+        // Stored values come back as they are, so the values start as a copy
+        // of `raw` and each is checked where it stands: kept, replaced by its
+        // normal form, or dropped (empty, not a field of this form, or a
+        // field whose check reads others: those come after). The fields
+        // checked here read no other field, so they are given none.
         let no_others = BTreeMap::new();
-        let mut independent = Vec::with_capacity(raw.len());
-        for (id, raw_value) in raw {
+        let mut checked_values = raw.clone();
+        checked_values.retain(|id, value| {
             let Some(i) = self.fields.iter().position(|f| f.id == *id) else {
-                continue;
+                return false;
             };
             let field = &self.fields[i];
             if field.reads_other_fields() {
-                continue;
+                return false;
             }
-            let value = self.kept_value(field, raw_value, &no_others, ctx, &mut problems);
-            if !value.is_empty() {
-                independent.push((field.id.clone(), value));
-                filled[i] = true;
+            let kept = self.kept_value(field, value, &no_others, ctx, &mut problems);
+            if kept != *value {
+                *value = kept.into_owned();
             }
-        }
-        let mut checked_values: BTreeMap<String, String> = independent.into_iter().collect();
+            filled[i] = !value.is_empty();
+            filled[i]
+        });
         // Then, in form order, those that read the values checked before them.
         for (i, field) in self.fields.iter().enumerate() {
             if !field.reads_other_fields() {
@@ -367,7 +377,7 @@ impl FormSpec {
             let raw_value = raw.get(&field.id).map(String::as_str).unwrap_or("");
             let value = self.kept_value(field, raw_value, &checked_values, ctx, &mut problems);
             if !value.is_empty() {
-                checked_values.insert(field.id.clone(), value);
+                checked_values.insert(field.id.clone(), value.into_owned());
                 filled[i] = true;
             }
         }
@@ -390,20 +400,23 @@ impl FormSpec {
     /// [`FormSpec::check_field`] with its problems recorded: the value to
     /// keep is the normalised one, or the cleaned text as typed when it did
     /// not pass (empty for nothing to keep).
-    fn kept_value(
-        &self,
-        field: &FieldSpec,
-        raw: &str,
+    fn kept_value<'a>(
+        &'a self,
+        field: &'a FieldSpec,
+        raw: &'a str,
         others: &BTreeMap<String, String>,
         ctx: &Context,
         problems: &mut Vec<FieldProblem>,
-    ) -> String {
-        match self.check_field(field, raw, others, ctx) {
+    ) -> Cow<'a, str> {
+        match self.checked_value(field, raw, others, ctx) {
             Ok((value, warnings)) => {
-                problems.extend(warnings.into_iter().map(|kind| FieldProblem {
-                    field: field.id.clone(),
-                    kind,
-                }));
+                // Nearly always none, and then nothing to set up.
+                if !warnings.is_empty() {
+                    problems.extend(warnings.into_iter().map(|kind| FieldProblem {
+                        field: field.id.clone(),
+                        kind,
+                    }));
+                }
                 value
             }
             Err(kind) => {
@@ -411,7 +424,7 @@ impl FormSpec {
                     field: field.id.clone(),
                     kind,
                 });
-                text::clean(raw)
+                text::clean_cow(raw)
             }
         }
     }
@@ -426,9 +439,23 @@ impl FormSpec {
         others: &BTreeMap<String, String>,
         ctx: &Context,
     ) -> Result<(String, Vec<ProblemKind>), ProblemKind> {
+        self.checked_value(field, raw, others, ctx)
+            .map(|(value, warnings)| (value.into_owned(), warnings))
+    }
+
+    /// [`FormSpec::check_field`], borrowing a value that is already in its
+    /// normal form (from `raw`, or the spec's own choice ids) instead of
+    /// copying it.
+    fn checked_value<'a>(
+        &'a self,
+        field: &'a FieldSpec,
+        raw: &'a str,
+        others: &BTreeMap<String, String>,
+        ctx: &Context,
+    ) -> Result<(Cow<'a, str>, Vec<ProblemKind>), ProblemKind> {
         let cleaned = text::clean_cow(raw);
         if cleaned.is_empty() {
-            return Ok((String::new(), Vec::new()));
+            return Ok((Cow::Borrowed(""), Vec::new()));
         }
         // No field of any form holds more than a short paragraph; a longer
         // value is a pasted document or a broken file, never data.
@@ -437,7 +464,12 @@ impl FormSpec {
                 max: MAX_VALUE_CHARS,
             });
         }
-        check_kind(field.kind_for(others), &cleaned, others, ctx)
+        let kind = field.kind_for(others);
+        match cleaned {
+            Cow::Borrowed(value) => check_kind(kind, value, others, ctx),
+            Cow::Owned(value) => check_kind(kind, &value, others, ctx)
+                .map(|(value, warnings)| (Cow::Owned(value.into_owned()), warnings)),
+        }
     }
 
     /// The status a case with these (checked) values is saved with.
@@ -543,21 +575,29 @@ fn longer_than(value: &str, max: usize) -> bool {
     value.len() > max && value.chars().count() > max
 }
 
+/// Whether an integer that parsed is written as `to_string` writes it: no
+/// `+`, no leading zero, no "-0". Stored numbers are.
+fn is_written_plainly(integer: &str) -> bool {
+    let digits = integer.strip_prefix('-').unwrap_or(integer);
+    integer == "0" || !digits.starts_with(['+', '0'])
+}
+
 /// Checks a cleaned, non-empty value against a kind.
-fn check_kind(
-    kind: &Kind,
-    value: &str,
+fn check_kind<'a>(
+    kind: &'a Kind,
+    value: &'a str,
     others: &BTreeMap<String, String>,
     ctx: &Context,
-) -> Result<(String, Vec<ProblemKind>), ProblemKind> {
-    let plain = |v: String| Ok((v, Vec::new()));
+) -> Result<(Cow<'a, str>, Vec<ProblemKind>), ProblemKind> {
+    let plain = |v: Cow<'a, str>| Ok((v, Vec::new()));
+    let as_is = Cow::Borrowed(value);
     match kind {
         Kind::Text { max_len } => {
             let max = max_len.unwrap_or(1000);
             if longer_than(value, max) {
                 return Err(ProblemKind::TooLong { max });
             }
-            plain(value.to_string())
+            plain(as_is)
         }
         Kind::Name => {
             if longer_than(value, MAX_NAME_CHARS) {
@@ -567,7 +607,7 @@ fn check_kind(
             }
             // Cleaned above, and cleaning again changes nothing.
             rules::check_clean_name(value)?;
-            plain(value.to_string())
+            plain(as_is)
         }
         Kind::PersonalId {
             sex_field,
@@ -596,7 +636,7 @@ fn check_kind(
                     ids.push(id);
                 }
             }
-            Ok((ids.join(&MULTI_SEP.to_string()), warnings))
+            Ok((Cow::Owned(ids.join(&MULTI_SEP.to_string())), warnings))
         }
         Kind::Cmnd => plain(rules::check_cmnd(value)?),
         Kind::Phone => rules::check_phone(value),
@@ -614,9 +654,9 @@ fn check_kind(
                 // date, and is its own ISO form.
                 Some(date) => {
                     rules::check_date(date, ctx.today, rule)?;
-                    plain(value.to_string())
+                    plain(as_is)
                 }
-                None => plain(rules::parse_date(value, ctx.today, rule)?.iso()),
+                None => plain(Cow::Owned(rules::parse_date(value, ctx.today, rule)?.iso())),
             }
         }
         Kind::Number { min, max } => {
@@ -627,10 +667,15 @@ fn check_kind(
                     max: *max,
                 });
             }
-            plain(n.to_string())
+            // A stored number is written as `to_string` writes it.
+            if is_written_plainly(value) {
+                plain(as_is)
+            } else {
+                plain(Cow::Owned(n.to_string()))
+            }
         }
         Kind::Choice { choices, list } => match list {
-            None => plain(find_choice(choices, value)?.to_string()),
+            None => plain(Cow::Borrowed(find_choice(choices, value)?)),
             Some(list) => plain(find_in_list(*list, value, ctx)?),
         },
         Kind::MultiChoice { choices } => {
@@ -647,7 +692,7 @@ fn check_kind(
             }
             // Stored in the spec's order so the same picks give the same value.
             picked.sort_by_key(|id| choices.iter().position(|c| c.id == *id));
-            plain(picked.join(&MULTI_SEP.to_string()))
+            plain(Cow::Owned(picked.join(&MULTI_SEP.to_string())))
         }
         Kind::Depends { .. } => unreachable!("kind_for resolves depends"),
     }
@@ -671,22 +716,42 @@ fn find_choice<'a>(choices: &'a [Choice], value: &str) -> Result<&'a str, Proble
         })
 }
 
-fn find_in_list(list: RefList, value: &str, ctx: &Context) -> Result<String, ProblemKind> {
+fn find_in_list<'a>(
+    list: RefList,
+    value: &'a str,
+    ctx: &Context,
+) -> Result<Cow<'a, str>, ProblemKind> {
     let found = match list {
-        RefList::Sex => rules::parse_sex(value).map(|s| sex_value(s).to_string()),
+        RefList::Sex => rules::parse_sex(value).map(|s| Cow::Borrowed(sex_value(s))),
         RefList::Villages => {
             // The team number the value is written as, if it is one: read
             // once, not written out for every village.
-            let team = value.parse::<u8>().ok().filter(|t| t.to_string() == value);
+            let team = value
+                .parse::<u8>()
+                .ok()
+                .filter(|_| is_written_plainly(value));
             let key = text::fold(value);
             ctx.villages
                 .iter()
                 .find(|v| team == Some(v.team) || text::folds_to(&v.name, &key))
-                .map(|v| v.team.to_string())
+                .map(|v| {
+                    if team == Some(v.team) {
+                        // Already written as the number it stands for.
+                        Cow::Borrowed(value)
+                    } else {
+                        Cow::Owned(v.team.to_string())
+                    }
+                })
         }
-        RefList::EthnicGroups => reference::find_ethnic_group(value).map(|g| g.name.clone()),
-        RefList::Religions => reference::find_religion(value).map(|r| r.name.clone()),
-        RefList::Relationships => reference::find_relationship(value).map(|r| r.name.clone()),
+        RefList::EthnicGroups => {
+            reference::find_ethnic_group(value).map(|g| Cow::Borrowed(g.name.as_str()))
+        }
+        RefList::Religions => {
+            reference::find_religion(value).map(|r| Cow::Borrowed(r.name.as_str()))
+        }
+        RefList::Relationships => {
+            reference::find_relationship(value).map(|r| Cow::Borrowed(r.name.as_str()))
+        }
     };
     found.ok_or_else(|| ProblemKind::NotInList {
         value: value.to_string(),
@@ -780,6 +845,104 @@ mod tests {
                 {
                     assert!(sex_field.iter().chain(birth_field).all(known));
                 }
+            }
+        }
+    }
+
+    /// What people type and what is stored, for any field: ids, labels,
+    /// dates and numbers in both forms, and things that are wrong.
+    const TYPED: &[&str] = &[
+        "",
+        "  ",
+        "male",
+        "Nữ",
+        "nu",
+        "x",
+        "1",
+        "3",
+        "03",
+        "+3",
+        "Thôn 3",
+        "thon  2",
+        "1990",
+        "1/5/1990",
+        "1990-05-01",
+        "2026-11-20",
+        "20/11/2026",
+        "31/02/2020",
+        "2030-01-01",
+        "0912345678",
+        "+84 912.345.678",
+        "01662345678",
+        "024 3825 1234",
+        "001090123456",
+        "001 090 123 456",
+        "034190123456",
+        "00109012345",
+        "012 345 678",
+        "Nguyễn  Văn An",
+        "Nguye\u{0302}\u{0303}n Văn 2",
+        "H'Hen Niê",
+        "level1",
+        "Mức 2",
+        "da kich hoat muc 2",
+        "activated_level1",
+        "failed",
+        "no_smartphone",
+        "Không có điện thoại thông minh",
+        "no_head;other",
+        "Hộ không có chủ hộ, other",
+        "other, other",
+        "verified",
+        "corrected",
+        "ethnicity",
+        "religion",
+        "cmnd",
+        "birth_date",
+        "relation",
+        "khmer",
+        "Kinh",
+        "Phật giáo",
+        "bố",
+        "Elf",
+        "05",
+        "-0",
+        "100",
+        "HK-0012",
+        "\u{FEFF}ghi\tchú\u{200B} ",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn checking_what_check_kept_keeps_it(
+            form_index in 0..3usize,
+            picks in proptest::collection::vec(proptest::option::of(0..TYPED.len()), 16),
+        ) {
+            let (today, villages) = ctx();
+            let c = Context { today, villages: &villages };
+            let spec = &forms()[form_index];
+            let raw: BTreeMap<String, String> = spec
+                .fields
+                .iter()
+                .zip(&picks)
+                .filter_map(|(f, pick)| Some((f.id.clone(), TYPED[(*pick)?].to_string())))
+                .collect();
+            let checked = spec.check(&raw, &c);
+            let again = spec.check(&checked.values, &c);
+            proptest::prop_assert_eq!(&again.values, &checked.values);
+            // Stored values that passed come back exactly, problems and all.
+            if checked.problems.is_empty() {
+                proptest::prop_assert_eq!(&again, &checked);
+            }
+        }
+
+        #[test]
+        fn integers_written_plainly_are_their_own_to_string(s in "[+-]{0,2}[0-9]{1,4}") {
+            if let Ok(n) = s.parse::<i64>() {
+                proptest::prop_assert_eq!(is_written_plainly(&s), n.to_string() == s);
+            }
+            if let Ok(n) = s.parse::<u8>() {
+                proptest::prop_assert_eq!(is_written_plainly(&s), n.to_string() == s);
             }
         }
     }

@@ -263,24 +263,27 @@ fn ymd(y: u32, m: u32, d: u32) -> Option<NaiveDate> {
 }
 
 /// Numbers are written in groups ("001 090 123456", "001.090.123456").
-fn strip_spaces_and_dots(input: &str) -> String {
-    let separator = |c: char| c.is_whitespace() || c == '.';
-    // Stored numbers have none: copy them whole rather than char by char.
-    if !input.contains(separator) {
-        return input.to_string();
+fn strip_spaces_and_dots(input: &str) -> Cow<'_, str> {
+    // A stored number is its digits alone, with nothing to take out.
+    if all_ascii_digits(input) {
+        return Cow::Borrowed(input);
     }
-    input.chars().filter(|c| !separator(*c)).collect()
+    input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .collect()
 }
 
 // ------------------------------------------------------------ personal ID
 
-/// A 12-digit personal ID. Ok holds the digits to store and any structural
-/// warnings. There is no check digit, so no checksum is ever computed.
+/// A 12-digit personal ID. Ok holds the digits to store (the input itself
+/// when it is only those) and any structural warnings. There is no check
+/// digit, so no checksum is ever computed.
 pub fn check_personal_id(
     input: &str,
     sex: Option<Sex>,
     birth: Option<PartialDate>,
-) -> Result<(String, Vec<ProblemKind>), ProblemKind> {
+) -> Result<(Cow<'_, str>, Vec<ProblemKind>), ProblemKind> {
     let id = strip_spaces_and_dots(input);
     if id.is_empty() {
         return Err(ProblemKind::Required);
@@ -341,7 +344,7 @@ fn id_structure_warnings(
 // ------------------------------------------------------------ CMND
 
 /// An old 9-digit CMND number, stored as digits.
-pub fn check_cmnd(input: &str) -> Result<String, ProblemKind> {
+pub fn check_cmnd(input: &str) -> Result<Cow<'_, str>, ProblemKind> {
     let cmnd = strip_spaces_and_dots(input);
     if cmnd.is_empty() {
         return Err(ProblemKind::Required);
@@ -363,29 +366,35 @@ fn is_phone_separator(c: char) -> bool {
 }
 
 /// "0" + the national significant number, whether or not it kept its 0.
-fn national(rest: &str) -> String {
+fn national(rest: &str) -> Cow<'_, str> {
     if rest.starts_with('0') {
-        rest.to_string()
+        Cow::Borrowed(rest)
     } else {
-        format!("0{rest}")
+        Cow::Owned(format!("0{rest}"))
     }
 }
 
 /// A Vietnamese mobile number in any common written form, stored as
-/// `0xxxxxxxxx`. Old 11-digit numbers are converted with a warning.
-pub fn check_phone(input: &str) -> Result<(String, Vec<ProblemKind>), ProblemKind> {
-    // A stored number has nothing to remove, and is not copied for nothing.
-    let compact = if input.contains(is_phone_separator) {
-        Cow::Owned(input.chars().filter(|c| !is_phone_separator(*c)).collect())
-    } else {
-        Cow::Borrowed(input)
-    };
+/// `0xxxxxxxxx` (the input itself when it is that already). Old 11-digit
+/// numbers are converted with a warning.
+pub fn check_phone(input: &str) -> Result<(Cow<'_, str>, Vec<ProblemKind>), ProblemKind> {
+    // A stored number is its digits alone, with nothing to remove.
+    if all_ascii_digits(input) {
+        return check_compact_phone(input);
+    }
+    let compact: String = input.chars().filter(|c| !is_phone_separator(*c)).collect();
+    check_compact_phone(&compact)
+        .map(|(number, warnings)| (Cow::Owned(number.into_owned()), warnings))
+}
+
+/// [`check_phone`] of a number with its separators taken out.
+fn check_compact_phone(compact: &str) -> Result<(Cow<'_, str>, Vec<ProblemKind>), ProblemKind> {
     if compact.is_empty() {
         return Err(ProblemKind::Required);
     }
     let (plus, digits) = match compact.strip_prefix('+') {
         Some(rest) => (true, rest),
-        None => (false, compact.as_ref()),
+        None => (false, compact),
     };
     if !all_ascii_digits(digits) {
         return Err(ProblemKind::PhoneNotDigits);
@@ -404,7 +413,7 @@ pub fn check_phone(input: &str) -> Result<(String, Vec<ProblemKind>), ProblemKin
 }
 
 /// Removes "+84", "0084" or a bare "84" country code.
-fn to_national(plus: bool, digits: &str) -> Result<String, ProblemKind> {
+fn to_national(plus: bool, digits: &str) -> Result<Cow<'_, str>, ProblemKind> {
     if plus {
         return match digits.strip_prefix("84") {
             Some(rest) => Ok(national(rest)),
@@ -423,14 +432,14 @@ fn to_national(plus: bool, digits: &str) -> Result<String, ProblemKind> {
     {
         return Ok(national(rest));
     }
-    Ok(digits.to_string())
+    Ok(Cow::Borrowed(digits))
 }
 
 /// 0162 xxx xxxx → 032 xxx xxxx: the 2018–2019 change kept the last 7 digits.
-fn convert_old_eleven_digit(
-    number: String,
+fn convert_old_eleven_digit<'a>(
+    number: Cow<'a, str>,
     warnings: &mut Vec<ProblemKind>,
-) -> Result<String, ProblemKind> {
+) -> Result<Cow<'a, str>, ProblemKind> {
     if number.len() != 11 || !number.starts_with("01") {
         return Ok(number);
     }
@@ -441,10 +450,10 @@ fn convert_old_eleven_digit(
         Some(row) => {
             let new = format!("{}{tail}", row.prefix);
             warnings.push(ProblemKind::PhoneOldElevenDigit {
-                old: number.clone(),
+                old: number.to_string(),
                 new: new.clone(),
             });
-            Ok(new)
+            Ok(Cow::Owned(new))
         }
         None => Err(ProblemKind::PhoneNotMobile {
             prefix: old_prefix.to_string(),
@@ -748,13 +757,13 @@ mod tests {
     #[test]
     fn id_man_born_1990_in_ha_noi() {
         let r = check_personal_id("001090123456", Some(Sex::Male), born(1990, 5, 1));
-        assert_eq!(r, Ok(("001090123456".to_string(), vec![])));
+        assert_eq!(r, Ok(("001090123456".into(), vec![])));
     }
 
     #[test]
     fn id_woman_born_2001_in_ho_chi_minh_city() {
         let r = check_personal_id("079301234567", Some(Sex::Female), born(2001, 12, 31));
-        assert_eq!(r, Ok(("079301234567".to_string(), vec![])));
+        assert_eq!(r, Ok(("079301234567".into(), vec![])));
     }
 
     #[test]
@@ -780,7 +789,7 @@ mod tests {
         ] {
             assert_eq!(
                 check_personal_id(input, None, None).map(|r| r.0),
-                Ok("001090123456".to_string()),
+                Ok("001090123456".into()),
                 "{input:?}"
             );
         }
@@ -903,7 +912,7 @@ mod tests {
         ] {
             let id = format!("001090{tail}");
             let r = check_personal_id(&id, Some(Sex::Male), born(1990, 1, 1));
-            assert_eq!(r, Ok((id, vec![])));
+            assert_eq!(r, Ok((id.as_str().into(), vec![])));
         }
         for n in (0..1_000_000u32).step_by(7919) {
             let id = format!("079301{n:06}");
@@ -923,6 +932,19 @@ mod tests {
                 Ok(vec![])
             );
         }
+    }
+
+    #[test]
+    fn stored_numbers_are_given_back_not_copied() {
+        assert!(matches!(
+            check_personal_id("001090123456", None, None),
+            Ok((Cow::Borrowed(_), _))
+        ));
+        assert!(matches!(check_cmnd("012345678"), Ok(Cow::Borrowed(_))));
+        assert!(matches!(
+            check_phone("0912345678"),
+            Ok((Cow::Borrowed(_), _))
+        ));
     }
 
     // ---------------------------------------------------------- CMND
@@ -947,7 +969,7 @@ mod tests {
 
     fn phone_ok(input: &str) -> String {
         match check_phone(input) {
-            Ok((n, w)) if w.is_empty() => n,
+            Ok((n, w)) if w.is_empty() => n.into_owned(),
             other => panic!("{input:?}: {other:?}"),
         }
     }

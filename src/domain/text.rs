@@ -44,28 +44,24 @@ pub fn clean_cow(s: &str) -> Cow<'_, str> {
 /// Whether [`clean`] would give `s` back unchanged. May say no for a clean
 /// text the NFC quick check cannot decide; [`clean`] then does the full work.
 fn is_clean(s: &str) -> bool {
-    if s.is_ascii() {
-        // Most stored values: codes, numbers, dates, choice ids.
-        let mut previous = None;
-        return s.bytes().all(|b| {
-            let kept = b.is_ascii_graphic() || (b == b' ' && previous.is_some_and(|p| p != b' '));
-            previous = Some(b);
-            kept
-        }) && previous != Some(b' ');
+    // Most stored values: codes, numbers, dates, choice ids.
+    if s.bytes().all(|b| b.is_ascii_graphic()) {
+        return true;
     }
     let mut previous = None;
     // Text of ASCII and Latin letters alone is NFC, without the NFC tables.
     let mut plain = true;
     for c in s.chars() {
-        let kept = if c == ' ' {
-            previous.is_some_and(|p| p != ' ')
-        } else {
-            is_latin_letter(c) || !(c.is_whitespace() || c.is_control() || is_invisible_format(c))
-        };
-        if !kept {
-            return false;
+        if c == ' ' {
+            if previous.is_none_or(|p| p == ' ') {
+                return false;
+            }
+        } else if !(c.is_ascii_graphic() || is_latin_letter(c)) {
+            if c.is_whitespace() || c.is_control() || is_invisible_format(c) {
+                return false;
+            }
+            plain = false;
         }
-        plain &= c.is_ascii() || is_latin_letter(c);
         previous = Some(c);
     }
     previous != Some(' ') && (plain || is_nfc_quick(s.chars()) == IsNormalized::Yes)
@@ -79,6 +75,7 @@ pub(crate) fn is_latin_letter(c: char) -> bool {
     matches!(c, 'a'..='z' | 'A'..='Z' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ɏ' | '\u{1E00}'..='\u{1EFF}')
 }
 
+/// The cleaning itself, for text that needs it.
 fn clean_into_new(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
