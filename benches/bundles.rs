@@ -337,6 +337,15 @@ fn main() {
         println!("{} {}", took.as_millis(), peak_kib().unwrap_or(0));
         return;
     }
+    // `--export TEAM_DIR OUT_DIR`: one export alone, to profile it.
+    if let Some(p) = args.iter().position(|a| a == "--export") {
+        let team = Store::open(Path::new(&args[p + 1])).unwrap();
+        let signer = exchange::unlock(&team, PASS).unwrap();
+        let t = Instant::now();
+        exchange::export(&team, &signer, Path::new(&args[p + 2]), now()).unwrap();
+        println!("{}", t.elapsed().as_millis());
+        return;
+    }
 
     let (commune, bundle, export_took) = setup(100_000);
     let size = std::fs::metadata(&bundle).map(|m| m.len()).unwrap_or(0);

@@ -249,14 +249,24 @@ pub fn export(
     }
     let write_one = |contents: Contents| -> Result<Exported> {
         let bytes = bundle::write(&contents, signer).map_err(ExchangeError::Unwritable)?;
-        let path = out_dir.join(contents.header.file_name());
-        write_atomically(&path, &bytes)?;
-        Ok(Exported {
-            path,
-            versions: contents.versions.len(),
-            work_items: contents.work_items.len(),
-            header: contents.header,
-        })
+        let Contents {
+            header,
+            versions,
+            work_items,
+        } = contents;
+        let exported = Exported {
+            path: out_dir.join(header.file_name()),
+            versions: versions.len(),
+            work_items: work_items.len(),
+            header,
+        };
+        // Freeing a hundred thousand versions takes about as long as
+        // writing the file: both at once.
+        std::thread::scope(|s| {
+            s.spawn(move || drop((versions, work_items)));
+            write_atomically(&exported.path, &bytes)
+        })?;
+        Ok(exported)
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -597,11 +607,12 @@ fn merge_bundles<'a>(
     })
 }
 
-/// Streams an admitted bundle's rows into the merge, case by case, on two
-/// threads: one reads the rows and judges each version on its own (the
-/// form's checks, the case's index entry), the other — this one, which
-/// holds the transaction — decides what the store lacks and who may bring
-/// it, and writes. The first refusal, in file order, stops both.
+/// Streams an admitted bundle's rows into the merge, case by case, on three
+/// threads: one reads the rows and gathers each case's versions, one judges
+/// each version on its own (the form's checks) and prepares a new case's
+/// writes, and the last — this one, which holds the transaction — decides
+/// what the store lacks and who may bring it, and writes. The first
+/// refusal, in file order, stops all three.
 fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
     m: &mut Merge<'_>,
     opened: &mut bundle::Opened<R>,
@@ -620,12 +631,22 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
     std::thread::scope(|s| {
         // Cases travel in batches: one hand-over per case would cost more
         // in waking threads than the case itself.
-        let (send, batches) = std::sync::mpsc::sync_channel::<Vec<CaseRows>>(8);
-        // Merged batches go back to be freed where they were allocated:
-        // freeing on this thread memory the reader allocated makes the two
-        // fight over the allocator's lock.
+        let (read, to_judge) = std::sync::mpsc::sync_channel::<Vec<CaseRows>>(4);
+        let (judged, batches) = std::sync::mpsc::sync_channel::<Vec<CaseRows>>(4);
+        // Merged batches go back to the reader to be freed there: the
+        // writer is the busiest of the three.
         let (done_with, merged) = std::sync::mpsc::channel::<Vec<CaseRows>>();
-        let reader = s.spawn(move || read_cases(opened, villages, send, merged));
+        let reader = s.spawn(move || read_cases(opened, read, merged));
+        let judge = s.spawn(move || {
+            for mut batch in to_judge {
+                for case in &mut batch {
+                    case.judge(villages);
+                }
+                if judged.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
         let mut summary = AddSummary::default();
         let mut failure = None;
         'merging: for batch in &batches {
@@ -641,11 +662,11 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
             // Once the reader is done, what is left is freed here.
             let _ = done_with.send(batch);
         }
-        // Hanging up stops the reader at its next case.
+        // Hanging up stops the judge, and so the reader, at their next batch.
         drop(batches);
-        let read = reader
-            .join()
-            .map_err(|_| Failed::Store(StoreError::Db("the bundle reader stopped".into())))?;
+        let stopped = || Failed::Store(StoreError::Db("the bundle reader stopped".into()));
+        judge.join().map_err(|_| stopped())?;
+        let read = reader.join().map_err(|_| stopped())?;
         if let Some(e) = failure {
             return Err(e);
         }
@@ -659,41 +680,52 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
 /// its own.
 struct CaseRows {
     file: std::sync::Arc<str>,
-    versions: Vec<(usize, Version, Judgement)>,
+    versions: Vec<(usize, Version)>,
+    /// Each version's judgement, once judged.
+    judged: Vec<Judgement>,
     /// The case's writes made from these versions alone, which are the
     /// writes when the store holds no version of the case yet.
     fresh: Option<crate::store::Prepared>,
 }
 
+impl CaseRows {
+    /// Judges each version on its own and, when all passed, prepares the
+    /// case's writes.
+    fn judge(&mut self, villages: &[crate::domain::commune::Village]) {
+        self.judged = self
+            .versions
+            .iter()
+            .map(|(_, v)| admit::judge_version(v, villages))
+            .collect();
+        if self.judged.iter().all(Result::is_ok) {
+            let refs: Vec<&Version> = self.versions.iter().map(|(_, v)| v).collect();
+            self.fresh = crate::store::prepare(&refs);
+        }
+    }
+}
+
 type Judgement = std::result::Result<(), (Option<String>, RowRefusal)>;
 
-/// Reads the rows, gathers each case's versions and hands the case over;
-/// returns the work items. Stops early, without error, once the merging
-/// side hangs up (it has its own error to report).
+/// Reads the rows, gathers each case's versions and hands the cases over
+/// in batches; returns the work items. Stops early, without error, once
+/// the other side hangs up (it has its own error to report).
 fn read_cases<R: std::io::Read + std::io::Seek>(
     opened: &mut bundle::Opened<R>,
-    villages: &[crate::domain::commune::Village],
     send: std::sync::mpsc::SyncSender<Vec<CaseRows>>,
     merged: std::sync::mpsc::Receiver<Vec<CaseRows>>,
 ) -> Result<Vec<WorkItem>, Failed> {
     const BATCH: usize = 512;
     let mut file: std::sync::Arc<str> = std::sync::Arc::from("");
-    let mut case: Vec<(usize, Version, Judgement)> = Vec::new();
+    let mut case: Vec<(usize, Version)> = Vec::new();
     let mut batch: Vec<CaseRows> = Vec::with_capacity(BATCH);
     let mut hand_over =
-        |file: &std::sync::Arc<str>, versions: Vec<(usize, Version, Judgement)>, last: bool| {
+        |file: &std::sync::Arc<str>, versions: Vec<(usize, Version)>, last: bool| {
             if !versions.is_empty() {
-                let all_passed = versions.iter().all(|(_, _, j)| j.is_ok());
-                let fresh = all_passed
-                    .then(|| {
-                        let refs: Vec<&Version> = versions.iter().map(|(_, v, _)| v).collect();
-                        crate::store::prepare(&refs)
-                    })
-                    .flatten();
                 batch.push(CaseRows {
                     file: file.clone(),
                     versions,
-                    fresh,
+                    judged: Vec::new(),
+                    fresh: None,
                 });
             }
             if batch.len() == BATCH || (last && !batch.is_empty()) {
@@ -706,15 +738,14 @@ fn read_cases<R: std::io::Read + std::io::Seek>(
             Ok(())
         };
     let work_items = opened.read_rows(|place, v| {
-        let new_case = case.first().is_some_and(|(_, c, _)| c.record != v.record);
+        let new_case = case.first().is_some_and(|(_, c)| c.record != v.record);
         if *file != *place.file || new_case {
             hand_over(&file, std::mem::take(&mut case), false)?;
             if *file != *place.file {
                 file = std::sync::Arc::from(place.file.as_str());
             }
         }
-        let judged = admit::judge_version(&v, villages);
-        case.push((place.row, v, judged));
+        case.push((place.row, v));
         Ok::<_, Failed>(())
     });
     let work_items = match work_items {
@@ -738,15 +769,16 @@ fn merge_case(
     claim: &Claim,
     here: &Here,
 ) -> Result<AddSummary, Failed> {
-    let Some((_, first, _)) = case.versions.first() else {
+    let Some((_, first)) = case.versions.first() else {
         return Ok(AddSummary::default());
     };
+    debug_assert_eq!(case.judged.len(), case.versions.len());
     let record = first.record.clone();
     let held = m.version_ids(&record)?;
     let mut summary = AddSummary::default();
     let mut team = None;
     let mut new = Vec::new();
-    for (row, v, judged) in &case.versions {
+    for ((row, v), judged) in case.versions.iter().zip(&case.judged) {
         if held.contains(&v.id) {
             summary.known += 1;
             continue;

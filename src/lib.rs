@@ -19,3 +19,6 @@ pub mod queries;
 pub mod store;
 pub mod tui;
 pub mod worklist;
+
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -67,6 +67,11 @@ pub fn check_text(s: &str, max_chars: usize) -> Result<(), CellProblem> {
 
 pub fn writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
     out.extend_from_slice(BOM);
+    rows_writer(out)
+}
+
+/// A writer of more rows of a CSV that [`writer`] began.
+pub fn rows_writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out)

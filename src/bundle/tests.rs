@@ -391,3 +391,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_big_form_file_written_in_chunks_is_the_file_written_in_one() {
+    // Enough versions for several chunks, some sharing a case.
+    let versions: Vec<Version> = (0..20_000)
+        .map(|i| version(&format!("AC-{:05}", i / 3), &[], &format!("ghi chú {i}")))
+        .collect();
+    let refs: Vec<&Version> = versions.iter().collect();
+    let spec = form::form("activation").unwrap();
+    let chunked = versions_csv(spec, &refs).unwrap();
+    let mut whole = Vec::new();
+    {
+        let mut w = cells::writer(&mut whole);
+        w.write_record(version_header(spec)).unwrap();
+        w.flush().unwrap();
+    }
+    let mut in_order = refs.clone();
+    in_order.sort_by(|a, b| (&a.record, a.edited_at, &a.id).cmp(&(&b.record, b.edited_at, &b.id)));
+    whole.extend(version_rows(spec, &in_order).unwrap());
+    assert!(
+        chunked == whole,
+        "chunked CSV differs from the CSV written whole"
+    );
+}

@@ -349,9 +349,9 @@ impl FormSpec {
         let mut filled = vec![false; self.fields.len()];
         // Stored values come back as they are, so the values start as a copy
         // of `raw` and each is checked where it stands: kept, replaced by its
-        // normal form, or dropped (empty, not a field of this form, or a
-        // field whose check reads others: those come after). The fields
-        // checked here read no other field, so they are given none.
+        // normal form, or dropped (empty, or not a field of this form).
+        // Fields whose check reads other fields wait for those; the others
+        // read nothing, so they are given nothing to read.
         let no_others = BTreeMap::new();
         let mut checked_values = raw.clone();
         checked_values.retain(|id, value| {
@@ -360,7 +360,7 @@ impl FormSpec {
             };
             let field = &self.fields[i];
             if field.reads_other_fields() {
-                return false;
+                return true;
             }
             let kept = self.kept_value(field, value, &no_others, ctx, &mut problems);
             if kept != *value {
@@ -369,16 +369,22 @@ impl FormSpec {
             filled[i] = !value.is_empty();
             filled[i]
         });
-        // Then, in form order, those that read the values checked before them.
+        // Then those that read others. They only read fields checked above
+        // (a test checks every form), so the values they read are final,
+        // whatever this loop has reached.
         for (i, field) in self.fields.iter().enumerate() {
             if !field.reads_other_fields() {
                 continue;
             }
             let raw_value = raw.get(&field.id).map(String::as_str).unwrap_or("");
-            let value = self.kept_value(field, raw_value, &checked_values, ctx, &mut problems);
-            if !value.is_empty() {
-                checked_values.insert(field.id.clone(), value.into_owned());
+            let kept = self.kept_value(field, raw_value, &checked_values, ctx, &mut problems);
+            if kept.is_empty() {
+                checked_values.remove(&field.id);
+            } else {
                 filled[i] = true;
+                if kept != raw_value {
+                    checked_values.insert(field.id.clone(), kept.into_owned());
+                }
             }
         }
         for (field, filled) in self.fields.iter().zip(filled) {
@@ -943,6 +949,49 @@ mod tests {
             }
             if let Ok(n) = s.parse::<u8>() {
                 proptest::prop_assert_eq!(is_written_plainly(&s), n.to_string() == s);
+            }
+        }
+    }
+
+    /// The fields a kind's check reads, including those of `depends` cases.
+    fn fields_read(kind: &Kind) -> Vec<&str> {
+        match kind {
+            Kind::PersonalId {
+                sex_field,
+                birth_field,
+            } => sex_field
+                .iter()
+                .chain(birth_field)
+                .map(String::as_str)
+                .collect(),
+            Kind::Depends {
+                on,
+                cases,
+                otherwise,
+            } => [on.as_str()]
+                .into_iter()
+                .chain(
+                    cases
+                        .values()
+                        .chain([otherwise.as_ref()])
+                        .flat_map(fields_read),
+                )
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn checks_read_only_fields_that_read_nothing() {
+        // `check` checks the fields that read others last, against values
+        // that must be final by then.
+        for f in forms() {
+            for fl in &f.fields {
+                assert_eq!(fl.reads_other_fields(), !fields_read(&fl.kind).is_empty());
+                for id in fields_read(&fl.kind) {
+                    let read = f.field(id).unwrap();
+                    assert!(!read.reads_other_fields(), "{}: {} reads {id}", f.id, fl.id);
+                }
             }
         }
     }

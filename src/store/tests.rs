@@ -434,3 +434,16 @@ fn a_prepared_case_is_stored_exactly_as_one_worked_out_in_the_transaction() {
     assert_eq!(worked_out.0.new_conflicts, 1);
     assert_eq!(stored(true), worked_out);
 }
+
+#[test]
+fn all_versions_come_in_store_order_however_many() {
+    let (_dir, store) = setup();
+    // More than one thread's share, and an odd count.
+    let versions: Vec<Version> = (0..9_001)
+        .map(|i| draft(&format!("AC-{:05}", i / 2), &[], &format!("v{i}")).seal())
+        .collect();
+    store.add_versions(&versions).unwrap();
+    let mut expected = versions;
+    expected.sort_by(|a, b| (&a.record, &a.id).cmp(&(&b.record, &b.id)));
+    assert!(store.all_versions().unwrap() == expected);
+}
