@@ -633,12 +633,22 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
         // in waking threads than the case itself.
         let (read, to_judge) = std::sync::mpsc::sync_channel::<Vec<CaseRows>>(4);
         let (judged, batches) = std::sync::mpsc::sync_channel::<Vec<CaseRows>>(4);
-        // Merged batches go back to the reader to be freed there: the
-        // writer is the busiest of the three.
+        // Merged batches go back to be freed by the threads that made them
+        // (the judge's judgements and prepared writes, then the reader's
+        // versions): freeing memory another thread allocated makes threads
+        // wait on the allocator's locks.
         let (done_with, merged) = std::sync::mpsc::channel::<Vec<CaseRows>>();
-        let reader = s.spawn(move || read_cases(opened, read, merged));
+        let (judged_done, read_done) = std::sync::mpsc::channel::<Vec<CaseRows>>();
+        let reader = s.spawn(move || read_cases(opened, read, read_done));
         let judge = s.spawn(move || {
             for mut batch in to_judge {
+                for mut old in merged.try_iter() {
+                    for case in &mut old {
+                        case.judged = Vec::new();
+                        case.fresh = None;
+                    }
+                    let _ = judged_done.send(old);
+                }
                 for case in &mut batch {
                     case.judge(villages);
                 }

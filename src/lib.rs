@@ -19,6 +19,3 @@ pub mod queries;
 pub mod store;
 pub mod tui;
 pub mod worklist;
-
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
