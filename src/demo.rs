@@ -16,10 +16,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone};
 
-use crate::bundle::key::Signer;
+use crate::bundle::key::{Public, Signer};
 use crate::clock;
 use crate::domain::commune::{Commune, Device, Role, Village};
 use crate::domain::form::{self, Context};
@@ -186,22 +187,14 @@ pub fn team_dir(dir: &Path, team: u8) -> PathBuf {
 }
 
 /// Builds the demo in `dir`, replacing an earlier demo there.
+///
+/// The population and work list are decided first, in one thread and one
+/// order; then the commune writes its copy while the teams, as many at once
+/// as there are cores, write theirs, do their visits and export. Each team
+/// draws from its own random stream, so the same seed gives the same data
+/// whatever order the threads run in.
 pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
-    if Store::exists_in(dir) {
-        check_is_demo(dir)?;
-        remove_store(dir)?;
-    }
-    for team in 1..=VILLAGES.len() as u8 {
-        remove_store(&team_dir(dir, team))?;
-    }
-    // Bundles and refused copies of an earlier build would mix with the new
-    // ones (sequence numbers start again at 1).
-    for sub in [BUNDLES_DIR, exchange::REJECTED_DIR] {
-        let path = dir.join(sub);
-        if path.exists() {
-            std::fs::remove_dir_all(&path).map_err(|e| file_error(&path, e))?;
-        }
-    }
+    clear_earlier(dir)?;
     let now = clock::now();
     let world = World::generate(options, now);
     let commune = Commune {
@@ -220,62 +213,42 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
         id: format!("XA{:04X}", rng.below(0x10000)),
         role: Role::Commune,
     };
-    let ctx = Context {
-        today: now.date_naive(),
-        villages: &commune.villages,
-    };
-    // Decide everything first, in one thread and one order, so the same seed
-    // gives the same data; then let the seven devices do and carry the work.
-    let mut all_versions = Vec::new();
-    let mut teams = Vec::new();
-    for village in &commune.villages {
-        let device = Device {
+    let devices: Vec<Device> = commune
+        .villages
+        .iter()
+        .map(|village| Device {
             id: format!("T{}{:04X}", village.team, rng.below(0x10000)),
             role: Role::Team(village.team),
-        };
-        let items: Vec<&WorkItem> = world
-            .work_items
-            .iter()
-            .filter(|w| w.team == village.team)
-            .collect();
-        let start = all_versions.len();
-        all_versions.extend(do_team_work(
-            &mut rng,
-            &items,
-            &world.hints,
-            &device,
-            &ctx,
-            now,
-        ));
-        teams.push((device, items, start..all_versions.len()));
-    }
-    // The office corrects a few cases the teams are still working on, from the
-    // same starting point: these become the conflicts it has to resolve.
-    let office_edits = office_corrections(&mut rng, &all_versions, &commune_device, now);
+        })
+        .collect();
     let mut summary = world.summary.clone();
     summary.teams = commune.villages.len();
-    summary.conflicts = office_edits.len();
-    summary.versions = all_versions.len() + office_edits.len();
-
-    // Each team's first visits and later ones, moved out (not copied: at a
-    // million people the versions are a good part of the memory).
-    let devices: Vec<Device> = teams.iter().map(|(d, _, _)| d.clone()).collect();
-    let ranges: Vec<std::ops::Range<usize>> = teams.into_iter().map(|(_, _, r)| r).collect();
-    let mut first: Vec<Vec<Version>> = vec![Vec::new(); ranges.len()];
-    let mut second: Vec<Vec<Version>> = vec![Vec::new(); ranges.len()];
-    for (i, v) in all_versions.into_iter().enumerate() {
-        let team = ranges.iter().position(|r| r.contains(&i)).unwrap_or(0);
-        if v.parents.is_empty() {
-            first[team].push(v);
-        } else {
-            second[team].push(v);
-        }
-    }
-    let stores = Stores::create(dir, &commune, &commune_device, &devices, &world)?;
-    // The population and work list now live in the stores.
-    drop(world);
+    let World {
+        people,
+        work_items,
+        hints,
+        ..
+    } = world;
+    let shares = share_by_team(people, work_items, devices.len());
     let bundles = dir.join(BUNDLES_DIR);
-    let (round1, round2) = stores.two_rounds(first, second, &office_edits, &bundles, now)?;
+    let field = Field {
+        dir,
+        commune: &commune,
+        bundles: &bundles,
+        hints: &hints,
+        seed: options.seed,
+        now,
+    };
+    let (commune_store, commune_signer) = setup_store(dir, &commune, &commune_device, now)?;
+    let (stores, done) = field.two_rounds(
+        commune_store,
+        commune_signer,
+        devices.into_iter().zip(shares).collect(),
+        |pool, edited_twice| office_corrections(&mut rng, pool, edited_twice, &commune_device, now),
+    )?;
+    summary.conflicts = done.office_edits;
+    summary.versions = done.versions + done.office_edits;
+    let (round1, round2) = (done.round1, done.round2);
     // A copy of one of them cut short on its way (a USB stick pulled out too
     // early) is refused and set aside.
     if let Some(whole) = round2.get(1) {
@@ -301,6 +274,26 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
     Ok(summary)
 }
 
+/// Removes an earlier demo's stores and bundles from `dir`.
+fn clear_earlier(dir: &Path) -> Result<()> {
+    if Store::exists_in(dir) {
+        check_is_demo(dir)?;
+        remove_store(dir)?;
+    }
+    for team in 1..=VILLAGES.len() as u8 {
+        remove_store(&team_dir(dir, team))?;
+    }
+    // Bundles and refused copies of an earlier build would mix with the new
+    // ones (sequence numbers start again at 1).
+    for sub in [BUNDLES_DIR, exchange::REJECTED_DIR] {
+        let path = dir.join(sub);
+        if path.exists() {
+            std::fs::remove_dir_all(&path).map_err(|e| file_error(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
 /// Where the demo's bundles are written, as if on the USB stick they travel on.
 pub const BUNDLES_DIR: &str = "bundles";
 
@@ -321,6 +314,282 @@ fn joined<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
         .map_err(|_| Error::Terminal("a demo worker panicked".into()))?
 }
 
+/// One village's people and work items. Shared by the commune (which
+/// stores everyone) and the village's team; freed once both have stored it.
+struct Share {
+    people: Vec<Person>,
+    items: Vec<WorkItem>,
+}
+
+/// Splits the population and work list by team, keeping their order.
+fn share_by_team(people: Vec<Person>, items: Vec<WorkItem>, teams: usize) -> Vec<Arc<Share>> {
+    let mut shares: Vec<Share> = (0..teams)
+        .map(|_| Share {
+            people: Vec::new(),
+            items: Vec::new(),
+        })
+        .collect();
+    let index = |team: u8| (team as usize).saturating_sub(1).min(teams - 1);
+    for p in people {
+        shares[index(p.team)].people.push(p);
+    }
+    for w in items {
+        shares[index(w.team)].items.push(w);
+    }
+    shares.into_iter().map(Arc::new).collect()
+}
+
+/// Creates a store with its key pair, as set-up would.
+fn setup_store(
+    dir: &Path,
+    commune: &Commune,
+    device: &Device,
+    now: DateTime<FixedOffset>,
+) -> Result<(Store, Signer)> {
+    let store = Store::create(dir, commune, device)?;
+    store.set_setting("demo", &true)?;
+    let members: Vec<&str> = match device.role {
+        Role::Commune => vec!["Cán bộ xã"],
+        Role::Team(t) => TEAM_MEMBERS[(t as usize - 1) % TEAM_MEMBERS.len()].to_vec(),
+    };
+    store.set_setting("members", &members)?;
+    exchange::new_key(&store, DEMO_PASSPHRASE, false, now)?;
+    let signer = exchange::unlock(&store, DEMO_PASSPHRASE)?;
+    Ok((store, signer))
+}
+
+/// Exports a team's one bundle (to the commune) and returns its path.
+fn export_team(
+    store: &Store,
+    signer: &Signer,
+    bundles: &Path,
+    now: DateTime<FixedOffset>,
+) -> Result<PathBuf> {
+    exchange::export(store, signer, bundles, now)?
+        .into_iter()
+        .next()
+        .map(|e| e.path)
+        .ok_or_else(|| Error::NotADemo(bundles.to_path_buf()))
+}
+
+/// What every team's work needs to know, shared read-only by the threads.
+struct Field<'a> {
+    dir: &'a Path,
+    commune: &'a Commune,
+    bundles: &'a Path,
+    hints: &'a HashMap<String, Hint>,
+    seed: u64,
+    now: DateTime<FixedOffset>,
+}
+
+/// A team between its two rounds: its store and its second visits.
+struct Between {
+    team: u8,
+    store: Store,
+    signer: Signer,
+    later: Vec<Version>,
+}
+
+/// What a team's first round brings the commune.
+struct FirstRound {
+    team: u8,
+    bundle: PathBuf,
+    public: Public,
+    /// How many of its cases the team visited twice.
+    edited_twice: usize,
+    /// First visits the team has since edited again, a few picked at random:
+    /// what the office may correct.
+    offered: Vec<Version>,
+}
+
+/// The bundles of the two rounds, in team order, and what was saved.
+struct Rounds {
+    round1: Vec<PathBuf>,
+    round2: Vec<PathBuf>,
+    versions: usize,
+    office_edits: usize,
+}
+
+/// How many of its first visits edited since a team offers the office. More
+/// than the office ever corrects (see [`office_corrections`]).
+const OFFERED: usize = 12;
+
+impl Field<'_> {
+    /// Two rounds of field work carried to the commune. The commune stores
+    /// the population and work list while the teams store theirs, save their
+    /// first visits and export; the commune merges the round (one
+    /// transaction: the bundles came together) while the teams go on with
+    /// their second visits; the office corrects a few cases (`office`, from
+    /// the first visits the teams offered); the second round is merged.
+    fn two_rounds(
+        &self,
+        commune: Store,
+        commune_signer: Signer,
+        teams: Vec<(Device, Arc<Share>)>,
+        office: impl FnOnce(&[Version], usize) -> Vec<Version>,
+    ) -> Result<(Stores, Rounds)> {
+        let workers = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(1, teams.len().max(1));
+        // Team i goes to worker i % workers, which does the first rounds of
+        // its teams, then their second rounds.
+        let mut shares: Vec<Vec<(Device, Arc<Share>)>> = (0..workers).map(|_| Vec::new()).collect();
+        let everyone: Vec<Arc<Share>> = teams.iter().map(|(_, s)| Arc::clone(s)).collect();
+        for (i, team) in teams.into_iter().enumerate() {
+            shares[i % workers].push(team);
+        }
+        let commune_public = &commune_signer.public;
+        let commune_ref = &commune;
+        let (betweens, rounds) = std::thread::scope(|s| {
+            let commune = commune_ref;
+            let stored = s.spawn(move || -> Result<()> {
+                commune.put_people(everyone.iter().flat_map(|s| &s.people))?;
+                commune.put_work_items(everyone.iter().flat_map(|s| &s.items))?;
+                Ok(())
+            });
+            let (sent, arrived) = std::sync::mpsc::channel::<Result<FirstRound>>();
+            let handles: Vec<_> = shares
+                .into_iter()
+                .map(|mine| {
+                    let sent = sent.clone();
+                    s.spawn(move || self.teams_work(mine, commune_public, sent))
+                })
+                .collect();
+            drop(sent);
+            let mut firsts = arrived.iter().collect::<Result<Vec<_>>>()?;
+            firsts.sort_by_key(|f| f.team);
+            joined(stored)?;
+            for f in &firsts {
+                exchange::trust(commune, Some(f.team), &f.public, self.now)?;
+            }
+            let round1: Vec<PathBuf> = firsts.iter().map(|f| f.bundle.clone()).collect();
+            exchange::import_files(commune, &round1, self.now)?;
+            // Meanwhile at the office.
+            let edited_twice = firsts.iter().map(|f| f.edited_twice).sum();
+            let offered: Vec<Version> = firsts.into_iter().flat_map(|f| f.offered).collect();
+            let office_edits = office(&offered, edited_twice);
+            commune.add_versions(&office_edits)?;
+            let mut betweens = Vec::new();
+            let mut round2 = Vec::new();
+            let mut versions = 0;
+            for h in handles {
+                for (between, bundle, saved) in joined(h)? {
+                    round2.push((between.team, bundle));
+                    betweens.push(between);
+                    versions += saved;
+                }
+            }
+            round2.sort_by_key(|(team, _)| *team);
+            betweens.sort_by_key(|b| b.team);
+            let round2: Vec<PathBuf> = round2.into_iter().map(|(_, b)| b).collect();
+            exchange::import_files(commune, &round2, self.now)?;
+            let rounds = Rounds {
+                round1,
+                round2,
+                versions,
+                office_edits: office_edits.len(),
+            };
+            Ok::<_, Error>((betweens, rounds))
+        })?;
+        let stores = Stores {
+            commune,
+            commune_signer,
+            teams: betweens.into_iter().map(|b| (b.store, b.signer)).collect(),
+        };
+        Ok((stores, rounds))
+    }
+
+    /// One worker's teams: the first round of each, sent to the commune as
+    /// soon as exported, then the second round of each. Returns each team's
+    /// store, second bundle and number of versions saved.
+    fn teams_work(
+        &self,
+        teams: Vec<(Device, Arc<Share>)>,
+        commune_public: &Public,
+        sent: std::sync::mpsc::Sender<Result<FirstRound>>,
+    ) -> Result<Vec<(Between, PathBuf, usize)>> {
+        let mut betweens = Vec::new();
+        for (device, share) in teams {
+            match self.first_round(&device, share, commune_public) {
+                Ok((between, first, saved)) => {
+                    betweens.push((between, saved));
+                    // A send fails only when the commune has given up
+                    // (another team failed): its error is the one reported.
+                    let _ = sent.send(Ok(first));
+                }
+                Err(e) => {
+                    let _ = sent.send(Err(e));
+                    return Ok(Vec::new());
+                }
+            }
+        }
+        drop(sent);
+        let mut out = Vec::new();
+        for (mut between, first_saved) in betweens {
+            let later = std::mem::take(&mut between.later);
+            between.store.add_versions(&later)?;
+            let bundle = export_team(&between.store, &between.signer, self.bundles, self.now)?;
+            out.push((between, bundle, first_saved + later.len()));
+        }
+        Ok(out)
+    }
+
+    /// A team's store set up with its village's people and work items, its
+    /// visits decided, the first visits saved and exported. Returns the team
+    /// between rounds, what its first round brings the commune and how many
+    /// versions it saved.
+    fn first_round(
+        &self,
+        device: &Device,
+        share: Arc<Share>,
+        commune_public: &Public,
+    ) -> Result<(Between, FirstRound, usize)> {
+        let Role::Team(team) = device.role else {
+            return Err(Error::NotADemo(self.dir.to_path_buf()));
+        };
+        let (store, signer) =
+            setup_store(&team_dir(self.dir, team), self.commune, device, self.now)?;
+        exchange::trust(&store, None, commune_public, self.now)?;
+        store.put_people(&share.people)?;
+        // The work list is handed over with the laptop, at set-up; later
+        // changes travel in the commune's bundles.
+        store.put_work_items(&share.items)?;
+        let ctx = Context {
+            today: self.now.date_naive(),
+            villages: &self.commune.villages,
+        };
+        let mut rng = team_rng(self.seed, team);
+        let work = do_team_work(&mut rng, &share.items, self.hints, device, &ctx, self.now);
+        // The commune may still be storing its copy; the last of the two frees it.
+        drop(share);
+        let offered = work.offer(&mut rng, OFFERED);
+        store.add_versions(&work.first)?;
+        let bundle = export_team(&store, &signer, self.bundles, self.now)?;
+        let first = FirstRound {
+            team,
+            bundle,
+            public: signer.public.clone(),
+            edited_twice: work.later.len(),
+            offered,
+        };
+        let saved = work.first.len();
+        let between = Between {
+            team,
+            store,
+            signer,
+            later: work.later,
+        };
+        Ok((between, first, saved))
+    }
+}
+
+/// Each team's own random stream: a team's work does not depend on which
+/// thread did the other teams' first.
+fn team_rng(seed: u64, team: u8) -> Rng {
+    let mut mixer = Rng(seed ^ 0x7EA4_0000 ^ u64::from(team));
+    Rng(mixer.next())
+}
+
 /// The seven devices of the demo, each with its store and signing key.
 struct Stores {
     commune: Store,
@@ -329,72 +598,6 @@ struct Stores {
 }
 
 impl Stores {
-    /// Creates the seven stores side by side, each with its key pair, and
-    /// lets them trust each other as set-up would: the commune trusts each
-    /// team's key, each team the commune's.
-    fn create(
-        dir: &Path,
-        commune: &Commune,
-        commune_device: &Device,
-        teams: &[Device],
-        world: &World,
-    ) -> Result<Stores> {
-        let now = clock::now();
-        let setup = |dir: &Path, device: &Device| -> Result<(Store, Signer)> {
-            let store = Store::create(dir, commune, device)?;
-            store.set_setting("demo", &true)?;
-            let members: Vec<&str> = match device.role {
-                Role::Commune => vec!["Cán bộ xã"],
-                Role::Team(t) => TEAM_MEMBERS[(t as usize - 1) % TEAM_MEMBERS.len()].to_vec(),
-            };
-            store.set_setting("members", &members)?;
-            exchange::new_key(&store, DEMO_PASSPHRASE, false, now)?;
-            let signer = exchange::unlock(&store, DEMO_PASSPHRASE)?;
-            Ok((store, signer))
-        };
-        let (commune_pair, team_pairs) = std::thread::scope(|s| {
-            let handles: Vec<_> = teams
-                .iter()
-                .map(|device| {
-                    s.spawn(move || -> Result<(Store, Signer)> {
-                        let Role::Team(team) = device.role else {
-                            return Err(Error::NotADemo(dir.to_path_buf()));
-                        };
-                        let pair = setup(&team_dir(dir, team), device)?;
-                        pair.0
-                            .put_people(world.people.iter().filter(|p| p.team == team))?;
-                        // The work list is handed over with the laptop, at
-                        // set-up; later changes travel in the commune's bundles.
-                        pair.0
-                            .put_work_items(world.work_items.iter().filter(|w| w.team == team))?;
-                        Ok(pair)
-                    })
-                })
-                .collect();
-            let commune_pair = setup(dir, commune_device).and_then(|pair| {
-                pair.0.put_people(world.people.iter())?;
-                pair.0.put_work_items(world.work_items.iter())?;
-                Ok(pair)
-            });
-            let team_pairs: Result<Vec<_>> = handles.into_iter().map(joined).collect();
-            (commune_pair, team_pairs)
-        });
-        let (commune_store, commune_signer) = commune_pair?;
-        let team_pairs = team_pairs?;
-        for ((store, signer), device) in team_pairs.iter().zip(teams) {
-            let Role::Team(team) = device.role else {
-                continue;
-            };
-            exchange::trust(&commune_store, Some(team), &signer.public, now)?;
-            exchange::trust(store, None, &commune_signer.public, now)?;
-        }
-        Ok(Stores {
-            commune: commune_store,
-            commune_signer,
-            teams: team_pairs,
-        })
-    }
-
     /// The commune exports a bundle per team; each team imports its own, as
     /// many at once as there are cores (more would only hold more bundles in
     /// memory at the same time).
@@ -420,57 +623,6 @@ impl Stores {
             })?;
         }
         Ok(())
-    }
-
-    /// Two rounds of field work carried to the commune. The teams save
-    /// their first visits and export, one team after the other, each bundle
-    /// checked by the commune as soon as it is written; the commune merges
-    /// the round (one transaction: the bundles came together) while the
-    /// teams go on with their second visits; the office corrects a few
-    /// cases; the second round is checked, one bundle per core, and merged.
-    fn two_rounds(
-        &self,
-        first: Vec<Vec<Version>>,
-        second: Vec<Vec<Version>>,
-        office_edits: &[Version],
-        bundles: &Path,
-        now: DateTime<FixedOffset>,
-    ) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
-        let save_and_export = |(store, signer): &(Store, Signer), versions: Vec<Version>| {
-            store.add_versions(&versions)?;
-            drop(versions);
-            exchange::export(store, signer, bundles, now)?
-                .into_iter()
-                .next()
-                .map(|e| e.path)
-                .ok_or_else(|| Error::NotADemo(bundles.to_path_buf()))
-        };
-        std::thread::scope(|s| {
-            let (exported, arrived) = std::sync::mpsc::sync_channel::<Result<PathBuf>>(1);
-            let teams = &self.teams;
-            let field = s.spawn(move || -> Result<Vec<PathBuf>> {
-                for (team, versions) in teams.iter().zip(first) {
-                    let path = save_and_export(team, versions);
-                    let failed = path.is_err();
-                    if exported.send(path).is_err() || failed {
-                        return Ok(Vec::new());
-                    }
-                }
-                drop(exported);
-                teams
-                    .iter()
-                    .zip(second)
-                    .map(|(team, versions)| save_and_export(team, versions))
-                    .collect()
-            });
-            let round1 = arrived.iter().collect::<Result<Vec<_>>>()?;
-            exchange::import_files(&self.commune, &round1, now)?;
-            // Meanwhile at the office.
-            self.commune.add_versions(office_edits)?;
-            let round2 = joined(field)?;
-            exchange::import_files(&self.commune, &round2, now)?;
-            Ok((round1, round2))
-        })
     }
 }
 
@@ -886,22 +1038,53 @@ fn at(day: NaiveDate, rng: &mut Rng) -> DateTime<FixedOffset> {
         .unwrap_or_else(|| tz.from_utc_datetime(&time))
 }
 
+/// A team's saved versions: first visits, and later visits each with the
+/// index of its parent among the first ones.
+struct TeamWork {
+    first: Vec<Version>,
+    later: Vec<Version>,
+    parent_of_later: Vec<usize>,
+}
+
+impl TeamWork {
+    /// Up to `n` first visits, of different cases, that the team has since
+    /// edited again, picked at random.
+    fn offer(&self, rng: &mut Rng, n: usize) -> Vec<Version> {
+        let mut out: Vec<Version> = Vec::new();
+        for _ in 0..n * 3 {
+            if out.len() >= n || self.later.is_empty() {
+                break;
+            }
+            let child = rng.below(self.later.len() as u64) as usize;
+            let parent = &self.first[self.parent_of_later[child]];
+            if out.iter().all(|o| o.record != parent.record) {
+                out.push(parent.clone());
+            }
+        }
+        out
+    }
+}
+
 /// The versions a team has saved: part of its work items, some in several
 /// visits, each checked by the form spec exactly as a save would be.
 fn do_team_work(
     rng: &mut Rng,
-    items: &[&WorkItem],
+    items: &[WorkItem],
     hints: &HashMap<String, Hint>,
     device: &Device,
     ctx: &Context,
     now: DateTime<FixedOffset>,
-) -> Vec<Version> {
+) -> TeamWork {
+    let mut out = TeamWork {
+        first: Vec::new(),
+        later: Vec::new(),
+        parent_of_later: Vec::new(),
+    };
     let Role::Team(team) = device.role else {
-        return Vec::new();
+        return out;
     };
     let members = TEAM_MEMBERS[(team as usize - 1) % TEAM_MEMBERS.len()];
     let progress = TEAM_PROGRESS[(team as usize - 1) % TEAM_PROGRESS.len()];
-    let mut out = Vec::new();
     for item in items {
         if !rng.chance(progress * 10 + 150) {
             continue;
@@ -918,7 +1101,7 @@ fn do_team_work(
             .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok());
         let day = (ctx.today - Duration::days(days_ago)).max(born.unwrap_or(NaiveDate::MIN));
         let visits = fill(rng, item, hints.get(&item.id), day, ctx.today, &author);
-        let mut parents: Vec<String> = Vec::new();
+        let mut parent: Option<usize> = None;
         for (n, raw) in visits.into_iter().enumerate() {
             let when = (at(day + Duration::days(n as i64 * 6), rng)).min(now);
             // Checked as of the day it is saved, as the form and every later
@@ -931,7 +1114,9 @@ fn do_team_work(
             debug_assert!(!checked.has_errors(), "{}: {:?}", item.id, checked.problems);
             let v = Draft {
                 record: item.id.clone(),
-                parents: parents.clone(),
+                parents: parent
+                    .map(|i| vec![out.first[i].id.clone()])
+                    .unwrap_or_default(),
                 form: item.form.clone(),
                 team,
                 device: device.id.clone(),
@@ -942,8 +1127,18 @@ fn do_team_work(
                 confirmed: Vec::new(),
             }
             .seal();
-            parents = vec![v.id.clone()];
-            out.push(v);
+            match parent {
+                // Visits come at most two to a case (see `fill`): a later
+                // visit's parent is always a first visit.
+                Some(i) => {
+                    out.later.push(v);
+                    out.parent_of_later.push(i);
+                }
+                None => {
+                    parent = Some(out.first.len());
+                    out.first.push(v);
+                }
+            }
         }
     }
     out
@@ -1135,28 +1330,27 @@ fn fill(
 }
 
 /// A few office corrections made from a version the team has since edited
-/// again: two heads, a real conflict for the commune to resolve.
+/// again: two heads, a real conflict for the commune to resolve. `offered`
+/// are such versions, a few from each team; `edited_twice` is how many cases
+/// the teams edited twice in all.
 fn office_corrections(
     rng: &mut Rng,
-    versions: &[Version],
+    offered: &[Version],
+    edited_twice: usize,
     device: &Device,
     now: DateTime<FixedOffset>,
 ) -> Vec<Version> {
-    let edited_twice: Vec<&Version> = versions.iter().filter(|v| v.parents.len() == 1).collect();
-    let wanted = (edited_twice.len() / 40).clamp(1, 12);
+    let wanted = (edited_twice / 40).clamp(1, 12);
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for _ in 0..wanted * 3 {
-        if out.len() >= wanted || edited_twice.is_empty() {
+        if out.len() >= wanted || offered.is_empty() {
             break;
         }
-        let child = *rng.pick(&edited_twice);
-        if !seen.insert(child.record.clone()) {
+        let parent = rng.pick(offered);
+        if !seen.insert(parent.record.clone()) {
             continue;
         }
-        let Some(parent) = versions.iter().find(|v| v.id == child.parents[0]) else {
-            continue;
-        };
         let mut values = parent.values.clone();
         values.insert(
             "note".into(),
