@@ -473,6 +473,12 @@ impl Store {
 
     /// Hands each line of the work list over one at a time, in record
     /// order, so a large list is never held twice.
+    /// How many lines the work list has (cases and work items not begun).
+    pub fn list_row_count(&self) -> Result<u64> {
+        let txn = self.db.begin_read()?;
+        Ok(txn.open_table(ROWS)?.len()?)
+    }
+
     pub fn each_list_row(&self, mut f: impl FnMut(ListRow)) -> Result<()> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(ROWS)?;

@@ -36,6 +36,10 @@ fn choice_at(
     field: Option<&String>,
     index: u8,
 ) -> Option<&'static str> {
+    // Most lines have neither a blocker nor an outcome.
+    if index == u8::MAX {
+        return None;
+    }
     let field = spec.field(field?)?;
     match &field.kind {
         form::Kind::Choice { choices, .. } | form::Kind::MultiChoice { choices } => {

@@ -225,11 +225,23 @@ fn push(buf: &mut String, s: &str) -> (u32, u32) {
 impl WorkList {
     pub fn new(rows: Vec<Row>) -> WorkList {
         let mut list = WorkList::default();
+        list.reserve(rows.len());
         for row in rows {
             list.push_loaded(row);
         }
         list.finish_loading();
         list
+    }
+
+    /// Makes room for `n` more lines at once: growing the buffers line by
+    /// line while a big list loads copies them again and again. (Room for
+    /// text not yet written costs address space, not memory.)
+    pub fn reserve(&mut self, n: usize) {
+        self.lines.reserve(n);
+        self.facts.reserve(n);
+        self.spans.reserve(n);
+        self.text.reserve(n * 64);
+        self.hay.reserve(n * 64);
     }
 
     /// Adds one loaded line; rows may arrive one at a time from the store so
@@ -249,29 +261,21 @@ impl WorkList {
         if sorted {
             self.sorted_prefix = self.lines.len();
             // Lines arrive in record order, so the default order (returned
-            // for correction, conflicts, drafts, then by code) is a few
-            // passes, not a sort.
-            let n = self.lines.len() as u32;
-            let lines = &self.lines;
-            let back = |i: &u32| lines[*i as usize].stage == Stage::NeedsCorrection;
-            let rank = |i: &u32| {
-                let l = &lines[*i as usize];
-                (!back(i), !l.conflict, !l.has_draft)
-            };
-            let ranks = [
-                (false, false, false),
-                (false, false, true),
-                (false, true, false),
-                (false, true, true),
-                (true, false, false),
-                (true, false, true),
-                (true, true, false),
-                (true, true, true),
-            ];
-            self.order = ranks
-                .iter()
-                .flat_map(|r| (0..n).filter(move |i| rank(i) == *r))
-                .collect();
+            // for correction, conflicts, drafts, then by code) is one pass
+            // that drops each line into one of eight bins, not a sort.
+            let mut bins: [Vec<u32>; 8] = Default::default();
+            for (i, l) in self.lines.iter().enumerate() {
+                let back = l.stage == Stage::NeedsCorrection;
+                let bin = usize::from(!back) << 2
+                    | usize::from(!l.conflict) << 1
+                    | usize::from(!l.has_draft);
+                bins[bin].push(i as u32);
+            }
+            let mut order = Vec::with_capacity(self.lines.len());
+            for bin in bins {
+                order.extend(bin);
+            }
+            self.order = order;
         } else {
             self.sorted_prefix = 0;
             self.order = (0..self.lines.len() as u32).collect();
