@@ -467,7 +467,7 @@ impl Store {
     /// Every line of the work list: cases, and work items not yet begun.
     pub fn list_rows(&self) -> Result<Vec<ListRow>> {
         let mut out = Vec::new();
-        self.each_list_row(|r| out.push(r))?;
+        self.each_list_row(|r| out.push(r.clone()))?;
         Ok(out)
     }
 
@@ -479,15 +479,26 @@ impl Store {
         Ok(txn.open_table(ROWS)?.len()?)
     }
 
-    pub fn each_list_row(&self, mut f: impl FnMut(ListRow)) -> Result<()> {
+    /// Visits every line of the work list, in record order. The row handed
+    /// over is reused for the next line.
+    pub fn each_list_row(&self, mut f: impl FnMut(&mut ListRow)) -> Result<()> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(ROWS)?;
+        let mut line: Option<ListRow> = None;
         for row in table.iter()? {
             let (k, v) = row?;
-            f(rows::decode(v.value()).ok_or_else(|| StoreError::Corrupt {
+            let corrupt = || StoreError::Corrupt {
                 what: "list row",
                 detail: k.value().to_string(),
-            })?);
+            };
+            let line = match &mut line {
+                Some(line) => {
+                    rows::decode_into(v.value(), line).ok_or_else(corrupt)?;
+                    line
+                }
+                None => line.insert(rows::decode(v.value()).ok_or_else(corrupt)?),
+            };
+            f(line);
         }
         Ok(())
     }

@@ -227,7 +227,7 @@ impl WorkList {
         let mut list = WorkList::default();
         list.reserve(rows.len());
         for row in rows {
-            list.push_loaded(row);
+            list.push_loaded(&row);
         }
         list.finish_loading();
         list
@@ -246,8 +246,8 @@ impl WorkList {
 
     /// Adds one loaded line; rows may arrive one at a time from the store so
     /// the whole list never exists twice in memory.
-    pub fn push_loaded(&mut self, row: Row) {
-        let line = self.line_of(&row);
+    pub fn push_loaded(&mut self, row: &Row) {
+        let line = self.line_of(row);
         self.facts.push(facts_of(&line));
         self.lines.push(line);
     }

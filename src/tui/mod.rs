@@ -50,7 +50,7 @@ impl App {
         let drafts: HashSet<String> = store.drafts()?.into_iter().map(|(k, _)| k).collect();
         let mut list = list::WorkList::default();
         list.reserve(store.list_row_count()? as usize);
-        store.each_list_row(|mut row| {
+        store.each_list_row(|row| {
             row.has_draft = drafts.contains(&row.record);
             list.push_loaded(row);
         })?;
