@@ -782,7 +782,12 @@ fn merge_case(
     let Some((_, first)) = case.versions.first() else {
         return Ok(AddSummary::default());
     };
-    debug_assert_eq!(case.judged.len(), case.versions.len());
+    if case.judged.len() != case.versions.len() {
+        // Every batch passes the judge on its way here; this would be a bug.
+        return Err(Failed::Store(StoreError::Db(
+            "a case reached the merge unjudged".into(),
+        )));
+    }
     let record = first.record.clone();
     let held = m.version_ids(&record)?;
     let mut summary = AddSummary::default();

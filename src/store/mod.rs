@@ -419,7 +419,10 @@ impl Store {
         };
         // Decoding is most of the work: the last half is decoded from the
         // back on a second thread while this one decodes the first half.
-        let front = if len < 4096 { len } else { len / 2 };
+        if len < 4096 {
+            return table.iter()?.map(decode).collect();
+        }
+        let front = len / 2;
         std::thread::scope(|s| {
             let back = s.spawn(|| -> Result<Vec<Version>> {
                 let mut out = Vec::with_capacity(len - front);
