@@ -487,21 +487,14 @@ impl Store {
     pub fn each_list_row(&self, mut f: impl FnMut(&mut ListRow)) -> Result<()> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(ROWS)?;
-        let mut line: Option<ListRow> = None;
+        let mut line = rows::blank();
         for row in table.iter()? {
             let (k, v) = row?;
-            let corrupt = || StoreError::Corrupt {
+            rows::decode_into(v.value(), &mut line).ok_or_else(|| StoreError::Corrupt {
                 what: "list row",
                 detail: k.value().to_string(),
-            };
-            let line = match &mut line {
-                Some(line) => {
-                    rows::decode_into(v.value(), line).ok_or_else(corrupt)?;
-                    line
-                }
-                None => line.insert(rows::decode(v.value()).ok_or_else(corrupt)?),
-            };
-            f(line);
+            })?;
+            f(&mut line);
         }
         Ok(())
     }

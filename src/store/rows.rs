@@ -107,7 +107,14 @@ pub fn team_and_conflict(bytes: &[u8]) -> Option<(u8, bool)> {
 }
 
 pub fn decode(bytes: &[u8]) -> Option<ListRow> {
-    let mut row = ListRow {
+    let mut row = blank();
+    decode_into(bytes, &mut row)?;
+    Some(row)
+}
+
+/// A row to decode into; every field is overwritten by [`decode_into`].
+pub fn blank() -> ListRow {
+    ListRow {
         record: String::new(),
         form: "",
         team: 0,
@@ -121,9 +128,7 @@ pub fn decode(bytes: &[u8]) -> Option<ListRow> {
         has_draft: false,
         blocker: None,
         outcome: None,
-    };
-    decode_into(bytes, &mut row)?;
-    Some(row)
+    }
 }
 
 /// [`decode`] into an existing row, reusing its strings' memory: loading a
