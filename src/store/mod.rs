@@ -470,33 +470,16 @@ impl Store {
     /// Every line of the work list: cases, and work items not yet begun.
     pub fn list_rows(&self) -> Result<Vec<ListRow>> {
         let mut out = Vec::new();
-        self.each_list_row(|r| out.push(r.clone()))?;
+        self.list_snapshot()?.each(|r| out.push(r.clone()))?;
         Ok(out)
     }
 
-    /// Hands each line of the work list over one at a time, in record
-    /// order, so a large list is never held twice.
-    /// How many lines the work list has (cases and work items not begun).
-    pub fn list_row_count(&self) -> Result<u64> {
-        let txn = self.db.begin_read()?;
-        Ok(txn.open_table(ROWS)?.len()?)
-    }
-
-    /// Visits every line of the work list, in record order. The row handed
-    /// over is reused for the next line.
-    pub fn each_list_row(&self, mut f: impl FnMut(&mut ListRow)) -> Result<()> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(ROWS)?;
-        let mut line = rows::blank();
-        for row in table.iter()? {
-            let (k, v) = row?;
-            rows::decode_into(v.value(), &mut line).ok_or_else(|| StoreError::Corrupt {
-                what: "list row",
-                detail: k.value().to_string(),
-            })?;
-            f(&mut line);
-        }
-        Ok(())
+    /// The work list as it stands now, to read on any thread: the screens
+    /// load it beside drawing their first frame.
+    pub fn list_snapshot(&self) -> Result<ListSnapshot> {
+        Ok(ListSnapshot {
+            txn: self.db.begin_read()?,
+        })
     }
 
     pub fn list_row(&self, record: &str) -> Result<Option<ListRow>> {
@@ -709,6 +692,34 @@ fn schema_of(db: &impl ReadableDatabase) -> Result<u32> {
         detail: "not a u32".into(),
     })?;
     Ok(u32::from_le_bytes(raw))
+}
+
+/// One read of the work list's lines, which may move to another thread.
+pub struct ListSnapshot {
+    txn: redb::ReadTransaction,
+}
+
+impl ListSnapshot {
+    /// How many lines the work list has (cases and work items not begun).
+    pub fn count(&self) -> Result<u64> {
+        Ok(self.txn.open_table(ROWS)?.len()?)
+    }
+
+    /// Hands each line over in record order, one at a time, so a large list
+    /// is never held twice: the row handed over is reused for the next line.
+    pub fn each(&self, mut f: impl FnMut(&mut ListRow)) -> Result<()> {
+        let table = self.txn.open_table(ROWS)?;
+        let mut line = rows::blank();
+        for row in table.iter()? {
+            let (k, v) = row?;
+            rows::decode_into(v.value(), &mut line).ok_or_else(|| StoreError::Corrupt {
+                what: "list row",
+                detail: k.value().to_string(),
+            })?;
+            f(&mut line);
+        }
+        Ok(())
+    }
 }
 
 /// The tables a change to cases writes, open for one write transaction.

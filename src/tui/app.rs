@@ -418,6 +418,13 @@ impl State {
         }
     }
 
+    /// Takes in the work list once it has loaded; what was counted from the
+    /// empty one before is counted again.
+    pub fn loaded(&mut self, list: WorkList) {
+        self.list = list;
+        self.counts = None;
+    }
+
     pub fn screen(&self) -> &Screen {
         self.screens.last().unwrap_or(&Screen::List)
     }

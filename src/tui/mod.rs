@@ -14,6 +14,7 @@ pub mod view;
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use ratatui::Frame;
@@ -24,7 +25,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang, Text};
-use crate::store::{Store, StoreError};
+use crate::store::{ListSnapshot, Store, StoreError};
 use app::{Loaded, State};
 use keymap::Action;
 use typing::{Method, ToneStyle};
@@ -33,6 +34,11 @@ use typing::{Method, ToneStyle};
 pub struct App {
     pub state: State,
     store: Store,
+    /// The work list while it loads on its own thread, which it does while
+    /// the first screen ("who is working") is drawn and answered.
+    loading: Option<JoinHandle<Result<list::WorkList, StoreError>>>,
+    /// Why the screens had to close, once they have.
+    failed: Option<Error>,
 }
 
 impl App {
@@ -48,13 +54,8 @@ impl App {
             _ => ToneStyle::Classic,
         };
         let drafts: HashSet<String> = store.drafts()?.into_iter().map(|(k, _)| k).collect();
-        let mut list = list::WorkList::default();
-        list.reserve(store.list_row_count()? as usize);
-        store.each_list_row(|row| {
-            row.has_draft = drafts.contains(&row.record);
-            list.push_loaded(row);
-        })?;
-        list.finish_loading();
+        let snapshot = store.list_snapshot()?;
+        let loading = std::thread::spawn(move || load_list(&snapshot, &drafts));
         let state = State::new(Loaded {
             lang,
             commune: store.commune()?,
@@ -65,10 +66,31 @@ impl App {
             last_member: store.setting("last_member")?,
             typing,
             tone,
-            list,
+            list: list::WorkList::default(),
             imports: store.imports()?,
         });
-        Ok(App { state, store })
+        Ok(App {
+            state,
+            store,
+            loading: Some(loading),
+            failed: None,
+        })
+    }
+
+    /// Waits for the work list if it is still loading. A store that fails
+    /// to give it closes the screens, with the reason.
+    fn ready(&mut self) {
+        let Some(loading) = self.loading.take() else {
+            return;
+        };
+        match loading.join() {
+            Ok(Ok(list)) => self.state.loaded(list),
+            Ok(Err(e)) => {
+                self.failed = Some(e.into());
+                self.state.quit = true;
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     }
 
     /// One terminal event. Windows reports key releases too: only presses act.
@@ -82,12 +104,20 @@ impl App {
 
     /// One key press, through to the store and back.
     pub fn key(&mut self, key: KeyEvent) {
+        self.ready();
+        if self.quit() {
+            return;
+        }
         if let Some(action) = keymap::resolve(self.state.ctx(), key) {
             self.act(action);
         }
     }
 
     pub fn paste(&mut self, text: &str) {
+        self.ready();
+        if self.quit() {
+            return;
+        }
         self.act(Action::Paste(text.to_string()));
     }
 
@@ -106,13 +136,39 @@ impl App {
         }
     }
 
+    /// Draws what is in front of the user; only the first screen may be
+    /// drawn before the work list is in.
     pub fn render(&mut self, frame: &mut Frame) {
+        if !matches!(self.state.screen(), app::Screen::Who(_)) {
+            self.ready();
+        }
         view::render(&mut self.state, frame);
     }
 
     pub fn quit(&self) -> bool {
         self.state.quit
     }
+
+    /// Why the screens closed, if something went wrong.
+    pub fn take_error(&mut self) -> Option<Error> {
+        self.failed.take()
+    }
+}
+
+/// Builds the work list from the store's lines, marking those with typing
+/// waiting in a draft.
+fn load_list(
+    snapshot: &ListSnapshot,
+    drafts: &HashSet<String>,
+) -> Result<list::WorkList, StoreError> {
+    let mut list = list::WorkList::default();
+    list.reserve(snapshot.count()? as usize);
+    snapshot.each(|row| {
+        row.has_draft = drafts.contains(&row.record);
+        list.push_loaded(row);
+    })?;
+    list.finish_loading();
+    Ok(list)
 }
 
 /// Puts the terminal back however the screen ends.
@@ -164,8 +220,8 @@ pub fn run(dir: &Path, lang: Lang) -> Result<()> {
                 }
                 None => {}
             }
-            if app.as_ref().is_some_and(App::quit) {
-                return Ok(());
+            if let Some(app) = app.as_mut().filter(|a| a.quit()) {
+                return app.take_error().map_or(Ok(()), Err);
             }
             if !event::poll(Duration::ZERO).map_err(terminal_error)? {
                 break;
