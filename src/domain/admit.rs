@@ -185,12 +185,17 @@ pub fn check_version(
         today: v.edited_at.date_naive(),
         villages,
     };
-    let checked = spec.check(&v.values, &ctx);
-    for field in &spec.fields {
-        if checked.values.get(&field.id) != v.values.get(&field.id) {
-            return Err((Some(field.id.clone()), RowRefusal::NotAsSaved));
-        }
-    }
+    // Values as saved pass as they are; for one the check would change,
+    // the full check names the first such field.
+    let Some(problems) = spec.as_saved(&v.values, &ctx) else {
+        let checked = spec.check(&v.values, &ctx);
+        let field = spec
+            .fields
+            .iter()
+            .find(|f| checked.values.get(&f.id) != v.values.get(&f.id))
+            .map(|f| f.id.clone());
+        return Err((field, RowRefusal::NotAsSaved));
+    };
     // A case returned for correction carries the commune's request; like a
     // draft, it may hold the very problems it is returned for.
     if v.status == Status::NeedsCorrection {
@@ -203,12 +208,12 @@ pub fn check_version(
                 Some(super::case::CORRECTION_FIELD.into()),
                 RowRefusal::WrongStatus {
                     status: v.status,
-                    expected: spec.status(&checked),
+                    expected: spec.status_of(&v.values, &problems),
                 },
             ));
         }
     } else if v.status != Status::Draft {
-        if let Some(e) = checked.errors().next() {
+        if let Some(e) = problems.iter().find(|p| p.is_error()) {
             return Err((
                 Some(e.field.clone()),
                 RowRefusal::Invalid {
@@ -216,7 +221,7 @@ pub fn check_version(
                 },
             ));
         }
-        let expected = spec.status(&checked);
+        let expected = spec.status_of(&v.values, &problems);
         if v.status != expected {
             return Err((
                 Some("status".into()),

@@ -406,6 +406,45 @@ impl FormSpec {
     /// [`FormSpec::check_field`] with its problems recorded: the value to
     /// keep is the normalised one, or the cleaned text as typed when it did
     /// not pass (empty for nothing to keep).
+    /// The problems [`FormSpec::check`] finds in `values` when it would keep
+    /// every one of them as it is, which values saved by tothon always are;
+    /// `None` when it would change one (only `check` can then say which).
+    /// It answers as `check` does without copying the values: every row of
+    /// an import is judged by it.
+    pub fn as_saved(
+        &self,
+        values: &BTreeMap<String, String>,
+        ctx: &Context,
+    ) -> Option<Vec<FieldProblem>> {
+        let no_others = BTreeMap::new();
+        let mut problems = Vec::new();
+        for field in &self.fields {
+            let value = values.get(&field.id).map(String::as_str);
+            // `check` looks at a field that reads nothing else only where
+            // it has a value; one that reads others, always.
+            let others = match (field.reads_other_fields(), value) {
+                (true, _) => values,
+                (false, Some(_)) => &no_others,
+                (false, None) => continue,
+            };
+            let kept = self.kept_value(field, value.unwrap_or(""), others, ctx, &mut problems);
+            if Some(kept.as_ref()).filter(|k| !k.is_empty()) != value {
+                return None;
+            }
+        }
+        for field in &self.fields {
+            let filled = values.get(&field.id).is_some_and(|v| !v.is_empty());
+            if !filled && field.is_required(values) {
+                problems.push(FieldProblem {
+                    field: field.id.clone(),
+                    kind: ProblemKind::Required,
+                });
+            }
+        }
+        problems.sort_by_key(|p| self.fields.iter().position(|f| f.id == p.field));
+        Some(problems)
+    }
+
     fn kept_value<'a>(
         &'a self,
         field: &'a FieldSpec,
@@ -480,11 +519,20 @@ impl FormSpec {
 
     /// The status a case with these (checked) values is saved with.
     pub fn status(&self, checked: &Checked) -> Status {
-        if checked.has_errors() {
+        self.status_of(&checked.values, &checked.problems)
+    }
+
+    /// [`FormSpec::status`] of checked values and their problems.
+    pub fn status_of(
+        &self,
+        values: &BTreeMap<String, String>,
+        problems: &[FieldProblem],
+    ) -> Status {
+        if problems.iter().any(FieldProblem::is_error) {
             Status::Draft
-        } else if rule_holds(&self.done_when, &checked.values) {
+        } else if rule_holds(&self.done_when, values) {
             Status::Done
-        } else if rule_holds(&self.blocked_when, &checked.values) {
+        } else if rule_holds(&self.blocked_when, values) {
             Status::Blocked
         } else {
             Status::InProgress
@@ -936,6 +984,21 @@ mod tests {
             let checked = spec.check(&raw, &c);
             let again = spec.check(&checked.values, &c);
             proptest::prop_assert_eq!(&again.values, &checked.values);
+            // Without a copy, the same answer: the problems of what check
+            // keeps as it is, nothing for what it would change.
+            let kept_as_is = checked.values == raw;
+            proptest::prop_assert_eq!(
+                spec.as_saved(&raw, &c),
+                kept_as_is.then(|| checked.problems.clone())
+            );
+            proptest::prop_assert_eq!(
+                spec.as_saved(&checked.values, &c),
+                Some(again.problems.clone())
+            );
+            proptest::prop_assert_eq!(
+                spec.status_of(&checked.values, &checked.problems),
+                spec.status(&checked)
+            );
             // Stored values that passed come back exactly, problems and all.
             if checked.problems.is_empty() {
                 proptest::prop_assert_eq!(&again, &checked);
