@@ -641,6 +641,7 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
         let (judged_done, read_done) = std::sync::mpsc::channel::<Vec<CaseRows>>();
         let reader = s.spawn(move || read_cases(opened, read, read_done));
         let judge = s.spawn(move || {
+            let mut scratch = crate::store::Scratch::default();
             for mut batch in to_judge {
                 for mut old in merged.try_iter() {
                     for case in &mut old {
@@ -650,7 +651,7 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
                     let _ = judged_done.send(old);
                 }
                 for case in &mut batch {
-                    case.judge(villages);
+                    case.judge(villages, &mut scratch);
                 }
                 if judged.send(batch).is_err() {
                     break;
@@ -701,7 +702,11 @@ struct CaseRows {
 impl CaseRows {
     /// Judges each version on its own and, when all passed, prepares the
     /// case's writes.
-    fn judge(&mut self, villages: &[crate::domain::commune::Village]) {
+    fn judge(
+        &mut self,
+        villages: &[crate::domain::commune::Village],
+        scratch: &mut crate::store::Scratch,
+    ) {
         self.judged = self
             .versions
             .iter()
@@ -709,7 +714,7 @@ impl CaseRows {
             .collect();
         if self.judged.iter().all(Result::is_ok) {
             let refs: Vec<&Version> = self.versions.iter().map(|(_, v)| v).collect();
-            self.fresh = crate::store::prepare(&refs);
+            self.fresh = crate::store::prepare(&refs, scratch);
         }
     }
 }

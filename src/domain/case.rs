@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::form;
 use super::merge;
-use super::version::{Status, Version};
+use super::version::{Status, Version, time_text_into};
 
 /// The field every form keeps the commune's correction request in.
 pub const CORRECTION_FIELD: &str = "correction";
@@ -44,42 +44,94 @@ pub struct CaseEntry {
 impl CaseEntry {
     /// Summarises a case from all its versions; `None` when there are none.
     pub fn from_versions(versions: &[&Version]) -> Option<CaseEntry> {
+        let mut entry = CaseEntry::blank();
+        entry.fill(versions).then_some(entry)
+    }
+
+    /// An entry to [`CaseEntry::fill`].
+    pub fn blank() -> CaseEntry {
+        CaseEntry {
+            record: String::new(),
+            form: String::new(),
+            team: 0,
+            heads: Vec::new(),
+            status: Status::Draft,
+            title: String::new(),
+            search: String::new(),
+            edited_at: String::new(),
+            author: String::new(),
+            follow_up: None,
+            blocker: None,
+            outcome: None,
+            correction: None,
+            versions: 0,
+        }
+    }
+
+    /// [`CaseEntry::from_versions`] into this entry, reusing its memory (a
+    /// bundle import summarises every case it brings); false, and the entry
+    /// left as it was, when there are no versions.
+    pub fn fill(&mut self, versions: &[&Version]) -> bool {
         let heads = merge::heads(versions);
-        let newest = merge::newest(&heads)?;
+        let Some(newest) = merge::newest(&heads) else {
+            return false;
+        };
         let spec = form::form(&newest.form);
-        Some(CaseEntry {
-            record: newest.record.clone(),
-            form: newest.form.clone(),
-            team: newest.team,
-            heads: heads.iter().map(|v| v.id.clone()).collect(),
-            status: newest.status,
-            title: spec.map(|s| s.title(&newest.values)).unwrap_or_default(),
-            search: spec
-                .map(|s| s.search_key(&newest.values))
-                .unwrap_or_default(),
-            edited_at: newest.edited_at_text(),
-            author: newest.author.clone(),
-            follow_up: spec
-                .and_then(|s| s.follow_up.as_ref())
-                .and_then(|f| newest.values.get(f))
-                .cloned(),
-            blocker: spec
-                .and_then(|s| s.blocker.as_ref())
-                .filter(|_| newest.status == Status::Blocked)
-                .and_then(|f| newest.values.get(f))
-                .cloned(),
-            outcome: spec
-                .and_then(|s| s.outcome.as_ref())
-                .and_then(|f| newest.values.get(f))
-                .cloned(),
-            correction: (newest.status == Status::NeedsCorrection)
-                .then(|| newest.values.get(CORRECTION_FIELD).cloned())
-                .flatten(),
-            versions: versions.len(),
-        })
+        let value = |field: Option<&String>| field.and_then(|f| newest.values.get(f));
+        self.record.clone_from(&newest.record);
+        self.form.clone_from(&newest.form);
+        self.team = newest.team;
+        self.heads.truncate(heads.len());
+        for (i, h) in heads.iter().enumerate() {
+            match self.heads.get_mut(i) {
+                Some(id) => id.clone_from(&h.id),
+                None => self.heads.push(h.id.clone()),
+            }
+        }
+        self.status = newest.status;
+        match spec {
+            Some(s) => {
+                s.title_into(&newest.values, &mut self.title);
+                s.search_key_into(&newest.values, &mut self.search);
+            }
+            None => {
+                self.title.clear();
+                self.search.clear();
+            }
+        }
+        time_text_into(&newest.edited_at, &mut self.edited_at);
+        self.author.clone_from(&newest.author);
+        let blocked = newest.status == Status::Blocked;
+        let returned = newest.status == Status::NeedsCorrection;
+        set(
+            &mut self.follow_up,
+            value(spec.and_then(|s| s.follow_up.as_ref())),
+        );
+        set(
+            &mut self.blocker,
+            value(spec.and_then(|s| s.blocker.as_ref())).filter(|_| blocked),
+        );
+        set(
+            &mut self.outcome,
+            value(spec.and_then(|s| s.outcome.as_ref())),
+        );
+        set(
+            &mut self.correction,
+            newest.values.get(CORRECTION_FIELD).filter(|_| returned),
+        );
+        self.versions = versions.len();
+        true
     }
 
     pub fn in_conflict(&self) -> bool {
         self.heads.len() > 1
+    }
+}
+
+/// Sets an optional string to `to`, reusing the memory it holds.
+fn set(slot: &mut Option<String>, to: Option<&String>) {
+    match (slot.as_mut(), to) {
+        (Some(s), Some(t)) => s.clone_from(t),
+        (_, t) => *slot = t.cloned(),
     }
 }

@@ -541,23 +541,33 @@ impl FormSpec {
 
     /// The case's name in lists: its title fields, as displayed.
     pub fn title(&self, values: &BTreeMap<String, String>) -> String {
-        self.title
-            .iter()
-            .filter_map(|f| values.get(f))
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" · ")
+        let mut out = String::new();
+        self.title_into(values, &mut out);
+        out
+    }
+
+    /// [`FormSpec::title`] into `out` (cleared first), reusing its memory.
+    pub fn title_into(&self, values: &BTreeMap<String, String>, out: &mut String) {
+        out.clear();
+        for (i, v) in self.title.iter().filter_map(|f| values.get(f)).enumerate() {
+            if i > 0 {
+                out.push_str(" · ");
+            }
+            out.push_str(v);
+        }
     }
 
     /// What search matches for this case, folded.
     pub fn search_key(&self, values: &BTreeMap<String, String>) -> String {
-        let parts: Vec<&str> = self
-            .search
-            .iter()
-            .filter_map(|f| values.get(f))
-            .map(String::as_str)
-            .collect();
-        text::fold(&parts.join(" "))
+        let mut out = String::new();
+        self.search_key_into(values, &mut out);
+        out
+    }
+
+    /// [`FormSpec::search_key`] into `out` (cleared first), reusing its memory.
+    pub fn search_key_into(&self, values: &BTreeMap<String, String>, out: &mut String) {
+        let parts = self.search.iter().filter_map(|f| values.get(f));
+        text::fold_joined_into(parts.map(String::as_str), out);
     }
 
     /// A stored value as a person reads it: choice labels, dd/mm/yyyy dates.

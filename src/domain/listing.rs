@@ -57,7 +57,8 @@ pub fn static_choice(
     }
 }
 
-fn iso_day(s: &str) -> Option<NaiveDate> {
+/// A date written `yyyy-mm-dd`.
+pub fn iso_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
@@ -85,37 +86,66 @@ impl ListRow {
         }
     }
 
+    /// A line to fill (by [`ListRow::fill_from_case`], or from the store).
+    pub fn blank() -> ListRow {
+        ListRow {
+            record: String::new(),
+            form: "",
+            team: 0,
+            stage: Stage::NotStarted,
+            draft_status: false,
+            conflict: false,
+            title: String::new(),
+            search: String::new(),
+            due: None,
+            edited: None,
+            has_draft: false,
+            blocker: None,
+            outcome: None,
+        }
+    }
+
     /// A case's row; `item_due` is the due date of its work item, if any.
     pub fn from_case(case: &CaseEntry, item_due: Option<&str>) -> ListRow {
+        let mut row = ListRow::blank();
+        row.fill_from_case(case, item_due);
+        row
+    }
+
+    /// [`ListRow::from_case`] into this row, reusing its memory.
+    pub fn fill_from_case(&mut self, case: &CaseEntry, item_due: Option<&str>) {
         let spec = static_form(&case.form);
-        ListRow {
-            record: case.record.clone(),
-            form: spec.id.as_str(),
-            team: case.team,
-            stage: Stage::of(case.status),
-            draft_status: case.status == Status::Draft,
-            conflict: case.in_conflict(),
-            title: match &case.correction {
-                Some(c) => format!("↩ {c} — {}", case.title),
-                None => case.title.clone(),
-            },
-            search: format!("{} {}", text::fold(&case.record), case.search),
-            due: case
-                .follow_up
-                .as_deref()
-                .and_then(iso_day)
-                .or_else(|| item_due.and_then(iso_day)),
-            edited: DateTime::parse_from_rfc3339(&case.edited_at).ok(),
-            has_draft: false,
-            blocker: case
-                .blocker
-                .as_deref()
-                .and_then(|b| static_choice(spec, spec.blocker.as_ref(), b)),
-            outcome: case
-                .outcome
-                .as_deref()
-                .and_then(|o| static_choice(spec, spec.outcome.as_ref(), o)),
+        self.record.clone_from(&case.record);
+        self.form = spec.id.as_str();
+        self.team = case.team;
+        self.stage = Stage::of(case.status);
+        self.draft_status = case.status == Status::Draft;
+        self.conflict = case.in_conflict();
+        self.title.clear();
+        if let Some(c) = &case.correction {
+            self.title.push_str("↩ ");
+            self.title.push_str(c);
+            self.title.push_str(" — ");
         }
+        self.title.push_str(&case.title);
+        text::fold_into(&case.record, &mut self.search);
+        self.search.push(' ');
+        self.search.push_str(&case.search);
+        self.due = case
+            .follow_up
+            .as_deref()
+            .and_then(iso_day)
+            .or_else(|| item_due.and_then(iso_day));
+        self.edited = DateTime::parse_from_rfc3339(&case.edited_at).ok();
+        self.has_draft = false;
+        self.blocker = case
+            .blocker
+            .as_deref()
+            .and_then(|b| static_choice(spec, spec.blocker.as_ref(), b));
+        self.outcome = case
+            .outcome
+            .as_deref()
+            .and_then(|o| static_choice(spec, spec.outcome.as_ref(), o));
     }
 
     /// This row as the progress tables count it.

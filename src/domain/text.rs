@@ -133,9 +133,27 @@ pub fn folds_to(s: &str, folded: &str) -> bool {
     fold_each(s, |c| rest.next() == Some(c)) && rest.next().is_none()
 }
 
+/// [`fold`] of `parts` joined by spaces, into `out` (cleared first),
+/// without building the joined text.
+pub fn fold_joined_into<'a>(parts: impl Iterator<Item = &'a str>, out: &mut String) {
+    out.clear();
+    let chars = parts
+        .enumerate()
+        .flat_map(|(i, p)| (i > 0).then_some(' ').into_iter().chain(p.chars()));
+    fold_chars(chars, |c| {
+        out.push(c);
+        true
+    });
+}
+
 /// Feeds the characters of [`fold`]`(s)` to `take` for as long as it returns
 /// true; returns whether it took them all.
-fn fold_each(s: &str, mut take: impl FnMut(char) -> bool) -> bool {
+fn fold_each(s: &str, take: impl FnMut(char) -> bool) -> bool {
+    fold_chars(s.chars(), take)
+}
+
+/// [`fold_each`] over any characters.
+fn fold_chars(chars: impl Iterator<Item = char>, mut take: impl FnMut(char) -> bool) -> bool {
     let mut taken_any = false;
     let mut pending_space = false;
     let mut emit = |c: char| {
@@ -154,7 +172,7 @@ fn fold_each(s: &str, mut take: impl FnMut(char) -> bool) -> bool {
             taken && take(c)
         }
     };
-    for c in s.chars() {
+    for c in chars {
         let taken = if c.is_ascii() {
             emit(c.to_ascii_lowercase())
         } else {
@@ -315,6 +333,15 @@ mod tests {
             // Only a text the NFC quick check cannot decide is copied unchanged.
             let decided = is_nfc_quick(s.chars()) == IsNormalized::Yes;
             prop_assert_eq!(matches!(fast, Cow::Borrowed(_)), full == s && decided);
+        }
+
+        #[test]
+        fn folding_parts_is_folding_them_joined(
+            parts in proptest::collection::vec(NEARLY_CLEAN, 0..4),
+        ) {
+            let mut out = String::from("left over");
+            fold_joined_into(parts.iter().map(String::as_str), &mut out);
+            prop_assert_eq!(out, fold(&parts.join(" ")));
         }
 
         #[test]

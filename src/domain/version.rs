@@ -145,39 +145,43 @@ fn put_decimal(buf: &mut Vec<u8>, n: usize) {
 /// common case (an import formats two per version); anything unusual (a
 /// year past 9999, an offset with seconds) is left to chrono.
 pub fn time_text(t: &DateTime<FixedOffset>) -> String {
+    let mut out = String::with_capacity(25);
+    time_text_into(t, &mut out);
+    out
+}
+
+/// [`time_text`] into `out` (cleared first), reusing its memory.
+pub fn time_text_into(t: &DateTime<FixedOffset>, out: &mut String) {
     use chrono::{Datelike, Timelike};
+    out.clear();
     let offset = t.offset().local_minus_utc();
     let year = t.year();
     if !(0..=9999).contains(&year) || offset % 60 != 0 {
-        return t.to_rfc3339_opts(SecondsFormat::Secs, false);
+        out.push_str(&t.to_rfc3339_opts(SecondsFormat::Secs, false));
+        return;
     }
     let two = |out: &mut String, n: u32| {
         out.push(char::from(b'0' + (n / 10) as u8));
         out.push(char::from(b'0' + (n % 10) as u8));
     };
-    let mut out = String::with_capacity(25);
-    two(&mut out, year as u32 / 100);
-    two(&mut out, year as u32 % 100);
+    two(out, year as u32 / 100);
+    two(out, year as u32 % 100);
     out.push('-');
-    two(&mut out, t.month());
+    two(out, t.month());
     out.push('-');
-    two(&mut out, t.day());
+    two(out, t.day());
     out.push('T');
-    two(&mut out, t.hour());
+    two(out, t.hour());
     out.push(':');
-    two(&mut out, t.minute());
+    two(out, t.minute());
     out.push(':');
     // A leap second is kept in the nanoseconds, and shows as :60.
-    two(
-        &mut out,
-        t.second() + u32::from(t.nanosecond() >= 1_000_000_000),
-    );
+    two(out, t.second() + u32::from(t.nanosecond() >= 1_000_000_000));
     out.push(if offset < 0 { '-' } else { '+' });
     let minutes = offset.unsigned_abs() / 60;
-    two(&mut out, minutes / 60);
+    two(out, minutes / 60);
     out.push(':');
-    two(&mut out, minutes % 60);
-    out
+    two(out, minutes % 60);
 }
 
 /// Length of a version id in hex characters (128 bits of SHA-256).

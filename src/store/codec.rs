@@ -59,26 +59,31 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 pub fn encode_version(v: &Version) -> Vec<u8> {
     let values: usize = v.values.iter().map(|(k, x)| k.len() + x.len() + 4).sum();
     let mut out = Vec::with_capacity(64 + v.author.len() + 34 * v.parents.len() + values);
+    encode_version_into(v, &mut out);
+    out
+}
+
+/// [`encode_version`] appended to `out`.
+pub fn encode_version_into(v: &Version, out: &mut Vec<u8>) {
     out.push(CODEC_VERSION);
-    put_str(&mut out, &v.form);
+    put_str(out, &v.form);
     out.push(v.team);
-    put_str(&mut out, &v.device);
-    put_str(&mut out, &v.author);
+    put_str(out, &v.device);
+    put_str(out, &v.author);
     out.extend_from_slice(&v.edited_at.timestamp().to_le_bytes());
     out.extend_from_slice(&v.edited_at.offset().local_minus_utc().to_le_bytes());
     out.push(status_byte(v.status));
     for list in [&v.parents, &v.confirmed] {
-        put_len(&mut out, list.len());
+        put_len(out, list.len());
         for item in list {
-            put_str(&mut out, item);
+            put_str(out, item);
         }
     }
-    put_len(&mut out, v.values.len());
+    put_len(out, v.values.len());
     for (k, x) in &v.values {
-        put_str(&mut out, k);
-        put_str(&mut out, x);
+        put_str(out, k);
+        put_str(out, x);
     }
-    out
 }
 
 /// Reads what [`encode_version`] wrote; anything else is `Corrupt`.
@@ -165,22 +170,27 @@ fn status_byte(s: Status) -> u8 {
 /// layout, since a bundle merge writes one per case.
 pub fn encode_case(c: &CaseEntry) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + 33 * c.heads.len() + c.title.len() + c.search.len());
+    encode_case_into(c, &mut out);
+    out
+}
+
+/// [`encode_case`] appended to `out`.
+pub fn encode_case_into(c: &CaseEntry, out: &mut Vec<u8>) {
     out.push(CODEC_CASE);
-    put_str(&mut out, &c.form);
+    put_str(out, &c.form);
     out.push(c.team);
-    put_len(&mut out, c.heads.len());
+    put_len(out, c.heads.len());
     for h in &c.heads {
-        put_str(&mut out, h);
+        put_str(out, h);
     }
     out.push(status_byte(c.status));
     for s in [&c.title, &c.search, &c.edited_at, &c.author] {
-        put_str(&mut out, s);
+        put_str(out, s);
     }
     for o in [&c.follow_up, &c.blocker, &c.outcome, &c.correction] {
-        put_opt(&mut out, o.as_deref());
+        put_opt(out, o.as_deref());
     }
-    put_len(&mut out, c.versions);
-    out
+    put_len(out, c.versions);
 }
 
 /// Reads what [`encode_case`] wrote (or JSON, from before it).

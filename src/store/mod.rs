@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use crate::domain::case::CaseEntry;
 use crate::domain::commune::{Commune, Device};
 use crate::domain::form;
-use crate::domain::listing::ListRow;
+use crate::domain::listing::{ListRow, iso_day};
 use crate::domain::version::{Draft, Version};
 use crate::domain::work::{Person, WorkItem};
 use tables::*;
@@ -709,7 +709,7 @@ impl ListSnapshot {
     /// is never held twice: the row handed over is reused for the next line.
     pub fn each(&self, mut f: impl FnMut(&mut ListRow)) -> Result<()> {
         let table = self.txn.open_table(ROWS)?;
-        let mut line = rows::blank();
+        let mut line = ListRow::blank();
         for row in table.iter()? {
             let (k, v) = row?;
             rows::decode_into(v.value(), &mut line).ok_or_else(|| StoreError::Corrupt {
@@ -774,8 +774,7 @@ impl<'t> CaseTables<'t> {
             if entry.in_conflict() && !was_conflict {
                 summary.new_conflicts += 1;
             }
-            let bytes = codec::encode_case(&entry);
-            self.put_entry(&entry, &bytes, None)?;
+            self.put_case(&entry)?;
         }
         for v in new {
             self.versions
@@ -787,43 +786,37 @@ impl<'t> CaseTables<'t> {
 
     /// Writes a case the store held no version of, made ahead by [`prepare`].
     fn add_prepared(&mut self, prepared: &Prepared) -> Result<AddSummary> {
-        let record = prepared.entry.record.as_str();
-        self.put_entry(
-            &prepared.entry,
-            &prepared.entry_bytes,
-            Some(&prepared.row_bytes),
-        )?;
-        for (id, bytes) in &prepared.versions {
-            self.versions
-                .insert((record, id.as_str()), bytes.as_slice())?;
+        let record = prepared.record.as_str();
+        self.put_entry(record, prepared.entry(), prepared.row())?;
+        for (id, bytes) in prepared.versions() {
+            self.versions.insert((record, id), bytes)?;
         }
         Ok(AddSummary {
-            new: prepared.versions.len(),
+            new: prepared.ends.len(),
             known: 0,
-            new_conflicts: usize::from(prepared.entry.in_conflict()),
+            new_conflicts: usize::from(prepared.conflict),
         })
     }
 
-    /// Writes a case's index entry (encoded as `bytes`) and its list line,
-    /// with its work item's due date if it has one. `row` is the line as it
-    /// is without a due date, when already made.
-    fn put_entry(&mut self, entry: &CaseEntry, bytes: &[u8], row: Option<&[u8]>) -> Result<()> {
-        let record = entry.record.as_str();
-        self.cases.insert(record, bytes)?;
+    /// Writes a case's index entry and list line.
+    fn put_case(&mut self, entry: &CaseEntry) -> Result<()> {
+        let row = rows::encode(&ListRow::from_case(entry, None));
+        self.put_entry(&entry.record, &codec::encode_case(entry), &row)
+    }
+
+    /// Writes a case's index entry (encoded) and its list line, encoded as
+    /// it is without a work item: the line takes the item's due date when
+    /// it has no date of its own (a planned follow-up comes first).
+    fn put_entry(&mut self, record: &str, entry: &[u8], row: &[u8]) -> Result<()> {
+        self.cases.insert(record, entry)?;
         let due = match self.items.get(record)? {
             Some(b) => codec::decode::<ItemDue>(b.value(), "work item")?.due,
             None => None,
         };
-        // A planned follow-up comes before the work item's due date.
-        match row {
-            Some(row) if due.is_none() || entry.follow_up.is_some() => {
-                self.rows.insert(record, row)?;
-            }
-            _ => {
-                let row = ListRow::from_case(entry, due.as_deref());
-                self.rows.insert(record, rows::encode(&row).as_slice())?;
-            }
-        }
+        match due.as_deref().and_then(iso_day) {
+            Some(due) => self.rows.insert(record, rows::or_due(row, due).as_ref())?,
+            None => self.rows.insert(record, row)?,
+        };
         Ok(())
     }
 
@@ -851,35 +844,90 @@ impl<'t> CaseTables<'t> {
         let versions = versions_in(&self.versions, record)?;
         let refs: Vec<&Version> = versions.iter().collect();
         match CaseEntry::from_versions(&refs) {
-            Some(entry) => self.put_entry(&entry, &codec::encode_case(&entry), None),
+            Some(entry) => self.put_case(&entry),
             None => Ok(()),
         }
     }
 }
 
 /// A new case's writes, made ahead and away from the transaction (a bundle
-/// merge makes them on its reading thread): the index entry and list line
-/// of its versions alone, and every value encoded.
+/// merge makes them on another thread): the index entry and list line of
+/// its versions alone, and every version encoded.
 pub struct Prepared {
+    record: String,
+    conflict: bool,
+    /// The index entry, the list line (as it is without a work item), then
+    /// each version, encoded end to end.
+    bytes: Vec<u8>,
+    entry_end: usize,
+    row_end: usize,
+    /// The versions' ids, end to end.
+    ids: String,
+    /// Where each version's id ends in `ids` and its encoding in `bytes`.
+    ends: Vec<(usize, usize)>,
+}
+
+impl Prepared {
+    fn entry(&self) -> &[u8] {
+        &self.bytes[..self.entry_end]
+    }
+
+    fn row(&self) -> &[u8] {
+        &self.bytes[self.entry_end..self.row_end]
+    }
+
+    /// Each version's id and encoding.
+    fn versions(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        let starts = std::iter::once((0, self.row_end)).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|((id, at), &(id_end, end))| (&self.ids[id..id_end], &self.bytes[at..end]))
+    }
+}
+
+/// Memory [`prepare`] reuses from one case to the next.
+pub struct Scratch {
     entry: CaseEntry,
-    entry_bytes: Vec<u8>,
-    /// The list line as it is without a work item's due date.
-    row_bytes: Vec<u8>,
-    versions: Vec<(String, Vec<u8>)>,
+    row: ListRow,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            entry: CaseEntry::blank(),
+            row: ListRow::blank(),
+        }
+    }
 }
 
 /// Prepares the writes of a case from all its versions (one case's, none
 /// of them stored yet); `None` when there are none.
-pub fn prepare(versions: &[&Version]) -> Option<Prepared> {
-    let entry = CaseEntry::from_versions(versions)?;
+pub fn prepare(versions: &[&Version], scratch: &mut Scratch) -> Option<Prepared> {
+    let Scratch { entry, row } = scratch;
+    if !entry.fill(versions) {
+        return None;
+    }
+    row.fill_from_case(entry, None);
+    let mut bytes = Vec::with_capacity(512 + 256 * versions.len());
+    codec::encode_case_into(entry, &mut bytes);
+    let entry_end = bytes.len();
+    rows::encode_into(row, &mut bytes);
+    let row_end = bytes.len();
+    let mut ids = String::with_capacity(versions.iter().map(|v| v.id.len()).sum());
+    let mut ends = Vec::with_capacity(versions.len());
+    for v in versions {
+        ids.push_str(&v.id);
+        codec::encode_version_into(v, &mut bytes);
+        ends.push((ids.len(), bytes.len()));
+    }
     Some(Prepared {
-        entry_bytes: codec::encode_case(&entry),
-        row_bytes: rows::encode(&ListRow::from_case(&entry, None)),
-        versions: versions
-            .iter()
-            .map(|v| (v.id.clone(), codec::encode_version(v)))
-            .collect(),
-        entry,
+        record: entry.record.clone(),
+        conflict: entry.in_conflict(),
+        bytes,
+        entry_end,
+        row_end,
+        ids,
+        ends,
     })
 }
 
@@ -933,8 +981,8 @@ impl Merge<'_> {
         let unheld = self.unheld.take().is_some_and(|r| r == record);
         match prepared {
             Some(p)
-                if p.versions.len() == new.len()
-                    && p.entry.record == record
+                if p.ends.len() == new.len()
+                    && p.record == record
                     && (unheld || self.tables.version_ids(record)?.is_empty()) =>
             {
                 self.tables.add_prepared(p)

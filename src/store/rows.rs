@@ -61,12 +61,18 @@ fn stage_byte(s: Stage) -> u8 {
 }
 
 pub fn encode(row: &ListRow) -> Vec<u8> {
+    let mut out = Vec::with_capacity(32 + row.record.len() + row.title.len() + row.search.len());
+    encode_into(row, &mut out);
+    out
+}
+
+/// [`encode`] appended to `out`.
+pub fn encode_into(row: &ListRow, out: &mut Vec<u8>) {
     let spec = static_form(row.form);
     let form_index = form::forms()
         .iter()
         .position(|f| f.id == row.form)
         .unwrap_or(0);
-    let mut out = Vec::with_capacity(32 + row.record.len() + row.title.len() + row.search.len());
     out.push(form_index as u8);
     out.push(row.team);
     out.push(stage_byte(row.stage));
@@ -81,10 +87,9 @@ pub fn encode(row: &ListRow) -> Vec<u8> {
         .unwrap_or((i64::MIN, 0));
     out.extend_from_slice(&ts.to_le_bytes());
     out.extend_from_slice(&offset.to_le_bytes());
-    put_str(&mut out, &row.record);
-    put_str(&mut out, &row.title);
-    put_str(&mut out, &row.search);
-    out
+    put_str(out, &row.record);
+    put_str(out, &row.title);
+    put_str(out, &row.search);
 }
 
 /// A string as [`put_str`] writes it.
@@ -97,6 +102,23 @@ fn string_into(r: &mut Reader, out: &mut String) -> Option<()> {
     Some(())
 }
 
+/// Where an encoded row keeps its date (days since the epoch, `i32::MIN`
+/// for none).
+const DUE: std::ops::Range<usize> = 6..10;
+
+/// An encoded row with `due` as its date, unless it has one already (a
+/// planned follow-up comes before the work item's due date).
+pub fn or_due(bytes: &[u8], due: NaiveDate) -> std::borrow::Cow<'_, [u8]> {
+    match bytes.get(DUE) {
+        Some(d) if d == i32::MIN.to_le_bytes() => {
+            let mut out = bytes.to_vec();
+            out[DUE].copy_from_slice(&due.to_epoch_days().to_le_bytes());
+            std::borrow::Cow::Owned(out)
+        }
+        _ => std::borrow::Cow::Borrowed(bytes),
+    }
+}
+
 /// The team and the conflict flag of an encoded row, without decoding the
 /// rest (a bundle merge asks this of every case it touches).
 pub fn team_and_conflict(bytes: &[u8]) -> Option<(u8, bool)> {
@@ -107,28 +129,9 @@ pub fn team_and_conflict(bytes: &[u8]) -> Option<(u8, bool)> {
 }
 
 pub fn decode(bytes: &[u8]) -> Option<ListRow> {
-    let mut row = blank();
+    let mut row = ListRow::blank();
     decode_into(bytes, &mut row)?;
     Some(row)
-}
-
-/// A row to decode into; every field is overwritten by [`decode_into`].
-pub fn blank() -> ListRow {
-    ListRow {
-        record: String::new(),
-        form: "",
-        team: 0,
-        stage: Stage::NotStarted,
-        draft_status: false,
-        conflict: false,
-        title: String::new(),
-        search: String::new(),
-        due: None,
-        edited: None,
-        has_draft: false,
-        blocker: None,
-        outcome: None,
-    }
 }
 
 /// [`decode`] into an existing row, reusing its strings' memory: loading a

@@ -413,13 +413,22 @@ fn a_prepared_case_is_stored_exactly_as_one_worked_out_in_the_transaction() {
         due: Some("2026-12-20".into()),
         prefill: BTreeMap::new(),
     };
-    let stored = |prepared: bool| {
+    // Another case prepared first with the same scratch memory: nothing of
+    // it may leak into the next.
+    let x = draft("AC-9", &[], "x").seal();
+    let y = draft("AC-9", &[&x.id], "y").seal();
+    let z = draft("AC-9", &[&x.id], "z").seal();
+    let w = draft("AC-9", &[&x.id], "w").seal();
+    let stored = |new: &[&Version], prepared: bool| {
         let (dir, store) = setup();
         store.put_work_items([&item]).unwrap();
-        let new = [&a, &b, &c];
-        let ahead = prepared.then(|| prepare(&new).unwrap());
+        let ahead = prepared.then(|| {
+            let mut scratch = Scratch::default();
+            prepare(&[&x, &y, &z, &w], &mut scratch).unwrap();
+            prepare(new, &mut scratch).unwrap()
+        });
         let summary = store
-            .merge(true, |m| m.add_case("AC-1", &new, ahead.as_ref()))
+            .merge(true, |m| m.add_case("AC-1", new, ahead.as_ref()))
             .unwrap();
         let content = (
             summary,
@@ -430,9 +439,12 @@ fn a_prepared_case_is_stored_exactly_as_one_worked_out_in_the_transaction() {
         drop(dir);
         content
     };
-    let worked_out = stored(false);
+    let worked_out = stored(&[&a, &b, &c], false);
     assert_eq!(worked_out.0.new_conflicts, 1);
-    assert_eq!(stored(true), worked_out);
+    assert_eq!(stored(&[&a, &b, &c], true), worked_out);
+    let worked_out = stored(&[&a], false);
+    assert_eq!(worked_out.0.new_conflicts, 0);
+    assert_eq!(stored(&[&a], true), worked_out);
 }
 
 #[test]
