@@ -733,41 +733,49 @@ fn read_cases<R: std::io::Read + std::io::Seek>(
     let mut file: std::sync::Arc<str> = std::sync::Arc::from("");
     let mut case: Vec<(usize, Version)> = Vec::new();
     let mut batch: Vec<CaseRows> = Vec::with_capacity(BATCH);
-    let mut hand_over =
-        |file: &std::sync::Arc<str>, versions: Vec<(usize, Version)>, last: bool| {
-            if !versions.is_empty() {
-                batch.push(CaseRows {
-                    file: file.clone(),
-                    versions,
-                    judged: Vec::new(),
-                    fresh: None,
-                });
-            }
-            if batch.len() == BATCH || (last && !batch.is_empty()) {
-                for old in merged.try_iter() {
-                    drop(old);
+    // Versions of merged batches, to read rows into again.
+    let mut spare: Vec<Version> = Vec::new();
+    let mut hand_over = |file: &std::sync::Arc<str>,
+                         versions: Vec<(usize, Version)>,
+                         spare: &mut Vec<Version>,
+                         last: bool| {
+        if !versions.is_empty() {
+            batch.push(CaseRows {
+                file: file.clone(),
+                versions,
+                judged: Vec::new(),
+                fresh: None,
+            });
+        }
+        if batch.len() == BATCH || (last && !batch.is_empty()) {
+            for old in merged.try_iter() {
+                for case in old {
+                    let room = (2 * BATCH).saturating_sub(spare.len());
+                    spare.extend(case.versions.into_iter().map(|(_, v)| v).take(room));
                 }
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                send.send(full).map_err(|_| Failed::Stopped)?;
             }
-            Ok(())
-        };
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            send.send(full).map_err(|_| Failed::Stopped)?;
+        }
+        Ok(())
+    };
     let work_items = opened.read_rows(|place, v| {
         let new_case = case.first().is_some_and(|(_, c)| c.record != v.record);
         if *file != *place.file || new_case {
-            hand_over(&file, std::mem::take(&mut case), false)?;
+            hand_over(&file, std::mem::take(&mut case), &mut spare, false)?;
             if *file != *place.file {
                 file = std::sync::Arc::from(place.file.as_str());
             }
         }
-        case.push((place.row, v));
+        let next = spare.pop().unwrap_or_else(Version::blank);
+        case.push((place.row, std::mem::replace(v, next)));
         Ok::<_, Failed>(())
     });
     let work_items = match work_items {
         Err(Failed::Stopped) => return Ok(Vec::new()),
         other => other?,
     };
-    match hand_over(&file, case, true) {
+    match hand_over(&file, case, &mut spare, true) {
         Err(Failed::Stopped) => return Ok(Vec::new()),
         other => other?,
     }

@@ -652,7 +652,7 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
     let mut versions = Vec::new();
     let mut version_places = Vec::new();
     let work_items = opened.read_rows(|place, v| {
-        versions.push(v);
+        versions.push(std::mem::replace(v, Version::blank()));
         version_places.push(place.clone());
         Ok::<_, BundleError>(())
     })?;
@@ -815,10 +815,12 @@ impl<R: Read + Seek> Opened<R> {
     /// as it is read, so a file changed since [`open`] is refused too.
     /// Versions come sorted by case, time and id within each file (tothon
     /// writes them so; anything else is refused), so a case's versions
-    /// arrive together.
+    /// arrive together. Each row is read into the same `Version`, reusing
+    /// its memory: to keep one, `visit` swaps it out (for a blank or a
+    /// spare one it has done with).
     pub fn read_rows<E: From<BundleError>>(
         &mut self,
-        mut visit: impl FnMut(&Place, Version) -> Result<(), E>,
+        mut visit: impl FnMut(&Place, &mut Version) -> Result<(), E>,
     ) -> Result<Vec<WorkItem>, E> {
         let mut work_items = Vec::new();
         for f in &self.files {
@@ -1163,13 +1165,22 @@ fn is_version_id(s: &str) -> bool {
 }
 
 /// A `;`-separated list, sorted, each item once, each item passing `ok`.
-fn parse_list(s: &str, ok: impl Fn(&str) -> bool) -> Option<Vec<String>> {
-    if s.is_empty() {
-        return Some(Vec::new());
+/// Reads a `;`-separated list, sorted and each item `ok`, into `out`
+/// (reusing its memory); false when it is not one.
+fn parse_list_into(s: &str, ok: impl Fn(&str) -> bool, out: &mut Vec<String>) -> bool {
+    let items = || s.split(';').filter(|_| !s.is_empty());
+    let sorted = items().zip(items().skip(1)).all(|(a, b)| a < b);
+    if !sorted || !items().all(ok) {
+        return false;
     }
-    let items: Vec<String> = s.split(';').map(str::to_string).collect();
-    let sorted = items.windows(2).all(|w| w[0] < w[1]);
-    (sorted && items.iter().all(|i| ok(i))).then_some(items)
+    out.truncate(items().count());
+    for (i, item) in items().enumerate() {
+        match out.get_mut(i) {
+            Some(old) => set_text(old, item),
+            None => out.push(item.to_string()),
+        }
+    }
+    true
 }
 
 fn is_confirm_code(s: &str) -> bool {
@@ -1202,7 +1213,7 @@ fn parse_versions<E: From<BundleError>>(
     file: &str,
     spec: &FormSpec,
     data: impl Read,
-    visit: &mut impl FnMut(&Place, Version) -> Result<(), E>,
+    visit: &mut impl FnMut(&Place, &mut Version) -> Result<(), E>,
 ) -> Result<usize, E> {
     let header = version_header(spec);
     // Most rows of a bundle share a handful of authors: check each name once.
@@ -1213,6 +1224,7 @@ fn parse_versions<E: From<BundleError>>(
         file: file.to_string(),
         row: 0,
     };
+    let mut v = Version::blank();
     each_row(file, data, &header, |row, cells| -> Result<(), E> {
         let bad = |column: &str, problem: CellProblem| cell_error(file, row, Some(column), problem);
         let invalid = |column: &str| bad(column, CellProblem::NotValid);
@@ -1234,7 +1246,9 @@ fn parse_versions<E: From<BundleError>>(
         if !is_record_id(record) {
             return Err(invalid("record").into());
         }
-        let parents = parse_list(parents, is_version_id).ok_or_else(|| invalid("parents"))?;
+        if !parse_list_into(parents, is_version_id, &mut v.parents) {
+            return Err(invalid("parents").into());
+        }
         if form_id != spec.id {
             return Err(bad(
                 "form",
@@ -1244,7 +1258,7 @@ fn parse_versions<E: From<BundleError>>(
             )
             .into());
         }
-        let team: u8 = team
+        v.team = team
             .parse()
             .ok()
             .filter(|t: &u8| *t > 0 && t.to_string() == team)
@@ -1259,31 +1273,28 @@ fn parse_versions<E: From<BundleError>>(
             }
             last_author = author.to_string();
         }
-        let edited_at = parse_time(edited_at).ok_or_else(|| invalid("edited_at"))?;
-        let status = Status::parse(status).ok_or_else(|| invalid("status"))?;
-        let confirmed =
-            parse_list(confirmed, is_confirm_code).ok_or_else(|| invalid("confirmed"))?;
-        let mut values = BTreeMap::new();
-        for (field, value) in spec.fields.iter().zip(&cells[VERSION_COLUMNS.len()..]) {
-            if value.is_empty() {
-                continue;
-            }
-            cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(&field.id, p))?;
-            values.insert(field.id.clone(), value.to_string());
+        v.edited_at = parse_time(edited_at).ok_or_else(|| invalid("edited_at"))?;
+        v.status = Status::parse(status).ok_or_else(|| invalid("status"))?;
+        if !parse_list_into(confirmed, is_confirm_code, &mut v.confirmed) {
+            return Err(invalid("confirmed").into());
         }
-        let v = Version {
-            id: id.to_string(),
-            record: record.to_string(),
-            parents,
-            form: spec.id.clone(),
-            team,
-            device: device.to_string(),
-            author: author.to_string(),
-            edited_at,
-            status,
-            values,
-            confirmed,
-        };
+        let values = &cells[VERSION_COLUMNS.len()..];
+        for (field, value) in spec.fields.iter().zip(values) {
+            if !value.is_empty() {
+                cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(&field.id, p))?;
+            }
+        }
+        let filled = spec
+            .fields
+            .iter()
+            .zip(values)
+            .filter(|(_, x)| !x.is_empty());
+        fill_values(&mut v.values, filled.map(|(f, x)| (f.id.as_str(), *x)));
+        set_text(&mut v.id, id);
+        set_text(&mut v.record, record);
+        set_text(&mut v.form, &spec.id);
+        set_text(&mut v.device, device);
+        set_text(&mut v.author, author);
         if !v.id_is_valid() {
             return Err(BundleError::WrongId {
                 file: file.to_string(),
@@ -1312,8 +1323,35 @@ fn parse_versions<E: From<BundleError>>(
             None => previous = Some((v.record.clone(), v.edited_at, v.id.clone())),
         }
         place.row = row;
-        visit(&place, v)
+        visit(&place, &mut v)
     })
+}
+
+/// Sets a string, reusing its memory.
+fn set_text(s: &mut String, to: &str) {
+    s.clear();
+    s.push_str(to);
+}
+
+/// Makes `map` hold exactly `pairs` (distinct keys), reusing the memory of
+/// the entries it keeps: rows of one form mostly fill the same fields.
+fn fill_values<'a>(
+    map: &mut BTreeMap<String, String>,
+    pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) {
+    let mut count = 0;
+    for (k, x) in pairs.clone() {
+        match map.get_mut(k) {
+            Some(old) => set_text(old, x),
+            None => {
+                map.insert(k.to_string(), x.to_string());
+            }
+        }
+        count += 1;
+    }
+    if map.len() != count {
+        map.retain(|k, _| pairs.clone().any(|(p, _)| p == k));
+    }
 }
 
 fn parse_work_items(data: impl Read) -> Result<Vec<WorkItem>, BundleError> {

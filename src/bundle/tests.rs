@@ -108,6 +108,31 @@ fn a_bundle_reads_back_what_was_written_and_verifies() {
 }
 
 #[test]
+fn rows_read_one_after_another_keep_nothing_of_the_row_before() {
+    // Rows are read into one reused version: fields, parents and confirmed
+    // warnings that come and go from row to row must not linger.
+    let a = version("AC-00001", &[], "ghi chú");
+    let b = version("AC-00002", &[], "");
+    let mut c = version("AC-00003", &[&a.id, &b.id], "x");
+    c.values.insert("phone".into(), "0912345678".into());
+    c.values.remove("full_name");
+    c.confirmed.push("phone:prefix".into());
+    c.id = c.compute_id();
+    let mut d = version("AC-00004", &[&a.id], "");
+    d.values.clear();
+    d.confirmed.clear();
+    d.id = d.compute_id();
+    let e = version("AC-00005", &[], "cuối");
+    let contents = Contents {
+        header: header(Role::Team(3), Role::Commune),
+        versions: vec![a, b, c, d, e],
+        work_items: vec![],
+    };
+    let read_back = read(&write(&contents, signer()).unwrap()).unwrap();
+    assert_eq!(read_back.contents.versions, contents.versions);
+}
+
+#[test]
 fn formula_cells_are_guarded_in_the_file_and_exact_after_reading() {
     let bytes = write(&team_contents(), signer()).unwrap();
     let files = archive::read(&bytes, &archive::LIMITS, |_| Some(1 << 20)).unwrap();

@@ -188,6 +188,23 @@ pub fn time_text_into(t: &DateTime<FixedOffset>, out: &mut String) {
 pub const ID_LEN: usize = 32;
 
 impl Version {
+    /// A version to fill in (a bundle's rows are read into one, reused).
+    pub fn blank() -> Version {
+        Version {
+            id: String::new(),
+            record: String::new(),
+            parents: Vec::new(),
+            form: String::new(),
+            team: 0,
+            device: String::new(),
+            author: String::new(),
+            edited_at: DateTime::UNIX_EPOCH.fixed_offset(),
+            status: Status::Draft,
+            values: BTreeMap::new(),
+            confirmed: Vec::new(),
+        }
+    }
+
     /// The time as written in bundles and on screen: RFC 3339, seconds, with offset.
     pub fn edited_at_text(&self) -> String {
         time_text(&self.edited_at)
