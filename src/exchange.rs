@@ -17,7 +17,10 @@ use crate::domain::commune::Role;
 use crate::domain::version::Version;
 use crate::domain::work::WorkItem;
 use crate::i18n::{self, Lang};
-use crate::store::{AddSummary, ImportEntry, Merge, OwnKey, Store, StoreError, TrustedKey};
+use crate::store::{
+    AddSummary, ImportEntry, Merge, OwnKey, Store, StoreError, StoredVersion, TrustedKey,
+    VersionBytes,
+};
 
 /// Where refused bundles are kept, inside the data folder.
 pub const REJECTED_DIR: &str = "rejected";
@@ -174,10 +177,15 @@ pub struct Exported {
     pub work_items: usize,
 }
 
-/// What this device sends: from a team device one bundle to the commune with
-/// every version it holds; from the commune one bundle per team with the
-/// team's work items and every version of the team's cases.
-pub fn outgoing(store: &Store, now: DateTime<FixedOffset>) -> Result<Vec<Contents>> {
+/// What this device sends, read in place from `stored` (the store's
+/// versions): from a team device one bundle to the commune with every
+/// version it holds; from the commune one bundle per team with the team's
+/// work items and every version of the team's cases.
+fn outgoing<'s>(
+    store: &Store,
+    stored: &'s VersionBytes,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<Contents<StoredVersion<'s>>>> {
     let device = store.device()?;
     let commune = store.commune()?;
     let header = |receiver: Role| Header {
@@ -188,32 +196,30 @@ pub fn outgoing(store: &Store, now: DateTime<FixedOffset>) -> Result<Vec<Content
         sequence: 0,
         created_at: now,
     };
+    let all = stored.versions()?;
     match device.role {
         Role::Team(_) => Ok(vec![Contents {
             header: header(Role::Commune),
-            versions: store.all_versions()?,
+            versions: all,
             work_items: Vec::new(),
         }]),
         Role::Commune => {
             // A case goes, whole history, to the team its latest version
             // names (as the case index does), even where an older version
             // named another team.
-            let all = store.all_versions()?;
-            let mut team_of: HashMap<&str, &Version> = HashMap::new();
+            let mut team_of: HashMap<&str, &StoredVersion> = HashMap::new();
             for v in &all {
-                let latest = team_of.entry(&v.record).or_insert(v);
-                if (v.edited_at, &v.id) > (latest.edited_at, &latest.id) {
+                let latest = team_of.entry(v.record).or_insert(v);
+                if (v.edited_at, v.id) > (latest.edited_at, latest.id) {
                     *latest = v;
                 }
             }
-            let team_of: HashMap<String, u8> = team_of
-                .into_iter()
-                .map(|(r, v)| (r.to_string(), v.team))
-                .collect();
-            let mut versions: BTreeMap<u8, Vec<Version>> = BTreeMap::new();
-            for v in all {
-                let team = team_of.get(&v.record).copied().unwrap_or(v.team);
-                versions.entry(team).or_default().push(v);
+            let team_of: HashMap<&str, u8> =
+                team_of.into_iter().map(|(r, v)| (r, v.team)).collect();
+            let mut versions: BTreeMap<u8, Vec<StoredVersion>> = BTreeMap::new();
+            for v in &all {
+                let team = team_of.get(v.record).copied().unwrap_or(v.team);
+                versions.entry(team).or_default().push(*v);
             }
             let mut items: BTreeMap<u8, Vec<WorkItem>> = BTreeMap::new();
             for w in store.work_items()? {
@@ -242,37 +248,29 @@ pub fn export(
     now: DateTime<FixedOffset>,
 ) -> Result<Vec<Exported>> {
     std::fs::create_dir_all(out_dir).map_err(|e| file_error(out_dir, e))?;
-    let mut all = outgoing(store, now)?;
+    let stored = store.version_bytes()?;
+    let mut all = outgoing(store, &stored, now)?;
     for contents in &mut all {
         contents.header.sequence =
             store.next_sequence(&bundle::party_text(contents.header.receiver))?;
     }
-    let write_one = |contents: Contents| -> Result<Exported> {
+    let write_one = |contents: Contents<StoredVersion>| -> Result<Exported> {
         let bytes = bundle::write(&contents, signer).map_err(ExchangeError::Unwritable)?;
-        let Contents {
-            header,
-            versions,
-            work_items,
-        } = contents;
         let exported = Exported {
-            path: out_dir.join(header.file_name()),
-            versions: versions.len(),
-            work_items: work_items.len(),
-            header,
+            path: out_dir.join(contents.header.file_name()),
+            versions: contents.versions.len(),
+            work_items: contents.work_items.len(),
+            header: contents.header,
         };
-        // Freeing a hundred thousand versions takes about as long as
-        // writing the file: both at once.
-        std::thread::scope(|s| {
-            s.spawn(move || drop((versions, work_items)));
-            write_atomically(&exported.path, &bytes)
-        })?;
+        write_atomically(&exported.path, &bytes)?;
         Ok(exported)
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(all.len())
         .max(1);
-    let mut shares: Vec<Vec<(usize, Contents)>> = (0..workers).map(|_| Vec::new()).collect();
+    let mut shares: Vec<Vec<(usize, Contents<StoredVersion>)>> =
+        (0..workers).map(|_| Vec::new()).collect();
     for (i, c) in all.into_iter().enumerate() {
         shares[i % workers].push((i, c));
     }
@@ -1257,6 +1255,44 @@ mod tests {
     }
 
     #[test]
+    fn versions_read_in_place_are_the_stored_ones_and_write_the_same_files() {
+        let a = version("AC-1", vec![], "T3AB12", 1);
+        let b = version("AC-1", vec![a.id.clone()], "T3AB12", 2);
+        let c = version("AC-1", vec![a.id.clone()], "XA0001", 3);
+        let mut d = version("AC-1", vec![b.id.clone(), c.id.clone()], "T3AB12", 4);
+        d.confirmed = vec!["person_id:id_year_mismatch".into()];
+        d.values.remove("note");
+        d.id = d.compute_id();
+        let e = version("AC-2", vec![], "T3AB12", 5);
+        let dir = tempfile::tempdir().unwrap();
+        let store = commune_store(dir.path(), &[a, b, c, d, e]);
+        let stored = store.version_bytes().unwrap();
+        let in_place = stored.versions().unwrap();
+        let owned = store.all_versions().unwrap();
+        let copied: Vec<Version> = in_place.iter().map(StoredVersion::to_version).collect();
+        assert_eq!(copied, owned);
+        fn contents<V>(versions: Vec<V>) -> Contents<V> {
+            Contents {
+                header: bundle::Header {
+                    commune: "Xã Tân Phong".into(),
+                    sender: Role::Team(3),
+                    sender_device: "T3AB12".into(),
+                    receiver: Role::Commune,
+                    sequence: 1,
+                    created_at: now(),
+                },
+                versions,
+                work_items: vec![],
+            }
+        }
+        let files = |bytes: Vec<u8>| bundle::read(&bytes).unwrap().files;
+        assert_eq!(
+            files(bundle::write(&contents(in_place), signer()).unwrap()),
+            files(bundle::write(&contents(owned), signer()).unwrap())
+        );
+    }
+
+    #[test]
     fn a_refused_bundle_is_kept_aside_with_its_reason_and_logged() {
         let dir = tempfile::tempdir().unwrap();
         let store = commune_store(dir.path(), &[]);
@@ -1299,7 +1335,7 @@ mod tests {
         .unwrap();
         let key = store.trusted_key(&signer().public.id).unwrap().unwrap();
         assert_eq!(key.device.as_deref(), Some(TEAM_DEVICE));
-        let mut other = Contents {
+        let mut other: Contents = Contents {
             header: Header {
                 commune: "Xã Tân Phong".into(),
                 sender: Role::Team(3),

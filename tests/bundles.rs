@@ -629,7 +629,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
     // A key of team 3 claiming to be team 4.
     let (signer, device) = team3_signer(&c);
     let claims_four = bundle::write(
-        &Contents {
+        &Contents::<tothon::domain::version::Version> {
             header: team3_header(&device, Role::Team(4)),
             versions: vec![],
             work_items: vec![],

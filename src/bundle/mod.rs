@@ -16,7 +16,7 @@ mod cells;
 pub mod key;
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -26,6 +26,7 @@ use crate::domain::commune::Role;
 use crate::domain::form::{self, FormSpec};
 use crate::domain::version::{ID_LEN, Status, Version};
 use crate::domain::work::WorkItem;
+use crate::store::StoredVersion;
 use archive::Limits;
 use key::{Public, Signer};
 
@@ -141,11 +142,12 @@ impl Header {
     }
 }
 
-/// What a bundle carries.
+/// What a bundle carries: versions owned, or read in place from a store
+/// for writing.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Contents {
+pub struct Contents<V = Version> {
     pub header: Header,
-    pub versions: Vec<Version>,
+    pub versions: Vec<V>,
     /// Only from the commune.
     pub work_items: Vec<WorkItem>,
 }
@@ -373,14 +375,102 @@ fn write_err(e: impl fmt::Display) -> BundleError {
 /// The CSV of one form: the version columns, then one column per field of the
 /// form, one row per version, sorted by case, time and id so that the same
 /// versions always give the same bytes.
-fn versions_csv(spec: &FormSpec, versions: &[&Version]) -> Result<Vec<u8>, BundleError> {
-    let mut rows: Vec<&Version> = versions.to_vec();
+/// A version as a bundle's row is written from: owned, or read in place
+/// from the store ([`StoredVersion`]).
+pub trait VersionRow {
+    fn id(&self) -> &str;
+    fn record(&self) -> &str;
+    fn form(&self) -> &str;
+    fn team(&self) -> u8;
+    fn device(&self) -> &str;
+    fn author(&self) -> &str;
+    fn edited_at(&self) -> DateTime<FixedOffset>;
+    fn status(&self) -> Status;
+    fn parents(&self) -> impl Iterator<Item = &str>;
+    fn confirmed(&self) -> impl Iterator<Item = &str>;
+    /// Each value, by field.
+    fn values(&self) -> impl Iterator<Item = (&str, &str)>;
+}
+
+impl VersionRow for Version {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn record(&self) -> &str {
+        &self.record
+    }
+    fn form(&self) -> &str {
+        &self.form
+    }
+    fn team(&self) -> u8 {
+        self.team
+    }
+    fn device(&self) -> &str {
+        &self.device
+    }
+    fn author(&self) -> &str {
+        &self.author
+    }
+    fn edited_at(&self) -> DateTime<FixedOffset> {
+        self.edited_at
+    }
+    fn status(&self) -> Status {
+        self.status
+    }
+    fn parents(&self) -> impl Iterator<Item = &str> {
+        self.parents.iter().map(String::as_str)
+    }
+    fn confirmed(&self) -> impl Iterator<Item = &str> {
+        self.confirmed.iter().map(String::as_str)
+    }
+    fn values(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+impl VersionRow for StoredVersion<'_> {
+    fn id(&self) -> &str {
+        self.id
+    }
+    fn record(&self) -> &str {
+        self.record
+    }
+    fn form(&self) -> &str {
+        self.form
+    }
+    fn team(&self) -> u8 {
+        self.team
+    }
+    fn device(&self) -> &str {
+        self.device
+    }
+    fn author(&self) -> &str {
+        self.author
+    }
+    fn edited_at(&self) -> DateTime<FixedOffset> {
+        self.edited_at
+    }
+    fn status(&self) -> Status {
+        self.status
+    }
+    fn parents(&self) -> impl Iterator<Item = &str> {
+        StoredVersion::parents(self)
+    }
+    fn confirmed(&self) -> impl Iterator<Item = &str> {
+        StoredVersion::confirmed(self)
+    }
+    fn values(&self) -> impl Iterator<Item = (&str, &str)> {
+        StoredVersion::values(self)
+    }
+}
+
+fn versions_csv<V: VersionRow + Sync>(
+    spec: &FormSpec,
+    versions: &[&V],
+) -> Result<Vec<u8>, BundleError> {
+    let mut rows: Vec<&V> = versions.to_vec();
     rows.sort_by(|a, b| {
-        (a.record.as_str(), a.edited_at, a.id.as_str()).cmp(&(
-            b.record.as_str(),
-            b.edited_at,
-            b.id.as_str(),
-        ))
+        (a.record(), a.edited_at(), a.id()).cmp(&(b.record(), b.edited_at(), b.id()))
     });
     let mut out = Vec::with_capacity(rows.len() * 200);
     {
@@ -426,38 +516,53 @@ fn version_header(spec: &FormSpec) -> Vec<&str> {
 }
 
 /// The rows of [`versions_csv`] for these versions, in this order.
-fn version_rows(spec: &FormSpec, rows: &[&Version]) -> Result<Vec<u8>, BundleError> {
+fn version_rows<V: VersionRow>(spec: &FormSpec, rows: &[&V]) -> Result<Vec<u8>, BundleError> {
     let mut out = Vec::with_capacity(rows.len() * 200);
     {
         let mut w = cells::rows_writer(&mut out);
-        for v in rows {
-            if let Some(k) = v.values.keys().find(|k| spec.field(k).is_none()) {
-                return Err(write_err(format!(
-                    "version {} has a value for {k}, not a field of {}",
-                    v.id, spec.id
-                )));
+        // Cells made from several parts, reused from row to row.
+        let [mut parents, mut team, mut edited_at, mut confirmed] = Default::default();
+        let mut values: Vec<&str> = Vec::with_capacity(spec.fields.len());
+        let join = |out: &mut String, items: &mut dyn Iterator<Item = &str>| {
+            out.clear();
+            for (i, item) in items.enumerate() {
+                if i > 0 {
+                    out.push(';');
+                }
+                out.push_str(item);
             }
-            let parents = v.parents.join(";");
-            let team = v.team.to_string();
-            let edited_at = v.edited_at_text();
-            let confirmed = v.confirmed.join(";");
+        };
+        for v in rows {
+            values.clear();
+            values.resize(spec.fields.len(), "");
+            for (k, x) in v.values() {
+                let Some(i) = spec.fields.iter().position(|f| f.id == k) else {
+                    return Err(write_err(format!(
+                        "version {} has a value for {k}, not a field of {}",
+                        v.id(),
+                        spec.id
+                    )));
+                };
+                values[i] = x;
+            }
+            join(&mut parents, &mut v.parents());
+            join(&mut confirmed, &mut v.confirmed());
+            crate::domain::version::time_text_into(&v.edited_at(), &mut edited_at);
+            team.clear();
+            write!(team, "{}", v.team()).map_err(write_err)?;
             let meta = [
-                v.id.as_str(),
-                &v.record,
+                v.id(),
+                v.record(),
                 &parents,
-                &v.form,
+                v.form(),
                 &team,
-                &v.device,
-                &v.author,
+                v.device(),
+                v.author(),
                 &edited_at,
-                v.status.as_str(),
+                v.status().as_str(),
                 &confirmed,
             ];
-            let values = spec
-                .fields
-                .iter()
-                .map(|f| v.values.get(&f.id).map(String::as_str).unwrap_or(""));
-            for cell in meta.into_iter().chain(values) {
+            for cell in meta.into_iter().chain(values.iter().copied()) {
                 w.write_field(cells::escape(cell).as_bytes())
                     .map_err(write_err)?;
             }
@@ -552,24 +657,28 @@ fn manifest_csv(header: &Header, key_id: &str, files: &[FileInfo]) -> Result<Vec
 
 /// The bytes of a signed bundle. The secret key signs the manifest only; it
 /// is written nowhere.
-pub fn write(contents: &Contents, signer: &Signer) -> Result<Vec<u8>, BundleError> {
+pub fn write<V: VersionRow + Sync>(
+    contents: &Contents<V>,
+    signer: &Signer,
+) -> Result<Vec<u8>, BundleError> {
     let header = &contents.header;
     if let Some(v) = contents
         .versions
         .iter()
-        .find(|v| form::form(&v.form).is_none())
+        .find(|v| form::form(v.form()).is_none())
     {
         return Err(write_err(format!(
             "version {} has unknown form {}",
-            v.id, v.form
+            v.id(),
+            v.form()
         )));
     }
     let mut files = Vec::new();
     for spec in form::forms() {
-        let of_form: Vec<&Version> = contents
+        let of_form: Vec<&V> = contents
             .versions
             .iter()
-            .filter(|v| v.form == spec.id)
+            .filter(|v| v.form() == spec.id)
             .collect();
         files.push(DataFile {
             name: format!("{}.csv", spec.id),

@@ -331,7 +331,7 @@ fn an_extra_entry_or_a_missing_file_is_refused() {
         .map(|f| DataFile {
             name: format!("{}.csv", f.id),
             rows: 0,
-            bytes: versions_csv(f, &[]).unwrap(),
+            bytes: versions_csv::<Version>(f, &[]).unwrap(),
         })
         .collect();
     files.pop();
@@ -346,7 +346,7 @@ fn an_extra_entry_or_a_missing_file_is_refused() {
         .map(|f| DataFile {
             name: format!("{}.csv", f.id),
             rows: 0,
-            bytes: versions_csv(f, &[]).unwrap(),
+            bytes: versions_csv::<Version>(f, &[]).unwrap(),
         })
         .collect();
     files.push(DataFile {

@@ -88,66 +88,122 @@ pub fn encode_version_into(v: &Version, out: &mut Vec<u8>) {
 
 /// Reads what [`encode_version`] wrote; anything else is `Corrupt`.
 pub fn decode_version(record: &str, id: &str, bytes: &[u8]) -> Result<Version, StoreError> {
-    let corrupt = || StoreError::Corrupt {
-        what: "version",
-        detail: format!("{record} {id}"),
-    };
-    let mut r = Reader(bytes);
-    if r.take(1).ok_or_else(corrupt)? != [CODEC_VERSION] {
-        return Err(corrupt());
+    read_version(record, id, bytes)
+        .map(|v| v.to_version())
+        .ok_or_else(|| StoreError::Corrupt {
+            what: "version",
+            detail: format!("{record} {id}"),
+        })
+}
+
+/// A stored version read in place: what [`decode_version`] gives, borrowed
+/// from the stored bytes instead of copied out of them (an export writes a
+/// hundred thousand versions once each and keeps none).
+#[derive(Clone, Copy, Debug)]
+pub struct StoredVersion<'a> {
+    pub record: &'a str,
+    pub id: &'a str,
+    pub form: &'a str,
+    pub team: u8,
+    pub device: &'a str,
+    pub author: &'a str,
+    pub edited_at: DateTime<FixedOffset>,
+    pub status: Status,
+    /// The parents, the confirmed warnings and the values as encoded (each
+    /// counted), checked whole by [`read_version`].
+    parents: &'a [u8],
+    confirmed: &'a [u8],
+    values: &'a [u8],
+}
+
+impl<'a> StoredVersion<'a> {
+    pub fn parents(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        strings(self.parents)
     }
-    let form = r.string().ok_or_else(corrupt)?;
-    let team = r.byte().ok_or_else(corrupt)?;
-    let device = r.string().ok_or_else(corrupt)?;
-    let author = r.string().ok_or_else(corrupt)?;
-    let secs = i64::from_le_bytes(
-        r.take(8)
-            .ok_or_else(corrupt)?
-            .try_into()
-            .ok()
-            .ok_or_else(corrupt)?,
-    );
-    let offset = i32::from_le_bytes(
-        r.take(4)
-            .ok_or_else(corrupt)?
-            .try_into()
-            .ok()
-            .ok_or_else(corrupt)?,
-    );
-    let edited_at: DateTime<FixedOffset> = FixedOffset::east_opt(offset)
-        .and_then(|o| o.timestamp_opt(secs, 0).single())
-        .ok_or_else(corrupt)?;
-    let status = *Status::ALL
-        .get(usize::from(r.byte().ok_or_else(corrupt)?))
-        .ok_or_else(corrupt)?;
-    let mut lists = [Vec::new(), Vec::new()];
-    for list in &mut lists {
-        let n = r.len().ok_or_else(corrupt)?;
-        for _ in 0..n {
-            list.push(r.string().ok_or_else(corrupt)?);
+
+    pub fn confirmed(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        strings(self.confirmed)
+    }
+
+    /// The values, field and value, in field order.
+    pub fn values(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
+        let mut r = Reader(self.values);
+        let n = r.len().unwrap_or(0);
+        (0..n).map_while(move |_| Some((r.str()?, r.str()?)))
+    }
+
+    pub fn to_version(&self) -> Version {
+        Version {
+            id: self.id.to_string(),
+            record: self.record.to_string(),
+            parents: self.parents().map(str::to_string).collect(),
+            form: self.form.to_string(),
+            team: self.team,
+            device: self.device.to_string(),
+            author: self.author.to_string(),
+            edited_at: self.edited_at,
+            status: self.status,
+            values: self
+                .values()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            confirmed: self.confirmed().map(str::to_string).collect(),
         }
     }
-    let [parents, confirmed] = lists;
-    let mut values = std::collections::BTreeMap::new();
-    for _ in 0..r.len().ok_or_else(corrupt)? {
-        let k = r.string().ok_or_else(corrupt)?;
-        values.insert(k, r.string().ok_or_else(corrupt)?);
+}
+
+/// The strings of a counted list, as [`encode_version`] writes one.
+fn strings(list: &[u8]) -> impl Iterator<Item = &str> {
+    let mut r = Reader(list);
+    let n = r.len().unwrap_or(0);
+    (0..n).map_while(move |_| r.str())
+}
+
+/// Reads what [`encode_version`] wrote, in place; `None` for anything else.
+pub fn read_version<'a>(
+    record: &'a str,
+    id: &'a str,
+    bytes: &'a [u8],
+) -> Option<StoredVersion<'a>> {
+    let mut r = Reader(bytes);
+    if r.byte()? != CODEC_VERSION {
+        return None;
     }
+    let form = r.str()?;
+    let team = r.byte()?;
+    let device = r.str()?;
+    let author = r.str()?;
+    let secs = i64::from_le_bytes(r.take(8)?.try_into().ok()?);
+    let offset = i32::from_le_bytes(r.take(4)?.try_into().ok()?);
+    let edited_at: DateTime<FixedOffset> =
+        FixedOffset::east_opt(offset).and_then(|o| o.timestamp_opt(secs, 0).single())?;
+    let status = *Status::ALL.get(usize::from(r.byte()?))?;
+    // Each list is walked once here, so reading it again cannot fail.
+    let mut list = |strings_per_item: usize| {
+        let start = r.0;
+        for _ in 0..r.len()?.checked_mul(strings_per_item)? {
+            r.str()?;
+        }
+        Some(&start[..start.len() - r.0.len()])
+    };
+    let parents = list(1)?;
+    let confirmed = list(1)?;
+    let values = list(2)?;
     if !r.0.is_empty() {
-        return Err(corrupt());
+        return None;
     }
-    Ok(Version {
-        id: id.to_string(),
-        record: record.to_string(),
-        parents,
+    Some(StoredVersion {
+        record,
+        id,
         form,
         team,
         device,
         author,
         edited_at,
         status,
-        values,
+        parents,
         confirmed,
+        values,
     })
 }
 
@@ -280,9 +336,13 @@ impl<'a> Reader<'a> {
         None
     }
 
-    fn string(&mut self) -> Option<String> {
+    fn str(&mut self) -> Option<&'a str> {
         let n = self.len()?;
-        std::str::from_utf8(self.take(n)?).ok().map(str::to_string)
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.str().map(str::to_string)
     }
 }
 

@@ -24,6 +24,7 @@ use crate::domain::form;
 use crate::domain::listing::{ListRow, iso_day};
 use crate::domain::version::{Draft, Version};
 use crate::domain::work::{Person, WorkItem};
+pub use codec::StoredVersion;
 use tables::*;
 
 /// The schema this binary writes. Older stores are migrated on open; newer
@@ -404,6 +405,26 @@ impl Store {
     }
 
     /// Every version in the store, case by case (for bundles and exports).
+    /// Every version as stored, copied end to end into one buffer to be
+    /// read in place ([`VersionBytes::versions`]), in store order.
+    pub fn version_bytes(&self) -> Result<VersionBytes> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(VERSIONS)?;
+        let mut out = VersionBytes {
+            bytes: Vec::new(),
+            ends: Vec::with_capacity(table.len()? as usize),
+        };
+        for row in table.iter()? {
+            let (k, v) = row?;
+            let (record, id) = k.value();
+            for part in [record.as_bytes(), id.as_bytes(), v.value()] {
+                out.bytes.extend_from_slice(part);
+                out.ends.push(out.bytes.len());
+            }
+        }
+        Ok(out)
+    }
+
     pub fn all_versions(&self) -> Result<Vec<Version>> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(VERSIONS)?;
@@ -692,6 +713,36 @@ fn schema_of(db: &impl ReadableDatabase) -> Result<u32> {
         detail: "not a u32".into(),
     })?;
     Ok(u32::from_le_bytes(raw))
+}
+
+/// Every stored version's record, id and encoding, end to end.
+pub struct VersionBytes {
+    bytes: Vec<u8>,
+    /// Where each record, id and encoding ends, three to a version.
+    ends: Vec<usize>,
+}
+
+impl VersionBytes {
+    /// The versions, read in place; `Corrupt` at the first that does not read.
+    pub fn versions(&self) -> Result<Vec<StoredVersion<'_>>> {
+        let mut out = Vec::with_capacity(self.ends.len() / 3);
+        let mut start = 0;
+        for ends in self.ends.chunks_exact(3) {
+            let record = &self.bytes[start..ends[0]];
+            let id = &self.bytes[ends[0]..ends[1]];
+            let value = &self.bytes[ends[1]..ends[2]];
+            start = ends[2];
+            let text = |b| std::str::from_utf8(b).ok();
+            let version = text(record)
+                .zip(text(id))
+                .and_then(|(record, id)| codec::read_version(record, id, value));
+            out.push(version.ok_or_else(|| StoreError::Corrupt {
+                what: "version",
+                detail: String::from_utf8_lossy(record).into_owned(),
+            })?);
+        }
+        Ok(out)
+    }
 }
 
 /// One read of the work list's lines, which may move to another thread.
