@@ -799,8 +799,8 @@ fn merge_case(
             "a case reached the merge unjudged".into(),
         )));
     }
-    let record = first.record.clone();
-    let held = m.version_ids(&record)?;
+    let record = first.record.as_str();
+    let held = m.version_ids(record)?;
     let mut summary = AddSummary::default();
     let mut team = None;
     let mut new = Vec::new();
@@ -811,7 +811,7 @@ fn merge_case(
         }
         let case_team = match team {
             Some(t) => t,
-            None => *team.insert(m.case_team(&record)?),
+            None => *team.insert(m.case_team(record)?),
         };
         judged
             .clone()
@@ -825,7 +825,7 @@ fn merge_case(
         new.push(v);
     }
     let fresh = case.fresh.as_ref().filter(|_| held.is_empty());
-    summary += m.add_case(&record, &new, fresh)?;
+    summary += m.add_case(record, &new, fresh)?;
     Ok(summary)
 }
 

@@ -579,7 +579,7 @@ impl Store {
             let mut merge = Merge {
                 tables: CaseTables::open(&txn)?,
                 txn: &txn,
-                unheld: None,
+                unheld: String::new(),
             };
             f(&mut merge)?
         };
@@ -1000,8 +1000,8 @@ pub struct Merge<'t> {
     txn: &'t WriteTransaction,
     tables: CaseTables<'t>,
     /// The case [`Merge::version_ids`] last found no version of, while
-    /// nothing has been added to it since.
-    unheld: Option<String>,
+    /// nothing has been added to it since; empty for none (no record id is).
+    unheld: String,
 }
 
 impl Merge<'_> {
@@ -1009,7 +1009,10 @@ impl Merge<'_> {
     /// merged earlier in this transaction.
     pub fn version_ids(&mut self, record: &str) -> Result<Vec<String>> {
         let ids = self.tables.version_ids(record)?;
-        self.unheld = ids.is_empty().then(|| record.to_string());
+        self.unheld.clear();
+        if ids.is_empty() {
+            self.unheld.push_str(record);
+        }
         Ok(ids)
     }
 
@@ -1029,7 +1032,8 @@ impl Merge<'_> {
         new: &[&Version],
         prepared: Option<&Prepared>,
     ) -> Result<AddSummary> {
-        let unheld = self.unheld.take().is_some_and(|r| r == record);
+        let unheld = !self.unheld.is_empty() && self.unheld == record;
+        self.unheld.clear();
         match prepared {
             Some(p)
                 if p.ends.len() == new.len()
