@@ -11,10 +11,14 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use super::StoreError;
 use crate::domain::case::CaseEntry;
+use crate::domain::form::{self, FormSpec};
 use crate::domain::version::{Status, Version};
 
 const CODEC_JSON: u8 = 1;
 const CODEC_VERSION: u8 = 2;
+/// [`CODEC_VERSION`] with the form and the value's fields by number
+/// (schema 5): a fifth of a version's bytes were names.
+const CODEC_VERSION_BY_NUMBER: u8 = 4;
 const CODEC_CASE: u8 = 3;
 
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -55,7 +59,10 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 
 /// A version as stored in `versions-2`: its record and id are the key, so
 /// the value holds the rest. Form, device, author, time, status, then the
-/// parents, the confirmed warnings and the values, each list counted.
+/// parents, the confirmed warnings and the values, each list counted. The
+/// form and each value's field are written as their numbers in the form
+/// specs; a version naming a form or field the specs lack (never stored:
+/// versions are checked against the specs) keeps the names.
 pub fn encode_version(v: &Version) -> Vec<u8> {
     let values: usize = v.values.iter().map(|(k, x)| k.len() + x.len() + 4).sum();
     let mut out = Vec::with_capacity(64 + v.author.len() + 34 * v.parents.len() + values);
@@ -65,8 +72,42 @@ pub fn encode_version(v: &Version) -> Vec<u8> {
 
 /// [`encode_version`] appended to `out`.
 pub fn encode_version_into(v: &Version, out: &mut Vec<u8>) {
+    let start = out.len();
+    let numbered = form::forms()
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.id == v.form)
+        .and_then(|(n, f)| Some((u8::try_from(n).ok()?, f)));
+    if let Some((number, spec)) = numbered {
+        out.push(CODEC_VERSION_BY_NUMBER);
+        out.push(number);
+        put_head(v, out);
+        put_len(out, v.values.len());
+        for (k, x) in &v.values {
+            let field = spec.fields.iter().position(|f| f.id == *k);
+            let Some(field) = field.and_then(|n| u8::try_from(n).ok()) else {
+                out.truncate(start);
+                break;
+            };
+            out.push(field);
+            put_str(out, x);
+        }
+        if out.len() > start {
+            return;
+        }
+    }
     out.push(CODEC_VERSION);
     put_str(out, &v.form);
+    put_head(v, out);
+    put_len(out, v.values.len());
+    for (k, x) in &v.values {
+        put_str(out, k);
+        put_str(out, x);
+    }
+}
+
+/// What both layouts of a version share, after the form.
+fn put_head(v: &Version, out: &mut Vec<u8>) {
     out.push(v.team);
     put_str(out, &v.device);
     put_str(out, &v.author);
@@ -78,11 +119,6 @@ pub fn encode_version_into(v: &Version, out: &mut Vec<u8>) {
         for item in list {
             put_str(out, item);
         }
-    }
-    put_len(out, v.values.len());
-    for (k, x) in &v.values {
-        put_str(out, k);
-        put_str(out, x);
     }
 }
 
@@ -114,6 +150,8 @@ pub struct StoredVersion<'a> {
     parents: &'a [u8],
     confirmed: &'a [u8],
     values: &'a [u8],
+    /// The form whose field numbers name the values, when they are numbers.
+    numbered: Option<&'static FormSpec>,
 }
 
 impl<'a> StoredVersion<'a> {
@@ -129,7 +167,8 @@ impl<'a> StoredVersion<'a> {
     pub fn values(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         let mut r = Reader(self.values);
         let n = r.len().unwrap_or(0);
-        (0..n).map_while(move |_| Some((r.str()?, r.str()?)))
+        let numbered = self.numbered;
+        (0..n).map_while(move |_| Some((field_name(&mut r, numbered)?, r.str()?)))
     }
 
     pub fn to_version(&self) -> Version {
@@ -152,6 +191,14 @@ impl<'a> StoredVersion<'a> {
     }
 }
 
+/// A value's field: its number in `numbered`'s fields, or its name.
+fn field_name<'a>(r: &mut Reader<'a>, numbered: Option<&'static FormSpec>) -> Option<&'a str> {
+    match numbered {
+        Some(spec) => Some(spec.fields.get(usize::from(r.byte()?))?.id.as_str()),
+        None => r.str(),
+    }
+}
+
 /// The strings of a counted list, as [`encode_version`] writes one.
 fn strings(list: &[u8]) -> impl Iterator<Item = &str> {
     let mut r = Reader(list);
@@ -166,10 +213,14 @@ pub fn read_version<'a>(
     bytes: &'a [u8],
 ) -> Option<StoredVersion<'a>> {
     let mut r = Reader(bytes);
-    if r.byte()? != CODEC_VERSION {
-        return None;
-    }
-    let form = r.str()?;
+    let (form, numbered) = match r.byte()? {
+        CODEC_VERSION => (r.str()?, None),
+        CODEC_VERSION_BY_NUMBER => {
+            let spec = form::forms().get(usize::from(r.byte()?))?;
+            (spec.id.as_str(), Some(spec))
+        }
+        _ => return None,
+    };
     let team = r.byte()?;
     let device = r.str()?;
     let author = r.str()?;
@@ -179,16 +230,19 @@ pub fn read_version<'a>(
         FixedOffset::east_opt(offset).and_then(|o| o.timestamp_opt(secs, 0).single())?;
     let status = *Status::ALL.get(usize::from(r.byte()?))?;
     // Each list is walked once here, so reading it again cannot fail.
-    let mut list = |strings_per_item: usize| {
+    let mut list = |keyed: bool| {
         let start = r.0;
-        for _ in 0..r.len()?.checked_mul(strings_per_item)? {
+        for _ in 0..r.len()? {
+            if keyed {
+                field_name(&mut r, numbered)?;
+            }
             r.str()?;
         }
         Some(&start[..start.len() - r.0.len()])
     };
-    let parents = list(1)?;
-    let confirmed = list(1)?;
-    let values = list(2)?;
+    let parents = list(false)?;
+    let confirmed = list(false)?;
+    let values = list(true)?;
     if !r.0.is_empty() {
         return None;
     }
@@ -204,6 +258,7 @@ pub fn read_version<'a>(
         parents,
         confirmed,
         values,
+        numbered,
     })
 }
 
@@ -384,6 +439,54 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(decode_version(&v.record, &v.id, &longer).is_err());
+    }
+
+    #[test]
+    fn a_version_of_known_fields_is_stored_by_number_and_reads_back() {
+        let mut d = crate::domain::version::tests::draft("AC-1", &["b", "a"], "ghi chú");
+        d.confirmed = vec!["person_id:province".into()];
+        let v = d.seal();
+        let bytes = encode_version(&v);
+        assert_eq!(bytes[0], CODEC_VERSION_BY_NUMBER);
+        assert_eq!(decode_version(&v.record, &v.id, &bytes).unwrap(), v);
+        // The same version with a value for no field keeps the names.
+        let mut named = v.clone();
+        named.values.insert("x".into(), "y".into());
+        let with_names = encode_version(&named);
+        assert_eq!(with_names[0], CODEC_VERSION);
+        assert_eq!(
+            decode_version(&v.record, &v.id, &with_names).unwrap(),
+            named
+        );
+        // Versions stored by schema 4 (names) still read.
+        let mut old = Vec::new();
+        old.push(CODEC_VERSION);
+        put_str(&mut old, &v.form);
+        put_head(&v, &mut old);
+        put_len(&mut old, v.values.len());
+        for (k, x) in &v.values {
+            put_str(&mut old, k);
+            put_str(&mut old, x);
+        }
+        assert_eq!(decode_version(&v.record, &v.id, &old).unwrap(), v);
+        assert!(bytes.len() < old.len());
+        for n in 0..bytes.len() {
+            assert!(
+                decode_version(&v.record, &v.id, &bytes[..n]).is_err(),
+                "{n}"
+            );
+        }
+        // Any byte changed either reads as some version or is refused.
+        for i in 0..bytes.len() {
+            for b in [0, 1, 0x7f, 0x80, 0xff] {
+                let mut damaged = bytes.clone();
+                damaged[i] = b;
+                let _ = decode_version(&v.record, &v.id, &damaged);
+            }
+        }
+        let mut no_such_form = bytes.clone();
+        no_such_form[1] = 200;
+        assert!(decode_version(&v.record, &v.id, &no_such_form).is_err());
     }
 
     #[test]

@@ -3,7 +3,10 @@
 //! that lists open without reading every version; schema 3 added the trusted
 //! keys and the bundle sequence numbers (and the device's own key in `meta`);
 //! schema 4 keys versions by case and stores them in a compact binary layout
-//! (`versions-2`), which makes merging a large bundle several times faster.
+//! (`versions-2`), which makes merging a large bundle several times faster;
+//! schema 5 writes a version's form and fields as numbers. Versions written
+//! before stay as they are (both layouts are read), but a tothon that knows
+//! only schema 4 cannot read the new ones, so it must refuse the store.
 
 use redb::{ReadableTable, TableHandle, WriteTransaction};
 
@@ -12,7 +15,7 @@ use super::{CaseTables, Result, codec};
 use crate::domain::version::Version;
 
 /// The schema this binary writes.
-pub const SCHEMA: u32 = 4;
+pub const SCHEMA: u32 = 5;
 
 /// Creates every table of the current schema (a new store has them all, so
 /// read transactions never meet a missing table).
