@@ -404,9 +404,9 @@ impl Store {
         Ok(out)
     }
 
-    /// Every version in the store, case by case (for bundles and exports).
     /// Every version as stored, copied end to end into one buffer to be
-    /// read in place ([`VersionBytes::versions`]), in store order.
+    /// read in place ([`VersionBytes::versions`]), in store order (an
+    /// export writes them from there).
     pub fn version_bytes(&self) -> Result<VersionBytes> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(VERSIONS)?;
@@ -425,6 +425,7 @@ impl Store {
         Ok(out)
     }
 
+    /// Every version in the store, case by case, decoded.
     pub fn all_versions(&self) -> Result<Vec<Version>> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(VERSIONS)?;
