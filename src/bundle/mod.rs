@@ -372,9 +372,6 @@ fn write_err(e: impl fmt::Display) -> BundleError {
 
 // ---------------------------------------------------------------- writing --
 
-/// The CSV of one form: the version columns, then one column per field of the
-/// form, one row per version, sorted by case, time and id so that the same
-/// versions always give the same bytes.
 /// A version as a bundle's row is written from: owned, or read in place
 /// from the store ([`StoredVersion`]).
 pub trait VersionRow {
@@ -464,6 +461,9 @@ impl VersionRow for StoredVersion<'_> {
     }
 }
 
+/// The CSV of one form: the version columns, then one column per field of the
+/// form, one row per version, sorted by case, time and id so that the same
+/// versions always give the same bytes.
 fn versions_csv<V: VersionRow + Sync>(
     spec: &FormSpec,
     versions: &[&V],
@@ -1273,9 +1273,8 @@ fn is_version_id(s: &str) -> bool {
     is_hex(s, ID_LEN, false)
 }
 
-/// A `;`-separated list, sorted, each item once, each item passing `ok`.
-/// Reads a `;`-separated list, sorted and each item `ok`, into `out`
-/// (reusing its memory); false when it is not one.
+/// Reads a `;`-separated list — sorted, each item once, each passing `ok` —
+/// into `out`, reusing its memory; false when it is not one.
 fn parse_list_into(s: &str, ok: impl Fn(&str) -> bool, out: &mut Vec<String>) -> bool {
     let items = || s.split(';').filter(|_| !s.is_empty());
     let sorted = items().zip(items().skip(1)).all(|(a, b)| a < b);

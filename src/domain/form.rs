@@ -22,6 +22,10 @@ use super::version::Status;
 use crate::i18n::Lang;
 
 /// The form specs shipped in the binary.
+///
+/// Stored versions name their form and fields by their places here and in
+/// each form's field list (schema 5): add forms and fields at the end only.
+/// A test in `store::codec` pins the places.
 const SPECS: [&str; 3] = [
     include_str!("../../data/forms/household_check.json"),
     include_str!("../../data/forms/missing_field.json"),
@@ -403,14 +407,12 @@ impl FormSpec {
         }
     }
 
-    /// [`FormSpec::check_field`] with its problems recorded: the value to
-    /// keep is the normalised one, or the cleaned text as typed when it did
-    /// not pass (empty for nothing to keep).
     /// The problems [`FormSpec::check`] finds in `values` when it would keep
     /// every one of them as it is, which values saved by tothon always are;
     /// `None` when it would change one (only `check` can then say which).
     /// It answers as `check` does without copying the values: every row of
-    /// an import is judged by it.
+    /// an import is judged by it. Like a version's check, it looks only at
+    /// the form's fields (`check` drops any other key without a problem).
     pub fn as_saved(
         &self,
         values: &BTreeMap<String, String>,
@@ -445,6 +447,9 @@ impl FormSpec {
         Some(problems)
     }
 
+    /// [`FormSpec::check_field`] with its problems recorded: the value to
+    /// keep is the normalised one, or the cleaned text as typed when it did
+    /// not pass (empty for nothing to keep).
     fn kept_value<'a>(
         &'a self,
         field: &'a FieldSpec,

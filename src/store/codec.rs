@@ -163,7 +163,7 @@ impl<'a> StoredVersion<'a> {
         strings(self.confirmed)
     }
 
-    /// The values, field and value, in field order.
+    /// The values, field and value (in the order they were stored).
     pub fn values(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         let mut r = Reader(self.values);
         let n = r.len().unwrap_or(0);
@@ -487,6 +487,83 @@ mod tests {
         let mut no_such_form = bytes.clone();
         no_such_form[1] = 200;
         assert!(decode_version(&v.record, &v.id, &no_such_form).is_err());
+    }
+
+    /// Versions stored since schema 5 name their form and fields by these
+    /// places: a form or field moved or taken out would give their values
+    /// to other fields. New ones go at the end.
+    #[test]
+    fn stored_form_and_field_numbers_never_move() {
+        let pinned: [(&str, &[&str]); 3] = [
+            (
+                "household_check",
+                &[
+                    "household_code",
+                    "village",
+                    "address",
+                    "head_name",
+                    "head_id",
+                    "members_registered",
+                    "members_found",
+                    "findings",
+                    "person_ids",
+                    "outcome",
+                    "visit_date",
+                    "checker",
+                    "note",
+                    "correction",
+                ],
+            ),
+            (
+                "missing_field",
+                &[
+                    "person_id",
+                    "full_name",
+                    "birth_date",
+                    "sex",
+                    "missing",
+                    "value",
+                    "evidence",
+                    "outcome",
+                    "visit_date",
+                    "checker",
+                    "note",
+                    "correction",
+                ],
+            ),
+            (
+                "activation",
+                &[
+                    "person_id",
+                    "full_name",
+                    "birth_date",
+                    "sex",
+                    "phone",
+                    "target_level",
+                    "status",
+                    "blocker",
+                    "next_follow_up",
+                    "visits",
+                    "visit_date",
+                    "checker",
+                    "note",
+                    "correction",
+                ],
+            ),
+        ];
+        let forms = form::forms();
+        assert!(forms.len() >= pinned.len() && forms.len() <= usize::from(u8::MAX));
+        for ((id, fields), spec) in pinned.iter().zip(forms) {
+            assert_eq!(
+                spec.id, *id,
+                "forms are stored by number: add new ones at the end"
+            );
+            let now: Vec<&str> = spec.fields.iter().map(|f| f.id.as_str()).collect();
+            assert!(
+                now.starts_with(fields) && now.len() <= usize::from(u8::MAX),
+                "{id}: fields are stored by number: add new ones at the end"
+            );
+        }
     }
 
     #[test]

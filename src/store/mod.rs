@@ -412,7 +412,7 @@ impl Store {
         let table = txn.open_table(VERSIONS)?;
         let mut out = VersionBytes {
             bytes: Vec::new(),
-            ends: Vec::with_capacity(table.len()? as usize),
+            ends: Vec::with_capacity(3 * table.len()? as usize),
         };
         for row in table.iter()? {
             let (k, v) = row?;
@@ -739,7 +739,11 @@ impl VersionBytes {
                 .and_then(|(record, id)| codec::read_version(record, id, value));
             out.push(version.ok_or_else(|| StoreError::Corrupt {
                 what: "version",
-                detail: String::from_utf8_lossy(record).into_owned(),
+                detail: format!(
+                    "{} {}",
+                    String::from_utf8_lossy(record),
+                    String::from_utf8_lossy(id)
+                ),
             })?);
         }
         Ok(out)
