@@ -716,6 +716,17 @@ fn schema_of(db: &impl ReadableDatabase) -> Result<u32> {
     Ok(u32::from_le_bytes(raw))
 }
 
+#[cfg(test)]
+impl Store {
+    /// Writes raw bytes as a work-list line (tests of an unreadable store).
+    pub(crate) fn put_raw_list_row(&self, record: &str, bytes: &[u8]) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(ROWS)?.insert(record, bytes)?;
+        txn.commit()?;
+        Ok(())
+    }
+}
+
 /// Every stored version's record, id and encoding, end to end.
 pub struct VersionBytes {
     bytes: Vec<u8>,

@@ -206,6 +206,10 @@ pub fn run(dir: &Path, lang: Lang) -> Result<()> {
                 ),
             })
             .map_err(terminal_error)?;
+        // Drawing may have waited for the work list, and found it unreadable.
+        if let Some(app) = app.as_mut().filter(|a| a.quit()) {
+            return app.take_error().map_or(Ok(()), Err);
+        }
         if !event::poll(Duration::from_millis(500)).map_err(terminal_error)? {
             continue;
         }
@@ -227,5 +231,39 @@ pub fn run(dir: &Path, lang: Lang) -> Result<()> {
                 break;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::commune::{Commune, Device, Role};
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+    #[test]
+    fn an_unreadable_work_list_closes_the_screens_with_its_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(
+            dir.path(),
+            &Commune::with_numbered_villages("Xã Thử", 6),
+            &Device {
+                id: "XA0001".into(),
+                role: Role::Commune,
+            },
+        )
+        .unwrap();
+        store.put_raw_list_row("AC-1", &[0xff]).unwrap();
+        let mut app = App::open(store, Lang::Vi).unwrap();
+        // "Who is working" is drawn without the list.
+        let mut terminal = ratatui::Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| app.render(f)).unwrap();
+        assert!(!app.quit());
+        app.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        assert!(app.quit());
+        assert!(matches!(
+            app.take_error(),
+            Some(Error::Store(StoreError::Corrupt { .. }))
+        ));
     }
 }
