@@ -323,3 +323,46 @@ fn a_case_returned_for_correction_comes_first_until_the_team_saves_again() {
         .unwrap();
     assert!(!head.values.contains_key("correction"));
 }
+
+#[test]
+fn counts_of_five_and_six_figures_show_whole_in_the_progress_table() {
+    use tothon::domain::commune::{Commune, Device, Role};
+    use tothon::domain::work::WorkItem;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(
+        dir.path(),
+        &Commune::with_numbered_villages("Xã Lớn", 6),
+        &Device {
+            id: "XA0001".into(),
+            role: Role::Commune,
+        },
+    )
+    .unwrap();
+    let items: Vec<WorkItem> = (0..112_345)
+        .map(|i| WorkItem {
+            id: format!("AC-{i:06}"),
+            form: "activation".into(),
+            team: if i < 12_345 { 1 } else { 2 },
+            due: None,
+            prefill: Default::default(),
+        })
+        .collect();
+    store.put_work_items(&items).unwrap();
+    store.set_setting("members", &["Cán bộ xã"]).unwrap();
+    drop(store);
+    let mut app = open(dir.path());
+    for (w, h) in SIZES {
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        term.draw(|f| app.render(f)).unwrap();
+        let screen: String = term
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        for count in [" 12345 ", " 100000 ", " 112345 "] {
+            assert!(screen.contains(count), "{w}x{h}: {count}\n{screen}");
+        }
+    }
+}

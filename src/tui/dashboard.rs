@@ -579,10 +579,13 @@ pub(super) fn render_dashboard(
         .unwrap_or(4)
         .clamp(4, 16) as u16;
     let mut widths = vec![Constraint::Length(name_w)];
-    widths.extend(COLUMNS.iter().map(|c| {
+    // A column is as wide as its header or its widest count (a commune of
+    // 100,000 cases has six-figure totals), within reason.
+    widths.extend(COLUMNS.iter().enumerate().map(|(i, c)| {
+        let widest = rows.iter().map(|r| r[i + 1].width()).max().unwrap_or(0);
         Constraint::Length(match c {
             Column::Percent => 4,
-            _ => (c.header(lang).width() as u16).clamp(4, 8),
+            _ => (c.header(lang).width().max(widest) as u16).clamp(4, 8),
         })
     }));
     widths.push(Constraint::Min(6));
