@@ -40,6 +40,7 @@ pub fn text(t: Text) -> &'static str {
             "This case is in conflict; the commune will resolve it. Showing the newest edit."
         }
         Text::NothingToShow => "Nothing to show.",
+        Text::LoadingList => "Opening the work list…",
         Text::Search => "Search",
         Text::All => "All",
         Text::Due => "Due",

@@ -61,6 +61,7 @@ pub enum Text {
     DraftKept,
     ConflictNotice,
     NothingToShow,
+    LoadingList,
     Search,
     All,
     Due,

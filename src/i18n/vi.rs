@@ -40,6 +40,7 @@ pub fn text(t: Text) -> &'static str {
             "Trường hợp này đang có xung đột; xã sẽ giải quyết. Đang hiện bản sửa mới nhất."
         }
         Text::NothingToShow => "Không có gì để hiện.",
+        Text::LoadingList => "Đang mở danh sách việc…",
         Text::Search => "Tìm",
         Text::All => "Tất cả",
         Text::Due => "Hạn/Hẹn",

@@ -123,11 +123,19 @@ pub enum Outcome {
 /// The pieces of text the state asks the view to show, in the user's language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
-    Saved { record: String, status: Status },
-    SavedDraft { record: String, problems: usize },
+    Saved {
+        record: String,
+        status: Status,
+    },
+    SavedDraft {
+        record: String,
+        problems: usize,
+    },
     DraftKept,
     Conflict,
     NothingToShow,
+    /// The work list is still loading (a very large one, on a slow disk).
+    LoadingList,
     Error(String),
     Exported(std::path::PathBuf),
     Imported(usize),

@@ -84,7 +84,12 @@ impl App {
             return;
         };
         match loading.join() {
-            Ok(Ok(list)) => self.state.loaded(list),
+            Ok(Ok(list)) => {
+                self.state.loaded(list);
+                if matches!(self.state.notice, Some(app::Notice::LoadingList)) {
+                    self.state.notice = None;
+                }
+            }
             Ok(Err(e)) => {
                 self.failed = Some(e.into());
                 self.state.quit = true;
@@ -147,6 +152,19 @@ impl App {
 
     pub fn quit(&self) -> bool {
         self.state.quit
+    }
+
+    /// Whether `event` will wait for the work list, still loading: the
+    /// screen should say so first (a million lines take seconds).
+    pub fn will_wait(&self, event: &Event) -> bool {
+        let acts = matches!(event, Event::Key(k) if k.kind == KeyEventKind::Press)
+            || matches!(event, Event::Paste(_));
+        acts && self.loading.as_ref().is_some_and(|l| !l.is_finished())
+    }
+
+    /// Says the work list is still loading.
+    pub fn show_loading(&mut self) {
+        self.state.notice = Some(app::Notice::LoadingList);
     }
 
     /// Why the screens closed, if something went wrong.
@@ -217,6 +235,10 @@ pub fn run(dir: &Path, lang: Lang) -> Result<()> {
         // resizes or a fast typist costs one frame.
         loop {
             let ev = event::read().map_err(terminal_error)?;
+            if let Some(app) = app.as_mut().filter(|a| a.will_wait(&ev)) {
+                app.show_loading();
+                terminal.draw(|f| app.render(f)).map_err(terminal_error)?;
+            }
             match app.as_mut() {
                 Some(app) => app.event(ev),
                 None if matches!(ev, Event::Key(k) if k.kind == KeyEventKind::Press) => {
@@ -241,18 +263,41 @@ mod tests {
     use ratatui::backend::TestBackend;
     use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
-    #[test]
-    fn an_unreadable_work_list_closes_the_screens_with_its_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::create(
-            dir.path(),
+    fn commune_store(dir: &Path) -> Store {
+        Store::create(
+            dir,
             &Commune::with_numbered_villages("Xã Thử", 6),
             &Device {
                 id: "XA0001".into(),
                 role: Role::Commune,
             },
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    fn screen_text(terminal: &ratatui::Terminal<TestBackend>) -> String {
+        let buffer = terminal.backend().buffer();
+        buffer.content().iter().map(|c| c.symbol()).collect()
+    }
+
+    #[test]
+    fn a_key_that_waits_for_the_list_is_told_so_and_the_notice_goes_once_it_is_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::open(commune_store(dir.path()), Lang::Vi).unwrap();
+        let mut terminal = ratatui::Terminal::new(TestBackend::new(80, 24)).unwrap();
+        app.show_loading();
+        terminal.draw(|f| app.render(f)).unwrap();
+        assert!(screen_text(&terminal).contains("Đang mở danh sách việc…"));
+        app.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        terminal.draw(|f| app.render(f)).unwrap();
+        assert!(!screen_text(&terminal).contains("Đang mở danh sách việc…"));
+        assert!(!app.will_wait(&Event::Paste("x".into())));
+    }
+
+    #[test]
+    fn an_unreadable_work_list_closes_the_screens_with_its_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = commune_store(dir.path());
         store.put_raw_list_row("AC-1", &[0xff]).unwrap();
         let mut app = App::open(store, Lang::Vi).unwrap();
         // "Who is working" is drawn without the list.

@@ -192,6 +192,7 @@ fn notice_text(lang: Lang, n: &Notice, theme: &Theme) -> (String, Style) {
         Notice::DraftKept => (t(Text::DraftKept).into(), theme.warning()),
         Notice::Conflict => (t(Text::ConflictNotice).into(), theme.warning()),
         Notice::NothingToShow => (t(Text::NothingToShow).into(), theme.dim()),
+        Notice::LoadingList => (t(Text::LoadingList).into(), theme.dim()),
         Notice::Error(e) => (e.clone(), theme.error()),
         Notice::Imported(count) => (
             i18n::msg(lang, &i18n::Msg::Imported { count: *count }),
