@@ -351,18 +351,10 @@ fn counts_of_five_and_six_figures_show_whole_in_the_progress_table() {
     store.set_setting("members", &["Cán bộ xã"]).unwrap();
     drop(store);
     let mut app = open(dir.path());
-    for (w, h) in SIZES {
-        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        term.draw(|f| app.render(f)).unwrap();
-        let screen: String = term
-            .backend()
-            .buffer()
-            .content()
-            .iter()
-            .map(|c| c.symbol())
-            .collect();
+    for size in SIZES {
+        let screen = screen(&mut app, size);
         for count in [" 12345 ", " 100000 ", " 112345 "] {
-            assert!(screen.contains(count), "{w}x{h}: {count}\n{screen}");
+            assert!(screen.contains(count), "{size:?}: {count}\n{screen}");
         }
     }
 }
