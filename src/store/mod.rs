@@ -427,43 +427,12 @@ impl Store {
 
     /// Every version in the store, case by case, decoded.
     pub fn all_versions(&self) -> Result<Vec<Version>> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(VERSIONS)?;
-        let len = table.len()? as usize;
-        type Row<'a> = (
-            redb::AccessGuard<'a, (&'static str, &'static str)>,
-            redb::AccessGuard<'a, &'static [u8]>,
-        );
-        let decode = |row: std::result::Result<Row<'_>, redb::StorageError>| {
-            let (k, v) = row?;
-            let (record, id) = k.value();
-            codec::decode_version(record, id, v.value())
-        };
-        // Decoding is most of the work: the last half is decoded from the
-        // back on a second thread while this one decodes the first half.
-        if len < 4096 {
-            return table.iter()?.map(decode).collect();
-        }
-        let front = len / 2;
-        std::thread::scope(|s| {
-            let back = s.spawn(|| -> Result<Vec<Version>> {
-                let mut out = Vec::with_capacity(len - front);
-                for row in table.iter()?.rev().take(len - front) {
-                    out.push(decode(row)?);
-                }
-                out.reverse();
-                Ok(out)
-            });
-            let mut out = Vec::with_capacity(len);
-            for row in table.iter()?.take(front) {
-                out.push(decode(row)?);
-            }
-            let back = back
-                .join()
-                .map_err(|_| StoreError::Db("a reading thread stopped".into()))??;
-            out.extend(back);
-            Ok(out)
-        })
+        let stored = self.version_bytes()?;
+        Ok(stored
+            .versions()?
+            .iter()
+            .map(StoredVersion::to_version)
+            .collect())
     }
 
     pub fn put_people<'a>(&self, people: impl IntoIterator<Item = &'a Person>) -> Result<()> {

@@ -450,7 +450,7 @@ fn a_prepared_case_is_stored_exactly_as_one_worked_out_in_the_transaction() {
 #[test]
 fn all_versions_come_in_store_order_however_many() {
     let (_dir, store) = setup();
-    // More than one thread's share, and an odd count.
+    // Many versions, an odd count, several to a case.
     let versions: Vec<Version> = (0..9_001)
         .map(|i| draft(&format!("AC-{:05}", i / 2), &[], &format!("v{i}")).seal())
         .collect();
