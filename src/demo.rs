@@ -428,16 +428,10 @@ impl Field<'_> {
         teams: Vec<(Device, Arc<Share>)>,
         office: impl FnOnce(&[Version], usize) -> Vec<Version>,
     ) -> Result<(Stores, Rounds)> {
-        let workers = std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .clamp(1, teams.len().max(1));
-        // Team i goes to worker i % workers, which does the first rounds of
-        // its teams, then their second rounds.
-        let mut shares: Vec<Vec<(Device, Arc<Share>)>> = (0..workers).map(|_| Vec::new()).collect();
         let everyone: Vec<Arc<Share>> = teams.iter().map(|(_, s)| Arc::clone(s)).collect();
-        for (i, team) in teams.into_iter().enumerate() {
-            shares[i % workers].push(team);
-        }
+        // One worker per core does the first rounds of its teams, then
+        // their second rounds.
+        let shares = exchange::deal_to_cores(teams.into_iter());
         let commune_public = &commune_signer.public;
         let commune_ref = &commune;
         let (betweens, rounds) = std::thread::scope(|s| {

@@ -265,15 +265,7 @@ pub fn export(
         write_atomically(&exported.path, &bytes)?;
         Ok(exported)
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(all.len())
-        .max(1);
-    let mut shares: Vec<Vec<(usize, Contents<StoredVersion>)>> =
-        (0..workers).map(|_| Vec::new()).collect();
-    for (i, c) in all.into_iter().enumerate() {
-        shares[i % workers].push((i, c));
-    }
+    let shares = deal_to_cores(all.into_iter().enumerate());
     let mut done: Vec<(usize, Exported)> = std::thread::scope(|s| {
         let handles: Vec<_> = shares
             .into_iter()
@@ -297,6 +289,19 @@ pub fn export(
     })?;
     done.sort_by_key(|(i, _)| *i);
     Ok(done.into_iter().map(|(_, e)| e).collect())
+}
+
+/// Deals `items` round-robin into one hand per core (at most one per item,
+/// at least one), for work done side by side.
+pub(crate) fn deal_to_cores<T>(items: impl ExactSizeIterator<Item = T>) -> Vec<Vec<T>> {
+    let hands = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, items.len().max(1));
+    let mut dealt: Vec<Vec<T>> = (0..hands).map(|_| Vec::new()).collect();
+    for (i, item) in items.enumerate() {
+        dealt[i % hands].push(item);
+    }
+    dealt
 }
 
 /// Writes beside the target, then renames: a power cut leaves the old file
@@ -1252,6 +1257,24 @@ mod tests {
             prop_assert_eq!(&import_all(&office, &[&x, &whole, &z]), &everything);
             prop_assert_eq!(&import_all(&office, &[&whole, &whole]), &everything);
         }
+    }
+
+    #[test]
+    fn dealing_to_cores_gives_every_item_once_in_turn() {
+        let hands = deal_to_cores(0..7);
+        assert!(!hands.is_empty() && hands.len() <= 7);
+        for (h, hand) in hands.iter().enumerate() {
+            assert!(
+                hand.iter()
+                    .enumerate()
+                    .all(|(k, i)| *i == h + k * hands.len())
+            );
+        }
+        assert_eq!(hands.iter().map(Vec::len).sum::<usize>(), 7);
+        assert_eq!(
+            deal_to_cores(std::iter::empty::<u8>()),
+            vec![Vec::<u8>::new()]
+        );
     }
 
     #[test]
