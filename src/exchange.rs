@@ -632,14 +632,14 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
     };
     let villages = &here.commune.villages;
     std::thread::scope(|s| {
-        // Cases travel in batches: one hand-over per case would cost more
-        // in waking threads than the case itself.
         let (read, to_judge) = std::sync::mpsc::sync_channel::<Vec<CaseRows>>(4);
         let (judged, batches) = std::sync::mpsc::sync_channel::<Vec<CaseRows>>(4);
-        // Merged batches go back to be freed by the threads that made them
-        // (the judge's judgements and prepared writes, then the reader's
-        // versions): freeing memory another thread allocated makes threads
-        // wait on the allocator's locks.
+        // Merged batches go back to the threads that made them, which make
+        // the next ones in the same memory (the judge its judgements and
+        // prepared writes, then the reader its cases and versions): a
+        // steady import then allocates almost nothing, and nothing is freed
+        // by a thread other than the one that allocated it (which makes
+        // threads wait on the allocator's locks).
         let (done_with, merged) = std::sync::mpsc::channel::<Vec<CaseRows>>();
         let (judged_done, read_done) = std::sync::mpsc::channel::<Vec<CaseRows>>();
         let reader = s.spawn(move || read_cases(opened, read, read_done));
@@ -648,8 +648,10 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
             for mut batch in to_judge {
                 for mut old in merged.try_iter() {
                     for case in &mut old {
-                        case.judged = Vec::new();
-                        case.fresh = None;
+                        case.judged.clear();
+                        if let Some(done) = case.fresh.take() {
+                            scratch.give_back(done);
+                        }
                     }
                     let _ = judged_done.send(old);
                 }
@@ -703,6 +705,15 @@ struct CaseRows {
 }
 
 impl CaseRows {
+    fn empty(file: std::sync::Arc<str>) -> CaseRows {
+        CaseRows {
+            file,
+            versions: Vec::new(),
+            judged: Vec::new(),
+            fresh: None,
+        }
+    }
+
     /// Judges each version on its own and, when all passed, prepares the
     /// case's writes.
     fn judge(
@@ -710,11 +721,12 @@ impl CaseRows {
         villages: &[crate::domain::commune::Village],
         scratch: &mut crate::store::Scratch,
     ) {
-        self.judged = self
-            .versions
-            .iter()
-            .map(|(_, v)| admit::judge_version(v, villages))
-            .collect();
+        self.judged.clear();
+        self.judged.extend(
+            self.versions
+                .iter()
+                .map(|(_, v)| admit::judge_version(v, villages)),
+        );
         if self.judged.iter().all(Result::is_ok) {
             let refs: Vec<&Version> = self.versions.iter().map(|(_, v)| v).collect();
             self.fresh = crate::store::prepare(&refs, scratch);
@@ -732,57 +744,128 @@ fn read_cases<R: std::io::Read + std::io::Seek>(
     send: std::sync::mpsc::SyncSender<Vec<CaseRows>>,
     merged: std::sync::mpsc::Receiver<Vec<CaseRows>>,
 ) -> Result<Vec<WorkItem>, Failed> {
-    const BATCH: usize = 512;
+    let mut gather = Gather::new(send, merged);
     let mut file: std::sync::Arc<str> = std::sync::Arc::from("");
-    let mut case: Vec<(usize, Version)> = Vec::new();
-    let mut batch: Vec<CaseRows> = Vec::with_capacity(BATCH);
-    // Versions of merged batches, to read rows into again.
-    let mut spare: Vec<Version> = Vec::new();
-    let mut hand_over = |file: &std::sync::Arc<str>,
-                         versions: Vec<(usize, Version)>,
-                         spare: &mut Vec<Version>,
-                         last: bool| {
-        if !versions.is_empty() {
-            batch.push(CaseRows {
-                file: file.clone(),
-                versions,
-                judged: Vec::new(),
-                fresh: None,
-            });
-        }
-        if batch.len() == BATCH || (last && !batch.is_empty()) {
-            for old in merged.try_iter() {
-                for case in old {
-                    let room = (2 * BATCH).saturating_sub(spare.len());
-                    spare.extend(case.versions.into_iter().map(|(_, v)| v).take(room));
-                }
-            }
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            send.send(full).map_err(|_| Failed::Stopped)?;
-        }
-        Ok(())
-    };
     let work_items = opened.read_rows(|place, v| {
-        let new_case = case.first().is_some_and(|(_, c)| c.record != v.record);
+        let new_case = gather
+            .case
+            .versions
+            .first()
+            .is_some_and(|(_, c)| c.record != v.record);
         if *file != *place.file || new_case {
-            hand_over(&file, std::mem::take(&mut case), &mut spare, false)?;
             if *file != *place.file {
                 file = std::sync::Arc::from(place.file.as_str());
             }
+            gather.next_case(&file)?;
         }
-        let next = spare.pop().unwrap_or_else(Version::blank);
-        case.push((place.row, std::mem::replace(v, next)));
+        let next = gather.spare_version();
+        gather
+            .case
+            .versions
+            .push((place.row, std::mem::replace(v, next)));
         Ok::<_, Failed>(())
     });
     let work_items = match work_items {
         Err(Failed::Stopped) => return Ok(Vec::new()),
         other => other?,
     };
-    match hand_over(&file, case, &mut spare, true) {
+    match gather.finish() {
         Err(Failed::Stopped) => return Ok(Vec::new()),
         other => other?,
     }
     Ok(work_items)
+}
+
+/// The reader's side of the hand-over: the case being gathered, the batch
+/// being filled, and the memory of merged batches to fill again.
+struct Gather {
+    send: std::sync::mpsc::SyncSender<Vec<CaseRows>>,
+    merged: std::sync::mpsc::Receiver<Vec<CaseRows>>,
+    case: CaseRows,
+    batch: Vec<CaseRows>,
+    spare_batches: Vec<Vec<CaseRows>>,
+    spare_cases: Vec<CaseRows>,
+    spare_versions: Vec<Version>,
+}
+
+impl Gather {
+    /// Cases a batch holds: one hand-over per case would cost more in
+    /// waking threads than the case itself.
+    const BATCH: usize = 512;
+    /// Most of each kind of spare kept: as many as are ever in flight.
+    const SPARE: usize = 16 * Self::BATCH;
+
+    fn new(
+        send: std::sync::mpsc::SyncSender<Vec<CaseRows>>,
+        merged: std::sync::mpsc::Receiver<Vec<CaseRows>>,
+    ) -> Gather {
+        Gather {
+            send,
+            merged,
+            case: CaseRows::empty(std::sync::Arc::from("")),
+            batch: Vec::with_capacity(Self::BATCH),
+            spare_batches: Vec::new(),
+            spare_cases: Vec::new(),
+            spare_versions: Vec::new(),
+        }
+    }
+
+    /// A version to read the next row into.
+    fn spare_version(&mut self) -> Version {
+        self.spare_versions.pop().unwrap_or_else(Version::blank)
+    }
+
+    /// Ends the case being gathered (if it has rows) and starts one in
+    /// `file`; hands the batch over once it is full.
+    fn next_case(&mut self, file: &std::sync::Arc<str>) -> Result<(), Failed> {
+        let mut next = self
+            .spare_cases
+            .pop()
+            .unwrap_or_else(|| CaseRows::empty(file.clone()));
+        next.file.clone_from(file);
+        let done = std::mem::replace(&mut self.case, next);
+        if done.versions.is_empty() {
+            self.spare_cases.push(done);
+        } else {
+            self.batch.push(done);
+        }
+        if self.batch.len() == Self::BATCH {
+            self.hand_over()?;
+        }
+        Ok(())
+    }
+
+    /// Hands over the last case and batch.
+    fn finish(&mut self) -> Result<(), Failed> {
+        let file = self.case.file.clone();
+        self.next_case(&file)?;
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        self.hand_over()
+    }
+
+    fn hand_over(&mut self) -> Result<(), Failed> {
+        for mut old in self.merged.try_iter() {
+            for mut case in old.drain(..) {
+                let room = Self::SPARE.saturating_sub(self.spare_versions.len());
+                self.spare_versions
+                    .extend(case.versions.drain(..).map(|(_, v)| v).take(room));
+                if self.spare_cases.len() < Self::SPARE {
+                    self.spare_cases.push(case);
+                }
+            }
+            if self.spare_batches.len() < Self::SPARE / Self::BATCH {
+                self.spare_batches.push(old);
+            }
+        }
+        let empty = self
+            .spare_batches
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(Self::BATCH));
+        let full = std::mem::replace(&mut self.batch, empty);
+        self.send.send(full).map_err(|_| Failed::Stopped)
+    }
 }
 
 /// Merges one case: versions the store holds are counted and passed as

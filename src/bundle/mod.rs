@@ -1393,11 +1393,11 @@ fn parse_versions<E: From<BundleError>>(
             }
         }
         let filled = spec
-            .fields
+            .by_id()
             .iter()
-            .zip(values)
+            .map(|&i| (spec.fields[i].id.as_str(), values[i]))
             .filter(|(_, x)| !x.is_empty());
-        fill_values(&mut v.values, filled.map(|(f, x)| (f.id.as_str(), *x)));
+        fill_values(&mut v.values, filled);
         set_text(&mut v.id, id);
         set_text(&mut v.record, record);
         set_text(&mut v.form, &spec.id);
@@ -1441,12 +1441,24 @@ fn set_text(s: &mut String, to: &str) {
     s.push_str(to);
 }
 
-/// Makes `map` hold exactly `pairs` (distinct keys), reusing the memory of
-/// the entries it keeps: rows of one form mostly fill the same fields.
+/// Makes `map` hold exactly `pairs` (distinct keys, in order), reusing the
+/// memory of the entries it keeps: rows of one form mostly fill the same
+/// fields, and then the map is walked once beside them.
 fn fill_values<'a>(
     map: &mut BTreeMap<String, String>,
     pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone,
 ) {
+    let mut entries = map.iter_mut();
+    let same_keys = pairs.clone().all(|(k, x)| match entries.next() {
+        Some((key, value)) if key == k => {
+            set_text(value, x);
+            true
+        }
+        _ => false,
+    }) && entries.next().is_none();
+    if same_keys {
+        return;
+    }
     let mut count = 0;
     for (k, x) in pairs.clone() {
         match map.get_mut(k) {

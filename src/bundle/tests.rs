@@ -440,3 +440,15 @@ fn a_big_form_file_written_in_chunks_is_the_file_written_in_one() {
         "chunked CSV differs from the CSV written whole"
     );
 }
+
+proptest! {
+    #[test]
+    fn filling_values_leaves_exactly_the_pairs(
+        before in proptest::collection::btree_map("[a-e]{1,2}", "[x-z]{0,3}", 0..8),
+        after in proptest::collection::btree_map("[a-e]{1,2}", "[x-z]{1,3}", 0..8),
+    ) {
+        let mut map = before;
+        fill_values(&mut map, after.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        prop_assert_eq!(map, after);
+    }
+}

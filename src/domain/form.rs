@@ -280,6 +280,9 @@ pub struct FormSpec {
     pub fields: Vec<FieldSpec>,
     pub done_when: Rule,
     pub blocked_when: Rule,
+    /// The positions of `fields` in the order of their ids, worked out once.
+    #[serde(skip)]
+    by_id: OnceLock<Vec<usize>>,
 }
 
 /// What a form needs to know about the world to check values.
@@ -420,8 +423,8 @@ impl FormSpec {
     ) -> Option<Vec<FieldProblem>> {
         let no_others = BTreeMap::new();
         let mut problems = Vec::new();
-        for field in &self.fields {
-            let value = values.get(&field.id).map(String::as_str);
+        let found = self.field_values(values);
+        for (field, &value) in self.fields.iter().zip(&found) {
             // `check` looks at a field that reads nothing else only where
             // it has a value; one that reads others, always.
             let others = match (field.reads_other_fields(), value) {
@@ -434,8 +437,8 @@ impl FormSpec {
                 return None;
             }
         }
-        for field in &self.fields {
-            let filled = values.get(&field.id).is_some_and(|v| !v.is_empty());
+        for (field, value) in self.fields.iter().zip(found) {
+            let filled = value.is_some_and(|v| !v.is_empty());
             if !filled && field.is_required(values) {
                 problems.push(FieldProblem {
                     field: field.id.clone(),
@@ -445,6 +448,40 @@ impl FormSpec {
         }
         problems.sort_by_key(|p| self.fields.iter().position(|f| f.id == p.field));
         Some(problems)
+    }
+
+    /// The positions of the fields in the order of their ids (the order of
+    /// a version's values).
+    pub fn by_id(&self) -> &[usize] {
+        self.by_id.get_or_init(|| {
+            let mut order: Vec<usize> = (0..self.fields.len()).collect();
+            order.sort_by(|&a, &b| self.fields[a].id.cmp(&self.fields[b].id));
+            order
+        })
+    }
+
+    /// Each field's value in `values`, in the form's order: one walk over
+    /// both in id order, rather than a look-up for each field.
+    fn field_values<'v>(&self, values: &'v BTreeMap<String, String>) -> Vec<Option<&'v str>> {
+        let mut out = vec![None; self.fields.len()];
+        let mut entries = values.iter().peekable();
+        for &i in self.by_id() {
+            let id = self.fields[i].id.as_str();
+            while let Some((key, value)) = entries.peek() {
+                match key.as_str().cmp(id) {
+                    std::cmp::Ordering::Less => {
+                        entries.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        out[i] = Some(value.as_str());
+                        entries.next();
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+        }
+        out
     }
 
     /// [`FormSpec::check_field`] with its problems recorded: the value to
@@ -1017,6 +1054,29 @@ mod tests {
             // Stored values that passed come back exactly, problems and all.
             if checked.problems.is_empty() {
                 proptest::prop_assert_eq!(&again, &checked);
+            }
+        }
+
+        #[test]
+        fn field_values_finds_each_field_as_a_look_up_would(
+            form_index in 0..3usize,
+            picks in proptest::collection::vec(proptest::bool::ANY, 24),
+            strays in proptest::collection::vec("[a-z_]{0,12}", 0..6),
+        ) {
+            let spec = &forms()[form_index];
+            let mut values: BTreeMap<String, String> = spec
+                .fields
+                .iter()
+                .zip(&picks)
+                .filter(|(_, pick)| **pick)
+                .map(|(f, _)| (f.id.clone(), format!("value of {}", f.id)))
+                .collect();
+            for stray in strays {
+                values.entry(stray.clone()).or_insert(stray);
+            }
+            let found = spec.field_values(&values);
+            for (field, found) in spec.fields.iter().zip(found) {
+                proptest::prop_assert_eq!(found, values.get(&field.id).map(String::as_str));
             }
         }
 

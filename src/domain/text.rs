@@ -157,10 +157,17 @@ fn fold_chars(chars: impl Iterator<Item = char>, mut take: impl FnMut(char) -> b
     let mut taken_any = false;
     let mut pending_space = false;
     let mut emit = |c: char| {
+        // ASCII has no format characters or combining marks: the look-ups
+        // are for the rest (most letters of a Vietnamese name are ASCII).
+        let skipped = if c.is_ascii() {
+            c.is_ascii_control()
+        } else {
+            c.is_control() || is_invisible_format(c) || is_combining_mark(c)
+        };
         if c.is_whitespace() {
             pending_space = taken_any;
             true
-        } else if c.is_control() || is_invisible_format(c) || is_combining_mark(c) {
+        } else if skipped {
             true
         } else {
             let mut taken = true;
@@ -183,6 +190,10 @@ fn fold_chars(chars: impl Iterator<Item = char>, mut take: impl FnMut(char) -> b
                 }
                 if is_d_with_stroke(d) {
                     taken = emit('d');
+                    return;
+                }
+                if d.is_ascii() {
+                    taken = emit(d.to_ascii_lowercase());
                     return;
                 }
                 // Lower-casing can yield a precomposed letter again (rare

@@ -925,6 +925,8 @@ impl Prepared {
 pub struct Scratch {
     entry: CaseEntry,
     row: ListRow,
+    /// Writes already made, given back to be made again in their memory.
+    spare: Vec<Prepared>,
 }
 
 impl Default for Scratch {
@@ -932,6 +934,19 @@ impl Default for Scratch {
         Scratch {
             entry: CaseEntry::blank(),
             row: ListRow::blank(),
+            spare: Vec::new(),
+        }
+    }
+}
+
+impl Scratch {
+    /// Most spare writes kept: a few batches' worth.
+    const SPARE: usize = 4096;
+
+    /// Gives back writes that are done with, for their memory.
+    pub fn give_back(&mut self, prepared: Prepared) {
+        if self.spare.len() < Self::SPARE {
+            self.spare.push(prepared);
         }
     }
 }
@@ -939,32 +954,35 @@ impl Default for Scratch {
 /// Prepares the writes of a case from all its versions (one case's, none
 /// of them stored yet); `None` when there are none.
 pub fn prepare(versions: &[&Version], scratch: &mut Scratch) -> Option<Prepared> {
-    let Scratch { entry, row } = scratch;
+    let Scratch { entry, row, spare } = scratch;
     if !entry.fill(versions) {
         return None;
     }
     row.fill_from_case(entry, None);
-    let mut bytes = Vec::with_capacity(512 + 256 * versions.len());
-    codec::encode_case_into(entry, &mut bytes);
-    let entry_end = bytes.len();
-    rows::encode_into(row, &mut bytes);
-    let row_end = bytes.len();
-    let mut ids = String::with_capacity(versions.iter().map(|v| v.id.len()).sum());
-    let mut ends = Vec::with_capacity(versions.len());
+    let mut p = spare.pop().unwrap_or_else(|| Prepared {
+        record: String::new(),
+        conflict: false,
+        bytes: Vec::with_capacity(512 + 256 * versions.len()),
+        entry_end: 0,
+        row_end: 0,
+        ids: String::new(),
+        ends: Vec::new(),
+    });
+    p.record.clone_from(&entry.record);
+    p.conflict = entry.in_conflict();
+    p.bytes.clear();
+    codec::encode_case_into(entry, &mut p.bytes);
+    p.entry_end = p.bytes.len();
+    rows::encode_into(row, &mut p.bytes);
+    p.row_end = p.bytes.len();
+    p.ids.clear();
+    p.ends.clear();
     for v in versions {
-        ids.push_str(&v.id);
-        codec::encode_version_into(v, &mut bytes);
-        ends.push((ids.len(), bytes.len()));
+        p.ids.push_str(&v.id);
+        codec::encode_version_into(v, &mut p.bytes);
+        p.ends.push((p.ids.len(), p.bytes.len()));
     }
-    Some(Prepared {
-        record: entry.record.clone(),
-        conflict: entry.in_conflict(),
-        bytes,
-        entry_end,
-        row_end,
-        ids,
-        ends,
-    })
+    Some(p)
 }
 
 /// Just the due date of a stored work item.
