@@ -7,6 +7,11 @@
 //! made here (the demo spreads its cases over six teams). Peak memory is
 //! measured in a child process (this binary, `--import DIR BUNDLE`).
 //!
+//! It also measures, on this machine, the floors DESIGN.md §7 sets the
+//! budgets from (redb writing 100,000 small rows in one transaction,
+//! csv+serde parsing), to tell how this machine compares with the
+//! prototype's.
+//!
 //! Then the comparison run that matters to users: a commune of 10,000 people
 //! (the demo generator's) receives its six teams' bundles, imports them one
 //! after the other as the office does, and opens the report on screen.
@@ -199,6 +204,54 @@ fn sqlite_import(n: usize, dir: &Path) -> Option<Duration> {
     out.status.success().then_some(took)
 }
 
+/// The floors DESIGN.md §7 sets its budgets from, measured on this
+/// machine: how much slower (or faster) it is than the prototype's.
+fn floors(csv_path: &Path) {
+    const ROWS: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("rows");
+    let dir = root().join("floor");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = redb::Database::create(dir.join("floor.redb")).unwrap();
+    let value = [7u8; 100];
+    let t = Instant::now();
+    let txn = db.begin_write().unwrap();
+    {
+        let mut table = txn.open_table(ROWS).unwrap();
+        for i in 0..100_000 {
+            table
+                .insert(format!("R-{i:07}").as_str(), value.as_slice())
+                .unwrap();
+        }
+    }
+    txn.commit().unwrap();
+    let redb_took = t.elapsed();
+    drop(db);
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "{:<58} {:>14}",
+        "floor: redb, 100,000 small rows, one transaction (~0.2 s)",
+        ms(redb_took)
+    );
+
+    // The rows sqlite3 imported (written only where it was found).
+    let Ok(mut reader) = csv::Reader::from_path(csv_path) else {
+        return;
+    };
+    let bytes = std::fs::metadata(csv_path).map(|m| m.len()).unwrap_or(0);
+    let t = Instant::now();
+    let rows = reader
+        .deserialize::<Vec<String>>()
+        .map(|row| row.unwrap().len())
+        .count();
+    let took = t.elapsed();
+    assert!(rows > 0);
+    println!(
+        "{:<58} {:>14}",
+        "floor: csv+serde parsing (~130 MB/s)",
+        format!("{:.0} MB/s", bytes as f64 / 1e6 / took.as_secs_f64())
+    );
+}
+
 fn which(name: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
@@ -384,6 +437,8 @@ fn main() {
             false,
         ),
     }
+
+    floors(&commune.parent().unwrap().join("rows.csv"));
 
     let (took, versions, bytes) = arrival();
     println!(
