@@ -15,7 +15,7 @@ use super::{CaseTables, Result, codec};
 use crate::domain::version::Version;
 
 /// The schema this binary writes.
-pub const SCHEMA: u32 = 5;
+pub const SCHEMA: u32 = 6;
 
 /// Creates every table of the current schema (a new store has them all, so
 /// read transactions never meet a missing table).
@@ -44,6 +44,9 @@ pub fn run(txn: &WriteTransaction, from: u32) -> Result<()> {
     if from < 4 {
         versions_by_case(txn)?;
     }
+    // 5 → 6: case entries and list lines in a smaller layout (form by
+    // number, head ids as bytes, times as numbers, no record in a line),
+    // which the rebuild writes.
     rebuild_case_index(txn)
 }
 

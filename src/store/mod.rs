@@ -33,8 +33,10 @@ pub const SCHEMA: u32 = migrate::SCHEMA;
 
 /// How the derived case index is computed. When `CaseEntry` gains a field,
 /// this goes up and every store rebuilds its index from the versions on
-/// open: derived data needs no schema migration.
-const CASE_INDEX: u32 = 5;
+/// open: derived data needs no schema migration. (When its layout changes
+/// so that an older tothon could not read it, `SCHEMA` goes up too, or the
+/// older one would find entries it cannot read instead of refusing.)
+const CASE_INDEX: u32 = 6;
 
 /// The store's file name inside the data directory.
 pub const FILE_NAME: &str = "tothon.redb";
@@ -476,7 +478,9 @@ impl Store {
     pub fn list_row(&self, record: &str) -> Result<Option<ListRow>> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(ROWS)?;
-        Ok(table.get(record)?.and_then(|v| rows::decode(v.value())))
+        Ok(table
+            .get(record)?
+            .and_then(|v| rows::decode(record, v.value())))
     }
 
     pub fn work_item(&self, id: &str) -> Result<Option<WorkItem>> {
@@ -748,9 +752,11 @@ impl ListSnapshot {
         let mut line = ListRow::blank();
         for row in table.iter()? {
             let (k, v) = row?;
-            rows::decode_into(v.value(), &mut line).ok_or_else(|| StoreError::Corrupt {
-                what: "list row",
-                detail: k.value().to_string(),
+            rows::decode_into(k.value(), v.value(), &mut line).ok_or_else(|| {
+                StoreError::Corrupt {
+                    what: "list row",
+                    detail: k.value().to_string(),
+                }
             })?;
             f(&mut line);
         }

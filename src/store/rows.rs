@@ -87,7 +87,7 @@ pub fn encode_into(row: &ListRow, out: &mut Vec<u8>) {
         .unwrap_or((i64::MIN, 0));
     out.extend_from_slice(&ts.to_le_bytes());
     out.extend_from_slice(&offset.to_le_bytes());
-    put_str(out, &row.record);
+    // The record is the row's key.
     put_str(out, &row.title);
     put_str(out, &row.search);
 }
@@ -128,15 +128,15 @@ pub fn team_and_conflict(bytes: &[u8]) -> Option<(u8, bool)> {
     Some((team, flags & 2 != 0))
 }
 
-pub fn decode(bytes: &[u8]) -> Option<ListRow> {
+pub fn decode(record: &str, bytes: &[u8]) -> Option<ListRow> {
     let mut row = ListRow::blank();
-    decode_into(bytes, &mut row)?;
+    decode_into(record, bytes, &mut row)?;
     Some(row)
 }
 
 /// [`decode`] into an existing row, reusing its strings' memory: loading a
 /// list of 100,000 lines then allocates nothing per line.
-pub fn decode_into(bytes: &[u8], row: &mut ListRow) -> Option<()> {
+pub fn decode_into(record: &str, bytes: &[u8], row: &mut ListRow) -> Option<()> {
     let mut r = Reader(bytes);
     let spec = form::forms().get(r.byte()? as usize)?;
     let team = r.byte()?;
@@ -158,9 +158,13 @@ pub fn decode_into(bytes: &[u8], row: &mut ListRow) -> Option<()> {
     } else {
         FixedOffset::east_opt(offset).and_then(|tz| tz.timestamp_opt(ts, 0).single())
     };
-    string_into(&mut r, &mut row.record)?;
     string_into(&mut r, &mut row.title)?;
     string_into(&mut r, &mut row.search)?;
+    if !r.0.is_empty() {
+        return None;
+    }
+    row.record.clear();
+    row.record.push_str(record);
     row.form = spec.id.as_str();
     row.team = team;
     row.stage = stage;
@@ -197,7 +201,7 @@ mod tests {
             blocker: Some("no_smartphone"),
             outcome: Some("not_registered"),
         };
-        assert_eq!(decode(&encode(&row)), Some(row.clone()));
+        assert_eq!(decode("AC-00012", &encode(&row)), Some(row.clone()));
         let plain = ListRow {
             due: None,
             edited: None,
@@ -205,7 +209,10 @@ mod tests {
             outcome: None,
             ..row
         };
-        assert_eq!(decode(&encode(&plain)), Some(plain));
-        assert_eq!(decode(&[0, 1, 2]), None);
+        let bytes = encode(&plain);
+        assert_eq!(decode("AC-00012", &bytes), Some(plain));
+        for n in 0..bytes.len() {
+            assert_eq!(decode("AC-00012", &bytes[..n]), None);
+        }
     }
 }

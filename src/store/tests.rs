@@ -237,6 +237,37 @@ fn a_schema_2_store_is_migrated_with_empty_keys_and_sequences() {
 }
 
 #[test]
+fn a_schema_5_store_has_its_index_and_list_rewritten_smaller() {
+    let (dir, store) = setup();
+    let a = store.save(draft("AC-1", &[], "a"), None).unwrap();
+    let line = store.list_row("AC-1").unwrap().unwrap();
+    drop(store);
+    // Make it look like schema 5: a line that leads with its record.
+    {
+        let db = Database::open(Store::file_in(dir.path())).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut rows = txn.open_table(ROWS).unwrap();
+            let new = rows.get("AC-1").unwrap().unwrap().value().to_vec();
+            let mut old = new[..22].to_vec();
+            old.extend_from_slice(&4u16.to_le_bytes());
+            old.extend_from_slice(b"AC-1");
+            old.extend_from_slice(&new[22..]);
+            rows.insert("AC-1", old.as_slice()).unwrap();
+            let mut meta = txn.open_table(META).unwrap();
+            meta.insert("schema", 5u32.to_le_bytes().as_slice())
+                .unwrap();
+            meta.insert("case_index", codec::encode(&5u32).as_slice())
+                .unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.list_row("AC-1").unwrap(), Some(line));
+    assert_eq!(store.case("AC-1").unwrap().unwrap().heads, vec![a.id]);
+}
+
+#[test]
 fn a_schema_3_store_has_its_versions_moved_to_the_case_keyed_table() {
     let (dir, store) = setup();
     let a = store.save(draft("AC-1", &[], "a"), None).unwrap();
