@@ -631,6 +631,7 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
         key_id: &key_id,
     };
     let villages = &here.commune.villages;
+    let before = m.before();
     std::thread::scope(|s| {
         let (read, to_judge) = std::sync::mpsc::sync_channel::<Vec<CaseRows>>(4);
         let (judged, batches) = std::sync::mpsc::sync_channel::<Vec<CaseRows>>(4);
@@ -656,7 +657,7 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
                     let _ = judged_done.send(old);
                 }
                 for case in &mut batch {
-                    case.judge(villages, &mut scratch);
+                    case.judge(villages, &mut scratch, &before);
                 }
                 if judged.send(batch).is_err() {
                     break;
@@ -665,8 +666,8 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
         });
         let mut summary = AddSummary::default();
         let mut failure = None;
-        'merging: for batch in &batches {
-            for case in &batch {
+        'merging: for mut batch in &batches {
+            for case in &mut batch {
                 match merge_case(m, case, &claim, here) {
                     Ok(done) => summary += done,
                     Err(e) => {
@@ -702,6 +703,9 @@ struct CaseRows {
     /// The case's writes made from these versions alone, which are the
     /// writes when the store holds no version of the case yet.
     fresh: Option<crate::store::Prepared>,
+    /// What the store held of the case as the merge began, when `looked`.
+    held: crate::store::Held,
+    looked: bool,
 }
 
 impl CaseRows {
@@ -711,16 +715,24 @@ impl CaseRows {
             versions: Vec::new(),
             judged: Vec::new(),
             fresh: None,
+            held: crate::store::Held::default(),
+            looked: false,
         }
     }
 
     /// Judges each version on its own and, when all passed, prepares the
-    /// case's writes.
+    /// case's writes; looks up what the store held of the case as the
+    /// merge began (the merge checks it still holds).
     fn judge(
         &mut self,
         villages: &[crate::domain::commune::Village],
         scratch: &mut crate::store::Scratch,
+        before: &crate::store::Before,
     ) {
+        self.looked = match self.versions.first() {
+            Some((_, v)) => before.look(&v.record, &mut self.held).is_ok(),
+            None => false,
+        };
         self.judged.clear();
         self.judged.extend(
             self.versions
@@ -876,7 +888,7 @@ impl Gather {
 /// have passed its judgement and may be brought by this sender.
 fn merge_case(
     m: &mut Merge<'_>,
-    case: &CaseRows,
+    case: &mut CaseRows,
     claim: &Claim,
     here: &Here,
 ) -> Result<AddSummary, Failed> {
@@ -890,22 +902,18 @@ fn merge_case(
         )));
     }
     let record = first.record.as_str();
-    let held = m.version_ids(record)?;
+    m.hold(record, &mut case.held, case.looked)?;
+    let held = &case.held;
     let mut summary = AddSummary::default();
-    let mut team = None;
     let mut new = Vec::new();
     for ((row, v), judged) in case.versions.iter().zip(&case.judged) {
-        if held.contains(&v.id) {
+        if held.ids.contains(&v.id) {
             summary.known += 1;
             continue;
         }
-        let case_team = match team {
-            Some(t) => t,
-            None => *team.insert(m.case_team(record)?),
-        };
         judged
             .clone()
-            .and_then(|()| admit::admit_version(v, claim, here, case_team))
+            .and_then(|()| admit::admit_version(v, claim, here, held.team()))
             .map_err(|(column, refusal)| Refusal::Row {
                 file: case.file.to_string(),
                 row: *row,
@@ -914,8 +922,7 @@ fn merge_case(
             })?;
         new.push(v);
     }
-    let fresh = case.fresh.as_ref().filter(|_| held.is_empty());
-    summary += m.add_case(record, &new, fresh)?;
+    summary += m.add_case(record, &new, case.fresh.as_ref(), held)?;
     Ok(summary)
 }
 
@@ -1303,6 +1310,31 @@ mod tests {
         heads(&store)
     }
 
+    /// The case index and work list after importing `bundles` one by one,
+    /// or all in one transaction.
+    fn index_after(
+        office: &[Version],
+        bundles: &[&[u8]],
+        together: bool,
+    ) -> (
+        Vec<crate::domain::case::CaseEntry>,
+        Vec<crate::domain::listing::ListRow>,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = commune_store(dir.path(), office);
+        let admitted: Vec<Admitted> = bundles.iter().map(|b| check(&store, b).unwrap()).collect();
+        if together {
+            let all: Vec<(&Admitted, &Path)> =
+                admitted.iter().map(|a| (a, Path::new("b.zip"))).collect();
+            commit_all(&store, &all, now()).unwrap();
+        } else {
+            for a in &admitted {
+                commit(&store, a, Path::new("b.zip"), now()).unwrap();
+            }
+        }
+        (store.cases().unwrap(), store.list_rows().unwrap())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -1341,6 +1373,10 @@ mod tests {
             let everything = import_all(&office, &[&whole]);
             prop_assert_eq!(&import_all(&office, &[&x, &whole, &z]), &everything);
             prop_assert_eq!(&import_all(&office, &[&whole, &whole]), &everything);
+            // Bundles merged in one transaction (later ones touching cases
+            // earlier ones wrote) index exactly as one by one.
+            let order: [&[u8]; 4] = [&y, &x, &whole, &z];
+            prop_assert_eq!(index_after(&office, &order, true), index_after(&office, &order, false));
         }
     }
 

@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
+use chrono::NaiveDate;
+
 use crate::domain::case::CaseEntry;
 use crate::domain::commune::{Commune, Device};
 use crate::domain::form;
@@ -549,11 +551,16 @@ impl Store {
         f: impl FnOnce(&mut Merge<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let txn = self.db.begin_write().map_err(StoreError::from)?;
+        // Taken while this transaction holds the store's only write lock,
+        // so it sees exactly what the transaction started from.
+        let before = Before::open(self.db.begin_read().map_err(StoreError::from)?)?;
         let out = {
             let mut merge = Merge {
                 tables: CaseTables::open(&txn)?,
                 txn: &txn,
-                unheld: String::new(),
+                before: std::sync::Arc::new(before),
+                written: Vec::new(),
+                before_holds: true,
             };
             f(&mut merge)?
         };
@@ -782,13 +789,9 @@ impl<'t> CaseTables<'t> {
         })
     }
 
-    /// The ids of the versions of a case this store holds.
-    fn version_ids(&self, record: &str) -> Result<Vec<String>> {
-        let mut out = Vec::new();
-        for row in self.versions.range(case_range(record))? {
-            out.push(row?.0.value().1.to_string());
-        }
-        Ok(out)
+    /// What the store holds of a case, now.
+    fn held(&self, record: &str, out: &mut Held) -> Result<()> {
+        held_in(&self.versions, &self.rows, &self.items, record, out)
     }
 
     /// The team and conflict flag of the case's line in the work list (a
@@ -826,10 +829,11 @@ impl<'t> CaseTables<'t> {
         Ok(summary)
     }
 
-    /// Writes a case the store held no version of, made ahead by [`prepare`].
-    fn add_prepared(&mut self, prepared: &Prepared) -> Result<AddSummary> {
+    /// Writes a case the store held no version of, made ahead by [`prepare`];
+    /// `due` is its work item's due date.
+    fn add_prepared(&mut self, prepared: &Prepared, due: Option<NaiveDate>) -> Result<AddSummary> {
         let record = prepared.record.as_str();
-        self.put_entry(record, prepared.entry(), prepared.row())?;
+        self.put_entry(record, prepared.entry(), prepared.row(), due)?;
         for (id, bytes) in prepared.versions() {
             self.versions.insert((record, id), bytes)?;
         }
@@ -843,19 +847,22 @@ impl<'t> CaseTables<'t> {
     /// Writes a case's index entry and list line.
     fn put_case(&mut self, entry: &CaseEntry) -> Result<()> {
         let row = rows::encode(&ListRow::from_case(entry, None));
-        self.put_entry(&entry.record, &codec::encode_case(entry), &row)
+        let due = item_due(&self.items, &entry.record)?;
+        self.put_entry(&entry.record, &codec::encode_case(entry), &row, due)
     }
 
     /// Writes a case's index entry (encoded) and its list line, encoded as
-    /// it is without a work item: the line takes the item's due date when
-    /// it has no date of its own (a planned follow-up comes first).
-    fn put_entry(&mut self, record: &str, entry: &[u8], row: &[u8]) -> Result<()> {
+    /// it is without a work item: the line takes the item's due date `due`
+    /// when it has no date of its own (a planned follow-up comes first).
+    fn put_entry(
+        &mut self,
+        record: &str,
+        entry: &[u8],
+        row: &[u8],
+        due: Option<NaiveDate>,
+    ) -> Result<()> {
         self.cases.insert(record, entry)?;
-        let due = match self.items.get(record)? {
-            Some(b) => codec::decode::<ItemDue>(b.value(), "work item")?.due,
-            None => None,
-        };
-        match due.as_deref().and_then(iso_day) {
+        match due {
             Some(due) => self.rows.insert(record, rows::or_due(row, due).as_ref())?,
             None => self.rows.insert(record, row)?,
         };
@@ -997,6 +1004,99 @@ struct ItemDue {
     due: Option<String>,
 }
 
+/// The due date of a case's work item, if it has one.
+fn item_due(
+    items: &impl ReadableTable<&'static str, &'static [u8]>,
+    record: &str,
+) -> Result<Option<NaiveDate>> {
+    Ok(match items.get(record)? {
+        Some(b) => codec::decode::<ItemDue>(b.value(), "work item")?
+            .due
+            .as_deref()
+            .and_then(iso_day),
+        None => None,
+    })
+}
+
+/// What a store holds of one case, as a bundle merge needs it: looked up
+/// by [`Merge::held`], or ahead of the merge by [`Before::look`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Held {
+    record: String,
+    /// The ids of the case's versions.
+    pub ids: Vec<String>,
+    /// The team of its line in the work list (a case, or a work item not
+    /// begun).
+    team: Option<u8>,
+    /// Its work item's due date, which a case without versions takes.
+    due: Option<NaiveDate>,
+}
+
+impl Held {
+    /// The team of a case the store knows (from its line).
+    pub fn team(&self) -> Option<u8> {
+        self.team
+    }
+}
+
+fn held_in(
+    versions: &impl ReadableTable<(&'static str, &'static str), &'static [u8]>,
+    rows: &impl ReadableTable<&'static str, &'static [u8]>,
+    items: &impl ReadableTable<&'static str, &'static [u8]>,
+    record: &str,
+    out: &mut Held,
+) -> Result<()> {
+    out.record.clear();
+    out.record.push_str(record);
+    version_ids(versions, record, &mut out.ids)?;
+    out.team = rows
+        .get(record)?
+        .and_then(|v| rows::team_and_conflict(v.value()))
+        .map(|(team, _)| team);
+    out.due = match out.ids.is_empty() {
+        true => item_due(items, record)?,
+        false => None,
+    };
+    Ok(())
+}
+
+/// The ids of the versions of `record`, into `out` (cleared first).
+fn version_ids(
+    versions: &impl ReadableTable<(&'static str, &'static str), &'static [u8]>,
+    record: &str,
+    out: &mut Vec<String>,
+) -> Result<()> {
+    out.clear();
+    for row in versions.range(case_range(record))? {
+        out.push(row?.0.value().1.to_string());
+    }
+    Ok(())
+}
+
+/// The store as a merge's transaction began, read on other threads while
+/// the transaction writes: a bundle merge looks up what the store holds of
+/// each case on its judging thread.
+pub struct Before {
+    versions: redb::ReadOnlyTable<(&'static str, &'static str), &'static [u8]>,
+    rows: redb::ReadOnlyTable<&'static str, &'static [u8]>,
+    items: redb::ReadOnlyTable<&'static str, &'static [u8]>,
+}
+
+impl Before {
+    fn open(txn: redb::ReadTransaction) -> Result<Before> {
+        Ok(Before {
+            versions: txn.open_table(VERSIONS)?,
+            rows: txn.open_table(ROWS)?,
+            items: txn.open_table(WORK_ITEMS)?,
+        })
+    }
+
+    /// What the store held of a case when the merge began.
+    pub fn look(&self, record: &str, out: &mut Held) -> Result<()> {
+        held_in(&self.versions, &self.rows, &self.items, record, out)
+    }
+}
+
 /// The keys of every version of `record` (ids are lowercase hex, all
 /// before `~`).
 fn case_range(record: &str) -> std::ops::Range<(&str, &str)> {
@@ -1008,48 +1108,81 @@ fn case_range(record: &str) -> std::ops::Range<(&str, &str)> {
 pub struct Merge<'t> {
     txn: &'t WriteTransaction,
     tables: CaseTables<'t>,
-    /// The case [`Merge::version_ids`] last found no version of, while
-    /// nothing has been added to it since; empty for none (no record id is).
-    unheld: String,
+    /// The store as the transaction began.
+    before: std::sync::Arc<Before>,
+    /// The records this transaction has written cases of, as ranges: a
+    /// bundle's files each hold their cases in record order, so each file
+    /// makes one. `before` no longer tells what the store holds of these.
+    written: Vec<(String, String)>,
+    /// Whether `before` still tells what the store holds of any case
+    /// outside `written` (false once work items were written).
+    before_holds: bool,
 }
 
 impl Merge<'_> {
-    /// The ids of the versions of a case this store holds, including those
-    /// merged earlier in this transaction.
-    pub fn version_ids(&mut self, record: &str) -> Result<Vec<String>> {
-        let ids = self.tables.version_ids(record)?;
-        self.unheld.clear();
-        if ids.is_empty() {
-            self.unheld.push_str(record);
+    /// The store as this merge's transaction began, to look up cases in
+    /// ahead of the merge, on other threads ([`Before::look`]).
+    pub fn before(&self) -> std::sync::Arc<Before> {
+        self.before.clone()
+    }
+
+    /// What the store holds of a case now, including what this
+    /// transaction merged.
+    pub fn held(&self, record: &str) -> Result<Held> {
+        let mut out = Held::default();
+        self.tables.held(record, &mut out)?;
+        Ok(out)
+    }
+
+    /// Makes `held`, looked up in [`Merge::before`] when `looked`, what the
+    /// store holds of `record` now: kept when nothing this transaction
+    /// wrote can have changed it, looked up again otherwise.
+    pub fn hold(&self, record: &str, held: &mut Held, looked: bool) -> Result<()> {
+        if looked && held.record == record && self.before_holds && !self.wrote(record) {
+            return Ok(());
         }
-        Ok(ids)
+        self.tables.held(record, held)
     }
 
-    /// The team of a case this store knows, from its index or, for a case
-    /// not begun, its work item.
-    pub fn case_team(&self, record: &str) -> Result<Option<u8>> {
-        Ok(self.tables.team_and_conflict(record)?.map(|(t, _)| t))
+    /// Whether this transaction has written a case of `record`.
+    fn wrote(&self, record: &str) -> bool {
+        self.written
+            .iter()
+            .any(|(first, last)| first.as_str() <= record && record <= last.as_str())
     }
 
-    /// Adds versions of one case that [`Merge::version_ids`] did not list.
-    /// `prepared`, made by [`prepare`] from exactly these versions, spares
-    /// the work when [`Merge::version_ids`] listed none: it is used only
-    /// then, and only if it holds as many versions.
+    /// Adds versions of one case that `held` (what the store holds of it
+    /// now: [`Merge::held`] or [`Merge::hold`]) does not list. `prepared`,
+    /// made by [`prepare`] from exactly these versions, spares the work
+    /// when the store holds none: it is used only then, and only if it
+    /// holds as many versions.
     pub fn add_case(
         &mut self,
         record: &str,
         new: &[&Version],
         prepared: Option<&Prepared>,
+        held: &Held,
     ) -> Result<AddSummary> {
-        let unheld = !self.unheld.is_empty() && self.unheld == record;
-        self.unheld.clear();
+        if new.is_empty() {
+            return Ok(AddSummary::default());
+        }
+        // A `held` from before this transaction wrote the case is stale.
+        let current = held.record == record && !self.wrote(record);
+        match self.written.last_mut() {
+            Some((_, last)) if last.as_str() < record => {
+                last.clear();
+                last.push_str(record);
+            }
+            _ => self.written.push((record.to_string(), record.to_string())),
+        }
         match prepared {
             Some(p)
-                if p.ends.len() == new.len()
-                    && p.record == record
-                    && (unheld || self.tables.version_ids(record)?.is_empty()) =>
+                if current
+                    && held.ids.is_empty()
+                    && p.ends.len() == new.len()
+                    && p.record == record =>
             {
-                self.tables.add_prepared(p)
+                self.tables.add_prepared(p, held.due)
             }
             _ => self.tables.add_case(record, new),
         }
@@ -1068,6 +1201,9 @@ impl Merge<'_> {
             if !same {
                 changed.push(w);
             }
+        }
+        if !changed.is_empty() {
+            self.before_holds = false;
         }
         self.tables.put_items(changed)
     }
@@ -1137,8 +1273,9 @@ fn add_in<'a>(
     }
     let mut tables = CaseTables::open(txn)?;
     let mut summary = AddSummary::default();
+    let mut held = Vec::new();
     for (record, mut batch) in by_record {
-        let held = tables.version_ids(record)?;
+        version_ids(&tables.versions, record, &mut held)?;
         let before = batch.len();
         batch.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         batch.dedup_by(|a, b| a.id == b.id);

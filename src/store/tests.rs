@@ -379,14 +379,14 @@ fn an_import_writes_versions_work_items_binding_and_log_together() {
     };
     let summary = store
         .merge(true, |m| {
-            let held = m.version_ids("AC-1")?;
-            assert_eq!(held, vec![a.id.clone()]);
-            let summary = m.add_case("AC-1", &[&b], None)?;
+            let held = m.held("AC-1")?;
+            assert_eq!(held.ids, vec![a.id.clone()]);
+            let summary = m.add_case("AC-1", &[&b], None, &held)?;
             m.put_work_items(std::slice::from_ref(&item))?;
             m.bind_device("AAAA", "T2XY")?;
-            assert_eq!(m.case_team("AC-1")?, Some(2));
-            assert_eq!(m.case_team("AC-2")?, Some(2));
-            assert_eq!(m.case_team("AC-9")?, None);
+            assert_eq!(m.held("AC-1")?.team(), Some(2));
+            assert_eq!(m.held("AC-2")?.team(), Some(2));
+            assert_eq!(m.held("AC-9")?.team(), None);
             m.log(&ImportEntry {
                 file: "team2-T2XY-to-commune-0001.zip".into(),
                 sender: "team-2".into(),
@@ -426,7 +426,7 @@ fn an_abandoned_merge_writes_nothing() {
     let (_dir, store) = setup();
     let a = draft("AC-1", &[], "a").seal();
     store
-        .merge(false, |m| m.add_case("AC-1", &[&a], None))
+        .merge(false, |m| m.add_case("AC-1", &[&a], None, &m.held("AC-1")?))
         .unwrap();
     assert!(store.all_versions().unwrap().is_empty());
     assert!(store.case("AC-1").unwrap().is_none());
@@ -459,7 +459,10 @@ fn a_prepared_case_is_stored_exactly_as_one_worked_out_in_the_transaction() {
             prepare(new, &mut scratch).unwrap()
         });
         let summary = store
-            .merge(true, |m| m.add_case("AC-1", new, ahead.as_ref()))
+            .merge(true, |m| {
+                let held = m.held("AC-1")?;
+                m.add_case("AC-1", new, ahead.as_ref(), &held)
+            })
             .unwrap();
         let content = (
             summary,
@@ -489,4 +492,42 @@ fn all_versions_come_in_store_order_however_many() {
     let mut expected = versions;
     expected.sort_by(|a, b| (&a.record, &a.id).cmp(&(&b.record, &b.id)));
     assert!(store.all_versions().unwrap() == expected);
+}
+
+#[test]
+fn what_a_merge_began_with_is_looked_up_again_once_the_merge_changed_it() {
+    let (_dir, store) = setup();
+    let a = draft("AC-1", &[], "a").seal();
+    let b = draft("AC-2", &[], "b").seal();
+    let item = WorkItem {
+        id: "AC-2".into(),
+        form: "activation".into(),
+        team: 2,
+        due: Some("2026-12-20".into()),
+        prefill: BTreeMap::new(),
+    };
+    store
+        .merge(true, |m| {
+            let before = m.before();
+            let (mut one, mut two) = (Held::default(), Held::default());
+            before.look("AC-1", &mut one)?;
+            before.look("AC-2", &mut two)?;
+            // The merge writes AC-1: what was looked up before is stale.
+            let now = m.held("AC-1")?;
+            m.add_case("AC-1", &[&a], None, &now)?;
+            m.hold("AC-1", &mut one, true)?;
+            assert_eq!(one.ids, vec![a.id.clone()]);
+            // Work items written: any line may have changed.
+            assert_eq!(two.team(), None);
+            m.put_work_items(std::slice::from_ref(&item))?;
+            m.hold("AC-2", &mut two, true)?;
+            assert_eq!(two.team(), Some(2));
+            let prepared = prepare(&[&b], &mut Scratch::default());
+            m.add_case("AC-2", &[&b], prepared.as_ref(), &two)?;
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    let line = store.list_row("AC-2").unwrap().unwrap();
+    assert_eq!(line.due, chrono::NaiveDate::from_ymd_opt(2026, 12, 20));
+    assert_eq!(store.case("AC-2").unwrap().unwrap().heads, vec![b.id]);
 }
