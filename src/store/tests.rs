@@ -17,6 +17,17 @@ fn setup() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+/// A work item of the activation form, without prefilled values.
+fn activation_item(id: &str, team: u8, due: Option<&str>) -> WorkItem {
+    WorkItem {
+        id: id.into(),
+        form: "activation".into(),
+        team,
+        due: due.map(str::to_string),
+        prefill: BTreeMap::new(),
+    }
+}
+
 fn draft(record: &str, parents: &[&str], note: &str) -> Draft {
     Draft {
         record: record.into(),
@@ -370,13 +381,7 @@ fn an_import_writes_versions_work_items_binding_and_log_together() {
     let a = draft("AC-1", &[], "a").seal();
     let b = draft("AC-1", &[&a.id], "b").seal();
     store.add_versions(std::slice::from_ref(&a)).unwrap();
-    let item = WorkItem {
-        id: "AC-2".into(),
-        form: "activation".into(),
-        team: 2,
-        due: None,
-        prefill: BTreeMap::new(),
-    };
+    let item = activation_item("AC-2", 2, None);
     let summary = store
         .merge(true, |m| {
             let held = m.held("AC-1")?;
@@ -437,13 +442,7 @@ fn a_prepared_case_is_stored_exactly_as_one_worked_out_in_the_transaction() {
     let a = draft("AC-1", &[], "a").seal();
     let b = draft("AC-1", &[&a.id], "b").seal();
     let c = draft("AC-1", &[&a.id], "c").seal();
-    let item = WorkItem {
-        id: "AC-1".into(),
-        form: "activation".into(),
-        team: 1,
-        due: Some("2026-12-20".into()),
-        prefill: BTreeMap::new(),
-    };
+    let item = activation_item("AC-1", 1, Some("2026-12-20"));
     // Another case prepared first with the same scratch memory: nothing of
     // it may leak into the next.
     let x = draft("AC-9", &[], "x").seal();
@@ -499,13 +498,7 @@ fn what_a_merge_began_with_is_looked_up_again_once_the_merge_changed_it() {
     let (_dir, store) = setup();
     let a = draft("AC-1", &[], "a").seal();
     let b = draft("AC-2", &[], "b").seal();
-    let item = WorkItem {
-        id: "AC-2".into(),
-        form: "activation".into(),
-        team: 2,
-        due: Some("2026-12-20".into()),
-        prefill: BTreeMap::new(),
-    };
+    let item = activation_item("AC-2", 2, Some("2026-12-20"));
     store
         .merge(true, |m| {
             let before = m.before();
