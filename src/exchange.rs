@@ -729,8 +729,10 @@ impl CaseRows {
         scratch: &mut crate::store::Scratch,
         before: &crate::store::Before,
     ) {
-        self.looked = match self.versions.first() {
-            Some((_, v)) => before.look(&v.record, &mut self.held).is_ok(),
+        let versions = &self.versions;
+        let any_new = |held: &[String]| versions.iter().any(|(_, v)| !held.contains(&v.id));
+        self.looked = match versions.first() {
+            Some((_, v)) => before.look(&v.record, any_new, &mut self.held).is_ok(),
             None => false,
         };
         self.judged.clear();
@@ -902,7 +904,9 @@ fn merge_case(
         )));
     }
     let record = first.record.as_str();
-    m.hold(record, &mut case.held, case.looked)?;
+    let versions = &case.versions;
+    let any_new = |held: &[String]| versions.iter().any(|(_, v)| !held.contains(&v.id));
+    m.hold(record, any_new, &mut case.held, case.looked)?;
     let held = &case.held;
     let mut summary = AddSummary::default();
     let mut new = Vec::new();

@@ -789,9 +789,21 @@ impl<'t> CaseTables<'t> {
         })
     }
 
-    /// What the store holds of a case, now.
-    fn held(&self, record: &str, out: &mut Held) -> Result<()> {
-        held_in(&self.versions, &self.rows, &self.items, record, out)
+    /// What the store holds of a case, now (see [`Before::look`]).
+    fn held(
+        &self,
+        record: &str,
+        any_new: impl FnOnce(&[String]) -> bool,
+        out: &mut Held,
+    ) -> Result<()> {
+        held_in(
+            &self.versions,
+            &self.rows,
+            &self.items,
+            record,
+            any_new,
+            out,
+        )
     }
 
     /// The team and conflict flag of the case's line in the work list (a
@@ -1044,11 +1056,18 @@ fn held_in(
     rows: &impl ReadableTable<&'static str, &'static [u8]>,
     items: &impl ReadableTable<&'static str, &'static [u8]>,
     record: &str,
+    any_new: impl FnOnce(&[String]) -> bool,
     out: &mut Held,
 ) -> Result<()> {
     out.record.clear();
     out.record.push_str(record);
     version_ids(versions, record, &mut out.ids)?;
+    // A case whose coming versions are all held needs nothing more.
+    if !any_new(&out.ids) {
+        out.team = None;
+        out.due = None;
+        return Ok(());
+    }
     out.team = rows
         .get(record)?
         .and_then(|v| rows::team_and_conflict(v.value()))
@@ -1091,9 +1110,23 @@ impl Before {
         })
     }
 
-    /// What the store held of a case when the merge began.
-    pub fn look(&self, record: &str, out: &mut Held) -> Result<()> {
-        held_in(&self.versions, &self.rows, &self.items, record, out)
+    /// What the store held of a case when the merge began; its line and
+    /// work item only when `any_new` says some coming version is not among
+    /// the ids it holds.
+    pub fn look(
+        &self,
+        record: &str,
+        any_new: impl FnOnce(&[String]) -> bool,
+        out: &mut Held,
+    ) -> Result<()> {
+        held_in(
+            &self.versions,
+            &self.rows,
+            &self.items,
+            record,
+            any_new,
+            out,
+        )
     }
 }
 
@@ -1130,18 +1163,25 @@ impl Merge<'_> {
     /// transaction merged.
     pub fn held(&self, record: &str) -> Result<Held> {
         let mut out = Held::default();
-        self.tables.held(record, &mut out)?;
+        self.tables.held(record, |_| true, &mut out)?;
         Ok(out)
     }
 
     /// Makes `held`, looked up in [`Merge::before`] when `looked`, what the
     /// store holds of `record` now: kept when nothing this transaction
-    /// wrote can have changed it, looked up again otherwise.
-    pub fn hold(&self, record: &str, held: &mut Held, looked: bool) -> Result<()> {
+    /// wrote can have changed it, looked up again otherwise (`any_new` as
+    /// for [`Before::look`]).
+    pub fn hold(
+        &self,
+        record: &str,
+        any_new: impl FnOnce(&[String]) -> bool,
+        held: &mut Held,
+        looked: bool,
+    ) -> Result<()> {
         if looked && held.record == record && self.before_holds && !self.wrote(record) {
             return Ok(());
         }
-        self.tables.held(record, held)
+        self.tables.held(record, any_new, held)
     }
 
     /// Whether this transaction has written a case of `record`.

@@ -503,17 +503,17 @@ fn what_a_merge_began_with_is_looked_up_again_once_the_merge_changed_it() {
         .merge(true, |m| {
             let before = m.before();
             let (mut one, mut two) = (Held::default(), Held::default());
-            before.look("AC-1", &mut one)?;
-            before.look("AC-2", &mut two)?;
+            before.look("AC-1", |_| true, &mut one)?;
+            before.look("AC-2", |_| true, &mut two)?;
             // The merge writes AC-1: what was looked up before is stale.
             let now = m.held("AC-1")?;
             m.add_case("AC-1", &[&a], None, &now)?;
-            m.hold("AC-1", &mut one, true)?;
+            m.hold("AC-1", |_| true, &mut one, true)?;
             assert_eq!(one.ids, vec![a.id.clone()]);
             // Work items written: any line may have changed.
             assert_eq!(two.team(), None);
             m.put_work_items(std::slice::from_ref(&item))?;
-            m.hold("AC-2", &mut two, true)?;
+            m.hold("AC-2", |_| true, &mut two, true)?;
             assert_eq!(two.team(), Some(2));
             let prepared = prepare(&[&b], &mut Scratch::default());
             m.add_case("AC-2", &[&b], prepared.as_ref(), &two)?;
