@@ -6,7 +6,7 @@
 //! written by the hundred thousand when a bundle is merged — have a compact
 //! binary layout of their own ([`encode_version`]).
 
-use chrono::{DateTime, FixedOffset, TimeZone};
+use chrono::{DateTime, FixedOffset, TimeZone, Timelike};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::StoreError;
@@ -315,9 +315,10 @@ pub fn encode_case_into(c: &CaseEntry, out: &mut Vec<u8>) {
 /// form, version ids for heads, a time as tothon writes it.
 fn put_compact_case(c: &CaseEntry, out: &mut Vec<u8>) -> Option<()> {
     let form = form::forms().iter().position(|f| f.id == c.form)?;
+    // A leap second (":60") has no seconds-and-offset of its own.
     let edited = DateTime::parse_from_rfc3339(&c.edited_at)
         .ok()
-        .filter(|t| time_text(t) == c.edited_at)?;
+        .filter(|t| t.nanosecond() < 1_000_000_000 && time_text(t) == c.edited_at)?;
     out.push(CODEC_CASE_COMPACT);
     out.push(u8::try_from(form).ok()?);
     out.push(c.team);
@@ -523,6 +524,10 @@ mod tests {
             },
             CaseEntry {
                 edited_at: "2026-11-20T09:30:00.5+07:00".into(),
+                ..entry.clone()
+            },
+            CaseEntry {
+                edited_at: "2026-06-30T23:59:60+00:00".into(),
                 ..entry.clone()
             },
         ] {

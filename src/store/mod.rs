@@ -790,7 +790,7 @@ impl<'t> CaseTables<'t> {
     }
 
     /// What the store holds of a case, now (see [`Before::look`]).
-    fn held(
+    fn held_now(
         &self,
         record: &str,
         any_new: impl FnOnce(&[String]) -> bool,
@@ -1042,6 +1042,8 @@ pub struct Held {
     team: Option<u8>,
     /// Its work item's due date, which a case without versions takes.
     due: Option<NaiveDate>,
+    /// Looked up in the merge's transaction, not in [`Before`].
+    in_merge: bool,
 }
 
 impl Held {
@@ -1119,6 +1121,7 @@ impl Before {
         any_new: impl FnOnce(&[String]) -> bool,
         out: &mut Held,
     ) -> Result<()> {
+        out.in_merge = false;
         held_in(
             &self.versions,
             &self.rows,
@@ -1163,7 +1166,8 @@ impl Merge<'_> {
     /// transaction merged.
     pub fn held(&self, record: &str) -> Result<Held> {
         let mut out = Held::default();
-        self.tables.held(record, |_| true, &mut out)?;
+        self.tables.held_now(record, |_| true, &mut out)?;
+        out.in_merge = true;
         Ok(out)
     }
 
@@ -1181,7 +1185,9 @@ impl Merge<'_> {
         if looked && held.record == record && self.before_holds && !self.wrote(record) {
             return Ok(());
         }
-        self.tables.held(record, any_new, held)
+        self.tables.held_now(record, any_new, held)?;
+        held.in_merge = true;
+        Ok(())
     }
 
     /// Whether this transaction has written a case of `record`.
@@ -1206,8 +1212,10 @@ impl Merge<'_> {
         if new.is_empty() {
             return Ok(AddSummary::default());
         }
-        // A `held` from before this transaction wrote the case is stale.
-        let current = held.record == record && !self.wrote(record);
+        // A `held` from before this transaction wrote the case (or, from
+        // the snapshot, before it wrote work items) may be stale.
+        let current =
+            held.record == record && (held.in_merge || self.before_holds) && !self.wrote(record);
         match self.written.last_mut() {
             Some((_, last)) if last.as_str() < record => {
                 last.clear();

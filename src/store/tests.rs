@@ -498,13 +498,18 @@ fn what_a_merge_began_with_is_looked_up_again_once_the_merge_changed_it() {
     let (_dir, store) = setup();
     let a = draft("AC-1", &[], "a").seal();
     let b = draft("AC-2", &[], "b").seal();
-    let item = activation_item("AC-2", 2, Some("2026-12-20"));
+    let c = draft("AC-3", &[], "c").seal();
+    let items = [
+        activation_item("AC-2", 2, Some("2026-12-20")),
+        activation_item("AC-3", 2, Some("2026-12-20")),
+    ];
     store
         .merge(true, |m| {
             let before = m.before();
-            let (mut one, mut two) = (Held::default(), Held::default());
+            let (mut one, mut two, mut three) = (Held::default(), Held::default(), Held::default());
             before.look("AC-1", |_| true, &mut one)?;
             before.look("AC-2", |_| true, &mut two)?;
+            before.look("AC-3", |_| true, &mut three)?;
             // The merge writes AC-1: what was looked up before is stale.
             let now = m.held("AC-1")?;
             m.add_case("AC-1", &[&a], None, &now)?;
@@ -512,15 +517,21 @@ fn what_a_merge_began_with_is_looked_up_again_once_the_merge_changed_it() {
             assert_eq!(one.ids, vec![a.id.clone()]);
             // Work items written: any line may have changed.
             assert_eq!(two.team(), None);
-            m.put_work_items(std::slice::from_ref(&item))?;
+            m.put_work_items(&items)?;
             m.hold("AC-2", |_| true, &mut two, true)?;
             assert_eq!(two.team(), Some(2));
             let prepared = prepare(&[&b], &mut Scratch::default());
             m.add_case("AC-2", &[&b], prepared.as_ref(), &two)?;
+            // Given what the snapshot said before the work items, even
+            // without `hold`, the merge does not write from it.
+            let prepared = prepare(&[&c], &mut Scratch::default());
+            m.add_case("AC-3", &[&c], prepared.as_ref(), &three)?;
             Ok::<_, StoreError>(())
         })
         .unwrap();
-    let line = store.list_row("AC-2").unwrap().unwrap();
-    assert_eq!(line.due, chrono::NaiveDate::from_ymd_opt(2026, 12, 20));
-    assert_eq!(store.case("AC-2").unwrap().unwrap().heads, vec![b.id]);
+    for (record, id) in [("AC-2", &b.id), ("AC-3", &c.id)] {
+        let line = store.list_row(record).unwrap().unwrap();
+        assert_eq!(line.due, chrono::NaiveDate::from_ymd_opt(2026, 12, 20));
+        assert_eq!(store.case(record).unwrap().unwrap().heads, vec![id.clone()]);
+    }
 }
