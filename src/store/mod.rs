@@ -789,23 +789,6 @@ impl<'t> CaseTables<'t> {
         })
     }
 
-    /// What the store holds of a case, now (see [`Before::look`]).
-    fn held_now(
-        &self,
-        record: &str,
-        any_new: impl FnOnce(&[String]) -> bool,
-        out: &mut Held,
-    ) -> Result<()> {
-        held_in(
-            &self.versions,
-            &self.rows,
-            &self.items,
-            record,
-            any_new,
-            out,
-        )
-    }
-
     /// The team and conflict flag of the case's line in the work list (a
     /// case, or a work item not begun).
     fn team_and_conflict(&self, record: &str) -> Result<Option<(u8, bool)>> {
@@ -1031,7 +1014,7 @@ fn item_due(
 }
 
 /// What a store holds of one case, as a bundle merge needs it: looked up
-/// by [`Merge::held`], or ahead of the merge by [`Before::look`].
+/// by [`Merge::hold`], or ahead of the merge by [`Before::look`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Held {
     record: String,
@@ -1164,10 +1147,10 @@ impl Merge<'_> {
 
     /// What the store holds of a case now, including what this
     /// transaction merged.
-    pub fn held(&self, record: &str) -> Result<Held> {
+    #[cfg(test)]
+    pub(crate) fn held(&self, record: &str) -> Result<Held> {
         let mut out = Held::default();
-        self.tables.held_now(record, |_| true, &mut out)?;
-        out.in_merge = true;
+        self.hold(record, |_| true, &mut out, false)?;
         Ok(out)
     }
 
@@ -1185,7 +1168,8 @@ impl Merge<'_> {
         if looked && held.record == record && self.before_holds && !self.wrote(record) {
             return Ok(());
         }
-        self.tables.held_now(record, any_new, held)?;
+        let t = &self.tables;
+        held_in(&t.versions, &t.rows, &t.items, record, any_new, held)?;
         held.in_merge = true;
         Ok(())
     }
@@ -1198,7 +1182,7 @@ impl Merge<'_> {
     }
 
     /// Adds versions of one case that `held` (what the store holds of it
-    /// now: [`Merge::held`] or [`Merge::hold`]) does not list. `prepared`,
+    /// now, from [`Merge::hold`]) does not list. `prepared`,
     /// made by [`prepare`] from exactly these versions, spares the work
     /// when the store holds none: it is used only then, and only if it
     /// holds as many versions.
