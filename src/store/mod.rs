@@ -443,7 +443,7 @@ impl Store {
         let txn = self.db.begin_write()?;
         {
             let mut table = txn.open_table(PEOPLE)?;
-            for p in people {
+            for p in in_key_order(people, |p| &p.key) {
                 table.insert(p.key.as_str(), codec::encode(p).as_slice())?;
             }
         }
@@ -867,7 +867,7 @@ impl<'t> CaseTables<'t> {
     /// Writes work items and their list lines (a begun case keeps its own
     /// line, with the item's due date).
     fn put_items<'a>(&mut self, items: impl IntoIterator<Item = &'a WorkItem>) -> Result<()> {
-        for w in items {
+        for w in in_key_order(items, |w| &w.id) {
             self.items
                 .insert(w.id.as_str(), codec::encode(w).as_slice())?;
             let row = match self.cases.get(w.id.as_str())? {
@@ -892,6 +892,21 @@ impl<'t> CaseTables<'t> {
             None => Ok(()),
         }
     }
+}
+
+/// Rows in the order of their keys, the same key in the order given (the
+/// last one written wins, as it would unsorted). A long run of inserts in
+/// key order touches each page of the table once; in any other order, a
+/// table larger than the page cache is written out and read back again and
+/// again (a commune's million people arrive village by village, each
+/// village's keys spread over the whole table).
+fn in_key_order<'a, T>(
+    rows: impl IntoIterator<Item = &'a T>,
+    key: impl Fn(&T) -> &str,
+) -> Vec<&'a T> {
+    let mut rows: Vec<&T> = rows.into_iter().collect();
+    rows.sort_by(|a, b| key(a).cmp(key(b)));
+    rows
 }
 
 /// A new case's writes, made ahead and away from the transaction (a bundle

@@ -535,3 +535,47 @@ fn what_a_merge_began_with_is_looked_up_again_once_the_merge_changed_it() {
         assert_eq!(store.case(record).unwrap().unwrap().heads, vec![id.clone()]);
     }
 }
+
+#[test]
+fn people_and_work_items_given_in_any_order_are_stored_the_last_given_winning() {
+    let (_dir, store) = setup();
+    let person = |key: &str, name: &str| Person {
+        key: key.into(),
+        full_name: name.into(),
+        team: 2,
+        ..Person::default()
+    };
+    // As a commune's list arrives: village by village, keys interleaved,
+    // one person given twice (the later line is the correction).
+    let people = [
+        person("P000003", "Lê Văn C"),
+        person("P000001", "Nguyễn Văn A"),
+        person("P000003", "Lê Văn Cường"),
+        person("P000002", "Trần Thị B"),
+    ];
+    store.put_people(&people).unwrap();
+    let names: Vec<(String, String)> = store
+        .people()
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.key, p.full_name))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("P000001".to_string(), "Nguyễn Văn A".to_string()),
+            ("P000002".to_string(), "Trần Thị B".to_string()),
+            ("P000003".to_string(), "Lê Văn Cường".to_string()),
+        ]
+    );
+
+    let items = [
+        activation_item("AC-3", 2, Some("2026-12-20")),
+        activation_item("AC-1", 2, None),
+        activation_item("AC-3", 2, Some("2026-12-24")),
+    ];
+    store.put_work_items(&items).unwrap();
+    let line = store.list_row("AC-3").unwrap().unwrap();
+    assert_eq!(line.due, NaiveDate::from_ymd_opt(2026, 12, 24));
+    assert_eq!(store.work_items().unwrap().len(), 2);
+}
