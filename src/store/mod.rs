@@ -1068,13 +1068,15 @@ fn held_in(
         out.due = None;
         return Ok(());
     }
-    out.team = rows
-        .get(record)?
-        .and_then(|v| rows::team_and_conflict(v.value()))
-        .map(|(team, _)| team);
-    out.due = match out.ids.is_empty() {
-        true => item_due(items, record)?,
-        false => None,
+    let line = rows.get(record)?;
+    let line = line.as_ref().map(|v| v.value());
+    out.team = line.and_then(rows::team_and_conflict).map(|(team, _)| team);
+    out.due = match (out.ids.is_empty(), line.and_then(rows::due)) {
+        (false, _) => None,
+        // A case without versions has the line of its work item, which
+        // carries the item's due date: no need to read the item.
+        (true, Some(due)) => due,
+        (true, None) => item_due(items, record)?,
     };
     Ok(())
 }

@@ -128,6 +128,17 @@ pub fn team_and_conflict(bytes: &[u8]) -> Option<(u8, bool)> {
     Some((team, flags & 2 != 0))
 }
 
+/// The date of an encoded row, without decoding the rest: `None` when the
+/// bytes are too short to be a row.
+pub fn due(bytes: &[u8]) -> Option<Option<NaiveDate>> {
+    let days = i32::from_le_bytes(bytes.get(DUE)?.try_into().ok()?);
+    Some(
+        (days != i32::MIN)
+            .then(|| NaiveDate::from_epoch_days(days))
+            .flatten(),
+    )
+}
+
 pub fn decode(record: &str, bytes: &[u8]) -> Option<ListRow> {
     let mut row = ListRow::blank();
     decode_into(record, bytes, &mut row)?;
