@@ -4,15 +4,23 @@
 //! what an earlier one wrote. Most values are JSON, whose serde defaults let
 //! fields be added without a migration. Case versions — the bulk of a store,
 //! written by the hundred thousand when a bundle is merged — have a compact
-//! binary layout of their own ([`encode_version`]).
+//! binary layout of their own ([`encode_version`]), and so have the
+//! commune's list of people and its work items, written by the hundred
+//! thousand when a list is imported or a demo built ([`encode_person`],
+//! [`encode_work_item`]).
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Timelike};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::StoreError;
+
 use crate::domain::case::CaseEntry;
 use crate::domain::form::{self, FormSpec};
+use crate::domain::rules::Sex;
 use crate::domain::version::{ID_LEN, Status, Version, time_text};
+use crate::domain::work::{Person, WorkItem};
 
 const CODEC_JSON: u8 = 1;
 const CODEC_VERSION: u8 = 2;
@@ -23,6 +31,12 @@ const CODEC_CASE: u8 = 3;
 /// [`CODEC_CASE`] with the form by number, head ids as bytes and the time
 /// as seconds and offset: a fifth of a new case's stored bytes were these.
 const CODEC_CASE_COMPACT: u8 = 5;
+/// A person, without the key (the table's): JSON spent more than half of a
+/// person's bytes on names and quotes.
+const CODEC_PERSON: u8 = 6;
+/// A work item of a known form, without the id (the table's), its form and
+/// the prefilled fields by number.
+const CODEC_WORK_ITEM: u8 = 7;
 
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     let mut out = vec![CODEC_JSON];
@@ -453,6 +467,191 @@ pub fn decode_case(record: &str, bytes: &[u8]) -> Result<CaseEntry, StoreError> 
     })
 }
 
+/// A person as stored in `people-1`: the key is the table's; the rest in
+/// the order of [`Person`]'s fields, each text counted, the sex as 0 (not
+/// known), 1 (male) or 2 (female).
+pub fn encode_person(p: &Person) -> Vec<u8> {
+    let texts = [
+        &p.personal_id,
+        &p.full_name,
+        &p.birth_date,
+        &p.household,
+        &p.relation,
+        &p.phone,
+        &p.ethnicity,
+        &p.religion,
+    ];
+    let mut out = Vec::with_capacity(16 + texts.iter().map(|t| t.len() + 1).sum::<usize>());
+    out.push(CODEC_PERSON);
+    out.push(p.team);
+    out.push(match p.sex {
+        None => 0,
+        Some(Sex::Male) => 1,
+        Some(Sex::Female) => 2,
+    });
+    for t in texts {
+        put_str(&mut out, t);
+    }
+    out
+}
+
+/// Reads what [`encode_person`] wrote (or JSON, from before it).
+pub fn decode_person(key: &str, bytes: &[u8]) -> Result<Person, StoreError> {
+    decode_compact(bytes, "person", key, |r| {
+        if r.byte()? != CODEC_PERSON {
+            return None;
+        }
+        let team = r.byte()?;
+        let sex = match r.byte()? {
+            0 => None,
+            1 => Some(Sex::Male),
+            2 => Some(Sex::Female),
+            _ => return None,
+        };
+        let mut texts: [String; 8] = Default::default();
+        for t in &mut texts {
+            *t = r.string()?;
+        }
+        let [
+            personal_id,
+            full_name,
+            birth_date,
+            household,
+            relation,
+            phone,
+            ethnicity,
+            religion,
+        ] = texts;
+        Some(Person {
+            key: key.to_string(),
+            personal_id,
+            full_name,
+            birth_date,
+            sex,
+            household,
+            team,
+            relation,
+            phone,
+            ethnicity,
+            religion,
+        })
+    })
+}
+
+/// JSON as earlier releases wrote it, or what `read` makes of the whole of
+/// `bytes`; anything else is `Corrupt`, naming `what` and its `key`.
+fn decode_compact<T: DeserializeOwned>(
+    bytes: &[u8],
+    what: &'static str,
+    key: &str,
+    read: impl FnOnce(&mut Reader) -> Option<T>,
+) -> Result<T, StoreError> {
+    if bytes.first() == Some(&CODEC_JSON) {
+        return decode(bytes, what);
+    }
+    let mut r = Reader(bytes);
+    match read(&mut r) {
+        Some(value) if r.0.is_empty() => Ok(value),
+        _ => Err(StoreError::Corrupt {
+            what,
+            detail: key.to_string(),
+        }),
+    }
+}
+
+/// A prefilled value's name that is not a field of the item's form: the
+/// name follows, written out.
+const NAMED: u8 = u8::MAX;
+
+/// A work item as stored in `work-items-1`: the id is the table's; the
+/// form's number, the team, the due date, then the prefilled values, each
+/// named by its field's number in the form, or by [`NAMED`] and the name. A
+/// form the specs lack (never assigned: items are checked against the
+/// specs) keeps the item in JSON.
+pub fn encode_work_item(w: &WorkItem) -> Vec<u8> {
+    let Some((number, spec)) = form::forms()
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.id == w.form)
+        .and_then(|(n, f)| Some((u8::try_from(n).ok()?, f)))
+    else {
+        return encode(w);
+    };
+    let values: usize = w.prefill.iter().map(|(k, v)| k.len() + v.len() + 3).sum();
+    let mut out = Vec::with_capacity(16 + values);
+    out.push(CODEC_WORK_ITEM);
+    out.push(number);
+    out.push(w.team);
+    put_opt(&mut out, w.due.as_deref());
+    put_len(&mut out, w.prefill.len());
+    for (k, v) in &w.prefill {
+        match spec.fields.iter().position(|f| f.id == *k) {
+            Some(n) if n < usize::from(NAMED) => out.push(n as u8),
+            _ => {
+                out.push(NAMED);
+                put_str(&mut out, k);
+            }
+        }
+        put_str(&mut out, v);
+    }
+    out
+}
+
+/// Reads what [`encode_work_item`] wrote (or JSON, from before it).
+pub fn decode_work_item(id: &str, bytes: &[u8]) -> Result<WorkItem, StoreError> {
+    decode_compact(bytes, "work item", id, |r| {
+        let (spec, team, due) = work_item_head(r)?;
+        let mut prefill = BTreeMap::new();
+        for _ in 0..r.len()? {
+            let name = match r.byte()? {
+                NAMED => r.string()?,
+                n => spec.fields.get(usize::from(n))?.id.clone(),
+            };
+            prefill.insert(name, r.string()?);
+        }
+        Some(WorkItem {
+            id: id.to_string(),
+            form: spec.id.clone(),
+            team,
+            due: due.map(str::to_string),
+            prefill,
+        })
+    })
+}
+
+/// The due date of an encoded work item, without reading its values.
+pub fn work_item_due(bytes: &[u8]) -> Result<Option<String>, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Due {
+        due: Option<String>,
+    }
+    if bytes.first() == Some(&CODEC_JSON) {
+        return Ok(decode::<Due>(bytes, "work item")?.due);
+    }
+    work_item_head(&mut Reader(bytes))
+        .map(|(_, _, due)| due.map(str::to_string))
+        .ok_or_else(|| StoreError::Corrupt {
+            what: "work item",
+            detail: "unknown codec".into(),
+        })
+}
+
+/// What [`encode_work_item`] writes before the values: the form, the team
+/// and the due date.
+fn work_item_head<'a>(r: &mut Reader<'a>) -> Option<(&'static FormSpec, u8, Option<&'a str>)> {
+    if r.byte()? != CODEC_WORK_ITEM {
+        return None;
+    }
+    let spec = form::forms().get(usize::from(r.byte()?))?;
+    let team = r.byte()?;
+    let due = match r.byte()? {
+        0 => None,
+        1 => Some(r.str()?),
+        _ => return None,
+    };
+    Some((spec, team, due))
+}
+
 /// A cursor over stored bytes; `None` once they run out.
 pub(super) struct Reader<'a>(pub &'a [u8]);
 
@@ -689,5 +888,92 @@ mod tests {
         assert!(decode::<Vec<String>>(&[9, b'[', b']'], "test").is_err());
         assert!(decode::<Vec<String>>(&[], "test").is_err());
         assert!(decode::<Vec<String>>(&[CODEC_JSON, b'{'], "test").is_err());
+    }
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+
+    fn person(sex: Option<Sex>) -> Person {
+        Person {
+            key: "P000042".into(),
+            personal_id: "034085001234".into(),
+            full_name: "Nguyễn Thị Ánh".into(),
+            birth_date: "1985".into(),
+            sex,
+            household: "T3-0007".into(),
+            team: 3,
+            relation: "Vợ".into(),
+            phone: String::new(),
+            ethnicity: "Kinh".into(),
+            religion: "Không".into(),
+        }
+    }
+
+    fn item(form: &str, due: Option<&str>) -> WorkItem {
+        WorkItem {
+            id: "AC-00042".into(),
+            form: form.into(),
+            team: 3,
+            due: due.map(str::to_string),
+            prefill: [
+                ("full_name", "Nguyễn Thị Ánh"),
+                ("personal_id", "034085001234"),
+                // Not a field of any form: kept by name.
+                ("nguồn", "bảng tính tháng 11"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        }
+    }
+
+    /// Every shorter cut of `bytes`, and `bytes` with a byte more, is refused.
+    fn refuses_damage<T>(bytes: &[u8], decode: impl Fn(&[u8]) -> Result<T, StoreError>) {
+        for n in 0..bytes.len() {
+            assert!(decode(&bytes[..n]).is_err(), "cut at {n}");
+        }
+        let mut longer = bytes.to_vec();
+        longer.push(0);
+        assert!(decode(&longer).is_err(), "a byte more");
+    }
+
+    #[test]
+    fn a_person_round_trips_in_fewer_bytes_and_damage_is_refused() {
+        for sex in [None, Some(Sex::Male), Some(Sex::Female)] {
+            let p = person(sex);
+            let bytes = encode_person(&p);
+            assert_eq!(bytes[0], CODEC_PERSON);
+            assert_eq!(decode_person("P000042", &bytes).unwrap(), p);
+            assert!(bytes.len() * 2 < encode(&p).len(), "{} bytes", bytes.len());
+            refuses_damage(&bytes, |b| decode_person("P000042", b));
+        }
+        // What earlier releases wrote is still read.
+        let p = person(Some(Sex::Female));
+        assert_eq!(decode_person("P000042", &encode(&p)).unwrap(), p);
+    }
+
+    #[test]
+    fn a_work_item_round_trips_with_its_fields_by_number_and_damage_is_refused() {
+        for due in [None, Some("2026-12-20")] {
+            let w = item("activation", due);
+            let bytes = encode_work_item(&w);
+            assert_eq!(bytes[0], CODEC_WORK_ITEM);
+            assert_eq!(decode_work_item("AC-00042", &bytes).unwrap(), w);
+            assert_eq!(work_item_due(&bytes).unwrap().as_deref(), due);
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains("full_name") && text.contains("nguồn"));
+            refuses_damage(&bytes, |b| decode_work_item("AC-00042", b));
+            // What earlier releases wrote is still read.
+            let json = encode(&w);
+            assert_eq!(decode_work_item("AC-00042", &json).unwrap(), w);
+            assert_eq!(work_item_due(&json).unwrap().as_deref(), due);
+        }
+        // A form the specs lack stays in JSON, whole.
+        let odd = item("campaign", Some("2026-12-20"));
+        let bytes = encode_work_item(&odd);
+        assert_eq!(bytes[0], CODEC_JSON);
+        assert_eq!(decode_work_item("AC-00042", &bytes).unwrap(), odd);
     }
 }

@@ -7,6 +7,9 @@
 //! schema 5 writes a version's form and fields as numbers. Versions written
 //! before stay as they are (both layouts are read), but a tothon that knows
 //! only schema 4 cannot read the new ones, so it must refuse the store.
+//! Schema 6 rewrote the case index and the list smaller; schema 7 writes
+//! people and work items in a compact layout too (JSON before: both are
+//! read, and a tothon of schema 6 must refuse what it cannot read).
 
 use redb::{ReadableTable, TableHandle, WriteTransaction};
 
@@ -15,7 +18,7 @@ use super::{CaseTables, Result, codec};
 use crate::domain::version::Version;
 
 /// The schema this binary writes.
-pub const SCHEMA: u32 = 6;
+pub const SCHEMA: u32 = 7;
 
 /// Creates every table of the current schema (a new store has them all, so
 /// read transactions never meet a missing table).
@@ -47,7 +50,12 @@ pub fn run(txn: &WriteTransaction, from: u32) -> Result<()> {
     // 5 → 6: case entries and list lines in a smaller layout (form by
     // number, head ids as bytes, times as numbers, no record in a line),
     // which the rebuild writes.
-    rebuild_case_index(txn)
+    if from < 6 {
+        rebuild_case_index(txn)?;
+    }
+    // 6 → 7: people and work items are written in a compact layout from
+    // now on; those written before stay in JSON, which is still read.
+    Ok(())
 }
 
 /// 3 → 4: every version moves from `versions-1` (by id, JSON) to
@@ -97,7 +105,8 @@ pub fn rebuild_case_index(txn: &WriteTransaction) -> Result<()> {
     let items: Vec<crate::domain::work::WorkItem> = {
         let mut out = Vec::new();
         for row in tables.items.iter()? {
-            out.push(codec::decode(row?.1.value(), "work item")?);
+            let (id, bytes) = row?;
+            out.push(codec::decode_work_item(id.value(), bytes.value())?);
         }
         out
     };

@@ -444,7 +444,7 @@ impl Store {
         {
             let mut table = txn.open_table(PEOPLE)?;
             for p in in_key_order(people, |p| &p.key) {
-                table.insert(p.key.as_str(), codec::encode(p).as_slice())?;
+                table.insert(p.key.as_str(), codec::encode_person(p).as_slice())?;
             }
         }
         txn.commit()?;
@@ -452,7 +452,7 @@ impl Store {
     }
 
     pub fn people(&self) -> Result<Vec<Person>> {
-        self.all(PEOPLE, "person")
+        self.all(PEOPLE, codec::decode_person)
     }
 
     pub fn put_work_items<'a>(&self, items: impl IntoIterator<Item = &'a WorkItem>) -> Result<()> {
@@ -490,12 +490,12 @@ impl Store {
         let table = txn.open_table(WORK_ITEMS)?;
         table
             .get(id)?
-            .map(|b| codec::decode(b.value(), "work item"))
+            .map(|b| codec::decode_work_item(id, b.value()))
             .transpose()
     }
 
     pub fn work_items(&self) -> Result<Vec<WorkItem>> {
-        self.all(WORK_ITEMS, "work item")
+        self.all(WORK_ITEMS, codec::decode_work_item)
     }
 
     pub fn put_draft(&self, key: &str, draft: &SavedDraft) -> Result<()> {
@@ -592,7 +592,7 @@ impl Store {
     }
 
     pub fn trusted_keys(&self) -> Result<Vec<TrustedKey>> {
-        self.all(TRUSTED_KEYS, "trusted key")
+        self.all(TRUSTED_KEYS, |_, b| codec::decode(b, "trusted key"))
     }
 
     pub fn trusted_key(&self, id: &str) -> Result<Option<TrustedKey>> {
@@ -664,16 +664,18 @@ impl Store {
         Ok(out)
     }
 
-    fn all<T: DeserializeOwned>(
+    /// Every row of a table, each decoded from its key and value.
+    fn all<T>(
         &self,
         def: redb::TableDefinition<&str, &[u8]>,
-        what: &'static str,
+        decode: impl Fn(&str, &[u8]) -> Result<T, StoreError>,
     ) -> Result<Vec<T>> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(def)?;
         let mut out = Vec::with_capacity(table.len()? as usize);
         for row in table.iter()? {
-            out.push(codec::decode(row?.1.value(), what)?);
+            let (k, v) = row?;
+            out.push(decode(k.value(), v.value())?);
         }
         Ok(out)
     }
@@ -869,7 +871,7 @@ impl<'t> CaseTables<'t> {
     fn put_items<'a>(&mut self, items: impl IntoIterator<Item = &'a WorkItem>) -> Result<()> {
         for w in in_key_order(items, |w| &w.id) {
             self.items
-                .insert(w.id.as_str(), codec::encode(w).as_slice())?;
+                .insert(w.id.as_str(), codec::encode_work_item(w).as_slice())?;
             let row = match self.cases.get(w.id.as_str())? {
                 Some(b) => ListRow::from_case(
                     &codec::decode_case(w.id.as_str(), b.value())?,
@@ -1008,20 +1010,13 @@ pub fn prepare(versions: &[&Version], scratch: &mut Scratch) -> Option<Prepared>
     Some(p)
 }
 
-/// Just the due date of a stored work item.
-#[derive(Deserialize)]
-struct ItemDue {
-    due: Option<String>,
-}
-
 /// The due date of a case's work item, if it has one.
 fn item_due(
     items: &impl ReadableTable<&'static str, &'static [u8]>,
     record: &str,
 ) -> Result<Option<NaiveDate>> {
     Ok(match items.get(record)? {
-        Some(b) => codec::decode::<ItemDue>(b.value(), "work item")?
-            .due
+        Some(b) => codec::work_item_due(b.value())?
             .as_deref()
             .and_then(iso_day),
         None => None,
@@ -1246,7 +1241,7 @@ impl Merge<'_> {
                 .tables
                 .items
                 .get(w.id.as_str())?
-                .is_some_and(|b| b.value() == codec::encode(w).as_slice());
+                .is_some_and(|b| b.value() == codec::encode_work_item(w).as_slice());
             if !same {
                 changed.push(w);
             }

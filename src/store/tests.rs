@@ -279,6 +279,55 @@ fn a_schema_5_store_has_its_index_and_list_rewritten_smaller() {
 }
 
 #[test]
+fn a_schema_6_store_keeps_its_people_and_work_items_in_json_and_reads_them() {
+    let (dir, store) = setup();
+    let person = Person {
+        key: "P000001".into(),
+        full_name: "Nguyễn Văn An".into(),
+        sex: Some(crate::domain::rules::Sex::Male),
+        team: 2,
+        ..Person::default()
+    };
+    let item = activation_item("AC-1", 2, Some("2026-12-20"));
+    let line = {
+        store.put_work_items([&item]).unwrap();
+        store.list_row("AC-1").unwrap()
+    };
+    drop(store);
+    // As schema 6 wrote them.
+    {
+        let db = Database::open(Store::file_in(dir.path())).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            txn.open_table(PEOPLE)
+                .unwrap()
+                .insert("P000001", codec::encode(&person).as_slice())
+                .unwrap();
+            txn.open_table(WORK_ITEMS)
+                .unwrap()
+                .insert("AC-1", codec::encode(&item).as_slice())
+                .unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    set_schema(dir.path(), 6);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.people().unwrap(), vec![person]);
+    assert_eq!(store.work_items().unwrap(), vec![item]);
+    assert_eq!(store.list_row("AC-1").unwrap(), line);
+    // A case arriving for the item takes its due date, read from JSON.
+    let v = draft("AC-1", &[], "a").seal();
+    store.add_versions(&[v]).unwrap();
+    let due = store.list_row("AC-1").unwrap().unwrap().due;
+    assert_eq!(due, NaiveDate::from_ymd_opt(2026, 12, 20));
+    drop(store);
+    let db = Database::open(Store::file_in(dir.path())).unwrap();
+    let schema = db.begin_read().unwrap().open_table(META).unwrap();
+    let schema = schema.get("schema").unwrap().unwrap();
+    assert_eq!(schema.value(), SCHEMA.to_le_bytes().as_slice());
+}
+
+#[test]
 fn a_schema_3_store_has_its_versions_moved_to_the_case_keyed_table() {
     let (dir, store) = setup();
     let a = store.save(draft("AC-1", &[], "a"), None).unwrap();
