@@ -10,6 +10,8 @@
 //! Schema 6 rewrote the case index and the list smaller; schema 7 writes
 //! people and work items in a compact layout too (JSON before: both are
 //! read, and a tothon of schema 6 must refuse what it cannot read).
+//! Schema 8 keeps each case's index entry after its line in the work list
+//! (`lines-1`), one row for both, instead of in two tables.
 
 use redb::{ReadableTable, TableHandle, WriteTransaction};
 
@@ -18,19 +20,18 @@ use super::{CaseTables, Result, codec};
 use crate::domain::version::Version;
 
 /// The schema this binary writes.
-pub const SCHEMA: u32 = 7;
+pub const SCHEMA: u32 = 8;
 
 /// Creates every table of the current schema (a new store has them all, so
 /// read transactions never meet a missing table).
 pub fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(META)?;
     txn.open_table(VERSIONS)?;
-    txn.open_table(CASES)?;
     txn.open_table(WORK_ITEMS)?;
     txn.open_table(PEOPLE)?;
     txn.open_table(DRAFTS)?;
     txn.open_table(IMPORTS)?;
-    txn.open_table(ROWS)?;
+    txn.open_table(LINES)?;
     txn.open_table(TRUSTED_KEYS)?;
     txn.open_table(SEQUENCES)?;
     Ok(())
@@ -50,12 +51,15 @@ pub fn run(txn: &WriteTransaction, from: u32) -> Result<()> {
     // 5 → 6: case entries and list lines in a smaller layout (form by
     // number, head ids as bytes, times as numbers, no record in a line),
     // which the rebuild writes.
-    if from < 6 {
-        rebuild_case_index(txn)?;
-    }
     // 6 → 7: people and work items are written in a compact layout from
     // now on; those written before stay in JSON, which is still read.
-    Ok(())
+    // 7 → 8: each case's entry after its line, in `lines-1`; the index and
+    // list are derived, so the old tables go and the rebuild writes the
+    // new one.
+    for old in [CASES, ROWS] {
+        txn.delete_table(old)?;
+    }
+    rebuild_case_index(txn)
 }
 
 /// 3 → 4: every version moves from `versions-1` (by id, JSON) to

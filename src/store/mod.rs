@@ -366,28 +366,34 @@ impl Store {
 
     pub fn case(&self, record: &str) -> Result<Option<CaseEntry>> {
         let txn = self.db.begin_read()?;
-        let table = txn.open_table(CASES)?;
-        table
-            .get(record)?
-            .map(|b| codec::decode_case(record, b.value()))
-            .transpose()
+        let table = txn.open_table(LINES)?;
+        match table.get(record)? {
+            Some(b) => entry_after_line(record, b.value()),
+            None => Ok(None),
+        }
     }
 
     /// Every case, in record order.
     pub fn cases(&self) -> Result<Vec<CaseEntry>> {
         let txn = self.db.begin_read()?;
-        let table = txn.open_table(CASES)?;
+        let table = txn.open_table(LINES)?;
         let mut out = Vec::with_capacity(table.len()? as usize);
         for row in table.iter()? {
             let (k, v) = row?;
-            out.push(codec::decode_case(k.value(), v.value())?);
+            out.extend(entry_after_line(k.value(), v.value())?);
         }
         Ok(out)
     }
 
+    /// How many cases the store holds (not counting work items not begun).
     pub fn case_count(&self) -> Result<u64> {
         let txn = self.db.begin_read()?;
-        Ok(txn.open_table(CASES)?.len()?)
+        let mut n = 0;
+        for row in txn.open_table(LINES)?.iter()? {
+            let (k, v) = row?;
+            n += u64::from(!split_line(k.value(), v.value())?.1.is_empty());
+        }
+        Ok(n)
     }
 
     /// One version of a case.
@@ -479,10 +485,11 @@ impl Store {
 
     pub fn list_row(&self, record: &str) -> Result<Option<ListRow>> {
         let txn = self.db.begin_read()?;
-        let table = txn.open_table(ROWS)?;
-        Ok(table
-            .get(record)?
-            .and_then(|v| rows::decode(record, v.value())))
+        let table = txn.open_table(LINES)?;
+        Ok(table.get(record)?.and_then(|v| {
+            let (line, _) = rows::split(v.value())?;
+            rows::decode(record, line)
+        }))
     }
 
     pub fn work_item(&self, id: &str) -> Result<Option<WorkItem>> {
@@ -703,7 +710,7 @@ impl Store {
     /// Writes raw bytes as a work-list line (tests of an unreadable store).
     pub(crate) fn put_raw_list_row(&self, record: &str, bytes: &[u8]) -> Result<()> {
         let txn = self.db.begin_write()?;
-        txn.open_table(ROWS)?.insert(record, bytes)?;
+        txn.open_table(LINES)?.insert(record, bytes)?;
         txn.commit()?;
         Ok(())
     }
@@ -751,22 +758,19 @@ pub struct ListSnapshot {
 impl ListSnapshot {
     /// How many lines the work list has (cases and work items not begun).
     pub fn count(&self) -> Result<u64> {
-        Ok(self.txn.open_table(ROWS)?.len()?)
+        Ok(self.txn.open_table(LINES)?.len()?)
     }
 
     /// Hands each line over in record order, one at a time, so a large list
     /// is never held twice: the row handed over is reused for the next line.
     pub fn each(&self, mut f: impl FnMut(&mut ListRow)) -> Result<()> {
-        let table = self.txn.open_table(ROWS)?;
+        let table = self.txn.open_table(LINES)?;
         let mut line = ListRow::blank();
         for row in table.iter()? {
             let (k, v) = row?;
-            rows::decode_into(k.value(), v.value(), &mut line).ok_or_else(|| {
-                StoreError::Corrupt {
-                    what: "list row",
-                    detail: k.value().to_string(),
-                }
-            })?;
+            let (bytes, _) = split_line(k.value(), v.value())?;
+            rows::decode_into(k.value(), bytes, &mut line)
+                .ok_or_else(|| corrupt_line(k.value()))?;
             f(&mut line);
         }
         Ok(())
@@ -776,18 +780,19 @@ impl ListSnapshot {
 /// The tables a change to cases writes, open for one write transaction.
 struct CaseTables<'t> {
     versions: redb::Table<'t, (&'static str, &'static str), &'static [u8]>,
-    cases: redb::Table<'t, &'static str, &'static [u8]>,
     items: redb::Table<'t, &'static str, &'static [u8]>,
-    rows: redb::Table<'t, &'static str, &'static [u8]>,
+    lines: redb::Table<'t, &'static str, &'static [u8]>,
+    /// A line and entry put together before they are written.
+    joined: Vec<u8>,
 }
 
 impl<'t> CaseTables<'t> {
     fn open(txn: &'t WriteTransaction) -> Result<Self> {
         Ok(CaseTables {
             versions: txn.open_table(VERSIONS)?,
-            cases: txn.open_table(CASES)?,
             items: txn.open_table(WORK_ITEMS)?,
-            rows: txn.open_table(ROWS)?,
+            lines: txn.open_table(LINES)?,
+            joined: Vec::new(),
         })
     }
 
@@ -795,7 +800,7 @@ impl<'t> CaseTables<'t> {
     /// case, or a work item not begun).
     fn team_and_conflict(&self, record: &str) -> Result<Option<(u8, bool)>> {
         Ok(self
-            .rows
+            .lines
             .get(record)?
             .and_then(|v| rows::team_and_conflict(v.value())))
     }
@@ -858,11 +863,13 @@ impl<'t> CaseTables<'t> {
         row: &[u8],
         due: Option<NaiveDate>,
     ) -> Result<()> {
-        self.cases.insert(record, entry)?;
+        self.joined.clear();
         match due {
-            Some(due) => self.rows.insert(record, rows::or_due(row, due).as_ref())?,
-            None => self.rows.insert(record, row)?,
-        };
+            Some(due) => self.joined.extend_from_slice(&rows::or_due(row, due)),
+            None => self.joined.extend_from_slice(row),
+        }
+        self.joined.extend_from_slice(entry);
+        self.lines.insert(record, self.joined.as_slice())?;
         Ok(())
     }
 
@@ -872,15 +879,22 @@ impl<'t> CaseTables<'t> {
         for w in in_key_order(items, |w| &w.id) {
             self.items
                 .insert(w.id.as_str(), codec::encode_work_item(w).as_slice())?;
-            let row = match self.cases.get(w.id.as_str())? {
-                Some(b) => ListRow::from_case(
-                    &codec::decode_case(w.id.as_str(), b.value())?,
-                    w.due.as_deref(),
-                ),
-                None => ListRow::from_item(w),
+            self.joined.clear();
+            let case = match self.lines.get(w.id.as_str())? {
+                Some(b) => entry_after_line(w.id.as_str(), b.value())?,
+                None => None,
             };
-            self.rows
-                .insert(w.id.as_str(), rows::encode(&row).as_slice())?;
+            match case {
+                Some(case) => {
+                    rows::encode_into(
+                        &ListRow::from_case(&case, w.due.as_deref()),
+                        &mut self.joined,
+                    );
+                    codec::encode_case_into(&case, &mut self.joined);
+                }
+                None => rows::encode_into(&ListRow::from_item(w), &mut self.joined),
+            }
+            self.lines.insert(w.id.as_str(), self.joined.as_slice())?;
         }
         Ok(())
     }
@@ -893,6 +907,27 @@ impl<'t> CaseTables<'t> {
             Some(entry) => self.put_case(&entry),
             None => Ok(()),
         }
+    }
+}
+
+/// A stored line and what follows it (a case's index entry, or nothing
+/// for a work item not begun).
+fn split_line<'a>(record: &str, bytes: &'a [u8]) -> Result<(&'a [u8], &'a [u8])> {
+    rows::split(bytes).ok_or_else(|| corrupt_line(record))
+}
+
+fn corrupt_line(record: &str) -> StoreError {
+    StoreError::Corrupt {
+        what: "list row",
+        detail: record.to_string(),
+    }
+}
+
+/// The index entry stored after a line, if the line is a case's.
+fn entry_after_line(record: &str, bytes: &[u8]) -> Result<Option<CaseEntry>> {
+    match split_line(record, bytes)? {
+        (_, []) => Ok(None),
+        (_, entry) => Ok(Some(codec::decode_case(record, entry)?)),
     }
 }
 
@@ -1048,7 +1083,7 @@ impl Held {
 
 fn held_in(
     versions: &impl ReadableTable<(&'static str, &'static str), &'static [u8]>,
-    rows: &impl ReadableTable<&'static str, &'static [u8]>,
+    lines: &impl ReadableTable<&'static str, &'static [u8]>,
     items: &impl ReadableTable<&'static str, &'static [u8]>,
     record: &str,
     any_new: impl FnOnce(&[String]) -> bool,
@@ -1063,7 +1098,7 @@ fn held_in(
         out.due = None;
         return Ok(());
     }
-    let line = rows.get(record)?;
+    let line = lines.get(record)?;
     let line = line.as_ref().map(|v| v.value());
     out.team = line.and_then(rows::team_and_conflict).map(|(team, _)| team);
     out.due = match (out.ids.is_empty(), line.and_then(rows::due)) {
@@ -1094,7 +1129,7 @@ fn version_ids(
 /// each case on its judging thread.
 pub struct Before {
     versions: redb::ReadOnlyTable<(&'static str, &'static str), &'static [u8]>,
-    rows: redb::ReadOnlyTable<&'static str, &'static [u8]>,
+    lines: redb::ReadOnlyTable<&'static str, &'static [u8]>,
     items: redb::ReadOnlyTable<&'static str, &'static [u8]>,
 }
 
@@ -1102,7 +1137,7 @@ impl Before {
     fn open(txn: redb::ReadTransaction) -> Result<Before> {
         Ok(Before {
             versions: txn.open_table(VERSIONS)?,
-            rows: txn.open_table(ROWS)?,
+            lines: txn.open_table(LINES)?,
             items: txn.open_table(WORK_ITEMS)?,
         })
     }
@@ -1119,7 +1154,7 @@ impl Before {
         out.in_merge = false;
         held_in(
             &self.versions,
-            &self.rows,
+            &self.lines,
             &self.items,
             record,
             any_new,
@@ -1181,7 +1216,7 @@ impl Merge<'_> {
             return Ok(());
         }
         let t = &self.tables;
-        held_in(&t.versions, &t.rows, &t.items, record, any_new, held)?;
+        held_in(&t.versions, &t.lines, &t.items, record, any_new, held)?;
         held.in_merge = true;
         Ok(())
     }

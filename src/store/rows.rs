@@ -139,6 +139,21 @@ pub fn due(bytes: &[u8]) -> Option<Option<NaiveDate>> {
     )
 }
 
+/// The bytes the row itself takes at the start of `bytes`, and what
+/// follows it (in `lines-1`, a case's index entry): `None` when the bytes
+/// are too short to hold a row.
+pub fn split(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut end = HEAD;
+    for _ in 0..2 {
+        let len = u16::from_le_bytes(bytes.get(end..end + 2)?.try_into().ok()?);
+        end += 2 + usize::from(len);
+    }
+    (end <= bytes.len()).then(|| bytes.split_at(end))
+}
+
+/// The fixed part of an encoded row, before its title and search key.
+const HEAD: usize = 22;
+
 pub fn decode(record: &str, bytes: &[u8]) -> Option<ListRow> {
     let mut row = ListRow::blank();
     decode_into(record, bytes, &mut row)?;
@@ -194,6 +209,26 @@ pub fn decode_into(record: &str, bytes: &[u8], row: &mut ListRow) -> Option<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_is_told_from_what_follows_it() {
+        let row = ListRow::from_item(&crate::domain::work::WorkItem {
+            id: "AC-7".into(),
+            form: "activation".into(),
+            team: 4,
+            due: Some("2026-12-20".into()),
+            prefill: [("full_name".to_string(), "Đỗ Thị Hà".to_string())].into(),
+        });
+        let line = encode(&row);
+        let mut joined = line.clone();
+        joined.extend_from_slice(b"\x05entry");
+        assert_eq!(split(&line), Some((line.as_slice(), &[][..])));
+        assert_eq!(split(&joined), Some((line.as_slice(), &b"\x05entry"[..])));
+        for n in 0..line.len() {
+            assert_eq!(split(&line[..n]), None, "cut at {n}");
+        }
+        assert_eq!(decode("AC-7", split(&joined).unwrap().0), Some(row));
+    }
 
     #[test]
     fn a_row_round_trips() {

@@ -22,8 +22,8 @@ pub const VERSIONS_BY_ID: TableDefinition<&str, &[u8]> = TableDefinition::new("v
 pub const CASE_VERSIONS: MultimapTableDefinition<&str, &str> =
     MultimapTableDefinition::new("case-versions-1");
 
-/// Table: the current state of each case, derived from its versions (schema 2).
-/// Key: record id. Value: encoded `CaseEntry`.
+/// Table (schemas 2–7): the current state of each case, derived from its
+/// versions. Key: record id. Value: encoded `CaseEntry`. Now in [`LINES`].
 pub const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases-1");
 
 /// Table: work the commune assigned. Key: work-item id (= the case's record id).
@@ -41,9 +41,15 @@ pub const DRAFTS: TableDefinition<&str, &[u8]> = TableDefinition::new("drafts-1"
 /// Table: every bundle seen. Key: sequence of arrival. Value: encoded `ImportEntry`.
 pub const IMPORTS: TableDefinition<u64, &[u8]> = TableDefinition::new("imports-1");
 
-/// Table: one compact line per case or unstarted work item, for the work
-/// list (derived, see `rows.rs`). Key: record id. Value: `rows::encode`.
+/// Table (schemas 5–7): the work list's lines alone. Now in [`LINES`].
 pub const ROWS: TableDefinition<&str, &[u8]> = TableDefinition::new("list-rows-1");
+
+/// Table (schema 8): one compact line per case or work item not begun, for
+/// the work list, and after a case's line its index entry, the current
+/// state derived from its versions: one row, written by one insert, for
+/// both (a bundle merge writes one a case). Key: record id. Value:
+/// `rows::encode`, then for a case `codec::encode_case`.
+pub const LINES: TableDefinition<&str, &[u8]> = TableDefinition::new("lines-1");
 
 /// Table: public keys this device trusts (schema 3). Key: minisign key id
 /// (16 hex digits). Value: encoded `TrustedKey` — on the commune the team

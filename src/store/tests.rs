@@ -248,23 +248,36 @@ fn a_schema_2_store_is_migrated_with_empty_keys_and_sequences() {
 }
 
 #[test]
-fn a_schema_5_store_has_its_index_and_list_rewritten_smaller() {
+fn a_schema_5_store_has_its_index_and_list_rewritten_into_one_smaller_table() {
     let (dir, store) = setup();
     let a = store.save(draft("AC-1", &[], "a"), None).unwrap();
     let line = store.list_row("AC-1").unwrap().unwrap();
     drop(store);
-    // Make it look like schema 5: a line that leads with its record.
+    // Make it look like schema 5: a line that leads with its record, in a
+    // table of its own, and the index entry in another.
     {
         let db = Database::open(Store::file_in(dir.path())).unwrap();
         let txn = db.begin_write().unwrap();
         {
-            let mut rows = txn.open_table(ROWS).unwrap();
-            let new = rows.get("AC-1").unwrap().unwrap().value().to_vec();
+            let joined = {
+                let lines = txn.open_table(LINES).unwrap();
+                lines.get("AC-1").unwrap().unwrap().value().to_vec()
+            };
+            let (new, entry) = rows::split(&joined).unwrap();
+            assert!(!entry.is_empty());
             let mut old = new[..22].to_vec();
             old.extend_from_slice(&4u16.to_le_bytes());
             old.extend_from_slice(b"AC-1");
             old.extend_from_slice(&new[22..]);
-            rows.insert("AC-1", old.as_slice()).unwrap();
+            txn.open_table(ROWS)
+                .unwrap()
+                .insert("AC-1", old.as_slice())
+                .unwrap();
+            txn.open_table(CASES)
+                .unwrap()
+                .insert("AC-1", entry)
+                .unwrap();
+            assert!(txn.delete_table(LINES).unwrap());
             let mut meta = txn.open_table(META).unwrap();
             meta.insert("schema", 5u32.to_le_bytes().as_slice())
                 .unwrap();
@@ -276,6 +289,11 @@ fn a_schema_5_store_has_its_index_and_list_rewritten_smaller() {
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(store.list_row("AC-1").unwrap(), Some(line));
     assert_eq!(store.case("AC-1").unwrap().unwrap().heads, vec![a.id]);
+    drop(store);
+    // The two tables of before are gone.
+    let db = Database::open(Store::file_in(dir.path())).unwrap();
+    let read = db.begin_read().unwrap();
+    assert!(read.open_table(CASES).is_err() && read.open_table(ROWS).is_err());
 }
 
 #[test]
@@ -315,9 +333,13 @@ fn a_schema_6_store_keeps_its_people_and_work_items_in_json_and_reads_them() {
     assert_eq!(store.people().unwrap(), vec![person]);
     assert_eq!(store.work_items().unwrap(), vec![item]);
     assert_eq!(store.list_row("AC-1").unwrap(), line);
+    assert_eq!(store.case_count().unwrap(), 0, "a work item is not a case");
+    assert_eq!(store.cases().unwrap(), vec![]);
     // A case arriving for the item takes its due date, read from JSON.
     let v = draft("AC-1", &[], "a").seal();
     store.add_versions(&[v]).unwrap();
+    assert_eq!(store.case_count().unwrap(), 1);
+    assert_eq!(store.cases().unwrap().len(), 1);
     let due = store.list_row("AC-1").unwrap().unwrap().due;
     assert_eq!(due, NaiveDate::from_ymd_opt(2026, 12, 20));
     drop(store);
