@@ -291,8 +291,9 @@ fn status_byte(s: Status) -> u8 {
     Status::ALL.iter().position(|x| *x == s).unwrap_or(0) as u8
 }
 
-/// A case's index entry as stored in `cases-1` (derived data, rebuilt when
-/// its layout changes): the record is the key; the rest in a compact
+/// A case's index entry as stored after its line in `lines-1` (derived
+/// data, rebuilt when its layout changes): the record is the key; the rest
+/// in a compact
 /// layout, since a bundle merge writes one per case.
 pub fn encode_case(c: &CaseEntry) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + 33 * c.heads.len() + c.title.len() + c.search.len());

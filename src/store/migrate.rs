@@ -52,7 +52,9 @@ pub fn run(txn: &WriteTransaction, from: u32) -> Result<()> {
     // number, head ids as bytes, times as numbers, no record in a line),
     // which the rebuild writes.
     // 6 → 7: people and work items are written in a compact layout from
-    // now on; those written before stay in JSON, which is still read.
+    // now on; those written before stay in JSON, which is still read (the
+    // first bundle from the commune then finds every work item changed
+    // and writes it again, once).
     // 7 → 8: each case's entry after its line, in `lines-1`; the index and
     // list are derived, so the old tables go and the rebuild writes the
     // new one.
@@ -89,6 +91,9 @@ fn versions_by_case(txn: &WriteTransaction) -> Result<()> {
 /// Whenever the index's shape changes: derive the case index and the work
 /// list's lines from the versions and work items.
 pub fn rebuild_case_index(txn: &WriteTransaction) -> Result<()> {
+    // Built from nothing: a line of the old layout (or a damaged one) must
+    // not be read as the line of a work item, or as a case's.
+    txn.delete_table(LINES)?;
     create_tables(txn)?;
     let records: Vec<String> = {
         let versions = txn.open_table(VERSIONS)?;

@@ -1,6 +1,7 @@
-//! The compact encoding of work-list rows (table `list-rows-1`): derived data
-//! read in bulk when the screens open, so it skips JSON. Its layout may
-//! change freely: bumping `CASE_INDEX` rebuilds it from the versions.
+//! The compact encoding of work-list rows (in table `lines-1`, each
+//! followed by its case's index entry if it is a case's): derived data read
+//! in bulk when the screens open, so it skips JSON. Its layout may change
+//! freely: bumping `CASE_INDEX` rebuilds it from the versions.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 

@@ -1,8 +1,10 @@
 //! Every redb table of the store, in one place.
 //!
 //! Each name carries a version (`"versions-1"`): a table whose key or value
-//! layout changes gets a new name and a numbered migration in `migrate.rs`.
-//! Values are encoded by `codec.rs` (a codec byte, then JSON).
+//! layout changes gets a new name and a numbered migration in `migrate.rs`
+//! — unless its values' codec byte tells the old layout from the new and
+//! both are read (people and work items, schema 7).
+//! Values are encoded by `codec.rs` (a codec byte, then the value).
 
 use redb::{MultimapTableDefinition, TableDefinition};
 

@@ -297,6 +297,32 @@ fn a_schema_5_store_has_its_index_and_list_rewritten_into_one_smaller_table() {
 }
 
 #[test]
+fn a_rebuilt_index_starts_from_nothing_not_from_the_lines_it_replaces() {
+    let (dir, store) = setup();
+    store
+        .put_work_items([&activation_item("AC-1", 2, Some("2026-12-20"))])
+        .unwrap();
+    store.save(draft("AC-2", &[], "a"), None).unwrap();
+    let lines = store.list_rows().unwrap();
+    // Damaged, or of a layout an older index wrote.
+    store.put_raw_list_row("AC-1", &[0xff]).unwrap();
+    store.put_raw_list_row("AC-2", &[0xff]).unwrap();
+    drop(store);
+    {
+        let db = Database::open(Store::file_in(dir.path())).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(META)
+            .unwrap()
+            .insert("case_index", codec::encode(&0u32).as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.list_rows().unwrap(), lines);
+    assert_eq!(store.case_count().unwrap(), 1);
+}
+
+#[test]
 fn a_schema_6_store_keeps_its_people_and_work_items_in_json_and_reads_them() {
     let (dir, store) = setup();
     let person = Person {
