@@ -15,7 +15,6 @@ use chrono::{DateTime, FixedOffset, TimeZone, Timelike};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::StoreError;
-
 use crate::domain::case::CaseEntry;
 use crate::domain::form::{self, FormSpec};
 use crate::domain::rules::Sex;
@@ -293,8 +292,7 @@ fn status_byte(s: Status) -> u8 {
 
 /// A case's index entry as stored after its line in `lines-1` (derived
 /// data, rebuilt when its layout changes): the record is the key; the rest
-/// in a compact
-/// layout, since a bundle merge writes one per case.
+/// in a compact layout, since a bundle merge writes one per case.
 pub fn encode_case(c: &CaseEntry) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + 33 * c.heads.len() + c.title.len() + c.search.len());
     encode_case_into(c, &mut out);
@@ -468,9 +466,9 @@ pub fn decode_case(record: &str, bytes: &[u8]) -> Result<CaseEntry, StoreError> 
     })
 }
 
-/// A person as stored in `people-1`: the key is the table's; the rest in
-/// the order of [`Person`]'s fields, each text counted, the sex as 0 (not
-/// known), 1 (male) or 2 (female).
+/// A person as stored in `people-1`: the key is the table's; then the
+/// team, the sex as 0 (not known), 1 (male) or 2 (female), and the texts in
+/// the order of [`Person`]'s fields, each counted.
 pub fn encode_person(p: &Person) -> Vec<u8> {
     let texts = [
         &p.personal_id,
