@@ -474,10 +474,7 @@ fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
     let mut w = csv::WriterBuilder::new()
         .delimiter(if format == Format::Csv { b',' } else { b'\t' })
         .from_writer(std::io::stdout().lock());
-    let io = |e: csv::Error| Error::File {
-        path: PathBuf::from("-"),
-        detail: e.to_string(),
-    };
+    let io = stdout_error;
     w.write_record([
         "why",
         "person_id_1",
@@ -508,10 +505,7 @@ fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
         ])
         .map_err(io)?;
     }
-    w.flush().map_err(|e| Error::File {
-        path: PathBuf::from("-"),
-        detail: e.to_string(),
-    })?;
+    w.flush().map_err(stdout_error)?;
     Ok(())
 }
 
@@ -1035,10 +1029,7 @@ fn write_csv(
     if let Some(spec) = spec {
         header.extend(spec.fields.iter().map(|f| f.id.as_str()));
     }
-    let csv_err = |e: csv::Error| Error::File {
-        path: PathBuf::from("-"),
-        detail: e.to_string(),
-    };
+    let csv_err = stdout_error;
     w.write_record(&header).map_err(csv_err)?;
     for c in cases {
         let mut row = vec![
@@ -1064,11 +1055,24 @@ fn write_csv(
         }
         w.write_record(&row).map_err(csv_err)?;
     }
-    w.flush().map_err(|e| Error::File {
-        path: PathBuf::from("-"),
-        detail: e.to_string(),
-    })?;
+    w.flush().map_err(stdout_error)?;
     Ok(())
+}
+
+/// Writing CSV to the standard output failed. A reader that stopped early
+/// (`tothon cases --format csv | head`) ends the output, as it does a
+/// table's: [`Error::OutputClosed`], which exits quietly with success.
+fn stdout_error(e: impl Into<csv::Error>) -> Error {
+    let e: csv::Error = e.into();
+    match e.kind() {
+        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe => {
+            Error::OutputClosed
+        }
+        _ => Error::File {
+            path: PathBuf::from("-"),
+            detail: e.to_string(),
+        },
+    }
 }
 
 /// The head the entry summarises (the newest one when in conflict).

@@ -40,6 +40,10 @@ pub enum Error {
     Terminal(String),
     #[error("file {path}: {detail}")]
     File { path: PathBuf, detail: String },
+    /// Whoever read the standard output stopped reading (`| head`): the end
+    /// of the output, as for a table, not a failure.
+    #[error("the output was closed")]
+    OutputClosed,
     #[error(transparent)]
     Worklist(#[from] crate::worklist::WorklistError),
     #[error(transparent)]

@@ -8,7 +8,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang.into();
     match cli::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(tothon::error::Error::OutputClosed) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tothon: {}", i18n::error(lang, &e));
             ExitCode::FAILURE

@@ -271,3 +271,31 @@ fn the_demo_builds_and_lists_its_cases_the_same_for_the_same_seed() {
     let err = fails(tothon(a.path()).args(["init", "commune", "--name", "X"]));
     assert!(err.contains("đã có dữ liệu"), "{err}");
 }
+
+/// `tothon cases --format csv | head -1`: the reader stops after a line,
+/// and tothon ends quietly, as it does printing a table.
+#[cfg(unix)]
+#[test]
+fn a_reader_that_stops_early_ends_the_csv_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    stdout(tothon(dir.path()).args(["demo", "--no-tui", "--dir", d, "--people", "4000"]));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tothon"))
+        .env_remove("TOTHON_HOME")
+        .args(["--data-dir", d, "cases", "--format", "csv"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("record,"), "{first}");
+    // The reader is gone; the rest (far more than a pipe holds) has nowhere to go.
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

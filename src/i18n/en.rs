@@ -219,6 +219,7 @@ pub fn error(e: &Error) -> String {
         Error::File { path, detail } => {
             format!("Could not read/write {}: {detail}.", path.display())
         }
+        Error::OutputClosed => "The output was closed before everything was printed.".into(),
         Error::Worklist(w) => super::worklist::error(super::Lang::En, w),
     }
 }

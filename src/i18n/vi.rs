@@ -219,6 +219,7 @@ pub fn error(e: &Error) -> String {
         Error::File { path, detail } => {
             format!("Không ghi/đọc được tệp {}: {detail}.", path.display())
         }
+        Error::OutputClosed => "Nơi nhận kết quả đã đóng trước khi in xong.".into(),
         Error::Worklist(w) => super::worklist::error(super::Lang::Vi, w),
     }
 }
