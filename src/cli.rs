@@ -474,7 +474,6 @@ fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
     let mut w = csv::WriterBuilder::new()
         .delimiter(if format == Format::Csv { b',' } else { b'\t' })
         .from_writer(std::io::stdout().lock());
-    let io = stdout_error;
     w.write_record([
         "why",
         "person_id_1",
@@ -488,7 +487,7 @@ fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
         "household_2",
         "village_2",
     ])
-    .map_err(io)?;
+    .map_err(stdout_error)?;
     for p in &pairs {
         w.write_record([
             why(p.why),
@@ -503,7 +502,7 @@ fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
             &p.second.household,
             &village(p.second.team),
         ])
-        .map_err(io)?;
+        .map_err(stdout_error)?;
     }
     w.flush().map_err(stdout_error)?;
     Ok(())
@@ -1029,8 +1028,7 @@ fn write_csv(
     if let Some(spec) = spec {
         header.extend(spec.fields.iter().map(|f| f.id.as_str()));
     }
-    let csv_err = stdout_error;
-    w.write_record(&header).map_err(csv_err)?;
+    w.write_record(&header).map_err(stdout_error)?;
     for c in cases {
         let mut row = vec![
             c.record.clone(),
@@ -1053,7 +1051,7 @@ fn write_csv(
                     .map(|f| values.get(&f.id).cloned().unwrap_or_default()),
             );
         }
-        w.write_record(&row).map_err(csv_err)?;
+        w.write_record(&row).map_err(stdout_error)?;
     }
     w.flush().map_err(stdout_error)?;
     Ok(())
