@@ -89,12 +89,7 @@ pub fn encode_version(v: &Version) -> Vec<u8> {
 /// [`encode_version`] appended to `out`.
 pub fn encode_version_into(v: &Version, out: &mut Vec<u8>) {
     let start = out.len();
-    let numbered = form::forms()
-        .iter()
-        .enumerate()
-        .find(|(_, f)| f.id == v.form)
-        .and_then(|(n, f)| Some((u8::try_from(n).ok()?, f)));
-    if let Some((number, spec)) = numbered {
+    if let Some((number, spec)) = numbered_form(&v.form) {
         out.push(CODEC_VERSION_BY_NUMBER);
         out.push(number);
         put_head(v, out);
@@ -122,6 +117,13 @@ pub fn encode_version_into(v: &Version, out: &mut Vec<u8>) {
         put_str(out, k);
         put_str(out, x);
     }
+}
+
+/// A form's number in the specs, as the compact layouts write it, and the
+/// form; `None` for a form the specs lack.
+pub(super) fn numbered_form(id: &str) -> Option<(u8, &'static FormSpec)> {
+    let (n, spec) = form::forms().iter().enumerate().find(|(_, f)| f.id == id)?;
+    Some((u8::try_from(n).ok()?, spec))
 }
 
 /// What both layouts of a version share, after the form.
@@ -327,13 +329,13 @@ pub fn encode_case_into(c: &CaseEntry, out: &mut Vec<u8>) {
 /// The compact layout, when every part of the entry has one: a known
 /// form, version ids for heads, a time as tothon writes it.
 fn put_compact_case(c: &CaseEntry, out: &mut Vec<u8>) -> Option<()> {
-    let form = form::forms().iter().position(|f| f.id == c.form)?;
+    let (form, _) = numbered_form(&c.form)?;
     // A leap second (":60") has no seconds-and-offset of its own.
     let edited = DateTime::parse_from_rfc3339(&c.edited_at)
         .ok()
         .filter(|t| t.nanosecond() < 1_000_000_000 && time_text(t) == c.edited_at)?;
     out.push(CODEC_CASE_COMPACT);
-    out.push(u8::try_from(form).ok()?);
+    out.push(form);
     out.push(c.team);
     put_len(out, c.heads.len());
     for h in &c.heads {
@@ -395,74 +397,55 @@ fn read_time(r: &mut Reader) -> Option<DateTime<FixedOffset>> {
 
 /// Reads what [`encode_case`] wrote (or JSON, from before it).
 pub fn decode_case(record: &str, bytes: &[u8]) -> Result<CaseEntry, StoreError> {
-    if bytes.first() == Some(&CODEC_JSON) {
-        return decode(bytes, "case");
-    }
-    let corrupt = || StoreError::Corrupt {
-        what: "case",
-        detail: record.to_string(),
-    };
-    let mut r = Reader(bytes);
-    let compact = match r.byte() {
-        Some(CODEC_CASE) => false,
-        Some(CODEC_CASE_COMPACT) => true,
-        _ => return Err(corrupt()),
-    };
-    let form = match compact {
-        true => form::forms()
-            .get(usize::from(r.byte().ok_or_else(corrupt)?))
-            .ok_or_else(corrupt)?
-            .id
-            .clone(),
-        false => r.string().ok_or_else(corrupt)?,
-    };
-    let team = r.byte().ok_or_else(corrupt)?;
-    let mut heads = Vec::new();
-    for _ in 0..r.len().ok_or_else(corrupt)? {
-        heads.push(match compact {
-            true => id_text(r.take(ID_LEN / 2).ok_or_else(corrupt)?),
-            false => r.string().ok_or_else(corrupt)?,
-        });
-    }
-    let status = *Status::ALL
-        .get(usize::from(r.byte().ok_or_else(corrupt)?))
-        .ok_or_else(corrupt)?;
-    let mut texts = [String::new(), String::new(), String::new(), String::new()];
-    for (i, t) in texts.iter_mut().enumerate() {
-        *t = match (compact, i) {
-            (true, 2) => time_text(&read_time(&mut r).ok_or_else(corrupt)?),
-            _ => r.string().ok_or_else(corrupt)?,
+    decode_compact(bytes, "case", record, |r| {
+        let compact = match r.byte()? {
+            CODEC_CASE => false,
+            CODEC_CASE_COMPACT => true,
+            _ => return None,
         };
-    }
-    let mut opts = [None, None, None, None];
-    for o in &mut opts {
-        *o = match r.byte().ok_or_else(corrupt)? {
-            0 => None,
-            1 => Some(r.string().ok_or_else(corrupt)?),
-            _ => return Err(corrupt()),
+        let form = match compact {
+            true => form::forms().get(usize::from(r.byte()?))?.id.clone(),
+            false => r.string()?,
         };
-    }
-    let versions = r.len().ok_or_else(corrupt)?;
-    if !r.0.is_empty() {
-        return Err(corrupt());
-    }
-    let [title, search, edited_at, author] = texts;
-    let [follow_up, blocker, outcome, correction] = opts;
-    Ok(CaseEntry {
-        record: record.to_string(),
-        form,
-        team,
-        heads,
-        status,
-        title,
-        search,
-        edited_at,
-        author,
-        follow_up,
-        blocker,
-        outcome,
-        correction,
-        versions,
+        let team = r.byte()?;
+        let mut heads = Vec::new();
+        for _ in 0..r.len()? {
+            heads.push(match compact {
+                true => id_text(r.take(ID_LEN / 2)?),
+                false => r.string()?,
+            });
+        }
+        let status = *Status::ALL.get(usize::from(r.byte()?))?;
+        let mut texts: [String; 4] = Default::default();
+        for (i, t) in texts.iter_mut().enumerate() {
+            *t = match (compact, i) {
+                (true, 2) => time_text(&read_time(r)?),
+                _ => r.string()?,
+            };
+        }
+        let mut opts: [Option<String>; 4] = Default::default();
+        for o in &mut opts {
+            *o = r.opt()?.map(str::to_string);
+        }
+        let versions = r.len()?;
+        let [title, search, edited_at, author] = texts;
+        let [follow_up, blocker, outcome, correction] = opts;
+        Some(CaseEntry {
+            record: record.to_string(),
+            form,
+            team,
+            heads,
+            status,
+            title,
+            search,
+            edited_at,
+            author,
+            follow_up,
+            blocker,
+            outcome,
+            correction,
+            versions,
+        })
     })
 }
 
@@ -568,12 +551,7 @@ const NAMED: u8 = u8::MAX;
 /// form the specs lack (never assigned: items are checked against the
 /// specs) keeps the item in JSON.
 pub fn encode_work_item(w: &WorkItem) -> Vec<u8> {
-    let Some((number, spec)) = form::forms()
-        .iter()
-        .enumerate()
-        .find(|(_, f)| f.id == w.form)
-        .and_then(|(n, f)| Some((u8::try_from(n).ok()?, f)))
-    else {
+    let Some((number, spec)) = numbered_form(&w.form) else {
         return encode(w);
     };
     let values: usize = w.prefill.iter().map(|(k, v)| k.len() + v.len() + 3).sum();
@@ -643,11 +621,7 @@ fn work_item_head<'a>(r: &mut Reader<'a>) -> Option<(&'static FormSpec, u8, Opti
     }
     let spec = form::forms().get(usize::from(r.byte()?))?;
     let team = r.byte()?;
-    let due = match r.byte()? {
-        0 => None,
-        1 => Some(r.str()?),
-        _ => return None,
-    };
+    let due = r.opt()?;
     Some((spec, team, due))
 }
 
@@ -683,6 +657,16 @@ impl<'a> Reader<'a> {
     fn str(&mut self) -> Option<&'a str> {
         let n = self.len()?;
         std::str::from_utf8(self.take(n)?).ok()
+    }
+
+    /// A text [`put_opt`] wrote: `Some(None)` for none, `None` for bytes
+    /// it did not write.
+    fn opt(&mut self) -> Option<Option<&'a str>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => Some(Some(self.str()?)),
+            _ => None,
+        }
     }
 
     fn string(&mut self) -> Option<String> {

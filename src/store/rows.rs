@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
-use super::codec::Reader;
+use super::codec::{Reader, numbered_form};
 use crate::domain::form;
 use crate::domain::listing::{ListRow, static_choice, static_form};
 use crate::domain::progress::Stage;
@@ -70,11 +70,7 @@ pub fn encode(row: &ListRow) -> Vec<u8> {
 /// [`encode`] appended to `out`.
 pub fn encode_into(row: &ListRow, out: &mut Vec<u8>) {
     let spec = static_form(row.form);
-    let form_index = form::forms()
-        .iter()
-        .position(|f| f.id == row.form)
-        .unwrap_or(0);
-    out.push(form_index as u8);
+    out.push(numbered_form(row.form).map_or(0, |(n, _)| n));
     out.push(row.team);
     out.push(stage_byte(row.stage));
     out.push(u8::from(row.draft_status) | (u8::from(row.conflict) << 1));
@@ -132,12 +128,14 @@ pub fn team_and_conflict(bytes: &[u8]) -> Option<(u8, bool)> {
 /// The date of an encoded row, without decoding the rest: `None` when the
 /// bytes are too short to be a row.
 pub fn due(bytes: &[u8]) -> Option<Option<NaiveDate>> {
-    let days = i32::from_le_bytes(bytes.get(DUE)?.try_into().ok()?);
-    Some(
-        (days != i32::MIN)
-            .then(|| NaiveDate::from_epoch_days(days))
-            .flatten(),
-    )
+    Some(day(i32::from_le_bytes(bytes.get(DUE)?.try_into().ok()?)))
+}
+
+/// A row's date as written (days since the epoch, `i32::MIN` for none).
+fn day(days: i32) -> Option<NaiveDate> {
+    (days != i32::MIN)
+        .then(|| NaiveDate::from_epoch_days(days))
+        .flatten()
 }
 
 /// The bytes the row itself takes at the start of `bytes`, and what
@@ -197,9 +195,7 @@ pub fn decode_into(record: &str, bytes: &[u8], row: &mut ListRow) -> Option<()> 
     row.stage = stage;
     row.draft_status = flags & 1 != 0;
     row.conflict = flags & 2 != 0;
-    row.due = (due != i32::MIN)
-        .then(|| NaiveDate::from_epoch_days(due))
-        .flatten();
+    row.due = day(due);
     row.edited = edited;
     row.has_draft = false;
     row.blocker = choice_at(spec, spec.blocker.as_ref(), blocker);
