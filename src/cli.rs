@@ -367,7 +367,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     id: &key.id,
                     team: key.team,
                 },
-            );
+            )?;
             Ok(())
         }
         Some(Command::Untrust { key_id }) => {
@@ -379,7 +379,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     id: &key.id,
                     team: key.team,
                 },
-            );
+            )?;
             Ok(())
         }
         Some(Command::Bundle(cmd)) => bundle_command(&Store::open(&dir)?, cmd, lang),
@@ -451,7 +451,10 @@ fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Result<()> {
         ReportFormat::Md => i18n::report::Format::Markdown,
         ReportFormat::Csv => i18n::report::Format::Csv,
     };
-    print!("{}", i18n::report::render(&report, lang, format));
+    print_out(format_args!(
+        "{}",
+        i18n::report::render(&report, lang, format)
+    ))?;
     Ok(())
 }
 
@@ -521,8 +524,8 @@ fn run_demo(data_dir: &Path, args: DemoArgs, lang: Lang) -> Result<()> {
         Some(demo::build(&dir, &options)?)
     };
     if let Some(summary) = &built {
-        println!(
-            "{}",
+        print_out(format_args!(
+            "{}\n",
             i18n::msg(
                 lang,
                 &Msg::DemoBuilt {
@@ -532,7 +535,7 @@ fn run_demo(data_dir: &Path, args: DemoArgs, lang: Lang) -> Result<()> {
                     teams: summary.teams,
                 }
             )
-        );
+        ))?;
     }
     if args.no_tui {
         Ok(())
@@ -584,22 +587,22 @@ fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
     if let Some(key) = &commune_key {
         exchange::trust(&store, None, key, clock::now())?;
     }
-    println!(
-        "{}",
+    print_out(format_args!(
+        "{}\n",
         i18n::msg(
             lang,
             &Msg::InitDone {
                 dir: &dir.display().to_string()
             }
         )
-    );
+    ))?;
     say(
         lang,
         &Say::KeyMade {
             id: &public.id,
             role,
         },
-    );
+    )?;
     if let Some(key) = &commune_key {
         say(
             lang,
@@ -607,7 +610,7 @@ fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
                 id: &key.id,
                 team: None,
             },
-        );
+        )?;
     }
     Ok(())
 }
@@ -732,7 +735,7 @@ fn save_and_report(store: &Store, draft: Draft, prepared: &Prepared, lang: Lang)
             },
         )
     };
-    println!("{line}");
+    print_out(format_args!("{line}\n"))?;
     Ok(())
 }
 
@@ -864,8 +867,8 @@ fn case_return(
         confirmed: head.confirmed.clone(),
     };
     let v = store.save(draft, None)?;
-    println!(
-        "{}",
+    print_out(format_args!(
+        "{}\n",
         i18n::msg(
             lang,
             &Msg::Saved {
@@ -873,7 +876,7 @@ fn case_return(
                 status: i18n::status(lang, v.status),
             }
         )
-    );
+    ))?;
     Ok(())
 }
 
@@ -1057,6 +1060,18 @@ fn write_csv(
     Ok(())
 }
 
+/// Prints what a command did on the standard output. A reader that stopped
+/// early (`tothon bundle import … | head -1`) does not stop the command
+/// or make it fail: the lines it no longer reads are dropped. Any other
+/// failure to write is one clear error.
+pub(crate) fn print_out(text: std::fmt::Arguments) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_fmt(text) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        done => done.map_err(stdout_error),
+    }
+}
+
 /// Writing CSV to the standard output failed. A reader that stopped early
 /// (`tothon cases --format csv | head`) ends the output, as it does a
 /// table's: [`Error::OutputClosed`], which exits quietly with success.
@@ -1165,7 +1180,7 @@ fn list_forms(only: Option<&str>, lang: Lang) -> Result<()> {
         .iter()
         .filter(|s| only.is_none_or(|o| o == s.id))
     {
-        println!("{} — {}", spec.id, spec.label.get(lang));
+        print_out(format_args!("{} — {}\n", spec.id, spec.label.get(lang)))?;
         for field in &spec.fields {
             let choices = form::choices_of(&field.kind, lang, &[]);
             let mut line = format!(
@@ -1178,7 +1193,7 @@ fn list_forms(only: Option<&str>, lang: Lang) -> Result<()> {
                 let ids: Vec<&str> = choices.iter().map(|(id, _)| id.as_str()).collect();
                 line.push_str(&format!("  [{}]", ids.join(", ")));
             }
-            println!("{line}");
+            print_out(format_args!("{line}\n"))?;
         }
     }
     Ok(())
@@ -1186,8 +1201,8 @@ fn list_forms(only: Option<&str>, lang: Lang) -> Result<()> {
 
 // ------------------------------------------------------ keys and bundles --
 
-fn say(lang: Lang, s: &Say) {
-    println!("{}", i18n::bundle::say(lang, s));
+fn say(lang: Lang, s: &Say) -> Result<()> {
+    print_out(format_args!("{}\n", i18n::bundle::say(lang, s)))
 }
 
 /// The signing key's passphrase: `TOTHON_PASSPHRASE` for scripts and tests,
@@ -1228,7 +1243,7 @@ fn passphrase(lang: Lang, choosing: bool) -> Result<String> {
 fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<()> {
     match cmd {
         KeyCommand::Show => {
-            print!("{}", exchange::own_public(store)?.to_text());
+            print_out(format_args!("{}", exchange::own_public(store)?.to_text()))?;
             Ok(())
         }
         KeyCommand::New { replace } => {
@@ -1245,13 +1260,13 @@ fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<()> {
                     id: &public.id,
                     role: store.device()?.role,
                 },
-            );
+            )?;
             Ok(())
         }
         KeyCommand::List => {
             let keys = store.trusted_keys()?;
             if keys.is_empty() {
-                say(lang, &Say::NoTrustedKeys);
+                say(lang, &Say::NoTrustedKeys)?;
                 return Ok(());
             }
             let rows: Vec<Vec<String>> = keys
@@ -1293,7 +1308,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
                         versions: e.versions,
                         work_items: e.work_items,
                     },
-                );
+                )?;
             }
             Ok(())
         }
@@ -1308,7 +1323,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
             })?;
             let h = admitted.header();
             let name = crate::bundle::archive::escaped(&file.display().to_string(), 400);
-            say(lang, &Say::Valid { file: &name });
+            say(lang, &Say::Valid { file: &name })?;
             say(
                 lang,
                 &Say::From {
@@ -1316,21 +1331,21 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
                     device: &h.sender_device,
                     key: &admitted.key_id,
                 },
-            );
+            )?;
             say(
                 lang,
                 &Say::To {
                     receiver: h.receiver,
                 },
-            );
+            )?;
             say(
                 lang,
                 &Say::Sequence {
                     sequence: h.sequence,
                 },
-            );
+            )?;
             let at = h.created_at.format("%Y-%m-%d %H:%M %:z").to_string();
-            say(lang, &Say::Made { at: &at });
+            say(lang, &Say::Made { at: &at })?;
             for f in &admitted.files {
                 say(
                     lang,
@@ -1338,7 +1353,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
                         file: &f.name,
                         rows: f.rows,
                     },
-                );
+                )?;
             }
             say(
                 lang,
@@ -1346,7 +1361,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
                     new: admitted.summary.new,
                     known: admitted.summary.known,
                 },
-            );
+            )?;
             Ok(())
         }
         BundleCommand::Import { files } => {
@@ -1368,7 +1383,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
                                 known: done.summary.known,
                                 conflicts: done.summary.new_conflicts,
                             },
-                        );
+                        )?;
                         if done.stale {
                             let latest = exchange::latest_sequences(&store.imports()?)
                                 .get(&(
@@ -1383,7 +1398,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
                                     file: &name,
                                     latest,
                                 },
-                            );
+                            )?;
                         }
                     }
                     Err(e) => {
@@ -1404,7 +1419,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
 fn list_imports(store: &Store, lang: Lang) -> Result<()> {
     let entries = store.imports()?;
     if entries.is_empty() {
-        say(lang, &Say::NoImports);
+        say(lang, &Say::NoImports)?;
         return Ok(());
     }
     let rows: Vec<Vec<String>> = entries

@@ -299,3 +299,64 @@ fn a_reader_that_stops_early_ends_the_csv_quietly() {
     assert!(out.status.success(), "{:?}", out.status);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+/// `tothon bundle import A B … | head -0`: the reader is gone before the
+/// first line. Every bundle is still imported, and tothon ends quietly,
+/// with no crash note.
+#[cfg(unix)]
+#[test]
+fn a_reader_gone_before_an_import_prints_does_not_stop_the_import() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout(tothon(d).args([
+        "demo",
+        "--no-tui",
+        "--dir",
+        d.to_str().unwrap(),
+        "--people",
+        "1000",
+    ]));
+    let mut second: Vec<_> = std::fs::read_dir(d.join("bundles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with("team") && name.ends_with("-0002.zip")
+        })
+        .collect();
+    second.sort();
+    assert_eq!(second.len(), 6);
+    let logged = |d: &Path| stdout(tothon(d).args(["imports"])).lines().count();
+    let before = logged(d);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tothon"))
+        .env_remove("TOTHON_HOME")
+        .arg("--data-dir")
+        .arg(d)
+        .args(["bundle", "import"])
+        .args(&second)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(
+        logged(d),
+        before + 6,
+        "every bundle was imported and logged"
+    );
+    let crash_notes = std::fs::read_dir(d)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("crash")
+        })
+        .count();
+    assert_eq!(crash_notes, 0);
+}

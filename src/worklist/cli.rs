@@ -133,7 +133,7 @@ fn assign(store: &Store, item: &str, team: u8, lang: Lang) -> Result<()> {
         },
         Assigned::AlreadyThere => Say::AlreadyAssigned { item, team },
     };
-    println!("{}", say(lang, &said));
+    crate::cli::print_out(format_args!("{}\n", say(lang, &said)))?;
     Ok(())
 }
 
