@@ -698,8 +698,9 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
 struct CaseRows {
     file: std::sync::Arc<str>,
     versions: Vec<(usize, Version)>,
-    /// Each version's judgement, once judged.
-    judged: Vec<Judgement>,
+    /// Each version's judgement, once judged; `None` for a version the
+    /// store held as the merge began, which the merge passes unjudged.
+    judged: Vec<Option<Judgement>>,
     /// The case's writes made from these versions alone, which are the
     /// writes when the store holds no version of the case yet.
     fresh: Option<crate::store::Prepared>,
@@ -720,9 +721,13 @@ impl CaseRows {
         }
     }
 
-    /// Judges each version on its own and, when all passed, prepares the
-    /// case's writes; looks up what the store held of the case as the
-    /// merge began (the merge checks it still holds).
+    /// Looks up what the store held of the case as the merge began (the
+    /// merge checks it still holds), judges each version the store did not
+    /// hold and, for a case the store held nothing of, prepares its writes
+    /// once all passed. A full-state bundle repeats every version its
+    /// sender has: most of each are held already, and their checks would
+    /// go unused (a held version's id was recomputed from its content by
+    /// the reader, so it is byte for byte the version checked when it came).
     fn judge(
         &mut self,
         villages: &[crate::domain::commune::Village],
@@ -735,13 +740,14 @@ impl CaseRows {
             Some((_, v)) => before.look(&v.record, any_new, &mut self.held).is_ok(),
             None => false,
         };
+        let held: &[String] = if self.looked { &self.held.ids } else { &[] };
         self.judged.clear();
         self.judged.extend(
             self.versions
                 .iter()
-                .map(|(_, v)| admit::judge_version(v, villages)),
+                .map(|(_, v)| (!held.contains(&v.id)).then(|| admit::judge_version(v, villages))),
         );
-        if self.judged.iter().all(Result::is_ok) {
+        if held.is_empty() && self.judged.iter().all(|j| matches!(j, Some(Ok(())))) {
             let refs: Vec<&Version> = self.versions.iter().map(|(_, v)| v).collect();
             self.fresh = crate::store::prepare(&refs, scratch);
         }
@@ -915,8 +921,13 @@ fn merge_case(
             summary.known += 1;
             continue;
         }
+        // Unjudged only if the store held it as the merge began, and so
+        // holds it now: judged here all the same, should that ever change.
+        let judged = match judged {
+            Some(judged) => judged.clone(),
+            None => admit::judge_version(v, &here.commune.villages),
+        };
         judged
-            .clone()
             .and_then(|()| admit::admit_version(v, claim, here, held.team()))
             .map_err(|(column, refusal)| Refusal::Row {
                 file: case.file.to_string(),
