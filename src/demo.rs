@@ -196,7 +196,6 @@ pub fn team_dir(dir: &Path, team: u8) -> PathBuf {
 pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
     clear_earlier(dir)?;
     let now = clock::now();
-    let world = World::generate(options, now);
     let commune = Commune {
         name: COMMUNE.to_string(),
         villages: VILLAGES
@@ -221,6 +220,14 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
             role: Role::Team(village.team),
         })
         .collect();
+    // The seven devices are set up (each derives its key from a passphrase,
+    // slowly on purpose) on a second core while the population is decided.
+    let (world, set_up) = std::thread::scope(|s| {
+        let set_up = s.spawn(|| set_up_devices(dir, &commune, &commune_device, &devices, now));
+        let world = World::generate(options, now);
+        (world, joined(set_up))
+    });
+    let ((commune_store, commune_signer), team_stores) = set_up?;
     let mut summary = world.summary.clone();
     summary.teams = commune.villages.len();
     let World {
@@ -239,11 +246,21 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
         seed: options.seed,
         now,
     };
-    let (commune_store, commune_signer) = setup_store(dir, &commune, &commune_device, now)?;
+    let teams = devices
+        .into_iter()
+        .zip(team_stores)
+        .zip(shares)
+        .map(|((device, (store, signer)), share)| Team {
+            device,
+            store,
+            signer,
+            share,
+        })
+        .collect();
     let (stores, done) = field.two_rounds(
         commune_store,
         commune_signer,
-        devices.into_iter().zip(shares).collect(),
+        teams,
         |pool, edited_twice| office_corrections(&mut rng, pool, edited_twice, &commune_device, now),
     )?;
     summary.conflicts = done.office_edits;
@@ -345,13 +362,16 @@ fn share_by_team(people: Vec<Person>, items: Vec<WorkItem>, teams: usize) -> Vec
     shares.into_iter().map(Arc::new).collect()
 }
 
+/// A device's store and its unlocked signing key.
+type Keyed = (Store, Signer);
+
 /// Creates a store with its key pair, as set-up would.
 fn setup_store(
     dir: &Path,
     commune: &Commune,
     device: &Device,
     now: DateTime<FixedOffset>,
-) -> Result<(Store, Signer)> {
+) -> Result<Keyed> {
     let store = Store::create(dir, commune, device)?;
     store.set_setting("demo", &true)?;
     let members: Vec<&str> = match device.role {
@@ -362,6 +382,35 @@ fn setup_store(
     exchange::new_key(&store, DEMO_PASSPHRASE, false, now)?;
     let signer = exchange::unlock(&store, DEMO_PASSPHRASE)?;
     Ok((store, signer))
+}
+
+/// The commune's store and key, and each team's, trusting the commune's.
+fn set_up_devices(
+    dir: &Path,
+    commune: &Commune,
+    commune_device: &Device,
+    teams: &[Device],
+    now: DateTime<FixedOffset>,
+) -> Result<(Keyed, Vec<Keyed>)> {
+    let (commune_store, commune_signer) = setup_store(dir, commune, commune_device, now)?;
+    let mut stores = Vec::new();
+    for device in teams {
+        let Role::Team(team) = device.role else {
+            return Err(Error::NotADemo(dir.to_path_buf()));
+        };
+        let (store, signer) = setup_store(&team_dir(dir, team), commune, device, now)?;
+        exchange::trust(&store, None, &commune_signer.public, now)?;
+        stores.push((store, signer));
+    }
+    Ok(((commune_store, commune_signer), stores))
+}
+
+/// A team's device, set up, with its village's share of the work.
+struct Team {
+    device: Device,
+    store: Store,
+    signer: Signer,
+    share: Arc<Share>,
 }
 
 /// Exports a team's one bundle (to the commune) and returns its path.
@@ -423,22 +472,31 @@ const OFFERED: usize = 12;
 impl Field<'_> {
     /// Two rounds of field work carried to the commune. The commune stores
     /// the population and work list while the teams store theirs, save their
-    /// first visits and export; the commune merges the round (one
-    /// transaction: the bundles came together) while the teams go on with
-    /// their second visits; the office corrects a few cases (`office`, from
-    /// the first visits the teams offered); the second round is merged.
+    /// first visits and export; the commune merges each team's first bundle
+    /// as it comes (in team order, so that the imports log reads the same
+    /// in every build) while the other teams go on; the office corrects a
+    /// few cases (`office`, from the first visits the teams offered); the
+    /// second round is merged.
     fn two_rounds(
         &self,
         commune: Store,
         commune_signer: Signer,
-        teams: Vec<(Device, Arc<Share>)>,
+        teams: Vec<Team>,
         office: impl FnOnce(&[Version], usize) -> Vec<Version>,
     ) -> Result<(Stores, Rounds)> {
-        let everyone: Vec<Arc<Share>> = teams.iter().map(|(_, s)| Arc::clone(s)).collect();
+        let everyone: Vec<Arc<Share>> = teams.iter().map(|t| Arc::clone(&t.share)).collect();
+        let mut in_order = teams
+            .iter()
+            .filter_map(|t| match t.device.role {
+                Role::Team(team) => Some(team),
+                Role::Commune => None,
+            })
+            .collect::<Vec<u8>>()
+            .into_iter()
+            .peekable();
         // One worker per core does the first rounds of its teams, then
         // their second rounds.
         let shares = exchange::deal_to_cores(teams.into_iter());
-        let commune_public = &commune_signer.public;
         let commune_ref = &commune;
         let (betweens, rounds) = std::thread::scope(|s| {
             let commune = commune_ref;
@@ -452,18 +510,24 @@ impl Field<'_> {
                 .into_iter()
                 .map(|mine| {
                     let sent = sent.clone();
-                    s.spawn(move || self.teams_work(mine, commune_public, sent))
+                    s.spawn(move || self.teams_work(mine, sent))
                 })
                 .collect();
             drop(sent);
-            let mut firsts = arrived.iter().collect::<Result<Vec<_>>>()?;
-            firsts.sort_by_key(|f| f.team);
             joined(stored)?;
-            for f in &firsts {
-                exchange::trust(commune, Some(f.team), &f.public, self.now)?;
+            let mut firsts = Vec::new();
+            let mut waiting = HashMap::new();
+            for first in &arrived {
+                let first = first?;
+                waiting.insert(first.team, first);
+                while let Some(f) = in_order.peek().and_then(|team| waiting.remove(team)) {
+                    in_order.next();
+                    exchange::trust(commune, Some(f.team), &f.public, self.now)?;
+                    receive(commune, &f.bundle, self.now)?;
+                    firsts.push(f);
+                }
             }
             let round1: Vec<PathBuf> = firsts.iter().map(|f| f.bundle.clone()).collect();
-            exchange::import_files(commune, &round1, self.now)?;
             // Meanwhile at the office.
             let edited_twice = firsts.iter().map(|f| f.edited_twice).sum();
             let offered: Vec<Version> = firsts.into_iter().flat_map(|f| f.offered).collect();
@@ -504,13 +568,12 @@ impl Field<'_> {
     /// store, second bundle and number of versions saved.
     fn teams_work(
         &self,
-        teams: Vec<(Device, Arc<Share>)>,
-        commune_public: &Public,
+        teams: Vec<Team>,
         sent: std::sync::mpsc::Sender<Result<FirstRound>>,
     ) -> Result<Vec<(Between, PathBuf, usize)>> {
         let mut betweens = Vec::new();
-        for (device, share) in teams {
-            match self.first_round(&device, share, commune_public) {
+        for team in teams {
+            match self.first_round(team) {
                 Ok((between, first, saved)) => {
                     betweens.push((between, saved));
                     // A send fails only when the commune has given up
@@ -538,18 +601,16 @@ impl Field<'_> {
     /// visits decided, the first visits saved and exported. Returns the team
     /// between rounds, what its first round brings the commune and how many
     /// versions it saved.
-    fn first_round(
-        &self,
-        device: &Device,
-        share: Arc<Share>,
-        commune_public: &Public,
-    ) -> Result<(Between, FirstRound, usize)> {
+    fn first_round(&self, team: Team) -> Result<(Between, FirstRound, usize)> {
+        let Team {
+            device,
+            store,
+            signer,
+            share,
+        } = team;
         let Role::Team(team) = device.role else {
             return Err(Error::NotADemo(self.dir.to_path_buf()));
         };
-        let (store, signer) =
-            setup_store(&team_dir(self.dir, team), self.commune, device, self.now)?;
-        exchange::trust(&store, None, commune_public, self.now)?;
         store.put_people(&share.people)?;
         // The work list is handed over with the laptop, at set-up; later
         // changes travel in the commune's bundles.
@@ -559,7 +620,7 @@ impl Field<'_> {
             villages: &self.commune.villages,
         };
         let mut rng = team_rng(self.seed, team);
-        let work = do_team_work(&mut rng, &share.items, self.hints, device, &ctx, self.now);
+        let work = do_team_work(&mut rng, &share.items, self.hints, &device, &ctx, self.now);
         // The commune may still be storing its copy; the last of the two frees it.
         drop(share);
         let offered = work.offer(&mut rng, OFFERED);
@@ -780,16 +841,11 @@ impl World {
             people.push(copy);
         }
 
-        let mut work_items = Vec::new();
-        let mut counters: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut next = |form: &'static str| {
-            let n = counters.entry(form).or_insert(0);
-            *n += 1;
-            let code = form::form(form).map(|f| f.code.as_str()).unwrap_or("CS");
-            format!("{code}-{n:05}")
-        };
+        // Work items are made in household and person order, and numbered
+        // at the end (below).
+        let mut work_items: Vec<WorkItem> = Vec::new();
         let due = |rng: &mut Rng| Some((today + Duration::days(rng.range(5, 45))).to_string());
-        let mut hints = HashMap::new();
+        let mut hints_at = HashMap::new();
         for (index, h) in households.iter().enumerate() {
             let mut prefill = BTreeMap::from([
                 ("household_code".to_string(), h.code.clone()),
@@ -804,7 +860,6 @@ impl World {
                 prefill.insert("head_name".into(), people[head].full_name.clone());
                 prefill.insert("head_id".into(), people[head].personal_id.clone());
             }
-            let id = next("household_check");
             let hint = Hint {
                 head: head_candidate
                     .get(&index)
@@ -812,10 +867,10 @@ impl World {
                 duplicates: duplicates_in.remove(&index).unwrap_or_default(),
             };
             if hint.head.is_some() || !hint.duplicates.is_empty() {
-                hints.insert(id.clone(), hint);
+                hints_at.insert(work_items.len(), hint);
             }
             work_items.push(WorkItem {
-                id,
+                id: String::new(),
                 form: "household_check".into(),
                 team: h.team,
                 due: due(&mut rng),
@@ -825,9 +880,8 @@ impl World {
         for (&i, &field) in &missing {
             let mut prefill = person_prefill(&people[i]);
             prefill.insert("missing".into(), field.to_string());
-            let id = next("missing_field");
             work_items.push(WorkItem {
-                id,
+                id: String::new(),
                 form: "missing_field".into(),
                 team: people[i].team,
                 due: due(&mut rng),
@@ -842,9 +896,8 @@ impl World {
                     prefill.insert("phone".into(), p.phone.clone());
                 }
                 prefill.insert("target_level".into(), "level2".into());
-                let id = next("activation");
                 work_items.push(WorkItem {
-                    id,
+                    id: String::new(),
                     form: "activation".into(),
                     team: p.team,
                     due: due(&mut rng),
@@ -852,6 +905,26 @@ impl World {
                 });
             }
         }
+        // Numbered village by village, as a commune lists its work: each
+        // team's cases are then neighbours in the store, and a team's bundle
+        // touches its own part of the commune's tables, not all of them.
+        let mut numbering: Vec<usize> = (0..work_items.len()).collect();
+        numbering.sort_by(|&a, &b| {
+            let (a, b) = (&work_items[a], &work_items[b]);
+            (&a.form, a.team).cmp(&(&b.form, b.team))
+        });
+        let mut counters: HashMap<String, usize> = HashMap::new();
+        for i in numbering {
+            let item = &mut work_items[i];
+            let n = counters.entry(item.form.clone()).or_insert(0);
+            *n += 1;
+            let code = form::form(&item.form).map_or("CS", |f| f.code.as_str());
+            item.id = format!("{code}-{n:05}");
+        }
+        let hints = hints_at
+            .into_iter()
+            .map(|(i, hint)| (work_items[i].id.clone(), hint))
+            .collect();
         summary.people = people.len();
         summary.households = households.len();
         summary.work_items = work_items.len();

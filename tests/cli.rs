@@ -68,6 +68,15 @@ fn case_new(dir: &Path, extra: &[&str]) -> Command {
     cmd
 }
 
+/// Builds a demo commune of about `people` people in `dir`; returns what it said.
+fn demo(dir: &Path, people: usize) -> String {
+    stdout(
+        tothon(dir)
+            .args(["demo", "--no-tui", "--people", &people.to_string(), "--dir"])
+            .arg(dir),
+    )
+}
+
 fn csv_rows(dir: &Path) -> Vec<String> {
     stdout(tothon(dir).args(["cases", "--format", "csv"]))
         .lines()
@@ -251,14 +260,7 @@ fn the_demo_builds_and_lists_its_cases_the_same_for_the_same_seed() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
     for dir in [a.path(), b.path()] {
-        let out = stdout(tothon(dir).args([
-            "demo",
-            "--no-tui",
-            "--dir",
-            dir.to_str().unwrap(),
-            "--people",
-            "800",
-        ]));
+        let out = demo(dir, 800);
         assert!(out.contains("800") || out.contains("nhân khẩu"), "{out}");
     }
     let rows_a = csv_rows(a.path());
@@ -272,6 +274,32 @@ fn the_demo_builds_and_lists_its_cases_the_same_for_the_same_seed() {
     assert!(err.contains("đã có dữ liệu"), "{err}");
 }
 
+/// The demo's work list is numbered village by village, as a commune lists
+/// its work: in each form, team 1's cases come first, then team 2's, ...
+#[test]
+fn the_demo_numbers_its_work_village_by_village() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    demo(d, 800);
+    let out = stdout(tothon(d).args(["cases", "--format", "csv"]));
+    let mut last: std::collections::BTreeMap<String, (u32, u8)> = Default::default();
+    for line in out.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let (code, number) = cells[0].split_once('-').unwrap();
+        let number: u32 = number.parse().unwrap();
+        let team: u8 = cells[2].parse().unwrap();
+        if let Some(&(before, before_team)) = last.get(code) {
+            assert!(number > before, "listed in order: {code}-{number}");
+            assert!(
+                team >= before_team,
+                "{code}-{number} of team {team} after one of team {before_team}"
+            );
+        }
+        last.insert(code.to_string(), (number, team));
+    }
+    assert_eq!(last.len(), 3, "{last:?}");
+}
+
 /// `tothon cases --format csv | head -1`: the reader stops after a line,
 /// and tothon ends quietly, as it does printing a table.
 #[cfg(unix)]
@@ -281,7 +309,7 @@ fn a_reader_that_stops_early_ends_the_csv_quietly() {
     use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    stdout(tothon(dir.path()).args(["demo", "--no-tui", "--dir", d, "--people", "4000"]));
+    demo(dir.path(), 4000);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tothon"))
         .env_remove("TOTHON_HOME")
         .args(["--data-dir", d, "cases", "--format", "csv"])
@@ -309,14 +337,7 @@ fn a_reader_gone_before_an_import_prints_does_not_stop_the_import() {
     use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    stdout(tothon(d).args([
-        "demo",
-        "--no-tui",
-        "--dir",
-        d.to_str().unwrap(),
-        "--people",
-        "1000",
-    ]));
+    demo(d, 1000);
     let mut second: Vec<_> = std::fs::read_dir(d.join("bundles"))
         .unwrap()
         .map(|e| e.unwrap().path())
