@@ -77,6 +77,25 @@ fn demo(dir: &Path, people: usize) -> String {
     )
 }
 
+/// Starts tothon on `dir` with its output and errors piped back, for a test
+/// that reads (or closes) the output while it runs.
+#[cfg(unix)]
+fn piped<S: AsRef<std::ffi::OsStr>>(
+    dir: &Path,
+    args: impl IntoIterator<Item = S>,
+) -> std::process::Child {
+    use std::process::Stdio;
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("tothon"))
+        .env_remove("TOTHON_HOME")
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 fn csv_rows(dir: &Path) -> Vec<String> {
     stdout(tothon(dir).args(["cases", "--format", "csv"]))
         .lines()
@@ -306,17 +325,9 @@ fn the_demo_numbers_its_work_village_by_village() {
 #[test]
 fn a_reader_that_stops_early_ends_the_csv_quietly() {
     use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().to_str().unwrap();
     demo(dir.path(), 4000);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tothon"))
-        .env_remove("TOTHON_HOME")
-        .args(["--data-dir", d, "cases", "--format", "csv"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = piped(dir.path(), ["cases", "--format", "csv"]);
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
@@ -334,7 +345,6 @@ fn a_reader_that_stops_early_ends_the_csv_quietly() {
 #[cfg(unix)]
 #[test]
 fn a_reader_gone_before_an_import_prints_does_not_stop_the_import() {
-    use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     demo(d, 1000);
@@ -350,16 +360,8 @@ fn a_reader_gone_before_an_import_prints_does_not_stop_the_import() {
     assert_eq!(second.len(), 6);
     let logged = |d: &Path| stdout(tothon(d).args(["imports"])).lines().count();
     let before = logged(d);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tothon"))
-        .env_remove("TOTHON_HOME")
-        .arg("--data-dir")
-        .arg(d)
-        .args(["bundle", "import"])
-        .args(&second)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let args = ["bundle", "import"].map(std::ffi::OsStr::new).into_iter();
+    let mut child = piped(d, args.chain(second.iter().map(|p| p.as_os_str())));
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{:?}", out.status);
