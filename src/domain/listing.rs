@@ -62,6 +62,34 @@ pub fn iso_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+/// What a case's line shows before its title when the case corrects
+/// another, around the corrected record.
+const CORRECTION_MARK: &str = "↩ ";
+const CORRECTION_END: &str = " — ";
+
+/// The title and search key of the case that [`ListRow::fill_from_case`]
+/// made a line's `title` and `search` from (the case's record and
+/// correction given): the line's own, without what the line adds before
+/// them. `None` when the line was not made so.
+pub fn case_texts<'a>(
+    record: &str,
+    correction: Option<&str>,
+    title: &'a str,
+    search: &'a str,
+) -> Option<(&'a str, &'a str)> {
+    let title = match correction {
+        Some(c) => title
+            .strip_prefix(CORRECTION_MARK)?
+            .strip_prefix(c)?
+            .strip_prefix(CORRECTION_END)?,
+        None => title,
+    };
+    let mut folded = String::with_capacity(record.len());
+    text::fold_into(record, &mut folded);
+    let search = search.strip_prefix(folded.as_str())?.strip_prefix(' ')?;
+    Some((title, search))
+}
+
 impl ListRow {
     pub fn from_item(item: &WorkItem) -> ListRow {
         let spec = static_form(&item.form);
@@ -123,9 +151,9 @@ impl ListRow {
         self.conflict = case.in_conflict();
         self.title.clear();
         if let Some(c) = &case.correction {
-            self.title.push_str("↩ ");
+            self.title.push_str(CORRECTION_MARK);
             self.title.push_str(c);
-            self.title.push_str(" — ");
+            self.title.push_str(CORRECTION_END);
         }
         self.title.push_str(&case.title);
         text::fold_into(&case.record, &mut self.search);

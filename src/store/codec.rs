@@ -17,6 +17,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use super::StoreError;
 use crate::domain::case::CaseEntry;
 use crate::domain::form::{self, FormSpec};
+use crate::domain::listing::{self, ListRow};
 use crate::domain::rules::Sex;
 use crate::domain::version::{ID_LEN, Status, Version, time_text};
 use crate::domain::work::{Person, WorkItem};
@@ -30,6 +31,10 @@ const CODEC_CASE: u8 = 3;
 /// [`CODEC_CASE`] with the form by number, head ids as bytes and the time
 /// as seconds and offset: a fifth of a new case's stored bytes were these.
 const CODEC_CASE_COMPACT: u8 = 5;
+/// [`CODEC_CASE_COMPACT`] without the title and search key, which the list
+/// line stored before the entry holds already (schema 9): they were a
+/// third of a merged case's line.
+const CODEC_CASE_LINED: u8 = 8;
 /// A person, without the key (the table's): JSON spent more than half of a
 /// person's bytes on names and quotes.
 const CODEC_PERSON: u8 = 6;
@@ -295,16 +300,30 @@ fn status_byte(s: Status) -> u8 {
 /// A case's index entry as stored after its line in `lines-1` (derived
 /// data, rebuilt when its layout changes): the record is the key; the rest
 /// in a compact layout, since a bundle merge writes one per case.
+#[cfg(test)]
 pub fn encode_case(c: &CaseEntry) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + 33 * c.heads.len() + c.title.len() + c.search.len());
-    encode_case_into(c, &mut out);
+    let mut out = Vec::new();
+    encode_case_or_lined(c, false, &mut out);
     out
 }
 
-/// [`encode_case`] appended to `out`.
-pub fn encode_case_into(c: &CaseEntry, out: &mut Vec<u8>) {
+/// [`encode_case`] to store after `line`, the case's list line: the title
+/// and search key are left to the line when [`decode_case_after_line`]
+/// finds them there again.
+pub fn encode_case_after_line(c: &CaseEntry, line: &ListRow, out: &mut Vec<u8>) {
+    let found = listing::case_texts(
+        &c.record,
+        c.correction.as_deref(),
+        &line.title,
+        &line.search,
+    );
+    let lined = found == Some((c.title.as_str(), c.search.as_str()));
+    encode_case_or_lined(c, lined, out);
+}
+
+fn encode_case_or_lined(c: &CaseEntry, lined: bool, out: &mut Vec<u8>) {
     let start = out.len();
-    if put_compact_case(c, out).is_some() {
+    if put_compact_case(c, lined, out).is_some() {
         return;
     }
     // A form, head or time tothon would not write: kept as it is.
@@ -327,14 +346,18 @@ pub fn encode_case_into(c: &CaseEntry, out: &mut Vec<u8>) {
 }
 
 /// The compact layout, when every part of the entry has one: a known
-/// form, version ids for heads, a time as tothon writes it.
-fn put_compact_case(c: &CaseEntry, out: &mut Vec<u8>) -> Option<()> {
+/// form, version ids for heads, a time as tothon writes it; without the
+/// title and search key when `lined`.
+fn put_compact_case(c: &CaseEntry, lined: bool, out: &mut Vec<u8>) -> Option<()> {
     let (form, _) = numbered_form(&c.form)?;
     // A leap second (":60") has no seconds-and-offset of its own.
     let edited = DateTime::parse_from_rfc3339(&c.edited_at)
         .ok()
         .filter(|t| t.nanosecond() < 1_000_000_000 && time_text(t) == c.edited_at)?;
-    out.push(CODEC_CASE_COMPACT);
+    out.push(match lined {
+        true => CODEC_CASE_LINED,
+        false => CODEC_CASE_COMPACT,
+    });
     out.push(form);
     out.push(c.team);
     put_len(out, c.heads.len());
@@ -343,8 +366,10 @@ fn put_compact_case(c: &CaseEntry, out: &mut Vec<u8>) -> Option<()> {
     }
     out.push(status_byte(c.status));
     // In the order of the general layout: title, search, time, author.
-    put_str(out, &c.title);
-    put_str(out, &c.search);
+    if !lined {
+        put_str(out, &c.title);
+        put_str(out, &c.search);
+    }
     put_time(out, &edited);
     put_str(out, &c.author);
     for o in [&c.follow_up, &c.blocker, &c.outcome, &c.correction] {
@@ -396,11 +421,33 @@ fn read_time(r: &mut Reader) -> Option<DateTime<FixedOffset>> {
 }
 
 /// Reads what [`encode_case`] wrote (or JSON, from before it).
+#[cfg(test)]
 pub fn decode_case(record: &str, bytes: &[u8]) -> Result<CaseEntry, StoreError> {
+    decode_case_in(record, bytes, None)
+}
+
+/// Reads what [`encode_case_after_line`] wrote after `line`, an encoded
+/// list line (or any layout before it).
+pub fn decode_case_after_line(
+    record: &str,
+    line: &[u8],
+    bytes: &[u8],
+) -> Result<CaseEntry, StoreError> {
+    decode_case_in(record, bytes, super::rows::texts(line))
+}
+
+/// `line`: the title and search key of the case's list line, which the
+/// lined layout leaves out.
+fn decode_case_in(
+    record: &str,
+    bytes: &[u8],
+    line: Option<(&str, &str)>,
+) -> Result<CaseEntry, StoreError> {
     decode_compact(bytes, "case", record, |r| {
-        let compact = match r.byte()? {
-            CODEC_CASE => false,
-            CODEC_CASE_COMPACT => true,
+        let (compact, lined) = match r.byte()? {
+            CODEC_CASE => (false, false),
+            CODEC_CASE_COMPACT => (true, false),
+            CODEC_CASE_LINED => (true, true),
             _ => return None,
         };
         let form = match compact {
@@ -418,8 +465,9 @@ pub fn decode_case(record: &str, bytes: &[u8]) -> Result<CaseEntry, StoreError> 
         let status = *Status::ALL.get(usize::from(r.byte()?))?;
         let mut texts: [String; 4] = Default::default();
         for (i, t) in texts.iter_mut().enumerate() {
-            *t = match (compact, i) {
-                (true, 2) => time_text(&read_time(r)?),
+            *t = match (compact, lined, i) {
+                (_, true, 0 | 1) => continue,
+                (true, _, 2) => time_text(&read_time(r)?),
                 _ => r.string()?,
             };
         }
@@ -428,8 +476,13 @@ pub fn decode_case(record: &str, bytes: &[u8]) -> Result<CaseEntry, StoreError> 
             *o = r.opt()?.map(str::to_string);
         }
         let versions = r.len()?;
-        let [title, search, edited_at, author] = texts;
+        let [mut title, mut search, edited_at, author] = texts;
         let [follow_up, blocker, outcome, correction] = opts;
+        if lined {
+            let (t, s) = line?;
+            let (t, s) = listing::case_texts(record, correction.as_deref(), t, s)?;
+            (title, search) = (t.to_string(), s.to_string());
+        }
         Some(CaseEntry {
             record: record.to_string(),
             form,
@@ -678,14 +731,20 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_case_entry_round_trips_and_damage_is_refused() {
+    /// Two versions of a case: saved, then sent back for correction.
+    fn saved_then_sent_back() -> (Version, Version) {
         let a = crate::domain::version::tests::draft("AC-1", &[], "ghi chú").seal();
         let mut b = crate::domain::version::tests::draft("AC-1", &[], "khác").seal();
         b.status = Status::NeedsCorrection;
         b.values
             .insert("correction".into(), "Sửa số điện thoại".into());
         b.id = b.compute_id();
+        (a, b)
+    }
+
+    #[test]
+    fn a_case_entry_round_trips_and_damage_is_refused() {
+        let (a, b) = saved_then_sent_back();
         let entry = CaseEntry::from_versions(&[&a, &b]).unwrap();
         let bytes = encode_case(&entry);
         assert_eq!(bytes[0], CODEC_CASE_COMPACT);
@@ -716,6 +775,48 @@ mod tests {
             let bytes = encode_case(&odd);
             assert_eq!(bytes[0], CODEC_CASE);
             assert_eq!(decode_case("AC-1", &bytes).unwrap(), odd);
+        }
+    }
+
+    #[test]
+    fn an_entry_after_its_line_leaves_the_title_and_search_to_the_line() {
+        let (a, b) = saved_then_sent_back();
+        for entry in [
+            CaseEntry::from_versions(&[&a]).unwrap(),
+            // A correction's mark before the title in the line.
+            CaseEntry::from_versions(&[&a, &b]).unwrap(),
+        ] {
+            let line = ListRow::from_case(&entry, Some("2026-12-31"));
+            let line_bytes = super::super::rows::encode(&line);
+            let mut bytes = Vec::new();
+            encode_case_after_line(&entry, &line, &mut bytes);
+            assert_eq!(bytes[0], CODEC_CASE_LINED);
+            assert!(
+                bytes.len() + entry.title.len() + entry.search.len() <= encode_case(&entry).len()
+            );
+            assert_eq!(
+                decode_case_after_line("AC-1", &line_bytes, &bytes).unwrap(),
+                entry
+            );
+            // Without its line, or after another case's, it cannot be read.
+            assert!(decode_case("AC-1", &bytes).is_err());
+            let other = ListRow::from_case(
+                &CaseEntry {
+                    record: "AC-2".into(),
+                    ..entry.clone()
+                },
+                None,
+            );
+            let other_bytes = super::super::rows::encode(&other);
+            assert!(decode_case_after_line("AC-1", &other_bytes, &bytes).is_err());
+            // After a line not made from it, the entry keeps its own texts.
+            let mut kept = Vec::new();
+            encode_case_after_line(&entry, &other, &mut kept);
+            assert_eq!(kept[0], CODEC_CASE_COMPACT);
+            assert_eq!(
+                decode_case_after_line("AC-1", &other_bytes, &kept).unwrap(),
+                entry
+            );
         }
     }
 

@@ -11,7 +11,9 @@
 //! people and work items in a compact layout too (JSON before: both are
 //! read, and a tothon of schema 6 must refuse what it cannot read).
 //! Schema 8 keeps each case's index entry after its line in the work list
-//! (`lines-1`), one row for both, instead of in two tables.
+//! (`lines-1`), one row for both, instead of in two tables. Schema 9 leaves
+//! an entry's title and search key to the line before it, which holds them
+//! already (a tothon of schema 8 could not read such an entry).
 
 use redb::{ReadableTable, TableHandle, WriteTransaction};
 
@@ -20,7 +22,7 @@ use super::{CaseTables, Result, codec};
 use crate::domain::version::Version;
 
 /// The schema this binary writes.
-pub const SCHEMA: u32 = 8;
+pub const SCHEMA: u32 = 9;
 
 /// Creates every table of the current schema (a new store has them all, so
 /// read transactions never meet a missing table).
@@ -58,6 +60,8 @@ pub fn run(txn: &WriteTransaction, from: u32) -> Result<()> {
     // 7 → 8: each case's entry after its line, in `lines-1`; the index and
     // list are derived, so the old tables go and the rebuild writes the
     // new one.
+    // 8 → 9: an entry after its line leaves the title and search key to
+    // the line; the rebuild writes every entry so.
     for old in [CASES, ROWS] {
         txn.delete_table(old)?;
     }

@@ -850,9 +850,11 @@ impl<'t> CaseTables<'t> {
 
     /// Writes a case's index entry and list line.
     fn put_case(&mut self, entry: &CaseEntry) -> Result<()> {
-        let row = rows::encode(&ListRow::from_case(entry, None));
+        let line = ListRow::from_case(entry, None);
+        let mut bytes = Vec::new();
+        codec::encode_case_after_line(entry, &line, &mut bytes);
         let due = item_due(&self.items, &entry.record)?;
-        self.put_entry(&entry.record, &codec::encode_case(entry), &row, due)
+        self.put_entry(&entry.record, &bytes, &rows::encode(&line), due)
     }
 
     /// Writes a case's index entry (encoded) and its list line, encoded as
@@ -888,11 +890,9 @@ impl<'t> CaseTables<'t> {
             };
             match case {
                 Some(case) => {
-                    rows::encode_into(
-                        &ListRow::from_case(&case, w.due.as_deref()),
-                        &mut self.joined,
-                    );
-                    codec::encode_case_into(&case, &mut self.joined);
+                    let line = ListRow::from_case(&case, w.due.as_deref());
+                    rows::encode_into(&line, &mut self.joined);
+                    codec::encode_case_after_line(&case, &line, &mut self.joined);
                 }
                 None => rows::encode_into(&ListRow::from_item(w), &mut self.joined),
             }
@@ -929,7 +929,7 @@ fn corrupt_line(record: &str) -> StoreError {
 fn entry_after_line(record: &str, bytes: &[u8]) -> Result<Option<CaseEntry>> {
     match split_line(record, bytes)? {
         (_, []) => Ok(None),
-        (_, entry) => Ok(Some(codec::decode_case(record, entry)?)),
+        (line, entry) => Ok(Some(codec::decode_case_after_line(record, line, entry)?)),
     }
 }
 
@@ -1033,7 +1033,7 @@ pub fn prepare(versions: &[&Version], scratch: &mut Scratch) -> Option<Prepared>
     p.record.clone_from(&entry.record);
     p.conflict = entry.in_conflict();
     p.bytes.clear();
-    codec::encode_case_into(entry, &mut p.bytes);
+    codec::encode_case_after_line(entry, row, &mut p.bytes);
     p.entry_end = p.bytes.len();
     rows::encode_into(row, &mut p.bytes);
     p.row_end = p.bytes.len();

@@ -150,6 +150,17 @@ pub fn split(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     (end <= bytes.len()).then(|| bytes.split_at(end))
 }
 
+/// The title and search key of an encoded row, without decoding the rest
+/// (a case's index entry stored after its line takes them from there).
+pub fn texts(bytes: &[u8]) -> Option<(&str, &str)> {
+    let mut r = Reader(bytes.get(HEAD..)?);
+    let mut text = || {
+        let len = u16::from_le_bytes(r.take(2)?.try_into().ok()?);
+        std::str::from_utf8(r.take(usize::from(len))?).ok()
+    };
+    Some((text()?, text()?))
+}
+
 /// The fixed part of an encoded row, before its title and search key.
 const HEAD: usize = 22;
 

@@ -50,7 +50,7 @@ pub const ROWS: TableDefinition<&str, &[u8]> = TableDefinition::new("list-rows-1
 /// the work list, and after a case's line its index entry, the current
 /// state derived from its versions: one row, written by one insert, for
 /// both (a bundle merge writes one a case). Key: record id. Value:
-/// `rows::encode`, then for a case `codec::encode_case`.
+/// `rows::encode`, then for a case `codec::encode_case_after_line`.
 pub const LINES: TableDefinition<&str, &[u8]> = TableDefinition::new("lines-1");
 
 /// Table: public keys this device trusts (schema 3). Key: minisign key id
