@@ -380,10 +380,10 @@ enum Source {
 /// A bundle being read: from memory, or streamed from its file.
 enum Input<'a> {
     Bytes(std::io::Cursor<&'a [u8]>),
-    File(std::io::BufReader<std::fs::File>),
+    File(std::io::BufReader<std::fs::File>, PathBuf),
 }
 
-impl Input<'_> {
+impl<'a> Input<'a> {
     /// Opens a bundle file, refusing one too big to be a bundle before
     /// reading it.
     fn file(path: &Path) -> Result<Input<'static>, Refusal> {
@@ -396,10 +396,18 @@ impl Input<'_> {
         if len > limit {
             return Err(Refusal::Format(BundleError::TooBig { size: len, limit }));
         }
-        Ok(Input::File(std::io::BufReader::with_capacity(
-            64 * 1024,
-            file,
-        )))
+        Ok(Input::File(
+            std::io::BufReader::with_capacity(64 * 1024, file),
+            path.to_path_buf(),
+        ))
+    }
+
+    /// A second reader of the same bytes, from the start.
+    fn again(&self) -> Result<Input<'a>, Refusal> {
+        match self {
+            Input::Bytes(c) => Ok(Input::Bytes(std::io::Cursor::new(c.get_ref()))),
+            Input::File(_, path) => Input::file(path),
+        }
     }
 
     fn of(source: &Source) -> Result<Input<'_>, Refusal> {
@@ -414,7 +422,7 @@ impl std::io::Read for Input<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self {
             Input::Bytes(c) => c.read(buf),
-            Input::File(f) => f.read(buf),
+            Input::File(f, _) => f.read(buf),
         }
     }
 }
@@ -423,7 +431,7 @@ impl std::io::Seek for Input<'_> {
     fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
         match self {
             Input::Bytes(c) => c.seek(to),
-            Input::File(f) => f.seek(to),
+            Input::File(f, _) => f.seek(to),
         }
     }
 }
@@ -569,9 +577,24 @@ fn merge_bundles<'a>(
     store.merge(commit, |m| {
         let mut out = Vec::new();
         for (input, file) in bundles {
-            let mut opened = bundle::open(input, &bundle::archive::LIMITS)?;
-            let first_from_device = receiver.admit_sender(&opened)?;
-            let (summary, work_items) = merge_rows(m, &mut opened, &receiver.here())?;
+            let again = input.again();
+            let mut opened = bundle::open_listed(input, &bundle::archive::LIMITS)?;
+            // The pass over the whole file that checks the container runs
+            // beside the merge, on its own reader; its refusal comes first,
+            // as when it was made before anything else.
+            let container = opened.container();
+            let (checked, merged) = std::thread::scope(|s| {
+                let check =
+                    s.spawn(move || -> Result<(), Failed> { Ok(container.check(&mut again?)?) });
+                let merged = receiver
+                    .admit_sender(&opened)
+                    .map_err(Failed::from)
+                    .and_then(|first| Ok((first, merge_rows(m, &mut opened, &receiver.here())?)));
+                (check.join(), merged)
+            });
+            checked
+                .map_err(|_| Failed::Store(StoreError::Db("the bundle check stopped".into())))??;
+            let (first_from_device, (summary, work_items)) = merged?;
             let header = opened.header.clone();
             let sender = bundle::party_text(header.sender);
             let seen = latest
@@ -1478,6 +1501,40 @@ mod tests {
             .unwrap()
             .count();
         assert_eq!(kept_files, 2);
+    }
+
+    /// The container is checked beside the merge, on a reader of its own:
+    /// a data file changed after signing is refused as changed, from
+    /// memory or from its file, even where the change also breaks a row
+    /// or comes from a key this store does not trust.
+    #[test]
+    fn a_changed_data_file_is_refused_as_changed_not_by_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = bundle_of(vec![version("AC-1", vec![], TEAM_DEVICE, 1)], 1);
+        let at = good.windows(12).position(|w| w == b"034090123456").unwrap();
+        let mut bytes = good.clone();
+        bytes[at + 11] = b'X';
+        let changed = Refusal::Format(BundleError::HashMismatch {
+            file: "activation.csv".into(),
+        });
+        let store = commune_store(dir.path(), &[]);
+        assert_eq!(check(&store, &bytes).err(), Some(changed.clone()));
+        let file = dir.path().join("team3-T3AB12-to-commune-0001.zip");
+        std::fs::write(&file, &bytes).unwrap();
+        match import_file(&store, &file, Lang::Vi, now()) {
+            Err(ExchangeError::Rejected(r)) => assert_eq!(r.refusal, changed),
+            other => panic!("expected a rejection, got {other:?}"),
+        }
+        assert!(store.all_versions().unwrap().is_empty());
+        // The unchanged bundle, read from the same file, is welcome.
+        std::fs::write(&file, &good).unwrap();
+        import_file(&store, &file, Lang::Vi, now()).unwrap();
+        assert_eq!(store.all_versions().unwrap().len(), 1);
+
+        let stranger = tempfile::tempdir().unwrap();
+        let store = commune_store(stranger.path(), &[]);
+        untrust(&store, &signer().public.id, now()).unwrap();
+        assert_eq!(check(&store, &bytes).err(), Some(changed.clone()));
     }
 
     #[test]

@@ -806,6 +806,50 @@ impl<R> Opened<R> {
     pub fn verify(&self, public: &Public) -> Result<(), BundleError> {
         verify_manifest(&self.manifest, &self.signature, &self.key_id, public)
     }
+
+    /// What the container must be, to check on a reader of the same bytes.
+    pub fn container(&self) -> Container {
+        Container {
+            entries: self.entries.clone(),
+            files: self.files.clone(),
+        }
+    }
+}
+
+/// The check [`open_listed`] leaves out: the container byte for byte what
+/// [`write`] makes of its files, in their order, so that no byte of the
+/// zip goes unchecked, and each data file with its listed SHA-256.
+pub struct Container {
+    entries: Vec<archive::Entry>,
+    files: Vec<FileInfo>,
+}
+
+impl Container {
+    /// Reads every byte of `source` once; the first problem, in the order
+    /// [`open`] has always reported them, is the error.
+    pub fn check<R: Read + Seek>(&self, source: &mut R) -> Result<(), BundleError> {
+        let len = source
+            .seek(SeekFrom::End(0))
+            .map_err(|e| BundleError::NotAZip {
+                detail: e.to_string(),
+            })?;
+        let mut hashers: Vec<Sha256> = self.entries.iter().map(|_| Sha256::new()).collect();
+        let as_written =
+            archive::check_written_by_tothon(source, len, &self.entries, |i, data| {
+                hashers[i].update(data)
+            })?;
+        for (f, hasher) in self.files.iter().zip(hashers.into_iter().skip(2)) {
+            if hex(&hasher.finalize()) != f.sha256 {
+                return Err(BundleError::HashMismatch {
+                    file: f.name.clone(),
+                });
+            }
+        }
+        if !as_written {
+            return Err(BundleError::Repacked);
+        }
+        Ok(())
+    }
 }
 
 fn verify_manifest(
@@ -832,7 +876,21 @@ fn verify_manifest(
 /// signature file, every listed file present with its SHA-256, nothing
 /// unlisted, and the container byte for byte what [`write`] makes. The data
 /// files are read once here (hashed as they stream by), not kept.
-pub fn open<R: Read + Seek>(mut source: R, limits: &Limits) -> Result<Opened<R>, BundleError> {
+pub fn open<R: Read + Seek>(source: R, limits: &Limits) -> Result<Opened<R>, BundleError> {
+    let mut opened = open_listed(source, limits)?;
+    opened.container().check(&mut opened.source)?;
+    Ok(opened)
+}
+
+/// [`open`] without its one pass over the data: every check but the
+/// container's and the data files' hashes, which [`Opened::container`]
+/// makes on a reader of its own (alongside [`Opened::read_rows`], which
+/// hashes each file again as it reads it). Until that check passes, the
+/// rows read are those of a bundle that may have been changed.
+pub fn open_listed<R: Read + Seek>(
+    mut source: R,
+    limits: &Limits,
+) -> Result<Opened<R>, BundleError> {
     let len = source
         .seek(SeekFrom::End(0))
         .map_err(|e| BundleError::NotAZip {
@@ -886,25 +944,10 @@ pub fn open<R: Read + Seek>(mut source: R, limits: &Limits) -> Result<Opened<R>,
             ));
         }
     }
-    // The container must be exactly what `write` makes of these files, in
-    // this order, so that no byte of the zip goes unchecked.
+    // The entries in the order `write` puts them.
     let mut canonical = vec![entry(MANIFEST)?.clone(), entry(SIGNATURE)?.clone()];
     for f in &files {
         canonical.push(entry(&f.name)?.clone());
-    }
-    let mut hashers: Vec<Sha256> = canonical.iter().map(|_| Sha256::new()).collect();
-    let as_written = archive::check_written_by_tothon(&mut source, len, &canonical, |i, data| {
-        hashers[i].update(data)
-    })?;
-    for (f, hasher) in files.iter().zip(hashers.into_iter().skip(2)) {
-        if hex(&hasher.finalize()) != f.sha256 {
-            return Err(BundleError::HashMismatch {
-                file: f.name.clone(),
-            });
-        }
-    }
-    if !as_written {
-        return Err(BundleError::Repacked);
     }
     Ok(Opened {
         header,
