@@ -125,6 +125,16 @@ fn truncate_to_seconds(t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
 
 /// Writes `n` in decimal.
 fn put_decimal(buf: &mut Vec<u8>, n: usize) {
+    // The lengths of an id's encoding: most have one or two digits.
+    if n < 10 {
+        buf.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        buf.push(b'0' + (n / 10) as u8);
+        buf.push(b'0' + (n % 10) as u8);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut n = n;
@@ -213,80 +223,91 @@ impl Version {
     /// SHA-256 over a length-prefixed encoding of every field but the id, so that
     /// no two different contents can share an encoding, and the id can be
     /// recomputed by anyone holding the same fields (bundle import does).
+    /// The id is the first half of the digest, in lowercase hex.
     pub fn compute_id(&self) -> String {
-        // The encoding is assembled in one buffer and hashed once: every
-        // import recomputes every id, so this stays free of per-field
-        // allocations. Each field is `name:len:value\n`; lists are joined
-        // with `,` (ids and codes never contain one).
-        let mut buf: Vec<u8> = Vec::with_capacity(256 + 64 * self.values.len());
-        fn put_head(buf: &mut Vec<u8>, prefix: &str, name: &str, len: usize) {
-            buf.extend_from_slice(prefix.as_bytes());
-            buf.extend_from_slice(name.as_bytes());
-            buf.push(b':');
-            put_decimal(buf, len);
-            buf.push(b':');
-        }
-        fn put_list<'a>(
-            buf: &mut Vec<u8>,
-            name: &str,
-            items: impl Iterator<Item = &'a str> + Clone,
-        ) {
-            let len = items
-                .clone()
-                .map(|i| i.len() + 1)
-                .sum::<usize>()
-                .saturating_sub(1);
-            put_head(buf, "", name, len);
-            for (n, item) in items.enumerate() {
-                if n > 0 {
-                    buf.push(b',');
-                }
-                buf.extend_from_slice(item.as_bytes());
-            }
-            buf.push(b'\n');
-        }
-        let put = |buf: &mut Vec<u8>, name: &str, value: &str| {
-            put_head(buf, "", name, value.len());
-            buf.extend_from_slice(value.as_bytes());
-            buf.push(b'\n');
-        };
-        put(&mut buf, "record", &self.record);
-        put_list(&mut buf, "parents", self.parents.iter().map(String::as_str));
-        put(&mut buf, "form", &self.form);
-        let mut team = Vec::with_capacity(3);
-        put_decimal(&mut team, usize::from(self.team));
-        put(
-            &mut buf,
-            "team",
-            std::str::from_utf8(&team).unwrap_or_default(),
-        );
-        put(&mut buf, "device", &self.device);
-        put(&mut buf, "author", &self.author);
-        put(&mut buf, "edited_at", &self.edited_at_text());
-        put(&mut buf, "status", self.status.as_str());
-        put_list(
-            &mut buf,
-            "confirmed",
-            self.confirmed.iter().map(String::as_str),
-        );
-        for (k, v) in &self.values {
-            put_head(&mut buf, "value.", k, v.len());
-            buf.extend_from_slice(v.as_bytes());
-            buf.push(b'\n');
-        }
-        let digest = Sha256::digest(&buf);
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut hex = String::with_capacity(ID_LEN);
-        for b in &digest[..ID_LEN / 2] {
-            hex.push(HEX[usize::from(b >> 4)] as char);
-            hex.push(HEX[usize::from(b & 15)] as char);
+        for b in &self.digest()[..ID_LEN / 2] {
+            hex.push(char::from(HEX[usize::from(b >> 4)]));
+            hex.push(char::from(HEX[usize::from(b & 15)]));
         }
         hex
     }
 
-    /// True when the id matches the content.
+    /// Whether the id is the one [`Version::compute_id`] gives (every
+    /// version a bundle brings is checked so: nothing is allocated).
     pub fn id_is_valid(&self) -> bool {
-        self.id == self.compute_id()
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let digest = self.digest();
+        self.id.len() == ID_LEN
+            && self
+                .id
+                .as_bytes()
+                .chunks_exact(2)
+                .zip(&digest)
+                .all(|(pair, b)| {
+                    pair[0] == HEX[usize::from(b >> 4)] && pair[1] == HEX[usize::from(b & 15)]
+                })
+    }
+
+    /// The SHA-256 of the id's encoding. Each field is `name:len:value\n`;
+    /// lists are joined with `,` (ids and codes never contain one). The
+    /// encoding is written into one buffer, kept by each thread (every
+    /// import recomputes every id), and hashed at once.
+    fn digest(&self) -> [u8; 32] {
+        thread_local! {
+            static ENCODING: std::cell::RefCell<(Vec<u8>, String)> =
+                const { std::cell::RefCell::new((Vec::new(), String::new())) };
+        }
+        ENCODING.with_borrow_mut(|(buf, time)| {
+            buf.clear();
+            #[inline(always)]
+            fn put_head(buf: &mut Vec<u8>, name: &[u8], len: usize) {
+                buf.extend_from_slice(name);
+                buf.push(b':');
+                put_decimal(buf, len);
+                buf.push(b':');
+            }
+            #[inline(always)]
+            fn put(buf: &mut Vec<u8>, name: &[u8], value: &str) {
+                put_head(buf, name, value.len());
+                buf.extend_from_slice(value.as_bytes());
+                buf.push(b'\n');
+            }
+            fn put_list(buf: &mut Vec<u8>, name: &[u8], items: &[String]) {
+                let len = items.iter().map(|i| i.len() + 1).sum::<usize>();
+                put_head(buf, name, len.saturating_sub(1));
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        buf.push(b',');
+                    }
+                    buf.extend_from_slice(item.as_bytes());
+                }
+                buf.push(b'\n');
+            }
+            put(buf, b"record", &self.record);
+            put_list(buf, b"parents", &self.parents);
+            put(buf, b"form", &self.form);
+            let digits = match self.team {
+                0..=9 => 1,
+                10..=99 => 2,
+                _ => 3,
+            };
+            put_head(buf, b"team", digits);
+            put_decimal(buf, usize::from(self.team));
+            buf.push(b'\n');
+            put(buf, b"device", &self.device);
+            put(buf, b"author", &self.author);
+            time_text_into(&self.edited_at, time);
+            put(buf, b"edited_at", time);
+            put(buf, b"status", self.status.as_str());
+            put_list(buf, b"confirmed", &self.confirmed);
+            for (k, v) in &self.values {
+                buf.extend_from_slice(b"value.");
+                put(buf, k.as_bytes(), v);
+            }
+            Sha256::digest(buf.as_slice()).into()
+        })
     }
 }
 
