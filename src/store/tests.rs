@@ -297,6 +297,45 @@ fn a_schema_5_store_has_its_index_and_list_rewritten_into_one_smaller_table() {
 }
 
 #[test]
+fn a_schema_8_store_has_its_entries_rewritten_without_the_lines_texts() {
+    let (dir, store) = setup();
+    store.save(draft("AC-1", &[], "a"), None).unwrap();
+    let case = store.case("AC-1").unwrap().unwrap();
+    let line = store.list_row("AC-1").unwrap().unwrap();
+    drop(store);
+    let stored = |dir: &Path| {
+        let db = Database::open(Store::file_in(dir)).unwrap();
+        let read = db.begin_read().unwrap();
+        let lines = read.open_table(LINES).unwrap();
+        lines.get("AC-1").unwrap().unwrap().value().to_vec()
+    };
+    let lined = stored(dir.path());
+    // As schema 8 wrote it: the entry with its own title and search key.
+    {
+        let (row, _) = rows::split(&lined).unwrap();
+        let mut old = row.to_vec();
+        old.extend_from_slice(&codec::encode_case(&case));
+        let db = Database::open(Store::file_in(dir.path())).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(LINES)
+            .unwrap()
+            .insert("AC-1", old.as_slice())
+            .unwrap();
+        txn.open_table(META)
+            .unwrap()
+            .insert("schema", 8u32.to_le_bytes().as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+        assert!(old.len() >= lined.len() + case.title.len() + case.search.len());
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.case("AC-1").unwrap().unwrap(), case);
+    assert_eq!(store.list_row("AC-1").unwrap(), Some(line));
+    drop(store);
+    assert_eq!(stored(dir.path()), lined);
+}
+
+#[test]
 fn a_rebuilt_index_starts_from_nothing_not_from_the_lines_it_replaces() {
     let (dir, store) = setup();
     store
