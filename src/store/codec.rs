@@ -317,7 +317,8 @@ pub fn encode_case_after_line(c: &CaseEntry, line: &ListRow, out: &mut Vec<u8>) 
         &line.title,
         &line.search,
     );
-    let lined = found == Some((c.title.as_str(), c.search.as_str()));
+    let lined =
+        super::rows::keeps_texts(line) && found == Some((c.title.as_str(), c.search.as_str()));
     encode_case_or_lined(c, lined, out);
 }
 
@@ -816,6 +817,20 @@ mod tests {
             assert_eq!(
                 decode_case_after_line("AC-1", &other_bytes, &kept).unwrap(),
                 entry
+            );
+            // After a line too long to keep its title whole, too.
+            let long = CaseEntry {
+                title: "đ".repeat(40_000),
+                ..entry.clone()
+            };
+            let line = ListRow::from_case(&long, None);
+            let mut kept = Vec::new();
+            encode_case_after_line(&long, &line, &mut kept);
+            assert_eq!(kept[0], CODEC_CASE_COMPACT);
+            let line_bytes = super::super::rows::encode(&line);
+            assert_eq!(
+                decode_case_after_line("AC-1", &line_bytes, &kept).unwrap(),
+                long
             );
         }
     }

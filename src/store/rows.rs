@@ -10,11 +10,23 @@ use crate::domain::form;
 use crate::domain::listing::{ListRow, static_choice, static_form};
 use crate::domain::progress::Stage;
 
+/// The most bytes of a text a row keeps (its length is a `u16`).
+const MOST: usize = u16::MAX as usize;
+
+/// A text counted in a `u16`; a longer one (no title or search key tothon
+/// makes is) is cut at the last whole character that fits.
 fn put_str(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
-    let len = bytes.len().min(u16::MAX as usize);
+    let mut len = s.len().min(MOST);
+    while !s.is_char_boundary(len) {
+        len -= 1;
+    }
     out.extend_from_slice(&(len as u16).to_le_bytes());
-    out.extend_from_slice(&bytes[..len]);
+    out.extend_from_slice(&s.as_bytes()[..len]);
+}
+
+/// Whether the encoded row keeps its title and search key whole.
+pub fn keeps_texts(row: &ListRow) -> bool {
+    row.title.len() <= MOST && row.search.len() <= MOST
 }
 
 /// Index of a choice id among a field's choices, 255 for none.
@@ -264,9 +276,18 @@ mod tests {
             ..row
         };
         let bytes = encode(&plain);
-        assert_eq!(decode("AC-00012", &bytes), Some(plain));
+        assert_eq!(decode("AC-00012", &bytes), Some(plain.clone()));
         for n in 0..bytes.len() {
             assert_eq!(decode("AC-00012", &bytes[..n]), None);
         }
+        // A text longer than a row keeps is cut at a whole character.
+        let long = ListRow {
+            title: "đ".repeat(MOST / 2 + 1),
+            ..plain
+        };
+        assert!(!keeps_texts(&long));
+        let cut = decode("AC-00012", &encode(&long)).unwrap();
+        assert_eq!(cut.title, "đ".repeat(MOST / 2));
+        assert!(keeps_texts(&cut));
     }
 }
