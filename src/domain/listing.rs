@@ -62,8 +62,8 @@ pub fn iso_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-/// What a case's line shows before its title when the case corrects
-/// another, around the corrected record.
+/// What a case's line shows before its title while the commune asks for a
+/// correction: this mark, the commune's request, then this dash.
 const CORRECTION_MARK: &str = "↩ ";
 const CORRECTION_END: &str = " — ";
 

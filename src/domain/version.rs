@@ -306,7 +306,13 @@ impl Version {
                 buf.extend_from_slice(b"value.");
                 put(buf, k.as_bytes(), v);
             }
-            Sha256::digest(buf.as_slice()).into()
+            let digest = Sha256::digest(buf.as_slice()).into();
+            // A rare large version does not keep its memory for the
+            // thread's life.
+            if buf.capacity() > 1 << 16 {
+                *buf = Vec::new();
+            }
+            digest
         })
     }
 }

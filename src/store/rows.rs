@@ -13,8 +13,8 @@ use crate::domain::progress::Stage;
 /// The most bytes of a text a row keeps (its length is a `u16`).
 const MOST: usize = u16::MAX as usize;
 
-/// A text counted in a `u16`; a longer one (no title or search key tothon
-/// makes is) is cut at the last whole character that fits.
+/// A text counted in a `u16`. A longer one (tothon makes no title or
+/// search key that long) is cut at the last whole character that fits.
 fn put_str(out: &mut Vec<u8>, s: &str) {
     let mut len = s.len().min(MOST);
     while !s.is_char_boundary(len) {
