@@ -377,10 +377,11 @@ enum Source {
     File(PathBuf),
 }
 
-/// A bundle being read: from memory, or streamed from its file.
+/// A bundle being read: from memory, or streamed from its file (with a
+/// second handle on the file, opened with the first, for [`Input::again`]).
 enum Input<'a> {
     Bytes(std::io::Cursor<&'a [u8]>),
-    File(std::io::BufReader<std::fs::File>, PathBuf),
+    File(std::io::BufReader<std::fs::File>, Option<std::fs::File>),
 }
 
 impl<'a> Input<'a> {
@@ -391,22 +392,36 @@ impl<'a> Input<'a> {
             detail: e.to_string(),
         };
         let file = std::fs::File::open(path).map_err(unreadable)?;
+        let twin = std::fs::File::open(path).map_err(unreadable)?;
         let len = file.metadata().map_err(unreadable)?.len();
         let limit = bundle::archive::LIMITS.bundle;
         if len > limit {
             return Err(Refusal::Format(BundleError::TooBig { size: len, limit }));
         }
+        if twin.metadata().map_err(unreadable)?.len() != len {
+            return Err(Refusal::Unreadable {
+                detail: "the file changed while it was opened".into(),
+            });
+        }
         Ok(Input::File(
             std::io::BufReader::with_capacity(64 * 1024, file),
-            path.to_path_buf(),
+            Some(twin),
         ))
     }
 
-    /// A second reader of the same bytes, from the start.
-    fn again(&self) -> Result<Input<'a>, Refusal> {
+    /// A second reader of the same bytes, from the start (once).
+    fn again(&mut self) -> Result<Input<'a>, Refusal> {
         match self {
             Input::Bytes(c) => Ok(Input::Bytes(std::io::Cursor::new(c.get_ref()))),
-            Input::File(_, path) => Input::file(path),
+            Input::File(_, twin) => match twin.take() {
+                Some(f) => Ok(Input::File(
+                    std::io::BufReader::with_capacity(64 * 1024, f),
+                    None,
+                )),
+                None => Err(Refusal::Unreadable {
+                    detail: "the file was read twice".into(),
+                }),
+            },
         }
     }
 
@@ -576,20 +591,28 @@ fn merge_bundles<'a>(
     let mut latest = latest_sequences(&store.imports()?);
     store.merge(commit, |m| {
         let mut out = Vec::new();
-        for (input, file) in bundles {
+        for (mut input, file) in bundles {
             let again = input.again();
             let mut opened = bundle::open_listed(input, &bundle::archive::LIMITS)?;
             // The pass over the whole file that checks the container runs
             // beside the merge, on its own reader; its refusal comes first,
-            // as when it was made before anything else.
+            // as when it was made before anything else, and stops the merge.
             let container = opened.container();
+            let refused = std::sync::atomic::AtomicBool::new(false);
             let (checked, merged) = std::thread::scope(|s| {
-                let check =
-                    s.spawn(move || -> Result<(), Failed> { Ok(container.check(&mut again?)?) });
+                let check = s.spawn(|| -> Result<(), Failed> {
+                    let checked =
+                        again.and_then(|mut a| container.check(&mut a).map_err(Refusal::Format));
+                    refused.store(checked.is_err(), std::sync::atomic::Ordering::Relaxed);
+                    Ok(checked?)
+                });
                 let merged = receiver
                     .admit_sender(&opened)
                     .map_err(Failed::from)
-                    .and_then(|first| Ok((first, merge_rows(m, &mut opened, &receiver.here())?)));
+                    .and_then(|first| {
+                        let here = receiver.here();
+                        Ok((first, merge_rows(m, &mut opened, &here, &refused)?))
+                    });
                 (check.join(), merged)
             });
             checked
@@ -638,11 +661,13 @@ fn merge_bundles<'a>(
 /// each version on its own (the form's checks) and prepares a new case's
 /// writes, and the last — this one, which holds the transaction — decides
 /// what the store lacks and who may bring it, and writes. The first
-/// refusal, in file order, stops all three.
+/// refusal, in file order, stops all three; so does `refused`, set when
+/// the bundle was refused elsewhere.
 fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
     m: &mut Merge<'_>,
     opened: &mut bundle::Opened<R>,
     here: &Here,
+    refused: &std::sync::atomic::AtomicBool,
 ) -> Result<(AddSummary, usize), Failed> {
     let header = opened.header.clone();
     let key_id = opened.key_id.clone();
@@ -690,6 +715,10 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
         let mut summary = AddSummary::default();
         let mut failure = None;
         'merging: for mut batch in &batches {
+            if refused.load(std::sync::atomic::Ordering::Relaxed) {
+                failure = Some(Failed::Stopped);
+                break;
+            }
             for case in &mut batch {
                 match merge_case(m, case, &claim, here) {
                     Ok(done) => summary += done,
@@ -810,7 +839,13 @@ fn read_cases<R: std::io::Read + std::io::Seek>(
     });
     let work_items = match work_items {
         Err(Failed::Stopped) => return Ok(Vec::new()),
-        other => other?,
+        Err(e) => {
+            // The versions read before the row that failed go to the merge
+            // first: a refusal among them comes first in the file.
+            let _ = gather.finish();
+            return Err(e);
+        }
+        Ok(work_items) => work_items,
     };
     match gather.finish() {
         Err(Failed::Stopped) => return Ok(Vec::new()),
@@ -1538,6 +1573,46 @@ mod tests {
         let store = commune_store(stranger.path(), &[]);
         untrust(&store, &signer().public.id, now()).unwrap();
         assert_eq!(check(&store, &bytes).err(), Some(changed.clone()));
+    }
+
+    /// A row the form refuses, then a row that cannot be read at all: the
+    /// refusal first in the file is the one told, however the rows were
+    /// batched between the threads.
+    #[test]
+    fn the_first_refusal_in_the_file_is_told_before_a_later_unreadable_row() {
+        let mut wrong = version("AC-1", vec![], TEAM_DEVICE, 1);
+        wrong.values.insert("person_id".into(), "12345".into());
+        wrong.id = wrong.compute_id();
+        let fine = version("AC-2", vec![], TEAM_DEVICE, 2);
+        let dir = tempfile::tempdir().unwrap();
+        let store = commune_store(dir.path(), &[]);
+        let first = check(&store, &bundle_of(vec![wrong.clone()], 1))
+            .err()
+            .unwrap();
+        assert!(matches!(first, Refusal::Row { row: 2, .. }), "{first:?}");
+
+        let bytes = bundle_of(vec![wrong, fine], 1);
+        let files = bundle::archive::read(&bytes, &bundle::archive::LIMITS, |_| Some(1 << 20))
+            .unwrap()
+            .into_iter()
+            .filter(|(name, _)| name.ends_with(".csv") && name != "manifest.csv")
+            .map(|(name, data)| {
+                // The second row's time as a person would type it.
+                let mut text = String::from_utf8(data).unwrap();
+                if name == "activation.csv" {
+                    let at = text.rfind(",2026-11-21T09:02:00+07:00,").unwrap();
+                    text.replace_range(at..at + 27, ",21/11/2026 09:02,");
+                }
+                bundle::DataFile {
+                    rows: text.matches('\n').count() - 1,
+                    name,
+                    bytes: text.into_bytes(),
+                }
+            })
+            .collect();
+        let header = bundle::read(&bytes).unwrap().contents.header;
+        let broken = bundle::write_files(&header, signer(), files).unwrap();
+        assert_eq!(check(&store, &broken).err(), Some(first));
     }
 
     #[test]
