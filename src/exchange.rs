@@ -403,10 +403,11 @@ impl<'a> Input<'a> {
                 detail: "the file changed while it was opened".into(),
             });
         }
-        Ok(Input::File(
-            std::io::BufReader::with_capacity(64 * 1024, file),
-            Some(twin),
-        ))
+        Ok(Input::File(Input::buffered(file), Some(twin)))
+    }
+
+    fn buffered(file: std::fs::File) -> std::io::BufReader<std::fs::File> {
+        std::io::BufReader::with_capacity(64 * 1024, file)
     }
 
     /// A second reader of the same bytes, from the start (once).
@@ -414,10 +415,7 @@ impl<'a> Input<'a> {
         match self {
             Input::Bytes(c) => Ok(Input::Bytes(std::io::Cursor::new(c.get_ref()))),
             Input::File(_, twin) => match twin.take() {
-                Some(f) => Ok(Input::File(
-                    std::io::BufReader::with_capacity(64 * 1024, f),
-                    None,
-                )),
+                Some(f) => Ok(Input::File(Input::buffered(f), None)),
                 None => Err(Refusal::Unreadable {
                     detail: "the file was read twice".into(),
                 }),
@@ -1575,8 +1573,8 @@ mod tests {
         assert_eq!(check(&store, &bytes).err(), Some(changed.clone()));
     }
 
-    /// A row the form refuses, then a row that cannot be read at all: the
-    /// refusal first in the file is the one told, however the rows were
+    /// A row the form refuses, then a row that cannot be read as a
+    /// version: the refusal first in the file is the one told, however the rows were
     /// batched between the threads.
     #[test]
     fn the_first_refusal_in_the_file_is_told_before_a_later_unreadable_row() {
@@ -1591,27 +1589,10 @@ mod tests {
             .unwrap();
         assert!(matches!(first, Refusal::Row { row: 2, .. }), "{first:?}");
 
-        let bytes = bundle_of(vec![wrong, fine], 1);
-        let files = bundle::archive::read(&bytes, &bundle::archive::LIMITS, |_| Some(1 << 20))
-            .unwrap()
-            .into_iter()
-            .filter(|(name, _)| name.ends_with(".csv") && name != "manifest.csv")
-            .map(|(name, data)| {
-                // The second row's time as a person would type it.
-                let mut text = String::from_utf8(data).unwrap();
-                if name == "activation.csv" {
-                    let at = text.rfind(",2026-11-21T09:02:00+07:00,").unwrap();
-                    text.replace_range(at..at + 27, ",21/11/2026 09:02,");
-                }
-                bundle::DataFile {
-                    rows: text.matches('\n').count() - 1,
-                    name,
-                    bytes: text.into_bytes(),
-                }
-            })
-            .collect();
-        let header = bundle::read(&bytes).unwrap().contents.header;
-        let broken = bundle::write_files(&header, signer(), files).unwrap();
+        // A later row whose id is not its content's: unreadable as a version.
+        let mut unreadable = fine;
+        unreadable.id = "0".repeat(32);
+        let broken = bundle_of(vec![wrong, unreadable], 1);
         assert_eq!(check(&store, &broken).err(), Some(first));
     }
 

@@ -123,6 +123,12 @@ fn truncate_to_seconds(t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
     t.with_nanosecond(0).unwrap_or(t)
 }
 
+/// A byte as two lowercase hex digits.
+fn hex_pair(b: u8) -> [u8; 2] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]
+}
+
 /// Writes `n` in decimal.
 fn put_decimal(buf: &mut Vec<u8>, n: usize) {
     // The lengths of an id's encoding: most have one or two digits.
@@ -225,11 +231,9 @@ impl Version {
     /// recomputed by anyone holding the same fields (bundle import does).
     /// The id is the first half of the digest, in lowercase hex.
     pub fn compute_id(&self) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut hex = String::with_capacity(ID_LEN);
-        for b in &self.digest()[..ID_LEN / 2] {
-            hex.push(char::from(HEX[usize::from(b >> 4)]));
-            hex.push(char::from(HEX[usize::from(b & 15)]));
+        for &b in &self.digest()[..ID_LEN / 2] {
+            hex.extend(hex_pair(b).map(char::from));
         }
         hex
     }
@@ -237,17 +241,14 @@ impl Version {
     /// Whether the id is the one [`Version::compute_id`] gives (every
     /// version a bundle brings is checked so: nothing is allocated).
     pub fn id_is_valid(&self) -> bool {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let digest = self.digest();
         self.id.len() == ID_LEN
             && self
                 .id
                 .as_bytes()
                 .chunks_exact(2)
-                .zip(&digest)
-                .all(|(pair, b)| {
-                    pair[0] == HEX[usize::from(b >> 4)] && pair[1] == HEX[usize::from(b & 15)]
-                })
+                .zip(digest)
+                .all(|(pair, b)| pair == hex_pair(b))
     }
 
     /// The SHA-256 of the id's encoding. Each field is `name:len:value\n`;
