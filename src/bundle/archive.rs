@@ -16,7 +16,7 @@
 use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+use zip::{CompressionMethod, DateTime, System, ZipArchive, ZipWriter};
 
 use super::BundleError;
 
@@ -42,8 +42,13 @@ pub const LIMITS: Limits = Limits {
     entries: 16,
 };
 
+/// The same header bytes on every system: the zip writer would otherwise
+/// record the build's own system in each entry's "made by" byte (DOS on
+/// Windows, Unix elsewhere), and the container check, which compares headers
+/// byte for byte, would refuse every bundle written on the other kind.
 fn options() -> SimpleFileOptions {
     SimpleFileOptions::default()
+        .system(System::Unix)
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644)
@@ -465,6 +470,25 @@ mod tests {
             assert!(read(&z[..n], &LIMITS, any_name).is_err(), "{n}");
         }
         assert!(read(b"not a zip at all", &LIMITS, any_name).is_err());
+    }
+
+    /// The container's bytes as the Linux build has always written them.
+    /// Every build, on every system, must write exactly these: the container
+    /// check compares headers byte for byte, so a Windows build that wrote
+    /// its own "made by" system (it once did) refused every Linux bundle,
+    /// and the reverse.
+    const GOLDEN_ZIP: &str = "504b03040a00000000000000210019883feb050000000500000005000000612e\
+        637376782c790d0a504b01020a030a00000000000000210019883feb05000000\
+        05000000050000000000000000000000a48100000000612e637376504b050600\
+        0000000100010033000000280000000000";
+
+    #[test]
+    fn every_system_writes_the_same_container_bytes() {
+        let z = write(&[("a.csv", b"x,y\r\n")]).unwrap();
+        let hex: String = z.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, GOLDEN_ZIP);
+        let cd = find(&z, b"PK\x01\x02");
+        assert_eq!(z[cd + 5], 3, "made by: Unix");
     }
 
     #[test]
