@@ -13,13 +13,16 @@ use crate::clock;
 use crate::demo;
 use crate::domain::case::CaseEntry;
 use crate::domain::commune::{Commune, Device, Role};
-use crate::domain::form::{self, Context, FormSpec};
+use crate::domain::form::{self, FormSpec};
 use crate::domain::resolve::{self, Choices};
+use crate::domain::save::{Consent, Who};
 use crate::domain::version::{Draft, Status, Version};
 use crate::error::{Error, Result};
 use crate::exchange::{self, ExchangeError};
 use crate::i18n::bundle::Say;
-use crate::i18n::{self, Lang, Msg, Text, problems};
+use crate::i18n::{self, Lang, Msg, Text};
+use crate::ops;
+use crate::ops::case::spec_of;
 use crate::paths;
 use crate::store::{Store, StoreError};
 use crate::tui;
@@ -420,29 +423,27 @@ fn stress_save(store: &Store, count: usize) -> Result<()> {
 }
 
 /// Reads a dd/mm/yyyy date given on the command line.
-fn date_arg(flag: &str, value: &str, lang: Lang) -> Result<chrono::NaiveDate> {
+fn date_arg(flag: &str, value: &str) -> Result<chrono::NaiveDate> {
     let rule = crate::domain::rules::DateRule {
         year_only: false,
         when: crate::domain::rules::When::Any,
     };
     match crate::domain::rules::parse_date(value, clock::today(), rule) {
         Ok(crate::domain::rules::PartialDate::Day(d)) => Ok(d),
-        Ok(_) => Err(Error::Invalid {
-            field: flag.to_string(),
-            message: problems::message(&crate::domain::rules::ProblemKind::DateFormat, lang),
-            more: 0,
+        Ok(_) => Err(Error::BadArg {
+            flag: flag.to_string(),
+            problem: crate::domain::rules::ProblemKind::DateFormat,
         }),
-        Err(kind) => Err(Error::Invalid {
-            field: flag.to_string(),
-            message: problems::message(&kind, lang),
-            more: 0,
+        Err(problem) => Err(Error::BadArg {
+            flag: flag.to_string(),
+            problem,
         }),
     }
 }
 
 fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Result<()> {
     let as_of = match &args.as_of {
-        Some(v) => date_arg("--as-of", v, lang)?,
+        Some(v) => date_arg("--as-of", v)?,
         None => clock::today(),
     };
     let report = crate::queries::report(store, as_of)?;
@@ -615,115 +616,45 @@ fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
     Ok(())
 }
 
-fn spec_of(form_id: &str) -> Result<&'static FormSpec> {
-    form::form(form_id).ok_or_else(|| Error::UnknownForm {
-        form: form_id.to_string(),
-    })
+/// `--set field=value` arguments as (field, value) pairs.
+fn changes(sets: &[String]) -> Result<Vec<(String, String)>> {
+    sets.iter()
+        .map(|arg| {
+            arg.split_once('=')
+                .map(|(f, v)| (f.trim().to_string(), v.to_string()))
+                .ok_or_else(|| Error::BadSet { arg: arg.clone() })
+        })
+        .collect()
 }
 
-/// Applies `--set field=value` pairs onto `values`; an empty value clears.
-fn apply_sets(
-    spec: &FormSpec,
-    values: &mut BTreeMap<String, String>,
-    sets: &[String],
-) -> Result<()> {
-    for arg in sets {
-        let (field, value) = arg
-            .split_once('=')
-            .ok_or_else(|| Error::BadSet { arg: arg.clone() })?;
-        let field = field.trim();
-        if spec.field(field).is_none() {
-            return Err(Error::UnknownField {
-                form: spec.id.clone(),
-                field: field.to_string(),
-            });
-        }
-        if value.trim().is_empty() {
-            values.remove(field);
-        } else {
-            values.insert(field.to_string(), value.to_string());
-        }
+fn consent(edit: &EditArgs) -> Consent {
+    Consent {
+        draft: edit.draft,
+        confirm: edit.confirm,
     }
-    Ok(())
 }
 
-/// What the command line has decided to save.
-struct Prepared {
-    values: BTreeMap<String, String>,
-    status: Status,
-    confirmed: Vec<String>,
-    problems: usize,
-}
-
-/// Checks values exactly as the form does and decides whether they may be
-/// saved: errors need `--draft`, warnings need `--confirm`.
-fn prepare(
-    spec: &FormSpec,
-    raw: &BTreeMap<String, String>,
-    store: &Store,
-    edit: &EditArgs,
-    lang: Lang,
-) -> Result<Prepared> {
-    let commune = store.commune()?;
-    let ctx = Context {
-        today: clock::today(),
-        villages: &commune.villages,
-    };
-    let checked = spec.check(raw, &ctx);
-    let label = |field: &str| {
-        spec.field(field)
-            .map(|f| f.label.get(lang).to_string())
-            .unwrap_or_else(|| field.to_string())
-    };
-    let errors: Vec<_> = checked.errors().collect();
-    if !errors.is_empty() && !edit.draft {
-        return Err(Error::Invalid {
-            field: label(&errors[0].field),
-            message: problems::message(&errors[0].kind, lang),
-            more: errors.len() - 1,
-        });
-    }
-    let warnings: Vec<_> = checked.warnings().collect();
-    if let Some(w) = warnings.first()
-        && !edit.confirm
-        && !edit.draft
-    {
-        return Err(Error::Unconfirmed {
-            field: label(&w.field),
-            message: problems::message(&w.kind, lang),
-        });
-    }
-    let confirmed = if edit.confirm {
-        warnings.iter().map(|w| w.confirm_code()).collect()
-    } else {
-        Vec::new()
-    };
-    Ok(Prepared {
-        status: spec.status(&checked),
-        problems: errors.len() + warnings.len() - confirmed.len(),
-        values: checked.values,
-        confirmed,
-    })
-}
-
-fn author_of(edit: &EditArgs, device: &Device, lang: Lang) -> String {
-    match &edit.author {
+/// Who saves: `--author`, or the device's own name ("Xã", "Tổ 3").
+fn who(store: &Store, author: Option<&str>, lang: Lang) -> Result<Who> {
+    let device = store.device()?;
+    let author = match author {
         Some(a) => crate::domain::text::clean(a),
         None => match device.role {
             Role::Commune => i18n::text(lang, Text::Commune).to_string(),
             Role::Team(t) => format!("{} {t}", i18n::text(lang, Text::Team)),
         },
-    }
+    };
+    ops::case::who(store, author)
 }
 
-fn save_and_report(store: &Store, draft: Draft, prepared: &Prepared, lang: Lang) -> Result<()> {
-    let v = store.save(draft, None)?;
+fn report_saved(saved: &ops::case::Saved, lang: Lang) -> Result<()> {
+    let v = &saved.version;
     let line = if v.status == Status::Draft {
         i18n::msg(
             lang,
             &Msg::SavedDraft {
                 record: &v.record,
-                problems: prepared.problems,
+                problems: saved.open_problems,
             },
         )
     } else {
@@ -747,94 +678,29 @@ fn case_new(
     edit: &EditArgs,
     lang: Lang,
 ) -> Result<()> {
-    let spec = spec_of(form_id)?;
-    let device = store.device()?;
-    let commune = store.commune()?;
-    let item = match work_item {
-        Some(id) => Some(
-            store
-                .work_item(id)?
-                .ok_or_else(|| StoreError::NoSuchCase(id.to_string()))?,
-        ),
-        None => None,
-    };
-    let team = match (device.role, team, &item) {
-        (Role::Team(t), _, _) => t,
-        (Role::Commune, _, Some(item)) => item.team,
-        (Role::Commune, Some(t), None) => t,
-        (Role::Commune, None, None) => 1,
-    };
-    if commune.village(team).is_none() {
-        return Err(Error::NoSuchTeam {
-            team,
-            max: commune.villages.len() as u8,
-        });
-    }
-    let mut raw = item.as_ref().map(|i| i.prefill.clone()).unwrap_or_default();
-    apply_sets(spec, &mut raw, &edit.sets)?;
-    let prepared = prepare(spec, &raw, store, edit, lang)?;
-    let draft = Draft {
-        record: item.map(|i| i.id).unwrap_or_default(),
-        parents: Vec::new(),
-        form: spec.id.clone(),
+    let who = who(store, edit.author.as_deref(), lang)?;
+    let changes = changes(&edit.sets)?;
+    let saved = ops::case::create(
+        store,
+        form_id,
+        work_item,
         team,
-        device: device.id.clone(),
-        author: author_of(edit, &device, lang),
-        edited_at: clock::now(),
-        status: prepared.status,
-        values: prepared.values.clone(),
-        confirmed: prepared.confirmed.clone(),
-    };
-    save_and_report(store, draft, &prepared, lang)
+        &changes,
+        consent(edit),
+        &who,
+    )?;
+    report_saved(&saved, lang)
 }
 
 fn case_edit(store: &Store, record: &str, edit: &EditArgs, lang: Lang) -> Result<()> {
-    let head = single_head(store, record)?;
-    let spec = spec_of(&head.form)?;
-    let device = store.device()?;
-    let mut raw = head.values.clone();
-    // A team's save answers the commune's correction request.
-    if matches!(device.role, Role::Team(_)) {
-        raw.remove(crate::domain::case::CORRECTION_FIELD);
-    }
-    apply_sets(spec, &mut raw, &edit.sets)?;
-    let prepared = prepare(spec, &raw, store, edit, lang)?;
-    // Confirmations already recorded stay confirmed while the warning stands.
-    let mut confirmed = prepared.confirmed.clone();
-    confirmed.extend(head.confirmed.iter().cloned());
-    let draft = Draft {
-        record: head.record.clone(),
-        parents: vec![head.id.clone()],
-        form: head.form.clone(),
-        team: head.team,
-        device: device.id.clone(),
-        author: author_of(edit, &device, lang),
-        edited_at: clock::now(),
-        status: prepared.status,
-        values: prepared.values.clone(),
-        confirmed,
-    };
-    save_and_report(store, draft, &prepared, lang)
+    let who = who(store, edit.author.as_deref(), lang)?;
+    let changes = changes(&edit.sets)?;
+    let saved = ops::case::edit(store, record, &changes, consent(edit), &who)?;
+    report_saved(&saved, lang)
 }
 
-/// The current single head of a case (a case in conflict is refused).
-fn single_head(store: &Store, record: &str) -> Result<Version> {
-    let entry = store
-        .case(record)?
-        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
-    if entry.in_conflict() {
-        return Err(Error::InConflict {
-            record: record.to_string(),
-            heads: entry.heads.len(),
-        });
-    }
-    Ok(store
-        .version(record, &entry.heads[0])?
-        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?)
-}
-
-/// (Commune) marks a case for correction with a comment: a new version of
-/// the case as it stands, which travels to the team in the next bundle.
+/// (Commune) sends a case back to its team with a comment; it travels in
+/// the next bundle.
 fn case_return(
     store: &Store,
     record: &str,
@@ -842,42 +708,9 @@ fn case_return(
     author: Option<&str>,
     lang: Lang,
 ) -> Result<()> {
-    let device = store.device()?;
-    if device.role != Role::Commune {
-        return Err(Error::CommuneOnly);
-    }
-    let head = single_head(store, record)?;
-    let mut values = head.values.clone();
-    values.insert(
-        crate::domain::case::CORRECTION_FIELD.to_string(),
-        crate::domain::text::clean(comment),
-    );
-    let draft = Draft {
-        record: head.record.clone(),
-        parents: vec![head.id.clone()],
-        form: head.form.clone(),
-        team: head.team,
-        device: device.id.clone(),
-        author: author
-            .map(crate::domain::text::clean)
-            .unwrap_or_else(|| i18n::text(lang, Text::Commune).to_string()),
-        edited_at: clock::now(),
-        status: Status::NeedsCorrection,
-        values,
-        confirmed: head.confirmed.clone(),
-    };
-    let v = store.save(draft, None)?;
-    print_out(format_args!(
-        "{}\n",
-        i18n::msg(
-            lang,
-            &Msg::Saved {
-                record: &v.record,
-                status: i18n::status(lang, v.status),
-            }
-        )
-    ))?;
-    Ok(())
+    let who = who(store, author, lang)?;
+    let saved = ops::case::return_for_correction(store, record, comment, &who)?;
+    report_saved(&saved, lang)
 }
 
 fn case_show(store: &Store, record: &str, history: bool, lang: Lang) -> Result<()> {
@@ -1597,55 +1430,17 @@ fn case_resolve(
     edit: &EditArgs,
     lang: Lang,
 ) -> Result<()> {
-    let entry = store
-        .case(record)?
-        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
-    let mut heads = Vec::new();
-    for id in &entry.heads {
-        heads.push(
-            store
-                .version(record, id)?
-                .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?,
-        );
-    }
-    let head_refs: Vec<&Version> = heads.iter().collect();
-    let numbered = resolve::numbered(&head_refs);
-    let spec = spec_of(&entry.form)?;
     let picks = picks
         .iter()
         .map(|p| resolve::parse_pick(p))
         .collect::<std::result::Result<Vec<_>, _>>()?;
-    let typed: Vec<String> = edit
-        .sets
-        .iter()
-        .filter_map(|s| s.split_once('=').map(|(f, _)| f.trim().to_string()))
-        .collect();
-    let choices = Choices { take, picks, typed };
-    let mut values = resolve::merge(spec, &numbered, &choices)?;
-    apply_sets(spec, &mut values, &edit.sets)?;
-    let prepared = prepare(spec, &values, store, edit, lang)?;
-    let device = store.device()?;
-    // Confirmations the heads recorded stay recorded, as an edit keeps them.
-    let mut confirmed = prepared.confirmed.clone();
-    for h in &numbered {
-        confirmed.extend(h.confirmed.iter().cloned());
-    }
-    let base = take
-        .and_then(|n| numbered.get(n.wrapping_sub(1)))
-        .copied()
-        .or_else(|| crate::domain::merge::newest(&numbered))
-        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
-    let draft = Draft {
-        record: entry.record.clone(),
-        parents: entry.heads.clone(),
-        form: entry.form.clone(),
-        team: base.team,
-        device: device.id.clone(),
-        author: author_of(edit, &device, lang),
-        edited_at: clock::now(),
-        status: prepared.status,
-        values: prepared.values.clone(),
-        confirmed,
+    let choices = Choices {
+        take,
+        picks,
+        typed: Vec::new(),
     };
-    save_and_report(store, draft, &prepared, lang)
+    let who = who(store, edit.author.as_deref(), lang)?;
+    let changes = changes(&edit.sets)?;
+    let saved = ops::case::resolve(store, record, &choices, &changes, consent(edit), &who)?;
+    report_saved(&saved, lang)
 }

@@ -16,14 +16,21 @@ pub enum Error {
     UnknownField { form: String, field: String },
     #[error("--set needs field=value, got {arg}")]
     BadSet { arg: String },
-    #[error("{field}: {message}")]
-    Invalid {
-        field: String,
-        message: String,
-        more: usize,
+    /// A save the form's checks stopped: errors without consent to keep a
+    /// draft, or warnings not confirmed. Nothing was written.
+    #[error("a {form} case not saved: {blocked:?}")]
+    Blocked {
+        form: String,
+        blocked: crate::domain::save::Blocked,
     },
-    #[error("{field}: warning not confirmed: {message}")]
-    Unconfirmed { field: String, message: String },
+    /// A value given on the command line that its flag cannot take.
+    #[error("{flag}: {problem:?}")]
+    BadArg {
+        flag: String,
+        problem: crate::domain::rules::ProblemKind,
+    },
+    #[error("a case is returned for correction with a comment")]
+    NoComment,
     #[error("case {record} has {heads} heads")]
     InConflict { record: String, heads: usize },
     #[error("unknown status {status}")]

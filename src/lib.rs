@@ -14,6 +14,7 @@ pub mod error;
 pub mod exchange;
 pub mod export;
 pub mod i18n;
+pub mod ops;
 pub mod paths;
 pub mod queries;
 pub mod store;

@@ -15,11 +15,11 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::commune::Village;
+use super::lang::Lang;
 use super::reference;
 use super::rules::{self, DateRule, PartialDate, ProblemKind, Severity, Sex, When};
 use super::text;
 use super::version::Status;
-use crate::i18n::Lang;
 
 /// The form specs shipped in the binary.
 ///

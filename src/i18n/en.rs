@@ -1,6 +1,7 @@
 //! English texts (`--lang en`).
 
-use super::{Msg, Text};
+use super::{Lang, Msg, Text};
+use crate::domain::save::Blocked;
 use crate::error::Error;
 use crate::store::StoreError;
 
@@ -185,19 +186,29 @@ pub fn error(e: &Error) -> String {
         Error::BadSet { arg } => {
             format!("\"--set {arg}\" must look like field=value, e.g. --set phone=0912345678.")
         }
-        Error::Invalid {
-            field,
-            message,
-            more: 0,
-        } => format!("Field \"{field}\": {message} Nothing was saved."),
-        Error::Invalid {
-            field,
-            message,
-            more,
-        } => format!("Field \"{field}\": {message} ({more} more problems). Nothing was saved."),
-        Error::Unconfirmed { field, message } => format!(
-            "Field \"{field}\": {message} If this is right, add --confirm to confirm and save. Nothing was saved."
-        ),
+        Error::Blocked { form, blocked } => {
+            let (field, message, more) = super::blocked_parts(Lang::En, form, blocked);
+            let more = if more == 0 {
+                String::new()
+            } else {
+                format!(" ({more} more problems)")
+            };
+            match blocked {
+                Blocked::Errors(_) => format!(
+                    "Field \"{field}\": {message}{more} Correct it, or add --draft to keep a draft. Nothing was saved."
+                ),
+                Blocked::Unconfirmed(_) => format!(
+                    "Field \"{field}\": {message}{more} If this is right, add --confirm to confirm and save. Nothing was saved."
+                ),
+            }
+        }
+        Error::BadArg { flag, problem } => {
+            format!(
+                "\"{flag}\": {}",
+                super::problems::message(problem, Lang::En)
+            )
+        }
+        Error::NoComment => "Say what to correct (--comment) when returning a case.".into(),
         Error::InConflict { record, heads } => format!(
             "Case {record} has {heads} parallel versions (a conflict); resolve it before editing."
         ),

@@ -11,22 +11,7 @@ pub mod worklist;
 
 use crate::error::Error;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
-
-impl Lang {
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.to_ascii_lowercase().as_str() {
-            "vi" => Some(Lang::Vi),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-}
+pub use crate::domain::lang::Lang;
 
 /// Fixed texts: labels, headings, short confirmations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -254,6 +239,24 @@ pub fn crash_sentence(lang: Lang, note: Option<&str>) -> String {
             "tothon hit an error and had to stop; saved data is not affected.".to_string()
         }
     }
+}
+
+/// The first problem of a save that was stopped, as a person reads it: the
+/// field's label, the problem in words, and how many more problems there are.
+fn blocked_parts(
+    lang: Lang,
+    form: &str,
+    blocked: &crate::domain::save::Blocked,
+) -> (String, String, usize) {
+    let all = blocked.problems();
+    let Some(first) = all.first() else {
+        return (String::new(), String::new(), 0);
+    };
+    let label = crate::domain::form::form(form)
+        .and_then(|spec| spec.field(&first.field))
+        .map(|f| f.label.get(lang).to_string())
+        .unwrap_or_else(|| first.field.clone());
+    (label, problems::message(&first.kind, lang), all.len() - 1)
 }
 
 pub fn status(lang: Lang, s: crate::domain::version::Status) -> &'static str {

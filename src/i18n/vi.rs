@@ -1,6 +1,7 @@
 //! Vietnamese texts (the default language).
 
-use super::{Msg, Text};
+use super::{Lang, Msg, Text};
+use crate::domain::save::Blocked;
 use crate::error::Error;
 use crate::store::StoreError;
 
@@ -185,19 +186,26 @@ pub fn error(e: &Error) -> String {
         Error::BadSet { arg } => {
             format!("«--set {arg}» cần có dạng trường=giá_trị, ví dụ --set phone=0912345678.")
         }
-        Error::Invalid {
-            field,
-            message,
-            more: 0,
-        } => format!("Trường «{field}»: {message} Chưa lưu gì."),
-        Error::Invalid {
-            field,
-            message,
-            more,
-        } => format!("Trường «{field}»: {message} (còn {more} lỗi khác). Chưa lưu gì."),
-        Error::Unconfirmed { field, message } => format!(
-            "Trường «{field}»: {message} Nếu đúng là như vậy, thêm --confirm để xác nhận và lưu. Chưa lưu gì."
-        ),
+        Error::Blocked { form, blocked } => {
+            let (field, message, more) = super::blocked_parts(Lang::Vi, form, blocked);
+            let more = if more == 0 {
+                String::new()
+            } else {
+                format!(" (còn {more} vấn đề khác)")
+            };
+            match blocked {
+                Blocked::Errors(_) => format!(
+                    "Trường «{field}»: {message}{more} Sửa lại, hoặc thêm --draft để lưu thành bản nháp. Chưa lưu gì."
+                ),
+                Blocked::Unconfirmed(_) => format!(
+                    "Trường «{field}»: {message}{more} Nếu đúng là như vậy, thêm --confirm để xác nhận và lưu. Chưa lưu gì."
+                ),
+            }
+        }
+        Error::BadArg { flag, problem } => {
+            format!("«{flag}»: {}", super::problems::message(problem, Lang::Vi))
+        }
+        Error::NoComment => "Cần ghi rõ điều cần sửa (--comment) khi trả lại cho tổ.".into(),
         Error::InConflict { record, heads } => format!(
             "Trường hợp {record} đang có {heads} phiên bản song song (xung đột); cần giải quyết xung đột trước khi sửa."
         ),

@@ -15,7 +15,8 @@ use crate::domain::commune::{Commune, Role};
 use crate::domain::form::{self, Context, FieldSpec, FormSpec, Kind, MULTI_SEP};
 use crate::domain::report::Report;
 use crate::domain::rules::{PartialDate, ProblemKind};
-use crate::domain::version::{Draft, Status, Version};
+use crate::domain::save::{self, Blocked, Consent, Who};
+use crate::domain::version::{Status, Version};
 use crate::domain::work::WorkItem;
 use crate::i18n::Lang;
 use crate::store::{ImportEntry, SavedDraft};
@@ -31,9 +32,9 @@ pub enum Effect {
     LoadHistory {
         record: String,
     },
-    /// Save a version (one transaction) and drop the typing draft.
+    /// Write a prepared version (one transaction) and drop the typing draft.
     Save {
-        draft: Draft,
+        prepared: Box<save::Prepared>,
         draft_key: String,
     },
     /// Keep what is being typed.
@@ -96,6 +97,8 @@ pub enum Outcome {
     Saved {
         version: Box<Version>,
         row: Box<Row>,
+        /// Problems the version still has (a draft's).
+        open_problems: usize,
     },
     Failed(String),
     Exported(std::path::PathBuf),
@@ -202,29 +205,64 @@ pub struct FieldInput {
     pub choice: Vec<String>,
 }
 
+/// What a form was opened on.
+#[derive(Clone, Debug)]
+pub enum FormBase {
+    /// A new case: of a work item (the form's record), or opened in the
+    /// field, for a team.
+    New { team: u8 },
+    /// The case's head, which a save edits.
+    Head(Box<Version>),
+}
+
 #[derive(Clone, Debug)]
 pub struct FormState {
     pub spec: &'static FormSpec,
     pub record: Option<String>,
-    pub parents: Vec<String>,
-    pub team: u8,
+    pub base: FormBase,
     pub inputs: Vec<FieldInput>,
     pub focus: usize,
     /// Fields the user has left at least once: their problems show.
     pub visited: HashSet<usize>,
     /// Problems shown next to fields.
     pub problems: HashMap<usize, ProblemKind>,
-    pub confirmed: Vec<String>,
     /// Raw values when opened or last kept as a draft.
     pub baseline: BTreeMap<String, String>,
     /// Raw values as saved (or opened); unsaved = differs from this.
     pub saved: BTreeMap<String, String>,
     pub picker: Option<Picker>,
-    /// Status of the version this form was opened from.
-    pub status: Option<Status>,
 }
 
 impl FormState {
+    /// What a save of this form starts from.
+    pub fn save_base(&self) -> save::Base<'_> {
+        match &self.base {
+            FormBase::New { team } => save::Base::New {
+                work_item: self.record.as_deref(),
+                team: *team,
+            },
+            FormBase::Head(head) => save::Base::Edit(head),
+        }
+    }
+
+    /// The head the form edits, if it is not a new case.
+    pub fn head(&self) -> Option<&Version> {
+        match &self.base {
+            FormBase::New { .. } => None,
+            FormBase::Head(head) => Some(head),
+        }
+    }
+
+    /// Status of the version this form was opened from.
+    pub fn status(&self) -> Option<Status> {
+        self.head().map(|h| h.status)
+    }
+
+    /// Warnings the opened version recorded as confirmed.
+    pub fn confirmed(&self) -> &[String] {
+        self.head().map_or(&[], |h| &h.confirmed)
+    }
+
     pub fn draft_key(&self) -> String {
         match &self.record {
             Some(r) => r.clone(),
@@ -476,7 +514,7 @@ impl State {
         }
     }
 
-    fn context(&self) -> Context<'_> {
+    pub fn context(&self) -> Context<'_> {
         Context {
             today: self.today,
             villages: &self.commune.villages,
@@ -493,6 +531,15 @@ impl State {
 
     fn author(&self) -> String {
         self.member.clone().unwrap_or_default()
+    }
+
+    /// Who saves: this device and the person working.
+    pub fn who(&self) -> Who {
+        Who {
+            device: self.device.clone(),
+            role: self.role,
+            author: self.author(),
+        }
     }
 
     fn form(&self) -> Option<&FormState> {
@@ -699,21 +746,16 @@ pub fn apply(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             }
             vec![]
         }
-        Outcome::Saved { version, row } => {
+        Outcome::Saved {
+            version,
+            row,
+            open_problems,
+        } => {
             state.list.upsert(*row);
             state.notice = Some(if version.status == Status::Draft {
-                let problems = state
-                    .form()
-                    .map(|f| {
-                        f.spec
-                            .check(&f.raw_values(), &state.context())
-                            .errors()
-                            .count()
-                    })
-                    .unwrap_or(0);
                 Notice::SavedDraft {
                     record: version.record.clone(),
-                    problems,
+                    problems: open_problems,
                 }
             } else {
                 Notice::Saved {
@@ -941,68 +983,53 @@ fn open_case(
         Role::Team(t) => Some(t),
         Role::Commune => None,
     };
-    let (spec_id, record_id, values, parents, team, status, confirmed) =
-        if let Some(new_form) = record.strip_prefix("new:") {
-            let mut values = BTreeMap::new();
-            if let Some(t) = team_of_device
-                && form::form(new_form)
-                    .and_then(|s| s.field("village"))
-                    .is_some()
-            {
-                values.insert("village".to_string(), t.to_string());
-            }
-            let mut team = team_of_device.unwrap_or(1);
-            if let Some((given, t)) = initial {
-                values.extend(given);
-                team = t;
-            }
-            (
-                new_form.to_string(),
-                None,
-                values,
-                vec![],
-                team,
-                None,
-                vec![],
-            )
-        } else {
-            let newest = crate::domain::merge::newest(&heads.iter().collect::<Vec<_>>()).cloned();
-            match newest {
-                Some(head) => {
-                    if let Some(screen) = super::exchange::conflict_screen(state, &heads) {
-                        state.screens.push(screen);
-                        return;
-                    }
-                    if heads.len() > 1 {
-                        state.notice = Some(Notice::Conflict);
-                    }
-                    (
-                        head.form.clone(),
-                        Some(record.clone()),
-                        head.values.clone(),
-                        vec![head.id.clone()],
-                        head.team,
-                        Some(head.status),
-                        head.confirmed.clone(),
-                    )
+    let (spec_id, record_id, values, base) = if let Some(new_form) = record.strip_prefix("new:") {
+        let mut values = BTreeMap::new();
+        if let Some(t) = team_of_device
+            && form::form(new_form)
+                .and_then(|s| s.field("village"))
+                .is_some()
+        {
+            values.insert("village".to_string(), t.to_string());
+        }
+        let mut team = team_of_device.unwrap_or(1);
+        if let Some((given, t)) = initial {
+            values.extend(given);
+            team = t;
+        }
+        (new_form.to_string(), None, values, FormBase::New { team })
+    } else {
+        let newest = crate::domain::merge::newest(&heads.iter().collect::<Vec<_>>()).cloned();
+        match newest {
+            Some(head) => {
+                if let Some(screen) = super::exchange::conflict_screen(state, &heads) {
+                    state.screens.push(screen);
+                    return;
                 }
-                None => match item {
-                    Some(item) => (
-                        item.form.clone(),
-                        Some(record.clone()),
-                        item.prefill.clone(),
-                        vec![],
-                        item.team,
-                        None,
-                        vec![],
-                    ),
-                    None => {
-                        state.notice = Some(Notice::NothingToShow);
-                        return;
-                    }
-                },
+                if heads.len() > 1 {
+                    state.notice = Some(Notice::Conflict);
+                }
+                (
+                    head.form.clone(),
+                    Some(record.clone()),
+                    head.values.clone(),
+                    FormBase::Head(Box::new(head)),
+                )
             }
-        };
+            None => match item {
+                Some(item) => (
+                    item.form.clone(),
+                    Some(record.clone()),
+                    item.prefill.clone(),
+                    FormBase::New { team: item.team },
+                ),
+                None => {
+                    state.notice = Some(Notice::NothingToShow);
+                    return;
+                }
+            },
+        }
+    };
     let Some(spec) = form::form(&spec_id) else {
         state.notice = Some(Notice::NothingToShow);
         return;
@@ -1011,8 +1038,7 @@ fn open_case(
     let mut f = FormState {
         spec,
         record: record_id,
-        parents,
-        team,
+        base,
         inputs,
         focus: 0,
         // What is already filled in shows its problems at once.
@@ -1024,11 +1050,9 @@ fn open_case(
             .map(|(i, _)| i)
             .collect(),
         problems: HashMap::new(),
-        confirmed,
         baseline: BTreeMap::new(),
         saved: BTreeMap::new(),
         picker: None,
-        status,
     };
     f.saved = f.raw_values();
     f.baseline = f.saved.clone();
@@ -1082,7 +1106,7 @@ fn keep_draft(state: &mut State) -> Vec<Effect> {
     let draft = SavedDraft {
         form: f.spec.id.clone(),
         record: record.clone(),
-        parents: f.parents.clone(),
+        parents: f.head().map(|h| vec![h.id.clone()]).unwrap_or_default(),
         values,
         author,
         // Stamped by the effect that writes it.
@@ -1161,11 +1185,9 @@ fn on_form(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Enter if choice => open_picker(state, None),
         Action::Enter => return move_focus(state, 1),
         Action::Type(c) if choice => open_picker(state, (c != ' ').then_some(c)),
-        Action::Save => return save(state, None),
+        Action::Save => return save(state, Consent::default()),
         Action::ReturnCase => {
-            let saved_case = state
-                .form()
-                .is_some_and(|f| f.record.is_some() && !f.parents.is_empty());
+            let saved_case = state.form().is_some_and(|f| f.head().is_some());
             if state.role == Role::Commune && saved_case {
                 state.dialog = Some(Dialog::ReturnForCorrection {
                     comment: TextInput::default(),
@@ -1271,79 +1293,54 @@ fn on_picker(state: &mut State, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-/// Ctrl+S: save if clean; otherwise ask (draft, or confirm warnings).
-/// `decision` is the dialog answer that led here, if any.
-fn save(state: &mut State, decision: Option<&Dialog>) -> Vec<Effect> {
+/// Ctrl+S: save if clean; otherwise ask (keep a draft, or confirm the
+/// warnings), as `domain::save` decides for every front.
+fn save(state: &mut State, consent: Consent) -> Vec<Effect> {
     recheck(state, true);
-    let team_device = matches!(state.role, Role::Team(_));
-    let ctx_today = state.today;
-    let villages = state.commune.villages.clone();
-    let author = state.author();
-    let device = state.device.clone();
-    let Some(f) = state.form_mut() else {
+    let who = state.who();
+    let Some(f) = state.form() else {
         return vec![];
     };
-    let checked = f.spec.check(
+    let prepared = save::prepare(
+        f.spec,
         &f.raw_values(),
-        &Context {
-            today: ctx_today,
-            villages: &villages,
-        },
+        f.save_base(),
+        &state.context(),
+        consent,
+        &who,
     );
-    let errors: Vec<(String, ProblemKind)> = checked
-        .errors()
-        .map(|p| (p.field.clone(), p.kind.clone()))
-        .collect();
-    if !errors.is_empty() && !matches!(decision, Some(Dialog::SaveAsDraft { .. })) {
-        state.dialog = Some(Dialog::SaveAsDraft { errors });
-        return vec![];
-    }
-    if errors.is_empty() {
-        let unconfirmed: Vec<(String, ProblemKind)> = checked
-            .unconfirmed(&f.confirmed)
-            .map(|p| (p.field.clone(), p.kind.clone()))
-            .collect();
-        if !unconfirmed.is_empty() {
-            if matches!(decision, Some(Dialog::ConfirmWarnings { .. })) {
-                f.confirmed.extend(
-                    checked
-                        .unconfirmed(&f.confirmed.clone())
-                        .map(|w| w.confirm_code())
-                        .collect::<Vec<_>>(),
-                );
-            } else {
-                state.dialog = Some(Dialog::ConfirmWarnings {
-                    warnings: unconfirmed,
-                });
-                return vec![];
-            }
+    let draft_key = f.draft_key();
+    saving(state, prepared, draft_key)
+}
+
+/// The effect that writes a prepared version, or the question a blocked
+/// save asks.
+pub(super) fn saving(
+    state: &mut State,
+    prepared: Result<save::Prepared, Blocked>,
+    draft_key: String,
+) -> Vec<Effect> {
+    let listed = |problems: Vec<crate::domain::form::FieldProblem>| {
+        problems.into_iter().map(|p| (p.field, p.kind)).collect()
+    };
+    match prepared {
+        Ok(prepared) => vec![Effect::Save {
+            prepared: Box::new(prepared),
+            draft_key,
+        }],
+        Err(Blocked::Errors(errors)) => {
+            state.dialog = Some(Dialog::SaveAsDraft {
+                errors: listed(errors),
+            });
+            vec![]
+        }
+        Err(Blocked::Unconfirmed(warnings)) => {
+            state.dialog = Some(Dialog::ConfirmWarnings {
+                warnings: listed(warnings),
+            });
+            vec![]
         }
     }
-    // The team's save answers the commune's request: it is not carried on.
-    let mut values = checked.values.clone();
-    if team_device {
-        values.remove(crate::domain::case::CORRECTION_FIELD);
-    }
-    // Only confirmations of warnings still present are recorded.
-    let current: Vec<String> = checked.warnings().map(|w| w.confirm_code()).collect();
-    f.confirmed.retain(|c| current.contains(c));
-    let draft = Draft {
-        record: f.record.clone().unwrap_or_default(),
-        parents: f.parents.clone(),
-        form: f.spec.id.clone(),
-        team: f.team,
-        device,
-        author,
-        // Stamped by the effect that saves it: update reads no clock.
-        edited_at: Default::default(),
-        status: f.spec.status(&checked),
-        values,
-        confirmed: f.confirmed.clone(),
-    };
-    vec![Effect::Save {
-        draft,
-        draft_key: f.draft_key(),
-    }]
 }
 
 fn on_dialog(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
@@ -1428,8 +1425,16 @@ fn on_dialog(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
             }
             vec![Effect::DropDraft { key }]
         }
-        (Dialog::SaveAsDraft { .. }, Action::Enter)
-        | (Dialog::ConfirmWarnings { .. }, Action::Enter) => save(state, Some(&dialog)),
+        (Dialog::SaveAsDraft { .. } | Dialog::ConfirmWarnings { .. }, Action::Enter) => {
+            let consent = Consent {
+                draft: matches!(dialog, Dialog::SaveAsDraft { .. }),
+                confirm: matches!(dialog, Dialog::ConfirmWarnings { .. }),
+            };
+            match state.screen() {
+                Screen::Conflict(_) => super::exchange::resolve_conflict(state, consent),
+                _ => save(state, consent),
+            }
+        }
         (_, _) => {
             state.dialog = Some(dialog);
             vec![]
@@ -1437,45 +1442,26 @@ fn on_dialog(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
     }
 }
 
-/// (Commune) saves the case as it was opened, marked for correction with
-/// the comment; it travels to the team in the commune's next bundle.
+/// (Commune) sends the case as it was opened back to its team with the
+/// comment; it travels to the team in the commune's next bundle.
 fn return_for_correction(state: &mut State, comment: &str) -> Vec<Effect> {
-    let ctx_today = state.today;
-    let villages = state.commune.villages.clone();
-    let author = state.author();
-    let device = state.device.clone();
-    let Some(f) = state.form_mut() else {
+    let who = state.who();
+    let Some(f) = state.form() else {
         return vec![];
     };
-    let checked = f.spec.check(
-        &f.saved,
-        &Context {
-            today: ctx_today,
-            villages: &villages,
-        },
-    );
-    let mut values = checked.values;
-    values.insert(
-        crate::domain::case::CORRECTION_FIELD.to_string(),
-        crate::domain::text::clean(comment),
-    );
-    let draft = Draft {
-        record: f.record.clone().unwrap_or_default(),
-        parents: f.parents.clone(),
-        form: f.spec.id.clone(),
-        team: f.team,
-        device,
-        author,
-        // Stamped by the effect that saves it: update reads no clock.
-        edited_at: Default::default(),
-        status: Status::NeedsCorrection,
-        values,
-        confirmed: f.confirmed.clone(),
+    let Some(head) = f.head() else {
+        return vec![];
     };
-    vec![Effect::Save {
-        draft,
-        draft_key: f.draft_key(),
-    }]
+    match save::return_for_correction(head, comment, &who) {
+        Ok(prepared) => vec![Effect::Save {
+            prepared: Box::new(prepared),
+            draft_key: f.draft_key(),
+        }],
+        Err(_) => {
+            state.notice = Some(Notice::NothingToShow);
+            vec![]
+        }
+    }
 }
 
 /// Draft values are raw (as typed): put them back without reformatting.

@@ -4,65 +4,40 @@
 use super::app::{Effect, Outcome};
 use crate::error::Error;
 use crate::i18n::{self, Lang};
+use crate::ops;
 use crate::store::Store;
 
 pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
     let failed =
         |e: crate::store::StoreError| Some(Outcome::Failed(i18n::error(lang, &Error::Store(e))));
     match effect {
-        Effect::LoadCase { record } => {
-            let heads = if record.starts_with("new:") {
-                Vec::new()
-            } else {
-                match store.case(&record) {
-                    Ok(Some(entry)) => {
-                        let mut heads = Vec::new();
-                        for id in &entry.heads {
-                            match store.version(&record, id) {
-                                Ok(Some(v)) => heads.push(v),
-                                Ok(None) => {}
-                                Err(e) => return failed(e),
-                            }
-                        }
-                        heads
-                    }
-                    Ok(None) => Vec::new(),
-                    Err(e) => return failed(e),
-                }
-            };
-            let found = store
-                .draft(&record)
-                .and_then(|d| Ok((d, store.work_item(&record)?)));
-            match found {
-                Ok((draft, item)) => Some(Outcome::CaseLoaded {
-                    record,
-                    heads,
-                    item: item.map(Box::new),
-                    draft,
-                }),
-                Err(e) => failed(e),
-            }
-        }
+        Effect::LoadCase { record } => match ops::case::open(store, &record) {
+            Ok(opened) => Some(Outcome::CaseLoaded {
+                record,
+                heads: opened.heads,
+                item: opened.item.map(Box::new),
+                draft: opened.draft,
+            }),
+            Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
+        },
         Effect::LoadHistory { record } => match store.versions_of(&record) {
             Ok(versions) => Some(Outcome::HistoryLoaded { record, versions }),
             Err(e) => failed(e),
         },
         Effect::Save {
-            mut draft,
+            prepared,
             draft_key,
         } => {
-            // The time of a save is when it is written.
-            draft.edited_at = crate::clock::now();
-            let saved = store
-                .save(draft, Some(&draft_key))
-                .and_then(|v| Ok((store.list_row(&v.record)?, v)));
+            let saved = ops::case::write(store, *prepared, Some(&draft_key))
+                .and_then(|saved| Ok((store.list_row(&saved.version.record)?, saved)));
             match saved {
-                Ok((Some(row), version)) => Some(Outcome::Saved {
-                    version: Box::new(version),
+                Ok((Some(row), saved)) => Some(Outcome::Saved {
+                    version: Box::new(saved.version),
                     row: Box::new(row),
+                    open_problems: saved.open_problems,
                 }),
                 Ok((None, _)) => None,
-                Err(e) => failed(e),
+                Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
             }
         }
         Effect::PutDraft { key, mut draft } => {

@@ -13,9 +13,10 @@ use super::input::TextInput;
 use super::keymap::Action;
 use super::typing::{Method, ToneStyle};
 use super::view::Theme;
-use crate::domain::form::{self, Context, FormSpec};
+use crate::domain::form::{self, FormSpec};
 use crate::domain::resolve;
-use crate::domain::version::{Draft, Version};
+use crate::domain::save::{self, Consent};
+use crate::domain::version::Version;
 use crate::i18n::{self, Text};
 
 #[derive(Clone, Debug, Default)]
@@ -89,10 +90,6 @@ pub fn on_bundles(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 pub fn on_conflict(state: &mut State, action: Action) -> Vec<Effect> {
-    let today = state.today;
-    let villages = state.commune.villages.clone();
-    let author = state.member.clone().unwrap_or_default();
-    let device = state.device.clone();
     let Some(Screen::Conflict(c)) = state.screens.last_mut() else {
         return vec![];
     };
@@ -110,57 +107,44 @@ pub fn on_conflict(state: &mut State, action: Action) -> Vec<Effect> {
                 f.1 = (f.1 + 1).min(heads - 1);
             }
         }
-        Action::Save => {
-            let refs: Vec<&Version> = c.heads.iter().collect();
-            let choices = resolve::Choices {
-                take: Some(heads),
-                picks: c.fields.iter().map(|(f, n)| (f.clone(), n + 1)).collect(),
-                typed: Vec::new(),
-            };
-            let values = match resolve::merge(c.spec, &refs, &choices) {
-                Ok(v) => v,
-                Err(e) => {
-                    let msg = i18n::error(state.lang, &crate::error::Error::Resolve(e));
-                    state.notice = Some(super::app::Notice::Error(msg));
-                    return vec![];
-                }
-            };
-            let checked = c.spec.check(
-                &values,
-                &Context {
-                    today,
-                    villages: &villages,
-                },
-            );
-            let newest = &c.heads[heads - 1];
-            let draft = Draft {
-                record: c.record.clone(),
-                parents: c.heads.iter().map(|h| h.id.clone()).collect(),
-                form: c.spec.id.clone(),
-                team: newest.team,
-                device,
-                author,
-                // Stamped by the effect that saves it.
-                edited_at: Default::default(),
-                status: c.spec.status(&checked),
-                values: checked.values.clone(),
-                confirmed: c
-                    .heads
-                    .iter()
-                    .flat_map(|h| h.confirmed.iter().cloned())
-                    .collect(),
-            };
-            return vec![Effect::Save {
-                draft,
-                draft_key: c.record.clone(),
-            }];
-        }
+        Action::Save => return resolve_conflict(state, Consent::default()),
         Action::Back => {
             state.screens.pop();
         }
         _ => {}
     }
     vec![]
+}
+
+/// Saves the resolution as picked on screen: the newest head, with the
+/// picked head's value for each field where they differ; checked like any
+/// save, as `domain::save` decides for every front.
+pub fn resolve_conflict(state: &mut State, consent: Consent) -> Vec<Effect> {
+    let who = state.who();
+    let Some(Screen::Conflict(c)) = state.screens.last() else {
+        return vec![];
+    };
+    let refs: Vec<&Version> = c.heads.iter().collect();
+    let choices = resolve::Choices {
+        take: Some(refs.len()),
+        picks: c.fields.iter().map(|(f, n)| (f.clone(), n + 1)).collect(),
+        typed: Vec::new(),
+    };
+    let values = match resolve::merge(c.spec, &refs, &choices) {
+        Ok(v) => v,
+        Err(e) => {
+            let msg = i18n::error(state.lang, &crate::error::Error::Resolve(e));
+            state.notice = Some(super::app::Notice::Error(msg));
+            return vec![];
+        }
+    };
+    let base = save::Base::Heads {
+        heads: &refs,
+        take: choices.take,
+    };
+    let prepared = save::prepare(c.spec, &values, base, &state.context(), consent, &who);
+    let draft_key = c.record.clone();
+    super::app::saving(state, prepared, draft_key)
 }
 
 pub(super) fn render_bundles(

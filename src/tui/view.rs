@@ -427,7 +427,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 fn form_screen(frame: &mut Frame, area: Rect, state: &State, f: &FormState, theme: &Theme) {
     let lang = state.lang;
     let t = |x| i18n::text(lang, x);
-    let status = match f.status {
+    let status = match f.status() {
         Some(s) => i18n::status(lang, s),
         None => t(Text::StageNotStarted),
     };
@@ -490,7 +490,7 @@ fn form_screen(frame: &mut Frame, area: Rect, state: &State, f: &FormState, them
             lines.extend(problem_lines(
                 lang,
                 kind,
-                f.confirmed.contains(&code),
+                f.confirmed().contains(&code),
                 inner.width as usize,
                 theme,
             ));

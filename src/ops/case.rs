@@ -1,0 +1,249 @@
+//! Cases over the store, for both fronts: open a case, write a prepared
+//! version, and the whole operations the command line runs in one call (a
+//! new case, an edit, a return for correction, a conflict's resolution),
+//! each following `domain::save` exactly as the screens do.
+//!
+//! Returns data and typed errors; prints nothing and takes no language.
+
+use std::collections::BTreeMap;
+
+use crate::clock;
+use crate::domain::commune::Role;
+use crate::domain::form::{self, Context, FormSpec};
+use crate::domain::resolve::{self, Choices};
+use crate::domain::save::{self, Base, Consent, Prepared, ReturnRefused, Who};
+use crate::domain::version::Version;
+use crate::domain::work::WorkItem;
+use crate::error::{Error, Result};
+use crate::store::{SavedDraft, Store, StoreError};
+
+/// A form by its id.
+pub fn spec_of(form_id: &str) -> Result<&'static FormSpec> {
+    form::form(form_id).ok_or_else(|| Error::UnknownForm {
+        form: form_id.to_string(),
+    })
+}
+
+/// Who saves on this device: its id and role, and `author`.
+pub fn who(store: &Store, author: String) -> Result<Who> {
+    let device = store.device()?;
+    Ok(Who {
+        device: device.id,
+        role: device.role,
+        author,
+    })
+}
+
+/// The heads of a case: one, or several while it is in conflict.
+pub fn heads(store: &Store, record: &str) -> Result<Vec<Version>> {
+    let no_case = || Error::from(StoreError::NoSuchCase(record.to_string()));
+    let entry = store.case(record)?.ok_or_else(no_case)?;
+    let mut heads = Vec::with_capacity(entry.heads.len());
+    for id in &entry.heads {
+        heads.push(store.version(record, id)?.ok_or_else(no_case)?);
+    }
+    Ok(heads)
+}
+
+/// The one head of a case; a case in conflict must be resolved first.
+pub fn single_head(store: &Store, record: &str) -> Result<Version> {
+    let mut heads = heads(store, record)?;
+    if heads.len() > 1 {
+        return Err(Error::InConflict {
+            record: record.to_string(),
+            heads: heads.len(),
+        });
+    }
+    Ok(heads.remove(0))
+}
+
+/// What opening a case finds: its heads (none for a work item not yet
+/// worked, or a new case), its work item and what was being typed.
+#[derive(Clone, Debug, Default)]
+pub struct Opened {
+    pub heads: Vec<Version>,
+    pub item: Option<WorkItem>,
+    pub draft: Option<SavedDraft>,
+}
+
+/// Opens a case by its record id, or a new case by its typing-draft key
+/// (`new:<form>`).
+pub fn open(store: &Store, key: &str) -> Result<Opened> {
+    let heads = if key.starts_with("new:") || store.case(key)?.is_none() {
+        Vec::new()
+    } else {
+        heads(store, key)?
+    };
+    Ok(Opened {
+        heads,
+        item: store.work_item(key)?,
+        draft: store.draft(key)?,
+    })
+}
+
+/// A version written, and how many problems it still has (a draft's).
+#[derive(Clone, Debug)]
+pub struct Saved {
+    pub version: Version,
+    pub open_problems: usize,
+}
+
+/// Writes a prepared version now, in one transaction, and drops the typing
+/// draft it came from.
+pub fn write(store: &Store, prepared: Prepared, typing_draft: Option<&str>) -> Result<Saved> {
+    let open_problems = prepared.open_problems;
+    let version = store.save(prepared.at(clock::now()), typing_draft)?;
+    Ok(Saved {
+        version,
+        open_problems,
+    })
+}
+
+/// Values changed by name: a value replaces the field's, an empty one
+/// clears it. Every name must be a field of the form.
+pub fn apply_changes(
+    spec: &FormSpec,
+    values: &mut BTreeMap<String, String>,
+    changes: &[(String, String)],
+) -> Result<()> {
+    for (field, value) in changes {
+        let field = field.trim();
+        if spec.field(field).is_none() {
+            return Err(Error::UnknownField {
+                form: spec.id.clone(),
+                field: field.to_string(),
+            });
+        }
+        if value.trim().is_empty() {
+            values.remove(field);
+        } else {
+            values.insert(field.to_string(), value.clone());
+        }
+    }
+    Ok(())
+}
+
+/// Prepares with the form's checks as of today, in this commune.
+fn prepare(
+    store: &Store,
+    spec: &FormSpec,
+    raw: &BTreeMap<String, String>,
+    base: Base,
+    consent: Consent,
+    who: &Who,
+) -> Result<Prepared> {
+    let commune = store.commune()?;
+    let ctx = Context {
+        today: clock::today(),
+        villages: &commune.villages,
+    };
+    save::prepare(spec, raw, base, &ctx, consent, who).map_err(|blocked| Error::Blocked {
+        form: spec.id.clone(),
+        blocked,
+    })
+}
+
+/// A new case of `form_id`: of work item `work_item` (its values filled
+/// in), or opened in the field for `team` (a team device's own team; the
+/// commune names it, team 1 otherwise).
+pub fn create(
+    store: &Store,
+    form_id: &str,
+    work_item: Option<&str>,
+    team: Option<u8>,
+    changes: &[(String, String)],
+    consent: Consent,
+    who: &Who,
+) -> Result<Saved> {
+    let spec = spec_of(form_id)?;
+    let item = match work_item {
+        Some(id) => Some(
+            store
+                .work_item(id)?
+                .ok_or_else(|| StoreError::NoSuchCase(id.to_string()))?,
+        ),
+        None => None,
+    };
+    let team = match (who.role, team, &item) {
+        (Role::Team(t), _, _) => t,
+        (Role::Commune, _, Some(item)) => item.team,
+        (Role::Commune, Some(t), None) => t,
+        (Role::Commune, None, None) => 1,
+    };
+    let commune = store.commune()?;
+    if commune.village(team).is_none() {
+        return Err(Error::NoSuchTeam {
+            team,
+            max: commune.villages.len() as u8,
+        });
+    }
+    let mut raw = item.as_ref().map(|i| i.prefill.clone()).unwrap_or_default();
+    apply_changes(spec, &mut raw, changes)?;
+    let base = Base::New {
+        work_item: item.as_ref().map(|i| i.id.as_str()),
+        team,
+    };
+    let prepared = prepare(store, spec, &raw, base, consent, who)?;
+    write(store, prepared, None)
+}
+
+/// A new version of a case from its current state with `changes`.
+pub fn edit(
+    store: &Store,
+    record: &str,
+    changes: &[(String, String)],
+    consent: Consent,
+    who: &Who,
+) -> Result<Saved> {
+    let head = single_head(store, record)?;
+    let spec = spec_of(&head.form)?;
+    let mut raw = head.values.clone();
+    apply_changes(spec, &mut raw, changes)?;
+    let prepared = prepare(store, spec, &raw, Base::Edit(&head), consent, who)?;
+    write(store, prepared, None)
+}
+
+/// (Commune) sends a case back to its team with a comment.
+pub fn return_for_correction(
+    store: &Store,
+    record: &str,
+    comment: &str,
+    who: &Who,
+) -> Result<Saved> {
+    if who.role != Role::Commune {
+        return Err(Error::CommuneOnly);
+    }
+    let head = single_head(store, record)?;
+    let prepared = save::return_for_correction(&head, comment, who).map_err(|e| match e {
+        ReturnRefused::NotCommune => Error::CommuneOnly,
+        ReturnRefused::NoComment => Error::NoComment,
+    })?;
+    write(store, prepared, None)
+}
+
+/// Ends a conflict: the values of the chosen heads and `changes`, checked
+/// like any save, in a version whose parents are every head.
+pub fn resolve(
+    store: &Store,
+    record: &str,
+    choices: &Choices,
+    changes: &[(String, String)],
+    consent: Consent,
+    who: &Who,
+) -> Result<Saved> {
+    let heads = heads(store, record)?;
+    let refs: Vec<&Version> = heads.iter().collect();
+    let spec = spec_of(&heads[0].form)?;
+    let mut choices = choices.clone();
+    choices
+        .typed
+        .extend(changes.iter().map(|(field, _)| field.trim().to_string()));
+    let mut values = resolve::merge(spec, &refs, &choices)?;
+    apply_changes(spec, &mut values, changes)?;
+    let base = Base::Heads {
+        heads: &refs,
+        take: choices.take,
+    };
+    let prepared = prepare(store, spec, &values, base, consent, who)?;
+    write(store, prepared, None)
+}
