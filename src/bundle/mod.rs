@@ -3,11 +3,12 @@
 //! commune, `work_items.csv`.
 //!
 //! This module owns the format — zip, CSV, minisign — and nothing else:
-//! [`read`] turns untrusted bytes into a [`Bundle`] or a [`BundleError`] that
-//! says which file, row and column (it never panics, whatever the input);
-//! [`write`] turns [`Contents`] into the bytes of a signed bundle. Whether a
-//! bundle is welcome (a trusted key, the right team, the form rules) is decided
-//! in `domain::admit`; storing it is `store`'s business.
+//! [`read`](fn@read) turns untrusted bytes into a [`Bundle`] or a
+//! [`BundleError`] that says which file, row and column (it never panics,
+//! whatever the input); [`write`](fn@write) turns [`Contents`] into the
+//! bytes of a signed bundle. Whether a bundle is welcome (a trusted key, the
+//! right team, the form rules) is decided in `domain::admit`; storing it is
+//! `store`'s business.
 //!
 //! Rows are numbered as a spreadsheet shows them: the header is row 1.
 //!

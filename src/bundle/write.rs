@@ -345,8 +345,9 @@ pub struct DataFile {
 }
 
 /// Lists, hashes and signs data files that are already written, and packs
-/// them. [`write`] uses it; tests use it to make bundles that are properly
-/// signed yet carry broken rows, as a faulty or hostile sender could.
+/// them. [`write`](fn@write) uses it; tests use it to make bundles that are
+/// properly signed yet carry broken rows, as a faulty or hostile sender
+/// could.
 pub fn write_files(
     header: &Header,
     signer: &Signer,
