@@ -1,5 +1,15 @@
+use super::archive::Limits;
+use super::format::{sha256_hex, version_header};
+use super::key::Signer;
+use super::read::parse_signature;
+use super::rows::fill_values;
+use super::write::{version_rows, versions_csv, work_items_csv};
 use super::*;
-use crate::domain::version::Draft;
+use crate::domain::commune::Role;
+use crate::domain::form;
+use crate::domain::version::{Draft, Status, Version};
+use crate::domain::work::WorkItem;
+use chrono::{DateTime, FixedOffset};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 

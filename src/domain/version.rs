@@ -318,6 +318,62 @@ impl Version {
     }
 }
 
+// ------------------------------------------------------------- ids as text --
+// What an id read from outside (a bundle's cell) must look like to be taken
+// for one.
+
+/// Exactly `len` hex digits, their letters upper case when `upper`, else
+/// lower case.
+pub fn is_hex(s: &str, len: usize, upper: bool) -> bool {
+    s.len() == len
+        && s.bytes().all(|b| {
+            b.is_ascii_digit()
+                || if upper {
+                    (b'A'..=b'F').contains(&b)
+                } else {
+                    (b'a'..=b'f').contains(&b)
+                }
+        })
+}
+
+/// A device id as tothon makes them: short, letters, digits, `-` and `_`.
+pub fn is_device_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 32
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A version id as [`Version::compute_id`] writes it.
+pub fn is_version_id(s: &str) -> bool {
+    is_hex(s, ID_LEN, false)
+}
+
+/// A confirmed warning as versions keep it: `field:code`.
+pub fn is_confirm_code(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((f, c)) => {
+            let word = |w: &str| {
+                !w.is_empty()
+                    && w.len() <= 64
+                    && w.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            };
+            word(f) && word(c)
+        }
+        None => false,
+    }
+}
+
+/// A case or work-item id: short, visible text.
+pub fn is_record_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().count() <= 64
+        && !s.contains(';')
+        && s.chars().all(|c| !c.is_control() && !c.is_whitespace())
+        && crate::domain::text::is_nfc(s)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -401,6 +457,21 @@ pub(crate) mod tests {
                 prop_assert_eq!(time_text(&t), chrono_text(&t));
             }
         });
+    }
+
+    #[test]
+    fn ids_read_from_outside_must_follow_their_grammar() {
+        let id = "aee3a8c3d66be51d4834061c3b7385bb";
+        assert!(is_version_id(id));
+        assert!(!is_version_id(&id.to_uppercase()) && !is_version_id(&id[1..]));
+        assert!(is_hex("0123ABCD", 8, true) && !is_hex("0123abcd", 8, true));
+        assert!(is_device_id("T3AB12") && is_device_id("a-b_c"));
+        assert!(!is_device_id("") && !is_device_id("a b") && !is_device_id(&"x".repeat(33)));
+        assert!(is_record_id("AC-T3AB12-0001") && is_record_id("Nguyễn"));
+        assert!(!is_record_id("a;b") && !is_record_id("a b"));
+        assert!(!is_record_id("Nguye\u{302}\u{303}n"));
+        assert!(is_confirm_code("person_id:id_year_mismatch"));
+        assert!(!is_confirm_code("person_id") && !is_confirm_code("Phone:x"));
     }
 
     #[test]

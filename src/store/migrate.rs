@@ -17,8 +17,9 @@
 
 use redb::{ReadableTable, TableHandle, WriteTransaction};
 
+use super::cases::CaseTables;
 use super::tables::*;
-use super::{CaseTables, Result, codec};
+use super::{Result, codec};
 use crate::domain::version::Version;
 
 /// The schema this binary writes.

@@ -1,7 +1,7 @@
 use super::*;
 use crate::domain::commune::Role;
 use crate::domain::version::Status;
-use chrono::DateTime;
+use chrono::{DateTime, NaiveDate};
 
 fn setup() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();

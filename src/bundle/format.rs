@@ -1,0 +1,196 @@
+//! What a bundle holds and how its files are laid out: the header and
+//! contents, the columns of each CSV, the manifest's rows, how parties and
+//! file names are written. Shared by `write` and `read`; nothing here
+//! touches bytes of a zip or a signature.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, FixedOffset};
+use sha2::{Digest, Sha256};
+
+use super::WORK_ITEMS;
+use crate::domain::commune::Role;
+use crate::domain::form::{self, FormSpec};
+use crate::domain::version::Version;
+use crate::domain::work::WorkItem;
+
+/// The version columns every form's CSV starts with, before the form's fields.
+pub const VERSION_COLUMNS: [&str; 10] = [
+    "id",
+    "record",
+    "parents",
+    "form",
+    "team",
+    "device",
+    "author",
+    "edited_at",
+    "status",
+    "confirmed",
+];
+pub(super) const WORK_ITEM_COLUMNS: [&str; 4] = ["id", "form", "team", "due"];
+pub(super) const MANIFEST_COLUMNS: [&str; 4] = ["field", "value", "sha256", "rows"];
+pub(super) const MANIFEST_FIELDS: [&str; 8] = [
+    "format",
+    "commune",
+    "sender",
+    "sender_device",
+    "sender_key",
+    "receiver",
+    "sequence",
+    "created_at",
+];
+/// Longest value of a field (the longest a form allows is 1,000 characters).
+pub(super) const MAX_VALUE_CHARS: usize = 2000;
+pub(super) const MAX_NAME_CHARS: usize = 200;
+
+/// One end of a bundle's journey, as the manifest writes it: `commune`, `team-3`.
+pub fn party_text(role: Role) -> String {
+    match role {
+        Role::Commune => "commune".into(),
+        Role::Team(t) => format!("team-{t}"),
+    }
+}
+
+/// Reads [`party_text`] back; anything else is `None`.
+pub fn parse_party(s: &str) -> Option<Role> {
+    if s == "commune" {
+        return Some(Role::Commune);
+    }
+    let n = s.strip_prefix("team-")?;
+    let team: u8 = n.parse().ok()?;
+    (team > 0 && team.to_string() == n).then_some(Role::Team(team))
+}
+
+/// As file names write a party: `commune`, `team3`.
+fn file_tag(role: Role) -> String {
+    match role {
+        Role::Commune => "commune".into(),
+        Role::Team(t) => format!("team{t}"),
+    }
+}
+
+/// Who sent a bundle to whom, and when: the manifest's metadata rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub commune: String,
+    pub sender: Role,
+    /// The sending device's id, as written into the versions it authors.
+    pub sender_device: String,
+    pub receiver: Role,
+    /// Counts the bundles this device has made for this receiver, from 1.
+    pub sequence: u64,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl Header {
+    /// The bundle's file name: sender, sender device, receiver and sequence.
+    pub fn file_name(&self) -> String {
+        format!(
+            "{}-{}-to-{}-{:04}.zip",
+            file_tag(self.sender),
+            self.sender_device,
+            file_tag(self.receiver),
+            self.sequence
+        )
+    }
+
+    pub(super) fn created_at_text(&self) -> String {
+        crate::domain::version::time_text(&self.created_at)
+    }
+
+    /// minisign's trusted comment: signed together with the signature, and
+    /// printed by `minisign -V`, so a person checking by hand sees who sent
+    /// what. It repeats the manifest's metadata and must agree with it.
+    pub fn trusted_comment(&self, key_id: &str) -> String {
+        let one_line: String = self
+            .commune
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        format!(
+            "tothon bundle; commune: {}; sender: {} {} key {}; receiver: {}; sequence: {}; created_at: {}",
+            one_line.trim(),
+            party_text(self.sender),
+            self.sender_device,
+            key_id,
+            party_text(self.receiver),
+            self.sequence,
+            self.created_at_text()
+        )
+    }
+}
+
+/// What a bundle carries: versions owned, or read in place from a store
+/// for writing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contents<V = Version> {
+    pub header: Header,
+    pub versions: Vec<V>,
+    /// Only from the commune.
+    pub work_items: Vec<WorkItem>,
+}
+
+/// One data file as the manifest lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileInfo {
+    pub name: String,
+    pub rows: usize,
+    pub sha256: String,
+}
+
+/// Where a row came from, for error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub file: String,
+    pub row: usize,
+}
+
+/// The data files a bundle from `sender` holds, in the order they are listed.
+pub(super) fn data_files(sender: Role) -> Vec<String> {
+    let mut names: Vec<String> = form::forms()
+        .iter()
+        .map(|f| format!("{}.csv", f.id))
+        .collect();
+    if sender == Role::Commune {
+        names.push(WORK_ITEMS.to_string());
+    }
+    names.sort();
+    names
+}
+
+pub(super) fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+pub(super) fn hex(digest: &[u8]) -> String {
+    let mut hex = String::with_capacity(2 * digest.len());
+    for b in digest {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+/// The columns of a form's CSV: the version columns, then the form's fields.
+pub(super) fn version_header(spec: &FormSpec) -> Vec<&str> {
+    VERSION_COLUMNS
+        .iter()
+        .copied()
+        .chain(spec.fields.iter().map(|f| f.id.as_str()))
+        .collect()
+}
+
+/// The field columns of `work_items.csv`: every form's fields, in form order,
+/// each once.
+pub(super) fn work_item_fields() -> Vec<&'static str> {
+    let mut seen = HashSet::new();
+    form::forms()
+        .iter()
+        .flat_map(|f| f.fields.iter().map(|fl| fl.id.as_str()))
+        .filter(|id| seen.insert(*id))
+        .collect()
+}
+
+/// The untrusted comment tothon writes above a signature, and expects.
+pub(super) fn untrusted_comment(key_id: &str) -> String {
+    format!("signature from tothon key {key_id}")
+}

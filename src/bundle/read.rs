@@ -1,0 +1,526 @@
+//! Reading a bundle from untrusted bytes: the zip's entries, the manifest
+//! and its signature, every listed file present and hashed; then each data
+//! file's rows, streamed (`rows` parses them). Nothing here writes a bundle
+//! or decides whether one is welcome.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::io::{Cursor, Read, Seek, SeekFrom};
+
+use sha2::{Digest, Sha256};
+
+use super::archive::{self, Limits};
+use super::error::{BundleError, CellProblem, cell_error};
+use super::format::{
+    Contents, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, MAX_NAME_CHARS, Place,
+    data_files, hex, parse_party, untrusted_comment,
+};
+use super::key::{self, Public};
+use super::rows::{each_row, parse_time, parse_versions, parse_work_items};
+use super::{FORMAT, MANIFEST, SIGNATURE, WORK_ITEMS, cells};
+use crate::domain::commune::Role;
+use crate::domain::form;
+use crate::domain::version::{Version, is_device_id, is_hex};
+use crate::domain::work::WorkItem;
+
+/// A bundle read from bytes: every file present, listed and hashed as the
+/// manifest says, every row parsed, every version id matching its content.
+/// The signature is checked by [`Bundle::verify`] once the caller has found
+/// the signer's public key.
+#[derive(Clone)]
+pub struct Bundle {
+    pub contents: Contents,
+    /// The id of the key that signed the manifest.
+    pub key_id: String,
+    pub files: Vec<FileInfo>,
+    /// Where each of `contents.versions` was read, index for index.
+    pub version_places: Vec<Place>,
+    manifest: Vec<u8>,
+    signature: minisign::SignatureBox,
+}
+
+impl fmt::Debug for Bundle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bundle")
+            .field("header", &self.contents.header)
+            .field("key_id", &self.key_id)
+            .field("files", &self.files)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Bundle {
+    /// Checks the manifest's signature with the sender's public key.
+    pub fn verify(&self, public: &Public) -> Result<(), BundleError> {
+        verify_manifest(&self.manifest, &self.signature, &self.key_id, public)
+    }
+}
+
+/// Reads a bundle from untrusted bytes, with the standard size limits.
+pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
+    read_with(bytes, &archive::LIMITS)
+}
+
+/// [`read`] with explicit limits (tests use small ones): every version and
+/// work item collected in memory.
+pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
+    let mut opened = open(Cursor::new(bytes), limits)?;
+    let mut versions = Vec::new();
+    let mut version_places = Vec::new();
+    let work_items = opened.read_rows(|place, v| {
+        versions.push(std::mem::replace(v, Version::blank()));
+        version_places.push(place.clone());
+        Ok::<_, BundleError>(())
+    })?;
+    let Opened {
+        header,
+        key_id,
+        files,
+        manifest,
+        signature,
+        ..
+    } = opened;
+    Ok(Bundle {
+        contents: Contents {
+            header,
+            versions,
+            work_items,
+        },
+        key_id,
+        files,
+        version_places,
+        manifest,
+        signature,
+    })
+}
+
+/// A bundle whose container, manifest, signature file and hashes have been
+/// checked, its rows not read yet: [`Opened::read_rows`] streams them from
+/// the source, so a bundle of a million versions is never held in memory.
+pub struct Opened<R> {
+    pub header: Header,
+    /// The id of the key that signed the manifest.
+    pub key_id: String,
+    pub files: Vec<FileInfo>,
+    manifest: Vec<u8>,
+    signature: minisign::SignatureBox,
+    source: R,
+    entries: Vec<archive::Entry>,
+}
+
+impl<R> Opened<R> {
+    /// Checks the manifest's signature with the sender's public key.
+    pub fn verify(&self, public: &Public) -> Result<(), BundleError> {
+        verify_manifest(&self.manifest, &self.signature, &self.key_id, public)
+    }
+
+    /// What the container must be, to check on a reader of the same bytes.
+    pub fn container(&self) -> Container {
+        Container {
+            entries: self.entries.clone(),
+            files: self.files.clone(),
+        }
+    }
+}
+
+/// The check [`open_listed`] leaves out: the container byte for byte what
+/// [`write`](super::write()) makes of its files, in their order, so that no
+/// byte of the zip goes unchecked, and each data file with its listed
+/// SHA-256.
+pub struct Container {
+    entries: Vec<archive::Entry>,
+    files: Vec<FileInfo>,
+}
+
+impl Container {
+    /// Reads every byte of `source` once; the first problem, in the order
+    /// [`open`] has always reported them, is the error.
+    pub fn check<R: Read + Seek>(&self, source: &mut R) -> Result<(), BundleError> {
+        let len = source
+            .seek(SeekFrom::End(0))
+            .map_err(|e| BundleError::NotAZip {
+                detail: e.to_string(),
+            })?;
+        let mut hashers: Vec<Sha256> = self.entries.iter().map(|_| Sha256::new()).collect();
+        let as_written =
+            archive::check_written_by_tothon(source, len, &self.entries, |i, data| {
+                hashers[i].update(data)
+            })?;
+        for (f, hasher) in self.files.iter().zip(hashers.into_iter().skip(2)) {
+            if hex(&hasher.finalize()) != f.sha256 {
+                return Err(BundleError::HashMismatch {
+                    file: f.name.clone(),
+                });
+            }
+        }
+        if !as_written {
+            return Err(BundleError::Repacked);
+        }
+        Ok(())
+    }
+}
+
+fn verify_manifest(
+    manifest: &[u8],
+    signature: &minisign::SignatureBox,
+    key_id: &str,
+    public: &Public,
+) -> Result<(), BundleError> {
+    if public.id != key_id {
+        return Err(BundleError::BadSignature);
+    }
+    minisign::verify(
+        &public.key,
+        signature,
+        Cursor::new(manifest),
+        true,
+        false,
+        false,
+    )
+    .map_err(|_| BundleError::BadSignature)
+}
+
+/// Opens an untrusted bundle: the zip's entries, the manifest and its
+/// signature file, every listed file present with its SHA-256, nothing
+/// unlisted, and the container byte for byte what [`write`](super::write())
+/// makes. The data files are read once here (hashed as they stream by), not
+/// kept.
+pub fn open<R: Read + Seek>(source: R, limits: &Limits) -> Result<Opened<R>, BundleError> {
+    let mut opened = open_listed(source, limits)?;
+    opened.container().check(&mut opened.source)?;
+    Ok(opened)
+}
+
+/// [`open`] without its one pass over the data: every check but the
+/// container's and the data files' hashes, which [`Opened::container`]
+/// makes on a reader of its own (alongside [`Opened::read_rows`], which
+/// hashes each file again as it reads it). Until that check passes, the
+/// rows read are those of a bundle that may have been changed.
+pub fn open_listed<R: Read + Seek>(
+    mut source: R,
+    limits: &Limits,
+) -> Result<Opened<R>, BundleError> {
+    let len = source
+        .seek(SeekFrom::End(0))
+        .map_err(|e| BundleError::NotAZip {
+            detail: e.to_string(),
+        })?;
+    let known_data: HashSet<String> = data_files(Role::Commune).into_iter().collect();
+    let entries = archive::entries(&mut source, len, limits, |name| {
+        if name == MANIFEST || name == SIGNATURE {
+            Some(limits.manifest)
+        } else if known_data.contains(name) {
+            Some(limits.data_file)
+        } else {
+            None
+        }
+    })?;
+    let entry = |name: &str| -> Result<&archive::Entry, BundleError> {
+        entries
+            .iter()
+            .find(|e| e.name == name)
+            .ok_or_else(|| BundleError::Missing {
+                name: name.to_string(),
+            })
+    };
+    let manifest = archive::read_entry(&mut source, entry(MANIFEST)?)?;
+    let signature_file = archive::read_entry(&mut source, entry(SIGNATURE)?)?;
+    let (signature, signature_key) = parse_signature(&signature_file)?;
+    let (header, key_id, files) = parse_manifest(&manifest)?;
+    if key_id != signature_key {
+        return Err(BundleError::KeyMismatch {
+            manifest: key_id,
+            signature: signature_key,
+        });
+    }
+    if signature
+        .trusted_comment()
+        .map_err(|_| BundleError::SignatureFile)?
+        != header.trusted_comment(&key_id)
+    {
+        return Err(BundleError::CommentMismatch);
+    }
+    // Every listed file present with its hash; nothing unlisted.
+    for e in &entries {
+        if e.name != MANIFEST && e.name != SIGNATURE && !files.iter().any(|f| f.name == e.name) {
+            return Err(cell_error(
+                MANIFEST,
+                1,
+                None,
+                CellProblem::Listing {
+                    name: e.name.clone(),
+                },
+            ));
+        }
+    }
+    // The entries in the order `write` puts them.
+    let mut canonical = vec![entry(MANIFEST)?.clone(), entry(SIGNATURE)?.clone()];
+    for f in &files {
+        canonical.push(entry(&f.name)?.clone());
+    }
+    Ok(Opened {
+        header,
+        key_id,
+        files,
+        manifest,
+        signature,
+        source,
+        entries: canonical,
+    })
+}
+
+impl<R: Read + Seek> Opened<R> {
+    /// Reads every data file's rows, in the manifest's order: each version,
+    /// its id recomputed from its content, is handed to `visit` with where
+    /// it was read; the work items are returned. Each file is hashed again
+    /// as it is read, so a file changed since [`open`] is refused too.
+    /// Versions come sorted by case, time and id within each file (tothon
+    /// writes them so; anything else is refused), so a case's versions
+    /// arrive together. Each row is read into the same `Version`, reusing
+    /// its memory: to keep one, `visit` swaps it out (for a blank or a
+    /// spare one it has done with).
+    pub fn read_rows<E: From<BundleError>>(
+        &mut self,
+        mut visit: impl FnMut(&Place, &mut Version) -> Result<(), E>,
+    ) -> Result<Vec<WorkItem>, E> {
+        let mut work_items = Vec::new();
+        for f in &self.files {
+            let entry = self
+                .entries
+                .iter()
+                .find(|e| e.name == f.name)
+                .ok_or_else(|| BundleError::Missing {
+                    name: f.name.clone(),
+                })?;
+            let mut data = Hashing {
+                inner: archive::entry_reader(&mut self.source, entry)?,
+                hasher: Sha256::new(),
+            };
+            let found = if f.name == WORK_ITEMS {
+                work_items = parse_work_items(&mut data)?;
+                work_items.len()
+            } else {
+                let form_id = f.name.trim_end_matches(".csv");
+                let spec = form::form(form_id).ok_or_else(|| BundleError::UnexpectedName {
+                    name: f.name.clone(),
+                })?;
+                parse_versions(&f.name, spec, &mut data, &mut visit)?
+            };
+            if hex(&data.hasher.finalize()) != f.sha256 {
+                return Err(BundleError::HashMismatch {
+                    file: f.name.clone(),
+                }
+                .into());
+            }
+            if found != f.rows {
+                return Err(BundleError::RowCount {
+                    file: f.name.clone(),
+                    declared: f.rows,
+                    found,
+                }
+                .into());
+            }
+        }
+        Ok(work_items)
+    }
+}
+
+/// A reader that hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// The `.minisig` file, exactly as tothon writes it: four lines, a known
+/// untrusted comment, base64 of the right lengths. minisign's own parser
+/// trusts lengths it should not, so they are checked first.
+pub(super) fn parse_signature(
+    data: &[u8],
+) -> Result<(minisign::SignatureBox, String), BundleError> {
+    let text = std::str::from_utf8(data).map_err(|_| BundleError::SignatureFile)?;
+    let lines: Vec<&str> = text.split('\n').collect();
+    let [untrusted, sig, trusted, global, ""] = lines.as_slice() else {
+        return Err(BundleError::SignatureFile);
+    };
+    let b64 = |s: &str, len: usize| {
+        s.len() == len
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    };
+    if !untrusted.starts_with("untrusted comment: ")
+        || !trusted.starts_with("trusted comment: ")
+        || !b64(sig, 100)
+        || !b64(global, 88)
+    {
+        return Err(BundleError::SignatureFile);
+    }
+    let sig_box =
+        minisign::SignatureBox::from_string(text).map_err(|_| BundleError::SignatureFile)?;
+    let key_id = key::key_id(sig_box.keynum());
+    if !sig_box.is_prehashed()
+        || sig_box.to_string() != text
+        || sig_box.untrusted_comment().ok().as_deref() != Some(&untrusted_comment(&key_id))
+    {
+        return Err(BundleError::SignatureFile);
+    }
+    Ok((sig_box, key_id))
+}
+
+/// Every data row of a small CSV (the manifest), as owned cells.
+fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>>, BundleError> {
+    let mut rows = Vec::new();
+    each_row(file, data, header, |_, cells| {
+        rows.push(cells.iter().map(|c| c.to_string()).collect());
+        Ok::<_, BundleError>(())
+    })?;
+    Ok(rows)
+}
+
+type ManifestParts = (Header, String, Vec<FileInfo>);
+
+fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
+    let rows = parse_csv(MANIFEST, data, &MANIFEST_COLUMNS)?;
+    let bad = |row: usize, column: &str, problem: CellProblem| {
+        cell_error(MANIFEST, row, Some(column), problem)
+    };
+    let mut meta = Vec::new();
+    for (i, field) in MANIFEST_FIELDS.iter().enumerate() {
+        let row = i + 2;
+        let cells = rows.get(i).ok_or_else(|| {
+            bad(
+                row,
+                "field",
+                CellProblem::MissingRow {
+                    expected: field.to_string(),
+                },
+            )
+        })?;
+        if cells[0] != *field {
+            return Err(bad(
+                row,
+                "field",
+                CellProblem::UnexpectedRow {
+                    expected: field.to_string(),
+                },
+            ));
+        }
+        if !cells[2].is_empty() || !cells[3].is_empty() {
+            return Err(bad(row, "sha256", CellProblem::NotValid));
+        }
+        meta.push((row, cells[1].as_str()));
+    }
+    let [
+        format,
+        commune,
+        sender,
+        device,
+        key_id,
+        receiver,
+        sequence,
+        created_at,
+    ] = meta.as_slice()
+    else {
+        return Err(bad(1, "field", CellProblem::NotValid));
+    };
+    if format.1 != FORMAT {
+        return Err(BundleError::UnknownFormat {
+            found: archive::printable(format.1),
+        });
+    }
+    cells::check_text(commune.1, MAX_NAME_CHARS).map_err(|p| bad(commune.0, "value", p))?;
+    if commune.1.is_empty() {
+        return Err(bad(commune.0, "value", CellProblem::Empty));
+    }
+    let party = |(row, s): &(usize, &str)| {
+        parse_party(s).ok_or_else(|| bad(*row, "value", CellProblem::NotValid))
+    };
+    let sender_party = party(sender)?;
+    let receiver_party = party(receiver)?;
+    // Bundles go from a team to the commune or from the commune to a team.
+    if matches!(
+        (sender_party, receiver_party),
+        (Role::Commune, Role::Commune) | (Role::Team(_), Role::Team(_))
+    ) {
+        return Err(bad(receiver.0, "value", CellProblem::NotValid));
+    }
+    if !is_device_id(device.1) {
+        return Err(bad(device.0, "value", CellProblem::NotValid));
+    }
+    if !is_hex(key_id.1, 16, true) {
+        return Err(bad(key_id.0, "value", CellProblem::NotValid));
+    }
+    let seq: u64 = sequence
+        .1
+        .parse()
+        .ok()
+        .filter(|n: &u64| *n > 0 && n.to_string() == sequence.1)
+        .ok_or_else(|| bad(sequence.0, "value", CellProblem::NotValid))?;
+    let created = parse_time(created_at.1)
+        .ok_or_else(|| bad(created_at.0, "value", CellProblem::NotValid))?;
+    let header = Header {
+        commune: commune.1.to_string(),
+        sender: sender_party,
+        sender_device: device.1.to_string(),
+        receiver: receiver_party,
+        sequence: seq,
+        created_at: created,
+    };
+    let expected = data_files(sender_party);
+    let listed = &rows[MANIFEST_FIELDS.len()..];
+    let mut files = Vec::new();
+    for (i, cells) in listed.iter().enumerate() {
+        let row = MANIFEST_FIELDS.len() + i + 2;
+        if cells[0] != "file" {
+            return Err(bad(
+                row,
+                "field",
+                CellProblem::UnexpectedRow {
+                    expected: "file".into(),
+                },
+            ));
+        }
+        match expected.get(i) {
+            Some(name) if *name == cells[1] => {}
+            _ => {
+                return Err(bad(
+                    row,
+                    "value",
+                    CellProblem::Listing {
+                        name: archive::printable(&cells[1]),
+                    },
+                ));
+            }
+        }
+        if !is_hex(&cells[2], 64, false) {
+            return Err(bad(row, "sha256", CellProblem::NotValid));
+        }
+        let rows_n: usize = cells[3]
+            .parse()
+            .ok()
+            .filter(|n: &usize| n.to_string() == cells[3])
+            .ok_or_else(|| bad(row, "rows", CellProblem::NotValid))?;
+        files.push(FileInfo {
+            name: cells[1].clone(),
+            rows: rows_n,
+            sha256: cells[2].clone(),
+        });
+    }
+    if let Some(name) = expected.get(files.len()) {
+        return Err(bad(
+            rows.len() + 2,
+            "value",
+            CellProblem::MissingRow {
+                expected: name.clone(),
+            },
+        ));
+    }
+    Ok((header, key_id.1.to_string(), files))
+}

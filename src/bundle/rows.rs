@@ -1,0 +1,373 @@
+//! The rows of a bundle's data files, read cell by cell: the CSV as tothon
+//! writes it, then each row into a version or a work item, every cell
+//! checked and every refusal naming its file, row and column. Nothing here
+//! opens the zip or checks the manifest (`read` does).
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use super::error::{BundleError, CellProblem, cell_error};
+use super::format::{
+    MAX_NAME_CHARS, MAX_VALUE_CHARS, Place, VERSION_COLUMNS, WORK_ITEM_COLUMNS, version_header,
+    work_item_fields,
+};
+use super::{WORK_ITEMS, cells};
+use crate::domain::form::{self, FormSpec};
+use crate::domain::version::{
+    Status, Version, is_confirm_code, is_device_id, is_record_id, is_version_id,
+};
+use crate::domain::work::WorkItem;
+
+/// Reads a CSV written by tothon: BOM, the expected header, then rows of
+/// exactly as many cells. Calls `row` with each data row's number and its
+/// cells, formula guards undone; returns the number of data rows. Rows are
+/// visited one at a time as they stream in, in place.
+pub(super) fn each_row<E: From<BundleError>>(
+    file: &str,
+    mut data: impl Read,
+    header: &[&str],
+    mut row: impl FnMut(usize, &[&str]) -> Result<(), E>,
+) -> Result<usize, E> {
+    let mut bom = [0u8; 3];
+    if data.read_exact(&mut bom).is_err() || bom != cells::BOM {
+        return Err(cell_error(file, 1, None, CellProblem::NoBom).into());
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(256 * 1024)
+        .from_reader(data);
+    let mut record = csv::StringRecord::new();
+    let mut index = 0usize;
+    loop {
+        let number = index + 1;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                // Invalid UTF-8 is in one cell: name its column.
+                let column = match e.kind() {
+                    csv::ErrorKind::Utf8 { err, .. } => header.get(err.field()).copied(),
+                    _ => None,
+                };
+                return Err(cell_error(
+                    file,
+                    number,
+                    column,
+                    CellProblem::Malformed(e.to_string()),
+                )
+                .into());
+            }
+        }
+        if record.len() != header.len() {
+            return Err(cell_error(
+                file,
+                number,
+                None,
+                CellProblem::Cells {
+                    expected: header.len(),
+                    found: record.len(),
+                },
+            )
+            .into());
+        }
+        if index == 0 {
+            for (got, want) in record.iter().zip(header) {
+                if got != *want {
+                    return Err(cell_error(
+                        file,
+                        1,
+                        Some(want),
+                        CellProblem::Header {
+                            expected: want.to_string(),
+                        },
+                    )
+                    .into());
+                }
+            }
+        } else {
+            let mut cells: Vec<&str> = Vec::with_capacity(header.len());
+            for (cell, column) in record.iter().zip(header) {
+                cells.push(
+                    cells::unescape(cell).map_err(|p| cell_error(file, number, Some(column), p))?,
+                );
+            }
+            row(number, &cells)?;
+        }
+        index += 1;
+    }
+    if index == 0 {
+        return Err(cell_error(
+            file,
+            1,
+            None,
+            CellProblem::MissingRow {
+                expected: header.join(","),
+            },
+        )
+        .into());
+    }
+    Ok(index - 1)
+}
+
+/// RFC 3339 to the second with an offset, exactly as tothon writes times.
+pub(super) fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    let t = DateTime::parse_from_rfc3339(s).ok()?;
+    (crate::domain::version::time_text(&t) == s).then_some(t)
+}
+
+/// Reads a `;`-separated list — sorted, each item once, each passing `ok` —
+/// into `out`, reusing its memory; false when it is not one.
+fn parse_list_into(s: &str, ok: impl Fn(&str) -> bool, out: &mut Vec<String>) -> bool {
+    let items = || s.split(';').filter(|_| !s.is_empty());
+    let sorted = items().zip(items().skip(1)).all(|(a, b)| a < b);
+    if !sorted || !items().all(ok) {
+        return false;
+    }
+    out.truncate(items().count());
+    for (i, item) in items().enumerate() {
+        match out.get_mut(i) {
+            Some(old) => set_text(old, item),
+            None => out.push(item.to_string()),
+        }
+    }
+    true
+}
+
+/// Reads the versions of one form's file, handing each to `visit`; returns
+/// how many there were.
+pub(super) fn parse_versions<E: From<BundleError>>(
+    file: &str,
+    spec: &FormSpec,
+    data: impl Read,
+    visit: &mut impl FnMut(&Place, &mut Version) -> Result<(), E>,
+) -> Result<usize, E> {
+    let header = version_header(spec);
+    // Most rows of a bundle share a handful of authors: check each name once.
+    let mut last_author = String::new();
+    // The order key of the previous row: case, time, id.
+    let mut previous: Option<(String, DateTime<FixedOffset>, String)> = None;
+    let mut place = Place {
+        file: file.to_string(),
+        row: 0,
+    };
+    let mut v = Version::blank();
+    each_row(file, data, &header, |row, cells| -> Result<(), E> {
+        let bad = |column: &str, problem: CellProblem| cell_error(file, row, Some(column), problem);
+        let invalid = |column: &str| bad(column, CellProblem::NotValid);
+        let [
+            id,
+            record,
+            parents,
+            form_id,
+            team,
+            device,
+            author,
+            edited_at,
+            status,
+            confirmed,
+        ] = std::array::from_fn(|k| cells[k]);
+        if !is_version_id(id) {
+            return Err(invalid("id").into());
+        }
+        if !is_record_id(record) {
+            return Err(invalid("record").into());
+        }
+        if !parse_list_into(parents, is_version_id, &mut v.parents) {
+            return Err(invalid("parents").into());
+        }
+        if form_id != spec.id {
+            return Err(bad(
+                "form",
+                CellProblem::WrongForm {
+                    file_form: spec.id.clone(),
+                },
+            )
+            .into());
+        }
+        v.team = team
+            .parse()
+            .ok()
+            .filter(|t: &u8| *t > 0 && t.to_string() == team)
+            .ok_or_else(|| invalid("team"))?;
+        if !is_device_id(device) {
+            return Err(invalid("device").into());
+        }
+        if author != last_author {
+            cells::check_text(author, MAX_NAME_CHARS).map_err(|p| bad("author", p))?;
+            if author.is_empty() || crate::domain::text::clean(author) != author {
+                return Err(invalid("author").into());
+            }
+            last_author = author.to_string();
+        }
+        v.edited_at = parse_time(edited_at).ok_or_else(|| invalid("edited_at"))?;
+        v.status = Status::parse(status).ok_or_else(|| invalid("status"))?;
+        if !parse_list_into(confirmed, is_confirm_code, &mut v.confirmed) {
+            return Err(invalid("confirmed").into());
+        }
+        let values = &cells[VERSION_COLUMNS.len()..];
+        for (field, value) in spec.fields.iter().zip(values) {
+            if !value.is_empty() {
+                cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(&field.id, p))?;
+            }
+        }
+        let filled = spec
+            .by_id()
+            .iter()
+            .map(|&i| (spec.fields[i].id.as_str(), values[i]))
+            .filter(|(_, x)| !x.is_empty());
+        fill_values(&mut v.values, filled);
+        set_text(&mut v.id, id);
+        set_text(&mut v.record, record);
+        set_text(&mut v.form, &spec.id);
+        set_text(&mut v.device, device);
+        set_text(&mut v.author, author);
+        if !v.id_is_valid() {
+            return Err(BundleError::WrongId {
+                file: file.to_string(),
+                row,
+            }
+            .into());
+        }
+        if let Some((record, at, id)) = &previous {
+            let before = (record.as_str(), *at, id.as_str());
+            let this = (v.record.as_str(), v.edited_at, v.id.as_str());
+            if this <= before {
+                let problem = if this == before {
+                    CellProblem::Duplicate
+                } else {
+                    CellProblem::OutOfOrder
+                };
+                return Err(bad("id", problem).into());
+            }
+        }
+        match &mut previous {
+            Some((record, at, id)) => {
+                record.clone_from(&v.record);
+                *at = v.edited_at;
+                id.clone_from(&v.id);
+            }
+            None => previous = Some((v.record.clone(), v.edited_at, v.id.clone())),
+        }
+        place.row = row;
+        visit(&place, &mut v)
+    })
+}
+
+/// Sets a string, reusing its memory.
+fn set_text(s: &mut String, to: &str) {
+    s.clear();
+    s.push_str(to);
+}
+
+/// Makes `map` hold exactly `pairs` (distinct keys, in order), reusing the
+/// memory of the entries it keeps: rows of one form mostly fill the same
+/// fields, and then the map is walked once beside them.
+pub(super) fn fill_values<'a>(
+    map: &mut BTreeMap<String, String>,
+    pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) {
+    let mut entries = map.iter_mut();
+    let same_keys = pairs.clone().all(|(k, x)| match entries.next() {
+        Some((key, value)) if key == k => {
+            set_text(value, x);
+            true
+        }
+        _ => false,
+    }) && entries.next().is_none();
+    if same_keys {
+        return;
+    }
+    let mut count = 0;
+    for (k, x) in pairs.clone() {
+        match map.get_mut(k) {
+            Some(old) => set_text(old, x),
+            None => {
+                map.insert(k.to_string(), x.to_string());
+            }
+        }
+        count += 1;
+    }
+    if map.len() != count {
+        map.retain(|k, _| pairs.clone().any(|(p, _)| p == k));
+    }
+}
+
+pub(super) fn parse_work_items(data: impl Read) -> Result<Vec<WorkItem>, BundleError> {
+    let fields = work_item_fields();
+    let header: Vec<&str> = WORK_ITEM_COLUMNS
+        .iter()
+        .copied()
+        .chain(fields.iter().copied())
+        .collect();
+    // Which of the shared columns each form has, worked out once.
+    let columns_of: Vec<(&str, Vec<bool>)> = form::forms()
+        .iter()
+        .map(|f| {
+            let has = fields.iter().map(|c| f.field(c).is_some()).collect();
+            (f.id.as_str(), has)
+        })
+        .collect();
+    let mut ids = HashSet::new();
+    let mut out = Vec::new();
+    each_row(WORK_ITEMS, data, &header, |row, cells| {
+        let bad =
+            |column: &str, problem: CellProblem| cell_error(WORK_ITEMS, row, Some(column), problem);
+        let [id, form_id, team, due] = std::array::from_fn(|k| cells[k]);
+        if !is_record_id(id) {
+            return Err(bad("id", CellProblem::NotValid));
+        }
+        if !ids.insert(id.to_string()) {
+            return Err(bad("id", CellProblem::Duplicate));
+        }
+        let (form_id, has) = columns_of
+            .iter()
+            .find(|(f, _)| *f == form_id)
+            .ok_or_else(|| bad("form", CellProblem::UnknownForm))?;
+        let team: u8 = team
+            .parse()
+            .ok()
+            .filter(|t: &u8| *t > 0 && t.to_string() == team)
+            .ok_or_else(|| bad("team", CellProblem::NotValid))?;
+        let due = if due.is_empty() {
+            None
+        } else {
+            let d = NaiveDate::parse_from_str(due, "%Y-%m-%d")
+                .ok()
+                .filter(|d| d.to_string() == due)
+                .ok_or_else(|| bad("due", CellProblem::NotValid))?;
+            Some(d.to_string())
+        };
+        let mut prefill = BTreeMap::new();
+        for ((field, value), known) in fields
+            .iter()
+            .zip(&cells[WORK_ITEM_COLUMNS.len()..])
+            .zip(has)
+        {
+            if value.is_empty() {
+                continue;
+            }
+            if !known {
+                return Err(bad(
+                    field,
+                    CellProblem::NotAFieldOfForm {
+                        form: form_id.to_string(),
+                    },
+                ));
+            }
+            cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(field, p))?;
+            prefill.insert(field.to_string(), value.to_string());
+        }
+        out.push(WorkItem {
+            id: id.to_string(),
+            form: form_id.to_string(),
+            team,
+            due,
+            prefill,
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}

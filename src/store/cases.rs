@@ -1,0 +1,263 @@
+//! The tables a change to cases writes together: the versions, the work
+//! items and the work list's lines, each case's index entry kept after its
+//! line. Used by the facade's saves, by a bundle merge and by migrations,
+//! inside the caller's write transaction; nothing here commits one.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use redb::{ReadableTable, WriteTransaction};
+
+use super::merge::Prepared;
+use super::records::AddSummary;
+use super::tables::*;
+use super::{Result, StoreError, codec, rows};
+use crate::domain::case::CaseEntry;
+use crate::domain::listing::{ListRow, iso_day};
+use crate::domain::version::Version;
+use crate::domain::work::WorkItem;
+
+/// The tables a change to cases writes, open for one write transaction.
+pub(super) struct CaseTables<'t> {
+    pub(super) versions: redb::Table<'t, (&'static str, &'static str), &'static [u8]>,
+    pub(super) items: redb::Table<'t, &'static str, &'static [u8]>,
+    pub(super) lines: redb::Table<'t, &'static str, &'static [u8]>,
+    /// A line and entry put together before they are written.
+    joined: Vec<u8>,
+}
+
+impl<'t> CaseTables<'t> {
+    pub(super) fn open(txn: &'t WriteTransaction) -> Result<Self> {
+        Ok(CaseTables {
+            versions: txn.open_table(VERSIONS)?,
+            items: txn.open_table(WORK_ITEMS)?,
+            lines: txn.open_table(LINES)?,
+            joined: Vec::new(),
+        })
+    }
+
+    /// The team and conflict flag of the case's line in the work list (a
+    /// case, or a work item not begun).
+    fn team_and_conflict(&self, record: &str) -> Result<Option<(u8, bool)>> {
+        Ok(self
+            .lines
+            .get(record)?
+            .and_then(|v| rows::team_and_conflict(v.value())))
+    }
+
+    /// Adds versions of one case that this store does not hold yet and
+    /// recomputes the case's index entry and list line. The case's stored
+    /// versions are read once, before the new ones are written.
+    pub(super) fn add_case(&mut self, record: &str, new: &[&Version]) -> Result<AddSummary> {
+        let mut summary = AddSummary::default();
+        if new.is_empty() {
+            return Ok(summary);
+        }
+        let existing = versions_in(&self.versions, record)?;
+        let all: Vec<&Version> = existing.iter().chain(new.iter().copied()).collect();
+        if let Some(entry) = CaseEntry::from_versions(&all) {
+            let was_conflict =
+                !existing.is_empty() && self.team_and_conflict(record)?.is_some_and(|(_, c)| c);
+            if entry.in_conflict() && !was_conflict {
+                summary.new_conflicts += 1;
+            }
+            self.put_case(&entry)?;
+        }
+        for v in new {
+            self.versions
+                .insert((record, v.id.as_str()), codec::encode_version(v).as_slice())?;
+            summary.new += 1;
+        }
+        Ok(summary)
+    }
+
+    /// Writes a case the store held no version of, made ahead by
+    /// [`prepare`](super::prepare); `due` is its work item's due date.
+    pub(super) fn add_prepared(
+        &mut self,
+        prepared: &Prepared,
+        due: Option<NaiveDate>,
+    ) -> Result<AddSummary> {
+        let record = prepared.record.as_str();
+        self.put_entry(record, prepared.entry(), prepared.row(), due)?;
+        for (id, bytes) in prepared.versions() {
+            self.versions.insert((record, id), bytes)?;
+        }
+        Ok(AddSummary {
+            new: prepared.ends.len(),
+            known: 0,
+            new_conflicts: usize::from(prepared.conflict),
+        })
+    }
+
+    /// Writes a case's index entry and list line.
+    fn put_case(&mut self, entry: &CaseEntry) -> Result<()> {
+        let line = ListRow::from_case(entry, None);
+        let mut bytes = Vec::new();
+        codec::encode_case_after_line(entry, &line, &mut bytes);
+        let due = item_due(&self.items, &entry.record)?;
+        self.put_entry(&entry.record, &bytes, &rows::encode(&line), due)
+    }
+
+    /// Writes a case's index entry (encoded) and its list line, encoded as
+    /// it is without a work item: the line takes the item's due date `due`
+    /// when it has no date of its own (a planned follow-up comes first).
+    fn put_entry(
+        &mut self,
+        record: &str,
+        entry: &[u8],
+        row: &[u8],
+        due: Option<NaiveDate>,
+    ) -> Result<()> {
+        self.joined.clear();
+        match due {
+            Some(due) => self.joined.extend_from_slice(&rows::or_due(row, due)),
+            None => self.joined.extend_from_slice(row),
+        }
+        self.joined.extend_from_slice(entry);
+        self.lines.insert(record, self.joined.as_slice())?;
+        Ok(())
+    }
+
+    /// Writes work items and their list lines (a begun case keeps its own
+    /// line, with the item's due date).
+    pub(super) fn put_items<'a>(
+        &mut self,
+        items: impl IntoIterator<Item = &'a WorkItem>,
+    ) -> Result<()> {
+        for w in in_key_order(items, |w| &w.id) {
+            self.items
+                .insert(w.id.as_str(), codec::encode_work_item(w).as_slice())?;
+            self.joined.clear();
+            let case = match self.lines.get(w.id.as_str())? {
+                Some(b) => entry_after_line(w.id.as_str(), b.value())?,
+                None => None,
+            };
+            match case {
+                Some(case) => {
+                    let line = ListRow::from_case(&case, w.due.as_deref());
+                    rows::encode_into(&line, &mut self.joined);
+                    codec::encode_case_after_line(&case, &line, &mut self.joined);
+                }
+                None => rows::encode_into(&ListRow::from_item(w), &mut self.joined),
+            }
+            self.lines.insert(w.id.as_str(), self.joined.as_slice())?;
+        }
+        Ok(())
+    }
+
+    /// Recomputes one case's index entry from its stored versions.
+    pub(super) fn reindex(&mut self, record: &str) -> Result<()> {
+        let versions = versions_in(&self.versions, record)?;
+        let refs: Vec<&Version> = versions.iter().collect();
+        match CaseEntry::from_versions(&refs) {
+            Some(entry) => self.put_case(&entry),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A stored line and what follows it (a case's index entry, or nothing
+/// for a work item not begun).
+pub(super) fn split_line<'a>(record: &str, bytes: &'a [u8]) -> Result<(&'a [u8], &'a [u8])> {
+    rows::split(bytes).ok_or_else(|| corrupt_line(record))
+}
+
+pub(super) fn corrupt_line(record: &str) -> StoreError {
+    StoreError::Corrupt {
+        what: "list row",
+        detail: record.to_string(),
+    }
+}
+
+/// The index entry stored after a line, if the line is a case's.
+pub(super) fn entry_after_line(record: &str, bytes: &[u8]) -> Result<Option<CaseEntry>> {
+    match split_line(record, bytes)? {
+        (_, []) => Ok(None),
+        (line, entry) => Ok(Some(codec::decode_case_after_line(record, line, entry)?)),
+    }
+}
+
+/// Rows in the order of their keys, the same key in the order given (the
+/// last one written wins, as it would unsorted). A long run of inserts in
+/// key order touches each page of the table once; in any other order, a
+/// table larger than the page cache is written out and read back again and
+/// again (a commune's million people arrive village by village, each
+/// village's keys spread over the whole table).
+pub(super) fn in_key_order<'a, T>(
+    rows: impl IntoIterator<Item = &'a T>,
+    key: impl Fn(&T) -> &str,
+) -> Vec<&'a T> {
+    let mut rows: Vec<&T> = rows.into_iter().collect();
+    rows.sort_by(|a, b| key(a).cmp(key(b)));
+    rows
+}
+
+/// The due date of a case's work item, if it has one.
+pub(super) fn item_due(
+    items: &impl ReadableTable<&'static str, &'static [u8]>,
+    record: &str,
+) -> Result<Option<NaiveDate>> {
+    Ok(match items.get(record)? {
+        Some(b) => codec::work_item_due(b.value())?
+            .as_deref()
+            .and_then(iso_day),
+        None => None,
+    })
+}
+
+/// The ids of the versions of `record`, into `out` (cleared first).
+pub(super) fn version_ids(
+    versions: &impl ReadableTable<(&'static str, &'static str), &'static [u8]>,
+    record: &str,
+    out: &mut Vec<String>,
+) -> Result<()> {
+    out.clear();
+    for row in versions.range(case_range(record))? {
+        out.push(row?.0.value().1.to_string());
+    }
+    Ok(())
+}
+
+/// The keys of every version of `record` (ids are lowercase hex, all
+/// before `~`).
+fn case_range(record: &str) -> std::ops::Range<(&str, &str)> {
+    (record, "")..(record, "~")
+}
+
+pub(super) fn versions_in(
+    versions: &impl ReadableTable<(&'static str, &'static str), &'static [u8]>,
+    record: &str,
+) -> Result<Vec<Version>> {
+    let mut out = Vec::new();
+    for row in versions.range(case_range(record))? {
+        let (k, v) = row?;
+        out.push(codec::decode_version(record, k.value().1, v.value())?);
+    }
+    Ok(out)
+}
+
+/// Adds versions inside a write transaction, case by case, skipping those
+/// already held, and recomputes the index entry of every case they touch.
+pub(super) fn add_in<'a>(
+    txn: &WriteTransaction,
+    batch: impl IntoIterator<Item = &'a Version>,
+) -> Result<AddSummary> {
+    let mut by_record: BTreeMap<&str, Vec<&Version>> = BTreeMap::new();
+    for v in batch {
+        by_record.entry(v.record.as_str()).or_default().push(v);
+    }
+    let mut tables = CaseTables::open(txn)?;
+    let mut summary = AddSummary::default();
+    let mut held = Vec::new();
+    for (record, mut batch) in by_record {
+        version_ids(&tables.versions, record, &mut held)?;
+        let before = batch.len();
+        batch.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        batch.dedup_by(|a, b| a.id == b.id);
+        batch.retain(|v| !held.contains(&v.id));
+        summary.known += before - batch.len();
+        summary += tables.add_case(record, &batch)?;
+    }
+    Ok(summary)
+}

@@ -1,0 +1,361 @@
+//! A bundle merged into the store: one write transaction ([`Merge`]), what
+//! the store held as it began ([`Before`], read on other threads), what it
+//! holds of one case ([`Held`]), and a new case's writes made ahead
+//! ([`prepare`]). Deciding what to merge is the caller's; nothing here
+//! commits.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use redb::{ReadableTable, WriteTransaction};
+
+use super::cases::{CaseTables, item_due, version_ids};
+use super::records::{AddSummary, ImportEntry, TrustedKey};
+use super::tables::*;
+use super::{Result, codec, log_in, rows};
+use crate::domain::case::CaseEntry;
+use crate::domain::listing::ListRow;
+use crate::domain::version::Version;
+use crate::domain::work::WorkItem;
+
+/// A new case's writes, made ahead and away from the transaction (a bundle
+/// merge makes them on another thread): the index entry and list line of
+/// its versions alone, and every version encoded.
+pub struct Prepared {
+    pub(super) record: String,
+    pub(super) conflict: bool,
+    /// The index entry, the list line (as it is without a work item), then
+    /// each version, encoded end to end.
+    bytes: Vec<u8>,
+    entry_end: usize,
+    row_end: usize,
+    /// The versions' ids, end to end.
+    ids: String,
+    /// Where each version's id ends in `ids` and its encoding in `bytes`.
+    pub(super) ends: Vec<(usize, usize)>,
+}
+
+impl Prepared {
+    pub(super) fn entry(&self) -> &[u8] {
+        &self.bytes[..self.entry_end]
+    }
+
+    pub(super) fn row(&self) -> &[u8] {
+        &self.bytes[self.entry_end..self.row_end]
+    }
+
+    /// Each version's id and encoding.
+    pub(super) fn versions(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        let starts = std::iter::once((0, self.row_end)).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|((id, at), &(id_end, end))| (&self.ids[id..id_end], &self.bytes[at..end]))
+    }
+}
+
+/// Memory [`prepare`] reuses from one case to the next.
+pub struct Scratch {
+    entry: CaseEntry,
+    row: ListRow,
+    /// Writes already made, given back to be made again in their memory.
+    spare: Vec<Prepared>,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            entry: CaseEntry::blank(),
+            row: ListRow::blank(),
+            spare: Vec::new(),
+        }
+    }
+}
+
+impl Scratch {
+    /// Most spare writes kept: a few batches' worth.
+    const SPARE: usize = 4096;
+
+    /// Gives back writes that are done with, for their memory.
+    pub fn give_back(&mut self, prepared: Prepared) {
+        if self.spare.len() < Self::SPARE {
+            self.spare.push(prepared);
+        }
+    }
+}
+
+/// Prepares the writes of a case from all its versions (one case's, none
+/// of them stored yet); `None` when there are none.
+pub fn prepare(versions: &[&Version], scratch: &mut Scratch) -> Option<Prepared> {
+    let Scratch { entry, row, spare } = scratch;
+    if !entry.fill(versions) {
+        return None;
+    }
+    row.fill_from_case(entry, None);
+    let mut p = spare.pop().unwrap_or_else(|| Prepared {
+        record: String::new(),
+        conflict: false,
+        bytes: Vec::with_capacity(512 + 256 * versions.len()),
+        entry_end: 0,
+        row_end: 0,
+        ids: String::new(),
+        ends: Vec::new(),
+    });
+    p.record.clone_from(&entry.record);
+    p.conflict = entry.in_conflict();
+    p.bytes.clear();
+    codec::encode_case_after_line(entry, row, &mut p.bytes);
+    p.entry_end = p.bytes.len();
+    rows::encode_into(row, &mut p.bytes);
+    p.row_end = p.bytes.len();
+    p.ids.clear();
+    p.ends.clear();
+    for v in versions {
+        p.ids.push_str(&v.id);
+        codec::encode_version_into(v, &mut p.bytes);
+        p.ends.push((p.ids.len(), p.bytes.len()));
+    }
+    Some(p)
+}
+
+/// What a store holds of one case, as a bundle merge needs it: looked up
+/// by [`Merge::hold`], or ahead of the merge by [`Before::look`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Held {
+    record: String,
+    /// The ids of the case's versions.
+    pub ids: Vec<String>,
+    /// The team of its line in the work list (a case, or a work item not
+    /// begun).
+    team: Option<u8>,
+    /// Its work item's due date, which a case without versions takes.
+    due: Option<NaiveDate>,
+    /// Looked up in the merge's transaction, not in [`Before`].
+    in_merge: bool,
+}
+
+impl Held {
+    /// The team of a case the store knows (from its line).
+    pub fn team(&self) -> Option<u8> {
+        self.team
+    }
+}
+
+fn held_in(
+    versions: &impl ReadableTable<(&'static str, &'static str), &'static [u8]>,
+    lines: &impl ReadableTable<&'static str, &'static [u8]>,
+    items: &impl ReadableTable<&'static str, &'static [u8]>,
+    record: &str,
+    any_new: impl FnOnce(&[String]) -> bool,
+    out: &mut Held,
+) -> Result<()> {
+    out.record.clear();
+    out.record.push_str(record);
+    version_ids(versions, record, &mut out.ids)?;
+    // A case whose coming versions are all held needs nothing more.
+    if !any_new(&out.ids) {
+        out.team = None;
+        out.due = None;
+        return Ok(());
+    }
+    let line = lines.get(record)?;
+    let line = line.as_ref().map(|v| v.value());
+    out.team = line.and_then(rows::team_and_conflict).map(|(team, _)| team);
+    out.due = match (out.ids.is_empty(), line.and_then(rows::due)) {
+        (false, _) => None,
+        // A case without versions has the line of its work item, which
+        // carries the item's due date: no need to read the item.
+        (true, Some(due)) => due,
+        (true, None) => item_due(items, record)?,
+    };
+    Ok(())
+}
+
+/// The store as a merge's transaction began, read on other threads while
+/// the transaction writes: a bundle merge looks up what the store holds of
+/// each case on its judging thread.
+pub struct Before {
+    versions: redb::ReadOnlyTable<(&'static str, &'static str), &'static [u8]>,
+    lines: redb::ReadOnlyTable<&'static str, &'static [u8]>,
+    items: redb::ReadOnlyTable<&'static str, &'static [u8]>,
+}
+
+impl Before {
+    pub(super) fn open(txn: redb::ReadTransaction) -> Result<Before> {
+        Ok(Before {
+            versions: txn.open_table(VERSIONS)?,
+            lines: txn.open_table(LINES)?,
+            items: txn.open_table(WORK_ITEMS)?,
+        })
+    }
+
+    /// What the store held of a case when the merge began; its line and
+    /// work item only when `any_new` says some coming version is not among
+    /// the ids it holds.
+    pub fn look(
+        &self,
+        record: &str,
+        any_new: impl FnOnce(&[String]) -> bool,
+        out: &mut Held,
+    ) -> Result<()> {
+        out.in_merge = false;
+        held_in(
+            &self.versions,
+            &self.lines,
+            &self.items,
+            record,
+            any_new,
+            out,
+        )
+    }
+}
+
+/// A bundle merge in progress: one write transaction, committed or
+/// abandoned by [`Store::merge`](super::Store::merge) as a whole.
+pub struct Merge<'t> {
+    txn: &'t WriteTransaction,
+    tables: CaseTables<'t>,
+    /// The store as the transaction began.
+    before: Arc<Before>,
+    /// The records this transaction has written cases of, as ranges: a
+    /// bundle's files each hold their cases in record order, so each file
+    /// makes one. `before` no longer tells what the store holds of these.
+    written: Vec<(String, String)>,
+    /// Whether `before` still tells what the store holds of any case
+    /// outside `written` (false once work items were written).
+    before_holds: bool,
+}
+
+impl<'t> Merge<'t> {
+    /// A merge in `txn`, which began when `before` was read.
+    pub(super) fn new(txn: &'t WriteTransaction, before: Before) -> Result<Merge<'t>> {
+        Ok(Merge {
+            tables: CaseTables::open(txn)?,
+            txn,
+            before: Arc::new(before),
+            written: Vec::new(),
+            before_holds: true,
+        })
+    }
+
+    /// The store as this merge's transaction began, to look up cases in
+    /// ahead of the merge, on other threads ([`Before::look`]).
+    pub fn before(&self) -> Arc<Before> {
+        self.before.clone()
+    }
+
+    /// What the store holds of a case now, including what this
+    /// transaction merged.
+    #[cfg(test)]
+    pub(crate) fn held(&self, record: &str) -> Result<Held> {
+        let mut out = Held::default();
+        self.hold(record, |_| true, &mut out, false)?;
+        Ok(out)
+    }
+
+    /// Makes `held`, looked up in [`Merge::before`] when `looked`, what the
+    /// store holds of `record` now: kept when nothing this transaction
+    /// wrote can have changed it, looked up again otherwise (`any_new` as
+    /// for [`Before::look`]).
+    pub fn hold(
+        &self,
+        record: &str,
+        any_new: impl FnOnce(&[String]) -> bool,
+        held: &mut Held,
+        looked: bool,
+    ) -> Result<()> {
+        if looked && held.record == record && self.before_holds && !self.wrote(record) {
+            return Ok(());
+        }
+        let t = &self.tables;
+        held_in(&t.versions, &t.lines, &t.items, record, any_new, held)?;
+        held.in_merge = true;
+        Ok(())
+    }
+
+    /// Whether this transaction has written a case of `record`.
+    fn wrote(&self, record: &str) -> bool {
+        self.written
+            .iter()
+            .any(|(first, last)| first.as_str() <= record && record <= last.as_str())
+    }
+
+    /// Adds versions of one case that `held` (what the store holds of it
+    /// now, from [`Merge::hold`]) does not list. `prepared`,
+    /// made by [`prepare`] from exactly these versions, spares the work
+    /// when the store holds none: it is used only then, and only if it
+    /// holds as many versions.
+    pub fn add_case(
+        &mut self,
+        record: &str,
+        new: &[&Version],
+        prepared: Option<&Prepared>,
+        held: &Held,
+    ) -> Result<AddSummary> {
+        if new.is_empty() {
+            return Ok(AddSummary::default());
+        }
+        // A `held` from before this transaction wrote the case (or, from
+        // the snapshot, before it wrote work items) may be stale.
+        let current =
+            held.record == record && (held.in_merge || self.before_holds) && !self.wrote(record);
+        match self.written.last_mut() {
+            Some((_, last)) if last.as_str() < record => {
+                last.clear();
+                last.push_str(record);
+            }
+            _ => self.written.push((record.to_string(), record.to_string())),
+        }
+        match prepared {
+            Some(p)
+                if current
+                    && held.ids.is_empty()
+                    && p.ends.len() == new.len()
+                    && p.record == record =>
+            {
+                self.tables.add_prepared(p, held.due)
+            }
+            _ => self.tables.add_case(record, new),
+        }
+    }
+
+    /// Writes the work items that differ from the stored ones (a bundle
+    /// from the commune repeats all of them every time).
+    pub fn put_work_items(&mut self, items: &[WorkItem]) -> Result<()> {
+        let mut changed = Vec::new();
+        for w in items {
+            let same = self
+                .tables
+                .items
+                .get(w.id.as_str())?
+                .is_some_and(|b| b.value() == codec::encode_work_item(w).as_slice());
+            if !same {
+                changed.push(w);
+            }
+        }
+        if !changed.is_empty() {
+            self.before_holds = false;
+        }
+        self.tables.put_items(changed)
+    }
+
+    /// Ties a signing key to the device its first bundle named.
+    pub fn bind_device(&mut self, key_id: &str, device: &str) -> Result<()> {
+        let mut keys = self.txn.open_table(TRUSTED_KEYS)?;
+        let key = match keys.get(key_id)? {
+            Some(b) => Some(codec::decode::<TrustedKey>(b.value(), "trusted key")?),
+            None => None,
+        };
+        if let Some(mut key) = key
+            && key.device.is_none()
+        {
+            key.device = Some(device.to_string());
+            keys.insert(key_id, codec::encode(&key).as_slice())?;
+        }
+        Ok(())
+    }
+
+    /// Appends an entry to the imports log.
+    pub fn log(&mut self, entry: &ImportEntry) -> Result<()> {
+        log_in(self.txn, entry)
+    }
+}
