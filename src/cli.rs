@@ -252,6 +252,15 @@ pub enum CaseCommand {
         #[arg(long)]
         author: Option<String>,
     },
+    /// Huỷ phiếu lập nhầm (void a case made by mistake), with the reason; a
+    /// later edit opens it again.
+    Void {
+        record: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        author: Option<String>,
+    },
     /// Giải quyết xung đột (resolve a conflict): a version whose parents are all heads.
     Resolve {
         record: String,
@@ -283,7 +292,7 @@ pub enum Format {
 pub struct CasesArgs {
     #[arg(long)]
     pub form: Option<String>,
-    /// draft | in_progress | done | blocked
+    /// draft | in_progress | done | blocked | needs_correction | voided
     #[arg(long)]
     pub status: Option<String>,
     /// Chỉ các trường hợp xung đột (only cases in conflict).
@@ -327,6 +336,15 @@ pub fn run(cli: Cli) -> Result<()> {
         })) => {
             let store = Store::open(&dir)?;
             case_return(&store, &record, &comment, author.as_deref(), lang)
+        }
+        Some(Command::Case(CaseCommand::Void {
+            record,
+            reason,
+            author,
+        })) => {
+            let store = Store::open(&dir)?;
+            let who = who(&store, author.as_deref(), lang)?;
+            report_saved(&ops::case::void(&store, &record, &reason, &who)?, lang)
         }
         Some(Command::Case(CaseCommand::Show { record, history })) => {
             let store = Store::open(&dir)?;

@@ -31,6 +31,10 @@ pub enum Error {
     },
     #[error("a case is returned for correction with a comment")]
     NoComment,
+    #[error("a case is voided with a reason")]
+    NoVoidReason,
+    #[error("case {record} is voided already")]
+    AlreadyVoided { record: String },
     #[error("case {record} has {heads} heads")]
     InConflict { record: String, heads: usize },
     #[error("unknown status {status}")]

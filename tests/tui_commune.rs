@@ -273,8 +273,9 @@ fn a_case_returned_for_correction_comes_first_until_the_team_saves_again() {
     press(&mut app, KeyCode::Enter);
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains(&format!("Đã lưu {record} (Cần sửa)")), "{s}");
-    // Everything filtered to "done" hides it; all stages: it comes first.
-    for _ in 0..4 {
+    // Everything filtered to "done" hides it; all stages (after blocked,
+    // needs correction, voided and conflicts): it comes first.
+    for _ in 0..5 {
         press(&mut app, KeyCode::F(4));
     }
     let s = screen(&mut app, SIZES[1]);

@@ -179,14 +179,20 @@ pub(super) fn version_header(spec: &FormSpec) -> Vec<&str> {
         .collect()
 }
 
+/// Fields every form gained after bundles were first written, at the end
+/// of its list. A form's CSV written before them ends before them (their
+/// values were empty then), and is read as such.
+pub(super) const LATER_FIELDS: [&str; 1] = [crate::domain::case::VOID_FIELD];
+
 /// The field columns of `work_items.csv`: every form's fields, in form order,
-/// each once.
+/// each once. A work item is never voided: the later fields are not among
+/// them, so the file keeps the layout it has always had.
 pub(super) fn work_item_fields() -> Vec<&'static str> {
     let mut seen = HashSet::new();
     form::forms()
         .iter()
         .flat_map(|f| f.fields.iter().map(|fl| fl.id.as_str()))
-        .filter(|id| seen.insert(*id))
+        .filter(|id| !LATER_FIELDS.contains(id) && seen.insert(*id))
         .collect()
 }
 

@@ -377,7 +377,7 @@ pub(super) fn parse_signature(
 /// Every data row of a small CSV (the manifest), as owned cells.
 fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>>, BundleError> {
     let mut rows = Vec::new();
-    each_row(file, data, header, |_, cells| {
+    each_row(file, data, header, 0, |_, cells| {
         rows.push(cells.iter().map(|c| c.to_string()).collect());
         Ok::<_, BundleError>(())
     })?;

@@ -10,8 +10,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::error::{BundleError, CellProblem, cell_error};
 use super::format::{
-    MAX_NAME_CHARS, MAX_VALUE_CHARS, Place, VERSION_COLUMNS, WORK_ITEM_COLUMNS, version_header,
-    work_item_fields,
+    LATER_FIELDS, MAX_NAME_CHARS, MAX_VALUE_CHARS, Place, VERSION_COLUMNS, WORK_ITEM_COLUMNS,
+    version_header, work_item_fields,
 };
 use super::{WORK_ITEMS, cells};
 use crate::domain::form::{self, FormSpec};
@@ -24,10 +24,15 @@ use crate::domain::work::WorkItem;
 /// exactly as many cells. Calls `row` with each data row's number and its
 /// cells, formula guards undone; returns the number of data rows. Rows are
 /// visited one at a time as they stream in, in place.
+///
+/// A file written before the last `optional_tail` columns existed may end
+/// its header before them; its rows then have as many cells as its header,
+/// and the missing ones are given to `row` as empty.
 pub(super) fn each_row<E: From<BundleError>>(
     file: &str,
     mut data: impl Read,
     header: &[&str],
+    optional_tail: usize,
     mut row: impl FnMut(usize, &[&str]) -> Result<(), E>,
 ) -> Result<usize, E> {
     let mut bom = [0u8; 3];
@@ -41,6 +46,8 @@ pub(super) fn each_row<E: From<BundleError>>(
         .from_reader(data);
     let mut record = csv::StringRecord::new();
     let mut index = 0usize;
+    // The cells this file's rows have: set by its header.
+    let mut width = header.len();
     loop {
         let number = index + 1;
         match reader.read_record(&mut record) {
@@ -61,13 +68,19 @@ pub(super) fn each_row<E: From<BundleError>>(
                 .into());
             }
         }
-        if record.len() != header.len() {
+        if index == 0 {
+            let shortest = header.len() - optional_tail.min(header.len());
+            if (shortest..=header.len()).contains(&record.len()) {
+                width = record.len();
+            }
+        }
+        if record.len() != width {
             return Err(cell_error(
                 file,
                 number,
                 None,
                 CellProblem::Cells {
-                    expected: header.len(),
+                    expected: width,
                     found: record.len(),
                 },
             )
@@ -94,6 +107,7 @@ pub(super) fn each_row<E: From<BundleError>>(
                     cells::unescape(cell).map_err(|p| cell_error(file, number, Some(column), p))?,
                 );
             }
+            cells.resize(header.len(), "");
             row(number, &cells)?;
         }
         index += 1;
@@ -145,6 +159,12 @@ pub(super) fn parse_versions<E: From<BundleError>>(
     visit: &mut impl FnMut(&Place, &mut Version) -> Result<(), E>,
 ) -> Result<usize, E> {
     let header = version_header(spec);
+    let optional_tail = spec
+        .fields
+        .iter()
+        .rev()
+        .take_while(|f| LATER_FIELDS.contains(&f.id.as_str()))
+        .count();
     // Most rows of a bundle share a handful of authors: check each name once.
     let mut last_author = String::new();
     // The order key of the previous row: case, time, id.
@@ -154,106 +174,113 @@ pub(super) fn parse_versions<E: From<BundleError>>(
         row: 0,
     };
     let mut v = Version::blank();
-    each_row(file, data, &header, |row, cells| -> Result<(), E> {
-        let bad = |column: &str, problem: CellProblem| cell_error(file, row, Some(column), problem);
-        let invalid = |column: &str| bad(column, CellProblem::NotValid);
-        let [
-            id,
-            record,
-            parents,
-            form_id,
-            team,
-            device,
-            author,
-            edited_at,
-            status,
-            confirmed,
-        ] = std::array::from_fn(|k| cells[k]);
-        if !is_version_id(id) {
-            return Err(invalid("id").into());
-        }
-        if !is_record_id(record) {
-            return Err(invalid("record").into());
-        }
-        if !parse_list_into(parents, is_version_id, &mut v.parents) {
-            return Err(invalid("parents").into());
-        }
-        if form_id != spec.id {
-            return Err(bad(
-                "form",
-                CellProblem::WrongForm {
-                    file_form: spec.id.clone(),
-                },
-            )
-            .into());
-        }
-        v.team = team
-            .parse()
-            .ok()
-            .filter(|t: &u8| *t > 0 && t.to_string() == team)
-            .ok_or_else(|| invalid("team"))?;
-        if !is_device_id(device) {
-            return Err(invalid("device").into());
-        }
-        if author != last_author {
-            cells::check_text(author, MAX_NAME_CHARS).map_err(|p| bad("author", p))?;
-            if author.is_empty() || crate::domain::text::clean(author) != author {
-                return Err(invalid("author").into());
+    each_row(
+        file,
+        data,
+        &header,
+        optional_tail,
+        |row, cells| -> Result<(), E> {
+            let bad =
+                |column: &str, problem: CellProblem| cell_error(file, row, Some(column), problem);
+            let invalid = |column: &str| bad(column, CellProblem::NotValid);
+            let [
+                id,
+                record,
+                parents,
+                form_id,
+                team,
+                device,
+                author,
+                edited_at,
+                status,
+                confirmed,
+            ] = std::array::from_fn(|k| cells[k]);
+            if !is_version_id(id) {
+                return Err(invalid("id").into());
             }
-            last_author = author.to_string();
-        }
-        v.edited_at = parse_time(edited_at).ok_or_else(|| invalid("edited_at"))?;
-        v.status = Status::parse(status).ok_or_else(|| invalid("status"))?;
-        if !parse_list_into(confirmed, is_confirm_code, &mut v.confirmed) {
-            return Err(invalid("confirmed").into());
-        }
-        let values = &cells[VERSION_COLUMNS.len()..];
-        for (field, value) in spec.fields.iter().zip(values) {
-            if !value.is_empty() {
-                cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(&field.id, p))?;
+            if !is_record_id(record) {
+                return Err(invalid("record").into());
             }
-        }
-        let filled = spec
-            .by_id()
-            .iter()
-            .map(|&i| (spec.fields[i].id.as_str(), values[i]))
-            .filter(|(_, x)| !x.is_empty());
-        fill_values(&mut v.values, filled);
-        set_text(&mut v.id, id);
-        set_text(&mut v.record, record);
-        set_text(&mut v.form, &spec.id);
-        set_text(&mut v.device, device);
-        set_text(&mut v.author, author);
-        if !v.id_is_valid() {
-            return Err(BundleError::WrongId {
-                file: file.to_string(),
-                row,
+            if !parse_list_into(parents, is_version_id, &mut v.parents) {
+                return Err(invalid("parents").into());
             }
-            .into());
-        }
-        if let Some((record, at, id)) = &previous {
-            let before = (record.as_str(), *at, id.as_str());
-            let this = (v.record.as_str(), v.edited_at, v.id.as_str());
-            if this <= before {
-                let problem = if this == before {
-                    CellProblem::Duplicate
-                } else {
-                    CellProblem::OutOfOrder
-                };
-                return Err(bad("id", problem).into());
+            if form_id != spec.id {
+                return Err(bad(
+                    "form",
+                    CellProblem::WrongForm {
+                        file_form: spec.id.clone(),
+                    },
+                )
+                .into());
             }
-        }
-        match &mut previous {
-            Some((record, at, id)) => {
-                record.clone_from(&v.record);
-                *at = v.edited_at;
-                id.clone_from(&v.id);
+            v.team = team
+                .parse()
+                .ok()
+                .filter(|t: &u8| *t > 0 && t.to_string() == team)
+                .ok_or_else(|| invalid("team"))?;
+            if !is_device_id(device) {
+                return Err(invalid("device").into());
             }
-            None => previous = Some((v.record.clone(), v.edited_at, v.id.clone())),
-        }
-        place.row = row;
-        visit(&place, &mut v)
-    })
+            if author != last_author {
+                cells::check_text(author, MAX_NAME_CHARS).map_err(|p| bad("author", p))?;
+                if author.is_empty() || crate::domain::text::clean(author) != author {
+                    return Err(invalid("author").into());
+                }
+                last_author = author.to_string();
+            }
+            v.edited_at = parse_time(edited_at).ok_or_else(|| invalid("edited_at"))?;
+            v.status = Status::parse(status).ok_or_else(|| invalid("status"))?;
+            if !parse_list_into(confirmed, is_confirm_code, &mut v.confirmed) {
+                return Err(invalid("confirmed").into());
+            }
+            let values = &cells[VERSION_COLUMNS.len()..];
+            for (field, value) in spec.fields.iter().zip(values) {
+                if !value.is_empty() {
+                    cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(&field.id, p))?;
+                }
+            }
+            let filled = spec
+                .by_id()
+                .iter()
+                .map(|&i| (spec.fields[i].id.as_str(), values[i]))
+                .filter(|(_, x)| !x.is_empty());
+            fill_values(&mut v.values, filled);
+            set_text(&mut v.id, id);
+            set_text(&mut v.record, record);
+            set_text(&mut v.form, &spec.id);
+            set_text(&mut v.device, device);
+            set_text(&mut v.author, author);
+            if !v.id_is_valid() {
+                return Err(BundleError::WrongId {
+                    file: file.to_string(),
+                    row,
+                }
+                .into());
+            }
+            if let Some((record, at, id)) = &previous {
+                let before = (record.as_str(), *at, id.as_str());
+                let this = (v.record.as_str(), v.edited_at, v.id.as_str());
+                if this <= before {
+                    let problem = if this == before {
+                        CellProblem::Duplicate
+                    } else {
+                        CellProblem::OutOfOrder
+                    };
+                    return Err(bad("id", problem).into());
+                }
+            }
+            match &mut previous {
+                Some((record, at, id)) => {
+                    record.clone_from(&v.record);
+                    *at = v.edited_at;
+                    id.clone_from(&v.id);
+                }
+                None => previous = Some((v.record.clone(), v.edited_at, v.id.clone())),
+            }
+            place.row = row;
+            visit(&place, &mut v)
+        },
+    )
 }
 
 /// Sets a string, reusing its memory.
@@ -312,7 +339,7 @@ pub(super) fn parse_work_items(data: impl Read) -> Result<Vec<WorkItem>, BundleE
         .collect();
     let mut ids = HashSet::new();
     let mut out = Vec::new();
-    each_row(WORK_ITEMS, data, &header, |row, cells| {
+    each_row(WORK_ITEMS, data, &header, 0, |row, cells| {
         let bad =
             |column: &str, problem: CellProblem| cell_error(WORK_ITEMS, row, Some(column), problem);
         let [id, form_id, team, due] = std::array::from_fn(|k| cells[k]);

@@ -5,6 +5,7 @@
 //! versions and cases the store already holds). The file format is checked
 //! before this (`bundle`), the writing happens after (`store`).
 
+use super::case::{CORRECTION_FIELD, VOID_FIELD};
 use super::commune::{Commune, Role, Village};
 use super::form::{self, Context};
 use super::rules::ProblemKind;
@@ -196,23 +197,39 @@ pub fn check_version(
             .map(|f| f.id.clone());
         return Err((field, RowRefusal::NotAsSaved));
     };
+    // Only a voided case carries a reason for being voided, and it must.
+    let voided = v.values.get(VOID_FIELD).is_some_and(|r| !r.is_empty());
+    if voided != (v.status == Status::Voided) {
+        return Err((
+            Some(VOID_FIELD.into()),
+            RowRefusal::WrongStatus {
+                status: v.status,
+                expected: if voided {
+                    Status::Voided
+                } else {
+                    spec.status_of(&v.values, &problems)
+                },
+            },
+        ));
+    }
     // A case returned for correction carries the commune's request; like a
-    // draft, it may hold the very problems it is returned for.
+    // draft (and a voided case), it may hold the very problems it is
+    // returned for.
     if v.status == Status::NeedsCorrection {
         let requested = v
             .values
-            .get(super::case::CORRECTION_FIELD)
+            .get(CORRECTION_FIELD)
             .is_some_and(|c| !c.is_empty());
         if !requested {
             return Err((
-                Some(super::case::CORRECTION_FIELD.into()),
+                Some(CORRECTION_FIELD.into()),
                 RowRefusal::WrongStatus {
                     status: v.status,
                     expected: spec.status_of(&v.values, &problems),
                 },
             ));
         }
-    } else if v.status != Status::Draft {
+    } else if !matches!(v.status, Status::Draft | Status::Voided) {
         if let Some(e) = problems.iter().find(|p| p.is_error()) {
             return Err((
                 Some(e.field.clone()),

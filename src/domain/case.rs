@@ -9,6 +9,9 @@ use super::version::{Status, Version, time_text_into};
 /// The field every form keeps the commune's correction request in.
 pub const CORRECTION_FIELD: &str = "correction";
 
+/// The field every form keeps the reason a case was voided in.
+pub const VOID_FIELD: &str = "void_reason";
+
 /// The summary of one case that lists, filters and progress tables read.
 /// Always recomputed from the versions; never edited on its own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,6 +18,8 @@ pub enum Stage {
     Blocked,
     /// Returned by the commune with a comment, until the team saves again.
     NeedsCorrection,
+    /// Voided: made by mistake. Counted nowhere, not even as assigned.
+    Voided,
 }
 
 impl Stage {
@@ -27,6 +29,7 @@ impl Stage {
             Status::Done => Stage::Done,
             Status::Blocked => Stage::Blocked,
             Status::NeedsCorrection => Stage::NeedsCorrection,
+            Status::Voided => Stage::Voided,
         }
     }
 }
@@ -50,12 +53,16 @@ pub struct Progress {
 
 impl Progress {
     fn add(&mut self, stage: Stage, conflict: bool, blocker: Option<&str>) {
+        if stage == Stage::Voided {
+            return;
+        }
         self.assigned += 1;
         match stage {
             Stage::NotStarted => self.not_started += 1,
             Stage::InProgress => self.in_progress += 1,
             Stage::Done => self.done += 1,
             Stage::NeedsCorrection => self.needs_correction += 1,
+            Stage::Voided => {}
             Stage::Blocked => {
                 self.blocked += 1;
                 *self

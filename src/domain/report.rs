@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 
 use super::merge;
-use super::version::Version;
+use super::version::{Status, Version};
 use super::work::WorkItem;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -112,11 +112,16 @@ pub fn compute(
         activation: Activation::default(),
         suspected_duplicates,
     };
+    // A voided case counts nowhere: not done, not even assigned.
+    let (voided, heads): (Vec<&Version>, Vec<&Version>) = heads_as_of(versions, as_of)
+        .into_iter()
+        .partition(|h| h.status == Status::Voided);
+    let voided: std::collections::HashSet<&str> =
+        voided.iter().map(|h| h.record.as_str()).collect();
     let mut assigned: HashMap<&str, usize> = HashMap::new();
-    for i in items {
+    for i in items.iter().filter(|i| !voided.contains(i.id.as_str())) {
         *assigned.entry(&i.form).or_default() += 1;
     }
-    let heads = heads_as_of(versions, as_of);
     let item_ids: std::collections::HashSet<&str> = items.iter().map(|i| i.id.as_str()).collect();
     // Cases opened in the field count as assigned too, as in the progress tables.
     for h in &heads {

@@ -11,6 +11,8 @@
 //!   warning that no longer stands is dropped.
 //! * A team's save answers the commune's correction request: the request is
 //!   not carried on.
+//! * A case made by mistake is voided with a reason; a later save opens it
+//!   again (the reason is not carried on).
 //!
 //! Pure: the results are typed ([`Blocked`], [`Prepared`]); no clock (the
 //! time is stamped when the version is written), no store, no language.
@@ -19,7 +21,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
 
-use super::case::CORRECTION_FIELD;
+use super::case::{CORRECTION_FIELD, VOID_FIELD};
 use super::commune::Role;
 use super::form::{Context, FieldProblem, FormSpec};
 use super::merge;
@@ -161,6 +163,7 @@ pub fn prepare(
     if matches!(who.role, Role::Team(_)) {
         values.remove(CORRECTION_FIELD);
     }
+    values.remove(VOID_FIELD);
     let (record, parents, team) = match base {
         Base::New { work_item, team } => {
             (work_item.unwrap_or_default().to_string(), Vec::new(), team)
@@ -215,6 +218,7 @@ pub fn return_for_correction(
         return Err(ReturnRefused::NoComment);
     }
     let mut values = head.values.clone();
+    values.remove(VOID_FIELD);
     values.insert(CORRECTION_FIELD.to_string(), comment);
     Ok(Prepared {
         record: head.record.clone(),
@@ -224,6 +228,42 @@ pub fn return_for_correction(
         device: who.device.clone(),
         author: who.author.clone(),
         status: Status::NeedsCorrection,
+        values,
+        confirmed: head.confirmed.clone(),
+        open_problems: 0,
+    })
+}
+
+/// Why a case could not be voided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VoidRefused {
+    /// The reason is kept with the case; it cannot be empty.
+    NoReason,
+    /// The case is voided already.
+    AlreadyVoided,
+}
+
+/// A case made by mistake, closed with a reason: a version like any other,
+/// so it travels in bundles and the history keeps everything before it.
+/// A voided case counts nowhere.
+pub fn void(head: &Version, reason: &str, who: &Who) -> Result<Prepared, VoidRefused> {
+    if head.status == Status::Voided {
+        return Err(VoidRefused::AlreadyVoided);
+    }
+    let reason = text::clean(reason);
+    if reason.is_empty() {
+        return Err(VoidRefused::NoReason);
+    }
+    let mut values = head.values.clone();
+    values.insert(VOID_FIELD.to_string(), reason);
+    Ok(Prepared {
+        record: head.record.clone(),
+        parents: vec![head.id.clone()],
+        form: head.form.clone(),
+        team: head.team,
+        device: who.device.clone(),
+        author: who.author.clone(),
+        status: Status::Voided,
         values,
         confirmed: head.confirmed.clone(),
         open_problems: 0,
@@ -409,5 +449,25 @@ mod tests {
             "no new confirmation asked"
         );
         assert_eq!(resolved.team, numbered[0].team);
+    }
+
+    #[test]
+    fn a_void_needs_a_reason_and_a_later_save_opens_the_case_again() {
+        let fine = warned(&[("person_id", "034090123456")]);
+        let saved = sealed(try_save(&fine, NEW, ASK, Role::Team(3)).unwrap());
+        let office = who(Role::Commune);
+        assert_eq!(void(&saved, "  ", &office), Err(VoidRefused::NoReason));
+        let voided = sealed(void(&saved, "Trùng với AC-00007", &office).unwrap());
+        assert_eq!(voided.status, Status::Voided);
+        assert_eq!(voided.values[VOID_FIELD], "Trùng với AC-00007");
+        assert_eq!(voided.parents, std::slice::from_ref(&saved.id));
+        assert_eq!(voided.team, 3);
+        assert_eq!(
+            void(&voided, "again", &office),
+            Err(VoidRefused::AlreadyVoided)
+        );
+        let reopened = try_save(&voided.values, Base::Edit(&voided), ASK, Role::Team(3)).unwrap();
+        assert_eq!(reopened.status, Status::Done);
+        assert!(!reopened.values.contains_key(VOID_FIELD));
     }
 }

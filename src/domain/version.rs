@@ -24,15 +24,20 @@ pub enum Status {
     Blocked,
     /// The commune sent it back with a comment; the team's next save clears it.
     NeedsCorrection,
+    /// Made by mistake: closed with a reason, kept in the history, counted
+    /// nowhere. A later save opens it again.
+    Voided,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
+    /// Every status, in the order stores number them: a new one goes last.
+    pub const ALL: [Status; 6] = [
         Status::Draft,
         Status::InProgress,
         Status::Done,
         Status::Blocked,
         Status::NeedsCorrection,
+        Status::Voided,
     ];
 
     /// The stable identifier used in bundles, CSV and on the command line.
@@ -43,6 +48,7 @@ impl Status {
             Status::Done => "done",
             Status::Blocked => "blocked",
             Status::NeedsCorrection => "needs_correction",
+            Status::Voided => "voided",
         }
     }
 

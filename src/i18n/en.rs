@@ -27,6 +27,7 @@ pub fn text(t: Text) -> &'static str {
         Text::StatusDone => "Done",
         Text::StatusBlocked => "Blocked",
         Text::StatusNeedsCorrection => "Needs correction",
+        Text::StatusVoided => "Voided",
         Text::StageNotStarted => "Not started",
         Text::NotSetUpHint => {
             "This computer is not set up yet. Run `tothon demo` to try it, or `tothon init commune --name NAME` / `tothon init team --team N --commune NAME`."
@@ -208,12 +209,14 @@ pub fn error(e: &Error) -> String {
                 super::problems::message(problem, Lang::En)
             )
         }
+        Error::NoVoidReason => "Give the reason for voiding the case (--reason).".into(),
+        Error::AlreadyVoided { record } => format!("Case {record} is voided already."),
         Error::NoComment => "Say what to correct (--comment) when returning a case.".into(),
         Error::InConflict { record, heads } => format!(
             "Case {record} has {heads} parallel versions (a conflict); resolve it before editing."
         ),
         Error::UnknownStatus { status } => format!(
-            "There is no status \"{status}\"; use one of draft, in_progress, done, blocked."
+            "There is no status \"{status}\"; use one of draft, in_progress, done, blocked, needs_correction, voided."
         ),
         Error::NoSuchTeam { team, max } => {
             format!("There is no team {team}; this commune has teams 1 to {max}.")

@@ -36,6 +36,7 @@ pub enum Text {
     StatusDone,
     StatusBlocked,
     StatusNeedsCorrection,
+    StatusVoided,
     StageNotStarted,
     NotSetUpHint,
     NoCases,
@@ -269,6 +270,7 @@ pub fn status(lang: Lang, s: crate::domain::version::Status) -> &'static str {
             Status::Done => Text::StatusDone,
             Status::Blocked => Text::StatusBlocked,
             Status::NeedsCorrection => Text::StatusNeedsCorrection,
+            Status::Voided => Text::StatusVoided,
         },
     )
 }

@@ -27,6 +27,7 @@ pub fn text(t: Text) -> &'static str {
         Text::StatusDone => "Xong",
         Text::StatusBlocked => "Vướng mắc",
         Text::StatusNeedsCorrection => "Cần sửa",
+        Text::StatusVoided => "Đã huỷ",
         Text::StageNotStarted => "Chưa làm",
         Text::NotSetUpHint => {
             "Máy này chưa được thiết lập. Chạy «tothon demo» để xem thử, hoặc «tothon init commune --name TÊN» / «tothon init team --team N --commune TÊN»."
@@ -205,12 +206,14 @@ pub fn error(e: &Error) -> String {
         Error::BadArg { flag, problem } => {
             format!("«{flag}»: {}", super::problems::message(problem, Lang::Vi))
         }
+        Error::NoVoidReason => "Cần ghi lý do huỷ phiếu (--reason).".into(),
+        Error::AlreadyVoided { record } => format!("Trường hợp {record} đã huỷ rồi."),
         Error::NoComment => "Cần ghi rõ điều cần sửa (--comment) khi trả lại cho tổ.".into(),
         Error::InConflict { record, heads } => format!(
             "Trường hợp {record} đang có {heads} phiên bản song song (xung đột); cần giải quyết xung đột trước khi sửa."
         ),
         Error::UnknownStatus { status } => format!(
-            "Không có trạng thái «{status}»; dùng một trong: draft, in_progress, done, blocked."
+            "Không có trạng thái «{status}»; dùng một trong: draft, in_progress, done, blocked, needs_correction, voided."
         ),
         Error::NoSuchTeam { team, max } => {
             format!("Không có tổ {team}; xã này có các tổ từ 1 đến {max}.")

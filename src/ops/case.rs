@@ -1,6 +1,7 @@
 //! Cases over the store, for both fronts: open a case, write a prepared
 //! version, and the whole operations the command line runs in one call (a
-//! new case, an edit, a return for correction, a conflict's resolution),
+//! new case, an edit, a return for correction, a conflict's resolution, a
+//! void),
 //! each following `domain::save` exactly as the screens do.
 //!
 //! Returns data and typed errors; prints nothing and takes no language.
@@ -11,7 +12,7 @@ use crate::clock;
 use crate::domain::commune::Role;
 use crate::domain::form::{self, Context, FormSpec};
 use crate::domain::resolve::{self, Choices};
-use crate::domain::save::{self, Base, Consent, Prepared, ReturnRefused, Who};
+use crate::domain::save::{self, Base, Consent, Prepared, ReturnRefused, VoidRefused, Who};
 use crate::domain::version::Version;
 use crate::domain::work::WorkItem;
 use crate::error::{Error, Result};
@@ -217,6 +218,18 @@ pub fn return_for_correction(
     let prepared = save::return_for_correction(&head, comment, who).map_err(|e| match e {
         ReturnRefused::NotCommune => Error::CommuneOnly,
         ReturnRefused::NoComment => Error::NoComment,
+    })?;
+    write(store, prepared, None)
+}
+
+/// Voids a case made by mistake, with the reason.
+pub fn void(store: &Store, record: &str, reason: &str, who: &Who) -> Result<Saved> {
+    let head = single_head(store, record)?;
+    let prepared = save::void(&head, reason, who).map_err(|e| match e {
+        VoidRefused::NoReason => Error::NoVoidReason,
+        VoidRefused::AlreadyVoided => Error::AlreadyVoided {
+            record: record.to_string(),
+        },
     })?;
     write(store, prepared, None)
 }

@@ -70,6 +70,7 @@ fn stage_byte(s: Stage) -> u8 {
         Stage::Done => 2,
         Stage::Blocked => 3,
         Stage::NeedsCorrection => 4,
+        Stage::Voided => 5,
     }
 }
 
@@ -193,6 +194,7 @@ pub fn decode_into(record: &str, bytes: &[u8], row: &mut ListRow) -> Option<()> 
         1 => Stage::InProgress,
         2 => Stage::Done,
         4 => Stage::NeedsCorrection,
+        5 => Stage::Voided,
         _ => Stage::Blocked,
     };
     let flags = r.byte()?;

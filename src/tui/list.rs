@@ -114,7 +114,8 @@ impl StageFilter {
             StageFilter::Only(Stage::InProgress) => StageFilter::Only(Stage::Done),
             StageFilter::Only(Stage::Done) => StageFilter::Only(Stage::Blocked),
             StageFilter::Only(Stage::Blocked) => StageFilter::Only(Stage::NeedsCorrection),
-            StageFilter::Only(Stage::NeedsCorrection) => StageFilter::Conflicts,
+            StageFilter::Only(Stage::NeedsCorrection) => StageFilter::Only(Stage::Voided),
+            StageFilter::Only(Stage::Voided) => StageFilter::Conflicts,
             StageFilter::Conflicts => StageFilter::All,
         }
     }

@@ -219,6 +219,7 @@ fn stage_text(lang: Lang, stage: Stage, draft: bool) -> &'static str {
         Stage::Done => t(Text::StatusDone),
         Stage::Blocked => t(Text::StatusBlocked),
         Stage::NeedsCorrection => t(Text::StatusNeedsCorrection),
+        Stage::Voided => t(Text::StatusVoided),
     }
 }
 
