@@ -220,18 +220,29 @@ pub fn return_for_correction(
     let mut values = head.values.clone();
     values.remove(VOID_FIELD);
     values.insert(CORRECTION_FIELD.to_string(), comment);
-    Ok(Prepared {
+    Ok(over_head(head, Status::NeedsCorrection, values, who))
+}
+
+/// The next version of `head` with `values` and a `status` that a decision
+/// sets rather than the form's rules: its team and confirmations stay.
+fn over_head(
+    head: &Version,
+    status: Status,
+    values: BTreeMap<String, String>,
+    who: &Who,
+) -> Prepared {
+    Prepared {
         record: head.record.clone(),
         parents: vec![head.id.clone()],
         form: head.form.clone(),
         team: head.team,
         device: who.device.clone(),
         author: who.author.clone(),
-        status: Status::NeedsCorrection,
+        status,
         values,
         confirmed: head.confirmed.clone(),
         open_problems: 0,
-    })
+    }
 }
 
 /// Why a case could not be voided.
@@ -256,18 +267,7 @@ pub fn void(head: &Version, reason: &str, who: &Who) -> Result<Prepared, VoidRef
     }
     let mut values = head.values.clone();
     values.insert(VOID_FIELD.to_string(), reason);
-    Ok(Prepared {
-        record: head.record.clone(),
-        parents: vec![head.id.clone()],
-        form: head.form.clone(),
-        team: head.team,
-        device: who.device.clone(),
-        author: who.author.clone(),
-        status: Status::Voided,
-        values,
-        confirmed: head.confirmed.clone(),
-        open_problems: 0,
-    })
+    Ok(over_head(head, Status::Voided, values, who))
 }
 
 #[cfg(test)]
