@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 use chrono::DateTime;
 use tothon::domain::commune::{Commune, Device, Role};
 use tothon::domain::version::{Draft, Status, Version};
-use tothon::exchange;
 use tothon::i18n::Lang;
+use tothon::ops::exchange;
 use tothon::store::Store;
 
 const PASS: &str = "bench";

@@ -29,8 +29,8 @@ use crate::domain::rules::Sex;
 use crate::domain::version::{Draft, Version};
 use crate::domain::work::{Person, WorkItem};
 use crate::error::{Error, Result};
-use crate::exchange;
 use crate::i18n::Lang;
+use crate::ops::exchange;
 use crate::store::Store;
 
 pub struct Options {

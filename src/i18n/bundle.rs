@@ -13,7 +13,7 @@ use crate::domain::admit::{RowRefusal, SenderRefusal};
 use crate::domain::commune::Role;
 use crate::domain::form;
 use crate::domain::resolve::ResolveError;
-use crate::exchange::{ExchangeError, Refusal, Rejection};
+use crate::ops::exchange::{ExchangeError, Refusal, Rejection};
 
 /// Sentences with values in them.
 #[derive(Clone, Debug)]
