@@ -1369,7 +1369,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
             // Every refusal is one line on stderr; the last is returned.
             let mut last_error = None;
             for file in &files {
-                match exchange::import_file(store, file, lang, clock::now()) {
+                match exchange::import_file(store, file, clock::now()) {
                     Ok(done) => {
                         let name =
                             crate::bundle::archive::escaped(&file.display().to_string(), 400);
@@ -1436,7 +1436,7 @@ fn list_imports(store: &Store, lang: Lang) -> Result<()> {
             let result = if e.accepted {
                 result
             } else {
-                format!("{result}: {}", e.detail)
+                format!("{result}: {}", i18n::bundle::logged_refusal(lang, e))
             };
             vec![
                 e.received_at

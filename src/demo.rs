@@ -29,7 +29,6 @@ use crate::domain::rules::Sex;
 use crate::domain::version::{Draft, Version};
 use crate::domain::work::{Person, WorkItem};
 use crate::error::{Error, Result};
-use crate::i18n::Lang;
 use crate::ops::exchange;
 use crate::store::Store;
 
@@ -278,7 +277,7 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
                 .unwrap_or_default()
         ));
         std::fs::write(&cut, &bytes[..bytes.len() / 2]).map_err(|e| file_error(&cut, e))?;
-        let refused = exchange::import_file(&stores.commune, &cut, Lang::Vi, now);
+        let refused = exchange::import_file(&stores.commune, &cut, now);
         debug_assert!(refused.is_err(), "a bundle cut in half must be refused");
     }
     // Yesterday's bundle from one team arrives late: harmless, and flagged.

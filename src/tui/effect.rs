@@ -153,7 +153,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             }
         }
         Effect::ImportBundle { path } => {
-            let result = crate::ops::exchange::import_file(store, &path, lang, crate::clock::now());
+            let result = crate::ops::exchange::import_file(store, &path, crate::clock::now());
             let imports = store.imports().unwrap_or_default();
             match result {
                 Ok(done) => {

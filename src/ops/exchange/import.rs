@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset};
 use super::pipeline::{Failed, Input, Source, merge_bundles};
 use super::{ExchangeError, Refusal, Rejection, Result, stamp};
 use crate::bundle::{self, Header};
-use crate::i18n::{self, Lang};
+use crate::i18n;
 use crate::store::{AddSummary, ImportEntry, Store};
 
 /// Where refused bundles are kept, inside the data folder.
@@ -153,14 +153,10 @@ pub(super) fn file_label(path: &Path) -> String {
 /// Imports one bundle file: checks each row as it streams in and merges it
 /// in one transaction, committed only if everything passed. A refused
 /// bundle changes no case; it is logged, copied into `rejected/` in the
-/// data folder beside a `.txt` giving the reason (in `lang`), and returned
-/// as the error.
-pub fn import_file(
-    store: &Store,
-    path: &Path,
-    lang: Lang,
-    now: DateTime<FixedOffset>,
-) -> Result<Imported> {
+/// data folder beside a `.txt` giving the reason (in Vietnamese, then
+/// English, for whoever opens the folder), and returned as the error. The
+/// log keeps the reason as data, to be told in the reader's language.
+pub fn import_file(store: &Store, path: &Path, now: DateTime<FixedOffset>) -> Result<Imported> {
     let merged = Input::file(path)
         .map_err(Failed::Refused)
         .and_then(|input| merge_bundles(store, [(input, path)], true, now));
@@ -189,8 +185,7 @@ pub fn import_file(
         refusal,
         kept: None,
     };
-    let reason = i18n::bundle::refusal(lang, &rejection.refusal);
-    rejection.kept = keep_rejected(store, path, &i18n::bundle::rejection(lang, &rejection));
+    rejection.kept = keep_rejected(store, path, &i18n::bundle::rejection_note(&rejection));
     // What the bundle says of itself, where its container can be read.
     let header = Input::file(path)
         .ok()
@@ -205,7 +200,7 @@ pub fn import_file(
         sequence: header.as_ref().map(|(h, _)| h.sequence).unwrap_or(0),
         received_at: stamp(now),
         accepted: false,
-        detail: reason,
+        refusal: rejection.refusal.logged(),
         sender_device: header
             .as_ref()
             .map(|(h, _)| h.sender_device.clone())
@@ -220,10 +215,10 @@ pub fn import_file(
     Err(ExchangeError::Rejected(Box::new(rejection)))
 }
 
-/// Copies a refused bundle into `rejected/` with a `.txt` beside it. Keeping
+/// Copies a refused bundle into `rejected/` with `note` in a `.txt` beside it. Keeping
 /// it is a courtesy for whoever inspects it later: failing to must not hide
 /// the refusal itself, so errors here only mean no copy.
-fn keep_rejected(store: &Store, path: &Path, reason: &str) -> Option<PathBuf> {
+fn keep_rejected(store: &Store, path: &Path, note: &str) -> Option<PathBuf> {
     let dir = store.path().parent()?.join(REJECTED_DIR);
     std::fs::create_dir_all(&dir).ok()?;
     let name = file_label(path);
@@ -243,7 +238,7 @@ fn keep_rejected(store: &Store, path: &Path, reason: &str) -> Option<PathBuf> {
     }
     let mut txt = target.clone().into_os_string();
     txt.push(".txt");
-    std::fs::write(&txt, format!("{reason}\n")).ok()?;
+    std::fs::write(&txt, format!("{note}\n")).ok()?;
     Some(target)
 }
 

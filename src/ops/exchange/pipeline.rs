@@ -282,6 +282,7 @@ pub(super) fn merge_bundles<'a>(
                 received_at: stamp(now),
                 accepted: true,
                 detail: String::new(),
+                refusal: None,
                 sender_device: header.sender_device.clone(),
                 key_id: opened.key_id.clone(),
                 created_at: stamp(header.created_at),

@@ -9,7 +9,6 @@ use crate::domain::admit::SenderRefusal;
 use crate::domain::commune::{Commune, Device, Role};
 use crate::domain::version::Version;
 use crate::domain::version::{Draft, Status};
-use crate::i18n::Lang;
 use crate::store::{Store, StoredVersion, TrustedKey};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -292,20 +291,27 @@ fn a_refused_bundle_is_kept_aside_with_its_reason_and_logged() {
     bytes[last] ^= 1;
     let file = dir.path().join("team3-T3AB12-to-commune-0001.zip");
     std::fs::write(&file, &bytes).unwrap();
-    let err = import_file(&store, &file, Lang::Vi, now()).unwrap_err();
+    let err = import_file(&store, &file, now()).unwrap_err();
     let ExchangeError::Rejected(r) = err else {
         panic!("expected a rejection, got {err:?}");
     };
     let kept = r.kept.clone().unwrap();
     assert_eq!(std::fs::read(&kept).unwrap(), bytes);
+    // For whoever opens the folder: Vietnamese, then English.
     let txt = std::fs::read_to_string(format!("{}.txt", kept.display())).unwrap();
-    assert!(txt.contains("không dùng được"), "{txt}");
+    let lines: Vec<&str> = txt.lines().collect();
+    assert_eq!(lines.len(), 2, "{txt}");
+    assert!(lines[0].contains("không dùng được"), "{txt}");
+    assert!(lines[1].contains("cannot be used"), "{txt}");
+    // The log keeps the reason as data, no sentence.
     let log = store.imports().unwrap();
     assert_eq!(log.len(), 1);
     assert!(!log[0].accepted);
+    assert_eq!(Refusal::of_logged(&log[0]), Some(r.refusal.clone()));
+    assert_eq!(log[0].detail, "");
     assert!(store.all_versions().unwrap().is_empty());
     // The same bundle refused again is kept once, not twice.
-    import_file(&store, &file, Lang::Vi, now()).unwrap_err();
+    import_file(&store, &file, now()).unwrap_err();
     let kept_files = std::fs::read_dir(dir.path().join(REJECTED_DIR))
         .unwrap()
         .count();
@@ -330,14 +336,14 @@ fn a_changed_data_file_is_refused_as_changed_not_by_its_rows() {
     assert_eq!(check(&store, &bytes).err(), Some(changed.clone()));
     let file = dir.path().join("team3-T3AB12-to-commune-0001.zip");
     std::fs::write(&file, &bytes).unwrap();
-    match import_file(&store, &file, Lang::Vi, now()) {
+    match import_file(&store, &file, now()) {
         Err(ExchangeError::Rejected(r)) => assert_eq!(r.refusal, changed),
         other => panic!("expected a rejection, got {other:?}"),
     }
     assert!(store.all_versions().unwrap().is_empty());
     // The unchanged bundle, read from the same file, is welcome.
     std::fs::write(&file, &good).unwrap();
-    import_file(&store, &file, Lang::Vi, now()).unwrap();
+    import_file(&store, &file, now()).unwrap();
     assert_eq!(store.all_versions().unwrap().len(), 1);
 
     let stranger = tempfile::tempdir().unwrap();
