@@ -3,7 +3,9 @@
 //!
 //! The shell around three pure or narrow parts: `bundle` (the file format),
 //! `domain::admit` (who may bring what) and `store` (writing). The command
-//! line, the demo and the screens call these functions; none of them prints.
+//! line, the demo and the screens call these functions; none of them prints
+//! or takes a language (the one text written here, the note beside a refused
+//! bundle in `rejected/`, is in Vietnamese and English alike).
 //!
 //! `keys` makes, opens and trusts keys; `export` writes this device's
 //! bundles; `import` checks, merges and logs bundles taken in, through the
