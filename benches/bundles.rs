@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 use chrono::DateTime;
 use tothon::domain::commune::{Commune, Device, Role};
 use tothon::domain::version::{Draft, Status, Version};
-use tothon::exchange;
 use tothon::i18n::Lang;
+use tothon::ops::exchange;
 use tothon::store::Store;
 
 const PASS: &str = "bench";
@@ -140,7 +140,7 @@ fn import(commune_dir: &Path, bundle: &Path) -> Duration {
     #[cfg(unix)]
     let _ = Command::new("sync").status();
     let t = Instant::now();
-    let done = exchange::import_file(&store, bundle, Lang::En, now()).unwrap();
+    let done = exchange::import_file(&store, bundle, now()).unwrap();
     let took = t.elapsed();
     assert!(done.summary.new > 0);
     took
@@ -358,7 +358,7 @@ fn arrival() -> (Duration, usize, u64) {
             versions = 0;
             bytes = 0;
             for b in &bundles {
-                let done = exchange::import_file(&office, b, Lang::Vi, now()).unwrap();
+                let done = exchange::import_file(&office, b, now()).unwrap();
                 versions += done.summary.new;
                 bytes += std::fs::metadata(b).map(|m| m.len()).unwrap_or(0);
             }

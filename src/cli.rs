@@ -18,11 +18,11 @@ use crate::domain::resolve::{self, Choices};
 use crate::domain::save::{Consent, Who};
 use crate::domain::version::{Draft, Status, Version};
 use crate::error::{Error, Result};
-use crate::exchange::{self, ExchangeError};
 use crate::i18n::bundle::Say;
 use crate::i18n::{self, Lang, Msg, Text};
 use crate::ops;
 use crate::ops::case::spec_of;
+use crate::ops::exchange::{self, ExchangeError};
 use crate::paths;
 use crate::store::{Store, StoreError};
 use crate::tui;
@@ -1220,7 +1220,7 @@ fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
             // Every refusal is one line on stderr; the last is returned.
             let mut last_error = None;
             for file in &files {
-                match exchange::import_file(store, file, lang, clock::now()) {
+                match exchange::import_file(store, file, clock::now()) {
                     Ok(done) => {
                         let name =
                             crate::bundle::archive::escaped(&file.display().to_string(), 400);
@@ -1287,7 +1287,7 @@ fn list_imports(store: &Store, lang: Lang) -> Result<()> {
             let result = if e.accepted {
                 result
             } else {
-                format!("{result}: {}", e.detail)
+                format!("{result}: {}", i18n::bundle::logged_refusal(lang, e))
             };
             vec![
                 e.received_at

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::exchange::ExchangeError;
+use crate::ops::exchange::ExchangeError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]

@@ -1,8 +1,9 @@
 //! tothon: offline field work for the village teams of a Vietnamese commune
 //! (Project 06: population data, e-ID activation).
 //!
-//! `domain` is pure; `store` is the only place that touches redb; `cli` and
-//! `tui` are the two fronts over them.
+//! `domain` is pure; `store` is the only place that touches redb; `ops` holds
+//! the operations over them; `cli` and `tui` are the two fronts that call
+//! `ops` and put its results into words.
 
 pub mod bundle;
 pub mod cli;
@@ -11,7 +12,6 @@ pub mod crash;
 pub mod demo;
 pub mod domain;
 pub mod error;
-pub mod exchange;
 pub mod export;
 pub mod i18n;
 pub mod ops;

@@ -544,6 +544,46 @@ fn refused(c: &Commune, bundle: &Path, expect: &[&str]) -> String {
     err
 }
 
+/// The imports log keeps why a bundle was refused as data, and tells it in
+/// the language of whoever reads the log; the note beside the refused copy,
+/// for whoever opens the folder, tells it in Vietnamese, then English.
+#[test]
+fn a_refusal_is_told_in_the_language_the_log_is_read_in() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("commune");
+    stdout(tothon(&dir).args(["init", "commune", "--name", COMMUNE]));
+    let name = "team3-T3AB12-to-commune-0001.zip";
+    let bundle = root.path().join(name);
+    std::fs::write(&bundle, b"PK not a zip at all").unwrap();
+    let err = fails(tothon(&dir).args(["bundle", "import"]).arg(&bundle));
+    assert!(err.contains("không phải tệp zip"), "{err}");
+
+    let vi = stdout(tothon(&dir).args(["imports"]));
+    assert!(
+        vi.contains("từ chối: tệp không phải tệp zip đọc được"),
+        "{vi}"
+    );
+    assert!(!vi.contains("readable zip"), "{vi}");
+    let en = stdout(tothon(&dir).args(["--lang", "en", "imports"]));
+    assert!(
+        en.contains("refused: the file is not a readable zip"),
+        "{en}"
+    );
+    assert!(!en.contains("tệp zip"), "{en}");
+
+    let note = std::fs::read_to_string(dir.join("rejected").join(format!("{name}.txt"))).unwrap();
+    let lines: Vec<&str> = note.lines().collect();
+    assert_eq!(lines.len(), 2, "{note}");
+    assert!(
+        lines[0].starts_with(&format!("Gói {name} không dùng được: tệp không phải")),
+        "{note}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("Bundle {name} cannot be used: the file is not")),
+        "{note}"
+    );
+}
+
 fn write_bundle(c: &Commune, name: &str, bytes: &[u8]) -> PathBuf {
     let p = c.path(name);
     std::fs::write(&p, bytes).unwrap();

@@ -146,7 +146,7 @@ fn a_panic_restores_and_leaves_a_crash_note_in_the_data_folder() {
 fn big_bundle(root: &Path, n: usize) -> (std::path::PathBuf, std::path::PathBuf) {
     use tothon::domain::commune::{Commune, Device, Role};
     use tothon::domain::version::{Draft, Status};
-    use tothon::exchange;
+    use tothon::ops::exchange;
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00+07:00").unwrap();
     let commune = Commune::with_numbered_villages("Xã Thử", 6);
     let team = Store::create(

@@ -18,7 +18,7 @@ use assert_cmd::Command;
 use tothon::bundle::key::Signer;
 use tothon::bundle::{self, DataFile, Header};
 use tothon::domain::version::{Draft, Version};
-use tothon::exchange;
+use tothon::ops::exchange;
 use tothon::store::Store;
 
 const NOW: &str = "2026-11-26T10:00:00+07:00";

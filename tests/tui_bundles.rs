@@ -164,7 +164,16 @@ fn a_team_bundle_travels_through_the_screens() {
     app.paste(&broken.display().to_string());
     press(&mut app, KeyCode::Enter);
     let s = screen(&mut app);
-    assert!(s.contains("✗"), "{s}");
+    assert!(s.contains("✗ tệp không phải tệp zip"), "{s}");
+    drop(app);
+    // The log tells the reason in the language the screens are in.
+    let mut app = App::open(Store::open(&commune).unwrap(), Lang::En).unwrap();
+    typ(&mut app, "Lan");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 'b');
+    let s = screen(&mut app);
+    assert!(s.contains("✗ the file is not a readable zip"), "{s}");
 }
 
 #[test]

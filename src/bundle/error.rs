@@ -3,8 +3,10 @@
 
 use super::SIGNATURE;
 
-/// Why a cell or row was refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why a cell or row was refused. Kept in the imports log within a
+/// [`BundleError`]: a variant's name is stored.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CellProblem {
     /// The file does not start with the UTF-8 byte-order mark tothon writes.
     NoBom,
@@ -56,7 +58,11 @@ pub enum CellProblem {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a bundle cannot be read or written. Kept in the imports log, within
+/// a refused bundle's reason: a variant's name is stored, so renaming one
+/// loses the reason of entries logged before.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BundleError {
     #[error("the bundle is {size} bytes, over the limit of {limit}")]
     TooBig { size: u64, limit: u64 },

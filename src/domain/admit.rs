@@ -40,7 +40,10 @@ pub struct KeyFacts<'a> {
     pub device: Option<&'a str>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Kept in the imports log, within a refused bundle's reason: a variant's
+/// name is stored, so renaming one loses the reason of entries logged before.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SenderRefusal {
     /// This device made the bundle itself.
     OwnBundle,
@@ -146,7 +149,9 @@ pub fn admit_sender(
     Ok(())
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Kept in the imports log, like [`SenderRefusal`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RowRefusal {
     /// The version's team is not one of this commune's villages.
     NoSuchTeam { team: u8 },

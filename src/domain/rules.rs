@@ -103,8 +103,10 @@ impl DateRule {
 }
 
 /// Why a value is wrong or suspicious. Each kind has its own message (in
-/// `i18n::problems`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `i18n::problems`). Kept in the imports log within a refused row's reason:
+/// a variant's name is stored.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     // Generic, for the form layer.
     Required,

@@ -13,7 +13,8 @@ use crate::domain::admit::{RowRefusal, SenderRefusal};
 use crate::domain::commune::Role;
 use crate::domain::form;
 use crate::domain::resolve::ResolveError;
-use crate::exchange::{ExchangeError, Refusal, Rejection};
+use crate::ops::exchange::{ExchangeError, Refusal, Rejection};
+use crate::store::ImportEntry;
 
 /// Sentences with values in them.
 #[derive(Clone, Debug)]
@@ -496,6 +497,21 @@ pub fn rejection(lang: Lang, r: &Rejection) -> String {
     }
 }
 
+/// The note kept beside a refused bundle in `rejected/`, for whoever opens
+/// the folder, in no language chosen: Vietnamese, then English.
+pub fn rejection_note(r: &Rejection) -> String {
+    format!("{}\n{}", rejection(Lang::Vi, r), rejection(Lang::En, r))
+}
+
+/// Why a bundle in the imports log was refused, in `lang`. An entry logged
+/// before the reason was kept as data shows the sentence it kept, as it is.
+pub fn logged_refusal(lang: Lang, entry: &ImportEntry) -> String {
+    match Refusal::of_logged(entry) {
+        Some(r) => refusal(lang, &r),
+        None => entry.detail.clone(),
+    }
+}
+
 /// A column as a person finds it: the CSV header, and the form's label when
 /// it is one of the form's fields.
 fn column_label(lang: Lang, file: &str, column: &str) -> String {
@@ -920,5 +936,33 @@ mod tests {
             en.contains("activation.csv, row 12, column phone (Phone number)"),
             "{en}"
         );
+    }
+
+    #[test]
+    fn a_logged_refusal_is_told_in_the_readers_language_and_an_older_one_as_it_was() {
+        let entry = ImportEntry {
+            refusal: Refusal::Format(BundleError::Repacked).logged(),
+            ..ImportEntry::default()
+        };
+        assert_eq!(
+            logged_refusal(Lang::Vi, &entry),
+            "tệp zip đã bị thay đổi sau khi tothon ghi."
+        );
+        assert_eq!(
+            logged_refusal(Lang::En, &entry),
+            "the zip was changed after tothon wrote it."
+        );
+        // As an older tothon logged it: the sentence shown then.
+        let older: ImportEntry = serde_json::from_str(
+            r#"{"file":"a.zip","sender":"","sequence":0,"received_at":"2026-11-26T10:00:00+07:00","accepted":false,"detail":"tệp zip đã bị thay đổi sau khi tothon ghi."}"#,
+        )
+        .unwrap();
+        assert_eq!(older.refusal, None);
+        for lang in [Lang::Vi, Lang::En] {
+            assert_eq!(
+                logged_refusal(lang, &older),
+                "tệp zip đã bị thay đổi sau khi tothon ghi."
+            );
+        }
     }
 }

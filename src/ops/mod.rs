@@ -1,5 +1,10 @@
-//! The operations both fronts call: use cases over the store. They return
-//! data and typed errors; they never print and never take a language (the
-//! command line and the screens put results into words).
+//! The operations both fronts run: use cases over the store that the
+//! command line and the screens call alike, so a behaviour that exists on
+//! both exists once, here (or, when it is a pure rule, in `domain`).
+//!
+//! An operation returns data: what it did, or why it refused, as typed
+//! values. It never prints and never takes a language; `cli` and `tui` put
+//! its results into words in the user's language.
 
 pub mod case;
+pub mod exchange;

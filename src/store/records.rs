@@ -35,8 +35,14 @@ pub struct ImportEntry {
     pub sequence: u64,
     pub received_at: String,
     pub accepted: bool,
-    /// Why it was refused, in the words shown to the user at the time.
+    /// Why it was refused, in the words shown at the time: only in entries
+    /// logged before the reason was kept as data (`refusal`); empty since.
     pub detail: String,
+    /// Why it was refused, as data: `ops::exchange::Refusal` in its stored
+    /// form, put into words when shown. The store does not read it, so an
+    /// entry whose reason this tothon does not know still reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<serde_json::Value>,
     #[serde(default)]
     pub sender_device: String,
     #[serde(default)]

@@ -715,3 +715,39 @@ fn people_and_work_items_given_in_any_order_are_stored_the_last_given_winning() 
     assert_eq!(line.due, NaiveDate::from_ymd_opt(2026, 12, 24));
     assert_eq!(store.work_items().unwrap().len(), 2);
 }
+
+/// The imports log as schema 9 and before wrote it, a refusal's reason as
+/// the sentence shown then, reads as it was; a reason kept as data reads
+/// back as stored (the store does not interpret it).
+#[test]
+fn imports_logged_with_a_sentence_or_with_a_reason_as_data_both_read() {
+    let (dir, store) = setup();
+    drop(store);
+    let older = r#"{"file":"a.zip","sender":"team-3","sequence":2,"received_at":"2026-11-26T10:00:00+07:00","accepted":false,"detail":"tệp zip đã bị thay đổi sau khi tothon ghi.","sender_device":"T3AB12","key_id":"","created_at":"","new":0,"known":0,"new_conflicts":0,"stale":false}"#;
+    {
+        let db = Database::open(Store::file_in(dir.path())).unwrap();
+        let txn = db.begin_write().unwrap();
+        let mut bytes = vec![1u8];
+        bytes.extend_from_slice(older.as_bytes());
+        txn.open_table(IMPORTS)
+            .unwrap()
+            .insert(1, bytes.as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let reason = serde_json::json!({"format": "repacked"});
+    store
+        .log_import(&ImportEntry {
+            file: "b.zip".into(),
+            refusal: Some(reason.clone()),
+            ..ImportEntry::default()
+        })
+        .unwrap();
+    let log = store.imports().unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].detail, "tệp zip đã bị thay đổi sau khi tothon ghi.");
+    assert_eq!((log[0].refusal.as_ref(), log[0].sequence), (None, 2));
+    assert_eq!(log[1].refusal, Some(reason));
+    assert_eq!(log[1].detail, "");
+}

@@ -96,8 +96,8 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 .parent()
                 .map(|d| d.join("bundles-out"))
                 .unwrap_or_else(|| std::path::PathBuf::from("bundles-out"));
-            let done = crate::exchange::unlock(store, &passphrase).and_then(|signer| {
-                crate::exchange::export(store, &signer, &out_dir, crate::clock::now())
+            let done = crate::ops::exchange::unlock(store, &passphrase).and_then(|signer| {
+                crate::ops::exchange::export(store, &signer, &out_dir, crate::clock::now())
             });
             match done {
                 Ok(exported) => {
@@ -128,7 +128,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             }
         }
         Effect::ImportBundle { path } => {
-            let result = crate::exchange::import_file(store, &path, lang, crate::clock::now());
+            let result = crate::ops::exchange::import_file(store, &path, crate::clock::now());
             let imports = store.imports().unwrap_or_default();
             match result {
                 Ok(done) => {

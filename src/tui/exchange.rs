@@ -204,7 +204,7 @@ pub(super) fn render_bundles(
                 }
                 r
             } else {
-                format!("✗ {}", e.detail)
+                format!("✗ {}", i18n::bundle::logged_refusal(lang, e))
             };
             let style = if !e.accepted || e.stale {
                 theme.warning()

@@ -1,0 +1,103 @@
+//! This device's key pair and the keys it trusts: made, opened, read from a
+//! `.pub` file, trusted and revoked. Keys only; no bundle is read here.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::{ExchangeError, Result, file_error, stamp};
+use crate::bundle::key::{self, KeyError, Public, Signer};
+use crate::domain::commune::Role;
+use crate::store::{OwnKey, Store, TrustedKey};
+
+/// Makes this device's key pair and keeps it, the secret half encrypted with
+/// `passphrase`. Refuses to replace a key unless `replace`.
+pub fn new_key(
+    store: &Store,
+    passphrase: &str,
+    replace: bool,
+    now: DateTime<FixedOffset>,
+) -> Result<Public> {
+    if let Some(old) = store.own_key()?
+        && !replace
+    {
+        return Err(ExchangeError::KeyExists { id: old.id });
+    }
+    let generated = key::generate(passphrase)?;
+    store.set_own_key(&OwnKey {
+        id: generated.public.id.clone(),
+        public: generated.public.to_text(),
+        encrypted_secret: generated.encrypted_secret,
+        created_at: stamp(now),
+    })?;
+    Ok(generated.public)
+}
+
+/// This device's public key.
+pub fn own_public(store: &Store) -> Result<Public> {
+    let own = store.own_key()?.ok_or(ExchangeError::NoKey)?;
+    Ok(Public::parse(&own.public)?)
+}
+
+/// Opens this device's secret key to sign with.
+pub fn unlock(store: &Store, passphrase: &str) -> Result<Signer> {
+    let own = store.own_key()?.ok_or(ExchangeError::NoKey)?;
+    Ok(Signer::unlock(&own.encrypted_secret, passphrase)?)
+}
+
+/// Reads a `.pub` file.
+pub fn read_public(path: &Path) -> Result<Public> {
+    let meta = std::fs::metadata(path).map_err(|e| file_error(path, e))?;
+    if meta.len() > 4096 {
+        return Err(ExchangeError::PublicKeyFile {
+            path: path.to_path_buf(),
+            error: KeyError::NotAPublicKey("file too large".into()),
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| file_error(path, e))?;
+    Public::parse(&text).map_err(|error| ExchangeError::PublicKeyFile {
+        path: path.to_path_buf(),
+        error,
+    })
+}
+
+/// Trusts a public key: on the commune a team device's key for `team`; on a
+/// team device the commune's key (`team` = `None`). Trusting a key again
+/// replaces what was known of it (and lifts a revocation).
+pub fn trust(
+    store: &Store,
+    team: Option<u8>,
+    public: &Public,
+    now: DateTime<FixedOffset>,
+) -> Result<TrustedKey> {
+    let role = store.device()?.role;
+    match (role, team) {
+        (Role::Commune, None) => return Err(ExchangeError::TeamNeeded),
+        (Role::Team(_), Some(_)) => return Err(ExchangeError::NoTeamHere),
+        (Role::Commune, Some(t)) if store.commune()?.village(t).is_none() => {
+            return Err(ExchangeError::NoSuchTeam { team: t });
+        }
+        _ => {}
+    }
+    if store.own_key()?.is_some_and(|k| k.id == public.id) {
+        return Err(ExchangeError::OwnKey);
+    }
+    let key = TrustedKey {
+        id: public.id.clone(),
+        public: public.base64(),
+        team,
+        added_at: stamp(now),
+        revoked_at: None,
+        device: None,
+    };
+    store.trust_key(&key)?;
+    Ok(key)
+}
+
+/// Revokes a trusted key: bundles it signs are refused from now on.
+pub fn untrust(store: &Store, key_id: &str, now: DateTime<FixedOffset>) -> Result<TrustedKey> {
+    let key_id = key_id.trim().to_ascii_uppercase();
+    store
+        .revoke_key(&key_id, &stamp(now))?
+        .ok_or(ExchangeError::UnknownKey { key_id })
+}
