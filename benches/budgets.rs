@@ -1,4 +1,4 @@
-//! Measures the budgets of DESIGN.md §7 that concern the screens and the
+//! Measures the budgets of the budgets (BENCHMARKS.md) that concern the screens and the
 //! store, on data from the demo generator, in a release build:
 //! `cargo bench --bench budgets`. Prints one line per budget with the median
 //! of several runs and the budget beside it.
@@ -284,7 +284,7 @@ fn main() {
     }
 }
 
-/// A size against a budget DESIGN.md gives in MB, read strictly as
+/// A size against a budget the budgets give in MB, read strictly as
 /// millions of bytes (a MiB is 5 % more): the size in MB and in MiB.
 fn against_megabytes(bytes: u64, budget: f64) -> String {
     let mb = bytes as f64 / 1e6;

@@ -1,4 +1,4 @@
-//! Measures the bundle budgets of DESIGN.md §7: exporting a signed bundle of
+//! Measures the bundle budgets of the budgets (BENCHMARKS.md): exporting a signed bundle of
 //! 100,000 versions, verifying and merging it (against `sqlite3` importing
 //! the same rows from CSV, in the same run), and verifying and merging
 //! 1,000,000 versions with its peak memory. `cargo bench --bench bundles`.
@@ -7,7 +7,7 @@
 //! made here (the demo spreads its cases over six teams). Peak memory is
 //! measured in a child process (this binary, `--import DIR BUNDLE`).
 //!
-//! It also measures, on this machine, the floors DESIGN.md §7 sets the
+//! It also measures, on this machine, the floors the budgets (BENCHMARKS.md) sets the
 //! budgets from (redb writing 100,000 small rows in one transaction,
 //! csv+serde parsing), to tell how this machine compares with the
 //! prototype's.
@@ -204,7 +204,7 @@ fn sqlite_import(n: usize, dir: &Path) -> Option<Duration> {
     out.status.success().then_some(took)
 }
 
-/// The floors DESIGN.md §7 sets its budgets from, measured on this
+/// The floors the budgets (BENCHMARKS.md) sets its budgets from, measured on this
 /// machine: how much slower (or faster) it is than the prototype's.
 fn floors(csv_path: &Path) {
     const ROWS: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("rows");
@@ -479,7 +479,7 @@ fn main() {
         "8.00 s".into(),
         took <= 8_000,
     );
-    // DESIGN.md's megabytes are millions of bytes, as in the budgets bench.
+    // the budgets' megabytes are millions of bytes, as in the budgets bench.
     let mb = kib as f64 * 1024.0 / 1e6;
     line(
         "peak memory, verify + merge 1,000,000 versions",

@@ -1,4 +1,4 @@
-//! Bundles as files (DESIGN §4): one `.zip` holding `manifest.csv`, its
+//! Bundles as files (README: "What is inside"): one `.zip` holding `manifest.csv`, its
 //! minisign signature `manifest.csv.minisig`, one CSV per form and, from the
 //! commune, `work_items.csv`.
 //!

@@ -1,4 +1,4 @@
-//! Whether a bundle is welcome here (DESIGN §4, "Who may say what"): who may
+//! Whether a bundle is welcome here (README: "What is checked"): who may
 //! send to this device, and which versions a sender may bring.
 //!
 //! Pure decisions over facts the caller looked up (the key record, which

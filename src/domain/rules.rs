@@ -2,8 +2,8 @@
 //! problems they report. Pure functions: no I/O, no clock reads.
 //!
 //! Errors block a save; warnings are shown and recorded when the user confirms
-//! them. Real personal-ID numbers with structural mismatches exist (domain.md
-//! §1.2), so everything beyond length and digits is a warning.
+//! them. Real personal-ID numbers with structural mismatches exist (see
+//! data/SOURCES.md), so everything beyond length and digits is a warning.
 
 use std::borrow::Cow;
 
@@ -85,7 +85,7 @@ pub struct DateRule {
 }
 
 impl DateRule {
-    /// Date of birth: legacy records may hold the year alone (domain.md §7.1).
+    /// Date of birth: legacy records may hold the year alone (see data/SOURCES.md).
     pub const BIRTH: DateRule = DateRule {
         year_only: true,
         when: When::Past,
