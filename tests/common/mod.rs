@@ -2,7 +2,7 @@
 //! a script would, with its answers checked the same way everywhere.
 #![allow(dead_code)] // each test file uses its own part of these
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -15,7 +15,13 @@ pub const COMMUNE: &str = "Xã Tân Phong";
 /// `tothon --data-dir DIR`, at [`NOW`], with [`PASS`] as the passphrase and
 /// no `TOTHON_HOME` from the environment.
 pub fn tothon(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tothon"));
+    Command::from_std(process(dir))
+}
+
+/// The same command as [`tothon`], as a plain process: for a test that
+/// reads its output as it comes, or kills it.
+pub fn process(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tothon"));
     cmd.env("TOTHON_NOW", NOW)
         .env("TOTHON_PASSPHRASE", PASS)
         .env_remove("TOTHON_HOME")
@@ -63,6 +69,20 @@ pub fn csv_maps(text: &str) -> Vec<std::collections::HashMap<String, String>> {
                 .cloned()
                 .zip(r.iter().map(String::from))
                 .collect()
+        })
+        .collect()
+}
+
+/// The crash notes tothon left in a data folder.
+pub fn crash_notes(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("crash-")
         })
         .collect()
 }
