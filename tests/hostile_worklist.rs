@@ -1,41 +1,27 @@
 //! Hostile spreadsheets through the real binary: each gives a clear error or
 //! a preview naming its problems, changes nothing in the store, never panics.
 
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::Command;
-
-const NOW: &str = "2026-11-26T10:00:00+07:00";
-
-fn tothon(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("tothon").unwrap();
-    cmd.env("TOTHON_NOW", NOW)
-        .env("TOTHON_PASSPHRASE", "thử nghiệm")
-        .env_remove("TOTHON_HOME")
-        .arg("--data-dir")
-        .arg(dir);
-    cmd
-}
+use common::{cases_csv, stdout, tothon};
 
 fn commune() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let out = tothon(dir.path())
-        .args(["init", "commune", "--name", "Xã Thử"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    stdout(tothon(dir.path()).args(["init", "commune", "--name", "Xã Thử"]));
     dir
 }
 
+/// What an import could change: the listing and the work items.
 fn work_list(dir: &Path) -> String {
-    let out = tothon(dir)
-        .args(["cases", "--format", "csv"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let store = tothon::store::Store::open(dir).unwrap();
-    let items = store.work_items().unwrap().len();
-    format!("{}{items}", String::from_utf8(out.stdout).unwrap())
+    let listing = cases_csv(dir);
+    let items = tothon::store::Store::open(dir)
+        .unwrap()
+        .work_items()
+        .unwrap()
+        .len();
+    format!("{listing}{items}")
 }
 
 /// Imports `bytes` with `--yes`; returns (success, stderr). Panics are

@@ -1,19 +1,18 @@
 //! The screens driven with key sequences against ratatui's TestBackend, and
 //! what they show asserted, at 80×24 and 120×40.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::tui::{SIZES, ctrl, open, press, screen, typ};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tothon::domain::commune::{Commune, Device, Role};
 use tothon::domain::work::WorkItem;
 use tothon::i18n::Lang;
 use tothon::store::Store;
 use tothon::tui::App;
-
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 fn item(id: &str, name: &str, pid: &str, birth: &str, sex: &str) -> WorkItem {
     WorkItem {
@@ -77,50 +76,14 @@ fn app(dir: &Path) -> App {
     app
 }
 
-fn reopen(dir: &Path) -> App {
-    let mut app = App::open(Store::open(dir).unwrap(), Lang::Vi).unwrap();
-    press(&mut app, KeyCode::Enter);
-    app
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-fn typ(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
 fn tab(app: &mut App, n: usize) {
     for _ in 0..n {
         press(app, KeyCode::Tab);
     }
 }
 
-fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| app.render(f)).unwrap();
-    let buf = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut line = String::new();
-        for x in 0..w {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 /// Opens the list row whose code is `record` by searching for it.
-fn open(app: &mut App, record: &str) {
+fn open_case(app: &mut App, record: &str) {
     press(app, KeyCode::Esc);
     typ(app, record);
     press(app, KeyCode::Enter);
@@ -171,7 +134,7 @@ fn a_wrong_id_is_rejected_with_its_message_when_leaving_the_field() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
         let mut app = app(dir.path());
-        open(&mut app, "AC-00001");
+        open_case(&mut app, "AC-00001");
         let s = screen(&mut app, size);
         assert!(s.contains("Theo dõi kích hoạt định danh điện tử"), "{s}");
         press(&mut app, KeyCode::Backspace);
@@ -195,7 +158,7 @@ fn a_wrong_id_is_rejected_with_its_message_when_leaving_the_field() {
 fn a_save_appears_in_the_list_and_in_the_history() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    open(&mut app, "AC-00002");
+    open_case(&mut app, "AC-00002");
     tab(&mut app, 4);
     typ(&mut app, "0912 345 678");
     tab(&mut app, 2);
@@ -233,7 +196,7 @@ fn a_save_appears_in_the_list_and_in_the_history() {
 fn a_warning_is_shown_then_confirmed_at_save() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    open(&mut app, "AC-00001");
+    open_case(&mut app, "AC-00001");
     // Year digits 91 against a birth in 1990: a warning, not an error.
     for _ in 0..8 {
         press(&mut app, KeyCode::Backspace);
@@ -264,11 +227,11 @@ fn esc_asks_before_losing_changes() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
         let mut app = app(dir.path());
-        open(&mut app, "AC-00001");
+        open_case(&mut app, "AC-00001");
         press(&mut app, KeyCode::Esc);
         // Nothing changed: Esc just leaves.
         assert!(screen(&mut app, size).contains("Tìm:"));
-        open(&mut app, "AC-00001");
+        open_case(&mut app, "AC-00001");
         tab(&mut app, 12);
         typ(&mut app, "x");
         press(&mut app, KeyCode::Esc);
@@ -282,7 +245,7 @@ fn esc_asks_before_losing_changes() {
         press(&mut app, KeyCode::Delete);
         let s = screen(&mut app, size);
         assert!(s.contains("Tìm:"), "left without keeping: {s}");
-        open(&mut app, "AC-00001");
+        open_case(&mut app, "AC-00001");
         assert!(!screen(&mut app, size).contains("bản nháp"));
     }
 }
@@ -291,7 +254,7 @@ fn esc_asks_before_losing_changes() {
 fn a_draft_is_offered_back_after_the_process_dies_mid_form() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    open(&mut app, "AC-00003");
+    open_case(&mut app, "AC-00003");
     tab(&mut app, 4);
     typ(&mut app, "0987654321");
     tab(&mut app, 1);
@@ -299,10 +262,10 @@ fn a_draft_is_offered_back_after_the_process_dies_mid_form() {
     // The process is killed: no save, no goodbye.
     drop(app);
 
-    let mut app = reopen(dir.path());
+    let mut app = open(dir.path());
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("✎AC-00003"), "the list marks the draft: {s}");
-    open(&mut app, "AC-00003");
+    open_case(&mut app, "AC-00003");
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Có bản nháp chưa lưu"), "{s}");
     assert!(
@@ -400,7 +363,7 @@ fn progress_help_and_tiny_terminals() {
         assert!(s.contains("Cửa") || s.len() < 40, "{s}");
     }
     // A pasted 10,000-character text in a field neither panics nor grows unbounded.
-    open(&mut app, "AC-00001");
+    open_case(&mut app, "AC-00001");
     tab(&mut app, 12);
     app.paste(&"dài ".repeat(2500));
     let s = screen(&mut app, (20, 12));
@@ -443,9 +406,9 @@ fn settings_change_typing_and_tone_style_and_are_remembered() {
     assert!(s.contains("oà, uý"), "{s}");
     drop(app);
 
-    let mut app = reopen(dir.path());
+    let mut app = open(dir.path());
     assert!(screen(&mut app, SIZES[0]).contains("Gõ: Telex"));
-    open(&mut app, "AC-00004");
+    open_case(&mut app, "AC-00004");
     tab(&mut app, 12);
     typ(&mut app, "Hoaf thuyr");
     let s = screen(&mut app, SIZES[0]);

@@ -2,53 +2,19 @@
 //! TestBackend: progress tables, the cases behind a cell, charts, the
 //! report, suspected duplicates and CSV exports.
 
+mod common;
+
 use std::path::Path;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use common::demo_built;
+use common::tui::{SIZES, ctrl, open, press, screen};
+use ratatui::crossterm::event::KeyCode;
 use tothon::domain::progress;
-use tothon::i18n::Lang;
 use tothon::store::Store;
-use tothon::tui::App;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
-
+/// The demo commune the screens are checked on.
 fn demo(dir: &Path) {
-    tothon::demo::build(
-        dir,
-        &tothon::demo::Options {
-            people: 700,
-            seed: 3,
-        },
-    )
-    .unwrap();
-}
-
-fn open(dir: &Path) -> App {
-    let mut app = App::open(Store::open(dir).unwrap(), Lang::Vi).unwrap();
-    press(&mut app, KeyCode::Enter);
-    app
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| app.render(f)).unwrap();
-    let buf = terminal.backend().buffer().clone();
-    (0..h)
-        .map(|y| {
-            let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
-            line.trim_end().to_string() + "\n"
-        })
-        .collect()
+    demo_built(dir, 700, 3);
 }
 
 /// The numbers of the table row that starts with `label`.
