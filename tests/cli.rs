@@ -183,7 +183,33 @@ fn warnings_need_confirming_and_the_confirmation_is_kept() {
         dir.path(),
         &["--set", "person_id=034091123456", "--confirm"],
     ));
-    assert_eq!(cases(dir.path())[0]["status"], "done");
+    let listed = cases(dir.path());
+    assert_eq!(listed[0]["status"], "done");
+    // The saved version records the confirmation: exactly the warnings the
+    // form raises on the values it holds, the ID's among them.
+    let record = &listed[0]["record"];
+    let store = tothon::store::Store::open(dir.path()).unwrap();
+    let heads = store.case(record).unwrap().unwrap().heads;
+    let saved = store.version(record, &heads[0]).unwrap().unwrap();
+    let commune = store.commune().unwrap();
+    let ctx = tothon::domain::form::Context {
+        today: chrono::DateTime::parse_from_rfc3339(common::NOW)
+            .unwrap()
+            .date_naive(),
+        villages: &commune.villages,
+    };
+    let mut warned: Vec<String> = tothon::domain::form::form("activation")
+        .unwrap()
+        .check(&saved.values, &ctx)
+        .warnings()
+        .map(|w| w.confirm_code())
+        .collect();
+    warned.sort();
+    assert!(
+        warned.iter().any(|w| w.starts_with("person_id:")),
+        "{warned:?}"
+    );
+    assert_eq!(saved.confirmed, warned);
 }
 
 #[test]

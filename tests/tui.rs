@@ -138,7 +138,12 @@ fn a_wrong_id_is_rejected_with_its_message_when_leaving_the_field() {
         let s = screen(&mut app, size);
         assert!(s.contains("Theo dõi kích hoạt định danh điện tử"), "{s}");
         press(&mut app, KeyCode::Backspace);
-        assert!(!screen(&mut app, size).contains("12 chữ số"));
+        let s = screen(&mut app, size);
+        assert!(s.contains("Số định danh*      03409012345 "), "{s}");
+        assert!(
+            !s.contains("12 chữ số"),
+            "not before leaving the field: {s}"
+        );
         press(&mut app, KeyCode::Tab);
         let s = screen(&mut app, size);
         assert!(
@@ -150,7 +155,12 @@ fn a_wrong_id_is_rejected_with_its_message_when_leaving_the_field() {
         let s = screen(&mut app, size);
         assert!(s.contains("Phiếu còn lỗi"), "{s}");
         press(&mut app, KeyCode::Esc);
-        assert!(!screen(&mut app, size).contains("Phiếu còn lỗi"));
+        let s = screen(&mut app, size);
+        assert!(!s.contains("Phiếu còn lỗi"), "{s}");
+        assert!(
+            s.contains("Số định danh phải có đúng 12 chữ số (đang có 11)"),
+            "back in the form, the problem still shown: {s}"
+        );
     }
 }
 
@@ -246,7 +256,9 @@ fn esc_asks_before_losing_changes() {
         let s = screen(&mut app, size);
         assert!(s.contains("Tìm:"), "left without keeping: {s}");
         open_case(&mut app, "AC-00001");
-        assert!(!screen(&mut app, size).contains("bản nháp"));
+        let s = screen(&mut app, size);
+        assert!(s.contains("· AC-00001 · Chưa làm"), "the case opens: {s}");
+        assert!(!s.contains("bản nháp"), "with no draft kept: {s}");
     }
 }
 
@@ -358,18 +370,29 @@ fn progress_help_and_tiny_terminals() {
     assert!(s.contains("Phím tắt"), "{s}");
     assert!(s.contains("Thoát"), "{s}");
     press(&mut app, KeyCode::Esc);
-    for size in [(20, 5), (1, 1), (39, 9)] {
+    // Below 40×10 the screen says so, as much of it as fits.
+    for size in [(20, 5), (39, 9), (20, 12)] {
         let s = screen(&mut app, size);
-        assert!(s.contains("Cửa") || s.len() < 40, "{s}");
+        assert!(s.starts_with("Cửa sổ quá nhỏ"), "{size:?}: {s}");
     }
+    assert_eq!(screen(&mut app, (1, 1)), "C\n");
     // A pasted 10,000-character text in a field neither panics nor grows unbounded.
     open_case(&mut app, "AC-00001");
     tab(&mut app, 12);
     app.paste(&"dài ".repeat(2500));
-    let s = screen(&mut app, (20, 12));
-    assert!(!s.is_empty());
-    let s = screen(&mut app, SIZES[0]);
-    assert!(s.contains("Ghi chú"), "{s}");
+    assert!(screen(&mut app, (20, 12)).starts_with("Cửa sổ quá nhỏ"));
+    // The field shows the end of the text on its one line, at the smallest
+    // size and the usual one; the rows below it stay where they were.
+    for size in [(40, 10), SIZES[0]] {
+        let s = screen(&mut app, size);
+        let lines: Vec<&str> = s.lines().collect();
+        let note = lines
+            .iter()
+            .position(|l| l.starts_with("│Ghi chú "))
+            .unwrap_or_else(|| panic!("no note field: {s}"));
+        assert!(lines[note].contains(" dài dài dài "), "{s}");
+        assert!(lines[note + 1].starts_with("│Xã yêu cầu sửa"), "{s}");
+    }
 }
 
 #[test]
