@@ -53,7 +53,11 @@ pub fn stdout(cmd: &mut Command) -> String {
 /// nothing that would reach the terminal raw: no escape sequences, carriage
 /// returns, NULs or bidi overrides.
 pub fn fails(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
+    refusal(&cmd.output().unwrap())
+}
+
+/// The checks of [`fails`], on a command's output already at hand.
+pub fn refusal(out: &std::process::Output) -> String {
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
         !out.status.success(),
