@@ -124,7 +124,9 @@ fn killed_at_random_moments_case_new_keeps_every_acknowledged_save() {
     let window = whole.as_micros() as u64 * 13 / 10;
     // Where the kills landed: after the acknowledgement; after the commit,
     // before the acknowledgement; with the store open, before the commit;
-    // before the store was opened.
+    // before the store was opened. (redb marks the file as soon as it is
+    // opened for writing: a file the killed process left byte for byte as
+    // it was had not been opened yet.)
     let (mut after, mut unacknowledged, mut mid_save, mut before) = (0, 0, 0, 0);
     let started = Instant::now();
     let mut n = 3;
@@ -283,8 +285,9 @@ fn killed_while_importing_a_large_bundle_the_store_has_all_of_it_or_none() {
     stdout(tothon(&commune).args(["bundle", "import"]).arg(&bundle));
     let whole = started.elapsed();
     println!("a whole import takes {whole:?}");
-    // Where the kills landed: before the import opened the store; with the
-    // store open and nothing committed (mid-import); after the commit.
+    // Where the kills landed: before the import opened the store (the file
+    // byte for byte as it was); with the store open and nothing committed
+    // (mid-import); after the commit.
     let (mut kills, mut before, mut mid_import, mut after) = (0, 0, 0, 0);
     let started = Instant::now();
     while (kills < 12 || mid_import == 0) && started.elapsed() < Duration::from_secs(90) {
