@@ -2,7 +2,6 @@
 //! domain and store functions the TUI uses. Each command prints what it did
 //! and returns an [`Error`] that `main` turns into one line on stderr.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -16,7 +15,7 @@ use crate::domain::commune::{Commune, Device, Role};
 use crate::domain::form::{self, FormSpec};
 use crate::domain::resolve::{self, Choices};
 use crate::domain::save::{Consent, Who};
-use crate::domain::version::{Draft, Status, Version};
+use crate::domain::version::{Status, Version};
 use crate::error::{Error, Result};
 use crate::i18n::bundle::Say;
 use crate::i18n::{self, Lang, Msg, Text};
@@ -79,13 +78,6 @@ pub enum Command {
     },
     /// Báo cáo số liệu tính đến một ngày (the report's numbers as of a date).
     Report(ReportArgs),
-    /// Saves cases in a loop, printing each acknowledged save (for the
-    /// crash-safety test, which kills it at random moments).
-    #[command(hide = true)]
-    StressSave {
-        #[arg(long, default_value_t = 1000)]
-        count: usize,
-    },
     /// Công dân nghi trùng (suspected duplicate citizens).
     Duplicates {
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -309,6 +301,8 @@ pub fn run(cli: Cli) -> Result<()> {
     let lang: Lang = cli.lang.into();
     let dir = paths::data_dir(cli.data_dir.as_deref())?;
     crate::crash::install(&dir, lang);
+    // The crash-note test's way in; test builds only.
+    #[cfg(feature = "test-hooks")]
     if std::env::var_os("TOTHON_PANIC_FOR_TEST").is_some() {
         panic!("panic asked for by TOTHON_PANIC_FOR_TEST");
     }
@@ -360,10 +354,6 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = Store::open(&dir)?;
             print_report(&store, &args, lang)
         }
-        Some(Command::StressSave { count }) => {
-            let store = Store::open(&dir)?;
-            stress_save(&store, count)
-        }
         Some(Command::Duplicates { format }) => {
             let store = Store::open(&dir)?;
             print_duplicates(&store, format, lang)
@@ -406,38 +396,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Bundle(cmd)) => bundle_command(&Store::open(&dir)?, cmd, lang),
         Some(Command::Imports) => list_imports(&Store::open(&dir)?, lang),
     }
-}
-
-/// Saves `count` new cases one transaction each and prints `record id`
-/// after each commit returns: a line printed is a save acknowledged.
-fn stress_save(store: &Store, count: usize) -> Result<()> {
-    let device = store.device()?;
-    let team = match device.role {
-        Role::Team(t) => t,
-        Role::Commune => 1,
-    };
-    let mut out = std::io::stdout().lock();
-    for n in 0..count {
-        let draft = Draft {
-            record: String::new(),
-            parents: Vec::new(),
-            form: "activation".into(),
-            team,
-            device: device.id.clone(),
-            author: "stress".into(),
-            edited_at: clock::now(),
-            status: Status::InProgress,
-            values: BTreeMap::from([
-                ("full_name".to_string(), format!("Người Thử {n}")),
-                ("note".to_string(), "x".repeat(n % 400)),
-            ]),
-            confirmed: Vec::new(),
-        };
-        let v = store.save(draft, None)?;
-        let _ = writeln!(out, "{} {}", v.record, v.id);
-        let _ = out.flush();
-    }
-    Ok(())
 }
 
 /// Reads a dd/mm/yyyy date given on the command line.

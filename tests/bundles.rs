@@ -2,147 +2,21 @@
 //! keys, export, verify, import, conflicts and their resolution, and every
 //! way a bundle can be refused.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use tothon::bundle::key::Signer;
+use common::{
+    COMMUNE, Commune, NOW, case_row, cases_csv, content, demo, fails, save_activation, stdout,
+    tothon,
+};
 use tothon::bundle::{self, Contents, DataFile, Header};
 use tothon::domain::commune::Role;
 use tothon::store::Store;
 
-const NOW: &str = "2026-11-26T10:00:00+07:00";
-const PASS: &str = "mật khẩu thử";
-const COMMUNE: &str = "Xã Tân Phong";
-
-fn tothon(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("tothon").unwrap();
-    cmd.env("TOTHON_NOW", NOW)
-        .env("TOTHON_PASSPHRASE", PASS)
-        .env_remove("TOTHON_HOME")
-        .arg("--data-dir")
-        .arg(dir);
-    cmd
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs a command that must fail; returns its stderr, checked to be one line.
-fn fails(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        !out.status.success(),
-        "should have failed: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    err
-}
-
-/// A commune and six team devices that trust each other, in one folder:
-/// `commune/`, `team-N/`, public keys as `commune.pub`, `teamN.pub`.
-struct Commune {
-    root: tempfile::TempDir,
-}
-
-impl Commune {
-    fn new() -> Commune {
-        let root = tempfile::tempdir().unwrap();
-        let c = Commune { root };
-        stdout(tothon(&c.commune()).args(["init", "commune", "--name", COMMUNE]));
-        let key = stdout(tothon(&c.commune()).args(["key", "show"]));
-        std::fs::write(c.path("commune.pub"), key).unwrap();
-        for t in 1..=6u8 {
-            stdout(
-                tothon(&c.team(t))
-                    .args(["init", "team", "--commune", COMMUNE, "--team"])
-                    .arg(t.to_string())
-                    .arg("--commune-key")
-                    .arg(c.path("commune.pub")),
-            );
-            let key = stdout(tothon(&c.team(t)).args(["key", "show"]));
-            let file = c.path(&format!("team{t}.pub"));
-            std::fs::write(&file, key).unwrap();
-            stdout(
-                tothon(&c.commune())
-                    .args(["trust", "--team"])
-                    .arg(t.to_string())
-                    .arg(&file),
-            );
-        }
-        c
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.root.path().join(name)
-    }
-
-    fn commune(&self) -> PathBuf {
-        self.path("commune")
-    }
-
-    fn team(&self, t: u8) -> PathBuf {
-        self.path(&format!("team-{t}"))
-    }
-
-    /// Exports from `dir` into a fresh folder and returns the bundle paths.
-    fn export(&self, dir: &Path, into: &str) -> Vec<PathBuf> {
-        let out = self.path(into);
-        stdout(tothon(dir).args(["bundle", "export", "--out"]).arg(&out));
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        files
-    }
-}
-
-fn save_activation(dir: &Path, id: &str, status: &str, extra: &[&str]) -> String {
-    let out = stdout(
-        tothon(dir)
-            .args(["case", "new", "--form", "activation", "--author", "Lan"])
-            .args(["--set", &format!("person_id={id}")])
-            .args([
-                "--set",
-                "full_name=Nguyễn Văn An",
-                "--set",
-                "birth_date=1/5/1990",
-            ])
-            .args(["--set", "sex=Nam", "--set", "target_level=level2"])
-            .args(["--set", &format!("status={status}")])
-            .args(["--set", "visit_date=20/11/2026", "--confirm"])
-            .args(extra),
-    );
-    out.split_whitespace()
-        .find(|w| w.starts_with("AC-"))
-        .unwrap()
-        .to_string()
-}
-
-fn cases_csv(dir: &Path) -> String {
-    stdout(tothon(dir).args(["cases", "--format", "csv"]))
-}
-
-/// Everything a store holds as case data: the listing and every version.
-fn content(dir: &Path) -> (String, Vec<String>) {
-    let csv = cases_csv(dir);
-    let store = Store::open(dir).unwrap();
-    let ids = store
-        .all_versions()
-        .unwrap()
-        .into_iter()
-        .map(|v| format!("{}:{:?}", v.id, v.values))
-        .collect();
-    (csv, ids)
+/// A commune office and the devices of its six teams.
+fn six_teams() -> Commune {
+    Commune::with_teams(1..=6)
 }
 
 fn copy_store(from: &Path, to: &Path) {
@@ -178,7 +52,7 @@ fn do_some_work(c: &Commune) -> String {
 
 #[test]
 fn six_teams_in_any_order_any_number_of_times_give_the_same_commune_and_resolutions_go_back() {
-    let c = Commune::new();
+    let c = six_teams();
     let record3 = do_some_work(&c);
     let bundles: Vec<PathBuf> = (1..=6u8)
         .flat_map(|t| c.export(&c.team(t), &format!("out-{t}")))
@@ -285,13 +159,11 @@ fn six_teams_in_any_order_any_number_of_times_give_the_same_commune_and_resoluti
     let at_team = stdout(tothon(&c.team(3)).args(["case", "show", &record3]));
     assert!(at_team.contains("Xã đã gọi điện xác minh"), "{at_team}");
     assert!(!at_team.contains("[2]"), "{at_team}");
-    let team_csv = cases_csv(&c.team(3));
-    let commune_row = cases_csv(&c.commune())
-        .lines()
-        .find(|l| l.starts_with(&record3))
-        .unwrap()
-        .to_string();
-    assert!(team_csv.contains(&commune_row), "{team_csv}\n{commune_row}");
+    assert_eq!(
+        case_row(&c.team(3), &record3),
+        case_row(&c.commune(), &record3),
+        "the team lists the case as the commune does"
+    );
     // And the team's next bundle relays it back without trouble.
     let relay = c.export(&c.team(3), "out-3-relay");
     let out = stdout(
@@ -304,7 +176,7 @@ fn six_teams_in_any_order_any_number_of_times_give_the_same_commune_and_resoluti
 
 #[test]
 fn the_manifest_verifies_with_minisign_and_the_files_with_sha256sum() {
-    let c = Commune::new();
+    let c = six_teams();
     save_activation(&c.team(3), "034090123456", "activated_level2", &[]);
     let bundles = c.export(&c.team(3), "out");
     let unpacked = c.path("unpacked");
@@ -378,7 +250,7 @@ fn the_manifest_verifies_with_minisign_and_the_files_with_sha256sum() {
 
 #[test]
 fn verify_prints_who_and_what_and_writes_nothing() {
-    let c = Commune::new();
+    let c = six_teams();
     save_activation(&c.team(3), "034090123456", "activated_level2", &[]);
     let bundles = c.export(&c.team(3), "out");
     assert!(
@@ -419,7 +291,7 @@ fn verify_prints_who_and_what_and_writes_nothing() {
 
 #[test]
 fn exports_are_numbered_per_receiver_and_same_content_gives_same_data_files() {
-    let c = Commune::new();
+    let c = six_teams();
     save_activation(&c.team(2), "034090123402", "activated_level2", &[]);
     let one = c.export(&c.team(2), "a");
     let two = c.export(&c.team(2), "b");
@@ -462,7 +334,7 @@ fn exports_are_numbered_per_receiver_and_same_content_gives_same_data_files() {
 
 #[test]
 fn keys_are_shown_listed_revoked_and_never_printed_secret() {
-    let c = Commune::new();
+    let c = six_teams();
     let public = stdout(tothon(&c.team(3)).args(["key", "show"]));
     assert!(public.starts_with("untrusted comment: minisign public key "));
     assert_eq!(public.lines().count(), 2);
@@ -584,20 +456,6 @@ fn a_refusal_is_told_in_the_language_the_log_is_read_in() {
     );
 }
 
-fn write_bundle(c: &Commune, name: &str, bytes: &[u8]) -> PathBuf {
-    let p = c.path(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
-/// Team 3's own signing key, opened as the team's device would.
-fn team3_signer(c: &Commune) -> (Signer, String) {
-    let store = Store::open(&c.team(3)).unwrap();
-    let own = store.own_key().unwrap().unwrap();
-    let device = store.device().unwrap().id;
-    (Signer::unlock(&own.encrypted_secret, PASS).unwrap(), device)
-}
-
 fn team3_header(device: &str, sender: Role) -> Header {
     Header {
         commune: COMMUNE.into(),
@@ -611,7 +469,7 @@ fn team3_header(device: &str, sender: Role) -> Header {
 
 #[test]
 fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
-    let c = Commune::new();
+    let c = six_teams();
     do_some_work(&c);
     let good = c.export(&c.team(3), "good")[0].clone();
     let bytes = std::fs::read(&good).unwrap();
@@ -634,17 +492,17 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
     {
         let mut changed = bytes.clone();
         changed[i] ^= 0x20;
-        let p = write_bundle(&c, &format!("team3-changed-{n}.zip"), &changed);
+        let p = c.write(&format!("team3-changed-{n}.zip"), &changed);
         refused(&c, &p, &["team3-changed"]);
     }
 
     // Truncated.
-    let p = write_bundle(&c, "team3-truncated.zip", &bytes[..bytes.len() / 2]);
+    let p = c.write("team3-truncated.zip", &bytes[..bytes.len() / 2]);
     refused(&c, &p, &["zip"]);
 
     // A zip with a path in a name.
     let evil = bundle::archive::write(&[("../evil.csv", b"x".as_slice())]).unwrap();
-    let p = write_bundle(&c, "team3-evil.zip", &evil);
+    let p = c.write("team3-evil.zip", &evil);
     refused(&c, &p, &["../evil.csv"]);
 
     // An entry that declares 300 MB: refused before anything is read.
@@ -653,7 +511,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
     let size = (300u32 * 1024 * 1024).to_le_bytes();
     big[cd + 20..cd + 24].copy_from_slice(&size);
     big[cd + 24..cd + 28].copy_from_slice(&size);
-    let p = write_bundle(&c, "team3-oversized.zip", &big);
+    let p = c.write("team3-oversized.zip", &big);
     refused(&c, &p, &["300 MB"]);
 
     let key3 = stdout(tothon(&c.team(3)).args(["key", "show"]));
@@ -667,7 +525,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
         .to_string();
 
     // A key of team 3 claiming to be team 4.
-    let (signer, device) = team3_signer(&c);
+    let (signer, device) = c.signer(3);
     let claims_four = bundle::write(
         &Contents::<tothon::domain::version::Version> {
             header: team3_header(&device, Role::Team(4)),
@@ -677,7 +535,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
         &signer,
     )
     .unwrap();
-    let p = write_bundle(&c, "team4-claimed.zip", &claims_four);
+    let p = c.write("team4-claimed.zip", &claims_four);
     refused(&c, &p, &["tổ 4", "tổ 3", &id3]);
 
     // Team 3 writing team 4's case: a new version of a case the commune holds
@@ -716,7 +574,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
         &signer,
     )
     .unwrap();
-    let p = write_bundle(&c, "team3-foreign.zip", &foreign);
+    let p = c.write("team3-foreign.zip", &foreign);
     refused(&c, &p, &["thuộc tổ 4", &head4.record]);
     // ... or one that says outright it is team 4's.
     edit.team = 4;
@@ -729,7 +587,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
         &signer,
     )
     .unwrap();
-    let p = write_bundle(&c, "team3-foreign-team.zip", &foreign);
+    let p = c.write("team3-foreign-team.zip", &foreign);
     refused(&c, &p, &["cột team"]);
 
     // A malformed CSV row, properly signed: names file, row and column.
@@ -753,7 +611,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
         })
         .collect();
     let broken = bundle::write_files(&team3_header(&device, Role::Team(3)), &signer, data).unwrap();
-    let p = write_bundle(&c, "team3-malformed.zip", &broken);
+    let p = c.write("team3-malformed.zip", &broken);
     refused(&c, &p, &["activation.csv", "dòng 2", "cột edited_at"]);
 
     // Revoked key: the good bundle itself, once team 3's key is revoked. And
@@ -775,11 +633,11 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
 
 #[test]
 fn several_bundles_in_one_import_each_stand_alone() {
-    let c = Commune::new();
+    let c = six_teams();
     do_some_work(&c);
     let good2 = c.export(&c.team(2), "two")[0].clone();
     let good5 = c.export(&c.team(5), "five")[0].clone();
-    let bad = write_bundle(&c, "team3-garbage.zip", b"PK\x03\x04 not really");
+    let bad = c.write("team3-garbage.zip", b"PK\x03\x04 not really");
     let out = tothon(&c.commune())
         .args(["bundle", "import"])
         .arg(&good2)
@@ -801,7 +659,7 @@ fn several_bundles_in_one_import_each_stand_alone() {
 
 #[test]
 fn a_case_returned_for_correction_travels_to_the_team_and_back() {
-    let c = Commune::new();
+    let c = six_teams();
     let record = save_activation(&c.team(2), "034090123456", "pending", &[]);
     for bundle in c.export(&c.team(2), "up-1") {
         stdout(tothon(&c.commune()).args(["bundle", "import"]).arg(bundle));
@@ -813,14 +671,8 @@ fn a_case_returned_for_correction_travels_to_the_team_and_back() {
         "--comment",
         "Thiếu số điện thoại",
     ]));
-    let row = |dir: &Path| {
-        cases_csv(dir)
-            .lines()
-            .find(|l| l.starts_with(&record))
-            .unwrap()
-            .to_string()
-    };
-    assert!(row(&c.commune()).contains(",needs_correction,"));
+    let status = |dir: &Path| case_row(dir, &record)["status"].clone();
+    assert_eq!(status(&c.commune()), "needs_correction");
 
     // The commune's next bundle brings the request to the team.
     for bundle in c.export(&c.commune(), "down-1") {
@@ -828,11 +680,7 @@ fn a_case_returned_for_correction_travels_to_the_team_and_back() {
             stdout(tothon(&c.team(2)).args(["bundle", "import"]).arg(bundle));
         }
     }
-    assert!(
-        row(&c.team(2)).contains(",needs_correction,"),
-        "{}",
-        row(&c.team(2))
-    );
+    assert_eq!(status(&c.team(2)), "needs_correction");
     let shown = stdout(tothon(&c.team(2)).args(["case", "show", &record]));
     assert!(shown.contains("Thiếu số điện thoại"), "{shown}");
 
@@ -847,25 +695,22 @@ fn a_case_returned_for_correction_travels_to_the_team_and_back() {
         "--author",
         "Lan",
     ]));
-    assert!(row(&c.team(2)).contains(",in_progress,"));
+    assert_eq!(status(&c.team(2)), "in_progress");
     for bundle in c.export(&c.team(2), "up-2") {
         stdout(tothon(&c.commune()).args(["bundle", "import"]).arg(bundle));
     }
-    let back = row(&c.commune());
-    assert!(
-        back.contains(",in_progress,") && back.contains(",no,"),
-        "{back}"
+    let back = case_row(&c.commune(), &record);
+    assert_eq!(
+        (back["status"].as_str(), back["conflict"].as_str()),
+        ("in_progress", "no"),
+        "{back:?}"
     );
 }
 
 #[test]
 fn the_demo_carries_the_work_in_real_bundles() {
     let dir = tempfile::tempdir().unwrap();
-    stdout(
-        tothon(dir.path())
-            .args(["demo", "--no-tui", "--people", "800", "--dir"])
-            .arg(dir.path()),
-    );
+    demo(dir.path(), 800);
     let log = stdout(tothon(dir.path()).args(["imports"]));
     for t in 1..=6 {
         let from = format!("tổ {t} ");

@@ -2,65 +2,32 @@
 //! `tothon cases --format csv` must agree, and the planted duplicates must
 //! be found.
 
-use std::collections::HashMap;
-use std::path::Path;
+mod common;
 
-use assert_cmd::Command;
+use std::collections::HashMap;
+
+use common::{cases, csv_maps, demo, demo_built, stdout, tothon};
 use tothon::domain::{duplicates, progress};
 use tothon::store::Store;
 
-const NOW: &str = "2026-11-26T10:00:00+07:00";
-
-fn tothon(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("tothon").unwrap();
-    cmd.env("TOTHON_NOW", NOW).arg("--data-dir").arg(dir);
-    cmd
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn demo() -> tempfile::TempDir {
+/// The demo commune of 900 people the numbers are checked on.
+fn demo_commune() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    run(tothon(dir.path())
-        .args(["demo", "--no-tui", "--people", "900", "--dir"])
-        .arg(dir.path()));
+    demo(dir.path(), 900);
     dir
-}
-
-/// Rows of a CSV as header-name → value maps.
-fn csv_maps(text: &str) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    r.records()
-        .map(|rec| {
-            header
-                .iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
 }
 
 #[test]
 fn report_progress_and_cases_agree_number_for_number() {
-    let dir = demo();
-    let activation = csv_maps(&run(tothon(dir.path()).args([
+    let dir = demo_commune();
+    let activation = csv_maps(&stdout(tothon(dir.path()).args([
         "cases",
         "--format",
         "csv",
         "--form",
         "activation",
     ])));
-    let missing = csv_maps(&run(tothon(dir.path()).args([
+    let missing = csv_maps(&stdout(tothon(dir.path()).args([
         "cases",
         "--format",
         "csv",
@@ -70,11 +37,12 @@ fn report_progress_and_cases_agree_number_for_number() {
     let count = |rows: &[HashMap<String, String>], field: &str, value: &str| {
         rows.iter().filter(|r| r[field] == value).count()
     };
-    let report: HashMap<String, HashMap<String, String>> =
-        csv_maps(&run(tothon(dir.path()).args(["report", "--format", "csv"])))
-            .into_iter()
-            .map(|r| (r["key"].clone(), r))
-            .collect();
+    let report: HashMap<String, HashMap<String, String>> = csv_maps(&stdout(
+        tothon(dir.path()).args(["report", "--format", "csv"]),
+    ))
+    .into_iter()
+    .map(|r| (r["key"].clone(), r))
+    .collect();
     let value = |key: &str| report[key]["value"].parse::<usize>().unwrap();
     assert_eq!(
         value("eid_level1"),
@@ -104,7 +72,7 @@ fn report_progress_and_cases_agree_number_for_number() {
     let store = Store::open(dir.path()).unwrap();
     let cells = progress::tally(&store.work_items().unwrap(), &store.cases().unwrap());
     drop(store);
-    let all_cases = csv_maps(&run(tothon(dir.path()).args(["cases", "--format", "csv"])));
+    let all_cases = cases(dir.path());
     let total = progress::total(cells.values());
     assert_eq!(total.done, count(&all_cases, "status", "done"));
     assert_eq!(total.blocked, count(&all_cases, "status", "blocked"));
@@ -137,14 +105,7 @@ fn report_progress_and_cases_agree_number_for_number() {
 #[test]
 fn planted_duplicates_are_found_across_villages() {
     let dir = tempfile::tempdir().unwrap();
-    let summary = tothon::demo::build(
-        dir.path(),
-        &tothon::demo::Options {
-            people: 1500,
-            seed: 11,
-        },
-    )
-    .unwrap();
+    let summary = demo_built(dir.path(), 1500, 11);
     let store = Store::open(dir.path()).unwrap();
     let people = store.people().unwrap();
     drop(store);
@@ -160,16 +121,16 @@ fn planted_duplicates_are_found_across_villages() {
             .count(),
         summary.same_id_twice
     );
-    let listed = run(tothon(dir.path()).args(["duplicates", "--format", "csv"]));
+    let listed = stdout(tothon(dir.path()).args(["duplicates", "--format", "csv"]));
     assert_eq!(listed.lines().count() - 1, pairs.len());
 }
 
 #[test]
 fn the_report_as_of_a_past_date_ignores_later_edits() {
-    let dir = demo();
-    let now = run(tothon(dir.path()).args(["report", "--format", "csv"]));
+    let dir = demo_commune();
+    let now = stdout(tothon(dir.path()).args(["report", "--format", "csv"]));
     let early =
-        run(tothon(dir.path()).args(["report", "--format", "csv", "--as-of", "01/09/2026"]));
+        stdout(tothon(dir.path()).args(["report", "--format", "csv", "--as-of", "01/09/2026"]));
     let value = |text: &str, key: &str| {
         csv_maps(text)
             .into_iter()
@@ -180,7 +141,7 @@ fn the_report_as_of_a_past_date_ignores_later_edits() {
     };
     assert!(value(&early, "eid_level2") < value(&now, "eid_level2"));
     assert!(value(&early, "missing_fields") < value(&now, "missing_fields"));
-    let text = run(tothon(dir.path()).args(["report", "--as-of", "01/09/2026"]));
+    let text = stdout(tothon(dir.path()).args(["report", "--as-of", "01/09/2026"]));
     assert!(text.contains("tính đến ngày 01/09/2026"), "{text}");
     let bad = tothon(dir.path())
         .args(["report", "--as-of", "31/02/2026"])

@@ -9,7 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{COMMUNE, csv_maps, stdout, tothon};
+use common::{COMMUNE, cases, stdout, tothon};
 
 fn golden(set: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -32,9 +32,8 @@ fn bundle(dir: &Path, prefix: &str) -> PathBuf {
 }
 
 /// The current cases of a store: (record, status, title), by record.
-fn cases(dir: &Path) -> Vec<(String, String, String)> {
-    let text = stdout(tothon(dir).args(["cases", "--format", "csv"]));
-    let mut rows: Vec<_> = csv_maps(&text)
+fn listed(dir: &Path) -> Vec<(String, String, String)> {
+    let mut rows: Vec<_> = cases(dir)
         .into_iter()
         .map(|r| (r["record"].clone(), r["status"].clone(), r["title"].clone()))
         .collect();
@@ -72,7 +71,7 @@ fn a_commune_takes_in_the_team_bundle_of(set: &str) {
             .arg(&team_bundle),
     );
 
-    let found = cases(&commune);
+    let found = listed(&commune);
     let expected = [
         ("done", "Nguyễn Văn An · 034090123456"),
         ("blocked", "Đỗ Thị Mai · 034192004567"),
@@ -118,7 +117,7 @@ fn a_team_takes_in_the_commune_bundle_of(set: &str) {
             .arg(&commune_bundle),
     );
 
-    let found = cases(&team);
+    let found = listed(&team);
     let seen: Vec<_> = found
         .iter()
         .map(|(r, s, _)| (r.as_str(), s.as_str()))

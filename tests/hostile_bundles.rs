@@ -10,139 +10,24 @@
 //! its purpose, see `tests/bundles.rs`), and a copy of the refused file goes
 //! to `rejected/`; neither is case data.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
-use tothon::bundle::key::Signer;
+use common::{Commune, cases, content, fails, save_activation, stdout, store_content, tothon};
 use tothon::bundle::{self, DataFile, Header};
 use tothon::domain::version::{Draft, Version};
 use tothon::ops::exchange;
 use tothon::store::Store;
 
-const NOW: &str = "2026-11-26T10:00:00+07:00";
-const PASS: &str = "mật khẩu thử";
-const COMMUNE: &str = "Xã Tân Phong";
-
-fn tothon(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("tothon").unwrap();
-    cmd.env("TOTHON_NOW", NOW)
-        .env("TOTHON_PASSPHRASE", PASS)
-        .env_remove("TOTHON_HOME")
-        .arg("--data-dir")
-        .arg(dir);
-    cmd
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs a command that must fail cleanly; returns its stderr, checked to be
-/// one line, with no panic (Rust exits 101 on a panic).
-fn fails(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        !out.status.success(),
-        "should have failed: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert_ne!(out.status.code(), Some(101), "panic exit: {err}");
-    assert!(!err.contains("panicked"), "panic: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    // Nothing from a hostile file may reach the terminal raw: no escape
-    // sequences, carriage returns, NULs or bidi overrides in the message.
-    assert!(
-        !err.trim_end()
-            .chars()
-            .any(|c| c.is_control()
-                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')),
-        "control characters in: {err:?}"
-    );
-    err
-}
-
-/// A commune office and the devices of teams 3 and 4, keys exchanged.
-struct Commune {
-    root: tempfile::TempDir,
-}
-
+/// The office's imports as this file checks them (in English), and team
+/// key ids; the rest of `Commune` is shared with `tests/bundles.rs`.
 impl Commune {
-    fn new() -> Commune {
-        let root = tempfile::tempdir().unwrap();
-        let c = Commune { root };
-        stdout(tothon(&c.commune()).args(["init", "commune", "--name", COMMUNE]));
-        let key = stdout(tothon(&c.commune()).args(["key", "show"]));
-        std::fs::write(c.path("commune.pub"), key).unwrap();
-        for t in [3u8, 4] {
-            stdout(
-                tothon(&c.team(t))
-                    .args(["init", "team", "--commune", COMMUNE, "--team"])
-                    .arg(t.to_string())
-                    .arg("--commune-key")
-                    .arg(c.path("commune.pub")),
-            );
-            let file = c.path(&format!("team{t}.pub"));
-            std::fs::write(&file, stdout(tothon(&c.team(t)).args(["key", "show"]))).unwrap();
-            stdout(
-                tothon(&c.commune())
-                    .args(["trust", "--team"])
-                    .arg(t.to_string())
-                    .arg(&file),
-            );
-        }
-        c
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.root.path().join(name)
-    }
-
-    fn commune(&self) -> PathBuf {
-        self.path("commune")
-    }
-
-    fn team(&self, t: u8) -> PathBuf {
-        self.path(&format!("team-{t}"))
-    }
-
-    /// Exports from `dir` into a fresh folder; returns the bundle paths.
-    fn export(&self, dir: &Path, into: &str) -> Vec<PathBuf> {
-        let out = self.path(into);
-        stdout(tothon(dir).args(["bundle", "export", "--out"]).arg(&out));
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        files
-    }
-
     fn key_id(&self, t: u8) -> String {
         let store = Store::open(&self.team(t)).unwrap();
         store.own_key().unwrap().unwrap().id
-    }
-
-    /// Team `t`'s own signing key and device id, as its device would use them.
-    fn signer(&self, t: u8) -> (Signer, String) {
-        let store = Store::open(&self.team(t)).unwrap();
-        let own = store.own_key().unwrap().unwrap();
-        let device = store.device().unwrap().id;
-        (Signer::unlock(&own.encrypted_secret, PASS).unwrap(), device)
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
     }
 
     fn import(&self, bundle: &Path) -> String {
@@ -171,58 +56,12 @@ impl Commune {
     }
 }
 
-fn save_activation(dir: &Path, id: &str, status: &str) -> String {
-    let out = stdout(
-        tothon(dir)
-            .args(["case", "new", "--form", "activation", "--author", "Lan"])
-            .args(["--set", &format!("person_id={id}")])
-            .args([
-                "--set",
-                "full_name=Nguyễn Văn An",
-                "--set",
-                "birth_date=1/5/1990",
-            ])
-            .args(["--set", "sex=Nam", "--set", "target_level=level2"])
-            .args(["--set", &format!("status={status}")])
-            .args(["--set", "visit_date=20/11/2026", "--confirm"]),
-    );
-    out.split_whitespace()
-        .find(|w| w.starts_with("AC-"))
-        .unwrap()
-        .to_string()
-}
-
-/// Everything a store holds as case data, read through the library.
-fn store_content(store: &Store) -> Vec<String> {
-    let mut out: Vec<String> = store
-        .all_versions()
-        .unwrap()
-        .into_iter()
-        .map(|v| format!("{}:{:?}", v.id, v.values))
-        .collect();
-    out.extend(
-        store
-            .cases()
-            .unwrap()
-            .into_iter()
-            .map(|c| format!("{}:{}:{:?}", c.record, c.team, c.heads)),
-    );
-    out.extend(store.work_items().unwrap().into_iter().map(|w| w.id));
-    out
-}
-
-/// The listing the office sees plus everything the store holds.
-fn content(dir: &Path) -> (String, Vec<String>) {
-    let csv = stdout(tothon(dir).args(["cases", "--format", "csv"]));
-    (csv, store_content(&Store::open(dir).unwrap()))
-}
-
 /// A commune where team 3 has saved one case, with team 3's bundle of it
 /// (and team 4's work already imported, so "unchanged" means something).
 fn set_up() -> (Commune, PathBuf) {
-    let c = Commune::new();
-    save_activation(&c.team(3), "034090123403", "pending");
-    save_activation(&c.team(4), "034090123404", "activated_level2");
+    let c = Commune::with_teams([3, 4]);
+    save_activation(&c.team(3), "034090123403", "pending", &[]);
+    save_activation(&c.team(4), "034090123404", "activated_level2", &[]);
     let four = c.export(&c.team(4), "four")[0].clone();
     c.import(&four);
     let good = c.export(&c.team(3), "good")[0].clone();
@@ -823,10 +662,11 @@ fn broken_csv_content_is_refused_naming_file_row_and_column() {
 #[test]
 fn replayed_and_out_of_order_bundles_change_nothing() {
     let (c, old) = set_up();
-    let record = stdout(tothon(&c.team(3)).args(["cases", "--format", "csv"]));
-    let record = record.lines().nth(1).unwrap().split(',').next().unwrap();
+    let listed = cases(&c.team(3));
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let record = &listed[0]["record"];
     stdout(tothon(&c.team(3)).args(["case", "edit", record, "--set", "status=activated_level2"]));
-    save_activation(&c.team(3), "034090123413", "activated_level2");
+    save_activation(&c.team(3), "034090123413", "activated_level2", &[]);
     let new = c.export(&c.team(3), "newer")[0].clone();
 
     let out = c.import(&new);
@@ -855,7 +695,7 @@ fn replayed_and_out_of_order_bundles_change_nothing() {
 fn a_key_revoked_mid_stream_stops_the_next_bundle() {
     let (c, first) = set_up();
     c.import(&first);
-    save_activation(&c.team(3), "034090123423", "activated_level2");
+    save_activation(&c.team(3), "034090123423", "activated_level2", &[]);
     let second = c.export(&c.team(3), "second")[0].clone();
     let id = c.key_id(3);
     stdout(tothon(&c.commune()).args(["untrust", &id]));
@@ -1002,28 +842,11 @@ impl Drop for Tmpfs {
 #[test]
 fn a_hostile_bundle_file_name_is_shown_escaped_not_obeyed() {
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tothon"))
-        .env("TOTHON_PASSPHRASE", "x")
-        .env_remove("TOTHON_HOME")
-        .arg("--data-dir")
-        .arg(dir.path().join("c"))
-        .args(["init", "commune", "--name", "Xã Thử"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let office = dir.path().join("c");
+    stdout(tothon(&office).args(["init", "commune", "--name", "Xã Thử"]));
     let evil = dir.path().join("evil\u{1b}[31m\nname.zip");
     std::fs::write(&evil, b"PK\x05\x06 not a bundle").unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tothon"))
-        .env_remove("TOTHON_HOME")
-        .arg("--data-dir")
-        .arg(dir.path().join("c"))
-        .args(["bundle", "import"])
-        .arg(&evil)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-    assert!(!err.contains('\u{1b}'), "{err:?}");
+    // One line, with no control character in it (checked by `fails`).
+    let err = fails(tothon(&office).args(["bundle", "import"]).arg(&evil));
     assert!(err.contains("\\u{1b}"), "{err}");
 }

@@ -8,9 +8,12 @@
 //! Needs tmux (CI installs it). Where there is none the test says so and
 //! passes without checking.
 
-use std::path::Path;
+mod common;
+
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
+
+use common::{crash_notes, stdout, tothon};
 
 fn tmux(args: &[&str]) -> Output {
     Command::new("tmux").args(args).output().expect("tmux runs")
@@ -37,15 +40,6 @@ fn alive(session: &str) -> bool {
     out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "0"
 }
 
-fn no_crash_note(dir: &Path) {
-    let notes: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("crash-"))
-        .collect();
-    assert!(notes.is_empty(), "crash notes: {notes:?}");
-}
-
 #[test]
 fn resizes_and_a_long_paste_in_a_real_terminal_do_not_stop_it() {
     if Command::new("tmux").arg("-V").output().is_err() {
@@ -54,18 +48,7 @@ fn resizes_and_a_long_paste_in_a_real_terminal_do_not_stop_it() {
     }
     let dir = tempfile::tempdir().unwrap();
     let exe = env!("CARGO_BIN_EXE_tothon");
-    let init = Command::new(exe)
-        .args(["--data-dir"])
-        .arg(dir.path())
-        .args(["init", "team", "--team", "2", "--commune", "Xã Thử"])
-        .env("TOTHON_PASSPHRASE", "thử")
-        .output()
-        .unwrap();
-    assert!(
-        init.status.success(),
-        "{}",
-        String::from_utf8_lossy(&init.stderr)
-    );
+    stdout(tothon(dir.path()).args(["init", "team", "--team", "2", "--commune", "Xã Thử"]));
     let session = format!("tothon-test-{}", std::process::id());
     let command = format!(
         "{exe} --data-dir '{}'; echo exit=$?; sleep 30",
@@ -149,5 +132,5 @@ fn resizes_and_a_long_paste_in_a_real_terminal_do_not_stop_it() {
         last = wait_for(&session, "exit=");
     }
     assert!(last.contains("exit=0"), "{last}");
-    no_crash_note(dir.path());
+    assert_eq!(crash_notes(dir.path()), Vec::<std::path::PathBuf>::new());
 }

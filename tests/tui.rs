@@ -1,19 +1,18 @@
 //! The screens driven with key sequences against ratatui's TestBackend, and
 //! what they show asserted, at 80×24 and 120×40.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::tui::{SIZES, ctrl, open, press, screen, typ};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tothon::domain::commune::{Commune, Device, Role};
 use tothon::domain::work::WorkItem;
 use tothon::i18n::Lang;
 use tothon::store::Store;
 use tothon::tui::App;
-
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 fn item(id: &str, name: &str, pid: &str, birth: &str, sex: &str) -> WorkItem {
     WorkItem {
@@ -77,50 +76,14 @@ fn app(dir: &Path) -> App {
     app
 }
 
-fn reopen(dir: &Path) -> App {
-    let mut app = App::open(Store::open(dir).unwrap(), Lang::Vi).unwrap();
-    press(&mut app, KeyCode::Enter);
-    app
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-fn typ(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
 fn tab(app: &mut App, n: usize) {
     for _ in 0..n {
         press(app, KeyCode::Tab);
     }
 }
 
-fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| app.render(f)).unwrap();
-    let buf = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut line = String::new();
-        for x in 0..w {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 /// Opens the list row whose code is `record` by searching for it.
-fn open(app: &mut App, record: &str) {
+fn open_case(app: &mut App, record: &str) {
     press(app, KeyCode::Esc);
     typ(app, record);
     press(app, KeyCode::Enter);
@@ -171,11 +134,16 @@ fn a_wrong_id_is_rejected_with_its_message_when_leaving_the_field() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
         let mut app = app(dir.path());
-        open(&mut app, "AC-00001");
+        open_case(&mut app, "AC-00001");
         let s = screen(&mut app, size);
         assert!(s.contains("Theo dõi kích hoạt định danh điện tử"), "{s}");
         press(&mut app, KeyCode::Backspace);
-        assert!(!screen(&mut app, size).contains("12 chữ số"));
+        let s = screen(&mut app, size);
+        assert!(s.contains("Số định danh*      03409012345 "), "{s}");
+        assert!(
+            !s.contains("12 chữ số"),
+            "not before leaving the field: {s}"
+        );
         press(&mut app, KeyCode::Tab);
         let s = screen(&mut app, size);
         assert!(
@@ -187,7 +155,12 @@ fn a_wrong_id_is_rejected_with_its_message_when_leaving_the_field() {
         let s = screen(&mut app, size);
         assert!(s.contains("Phiếu còn lỗi"), "{s}");
         press(&mut app, KeyCode::Esc);
-        assert!(!screen(&mut app, size).contains("Phiếu còn lỗi"));
+        let s = screen(&mut app, size);
+        assert!(!s.contains("Phiếu còn lỗi"), "{s}");
+        assert!(
+            s.contains("Số định danh phải có đúng 12 chữ số (đang có 11)"),
+            "back in the form, the problem still shown: {s}"
+        );
     }
 }
 
@@ -195,7 +168,7 @@ fn a_wrong_id_is_rejected_with_its_message_when_leaving_the_field() {
 fn a_save_appears_in_the_list_and_in_the_history() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    open(&mut app, "AC-00002");
+    open_case(&mut app, "AC-00002");
     tab(&mut app, 4);
     typ(&mut app, "0912 345 678");
     tab(&mut app, 2);
@@ -233,7 +206,7 @@ fn a_save_appears_in_the_list_and_in_the_history() {
 fn a_warning_is_shown_then_confirmed_at_save() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    open(&mut app, "AC-00001");
+    open_case(&mut app, "AC-00001");
     // Year digits 91 against a birth in 1990: a warning, not an error.
     for _ in 0..8 {
         press(&mut app, KeyCode::Backspace);
@@ -264,11 +237,11 @@ fn esc_asks_before_losing_changes() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
         let mut app = app(dir.path());
-        open(&mut app, "AC-00001");
+        open_case(&mut app, "AC-00001");
         press(&mut app, KeyCode::Esc);
         // Nothing changed: Esc just leaves.
         assert!(screen(&mut app, size).contains("Tìm:"));
-        open(&mut app, "AC-00001");
+        open_case(&mut app, "AC-00001");
         tab(&mut app, 12);
         typ(&mut app, "x");
         press(&mut app, KeyCode::Esc);
@@ -282,8 +255,10 @@ fn esc_asks_before_losing_changes() {
         press(&mut app, KeyCode::Delete);
         let s = screen(&mut app, size);
         assert!(s.contains("Tìm:"), "left without keeping: {s}");
-        open(&mut app, "AC-00001");
-        assert!(!screen(&mut app, size).contains("bản nháp"));
+        open_case(&mut app, "AC-00001");
+        let s = screen(&mut app, size);
+        assert!(s.contains("· AC-00001 · Chưa làm"), "the case opens: {s}");
+        assert!(!s.contains("bản nháp"), "with no draft kept: {s}");
     }
 }
 
@@ -291,7 +266,7 @@ fn esc_asks_before_losing_changes() {
 fn a_draft_is_offered_back_after_the_process_dies_mid_form() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    open(&mut app, "AC-00003");
+    open_case(&mut app, "AC-00003");
     tab(&mut app, 4);
     typ(&mut app, "0987654321");
     tab(&mut app, 1);
@@ -299,10 +274,10 @@ fn a_draft_is_offered_back_after_the_process_dies_mid_form() {
     // The process is killed: no save, no goodbye.
     drop(app);
 
-    let mut app = reopen(dir.path());
+    let mut app = open(dir.path());
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("✎AC-00003"), "the list marks the draft: {s}");
-    open(&mut app, "AC-00003");
+    open_case(&mut app, "AC-00003");
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Có bản nháp chưa lưu"), "{s}");
     assert!(
@@ -395,18 +370,29 @@ fn progress_help_and_tiny_terminals() {
     assert!(s.contains("Phím tắt"), "{s}");
     assert!(s.contains("Thoát"), "{s}");
     press(&mut app, KeyCode::Esc);
-    for size in [(20, 5), (1, 1), (39, 9)] {
+    // Below 40×10 the screen says so, as much of it as fits.
+    for size in [(20, 5), (39, 9), (20, 12)] {
         let s = screen(&mut app, size);
-        assert!(s.contains("Cửa") || s.len() < 40, "{s}");
+        assert!(s.starts_with("Cửa sổ quá nhỏ"), "{size:?}: {s}");
     }
+    assert_eq!(screen(&mut app, (1, 1)), "C\n");
     // A pasted 10,000-character text in a field neither panics nor grows unbounded.
-    open(&mut app, "AC-00001");
+    open_case(&mut app, "AC-00001");
     tab(&mut app, 12);
     app.paste(&"dài ".repeat(2500));
-    let s = screen(&mut app, (20, 12));
-    assert!(!s.is_empty());
-    let s = screen(&mut app, SIZES[0]);
-    assert!(s.contains("Ghi chú"), "{s}");
+    assert!(screen(&mut app, (20, 12)).starts_with("Cửa sổ quá nhỏ"));
+    // The field shows the end of the text on its one line, at the smallest
+    // size and the usual one; the rows below it stay where they were.
+    for size in [(40, 10), SIZES[0]] {
+        let s = screen(&mut app, size);
+        let lines: Vec<&str> = s.lines().collect();
+        let note = lines
+            .iter()
+            .position(|l| l.starts_with("│Ghi chú "))
+            .unwrap_or_else(|| panic!("no note field: {s}"));
+        assert!(lines[note].contains(" dài dài dài "), "{s}");
+        assert!(lines[note + 1].starts_with("│Xã yêu cầu sửa"), "{s}");
+    }
 }
 
 #[test]
@@ -443,9 +429,9 @@ fn settings_change_typing_and_tone_style_and_are_remembered() {
     assert!(s.contains("oà, uý"), "{s}");
     drop(app);
 
-    let mut app = reopen(dir.path());
+    let mut app = open(dir.path());
     assert!(screen(&mut app, SIZES[0]).contains("Gõ: Telex"));
-    open(&mut app, "AC-00004");
+    open_case(&mut app, "AC-00004");
     tab(&mut app, 12);
     typ(&mut app, "Hoaf thuyr");
     let s = screen(&mut app, SIZES[0]);

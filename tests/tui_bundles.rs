@@ -2,63 +2,16 @@
 //! its passphrase, the commune imports it by path and sees the case and the
 //! log; the commune resolves a conflict side by side.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use common::tui::{SIZES, ctrl, press, screen, typ};
+use common::{Commune, PASS, demo_built, save_activation};
+use ratatui::crossterm::event::KeyCode;
 use tothon::i18n::Lang;
 use tothon::store::Store;
 use tothon::tui::App;
-
-const PASS: &str = "mật khẩu thử";
-
-fn tothon(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("tothon").unwrap();
-    cmd.env("TOTHON_PASSPHRASE", PASS)
-        .env_remove("TOTHON_HOME")
-        .arg("--data-dir")
-        .arg(dir);
-    cmd
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-fn typ(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-fn screen(app: &mut App) -> String {
-    let (w, h) = (120, 40);
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| app.render(f)).unwrap();
-    let buf = terminal.backend().buffer().clone();
-    (0..h)
-        .map(|y| {
-            let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
-            line.trim_end().to_string() + "\n"
-        })
-        .collect()
-}
 
 /// Opens the screens past "who is working" (typing a name where none is kept).
 fn open(dir: &Path) -> App {
@@ -70,59 +23,20 @@ fn open(dir: &Path) -> App {
 
 #[test]
 fn a_team_bundle_travels_through_the_screens() {
-    let root = tempfile::tempdir().unwrap();
-    let commune = root.path().join("commune");
-    let team = root.path().join("team-2");
-    run(tothon(&commune).args(["init", "commune", "--name", "Xã Thử"]));
-    let key = run(tothon(&commune).args(["key", "show"]));
-    let commune_pub = root.path().join("commune.pub");
-    std::fs::write(&commune_pub, key).unwrap();
-    run(tothon(&team)
-        .args([
-            "init",
-            "team",
-            "--team",
-            "2",
-            "--commune",
-            "Xã Thử",
-            "--commune-key",
-        ])
-        .arg(&commune_pub));
-    let key = run(tothon(&team).args(["key", "show"]));
-    let team_pub = root.path().join("team2.pub");
-    std::fs::write(&team_pub, key).unwrap();
-    run(tothon(&commune)
-        .args(["trust", "--team", "2"])
-        .arg(&team_pub));
-    run(tothon(&team).args([
-        "case",
-        "new",
-        "--form",
-        "activation",
-        "--author",
-        "Lan",
-        "--set",
-        "person_id=034090123456",
-        "--set",
-        "full_name=Nguyễn Văn An",
-        "--set",
-        "target_level=level2",
-        "--set",
-        "status=pending",
-        "--set",
-        "visit_date=20/11/2026",
-    ]));
+    let c = Commune::with_teams([2]);
+    let (commune, team) = (c.commune(), c.team(2));
+    save_activation(&team, "034090123456", "pending", &[]);
 
     // The team exports with its passphrase.
     let mut app = open(&team);
     ctrl(&mut app, 'b');
-    assert!(screen(&mut app).contains("Gói dữ liệu"));
+    assert!(screen(&mut app, SIZES[1]).contains("Gói dữ liệu"));
     ctrl(&mut app, 'e');
-    let s = screen(&mut app);
+    let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("Mật khẩu khoá ký"), "{s}");
     typ(&mut app, "sai mật khẩu");
     press(&mut app, KeyCode::Enter);
-    let s = screen(&mut app);
+    let s = screen(&mut app, SIZES[1]);
     assert!(
         s.contains("Mật khẩu không đúng"),
         "a wrong passphrase is said: {s}"
@@ -130,7 +44,7 @@ fn a_team_bundle_travels_through_the_screens() {
     ctrl(&mut app, 'e');
     typ(&mut app, PASS);
     press(&mut app, KeyCode::Enter);
-    let s = screen(&mut app);
+    let s = screen(&mut app, SIZES[1]);
     assert!(s.contains(".zip"), "{s}");
     drop(app);
     let out = team.join("bundles-out");
@@ -147,23 +61,22 @@ fn a_team_bundle_travels_through_the_screens() {
     ctrl(&mut app, 'b');
     app.paste(&bundle.display().to_string());
     press(&mut app, KeyCode::Enter);
-    let s = screen(&mut app);
+    let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("team-2"), "the log shows the bundle: {s}");
     assert!(s.contains("+1"), "{s}");
     press(&mut app, KeyCode::Esc);
-    let s = screen(&mut app);
+    let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("Nguyễn Văn An"), "the case is on the list: {s}");
 
     // The same bundle again adds nothing; a broken one is refused and logged.
     ctrl(&mut app, 'b');
     app.paste(&bundle.display().to_string());
     press(&mut app, KeyCode::Enter);
-    assert!(screen(&mut app).contains("+0"));
-    let broken = root.path().join("broken.zip");
-    std::fs::write(&broken, b"PK\x03\x04 not really a zip").unwrap();
+    assert!(screen(&mut app, SIZES[1]).contains("+0"));
+    let broken = c.write("broken.zip", b"PK\x03\x04 not really a zip");
     app.paste(&broken.display().to_string());
     press(&mut app, KeyCode::Enter);
-    let s = screen(&mut app);
+    let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("✗ tệp không phải tệp zip"), "{s}");
     drop(app);
     // The log tells the reason in the language the screens are in.
@@ -172,36 +85,27 @@ fn a_team_bundle_travels_through_the_screens() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Esc);
     ctrl(&mut app, 'b');
-    let s = screen(&mut app);
+    let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("✗ the file is not a readable zip"), "{s}");
 }
 
 #[test]
 fn the_commune_resolves_a_conflict_side_by_side() {
     let dir = tempfile::tempdir().unwrap();
-    let summary = tothon::demo::build(
-        dir.path(),
-        &tothon::demo::Options {
-            people: 900,
-            seed: 5,
-        },
-    )
-    .unwrap();
+    let summary = demo_built(dir.path(), 900, 5);
     assert!(summary.conflicts > 0);
-    let before = Store::open(dir.path())
-        .unwrap()
-        .cases()
-        .unwrap()
-        .iter()
-        .filter(|c| c.in_conflict())
-        .count();
+    let in_conflict = || {
+        let cases = Store::open(dir.path()).unwrap().cases().unwrap();
+        cases.iter().filter(|c| c.in_conflict()).count()
+    };
+    let before = in_conflict();
     let mut app = open(dir.path());
     press(&mut app, KeyCode::Esc);
     // The list puts conflicts first.
-    let s = screen(&mut app);
+    let s = screen(&mut app, SIZES[1]);
     assert!(s.lines().nth(4).unwrap().contains('⚠'), "{s}");
     press(&mut app, KeyCode::Enter);
-    let s = screen(&mut app);
+    let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("Xung đột ·"), "{s}");
     assert!(
         s.contains("1 ·") && s.contains("2 ·"),
@@ -213,15 +117,8 @@ fn the_commune_resolves_a_conflict_side_by_side() {
     );
     press(&mut app, KeyCode::Left);
     ctrl(&mut app, 's');
-    let s = screen(&mut app);
+    let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("Đã lưu"), "{s}");
     drop(app);
-    let after = Store::open(dir.path())
-        .unwrap()
-        .cases()
-        .unwrap()
-        .iter()
-        .filter(|c| c.in_conflict())
-        .count();
-    assert_eq!(after, before - 1);
+    assert_eq!(in_conflict(), before - 1);
 }

@@ -2,66 +2,77 @@
 //! TestBackend: progress tables, the cases behind a cell, charts, the
 //! report, suspected duplicates and CSV exports.
 
+mod common;
+
 use std::path::Path;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use common::demo_built;
+use common::tui::{SIZES, ctrl, open, press, screen};
+use ratatui::crossterm::event::KeyCode;
 use tothon::domain::progress;
-use tothon::i18n::Lang;
 use tothon::store::Store;
-use tothon::tui::App;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
-
+/// The demo commune the screens are checked on.
 fn demo(dir: &Path) {
-    tothon::demo::build(
-        dir,
-        &tothon::demo::Options {
-            people: 700,
-            seed: 3,
-        },
-    )
-    .unwrap();
+    demo_built(dir, 700, 3);
 }
 
-fn open(dir: &Path) -> App {
-    let mut app = App::open(Store::open(dir).unwrap(), Lang::Vi).unwrap();
-    press(&mut app, KeyCode::Enter);
-    app
-}
+/// The progress table's columns, by their headers on the screen.
+const HEADERS: [&str; 8] = [
+    "Giao",
+    "Xong",
+    "Đang",
+    "Chưa",
+    "Vướng",
+    "Cần sửa",
+    "X.đột",
+    "%",
+];
 
-fn press(app: &mut App, code: KeyCode) {
-    app.key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| app.render(f)).unwrap();
-    let buf = terminal.backend().buffer().clone();
-    (0..h)
-        .map(|y| {
-            let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
-            line.trim_end().to_string() + "\n"
+/// The cells of the table row that starts with `label`, read under each of
+/// `headers`: a cell starts where its header starts on the screen (headers
+/// hold spaces, so a row cannot be split into cells by spaces alone).
+fn cells_under(screen: &str, label: &str, headers: &[&str]) -> Vec<String> {
+    let lines: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let at = |line: &[char], text: &str| {
+        let text: Vec<char> = text.chars().collect();
+        line.windows(text.len()).position(|w| w == text)
+    };
+    let header = lines
+        .iter()
+        .find(|l| headers.iter().all(|h| at(l, h).is_some()))
+        .unwrap_or_else(|| panic!("no header {headers:?} in\n{screen}"));
+    let row = lines
+        .iter()
+        .find(|l| at(l, &format!("│{label} ")) == Some(0))
+        .unwrap_or_else(|| panic!("no row {label} in\n{screen}"));
+    headers
+        .iter()
+        .map(|h| {
+            let x = at(header, h).unwrap();
+            row[x..]
+                .iter()
+                .take_while(|c| !c.is_whitespace() && **c != '│')
+                .collect()
         })
         .collect()
 }
 
-/// The numbers of the table row that starts with `label`.
-fn row_numbers(screen: &str, label: &str) -> Vec<String> {
-    let line = screen
-        .lines()
-        .find(|l| l.trim_start_matches('│').starts_with(label))
-        .unwrap_or_else(|| panic!("no row {label} in\n{screen}"));
-    line.trim_start_matches('│')[label.len()..]
-        .split_whitespace()
-        .map(|s| s.trim_end_matches('│').to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
+/// A progress cell as the table shows it, column for column.
+fn shown(p: &progress::Progress) -> Vec<String> {
+    [
+        p.assigned,
+        p.done,
+        p.in_progress,
+        p.not_started,
+        p.blocked,
+        p.needs_correction,
+        p.conflicts,
+    ]
+    .iter()
+    .map(|n| n.to_string())
+    .chain([format!("{}%", p.percent_done())])
+    .collect()
 }
 
 #[test]
@@ -70,27 +81,27 @@ fn the_progress_table_is_home_and_agrees_with_the_tally() {
     demo(dir.path());
     let store = Store::open(dir.path()).unwrap();
     let cells = progress::tally(&store.work_items().unwrap(), &store.cases().unwrap());
+    let villages = store.commune().unwrap().villages;
     drop(store);
-    let team1 = progress::total(cells.iter().filter(|((t, _), _)| *t == 1).map(|(_, p)| p));
+    let team = |t: u8| progress::total(cells.iter().filter(|((x, _), _)| *x == t).map(|(_, p)| p));
+    let team1 = team(1);
     let total = progress::total(cells.values());
+    // Corrections and conflicts must differ in some row, or reading one
+    // column for the other would go unseen.
+    let teams: Vec<_> = villages.iter().map(|v| (v, team(v.team))).collect();
+    assert!(
+        teams.iter().any(|(_, p)| p.conflicts != p.needs_correction),
+        "the demo has no row where conflicts and corrections differ"
+    );
     let mut app = open(dir.path());
     for size in SIZES {
         let s = screen(&mut app, size);
         assert!(s.contains("Tiến độ"), "{s}");
-        let row = row_numbers(&s, "1 Thôn Đông");
-        assert_eq!(
-            row[..6],
-            [
-                team1.assigned.to_string(),
-                team1.done.to_string(),
-                team1.in_progress.to_string(),
-                team1.not_started.to_string(),
-                team1.blocked.to_string(),
-                team1.conflicts.to_string()
-            ],
-            "{s}"
-        );
-        assert_eq!(row_numbers(&s, "Tổng")[0], total.assigned.to_string());
+        for (village, p) in &teams {
+            let label = format!("{} {}", village.team, village.name);
+            assert_eq!(cells_under(&s, &label, &HEADERS), shown(p), "{label}\n{s}");
+        }
+        assert_eq!(cells_under(&s, "Tổng", &HEADERS), shown(&total), "{s}");
         assert!(s.contains("Tài khoản định danh"), "{s}");
     }
     // Enter on team 1 × blocked opens exactly those cases.
@@ -203,7 +214,9 @@ fn a_work_list_is_previewed_then_imported_from_the_screen() {
     demo(dir.path());
     let mut app = open(dir.path());
     let before = screen(&mut app, SIZES[1]);
-    let total = row_numbers(&before, "Tổng")[0].parse::<usize>().unwrap();
+    let total = cells_under(&before, "Tổng", &["Giao"])[0]
+        .parse::<usize>()
+        .unwrap();
     press(&mut app, KeyCode::F(8));
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Nhập danh sách việc"), "{s}");
@@ -211,14 +224,19 @@ fn a_work_list_is_previewed_then_imported_from_the_screen() {
     app.paste(fixture);
     press(&mut app, KeyCode::Enter);
     let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("9 dòng có lỗi"), "{s}");
     assert!(
-        s.contains("Dòng") || s.contains("dòng"),
+        s.contains("Dòng 3: Số định danh «34190002345» có lẽ đã mất số 0"),
         "problem rows named: {s}"
     );
     // Nothing is written by the preview.
     press(&mut app, KeyCode::Esc);
     let s = screen(&mut app, SIZES[1]);
-    assert_eq!(row_numbers(&s, "Tổng")[0], total.to_string(), "{s}");
+    assert_eq!(
+        cells_under(&s, "Tổng", &["Giao"])[0],
+        total.to_string(),
+        "{s}"
+    );
     press(&mut app, KeyCode::F(8));
     app.paste(fixture);
     press(&mut app, KeyCode::Enter);
@@ -235,7 +253,7 @@ fn a_work_list_is_previewed_then_imported_from_the_screen() {
     press(&mut app, KeyCode::F(7));
     let s = screen(&mut app, SIZES[1]);
     assert_eq!(
-        row_numbers(&s, "Tổng")[0],
+        cells_under(&s, "Tổng", &["Giao"])[0],
         (total + imported).to_string(),
         "{s}"
     );

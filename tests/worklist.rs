@@ -7,17 +7,18 @@
 //! repeated rows), `worklist_utf16.txt` (Excel "Unicode Text": UTF-16 LE,
 //! tabs) and `worklist_households_en.tsv` (tabs, English headers).
 
+mod common;
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use chrono::NaiveDate;
+use common::{fails, stdout, tothon};
 use tothon::domain::commune::{Commune, Village};
 use tothon::domain::work::WorkItem;
 use tothon::store::Store;
 use tothon::worklist::{self, Duplicate, Options, Preview, RowProblem};
 
-const NOW: &str = "2026-11-26T10:00:00+07:00";
 const VILLAGES: [&str; 6] = [
     "Thôn Đông",
     "Thôn Đoài",
@@ -31,35 +32,6 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
         .join(name)
-}
-
-fn tothon(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("tothon").unwrap();
-    cmd.env("TOTHON_NOW", NOW)
-        .env("TOTHON_PASSPHRASE", "thử nghiệm")
-        .env_remove("TOTHON_HOME")
-        .arg("--data-dir")
-        .arg(dir);
-    cmd
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs a command that must fail; returns its stderr, checked to be one line.
-fn fails(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(!out.status.success(), "should have failed");
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    err
 }
 
 fn commune() -> Commune {
@@ -91,7 +63,7 @@ fn work_items(dir: &Path) -> Vec<WorkItem> {
     Store::open(dir).unwrap().work_items().unwrap()
 }
 
-fn import(dir: &Path, file: &str) -> Command {
+fn import(dir: &Path, file: &str) -> assert_cmd::Command {
     let mut cmd = tothon(dir);
     cmd.args(["worklist", "import"]).arg(fixture(file));
     cmd

@@ -1,10 +1,17 @@
 //! Helpers the test files share: the binary as a process, run as a user or
-//! a script would, with its answers checked the same way everywhere.
+//! a script would, with its answers checked the same way everywhere; the
+//! devices and data the tests start from; and (in `tui`) the screens driven
+//! with keys.
 #![allow(dead_code)] // each test file uses its own part of these
 
-use std::path::Path;
+pub mod tui;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use tothon::bundle::key::Signer;
+use tothon::store::Store;
 
 /// The clock every test's commands run at.
 pub const NOW: &str = "2026-11-26T10:00:00+07:00";
@@ -15,7 +22,13 @@ pub const COMMUNE: &str = "Xã Tân Phong";
 /// `tothon --data-dir DIR`, at [`NOW`], with [`PASS`] as the passphrase and
 /// no `TOTHON_HOME` from the environment.
 pub fn tothon(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tothon"));
+    Command::from_std(process(dir))
+}
+
+/// The same command as [`tothon`], as a plain process: for a test that
+/// reads its output as it comes, or kills it.
+pub fn process(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tothon"));
     cmd.env("TOTHON_NOW", NOW)
         .env("TOTHON_PASSPHRASE", PASS)
         .env_remove("TOTHON_HOME")
@@ -35,23 +48,38 @@ pub fn stdout(cmd: &mut Command) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Runs a command that must fail; returns its standard error, checked to be
-/// one line.
+/// Runs a command that must fail cleanly; returns its standard error,
+/// checked to be one line, with no panic (Rust exits 101 on a panic) and
+/// nothing that would reach the terminal raw: no escape sequences, carriage
+/// returns, NULs or bidi overrides.
 pub fn fails(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
+    refusal(&cmd.output().unwrap())
+}
+
+/// The checks of [`fails`], on a command's output already at hand.
+pub fn refusal(out: &std::process::Output) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
         !out.status.success(),
         "should have failed: {}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let err = String::from_utf8(out.stderr).unwrap();
+    assert_ne!(out.status.code(), Some(101), "panic exit: {err}");
+    assert!(!err.contains("panicked"), "panic: {err}");
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(
+        !err.trim_end()
+            .chars()
+            .any(|c| c.is_control()
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')),
+        "control characters in: {err:?}"
+    );
     err
 }
 
 /// The rows of a CSV with a header, each as a map from column name to cell,
 /// so a test reads a column by its name and never by its position.
-pub fn csv_maps(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+pub fn csv_maps(text: &str) -> Vec<HashMap<String, String>> {
     let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     reader
@@ -65,4 +93,178 @@ pub fn csv_maps(text: &str) -> Vec<std::collections::HashMap<String, String>> {
                 .collect()
         })
         .collect()
+}
+
+/// `tothon cases --format csv`: the listing as the office sees it.
+pub fn cases_csv(dir: &Path) -> String {
+    stdout(tothon(dir).args(["cases", "--format", "csv"]))
+}
+
+/// The rows of [`cases_csv`], read by column name. The header is checked to
+/// be there, so that no listing at all is never taken for an empty one.
+pub fn cases(dir: &Path) -> Vec<HashMap<String, String>> {
+    let text = cases_csv(dir);
+    assert!(text.starts_with("record,"), "not a listing: {text:?}");
+    csv_maps(&text)
+}
+
+/// The listed row of one case, read by column name.
+pub fn case_row(dir: &Path, record: &str) -> HashMap<String, String> {
+    cases(dir)
+        .into_iter()
+        .find(|r| r["record"] == record)
+        .unwrap_or_else(|| panic!("{record} is not listed in {}", dir.display()))
+}
+
+/// Everything a store holds as case data, read through the library: every
+/// version, every case's heads, every work item.
+pub fn store_content(store: &Store) -> Vec<String> {
+    let mut out: Vec<String> = store
+        .all_versions()
+        .unwrap()
+        .into_iter()
+        .map(|v| format!("{}:{:?}", v.id, v.values))
+        .collect();
+    out.extend(
+        store
+            .cases()
+            .unwrap()
+            .into_iter()
+            .map(|c| format!("{}:{}:{:?}", c.record, c.team, c.heads)),
+    );
+    out.extend(store.work_items().unwrap().into_iter().map(|w| w.id));
+    out
+}
+
+/// The listing the office sees plus everything the store holds.
+pub fn content(dir: &Path) -> (String, Vec<String>) {
+    (cases_csv(dir), store_content(&Store::open(dir).unwrap()))
+}
+
+/// The crash notes tothon left in a data folder.
+pub fn crash_notes(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("crash-")
+        })
+        .collect()
+}
+
+/// `tothon demo --no-tui` of about `people` people built in `dir` (the
+/// commune there, its teams below it); returns what it said.
+pub fn demo(dir: &Path, people: usize) -> String {
+    stdout(
+        tothon(dir)
+            .args(["demo", "--no-tui", "--people", &people.to_string(), "--dir"])
+            .arg(dir),
+    )
+}
+
+/// The same demo commune built through the library, for tests that open
+/// its screens or need what was planted in it.
+pub fn demo_built(dir: &Path, people: usize, seed: u64) -> tothon::demo::Summary {
+    tothon::demo::build(dir, &tothon::demo::Options { people, seed }).unwrap()
+}
+
+/// Saves a valid activation follow-up of the person `id` with `status`
+/// (warnings confirmed), plus any `extra` arguments; returns its record.
+pub fn save_activation(dir: &Path, id: &str, status: &str, extra: &[&str]) -> String {
+    let out = stdout(
+        tothon(dir)
+            .args(["case", "new", "--form", "activation", "--author", "Lan"])
+            .args(["--set", &format!("person_id={id}")])
+            .args([
+                "--set",
+                "full_name=Nguyễn Văn An",
+                "--set",
+                "birth_date=1/5/1990",
+            ])
+            .args(["--set", "sex=Nam", "--set", "target_level=level2"])
+            .args(["--set", &format!("status={status}")])
+            .args(["--set", "visit_date=20/11/2026", "--confirm"])
+            .args(extra),
+    );
+    out.split_whitespace()
+        .find(|w| w.starts_with("AC-"))
+        .unwrap()
+        .to_string()
+}
+
+/// A commune office and the devices of some of its teams, set up through
+/// the binary, keys exchanged, in one folder: `commune/`, `team-N/`, public
+/// keys as `commune.pub`, `teamN.pub`.
+pub struct Commune {
+    root: tempfile::TempDir,
+}
+
+impl Commune {
+    pub fn with_teams(teams: impl IntoIterator<Item = u8>) -> Commune {
+        let root = tempfile::tempdir().unwrap();
+        let c = Commune { root };
+        stdout(tothon(&c.commune()).args(["init", "commune", "--name", COMMUNE]));
+        let key = stdout(tothon(&c.commune()).args(["key", "show"]));
+        std::fs::write(c.path("commune.pub"), key).unwrap();
+        for t in teams {
+            stdout(
+                tothon(&c.team(t))
+                    .args(["init", "team", "--commune", COMMUNE, "--team"])
+                    .arg(t.to_string())
+                    .arg("--commune-key")
+                    .arg(c.path("commune.pub")),
+            );
+            let file = c.path(&format!("team{t}.pub"));
+            std::fs::write(&file, stdout(tothon(&c.team(t)).args(["key", "show"]))).unwrap();
+            stdout(
+                tothon(&c.commune())
+                    .args(["trust", "--team"])
+                    .arg(t.to_string())
+                    .arg(&file),
+            );
+        }
+        c
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.root.path().join(name)
+    }
+
+    pub fn commune(&self) -> PathBuf {
+        self.path("commune")
+    }
+
+    pub fn team(&self, t: u8) -> PathBuf {
+        self.path(&format!("team-{t}"))
+    }
+
+    /// Exports from `dir` into a fresh folder; returns the bundle paths.
+    pub fn export(&self, dir: &Path, into: &str) -> Vec<PathBuf> {
+        let out = self.path(into);
+        stdout(tothon(dir).args(["bundle", "export", "--out"]).arg(&out));
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Team `t`'s own signing key and device id, as its device would use them.
+    pub fn signer(&self, t: u8) -> (Signer, String) {
+        let store = Store::open(&self.team(t)).unwrap();
+        let own = store.own_key().unwrap().unwrap();
+        let device = store.device().unwrap().id;
+        (Signer::unlock(&own.encrypted_secret, PASS).unwrap(), device)
+    }
+
+    /// Writes a (hand-made) bundle file into the folder.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
 }

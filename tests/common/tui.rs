@@ -1,0 +1,52 @@
+//! The screens driven in-process with key presses against ratatui's
+//! TestBackend, and what they show read back as text.
+
+use std::path::Path;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tothon::i18n::Lang;
+use tothon::store::Store;
+use tothon::tui::App;
+
+/// The sizes every screen is checked at: the smallest usual terminal, and
+/// a roomy one.
+pub const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+pub fn press(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+pub fn ctrl(app: &mut App, c: char) {
+    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+/// Types `text` one key at a time, as a user would.
+pub fn typ(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+/// The screen drawn at `w`×`h`, one line of text per row, trailing blanks
+/// trimmed.
+pub fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| app.render(f)).unwrap();
+    let buf = terminal.backend().buffer();
+    (0..h)
+        .map(|y| {
+            let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
+            line.trim_end().to_string() + "\n"
+        })
+        .collect()
+}
+
+/// The screens on the store in `dir`, in Vietnamese, past "who is working"
+/// (Enter: the first member the device keeps).
+pub fn open(dir: &Path) -> App {
+    let mut app = App::open(Store::open(dir).unwrap(), Lang::Vi).unwrap();
+    press(&mut app, KeyCode::Enter);
+    app
+}
