@@ -8,67 +8,22 @@ mod common;
 
 use std::path::Path;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use tothon::domain::version::{Draft, Status, Version};
 use tothon::i18n::Lang;
 use tothon::store::Store;
 use tothon::tui::App;
 
-use common::{COMMUNE, stdout, tothon};
+use common::tui::{ctrl, press, typ};
+use common::{COMMUNE, save_activation, stdout, tothon};
 
 /// The person working, on both fronts.
 const AUTHOR: &str = "Nguyễn Thị Lan";
 
-/// An activation follow-up whose personal ID says "born 1991" for a man
-/// born in 1990: a warning the person must confirm.
-const WARNED: [&str; 16] = [
-    "--set",
-    "person_id=034091123456",
-    "--set",
-    "full_name=Nguyễn Văn An",
-    "--set",
-    "birth_date=01/05/1990",
-    "--set",
-    "sex=Nam",
-    "--set",
-    "target_level=level2",
-    "--set",
-    "status=pending",
-    "--set",
-    "visit_date=20/11/2026",
-    "--set",
-    "note=lần đầu",
-];
-
-fn init_team(dir: &Path) {
-    stdout(tothon(dir).args(["init", "team", "--team", "3", "--commune", COMMUNE]));
-}
-
-fn init_commune(dir: &Path) {
-    stdout(tothon(dir).args(["init", "commune", "--name", COMMUNE]));
-}
-
-/// Saves the warned case with its warning confirmed; returns its record id.
+/// An activation follow-up of a man born in 1990 whose personal ID says
+/// "born 1991": saved with the warning confirmed. Returns its record.
 fn confirmed_case(dir: &Path, extra: &[&str]) -> String {
-    let out = stdout(
-        tothon(dir)
-            .args([
-                "case",
-                "new",
-                "--form",
-                "activation",
-                "--confirm",
-                "--author",
-                AUTHOR,
-            ])
-            .args(WARNED)
-            .args(extra),
-    );
-    let record = out
-        .split_whitespace()
-        .find(|w| w.starts_with("AC-"))
-        .unwrap();
-    record.trim_end_matches(['.', ',']).to_string()
+    save_activation(dir, "034091123456", "pending", extra)
 }
 
 fn copy_store(from: &Path, to: &Path) {
@@ -83,20 +38,6 @@ fn app(dir: &Path) -> App {
     let mut app = App::open(store, Lang::Vi).unwrap();
     press(&mut app, KeyCode::Enter);
     app
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-fn typ(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
 }
 
 /// The one head of `record` in the store in `dir`.
@@ -128,7 +69,7 @@ fn focus_field(app: &mut App, form: &str, field: &str) {
 fn a_warning_confirmed_once_stays_confirmed_through_later_edits_on_both_fronts() {
     let root = tempfile::tempdir().unwrap();
     let (cli, tui) = (root.path().join("cli"), root.path().join("tui"));
-    init_team(&cli);
+    stdout(tothon(&cli).args(["init", "team", "--team", "3", "--commune", COMMUNE]));
     let record = confirmed_case(&cli, &[]);
     let first = head(&cli, &record);
     assert_eq!(first.confirmed, ["person_id:id_year_mismatch"], "{first:?}");
@@ -149,9 +90,6 @@ fn a_warning_confirmed_once_stays_confirmed_through_later_edits_on_both_fronts()
     let mut app = app(&tui);
     press(&mut app, KeyCode::Enter);
     focus_field(&mut app, "activation", "note");
-    for _ in "lần đầu".chars() {
-        press(&mut app, KeyCode::Backspace);
-    }
     typ(&mut app, "gọi lại");
     ctrl(&mut app, 's');
     drop(app);
@@ -170,7 +108,7 @@ fn a_warning_confirmed_once_stays_confirmed_through_later_edits_on_both_fronts()
 fn a_return_for_correction_writes_the_same_version_from_both_fronts() {
     let root = tempfile::tempdir().unwrap();
     let (cli, tui) = (root.path().join("cli"), root.path().join("tui"));
-    init_commune(&cli);
+    stdout(tothon(&cli).args(["init", "commune", "--name", COMMUNE]));
     let record = confirmed_case(&cli, &["--team", "3"]);
     copy_store(&cli, &tui);
 
@@ -203,7 +141,7 @@ fn a_return_for_correction_writes_the_same_version_from_both_fronts() {
 fn a_conflict_resolved_writes_the_same_version_from_both_fronts() {
     let root = tempfile::tempdir().unwrap();
     let (cli, tui) = (root.path().join("cli"), root.path().join("tui"));
-    init_commune(&cli);
+    stdout(tothon(&cli).args(["init", "commune", "--name", COMMUNE]));
     let record = confirmed_case(&cli, &["--team", "3"]);
     // Two edits of the same version, as two devices would make them: a
     // conflict whose heads both carry the confirmed warning.

@@ -6,38 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{COMMUNE, csv_maps, fails, stdout, tothon};
-
-const CASE: [&str; 14] = [
-    "--set",
-    "person_id=034090123456",
-    "--set",
-    "full_name=Nguyễn Văn An",
-    "--set",
-    "birth_date=01/05/1990",
-    "--set",
-    "sex=Nam",
-    "--set",
-    "target_level=level2",
-    "--set",
-    "status=activated_level2",
-    "--set",
-    "visit_date=20/11/2026",
-];
-
-fn new_case(dir: &Path, extra: &[&str]) -> String {
-    let out = stdout(
-        tothon(dir)
-            .args(["case", "new", "--form", "activation"])
-            .args(CASE)
-            .args(extra),
-    );
-    let record = out
-        .split_whitespace()
-        .find(|w| w.starts_with("AC-"))
-        .unwrap();
-    record.trim_end_matches(['.', ',']).to_string()
-}
+use common::{COMMUNE, Commune, case_row, csv_maps, fails, save_activation, stdout, tothon};
 
 /// The report's number `key` and the total it is out of.
 fn report_line(dir: &Path, key: &str) -> (String, String) {
@@ -46,10 +15,9 @@ fn report_line(dir: &Path, key: &str) -> (String, String) {
     (row["value"].clone(), row["of"].clone())
 }
 
-/// A case's row in `cases --format csv`: (status, versions).
-fn case_row(dir: &Path, record: &str) -> (String, String) {
-    let rows = csv_maps(&stdout(tothon(dir).args(["cases", "--format", "csv"])));
-    let row = rows.iter().find(|r| r["record"] == record).unwrap();
+/// A case's status and number of versions in `cases --format csv`.
+fn status_and_versions(dir: &Path, record: &str) -> (String, String) {
+    let row = case_row(dir, record);
     (row["status"].clone(), row["versions"].clone())
 }
 
@@ -58,8 +26,9 @@ fn a_voided_case_counts_nowhere_keeps_its_history_and_opens_again_when_saved() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
     stdout(tothon(dir).args(["init", "commune", "--name", COMMUNE]));
-    new_case(dir, &["--team", "3"]);
-    let mistake = new_case(dir, &["--team", "3", "--set", "person_id=034090123457"]);
+    let team3 = ["--team", "3"];
+    save_activation(dir, "034090123456", "activated_level2", &team3);
+    let mistake = save_activation(dir, "034090123457", "activated_level2", &team3);
     assert_eq!(report_line(dir, "eid_level2"), ("2".into(), "2".into()));
 
     let err = fails(tothon(dir).args(["case", "void", &mistake, "--reason", "  "]));
@@ -71,7 +40,10 @@ fn a_voided_case_counts_nowhere_keeps_its_history_and_opens_again_when_saved() {
         "--reason",
         "Lập nhầm, trùng người",
     ]));
-    assert_eq!(case_row(dir, &mistake), ("voided".into(), "2".into()));
+    assert_eq!(
+        status_and_versions(dir, &mistake),
+        ("voided".into(), "2".into())
+    );
     assert_eq!(
         report_line(dir, "eid_level2"),
         ("1".into(), "1".into()),
@@ -84,7 +56,10 @@ fn a_voided_case_counts_nowhere_keeps_its_history_and_opens_again_when_saved() {
 
     // A later save opens it again, without the reason.
     stdout(tothon(dir).args(["case", "edit", &mistake, "--set", "note=đúng người khác"]));
-    assert_eq!(case_row(dir, &mistake), ("done".into(), "3".into()));
+    assert_eq!(
+        status_and_versions(dir, &mistake),
+        ("done".into(), "3".into())
+    );
     let csv = stdout(tothon(dir).args(["cases", "--form", "activation", "--format", "csv"]));
     let row = csv_maps(&csv)
         .into_iter()
@@ -96,45 +71,17 @@ fn a_voided_case_counts_nowhere_keeps_its_history_and_opens_again_when_saved() {
 
 #[test]
 fn a_void_travels_from_the_team_to_the_commune() {
-    let root = tempfile::tempdir().unwrap();
-    let (commune, team) = (root.path().join("commune"), root.path().join("team3"));
-    let key = |dir: &Path, name: &str| {
-        let file = root.path().join(name);
-        std::fs::write(&file, stdout(tothon(dir).args(["key", "show"]))).unwrap();
-        file
-    };
-    stdout(tothon(&commune).args(["init", "commune", "--name", COMMUNE]));
-    let commune_pub = key(&commune, "commune.pub");
+    let c = Commune::with_teams([3]);
+    let record = save_activation(&c.team(3), "034090123456", "pending", &[]);
+    stdout(tothon(&c.team(3)).args(["case", "void", &record, "--reason", "Lập nhầm"]));
+    let bundles = c.export(&c.team(3), "out");
     stdout(
-        tothon(&team)
-            .args([
-                "init",
-                "team",
-                "--team",
-                "3",
-                "--commune",
-                COMMUNE,
-                "--commune-key",
-            ])
-            .arg(&commune_pub),
+        tothon(&c.commune())
+            .args(["bundle", "import"])
+            .args(&bundles),
     );
-    let team_pub = key(&team, "team3.pub");
-    stdout(
-        tothon(&commune)
-            .args(["trust", "--team", "3"])
-            .arg(&team_pub),
+    assert_eq!(
+        status_and_versions(&c.commune(), &record),
+        ("voided".into(), "2".into())
     );
-
-    let record = new_case(&team, &[]);
-    stdout(tothon(&team).args(["case", "void", &record, "--reason", "Lập nhầm"]));
-    let out = root.path().join("out");
-    stdout(tothon(&team).args(["bundle", "export", "--out"]).arg(&out));
-    let bundle = std::fs::read_dir(&out)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    stdout(tothon(&commune).args(["bundle", "import"]).arg(&bundle));
-    assert_eq!(case_row(&commune, &record), ("voided".into(), "2".into()));
 }
