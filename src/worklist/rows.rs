@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::columns::{self, FormPlan};
 use super::{RowProblem, identity_key};
-use crate::domain::commune::Village;
+use crate::domain::commune::{Village, find_village};
 use crate::domain::form::{self, FieldProblem, FormSpec, Kind};
 use crate::domain::rules::{self, DateRule, ProblemKind, When};
 use crate::domain::text;
@@ -339,45 +339,6 @@ fn resolve_team(
         (None, Some(b)) => Ok(b),
         (None, None) => Err(RowProblem::NoVillage),
     }
-}
-
-/// Words a village name may or may not be written with.
-const VILLAGE_WORDS: [&str; 7] = ["thon", "xom", "ap", "ban", "lang", "to dan pho", "village"];
-
-/// A village name folded, with and without its leading "Thôn"/"Xóm"...:
-/// "Thôn Đông" and "Đông" match, and so do "Thôn Bàn Thạch" and "Bàn Thạch"
-/// (where "Bàn" is not the word "Bản").
-fn village_keys(name: &str) -> [String; 2] {
-    let folded = text::fold(name);
-    let mut rest = folded.as_str();
-    for word in VILLAGE_WORDS {
-        if let Some(r) = rest.strip_prefix(word)
-            && r.starts_with(' ')
-        {
-            rest = r;
-            break;
-        }
-    }
-    let compact = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-    };
-    [compact(&folded), compact(rest)]
-}
-
-fn find_village(value: &str, villages: &[Village]) -> Option<u8> {
-    if let Some(n) = parse_number(value) {
-        return villages.iter().find(|v| v.team == n).map(|v| v.team);
-    }
-    let keys = village_keys(value);
-    villages
-        .iter()
-        .find(|v| {
-            let names = village_keys(&v.name);
-            keys.iter().any(|k| !k.is_empty() && names.contains(k))
-        })
-        .map(|v| v.team)
 }
 
 fn parse_number(s: &str) -> Option<u8> {
