@@ -531,6 +531,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
             header: team3_header(&device, Role::Team(4)),
             versions: vec![],
             work_items: vec![],
+            villages: vec![],
         },
         &signer,
     )
@@ -570,6 +571,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
             header: team3_header(&device, Role::Team(3)),
             versions: vec![edit.clone().seal()],
             work_items: vec![],
+            villages: vec![],
         },
         &signer,
     )
@@ -583,6 +585,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
             header: team3_header(&device, Role::Team(3)),
             versions: vec![edit.seal()],
             work_items: vec![],
+            villages: vec![],
         },
         &signer,
     )

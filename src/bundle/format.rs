@@ -8,8 +8,8 @@ use std::collections::HashSet;
 use chrono::{DateTime, FixedOffset};
 use sha2::{Digest, Sha256};
 
-use super::WORK_ITEMS;
-use crate::domain::commune::Role;
+use super::{VILLAGES, WORK_ITEMS};
+use crate::domain::commune::{Role, Village};
 use crate::domain::form::{self, FormSpec};
 use crate::domain::version::Version;
 use crate::domain::work::WorkItem;
@@ -128,6 +128,9 @@ pub struct Contents<V = Version> {
     pub versions: Vec<V>,
     /// Only from the commune.
     pub work_items: Vec<WorkItem>,
+    /// Only from the commune: its villages, so every device names them
+    /// alike. Empty when read from a bundle written before they travelled.
+    pub villages: Vec<Village>,
 }
 
 /// One data file as the manifest lists it.
@@ -153,10 +156,18 @@ pub(super) fn data_files(sender: Role) -> Vec<String> {
         .collect();
     if sender == Role::Commune {
         names.push(WORK_ITEMS.to_string());
+        names.push(VILLAGES.to_string());
     }
     names.sort();
     names
 }
+
+/// Data files added after bundles were first written: a manifest from
+/// before them does not list them, and the bundle is read without them.
+pub(super) const LATER_FILES: [&str; 1] = [VILLAGES];
+
+/// The columns of `villages.csv`.
+pub(super) const VILLAGE_COLUMNS: [&str; 2] = ["team", "name"];
 
 pub(super) fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))

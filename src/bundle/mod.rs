@@ -1,6 +1,6 @@
 //! Bundles as files (README: "What is inside"): one `.zip` holding `manifest.csv`, its
 //! minisign signature `manifest.csv.minisig`, one CSV per form and, from the
-//! commune, `work_items.csv`.
+//! commune, `villages.csv` and `work_items.csv`.
 //!
 //! This module owns the format — zip, CSV, minisign — and nothing else:
 //! [`read`](fn@read) turns untrusted bytes into a [`Bundle`] or a
@@ -29,12 +29,15 @@ mod write;
 
 pub use error::{BundleError, CellProblem};
 pub use format::{Contents, FileInfo, Header, Place, VERSION_COLUMNS, parse_party, party_text};
-pub use read::{Bundle, Container, Opened, open, open_listed, read, read_with};
+pub use read::{Bundle, Container, Opened, Received, open, open_listed, read, read_with};
 pub use write::{DataFile, VersionRow, write, write_files};
 
 pub const MANIFEST: &str = "manifest.csv";
 pub const SIGNATURE: &str = "manifest.csv.minisig";
 pub const WORK_ITEMS: &str = "work_items.csv";
+/// The commune's villages (team, name), in every commune bundle, so that
+/// every device names them as the commune does.
+pub const VILLAGES: &str = "villages.csv";
 /// The format written in the manifest; a later incompatible layout gets a new one.
 pub const FORMAT: &str = "tothon-bundle-1";
 

@@ -12,13 +12,13 @@ use sha2::{Digest, Sha256};
 use super::archive::{self, Limits};
 use super::error::{BundleError, CellProblem, cell_error};
 use super::format::{
-    Contents, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, MAX_NAME_CHARS, Place,
-    data_files, hex, parse_party, untrusted_comment,
+    Contents, FileInfo, Header, LATER_FILES, MANIFEST_COLUMNS, MANIFEST_FIELDS, MAX_NAME_CHARS,
+    Place, data_files, hex, parse_party, untrusted_comment,
 };
 use super::key::{self, Public};
-use super::rows::{each_row, parse_time, parse_versions, parse_work_items};
-use super::{FORMAT, MANIFEST, SIGNATURE, WORK_ITEMS, cells};
-use crate::domain::commune::Role;
+use super::rows::{each_row, parse_time, parse_versions, parse_villages, parse_work_items};
+use super::{FORMAT, MANIFEST, SIGNATURE, VILLAGES, WORK_ITEMS, cells};
+use crate::domain::commune::{Role, Village};
 use crate::domain::form;
 use crate::domain::version::{Version, is_device_id, is_hex};
 use crate::domain::work::WorkItem;
@@ -67,7 +67,7 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
     let mut opened = open(Cursor::new(bytes), limits)?;
     let mut versions = Vec::new();
     let mut version_places = Vec::new();
-    let work_items = opened.read_rows(|place, v| {
+    let received = opened.read_rows(|place, v| {
         versions.push(std::mem::replace(v, Version::blank()));
         version_places.push(place.clone());
         Ok::<_, BundleError>(())
@@ -84,7 +84,8 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
         contents: Contents {
             header,
             versions,
-            work_items,
+            work_items: received.work_items,
+            villages: received.villages.unwrap_or_default(),
         },
         key_id,
         files,
@@ -269,10 +270,18 @@ pub fn open_listed<R: Read + Seek>(
     })
 }
 
+/// What a commune bundle carries besides versions (empty from a team).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Received {
+    pub work_items: Vec<WorkItem>,
+    /// `None` from a bundle written before villages travelled.
+    pub villages: Option<Vec<Village>>,
+}
+
 impl<R: Read + Seek> Opened<R> {
     /// Reads every data file's rows, in the manifest's order: each version,
     /// its id recomputed from its content, is handed to `visit` with where
-    /// it was read; the work items are returned. Each file is hashed again
+    /// it was read; the work items and villages are returned. Each file is hashed again
     /// as it is read, so a file changed since [`open`] is refused too.
     /// Versions come sorted by case, time and id within each file (tothon
     /// writes them so; anything else is refused), so a case's versions
@@ -282,8 +291,8 @@ impl<R: Read + Seek> Opened<R> {
     pub fn read_rows<E: From<BundleError>>(
         &mut self,
         mut visit: impl FnMut(&Place, &mut Version) -> Result<(), E>,
-    ) -> Result<Vec<WorkItem>, E> {
-        let mut work_items = Vec::new();
+    ) -> Result<Received, E> {
+        let mut received = Received::default();
         for f in &self.files {
             let entry = self
                 .entries
@@ -297,8 +306,13 @@ impl<R: Read + Seek> Opened<R> {
                 hasher: Sha256::new(),
             };
             let found = if f.name == WORK_ITEMS {
-                work_items = parse_work_items(&mut data)?;
-                work_items.len()
+                received.work_items = parse_work_items(&mut data)?;
+                received.work_items.len()
+            } else if f.name == VILLAGES {
+                let villages = parse_villages(&mut data)?;
+                let found = villages.len();
+                received.villages = Some(villages);
+                found
             } else {
                 let form_id = f.name.trim_end_matches(".csv");
                 let spec = form::form(form_id).ok_or_else(|| BundleError::UnexpectedName {
@@ -321,7 +335,7 @@ impl<R: Read + Seek> Opened<R> {
                 .into());
             }
         }
-        Ok(work_items)
+        Ok(received)
     }
 }
 
@@ -473,8 +487,14 @@ fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
         sequence: seq,
         created_at: created,
     };
-    let expected = data_files(sender_party);
+    // A manifest from before a later file existed does not list it.
     let listed = &rows[MANIFEST_FIELDS.len()..];
+    let expected: Vec<String> = data_files(sender_party)
+        .into_iter()
+        .filter(|name| {
+            !LATER_FILES.contains(&name.as_str()) || listed.iter().any(|cells| cells[1] == *name)
+        })
+        .collect();
     let mut files = Vec::new();
     for (i, cells) in listed.iter().enumerate() {
         let row = MANIFEST_FIELDS.len() + i + 2;

@@ -10,10 +10,11 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::error::{BundleError, CellProblem, cell_error};
 use super::format::{
-    LATER_FIELDS, MAX_NAME_CHARS, MAX_VALUE_CHARS, Place, VERSION_COLUMNS, WORK_ITEM_COLUMNS,
-    version_header, work_item_fields,
+    LATER_FIELDS, MAX_NAME_CHARS, MAX_VALUE_CHARS, Place, VERSION_COLUMNS, VILLAGE_COLUMNS,
+    WORK_ITEM_COLUMNS, version_header, work_item_fields,
 };
-use super::{WORK_ITEMS, cells};
+use super::{VILLAGES, WORK_ITEMS, cells};
+use crate::domain::commune::{MAX_VILLAGE_NAME, Village};
 use crate::domain::form::{self, FormSpec};
 use crate::domain::version::{
     Status, Version, is_confirm_code, is_device_id, is_record_id, is_version_id,
@@ -320,6 +321,34 @@ pub(super) fn fill_values<'a>(
     if map.len() != count {
         map.retain(|k, _| pairs.clone().any(|(p, _)| p == k));
     }
+}
+
+/// `villages.csv`: one row per village, by team, each team once, each name
+/// as tothon writes it (cleaned, not empty, not too long).
+pub(super) fn parse_villages(data: impl Read) -> Result<Vec<Village>, BundleError> {
+    let mut out: Vec<Village> = Vec::new();
+    each_row(VILLAGES, data, &VILLAGE_COLUMNS, 0, |row, cells| {
+        let bad = |column: &str| cell_error(VILLAGES, row, Some(column), CellProblem::NotValid);
+        let [team, name] = [cells[0], cells[1]];
+        let team: u8 = team
+            .parse()
+            .ok()
+            .filter(|t: &u8| *t > 0 && t.to_string() == team)
+            .filter(|t| out.last().is_none_or(|v| v.team < *t))
+            .ok_or_else(|| bad("team"))?;
+        if name.is_empty()
+            || crate::domain::text::clean(name) != name
+            || name.chars().count() > MAX_VILLAGE_NAME
+        {
+            return Err(bad("name"));
+        }
+        out.push(Village {
+            team,
+            name: name.to_string(),
+        });
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 pub(super) fn parse_work_items(data: impl Read) -> Result<Vec<WorkItem>, BundleError> {

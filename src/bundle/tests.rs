@@ -69,6 +69,7 @@ fn team_contents() -> Contents {
         header: header(Role::Team(3), Role::Commune),
         versions: vec![b, a, c],
         work_items: vec![],
+        villages: vec![],
     }
 }
 
@@ -137,6 +138,7 @@ fn rows_read_one_after_another_keep_nothing_of_the_row_before() {
         header: header(Role::Team(3), Role::Commune),
         versions: vec![a, b, c, d, e],
         work_items: vec![],
+        villages: vec![],
     };
     let read_back = read(&write(&contents, signer()).unwrap()).unwrap();
     assert_eq!(read_back.contents.versions, contents.versions);

@@ -9,12 +9,12 @@ use chrono::{DateTime, FixedOffset};
 
 use super::error::BundleError;
 use super::format::{
-    Contents, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, WORK_ITEM_COLUMNS, party_text,
-    sha256_hex, untrusted_comment, version_header, work_item_fields,
+    Contents, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, VILLAGE_COLUMNS,
+    WORK_ITEM_COLUMNS, party_text, sha256_hex, untrusted_comment, version_header, work_item_fields,
 };
 use super::key::Signer;
-use super::{FORMAT, MANIFEST, SIGNATURE, WORK_ITEMS, archive, cells};
-use crate::domain::commune::Role;
+use super::{FORMAT, MANIFEST, SIGNATURE, VILLAGES, WORK_ITEMS, archive, cells};
+use crate::domain::commune::{Role, Village};
 use crate::domain::form::{self, FormSpec};
 use crate::domain::version::{Status, Version};
 use crate::domain::work::WorkItem;
@@ -221,6 +221,27 @@ pub(super) fn version_rows<V: VersionRow>(
     Ok(out)
 }
 
+/// `villages.csv`: each village's team and name, by team.
+fn villages_csv(villages: &[Village]) -> Result<Vec<u8>, BundleError> {
+    let mut rows: Vec<&Village> = villages.iter().collect();
+    rows.sort_by_key(|v| v.team);
+    let mut out = Vec::new();
+    {
+        let mut w = cells::writer(&mut out);
+        w.write_record(VILLAGE_COLUMNS).map_err(write_err)?;
+        for v in rows {
+            let team = v.team.to_string();
+            for cell in [team.as_str(), &v.name] {
+                w.write_field(cells::escape(cell).as_bytes())
+                    .map_err(write_err)?;
+            }
+            w.write_record(None::<&[u8]>).map_err(write_err)?;
+        }
+        w.flush().map_err(write_err)?;
+    }
+    Ok(out)
+}
+
 pub(super) fn work_items_csv(items: &[WorkItem]) -> Result<Vec<u8>, BundleError> {
     let fields = work_item_fields();
     let mut rows: Vec<&WorkItem> = items.iter().collect();
@@ -324,13 +345,22 @@ pub fn write<V: VersionRow + Sync>(
         });
     }
     match header.sender {
-        Role::Commune => files.push(DataFile {
-            name: WORK_ITEMS.to_string(),
-            rows: contents.work_items.len(),
-            bytes: work_items_csv(&contents.work_items)?,
-        }),
-        Role::Team(_) if !contents.work_items.is_empty() => {
-            return Err(write_err("a team bundle carries no work items"));
+        Role::Commune => {
+            files.push(DataFile {
+                name: VILLAGES.to_string(),
+                rows: contents.villages.len(),
+                bytes: villages_csv(&contents.villages)?,
+            });
+            files.push(DataFile {
+                name: WORK_ITEMS.to_string(),
+                rows: contents.work_items.len(),
+                bytes: work_items_csv(&contents.work_items)?,
+            });
+        }
+        Role::Team(_) if !contents.work_items.is_empty() || !contents.villages.is_empty() => {
+            return Err(write_err(
+                "a team bundle carries no work items and no villages",
+            ));
         }
         Role::Team(_) => {}
     }

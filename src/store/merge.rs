@@ -14,6 +14,7 @@ use super::records::{AddSummary, ImportEntry, TrustedKey};
 use super::tables::*;
 use super::{Result, codec, log_in, rows};
 use crate::domain::case::CaseEntry;
+use crate::domain::commune::{Commune, Village};
 use crate::domain::listing::ListRow;
 use crate::domain::version::Version;
 use crate::domain::work::WorkItem;
@@ -336,6 +337,27 @@ impl<'t> Merge<'t> {
             self.before_holds = false;
         }
         self.tables.put_items(changed)
+    }
+
+    /// Takes the commune's villages as its bundle lists them: a team device
+    /// names them as the commune does (a rename at the office reaches every
+    /// device with its next bundle). Numbers are ids, so nothing else moves.
+    pub fn put_villages(&mut self, villages: Vec<Village>) -> Result<()> {
+        let mut meta = self.txn.open_table(META)?;
+        let mut commune: Commune = match meta.get("commune")? {
+            Some(b) => codec::decode(b.value(), "commune")?,
+            None => {
+                return Err(super::StoreError::Corrupt {
+                    what: "commune",
+                    detail: "missing".into(),
+                });
+            }
+        };
+        if commune.villages != villages {
+            commune.villages = villages;
+            meta.insert("commune", codec::encode(&commune).as_slice())?;
+        }
+        Ok(())
     }
 
     /// Ties a signing key to the device its first bundle named.

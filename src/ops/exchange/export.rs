@@ -48,6 +48,7 @@ fn outgoing<'s>(
             header: header(Role::Commune),
             versions: all,
             work_items: Vec::new(),
+            villages: Vec::new(),
         }]),
         Role::Commune => {
             // A case goes, whole history, to the team its latest version
@@ -78,6 +79,7 @@ fn outgoing<'s>(
                     header: header(Role::Team(v.team)),
                     versions: versions.remove(&v.team).unwrap_or_default(),
                     work_items: items.remove(&v.team).unwrap_or_default(),
+                    villages: commune.villages.clone(),
                 })
                 .collect())
         }

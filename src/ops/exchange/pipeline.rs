@@ -15,8 +15,8 @@ use super::{ExchangeError, Refusal, Rejection, stamp};
 use crate::bundle::key::Public;
 use crate::bundle::{self, BundleError, Header};
 use crate::domain::admit::{self, Claim, Here, KeyFacts, RowRefusal};
+use crate::domain::commune::Role;
 use crate::domain::version::Version;
-use crate::domain::work::WorkItem;
 use crate::store::{AddSummary, ImportEntry, Merge, Store, StoreError, TrustedKey};
 
 /// Where a bundle's bytes are.
@@ -387,9 +387,12 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
         if let Some(e) = failure {
             return Err(e);
         }
-        let work_items = read?;
-        m.put_work_items(&work_items)?;
-        Ok((summary, work_items.len()))
+        let received = read?;
+        m.put_work_items(&received.work_items)?;
+        if let (Some(villages), Role::Team(_)) = (received.villages, here.role) {
+            m.put_villages(villages)?;
+        }
+        Ok((summary, received.work_items.len()))
     })
 }
 
@@ -463,10 +466,10 @@ fn read_cases<R: std::io::Read + std::io::Seek>(
     opened: &mut bundle::Opened<R>,
     send: std::sync::mpsc::SyncSender<Vec<CaseRows>>,
     merged: std::sync::mpsc::Receiver<Vec<CaseRows>>,
-) -> Result<Vec<WorkItem>, Failed> {
+) -> Result<bundle::Received, Failed> {
     let mut gather = Gather::new(send, merged);
     let mut file: std::sync::Arc<str> = std::sync::Arc::from("");
-    let work_items = opened.read_rows(|place, v| {
+    let received = opened.read_rows(|place, v| {
         let new_case = gather
             .case
             .versions
@@ -485,21 +488,21 @@ fn read_cases<R: std::io::Read + std::io::Seek>(
             .push((place.row, std::mem::replace(v, next)));
         Ok::<_, Failed>(())
     });
-    let work_items = match work_items {
-        Err(Failed::Stopped) => return Ok(Vec::new()),
+    let received = match received {
+        Err(Failed::Stopped) => return Ok(bundle::Received::default()),
         Err(e) => {
             // The versions read before the row that failed go to the merge
             // first: a refusal among them comes first in the file.
             let _ = gather.finish();
             return Err(e);
         }
-        Ok(work_items) => work_items,
+        Ok(received) => received,
     };
     match gather.finish() {
-        Err(Failed::Stopped) => return Ok(Vec::new()),
+        Err(Failed::Stopped) => return Ok(bundle::Received::default()),
         other => other?,
     }
-    Ok(work_items)
+    Ok(received)
 }
 
 /// The reader's side of the hand-over: the case being gathered, the batch
