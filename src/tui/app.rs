@@ -563,11 +563,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         state.notice = None;
     }
     match action {
-        Action::Help => {
+        Action::ShowHelp => {
             state.help = true;
             return vec![];
         }
-        Action::ToggleTyping => return next_typing(state),
+        Action::CycleTyping => return next_typing(state),
         Action::Quit => {
             if state.dialog.is_none() && state.form().is_some_and(|f| f.unsaved()) {
                 state.dialog = Some(Dialog::Quit);
@@ -581,7 +581,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         _ => {}
     }
     if state.help {
-        if action == Action::Back {
+        if action == Action::CloseHelp {
             state.help = false;
         }
         return vec![];
@@ -596,7 +596,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Kind_::History => on_history(state, action),
         Kind_::Dashboard => dashboard::on_dashboard(state, action),
         Kind_::Charts => {
-            if action == Action::Back {
+            if action == Action::GoBack {
                 state.screens.pop();
             }
             vec![]
@@ -779,12 +779,12 @@ fn on_who(state: &mut State, action: Action) -> Vec<Effect> {
     };
     let adding = who.selected == count;
     match action {
-        Action::Up => who.selected = who.selected.saturating_sub(1),
-        Action::Down => who.selected = (who.selected + 1).min(count),
+        Action::MoveUp => who.selected = who.selected.saturating_sub(1),
+        Action::MoveDown => who.selected = (who.selected + 1).min(count),
         Action::Type(c) if adding => who.new_name.type_char(c, Method::Off, ToneStyle::Classic),
         Action::Paste(s) if adding => who.new_name.insert_str(&s),
-        Action::Backspace if adding => who.new_name.backspace(),
-        Action::Enter => {
+        Action::EraseBack if adding => who.new_name.backspace(),
+        Action::ChooseMember => {
             let name = if adding {
                 crate::domain::text::clean(who.new_name.text())
             } else {
@@ -815,12 +815,12 @@ fn on_who(state: &mut State, action: Action) -> Vec<Effect> {
 fn on_list(state: &mut State, action: Action) -> Vec<Effect> {
     let page = 10;
     match action {
-        Action::Up => state.list.move_by(-1),
-        Action::Down => state.list.move_by(1),
+        Action::MoveUp => state.list.move_by(-1),
+        Action::MoveDown => state.list.move_by(1),
         Action::PageUp => state.list.move_by(-page),
         Action::PageDown => state.list.move_by(page),
-        Action::Top => state.list.select_first(),
-        Action::Bottom => state.list.select_last(),
+        Action::GoToTop => state.list.select_first(),
+        Action::GoToBottom => state.list.select_last(),
         Action::CycleForm => state.list.cycle_form(),
         Action::CycleStage => state.list.cycle_stage(),
         Action::CycleSort => state.list.cycle_sort(),
@@ -833,31 +833,31 @@ fn on_list(state: &mut State, action: Action) -> Vec<Effect> {
             let q = format!("{}{}", state.list.query(), s.replace(['\n', '\r'], " "));
             state.list.set_query(&q);
         }
-        Action::Backspace => {
+        Action::EraseBack => {
             let mut q = TextInput::new(state.list.query());
             q.backspace();
             state.list.set_query(q.text());
         }
-        Action::Back if state.list.query().is_empty() => state.list.clear_team(),
-        Action::Back => state.list.set_query(""),
-        Action::Enter => {
+        Action::ClearSearch if state.list.query().is_empty() => state.list.clear_team(),
+        Action::ClearSearch => state.list.set_query(""),
+        Action::OpenCase => {
             if let Some(row) = state.list.selected_row() {
                 return vec![Effect::LoadCase {
                     record: row.record.to_string(),
                 }];
             }
         }
-        Action::History => {
+        Action::ShowHistory => {
             if let Some(row) = state.list.selected_row() {
                 return vec![Effect::LoadHistory {
                     record: row.record.to_string(),
                 }];
             }
         }
-        Action::Progress => state.screens.push(Screen::Dashboard(DashState::default())),
+        Action::ShowProgress => state.screens.push(Screen::Dashboard(DashState::default())),
         Action::NewCase => state.screens.push(Screen::NewCase { selected: 0 }),
-        Action::Settings => state.screens.push(Screen::Settings { selected: 0 }),
-        Action::Bundles => state
+        Action::ShowSettings => state.screens.push(Screen::Settings { selected: 0 }),
+        Action::ShowBundles => state
             .screens
             .push(Screen::Bundles(super::exchange::BundlesState::default())),
         _ => {}
@@ -899,12 +899,12 @@ fn on_settings(state: &mut State, action: Action) -> Vec<Effect> {
         return vec![];
     };
     match action {
-        Action::Up => *selected = selected.saturating_sub(1),
-        Action::Down => *selected = (*selected + 1).min(SETTINGS.len() - 1),
-        Action::Back => {
+        Action::MoveUp => *selected = selected.saturating_sub(1),
+        Action::MoveDown => *selected = (*selected + 1).min(SETTINGS.len() - 1),
+        Action::GoBack => {
             state.screens.pop();
         }
-        Action::Enter => match SETTINGS[*selected] {
+        Action::ChangeSetting => match SETTINGS[*selected] {
             Setting::Typing => return next_typing(state),
             Setting::Tone => {
                 state.tone = match state.tone {
@@ -941,12 +941,12 @@ fn on_new_case(state: &mut State, action: Action) -> Vec<Effect> {
     };
     let count = form::forms().len();
     match action {
-        Action::Up => *selected = selected.saturating_sub(1),
-        Action::Down => *selected = (*selected + 1).min(count - 1),
-        Action::Back => {
+        Action::MoveUp => *selected = selected.saturating_sub(1),
+        Action::MoveDown => *selected = (*selected + 1).min(count - 1),
+        Action::GoBack => {
             state.screens.pop();
         }
-        Action::Enter => {
+        Action::OpenBlankForm => {
             let spec = &form::forms()[*selected];
             state.screens.pop();
             return vec![Effect::LoadCase {
@@ -1182,11 +1182,11 @@ fn on_form(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::NextField => return move_focus(state, 1),
         Action::PrevField => return move_focus(state, -1),
-        Action::Enter if choice => open_picker(state, None),
-        Action::Enter => return move_focus(state, 1),
+        Action::ChooseOrNextField if choice => open_picker(state, None),
+        Action::ChooseOrNextField => return move_focus(state, 1),
         Action::Type(c) if choice => open_picker(state, (c != ' ').then_some(c)),
-        Action::Save => return save(state, Consent::default()),
-        Action::ReturnCase => {
+        Action::SaveCase => return save(state, Consent::default()),
+        Action::ReturnForCorrection => {
             let saved_case = state.form().is_some_and(|f| f.head().is_some());
             if state.role == Role::Commune && saved_case {
                 state.dialog = Some(Dialog::ReturnForCorrection {
@@ -1196,12 +1196,12 @@ fn on_form(state: &mut State, action: Action) -> Vec<Effect> {
                 state.notice = Some(Notice::NothingToShow);
             }
         }
-        Action::History => {
+        Action::ShowHistory => {
             if let Some(r) = state.form().and_then(|f| f.record.clone()) {
                 return vec![Effect::LoadHistory { record: r }];
             }
         }
-        Action::Back => {
+        Action::LeaveForm => {
             let unsaved = state.form().is_some_and(|f| f.unsaved());
             if unsaved {
                 state.dialog = Some(Dialog::LeaveForm);
@@ -1209,7 +1209,7 @@ fn on_form(state: &mut State, action: Action) -> Vec<Effect> {
                 state.screens.pop();
             }
         }
-        Action::Backspace if choice => {
+        Action::EraseBack if choice => {
             if let Some(f) = state.form_mut() {
                 f.inputs[focus].choice.clear();
             }
@@ -1222,12 +1222,12 @@ fn on_form(state: &mut State, action: Action) -> Vec<Effect> {
             match other {
                 Action::Type(c) => input.type_char(c, method, tone),
                 Action::Paste(s) => input.insert_str(&s),
-                Action::Backspace => input.backspace(),
-                Action::Delete => input.delete(),
-                Action::Left => input.left(),
-                Action::Right => input.right(),
-                Action::Home => input.home(),
-                Action::End => input.end(),
+                Action::EraseBack => input.backspace(),
+                Action::EraseForward => input.delete(),
+                Action::CursorLeft => input.left(),
+                Action::CursorRight => input.right(),
+                Action::CursorHome => input.home(),
+                Action::CursorEnd => input.end(),
                 _ => {}
             }
         }
@@ -1243,8 +1243,8 @@ fn on_picker(state: &mut State, action: Action) -> Vec<Effect> {
         return vec![];
     };
     match action {
-        Action::Up => p.selected = p.selected.saturating_sub(1),
-        Action::Down => p.selected = (p.selected + 1).min(p.matches.len().saturating_sub(1)),
+        Action::MoveUp => p.selected = p.selected.saturating_sub(1),
+        Action::MoveDown => p.selected = (p.selected + 1).min(p.matches.len().saturating_sub(1)),
         Action::Type(c) => {
             p.filter.type_char(c, Method::Off, ToneStyle::Classic);
             p.refilter();
@@ -1253,11 +1253,11 @@ fn on_picker(state: &mut State, action: Action) -> Vec<Effect> {
             p.filter.insert_str(&s);
             p.refilter();
         }
-        Action::Backspace => {
+        Action::EraseBack => {
             p.filter.backspace();
             p.refilter();
         }
-        Action::Mark if p.multi => {
+        Action::TickChoice if p.multi => {
             if let Some((id, _)) = p.highlighted().cloned() {
                 if let Some(pos) = p.picked.iter().position(|x| x == &id) {
                     p.picked.remove(pos);
@@ -1266,12 +1266,12 @@ fn on_picker(state: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::Mark => {
+        Action::TickChoice => {
             p.filter.type_char(' ', Method::Off, ToneStyle::Classic);
             p.refilter();
         }
-        Action::Back => f.picker = None,
-        Action::Enter => {
+        Action::CloseChoices => f.picker = None,
+        Action::PickChoice => {
             let field = p.field;
             let picked = if p.multi {
                 // Keep the order of the options, as stored values are.
@@ -1346,15 +1346,15 @@ pub(super) fn saving(
 fn on_dialog(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
     if let Dialog::Passphrase { mut input } = dialog {
         match action {
-            Action::Back => return vec![],
-            Action::Enter => {
+            Action::Cancel => return vec![],
+            Action::Confirm => {
                 return vec![Effect::ExportBundles {
                     passphrase: input.text().to_string(),
                 }];
             }
             Action::Type(c) => input.type_char(c, Method::Off, ToneStyle::Classic),
             Action::Paste(p) => input.insert_str(&p),
-            Action::Backspace => input.backspace(),
+            Action::EraseBack => input.backspace(),
             _ => {}
         }
         state.dialog = Some(Dialog::Passphrase { input });
@@ -1362,24 +1362,24 @@ fn on_dialog(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
     }
     if let Dialog::ReturnForCorrection { mut comment } = dialog {
         match action {
-            Action::Back => return vec![],
-            Action::Enter if !comment.is_empty() => {
+            Action::Cancel => return vec![],
+            Action::Confirm if !comment.is_empty() => {
                 return return_for_correction(state, comment.text());
             }
             Action::Type(c) => comment.type_char(c, state.typing, state.tone),
             Action::Paste(p) => comment.insert_str(&p),
-            Action::Backspace => comment.backspace(),
+            Action::EraseBack => comment.backspace(),
             _ => {}
         }
         state.dialog = Some(Dialog::ReturnForCorrection { comment });
         return vec![];
     }
     match (&dialog, action) {
-        (_, Action::Back) => {
+        (_, Action::Cancel) => {
             // Esc on "leave?" or "quit?" means stay.
             vec![]
         }
-        (Dialog::LeaveForm, Action::Enter) => {
+        (Dialog::LeaveForm, Action::Confirm) => {
             let effects = keep_draft(state);
             state.notice = Some(Notice::DraftKept);
             state.screens.pop();
@@ -1395,12 +1395,12 @@ fn on_dialog(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
             key.map(|key| vec![Effect::DropDraft { key }])
                 .unwrap_or_default()
         }
-        (Dialog::Quit, Action::Enter) => {
+        (Dialog::Quit, Action::Confirm) => {
             let effects = keep_draft(state);
             state.quit = true;
             effects
         }
-        (Dialog::OfferDraft(d), Action::Enter) => {
+        (Dialog::OfferDraft(d), Action::Confirm) => {
             let lang = state.lang;
             let commune = state.commune.clone();
             if let Some(f) = state.form_mut() {
@@ -1425,7 +1425,7 @@ fn on_dialog(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
             }
             vec![Effect::DropDraft { key }]
         }
-        (Dialog::SaveAsDraft { .. } | Dialog::ConfirmWarnings { .. }, Action::Enter) => {
+        (Dialog::SaveAsDraft { .. } | Dialog::ConfirmWarnings { .. }, Action::Confirm) => {
             let consent = Consent {
                 draft: matches!(dialog, Dialog::SaveAsDraft { .. }),
                 confirm: matches!(dialog, Dialog::ConfirmWarnings { .. }),
@@ -1485,16 +1485,16 @@ fn on_history(state: &mut State, action: Action) -> Vec<Effect> {
         return vec![];
     };
     match action {
-        Action::Up => h.selected = h.selected.saturating_sub(1),
-        Action::Down => h.selected = (h.selected + 1).min(h.versions.len().saturating_sub(1)),
-        Action::Mark => {
+        Action::MoveUp => h.selected = h.selected.saturating_sub(1),
+        Action::MoveDown => h.selected = (h.selected + 1).min(h.versions.len().saturating_sub(1)),
+        Action::MarkToCompare => {
             h.marked = if h.marked == Some(h.selected) {
                 None
             } else {
                 Some(h.selected)
             }
         }
-        Action::Back => {
+        Action::GoBack => {
             state.screens.pop();
         }
         _ => {}

@@ -158,24 +158,24 @@ pub fn on_import(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Type(c) => im.path.type_char(c, Method::Off, ToneStyle::Classic),
         Action::Paste(p) => im.path.insert_str(p.trim()),
-        Action::Backspace => im.path.backspace(),
-        Action::Up => im.scroll = im.scroll.saturating_sub(1),
-        Action::Down => im.scroll = im.scroll.saturating_add(1),
-        Action::PageUp => im.scroll = im.scroll.saturating_sub(10),
-        Action::PageDown => im.scroll = im.scroll.saturating_add(10),
-        Action::Enter if !im.path.is_empty() => return vec![load(im)],
-        Action::Mark => {
+        Action::EraseBack => im.path.backspace(),
+        Action::ScrollUp => im.scroll = im.scroll.saturating_sub(1),
+        Action::ScrollDown => im.scroll = im.scroll.saturating_add(1),
+        Action::ScrollPageUp => im.scroll = im.scroll.saturating_sub(10),
+        Action::ScrollPageDown => im.scroll = im.scroll.saturating_add(10),
+        Action::PreviewWorklist if !im.path.is_empty() => return vec![load(im)],
+        Action::ToggleLeadingZeros => {
             im.fix_zeros = !im.fix_zeros;
             if !im.path.is_empty() {
                 return vec![load(im)];
             }
         }
-        Action::Save => {
+        Action::ImportWorklist => {
             if let Some(p) = im.preview.take().filter(|p| !p.items.is_empty()) {
                 return vec![Effect::ApplyWorklist(p)];
             }
         }
-        Action::Back => {
+        Action::GoBack => {
             state.screens.pop();
         }
         _ => {}
@@ -378,10 +378,10 @@ pub fn on_dashboard(state: &mut State, action: Action) -> Vec<Effect> {
         return vec![];
     };
     match action {
-        Action::Up => dash.row = dash.row.saturating_sub(1),
-        Action::Down => dash.row = (dash.row + 1).min(rows - 1),
-        Action::Left => dash.col = dash.col.saturating_sub(1),
-        Action::Right => dash.col = (dash.col + 1).min(COLUMNS.len() - 1),
+        Action::MoveUp => dash.row = dash.row.saturating_sub(1),
+        Action::MoveDown => dash.row = (dash.row + 1).min(rows - 1),
+        Action::MoveLeft => dash.col = dash.col.saturating_sub(1),
+        Action::MoveRight => dash.col = (dash.col + 1).min(COLUMNS.len() - 1),
         Action::CycleForm => {
             let forms = form::forms();
             dash.form = match &dash.form {
@@ -393,7 +393,7 @@ pub fn on_dashboard(state: &mut State, action: Action) -> Vec<Effect> {
                     .map(|f| f.id.clone()),
             };
         }
-        Action::Enter => {
+        Action::OpenCellCases => {
             let dash = dash.clone();
             let team = teams(state).get(dash.row).copied();
             state
@@ -404,7 +404,7 @@ pub fn on_dashboard(state: &mut State, action: Action) -> Vec<Effect> {
                 state.screens.push(Screen::List);
             }
         }
-        Action::Export => {
+        Action::ExportTable => {
             let dash = dash.clone();
             let (header, rows) = table_cells(state, &dash);
             let name = format!("tien-do-{}.csv", state.today);
@@ -413,8 +413,8 @@ pub fn on_dashboard(state: &mut State, action: Action) -> Vec<Effect> {
                 bytes: crate::export::to_bytes(&header, &rows),
             }];
         }
-        Action::Charts => return vec![Effect::LoadCharts],
-        Action::Report => {
+        Action::ShowCharts => return vec![Effect::LoadCharts],
+        Action::ShowReport => {
             let as_of = TextInput::new(&state.today.format("%d/%m/%Y").to_string());
             state.screens.push(Screen::Report(ReportState {
                 as_of,
@@ -423,9 +423,12 @@ pub fn on_dashboard(state: &mut State, action: Action) -> Vec<Effect> {
             }));
             return vec![Effect::LoadReport { as_of: state.today }];
         }
-        Action::Duplicates => return vec![Effect::LoadDuplicates],
-        Action::Import => state.screens.push(Screen::Import(ImportState::default())),
-        Action::Back => {
+        Action::ShowDuplicates => return vec![Effect::LoadDuplicates],
+        Action::ShowBundles => state
+            .screens
+            .push(Screen::Bundles(super::exchange::BundlesState::default())),
+        Action::ShowWorklistImport => state.screens.push(Screen::Import(ImportState::default())),
+        Action::GoBack => {
             state.screens.pop();
             if state.screens.is_empty() {
                 state.screens.push(Screen::List);
@@ -443,11 +446,11 @@ pub fn on_report(state: &mut State, action: Action) -> Vec<Effect> {
         return vec![];
     };
     match action {
-        Action::Up => r.scroll = r.scroll.saturating_sub(1),
-        Action::Down => r.scroll = r.scroll.saturating_add(1).min(40),
+        Action::ScrollUp => r.scroll = r.scroll.saturating_sub(1),
+        Action::ScrollDown => r.scroll = r.scroll.saturating_add(1).min(40),
         Action::Type(c) => r.as_of.type_char(c, Method::Off, ToneStyle::Classic),
-        Action::Backspace => r.as_of.backspace(),
-        Action::Enter => {
+        Action::EraseBack => r.as_of.backspace(),
+        Action::RecomputeReport => {
             let rule = crate::domain::rules::DateRule {
                 year_only: false,
                 when: crate::domain::rules::When::Past,
@@ -469,7 +472,7 @@ pub fn on_report(state: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::Save => {
+        Action::SaveReport => {
             if let Some(report) = &r.report {
                 let text = i18n::report::render(report, lang, i18n::report::Format::Text);
                 let (header, rows) = i18n::report::csv_rows(report, lang);
@@ -486,7 +489,7 @@ pub fn on_report(state: &mut State, action: Action) -> Vec<Effect> {
                 ];
             }
         }
-        Action::Back => {
+        Action::GoBack => {
             state.screens.pop();
         }
         _ => {}
@@ -499,16 +502,16 @@ pub fn on_duplicates(state: &mut State, action: Action) -> Vec<Effect> {
         return vec![];
     };
     match action {
-        Action::Up => d.selected = d.selected.saturating_sub(1),
-        Action::Down => d.selected = (d.selected + 1).min(d.pairs.len().saturating_sub(1)),
-        Action::Enter => {
+        Action::MoveUp => d.selected = d.selected.saturating_sub(1),
+        Action::MoveDown => d.selected = (d.selected + 1).min(d.pairs.len().saturating_sub(1)),
+        Action::OpenHouseholdCheck => {
             let Some(pair) = d.pairs.get(d.selected).cloned() else {
                 return vec![];
             };
             let values = household_check_for(state, &pair);
             super::app::open_new(state, "household_check", values, pair.first.team);
         }
-        Action::Back => {
+        Action::GoBack => {
             state.screens.pop();
         }
         _ => {}

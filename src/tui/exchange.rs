@@ -70,18 +70,18 @@ pub fn on_bundles(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Type(c) => b.path.type_char(c, Method::Off, ToneStyle::Classic),
         Action::Paste(p) => b.path.insert_str(p.trim()),
-        Action::Backspace => b.path.backspace(),
-        Action::Enter if !b.path.is_empty() => {
+        Action::EraseBack => b.path.backspace(),
+        Action::ImportBundle if !b.path.is_empty() => {
             return vec![Effect::ImportBundle {
                 path: std::path::PathBuf::from(b.path.text().trim()),
             }];
         }
-        Action::Export => {
+        Action::ExportBundles => {
             state.dialog = Some(Dialog::Passphrase {
                 input: TextInput::default(),
             });
         }
-        Action::Back => {
+        Action::GoBack => {
             state.screens.pop();
         }
         _ => {}
@@ -95,20 +95,20 @@ pub fn on_conflict(state: &mut State, action: Action) -> Vec<Effect> {
     };
     let heads = c.heads.len();
     match action {
-        Action::Up => c.selected = c.selected.saturating_sub(1),
-        Action::Down => c.selected = (c.selected + 1).min(c.fields.len().saturating_sub(1)),
-        Action::Left => {
+        Action::MoveUp => c.selected = c.selected.saturating_sub(1),
+        Action::MoveDown => c.selected = (c.selected + 1).min(c.fields.len().saturating_sub(1)),
+        Action::PreviousHead => {
             if let Some(f) = c.fields.get_mut(c.selected) {
                 f.1 = f.1.saturating_sub(1);
             }
         }
-        Action::Right => {
+        Action::NextHead => {
             if let Some(f) = c.fields.get_mut(c.selected) {
                 f.1 = (f.1 + 1).min(heads - 1);
             }
         }
-        Action::Save => return resolve_conflict(state, Consent::default()),
-        Action::Back => {
+        Action::SaveResolution => return resolve_conflict(state, Consent::default()),
+        Action::GoBack => {
             state.screens.pop();
         }
         _ => {}

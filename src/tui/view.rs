@@ -161,7 +161,8 @@ fn title_line(state: &State) -> String {
 
 fn footer_line(ctx: Ctx, lang: Lang) -> String {
     keymap::footer(ctx)
-        .map(|b| format!("{} {}", b.label, i18n::text(lang, b.help)))
+        .iter()
+        .map(|k| format!("{} {}", k.keys, i18n::text(lang, k.help)))
         .collect::<Vec<_>>()
         .join(" · ")
 }
@@ -823,7 +824,7 @@ fn dialog(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &Them
 }
 
 fn help(frame: &mut Frame, area: Rect, ctx: Ctx, lang: Lang, theme: &Theme) {
-    let bindings = keymap::all(ctx);
+    let bindings = keymap::help(ctx);
     let popup = centered(area, 64, (bindings.len() as u16 + 2).min(area.height), 0);
     frame.render_widget(Clear, popup);
     let block = Block::bordered().title(format!(" {} ", i18n::text(lang, Text::HelpTitle)));
@@ -831,10 +832,10 @@ fn help(frame: &mut Frame, area: Rect, ctx: Ctx, lang: Lang, theme: &Theme) {
     frame.render_widget(block, popup);
     let lines: Vec<Line> = bindings
         .iter()
-        .map(|(label, help)| {
+        .map(|k| {
             Line::from(vec![
-                Span::styled(format!("{label:<20} "), theme.bold()),
-                Span::raw(i18n::text(lang, *help)),
+                Span::styled(format!("{:<20} ", k.keys), theme.bold()),
+                Span::raw(i18n::text(lang, k.help)),
             ])
         })
         .collect();
