@@ -1,16 +1,19 @@
 //! The terminal screens. A key press flows one way: event (presses only) →
-//! keymap → `app::update` (no I/O) → `effect::run` (the store) → `view::render`.
-//! The terminal is put back on exit, on Ctrl+C and on panic.
+//! keymap → `app::update` (no I/O) → `effect::run` (the store) → `app::apply`
+//! → `render::render(&State)`, which only reads. Each screen's state, keys
+//! and drawing sit in `screens/`. The terminal is put back on exit, on
+//! Ctrl+C and on panic.
 
 pub mod app;
-pub mod dashboard;
+pub mod dialog;
+pub mod draw;
 pub mod effect;
-pub mod exchange;
 pub mod input;
 pub mod keymap;
 pub mod list;
+pub mod render;
+pub mod screens;
 pub mod typing;
-pub mod view;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -20,6 +23,7 @@ use std::time::Duration;
 use ratatui::Frame;
 use ratatui::crossterm::event::{self, Event, KeyEvent, KeyEventKind};
 use ratatui::crossterm::execute;
+use ratatui::layout::Size;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::clock;
@@ -103,7 +107,16 @@ impl App {
         match event {
             Event::Key(k) if k.kind == KeyEventKind::Press => self.key(k),
             Event::Paste(text) => self.paste(&text),
+            Event::Resize(width, height) => self.resize(Size::new(width, height)),
             _ => {}
+        }
+    }
+
+    /// Takes in the terminal's size, so what scrolls is scrolled before the
+    /// next frame is drawn.
+    pub fn resize(&mut self, size: Size) {
+        if self.state.size != size {
+            self.state.resized(size);
         }
     }
 
@@ -142,12 +155,14 @@ impl App {
     }
 
     /// Draws what is in front of the user; only the first screen may be
-    /// drawn before the work list is in.
+    /// drawn before the work list is in. A frame of another size than the
+    /// state knows (the first one, a test's) is taken as a resize first.
     pub fn render(&mut self, frame: &mut Frame) {
         if !matches!(self.state.screen(), app::Screen::Who(_)) {
             self.ready();
         }
-        view::render(&mut self.state, frame);
+        self.resize(frame.area().as_size());
+        render::render(&self.state, frame);
     }
 
     pub fn quit(&self) -> bool {
