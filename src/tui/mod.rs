@@ -20,6 +20,7 @@ use std::path::Path;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{self, Event, KeyEvent, KeyEventKind};
 use ratatui::crossterm::execute;
@@ -46,7 +47,15 @@ pub struct App {
 }
 
 impl App {
+    /// Opens the screens over `store` on the clock's day.
     pub fn open(store: Store, lang: Lang) -> Result<App> {
+        App::open_on(store, lang, clock::today())
+    }
+
+    /// Opens the screens as on `today`, which judges what is due, how old a
+    /// team's last bundle is and the report's default date. Tests and
+    /// screenshots pass a fixed day; the device is the store's own.
+    pub fn open_on(store: Store, lang: Lang, today: NaiveDate) -> Result<App> {
         let device = store.device()?;
         let typing = match store.setting::<String>("typing")?.as_deref() {
             Some("telex") => Method::Telex,
@@ -65,7 +74,7 @@ impl App {
             commune: store.commune()?,
             role: device.role,
             device: device.id,
-            today: clock::today(),
+            today,
             members: store.setting("members")?.unwrap_or_default(),
             last_member: store.setting("last_member")?,
             typing,
