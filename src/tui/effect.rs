@@ -161,7 +161,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             }
         }
         Effect::LoadCharts => match store.all_versions() {
-            Ok(versions) => Some(Outcome::Charts(super::dashboard::ChartData {
+            Ok(versions) => Some(Outcome::Charts(super::screens::charts::ChartData {
                 series: crate::domain::progress::done_over_time(&versions),
             })),
             Err(e) => failed(e),
@@ -174,7 +174,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             Ok(people) => Some(Outcome::Duplicates(
                 crate::domain::duplicates::find(&people)
                     .into_iter()
-                    .map(|p| super::dashboard::DupPair {
+                    .map(|p| super::screens::duplicates::DupPair {
                         why: p.why,
                         first: p.first.clone(),
                         second: p.second.clone(),

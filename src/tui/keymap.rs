@@ -1,14 +1,17 @@
-//! Every key binding, in one table: the footer and the F1 help are drawn
-//! from it, so they can never drift from what the keys really do.
+//! Every key binding, in one table: one line per binding (where, key, what
+//! it does, its help text, whether the footer shows it). The footer and the
+//! F1 help are drawn from this table and name each key from the key itself,
+//! so neither can drift from what the keys really do.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::i18n::Text;
 
-/// Where a binding applies.
+/// Where a binding applies: a screen, the pick list over a form, a dialog,
+/// the help, or everywhere.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ctx {
-    /// Everywhere (unless a dialog is open).
+    /// Everywhere (unless a dialog or the help is open).
     Global,
     Who,
     List,
@@ -28,556 +31,409 @@ pub enum Ctx {
     Help,
 }
 
-/// What a key asks for. Typing that no binding takes becomes `Type`.
+/// What a key asks for, named for what it does. Typing that no binding
+/// takes becomes `Type`; a paste becomes `Paste`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Leave the program (asks first if a form has unsaved changes).
     Quit,
-    /// Show every key of this screen.
-    Help,
+    /// Show every key of the screen in front.
+    ShowHelp,
+    /// Close the key list.
+    CloseHelp,
     /// Switch the built-in Vietnamese typing: off, Telex, VNI.
-    ToggleTyping,
-    /// Go back / close / cancel.
-    Back,
-    Up,
-    Down,
+    CycleTyping,
+    /// Go back to the screen before.
+    GoBack,
+    /// Move the selection one line up.
+    MoveUp,
+    /// Move the selection one line down.
+    MoveDown,
+    /// Move the selection one cell left.
+    MoveLeft,
+    /// Move the selection one cell right.
+    MoveRight,
+    /// Move the selection a page up.
     PageUp,
+    /// Move the selection a page down.
     PageDown,
-    Top,
-    Bottom,
-    /// Open the selected item, pick the highlighted choice, confirm a dialog.
-    Enter,
-    /// Start a case that is not on the work list.
-    NewCase,
-    /// The edit history of the selected case.
-    History,
-    /// The progress table.
-    Progress,
-    /// Per-device settings: typing, tone marks, who is working.
-    Settings,
-    /// Write the table on screen to a CSV file for Excel.
-    Export,
-    /// Progress over time and done % per team.
-    Charts,
-    /// The report's numbers as of a date.
-    Report,
-    /// Suspected duplicate citizens across villages.
-    Duplicates,
-    /// Import a work list from a spreadsheet export.
-    Import,
-    /// (Commune) send the case back to its team with a comment.
-    ReturnCase,
-    /// Bundles: export, import, the imports log.
-    Bundles,
+    /// Select the first line.
+    GoToTop,
+    /// Select the last line.
+    GoToBottom,
+    /// Scroll the text one line up.
+    ScrollUp,
+    /// Scroll the text one line down.
+    ScrollDown,
+    /// Scroll the text a page up.
+    ScrollPageUp,
+    /// Scroll the text a page down.
+    ScrollPageDown,
+    /// Erase the character before the cursor (a choice field: clear it).
+    EraseBack,
+    /// Erase the character under the cursor.
+    EraseForward,
+    /// Move the text cursor one character left.
+    CursorLeft,
+    /// Move the text cursor one character right.
+    CursorRight,
+    /// Move the text cursor to the start of the text.
+    CursorHome,
+    /// Move the text cursor to the end of the text.
+    CursorEnd,
+    /// (Work list) open the form of the selected case.
+    OpenCase,
+    /// (Work list) empty the search, or drop the team filter if it is empty.
+    ClearSearch,
+    /// Filter by the next form (then all forms again).
     CycleForm,
+    /// (Work list) filter by the next status.
     CycleStage,
+    /// (Work list) sort by the next order.
     CycleSort,
+    /// The edit history of the selected (or open) case.
+    ShowHistory,
+    /// The progress table.
+    ShowProgress,
+    /// Start a case that is not on the work list: choose its form.
+    NewCase,
+    /// Per-device settings: typing, tone marks, who is working.
+    ShowSettings,
+    /// Bundles: export, import, the imports log.
+    ShowBundles,
+    /// (Form) move to the next field.
     NextField,
+    /// (Form) move to the previous field.
     PrevField,
-    Left,
-    Right,
-    Home,
-    End,
-    Backspace,
-    Delete,
-    /// Save the form as a version.
-    Save,
-    /// Mark a version to compare with (history); toggle a choice (pick list).
-    Mark,
-    /// The second choice of a dialog (discard a draft, leave without saving).
+    /// (Form) open the pick list of a choice field, or go to the next field.
+    ChooseOrNextField,
+    /// (Form) save the form as a version.
+    SaveCase,
+    /// (Form) leave, asking first if something is unsaved.
+    LeaveForm,
+    /// (Form, commune) send the case back to its team with a comment.
+    ReturnForCorrection,
+    /// (Pick list) take the highlighted choice, or the ticked ones.
+    PickChoice,
+    /// (Pick list) tick or untick the highlighted choice of a multi-choice.
+    TickChoice,
+    /// (Pick list) close it without changing the field.
+    CloseChoices,
+    /// (History) mark the selected version to compare others with.
+    MarkToCompare,
+    /// (Progress) open the cases behind the selected cell.
+    OpenCellCases,
+    /// (Progress) write the table to a CSV file for Excel.
+    ExportTable,
+    /// (Progress) done over time and done % per team.
+    ShowCharts,
+    /// (Progress) the report's numbers as of a date.
+    ShowReport,
+    /// (Progress) suspected duplicate citizens across villages.
+    ShowDuplicates,
+    /// (Progress) import a work list from a spreadsheet export.
+    ShowWorklistImport,
+    /// (Report) count again as of the typed date.
+    RecomputeReport,
+    /// (Report) save the report as text and CSV.
+    SaveReport,
+    /// (Duplicates) open a household check for the selected pair.
+    OpenHouseholdCheck,
+    /// (New case) open an empty form of the selected kind.
+    OpenBlankForm,
+    /// (Settings) change the selected setting.
+    ChangeSetting,
+    /// (Who is working) take the selected name, or the one typed.
+    ChooseMember,
+    /// (Work-list import) show what importing the typed file would do.
+    PreviewWorklist,
+    /// (Work-list import) pad IDs and codes whose leading zeros a
+    /// spreadsheet dropped, or stop doing so.
+    ToggleLeadingZeros,
+    /// (Work-list import) import the previewed work list.
+    ImportWorklist,
+    /// (Bundles) verify and merge the bundle at the typed path.
+    ImportBundle,
+    /// (Bundles) sign and write this device's bundles (asks the passphrase).
+    ExportBundles,
+    /// (Conflict) take the field's value from the head to the left.
+    PreviousHead,
+    /// (Conflict) take the field's value from the head to the right.
+    NextHead,
+    /// (Conflict) save the resolution as picked.
+    SaveResolution,
+    /// (Dialog) the first choice: confirm.
+    Confirm,
+    /// (Dialog) the second choice: discard a draft, leave without saving.
     Discard,
+    /// (Dialog) close it and stay.
+    Cancel,
     /// A typed character that no binding took.
     Type(char),
     /// Pasted text, inserted as one edit.
     Paste(String),
 }
 
-pub struct Binding {
-    pub ctx: Ctx,
+/// A key and the modifiers held with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
     pub code: KeyCode,
     pub mods: KeyModifiers,
+}
+
+impl Key {
+    const fn plain(code: KeyCode) -> Key {
+        Key {
+            code,
+            mods: KeyModifiers::NONE,
+        }
+    }
+
+    const fn ctrl(code: KeyCode) -> Key {
+        Key {
+            code,
+            mods: KeyModifiers::CONTROL,
+        }
+    }
+
+    const fn shift(code: KeyCode) -> Key {
+        Key {
+            code,
+            mods: KeyModifiers::SHIFT,
+        }
+    }
+
+    /// The key as the footer and help name it: "Ctrl+S", "F4", "Esc", "↑".
+    pub fn label(self) -> String {
+        let name = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_uppercase().to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab | KeyCode::BackTab => "Tab".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Delete => "Delete".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            other => format!("{other:?}"),
+        };
+        let mut out = String::new();
+        for (m, word) in [
+            (KeyModifiers::CONTROL, "Ctrl+"),
+            (KeyModifiers::ALT, "Alt+"),
+            (KeyModifiers::SHIFT, "Shift+"),
+        ] {
+            if self.mods.contains(m) {
+                out.push_str(word);
+            }
+        }
+        out + &name
+    }
+
+    fn is_arrow(self) -> bool {
+        matches!(
+            self.code,
+            KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right
+        ) && self.mods.is_empty()
+    }
+
+    /// Whether a pressed key is this one. Shift is not compared: it is part
+    /// of the character typed ('Ê'), and Shift+Tab arrives as BackTab with
+    /// or without it.
+    fn matches(self, pressed: KeyEvent) -> bool {
+        let unshifted = |m: KeyModifiers| m - KeyModifiers::SHIFT;
+        self.code == pressed.code
+            && (unshifted(self.mods) == unshifted(pressed.modifiers)
+                || self.code == KeyCode::BackTab)
+    }
+}
+
+pub struct Binding {
+    pub ctx: Ctx,
+    pub key: Key,
     pub action: Action,
-    /// The key as the footer and help show it.
-    pub label: &'static str,
     pub help: Text,
     /// Shown in the one-line footer (all bindings show in F1).
     pub footer: bool,
 }
 
-const NONE: KeyModifiers = KeyModifiers::NONE;
-const CTRL: KeyModifiers = KeyModifiers::CONTROL;
-const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
-
-macro_rules! bind {
-    ($ctx:ident, $code:expr, $mods:expr, $action:expr, $label:expr, $help:ident, $footer:expr) => {
-        Binding {
-            ctx: Ctx::$ctx,
-            code: $code,
-            mods: $mods,
-            action: $action,
-            label: $label,
-            help: Text::$help,
-            footer: $footer,
-        }
-    };
+const fn bind(ctx: Ctx, key: Key, action: Action, help: Text, footer: bool) -> Binding {
+    Binding {
+        ctx,
+        key,
+        action,
+        help,
+        footer,
+    }
 }
 
-/// The table. Order matters for the footer: most useful first.
+const FOOTER: bool = true;
+const F1_ONLY: bool = false;
+
+/// The table. Within a context, order matters for the footer and the help:
+/// most useful first.
 pub fn bindings() -> &'static [Binding] {
     use Action as A;
+    use Ctx as C;
     use KeyCode as K;
-    static TABLE: std::sync::OnceLock<Vec<Binding>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        vec![
-            bind!(List, K::Enter, NONE, A::Enter, "Enter", HelpOpen, true),
-            bind!(List, K::F(3), NONE, A::CycleForm, "F3", HelpCycleForm, true),
-            bind!(
-                List,
-                K::F(4),
-                NONE,
-                A::CycleStage,
-                "F4",
-                HelpCycleStage,
-                true
-            ),
-            bind!(
-                List,
-                K::F(5),
-                NONE,
-                A::CycleSort,
-                "F5",
-                HelpCycleSort,
-                false
-            ),
-            bind!(List, K::F(6), NONE, A::History, "F6", HelpHistory, false),
-            bind!(List, K::F(7), NONE, A::Progress, "F7", HelpProgress, true),
-            bind!(List, K::F(8), NONE, A::NewCase, "F8", HelpNewCase, true),
-            bind!(List, K::F(9), NONE, A::Settings, "F9", HelpSettings, false),
-            bind!(
-                List,
-                K::Char('b'),
-                CTRL,
-                A::Bundles,
-                "Ctrl+B",
-                HelpBundles,
-                true
-            ),
-            bind!(
-                Progress,
-                K::Char('b'),
-                CTRL,
-                A::Bundles,
-                "Ctrl+B",
-                HelpBundles,
-                false
-            ),
-            bind!(
-                Bundles,
-                K::Enter,
-                NONE,
-                A::Enter,
-                "Enter",
-                HelpImportBundle,
-                true
-            ),
-            bind!(
-                Bundles,
-                K::Char('e'),
-                CTRL,
-                A::Export,
-                "Ctrl+E",
-                HelpExportBundles,
-                true
-            ),
-            bind!(
-                Bundles,
-                K::Backspace,
-                NONE,
-                A::Backspace,
-                "Backspace",
-                HelpErase,
-                false
-            ),
-            bind!(Bundles, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
-            bind!(Conflict, K::Up, NONE, A::Up, "↑↓", HelpPickField, true),
-            bind!(Conflict, K::Down, NONE, A::Down, "↓", HelpPickField, false),
-            bind!(Conflict, K::Left, NONE, A::Left, "←→", HelpPickHead, true),
-            bind!(Conflict, K::Right, NONE, A::Right, "→", HelpPickHead, false),
-            bind!(
-                Conflict,
-                K::Char('s'),
-                CTRL,
-                A::Save,
-                "Ctrl+S",
-                HelpSaveResolution,
-                true
-            ),
-            bind!(Conflict, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
-            bind!(
-                List,
-                K::Char('n'),
-                CTRL,
-                A::NewCase,
-                "Ctrl+N",
-                HelpNewCase,
-                false
-            ),
-            bind!(List, K::Up, NONE, A::Up, "↑", HelpMove, false),
-            bind!(List, K::Down, NONE, A::Down, "↓", HelpMove, false),
-            bind!(List, K::PageUp, NONE, A::PageUp, "PgUp", HelpPage, false),
-            bind!(
-                List,
-                K::PageDown,
-                NONE,
-                A::PageDown,
-                "PgDn",
-                HelpPage,
-                false
-            ),
-            bind!(
-                List,
-                K::Home,
-                CTRL,
-                A::Top,
-                "Ctrl+Home",
-                HelpTopBottom,
-                false
-            ),
-            bind!(
-                List,
-                K::End,
-                CTRL,
-                A::Bottom,
-                "Ctrl+End",
-                HelpTopBottom,
-                false
-            ),
-            bind!(
-                List,
-                K::Backspace,
-                NONE,
-                A::Backspace,
-                "Backspace",
-                HelpSearchEdit,
-                false
-            ),
-            bind!(List, K::Esc, NONE, A::Back, "Esc", HelpClearSearch, false),
-            bind!(Form, K::Char('s'), CTRL, A::Save, "Ctrl+S", HelpSave, true),
-            bind!(Form, K::Tab, NONE, A::NextField, "Tab", HelpNextField, true),
-            bind!(
-                Form,
-                K::BackTab,
-                SHIFT,
-                A::PrevField,
-                "Shift+Tab",
-                HelpPrevField,
-                false
-            ),
-            bind!(Form, K::Down, NONE, A::NextField, "↓", HelpNextField, false),
-            bind!(Form, K::Up, NONE, A::PrevField, "↑", HelpPrevField, false),
-            bind!(
-                Form,
-                K::Enter,
-                NONE,
-                A::Enter,
-                "Enter",
-                HelpFieldEnter,
-                true
-            ),
-            bind!(Form, K::Left, NONE, A::Left, "←", HelpCursor, false),
-            bind!(Form, K::Right, NONE, A::Right, "→", HelpCursor, false),
-            bind!(Form, K::Home, NONE, A::Home, "Home", HelpCursor, false),
-            bind!(Form, K::End, NONE, A::End, "End", HelpCursor, false),
-            bind!(
-                Form,
-                K::Backspace,
-                NONE,
-                A::Backspace,
-                "Backspace",
-                HelpErase,
-                false
-            ),
-            bind!(Form, K::Delete, NONE, A::Delete, "Delete", HelpErase, false),
-            bind!(Form, K::F(6), NONE, A::History, "F6", HelpHistory, false),
-            bind!(
-                Form,
-                K::F(4),
-                NONE,
-                A::ReturnCase,
-                "F4",
-                HelpReturnCase,
-                false
-            ),
-            bind!(Form, K::Esc, NONE, A::Back, "Esc", HelpLeaveForm, true),
-            bind!(Picker, K::Enter, NONE, A::Enter, "Enter", HelpPick, true),
-            bind!(
-                Picker,
-                K::Char(' '),
-                NONE,
-                A::Mark,
-                "Space",
-                HelpToggleChoice,
-                true
-            ),
-            bind!(Picker, K::Up, NONE, A::Up, "↑", HelpMove, false),
-            bind!(Picker, K::Down, NONE, A::Down, "↓", HelpMove, false),
-            bind!(
-                Picker,
-                K::Backspace,
-                NONE,
-                A::Backspace,
-                "Backspace",
-                HelpSearchEdit,
-                false
-            ),
-            bind!(Picker, K::Esc, NONE, A::Back, "Esc", HelpCancel, true),
-            bind!(History, K::Up, NONE, A::Up, "↑↓", HelpPickVersion, true),
-            bind!(History, K::Down, NONE, A::Down, "↓", HelpPickVersion, false),
-            bind!(
-                History,
-                K::Char(' '),
-                NONE,
-                A::Mark,
-                "Space",
-                HelpMarkVersion,
-                true
-            ),
-            bind!(History, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
-            bind!(
-                Progress,
-                K::Enter,
-                NONE,
-                A::Enter,
-                "Enter",
-                HelpOpenCell,
-                true
-            ),
-            bind!(Progress, K::Up, NONE, A::Up, "↑", HelpPickCell, false),
-            bind!(Progress, K::Down, NONE, A::Down, "↓", HelpPickCell, false),
-            bind!(Progress, K::Left, NONE, A::Left, "←", HelpPickCell, false),
-            bind!(Progress, K::Right, NONE, A::Right, "→", HelpPickCell, false),
-            bind!(
-                Progress,
-                K::F(3),
-                NONE,
-                A::CycleForm,
-                "F3",
-                HelpCycleForm,
-                true
-            ),
-            bind!(Progress, K::F(4), NONE, A::Charts, "F4", HelpCharts, true),
-            bind!(Progress, K::F(5), NONE, A::Report, "F5", HelpReport, true),
-            bind!(Progress, K::F(8), NONE, A::Import, "F8", HelpImport, true),
-            bind!(Import, K::Enter, NONE, A::Enter, "Enter", HelpPreview, true),
-            bind!(
-                Import,
-                K::Char('s'),
-                CTRL,
-                A::Save,
-                "Ctrl+S",
-                HelpDoImport,
-                true
-            ),
-            bind!(Import, K::F(5), NONE, A::Mark, "F5", HelpFixZeros, true),
-            bind!(Import, K::Up, NONE, A::Up, "↑", HelpScroll, false),
-            bind!(Import, K::Down, NONE, A::Down, "↓", HelpScroll, false),
-            bind!(
-                Import,
-                K::PageUp,
-                NONE,
-                A::PageUp,
-                "PgUp",
-                HelpScroll,
-                false
-            ),
-            bind!(
-                Import,
-                K::PageDown,
-                NONE,
-                A::PageDown,
-                "PgDn",
-                HelpScroll,
-                false
-            ),
-            bind!(
-                Import,
-                K::Backspace,
-                NONE,
-                A::Backspace,
-                "Backspace",
-                HelpErase,
-                false
-            ),
-            bind!(Import, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
-            bind!(
-                Progress,
-                K::F(6),
-                NONE,
-                A::Duplicates,
-                "F6",
-                HelpDuplicates,
-                true
-            ),
-            bind!(
-                Progress,
-                K::Char('e'),
-                CTRL,
-                A::Export,
-                "Ctrl+E",
-                HelpExport,
-                true
-            ),
-            bind!(Progress, K::Esc, NONE, A::Back, "Esc", HelpWorkList, true),
-            bind!(Charts, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
-            bind!(
-                Report,
-                K::Enter,
-                NONE,
-                A::Enter,
-                "Enter",
-                HelpRecompute,
-                true
-            ),
-            bind!(
-                Report,
-                K::Char('s'),
-                CTRL,
-                A::Save,
-                "Ctrl+S",
-                HelpSaveReport,
-                true
-            ),
-            bind!(
-                Report,
-                K::Backspace,
-                NONE,
-                A::Backspace,
-                "Backspace",
-                HelpErase,
-                false
-            ),
-            bind!(Report, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
-            bind!(Duplicates, K::Up, NONE, A::Up, "↑↓", HelpMove, true),
-            bind!(Duplicates, K::Down, NONE, A::Down, "↓", HelpMove, false),
-            bind!(
-                Duplicates,
-                K::Enter,
-                NONE,
-                A::Enter,
-                "Enter",
-                HelpOpenHouseholdCheck,
-                true
-            ),
-            bind!(Duplicates, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
-            bind!(NewCase, K::Up, NONE, A::Up, "↑↓", HelpMove, true),
-            bind!(NewCase, K::Down, NONE, A::Down, "↓", HelpMove, false),
-            bind!(NewCase, K::Enter, NONE, A::Enter, "Enter", HelpOpen, true),
-            bind!(NewCase, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
-            bind!(Settings, K::Up, NONE, A::Up, "↑↓", HelpMove, true),
-            bind!(Settings, K::Down, NONE, A::Down, "↓", HelpMove, false),
-            bind!(
-                Settings,
-                K::Enter,
-                NONE,
-                A::Enter,
-                "Enter",
-                HelpChangeSetting,
-                true
-            ),
-            bind!(Settings, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
-            bind!(Who, K::Up, NONE, A::Up, "↑↓", HelpMove, true),
-            bind!(Who, K::Down, NONE, A::Down, "↓", HelpMove, false),
-            bind!(
-                Who,
-                K::Enter,
-                NONE,
-                A::Enter,
-                "Enter",
-                HelpChooseMember,
-                true
-            ),
-            bind!(
-                Who,
-                K::Backspace,
-                NONE,
-                A::Backspace,
-                "Backspace",
-                HelpErase,
-                false
-            ),
-            bind!(Dialog, K::Enter, NONE, A::Enter, "Enter", HelpConfirm, true),
-            bind!(
-                Dialog,
-                K::Delete,
-                NONE,
-                A::Discard,
-                "Delete",
-                HelpDiscard,
-                true
-            ),
-            bind!(Dialog, K::Esc, NONE, A::Back, "Esc", HelpCancel, true),
-            bind!(Help, K::Esc, NONE, A::Back, "Esc", HelpBack, true),
-            bind!(Help, K::F(1), NONE, A::Back, "F1", HelpBack, false),
-            bind!(Global, K::F(1), NONE, A::Help, "F1", HelpHelp, true),
-            bind!(
-                Global,
-                K::F(2),
-                NONE,
-                A::ToggleTyping,
-                "F2",
-                HelpTyping,
-                true
-            ),
-            bind!(
-                Global,
-                K::Char('t'),
-                CTRL,
-                A::ToggleTyping,
-                "Ctrl+T",
-                HelpTyping,
-                false
-            ),
-            bind!(Global, K::F(10), NONE, A::Quit, "F10", HelpQuit, true),
-            bind!(
-                Global,
-                K::Char('q'),
-                CTRL,
-                A::Quit,
-                "Ctrl+Q",
-                HelpQuit,
-                false
-            ),
-            bind!(
-                Global,
-                K::Char('c'),
-                CTRL,
-                A::Quit,
-                "Ctrl+C",
-                HelpQuit,
-                false
-            ),
-        ]
-    })
+    use Text as T;
+    const fn key(code: KeyCode) -> Key {
+        Key::plain(code)
+    }
+    const fn ctrl(c: char) -> Key {
+        Key::ctrl(KeyCode::Char(c))
+    }
+    #[rustfmt::skip]
+    static TABLE: &[Binding] = &[
+        //    where          key                      does                       help                          shown
+        bind(C::List,       key(K::Enter),           A::OpenCase,               T::HelpOpen,                  FOOTER),
+        bind(C::List,       key(K::F(3)),            A::CycleForm,              T::HelpCycleForm,             FOOTER),
+        bind(C::List,       key(K::F(4)),            A::CycleStage,             T::HelpCycleStage,            FOOTER),
+        bind(C::List,       key(K::F(5)),            A::CycleSort,              T::HelpCycleSort,             F1_ONLY),
+        bind(C::List,       key(K::F(6)),            A::ShowHistory,            T::HelpHistory,               F1_ONLY),
+        bind(C::List,       key(K::F(7)),            A::ShowProgress,           T::HelpProgress,              FOOTER),
+        bind(C::List,       key(K::F(8)),            A::NewCase,                T::HelpNewCase,               FOOTER),
+        bind(C::List,       key(K::F(9)),            A::ShowSettings,           T::HelpSettings,              F1_ONLY),
+        bind(C::List,       ctrl('b'),               A::ShowBundles,            T::HelpBundles,               FOOTER),
+        bind(C::List,       ctrl('n'),               A::NewCase,                T::HelpNewCase,               F1_ONLY),
+        bind(C::List,       key(K::Up),              A::MoveUp,                 T::HelpMove,                  F1_ONLY),
+        bind(C::List,       key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
+        bind(C::List,       key(K::PageUp),          A::PageUp,                 T::HelpPage,                  F1_ONLY),
+        bind(C::List,       key(K::PageDown),        A::PageDown,               T::HelpPage,                  F1_ONLY),
+        bind(C::List,       Key::ctrl(K::Home),      A::GoToTop,                T::HelpTopBottom,             F1_ONLY),
+        bind(C::List,       Key::ctrl(K::End),       A::GoToBottom,             T::HelpTopBottom,             F1_ONLY),
+        bind(C::List,       key(K::Backspace),       A::EraseBack,              T::HelpSearchEdit,            F1_ONLY),
+        bind(C::List,       key(K::Esc),             A::ClearSearch,            T::HelpClearSearch,           F1_ONLY),
+
+        bind(C::Bundles,    key(K::Enter),           A::ImportBundle,           T::HelpImportBundle,          FOOTER),
+        bind(C::Bundles,    ctrl('e'),               A::ExportBundles,          T::HelpExportBundles,         FOOTER),
+        bind(C::Bundles,    key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
+        bind(C::Bundles,    key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
+        bind(C::Conflict,   key(K::Up),              A::MoveUp,                 T::HelpPickField,             FOOTER),
+        bind(C::Conflict,   key(K::Down),            A::MoveDown,               T::HelpPickField,             F1_ONLY),
+        bind(C::Conflict,   key(K::Left),            A::PreviousHead,           T::HelpPickHead,              FOOTER),
+        bind(C::Conflict,   key(K::Right),           A::NextHead,               T::HelpPickHead,              F1_ONLY),
+        bind(C::Conflict,   ctrl('s'),               A::SaveResolution,         T::HelpSaveResolution,        FOOTER),
+        bind(C::Conflict,   key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
+        bind(C::Form,       ctrl('s'),               A::SaveCase,               T::HelpSave,                  FOOTER),
+        bind(C::Form,       key(K::Tab),             A::NextField,              T::HelpNextField,             FOOTER),
+        bind(C::Form,       Key::shift(K::BackTab),  A::PrevField,              T::HelpPrevField,             F1_ONLY),
+        bind(C::Form,       key(K::Down),            A::NextField,              T::HelpNextField,             F1_ONLY),
+        bind(C::Form,       key(K::Up),              A::PrevField,              T::HelpPrevField,             F1_ONLY),
+        bind(C::Form,       key(K::Enter),           A::ChooseOrNextField,      T::HelpFieldEnter,            FOOTER),
+        bind(C::Form,       key(K::Left),            A::CursorLeft,             T::HelpCursor,                F1_ONLY),
+        bind(C::Form,       key(K::Right),           A::CursorRight,            T::HelpCursor,                F1_ONLY),
+        bind(C::Form,       key(K::Home),            A::CursorHome,             T::HelpCursor,                F1_ONLY),
+        bind(C::Form,       key(K::End),             A::CursorEnd,              T::HelpCursor,                F1_ONLY),
+        bind(C::Form,       key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
+        bind(C::Form,       key(K::Delete),          A::EraseForward,           T::HelpErase,                 F1_ONLY),
+        bind(C::Form,       key(K::F(6)),            A::ShowHistory,            T::HelpHistory,               F1_ONLY),
+        bind(C::Form,       key(K::F(4)),            A::ReturnForCorrection,    T::HelpReturnCase,            F1_ONLY),
+        bind(C::Form,       key(K::Esc),             A::LeaveForm,              T::HelpLeaveForm,             FOOTER),
+
+        bind(C::Picker,     key(K::Enter),           A::PickChoice,             T::HelpPick,                  FOOTER),
+        bind(C::Picker,     key(K::Char(' ')),       A::TickChoice,             T::HelpToggleChoice,          FOOTER),
+        bind(C::Picker,     key(K::Up),              A::MoveUp,                 T::HelpMove,                  F1_ONLY),
+        bind(C::Picker,     key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
+        bind(C::Picker,     key(K::Backspace),       A::EraseBack,              T::HelpSearchEdit,            F1_ONLY),
+        bind(C::Picker,     key(K::Esc),             A::CloseChoices,           T::HelpCancel,                FOOTER),
+
+        bind(C::History,    key(K::Up),              A::MoveUp,                 T::HelpPickVersion,           FOOTER),
+        bind(C::History,    key(K::Down),            A::MoveDown,               T::HelpPickVersion,           F1_ONLY),
+        bind(C::History,    key(K::Char(' ')),       A::MarkToCompare,          T::HelpMarkVersion,           FOOTER),
+        bind(C::History,    key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
+        bind(C::Progress,   ctrl('b'),               A::ShowBundles,            T::HelpBundles,               F1_ONLY),
+        bind(C::Progress,   key(K::Enter),           A::OpenCellCases,          T::HelpOpenCell,              FOOTER),
+        bind(C::Progress,   key(K::Up),              A::MoveUp,                 T::HelpPickCell,              F1_ONLY),
+        bind(C::Progress,   key(K::Down),            A::MoveDown,               T::HelpPickCell,              F1_ONLY),
+        bind(C::Progress,   key(K::Left),            A::MoveLeft,               T::HelpPickCell,              F1_ONLY),
+        bind(C::Progress,   key(K::Right),           A::MoveRight,              T::HelpPickCell,              F1_ONLY),
+        bind(C::Progress,   key(K::F(3)),            A::CycleForm,              T::HelpCycleForm,             FOOTER),
+        bind(C::Progress,   key(K::F(4)),            A::ShowCharts,             T::HelpCharts,                FOOTER),
+        bind(C::Progress,   key(K::F(5)),            A::ShowReport,             T::HelpReport,                FOOTER),
+        bind(C::Progress,   key(K::F(8)),            A::ShowWorklistImport,     T::HelpImport,                FOOTER),
+        bind(C::Progress,   key(K::F(6)),            A::ShowDuplicates,         T::HelpDuplicates,            FOOTER),
+        bind(C::Progress,   ctrl('e'),               A::ExportTable,            T::HelpExport,                FOOTER),
+        bind(C::Progress,   key(K::Esc),             A::GoBack,                 T::HelpWorkList,              FOOTER),
+
+        bind(C::Import,     key(K::Enter),           A::PreviewWorklist,        T::HelpPreview,               FOOTER),
+        bind(C::Import,     ctrl('s'),               A::ImportWorklist,         T::HelpDoImport,              FOOTER),
+        bind(C::Import,     key(K::F(5)),            A::ToggleLeadingZeros,     T::HelpFixZeros,              FOOTER),
+        bind(C::Import,     key(K::Up),              A::ScrollUp,               T::HelpScroll,                F1_ONLY),
+        bind(C::Import,     key(K::Down),            A::ScrollDown,             T::HelpScroll,                F1_ONLY),
+        bind(C::Import,     key(K::PageUp),          A::ScrollPageUp,           T::HelpScroll,                F1_ONLY),
+        bind(C::Import,     key(K::PageDown),        A::ScrollPageDown,         T::HelpScroll,                F1_ONLY),
+        bind(C::Import,     key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
+        bind(C::Import,     key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
+        bind(C::Charts,     key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
+        bind(C::Report,     key(K::Enter),           A::RecomputeReport,        T::HelpRecompute,             FOOTER),
+        bind(C::Report,     ctrl('s'),               A::SaveReport,             T::HelpSaveReport,            FOOTER),
+        bind(C::Report,     key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
+        bind(C::Report,     key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
+        bind(C::Duplicates, key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
+        bind(C::Duplicates, key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
+        bind(C::Duplicates, key(K::Enter),           A::OpenHouseholdCheck,     T::HelpOpenHouseholdCheck,    FOOTER),
+        bind(C::Duplicates, key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
+        bind(C::NewCase,    key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
+        bind(C::NewCase,    key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
+        bind(C::NewCase,    key(K::Enter),           A::OpenBlankForm,          T::HelpOpen,                  FOOTER),
+        bind(C::NewCase,    key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
+        bind(C::Settings,   key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
+        bind(C::Settings,   key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
+        bind(C::Settings,   key(K::Enter),           A::ChangeSetting,          T::HelpChangeSetting,         FOOTER),
+        bind(C::Settings,   key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
+        bind(C::Who,        key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
+        bind(C::Who,        key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
+        bind(C::Who,        key(K::Enter),           A::ChooseMember,           T::HelpChooseMember,          FOOTER),
+        bind(C::Who,        key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
+
+        bind(C::Dialog,     key(K::Enter),           A::Confirm,                T::HelpConfirm,               FOOTER),
+        bind(C::Dialog,     key(K::Delete),          A::Discard,                T::HelpDiscard,               FOOTER),
+        bind(C::Dialog,     key(K::Esc),             A::Cancel,                 T::HelpCancel,                FOOTER),
+
+        bind(C::Help,       key(K::Esc),             A::CloseHelp,              T::HelpBack,                  FOOTER),
+        bind(C::Help,       key(K::F(1)),            A::CloseHelp,              T::HelpBack,                  F1_ONLY),
+
+        bind(C::Global,     key(K::F(1)),            A::ShowHelp,               T::HelpHelp,                  FOOTER),
+        bind(C::Global,     key(K::F(2)),            A::CycleTyping,            T::HelpTyping,                FOOTER),
+        bind(C::Global,     ctrl('t'),               A::CycleTyping,            T::HelpTyping,                F1_ONLY),
+        bind(C::Global,     key(K::F(10)),           A::Quit,                   T::HelpQuit,                  FOOTER),
+        bind(C::Global,     ctrl('q'),               A::Quit,                   T::HelpQuit,                  F1_ONLY),
+        bind(C::Global,     ctrl('c'),               A::Quit,                   T::HelpQuit,                  F1_ONLY),
+    ];
+    TABLE
 }
 
 /// The action for a key in a context: the context's own bindings first,
-/// then the global ones (not in dialogs), then plain typing.
+/// then the global ones (only Quit in a dialog or the help), then plain
+/// typing.
 pub fn resolve(ctx: Ctx, key: KeyEvent) -> Option<Action> {
-    let mods = key.modifiers - KeyModifiers::SHIFT;
-    let matches = |b: &&Binding| {
-        b.code == key.code && (b.mods - KeyModifiers::SHIFT) == mods
-            || (b.code == KeyCode::BackTab && key.code == KeyCode::BackTab)
-    };
+    let modal = matches!(ctx, Ctx::Dialog | Ctx::Help);
     let found = bindings()
         .iter()
         .filter(|b| b.ctx == ctx)
-        .find(matches)
+        .find(|b| b.key.matches(key))
         .or_else(|| {
-            let modal = matches!(ctx, Ctx::Dialog | Ctx::Help);
             bindings()
                 .iter()
                 .filter(|b| b.ctx == Ctx::Global && (!modal || b.action == Action::Quit))
-                .find(matches)
+                .find(|b| b.key.matches(key))
         });
     if let Some(b) = found {
         return Some(b.action.clone());
@@ -594,34 +450,76 @@ pub fn resolve(ctx: Ctx, key: KeyEvent) -> Option<Action> {
     }
 }
 
-/// The footer bindings: F1 first (it leads to the rest), then the
-/// context's own, then the other global ones.
-pub fn footer(ctx: Ctx) -> impl Iterator<Item = &'static Binding> {
-    let modal = matches!(ctx, Ctx::Dialog | Ctx::Help);
-    let global = move |b: &&Binding| !modal && b.footer && b.ctx == Ctx::Global;
-    let is_help = |b: &&Binding| b.action == Action::Help;
+/// One line of the footer or of the help: the keys, named from the keys
+/// themselves, and what they do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyHelp {
+    pub keys: String,
+    pub help: Text,
+}
+
+/// Names keys together: arrows run on ("↑↓"), other keys take a slash
+/// ("F10/Ctrl+Q").
+fn join(keys: impl IntoIterator<Item = Key>) -> String {
+    let mut out = String::new();
+    let mut last: Option<Key> = None;
+    for key in keys {
+        if last.is_some_and(|l| !(l.is_arrow() && key.is_arrow())) {
+            out.push('/');
+        }
+        out.push_str(&key.label());
+        last = Some(key);
+    }
+    out
+}
+
+/// The bindings a context's footer and help draw from: its own, then the
+/// global ones unless a dialog is open.
+fn of(ctx: Ctx) -> impl Iterator<Item = &'static Binding> {
     bindings()
         .iter()
-        .filter(move |b| global(b) && is_help(b))
-        .chain(bindings().iter().filter(move |b| b.footer && b.ctx == ctx))
-        .chain(bindings().iter().filter(move |b| global(b) && !is_help(b)))
+        .filter(move |b| b.ctx == ctx || (b.ctx == Ctx::Global && ctx != Ctx::Dialog))
+}
+
+/// The footer: F1 first (it leads to the rest), then the context's own
+/// keys, then the other global ones. A footer arrow brings its partners
+/// with the same help ("↑↓ Move").
+pub fn footer(ctx: Ctx) -> Vec<KeyHelp> {
+    let modal = matches!(ctx, Ctx::Dialog | Ctx::Help);
+    let global = |b: &&Binding| !modal && b.footer && b.ctx == Ctx::Global;
+    let is_help = |b: &&Binding| b.action == Action::ShowHelp;
+    let shown = bindings()
+        .iter()
+        .filter(|b| global(b) && is_help(b))
+        .chain(bindings().iter().filter(|b| b.footer && b.ctx == ctx))
+        .chain(bindings().iter().filter(|b| global(b) && !is_help(b)));
+    shown
+        .map(|b| {
+            let keys = if b.key.is_arrow() {
+                join(
+                    bindings()
+                        .iter()
+                        .filter(|o| o.ctx == b.ctx && o.help == b.help && o.key.is_arrow())
+                        .map(|o| o.key),
+                )
+            } else {
+                b.key.label()
+            };
+            KeyHelp { keys, help: b.help }
+        })
+        .collect()
 }
 
 /// Every key of a context and the global ones, for F1: keys that do the
-/// same thing share a line ("↑/↓ Move").
-pub fn all(ctx: Ctx) -> Vec<(String, Text)> {
-    let mut out: Vec<(String, Text)> = Vec::new();
-    for b in bindings()
-        .iter()
-        .filter(|b| b.ctx == ctx || (b.ctx == Ctx::Global && ctx != Ctx::Dialog))
-    {
-        match out.iter_mut().find(|(_, help)| *help == b.help) {
-            Some((labels, _)) => {
-                labels.push('/');
-                labels.push_str(b.label);
-            }
-            None => out.push((b.label.to_string(), b.help)),
+/// same thing share a line ("↑↓ Move", "F10/Ctrl+Q/Ctrl+C Quit").
+pub fn help(ctx: Ctx) -> Vec<KeyHelp> {
+    let mut out: Vec<KeyHelp> = Vec::new();
+    for b in of(ctx) {
+        if out.iter().any(|line| line.help == b.help) {
+            continue;
         }
+        let keys = join(of(ctx).filter(|o| o.help == b.help).map(|o| o.key));
+        out.push(KeyHelp { keys, help: b.help });
     }
     out
 }
@@ -629,6 +527,10 @@ pub fn all(ctx: Ctx) -> Vec<(String, Text)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NONE: KeyModifiers = KeyModifiers::NONE;
+    const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+    const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 
     fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
@@ -638,11 +540,11 @@ mod tests {
     fn context_first_then_global_then_typing() {
         assert_eq!(
             resolve(Ctx::Form, key(KeyCode::Char('s'), CTRL)),
-            Some(Action::Save)
+            Some(Action::SaveCase)
         );
         assert_eq!(
             resolve(Ctx::List, key(KeyCode::F(1), NONE)),
-            Some(Action::Help)
+            Some(Action::ShowHelp)
         );
         assert_eq!(
             resolve(Ctx::List, key(KeyCode::Char('n'), NONE)),
@@ -662,6 +564,38 @@ mod tests {
             resolve(Ctx::Form, key(KeyCode::BackTab, SHIFT)),
             Some(Action::PrevField)
         );
+        assert_eq!(
+            resolve(Ctx::Form, key(KeyCode::BackTab, NONE)),
+            Some(Action::PrevField)
+        );
+        assert_eq!(
+            resolve(Ctx::Dialog, key(KeyCode::Char('c'), CTRL)),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn one_key_does_one_deed_per_screen() {
+        assert_eq!(
+            resolve(Ctx::Import, key(KeyCode::F(5), NONE)),
+            Some(Action::ToggleLeadingZeros)
+        );
+        assert_eq!(
+            resolve(Ctx::History, key(KeyCode::Char(' '), NONE)),
+            Some(Action::MarkToCompare)
+        );
+        assert_eq!(
+            resolve(Ctx::Picker, key(KeyCode::Char(' '), NONE)),
+            Some(Action::TickChoice)
+        );
+        assert_eq!(
+            resolve(Ctx::Progress, key(KeyCode::Char('e'), CTRL)),
+            Some(Action::ExportTable)
+        );
+        assert_eq!(
+            resolve(Ctx::Bundles, key(KeyCode::Char('e'), CTRL)),
+            Some(Action::ExportBundles)
+        );
     }
 
     #[test]
@@ -670,11 +604,57 @@ mod tests {
         for (i, a) in table.iter().enumerate() {
             for b in &table[i + 1..] {
                 assert!(
-                    !(a.ctx == b.ctx && a.code == b.code && a.mods == b.mods),
+                    !(a.ctx == b.ctx && a.key == b.key),
                     "{:?} {:?} twice",
                     a.ctx,
-                    a.code
+                    a.key
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn labels_come_from_the_keys() {
+        let label = |code, mods| Key { code, mods }.label();
+        assert_eq!(label(KeyCode::Char('s'), CTRL), "Ctrl+S");
+        assert_eq!(label(KeyCode::F(4), NONE), "F4");
+        assert_eq!(label(KeyCode::Esc, NONE), "Esc");
+        assert_eq!(label(KeyCode::BackTab, SHIFT), "Shift+Tab");
+        assert_eq!(label(KeyCode::Char(' '), NONE), "Space");
+        assert_eq!(label(KeyCode::Home, CTRL), "Ctrl+Home");
+        assert_eq!(label(KeyCode::PageDown, NONE), "PgDn");
+    }
+
+    #[test]
+    fn footer_and_help_name_the_same_keys() {
+        let keys =
+            |lines: Vec<KeyHelp>| -> Vec<String> { lines.into_iter().map(|l| l.keys).collect() };
+        assert_eq!(
+            keys(footer(Ctx::History)),
+            ["F1", "↑↓", "Space", "Esc", "F2", "F10"]
+        );
+        assert_eq!(
+            keys(footer(Ctx::Conflict)),
+            ["F1", "↑↓", "←→", "Ctrl+S", "Esc", "F2", "F10"]
+        );
+        assert_eq!(keys(footer(Ctx::Dialog)), ["Enter", "Delete", "Esc"]);
+        let help = help(Ctx::Form);
+        let line = |h: Text| help.iter().find(|l| l.help == h).unwrap().keys.clone();
+        assert_eq!(line(Text::HelpNextField), "Tab/↓");
+        assert_eq!(line(Text::HelpPrevField), "Shift+Tab/↑");
+        assert_eq!(line(Text::HelpQuit), "F10/Ctrl+Q/Ctrl+C");
+        // Every footer line is a line of the help too.
+        for ctx in [
+            Ctx::List,
+            Ctx::Form,
+            Ctx::Progress,
+            Ctx::Conflict,
+            Ctx::Import,
+        ] {
+            let help = super::help(ctx);
+            for f in footer(ctx) {
+                let line = help.iter().find(|l| l.help == f.help).unwrap();
+                assert!(line.keys.contains(&f.keys), "{ctx:?}: {f:?} in {line:?}");
             }
         }
     }

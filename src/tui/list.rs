@@ -421,15 +421,7 @@ impl WorkList {
 
     /// Cycles the form filter through every form and back to all.
     pub fn cycle_form(&mut self) {
-        let forms = form::forms();
-        self.form = match &self.form {
-            None => forms.first().map(|f| f.id.clone()),
-            Some(cur) => forms
-                .iter()
-                .skip_while(|f| &f.id != cur)
-                .nth(1)
-                .map(|f| f.id.clone()),
-        };
+        self.form = next_form(self.form.as_deref());
         self.refilter();
     }
 
@@ -461,9 +453,8 @@ impl WorkList {
         self.visible.get(self.selected).map(|&i| self.view(i))
     }
 
-    /// The lines on screen for a window of `height` lines, scrolled so the
-    /// selection shows. Only these are turned into table rows.
-    pub fn window(&mut self, height: usize) -> impl Iterator<Item = (bool, RowView<'_>)> {
+    /// Scrolls a window of `height` lines so the selection shows.
+    pub fn keep_in_view(&mut self, height: usize) {
         if height > 0 {
             if self.selected < self.offset {
                 self.offset = self.selected;
@@ -471,14 +462,18 @@ impl WorkList {
                 self.offset = self.selected + 1 - height;
             }
         }
+    }
+
+    /// The lines on screen for a window of `height` lines from the scroll
+    /// offset. Only these are turned into table rows.
+    pub fn window(&self, height: usize) -> impl Iterator<Item = (bool, RowView<'_>)> {
         let selected = self.selected;
-        let this = &*self;
-        this.visible
+        self.visible
             .iter()
             .enumerate()
-            .skip(this.offset)
+            .skip(self.offset)
             .take(height)
-            .map(move |(pos, &i)| (pos == selected, this.view(i)))
+            .map(move |(pos, &i)| (pos == selected, self.view(i)))
     }
 
     /// Where a record's line is, if loaded.
@@ -568,6 +563,20 @@ impl WorkList {
         if let Some(i) = self.find(record) {
             self.lines[i].has_draft = has_draft;
         }
+    }
+}
+
+/// The form filter after `current` (`None` is all forms): each form in
+/// turn, then all again.
+pub fn next_form(current: Option<&str>) -> Option<String> {
+    let forms = form::forms();
+    match current {
+        None => forms.first().map(|f| f.id.clone()),
+        Some(cur) => forms
+            .iter()
+            .skip_while(|f| f.id != cur)
+            .nth(1)
+            .map(|f| f.id.clone()),
     }
 }
 
@@ -666,6 +675,7 @@ mod tests {
         l.refilter();
         l.move_by(5);
         assert_eq!(l.selected, 2);
+        l.keep_in_view(2);
         let shown: Vec<_> = l
             .window(2)
             .map(|(sel, r)| (sel, r.record.to_string()))

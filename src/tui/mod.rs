@@ -1,25 +1,30 @@
 //! The terminal screens. A key press flows one way: event (presses only) →
-//! keymap → `app::update` (no I/O) → `effect::run` (the store) → `view::render`.
-//! The terminal is put back on exit, on Ctrl+C and on panic.
+//! keymap → `app::update` (no I/O) → `effect::run` (the store) → `app::apply`
+//! → `render::render(&State)`, which only reads. Each screen's state, keys
+//! and drawing sit in `screens/`. The terminal is put back on exit, on
+//! Ctrl+C and on panic.
 
 pub mod app;
-pub mod dashboard;
+pub mod dialog;
+pub mod draw;
 pub mod effect;
-pub mod exchange;
 pub mod input;
 pub mod keymap;
 pub mod list;
+pub mod render;
+pub mod screens;
 pub mod typing;
-pub mod view;
 
 use std::collections::HashSet;
 use std::path::Path;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{self, Event, KeyEvent, KeyEventKind};
 use ratatui::crossterm::execute;
+use ratatui::layout::Size;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::clock;
@@ -42,7 +47,15 @@ pub struct App {
 }
 
 impl App {
+    /// Opens the screens over `store` on the clock's day.
     pub fn open(store: Store, lang: Lang) -> Result<App> {
+        App::open_on(store, lang, clock::today())
+    }
+
+    /// Opens the screens as on `today`, which judges what is due, how old a
+    /// team's last bundle is and the report's default date. Tests and
+    /// screenshots pass a fixed day; the device is the store's own.
+    pub fn open_on(store: Store, lang: Lang, today: NaiveDate) -> Result<App> {
         let device = store.device()?;
         let typing = match store.setting::<String>("typing")?.as_deref() {
             Some("telex") => Method::Telex,
@@ -61,7 +74,7 @@ impl App {
             commune: store.commune()?,
             role: device.role,
             device: device.id,
-            today: clock::today(),
+            today,
             members: store.setting("members")?.unwrap_or_default(),
             last_member: store.setting("last_member")?,
             typing,
@@ -103,7 +116,16 @@ impl App {
         match event {
             Event::Key(k) if k.kind == KeyEventKind::Press => self.key(k),
             Event::Paste(text) => self.paste(&text),
+            Event::Resize(width, height) => self.resize(Size::new(width, height)),
             _ => {}
+        }
+    }
+
+    /// Takes in the terminal's size, so what scrolls is scrolled before the
+    /// next frame is drawn.
+    pub fn resize(&mut self, size: Size) {
+        if self.state.size != size {
+            self.state.resized(size);
         }
     }
 
@@ -142,12 +164,14 @@ impl App {
     }
 
     /// Draws what is in front of the user; only the first screen may be
-    /// drawn before the work list is in.
+    /// drawn before the work list is in. A frame of another size than the
+    /// state knows (the first one, a test's) is taken as a resize first.
     pub fn render(&mut self, frame: &mut Frame) {
         if !matches!(self.state.screen(), app::Screen::Who(_)) {
             self.ready();
         }
-        view::render(&mut self.state, frame);
+        self.resize(frame.area().as_size());
+        render::render(&self.state, frame);
     }
 
     pub fn quit(&self) -> bool {

@@ -1,31 +1,21 @@
-//! The screens of bundles and conflicts: export this device's bundles,
-//! import a bundle by its path, the imports log, and the side-by-side
-//! resolution of a case with two heads. No I/O: the work is done by effects.
+//! A case with several heads (edited on two devices), resolved field by
+//! field side by side; the resolution is saved like any version.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, Paragraph, Row as TableRow, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row as TableRow, Table};
 
-use super::app::{Dialog, Effect, Screen, State};
-use super::input::TextInput;
-use super::keymap::Action;
-use super::typing::{Method, ToneStyle};
-use super::view::Theme;
+use crate::domain::commune::Role;
 use crate::domain::form::{self, FormSpec};
 use crate::domain::resolve;
 use crate::domain::save::{self, Consent};
 use crate::domain::version::Version;
 use crate::i18n::{self, Text};
-
-#[derive(Clone, Debug, Default)]
-pub struct BundlesState {
-    /// Path of a bundle to import.
-    pub path: TextInput,
-    /// What the last export or import said, line by line.
-    pub report: Vec<String>,
-}
+use crate::tui::app::{Effect, Notice, Screen, State};
+use crate::tui::dialog;
+use crate::tui::draw::Theme;
+use crate::tui::keymap::Action;
 
 /// A case with several heads, resolved field by field.
 #[derive(Clone, Debug)]
@@ -63,52 +53,36 @@ impl ConflictState {
     }
 }
 
-pub fn on_bundles(state: &mut State, action: Action) -> Vec<Effect> {
-    let Some(Screen::Bundles(b)) = state.screens.last_mut() else {
-        return vec![];
-    };
-    match action {
-        Action::Type(c) => b.path.type_char(c, Method::Off, ToneStyle::Classic),
-        Action::Paste(p) => b.path.insert_str(p.trim()),
-        Action::Backspace => b.path.backspace(),
-        Action::Enter if !b.path.is_empty() => {
-            return vec![Effect::ImportBundle {
-                path: std::path::PathBuf::from(b.path.text().trim()),
-            }];
-        }
-        Action::Export => {
-            state.dialog = Some(Dialog::Passphrase {
-                input: TextInput::default(),
-            });
-        }
-        Action::Back => {
-            state.screens.pop();
-        }
-        _ => {}
+/// The heads of a case side by side, if it is in conflict and this is the
+/// commune (teams leave resolution to the office).
+pub fn screen_for(state: &State, heads: &[Version]) -> Option<Screen> {
+    if heads.len() < 2 || state.role != Role::Commune {
+        return None;
     }
-    vec![]
+    let spec = form::form(&heads[0].form)?;
+    Some(Screen::Conflict(ConflictState::new(spec, heads.to_vec())))
 }
 
-pub fn on_conflict(state: &mut State, action: Action) -> Vec<Effect> {
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(Screen::Conflict(c)) = state.screens.last_mut() else {
         return vec![];
     };
     let heads = c.heads.len();
     match action {
-        Action::Up => c.selected = c.selected.saturating_sub(1),
-        Action::Down => c.selected = (c.selected + 1).min(c.fields.len().saturating_sub(1)),
-        Action::Left => {
+        Action::MoveUp => c.selected = c.selected.saturating_sub(1),
+        Action::MoveDown => c.selected = (c.selected + 1).min(c.fields.len().saturating_sub(1)),
+        Action::PreviousHead => {
             if let Some(f) = c.fields.get_mut(c.selected) {
                 f.1 = f.1.saturating_sub(1);
             }
         }
-        Action::Right => {
+        Action::NextHead => {
             if let Some(f) = c.fields.get_mut(c.selected) {
                 f.1 = (f.1 + 1).min(heads - 1);
             }
         }
-        Action::Save => return resolve_conflict(state, Consent::default()),
-        Action::Back => {
+        Action::SaveResolution => return resolve(state, Consent::default()),
+        Action::GoBack => {
             state.screens.pop();
         }
         _ => {}
@@ -119,7 +93,7 @@ pub fn on_conflict(state: &mut State, action: Action) -> Vec<Effect> {
 /// Saves the resolution as picked on screen: the newest head, with the
 /// picked head's value for each field where they differ; checked like any
 /// save, as `domain::save` decides for every front.
-pub fn resolve_conflict(state: &mut State, consent: Consent) -> Vec<Effect> {
+pub fn resolve(state: &mut State, consent: Consent) -> Vec<Effect> {
     let who = state.who();
     let Some(Screen::Conflict(c)) = state.screens.last() else {
         return vec![];
@@ -134,7 +108,7 @@ pub fn resolve_conflict(state: &mut State, consent: Consent) -> Vec<Effect> {
         Ok(v) => v,
         Err(e) => {
             let msg = i18n::error(state.lang, &crate::error::Error::Resolve(e));
-            state.notice = Some(super::app::Notice::Error(msg));
+            state.notice = Some(Notice::Error(msg));
             return vec![];
         }
     };
@@ -144,105 +118,10 @@ pub fn resolve_conflict(state: &mut State, consent: Consent) -> Vec<Effect> {
     };
     let prepared = save::prepare(c.spec, &values, base, &state.context(), consent, &who);
     let draft_key = c.record.clone();
-    super::app::saving(state, prepared, draft_key)
+    dialog::saving(state, prepared, draft_key)
 }
 
-pub(super) fn render_bundles(
-    frame: &mut Frame,
-    area: Rect,
-    state: &State,
-    b: &BundlesState,
-    theme: &Theme,
-) {
-    let lang = state.lang;
-    let t = |x| i18n::text(lang, x);
-    let block = Block::bordered().title(format!(" {} ", t(Text::Bundles)));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let report_h = (b.report.len() as u16).min(6);
-    let [path_line, report, log] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Length(report_h),
-        Constraint::Min(1),
-    ])
-    .areas(inner);
-    super::view::input_line(
-        frame,
-        path_line,
-        t(Text::ImportBundlePath),
-        &b.path,
-        state,
-        theme,
-    );
-    frame.render_widget(
-        Paragraph::new(
-            b.report
-                .iter()
-                .map(|l| Line::raw(l.clone()))
-                .collect::<Vec<_>>(),
-        )
-        .wrap(Wrap { trim: true }),
-        report,
-    );
-    let header = TableRow::new(vec![
-        t(Text::ReceivedAt),
-        t(Text::Sender),
-        "#",
-        t(Text::Result),
-    ])
-    .style(theme.bold());
-    let rows: Vec<TableRow> = state
-        .imports
-        .iter()
-        .rev()
-        .take(log.height.saturating_sub(1) as usize)
-        .map(|e| {
-            let result = if e.accepted {
-                let mut r = format!("+{} ={} ⚠{}", e.new, e.known, e.new_conflicts);
-                if e.stale {
-                    r.push_str(&format!(" · {}", t(Text::StaleBundle)));
-                }
-                r
-            } else {
-                format!("✗ {}", i18n::bundle::logged_refusal(lang, e))
-            };
-            let style = if !e.accepted || e.stale {
-                theme.warning()
-            } else {
-                Style::new()
-            };
-            TableRow::new(vec![
-                Cell::from(super::view::short_date(&e.received_at)),
-                Cell::from(e.sender.clone()),
-                Cell::from(e.sequence.to_string()),
-                Cell::from(result),
-            ])
-            .style(style)
-        })
-        .collect();
-    frame.render_widget(
-        Table::new(
-            rows,
-            [
-                Constraint::Length(10),
-                Constraint::Length(9),
-                Constraint::Length(4),
-                Constraint::Min(10),
-            ],
-        )
-        .header(header)
-        .block(Block::default().title(t(Text::ImportsLog))),
-        log,
-    );
-}
-
-pub(super) fn render_conflict(
-    frame: &mut Frame,
-    area: Rect,
-    state: &State,
-    c: &ConflictState,
-    theme: &Theme,
-) {
+pub fn render(frame: &mut Frame, area: Rect, state: &State, c: &ConflictState, theme: &Theme) {
     let lang = state.lang;
     let t = |x| i18n::text(lang, x);
     let block = Block::bordered().title(format!(
@@ -316,14 +195,4 @@ pub(super) fn render_conflict(
         Paragraph::new(t(Text::ConflictHint)).style(theme.dim()),
         hint,
     );
-}
-
-/// The heads of a case side by side, if it is in conflict and this is the
-/// commune (teams leave resolution to the office).
-pub fn conflict_screen(state: &State, heads: &[Version]) -> Option<Screen> {
-    if heads.len() < 2 || state.role != crate::domain::commune::Role::Commune {
-        return None;
-    }
-    let spec = form::form(&heads[0].form)?;
-    Some(Screen::Conflict(ConflictState::new(spec, heads.to_vec())))
 }

@@ -1,0 +1,230 @@
+//! The questions asked over a screen: leave a form, take back a draft, save
+//! with errors or warnings, quit, the comment to return a case with, the
+//! signing key's passphrase. Their state, how keys answer them, and how
+//! they are drawn.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::app::{Effect, Notice, Screen, State};
+use super::draw::{Theme, centered, short_date};
+use super::input::TextInput;
+use super::keymap::Action;
+use super::screens::{conflict, form};
+use super::typing::{Method, ToneStyle};
+use crate::domain::rules::ProblemKind;
+use crate::domain::save::{self, Blocked, Consent};
+use crate::i18n::{self, Text, problems};
+use crate::store::SavedDraft;
+
+#[derive(Clone, Debug)]
+pub enum Dialog {
+    /// Leave the form: keep the draft (Enter), throw the changes away
+    /// (Delete), or stay (Esc).
+    LeaveForm,
+    /// A draft of this case exists: use it (Enter) or discard it (Delete).
+    OfferDraft(SavedDraft),
+    /// Errors remain: save as a draft (Enter) or go back (Esc).
+    SaveAsDraft { errors: Vec<(String, ProblemKind)> },
+    /// Warnings to confirm before saving.
+    ConfirmWarnings {
+        warnings: Vec<(String, ProblemKind)>,
+    },
+    /// Quit with a form open and changed.
+    Quit,
+    /// (Commune) the comment to send a case back with.
+    ReturnForCorrection { comment: TextInput },
+    /// The signing key's passphrase, to export bundles.
+    Passphrase { input: TextInput },
+}
+
+/// The effect that writes a prepared version, or the question a blocked
+/// save asks.
+pub fn saving(
+    state: &mut State,
+    prepared: Result<save::Prepared, Blocked>,
+    draft_key: String,
+) -> Vec<Effect> {
+    let listed = |problems: Vec<crate::domain::form::FieldProblem>| {
+        problems.into_iter().map(|p| (p.field, p.kind)).collect()
+    };
+    match prepared {
+        Ok(prepared) => vec![Effect::Save {
+            prepared: Box::new(prepared),
+            draft_key,
+        }],
+        Err(Blocked::Errors(errors)) => {
+            state.dialog = Some(Dialog::SaveAsDraft {
+                errors: listed(errors),
+            });
+            vec![]
+        }
+        Err(Blocked::Unconfirmed(warnings)) => {
+            state.dialog = Some(Dialog::ConfirmWarnings {
+                warnings: listed(warnings),
+            });
+            vec![]
+        }
+    }
+}
+
+/// Answers the dialog in front, taken out of the state; it is put back
+/// unless the key closed it.
+pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
+    if let Dialog::Passphrase { mut input } = dialog {
+        match action {
+            Action::Cancel => return vec![],
+            Action::Confirm => {
+                return vec![Effect::ExportBundles {
+                    passphrase: input.text().to_string(),
+                }];
+            }
+            Action::Type(c) => input.type_char(c, Method::Off, ToneStyle::Classic),
+            Action::Paste(p) => input.insert_str(&p),
+            Action::EraseBack => input.backspace(),
+            _ => {}
+        }
+        state.dialog = Some(Dialog::Passphrase { input });
+        return vec![];
+    }
+    if let Dialog::ReturnForCorrection { mut comment } = dialog {
+        match action {
+            Action::Cancel => return vec![],
+            Action::Confirm if !comment.is_empty() => {
+                return form::return_for_correction(state, comment.text());
+            }
+            Action::Type(c) => comment.type_char(c, state.typing, state.tone),
+            Action::Paste(p) => comment.insert_str(&p),
+            Action::EraseBack => comment.backspace(),
+            _ => {}
+        }
+        state.dialog = Some(Dialog::ReturnForCorrection { comment });
+        return vec![];
+    }
+    match (&dialog, action) {
+        (_, Action::Cancel) => {
+            // Esc on "leave?" or "quit?" means stay.
+            vec![]
+        }
+        (Dialog::LeaveForm, Action::Confirm) => {
+            let effects = form::keep_draft(state);
+            state.notice = Some(Notice::DraftKept);
+            state.screens.pop();
+            effects
+        }
+        (Dialog::LeaveForm, Action::Discard) => {
+            let key = state.form().map(|f| f.draft_key());
+            let record = state.form().and_then(|f| f.record.clone());
+            state.screens.pop();
+            if let Some(r) = record {
+                state.list.set_draft_mark(&r, false);
+            }
+            key.map(|key| vec![Effect::DropDraft { key }])
+                .unwrap_or_default()
+        }
+        (Dialog::Quit, Action::Confirm) => {
+            let effects = form::keep_draft(state);
+            state.quit = true;
+            effects
+        }
+        (Dialog::OfferDraft(d), Action::Confirm) => {
+            form::take_draft(state, d);
+            vec![]
+        }
+        (Dialog::OfferDraft(_), Action::Discard) => {
+            let key = state.form().map(|f| f.draft_key()).unwrap_or_default();
+            if let Some(r) = state.form().and_then(|f| f.record.clone()) {
+                state.list.set_draft_mark(&r, false);
+            }
+            vec![Effect::DropDraft { key }]
+        }
+        (Dialog::SaveAsDraft { .. } | Dialog::ConfirmWarnings { .. }, Action::Confirm) => {
+            let consent = Consent {
+                draft: matches!(dialog, Dialog::SaveAsDraft { .. }),
+                confirm: matches!(dialog, Dialog::ConfirmWarnings { .. }),
+            };
+            match state.screen() {
+                Screen::Conflict(_) => conflict::resolve(state, consent),
+                _ => form::save(state, consent),
+            }
+        }
+        (_, _) => {
+            state.dialog = Some(dialog);
+            vec![]
+        }
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &Theme) {
+    let lang = state.lang;
+    let t = |x| i18n::text(lang, x);
+    let label = |field: &str| {
+        state
+            .form_spec()
+            .and_then(|s| s.field(field))
+            .map(|f| f.label.get(lang).to_string())
+            .unwrap_or_else(|| field.to_string())
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    let (title, keys) = match d {
+        Dialog::LeaveForm => (t(Text::LeaveFormQuestion), t(Text::LeaveFormKeys)),
+        Dialog::Quit => (t(Text::QuitQuestion), t(Text::QuitKeys)),
+        Dialog::Passphrase { input } => {
+            let stars = "•".repeat(input.text().chars().count());
+            lines.push(Line::raw(format!("{}: {stars}", t(Text::Passphrase))));
+            (t(Text::PassphraseQuestion), t(Text::PassphraseKeys))
+        }
+        Dialog::ReturnForCorrection { comment } => {
+            lines.push(Line::raw(format!(
+                "{}: {}",
+                t(Text::Comment),
+                comment.text()
+            )));
+            (t(Text::ReturnQuestion), t(Text::ReturnKeys))
+        }
+        Dialog::OfferDraft(draft) => {
+            lines.push(Line::raw(format!(
+                "{}: {} · {}",
+                t(Text::Author),
+                draft.author,
+                short_date(&draft.saved_at)
+            )));
+            (t(Text::OfferDraftQuestion), t(Text::OfferDraftKeys))
+        }
+        Dialog::SaveAsDraft { errors } => {
+            for (field, kind) in errors {
+                lines.push(Line::styled(
+                    format!("✗ {}: {}", label(field), problems::message(kind, lang)),
+                    theme.error(),
+                ));
+            }
+            (t(Text::SaveAsDraftQuestion), t(Text::SaveAsDraftKeys))
+        }
+        Dialog::ConfirmWarnings { warnings } => {
+            for (field, kind) in warnings {
+                lines.push(Line::styled(
+                    format!("⚠ {}: {}", label(field), problems::message(kind, lang)),
+                    theme.warning(),
+                ));
+            }
+            (
+                t(Text::ConfirmWarningsQuestion),
+                t(Text::ConfirmWarningsKeys),
+            )
+        }
+    };
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(keys, theme.bold()));
+    let width = area.width.saturating_sub(4).min(76);
+    let height = (lines.len() as u16 * 2 + 2).min(area.height);
+    let popup = centered(area, width, height, 1);
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .title(format!(" {title} "))
+        .style(theme.bold());
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}

@@ -1,0 +1,144 @@
+//! Suspected duplicate citizens across villages, side by side; one key
+//! opens a household check for a pair.
+
+use std::collections::BTreeMap;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph};
+
+use super::form;
+use crate::domain::duplicates::Why;
+use crate::domain::work::Person;
+use crate::i18n::{self, Text};
+use crate::tui::app::{Effect, Screen, State};
+use crate::tui::draw::{Theme, short_date};
+use crate::tui::keymap::Action;
+
+/// One suspected pair, owned so the screen can keep it.
+#[derive(Clone, Debug)]
+pub struct DupPair {
+    pub why: Why,
+    pub first: Person,
+    pub second: Person,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct DuplicatesState {
+    pub pairs: Vec<DupPair>,
+    pub selected: usize,
+}
+
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(Screen::Duplicates(d)) = state.screens.last_mut() else {
+        return vec![];
+    };
+    match action {
+        Action::MoveUp => d.selected = d.selected.saturating_sub(1),
+        Action::MoveDown => d.selected = (d.selected + 1).min(d.pairs.len().saturating_sub(1)),
+        Action::OpenHouseholdCheck => {
+            let Some(pair) = d.pairs.get(d.selected).cloned() else {
+                return vec![];
+            };
+            let values = household_check_for(state, &pair);
+            form::open_new(state, "household_check", values, pair.first.team);
+        }
+        Action::GoBack => {
+            state.screens.pop();
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// A household check opened from a suspected pair: the first person's
+/// household, the finding, both IDs, and where the other one lives.
+fn household_check_for(state: &State, pair: &DupPair) -> BTreeMap<String, String> {
+    let other = state
+        .commune
+        .village(pair.second.team)
+        .map(|v| v.name.clone())
+        .unwrap_or_default();
+    let mut ids = vec![pair.first.personal_id.clone()];
+    if pair.second.personal_id != pair.first.personal_id {
+        ids.push(pair.second.personal_id.clone());
+    }
+    BTreeMap::from([
+        ("household_code".to_string(), pair.first.household.clone()),
+        ("village".to_string(), pair.first.team.to_string()),
+        ("findings".to_string(), "duplicate".to_string()),
+        ("person_ids".to_string(), ids.join(";")),
+        (
+            "note".to_string(),
+            format!(
+                "{} — {} ({}, {})",
+                i18n::text(state.lang, Text::SuspectedWith),
+                pair.second.full_name,
+                pair.second.household,
+                other
+            ),
+        ),
+    ])
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &DuplicatesState, theme: &Theme) {
+    let lang = state.lang;
+    let t = |x| i18n::text(lang, x);
+    let block = Block::bordered().title(format!(" {} · {} ", t(Text::Duplicates), d.pairs.len()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if d.pairs.is_empty() {
+        frame.render_widget(
+            Paragraph::new(t(Text::NoDuplicates)).style(theme.dim()),
+            inner,
+        );
+        return;
+    }
+    let village = |team: u8| {
+        state
+            .commune
+            .village(team)
+            .map(|v| v.name.clone())
+            .unwrap_or_else(|| team.to_string())
+    };
+    let describe = |p: &Person| {
+        format!(
+            "{} · {} · {} · {} {}",
+            p.full_name,
+            p.personal_id,
+            short_date(&p.birth_date),
+            p.household,
+            village(p.team)
+        )
+    };
+    // Two lines a pair, side by side in words: the first, then the second.
+    let height = inner.height as usize / 3;
+    let start = (d.selected + 1).saturating_sub(height.max(1));
+    let mut lines = Vec::new();
+    for (i, pair) in d.pairs.iter().enumerate().skip(start).take(height.max(1)) {
+        let style = if i == d.selected {
+            theme.selected()
+        } else {
+            Style::new()
+        };
+        let why = match pair.why {
+            Why::SameId => t(Text::SameId),
+            Why::SameNameAndBirth => t(Text::SameNameAndBirth),
+        };
+        lines.push(Line::styled(
+            format!("{}. {why}", i + 1),
+            style.patch(theme.bold()),
+        ));
+        lines.push(Line::styled(
+            format!("   ① {}", describe(&pair.first)),
+            style,
+        ));
+        lines.push(Line::styled(
+            format!("   ② {}", describe(&pair.second)),
+            style,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

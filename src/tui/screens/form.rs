@@ -1,0 +1,632 @@
+//! The form of one case: its fields, typed into or picked from lists,
+//! checked as they are left, kept as a draft while typed, saved as a
+//! version. Saving is decided by `domain::save` and written by an effect.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::conflict;
+use super::picker::{self, Picker};
+use crate::domain::commune::{Commune, Role};
+use crate::domain::form::{self, Context, FieldSpec, FormSpec, Kind, MULTI_SEP};
+use crate::domain::rules::{PartialDate, ProblemKind, Severity};
+use crate::domain::save::{self, Consent};
+use crate::domain::version::{Status, Version};
+use crate::domain::work::WorkItem;
+use crate::i18n::{self, Lang, Text, problems};
+use crate::store::SavedDraft;
+use crate::tui::app::{Effect, Notice, Screen, State};
+use crate::tui::dialog::{self, Dialog};
+use crate::tui::draw::{Theme, scroll_to_cursor, wrap};
+use crate::tui::input::TextInput;
+use crate::tui::keymap::Action;
+use crate::tui::typing::Method;
+
+/// What one field holds while it is edited.
+#[derive(Clone, Debug, Default)]
+pub struct FieldInput {
+    pub text: TextInput,
+    /// Picked choice ids (one for a choice field, any for multi-choice).
+    pub choice: Vec<String>,
+}
+
+/// What a form was opened on.
+#[derive(Clone, Debug)]
+pub enum FormBase {
+    /// A new case: of a work item (the form's record), or opened in the
+    /// field, for a team.
+    New { team: u8 },
+    /// The case's head, which a save edits.
+    Head(Box<Version>),
+}
+
+#[derive(Clone, Debug)]
+pub struct FormState {
+    pub spec: &'static FormSpec,
+    pub record: Option<String>,
+    pub base: FormBase,
+    pub inputs: Vec<FieldInput>,
+    pub focus: usize,
+    /// Fields the user has left at least once: their problems show.
+    pub visited: HashSet<usize>,
+    /// Problems shown next to fields.
+    pub problems: HashMap<usize, ProblemKind>,
+    /// Raw values when opened or last kept as a draft.
+    pub baseline: BTreeMap<String, String>,
+    /// Raw values as saved (or opened); unsaved = differs from this.
+    pub saved: BTreeMap<String, String>,
+    pub picker: Option<Picker>,
+}
+
+impl FormState {
+    /// What a save of this form starts from.
+    pub fn save_base(&self) -> save::Base<'_> {
+        match &self.base {
+            FormBase::New { team } => save::Base::New {
+                work_item: self.record.as_deref(),
+                team: *team,
+            },
+            FormBase::Head(head) => save::Base::Edit(head),
+        }
+    }
+
+    /// The head the form edits, if it is not a new case.
+    pub fn head(&self) -> Option<&Version> {
+        match &self.base {
+            FormBase::New { .. } => None,
+            FormBase::Head(head) => Some(head),
+        }
+    }
+
+    /// Status of the version this form was opened from.
+    pub fn status(&self) -> Option<Status> {
+        self.head().map(|h| h.status)
+    }
+
+    /// Warnings the opened version recorded as confirmed.
+    pub fn confirmed(&self) -> &[String] {
+        self.head().map_or(&[], |h| &h.confirmed)
+    }
+
+    pub fn draft_key(&self) -> String {
+        match &self.record {
+            Some(r) => r.clone(),
+            None => format!("new:{}", self.spec.id),
+        }
+    }
+
+    pub fn field(&self, i: usize) -> &FieldSpec {
+        &self.spec.fields[i]
+    }
+
+    /// The raw value of every field: choice ids, or the text as typed.
+    pub fn raw_values(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        // Dependent kinds read the plain fields first.
+        for pass in [false, true] {
+            for (i, f) in self.spec.fields.iter().enumerate() {
+                if matches!(f.kind, Kind::Depends { .. }) != pass {
+                    continue;
+                }
+                let v = raw_of(f.kind_for(&out), &self.inputs[i]);
+                if !v.is_empty() {
+                    out.insert(f.id.clone(), v);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn unsaved(&self) -> bool {
+        self.raw_values() != self.saved
+    }
+
+    /// Whether field `i` takes a pick list (in its current kind).
+    pub fn is_choice(&self, i: usize) -> bool {
+        let values = self.raw_values();
+        matches!(
+            self.field(i).kind_for(&values),
+            Kind::Choice { .. } | Kind::MultiChoice { .. }
+        )
+    }
+}
+
+fn raw_of(kind: &Kind, input: &FieldInput) -> String {
+    match kind {
+        Kind::Choice { .. } => input.choice.first().cloned().unwrap_or_default(),
+        Kind::MultiChoice { .. } => input.choice.join(&MULTI_SEP.to_string()),
+        _ => input.text.text().to_string(),
+    }
+}
+
+/// Puts stored (or draft) values into inputs, as a person reads them.
+fn inputs_for(
+    spec: &FormSpec,
+    values: &BTreeMap<String, String>,
+    lang: Lang,
+    commune: &Commune,
+) -> Vec<FieldInput> {
+    spec.fields
+        .iter()
+        .map(|f| {
+            let value = values.get(&f.id).cloned().unwrap_or_default();
+            match f.kind_for(values) {
+                Kind::Choice { .. } => FieldInput {
+                    text: TextInput::default(),
+                    choice: if value.is_empty() {
+                        vec![]
+                    } else {
+                        vec![value]
+                    },
+                },
+                Kind::MultiChoice { .. } => FieldInput {
+                    text: TextInput::default(),
+                    choice: value
+                        .split(MULTI_SEP)
+                        .filter(|s| !s.is_empty())
+                        .map(String::from)
+                        .collect(),
+                },
+                Kind::Date { .. } if PartialDate::parse_iso(&value).is_some() => FieldInput {
+                    text: TextInput::new(&spec.display(f, &value, values, lang, &commune.villages)),
+                    choice: vec![],
+                },
+                _ => FieldInput {
+                    text: TextInput::new(&value),
+                    choice: vec![],
+                },
+            }
+        })
+        .collect()
+}
+
+/// Puts a kept draft's values into the form, as they were typed.
+pub fn take_draft(state: &mut State, draft: &SavedDraft) {
+    let lang = state.lang;
+    let commune = state.commune.clone();
+    if let Some(f) = state.form_mut() {
+        f.inputs = inputs_for_raw(f.spec, &draft.values, lang, &commune);
+        f.baseline = f.raw_values();
+        f.visited.extend(
+            f.spec
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, fl)| draft.values.contains_key(&fl.id))
+                .map(|(i, _)| i),
+        );
+    }
+    recheck(state, false);
+}
+
+/// Draft values are raw (as typed): put them back without reformatting.
+fn inputs_for_raw(
+    spec: &FormSpec,
+    values: &BTreeMap<String, String>,
+    lang: Lang,
+    commune: &Commune,
+) -> Vec<FieldInput> {
+    let mut inputs = inputs_for(spec, values, lang, commune);
+    for (i, f) in spec.fields.iter().enumerate() {
+        if let (Some(v), Kind::Date { .. }) = (values.get(&f.id), f.kind_for(values)) {
+            inputs[i].text = TextInput::new(v);
+        }
+    }
+    inputs
+}
+
+/// Opens a new case of `form_id` with `values` filled in, for `team`.
+pub fn open_new(state: &mut State, form_id: &str, values: BTreeMap<String, String>, team: u8) {
+    open_case(
+        state,
+        format!("new:{form_id}"),
+        Vec::new(),
+        None,
+        None,
+        Some((values, team)),
+    );
+}
+
+/// Opens the form of a case (or a new one, `new:<form>`), offering a draft.
+pub fn open_case(
+    state: &mut State,
+    record: String,
+    heads: Vec<Version>,
+    item: Option<WorkItem>,
+    draft: Option<SavedDraft>,
+    initial: Option<(BTreeMap<String, String>, u8)>,
+) {
+    let team_of_device = match state.role {
+        Role::Team(t) => Some(t),
+        Role::Commune => None,
+    };
+    let (spec_id, record_id, values, base) = if let Some(new_form) = record.strip_prefix("new:") {
+        let mut values = BTreeMap::new();
+        if let Some(t) = team_of_device
+            && form::form(new_form)
+                .and_then(|s| s.field("village"))
+                .is_some()
+        {
+            values.insert("village".to_string(), t.to_string());
+        }
+        let mut team = team_of_device.unwrap_or(1);
+        if let Some((given, t)) = initial {
+            values.extend(given);
+            team = t;
+        }
+        (new_form.to_string(), None, values, FormBase::New { team })
+    } else {
+        let newest = crate::domain::merge::newest(&heads.iter().collect::<Vec<_>>()).cloned();
+        match newest {
+            Some(head) => {
+                if let Some(screen) = conflict::screen_for(state, &heads) {
+                    state.screens.push(screen);
+                    return;
+                }
+                if heads.len() > 1 {
+                    state.notice = Some(Notice::Conflict);
+                }
+                (
+                    head.form.clone(),
+                    Some(record.clone()),
+                    head.values.clone(),
+                    FormBase::Head(Box::new(head)),
+                )
+            }
+            None => match item {
+                Some(item) => (
+                    item.form.clone(),
+                    Some(record.clone()),
+                    item.prefill.clone(),
+                    FormBase::New { team: item.team },
+                ),
+                None => {
+                    state.notice = Some(Notice::NothingToShow);
+                    return;
+                }
+            },
+        }
+    };
+    let Some(spec) = form::form(&spec_id) else {
+        state.notice = Some(Notice::NothingToShow);
+        return;
+    };
+    let inputs = inputs_for(spec, &values, state.lang, &state.commune);
+    let mut f = FormState {
+        spec,
+        record: record_id,
+        base,
+        inputs,
+        focus: 0,
+        // What is already filled in shows its problems at once.
+        visited: spec
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, fl)| values.contains_key(&fl.id))
+            .map(|(i, _)| i)
+            .collect(),
+        problems: HashMap::new(),
+        baseline: BTreeMap::new(),
+        saved: BTreeMap::new(),
+        picker: None,
+    };
+    f.saved = f.raw_values();
+    f.baseline = f.saved.clone();
+    state.screens.push(Screen::Form(Box::new(f)));
+    recheck(state, false);
+    if let Some(d) = draft {
+        state.dialog = Some(Dialog::OfferDraft(d));
+    }
+}
+
+/// Re-checks the form and shows the problems of visited fields (all fields,
+/// with `Required`, when `all` is set: at save time).
+pub fn recheck(state: &mut State, all: bool) {
+    let ctx_today = state.today;
+    let villages = state.commune.villages.clone();
+    let Some(f) = state.form_mut() else {
+        return;
+    };
+    let checked = f.spec.check(
+        &f.raw_values(),
+        &Context {
+            today: ctx_today,
+            villages: &villages,
+        },
+    );
+    f.problems.clear();
+    for p in checked.problems {
+        let Some(i) = f.spec.fields.iter().position(|x| x.id == p.field) else {
+            continue;
+        };
+        let shown = all || (f.visited.contains(&i) && p.kind != ProblemKind::Required);
+        if shown && !f.problems.contains_key(&i) {
+            f.problems.insert(i, p.kind);
+        }
+    }
+}
+
+/// Keeps what is typed as a draft if it changed since last kept.
+pub fn keep_draft(state: &mut State) -> Vec<Effect> {
+    let author = state.author();
+    let Some(f) = state.form_mut() else {
+        return vec![];
+    };
+    let values = f.raw_values();
+    if values == f.baseline || values == f.saved {
+        return vec![];
+    }
+    f.baseline = values.clone();
+    let key = f.draft_key();
+    let record = f.record.clone();
+    let draft = SavedDraft {
+        form: f.spec.id.clone(),
+        record: record.clone(),
+        parents: f.head().map(|h| vec![h.id.clone()]).unwrap_or_default(),
+        values,
+        author,
+        // Stamped by the effect that writes it.
+        saved_at: String::new(),
+    };
+    if let Some(r) = &record {
+        state.list.set_draft_mark(r, true);
+    }
+    vec![Effect::PutDraft { key, draft }]
+}
+
+pub fn move_focus(state: &mut State, delta: isize) -> Vec<Effect> {
+    if let Some(f) = state.form_mut() {
+        f.visited.insert(f.focus);
+        let last = f.inputs.len() as isize - 1;
+        f.focus = (f.focus as isize + delta).clamp(0, last) as usize;
+    }
+    recheck(state, false);
+    keep_draft(state)
+}
+
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let typing = state.typing;
+    let tone = state.tone;
+    let Some(f) = state.form() else {
+        return vec![];
+    };
+    let focus = f.focus;
+    let choice = f.is_choice(focus);
+    // Vietnamese typing helps names and free text, never codes and numbers.
+    let method = match f.field(focus).kind_for(&f.raw_values()) {
+        Kind::Text { .. } | Kind::Name => typing,
+        _ => Method::Off,
+    };
+    match action {
+        Action::NextField => return move_focus(state, 1),
+        Action::PrevField => return move_focus(state, -1),
+        Action::ChooseOrNextField if choice => picker::open(state, None),
+        Action::ChooseOrNextField => return move_focus(state, 1),
+        Action::Type(c) if choice => picker::open(state, (c != ' ').then_some(c)),
+        Action::SaveCase => return save(state, Consent::default()),
+        Action::ReturnForCorrection => {
+            let saved_case = state.form().is_some_and(|f| f.head().is_some());
+            if state.role == Role::Commune && saved_case {
+                state.dialog = Some(Dialog::ReturnForCorrection {
+                    comment: TextInput::default(),
+                });
+            } else {
+                state.notice = Some(Notice::NothingToShow);
+            }
+        }
+        Action::ShowHistory => {
+            if let Some(r) = state.form().and_then(|f| f.record.clone()) {
+                return vec![Effect::LoadHistory { record: r }];
+            }
+        }
+        Action::LeaveForm => {
+            let unsaved = state.form().is_some_and(|f| f.unsaved());
+            if unsaved {
+                state.dialog = Some(Dialog::LeaveForm);
+            } else {
+                state.screens.pop();
+            }
+        }
+        Action::EraseBack if choice => {
+            if let Some(f) = state.form_mut() {
+                f.inputs[focus].choice.clear();
+            }
+        }
+        other => {
+            let Some(f) = state.form_mut() else {
+                return vec![];
+            };
+            let input = &mut f.inputs[focus].text;
+            match other {
+                Action::Type(c) => input.type_char(c, method, tone),
+                Action::Paste(s) => input.insert_str(&s),
+                Action::EraseBack => input.backspace(),
+                Action::EraseForward => input.delete(),
+                Action::CursorLeft => input.left(),
+                Action::CursorRight => input.right(),
+                Action::CursorHome => input.home(),
+                Action::CursorEnd => input.end(),
+                _ => {}
+            }
+        }
+    }
+    vec![]
+}
+
+/// Ctrl+S: save if clean; otherwise ask (keep a draft, or confirm the
+/// warnings), as `domain::save` decides for every front.
+pub fn save(state: &mut State, consent: Consent) -> Vec<Effect> {
+    recheck(state, true);
+    let who = state.who();
+    let Some(f) = state.form() else {
+        return vec![];
+    };
+    let prepared = save::prepare(
+        f.spec,
+        &f.raw_values(),
+        f.save_base(),
+        &state.context(),
+        consent,
+        &who,
+    );
+    let draft_key = f.draft_key();
+    dialog::saving(state, prepared, draft_key)
+}
+
+/// (Commune) sends the case as it was opened back to its team with the
+/// comment; it travels to the team in the commune's next bundle.
+pub fn return_for_correction(state: &mut State, comment: &str) -> Vec<Effect> {
+    let who = state.who();
+    let Some(f) = state.form() else {
+        return vec![];
+    };
+    let Some(head) = f.head() else {
+        return vec![];
+    };
+    match save::return_for_correction(head, comment, &who) {
+        Ok(prepared) => vec![Effect::Save {
+            prepared: Box::new(prepared),
+            draft_key: f.draft_key(),
+        }],
+        Err(_) => {
+            state.notice = Some(Notice::NothingToShow);
+            vec![]
+        }
+    }
+}
+
+fn field_value(state: &State, f: &FormState, i: usize) -> String {
+    let values = f.raw_values();
+    let field = f.field(i);
+    match field.kind_for(&values) {
+        Kind::Choice { .. } | Kind::MultiChoice { .. } => {
+            let raw = values.get(&field.id).cloned().unwrap_or_default();
+            if raw.is_empty() {
+                String::new()
+            } else {
+                f.spec
+                    .display(field, &raw, &values, state.lang, &state.commune.villages)
+            }
+        }
+        _ => f.inputs[i].text.text().to_string(),
+    }
+}
+
+/// The lines of a problem shown under its field, wrapped to `width`.
+fn problem_lines(
+    lang: Lang,
+    kind: &ProblemKind,
+    confirmed: bool,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let (mark, style) = match (kind.severity(), confirmed) {
+        (Severity::Error, _) => ("✗ ", theme.error()),
+        (Severity::Warning, false) => ("⚠ ", theme.warning()),
+        (Severity::Warning, true) => ("✓ ", theme.dim()),
+    };
+    let text = format!("{mark}{}", problems::message(kind, lang));
+    wrap(&text, width.saturating_sub(4).max(10))
+        .into_iter()
+        .map(|l| Line::from(Span::styled(format!("    {l}"), style)))
+        .collect()
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, f: &FormState, theme: &Theme) {
+    let lang = state.lang;
+    let t = |x| i18n::text(lang, x);
+    let status = match f.status() {
+        Some(s) => i18n::status(lang, s),
+        None => t(Text::StageNotStarted),
+    };
+    let record = f
+        .record
+        .clone()
+        .unwrap_or_else(|| t(Text::NewCase).to_string());
+    let title = format!(" {} · {record} · {status} ", f.spec.label.get(lang));
+    let block = Block::bordered().title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let label_w = f
+        .spec
+        .fields
+        .iter()
+        .map(|x| x.label.get(lang).width() + 2)
+        .max()
+        .unwrap_or(10)
+        .min(inner.width as usize / 2);
+    let value_w = (inner.width as usize).saturating_sub(label_w + 1);
+    let values = f.raw_values();
+    // Each field takes a line, plus one for a problem shown under it.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut focus_line = 0;
+    let mut cursor: Option<(usize, usize)> = None;
+    for (i, field) in f.spec.fields.iter().enumerate() {
+        let required = if field.is_required(&values) { "*" } else { " " };
+        let label = format!("{}{required}", field.label.get(lang));
+        let pad = label_w.saturating_sub(label.width());
+        let focused = i == f.focus;
+        let is_choice = f.is_choice(i);
+        let mut value = field_value(state, f, i);
+        let mut value_style = Style::new();
+        if focused && !is_choice {
+            let (shown, col) = scroll_to_cursor(&value, f.inputs[i].text.cursor_column(), value_w);
+            value = shown;
+            cursor = Some((lines.len(), label_w + 1 + col));
+        } else if value.width() > value_w {
+            value = scroll_to_cursor(&value, 0, value_w).0;
+        }
+        if value.is_empty() && focused && is_choice {
+            value = t(Text::PickHint).to_string();
+            value_style = theme.dim();
+        }
+        if focused {
+            focus_line = lines.len();
+        }
+        let label_style = if focused {
+            theme.selected()
+        } else {
+            theme.bold()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label}{}", " ".repeat(pad)), label_style),
+            Span::raw(" "),
+            Span::styled(value, value_style),
+        ]));
+        if let Some(kind) = f.problems.get(&i) {
+            let code = format!("{}:{}", field.id, kind.code());
+            lines.extend(problem_lines(
+                lang,
+                kind,
+                f.confirmed().contains(&code),
+                inner.width as usize,
+                theme,
+            ));
+        }
+    }
+    let height = inner.height as usize;
+    let scroll = (focus_line + 2).saturating_sub(height);
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+    if let Some((line, col)) = cursor
+        && line >= scroll
+        && line - scroll < height
+        && f.picker.is_none()
+        && state.dialog.is_none()
+    {
+        frame.set_cursor_position(Position::new(
+            inner.x + (col as u16).min(inner.width.saturating_sub(1)),
+            inner.y + (line - scroll) as u16,
+        ));
+    }
+    if let Some(p) = &f.picker {
+        picker::render(frame, area, state, f, p, theme);
+    }
+}

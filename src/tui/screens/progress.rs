@@ -1,0 +1,441 @@
+//! The progress table (the commune's home; a team sees its own row): per
+//! team, for one form or all, the cases assigned, done, in progress, not
+//! started, blocked, returned, in conflict, % done and the last bundle
+//! received; below it e-ID accounts by level and blockers by reason. The
+//! counts are kept in `State::counts`, recounted by `refresh` when the list
+//! changes, never while drawing.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row as TableRow, Table, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::bundles::BundlesState;
+use super::import::ImportState;
+use super::report::ReportState;
+use crate::domain::commune::Role;
+use crate::domain::form;
+use crate::domain::progress::{self, Progress, Stage};
+use crate::i18n::{self, Lang, Text};
+use crate::store::ImportEntry;
+use crate::tui::app::{Effect, Screen, State};
+use crate::tui::draw::Theme;
+use crate::tui::input::TextInput;
+use crate::tui::keymap::Action;
+use crate::tui::list::{self, StageFilter};
+
+/// A column of the progress table; each opens the cases behind it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Assigned,
+    Done,
+    InProgress,
+    NotStarted,
+    Blocked,
+    NeedsCorrection,
+    Conflicts,
+    Percent,
+}
+
+pub const COLUMNS: [Column; 8] = [
+    Column::Assigned,
+    Column::Done,
+    Column::InProgress,
+    Column::NotStarted,
+    Column::Blocked,
+    Column::NeedsCorrection,
+    Column::Conflicts,
+    Column::Percent,
+];
+
+impl Column {
+    /// Short headers: eight numbers and a name must fit in 80 columns.
+    fn header(self, lang: Lang) -> &'static str {
+        let t = |x| i18n::text(lang, x);
+        match self {
+            Column::Assigned => t(Text::Assigned),
+            Column::Done => t(Text::StatusDone),
+            Column::InProgress => t(Text::ColInProgress),
+            Column::NotStarted => t(Text::ColNotStarted),
+            Column::Blocked => t(Text::ColBlocked),
+            Column::NeedsCorrection => t(Text::ColNeedsCorrection),
+            Column::Conflicts => t(Text::ColConflicts),
+            Column::Percent => "%",
+        }
+    }
+
+    fn cell(self, p: &Progress) -> String {
+        match self {
+            Column::Assigned => p.assigned.to_string(),
+            Column::Done => p.done.to_string(),
+            Column::InProgress => p.in_progress.to_string(),
+            Column::NotStarted => p.not_started.to_string(),
+            Column::Blocked => p.blocked.to_string(),
+            Column::NeedsCorrection => p.needs_correction.to_string(),
+            Column::Conflicts => p.conflicts.to_string(),
+            Column::Percent => format!("{}%", p.percent_done()),
+        }
+    }
+
+    /// Which cases the cell stands for.
+    fn stage(self) -> StageFilter {
+        match self {
+            Column::Assigned => StageFilter::All,
+            Column::Done | Column::Percent => StageFilter::Only(Stage::Done),
+            Column::InProgress => StageFilter::Only(Stage::InProgress),
+            Column::NotStarted => StageFilter::Only(Stage::NotStarted),
+            Column::Blocked => StageFilter::Only(Stage::Blocked),
+            Column::NeedsCorrection => StageFilter::Only(Stage::NeedsCorrection),
+            Column::Conflicts => StageFilter::Conflicts,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ProgressState {
+    /// The form the table is about; `None` for all forms together.
+    pub form: Option<String>,
+    /// Selected row (teams, then the total).
+    pub row: usize,
+    pub col: usize,
+}
+
+/// The teams a device's tables show: all villages at the commune, its own
+/// at a team.
+fn teams(state: &State) -> Vec<u8> {
+    match state.role {
+        Role::Commune => state.commune.villages.iter().map(|v| v.team).collect(),
+        Role::Team(t) => vec![t],
+    }
+}
+
+/// The counts behind the progress screens, kept until the list changes:
+/// counting a hundred thousand rows every frame would blow the frame budget.
+#[derive(Clone, Debug, Default)]
+pub struct Counts {
+    generation: u64,
+    form: Option<String>,
+    pub table: Vec<(Option<u8>, Progress)>,
+    /// Activation cases by the e-ID level reached (outcome), and by blocker.
+    pub levels: BTreeMap<&'static str, usize>,
+    pub blockers: BTreeMap<&'static str, usize>,
+}
+
+/// Recounts if the list changed or another form is chosen, when a progress
+/// screen is in front. Called after every change (`app::settle`), never
+/// while drawing.
+pub fn refresh(state: &mut State) {
+    let form = match state.screens.last() {
+        Some(Screen::Progress(d)) => d.form.clone(),
+        Some(Screen::Charts(_)) => None,
+        _ => return,
+    };
+    let fresh = state
+        .counts
+        .as_ref()
+        .is_some_and(|c| c.generation == state.list.generation && c.form == form);
+    if fresh {
+        return;
+    }
+    let dash = ProgressState {
+        form: form.clone(),
+        ..ProgressState::default()
+    };
+    let mut counts = Counts {
+        generation: state.list.generation,
+        form,
+        table: count_table(state, &dash),
+        ..Counts::default()
+    };
+    for r in state.list.views().filter(|r| r.form == "activation") {
+        if let Some(o) = r.outcome {
+            *counts.levels.entry(o).or_default() += 1;
+        }
+        if let Some(b) = r.blocker {
+            *counts.blockers.entry(b).or_default() += 1;
+        }
+    }
+    state.counts = Some(counts);
+}
+
+/// The table as last counted, for drawing: one row per team, then the
+/// total.
+pub fn counted(state: &State) -> &[(Option<u8>, Progress)] {
+    state.counts.as_ref().map_or(&[], |c| &c.table)
+}
+
+/// The table: one row per team (with its cell counts), then the total;
+/// counted now if the kept counts are of another list or form.
+pub fn table(state: &State, dash: &ProgressState) -> Vec<(Option<u8>, Progress)> {
+    match &state.counts {
+        Some(c) if c.generation == state.list.generation && c.form == dash.form => c.table.clone(),
+        _ => count_table(state, dash),
+    }
+}
+
+fn count_table(state: &State, dash: &ProgressState) -> Vec<(Option<u8>, Progress)> {
+    let cells = progress::tally_units(
+        state
+            .list
+            .views()
+            .filter(|r| dash.form.as_ref().is_none_or(|f| r.form == f))
+            .map(|r| r.unit()),
+    );
+    let mut out: Vec<(Option<u8>, Progress)> = teams(state)
+        .into_iter()
+        .map(|t| {
+            let p = progress::total(
+                cells
+                    .iter()
+                    .filter(|((team, _), _)| *team == t)
+                    .map(|(_, p)| p),
+            );
+            (Some(t), p)
+        })
+        .collect();
+    let total = progress::total(out.iter().map(|(_, p)| p));
+    out.push((None, total));
+    out
+}
+
+/// The newest accepted bundle of a team: (sequence, when, days old).
+fn last_bundle(imports: &[ImportEntry], team: u8, today: NaiveDate) -> Option<(u64, String, i64)> {
+    let sender = format!("team-{team}");
+    imports
+        .iter()
+        .filter(|e| e.accepted && e.sender == sender)
+        .max_by_key(|e| e.sequence)
+        .map(|e| {
+            let day = e
+                .received_at
+                .get(..10)
+                .and_then(|d| d.parse::<NaiveDate>().ok());
+            let age = day.map(|d| (today - d).num_days()).unwrap_or(0);
+            (e.sequence, e.received_at.clone(), age)
+        })
+}
+
+/// A bundle older than this many days is flagged.
+pub const STALE_DAYS: i64 = 7;
+
+fn team_name(state: &State, team: Option<u8>, lang: Lang) -> String {
+    match team {
+        Some(t) => state
+            .commune
+            .village(t)
+            .map(|v| format!("{t} {}", v.name))
+            .unwrap_or_else(|| t.to_string()),
+        None => i18n::text(lang, Text::Total).to_string(),
+    }
+}
+
+fn bundle_cell(state: &State, team: Option<u8>, lang: Lang) -> String {
+    let Some(t) = team else {
+        return String::new();
+    };
+    match last_bundle(&state.imports, t, state.today) {
+        Some((seq, _, age)) => {
+            let mark = if age > STALE_DAYS { " ⚠" } else { "" };
+            format!("#{seq} · {age} {}{mark}", i18n::text(lang, Text::DaysShort))
+        }
+        None => "—".into(),
+    }
+}
+
+/// The table as text cells, for drawing and for the CSV export.
+pub fn table_cells(
+    state: &State,
+    table: &[(Option<u8>, Progress)],
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let lang = state.lang;
+    let mut header = vec![i18n::text(lang, Text::Team).to_string()];
+    header.extend(COLUMNS.iter().map(|c| c.header(lang).to_string()));
+    header.push(i18n::text(lang, Text::LastBundle).to_string());
+    let rows = table
+        .iter()
+        .map(|(team, p)| {
+            let mut cells = vec![team_name(state, *team, lang)];
+            cells.extend(COLUMNS.iter().map(|c| c.cell(p)));
+            cells.push(bundle_cell(state, *team, lang));
+            cells
+        })
+        .collect();
+    (header, rows)
+}
+
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let rows = teams(state).len() + 1;
+    let Some(Screen::Progress(dash)) = state.screens.last_mut() else {
+        return vec![];
+    };
+    match action {
+        Action::MoveUp => dash.row = dash.row.saturating_sub(1),
+        Action::MoveDown => dash.row = (dash.row + 1).min(rows - 1),
+        Action::MoveLeft => dash.col = dash.col.saturating_sub(1),
+        Action::MoveRight => dash.col = (dash.col + 1).min(COLUMNS.len() - 1),
+        Action::CycleForm => dash.form = list::next_form(dash.form.as_deref()),
+        Action::OpenCellCases => {
+            let dash = dash.clone();
+            let team = teams(state).get(dash.row).copied();
+            state
+                .list
+                .set_filters(team, dash.form.clone(), COLUMNS[dash.col].stage());
+            state.screens.pop();
+            if !matches!(state.screens.last(), Some(Screen::List)) {
+                state.screens.push(Screen::List);
+            }
+        }
+        Action::ExportTable => {
+            let dash = dash.clone();
+            let (header, rows) = table_cells(state, &table(state, &dash));
+            let name = format!("tien-do-{}.csv", state.today);
+            return vec![Effect::Export {
+                name,
+                bytes: crate::export::to_bytes(&header, &rows),
+            }];
+        }
+        Action::ShowCharts => return vec![Effect::LoadCharts],
+        Action::ShowReport => {
+            let as_of = TextInput::new(&state.today.format("%d/%m/%Y").to_string());
+            state.screens.push(Screen::Report(ReportState {
+                as_of,
+                report: None,
+                scroll: 0,
+            }));
+            return vec![Effect::LoadReport { as_of: state.today }];
+        }
+        Action::ShowDuplicates => return vec![Effect::LoadDuplicates],
+        Action::ShowBundles => state.screens.push(Screen::Bundles(BundlesState::default())),
+        Action::ShowWorklistImport => state.screens.push(Screen::Import(ImportState::default())),
+        Action::GoBack => {
+            state.screens.pop();
+            if state.screens.is_empty() {
+                state.screens.push(Screen::List);
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, dash: &ProgressState, theme: &Theme) {
+    let lang = state.lang;
+    let t = |x| i18n::text(lang, x);
+    let form_name = dash
+        .form
+        .as_ref()
+        .and_then(|f| form::form(f))
+        .map(|f| f.short.get(lang))
+        .unwrap_or(t(Text::All));
+    let block = Block::bordered().title(format!(
+        " {} · {}: {form_name} ",
+        t(Text::Progress),
+        t(Text::Form)
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (header, rows) = table_cells(state, counted(state));
+    let height = (rows.len() as u16 + 1).min(inner.height);
+    let [table_area, rest] =
+        Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(inner);
+    let name_w = rows
+        .iter()
+        .map(|r| r[0].width())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 16) as u16;
+    let mut widths = vec![Constraint::Length(name_w)];
+    // A column is as wide as its header or its widest count (a commune of
+    // 100,000 cases has six-figure totals), within reason.
+    widths.extend(COLUMNS.iter().enumerate().map(|(i, c)| {
+        let widest = rows.iter().map(|r| r[i + 1].width()).max().unwrap_or(0);
+        Constraint::Length(match c {
+            Column::Percent => 4,
+            _ => (c.header(lang).width().max(widest) as u16).clamp(4, 8),
+        })
+    }));
+    widths.push(Constraint::Min(6));
+    let body: Vec<TableRow> = rows
+        .iter()
+        .enumerate()
+        .map(|(r, cells)| {
+            let total = r == rows.len() - 1;
+            TableRow::new(cells.iter().enumerate().map(|(c, text)| {
+                let selected = r == dash.row && c == dash.col + 1;
+                let style = if selected {
+                    theme.selected()
+                } else if total {
+                    theme.bold()
+                } else if text.ends_with('⚠') {
+                    theme.warning()
+                } else {
+                    Style::new()
+                };
+                ratatui::widgets::Cell::from(text.clone()).style(style)
+            }))
+        })
+        .collect();
+    frame.render_widget(
+        Table::new(body, widths)
+            .header(TableRow::new(header).style(theme.bold()))
+            .column_spacing(1),
+        table_area,
+    );
+    if rest.height < 2 {
+        return;
+    }
+    // e-ID accounts by level, and blockers by reason, from the same rows.
+    let empty = Counts::default();
+    let counts = state.counts.as_ref().unwrap_or(&empty);
+    let (levels, blockers) = (&counts.levels, &counts.blockers);
+    let label = |field: &str, id: &str| {
+        form::form("activation")
+            .and_then(|f| f.field(field))
+            .and_then(|f| {
+                form::choices_of(&f.kind, lang, &[])
+                    .into_iter()
+                    .find(|(c, _)| c == id)
+                    .map(|(_, l)| l)
+            })
+            .unwrap_or_else(|| id.to_string())
+    };
+    let level_text: Vec<String> = ["activated_level1", "activated_level2", "pending", "failed"]
+        .iter()
+        .map(|id| {
+            format!(
+                "{}: {}",
+                label("status", id),
+                levels.get(id).copied().unwrap_or(0)
+            )
+        })
+        .collect();
+    let mut by_count: Vec<(&&str, &usize)> = blockers.iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let blocker_text: Vec<String> = by_count
+        .iter()
+        .map(|(id, n)| format!("{} {n}", label("blocker", id)))
+        .collect();
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{}: ", t(Text::EidAccounts)), theme.bold()),
+            Span::raw(level_text.join(" · ")),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("{}: ", t(Text::BlockedBy)), theme.bold()),
+            Span::raw(blocker_text.join(" · ")),
+        ]),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }),
+        Rect {
+            y: rest.y + 1,
+            height: rest.height - 1,
+            ..rest
+        },
+    );
+}

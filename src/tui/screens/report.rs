@@ -1,0 +1,111 @@
+//! The commune report's numbers as of a date, in the report's own wording;
+//! saved as text and CSV.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::domain::report::Report;
+use crate::i18n::{self, Text};
+use crate::tui::app::{Effect, Notice, Screen, State};
+use crate::tui::draw::{Theme, input_line};
+use crate::tui::input::TextInput;
+use crate::tui::keymap::Action;
+use crate::tui::typing::{Method, ToneStyle};
+
+#[derive(Clone, Debug)]
+pub struct ReportState {
+    pub as_of: TextInput,
+    pub report: Option<Report>,
+    /// Lines scrolled off the top, on a small screen.
+    pub scroll: u16,
+}
+
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let today = state.today;
+    let lang = state.lang;
+    let Some(Screen::Report(r)) = state.screens.last_mut() else {
+        return vec![];
+    };
+    match action {
+        Action::ScrollUp => r.scroll = r.scroll.saturating_sub(1),
+        Action::ScrollDown => r.scroll = r.scroll.saturating_add(1).min(40),
+        Action::Type(c) => r.as_of.type_char(c, Method::Off, ToneStyle::Classic),
+        Action::EraseBack => r.as_of.backspace(),
+        Action::RecomputeReport => {
+            let rule = crate::domain::rules::DateRule {
+                year_only: false,
+                when: crate::domain::rules::When::Past,
+            };
+            match crate::domain::rules::parse_date(r.as_of.text(), today, rule) {
+                Ok(crate::domain::rules::PartialDate::Day(d)) => {
+                    return vec![Effect::LoadReport { as_of: d }];
+                }
+                Ok(_) => {
+                    let kind = crate::domain::rules::ProblemKind::DateFormat;
+                    state.notice = Some(Notice::Error(crate::i18n::problems::message(&kind, lang)));
+                }
+                Err(kind) => {
+                    state.notice = Some(Notice::Error(crate::i18n::problems::message(&kind, lang)));
+                }
+            }
+        }
+        Action::SaveReport => {
+            if let Some(report) = &r.report {
+                let text = i18n::report::render(report, lang, i18n::report::Format::Text);
+                let (header, rows) = i18n::report::csv_rows(report, lang);
+                let day = report.as_of;
+                return vec![
+                    Effect::Export {
+                        name: format!("bao-cao-{day}.txt"),
+                        bytes: text.into_bytes(),
+                    },
+                    Effect::Export {
+                        name: format!("bao-cao-{day}.csv"),
+                        bytes: crate::export::to_bytes(&header, &rows),
+                    },
+                ];
+            }
+        }
+        Action::GoBack => {
+            state.screens.pop();
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// Shows the report as counted, and the date it was counted as of.
+pub fn counted(state: &mut State, report: Report) {
+    if let Some(Screen::Report(r)) = state.screens.last_mut() {
+        r.as_of = TextInput::new(&report.as_of.format("%d/%m/%Y").to_string());
+        r.report = Some(report);
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, r: &ReportState, theme: &Theme) {
+    let lang = state.lang;
+    let t = |x| i18n::text(lang, x);
+    let block = Block::bordered().title(format!(" {} ", t(Text::Report)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [line, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+    input_line(frame, line, t(Text::AsOf), &r.as_of, state, theme);
+    let Some(report) = &r.report else {
+        return;
+    };
+    let mut lines = vec![Line::styled(
+        i18n::report::title(report, lang),
+        theme.bold(),
+    )];
+    for (n, item) in i18n::report::items(report, lang).into_iter().enumerate() {
+        lines.push(Line::raw(format!("{}. {}", n + 1, item.sentence)));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .scroll((r.scroll, 0)),
+        body,
+    );
+}

@@ -1,0 +1,310 @@
+//! The work list: every case and assigned item, searched as you type and
+//! filtered by form, status and team. The rows themselves live in
+//! `tui::list` (the model); this screen moves over them and draws the ones
+//! in view.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row as TableRow, Table};
+use unicode_width::UnicodeWidthStr;
+
+use super::bundles::BundlesState;
+use super::new_case::NewCaseState;
+use super::progress::ProgressState;
+use super::settings::SettingsState;
+use crate::domain::commune::Role;
+use crate::domain::form;
+use crate::domain::progress::Stage;
+use crate::i18n::{self, Lang, Text};
+use crate::tui::app::{Effect, Screen, State};
+use crate::tui::draw::Theme;
+use crate::tui::input::TextInput;
+use crate::tui::keymap::Action;
+use crate::tui::list::{Sort, StageFilter};
+use crate::tui::render::{self, MIN_HEIGHT, MIN_WIDTH};
+
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = 10;
+    match action {
+        Action::MoveUp => state.list.move_by(-1),
+        Action::MoveDown => state.list.move_by(1),
+        Action::PageUp => state.list.move_by(-page),
+        Action::PageDown => state.list.move_by(page),
+        Action::GoToTop => state.list.select_first(),
+        Action::GoToBottom => state.list.select_last(),
+        Action::CycleForm => state.list.cycle_form(),
+        Action::CycleStage => state.list.cycle_stage(),
+        Action::CycleSort => state.list.cycle_sort(),
+        Action::Type(c) => {
+            let mut q = state.list.query().to_string();
+            q.push(c);
+            state.list.set_query(&q);
+        }
+        Action::Paste(s) => {
+            let q = format!("{}{}", state.list.query(), s.replace(['\n', '\r'], " "));
+            state.list.set_query(&q);
+        }
+        Action::EraseBack => {
+            let mut q = TextInput::new(state.list.query());
+            q.backspace();
+            state.list.set_query(q.text());
+        }
+        Action::ClearSearch if state.list.query().is_empty() => state.list.clear_team(),
+        Action::ClearSearch => state.list.set_query(""),
+        Action::OpenCase => {
+            if let Some(row) = state.list.selected_row() {
+                return vec![Effect::LoadCase {
+                    record: row.record.to_string(),
+                }];
+            }
+        }
+        Action::ShowHistory => {
+            if let Some(row) = state.list.selected_row() {
+                return vec![Effect::LoadHistory {
+                    record: row.record.to_string(),
+                }];
+            }
+        }
+        Action::ShowProgress => state
+            .screens
+            .push(Screen::Progress(ProgressState::default())),
+        Action::NewCase => state.screens.push(Screen::NewCase(NewCaseState::default())),
+        Action::ShowSettings => state
+            .screens
+            .push(Screen::Settings(SettingsState::default())),
+        Action::ShowBundles => state.screens.push(Screen::Bundles(BundlesState::default())),
+        _ => {}
+    }
+    vec![]
+}
+
+/// Scrolls the list so its selection shows in the rows the terminal has
+/// room for. Done when the list is in front and after every change to it
+/// or to the terminal's size, so drawing need not move anything.
+pub fn keep_selection_in_view(state: &mut State) {
+    let size = state.size;
+    if !matches!(state.screen(), Screen::List) || size.width < MIN_WIDTH || size.height < MIN_HEIGHT
+    {
+        return;
+    }
+    let [_, body, _, _] = render::layout(Rect::from((Position::ORIGIN, size)));
+    let [_, _, table] = areas(body);
+    state.list.keep_in_view(rows(table));
+}
+
+/// The search line, the filters line and the table.
+fn areas(body: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(body)
+}
+
+/// How many rows the table shows below its header.
+fn rows(table: Rect) -> usize {
+    table.height.saturating_sub(1) as usize
+}
+
+fn stage_text(lang: Lang, stage: Stage, draft: bool) -> &'static str {
+    let t = |x| i18n::text(lang, x);
+    match stage {
+        Stage::NotStarted => t(Text::StageNotStarted),
+        Stage::InProgress if draft => t(Text::StatusDraft),
+        Stage::InProgress => t(Text::StatusInProgress),
+        Stage::Done => t(Text::StatusDone),
+        Stage::Blocked => t(Text::StatusBlocked),
+        Stage::NeedsCorrection => t(Text::StatusNeedsCorrection),
+        Stage::Voided => t(Text::StatusVoided),
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let lang = state.lang;
+    let t = |x| i18n::text(lang, x);
+    let [search, filters, table] = areas(area);
+    let query = state.list.query().to_string();
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!("{}: ", t(Text::Search)), theme.bold()),
+            Span::raw(query.clone()),
+        ])),
+        search,
+    );
+    frame.set_cursor_position(Position::new(
+        (search.x + (t(Text::Search).width() + 2 + query.width()) as u16)
+            .min(search.right().saturating_sub(1)),
+        search.y,
+    ));
+    let form_name = state
+        .list
+        .form
+        .as_ref()
+        .and_then(|f| form::form(f))
+        .map(|f| f.short.get(lang))
+        .unwrap_or(t(Text::All));
+    let stage_name = match state.list.stage {
+        StageFilter::All => t(Text::All),
+        StageFilter::Only(s) => stage_text(lang, s, false),
+        StageFilter::Conflicts => t(Text::Conflict),
+    };
+    let sort_name = match state.list.sort {
+        Sort::Code => t(Text::Record),
+        Sort::Due => t(Text::Due),
+        Sort::Edited => t(Text::EditedAt),
+    };
+    frame.render_widget(
+        Paragraph::new(format!(
+            "{}: {form_name} · {}: {stage_name} · {}: {sort_name} · {}/{}",
+            t(Text::Form),
+            t(Text::Status),
+            t(Text::SortBy),
+            state.list.shown(),
+            state.list.total()
+        ))
+        .style(theme.dim()),
+        filters,
+    );
+    let commune = state.role == Role::Commune;
+    let height = rows(table);
+    let mut rows = Vec::with_capacity(height);
+    for (selected, r) in state.list.window(height) {
+        let form_short = form::form(r.form)
+            .map(|f| f.short.get(lang).to_string())
+            .unwrap_or_else(|| r.form.to_string());
+        let mut status = stage_text(lang, r.stage, r.draft_status).to_string();
+        if r.conflict {
+            status.push_str(" ⚠");
+        }
+        let mark = if r.has_draft { "✎" } else { " " };
+        let mut cells = vec![
+            Cell::from(format!("{mark}{}", r.record)),
+            Cell::from(form_short),
+            Cell::from(r.title),
+        ];
+        if commune {
+            cells.push(Cell::from(r.team.to_string()));
+        }
+        cells.extend([
+            Cell::from(status),
+            Cell::from(
+                r.due
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default(),
+            ),
+            Cell::from(
+                r.edited
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default(),
+            ),
+        ]);
+        let style = if selected {
+            theme.selected()
+        } else if r.conflict {
+            theme.warning()
+        } else {
+            Style::new()
+        };
+        rows.push(TableRow::new(cells).style(style));
+    }
+    let mut header = vec![t(Text::Record), t(Text::Form), t(Text::Title)];
+    let mut widths = vec![
+        Constraint::Length(10),
+        Constraint::Length(11),
+        Constraint::Min(16),
+    ];
+    if commune {
+        header.push(t(Text::Team));
+        widths.push(Constraint::Length(3));
+    }
+    header.extend([t(Text::Status), t(Text::Due), t(Text::EditedAt)]);
+    widths.extend([
+        Constraint::Length(11),
+        Constraint::Length(10),
+        Constraint::Length(10),
+    ]);
+    if rows.is_empty() {
+        frame.render_widget(Paragraph::new(t(Text::NoMatches)).style(theme.dim()), table);
+        return;
+    }
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(TableRow::new(header).style(theme.bold()))
+            .column_spacing(1),
+        table,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, HashSet};
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::layout::Size;
+
+    use super::*;
+    use crate::domain::commune::Commune;
+    use crate::domain::work::WorkItem;
+    use crate::i18n::Lang;
+    use crate::tui::app::{self, Loaded};
+    use crate::tui::list::{self, WorkList};
+    use crate::tui::typing::{Method, ToneStyle};
+
+    fn state(rows: usize) -> State {
+        let items: Vec<WorkItem> = (0..rows)
+            .map(|i| WorkItem {
+                id: format!("AC-{i:03}"),
+                form: "activation".into(),
+                team: 1,
+                due: None,
+                prefill: BTreeMap::from([("full_name".to_string(), format!("Người {i}"))]),
+            })
+            .collect();
+        let mut state = State::new(Loaded {
+            lang: Lang::Vi,
+            commune: Commune::with_numbered_villages("Xã Thử", 6),
+            role: Role::Team(1),
+            device: "T1TEST".into(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            members: vec![],
+            last_member: None,
+            typing: Method::Off,
+            tone: ToneStyle::Classic,
+            list: WorkList::new(list::rows(&items, &[], &HashSet::new())),
+            imports: vec![],
+        });
+        state.screens = vec![Screen::List];
+        state
+    }
+
+    #[test]
+    fn the_selection_stays_in_view_as_it_moves_and_the_terminal_shrinks() {
+        let mut state = state(100);
+        state.resized(Size::new(80, 40));
+        for _ in 0..50 {
+            app::update(&mut state, Action::MoveDown);
+        }
+        // 40 lines less the title, notice, footer, search, filters and header.
+        assert_eq!(state.list.offset, 50 + 1 - 34);
+        state.resized(Size::new(80, 24));
+        assert_eq!(state.list.offset, 50 + 1 - 18);
+        // Drawing reads the offset as it is.
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal
+            .draw(|f| crate::tui::render::render(&state, f))
+            .unwrap();
+        let screen: String = terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(screen.contains("AC-050") && screen.contains("AC-033"));
+        assert!(!screen.contains("AC-032") && !screen.contains("AC-051"));
+    }
+}

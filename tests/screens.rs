@@ -1,0 +1,508 @@
+//! Every screen, reached with keys over a small commune and a team device
+//! and snapshotted at 80×24 and 120×40 (insta; the accepted screens are in
+//! `tests/snapshots/`). The day is given to the app and every version is
+//! written with its own time, so no screen changes with the clock.
+//!
+//! A changed screen fails the test; look at it with `cargo insta review`
+//! and accept it if it is right. Run with `INSTA_UPDATE=no` to check only.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use chrono::{DateTime, NaiveDate};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tothon::domain::commune::{Commune, Device, Role, Village};
+use tothon::domain::rules::Sex;
+use tothon::domain::version::{Draft, Status, Version};
+use tothon::domain::work::{Person, WorkItem};
+use tothon::i18n::Lang;
+use tothon::store::{SavedDraft, Store};
+use tothon::tui::App;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+/// The clock of the command-line runs, the same day as [`today`].
+const NOW: &str = "2026-11-26T10:00:00+07:00";
+const COMMUNE: &str = "Xã Tân Phong";
+const VILLAGES: [&str; 6] = [
+    "Thôn Đông",
+    "Thôn Đoài",
+    "Thôn Trung",
+    "Thôn Thượng",
+    "Thôn Hạ",
+    "Thôn Tân Lập",
+];
+
+/// Work assigned: case, team, full name, personal ID, date of birth, sex.
+type Work = (
+    &'static str,
+    u8,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// A save: case, device, author, day and hour of November 2026, status,
+/// values over the work item's.
+type Save = (
+    &'static str,
+    &'static str,
+    &'static str,
+    (u32, u32),
+    Status,
+    &'static [(&'static str, &'static str)],
+);
+
+#[rustfmt::skip]
+const TEAM_WORK: [Work; 4] = [
+    ("AC-00001", 3, "Nguyễn Văn An",  "034090123456", "1990-05-01", "male"),
+    ("AC-00002", 3, "Trần Thị Bình",  "034190123457", "1990-06-02", "female"),
+    ("AC-00003", 3, "NGUYỄN VĂN ÁNH", "034085123458", "1985-07-03", "male"),
+    ("AC-00004", 3, "Lê Văn Cường",   "034070123459", "1970",       "male"),
+];
+
+/// AC-00001 is saved twice (its history), AC-00002 is blocked; AC-00003
+/// has typing kept as a draft and AC-00004 is not started.
+#[rustfmt::skip]
+const TEAM_SAVES: [Save; 3] = [
+    ("AC-00001", "T3TEST", "Nguyễn Thị Lan", (20, 9),  Status::InProgress, &[("status", "pending"), ("phone", "0912345678")]),
+    ("AC-00001", "T3TEST", "Trần Văn Hùng",  (24, 14), Status::Done,       &[("status", "activated_level2"), ("phone", "0912345678")]),
+    ("AC-00002", "T3TEST", "Nguyễn Thị Lan", (23, 10), Status::Blocked,    &[("status", "not_registered"), ("blocker", "no_smartphone")]),
+];
+
+#[rustfmt::skip]
+const COMMUNE_WORK: [Work; 10] = [
+    ("AC-00101", 1, "Phạm Văn Đức",   "034090555111", "1990-03-04", "male"),
+    ("AC-00102", 1, "Lý Thị Hồng",    "034192555112", "1992-01-15", "female"),
+    ("AC-00103", 1, "Đinh Văn Hải",   "034065555113", "1965-09-09", "male"),
+    ("AC-00104", 1, "Mai Thị Lụa",    "034180555114", "1980-12-01", "female"),
+    ("AC-00201", 2, "Hoàng Thị Mai",  "034188777001", "1988-08-08", "female"),
+    ("AC-00202", 2, "Trịnh Văn Toàn", "034075777002", "1975-04-30", "male"),
+    ("AC-00203", 2, "Cao Thị Nga",    "034199777003", "1999-02-02", "female"),
+    ("AC-00301", 3, "Nguyễn Văn An",  "034090123456", "1990-05-01", "male"),
+    ("AC-00302", 3, "Trần Thị Bình",  "034190123457", "1990-06-02", "female"),
+    ("AC-00401", 4, "Vũ Văn Thành",   "034083888001", "1983-10-10", "male"),
+];
+
+/// A week of the teams' work reaching the office. AC-00301's first save
+/// is edited apart by team 3 and by the office: two heads, a conflict.
+#[rustfmt::skip]
+const COMMUNE_SAVES: [Save; 10] = [
+    ("AC-00101", "T1DEV1", "Lê Thị Hoa",     (18, 9),  Status::Done,       &[("status", "activated_level2"), ("phone", "0912000000")]),
+    ("AC-00102", "T1DEV1", "Lê Thị Hoa",     (20, 10), Status::Done,       &[("status", "activated_level1"), ("phone", "0912000000")]),
+    ("AC-00103", "T1DEV1", "Lê Thị Hoa",     (21, 15), Status::Blocked,    &[("status", "not_registered"), ("blocker", "no_smartphone")]),
+    ("AC-00201", "T2DEV2", "Phạm Văn Dũng",  (19, 8),  Status::Done,       &[("status", "activated_level2"), ("phone", "0912000000")]),
+    ("AC-00202", "T2DEV2", "Phạm Văn Dũng",  (23, 14), Status::InProgress, &[("status", "pending")]),
+    ("AC-00301", "T3DEV3", "Vũ Thị Hằng",    (19, 9),  Status::InProgress, &[("status", "pending"), ("phone", "0912000111")]),
+    ("AC-00301", "T3DEV3", "Vũ Thị Hằng",    (24, 10), Status::Done,       &[("status", "activated_level1"), ("phone", "0912000111")]),
+    ("AC-00301", "XA0001", "Nguyễn Văn Tâm", (24, 15), Status::InProgress, &[("status", "pending"), ("phone", "0987000222")]),
+    ("AC-00302", "T3DEV3", "Vũ Thị Hằng",    (22, 11), Status::Done,       &[("status", "activated_level1"), ("phone", "0912000000")]),
+    ("AC-00401", "T4DEV4", "Hoàng Văn Long", (25, 16), Status::Done,       &[("status", "activated_level2"), ("phone", "0912000000")]),
+];
+
+/// Heads of household: Phạm Văn Đức is registered in two villages under
+/// one ID, Hoàng Thị Mai under two IDs with one name and birth date.
+/// (key, personal ID, full name, date of birth, sex, household, team)
+#[rustfmt::skip]
+const PEOPLE: [(&str, &str, &str, &str, Sex, &str, u8); 5] = [
+    ("p1", "034090555111", "Phạm Văn Đức",   "1990-03-04", Sex::Male,   "HK-0101", 1),
+    ("p2", "034090555111", "Phạm Văn Đức",   "1990-03-04", Sex::Male,   "HK-0405", 4),
+    ("p3", "034188777001", "Hoàng Thị Mai",  "1988-08-08", Sex::Female, "HK-0203", 2),
+    ("p4", "034188777999", "Hoàng Thị Mai",  "1988-08-08", Sex::Female, "HK-0502", 5),
+    ("p5", "034075777002", "Trịnh Văn Toàn", "1975-04-30", Sex::Male,   "HK-0204", 2),
+];
+
+/// The day every screen is drawn on.
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+}
+
+/// An activation follow-up, due on 20/12/2026.
+fn item(&(id, team, name, pid, birth, sex): &Work) -> WorkItem {
+    WorkItem {
+        id: id.into(),
+        form: "activation".into(),
+        team,
+        due: Some("2026-12-20".into()),
+        prefill: BTreeMap::from([
+            ("person_id".to_string(), pid.to_string()),
+            ("full_name".to_string(), name.to_string()),
+            ("birth_date".to_string(), birth.to_string()),
+            ("sex".to_string(), sex.to_string()),
+            ("target_level".to_string(), "level2".to_string()),
+        ]),
+    }
+}
+
+/// A store on `device` with `work` assigned and `saves` saved in order,
+/// each after the case's head so far (the office's last one after the
+/// head team 3 started from, which makes the conflict).
+fn store(dir: &Path, device: Device, work: &[Work], saves: &[Save]) -> Store {
+    let villages = (1..).zip(VILLAGES).map(|(team, name)| Village {
+        team,
+        name: name.into(),
+    });
+    let commune = Commune {
+        name: COMMUNE.into(),
+        villages: villages.collect(),
+    };
+    let store = Store::create(dir, &commune, &device).unwrap();
+    let items: Vec<WorkItem> = work.iter().map(item).collect();
+    store.put_work_items(items.iter()).unwrap();
+    let mut saved: Vec<Version> = Vec::new();
+    for &(record, device, author, (day, hour), status, values) in saves {
+        let item = items.iter().find(|i| i.id == record).unwrap();
+        let before: Vec<&Version> = saved.iter().filter(|v| v.record == record).collect();
+        // Edited apart: the office starts from the case's first save.
+        let parent = match device {
+            "XA0001" => before.first(),
+            _ => before.last(),
+        };
+        let mut all = item.prefill.clone();
+        all.extend(values.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let draft = Draft {
+            record: record.into(),
+            parents: parent.map(|p| vec![p.id.clone()]).unwrap_or_default(),
+            form: item.form.clone(),
+            team: item.team,
+            device: device.into(),
+            author: author.into(),
+            edited_at: DateTime::parse_from_rfc3339(&format!(
+                "2026-11-{day:02}T{hour:02}:00:00+07:00"
+            ))
+            .unwrap(),
+            status,
+            values: all,
+            confirmed: vec![],
+        };
+        saved.push(store.save(draft, None).unwrap());
+    }
+    store
+}
+
+/// Team 3's laptop.
+fn team_store(dir: &Path) -> Store {
+    let device = Device {
+        id: "T3TEST".into(),
+        role: Role::Team(3),
+    };
+    let store = store(dir, device, &TEAM_WORK, &TEAM_SAVES);
+    store
+        .set_setting("members", &["Nguyễn Thị Lan", "Trần Văn Hùng"])
+        .unwrap();
+    let mut typed = item(&TEAM_WORK[2]).prefill;
+    typed.insert("phone".into(), "09123".into());
+    let draft = SavedDraft {
+        form: "activation".into(),
+        record: Some("AC-00003".into()),
+        parents: vec![],
+        values: typed,
+        author: "Nguyễn Thị Lan".into(),
+        saved_at: "2026-11-25T16:30:00+07:00".into(),
+    };
+    store.put_draft("AC-00003", &draft).unwrap();
+    store
+}
+
+/// The commune office.
+fn commune_store(dir: &Path) -> Store {
+    let device = Device {
+        id: "XA0001".into(),
+        role: Role::Commune,
+    };
+    let store = store(dir, device, &COMMUNE_WORK, &COMMUNE_SAVES);
+    store.set_setting("members", &["Nguyễn Văn Tâm"]).unwrap();
+    let people = PEOPLE.map(|(key, pid, name, birth, sex, household, team)| Person {
+        key: key.into(),
+        personal_id: pid.into(),
+        full_name: name.into(),
+        birth_date: birth.into(),
+        sex: Some(sex),
+        household: household.into(),
+        team,
+        relation: "Chủ hộ".into(),
+        phone: String::new(),
+        ethnicity: "Kinh".into(),
+        religion: String::new(),
+    });
+    store.put_people(people.iter()).unwrap();
+    store
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+fn typ(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn tab(app: &mut App, n: usize) {
+    for _ in 0..n {
+        press(app, KeyCode::Tab);
+    }
+}
+
+/// The screens over `store` on [`today`], past "who is working".
+fn open(store: Store) -> App {
+    let mut app = App::open_on(store, Lang::Vi, today()).unwrap();
+    press(&mut app, KeyCode::Enter);
+    app
+}
+
+/// Draws the app at `size` and checks the screen against its snapshot
+/// `{name}_{w}x{h}`, after checking it shows each of `shows`.
+fn check_at(app: &mut App, name: &str, (w, h): (u16, u16), shows: &[&str]) {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| app.render(f)).unwrap();
+    let screen = terminal.backend().to_string();
+    for s in shows {
+        assert!(
+            screen.contains(s),
+            "{name} at {w}×{h} lacks {s:?}:\n{screen}"
+        );
+    }
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+}
+
+/// [`check_at`] at 80×24 and at 120×40.
+fn check(app: &mut App, name: &str, shows: &[&str]) {
+    for size in SIZES {
+        check_at(app, name, size, shows);
+    }
+}
+
+#[test]
+fn who_is_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::open_on(team_store(dir.path()), Lang::Vi, today()).unwrap();
+    check(&mut app, "who", &["Ai đang làm việc?", "Trần Văn Hùng"]);
+}
+
+#[test]
+fn work_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(team_store(dir.path()));
+    check(
+        &mut app,
+        "work_list",
+        &["AC-00001", "Lê Văn Cường", "20/12/2026"],
+    );
+    // The smallest terminal the layout is drawn for.
+    check_at(&mut app, "work_list", (40, 10), &["AC-00003"]);
+}
+
+#[test]
+fn help_lists_the_keys_of_the_screen_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(team_store(dir.path()));
+    press(&mut app, KeyCode::F(1));
+    check(
+        &mut app,
+        "help_work_list",
+        &["Ctrl+Home/Ctrl+End", "F10/Ctrl+Q/Ctrl+C"],
+    );
+}
+
+/// The work list searched for `record`, and its form opened.
+fn open_case(app: &mut App, record: &str) {
+    typ(app, record);
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn form() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(team_store(dir.path()));
+    open_case(&mut app, "AC-00004");
+    // A wrong phone number shows its problem once the field is left.
+    tab(&mut app, 4);
+    typ(&mut app, "0123");
+    tab(&mut app, 1);
+    check(&mut app, "form", &["Lê Văn Cường", "034070123459", "0123"]);
+    ctrl(&mut app, 's');
+    check(&mut app, "form_save_as_draft", &["Tình trạng"]);
+}
+
+#[test]
+fn a_kept_draft_is_offered_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(team_store(dir.path()));
+    open_case(&mut app, "AC-00003");
+    check(
+        &mut app,
+        "form_offer_draft",
+        &["Nguyễn Thị Lan", "25/11/2026"],
+    );
+}
+
+#[test]
+fn pick_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(team_store(dir.path()));
+    open_case(&mut app, "AC-00004");
+    tab(&mut app, 6);
+    press(&mut app, KeyCode::Enter);
+    check(&mut app, "picker", &["Chưa đăng ký", "Không thành công"]);
+}
+
+#[test]
+fn history() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(team_store(dir.path()));
+    typ(&mut app, "AC-00001");
+    press(&mut app, KeyCode::F(6));
+    check(
+        &mut app,
+        "history",
+        &["20/11 09:00", "24/11 14:00", "Trần Văn Hùng"],
+    );
+}
+
+#[test]
+fn settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(team_store(dir.path()));
+    press(&mut app, KeyCode::F(9));
+    // Enter on the first line switches the typing on.
+    press(&mut app, KeyCode::Enter);
+    check(&mut app, "settings", &["Telex", "Nguyễn Thị Lan"]);
+}
+
+#[test]
+fn new_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(team_store(dir.path()));
+    press(&mut app, KeyCode::F(8));
+    check(
+        &mut app,
+        "new_case",
+        &["Theo dõi kích hoạt định danh điện tử"],
+    );
+}
+
+#[test]
+fn progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    check(&mut app, "progress", &["Thôn Đông", "Tổng"]);
+}
+
+#[test]
+fn charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    press(&mut app, KeyCode::F(4));
+    check(&mut app, "charts", &["18/11", "26/11"]);
+}
+
+#[test]
+fn report() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    press(&mut app, KeyCode::F(5));
+    check(&mut app, "report", &["26/11/2026"]);
+}
+
+#[test]
+fn duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    press(&mut app, KeyCode::F(6));
+    check(&mut app, "duplicates", &["HK-0101", "HK-0405", "HK-0502"]);
+}
+
+#[test]
+fn work_list_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    press(&mut app, KeyCode::F(8));
+    // Relative to the package, where cargo runs tests.
+    typ(&mut app, "tests/data/worklist_messy.csv");
+    press(&mut app, KeyCode::Enter);
+    check(&mut app, "import", &["worklist_messy.csv", "4 việc mới"]);
+}
+
+#[test]
+fn conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    press(&mut app, KeyCode::Esc);
+    open_case(&mut app, "AC-00301");
+    check(&mut app, "conflict", &["0912000111", "0987000222"]);
+}
+
+/// `tothon --data-dir DIR` at [`NOW`], with a known passphrase.
+fn tothon(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tothon"));
+    cmd.env("TOTHON_NOW", NOW)
+        .env("TOTHON_PASSPHRASE", "mật khẩu thử")
+        .env_remove("TOTHON_HOME")
+        .arg("--data-dir")
+        .arg(dir);
+    cmd
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn bundles() {
+    // Keys are made and bundles carried by the command line, at a fixed time.
+    let root = tempfile::tempdir().unwrap();
+    let office = root.path().join("commune");
+    let team = root.path().join("team-2");
+    run(tothon(&office).args(["init", "commune", "--name", COMMUNE]));
+    let office_pub = root.path().join("commune.pub");
+    std::fs::write(&office_pub, run(tothon(&office).args(["key", "show"]))).unwrap();
+    run(tothon(&team)
+        .args(["init", "team", "--team", "2", "--commune", COMMUNE])
+        .arg("--commune-key")
+        .arg(&office_pub));
+    let team_pub = root.path().join("team2.pub");
+    std::fs::write(&team_pub, run(tothon(&team).args(["key", "show"]))).unwrap();
+    run(tothon(&office)
+        .args(["trust", "--team", "2"])
+        .arg(&team_pub));
+    for (pid, name) in [
+        ("034090123456", "Nguyễn Văn An"),
+        ("034190123457", "Trần Thị Bình"),
+    ] {
+        run(tothon(&team)
+            .args(["case", "new", "--form", "activation", "--author", "Lan"])
+            .args(["--set", &format!("person_id={pid}")])
+            .args(["--set", &format!("full_name={name}")])
+            .args(["--set", "target_level=level2", "--set", "status=pending"])
+            .args(["--set", "visit_date=20/11/2026", "--confirm"]));
+    }
+    let out = root.path().join("out");
+    run(tothon(&team).args(["bundle", "export", "--out"]).arg(&out));
+    for bundle in std::fs::read_dir(&out).unwrap() {
+        run(tothon(&office)
+            .args(["bundle", "import"])
+            .arg(bundle.unwrap().path()));
+    }
+
+    let mut app = App::open_on(Store::open(&office).unwrap(), Lang::Vi, today()).unwrap();
+    typ(&mut app, "Tâm");
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'b');
+    typ(&mut app, "bundles/team-2.zip");
+    check(&mut app, "bundles", &["team-2", "+2", "26/11/2026"]);
+}
