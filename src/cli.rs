@@ -464,7 +464,7 @@ fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Result<()> {
         Some(v) => date_arg("--as-of", v)?,
         None => clock::today(),
     };
-    let report = crate::queries::report(store, as_of)?;
+    let report = ops::queries::report(store, as_of)?;
     let format = match args.format {
         ReportFormat::Text => i18n::report::Format::Text,
         ReportFormat::Md => i18n::report::Format::Markdown,
@@ -478,9 +478,8 @@ fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Result<()> {
 }
 
 fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
-    let people = store.people()?;
+    let pairs = ops::queries::duplicates(store)?;
     let commune = store.commune()?;
-    let pairs = crate::domain::duplicates::find(&people);
     let village = |team: u8| {
         commune
             .village(team)

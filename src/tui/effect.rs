@@ -160,24 +160,22 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 }),
             }
         }
-        Effect::LoadCharts => match store.all_versions() {
-            Ok(versions) => Some(Outcome::Charts(super::dashboard::ChartData {
-                series: crate::domain::progress::done_over_time(&versions),
-            })),
+        Effect::LoadCharts => match ops::queries::done_over_time(store) {
+            Ok(series) => Some(Outcome::Charts(super::dashboard::ChartData { series })),
             Err(e) => failed(e),
         },
-        Effect::LoadReport { as_of } => match crate::queries::report(store, as_of) {
+        Effect::LoadReport { as_of } => match ops::queries::report(store, as_of) {
             Ok(r) => Some(Outcome::Report(Box::new(r))),
             Err(e) => failed(e),
         },
-        Effect::LoadDuplicates => match store.people() {
-            Ok(people) => Some(Outcome::Duplicates(
-                crate::domain::duplicates::find(&people)
+        Effect::LoadDuplicates => match ops::queries::duplicates(store) {
+            Ok(pairs) => Some(Outcome::Duplicates(
+                pairs
                     .into_iter()
                     .map(|p| super::dashboard::DupPair {
                         why: p.why,
-                        first: p.first.clone(),
-                        second: p.second.clone(),
+                        first: p.first,
+                        second: p.second,
                     })
                     .collect(),
             )),
