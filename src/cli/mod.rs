@@ -5,9 +5,10 @@
 //!
 //! `case` one case (new, edit, return, void, resolve, show); `cases` the
 //! listings of cases and forms; `keys` setting a device up and its keys;
-//! `bundles` bundles and the imports log; `report` the report and the
-//! suspected duplicates; `tables` how listings are laid out. Here: the
-//! demo, and what every command uses (printing, the passphrase).
+//! `bundles` bundles and the imports log; `worklist` the work-list import
+//! and reassignment; `report` the report and the suspected duplicates;
+//! `tables` how listings are laid out. Here: the demo, and what every
+//! command uses (printing, the passphrase).
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,7 @@ mod cases;
 mod keys;
 mod report;
 mod tables;
+mod worklist;
 
 pub use bundles::BundleCommand;
 pub use case::{CaseCommand, EditArgs};
@@ -35,6 +37,7 @@ pub use cases::CasesArgs;
 pub use keys::{InitCommand, KeyCommand};
 pub use report::{ReportArgs, ReportFormat};
 pub use tables::Format;
+pub use worklist::{ImportArgs, WorklistCommand};
 
 /// tothon — công cụ làm việc ngoại tuyến của tổ công tác Đề án 06
 /// (offline field-work tool for Project 06 village teams).
@@ -80,7 +83,7 @@ pub enum Command {
     Cases(CasesArgs),
     /// Danh sách việc: nhập từ bảng tính, giao lại (work list: import, reassign).
     #[command(subcommand)]
-    Worklist(crate::worklist::cli::WorklistCommand),
+    Worklist(WorklistCommand),
     /// Liệt kê mẫu phiếu và các trường (list forms and their fields).
     Forms {
         /// Chỉ một mẫu (one form only).
@@ -156,7 +159,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Demo(args)) => run_demo(&dir, args, lang),
         Some(Command::Init(cmd)) => keys::init(&dir, cmd, lang),
         Some(Command::Case(cmd)) => case::run(&Store::open(&dir)?, cmd, lang),
-        Some(Command::Worklist(cmd)) => crate::worklist::cli::run(&dir, cmd, lang),
+        Some(Command::Worklist(cmd)) => worklist::run(&Store::open(&dir)?, cmd, lang),
         Some(Command::Cases(args)) => cases::list_cases(&Store::open(&dir)?, &args, lang),
         Some(Command::Forms { form }) => cases::list_forms(form.as_deref(), lang),
         Some(Command::Report(args)) => report::print_report(&Store::open(&dir)?, &args, lang),

@@ -9,3 +9,4 @@
 pub mod case;
 pub mod exchange;
 pub mod queries;
+pub mod worklist;

@@ -62,28 +62,18 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             }
         }
         Effect::PreviewWorklist { path, fix_zeros } => {
-            match crate::worklist::cli::preview_file(store, &path, None, fix_zeros) {
-                Ok(preview) => {
-                    let mut out = Vec::new();
-                    let commune = match store.commune() {
-                        Ok(c) => c,
-                        Err(e) => return failed(e),
-                    };
-                    crate::worklist::cli::write_preview(&mut out, &preview, &commune, lang);
-                    let lines = String::from_utf8_lossy(&out)
-                        .lines()
-                        .map(String::from)
-                        .collect();
-                    Some(Outcome::WorklistPreview {
-                        preview: Box::new(preview),
-                        lines,
-                    })
-                }
+            let previewed = ops::worklist::preview_file(store, &path, None, fix_zeros)
+                .and_then(|preview| Ok((store.commune()?, preview)));
+            match previewed {
+                Ok((commune, preview)) => Some(Outcome::WorklistPreview {
+                    lines: i18n::worklist::preview_lines(lang, &preview, &commune),
+                    preview: Box::new(preview),
+                }),
                 Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
             }
         }
         Effect::ApplyWorklist(preview) => {
-            let done = crate::worklist::apply(store, &preview)
+            let done = ops::worklist::apply(store, &preview)
                 .and_then(|count| Ok((count, store.list_rows()?)));
             match done {
                 Ok((count, rows)) => Some(Outcome::Imported { count, rows }),
