@@ -16,7 +16,6 @@ pub mod export;
 pub mod i18n;
 pub mod ops;
 pub mod paths;
-pub mod queries;
 pub mod store;
 pub mod tui;
 pub mod worklist;

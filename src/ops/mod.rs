@@ -8,3 +8,5 @@
 
 pub mod case;
 pub mod exchange;
+pub mod queries;
+pub mod worklist;

@@ -62,28 +62,18 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             }
         }
         Effect::PreviewWorklist { path, fix_zeros } => {
-            match crate::worklist::cli::preview_file(store, &path, None, fix_zeros) {
-                Ok(preview) => {
-                    let mut out = Vec::new();
-                    let commune = match store.commune() {
-                        Ok(c) => c,
-                        Err(e) => return failed(e),
-                    };
-                    crate::worklist::cli::write_preview(&mut out, &preview, &commune, lang);
-                    let lines = String::from_utf8_lossy(&out)
-                        .lines()
-                        .map(String::from)
-                        .collect();
-                    Some(Outcome::WorklistPreview {
-                        preview: Box::new(preview),
-                        lines,
-                    })
-                }
+            let previewed = ops::worklist::preview_file(store, &path, None, fix_zeros)
+                .and_then(|preview| Ok((store.commune()?, preview)));
+            match previewed {
+                Ok((commune, preview)) => Some(Outcome::WorklistPreview {
+                    lines: i18n::worklist::preview_lines(lang, &preview, &commune),
+                    preview: Box::new(preview),
+                }),
                 Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
             }
         }
         Effect::ApplyWorklist(preview) => {
-            let done = crate::worklist::apply(store, &preview)
+            let done = ops::worklist::apply(store, &preview)
                 .and_then(|count| Ok((count, store.list_rows()?)));
             match done {
                 Ok((count, rows)) => Some(Outcome::Imported { count, rows }),
@@ -160,24 +150,24 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 }),
             }
         }
-        Effect::LoadCharts => match store.all_versions() {
-            Ok(versions) => Some(Outcome::Charts(super::screens::charts::ChartData {
-                series: crate::domain::progress::done_over_time(&versions),
+        Effect::LoadCharts => match ops::queries::done_over_time(store) {
+            Ok(series) => Some(Outcome::Charts(super::screens::charts::ChartData {
+                series,
             })),
             Err(e) => failed(e),
         },
-        Effect::LoadReport { as_of } => match crate::queries::report(store, as_of) {
+        Effect::LoadReport { as_of } => match ops::queries::report(store, as_of) {
             Ok(r) => Some(Outcome::Report(Box::new(r))),
             Err(e) => failed(e),
         },
-        Effect::LoadDuplicates => match store.people() {
-            Ok(people) => Some(Outcome::Duplicates(
-                crate::domain::duplicates::find(&people)
+        Effect::LoadDuplicates => match ops::queries::duplicates(store) {
+            Ok(pairs) => Some(Outcome::Duplicates(
+                pairs
                     .into_iter()
                     .map(|p| super::screens::duplicates::DupPair {
                         why: p.why,
-                        first: p.first.clone(),
-                        second: p.second.clone(),
+                        first: p.first,
+                        second: p.second,
                     })
                     .collect(),
             )),

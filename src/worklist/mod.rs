@@ -1,14 +1,13 @@
 //! Work-list import: reads a spreadsheet export of the people or households
 //! the commune hands out (CSV or "Unicode Text"; UTF-8 or UTF-16), checks
 //! every row exactly as a save would, and turns the good rows into work items
-//! for the team of each row's village. Also moves one item to another team.
+//! for the team of each row's village.
 //!
-//! [`preview`] decides everything and writes nothing (the command line and,
-//! later, a TUI screen show the same [`Preview`]); [`apply`] writes a preview
-//! in one transaction; [`assign`] reassigns one item. Must not touch case
-//! versions, bundles or the screens; only `apply` and `assign` see the store.
+//! [`preview`] decides everything and writes nothing: both fronts show the
+//! same [`Preview`] (in the words of `i18n::worklist::preview_lines`).
+//! Pure: never sees the store, the clock or the screens; `ops::worklist`
+//! previews a file against the store, writes a preview and reassigns items.
 
-pub mod cli;
 mod columns;
 mod decode;
 mod rows;
@@ -18,12 +17,10 @@ use std::io::{Cursor, Read};
 
 use chrono::NaiveDate;
 
-use crate::domain::commune::{Commune, Role};
+use crate::domain::commune::Commune;
 use crate::domain::form::{self, FieldProblem, FormSpec};
 use crate::domain::rules::ProblemKind;
 use crate::domain::work::WorkItem;
-use crate::error::{Error, Result};
-use crate::store::Store;
 use columns::{Column, FormPlan, Target};
 pub use decode::Encoding;
 
@@ -307,6 +304,19 @@ impl Preview {
             .iter()
             .filter(|f| self.items.iter().any(|i| i.form == f.id))
             .collect()
+    }
+
+    /// Whether the work list `existing` already holds any of the new items,
+    /// by id or by what they are about: the list changed since this preview
+    /// was made, and writing it would hand out the same work twice.
+    pub fn is_stale(&self, existing: &[WorkItem]) -> bool {
+        let ids: HashSet<&str> = existing.iter().map(|w| w.id.as_str()).collect();
+        let keys = existing_keys(existing);
+        self.items.iter().any(|item| {
+            ids.contains(item.id.as_str())
+                || identity_key(&item.form, &identity_of(&item.form), &item.prefill)
+                    .is_some_and(|k| keys.contains_key(&k))
+        })
     }
 }
 
@@ -748,71 +758,6 @@ impl<'a> Importer<'a> {
     }
 }
 
-/// Work lists are the commune office's: a team device refuses to change them.
-pub fn check_device(store: &Store) -> Result<()> {
-    match store.device()?.role {
-        Role::Commune => Ok(()),
-        Role::Team(team) => Err(WorklistError::NotCommune { team }.into()),
-    }
-}
-
-/// Writes a preview's new items in one transaction. Refuses, writing
-/// nothing, when the list gained any of them since the preview was made.
-pub fn apply(store: &Store, preview: &Preview) -> Result<usize> {
-    check_device(store)?;
-    let existing = store.work_items()?;
-    let ids: HashSet<&str> = existing.iter().map(|w| w.id.as_str()).collect();
-    let keys = existing_keys(&existing);
-    let changed = preview.items.iter().any(|item| {
-        ids.contains(item.id.as_str())
-            || identity_key(&item.form, &identity_of(&item.form), &item.prefill)
-                .is_some_and(|k| keys.contains_key(&k))
-    });
-    if changed {
-        return Err(WorklistError::ListChanged.into());
-    }
-    store.put_work_items(&preview.items)?;
-    Ok(preview.items.len())
-}
-
-/// What [`assign`] did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Assigned {
-    Moved { from: u8 },
-    AlreadyThere,
-}
-
-/// Gives a work item to another team. Refused once the item's case has
-/// versions: they carry their team and travel in that team's signed bundles,
-/// so moving them would give one case two teams' histories.
-pub fn assign(store: &Store, id: &str, team: u8) -> Result<Assigned> {
-    check_device(store)?;
-    let commune = store.commune()?;
-    if commune.village(team).is_none() {
-        return Err(Error::NoSuchTeam {
-            team,
-            max: commune.villages.iter().map(|v| v.team).max().unwrap_or(0),
-        });
-    }
-    let mut item = store
-        .work_item(id)?
-        .ok_or_else(|| WorklistError::NoSuchItem { id: id.to_string() })?;
-    if item.team == team {
-        return Ok(Assigned::AlreadyThere);
-    }
-    if let Some(case) = store.case(id)? {
-        return Err(WorklistError::HasVersions {
-            id: id.to_string(),
-            team: case.team,
-            versions: case.versions,
-        }
-        .into());
-    }
-    let from = item.team;
-    item.team = team;
-    store.put_work_items([&item])?;
-    Ok(Assigned::Moved { from })
-}
-
+/// Fixtures shared with `ops::worklist`'s tests.
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,11 +1,9 @@
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::DateTime;
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::commune::{Device, Village};
-use crate::domain::version::{Draft, Status};
+use crate::domain::commune::Village;
 
 const VILLAGES: [&str; 6] = [
     "Thôn Đông",
@@ -16,7 +14,7 @@ const VILLAGES: [&str; 6] = [
     "Thôn Tân Lập",
 ];
 
-fn commune() -> Commune {
+pub(crate) fn commune() -> Commune {
     Commune {
         name: "Xã Tân Phong".into(),
         villages: VILLAGES
@@ -59,7 +57,7 @@ fn problem_rows(p: &Preview) -> Vec<usize> {
     p.problems.iter().map(|r| r.row).collect()
 }
 
-const PEOPLE: &str = "\
+pub(crate) const PEOPLE: &str = "\
 Họ tên,CCCD,Ngày sinh,Giới tính,Thôn,SĐT,Hạn
 Nguyễn Văn An,034085001234,12/3/1985,nam,Đông,0912 345 678,15/12/2026
 Trần Thị Bình,034190002345,05/07/1990,Nữ,Thôn Đoài,,
@@ -514,105 +512,25 @@ fn bad_files_are_refused_whole() {
     ));
 }
 
-// ------------------------------------------------------------ the store
-
-fn store(role: Role) -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(
-        dir.path(),
-        &commune(),
-        &Device {
-            id: "C0FFEE".into(),
-            role,
-        },
-    )
-    .unwrap();
-    (dir, store)
-}
+// ------------------------------------------------------------ staleness
 
 #[test]
-fn apply_writes_the_items_and_refuses_a_stale_preview() {
-    let (_dir, s) = store(Role::Commune);
-    let p = run(PEOPLE, &options(), &s.work_items().unwrap()).unwrap();
-    assert_eq!(apply(&s, &p).unwrap(), 2);
-    assert_eq!(s.work_items().unwrap(), p.items);
-    // The same preview again would duplicate the work: refused, nothing written.
-    assert!(matches!(
-        apply(&s, &p),
-        Err(Error::Worklist(WorklistError::ListChanged))
-    ));
-    assert_eq!(s.work_items().unwrap().len(), 2);
-    // A fresh preview of the same file finds it all on the list.
-    let again = run(PEOPLE, &options(), &s.work_items().unwrap()).unwrap();
-    assert!(again.items.is_empty());
-    assert_eq!(again.already.len(), 2);
-}
-
-#[test]
-fn a_team_device_neither_imports_nor_assigns() {
-    let (_dir, s) = store(Role::Team(3));
+fn a_preview_is_stale_once_the_list_holds_its_items() {
     let p = ok(PEOPLE);
-    assert!(matches!(
-        apply(&s, &p),
-        Err(Error::Worklist(WorklistError::NotCommune { team: 3 }))
-    ));
-    assert!(matches!(
-        assign(&s, "AC-00001", 2),
-        Err(Error::Worklist(WorklistError::NotCommune { team: 3 }))
-    ));
-    assert!(s.work_items().unwrap().is_empty());
-}
-
-#[test]
-fn assign_moves_an_untouched_item_and_refuses_one_with_versions() {
-    let (_dir, s) = store(Role::Commune);
-    apply(&s, &ok(PEOPLE)).unwrap();
-    assert_eq!(
-        assign(&s, "AC-00001", 4).unwrap(),
-        Assigned::Moved { from: 1 }
+    assert!(!p.is_stale(&[]));
+    assert!(p.is_stale(&p.items));
+    // The same person under another id is the same work.
+    let mut renamed = p.items[0].clone();
+    renamed.id = "AC-00077".into();
+    assert!(p.is_stale(&[renamed]));
+    // Another person is not.
+    let other = item(
+        "AC-00078",
+        "activation",
+        1,
+        &[("person_id", "001099000001")],
     );
-    assert_eq!(s.work_item("AC-00001").unwrap().unwrap().team, 4);
-    assert_eq!(assign(&s, "AC-00001", 4).unwrap(), Assigned::AlreadyThere);
-    // Importing the list again neither duplicates the item nor undoes the move.
-    let again = run(PEOPLE, &options(), &s.work_items().unwrap()).unwrap();
-    assert!(again.items.is_empty());
-    assert_eq!(again.already[0].item, "AC-00001");
-    assert_eq!(s.work_item("AC-00001").unwrap().unwrap().team, 4);
-    assert!(matches!(
-        assign(&s, "AC-00001", 9),
-        Err(Error::NoSuchTeam { team: 9, max: 6 })
-    ));
-    assert!(matches!(
-        assign(&s, "AC-09999", 2),
-        Err(Error::Worklist(WorklistError::NoSuchItem { .. }))
-    ));
-
-    let started = s.work_item("AC-00002").unwrap().unwrap();
-    s.save(
-        Draft {
-            record: started.id.clone(),
-            parents: vec![],
-            form: started.form.clone(),
-            team: started.team,
-            device: "C0FFEE".into(),
-            author: "Lan".into(),
-            edited_at: DateTime::parse_from_rfc3339("2026-11-27T09:00:00+07:00").unwrap(),
-            status: Status::InProgress,
-            values: started.prefill.clone(),
-            confirmed: vec![],
-        },
-        None,
-    )
-    .unwrap();
-    assert!(matches!(
-        assign(&s, "AC-00002", 5),
-        Err(Error::Worklist(WorklistError::HasVersions {
-            team: 2,
-            versions: 1,
-            ..
-        }))
-    ));
-    assert_eq!(s.work_item("AC-00002").unwrap().unwrap().team, 2);
+    assert!(!p.is_stale(&[other]));
 }
 
 // ------------------------------------------------------------ any input

@@ -1,0 +1,204 @@
+//! Setting a device up and its keys: `tothon init`, `tothon key`,
+//! `tothon trust` and `tothon untrust`, over `ops::exchange`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+
+use super::tables::write_rows;
+use super::{passphrase, print_out, say};
+use crate::clock;
+use crate::domain::commune::{Commune, Device, Role};
+use crate::error::{Error, Result};
+use crate::i18n::bundle::Say;
+use crate::i18n::{self, Lang, Msg};
+use crate::ops::exchange::{self, ExchangeError};
+use crate::paths;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Subcommand)]
+pub enum InitCommand {
+    /// Máy của xã (the commune office).
+    Commune {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 6)]
+        villages: u8,
+    },
+    /// Máy của một tổ công tác thôn (a village team's laptop).
+    Team {
+        #[arg(long)]
+        team: u8,
+        #[arg(long)]
+        commune: String,
+        #[arg(long, default_value_t = 6)]
+        villages: u8,
+        /// Khoá công khai của xã (the commune's public key, FILE.pub).
+        #[arg(long, value_name = "FILE.pub")]
+        commune_key: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// In khoá công khai của máy này, dạng tệp .pub của minisign (print this device's public key).
+    Show,
+    /// Liệt kê các khoá tin cậy (list trusted keys).
+    List,
+    /// Tạo khoá ký mới (make a new signing key).
+    New {
+        /// Thay khoá hiện có (replace the existing key).
+        #[arg(long)]
+        replace: bool,
+    },
+}
+
+pub(super) fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
+    let mut commune_key = None;
+    let (commune, role) = match cmd {
+        InitCommand::Commune { name, villages } => (
+            Commune::with_numbered_villages(&crate::domain::text::clean(&name), villages),
+            Role::Commune,
+        ),
+        InitCommand::Team {
+            team,
+            commune,
+            villages,
+            commune_key: key_file,
+        } => {
+            if let Some(file) = key_file {
+                commune_key = Some(exchange::read_public(&file)?);
+            }
+            if team == 0 || team > villages {
+                return Err(Error::NoSuchTeam {
+                    team,
+                    max: villages,
+                });
+            }
+            (
+                Commune::with_numbered_villages(&crate::domain::text::clean(&commune), villages),
+                Role::Team(team),
+            )
+        }
+    };
+    if Store::exists_in(dir) {
+        return Err(StoreError::AlreadySetUp(dir.to_path_buf()).into());
+    }
+    // Ask for the passphrase before anything is written, so a wrong or
+    // missing one leaves no half-set-up store behind.
+    let pass = passphrase(lang, true)?;
+    let device = Device {
+        id: paths::new_device_id(dir),
+        role,
+    };
+    let store = Store::create(dir, &commune, &device)?;
+    let public = exchange::new_key(&store, &pass, false, clock::now())?;
+    if let Some(key) = &commune_key {
+        exchange::trust(&store, None, key, clock::now())?;
+    }
+    print_out(format_args!(
+        "{}\n",
+        i18n::msg(
+            lang,
+            &Msg::InitDone {
+                dir: &dir.display().to_string()
+            }
+        )
+    ))?;
+    say(
+        lang,
+        &Say::KeyMade {
+            id: &public.id,
+            role,
+        },
+    )?;
+    if let Some(key) = &commune_key {
+        say(
+            lang,
+            &Say::Trusted {
+                id: &key.id,
+                team: None,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<()> {
+    match cmd {
+        KeyCommand::Show => {
+            print_out(format_args!("{}", exchange::own_public(store)?.to_text()))?;
+            Ok(())
+        }
+        KeyCommand::New { replace } => {
+            if let Some(old) = store.own_key()?
+                && !replace
+            {
+                return Err(ExchangeError::KeyExists { id: old.id }.into());
+            }
+            let pass = passphrase(lang, true)?;
+            let public = exchange::new_key(store, &pass, replace, clock::now())?;
+            say(
+                lang,
+                &Say::KeyMade {
+                    id: &public.id,
+                    role: store.device()?.role,
+                },
+            )?;
+            Ok(())
+        }
+        KeyCommand::List => {
+            let keys = store.trusted_keys()?;
+            if keys.is_empty() {
+                say(lang, &Say::NoTrustedKeys)?;
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = keys
+                .iter()
+                .map(|k| {
+                    vec![
+                        k.id.clone(),
+                        i18n::bundle::party(lang, k.team.map(Role::Team).unwrap_or(Role::Commune)),
+                        k.device.clone().unwrap_or_default(),
+                        k.added_at.clone(),
+                        k.revoked_at.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            write_rows(
+                &mut std::io::stdout().lock(),
+                &i18n::bundle::keys_header(lang),
+                &rows,
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Trusts a public key: a team's, on the commune device; the commune's, on
+/// a team device.
+pub(super) fn trust(store: &Store, team: Option<u8>, file: &Path, lang: Lang) -> Result<()> {
+    let public = exchange::read_public(file)?;
+    let key = exchange::trust(store, team, &public, clock::now())?;
+    say(
+        lang,
+        &Say::Trusted {
+            id: &key.id,
+            team: key.team,
+        },
+    )?;
+    Ok(())
+}
+
+/// Revokes a trusted key.
+pub(super) fn untrust(store: &Store, key_id: &str, lang: Lang) -> Result<()> {
+    let key = exchange::untrust(store, key_id, clock::now())?;
+    say(
+        lang,
+        &Say::Untrusted {
+            id: &key.id,
+            team: key.team,
+        },
+    )?;
+    Ok(())
+}

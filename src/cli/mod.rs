@@ -1,0 +1,270 @@
+//! The command line: the clap definitions of every command and [`run`],
+//! which hands each to its family's file. A command calls `ops` (the same
+//! operations the screens call), prints what was done in the user's language
+//! and returns an [`Error`] that `main` turns into one line on stderr.
+//!
+//! `case` one case (new, edit, return, void, resolve, show); `cases` the
+//! listings of cases and forms; `keys` setting a device up and its keys;
+//! `bundles` bundles and the imports log; `worklist` the work-list import
+//! and reassignment; `report` the report and the suspected duplicates;
+//! `tables` how listings are laid out. Here: the demo, and what every
+//! command uses (printing, the passphrase).
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::demo;
+use crate::error::{Error, Result};
+use crate::i18n::bundle::Say;
+use crate::i18n::{self, Lang, Msg};
+use crate::ops::exchange::ExchangeError;
+use crate::paths;
+use crate::store::Store;
+use crate::tui;
+
+mod bundles;
+mod case;
+mod cases;
+mod keys;
+mod report;
+mod tables;
+mod worklist;
+
+pub use bundles::BundleCommand;
+pub use case::{CaseCommand, EditArgs};
+pub use cases::CasesArgs;
+pub use keys::{InitCommand, KeyCommand};
+pub use report::{ReportArgs, ReportFormat};
+pub use tables::Format;
+pub use worklist::{ImportArgs, WorklistCommand};
+
+/// tothon — công cụ làm việc ngoại tuyến của tổ công tác Đề án 06
+/// (offline field-work tool for Project 06 village teams).
+#[derive(Debug, Parser)]
+#[command(name = "tothon", version)]
+pub struct Cli {
+    /// Thư mục dữ liệu (data folder); also TOTHON_HOME.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Ngôn ngữ giao diện (interface language).
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::Vi)]
+    pub lang: LangArg,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    Vi,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Vi => Lang::Vi,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Tạo xã mẫu và mở nó (build a demo commune and open it).
+    Demo(DemoArgs),
+    /// Thiết lập máy này (set this computer up).
+    #[command(subcommand)]
+    Init(InitCommand),
+    /// Tạo, sửa, xem một trường hợp (create, edit, show one case).
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Liệt kê các trường hợp hiện tại (list current cases).
+    Cases(CasesArgs),
+    /// Danh sách việc: nhập từ bảng tính, giao lại (work list: import, reassign).
+    #[command(subcommand)]
+    Worklist(WorklistCommand),
+    /// Liệt kê mẫu phiếu và các trường (list forms and their fields).
+    Forms {
+        /// Chỉ một mẫu (one form only).
+        form: Option<String>,
+    },
+    /// Báo cáo số liệu tính đến một ngày (the report's numbers as of a date).
+    Report(ReportArgs),
+    /// Công dân nghi trùng (suspected duplicate citizens).
+    Duplicates {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Khoá ký của máy này và các khoá tin cậy (this device's key, trusted keys).
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Tin cậy khoá công khai của một tổ, hoặc của xã trên máy tổ (trust a public key).
+    Trust {
+        /// Tổ giữ khoá — trên máy xã (the team holding the key; commune device only).
+        #[arg(long)]
+        team: Option<u8>,
+        /// Tệp khoá công khai (the .pub file).
+        #[arg(value_name = "FILE.pub")]
+        file: PathBuf,
+    },
+    /// Thu hồi một khoá đã tin cậy (revoke a trusted key).
+    Untrust {
+        #[arg(value_name = "KEYID")]
+        key_id: String,
+    },
+    /// Gói dữ liệu: xuất, kiểm tra, nhận (bundles: export, verify, import).
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+    /// Nhật ký các gói đã nhận (the log of bundles received).
+    Imports,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Thư mục tạo xã mẫu (folder for the demo; default: `demo` in the data folder).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Số nhân khẩu (number of people).
+    #[arg(long, default_value_t = 4000)]
+    pub people: usize,
+    /// Hạt giống ngẫu nhiên: cùng hạt, cùng dữ liệu (same seed, same data).
+    #[arg(long, default_value_t = 6)]
+    pub seed: u64,
+    /// Chỉ tạo dữ liệu, không mở giao diện (build only, no TUI).
+    #[arg(long)]
+    pub no_tui: bool,
+    /// Xoá xã mẫu cũ và tạo lại (rebuild an existing demo).
+    #[arg(long)]
+    pub reset: bool,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let lang: Lang = cli.lang.into();
+    let dir = paths::data_dir(cli.data_dir.as_deref())?;
+    crate::crash::install(&dir, lang);
+    // The crash-note test's way in; test builds only.
+    #[cfg(feature = "test-hooks")]
+    if std::env::var_os("TOTHON_PANIC_FOR_TEST").is_some() {
+        panic!("panic asked for by TOTHON_PANIC_FOR_TEST");
+    }
+    match cli.command {
+        None => tui::run(&dir, lang),
+        Some(Command::Demo(args)) => run_demo(&dir, args, lang),
+        Some(Command::Init(cmd)) => keys::init(&dir, cmd, lang),
+        Some(Command::Case(cmd)) => case::run(&Store::open(&dir)?, cmd, lang),
+        Some(Command::Worklist(cmd)) => worklist::run(&Store::open(&dir)?, cmd, lang),
+        Some(Command::Cases(args)) => cases::list_cases(&Store::open(&dir)?, &args, lang),
+        Some(Command::Forms { form }) => cases::list_forms(form.as_deref(), lang),
+        Some(Command::Report(args)) => report::print_report(&Store::open(&dir)?, &args, lang),
+        Some(Command::Duplicates { format }) => {
+            report::print_duplicates(&Store::open(&dir)?, format, lang)
+        }
+        Some(Command::Key(cmd)) => keys::key_command(&Store::open(&dir)?, cmd, lang),
+        Some(Command::Trust { team, file }) => keys::trust(&Store::open(&dir)?, team, &file, lang),
+        Some(Command::Untrust { key_id }) => keys::untrust(&Store::open(&dir)?, &key_id, lang),
+        Some(Command::Bundle(cmd)) => bundles::bundle_command(&Store::open(&dir)?, cmd, lang),
+        Some(Command::Imports) => bundles::list_imports(&Store::open(&dir)?, lang),
+    }
+}
+
+fn run_demo(data_dir: &Path, args: DemoArgs, lang: Lang) -> Result<()> {
+    let dir = args.dir.clone().unwrap_or_else(|| data_dir.join("demo"));
+    let options = demo::Options {
+        people: args.people,
+        seed: args.seed,
+    };
+    let built = if Store::exists_in(&dir) && !args.reset {
+        demo::check_is_demo(&dir)?;
+        None
+    } else {
+        Some(demo::build(&dir, &options)?)
+    };
+    if let Some(summary) = &built {
+        print_out(format_args!(
+            "{}\n",
+            i18n::msg(
+                lang,
+                &Msg::DemoBuilt {
+                    dir: &dir.display().to_string(),
+                    people: summary.people,
+                    cases: summary.cases,
+                    teams: summary.teams,
+                }
+            )
+        ))?;
+    }
+    if args.no_tui {
+        Ok(())
+    } else {
+        tui::run(&dir, lang)
+    }
+}
+
+/// Prints what a command did on the standard output. A reader that stopped
+/// early (`tothon bundle import … | head -1`) does not stop the command
+/// or make it fail: the lines it no longer reads are dropped. Any other
+/// failure to write is one clear error.
+pub(crate) fn print_out(text: std::fmt::Arguments) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_fmt(text) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        done => done.map_err(stdout_error),
+    }
+}
+
+/// Writing CSV to the standard output failed. A reader that stopped early
+/// (`tothon cases --format csv | head`) ends the output, as it does a
+/// table's: [`Error::OutputClosed`], which exits quietly with success.
+pub(super) fn stdout_error(e: impl Into<csv::Error>) -> Error {
+    let e: csv::Error = e.into();
+    match e.kind() {
+        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe => {
+            Error::OutputClosed
+        }
+        _ => Error::File {
+            path: PathBuf::from("-"),
+            detail: e.to_string(),
+        },
+    }
+}
+
+pub(super) fn say(lang: Lang, s: &Say) -> Result<()> {
+    print_out(format_args!("{}\n", i18n::bundle::say(lang, s)))
+}
+
+/// The signing key's passphrase: `TOTHON_PASSPHRASE` for scripts and tests,
+/// otherwise typed without echo (twice when it is being chosen). Without
+/// either there is nobody to ask, and the command stops before writing.
+pub(super) fn passphrase(lang: Lang, choosing: bool) -> Result<String> {
+    use crate::bundle::key::KeyError;
+    use std::io::IsTerminal;
+    if let Some(p) = std::env::var_os("TOTHON_PASSPHRASE") {
+        let p = p
+            .into_string()
+            .map_err(|_| Error::from(ExchangeError::Key(KeyError::WrongPassphrase)))?;
+        if choosing && p.is_empty() {
+            return Err(ExchangeError::Key(KeyError::EmptyPassphrase).into());
+        }
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(ExchangeError::NoPassphrase.into());
+    }
+    let prompt = |s: Say| {
+        rpassword::prompt_password(i18n::bundle::say(lang, &s))
+            .map_err(|e| Error::Terminal(e.to_string()))
+    };
+    if !choosing {
+        return prompt(Say::Passphrase);
+    }
+    let first = prompt(Say::PassphraseNew)?;
+    if first.is_empty() {
+        return Err(ExchangeError::Key(KeyError::EmptyPassphrase).into());
+    }
+    if prompt(Say::PassphraseAgain)? != first {
+        return Err(ExchangeError::PassphrasesDiffer.into());
+    }
+    Ok(first)
+}

@@ -1,0 +1,231 @@
+//! The work list over the store, for both fronts: preview a spreadsheet file
+//! against the list as it is, write a preview, give an item to another team.
+//! Reading and checking the file is `worklist`'s (pure); this adds the
+//! store, the clock and the rule that only the commune office changes the
+//! work list.
+//!
+//! Returns data and typed errors; prints nothing and takes no language (the
+//! preview's lines are `i18n::worklist::preview_lines`).
+
+use std::fs::File;
+use std::path::Path;
+
+use crate::clock;
+use crate::domain::commune::Role;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::worklist::{self, Options, Preview, WorklistError};
+
+/// Work lists are the commune office's: a team device refuses to change them.
+fn check_device(store: &Store) -> Result<()> {
+    match store.device()?.role {
+        Role::Commune => Ok(()),
+        Role::Team(team) => Err(WorklistError::NotCommune { team }.into()),
+    }
+}
+
+/// Reads a work-list file and previews its import against this store's
+/// commune and work list, as of today. Writes nothing.
+pub fn preview_file(
+    store: &Store,
+    path: &Path,
+    form: Option<String>,
+    fix_leading_zeros: bool,
+) -> Result<Preview> {
+    check_device(store)?;
+    let file = File::open(path).map_err(|e| Error::File {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    let options = Options {
+        form,
+        fix_leading_zeros,
+        ..Options::new(clock::today())
+    };
+    Ok(worklist::preview(
+        file,
+        &options,
+        &store.commune()?,
+        &store.work_items()?,
+    )?)
+}
+
+/// Writes a preview's new items in one transaction and says how many.
+/// Refuses, writing nothing, when the list gained any of them since the
+/// preview was made.
+pub fn apply(store: &Store, preview: &Preview) -> Result<usize> {
+    check_device(store)?;
+    if preview.is_stale(&store.work_items()?) {
+        return Err(WorklistError::ListChanged.into());
+    }
+    store.put_work_items(&preview.items)?;
+    Ok(preview.items.len())
+}
+
+/// What [`assign`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Assigned {
+    Moved { from: u8 },
+    AlreadyThere,
+}
+
+/// Gives a work item to another team. Refused once the item's case has
+/// versions: they carry their team and travel in that team's signed bundles,
+/// so moving them would give one case two teams' histories.
+pub fn assign(store: &Store, id: &str, team: u8) -> Result<Assigned> {
+    check_device(store)?;
+    let commune = store.commune()?;
+    if commune.village(team).is_none() {
+        return Err(Error::NoSuchTeam {
+            team,
+            max: commune.villages.iter().map(|v| v.team).max().unwrap_or(0),
+        });
+    }
+    let mut item = store
+        .work_item(id)?
+        .ok_or_else(|| WorklistError::NoSuchItem { id: id.to_string() })?;
+    if item.team == team {
+        return Ok(Assigned::AlreadyThere);
+    }
+    if let Some(case) = store.case(id)? {
+        return Err(WorklistError::HasVersions {
+            id: id.to_string(),
+            team: case.team,
+            versions: case.versions,
+        }
+        .into());
+    }
+    let from = item.team;
+    item.team = team;
+    store.put_work_items([&item])?;
+    Ok(Assigned::Moved { from })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, NaiveDate};
+
+    use super::*;
+    use crate::domain::commune::Device;
+    use crate::domain::version::{Draft, Status};
+    use crate::worklist::tests::{PEOPLE, commune};
+
+    fn store(role: Role) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(
+            dir.path(),
+            &commune(),
+            &Device {
+                id: "C0FFEE".into(),
+                role,
+            },
+        )
+        .unwrap();
+        (dir, store)
+    }
+
+    /// Previews the test list from a file, as both fronts do.
+    fn preview(store: &Store, dir: &Path) -> Result<Preview> {
+        let file = dir.join("list.csv");
+        std::fs::write(&file, PEOPLE).unwrap();
+        preview_file(store, &file, None, false)
+    }
+
+    #[test]
+    fn apply_writes_the_items_and_refuses_a_stale_preview() {
+        let (dir, s) = store(Role::Commune);
+        let p = preview(&s, dir.path()).unwrap();
+        assert_eq!(apply(&s, &p).unwrap(), 2);
+        assert_eq!(s.work_items().unwrap(), p.items);
+        // The same preview again would duplicate the work: refused, nothing written.
+        assert!(matches!(
+            apply(&s, &p),
+            Err(Error::Worklist(WorklistError::ListChanged))
+        ));
+        assert_eq!(s.work_items().unwrap().len(), 2);
+        // A fresh preview of the same file finds it all on the list.
+        let again = preview(&s, dir.path()).unwrap();
+        assert!(again.items.is_empty());
+        assert_eq!(again.already.len(), 2);
+    }
+
+    #[test]
+    fn a_team_device_neither_previews_imports_nor_assigns() {
+        let (dir, s) = store(Role::Team(3));
+        let not_commune = |r: Result<_>| {
+            matches!(
+                r,
+                Err(Error::Worklist(WorklistError::NotCommune { team: 3 }))
+            )
+        };
+        assert!(not_commune(preview(&s, dir.path()).map(drop)));
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let p =
+            worklist::preview(PEOPLE.as_bytes(), &Options::new(today), &commune(), &[]).unwrap();
+        assert!(not_commune(apply(&s, &p).map(drop)));
+        assert!(not_commune(assign(&s, "AC-00001", 2).map(drop)));
+        assert!(s.work_items().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let (dir, s) = store(Role::Commune);
+        let missing = dir.path().join("nowhere.csv");
+        match preview_file(&s, &missing, None, false) {
+            Err(Error::File { path, .. }) => assert_eq!(path, missing),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn assign_moves_an_untouched_item_and_refuses_one_with_versions() {
+        let (dir, s) = store(Role::Commune);
+        apply(&s, &preview(&s, dir.path()).unwrap()).unwrap();
+        assert_eq!(
+            assign(&s, "AC-00001", 4).unwrap(),
+            Assigned::Moved { from: 1 }
+        );
+        assert_eq!(s.work_item("AC-00001").unwrap().unwrap().team, 4);
+        assert_eq!(assign(&s, "AC-00001", 4).unwrap(), Assigned::AlreadyThere);
+        // Importing the list again neither duplicates the item nor undoes the move.
+        let again = preview(&s, dir.path()).unwrap();
+        assert!(again.items.is_empty());
+        assert_eq!(again.already[0].item, "AC-00001");
+        assert_eq!(s.work_item("AC-00001").unwrap().unwrap().team, 4);
+        assert!(matches!(
+            assign(&s, "AC-00001", 9),
+            Err(Error::NoSuchTeam { team: 9, max: 6 })
+        ));
+        assert!(matches!(
+            assign(&s, "AC-09999", 2),
+            Err(Error::Worklist(WorklistError::NoSuchItem { .. }))
+        ));
+
+        let started = s.work_item("AC-00002").unwrap().unwrap();
+        s.save(
+            Draft {
+                record: started.id.clone(),
+                parents: vec![],
+                form: started.form.clone(),
+                team: started.team,
+                device: "C0FFEE".into(),
+                author: "Lan".into(),
+                edited_at: DateTime::parse_from_rfc3339("2026-11-27T09:00:00+07:00").unwrap(),
+                status: Status::InProgress,
+                values: started.prefill.clone(),
+                confirmed: vec![],
+            },
+            None,
+        )
+        .unwrap();
+        assert!(matches!(
+            assign(&s, "AC-00002", 5),
+            Err(Error::Worklist(WorklistError::HasVersions {
+                team: 2,
+                versions: 1,
+                ..
+            }))
+        ));
+        assert_eq!(s.work_item("AC-00002").unwrap().unwrap().team, 2);
+    }
+}
