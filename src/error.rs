@@ -29,6 +29,8 @@ pub enum Error {
         flag: String,
         problem: crate::domain::rules::ProblemKind,
     },
+    #[error("village: {0:?}")]
+    Village(crate::domain::commune::VillageProblem),
     #[error("a case is returned for correction with a comment")]
     NoComment,
     #[error("a case is voided with a reason")]
@@ -70,6 +72,12 @@ impl From<ExchangeError> for Error {
             ExchangeError::Store(s) => Error::Store(s),
             other => Error::Exchange(other),
         }
+    }
+}
+
+impl From<crate::domain::commune::VillageProblem> for Error {
+    fn from(p: crate::domain::commune::VillageProblem) -> Error {
+        Error::Village(p)
     }
 }
 

@@ -8,12 +8,12 @@ use clap::Subcommand;
 use super::tables::write_rows;
 use super::{passphrase, print_out, say};
 use crate::clock;
-use crate::domain::commune::{Commune, Device, Role};
+use crate::domain::commune::{Commune, Role};
 use crate::error::{Error, Result};
 use crate::i18n::bundle::Say;
 use crate::i18n::{self, Lang, Msg};
+use crate::ops;
 use crate::ops::exchange::{self, ExchangeError};
-use crate::paths;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, Subcommand)]
@@ -22,7 +22,15 @@ pub enum InitCommand {
     Commune {
         #[arg(long)]
         name: String,
-        #[arg(long, default_value_t = 6)]
+        /// Tên một thôn, theo thứ tự tổ 1, 2, ... (a village's name, in team
+        /// order), repeatable.
+        #[arg(long = "village", value_name = "NAME")]
+        village_names: Vec<String>,
+        /// Tệp tên các thôn, mỗi dòng một thôn (a file of village names, one a line).
+        #[arg(long, value_name = "FILE", conflicts_with = "village_names")]
+        villages_file: Option<PathBuf>,
+        /// Số thôn, đặt tên "Thôn 1".."Thôn N" (how many villages, when not named).
+        #[arg(long, default_value_t = 6, conflicts_with_all = ["village_names", "villages_file"])]
         villages: u8,
     },
     /// Máy của một tổ công tác thôn (a village team's laptop).
@@ -56,10 +64,23 @@ pub enum KeyCommand {
 pub(super) fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
     let mut commune_key = None;
     let (commune, role) = match cmd {
-        InitCommand::Commune { name, villages } => (
-            Commune::with_numbered_villages(&crate::domain::text::clean(&name), villages),
-            Role::Commune,
-        ),
+        InitCommand::Commune {
+            name,
+            village_names,
+            villages_file,
+            villages,
+        } => {
+            let names = match villages_file {
+                Some(file) => names_in(&file)?,
+                None => village_names,
+            };
+            let commune = if names.is_empty() {
+                Commune::with_numbered_villages(&crate::domain::text::clean(&name), villages)
+            } else {
+                Commune::with_villages(&name, &names)?
+            };
+            (commune, Role::Commune)
+        }
         InitCommand::Team {
             team,
             commune,
@@ -87,15 +108,14 @@ pub(super) fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
     // Ask for the passphrase before anything is written, so a wrong or
     // missing one leaves no half-set-up store behind.
     let pass = passphrase(lang, true)?;
-    let device = Device {
-        id: paths::new_device_id(dir),
+    let public = ops::device::set_up(
+        dir,
+        &commune,
         role,
-    };
-    let store = Store::create(dir, &commune, &device)?;
-    let public = exchange::new_key(&store, &pass, false, clock::now())?;
-    if let Some(key) = &commune_key {
-        exchange::trust(&store, None, key, clock::now())?;
-    }
+        &pass,
+        commune_key.as_ref(),
+        clock::now(),
+    )?;
     print_out(format_args!(
         "{}\n",
         i18n::msg(
@@ -122,6 +142,27 @@ pub(super) fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The names in a villages file: one a line, blank lines skipped; UTF-8,
+/// with or without a byte-order mark.
+fn names_in(file: &Path) -> Result<Vec<String>> {
+    let bytes = std::fs::read(file).map_err(|e| Error::File {
+        path: file.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes)).map_err(
+        |_| Error::File {
+            path: file.to_path_buf(),
+            detail: "not UTF-8 text".into(),
+        },
+    )?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect())
 }
 
 pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<()> {

@@ -29,6 +29,7 @@ mod cases;
 mod keys;
 mod report;
 mod tables;
+mod village;
 mod worklist;
 
 pub use bundles::BundleCommand;
@@ -37,6 +38,7 @@ pub use cases::CasesArgs;
 pub use keys::{InitCommand, KeyCommand};
 pub use report::{ReportArgs, ReportFormat};
 pub use tables::Format;
+pub use village::VillageCommand;
 pub use worklist::{ImportArgs, WorklistCommand};
 
 /// tothon — công cụ làm việc ngoại tuyến của tổ công tác Đề án 06
@@ -118,6 +120,9 @@ pub enum Command {
     Bundle(BundleCommand),
     /// Nhật ký các gói đã nhận (the log of bundles received).
     Imports,
+    /// Các thôn của xã: xem, thêm, đổi tên (the commune's villages: list, add, rename).
+    #[command(subcommand)]
+    Village(VillageCommand),
 }
 
 #[derive(Debug, Args)]
@@ -166,6 +171,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Untrust { key_id }) => keys::untrust(&Store::open(&dir)?, &key_id, lang),
         Some(Command::Bundle(cmd)) => bundles::bundle_command(&Store::open(&dir)?, cmd, lang),
         Some(Command::Imports) => bundles::list_imports(&Store::open(&dir)?, lang),
+        Some(Command::Village(cmd)) => village::run(&Store::open(&dir)?, cmd, lang),
     }
 }
 

@@ -1,6 +1,7 @@
 //! English texts (`--lang en`).
 
 use super::{Lang, Msg, Text};
+use crate::domain::commune::VillageProblem;
 use crate::domain::save::Blocked;
 use crate::error::Error;
 use crate::store::StoreError;
@@ -10,6 +11,7 @@ pub fn text(t: Text) -> &'static str {
         Text::AppTitle => "tothon — Project 06 working teams",
         Text::Commune => "Commune",
         Text::Team => "Team",
+        Text::Village => "Village",
         Text::Cases => "Cases",
         Text::Record => "Code",
         Text::Form => "Form",
@@ -209,6 +211,21 @@ pub fn error(e: &Error) -> String {
                 super::problems::message(problem, Lang::En)
             )
         }
+        Error::Village(p) => match p {
+            VillageProblem::Empty => "A village's name cannot be empty.".into(),
+            VillageProblem::TooLong { max } => {
+                format!("A village's name is at most {max} characters.")
+            }
+            VillageProblem::OnlyDigits => {
+                "A village's name cannot be only digits (a number is read as a team number).".into()
+            }
+            VillageProblem::TooAlike { team, name } => format!(
+                "This name is too like village {team}'s (\"{name}\"): a list could not tell them apart; choose another."
+            ),
+            VillageProblem::TooMany { max } => format!("A commune has at most {max} villages."),
+            VillageProblem::NoSuchVillage { team } => format!("There is no village number {team}."),
+            VillageProblem::NoVillages => "A commune needs at least one village.".into(),
+        },
         Error::NoVoidReason => "Give the reason for voiding the case (--reason).".into(),
         Error::AlreadyVoided { record } => format!("Case {record} is voided already."),
         Error::NoComment => "Say what to correct (--comment) when returning a case.".into(),
@@ -270,6 +287,12 @@ pub fn msg(m: &Msg) -> String {
             format!("Saved {record} as a draft; {problems} problems still to fix.")
         }
         Msg::InitDone { dir } => format!("Set up the data in {dir}."),
+        Msg::VillageAdded { team, name } => format!(
+            "Added village \"{name}\" (team {team}); the teams get the new list in the commune's next bundle."
+        ),
+        Msg::VillageRenamed { team, name } => format!(
+            "Village {team} is now \"{name}\"; the teams get the new name in the commune's next bundle."
+        ),
         Msg::DemoBuilt {
             dir,
             people,

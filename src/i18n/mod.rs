@@ -19,6 +19,7 @@ pub enum Text {
     AppTitle,
     Commune,
     Team,
+    Village,
     Cases,
     Record,
     Form,
@@ -214,6 +215,14 @@ pub enum Msg<'a> {
     },
     Imported {
         count: usize,
+    },
+    VillageAdded {
+        team: u8,
+        name: &'a str,
+    },
+    VillageRenamed {
+        team: u8,
+        name: &'a str,
     },
 }
 

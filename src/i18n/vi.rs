@@ -1,6 +1,7 @@
 //! Vietnamese texts (the default language).
 
 use super::{Lang, Msg, Text};
+use crate::domain::commune::VillageProblem;
 use crate::domain::save::Blocked;
 use crate::error::Error;
 use crate::store::StoreError;
@@ -10,6 +11,7 @@ pub fn text(t: Text) -> &'static str {
         Text::AppTitle => "tothon — Tổ công tác Đề án 06",
         Text::Commune => "Xã",
         Text::Team => "Tổ",
+        Text::Village => "Thôn",
         Text::Cases => "Trường hợp",
         Text::Record => "Mã",
         Text::Form => "Mẫu phiếu",
@@ -206,6 +208,19 @@ pub fn error(e: &Error) -> String {
         Error::BadArg { flag, problem } => {
             format!("«{flag}»: {}", super::problems::message(problem, Lang::Vi))
         }
+        Error::Village(p) => match p {
+            VillageProblem::Empty => "Tên thôn không được để trống.".into(),
+            VillageProblem::TooLong { max } => format!("Tên thôn dài quá {max} ký tự."),
+            VillageProblem::OnlyDigits => {
+                "Tên thôn không được chỉ có chữ số (số được hiểu là số tổ).".into()
+            }
+            VillageProblem::TooAlike { team, name } => format!(
+                "Tên này quá giống tên thôn {team} («{name}»): khi nhập danh sách sẽ không phân biệt được; hãy chọn tên khác."
+            ),
+            VillageProblem::TooMany { max } => format!("Một xã có nhiều nhất {max} thôn."),
+            VillageProblem::NoSuchVillage { team } => format!("Không có thôn số {team}."),
+            VillageProblem::NoVillages => "Xã cần có ít nhất một thôn.".into(),
+        },
         Error::NoVoidReason => "Cần ghi lý do huỷ phiếu (--reason).".into(),
         Error::AlreadyVoided { record } => format!("Trường hợp {record} đã huỷ rồi."),
         Error::NoComment => "Cần ghi rõ điều cần sửa (--comment) khi trả lại cho tổ.".into(),
@@ -267,6 +282,14 @@ pub fn msg(m: &Msg) -> String {
             format!("Đã lưu nháp {record}, còn {problems} vấn đề cần sửa.")
         }
         Msg::InitDone { dir } => format!("Đã thiết lập dữ liệu tại {dir}."),
+        Msg::VillageAdded { team, name } => {
+            format!(
+                "Đã thêm thôn «{name}» (tổ {team}); các tổ nhận danh sách mới trong gói tiếp theo của xã."
+            )
+        }
+        Msg::VillageRenamed { team, name } => format!(
+            "Thôn số {team} nay tên là «{name}»; các tổ nhận tên mới trong gói tiếp theo của xã."
+        ),
         Msg::DemoBuilt {
             dir,
             people,

@@ -7,6 +7,8 @@
 //! its results into words in the user's language.
 
 pub mod case;
+pub mod commune;
+pub mod device;
 pub mod exchange;
 pub mod queries;
 pub mod worklist;

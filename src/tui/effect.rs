@@ -7,9 +7,12 @@ use crate::i18n::{self, Lang};
 use crate::ops;
 use crate::store::Store;
 
+/// What a failed effect tells the person, in their language.
+fn failed(lang: Lang, e: impl Into<Error>) -> Option<Outcome> {
+    Some(Outcome::Failed(i18n::error(lang, &e.into())))
+}
+
 pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
-    let failed =
-        |e: crate::store::StoreError| Some(Outcome::Failed(i18n::error(lang, &Error::Store(e))));
     match effect {
         Effect::LoadCase { record } => match ops::case::open(store, &record) {
             Ok(opened) => Some(Outcome::CaseLoaded {
@@ -18,11 +21,11 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 item: opened.item.map(Box::new),
                 draft: opened.draft,
             }),
-            Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
+            Err(e) => failed(lang, e),
         },
         Effect::LoadHistory { record } => match store.versions_of(&record) {
             Ok(versions) => Some(Outcome::HistoryLoaded { record, versions }),
-            Err(e) => failed(e),
+            Err(e) => failed(lang, e),
         },
         Effect::Save {
             prepared,
@@ -37,19 +40,22 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                     open_problems: saved.open_problems,
                 }),
                 Ok((None, _)) => None,
-                Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
+                Err(e) => failed(lang, e),
             }
         }
-        Effect::PutDraft { key, mut draft } => {
-            draft.saved_at = crate::clock::now().to_rfc3339();
-            store.put_draft(&key, &draft).err().and_then(failed)
+        Effect::PutDraft { key, draft } => {
+            let kept = ops::device::keep_typing(store, &key, draft, crate::clock::now());
+            kept.err().and_then(|e| failed(lang, e))
         }
-        Effect::DropDraft { key } => store.drop_draft(&key).err().and_then(failed),
-        Effect::PutSetting { key, value } => store.set_setting(key, &value).err().and_then(failed),
-        Effect::PutMembers { members } => store
-            .set_setting("members", &members)
+        Effect::DropDraft { key } => ops::device::drop_typing(store, &key)
             .err()
-            .and_then(failed),
+            .and_then(|e| failed(lang, e)),
+        Effect::PutSetting { key, value } => ops::device::remember(store, key, &value)
+            .err()
+            .and_then(|e| failed(lang, e)),
+        Effect::PutMembers { members } => ops::device::set_members(store, &members)
+            .err()
+            .and_then(|e| failed(lang, e)),
         Effect::Export { name, bytes } => {
             let dir = store
                 .path()
@@ -58,7 +64,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 .unwrap_or_else(|| std::path::PathBuf::from("exports"));
             match crate::export::save(&dir, &name, &bytes) {
                 Ok(path) => Some(Outcome::Exported(path)),
-                Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
+                Err(e) => failed(lang, e),
             }
         }
         Effect::PreviewWorklist { path, fix_zeros } => {
@@ -69,7 +75,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                     lines: i18n::worklist::preview_lines(lang, &preview, &commune),
                     preview: Box::new(preview),
                 }),
-                Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
+                Err(e) => failed(lang, e),
             }
         }
         Effect::ApplyWorklist(preview) => {
@@ -77,7 +83,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 .and_then(|count| Ok((count, store.list_rows()?)));
             match done {
                 Ok((count, rows)) => Some(Outcome::Imported { count, rows }),
-                Err(e) => Some(Outcome::Failed(i18n::error(lang, &e))),
+                Err(e) => failed(lang, e),
             }
         }
         Effect::ExportBundles { passphrase } => {
@@ -114,7 +120,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                         imports,
                     })
                 }
-                Err(e) => Some(Outcome::Failed(i18n::error(lang, &Error::from(e)))),
+                Err(e) => failed(lang, e),
             }
         }
         Effect::ImportBundle { path } => {
@@ -140,7 +146,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                             rows: Some(rows),
                             imports,
                         }),
-                        Err(e) => failed(e),
+                        Err(e) => failed(lang, e),
                     }
                 }
                 Err(e) => Some(Outcome::Bundled {
@@ -154,11 +160,11 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             Ok(series) => Some(Outcome::Charts(super::screens::charts::ChartData {
                 series,
             })),
-            Err(e) => failed(e),
+            Err(e) => failed(lang, e),
         },
         Effect::LoadReport { as_of } => match ops::queries::report(store, as_of) {
             Ok(r) => Some(Outcome::Report(Box::new(r))),
-            Err(e) => failed(e),
+            Err(e) => failed(lang, e),
         },
         Effect::LoadDuplicates => match ops::queries::duplicates(store) {
             Ok(pairs) => Some(Outcome::Duplicates(
@@ -171,7 +177,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                     })
                     .collect(),
             )),
-            Err(e) => failed(e),
+            Err(e) => failed(lang, e),
         },
     }
 }

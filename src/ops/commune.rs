@@ -1,0 +1,37 @@
+//! The commune's villages, named, added and renamed at the office. A
+//! village's number is its id: a rename moves no case, work item or count,
+//! and reaches every team device with the commune's next bundle.
+
+use crate::domain::commune::{Role, Village};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// The villages, by number.
+pub fn villages(store: &Store) -> Result<Vec<Village>> {
+    Ok(store.commune()?.villages)
+}
+
+fn at_the_office(store: &Store) -> Result<()> {
+    if store.device()?.role != Role::Commune {
+        return Err(Error::CommuneOnly);
+    }
+    Ok(())
+}
+
+/// Adds a village with the next number; returns it.
+pub fn add_village(store: &Store, name: &str) -> Result<Village> {
+    at_the_office(store)?;
+    let mut commune = store.commune()?;
+    let team = commune.add_village(name)?;
+    store.set_commune(&commune)?;
+    Ok(commune.village(team).cloned().expect("just added"))
+}
+
+/// Renames village `team`.
+pub fn rename_village(store: &Store, team: u8, name: &str) -> Result<Village> {
+    at_the_office(store)?;
+    let mut commune = store.commune()?;
+    commune.rename_village(team, name)?;
+    store.set_commune(&commune)?;
+    Ok(commune.village(team).cloned().expect("just renamed"))
+}

@@ -1,0 +1,69 @@
+//! Setting a device up, and what it remembers between sittings: who works
+//! on it, the typing mode, what was being typed.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use super::exchange;
+use crate::bundle::key::Public;
+use crate::domain::commune::{Commune, Device, Role};
+use crate::error::Result;
+use crate::paths;
+use crate::store::{SavedDraft, Store, StoreError};
+
+/// Sets the folder `dir` up as a device of `commune` in `role`: its store,
+/// its signing key (kept encrypted with `passphrase`) and, on a team
+/// device, the commune's key when it is given. Refuses a folder that is set
+/// up already, before anything is written.
+pub fn set_up(
+    dir: &Path,
+    commune: &Commune,
+    role: Role,
+    passphrase: &str,
+    commune_key: Option<&Public>,
+    now: DateTime<FixedOffset>,
+) -> Result<Public> {
+    if Store::exists_in(dir) {
+        return Err(StoreError::AlreadySetUp(dir.to_path_buf()).into());
+    }
+    let device = Device {
+        id: paths::new_device_id(dir),
+        role,
+    };
+    let store = Store::create(dir, commune, &device)?;
+    let public = exchange::new_key(&store, passphrase, false, now)?;
+    if let Some(key) = commune_key {
+        exchange::trust(&store, None, key, now)?;
+    }
+    Ok(public)
+}
+
+/// Remembers a setting of this device (the typing mode, the tone style).
+pub fn remember<T: Serialize>(store: &Store, key: &'static str, value: &T) -> Result<()> {
+    Ok(store.set_setting(key, value)?)
+}
+
+/// The people who work on this device, as the "who is working" list shows
+/// them.
+pub fn set_members(store: &Store, members: &[String]) -> Result<()> {
+    remember(store, "members", &members)
+}
+
+/// Keeps what is being typed in a form, stamped `now`, so a closed window
+/// or a power cut loses at most the field being typed.
+pub fn keep_typing(
+    store: &Store,
+    key: &str,
+    mut draft: SavedDraft,
+    now: DateTime<FixedOffset>,
+) -> Result<()> {
+    draft.saved_at = now.to_rfc3339();
+    Ok(store.put_draft(key, &draft)?)
+}
+
+/// Forgets what was being typed (the person threw it away).
+pub fn drop_typing(store: &Store, key: &str) -> Result<()> {
+    Ok(store.drop_draft(key)?)
+}
