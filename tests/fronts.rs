@@ -194,3 +194,28 @@ fn a_conflict_resolved_writes_the_same_version_from_both_fronts() {
     assert_eq!(by_cli.confirmed, ["person_id:id_year_mismatch"]);
     assert_eq!(content(&by_cli), content(&by_tui));
 }
+
+#[test]
+fn a_void_writes_the_same_version_from_both_fronts() {
+    let root = tempfile::tempdir().unwrap();
+    let (cli, tui) = (root.path().join("cli"), root.path().join("tui"));
+    stdout(tothon(&cli).args(["init", "team", "--team", "3", "--commune", COMMUNE]));
+    let record = confirmed_case(&cli, &[]);
+    copy_store(&cli, &tui);
+
+    let reason = "Lập nhầm, trùng với phiếu khác";
+    stdout(tothon(&cli).args([
+        "case", "void", &record, "--reason", reason, "--author", AUTHOR,
+    ]));
+    let mut app = app(&tui);
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'd');
+    typ(&mut app, reason);
+    press(&mut app, KeyCode::Enter);
+    drop(app);
+
+    let (by_cli, by_tui) = (head(&cli, &record), head(&tui, &record));
+    assert_eq!(by_cli.status, Status::Voided);
+    assert_eq!(by_cli.values["void_reason"], reason);
+    assert_eq!(content(&by_cli), content(&by_tui));
+}

@@ -6,6 +6,8 @@
 //! A changed screen fails the test; look at it with `cargo insta review`
 //! and accept it if it is right. Run with `INSTA_UPDATE=no` to check only.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -13,7 +15,7 @@ use std::process::Command;
 use chrono::{DateTime, NaiveDate};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use tothon::domain::commune::{Commune, Device, Role, Village};
 use tothon::domain::rules::Sex;
 use tothon::domain::version::{Draft, Status, Version};
@@ -21,6 +23,8 @@ use tothon::domain::work::{Person, WorkItem};
 use tothon::i18n::Lang;
 use tothon::store::{SavedDraft, Store};
 use tothon::tui::App;
+
+use common::tui::{ctrl, press, tab, typ};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 /// The clock of the command-line runs, the same day as [`today`].
@@ -232,26 +236,6 @@ fn commune_store(dir: &Path) -> Store {
     store
 }
 
-fn press(app: &mut App, code: KeyCode) {
-    app.key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-fn typ(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-fn tab(app: &mut App, n: usize) {
-    for _ in 0..n {
-        press(app, KeyCode::Tab);
-    }
-}
-
 /// The screens over `store` on [`today`], past "who is working".
 fn open(store: Store) -> App {
     let mut app = App::open_on(store, Lang::Vi, today()).unwrap();
@@ -342,6 +326,20 @@ fn a_kept_draft_is_offered_back() {
         &mut app,
         "form_offer_draft",
         &["Nguyễn Thị Lan", "25/11/2026"],
+    );
+}
+
+#[test]
+fn void_dialog() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(team_store(dir.path()));
+    open_case(&mut app, "AC-00001");
+    ctrl(&mut app, 'd');
+    typ(&mut app, "Lập nhầm");
+    check(
+        &mut app,
+        "form_void",
+        &["Huỷ phiếu lập nhầm", "Lý do huỷ: Lập nhầm"],
     );
 }
 

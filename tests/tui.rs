@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::tui::{SIZES, ctrl, open, press, screen, typ};
+use common::tui::{SIZES, ctrl, open, press, screen, tab, typ};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tothon::domain::commune::{Commune, Device, Role};
 use tothon::domain::work::WorkItem;
@@ -74,12 +74,6 @@ fn app(dir: &Path) -> App {
     let mut app = App::open(team_store(dir), Lang::Vi).unwrap();
     press(&mut app, KeyCode::Enter);
     app
-}
-
-fn tab(app: &mut App, n: usize) {
-    for _ in 0..n {
-        press(app, KeyCode::Tab);
-    }
 }
 
 /// Opens the list row whose code is `record` by searching for it.

@@ -147,6 +147,10 @@ pub fn text(t: Text) -> &'static str {
         Text::ReturnKeys => {
             "Type the comment · Enter: send in the team's next bundle · Esc: cancel"
         }
+        Text::HelpVoidCase => "Void a case made by mistake",
+        Text::VoidReason => "Why",
+        Text::VoidQuestion => "Void a case made by mistake (the history keeps everything)",
+        Text::VoidKeys => "Type the reason · Enter: void it · Esc: keep it",
         Text::ColInProgress => "Doing",
         Text::ColNotStarted => "To do",
         Text::ColBlocked => "Block",

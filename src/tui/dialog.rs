@@ -34,10 +34,20 @@ pub enum Dialog {
     },
     /// Quit with a form open and changed.
     Quit,
-    /// (Commune) the comment to send a case back with.
-    ReturnForCorrection { comment: TextInput },
+    /// The words a decision on the open case is made with: the comment a
+    /// case goes back to its team with, or why it is voided.
+    Reason { purpose: Purpose, text: TextInput },
     /// The signing key's passphrase, to export bundles.
     Passphrase { input: TextInput },
+}
+
+/// What a [`Dialog::Reason`] decides on the open case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// (Commune) send it back to its team with a comment.
+    Return,
+    /// Void it, made by mistake.
+    Void,
 }
 
 /// The effect that writes a prepared version, or the question a blocked
@@ -89,18 +99,18 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
         state.dialog = Some(Dialog::Passphrase { input });
         return vec![];
     }
-    if let Dialog::ReturnForCorrection { mut comment } = dialog {
+    if let Dialog::Reason { purpose, mut text } = dialog {
         match action {
             Action::Cancel => return vec![],
-            Action::Confirm if !comment.is_empty() => {
-                return form::return_for_correction(state, comment.text());
+            Action::Confirm if !text.is_empty() => {
+                return form::decide(state, purpose, text.text());
             }
-            Action::Type(c) => comment.type_char(c, state.typing, state.tone),
-            Action::Paste(p) => comment.insert_str(&p),
-            Action::EraseBack => comment.backspace(),
+            Action::Type(c) => text.type_char(c, state.typing, state.tone),
+            Action::Paste(p) => text.insert_str(&p),
+            Action::EraseBack => text.backspace(),
             _ => {}
         }
-        state.dialog = Some(Dialog::ReturnForCorrection { comment });
+        state.dialog = Some(Dialog::Reason { purpose, text });
         return vec![];
     }
     match (&dialog, action) {
@@ -176,13 +186,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
             lines.push(Line::raw(format!("{}: {stars}", t(Text::Passphrase))));
             (t(Text::PassphraseQuestion), t(Text::PassphraseKeys))
         }
-        Dialog::ReturnForCorrection { comment } => {
-            lines.push(Line::raw(format!(
-                "{}: {}",
-                t(Text::Comment),
-                comment.text()
-            )));
-            (t(Text::ReturnQuestion), t(Text::ReturnKeys))
+        Dialog::Reason { purpose, text } => {
+            let (label, question, keys) = match purpose {
+                Purpose::Return => (Text::Comment, Text::ReturnQuestion, Text::ReturnKeys),
+                Purpose::Void => (Text::VoidReason, Text::VoidQuestion, Text::VoidKeys),
+            };
+            lines.push(Line::raw(format!("{}: {}", t(label), text.text())));
+            (t(question), t(keys))
         }
         Dialog::OfferDraft(draft) => {
             lines.push(Line::raw(format!(

@@ -113,6 +113,8 @@ pub enum Action {
     LeaveForm,
     /// (Form, commune) send the case back to its team with a comment.
     ReturnForCorrection,
+    /// (Form) void the case, made by mistake, with the reason.
+    VoidCase,
     /// (Pick list) take the highlighted choice, or the ticked ones.
     PickChoice,
     /// (Pick list) tick or untick the highlighted choice of a multi-choice.
@@ -338,6 +340,7 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::Form,       key(K::Delete),          A::EraseForward,           T::HelpErase,                 F1_ONLY),
         bind(C::Form,       key(K::F(6)),            A::ShowHistory,            T::HelpHistory,               F1_ONLY),
         bind(C::Form,       key(K::F(4)),            A::ReturnForCorrection,    T::HelpReturnCase,            F1_ONLY),
+        bind(C::Form,       ctrl('d'),               A::VoidCase,               T::HelpVoidCase,              F1_ONLY),
         bind(C::Form,       key(K::Esc),             A::LeaveForm,              T::HelpLeaveForm,             FOOTER),
 
         bind(C::Picker,     key(K::Enter),           A::PickChoice,             T::HelpPick,                  FOOTER),

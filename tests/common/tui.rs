@@ -22,6 +22,13 @@ pub fn ctrl(app: &mut App, c: char) {
     app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
 }
 
+/// Presses Tab `n` times (the next field, `n` times over).
+pub fn tab(app: &mut App, n: usize) {
+    for _ in 0..n {
+        press(app, KeyCode::Tab);
+    }
+}
+
 /// Types `text` one key at a time, as a user would.
 pub fn typ(app: &mut App, text: &str) {
     for c in text.chars() {

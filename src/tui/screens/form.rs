@@ -22,7 +22,7 @@ use crate::domain::work::WorkItem;
 use crate::i18n::{self, Lang, Text, problems};
 use crate::store::SavedDraft;
 use crate::tui::app::{Effect, Notice, Screen, State};
-use crate::tui::dialog::{self, Dialog};
+use crate::tui::dialog::{self, Dialog, Purpose};
 use crate::tui::draw::{Theme, scroll_to_cursor, wrap};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Action;
@@ -411,11 +411,21 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ChooseOrNextField => return move_focus(state, 1),
         Action::Type(c) if choice => picker::open(state, (c != ' ').then_some(c)),
         Action::SaveCase => return save(state, Consent::default()),
-        Action::ReturnForCorrection => {
-            let saved_case = state.form().is_some_and(|f| f.head().is_some());
-            if state.role == Role::Commune && saved_case {
-                state.dialog = Some(Dialog::ReturnForCorrection {
-                    comment: TextInput::default(),
+        Action::ReturnForCorrection | Action::VoidCase => {
+            let head = state.form().and_then(|f| f.head());
+            let purpose = match action {
+                Action::ReturnForCorrection => Purpose::Return,
+                _ => Purpose::Void,
+            };
+            // A return is the office's; a case voided already stays so.
+            let can = match purpose {
+                Purpose::Return => state.role == Role::Commune && head.is_some(),
+                Purpose::Void => head.is_some_and(|h| h.status != Status::Voided),
+            };
+            if can {
+                state.dialog = Some(Dialog::Reason {
+                    purpose,
+                    text: TextInput::default(),
                 });
             } else {
                 state.notice = Some(Notice::NothingToShow);
@@ -480,9 +490,9 @@ pub fn save(state: &mut State, consent: Consent) -> Vec<Effect> {
     dialog::saving(state, prepared, draft_key)
 }
 
-/// (Commune) sends the case as it was opened back to its team with the
-/// comment; it travels to the team in the commune's next bundle.
-pub fn return_for_correction(state: &mut State, comment: &str) -> Vec<Effect> {
+/// A decision on the open case made with `words`: (the commune) sent back
+/// to its team with them as the comment, or voided with them as the reason.
+pub fn decide(state: &mut State, purpose: Purpose, words: &str) -> Vec<Effect> {
     let who = state.who();
     let Some(f) = state.form() else {
         return vec![];
@@ -490,12 +500,16 @@ pub fn return_for_correction(state: &mut State, comment: &str) -> Vec<Effect> {
     let Some(head) = f.head() else {
         return vec![];
     };
-    match save::return_for_correction(head, comment, &who) {
-        Ok(prepared) => vec![Effect::Save {
+    let prepared = match purpose {
+        Purpose::Return => save::return_for_correction(head, words, &who).ok(),
+        Purpose::Void => save::void(head, words, &who).ok(),
+    };
+    match prepared {
+        Some(prepared) => vec![Effect::Save {
             prepared: Box::new(prepared),
             draft_key: f.draft_key(),
         }],
-        Err(_) => {
+        None => {
             state.notice = Some(Notice::NothingToShow);
             vec![]
         }
