@@ -17,7 +17,7 @@ use super::list::{Row, WorkList};
 use super::screens::bundles::{self, BundlesState};
 use super::screens::charts::{self, ChartData};
 use super::screens::conflict::{self, ConflictState};
-use super::screens::duplicates::{self, DupPair, DuplicatesState};
+use super::screens::duplicates::{self, DuplicatesState};
 use super::screens::form::{self, FormState};
 use super::screens::history::{self, HistoryState};
 use super::screens::import::{self, ImportState};
@@ -36,6 +36,7 @@ use crate::domain::save::{self, Who};
 use crate::domain::version::{Status, Version};
 use crate::domain::work::WorkItem;
 use crate::i18n::Lang;
+use crate::ops::queries::SuspectedPair;
 use crate::store::{ImportEntry, SavedDraft};
 
 /// Work for `effect.rs`: everything that touches the store.
@@ -137,7 +138,7 @@ pub enum Outcome {
     },
     Charts(ChartData),
     Report(Box<Report>),
-    Duplicates(Vec<DupPair>),
+    Duplicates(Vec<SuspectedPair>),
 }
 
 /// The pieces of text the state asks the view to show, in the user's language.

@@ -167,16 +167,7 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             Err(e) => failed(lang, e),
         },
         Effect::LoadDuplicates => match ops::queries::duplicates(store) {
-            Ok(pairs) => Some(Outcome::Duplicates(
-                pairs
-                    .into_iter()
-                    .map(|p| super::screens::duplicates::DupPair {
-                        why: p.why,
-                        first: p.first,
-                        second: p.second,
-                    })
-                    .collect(),
-            )),
+            Ok(pairs) => Some(Outcome::Duplicates(pairs)),
             Err(e) => failed(lang, e),
         },
     }

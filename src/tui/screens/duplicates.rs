@@ -17,17 +17,11 @@ use crate::tui::app::{Effect, Screen, State};
 use crate::tui::draw::{Theme, short_date};
 use crate::tui::keymap::Action;
 
-/// One suspected pair, owned so the screen can keep it.
-#[derive(Clone, Debug)]
-pub struct DupPair {
-    pub why: Why,
-    pub first: Person,
-    pub second: Person,
-}
+use crate::ops::queries::SuspectedPair;
 
 #[derive(Clone, Debug, Default)]
 pub struct DuplicatesState {
-    pub pairs: Vec<DupPair>,
+    pub pairs: Vec<SuspectedPair>,
     pub selected: usize,
 }
 
@@ -55,7 +49,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// A household check opened from a suspected pair: the first person's
 /// household, the finding, both IDs, and where the other one lives.
-fn household_check_for(state: &State, pair: &DupPair) -> BTreeMap<String, String> {
+fn household_check_for(state: &State, pair: &SuspectedPair) -> BTreeMap<String, String> {
     let other = state
         .commune
         .village(pair.second.team)
