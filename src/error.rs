@@ -31,6 +31,13 @@ pub enum Error {
     },
     #[error("village: {0:?}")]
     Village(crate::domain::commune::VillageProblem),
+    #[error("no village is named {name}")]
+    UnknownVillage { name: String },
+    /// A case opened at the office must say its village.
+    #[error("the case names no village")]
+    NoVillage,
+    #[error("--team {team} and the village field (team {village}) disagree")]
+    TeamAndVillage { team: u8, village: u8 },
     #[error("a case is returned for correction with a comment")]
     NoComment,
     #[error("a case is voided with a reason")]

@@ -388,6 +388,56 @@ fn new_case() {
     );
 }
 
+/// At the office a form that does not name the village asks for it, and
+/// the case is then the team's of that village.
+#[test]
+fn a_new_case_at_the_office_asks_its_village() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::F(8));
+    let activation = tothon::domain::form::forms()
+        .iter()
+        .position(|f| f.id == "activation")
+        .unwrap();
+    for _ in 0..activation {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    check(
+        &mut app,
+        "new_case_village",
+        &["Trường hợp này thuộc thôn nào?", "Thôn Đông (Tổ 1)"],
+    );
+    // Thôn Trung, team 3; then the case is filled in and saved.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    typ(&mut app, "034090123456");
+    tab(&mut app, 1);
+    typ(&mut app, "Nguyễn Văn Mới");
+    tab(&mut app, 4);
+    // Picking a choice moves on to the next field.
+    typ(&mut app, "2");
+    press(&mut app, KeyCode::Enter);
+    typ(&mut app, "cho duyet");
+    press(&mut app, KeyCode::Enter);
+    tab(&mut app, 3);
+    typ(&mut app, "20/11/2026");
+    ctrl(&mut app, 's');
+    drop(app);
+    let store = Store::open(dir.path()).unwrap();
+    let teams: Vec<(String, u8)> = store
+        .list_rows()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.title.contains("Nguyễn Văn Mới"))
+        .map(|r| (r.record.clone(), r.team))
+        .collect();
+    assert_eq!(teams.len(), 1, "saved once: {teams:?}");
+    assert_eq!(teams[0].1, 3, "the team of Thôn Trung");
+}
+
 #[test]
 fn progress() {
     let dir = tempfile::tempdir().unwrap();

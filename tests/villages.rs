@@ -136,3 +136,90 @@ fn a_rename_reaches_the_team_with_the_next_bundle_and_loses_nothing() {
     assert_eq!(cases(&c.commune()), before, "no case moved at the commune");
     assert_eq!(cases(&team).len(), before.len(), "nor on the team's device");
 }
+
+#[test]
+fn a_case_opened_at_the_office_goes_to_the_team_of_its_village() {
+    let c = Commune::with_teams([1, 3]);
+    let office = c.commune();
+    for (n, name) in [(1, "Thôn Đông"), (3, "Thôn Trung")] {
+        stdout(tothon(&office).args(["village", "rename", &n.to_string(), name]));
+    }
+    // A form with a village field: the field decides.
+    let household = stdout(tothon(&office).args([
+        "case",
+        "new",
+        "--form",
+        "household_check",
+        "--set",
+        "household_code=HK-0042",
+        "--set",
+        "village=Thôn Trung",
+        "--set",
+        "head_name=Lê Văn Cường",
+        "--set",
+        "head_id=034085001234",
+        "--set",
+        "outcome=verified",
+        "--set",
+        "visit_date=20/11/2026",
+    ]));
+    assert!(household.contains("Đã lưu"), "{household}");
+    // A form without one: --village says it; with neither, nothing is guessed.
+    let err = fails(tothon(&office).args([
+        "case",
+        "new",
+        "--form",
+        "activation",
+        "--set",
+        "full_name=A",
+    ]));
+    assert!(err.contains("--village"), "{err}");
+    let activation = save_activation(&office, "034090123456", "pending", &["--village", "trung"]);
+    let err = fails(tothon(&office).args([
+        "case",
+        "new",
+        "--form",
+        "activation",
+        "--village",
+        "Thôn Bắc",
+    ]));
+    assert!(err.contains("không có thôn «Thôn Bắc»"), "{err}");
+
+    let teams: Vec<(String, String)> = cases(&office)
+        .into_iter()
+        .map(|r| (r["record"].clone(), r["team"].clone()))
+        .collect();
+    assert_eq!(teams.len(), 2, "{teams:?}");
+    assert!(teams.iter().all(|(_, team)| team == "3"), "{teams:?}");
+
+    // They travel in team 3's bundle, not team 1's.
+    let down = c.export(&office, "down");
+    let bundle_for = |t: u8| {
+        down.iter()
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .contains(&format!("-to-team{t}-"))
+            })
+            .unwrap()
+            .clone()
+    };
+    stdout(
+        tothon(&c.team(1))
+            .args(["bundle", "import"])
+            .arg(bundle_for(1)),
+    );
+    stdout(
+        tothon(&c.team(3))
+            .args(["bundle", "import"])
+            .arg(bundle_for(3)),
+    );
+    assert!(cases(&c.team(1)).is_empty(), "team 1 got none");
+    let on_team3: Vec<String> = cases(&c.team(3))
+        .into_iter()
+        .map(|r| r["record"].clone())
+        .collect();
+    assert!(on_team3.contains(&activation), "{on_team3:?}");
+    assert_eq!(on_team3.len(), 2, "{on_team3:?}");
+}

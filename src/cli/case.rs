@@ -46,7 +46,12 @@ pub enum CaseCommand {
         /// Việc được giao (work item) this case answers.
         #[arg(long)]
         work_item: Option<String>,
-        /// Tổ (team) — on the commune device only.
+        /// Thôn của phiếu — trên máy xã, khi mẫu phiếu không có trường thôn
+        /// (the case's village, on the commune device, when the form has no
+        /// village field; the village decides the team).
+        #[arg(long, value_name = "NAME", conflicts_with = "team")]
+        village: Option<String>,
+        /// Tổ (team) — on the commune device, instead of --village.
         #[arg(long)]
         team: Option<u8>,
         #[command(flatten)]
@@ -102,9 +107,16 @@ pub(super) fn run(store: &Store, cmd: CaseCommand, lang: Lang) -> Result<()> {
         CaseCommand::New {
             form,
             work_item,
+            village,
             team,
             edit,
-        } => case_new(store, &form, work_item.as_deref(), team, &edit, lang),
+        } => {
+            let team = match village {
+                Some(name) => Some(ops::commune::team_of(store, &name)?),
+                None => team,
+            };
+            case_new(store, &form, work_item.as_deref(), team, &edit, lang)
+        }
         CaseCommand::Edit { record, edit } => case_edit(store, &record, &edit, lang),
         CaseCommand::Return {
             record,

@@ -11,6 +11,8 @@
 //!   warning that no longer stands is dropped.
 //! * A team's save answers the commune's correction request: the request is
 //!   not carried on.
+//! * A case opened at the office belongs to the team of the village its form
+//!   names (a team's own cases are always its own).
 //! * A case made by mistake is voided with a reason; a later save opens it
 //!   again (the reason is not carried on).
 //!
@@ -23,7 +25,7 @@ use chrono::{DateTime, FixedOffset};
 
 use super::case::{CORRECTION_FIELD, VOID_FIELD};
 use super::commune::Role;
-use super::form::{Context, FieldProblem, FormSpec};
+use super::form::{Context, FieldProblem, FormSpec, Kind, RefList};
 use super::merge;
 use super::text;
 use super::version::{Draft, Status, Version};
@@ -166,6 +168,10 @@ pub fn prepare(
     values.remove(VOID_FIELD);
     let (record, parents, team) = match base {
         Base::New { work_item, team } => {
+            let team = match (who.role, work_item, village_named(spec, &values)) {
+                (Role::Commune, None, Some(village)) => village,
+                _ => team,
+            };
             (work_item.unwrap_or_default().to_string(), Vec::new(), team)
         }
         Base::Edit(head) => (head.record.clone(), vec![head.id.clone()], head.team),
@@ -192,6 +198,24 @@ pub fn prepare(
         confirmed,
         open_problems,
     })
+}
+
+/// The village (its team) a form's values name, when the form has a
+/// village field and it is filled (checked values hold the team number).
+pub fn village_named(spec: &FormSpec, values: &BTreeMap<String, String>) -> Option<u8> {
+    spec.fields
+        .iter()
+        .find(|f| {
+            matches!(
+                f.kind,
+                Kind::Choice {
+                    list: Some(RefList::Villages),
+                    ..
+                }
+            )
+        })
+        .and_then(|f| values.get(&f.id))
+        .and_then(|v| v.parse().ok())
 }
 
 /// Why the commune could not send a case back.

@@ -59,6 +59,7 @@ pub fn text(t: Text) -> &'static str {
         Text::Total => "Total",
         Text::BlockedBy => "Blocked by reason",
         Text::ChooseForm => "Choose the form of the new case",
+        Text::ChooseVillage => "Which village is this case in?",
         Text::WhoIsWorking => "Who is working?",
         Text::AddMember => "Add a person",
         Text::LeaveFormQuestion => "Unsaved changes",
@@ -230,6 +231,16 @@ pub fn error(e: &Error) -> String {
             VillageProblem::NoSuchVillage { team } => format!("There is no village number {team}."),
             VillageProblem::NoVillages => "A commune needs at least one village.".into(),
         },
+        Error::UnknownVillage { name } => {
+            format!("The commune has no village \"{name}\"; `tothon village list` lists them.")
+        }
+        Error::NoVillage => {
+            "A case opened at the office must say its village: add --village NAME (or --team N)."
+                .into()
+        }
+        Error::TeamAndVillage { team, village } => format!(
+            "--team {team} disagrees with the case's village field (team {village}'s village); drop --team or correct the field."
+        ),
         Error::NoVoidReason => "Give the reason for voiding the case (--reason).".into(),
         Error::AlreadyVoided { record } => format!("Case {record} is voided already."),
         Error::NoComment => "Say what to correct (--comment) when returning a case.".into(),

@@ -63,6 +63,7 @@ pub enum Text {
     Total,
     BlockedBy,
     ChooseForm,
+    ChooseVillage,
     WhoIsWorking,
     AddMember,
     LeaveFormQuestion,

@@ -59,6 +59,7 @@ pub fn text(t: Text) -> &'static str {
         Text::Total => "Tổng",
         Text::BlockedBy => "Vướng mắc theo lý do",
         Text::ChooseForm => "Chọn mẫu phiếu cho trường hợp mới",
+        Text::ChooseVillage => "Trường hợp này thuộc thôn nào?",
         Text::WhoIsWorking => "Ai đang làm việc?",
         Text::AddMember => "Thêm người",
         Text::LeaveFormQuestion => "Chưa lưu thay đổi",
@@ -225,6 +226,13 @@ pub fn error(e: &Error) -> String {
             VillageProblem::NoSuchVillage { team } => format!("Không có thôn số {team}."),
             VillageProblem::NoVillages => "Xã cần có ít nhất một thôn.".into(),
         },
+        Error::UnknownVillage { name } => format!(
+            "Xã không có thôn «{name}»; xem các thôn bằng «tothon village list»."
+        ),
+        Error::NoVillage => "Phiếu lập ở xã cần ghi rõ thuộc thôn nào: thêm --village TÊN_THÔN (hoặc --team N).".into(),
+        Error::TeamAndVillage { team, village } => format!(
+            "--team {team} không khớp với trường thôn của phiếu (thôn của tổ {village}); bỏ --team hoặc sửa trường thôn."
+        ),
         Error::NoVoidReason => "Cần ghi lý do huỷ phiếu (--reason).".into(),
         Error::AlreadyVoided { record } => format!("Trường hợp {record} đã huỷ rồi."),
         Error::NoComment => "Cần ghi rõ điều cần sửa (--comment) khi trả lại cho tổ.".into(),

@@ -145,8 +145,9 @@ fn prepare(
 }
 
 /// A new case of `form_id`: of work item `work_item` (its values filled
-/// in), or opened in the field for `team` (a team device's own team; the
-/// commune names it, team 1 otherwise).
+/// in), or opened in the field. On a team device it is the team's own; at
+/// the office it belongs to the village its form names, else to `team`
+/// (which must then be given: nothing is guessed).
 pub fn create(
     store: &Store,
     form_id: &str,
@@ -165,21 +166,33 @@ pub fn create(
         ),
         None => None,
     };
-    let team = match (who.role, team, &item) {
-        (Role::Team(t), _, _) => t,
-        (Role::Commune, _, Some(item)) => item.team,
-        (Role::Commune, Some(t), None) => t,
-        (Role::Commune, None, None) => 1,
-    };
+    let mut raw = item.as_ref().map(|i| i.prefill.clone()).unwrap_or_default();
+    apply_changes(spec, &mut raw, changes)?;
     let commune = store.commune()?;
+    let ctx = Context {
+        today: clock::today(),
+        villages: &commune.villages,
+    };
+    let named = save::village_named(spec, &spec.check(&raw, &ctx).values);
+    let team = match (who.role, &item, named, team) {
+        (Role::Team(t), _, _, _) => t,
+        (Role::Commune, Some(item), _, _) => item.team,
+        (Role::Commune, None, Some(v), Some(t)) if v != t => {
+            return Err(Error::TeamAndVillage {
+                team: t,
+                village: v,
+            });
+        }
+        (Role::Commune, None, Some(v), _) => v,
+        (Role::Commune, None, None, Some(t)) => t,
+        (Role::Commune, None, None, None) => return Err(Error::NoVillage),
+    };
     if commune.village(team).is_none() {
         return Err(Error::NoSuchTeam {
             team,
             max: commune.villages.len() as u8,
         });
     }
-    let mut raw = item.as_ref().map(|i| i.prefill.clone()).unwrap_or_default();
-    apply_changes(spec, &mut raw, changes)?;
     let base = Base::New {
         work_item: item.as_ref().map(|i| i.id.as_str()),
         team,

@@ -2,13 +2,22 @@
 //! village's number is its id: a rename moves no case, work item or count,
 //! and reaches every team device with the commune's next bundle.
 
-use crate::domain::commune::{Role, Village};
+use crate::domain::commune::{Role, Village, find_village};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
 /// The villages, by number.
 pub fn villages(store: &Store) -> Result<Vec<Village>> {
     Ok(store.commune()?.villages)
+}
+
+/// The team of the village `name` names (as spreadsheets write it: with or
+/// without "Thôn", accents and case aside, or its number).
+pub fn team_of(store: &Store, name: &str) -> Result<u8> {
+    let villages = villages(store)?;
+    find_village(name, &villages).ok_or_else(|| Error::UnknownVillage {
+        name: name.to_string(),
+    })
 }
 
 fn at_the_office(store: &Store) -> Result<()> {

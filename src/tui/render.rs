@@ -53,7 +53,9 @@ pub fn render(state: &State, frame: &mut Frame) {
         Screen::Import(im) => import::render(frame, body, state, im, &theme),
         Screen::Bundles(b) => bundles::render(frame, body, state, b, &theme),
         Screen::Conflict(c) => conflict::render(frame, body, state, c, &theme),
-        Screen::NewCase(n) => new_case::render(frame, body, lang, n, &theme),
+        Screen::NewCase(n) => {
+            new_case::render(frame, body, lang, &state.commune.villages, n, &theme)
+        }
         Screen::Settings(s) => settings::render(frame, body, state, s, &theme),
     }
     if let Some(n) = &state.notice {
