@@ -1,0 +1,33 @@
+//! Form specs: the three forms of the work (and any later campaign) declared as
+//! data in `data/forms/*.json`, and the validation they drive.
+//!
+//! A spec lists fields, their kinds, labels in both languages, choices,
+//! required-ness and the rules that decide a case's status. The command line and
+//! the form screen both validate through [`FormSpec::check`], so a value is
+//! judged the same wherever it is typed. Pure: no storage, no clock (today is
+//! passed in).
+//!
+//! `spec` holds the types a spec is read into and the specs shipped in the
+//! binary; `check` judges a whole case and gives its status; `kind` judges
+//! one value against its field's kind; `show` turns stored values into what
+//! a person reads.
+
+mod check;
+mod kind;
+mod show;
+mod spec;
+
+pub use check::{Checked, Context, FieldProblem};
+pub use show::choices_of;
+pub use spec::{
+    Choice, Cond, FieldSpec, FormSpec, Kind, Label, RefList, Rule, Subject, WhenSpec, form, forms,
+};
+
+/// The longest value any field takes.
+pub const MAX_VALUE_CHARS: usize = 2000;
+
+/// The longest full name (the population data keeps 100 characters a part).
+pub const MAX_NAME_CHARS: usize = 150;
+
+/// Separator of the values of a multi-choice or multi-ID field, as stored.
+pub const MULTI_SEP: char = ';';

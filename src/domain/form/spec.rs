@@ -1,0 +1,375 @@
+//! The types a form spec is read into, the specs shipped in the binary
+//! (`data/forms/*.json`), and finding a form's fields and their values.
+//! Reading only: judging values is `check`'s and `kind`'s.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::MULTI_SEP;
+use crate::domain::lang::Lang;
+
+/// The form specs shipped in the binary.
+///
+/// Stored versions name their form and fields by their places here and in
+/// each form's field list (schema 5): add forms and fields at the end only.
+/// A test in `store::codec` pins the places.
+const SPECS: [&str; 3] = [
+    include_str!("../../../data/forms/household_check.json"),
+    include_str!("../../../data/forms/missing_field.json"),
+    include_str!("../../../data/forms/activation.json"),
+];
+
+/// All form specs, parsed once.
+pub fn forms() -> &'static [FormSpec] {
+    static FORMS: OnceLock<Vec<FormSpec>> = OnceLock::new();
+    FORMS.get_or_init(|| {
+        SPECS
+            .iter()
+            .map(|s| serde_json::from_str(s).expect("form specs are checked by the tests"))
+            .collect()
+    })
+}
+
+pub fn form(id: &str) -> Option<&'static FormSpec> {
+    forms().iter().find(|f| f.id == id)
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Label {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Label {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// One entry of an inline choice list; `id` is what is stored.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Choice {
+    pub id: String,
+    pub vi: String,
+    pub en: String,
+}
+
+impl Choice {
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Choice lists that live outside the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefList {
+    Sex,
+    Villages,
+    EthnicGroups,
+    Religions,
+    Relationships,
+}
+
+/// A condition on another field's value, used by required-ness and status rules.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cond {
+    pub field: String,
+    /// The value is one of these.
+    #[serde(default, rename = "in")]
+    pub one_of: Vec<String>,
+    /// The field is filled (true) or empty (false).
+    #[serde(default)]
+    pub set: Option<bool>,
+    /// A multi-choice field contains this choice.
+    #[serde(default)]
+    pub has: Option<String>,
+}
+
+impl Cond {
+    fn holds(&self, values: &BTreeMap<String, String>) -> bool {
+        let value = values.get(&self.field).map(String::as_str).unwrap_or("");
+        if !self.one_of.is_empty() && !self.one_of.iter().any(|v| v == value) {
+            return false;
+        }
+        if let Some(set) = self.set
+            && set == value.is_empty()
+        {
+            return false;
+        }
+        if let Some(has) = &self.has
+            && !value.split(MULTI_SEP).any(|v| v == has)
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// Any of these groups, each group all of its conditions.
+pub type Rule = Vec<Vec<Cond>>;
+
+pub(super) fn rule_holds(rule: &Rule, values: &BTreeMap<String, String>) -> bool {
+    rule.iter().any(|all| all.iter().all(|c| c.holds(values)))
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenSpec {
+    Past,
+    Future,
+    #[default]
+    Any,
+}
+
+/// What a field holds and how its value is checked and normalised.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kind {
+    Text {
+        #[serde(default)]
+        max_len: Option<usize>,
+    },
+    Name,
+    PersonalId {
+        #[serde(default)]
+        sex_field: Option<String>,
+        #[serde(default)]
+        birth_field: Option<String>,
+    },
+    /// Several personal IDs, separated by `;`, `,` or spaces.
+    PersonalIds,
+    Cmnd,
+    Phone,
+    Date {
+        #[serde(default)]
+        year_only: bool,
+        #[serde(default)]
+        when: WhenSpec,
+    },
+    Number {
+        min: i64,
+        max: i64,
+    },
+    Choice {
+        #[serde(default)]
+        choices: Vec<Choice>,
+        #[serde(default)]
+        list: Option<RefList>,
+    },
+    MultiChoice {
+        choices: Vec<Choice>,
+    },
+    /// The kind depends on the value of another (choice) field.
+    Depends {
+        on: String,
+        cases: BTreeMap<String, Kind>,
+        otherwise: Box<Kind>,
+    },
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct FieldSpec {
+    pub id: String,
+    pub label: Label,
+    #[serde(flatten)]
+    pub kind: Kind,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub required_when: Rule,
+    #[serde(default)]
+    pub required_unless: Rule,
+}
+
+impl FieldSpec {
+    pub fn is_required(&self, values: &BTreeMap<String, String>) -> bool {
+        (self.required || rule_holds(&self.required_when, values))
+            && !rule_holds(&self.required_unless, values)
+    }
+
+    /// The kind in force given the other values (resolves `depends`).
+    pub fn kind_for<'a>(&'a self, values: &BTreeMap<String, String>) -> &'a Kind {
+        let mut kind = &self.kind;
+        while let Kind::Depends {
+            on,
+            cases,
+            otherwise,
+        } = kind
+        {
+            kind = values
+                .get(on)
+                .and_then(|v| cases.get(v))
+                .unwrap_or(otherwise);
+        }
+        kind
+    }
+
+    /// True when this field's check reads other fields, so it runs after them.
+    pub(super) fn reads_other_fields(&self) -> bool {
+        match &self.kind {
+            Kind::PersonalId {
+                sex_field,
+                birth_field,
+            } => sex_field.is_some() || birth_field.is_some(),
+            Kind::Depends { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// Whether a form is about one person or one household.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Person,
+    Household,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct FormSpec {
+    pub id: String,
+    /// Prefix of the case codes of this form ("AC-0012").
+    pub code: String,
+    pub label: Label,
+    pub short: Label,
+    pub subject: Subject,
+    /// Fields that name the case in lists.
+    pub title: Vec<String>,
+    /// Fields that search matches.
+    pub search: Vec<String>,
+    /// The date field that says when to come back, if any.
+    #[serde(default)]
+    pub follow_up: Option<String>,
+    /// The field that says why a blocked case is blocked, if any.
+    #[serde(default)]
+    pub blocker: Option<String>,
+    /// The field whose value the progress tables break down (an outcome or
+    /// the e-ID level reached), if any.
+    #[serde(default)]
+    pub outcome: Option<String>,
+    pub fields: Vec<FieldSpec>,
+    pub done_when: Rule,
+    pub blocked_when: Rule,
+    /// The positions of `fields` in the order of their ids, worked out once.
+    #[serde(skip)]
+    by_id: OnceLock<Vec<usize>>,
+}
+
+impl FormSpec {
+    pub fn field(&self, id: &str) -> Option<&FieldSpec> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    /// The positions of the fields in the order of their ids (the order of
+    /// a version's values).
+    pub fn by_id(&self) -> &[usize] {
+        self.by_id.get_or_init(|| {
+            let mut order: Vec<usize> = (0..self.fields.len()).collect();
+            order.sort_by(|&a, &b| self.fields[a].id.cmp(&self.fields[b].id));
+            order
+        })
+    }
+
+    /// Each field's value in `values`, in the form's order: one walk over
+    /// both in id order, rather than a look-up for each field.
+    pub(super) fn field_values<'v>(
+        &self,
+        values: &'v BTreeMap<String, String>,
+    ) -> Vec<Option<&'v str>> {
+        let mut out = vec![None; self.fields.len()];
+        let mut entries = values.iter().peekable();
+        for &i in self.by_id() {
+            let id = self.fields[i].id.as_str();
+            while let Some((key, value)) = entries.peek() {
+                match key.as_str().cmp(id) {
+                    std::cmp::Ordering::Less => {
+                        entries.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        out[i] = Some(value.as_str());
+                        entries.next();
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_and_refer_only_to_their_own_fields() {
+        assert_eq!(forms().len(), 3);
+        for f in forms() {
+            let known = |id: &String| f.field(id).is_some();
+            let ids: std::collections::HashSet<&str> =
+                f.fields.iter().map(|fl| fl.id.as_str()).collect();
+            assert_eq!(ids.len(), f.fields.len(), "{}: field ids repeat", f.id);
+            assert!(f.title.iter().all(known), "{}: title", f.id);
+            assert!(f.search.iter().all(known), "{}: search", f.id);
+            assert!(f.follow_up.iter().all(known), "{}: follow_up", f.id);
+            assert!(f.blocker.iter().all(known), "{}: blocker", f.id);
+            assert!(f.outcome.iter().all(known), "{}: outcome", f.id);
+            let rules = f
+                .fields
+                .iter()
+                .flat_map(|fl| fl.required_when.iter().chain(&fl.required_unless))
+                .chain(f.done_when.iter())
+                .chain(f.blocked_when.iter());
+            for group in rules {
+                for c in group {
+                    assert!(known(&c.field), "{}: rule names {}", f.id, c.field);
+                }
+            }
+            for fl in &f.fields {
+                if let Kind::PersonalId {
+                    sex_field,
+                    birth_field,
+                } = &fl.kind
+                {
+                    assert!(sex_field.iter().chain(birth_field).all(known));
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn field_values_finds_each_field_as_a_look_up_would(
+            form_index in 0..3usize,
+            picks in proptest::collection::vec(proptest::bool::ANY, 24),
+            strays in proptest::collection::vec("[a-z_]{0,12}", 0..6),
+        ) {
+            let spec = &forms()[form_index];
+            let mut values: BTreeMap<String, String> = spec
+                .fields
+                .iter()
+                .zip(&picks)
+                .filter(|(_, pick)| **pick)
+                .map(|(f, _)| (f.id.clone(), format!("value of {}", f.id)))
+                .collect();
+            for stray in strays {
+                values.entry(stray.clone()).or_insert(stray);
+            }
+            let found = spec.field_values(&values);
+            for (field, found) in spec.fields.iter().zip(found) {
+                proptest::prop_assert_eq!(found, values.get(&field.id).map(String::as_str));
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Why a key, exchange or resolve command failed, as one sentence in the
+//! user's language. A refused bundle's sentence is `refusal`'s.
+
+use super::format::format_error;
+use super::refusal::rejection;
+use crate::bundle::key::KeyError;
+use crate::domain::resolve::ResolveError;
+use crate::i18n::Lang;
+use crate::ops::exchange::ExchangeError;
+
+pub fn exchange_error(lang: Lang, e: &ExchangeError) -> String {
+    match lang {
+        Lang::Vi => exchange_vi(e),
+        Lang::En => exchange_en(e),
+    }
+}
+
+fn key_vi(e: &KeyError) -> String {
+    match e {
+        KeyError::WrongPassphrase => {
+            "Mật khẩu không đúng, không mở được khoá ký của máy này.".into()
+        }
+        KeyError::EmptyPassphrase => "Mật khẩu không được để trống.".into(),
+        KeyError::NotAPublicKey(d) => {
+            format!("Tệp này không phải khoá công khai minisign ({d}).")
+        }
+        KeyError::Damaged(d) => format!(
+            "Khoá ký lưu trong máy bị hỏng ({d}); tạo khoá mới bằng «tothon key new --replace» rồi gửi lại khoá công khai."
+        ),
+        KeyError::Generate(d) => format!("Không tạo được khoá ký ({d})."),
+    }
+}
+
+fn key_en(e: &KeyError) -> String {
+    match e {
+        KeyError::WrongPassphrase => {
+            "Wrong passphrase: this device's signing key did not open.".into()
+        }
+        KeyError::EmptyPassphrase => "The passphrase must not be empty.".into(),
+        KeyError::NotAPublicKey(d) => format!("This file is not a minisign public key ({d})."),
+        KeyError::Damaged(d) => format!(
+            "The stored signing key is damaged ({d}); make a new one with `tothon key new --replace` and hand out the new public key."
+        ),
+        KeyError::Generate(d) => format!("The signing key could not be made ({d})."),
+    }
+}
+
+fn exchange_vi(e: &ExchangeError) -> String {
+    match e {
+        ExchangeError::Store(s) => crate::i18n::vi::store_error(s),
+        ExchangeError::NoKey => "Máy này chưa có khoá ký; tạo bằng «tothon key new».".into(),
+        ExchangeError::KeyExists { id } => format!(
+            "Máy này đã có khoá ký {id}; muốn thay bằng khoá mới thì thêm --replace (xã và các tổ phải tin cậy lại khoá mới)."
+        ),
+        ExchangeError::Key(k) => key_vi(k),
+        ExchangeError::NoPassphrase => "Cần mật khẩu khoá ký: đặt biến TOTHON_PASSPHRASE, hoặc chạy lệnh trong cửa sổ dòng lệnh để nhập.".into(),
+        ExchangeError::PassphrasesDiffer => "Hai lần nhập mật khẩu không giống nhau; chưa tạo gì.".into(),
+        ExchangeError::PublicKeyFile { path, error } => {
+            format!("{}: {}", path.display(), key_vi(error))
+        }
+        ExchangeError::TeamNeeded => "Trên máy xã, cần cho biết khoá này của tổ nào: tothon trust --team N TỆP.pub".into(),
+        ExchangeError::NoTeamHere => "Máy của tổ chỉ tin cậy khoá của xã: bỏ --team.".into(),
+        ExchangeError::NoSuchTeam { team } => format!("Xã này không có tổ {team}."),
+        ExchangeError::OwnKey => "Đây là khoá của chính máy này, không cần tin cậy.".into(),
+        ExchangeError::UnknownKey { key_id } => format!(
+            "Không có khoá {key_id} trong danh sách khoá tin cậy; xem danh sách bằng «tothon key list»."
+        ),
+        ExchangeError::Rejected(r) => rejection(Lang::Vi, r),
+        ExchangeError::File { path, detail } => {
+            format!("Không ghi/đọc được tệp {}: {detail}.", path.display())
+        }
+        ExchangeError::Unwritable(e) => format!("Không ghi được gói: {}", format_error(Lang::Vi, e)),
+    }
+}
+
+fn exchange_en(e: &ExchangeError) -> String {
+    match e {
+        ExchangeError::Store(s) => crate::i18n::en::store_error(s),
+        ExchangeError::NoKey => "This device has no signing key yet; make one with `tothon key new`.".into(),
+        ExchangeError::KeyExists { id } => format!(
+            "This device already has signing key {id}; add --replace to make a new one (the commune and teams must then trust the new key)."
+        ),
+        ExchangeError::Key(k) => key_en(k),
+        ExchangeError::NoPassphrase => "The signing key's passphrase is needed: set TOTHON_PASSPHRASE, or run the command in a terminal to type it.".into(),
+        ExchangeError::PassphrasesDiffer => "The two passphrases differ; nothing was made.".into(),
+        ExchangeError::PublicKeyFile { path, error } => {
+            format!("{}: {}", path.display(), key_en(error))
+        }
+        ExchangeError::TeamNeeded => "On the commune device, say whose key this is: tothon trust --team N FILE.pub".into(),
+        ExchangeError::NoTeamHere => "A team device trusts only the commune's key: leave out --team.".into(),
+        ExchangeError::NoSuchTeam { team } => format!("This commune has no team {team}."),
+        ExchangeError::OwnKey => "That is this device's own key; it needs no trusting.".into(),
+        ExchangeError::UnknownKey { key_id } => format!(
+            "Key {key_id} is not among the trusted keys; `tothon key list` shows them."
+        ),
+        ExchangeError::Rejected(r) => rejection(Lang::En, r),
+        ExchangeError::File { path, detail } => {
+            format!("Could not read/write {}: {detail}.", path.display())
+        }
+        ExchangeError::Unwritable(e) => format!("The bundle could not be written: {}", format_error(Lang::En, e)),
+    }
+}
+
+pub fn resolve_error(lang: Lang, e: &ResolveError) -> String {
+    match (lang, e) {
+        (Lang::Vi, ResolveError::NotInConflict) => {
+            "Trường hợp này không có xung đột; sửa bình thường bằng «tothon case edit».".into()
+        }
+        (Lang::En, ResolveError::NotInConflict) => {
+            "This case has no conflict; edit it with `tothon case edit`.".into()
+        }
+        (Lang::Vi, ResolveError::NoSuchHead { n, heads }) => format!(
+            "Không có phiên bản số {n}; trường hợp này có {heads} phiên bản song song (xem «tothon case show»)."
+        ),
+        (Lang::En, ResolveError::NoSuchHead { n, heads }) => format!(
+            "There is no version {n}; this case has {heads} parallel versions (see `tothon case show`)."
+        ),
+        (Lang::Vi, ResolveError::UnknownField { field }) => format!(
+            "Không có trường «{field}» trong mẫu phiếu này; xem danh sách bằng «tothon forms»."
+        ),
+        (Lang::En, ResolveError::UnknownField { field }) => {
+            format!("The form has no field \"{field}\"; `tothon forms` lists them.")
+        }
+        (Lang::Vi, ResolveError::Undecided { field }) => format!(
+            "Các phiên bản khác nhau ở trường «{field}»: chọn bằng --take N, --pick {field}=N hoặc --set {field}=giá_trị. Chưa lưu gì."
+        ),
+        (Lang::En, ResolveError::Undecided { field }) => format!(
+            "The versions differ in \"{field}\": choose with --take N, --pick {field}=N or --set {field}=value. Nothing was saved."
+        ),
+        (Lang::Vi, ResolveError::BadPick { arg }) => {
+            format!("«--pick {arg}» cần có dạng trường=số, ví dụ --pick phone=2.")
+        }
+        (Lang::En, ResolveError::BadPick { arg }) => {
+            format!("\"--pick {arg}\" must look like field=number, e.g. --pick phone=2.")
+        }
+    }
+}

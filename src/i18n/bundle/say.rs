@@ -1,0 +1,322 @@
+//! What the key and bundle commands say when they work, in both languages:
+//! the [`Say`] sentences, the names of the parties, and the key list's and
+//! imports log's columns. Failures and refusals are the sibling modules'.
+
+use crate::domain::commune::Role;
+use crate::i18n::Lang;
+
+/// Sentences with values in them.
+#[derive(Clone, Debug)]
+pub enum Say<'a> {
+    PassphraseNew,
+    PassphraseAgain,
+    Passphrase,
+    /// After set-up or `key new`: this device's key id and what to do with it.
+    KeyMade {
+        id: &'a str,
+        role: Role,
+    },
+    Trusted {
+        id: &'a str,
+        team: Option<u8>,
+    },
+    Untrusted {
+        id: &'a str,
+        team: Option<u8>,
+    },
+    NoTrustedKeys,
+    Exported {
+        file: &'a str,
+        receiver: Role,
+        sequence: u64,
+        versions: usize,
+        work_items: usize,
+    },
+    Imported {
+        file: &'a str,
+        sender: Role,
+        sequence: u64,
+        new: usize,
+        known: usize,
+        conflicts: usize,
+    },
+    /// The sender had already delivered a later bundle.
+    Stale {
+        file: &'a str,
+        latest: u64,
+    },
+    Valid {
+        file: &'a str,
+    },
+    From {
+        sender: Role,
+        device: &'a str,
+        key: &'a str,
+    },
+    To {
+        receiver: Role,
+    },
+    Sequence {
+        sequence: u64,
+    },
+    Made {
+        at: &'a str,
+    },
+    Rows {
+        file: &'a str,
+        rows: usize,
+    },
+    WouldAdd {
+        new: usize,
+        known: usize,
+    },
+    NoImports,
+    /// Case show: the conflict heading.
+    Conflict {
+        heads: usize,
+    },
+    ResolveHint {
+        record: &'a str,
+    },
+}
+
+pub fn say(lang: Lang, s: &Say) -> String {
+    match lang {
+        Lang::Vi => vi(s),
+        Lang::En => en(s),
+    }
+}
+
+pub fn party(lang: Lang, role: Role) -> String {
+    match (lang, role) {
+        (Lang::Vi, Role::Commune) => "xã".into(),
+        (Lang::Vi, Role::Team(t)) => format!("tổ {t}"),
+        (Lang::En, Role::Commune) => "the commune".into(),
+        (Lang::En, Role::Team(t)) => format!("team {t}"),
+    }
+}
+
+pub(super) fn team_or_commune(lang: Lang, team: Option<u8>) -> String {
+    party(lang, team.map(Role::Team).unwrap_or(Role::Commune))
+}
+
+fn vi(s: &Say) -> String {
+    let p = |r: Role| party(Lang::Vi, r);
+    match s {
+        Say::PassphraseNew => "Đặt mật khẩu cho khoá ký của máy này: ".into(),
+        Say::PassphraseAgain => "Nhập lại mật khẩu: ".into(),
+        Say::Passphrase => "Mật khẩu khoá ký: ".into(),
+        Say::KeyMade {
+            id,
+            role: Role::Commune,
+        } => format!(
+            "Khoá ký của máy này: {id}. Gửi khoá công khai cho các tổ: tothon key show > commune.pub"
+        ),
+        Say::KeyMade { id, role } => format!(
+            "Khoá ký của máy này: {id}. Gửi khoá công khai cho xã: tothon key show > {}.pub",
+            match role {
+                Role::Team(t) => format!("team{t}"),
+                Role::Commune => "commune".into(),
+            }
+        ),
+        Say::Trusted { id, team } => {
+            format!(
+                "Đã tin cậy khoá {id} của {}.",
+                team_or_commune(Lang::Vi, *team)
+            )
+        }
+        Say::Untrusted { id, team } => format!(
+            "Đã thu hồi khoá {id} của {}; từ nay các gói ký bằng khoá này bị từ chối.",
+            team_or_commune(Lang::Vi, *team)
+        ),
+        Say::NoTrustedKeys => "Chưa tin cậy khoá nào.".into(),
+        Say::Exported {
+            file,
+            receiver,
+            sequence,
+            versions,
+            work_items: 0,
+        } => format!(
+            "Đã ghi gói {file} gửi {} (số {sequence}): {versions} phiên bản.",
+            p(*receiver)
+        ),
+        Say::Exported {
+            file,
+            receiver,
+            sequence,
+            versions,
+            work_items,
+        } => format!(
+            "Đã ghi gói {file} gửi {} (số {sequence}): {versions} phiên bản, {work_items} việc được giao.",
+            p(*receiver)
+        ),
+        Say::Imported {
+            file,
+            sender,
+            sequence,
+            new,
+            known,
+            conflicts,
+        } => format!(
+            "Đã nhận gói {file} của {} (số {sequence}): {new} phiên bản mới, {known} đã có, {conflicts} xung đột mới.",
+            p(*sender)
+        ),
+        Say::Stale { file, latest } => format!(
+            "Chú ý: gói {file} cũ hơn gói số {latest} đã nhận từ cùng máy; dữ liệu không mất gì, nhưng hãy hỏi tổ gói mới nhất."
+        ),
+        Say::Valid { file } => format!("Gói {file} hợp lệ."),
+        Say::From {
+            sender,
+            device,
+            key,
+        } => format!("  Người gửi: {} (máy {device}, khoá {key})", p(*sender)),
+        Say::To { receiver } => format!("  Người nhận: {}", p(*receiver)),
+        Say::Sequence { sequence } => format!("  Số thứ tự: {sequence}"),
+        Say::Made { at } => format!("  Lập lúc: {at}"),
+        Say::Rows { file, rows } => format!("  {file}: {rows} dòng"),
+        Say::WouldAdd { new, known } => {
+            format!("  Nếu nhận: {new} phiên bản mới, {known} đã có.")
+        }
+        Say::NoImports => "Chưa nhận gói nào.".into(),
+        Say::Conflict { heads } => {
+            format!("Xung đột: {heads} phiên bản song song (* = khác nhau)")
+        }
+        Say::ResolveHint { record } => format!(
+            "Giải quyết: tothon case resolve {record} --take N [--pick trường=N ...] [--set trường=giá_trị ...]"
+        ),
+    }
+}
+
+fn en(s: &Say) -> String {
+    let p = |r: Role| party(Lang::En, r);
+    match s {
+        Say::PassphraseNew => "Choose a passphrase for this device's signing key: ".into(),
+        Say::PassphraseAgain => "Type the passphrase again: ".into(),
+        Say::Passphrase => "Signing key passphrase: ".into(),
+        Say::KeyMade {
+            id,
+            role: Role::Commune,
+        } => format!(
+            "This device's signing key: {id}. Give the public key to the teams: tothon key show > commune.pub"
+        ),
+        Say::KeyMade { id, role } => format!(
+            "This device's signing key: {id}. Give the public key to the commune: tothon key show > {}.pub",
+            match role {
+                Role::Team(t) => format!("team{t}"),
+                Role::Commune => "commune".into(),
+            }
+        ),
+        Say::Trusted { id, team } => {
+            format!(
+                "Key {id} of {} is now trusted.",
+                team_or_commune(Lang::En, *team)
+            )
+        }
+        Say::Untrusted { id, team } => format!(
+            "Key {id} of {} is revoked; bundles signed with it are refused from now on.",
+            team_or_commune(Lang::En, *team)
+        ),
+        Say::NoTrustedKeys => "No keys are trusted yet.".into(),
+        Say::Exported {
+            file,
+            receiver,
+            sequence,
+            versions,
+            work_items: 0,
+        } => format!(
+            "Wrote {file} for {} (number {sequence}): {versions} versions.",
+            p(*receiver)
+        ),
+        Say::Exported {
+            file,
+            receiver,
+            sequence,
+            versions,
+            work_items,
+        } => format!(
+            "Wrote {file} for {} (number {sequence}): {versions} versions, {work_items} work items.",
+            p(*receiver)
+        ),
+        Say::Imported {
+            file,
+            sender,
+            sequence,
+            new,
+            known,
+            conflicts,
+        } => format!(
+            "Imported {file} from {} (number {sequence}): {new} new versions, {known} already known, {conflicts} new conflicts.",
+            p(*sender)
+        ),
+        Say::Stale { file, latest } => format!(
+            "Note: {file} is older than bundle number {latest} already received from the same device; nothing is lost, but ask the team for its latest bundle."
+        ),
+        Say::Valid { file } => format!("{file} is valid."),
+        Say::From {
+            sender,
+            device,
+            key,
+        } => format!("  From: {} (device {device}, key {key})", p(*sender)),
+        Say::To { receiver } => format!("  To: {}", p(*receiver)),
+        Say::Sequence { sequence } => format!("  Number: {sequence}"),
+        Say::Made { at } => format!("  Made: {at}"),
+        Say::Rows { file, rows } => format!("  {file}: {rows} rows"),
+        Say::WouldAdd { new, known } => {
+            format!("  Importing it would add {new} new versions; {known} are already known.")
+        }
+        Say::NoImports => "No bundles received yet.".into(),
+        Say::Conflict { heads } => {
+            format!("Conflict: {heads} parallel versions (* = they differ)")
+        }
+        Say::ResolveHint { record } => format!(
+            "Resolve with: tothon case resolve {record} --take N [--pick field=N ...] [--set field=value ...]"
+        ),
+    }
+}
+
+/// Column headings of `tothon key list`.
+pub fn keys_header(lang: Lang) -> [&'static str; 5] {
+    match lang {
+        Lang::Vi => ["Khoá", "Của", "Máy", "Thêm lúc", "Thu hồi lúc"],
+        Lang::En => ["Key", "Of", "Device", "Added", "Revoked"],
+    }
+}
+
+/// Column headings of `tothon imports`.
+pub fn imports_header(lang: Lang) -> [&'static str; 5] {
+    match lang {
+        Lang::Vi => ["Nhận lúc", "Tệp", "Người gửi", "Số", "Kết quả"],
+        Lang::En => ["Received", "File", "From", "No.", "Result"],
+    }
+}
+
+/// The result column of one imports-log line.
+pub fn import_result(
+    lang: Lang,
+    accepted: bool,
+    new: usize,
+    known: usize,
+    conflicts: usize,
+    stale: bool,
+) -> String {
+    match (lang, accepted) {
+        (Lang::Vi, true) => format!(
+            "đã nhận: {new} mới, {known} đã có, {conflicts} xung đột{}",
+            if stale {
+                " ⚠ cũ hơn gói đã nhận"
+            } else {
+                ""
+            }
+        ),
+        (Lang::En, true) => format!(
+            "imported: {new} new, {known} known, {conflicts} conflicts{}",
+            if stale {
+                " ⚠ older than one received"
+            } else {
+                ""
+            }
+        ),
+        (Lang::Vi, false) => "từ chối".into(),
+        (Lang::En, false) => "refused".into(),
+    }
+}
