@@ -1,8 +1,7 @@
 //! Cases over the store, for both fronts: open a case, write a prepared
 //! version, and the whole operations the command line runs in one call (a
-//! new case, an edit, a return for correction, a conflict's resolution, a
-//! void),
-//! each following `domain::save` exactly as the screens do.
+//! new case, an edit, a return for correction, a void, a conflict's
+//! resolution), each following `domain::save` exactly as the screens do.
 //!
 //! Returns data and typed errors; prints nothing and takes no language.
 
