@@ -22,15 +22,7 @@ pub struct Item {
 }
 
 fn blocker_label(id: &str, lang: Lang) -> String {
-    form::form("activation")
-        .and_then(|f| f.field("blocker"))
-        .and_then(|f| {
-            form::choices_of(&f.kind, lang, &[])
-                .into_iter()
-                .find(|(c, _)| c == id)
-        })
-        .map(|(_, l)| l)
-        .unwrap_or_else(|| id.to_string())
+    form::choice_label("activation", "blocker", id, lang)
 }
 
 fn pct(part: usize, whole: usize) -> String {

@@ -18,7 +18,7 @@ mod show;
 mod spec;
 
 pub use check::{Checked, Context, FieldProblem};
-pub use show::choices_of;
+pub use show::{choice_label, choices_of};
 pub use spec::{
     Choice, Cond, FieldSpec, FormSpec, Kind, Label, RefList, Rule, Subject, WhenSpec, form, forms,
 };

@@ -100,6 +100,20 @@ fn sex_label(value: &str, lang: Lang) -> Option<&'static str> {
     }
 }
 
+/// The label of choice `id` of `field` in form `form`, or the id itself
+/// when there is no such choice (a value from a later list, say).
+pub fn choice_label(form: &str, field: &str, id: &str, lang: Lang) -> String {
+    super::form(form)
+        .and_then(|f| f.field(field))
+        .and_then(|f| {
+            choices_of(&f.kind, lang, &[])
+                .into_iter()
+                .find(|(c, _)| c == id)
+                .map(|(_, l)| l)
+        })
+        .unwrap_or_else(|| id.to_string())
+}
+
 /// The choices a field offers, as (stored value, label), for pick lists and help.
 pub fn choices_of(kind: &Kind, lang: Lang, villages: &[Village]) -> Vec<(String, String)> {
     match kind {

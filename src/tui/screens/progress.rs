@@ -393,17 +393,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, dash: &ProgressState
     let empty = Counts::default();
     let counts = state.counts.as_ref().unwrap_or(&empty);
     let (levels, blockers) = (&counts.levels, &counts.blockers);
-    let label = |field: &str, id: &str| {
-        form::form("activation")
-            .and_then(|f| f.field(field))
-            .and_then(|f| {
-                form::choices_of(&f.kind, lang, &[])
-                    .into_iter()
-                    .find(|(c, _)| c == id)
-                    .map(|(_, l)| l)
-            })
-            .unwrap_or_else(|| id.to_string())
-    };
+    let label = |field: &str, id: &str| form::choice_label("activation", field, id, lang);
     let level_text: Vec<String> = ["activated_level1", "activated_level2", "pending", "failed"]
         .iter()
         .map(|id| {
