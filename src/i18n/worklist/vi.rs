@@ -1,0 +1,289 @@
+//! The work-list import's sentences in Vietnamese.
+
+use super::*;
+
+pub(super) fn delimiter_vi(d: u8) -> &'static str {
+    match d {
+        b';' => "dấu chấm phẩy (;)",
+        b'\t' => "dấu tab",
+        _ => "dấu phẩy (,)",
+    }
+}
+
+pub(super) fn encoding_vi(e: Encoding) -> &'static str {
+    match e {
+        Encoding::Utf8 => "UTF-8",
+        Encoding::Utf8Bom => "UTF-8 có BOM",
+        Encoding::Utf16Le => "UTF-16 LE",
+        Encoding::Utf16Be => "UTF-16 BE",
+    }
+}
+
+pub(super) fn say_vi(s: &Say) -> String {
+    let lang = Lang::Vi;
+    match s {
+        Say::Source {
+            encoding,
+            delimiter,
+            header_row,
+        } => format!(
+            "Tệp mã {}, các cột cách nhau bằng {}, dòng tiêu đề là dòng {header_row}.",
+            encoding_vi(*encoding),
+            delimiter_vi(*delimiter)
+        ),
+        Say::Form(FormSource::Given { form }) => {
+            format!("Mẫu phiếu: {} (chọn bằng --form).", form_label(form, lang))
+        }
+        Say::Form(FormSource::Inferred {
+            form,
+            column: Some(column),
+        }) => format!(
+            "Mẫu phiếu: {}, nhận ra từ cột «{column}».",
+            form_label(form, lang)
+        ),
+        Say::Form(FormSource::Inferred { form, column: None }) => format!(
+            "Mẫu phiếu: {}, vì các cột của tệp chỉ đủ cho mẫu này.",
+            form_label(form, lang)
+        ),
+        Say::Form(FormSource::Column {
+            column,
+            fallback: Some(form),
+        }) => format!(
+            "Mẫu phiếu: theo cột «{column}» của từng dòng; dòng để trống cột này là {}.",
+            form_label(form, lang)
+        ),
+        Say::Form(FormSource::Column {
+            column,
+            fallback: None,
+        }) => format!(
+            "Mẫu phiếu: theo cột «{column}» của từng dòng; dòng để trống cột này không nhập được."
+        ),
+        Say::ColumnsTitle => "Các cột được đọc:".into(),
+        Say::Mapped {
+            header,
+            index,
+            role,
+        } => format!(
+            "  «{}» (cột {}) → {}",
+            header_text(header, lang),
+            column_letter(*index),
+            role_label(role, lang)
+        ),
+        Say::Unknown { header, index } => format!(
+            "  «{}» (cột {}): không rõ là cột gì, bỏ qua.",
+            header_text(header, lang),
+            column_letter(*index)
+        ),
+        Say::Unused {
+            header,
+            index,
+            form,
+        } => format!(
+            "  «{}» (cột {}): không dùng cho mẫu {}, bỏ qua.",
+            header_text(header, lang),
+            column_letter(*index),
+            form::form(form)
+                .map(|s| s.short.vi.as_str())
+                .unwrap_or(form)
+        ),
+        Say::Summary {
+            read,
+            new,
+            already,
+            duplicates,
+            blank,
+            problems,
+        } => format!(
+            "Đã đọc {read} dòng: {new} việc mới, {already} dòng đã có trong danh sách, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {problems} dòng có lỗi (không nhập)."
+        ),
+        Say::TableTitle => "Việc mới theo thôn và mẫu phiếu:".into(),
+        Say::VillageHeading => "Thôn".into(),
+        Say::Total => "Tổng".into(),
+        Say::VillageName { name, team } => format!("{name} (tổ {team})"),
+        Say::ProblemsTitle { count } => format!("Dòng có lỗi, không nhập ({count}):"),
+        Say::Row { row, text } => format!("  Dòng {row}: {text}"),
+        Say::Villages { names } => format!("  Các thôn của xã: {names}."),
+        Say::FixHint { count } => format!(
+            "  {count} dòng trên sửa được bằng cách thêm lại số 0 đầu: hãy xem lại, rồi chạy lại với --fix-leading-zeros."
+        ),
+        Say::FixesTitle { count } => {
+            format!("Số 0 đầu được thêm lại theo --fix-leading-zeros ({count} ô):")
+        }
+        Say::Fix(f) => format!(
+            "  Dòng {}: {} {} → {}",
+            f.row,
+            field_label(Some(&f.form), &f.field, lang),
+            f.found,
+            f.fixed
+        ),
+        Say::WarningsTitle { count } => {
+            format!("Cảnh báo ({count}; vẫn nhập, tổ sẽ xác nhận hoặc sửa khi lưu phiếu):")
+        }
+        Say::Duplicates { shown, more } => {
+            let list: Vec<String> = shown
+                .iter()
+                .map(|d| format!("dòng {} (giống dòng {})", d.row, d.same_as))
+                .collect();
+            match more {
+                0 => format!("Dòng trùng trong tệp, bỏ qua: {}.", list.join(", ")),
+                more => format!(
+                    "Dòng trùng trong tệp, bỏ qua: {} và {more} dòng khác.",
+                    list.join(", ")
+                ),
+            }
+        }
+        Say::Already { shown, more } => {
+            let list: Vec<String> = shown
+                .iter()
+                .map(|a| format!("dòng {} ({})", a.row, a.item))
+                .collect();
+            match more {
+                0 => format!("Đã có trong danh sách, bỏ qua: {}.", list.join(", ")),
+                more => format!(
+                    "Đã có trong danh sách, bỏ qua: {} và {more} dòng khác.",
+                    list.join(", ")
+                ),
+            }
+        }
+        Say::Nothing => "Không có việc mới nào để nhập; không ghi gì.".into(),
+        Say::DryRun => "Chạy thử (--dry-run): chưa ghi gì.".into(),
+        Say::Prompt { count } => format!("Nhập {count} việc? (c/k) "),
+        Say::Imported { count } => format!("Đã nhập {count} việc mới vào danh sách."),
+        Say::NotImported => "Chưa nhập gì.".into(),
+        Say::Assigned { item, from, to } => {
+            format!("Đã giao việc {item} cho tổ {to} (trước đây là tổ {from}).")
+        }
+        Say::AlreadyAssigned { item, team } => {
+            format!("Việc {item} đã thuộc tổ {team}; không thay đổi gì.")
+        }
+    }
+}
+
+pub(super) fn problem_vi(form: Option<&str>, p: &RowProblem) -> String {
+    let label = |field: &str| field_label(form, field, Lang::Vi);
+    match p {
+        RowProblem::Field { field, kind } => {
+            format!("{}: {}", label(field), problems::message(kind, Lang::Vi))
+        }
+        RowProblem::LostLeadingZero {
+            field,
+            found,
+            suggested,
+        } => format!(
+            "{} «{found}» có lẽ đã mất số 0 ở đầu khi qua bảng tính; số đúng có lẽ là {suggested}.",
+            label(field)
+        ),
+        RowProblem::ScientificNotation { field, found } => format!(
+            "{} «{found}» đã bị bảng tính đổi sang dạng số mũ nên mất chữ số; hãy định dạng cột này là Văn bản (Text), nhập lại số rồi xuất lại tệp.",
+            label(field)
+        ),
+        RowProblem::ExcelDateSerial {
+            field,
+            found,
+            would_be,
+        } => format!(
+            "{} «{found}» là số ngày của Excel chứ không phải ngày dd/mm/yyyy (có lẽ là {would_be}); hãy định dạng cột này là Văn bản (Text) rồi xuất lại tệp.",
+            label(field)
+        ),
+        RowProblem::UnknownVillage { value } => {
+            format!("Thôn «{value}» không có trong danh sách thôn của xã.")
+        }
+        RowProblem::NoVillage => "Chưa ghi thôn (hoặc tổ).".into(),
+        RowProblem::NoSuchTeam { value } => format!("Tổ «{value}» không có trong xã."),
+        RowProblem::TeamMismatch {
+            village,
+            village_team,
+            team,
+        } => format!("Thôn «{village}» thuộc tổ {village_team} nhưng cột tổ ghi tổ {team}."),
+        RowProblem::UnknownForm { value } => format!(
+            "Không có mẫu phiếu «{value}»; các mẫu: {}.",
+            form_names(Lang::Vi)
+        ),
+        RowProblem::NoForm => {
+            "Cột mẫu phiếu để trống và không có --form, nên không biết dòng này thuộc mẫu nào."
+                .into()
+        }
+        RowProblem::BadDue { value, kind } => {
+            format!("Hạn «{value}»: {}", problems::message(kind, Lang::Vi))
+        }
+        RowProblem::ExtraCells { count } => {
+            format!("Có {count} ô có dữ liệu nằm ngoài các cột có tiêu đề.")
+        }
+        RowProblem::Conflicting { same_as } => format!(
+            "Cùng người/hộ với dòng {same_as} nhưng thông tin khác nhau; hãy giữ lại một dòng đúng."
+        ),
+        RowProblem::Unidentifiable => {
+            "Không có mã hộ hay số định danh dùng được để nhận biết việc này.".into()
+        }
+    }
+}
+
+pub(super) fn error_vi(e: &WorklistError) -> String {
+    match e {
+        WorklistError::TooBig { limit } => format!(
+            "Tệp lớn hơn {} MB, không giống một danh sách việc; hãy chia nhỏ tệp rồi nhập từng phần. Chưa nhập gì.",
+            limit / (1024 * 1024)
+        ),
+        WorklistError::NotUtf8 { row } => format!(
+            "Tệp không phải mã UTF-8 (gặp ở dòng {row}); trong Excel hãy lưu bằng «CSV UTF-8» hoặc «Unicode Text» rồi nhập lại. Chưa nhập gì."
+        ),
+        WorklistError::Read { detail } => format!("Lỗi khi đọc tệp: {detail}. Chưa nhập gì."),
+        WorklistError::Empty => "Tệp trống, không có dòng tiêu đề. Chưa nhập gì.".into(),
+        WorklistError::NoKnownColumn { first_row } => format!(
+            "Không nhận ra cột nào trong các dòng đầu của tệp (dòng đầu: «{first_row}»); cần dòng tiêu đề có các cột như «Họ và tên», «Số định danh», «Thôn». Chưa nhập gì."
+        ),
+        WorklistError::DuplicateColumn {
+            role,
+            first,
+            second,
+        } => format!(
+            "Hai cột «{first}» và «{second}» cùng là «{}»; hãy xoá hoặc đổi tên một cột. Chưa nhập gì.",
+            role_label(role, Lang::Vi)
+        ),
+        WorklistError::UnknownForm { form } => format!(
+            "Không có mẫu phiếu «{form}»; các mẫu: {}.",
+            form_names(Lang::Vi)
+        ),
+        WorklistError::AmbiguousForm { candidates } if candidates.is_empty() => format!(
+            "Các cột của tệp không đủ cho mẫu phiếu nào; hãy chỉ rõ mẫu bằng --form ({}) hoặc thêm cột «Mẫu». Chưa nhập gì.",
+            form_names(Lang::Vi)
+        ),
+        WorklistError::AmbiguousForm { candidates } => format!(
+            "Không biết tệp này thuộc mẫu phiếu nào (có thể là {}); hãy chỉ rõ bằng --form hoặc thêm cột «Mẫu». Chưa nhập gì.",
+            candidates
+                .iter()
+                .map(|f| format!("{} ({f})", form_label(f, Lang::Vi)))
+                .collect::<Vec<_>>()
+                .join(" hoặc ")
+        ),
+        WorklistError::MissingColumns { form, fields } => format!(
+            "Mẫu {} cần cột {} nhưng tệp không có; hãy thêm cột hoặc sửa tên cột. Chưa nhập gì.",
+            form_label(form, Lang::Vi),
+            fields
+                .iter()
+                .map(|f| format!("«{}»", field_label(Some(form), f, Lang::Vi)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        WorklistError::NoVillageColumn => {
+            "Tệp không có cột «Thôn» (hoặc «Tổ»), nên không giao được việc cho tổ nào. Chưa nhập gì."
+                .into()
+        }
+        WorklistError::NotCommune { team } => format!(
+            "Máy này là máy của tổ {team}; chỉ máy của xã mới nhập danh sách việc và giao việc."
+        ),
+        WorklistError::ListChanged => {
+            "Danh sách việc đã thay đổi từ lúc xem trước; hãy xem trước lại rồi nhập. Chưa nhập gì."
+                .into()
+        }
+        WorklistError::NoSuchItem { id } => format!("Không có việc {id} trong danh sách."),
+        WorklistError::HasVersions { id, team, versions } => format!(
+            "Việc {id} đã được tổ {team} lưu {versions} lần nên không giao lại được: hồ sơ và lịch sử sửa của nó thuộc tổ {team}. Hãy để tổ {team} làm tiếp việc này."
+        ),
+        WorklistError::NeedsYes { count } => format!(
+            "Chưa nhập gì: không hỏi xác nhận được vì không chạy từ bàn phím; hãy chạy lại với --yes để nhập {count} việc."
+        ),
+    }
+}
+
+// ------------------------------------------------------------ English
