@@ -8,7 +8,8 @@
 use super::{Lang, problems};
 use crate::domain::form;
 use crate::worklist::{
-    AlreadyListed, ColumnRole, Duplicate, Encoding, FormSource, RowFix, RowProblem, WorklistError,
+    AlreadyListed, ColumnRole, Duplicate, Encoding, FilledCell, FormSource, NotData, NotDataRow,
+    RowFix, RowProblem, RowShorthand, WorklistError,
 };
 
 /// The lines of the preview and the import's replies.
@@ -71,6 +72,25 @@ pub enum Say<'a> {
     WarningsTitle {
         count: usize,
     },
+    /// With `--fill-down`: the cells filled, one line each after the title.
+    FilledTitle {
+        count: usize,
+    },
+    Filled(&'a FilledCell),
+    /// Without `--fill-down`: rows it would fill.
+    FillHint {
+        count: usize,
+    },
+    /// The lines after the data that are not data, one line each after the title.
+    NotDataTitle {
+        count: usize,
+    },
+    NotData(&'a NotDataRow),
+    /// Choice cells read through their number, one line each after the title.
+    ShorthandsTitle {
+        count: usize,
+    },
+    Shorthand(&'a RowShorthand),
     /// The first few repeated rows; `more` were left out.
     Duplicates {
         shown: &'a [Duplicate],
@@ -165,6 +185,23 @@ fn form_names(lang: Lang) -> String {
         .map(|s| format!("{} ({})", s.short.get(lang), s.id))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn choice_label(form_id: &str, field: &str, choice: &str, lang: Lang) -> String {
+    let choices = form::form(form_id)
+        .and_then(|spec| spec.field(field))
+        .map(|f| match &f.kind {
+            form::Kind::Choice { choices, .. } | form::Kind::MultiChoice { choices } => {
+                choices.as_slice()
+            }
+            _ => &[],
+        })
+        .unwrap_or(&[]);
+    choices
+        .iter()
+        .find(|c| c.id == choice)
+        .map(|c| c.label(lang).to_string())
+        .unwrap_or_else(|| choice.to_string())
 }
 
 fn header_text(header: &str, lang: Lang) -> &str {
@@ -308,6 +345,33 @@ fn say_vi(s: &Say) -> String {
         Say::WarningsTitle { count } => {
             format!("Cảnh báo ({count}; vẫn nhập, tổ sẽ xác nhận hoặc sửa khi lưu phiếu):")
         }
+        Say::FilledTitle { count } => {
+            format!("Ô trống được điền bằng giá trị ô bên trên (--fill-down, {count} ô):")
+        }
+        Say::Filled(f) => format!(
+            "  Dòng {}, cột {} «{}»: «{}»",
+            f.row,
+            column_letter(f.column),
+            header_text(&f.header, lang),
+            f.value
+        ),
+        Say::FillHint { count } => format!(
+            "{count} dòng để trống cột thôn, tổ, mã hộ, địa chỉ hoặc chủ hộ ngay dưới ô có giá trị (thường do ô gộp trong Excel): hãy xem lại, rồi chạy lại với --fill-down để điền bằng giá trị ô bên trên."
+        ),
+        Say::NotDataTitle { count } => {
+            format!("Dòng cuối danh sách không phải dữ liệu, không nhập ({count}):")
+        }
+        Say::NotData(r) => format!("  Dòng {}: {} «{}»", r.row, not_data_vi(r.kind), r.text),
+        Say::ShorthandsTitle { count } => {
+            format!("Ô lựa chọn ghi bằng số, đã hiểu như sau ({count} ô):")
+        }
+        Say::Shorthand(h) => format!(
+            "  Dòng {}: {} «{}» → «{}»",
+            h.row,
+            field_label(Some(&h.form), &h.field, lang),
+            h.found,
+            choice_label(&h.form, &h.field, &h.choice, lang)
+        ),
         Say::Duplicates { shown, more } => {
             let list: Vec<String> = shown
                 .iter()
@@ -345,6 +409,16 @@ fn say_vi(s: &Say) -> String {
         Say::AlreadyAssigned { item, team } => {
             format!("Việc {item} đã thuộc tổ {team}; không thay đổi gì.")
         }
+    }
+}
+
+fn not_data_vi(kind: NotData) -> &'static str {
+    match kind {
+        NotData::Total => "dòng tổng",
+        NotData::DateLine => "dòng ngày tháng",
+        NotData::Signature => "dòng chữ ký",
+        NotData::Note => "ghi chú",
+        NotData::Signer => "tên người ký",
     }
 }
 
@@ -594,6 +668,33 @@ fn say_en(s: &Say) -> String {
         Say::WarningsTitle { count } => format!(
             "Warnings ({count}; imported all the same, the team confirms or corrects them when saving):"
         ),
+        Say::FilledTitle { count } => {
+            format!("Empty cells filled with the value above them (--fill-down, {count} cells):")
+        }
+        Say::Filled(f) => format!(
+            "  Row {}, column {} \"{}\": \"{}\"",
+            f.row,
+            column_letter(f.column),
+            header_text(&f.header, lang),
+            f.value
+        ),
+        Say::FillHint { count } => format!(
+            "{count} rows leave the village, team, household code, address or head of household empty just below a filled cell (merged cells in Excel, usually): check them, then run again with --fill-down to fill them from the row above."
+        ),
+        Say::NotDataTitle { count } => {
+            format!("Lines after the list that are not data, not imported ({count}):")
+        }
+        Say::NotData(r) => format!("  Row {}: {} \"{}\"", r.row, not_data_en(r.kind), r.text),
+        Say::ShorthandsTitle { count } => {
+            format!("Choice cells written as a number, read as follows ({count} cells):")
+        }
+        Say::Shorthand(h) => format!(
+            "  Row {}: {} \"{}\" → \"{}\"",
+            h.row,
+            field_label(Some(&h.form), &h.field, lang),
+            h.found,
+            choice_label(&h.form, &h.field, &h.choice, lang)
+        ),
         Say::Duplicates { shown, more } => {
             let list: Vec<String> = shown
                 .iter()
@@ -631,6 +732,16 @@ fn say_en(s: &Say) -> String {
         Say::AlreadyAssigned { item, team } => {
             format!("Work item {item} is already team {team}'s; nothing changed.")
         }
+    }
+}
+
+fn not_data_en(kind: NotData) -> &'static str {
+    match kind {
+        NotData::Total => "total",
+        NotData::DateLine => "date line",
+        NotData::Signature => "signature line",
+        NotData::Note => "note",
+        NotData::Signer => "signer's name",
     }
 }
 
