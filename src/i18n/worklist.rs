@@ -9,7 +9,7 @@ use super::{Lang, problems};
 use crate::domain::form;
 use crate::worklist::{
     AlreadyListed, ColumnRole, Duplicate, Encoding, FilledCell, FormSource, NotData, NotDataRow,
-    RowFix, RowProblem, RowShorthand, WorklistError,
+    OtherFile, RowFix, RowProblem, RowShorthand, SheetSource, WorkbookFormat, WorklistError,
 };
 
 /// The lines of the preview and the import's replies.
@@ -18,6 +18,11 @@ pub enum Say<'a> {
     Source {
         encoding: Encoding,
         delimiter: u8,
+        header_row: usize,
+    },
+    /// Instead of `Source` for a workbook.
+    Workbook {
+        source: &'a SheetSource,
         header_row: usize,
     },
     Form(&'a FormSource),
@@ -204,6 +209,34 @@ fn choice_label(form_id: &str, field: &str, choice: &str, lang: Lang) -> String 
         .unwrap_or_else(|| choice.to_string())
 }
 
+fn quoted_list(items: &[String], lang: Lang) -> String {
+    items
+        .iter()
+        .map(|i| match lang {
+            Lang::Vi => format!("«{i}»"),
+            Lang::En => format!("\"{i}\""),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn workbook_name(format: WorkbookFormat) -> &'static str {
+    match format {
+        WorkbookFormat::Xlsx => "Excel (.xlsx)",
+        WorkbookFormat::Xls => "Excel 97–2003 (.xls)",
+        WorkbookFormat::Ods => "OpenDocument (.ods)",
+    }
+}
+
+fn others(source: &SheetSource) -> Vec<String> {
+    source
+        .sheets
+        .iter()
+        .filter(|s| **s != source.sheet)
+        .cloned()
+        .collect()
+}
+
 fn header_text(header: &str, lang: Lang) -> &str {
     match (header.is_empty(), lang) {
         (false, _) => header,
@@ -257,6 +290,19 @@ fn say_vi(s: &Say) -> String {
             encoding_vi(*encoding),
             delimiter_vi(*delimiter)
         ),
+        Say::Workbook { source, header_row } => match others(source).as_slice() {
+            [] => format!(
+                "Bảng tính {}, trang «{}», dòng tiêu đề là dòng {header_row}.",
+                workbook_name(source.format),
+                source.sheet
+            ),
+            rest => format!(
+                "Bảng tính {}, trang «{}» (các trang khác: {}; chọn trang bằng --sheet), dòng tiêu đề là dòng {header_row}.",
+                workbook_name(source.format),
+                source.sheet,
+                quoted_list(rest, lang)
+            ),
+        },
         Say::Form(FormSource::Given { form }) => {
             format!("Mẫu phiếu: {} (chọn bằng --form).", form_label(form, lang))
         }
@@ -546,6 +592,43 @@ fn error_vi(e: &WorklistError) -> String {
         WorklistError::NeedsYes { count } => format!(
             "Chưa nhập gì: không hỏi xác nhận được vì không chạy từ bàn phím; hãy chạy lại với --yes để nhập {count} việc."
         ),
+        WorklistError::UnknownSheet { sheet, sheets } => format!(
+            "Bảng tính không có trang «{sheet}»; các trang có: {}. Hãy chọn trang bằng --sheet. Chưa nhập gì.",
+            quoted_list(sheets, Lang::Vi)
+        ),
+        WorklistError::Encrypted => "Bảng tính được bảo vệ bằng mật khẩu: hãy mở bằng Excel, lưu lại không có mật khẩu rồi nhập lại. Chưa nhập gì.".into(),
+        WorklistError::Unreadable {
+            format: Some(format),
+            detail,
+        } => format!(
+            "Không đọc được bảng tính {}: tệp bị hỏng hoặc không đúng định dạng ({detail}); hãy mở bằng Excel, lưu lại thành .xlsx rồi nhập lại. Chưa nhập gì.",
+            workbook_name(*format)
+        ),
+        WorklistError::Unreadable {
+            format: None,
+            detail,
+        } => format!(
+            "Không đọc được tệp: tệp nén bị hỏng ({detail}); hãy mở bằng Excel, lưu lại thành .xlsx rồi nhập lại. Chưa nhập gì."
+        ),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Xlsb,
+        } => "Tệp là bảng tính nhị phân của Excel (.xlsb), tothon không đọc loại này: hãy lưu lại thành .xlsx rồi nhập. Chưa nhập gì.".into(),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Zip,
+        } => "Tệp là tệp nén (zip) nhưng không phải bảng tính .xlsx hay .ods: hãy chọn đúng tệp danh sách. Chưa nhập gì.".into(),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Compound,
+        } => "Tệp là tài liệu Office đời cũ nhưng không phải bảng tính Excel (.xls): hãy chọn đúng tệp danh sách. Chưa nhập gì.".into(),
+        WorklistError::TooManyRows { limit } => format!(
+            "Bảng tính có trang dài hơn {limit} dòng, không giống một danh sách việc; hãy chia nhỏ rồi nhập từng phần. Chưa nhập gì."
+        ),
+        WorklistError::TooManyCells { limit } => format!(
+            "Bảng tính trải trên hơn {limit} ô (tính cả ô trống nằm giữa các ô có dữ liệu), không giống một danh sách việc; hãy chép riêng danh sách sang một bảng tính mới rồi nhập. Chưa nhập gì."
+        ),
+        WorklistError::UnpacksTooBig { limit } => format!(
+            "Bảng tính khi giải nén lớn hơn {} MB, không giống một danh sách việc. Chưa nhập gì.",
+            limit / (1024 * 1024)
+        ),
     }
 }
 
@@ -580,6 +663,19 @@ fn say_en(s: &Say) -> String {
             encoding_en(*encoding),
             delimiter_en(*delimiter)
         ),
+        Say::Workbook { source, header_row } => match others(source).as_slice() {
+            [] => format!(
+                "{} workbook, sheet \"{}\", header on row {header_row}.",
+                workbook_name(source.format),
+                source.sheet
+            ),
+            rest => format!(
+                "{} workbook, sheet \"{}\" (other sheets: {}; choose with --sheet), header on row {header_row}.",
+                workbook_name(source.format),
+                source.sheet,
+                quoted_list(rest, lang)
+            ),
+        },
         Say::Form(FormSource::Given { form }) => {
             format!("Form: {} (from --form).", form_label(form, lang))
         }
@@ -876,6 +972,43 @@ fn error_en(e: &WorklistError) -> String {
         ),
         WorklistError::NeedsYes { count } => format!(
             "Nothing was imported: there is no keyboard to confirm on; run again with --yes to import {count} items."
+        ),
+        WorklistError::UnknownSheet { sheet, sheets } => format!(
+            "The workbook has no sheet \"{sheet}\"; its sheets are {}. Choose one with --sheet. Nothing was imported.",
+            quoted_list(sheets, Lang::En)
+        ),
+        WorklistError::Encrypted => "The workbook is protected with a password: open it in Excel, save it without a password and import it again. Nothing was imported.".into(),
+        WorklistError::Unreadable {
+            format: Some(format),
+            detail,
+        } => format!(
+            "The {} workbook cannot be read: it is damaged or not what it seems ({detail}); open it in Excel, save it as .xlsx and import it again. Nothing was imported.",
+            workbook_name(*format)
+        ),
+        WorklistError::Unreadable {
+            format: None,
+            detail,
+        } => format!(
+            "The file cannot be read: it is a damaged zip ({detail}); open it in Excel, save it as .xlsx and import it again. Nothing was imported."
+        ),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Xlsb,
+        } => "This is an Excel binary workbook (.xlsb), which tothon does not read: save it as .xlsx and import that. Nothing was imported.".into(),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Zip,
+        } => "This file is a zip but not an .xlsx or .ods workbook: choose the list's own file. Nothing was imported.".into(),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Compound,
+        } => "This is an old Office document but not an Excel workbook (.xls): choose the list's own file. Nothing was imported.".into(),
+        WorklistError::TooManyRows { limit } => format!(
+            "A sheet of the workbook has more than {limit} rows, which is not a work list; split it and import the parts. Nothing was imported."
+        ),
+        WorklistError::TooManyCells { limit } => format!(
+            "The workbook's sheets span more than {limit} cells (empty cells between filled ones included), which is not a work list; copy the list alone into a new workbook and import that. Nothing was imported."
+        ),
+        WorklistError::UnpacksTooBig { limit } => format!(
+            "The workbook unpacks to more than {} MB, which is not a work list. Nothing was imported.",
+            limit / (1024 * 1024)
         ),
     }
 }
