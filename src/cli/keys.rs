@@ -50,7 +50,11 @@ pub enum InitCommand {
 #[derive(Debug, Subcommand)]
 pub enum KeyCommand {
     /// In khoá công khai của máy này, dạng tệp .pub của minisign (print this device's public key).
-    Show,
+    Show {
+        /// Ghi thẳng vào tệp này (write it to this file, whatever the shell).
+        #[arg(long, value_name = "FILE.pub")]
+        out: Option<PathBuf>,
+    },
     /// Liệt kê các khoá tin cậy (list trusted keys).
     List,
     /// Tạo khoá ký mới (make a new signing key).
@@ -167,9 +171,30 @@ fn names_in(file: &Path) -> Result<Vec<String>> {
 
 pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<()> {
     match cmd {
-        KeyCommand::Show => {
+        KeyCommand::Show { out: None } => {
             print_out(format_args!("{}", exchange::own_public(store)?.to_text()))?;
             Ok(())
+        }
+        KeyCommand::Show { out: Some(file) } => {
+            let text = exchange::own_public(store)?.to_text();
+            let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+            let Some(name) = name else {
+                return Err(Error::File {
+                    path: file.clone(),
+                    detail: "not a file name".into(),
+                });
+            };
+            let path = crate::export::save(dir.unwrap_or(Path::new(".")), &name, text.as_bytes())?;
+            print_out(format_args!(
+                "{}\n",
+                i18n::msg(
+                    lang,
+                    &Msg::Exported {
+                        path: &path.display().to_string()
+                    }
+                )
+            ))
         }
         KeyCommand::New { replace } => {
             if let Some(old) = store.own_key()?

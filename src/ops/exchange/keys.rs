@@ -45,7 +45,9 @@ pub fn unlock(store: &Store, passphrase: &str) -> Result<Signer> {
     Ok(Signer::unlock(&own.encrypted_secret, passphrase)?)
 }
 
-/// Reads a `.pub` file.
+/// Reads a `.pub` file, in UTF-8 with or without a byte-order mark, or in
+/// UTF-16 with one (what `tothon key show > team3.pub` writes in Windows
+/// PowerShell 5.1).
 pub fn read_public(path: &Path) -> Result<Public> {
     let meta = std::fs::metadata(path).map_err(|e| file_error(path, e))?;
     if meta.len() > 4096 {
@@ -54,11 +56,33 @@ pub fn read_public(path: &Path) -> Result<Public> {
             error: KeyError::NotAPublicKey("file too large".into()),
         });
     }
-    let text = std::fs::read_to_string(path).map_err(|e| file_error(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| file_error(path, e))?;
+    let text = key_text(&bytes).ok_or_else(|| ExchangeError::PublicKeyFile {
+        path: path.to_path_buf(),
+        error: KeyError::NotAPublicKey("not UTF-8 or UTF-16 text".into()),
+    })?;
     Public::parse(&text).map_err(|error| ExchangeError::PublicKeyFile {
         path: path.to_path_buf(),
         error,
     })
+}
+
+/// The text of a key file: UTF-8 (a byte-order mark is dropped), or UTF-16
+/// little- or big-endian after its byte-order mark.
+fn key_text(bytes: &[u8]) -> Option<String> {
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
+        if !rest.len().is_multiple_of(2) {
+            return None;
+        }
+        let units: Vec<u16> = rest.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
+        String::from_utf16(&units).ok()
+    };
+    match bytes {
+        [0xef, 0xbb, 0xbf, rest @ ..] => String::from_utf8(rest.to_vec()).ok(),
+        [0xff, 0xfe, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xfe, 0xff, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        _ => String::from_utf8(bytes.to_vec()).ok(),
+    }
 }
 
 /// Trusts a public key: on the commune a team device's key for `team`; on a
