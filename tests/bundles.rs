@@ -515,14 +515,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
     refused(&c, &p, &["300 MB"]);
 
     let key3 = stdout(tothon(&c.team(3)).args(["key", "show"]));
-    let id3 = key3
-        .lines()
-        .next()
-        .unwrap()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .to_string();
+    let id3 = common::key_id_of(&key3);
 
     // A key of team 3 claiming to be team 4.
     let (signer, device) = c.signer(3);

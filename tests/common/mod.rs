@@ -268,3 +268,13 @@ impl Commune {
         p
     }
 }
+
+/// The key id a `.pub` file names in its first line ("… public key ID").
+pub fn key_id_of(public: &str) -> String {
+    public
+        .lines()
+        .next()
+        .and_then(|l| l.rsplit(' ').next())
+        .unwrap_or_default()
+        .to_string()
+}
