@@ -46,14 +46,7 @@ fn a_powershell_utf16_key_file_and_a_utf8_bom_one_are_trusted() {
     }
     let file = root.path().join("team3-powershell.pub");
     std::fs::write(&file, &utf16).unwrap();
-    let id = key
-        .lines()
-        .next()
-        .unwrap()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .to_string();
+    let id = common::key_id_of(&key);
     let said = trusts(&commune, &file);
     assert!(said.contains(&id) && said.contains("team 3"), "{said}");
 
