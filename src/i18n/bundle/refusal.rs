@@ -29,17 +29,14 @@ pub fn rejection(lang: Lang, r: &Rejection) -> String {
     match (lang, &r.kept) {
         (Lang::Vi, Some(kept)) => format!(
             "Gói {name} không dùng được: {why} Chưa nhận gì vào dữ liệu; gói được để riêng tại {}.",
-            crate::bundle::archive::escaped(
-                &crate::bundle::archive::escaped(&kept.display().to_string(), 400).to_string(),
-                400
-            )
+            crate::bundle::archive::escaped(&kept.display().to_string(), 400)
         ),
         (Lang::Vi, None) => {
             format!("Gói {name} không dùng được: {why} Chưa nhận gì vào dữ liệu.")
         }
         (Lang::En, Some(kept)) => format!(
             "Bundle {name} cannot be used: {why} Nothing was imported; the bundle was set aside in {}.",
-            kept.display()
+            crate::bundle::archive::escaped(&kept.display().to_string(), 400)
         ),
         (Lang::En, None) => format!("Bundle {name} cannot be used: {why} Nothing was imported."),
     }
@@ -215,6 +212,26 @@ mod tests {
     use super::*;
     use crate::bundle::{BundleError, CellProblem};
     use std::path::PathBuf;
+
+    /// Where a hostile bundle was kept ends in its own name: that path is
+    /// shown escaped in both languages, never obeyed by the terminal.
+    #[test]
+    fn a_hostile_name_reaches_no_terminal_in_either_language() {
+        let hostile = "team3-\u{1b}]0;pwned\u{7}\n\u{202e}.zip";
+        let r = Rejection {
+            file: PathBuf::from(format!("/x/{hostile}")),
+            refusal: Refusal::Format(BundleError::BadSignature),
+            kept: Some(PathBuf::from(format!("/data/rejected/{hostile}"))),
+        };
+        for lang in [Lang::Vi, Lang::En] {
+            let line = rejection(lang, &r);
+            assert!(
+                !line.chars().any(|c| c.is_control() || c == '\u{202e}'),
+                "{line:?}"
+            );
+            assert!(line.contains("\\u{1b}"), "shown escaped: {line}");
+        }
+    }
 
     #[test]
     fn a_row_refusal_names_file_row_and_column_in_both_languages() {
