@@ -151,25 +151,17 @@ fn sqlite_import(n: usize, dir: &Path) -> Option<Duration> {
     let sqlite = which("sqlite3")?;
     let csv = dir.join("rows.csv");
     let mut w = csv::Writer::from_path(&csv).unwrap();
-    w.write_record([
-        "id",
-        "record",
-        "parents",
-        "form",
-        "team",
-        "device",
-        "author",
-        "edited_at",
-        "status",
-        "confirmed",
+    // The bundle's version columns, then the fields the rows fill.
+    let fields = [
         "person_id",
         "full_name",
         "target_level",
         "status2",
         "visit_date",
         "phone",
-    ])
-    .unwrap();
+    ];
+    w.write_record(tothon::bundle::VERSION_COLUMNS.iter().chain(&fields))
+        .unwrap();
     for v in versions(n, "T1BENCH") {
         let g = |k: &str| v.values.get(k).cloned().unwrap_or_default();
         w.write_record([
