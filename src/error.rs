@@ -52,6 +52,10 @@ pub enum Error {
     NoSuchTeam { team: u8, max: u8 },
     #[error("only the commune office can do this")]
     CommuneOnly,
+    #[error("the register changed since the preview")]
+    RegisterChanged,
+    #[error("{count} register entries not written: no terminal to confirm and no --yes")]
+    RegisterNeedsYes { count: usize },
     #[error("no data directory could be found")]
     NoDataDir,
     #[error("{0} holds something other than a tothon demo")]

@@ -525,6 +525,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
             versions: vec![],
             work_items: vec![],
             villages: vec![],
+            people: vec![],
         },
         &signer,
     )
@@ -565,6 +566,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
             versions: vec![edit.clone().seal()],
             work_items: vec![],
             villages: vec![],
+            people: vec![],
         },
         &signer,
     )
@@ -579,6 +581,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
             versions: vec![edit.seal()],
             work_items: vec![],
             villages: vec![],
+            people: vec![],
         },
         &signer,
     )

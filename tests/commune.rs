@@ -109,6 +109,16 @@ fn planted_duplicates_are_found_across_villages() {
     let store = Store::open(dir.path()).unwrap();
     let people = store.people().unwrap();
     drop(store);
+    // The register went in through the register import, whole.
+    assert_eq!(people.len(), summary.people);
+    assert!(people.iter().all(|p| p.key.starts_with("NK-")));
+    // Each team holds its own village's part, from the commune's bundle.
+    let team = Store::open(&tothon::demo::team_dir(dir.path(), 2)).unwrap();
+    let theirs = team.people().unwrap();
+    assert!(!theirs.is_empty());
+    let ours: Vec<_> = people.iter().filter(|p| p.team == 2).cloned().collect();
+    assert_eq!(theirs, ours);
+    drop(team);
     let pairs = duplicates::find(&people);
     let planted = summary.same_id_twice + summary.same_name_and_birth;
     assert!(planted >= 10, "{planted}");

@@ -8,11 +8,12 @@ use std::collections::HashSet;
 use chrono::{DateTime, FixedOffset};
 use sha2::{Digest, Sha256};
 
-use super::{VILLAGES, WORK_ITEMS};
+use super::{REGISTER, VILLAGES, WORK_ITEMS};
 use crate::domain::commune::{Role, Village};
 use crate::domain::form::{self, FormSpec};
+use crate::domain::rules::Sex;
 use crate::domain::version::Version;
-use crate::domain::work::WorkItem;
+use crate::domain::work::{Person, WorkItem};
 
 /// The version columns every form's CSV starts with, before the form's fields.
 pub const VERSION_COLUMNS: [&str; 10] = [
@@ -131,6 +132,9 @@ pub struct Contents<V = Version> {
     /// Only from the commune: its villages, so every device names them
     /// alike. Empty when read from a bundle written before they travelled.
     pub villages: Vec<Village>,
+    /// Only from the commune: the receiving team's part of the register.
+    /// Empty when read from a bundle written before it travelled.
+    pub people: Vec<Person>,
 }
 
 /// One data file as the manifest lists it.
@@ -157,6 +161,7 @@ pub(super) fn data_files(sender: Role) -> Vec<String> {
     if sender == Role::Commune {
         names.push(WORK_ITEMS.to_string());
         names.push(VILLAGES.to_string());
+        names.push(REGISTER.to_string());
     }
     names.sort();
     names
@@ -164,7 +169,46 @@ pub(super) fn data_files(sender: Role) -> Vec<String> {
 
 /// Data files added after bundles were first written: a manifest from
 /// before them does not list them, and the bundle is read without them.
-pub(super) const LATER_FILES: [&str; 1] = [VILLAGES];
+pub(super) const LATER_FILES: [&str; 2] = [VILLAGES, REGISTER];
+
+/// The columns of `register.csv`: a person's key, then what the register
+/// knows of them.
+pub(super) const REGISTER_COLUMNS: [&str; 11] = [
+    "key",
+    "person_id",
+    "full_name",
+    "birth_date",
+    "sex",
+    "household_code",
+    "relation",
+    "team",
+    "phone",
+    "ethnicity",
+    "religion",
+];
+
+/// A person's cells in `register.csv`, in [`REGISTER_COLUMNS`]' order.
+pub(super) fn person_cells(p: &Person) -> [std::borrow::Cow<'_, str>; 11] {
+    use std::borrow::Cow::{Borrowed, Owned};
+    let sex = match p.sex {
+        Some(Sex::Male) => "male",
+        Some(Sex::Female) => "female",
+        None => "",
+    };
+    [
+        Borrowed(p.key.as_str()),
+        Borrowed(&p.personal_id),
+        Borrowed(&p.full_name),
+        Borrowed(&p.birth_date),
+        Borrowed(sex),
+        Borrowed(&p.household),
+        Borrowed(&p.relation),
+        Owned(p.team.to_string()),
+        Borrowed(&p.phone),
+        Borrowed(&p.ethnicity),
+        Borrowed(&p.religion),
+    ]
+}
 
 /// The columns of `villages.csv`.
 pub(super) const VILLAGE_COLUMNS: [&str; 2] = ["team", "name"];

@@ -38,6 +38,9 @@ pub const WORK_ITEMS: &str = "work_items.csv";
 /// The commune's villages (team, name), in every commune bundle, so that
 /// every device names them as the commune does.
 pub const VILLAGES: &str = "villages.csv";
+/// The receiving team's part of the commune's population register, in every
+/// commune bundle: its own village's people, not the whole commune's.
+pub const REGISTER: &str = "register.csv";
 /// The format written in the manifest; a later incompatible layout gets a new one.
 pub const FORMAT: &str = "tothon-bundle-1";
 

@@ -16,12 +16,14 @@ use super::format::{
     Place, data_files, hex, parse_party, untrusted_comment,
 };
 use super::key::{self, Public};
-use super::rows::{each_row, parse_time, parse_versions, parse_villages, parse_work_items};
-use super::{FORMAT, MANIFEST, SIGNATURE, VILLAGES, WORK_ITEMS, cells};
+use super::rows::{
+    each_row, parse_register, parse_time, parse_versions, parse_villages, parse_work_items,
+};
+use super::{FORMAT, MANIFEST, REGISTER, SIGNATURE, VILLAGES, WORK_ITEMS, cells};
 use crate::domain::commune::{Role, Village};
 use crate::domain::form;
 use crate::domain::version::{Version, is_device_id, is_hex};
-use crate::domain::work::WorkItem;
+use crate::domain::work::{Person, WorkItem};
 
 /// A bundle read from bytes: every file present, listed and hashed as the
 /// manifest says, every row parsed, every version id matching its content.
@@ -86,6 +88,7 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
             versions,
             work_items: received.work_items,
             villages: received.villages.unwrap_or_default(),
+            people: received.people.unwrap_or_default(),
         },
         key_id,
         files,
@@ -276,6 +279,9 @@ pub struct Received {
     pub work_items: Vec<WorkItem>,
     /// `None` from a bundle written before villages travelled.
     pub villages: Option<Vec<Village>>,
+    /// The receiving team's part of the register; `None` from a bundle
+    /// written before it travelled.
+    pub people: Option<Vec<Person>>,
 }
 
 impl<R: Read + Seek> Opened<R> {
@@ -308,6 +314,11 @@ impl<R: Read + Seek> Opened<R> {
             let found = if f.name == WORK_ITEMS {
                 received.work_items = parse_work_items(&mut data)?;
                 received.work_items.len()
+            } else if f.name == REGISTER {
+                let people = parse_register(&mut data)?;
+                let found = people.len();
+                received.people = Some(people);
+                found
             } else if f.name == VILLAGES {
                 let villages = parse_villages(&mut data)?;
                 let found = villages.len();

@@ -10,16 +10,17 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::error::{BundleError, CellProblem, cell_error};
 use super::format::{
-    LATER_FIELDS, MAX_NAME_CHARS, MAX_VALUE_CHARS, Place, VERSION_COLUMNS, VILLAGE_COLUMNS,
-    WORK_ITEM_COLUMNS, version_header, work_item_fields,
+    LATER_FIELDS, MAX_NAME_CHARS, MAX_VALUE_CHARS, Place, REGISTER_COLUMNS, VERSION_COLUMNS,
+    VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, version_header, work_item_fields,
 };
-use super::{VILLAGES, WORK_ITEMS, cells};
+use super::{REGISTER, VILLAGES, WORK_ITEMS, cells};
 use crate::domain::commune::{MAX_VILLAGE_NAME, Village};
 use crate::domain::form::{self, FormSpec};
+use crate::domain::rules::Sex;
 use crate::domain::version::{
     Status, Version, is_confirm_code, is_device_id, is_record_id, is_version_id,
 };
-use crate::domain::work::WorkItem;
+use crate::domain::work::{Person, WorkItem};
 
 /// Reads a CSV written by tothon: BOM, the expected header, then rows of
 /// exactly as many cells. Calls `row` with each data row's number and its
@@ -345,6 +346,50 @@ pub(super) fn parse_villages(data: impl Read) -> Result<Vec<Village>, BundleErro
         out.push(Village {
             team,
             name: name.to_string(),
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// `register.csv`: one row per person, by key, each key once, every cell
+/// as tothon writes it.
+pub(super) fn parse_register(data: impl Read) -> Result<Vec<Person>, BundleError> {
+    let mut out: Vec<Person> = Vec::new();
+    each_row(REGISTER, data, &REGISTER_COLUMNS, 0, |row, cells| {
+        let bad = |column: &str| cell_error(REGISTER, row, Some(column), CellProblem::NotValid);
+        let text = |i: usize, max: usize| -> Result<String, BundleError> {
+            cells::check_text(cells[i], max)
+                .map_err(|p| cell_error(REGISTER, row, Some(REGISTER_COLUMNS[i]), p))?;
+            Ok(cells[i].to_string())
+        };
+        let key = cells[0];
+        if !is_record_id(key) || out.last().is_some_and(|p| p.key.as_str() >= key) {
+            return Err(bad("key"));
+        }
+        let sex = match cells[4] {
+            "" => None,
+            "male" => Some(Sex::Male),
+            "female" => Some(Sex::Female),
+            _ => return Err(bad("sex")),
+        };
+        let team: u8 = cells[7]
+            .parse()
+            .ok()
+            .filter(|t: &u8| *t > 0 && t.to_string() == cells[7])
+            .ok_or_else(|| bad("team"))?;
+        out.push(Person {
+            key: key.to_string(),
+            personal_id: text(1, MAX_VALUE_CHARS)?,
+            full_name: text(2, MAX_NAME_CHARS)?,
+            birth_date: text(3, MAX_VALUE_CHARS)?,
+            sex,
+            household: text(5, MAX_VALUE_CHARS)?,
+            relation: text(6, MAX_VALUE_CHARS)?,
+            team,
+            phone: text(8, MAX_VALUE_CHARS)?,
+            ethnicity: text(9, MAX_VALUE_CHARS)?,
+            religion: text(10, MAX_VALUE_CHARS)?,
         });
         Ok(())
     })?;

@@ -8,7 +8,7 @@ use super::*;
 use crate::domain::commune::Role;
 use crate::domain::form;
 use crate::domain::version::{Draft, Status, Version};
-use crate::domain::work::WorkItem;
+use crate::domain::work::{Person, WorkItem};
 use chrono::{DateTime, FixedOffset};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -70,6 +70,7 @@ fn team_contents() -> Contents {
         versions: vec![b, a, c],
         work_items: vec![],
         villages: vec![],
+        people: vec![],
     }
 }
 
@@ -87,6 +88,26 @@ fn commune_contents() -> Contents {
         ]
         .into(),
     }];
+    c.people = vec![
+        Person {
+            key: "NK-000001".into(),
+            personal_id: "034085001234".into(),
+            full_name: "Nguyễn Văn An".into(),
+            birth_date: "1985-03-12".into(),
+            sex: Some(crate::domain::rules::Sex::Male),
+            household: "HK-01, \"Đông\"".into(),
+            team: 3,
+            relation: "Chủ hộ".into(),
+            ..Person::default()
+        },
+        Person {
+            key: "NK-000002".into(),
+            full_name: "Lê Thị Hoa".into(),
+            household: "HK-01".into(),
+            team: 3,
+            ..Person::default()
+        },
+    ];
     c
 }
 
@@ -106,6 +127,7 @@ fn a_bundle_reads_back_what_was_written_and_verifies() {
             sorted(contents.versions.clone())
         );
         assert_eq!(b.contents.work_items, contents.work_items);
+        assert_eq!(b.contents.people, contents.people);
         assert_eq!(b.key_id, signer().public.id);
         b.verify(&signer().public).unwrap();
         let other = Signer::generate_unencrypted().unwrap();
@@ -139,6 +161,7 @@ fn rows_read_one_after_another_keep_nothing_of_the_row_before() {
         versions: vec![a, b, c, d, e],
         work_items: vec![],
         villages: vec![],
+        people: vec![],
     };
     let read_back = read(&write(&contents, signer()).unwrap()).unwrap();
     assert_eq!(read_back.contents.versions, contents.versions);

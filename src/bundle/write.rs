@@ -9,15 +9,16 @@ use chrono::{DateTime, FixedOffset};
 
 use super::error::BundleError;
 use super::format::{
-    Contents, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, VILLAGE_COLUMNS,
-    WORK_ITEM_COLUMNS, party_text, sha256_hex, untrusted_comment, version_header, work_item_fields,
+    Contents, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, REGISTER_COLUMNS,
+    VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, party_text, person_cells, sha256_hex, untrusted_comment,
+    version_header, work_item_fields,
 };
 use super::key::Signer;
-use super::{FORMAT, MANIFEST, SIGNATURE, VILLAGES, WORK_ITEMS, archive, cells};
+use super::{FORMAT, MANIFEST, REGISTER, SIGNATURE, VILLAGES, WORK_ITEMS, archive, cells};
 use crate::domain::commune::{Role, Village};
 use crate::domain::form::{self, FormSpec};
 use crate::domain::version::{Status, Version};
-use crate::domain::work::WorkItem;
+use crate::domain::work::{Person, WorkItem};
 use crate::store::StoredVersion;
 
 fn write_err(e: impl fmt::Display) -> BundleError {
@@ -221,6 +222,26 @@ pub(super) fn version_rows<V: VersionRow>(
     Ok(out)
 }
 
+/// `register.csv`: the receiving team's people, by key.
+fn register_csv(people: &[Person]) -> Result<Vec<u8>, BundleError> {
+    let mut rows: Vec<&Person> = people.iter().collect();
+    rows.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut out = Vec::new();
+    {
+        let mut w = cells::writer(&mut out);
+        w.write_record(REGISTER_COLUMNS).map_err(write_err)?;
+        for p in rows {
+            for cell in person_cells(p) {
+                w.write_field(cells::escape(&cell).as_bytes())
+                    .map_err(write_err)?;
+            }
+            w.write_record(None::<&[u8]>).map_err(write_err)?;
+        }
+        w.flush().map_err(write_err)?;
+    }
+    Ok(out)
+}
+
 /// `villages.csv`: each village's team and name, by team.
 fn villages_csv(villages: &[Village]) -> Result<Vec<u8>, BundleError> {
     let mut rows: Vec<&Village> = villages.iter().collect();
@@ -352,14 +373,23 @@ pub fn write<V: VersionRow + Sync>(
                 bytes: villages_csv(&contents.villages)?,
             });
             files.push(DataFile {
+                name: REGISTER.to_string(),
+                rows: contents.people.len(),
+                bytes: register_csv(&contents.people)?,
+            });
+            files.push(DataFile {
                 name: WORK_ITEMS.to_string(),
                 rows: contents.work_items.len(),
                 bytes: work_items_csv(&contents.work_items)?,
             });
         }
-        Role::Team(_) if !contents.work_items.is_empty() || !contents.villages.is_empty() => {
+        Role::Team(_)
+            if !contents.work_items.is_empty()
+                || !contents.villages.is_empty()
+                || !contents.people.is_empty() =>
+        {
             return Err(write_err(
-                "a team bundle carries no work items and no villages",
+                "a team bundle carries no work items, no villages and no register",
             ));
         }
         Role::Team(_) => {}

@@ -27,6 +27,7 @@ mod bundles;
 mod case;
 mod cases;
 mod keys;
+mod register;
 mod report;
 mod tables;
 mod village;
@@ -36,6 +37,7 @@ pub use bundles::BundleCommand;
 pub use case::{CaseCommand, EditArgs};
 pub use cases::CasesArgs;
 pub use keys::{InitCommand, KeyCommand};
+pub use register::{RegisterCommand, RegisterImportArgs};
 pub use report::{ReportArgs, ReportFormat};
 pub use tables::Format;
 pub use village::VillageCommand;
@@ -86,6 +88,9 @@ pub enum Command {
     /// Danh sách việc: nhập từ bảng tính, giao lại (work list: import, reassign).
     #[command(subcommand)]
     Worklist(WorklistCommand),
+    /// Danh sách nhân khẩu, hộ gia đình của xã (the commune's population register).
+    #[command(subcommand)]
+    Register(RegisterCommand),
     /// Liệt kê mẫu phiếu và các trường (list forms and their fields).
     Forms {
         /// Chỉ một mẫu (one form only).
@@ -160,6 +165,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Init(cmd)) => keys::init(&dir, cmd, lang),
         Some(Command::Case(cmd)) => case::run(&Store::open(&dir)?, cmd, lang),
         Some(Command::Worklist(cmd)) => worklist::run(&Store::open(&dir)?, cmd, lang),
+        Some(Command::Register(cmd)) => register::run(&Store::open(&dir)?, cmd, lang),
         Some(Command::Cases(args)) => cases::list_cases(&Store::open(&dir)?, &args, lang),
         Some(Command::Forms { form }) => cases::list_forms(form.as_deref(), lang),
         Some(Command::Report(args)) => report::print_report(&Store::open(&dir)?, &args, lang),

@@ -66,37 +66,56 @@ fn import(store: &Store, args: &ImportArgs, lang: Lang) -> Result<()> {
         let _ = writeln!(out, "{line}");
     }
     let count = preview.items.len();
-    let line = |out: &mut dyn Write, s: Say| {
-        let _ = writeln!(out, "{}", say(lang, &s));
-    };
     if count == 0 {
-        line(&mut out, Say::Nothing);
+        let _ = writeln!(out, "{}", say(lang, &Say::Nothing));
         return Ok(());
     }
-    if args.dry_run {
-        line(&mut out, Say::DryRun);
+    let asked = say(lang, &Say::Prompt { count });
+    if !confirm(&mut out, lang, args.dry_run, args.yes, &asked, || {
+        WorklistError::NeedsYes { count }.into()
+    })? {
         return Ok(());
-    }
-    if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            let _ = out.flush();
-            return Err(WorklistError::NeedsYes { count }.into());
-        }
-        let _ = write!(out, "{}", say(lang, &Say::Prompt { count }));
-        let _ = out.flush();
-        let mut answer = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut answer)
-            .map_err(|e| Error::Terminal(e.to_string()))?;
-        if !is_yes(lang, &answer) {
-            line(&mut out, Say::NotImported);
-            return Ok(());
-        }
     }
     let written = worklist::apply(store, &preview)?;
-    line(&mut out, Say::Imported { count: written });
+    let _ = writeln!(out, "{}", say(lang, &Say::Imported { count: written }));
     Ok(())
+}
+
+/// Asks before an import writes, as every import does: nothing with
+/// `--dry-run`, straight on with `--yes`, else the question `asked` on the
+/// terminal, and `needs_yes` when there is no terminal to ask on. Says
+/// what it decided when that is "not now".
+pub(super) fn confirm(
+    out: &mut dyn Write,
+    lang: Lang,
+    dry_run: bool,
+    yes: bool,
+    asked: &str,
+    needs_yes: impl FnOnce() -> Error,
+) -> Result<bool> {
+    if dry_run {
+        let _ = writeln!(out, "{}", say(lang, &Say::DryRun));
+        return Ok(false);
+    }
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        let _ = out.flush();
+        return Err(needs_yes());
+    }
+    let _ = write!(out, "{asked}");
+    let _ = out.flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Error::Terminal(e.to_string()))?;
+    if !is_yes(lang, &answer) {
+        let _ = writeln!(out, "{}", say(lang, &Say::NotImported));
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 fn assign(store: &Store, item: &str, team: u8, lang: Lang) -> Result<()> {

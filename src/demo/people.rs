@@ -9,8 +9,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 
 use super::{Options, Rng, Summary, VILLAGES};
+use crate::domain::commune::Commune;
 use crate::domain::form;
 use crate::domain::reference;
+use crate::domain::register::KEY_PREFIX;
 use crate::domain::rules::Sex;
 use crate::domain::work::{Person, WorkItem};
 
@@ -186,7 +188,7 @@ impl World {
                 }
             };
             let mut copy = people[original].clone();
-            copy.key = format!("P{:06}", people.len() + 1);
+            copy.key = format!("{KEY_PREFIX}{:06}", people.len() + 1);
             copy.team = households[target].team;
             copy.household = households[target].code.clone();
             copy.relation = "Khác".to_string();
@@ -388,7 +390,7 @@ fn make_person(
         Sex::Female => (*rng.pick(&MIDDLE_FEMALE), *rng.pick(&GIVEN_FEMALE)),
     };
     let mut p = Person {
-        key: format!("P{:06}", index + 1),
+        key: format!("{KEY_PREFIX}{:06}", index + 1),
         personal_id: String::new(),
         full_name: format!("{family} {middle} {given}"),
         birth_date,
@@ -447,6 +449,54 @@ fn phone(rng: &mut Rng) -> String {
         "096", "097", "098", "086", "032", "035", "091", "094", "088", "090", "093", "070",
     ];
     format!("{}{:07}", rng.pick(&PREFIXES), rng.below(10_000_000))
+}
+
+/// The commune's register as its own spreadsheet would list it (CSV, the
+/// headers a commune uses, villages by name), people in key order: imported
+/// into a fresh register, each gets the key it was generated with.
+pub(super) fn register_file<'a>(
+    people: impl IntoIterator<Item = &'a Person>,
+    commune: &Commune,
+) -> Vec<u8> {
+    let mut rows: Vec<&Person> = people.into_iter().collect();
+    rows.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    let mut out = Vec::with_capacity(rows.len() * 110);
+    let mut w = csv::Writer::from_writer(&mut out);
+    let _ = w.write_record([
+        "Số định danh",
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Mã hộ",
+        "Quan hệ với chủ hộ",
+        "Thôn",
+        "Số điện thoại",
+        "Dân tộc",
+        "Tôn giáo",
+    ]);
+    for p in rows {
+        let sex = match p.sex {
+            Some(Sex::Male) => "Nam",
+            Some(Sex::Female) => "Nữ",
+            None => "",
+        };
+        let village = commune.village(p.team).map_or("", |v| v.name.as_str());
+        let _ = w.write_record([
+            p.personal_id.as_str(),
+            &p.full_name,
+            &p.birth_date,
+            sex,
+            &p.household,
+            &p.relation,
+            village,
+            &p.phone,
+            &p.ethnicity,
+            &p.religion,
+        ]);
+    }
+    let _ = w.flush();
+    drop(w);
+    out
 }
 
 fn person_prefill(p: &Person) -> BTreeMap<String, String> {

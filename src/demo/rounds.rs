@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 
-use super::people::Hint;
+use super::people::{self, Hint};
 use super::work::do_team_work;
 use super::{DEMO_PASSPHRASE, Rng, TEAM_MEMBERS, joined, team_dir};
 use crate::bundle::key::{Public, Signer};
@@ -18,7 +18,7 @@ use crate::domain::form::Context;
 use crate::domain::version::Version;
 use crate::domain::work::{Person, WorkItem};
 use crate::error::{Error, Result};
-use crate::ops::exchange;
+use crate::ops::{self, exchange};
 use crate::store::Store;
 
 /// One village's people and work items. Shared by the commune (which
@@ -196,7 +196,12 @@ impl Campaign<'_> {
         let (betweens, rounds) = std::thread::scope(|s| {
             let commune = commune_ref;
             let stored = s.spawn(move || -> Result<()> {
-                commune.put_people(everyone.iter().flat_map(|s| &s.people))?;
+                // The register goes in as a commune's own spreadsheet does.
+                let file =
+                    people::register_file(everyone.iter().flat_map(|s| &s.people), &self.commune);
+                let options = ops::register::options(false);
+                let preview = ops::register::preview(commune, file.as_slice(), &options)?;
+                ops::register::apply(commune, &preview)?;
                 commune.put_work_items(everyone.iter().flat_map(|s| &s.items))?;
                 Ok(())
             });

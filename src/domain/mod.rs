@@ -12,6 +12,7 @@ pub mod listing;
 pub mod merge;
 pub mod progress;
 pub mod reference;
+pub mod register;
 pub mod report;
 pub mod resolve;
 pub mod rules;

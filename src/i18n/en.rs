@@ -254,6 +254,13 @@ pub fn error(e: &Error) -> String {
             format!("There is no team {team}; this commune has teams 1 to {max}.")
         }
         Error::CommuneOnly => "Only the commune office's computer can do this.".into(),
+        Error::RegisterChanged => {
+            "The register changed since the preview; preview again, then import. Nothing was written."
+                .into()
+        }
+        Error::RegisterNeedsYes { count } => format!(
+            "Nothing written: there is no terminal to confirm on; run again with --yes to write {count} people."
+        ),
         Error::NoDataDir => {
             "No user data directory was found; give one with --data-dir or TOTHON_HOME.".into()
         }

@@ -5,6 +5,7 @@
 pub mod bundle;
 mod en;
 pub mod problems;
+pub mod register;
 pub mod report;
 mod vi;
 pub mod worklist;

@@ -246,6 +246,10 @@ pub fn error(e: &Error) -> String {
             format!("Không có tổ {team}; xã này có các tổ từ 1 đến {max}.")
         }
         Error::CommuneOnly => "Việc này chỉ làm được trên máy của xã.".into(),
+        Error::RegisterChanged => "Danh sách nhân khẩu đã thay đổi từ lúc xem trước; hãy xem trước lại rồi nhập. Chưa ghi gì.".into(),
+        Error::RegisterNeedsYes { count } => format!(
+            "Chưa ghi gì: không hỏi xác nhận được vì không chạy từ bàn phím; hãy chạy lại với --yes để ghi {count} nhân khẩu."
+        ),
         Error::NoDataDir => {
             "Không tìm được thư mục dữ liệu của người dùng; hãy chỉ định bằng --data-dir hoặc biến TOTHON_HOME.".into()
         }

@@ -11,4 +11,5 @@ pub mod commune;
 pub mod device;
 pub mod exchange;
 pub mod queries;
+pub mod register;
 pub mod worklist;

@@ -17,7 +17,7 @@ use crate::store::Store;
 use crate::worklist::{self, Options, Preview, WorklistError};
 
 /// Work lists are the commune office's: a team device refuses to change them.
-fn check_device(store: &Store) -> Result<()> {
+pub(super) fn check_device(store: &Store) -> Result<()> {
     match store.device()?.role {
         Role::Commune => Ok(()),
         Role::Team(team) => Err(WorklistError::NotCommune { team }.into()),
@@ -33,10 +33,7 @@ pub fn preview_file(
     fix_leading_zeros: bool,
 ) -> Result<Preview> {
     check_device(store)?;
-    let file = File::open(path).map_err(|e| Error::File {
-        path: path.to_path_buf(),
-        detail: e.to_string(),
-    })?;
+    let file = open_file(path)?;
     let options = Options {
         form,
         fix_leading_zeros,
@@ -48,6 +45,14 @@ pub fn preview_file(
         &store.commune()?,
         &store.work_items()?,
     )?)
+}
+
+/// Opens a spreadsheet file to read, or says which and why not.
+pub(super) fn open_file(path: &Path) -> Result<File> {
+    File::open(path).map_err(|e| Error::File {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })
 }
 
 /// Writes a preview's new items in one transaction and says how many.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use redb::{ReadableTable, WriteTransaction};
 
-use super::cases::{CaseTables, item_due, version_ids};
+use super::cases::{CaseTables, in_key_order, item_due, version_ids};
 use super::records::{AddSummary, ImportEntry, TrustedKey};
 use super::tables::*;
 use super::{Result, codec, log_in, rows};
@@ -17,7 +17,7 @@ use crate::domain::case::CaseEntry;
 use crate::domain::commune::{Commune, Village};
 use crate::domain::listing::ListRow;
 use crate::domain::version::Version;
-use crate::domain::work::WorkItem;
+use crate::domain::work::{Person, WorkItem};
 
 /// A new case's writes, made ahead and away from the transaction (a bundle
 /// merge makes them on another thread): the index entry and list line of
@@ -356,6 +356,18 @@ impl<'t> Merge<'t> {
         if commune.villages != villages {
             commune.villages = villages;
             meta.insert("commune", codec::encode(&commune).as_slice())?;
+        }
+        Ok(())
+    }
+
+    /// Takes the team's part of the register as the commune's bundle lists
+    /// it, in place of what the device held: someone who moved to another
+    /// village leaves this one's list with the next bundle.
+    pub fn put_register(&mut self, people: &[Person]) -> Result<()> {
+        let mut table = self.txn.open_table(PEOPLE)?;
+        table.retain(|_, _| false)?;
+        for p in in_key_order(people, |p| &p.key) {
+            table.insert(p.key.as_str(), codec::encode_person(p).as_slice())?;
         }
         Ok(())
     }

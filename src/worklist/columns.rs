@@ -137,6 +137,17 @@ const ALIASES: &[(Alias, &[&str])] = &[
         ],
     ),
     (
+        Alias::Fields(&["relation"]),
+        &[
+            "Quan hệ",
+            "Quan hệ chủ hộ",
+            "QH với chủ hộ",
+            "Quan hệ với CH",
+            "Relation",
+            "Relationship",
+        ],
+    ),
+    (
         Alias::Fields(&["head_name"]),
         &[
             "Chủ hộ",
@@ -324,7 +335,7 @@ fn table() -> &'static HashMap<String, Target> {
                     .or_insert_with(|| target.clone());
             }
         }
-        for spec in form::forms() {
+        for spec in form::forms().iter().chain([form::register()]) {
             for field in &spec.fields {
                 for name in [&field.label.vi, &field.label.en, &field.id] {
                     let entry = map
@@ -520,6 +531,14 @@ pub const FORM_RULES: &[FormRule] = &[
         telltales: &["phone", "target_level"],
         needs: &["person_id", "full_name"],
         identity: &["person_id"],
+    },
+    // Never inferred (no case is of it): the register import names it. One
+    // ID in two households is two entries, and a suspected duplicate.
+    FormRule {
+        form: "register",
+        telltales: &[],
+        needs: &["person_id", "full_name", "household_code"],
+        identity: &["person_id", "household_code"],
     },
 ];
 
@@ -768,7 +787,10 @@ mod tests {
                 if let Some(Target::Field(ids)) = lookup(name) {
                     for id in ids {
                         assert!(
-                            form::forms().iter().any(|f| f.field(id).is_some()),
+                            form::forms()
+                                .iter()
+                                .chain([form::register()])
+                                .any(|f| f.field(id).is_some()),
                             "{name} names {id}, which no form has"
                         );
                     }

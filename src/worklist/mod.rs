@@ -35,6 +35,9 @@ pub struct Options {
     /// The form of every row without a form column (an id, code or label);
     /// `None`: inferred from the columns.
     pub form: Option<String>,
+    /// Every row is of this spec, whatever the columns say, and no form
+    /// column is read: the population register (`form::register`).
+    pub fixed: Option<&'static FormSpec>,
     /// Apply the suggested leading-zero repairs instead of refusing the rows.
     pub fix_leading_zeros: bool,
     /// Birth dates may not be after it; passed in so checks do not read the clock.
@@ -46,6 +49,7 @@ impl Options {
     pub fn new(today: NaiveDate) -> Options {
         Options {
             form: None,
+            fixed: None,
             fix_leading_zeros: false,
             today,
             max_bytes: MAX_BYTES,
@@ -130,6 +134,8 @@ impl WorklistError {
 /// Where the form of the rows came from, said in the preview.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FormSource {
+    /// Every row is a person of the population register.
+    Register,
     /// `--form`.
     Given { form: String },
     /// From the columns: the column that told, or `None` when this was the
@@ -302,6 +308,7 @@ impl Preview {
     pub fn forms(&self) -> Vec<&'static FormSpec> {
         form::forms()
             .iter()
+            .chain([form::register()])
             .filter(|f| self.items.iter().any(|i| i.form == f.id))
             .collect()
     }
@@ -398,13 +405,14 @@ pub fn preview<R: Read>(
     existing: &[WorkItem],
 ) -> Result<Preview, WorklistError> {
     let limit = options.max_bytes;
-    let given = match &options.form {
-        Some(f) => Some(
+    let given = match (&options.form, options.fixed) {
+        (_, Some(spec)) => Some(spec),
+        (Some(f), None) => Some(
             form::form(f)
                 .or_else(|| columns::match_form(f))
                 .ok_or_else(|| WorklistError::UnknownForm { form: f.clone() })?,
         ),
-        None => None,
+        (None, None) => None,
     };
     let (encoding, mut text) =
         decode::text_reader(reader, limit).map_err(|e| WorklistError::from_io(&e, limit))?;
@@ -490,9 +498,10 @@ impl<'a> Importer<'a> {
         if village_col.is_none() && team_col.is_none() {
             return Err(WorklistError::NoVillageColumn);
         }
-        let form_col = columns::find(&columns, &Target::Form);
+        let form_col = columns::find(&columns, &Target::Form).filter(|_| options.fixed.is_none());
         let inferred = columns::infer_form(&columns);
         let (fallback, form_source) = match (form_col, given, inferred) {
+            (None, Some(spec), _) if options.fixed.is_some() => (Some(spec), FormSource::Register),
             (None, Some(spec), _) => (
                 Some(spec),
                 FormSource::Given {

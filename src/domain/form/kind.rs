@@ -211,7 +211,7 @@ fn find_in_list<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::form::forms;
+    use crate::domain::form::{forms, register};
 
     proptest::proptest! {
         #[test]
@@ -244,7 +244,7 @@ mod tests {
     fn a_choice_id_is_no_other_choice_label() {
         // `find_choice` tries ids before labels; that only finds what
         // matching both in one pass would if no id reads as an earlier label.
-        for f in forms() {
+        for f in forms().iter().chain([register()]) {
             for choices in f.fields.iter().flat_map(|fl| choice_lists(&fl.kind)) {
                 for c in choices {
                     let key = text::fold(&c.id);

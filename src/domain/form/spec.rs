@@ -36,6 +36,23 @@ pub fn form(id: &str) -> Option<&'static FormSpec> {
     forms().iter().find(|f| f.id == id)
 }
 
+/// A case form, or the register's row spec, by id: for naming fields and
+/// forms in messages about either.
+pub fn spec_named(id: &str) -> Option<&'static FormSpec> {
+    form(id).or_else(|| (id == register().id).then(register))
+}
+
+/// The population register's row (`data/forms/register.json`): a person of
+/// the commune's list, checked as a case's fields are. Not a case form: no
+/// case is of it, so [`forms`] and [`form`] never return it.
+pub fn register() -> &'static FormSpec {
+    static REGISTER: OnceLock<FormSpec> = OnceLock::new();
+    REGISTER.get_or_init(|| {
+        serde_json::from_str(include_str!("../../../data/forms/register.json"))
+            .expect("the register spec is checked by the tests")
+    })
+}
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct Label {
     pub vi: String,

@@ -31,6 +31,9 @@ pub(super) fn say_en(s: &Say) -> String {
             encoding_en(*encoding),
             delimiter_en(*delimiter)
         ),
+        Say::Form(FormSource::Register) => {
+            "Population register: each row is one person of one household.".into()
+        }
         Say::Form(FormSource::Given { form }) => {
             format!("Form: {} (from --form).", form_label(form, lang))
         }
@@ -87,6 +90,18 @@ pub(super) fn say_en(s: &Say) -> String {
                 .unwrap_or(form)
         ),
         Say::Summary {
+            register: true,
+            read,
+            new,
+            duplicates,
+            blank,
+            problems,
+            ..
+        } => format!(
+            "Read {read} rows: {new} people read, {duplicates} repeated in the file, {blank} blank, {problems} with problems (not imported)."
+        ),
+        Say::Summary {
+            register: false,
             read,
             new,
             already,
@@ -96,7 +111,8 @@ pub(super) fn say_en(s: &Say) -> String {
         } => format!(
             "Read {read} rows: {new} new items, {already} already on the list, {duplicates} repeated in the file, {blank} blank, {problems} with problems (not imported)."
         ),
-        Say::TableTitle => "New items by village and form:".into(),
+        Say::TableTitle { register: false } => "New items by village and form:".into(),
+        Say::TableTitle { register: true } => "People read, by village:".into(),
         Say::VillageHeading => "Village".into(),
         Say::Total => "Total".into(),
         Say::VillageName { name, team } => format!("{name} (team {team})"),

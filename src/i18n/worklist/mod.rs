@@ -45,6 +45,8 @@ pub enum Say<'a> {
         form: &'a str,
     },
     Summary {
+        /// The rows are people of the register, not work items.
+        register: bool,
         read: usize,
         new: usize,
         already: usize,
@@ -52,7 +54,9 @@ pub enum Say<'a> {
         blank: usize,
         problems: usize,
     },
-    TableTitle,
+    TableTitle {
+        register: bool,
+    },
     VillageHeading,
     Total,
     VillageName {
@@ -155,7 +159,7 @@ pub(super) fn column_letter(index: usize) -> String {
 
 pub(super) fn field_label(form_id: Option<&str>, field: &str, lang: Lang) -> String {
     form_id
-        .and_then(form::form)
+        .and_then(form::spec_named)
         .and_then(|spec| spec.field(field))
         .or_else(|| form::forms().iter().find_map(|spec| spec.field(field)))
         .map(|f| f.label.get(lang).to_string())
@@ -163,7 +167,7 @@ pub(super) fn field_label(form_id: Option<&str>, field: &str, lang: Lang) -> Str
 }
 
 pub(super) fn form_label(form_id: &str, lang: Lang) -> String {
-    form::form(form_id)
+    form::spec_named(form_id)
         .map(|s| s.label.get(lang).to_string())
         .unwrap_or_else(|| form_id.to_string())
 }

@@ -45,7 +45,9 @@ pub fn preview_lines(lang: Lang, p: &Preview, commune: &Commune) -> Vec<String> 
             },
         });
     }
+    let register = p.form_source == FormSource::Register;
     line(Say::Summary {
+        register,
         read: p.rows_read,
         new: p.items.len(),
         already: p.already.len(),
@@ -54,7 +56,7 @@ pub fn preview_lines(lang: Lang, p: &Preview, commune: &Commune) -> Vec<String> 
         problems: p.problems.len(),
     });
     if !p.items.is_empty() {
-        line(Say::TableTitle);
+        line(Say::TableTitle { register });
         out.extend(
             village_table(p, commune, lang)
                 .into_iter()

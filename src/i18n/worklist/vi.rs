@@ -31,6 +31,9 @@ pub(super) fn say_vi(s: &Say) -> String {
             encoding_vi(*encoding),
             delimiter_vi(*delimiter)
         ),
+        Say::Form(FormSource::Register) => {
+            "Danh sách nhân khẩu: mỗi dòng là một người, thuộc một hộ.".into()
+        }
         Say::Form(FormSource::Given { form }) => {
             format!("Mẫu phiếu: {} (chọn bằng --form).", form_label(form, lang))
         }
@@ -87,6 +90,18 @@ pub(super) fn say_vi(s: &Say) -> String {
                 .unwrap_or(form)
         ),
         Say::Summary {
+            register: true,
+            read,
+            new,
+            duplicates,
+            blank,
+            problems,
+            ..
+        } => format!(
+            "Đã đọc {read} dòng: {new} người đọc được, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {problems} dòng có lỗi (không nhập)."
+        ),
+        Say::Summary {
+            register: false,
             read,
             new,
             already,
@@ -96,7 +111,8 @@ pub(super) fn say_vi(s: &Say) -> String {
         } => format!(
             "Đã đọc {read} dòng: {new} việc mới, {already} dòng đã có trong danh sách, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {problems} dòng có lỗi (không nhập)."
         ),
-        Say::TableTitle => "Việc mới theo thôn và mẫu phiếu:".into(),
+        Say::TableTitle { register: false } => "Việc mới theo thôn và mẫu phiếu:".into(),
+        Say::TableTitle { register: true } => "Người đọc được theo thôn:".into(),
         Say::VillageHeading => "Thôn".into(),
         Say::Total => "Tổng".into(),
         Say::VillageName { name, team } => format!("{name} (tổ {team})"),

@@ -11,7 +11,7 @@ use super::{ExchangeError, Result, file_error};
 use crate::bundle::key::Signer;
 use crate::bundle::{self, Contents, Header};
 use crate::domain::commune::Role;
-use crate::domain::work::WorkItem;
+use crate::domain::work::{Person, WorkItem};
 use crate::store::{Store, StoredVersion, VersionBytes};
 
 /// One bundle written.
@@ -26,7 +26,8 @@ pub struct Exported {
 /// What this device sends, read in place from `stored` (the store's
 /// versions): from a team device one bundle to the commune with every
 /// version it holds; from the commune one bundle per team with the team's
-/// work items and every version of the team's cases.
+/// work items, its village's part of the register and every version of the
+/// team's cases.
 fn outgoing<'s>(
     store: &Store,
     stored: &'s VersionBytes,
@@ -49,6 +50,7 @@ fn outgoing<'s>(
             versions: all,
             work_items: Vec::new(),
             villages: Vec::new(),
+            people: Vec::new(),
         }]),
         Role::Commune => {
             // A case goes, whole history, to the team its latest version
@@ -72,6 +74,10 @@ fn outgoing<'s>(
             for w in store.work_items()? {
                 items.entry(w.team).or_default().push(w);
             }
+            let mut people: BTreeMap<u8, Vec<Person>> = BTreeMap::new();
+            for p in store.people()? {
+                people.entry(p.team).or_default().push(p);
+            }
             Ok(commune
                 .villages
                 .iter()
@@ -80,6 +86,7 @@ fn outgoing<'s>(
                     versions: versions.remove(&v.team).unwrap_or_default(),
                     work_items: items.remove(&v.team).unwrap_or_default(),
                     villages: commune.villages.clone(),
+                    people: people.remove(&v.team).unwrap_or_default(),
                 })
                 .collect())
         }

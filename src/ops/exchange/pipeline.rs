@@ -392,6 +392,9 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
         if let (Some(villages), Role::Team(_)) = (received.villages, here.role) {
             m.put_villages(villages)?;
         }
+        if let (Some(people), Role::Team(_)) = (received.people, here.role) {
+            m.put_register(&people)?;
+        }
         Ok((summary, received.work_items.len()))
     })
 }

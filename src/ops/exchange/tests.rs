@@ -132,6 +132,7 @@ fn bundle_of(versions: Vec<Version>, sequence: u64) -> Vec<u8> {
             versions,
             work_items: vec![],
             villages: vec![],
+            people: vec![],
         },
         signer(),
     )
@@ -275,6 +276,7 @@ fn versions_read_in_place_are_the_stored_ones_and_write_the_same_files() {
             versions,
             work_items: vec![],
             villages: vec![],
+            people: vec![],
         }
     }
     let files = |bytes: Vec<u8>| bundle::read(&bytes).unwrap().files;
@@ -403,6 +405,7 @@ fn the_first_bundle_ties_the_key_to_its_device_and_a_later_bundle_may_not_change
         versions: vec![],
         work_items: vec![],
         villages: vec![],
+        people: vec![],
     };
     let b = bundle::write(&other, signer()).unwrap();
     assert!(matches!(
