@@ -198,7 +198,7 @@ impl Campaign<'_> {
             let stored = s.spawn(move || -> Result<()> {
                 // The register goes in as a commune's own spreadsheet does.
                 let file =
-                    people::register_file(everyone.iter().flat_map(|s| &s.people), &self.commune);
+                    people::register_file(everyone.iter().flat_map(|s| &s.people), self.commune);
                 let options = ops::register::options(false);
                 let preview = ops::register::preview(commune, file.as_slice(), &options)?;
                 ops::register::apply(commune, &preview)?;
