@@ -52,6 +52,10 @@ pub enum Error {
     NoSuchTeam { team: u8, max: u8 },
     #[error("only the commune office can do this")]
     CommuneOnly,
+    #[error("no suspected pair {first} {second}")]
+    NoSuchPair { first: String, second: String },
+    #[error("unknown resolution {resolution}")]
+    UnknownResolution { resolution: String },
     #[error("the register changed since the preview")]
     RegisterChanged,
     #[error("{count} register entries not written: no terminal to confirm and no --yes")]

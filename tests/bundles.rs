@@ -232,7 +232,8 @@ fn the_manifest_verifies_with_minisign_and_the_files_with_sha256sum() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).matches(": OK").count(),
-        3
+        4,
+        "one file per form"
     );
     // A changed manifest no longer verifies.
     let manifest = std::fs::read_to_string(unpacked.join("manifest.csv")).unwrap();

@@ -24,7 +24,7 @@ use tothon::i18n::Lang;
 use tothon::store::{SavedDraft, Store};
 use tothon::tui::App;
 
-use common::tui::{ctrl, press, tab, typ};
+use common::tui::{ctrl, press, screen, tab, typ};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 /// The clock of the command-line runs, the same day as [`today`].
@@ -459,6 +459,12 @@ fn report() {
     let mut app = open(commune_store(dir.path()));
     press(&mut app, KeyCode::F(5));
     check(&mut app, "report", &["26/11/2026"]);
+    // The lines below the window are reached with the arrows.
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    let shown = screen(&mut app, (80, 24));
+    assert!(shown.contains("thông minh 1."), "{shown}");
 }
 
 #[test]
@@ -467,6 +473,20 @@ fn duplicates() {
     let mut app = open(commune_store(dir.path()));
     press(&mut app, KeyCode::F(6));
     check(&mut app, "duplicates", &["HK-0101", "HK-0405", "HK-0502"]);
+}
+
+#[test]
+fn a_duplicate_pair_settled_with_one_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    press(&mut app, KeyCode::F(6));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('2'));
+    check(
+        &mut app,
+        "duplicates_settled",
+        &["Không trùng (NT-", "chưa xử lý"],
+    );
 }
 
 #[test]

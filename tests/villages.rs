@@ -121,16 +121,7 @@ fn a_rename_reaches_the_team_with_the_next_bundle_and_loses_nothing() {
     assert_eq!(named(&c.commune(), 3), "Thôn Trung");
     assert_eq!(named(&team, 3), "Thôn 3", "not before the bundle");
 
-    let down = c.export(&c.commune(), "down");
-    let for_team3: Vec<_> = down
-        .iter()
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .contains("-to-team3-")
-        })
-        .collect();
+    let for_team3 = c.export_for_team(3, "down");
     stdout(tothon(&team).args(["bundle", "import"]).args(&for_team3));
     assert_eq!(named(&team, 3), "Thôn Trung");
     assert_eq!(cases(&c.commune()), before, "no case moved at the commune");

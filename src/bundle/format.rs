@@ -169,7 +169,7 @@ pub(super) fn data_files(sender: Role) -> Vec<String> {
 
 /// Data files added after bundles were first written: a manifest from
 /// before them does not list them, and the bundle is read without them.
-pub(super) const LATER_FILES: [&str; 2] = [VILLAGES, REGISTER];
+pub(super) const LATER_FILES: [&str; 3] = [VILLAGES, REGISTER, "duplicate.csv"];
 
 /// The columns of `register.csv`: a person's key, then what the register
 /// knows of them.
@@ -240,12 +240,12 @@ pub(super) fn version_header(spec: &FormSpec) -> Vec<&str> {
 pub(super) const LATER_FIELDS: [&str; 1] = [crate::domain::case::VOID_FIELD];
 
 /// The field columns of `work_items.csv`: every form's fields, in form order,
-/// each once. A work item is never voided: the later fields are not among
+/// each once (a pair's form gets no work items: not its fields). A work item is never voided: the later fields are not among
 /// them, so the file keeps the layout it has always had.
 pub(super) fn work_item_fields() -> Vec<&'static str> {
     let mut seen = HashSet::new();
-    form::forms()
-        .iter()
+    form::openable()
+        .into_iter()
         .flat_map(|f| f.fields.iter().map(|fl| fl.id.as_str()))
         .filter(|id| !LATER_FIELDS.contains(id) && seen.insert(*id))
         .collect()

@@ -404,8 +404,8 @@ pub(super) fn parse_work_items(data: impl Read) -> Result<Vec<WorkItem>, BundleE
         .chain(fields.iter().copied())
         .collect();
     // Which of the shared columns each form has, worked out once.
-    let columns_of: Vec<(&str, Vec<bool>)> = form::forms()
-        .iter()
+    let columns_of: Vec<(&str, Vec<bool>)> = form::openable()
+        .into_iter()
         .map(|f| {
             let has = fields.iter().map(|c| f.field(c).is_some()).collect();
             (f.id.as_str(), has)

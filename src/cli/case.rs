@@ -160,7 +160,7 @@ fn consent(edit: &EditArgs) -> Consent {
 }
 
 /// Who saves: `--author`, or the device's own name ("Xã", "Tổ 3").
-fn who(store: &Store, author: Option<&str>, lang: Lang) -> Result<Who> {
+pub(super) fn who(store: &Store, author: Option<&str>, lang: Lang) -> Result<Who> {
     let device = store.device()?;
     let author = match author {
         Some(a) => crate::domain::text::clean(a),
@@ -172,7 +172,7 @@ fn who(store: &Store, author: Option<&str>, lang: Lang) -> Result<Who> {
     ops::case::who(store, author)
 }
 
-fn report_saved(saved: &ops::case::Saved, lang: Lang) -> Result<()> {
+pub(super) fn report_saved(saved: &ops::case::Saved, lang: Lang) -> Result<()> {
     let v = &saved.version;
     let line = if v.status == Status::Draft {
         i18n::msg(

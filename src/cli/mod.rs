@@ -38,7 +38,7 @@ pub use case::{CaseCommand, EditArgs};
 pub use cases::CasesArgs;
 pub use keys::{InitCommand, KeyCommand};
 pub use register::{RegisterCommand, RegisterImportArgs};
-pub use report::{ReportArgs, ReportFormat};
+pub use report::{DuplicatesArgs, DuplicatesCommand, ReportArgs, ReportFormat};
 pub use tables::Format;
 pub use village::VillageCommand;
 pub use worklist::{ImportArgs, WorklistCommand};
@@ -98,11 +98,8 @@ pub enum Command {
     },
     /// Báo cáo số liệu tính đến một ngày (the report's numbers as of a date).
     Report(ReportArgs),
-    /// Công dân nghi trùng (suspected duplicate citizens).
-    Duplicates {
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-    },
+    /// Công dân nghi trùng: xem, xử lý (suspected duplicate citizens: list, settle).
+    Duplicates(DuplicatesArgs),
     /// Khoá ký của máy này và các khoá tin cậy (this device's key, trusted keys).
     #[command(subcommand)]
     Key(KeyCommand),
@@ -169,9 +166,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Cases(args)) => cases::list_cases(&Store::open(&dir)?, &args, lang),
         Some(Command::Forms { form }) => cases::list_forms(form.as_deref(), lang),
         Some(Command::Report(args)) => report::print_report(&Store::open(&dir)?, &args, lang),
-        Some(Command::Duplicates { format }) => {
-            report::print_duplicates(&Store::open(&dir)?, format, lang)
-        }
+        Some(Command::Duplicates(args)) => report::duplicates(&Store::open(&dir)?, args, lang),
         Some(Command::Key(cmd)) => keys::key_command(&Store::open(&dir)?, cmd, lang),
         Some(Command::Trust { team, file }) => keys::trust(&Store::open(&dir)?, team, &file, lang),
         Some(Command::Untrust { key_id }) => keys::untrust(&Store::open(&dir)?, &key_id, lang),

@@ -1,11 +1,12 @@
-//! `tothon report` and `tothon duplicates`: the numbers of `ops::queries`,
+//! `tothon report` and `tothon duplicates` (the list, and settling a pair):
 //! written as text, Markdown or CSV.
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 
 use super::tables::Format;
 use super::{print_out, stdout_error};
 use crate::clock;
+use crate::domain::form::choice_label;
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang};
 use crate::ops;
@@ -64,8 +65,62 @@ pub(super) fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Resu
     Ok(())
 }
 
-pub(super) fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
-    let pairs = ops::queries::duplicates(store)?;
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct DuplicatesArgs {
+    #[command(subcommand)]
+    pub action: Option<DuplicatesCommand>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DuplicatesCommand {
+    /// Ghi cách xử lý một cặp nghi trùng (settle a suspected pair).
+    Settle {
+        /// Mã nhân khẩu thứ nhất (the first register key, e.g. NK-000012).
+        first: String,
+        /// Mã nhân khẩu thứ hai (the second register key).
+        second: String,
+        /// deleted_duplicate (đã xoá phiếu trùng), not_duplicate (không trùng), referred (chuyển công an xã).
+        #[arg(long = "as", value_name = "RESOLUTION")]
+        resolution: String,
+        /// Ghi chú (a note).
+        #[arg(long)]
+        note: Option<String>,
+        /// Người xử lý (author); default: the device's name.
+        #[arg(long)]
+        author: Option<String>,
+    },
+}
+
+/// Runs `tothon duplicates`: the list, or settling one pair.
+pub(super) fn duplicates(store: &Store, args: DuplicatesArgs, lang: Lang) -> Result<()> {
+    match args.action {
+        None => print_duplicates(store, args.format, lang),
+        Some(DuplicatesCommand::Settle {
+            first,
+            second,
+            resolution,
+            note,
+            author,
+        }) => {
+            let who = super::case::who(store, author.as_deref(), lang)?;
+            let saved = ops::duplicates::settle(
+                store,
+                &first,
+                &second,
+                &resolution,
+                note.as_deref(),
+                &who,
+            )?;
+            super::case::report_saved(&saved, lang)
+        }
+    }
+}
+
+fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
+    let pairs = ops::duplicates::list(store)?;
     let commune = store.commune()?;
     let village = |team: u8| {
         commune
@@ -94,6 +149,10 @@ pub(super) fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Res
         "birth_2",
         "household_2",
         "village_2",
+        "key_1",
+        "key_2",
+        "resolution",
+        "case",
     ])
     .map_err(stdout_error)?;
     for p in &pairs {
@@ -109,6 +168,13 @@ pub(super) fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Res
             &p.second.birth_date,
             &p.second.household,
             &village(p.second.team),
+            &p.first.key,
+            &p.second.key,
+            &p.settled
+                .as_ref()
+                .map(|s| choice_label(ops::duplicates::FORM, "resolution", &s.resolution, lang))
+                .unwrap_or_default(),
+            p.settled.as_ref().map_or("", |s| s.record.as_str()),
         ])
         .map_err(stdout_error)?;
     }

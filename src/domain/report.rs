@@ -55,8 +55,19 @@ pub struct Report {
     pub households: Households,
     pub missing: MissingFields,
     pub activation: Activation,
-    /// Pairs of suspected duplicate citizens across the commune's population list.
-    pub suspected_duplicates: usize,
+    pub duplicates: DuplicatePairs,
+}
+
+/// Suspected duplicate citizens: the pairs the register holds and how many
+/// were settled, each way.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DuplicatePairs {
+    /// Pairs of suspected duplicate citizens across the commune's register.
+    pub found: usize,
+    /// Settled by deleting the duplicate record ("đã xoá phiếu trùng").
+    pub cleaned: usize,
+    pub not_duplicate: usize,
+    pub referred: usize,
 }
 
 /// Percent of `part` in `whole`, one decimal, 0 when nothing is assigned.
@@ -110,7 +121,10 @@ pub fn compute(
         households: Households::default(),
         missing: MissingFields::default(),
         activation: Activation::default(),
-        suspected_duplicates,
+        duplicates: DuplicatePairs {
+            found: suspected_duplicates,
+            ..DuplicatePairs::default()
+        },
     };
     // A voided case counts nowhere: not done, not even assigned.
     let (voided, heads): (Vec<&Version>, Vec<&Version>) = heads_as_of(versions, as_of)
@@ -162,6 +176,15 @@ pub fn compute(
                     _ => continue,
                 }
                 m.processed += 1;
+            }
+            "duplicate" => {
+                let d = &mut r.duplicates;
+                match value(h, "resolution") {
+                    "deleted_duplicate" => d.cleaned += 1,
+                    "not_duplicate" => d.not_duplicate += 1,
+                    "referred" => d.referred += 1,
+                    _ => {}
+                }
             }
             "activation" => {
                 let a = &mut r.activation;

@@ -130,6 +130,10 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpSaveReport => "Save the report",
         Text::HelpRecompute => "Recompute",
         Text::HelpOpenHouseholdCheck => "Open a household check",
+        Text::HelpSettleDeleted => "Duplicate deleted",
+        Text::HelpSettleNotDuplicate => "Not a duplicate",
+        Text::HelpSettleReferred => "Referred to police",
+        Text::Unsettled => "not settled",
         Text::HelpWorkList => "Work list",
         Text::HelpScroll => "Scroll",
         Text::ImportWorklist => "Import a work list from a spreadsheet file",
@@ -254,6 +258,12 @@ pub fn error(e: &Error) -> String {
             format!("There is no team {team}; this commune has teams 1 to {max}.")
         }
         Error::CommuneOnly => "Only the commune office's computer can do this.".into(),
+        Error::NoSuchPair { first, second } => format!(
+            "There is no suspected pair {first} – {second}; list the pairs with 'tothon duplicates'."
+        ),
+        Error::UnknownResolution { resolution } => format!(
+            "There is no resolution \"{resolution}\"; choose deleted_duplicate, not_duplicate or referred."
+        ),
         Error::RegisterChanged => {
             "The register changed since the preview; preview again, then import. Nothing was written."
                 .into()

@@ -65,6 +65,7 @@ fn vi(r: &Report) -> Vec<Item> {
     let h = &r.households;
     let m = &r.missing;
     let a = &r.activation;
+    let d = &r.duplicates;
     let not_done = a.not_registered + a.failed;
     vec![
         Item {
@@ -85,10 +86,19 @@ fn vi(r: &Report) -> Vec<Item> {
             key: "suspected_duplicates",
             sentence: format!(
                 "Công dân nghi trùng: rà soát toàn xã phát hiện {} cặp nghi trùng; qua kiểm tra hộ ghi nhận {} trường hợp.",
-                r.suspected_duplicates, h.duplicate_findings
+                d.found, h.duplicate_findings
             ),
-            value: r.suspected_duplicates,
+            value: d.found,
             of: 0,
+        },
+        Item {
+            key: "duplicates_cleaned",
+            sentence: format!(
+                "Rà soát làm sạch {} dữ liệu công dân nghi trùng (đã xoá phiếu trùng); {} cặp xác định không trùng; {} cặp chuyển công an xã.",
+                d.cleaned, d.not_duplicate, d.referred
+            ),
+            value: d.cleaned,
+            of: d.found,
         },
         Item {
             key: "missing_fields",
@@ -153,6 +163,7 @@ fn en(r: &Report) -> Vec<Item> {
     let h = &r.households;
     let m = &r.missing;
     let a = &r.activation;
+    let d = &r.duplicates;
     let not_done = a.not_registered + a.failed;
     vec![
         Item {
@@ -173,10 +184,19 @@ fn en(r: &Report) -> Vec<Item> {
             key: "suspected_duplicates",
             sentence: format!(
                 "Suspected duplicate citizens: {} pairs found across the commune; {} noted by household checks.",
-                r.suspected_duplicates, h.duplicate_findings
+                d.found, h.duplicate_findings
             ),
-            value: r.suspected_duplicates,
+            value: d.found,
             of: 0,
+        },
+        Item {
+            key: "duplicates_cleaned",
+            sentence: format!(
+                "Cleaned {} suspected duplicate citizen records (duplicate deleted); {} pairs found not to be duplicates; {} pairs referred to the commune police.",
+                d.cleaned, d.not_duplicate, d.referred
+            ),
+            value: d.cleaned,
+            of: d.found,
         },
         Item {
             key: "missing_fields",

@@ -132,6 +132,10 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpSaveReport => "Lưu báo cáo",
         Text::HelpRecompute => "Tính lại",
         Text::HelpOpenHouseholdCheck => "Mở phiếu kiểm tra hộ",
+        Text::HelpSettleDeleted => "Đã xoá phiếu trùng",
+        Text::HelpSettleNotDuplicate => "Không trùng",
+        Text::HelpSettleReferred => "Chuyển công an",
+        Text::Unsettled => "chưa xử lý",
         Text::HelpWorkList => "Danh sách việc",
         Text::HelpScroll => "Cuộn",
         Text::ImportWorklist => "Nhập danh sách việc từ tệp bảng tính",
@@ -246,6 +250,12 @@ pub fn error(e: &Error) -> String {
             format!("Không có tổ {team}; xã này có các tổ từ 1 đến {max}.")
         }
         Error::CommuneOnly => "Việc này chỉ làm được trên máy của xã.".into(),
+        Error::NoSuchPair { first, second } => format!(
+            "Không có cặp nghi trùng {first} – {second}; xem các cặp bằng «tothon duplicates»."
+        ),
+        Error::UnknownResolution { resolution } => format!(
+            "Không có cách xử lý «{resolution}»; chọn deleted_duplicate (đã xoá phiếu trùng), not_duplicate (không trùng) hoặc referred (chuyển công an xã)."
+        ),
         Error::RegisterChanged => "Danh sách nhân khẩu đã thay đổi từ lúc xem trước; hãy xem trước lại rồi nhập. Chưa ghi gì.".into(),
         Error::RegisterNeedsYes { count } => format!(
             "Chưa ghi gì: không hỏi xác nhận được vì không chạy từ bàn phím; hãy chạy lại với --yes để ghi {count} nhân khẩu."

@@ -9,6 +9,7 @@
 pub mod case;
 pub mod commune;
 pub mod device;
+pub mod duplicates;
 pub mod exchange;
 pub mod queries;
 pub mod register;

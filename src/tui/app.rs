@@ -36,7 +36,7 @@ use crate::domain::save::{self, Who};
 use crate::domain::version::{Status, Version};
 use crate::domain::work::WorkItem;
 use crate::i18n::Lang;
-use crate::ops::queries::SuspectedPair;
+use crate::ops::duplicates::SuspectedPair;
 use crate::store::{ImportEntry, SavedDraft};
 
 /// Work for `effect.rs`: everything that touches the store.
@@ -89,6 +89,13 @@ pub enum Effect {
         as_of: NaiveDate,
     },
     LoadDuplicates,
+    /// Settle a suspected pair (register keys) as a `resolution` choice.
+    SettlePair {
+        first: String,
+        second: String,
+        resolution: &'static str,
+        who: Who,
+    },
     /// Sign and write this device's bundles.
     ExportBundles {
         passphrase: String,
@@ -491,9 +498,16 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             vec![]
         }
         Outcome::Duplicates(pairs) => {
-            state
-                .screens
-                .push(Screen::Duplicates(DuplicatesState { pairs, selected: 0 }));
+            // Read again after a pair was settled: the same screen, the
+            // same pair selected.
+            if let Some(Screen::Duplicates(d)) = state.screens.last_mut() {
+                d.selected = d.selected.min(pairs.len().saturating_sub(1));
+                d.pairs = pairs;
+            } else {
+                state
+                    .screens
+                    .push(Screen::Duplicates(DuplicatesState { pairs, selected: 0 }));
+            }
             vec![]
         }
         Outcome::CaseLoaded {
@@ -526,8 +540,13 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
                     status: version.status,
                 }
             });
-            if let Some(Screen::Form(_) | Screen::Conflict(_)) = state.screens.last() {
-                state.screens.pop();
+            match state.screens.last() {
+                Some(Screen::Form(_) | Screen::Conflict(_)) => {
+                    state.screens.pop();
+                }
+                // A pair settled: its line shows how.
+                Some(Screen::Duplicates(_)) => return vec![Effect::LoadDuplicates],
+                _ => {}
             }
             vec![]
         }

@@ -12,6 +12,23 @@ fn failed(lang: Lang, e: impl Into<Error>) -> Option<Outcome> {
     Some(Outcome::Failed(i18n::error(lang, &e.into())))
 }
 
+/// A version written: it, with its case's line for the work list.
+fn saved_outcome(
+    store: &Store,
+    lang: Lang,
+    saved: crate::error::Result<ops::case::Saved>,
+) -> Option<Outcome> {
+    match saved.and_then(|saved| Ok((store.list_row(&saved.version.record)?, saved))) {
+        Ok((Some(row), saved)) => Some(Outcome::Saved {
+            version: Box::new(saved.version),
+            row: Box::new(row),
+            open_problems: saved.open_problems,
+        }),
+        Ok((None, _)) => None,
+        Err(e) => failed(lang, e),
+    }
+}
+
 pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
     match effect {
         Effect::LoadCase { record } => match ops::case::open(store, &record) {
@@ -31,17 +48,8 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             prepared,
             draft_key,
         } => {
-            let saved = ops::case::write(store, *prepared, Some(&draft_key))
-                .and_then(|saved| Ok((store.list_row(&saved.version.record)?, saved)));
-            match saved {
-                Ok((Some(row), saved)) => Some(Outcome::Saved {
-                    version: Box::new(saved.version),
-                    row: Box::new(row),
-                    open_problems: saved.open_problems,
-                }),
-                Ok((None, _)) => None,
-                Err(e) => failed(lang, e),
-            }
+            let saved = ops::case::write(store, *prepared, Some(&draft_key));
+            saved_outcome(store, lang, saved)
         }
         Effect::PutDraft { key, draft } => {
             let kept = ops::device::keep_typing(store, &key, draft, crate::clock::now());
@@ -166,9 +174,18 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             Ok(r) => Some(Outcome::Report(Box::new(r))),
             Err(e) => failed(lang, e),
         },
-        Effect::LoadDuplicates => match ops::queries::duplicates(store) {
+        Effect::LoadDuplicates => match ops::duplicates::list(store) {
             Ok(pairs) => Some(Outcome::Duplicates(pairs)),
             Err(e) => failed(lang, e),
         },
+        Effect::SettlePair {
+            first,
+            second,
+            resolution,
+            who,
+        } => {
+            let saved = ops::duplicates::settle(store, &first, &second, resolution, None, &who);
+            saved_outcome(store, lang, saved)
+        }
     }
 }

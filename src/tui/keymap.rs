@@ -139,8 +139,12 @@ pub enum Action {
     RecomputeReport,
     /// (Report) save the report as text and CSV.
     SaveReport,
-    /// (Duplicates) open a household check for the selected pair.
+    /// (Duplicates) open the household check of the selected pair's first
+    /// person: the one the household has, else a new one.
     OpenHouseholdCheck,
+    /// (Duplicates) settle the selected pair: the duplicate record deleted,
+    /// not a duplicate, or referred to the commune police.
+    SettlePair(u8),
     /// (New case) open an empty form of the selected kind.
     OpenBlankForm,
     /// (Settings) change the selected setting.
@@ -384,11 +388,16 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::Report,     key(K::Enter),           A::RecomputeReport,        T::HelpRecompute,             FOOTER),
         bind(C::Report,     ctrl('s'),               A::SaveReport,             T::HelpSaveReport,            FOOTER),
         bind(C::Report,     key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
+        bind(C::Report,     key(K::Up),              A::ScrollUp,               T::HelpScroll,                F1_ONLY),
+        bind(C::Report,     key(K::Down),            A::ScrollDown,             T::HelpScroll,                F1_ONLY),
         bind(C::Report,     key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
 
         bind(C::Duplicates, key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
         bind(C::Duplicates, key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
         bind(C::Duplicates, key(K::Enter),           A::OpenHouseholdCheck,     T::HelpOpenHouseholdCheck,    FOOTER),
+        bind(C::Duplicates, key(K::Char('1')),       A::SettlePair(0),          T::HelpSettleDeleted,         F1_ONLY),
+        bind(C::Duplicates, key(K::Char('2')),       A::SettlePair(1),          T::HelpSettleNotDuplicate,    F1_ONLY),
+        bind(C::Duplicates, key(K::Char('3')),       A::SettlePair(2),          T::HelpSettleReferred,        F1_ONLY),
         bind(C::Duplicates, key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
 
         bind(C::NewCase,    key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),

@@ -597,7 +597,7 @@ pub fn infer_form(columns: &[Column]) -> Result<(&'static FormSpec, Option<Strin
 /// labels, accents and case ignored.
 pub fn match_form(value: &str) -> Option<&'static FormSpec> {
     let key = header_key(value);
-    form::forms().iter().find(|spec| {
+    form::openable().into_iter().find(|spec| {
         [
             &spec.id,
             &spec.code,

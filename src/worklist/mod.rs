@@ -408,9 +408,7 @@ pub fn preview<R: Read>(
     let given = match (&options.form, options.fixed) {
         (_, Some(spec)) => Some(spec),
         (Some(f), None) => Some(
-            form::form(f)
-                .or_else(|| columns::match_form(f))
-                .ok_or_else(|| WorklistError::UnknownForm { form: f.clone() })?,
+            columns::match_form(f).ok_or_else(|| WorklistError::UnknownForm { form: f.clone() })?,
         ),
         (None, None) => None,
     };

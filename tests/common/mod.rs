@@ -253,6 +253,16 @@ impl Commune {
         files
     }
 
+    /// Exports the commune's bundles into a fresh folder; returns the one
+    /// for team `t`.
+    pub fn export_for_team(&self, t: u8, into: &str) -> Vec<PathBuf> {
+        let tag = format!("-to-team{t}-");
+        self.export(&self.commune(), into)
+            .into_iter()
+            .filter(|p| p.file_name().unwrap().to_string_lossy().contains(&tag))
+            .collect()
+    }
+
     /// Team `t`'s own signing key and device id, as its device would use them.
     pub fn signer(&self, t: u8) -> (Signer, String) {
         let store = Store::open(&self.team(t)).unwrap();

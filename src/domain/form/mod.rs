@@ -21,7 +21,7 @@ pub use check::{Checked, Context, FieldProblem};
 pub use show::{choice_label, choices_of};
 pub use spec::{
     Choice, Cond, FieldSpec, FormSpec, Kind, Label, RefList, Rule, Subject, WhenSpec, form, forms,
-    register, spec_named,
+    openable, register, spec_named,
 };
 
 /// The longest value any field takes.

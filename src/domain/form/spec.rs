@@ -15,10 +15,11 @@ use crate::domain::lang::Lang;
 /// Stored versions name their form and fields by their places here and in
 /// each form's field list (schema 5): add forms and fields at the end only.
 /// A test in `store::codec` pins the places.
-const SPECS: [&str; 3] = [
+const SPECS: [&str; 4] = [
     include_str!("../../../data/forms/household_check.json"),
     include_str!("../../../data/forms/missing_field.json"),
     include_str!("../../../data/forms/activation.json"),
+    include_str!("../../../data/forms/duplicate.json"),
 ];
 
 /// All form specs, parsed once.
@@ -34,6 +35,15 @@ pub fn forms() -> &'static [FormSpec] {
 
 pub fn form(id: &str) -> Option<&'static FormSpec> {
     forms().iter().find(|f| f.id == id)
+}
+
+/// The forms a person can open a new case of, or a work list can hand out:
+/// all but those about a suspected pair (opened from the duplicates only).
+pub fn openable() -> Vec<&'static FormSpec> {
+    forms()
+        .iter()
+        .filter(|f| f.subject != Subject::Pair)
+        .collect()
 }
 
 /// A case form, or the register's row spec, by id: for naming fields and
@@ -250,6 +260,10 @@ impl FieldSpec {
 pub enum Subject {
     Person,
     Household,
+    /// Two entries of the register that may be one citizen: such a case is
+    /// opened from the suspected duplicates, never as a new case or from a
+    /// work list.
+    Pair,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -331,8 +345,8 @@ mod tests {
 
     #[test]
     fn specs_parse_and_refer_only_to_their_own_fields() {
-        assert_eq!(forms().len(), 3);
-        for f in forms() {
+        assert_eq!(forms().len(), 4);
+        for f in forms().iter().chain([register()]) {
             let known = |id: &String| f.field(id).is_some();
             let ids: std::collections::HashSet<&str> =
                 f.fields.iter().map(|fl| fl.id.as_str()).collect();

@@ -1,23 +1,25 @@
-//! Suspected duplicate citizens across villages, side by side; one key
-//! opens a household check for a pair.
+//! Suspected duplicate citizens across villages, side by side, each with
+//! how it was settled; Enter opens the household's check (its own, or a new
+//! one), 1/2/3 settle the pair.
 
 use std::collections::BTreeMap;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
 use super::form;
 use crate::domain::duplicates::Why;
+use crate::domain::form::choice_label;
 use crate::domain::work::Person;
 use crate::i18n::{self, Text};
 use crate::tui::app::{Effect, Screen, State};
 use crate::tui::draw::{Theme, short_date};
 use crate::tui::keymap::Action;
 
-use crate::ops::queries::SuspectedPair;
+use crate::ops::duplicates::{self, SuspectedPair};
 
 #[derive(Clone, Debug, Default)]
 pub struct DuplicatesState {
@@ -36,8 +38,28 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let Some(pair) = d.pairs.get(d.selected).cloned() else {
                 return vec![];
             };
+            // The household's own check when it has one: a second would
+            // count the household twice.
+            if let Some(record) = pair.check {
+                return vec![Effect::LoadCase { record }];
+            }
             let values = household_check_for(state, &pair);
             form::open_new(state, "household_check", values, pair.first.team);
+        }
+        Action::SettlePair(n) => {
+            let (Some(pair), Some(&resolution)) = (
+                d.pairs.get(d.selected),
+                duplicates::RESOLUTIONS.get(usize::from(n)),
+            ) else {
+                return vec![];
+            };
+            let (first, second) = (pair.first.key.clone(), pair.second.key.clone());
+            return vec![Effect::SettlePair {
+                first,
+                second,
+                resolution,
+                who: state.who(),
+            }];
         }
         Action::GoBack => {
             state.screens.pop();
@@ -107,6 +129,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &DuplicatesState,
             village(p.team)
         )
     };
+    // The keys that settle a pair, under the pairs (the footer has no room).
+    let [inner, keys] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(format!(
+            "1 {} · 2 {} · 3 {}",
+            t(Text::HelpSettleDeleted),
+            t(Text::HelpSettleNotDuplicate),
+            t(Text::HelpSettleReferred)
+        ))
+        .style(theme.dim()),
+        keys,
+    );
     // Two lines a pair, side by side in words: the first, then the second.
     let height = inner.height as usize / 3;
     let start = (d.selected + 1).saturating_sub(height.max(1));
@@ -121,8 +155,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &DuplicatesState,
             Why::SameId => t(Text::SameId),
             Why::SameNameAndBirth => t(Text::SameNameAndBirth),
         };
+        let settled = match &pair.settled {
+            Some(s) => format!(
+                "{} ({})",
+                choice_label(duplicates::FORM, "resolution", &s.resolution, lang),
+                s.record
+            ),
+            None => t(Text::Unsettled).to_string(),
+        };
         lines.push(Line::styled(
-            format!("{}. {why}", i + 1),
+            format!("{}. {why} · {settled}", i + 1),
             style.patch(theme.bold()),
         ));
         lines.push(Line::styled(

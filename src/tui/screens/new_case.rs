@@ -20,7 +20,7 @@ use crate::tui::keymap::Action;
 pub struct NewCaseState {
     /// The highlighted line: a form, or a village once the form is chosen.
     pub selected: usize,
-    /// The form chosen, while its village is asked (index in `form::forms()`).
+    /// The form chosen, while its village is asked (index in `form::openable()`).
     pub form: Option<usize>,
 }
 
@@ -44,7 +44,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         return vec![];
     };
     let count = match n.form {
-        None => form::forms().len(),
+        None => form::openable().len(),
         Some(_) => teams.len(),
     };
     match action {
@@ -58,7 +58,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::OpenBlankForm => match n.form {
             None => {
-                let spec = &form::forms()[n.selected];
+                let spec = form::openable()[n.selected];
                 // At the office a case belongs to a village's team: a form
                 // that does not name the village asks for it first.
                 if at_office && !names_village(spec) {
@@ -72,7 +72,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 }];
             }
             Some(f) => {
-                let spec = &form::forms()[f];
+                let spec = form::openable()[f];
                 let team = teams.get(n.selected).copied();
                 state.screens.pop();
                 if let Some(team) = team {
@@ -96,7 +96,7 @@ pub fn render(
     let (title, names): (_, Vec<String>) = match s.form {
         None => (
             i18n::text(lang, Text::ChooseForm),
-            form::forms()
+            form::openable()
                 .iter()
                 .map(|f| f.label.get(lang).to_string())
                 .collect(),

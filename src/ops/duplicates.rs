@@ -1,0 +1,277 @@
+//! Suspected duplicate citizens as work with an outcome, for both fronts:
+//! the pairs the register holds, each with how it was settled; settling a
+//! pair (a version of a `duplicate` case, which travels like any other);
+//! and the household check each pair is looked into with.
+//!
+//! Returns data and typed errors; prints nothing and takes no language.
+
+use std::collections::HashMap;
+
+use super::case::{self, Saved};
+use crate::domain::case::VOID_FIELD;
+use crate::domain::duplicates::{self, Why};
+use crate::domain::form;
+use crate::domain::progress::Stage;
+use crate::domain::save::{Consent, Who};
+use crate::domain::text;
+use crate::domain::work::Person;
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// The form a pair is settled in.
+pub const FORM: &str = "duplicate";
+
+/// How a pair was settled: the choice ids of the form's `resolution`.
+pub const RESOLUTIONS: [&str; 3] = ["deleted_duplicate", "not_duplicate", "referred"];
+
+/// A pair's case and its resolution as it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settled {
+    pub record: String,
+    /// A choice id of [`RESOLUTIONS`].
+    pub resolution: String,
+}
+
+/// Two people of the commune's register who may be the same citizen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuspectedPair {
+    pub why: Why,
+    pub first: Person,
+    pub second: Person,
+    /// `None` while nobody has settled it.
+    pub settled: Option<Settled>,
+    /// The household check the first person's household already has (its
+    /// record id), if any.
+    pub check: Option<String>,
+}
+
+impl SuspectedPair {
+    /// What names the pair in its case: the two register keys.
+    pub fn key(&self) -> String {
+        pair_key(&self.first, &self.second)
+    }
+}
+
+fn pair_key(first: &Person, second: &Person) -> String {
+    format!("{} {}", first.key, second.key)
+}
+
+/// The pairs' cases, by pair key: the latest of each, voided ones left out.
+fn settled(store: &Store) -> Result<HashMap<String, Settled>> {
+    let mut out = HashMap::new();
+    for row in store.list_rows()? {
+        if row.form != FORM || row.stage == Stage::Voided {
+            continue;
+        }
+        let heads = case::heads(store, &row.record)?;
+        let Some(head) = heads.iter().max_by_key(|h| (h.edited_at, h.id.clone())) else {
+            continue;
+        };
+        if !head.values.get(VOID_FIELD).is_none_or(String::is_empty) {
+            continue;
+        }
+        if let Some(pair) = head.values.get("pair") {
+            out.insert(
+                pair.clone(),
+                Settled {
+                    record: row.record.clone(),
+                    resolution: head.values.get("resolution").cloned().unwrap_or_default(),
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Every suspected pair of the register, each once, in a stable order, with
+/// how it was settled.
+pub fn list(store: &Store) -> Result<Vec<SuspectedPair>> {
+    let people = store.people()?;
+    let mut settled = settled(store)?;
+    let checks = household_checks(store)?;
+    Ok(duplicates::find(&people)
+        .into_iter()
+        .map(|p| SuspectedPair {
+            why: p.why,
+            settled: settled.remove(&pair_key(p.first, p.second)),
+            check: checks.get(&text::key(&p.first.household)).cloned(),
+            first: p.first.clone(),
+            second: p.second.clone(),
+        })
+        .collect())
+}
+
+/// Settles the pair of register keys `first` and `second` (in either order)
+/// as `resolution`: the pair's case gets a new version, or is opened (for
+/// the first person's team) the first time.
+pub fn settle(
+    store: &Store,
+    first: &str,
+    second: &str,
+    resolution: &str,
+    note: Option<&str>,
+    who: &Who,
+) -> Result<Saved> {
+    if !RESOLUTIONS.contains(&resolution) {
+        return Err(Error::UnknownResolution {
+            resolution: resolution.to_string(),
+        });
+    }
+    let pair = list(store)?
+        .into_iter()
+        .find(|p| {
+            let keys = [p.first.key.as_str(), p.second.key.as_str()];
+            keys == [first, second] || keys == [second, first]
+        })
+        .ok_or_else(|| Error::NoSuchPair {
+            first: first.to_string(),
+            second: second.to_string(),
+        })?;
+    let mut changes = vec![("resolution".to_string(), resolution.to_string())];
+    if let Some(note) = note {
+        changes.push(("note".to_string(), note.to_string()));
+    }
+    // The IDs come from the register as it is: its warnings are the pair's
+    // to settle, not a reason to stop.
+    let consent = Consent {
+        draft: false,
+        confirm: true,
+    };
+    match &pair.settled {
+        Some(s) => case::edit(store, &s.record, &changes, consent, who),
+        None => {
+            let mut ids = vec![pair.first.personal_id.clone()];
+            if pair.second.personal_id != pair.first.personal_id {
+                ids.push(pair.second.personal_id.clone());
+            }
+            let mut opening = vec![
+                ("pair".to_string(), pair.key()),
+                ("full_name".to_string(), pair.first.full_name.clone()),
+                (
+                    "person_ids".to_string(),
+                    ids.join(&form::MULTI_SEP.to_string()),
+                ),
+            ];
+            opening.extend(changes);
+            case::create(
+                store,
+                FORM,
+                None,
+                Some(pair.first.team),
+                &opening,
+                consent,
+                who,
+            )
+        }
+    }
+}
+
+/// The household checks the commune's households already have, by folded
+/// household code: on the work list, or opened in the field (few: their
+/// heads are read). Looking into a pair opens its household's check, never
+/// a second one.
+fn household_checks(store: &Store) -> Result<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    let items = store.work_items()?;
+    for item in items.iter().filter(|w| w.form == "household_check") {
+        if let Some(code) = item.prefill.get("household_code").map(|c| text::key(c))
+            && !code.is_empty()
+        {
+            out.entry(code).or_insert_with(|| item.id.clone());
+        }
+    }
+    let listed: std::collections::HashSet<&str> = items.iter().map(|w| w.id.as_str()).collect();
+    for row in store.list_rows()? {
+        if row.form != "household_check"
+            || row.stage == Stage::Voided
+            || listed.contains(row.record.as_str())
+        {
+            continue;
+        }
+        for head in case::heads(store, &row.record)? {
+            if let Some(code) = head.values.get("household_code").map(|c| text::key(c))
+                && !code.is_empty()
+            {
+                out.entry(code).or_insert_with(|| row.record.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::commune::{Commune, Device, Role};
+
+    fn person(key: &str, id: &str, name: &str, household: &str, team: u8) -> Person {
+        Person {
+            key: key.into(),
+            personal_id: id.into(),
+            full_name: name.into(),
+            birth_date: "1985-03-12".into(),
+            household: household.into(),
+            team,
+            ..Person::default()
+        }
+    }
+
+    #[test]
+    fn a_pair_is_settled_in_one_case_that_later_settlements_edit_and_the_report_counts_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(
+            dir.path(),
+            &Commune::with_numbered_villages("Xã Thử", 3),
+            &Device {
+                id: "C0FFEE".into(),
+                role: Role::Commune,
+            },
+        )
+        .unwrap();
+        store
+            .put_people(&[
+                person("NK-1", "034085001234", "Nguyễn Văn An", "H1", 2),
+                person("NK-2", "034085001234", "Nguyễn Văn An", "H2", 3),
+                person("NK-3", "034190002345", "Trần Thị Bình", "H3", 3),
+            ])
+            .unwrap();
+        let as_of = crate::clock::today();
+        let report = |store: &Store| crate::ops::queries::report(store, as_of).unwrap();
+        assert_eq!(report(&store).commune, "Xã Thử");
+        assert_eq!(report(&store).duplicates.found, 1);
+        assert_eq!(report(&store).duplicates.cleaned, 0);
+        let who = Who {
+            device: "C0FFEE".into(),
+            role: Role::Commune,
+            author: "Cán bộ xã".into(),
+        };
+        assert!(list(&store).unwrap()[0].settled.is_none());
+        let first = settle(&store, "NK-2", "NK-1", "referred", None, &who).unwrap();
+        assert_eq!(first.version.team, 2, "the first person's team");
+        let again = settle(&store, "NK-1", "NK-2", "deleted_duplicate", None, &who).unwrap();
+        assert_eq!(again.version.record, first.version.record);
+        let pairs = list(&store).unwrap();
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].why, Why::SameId);
+        let counted = report(&store).duplicates;
+        assert_eq!(
+            (counted.found, counted.cleaned, counted.referred),
+            (1, 1, 0)
+        );
+        assert_eq!(
+            pairs[0].settled,
+            Some(Settled {
+                record: first.version.record.clone(),
+                resolution: "deleted_duplicate".into()
+            })
+        );
+        assert!(matches!(
+            settle(&store, "NK-1", "NK-9", "referred", None, &who),
+            Err(Error::NoSuchPair { .. })
+        ));
+        assert!(matches!(
+            settle(&store, "NK-1", "NK-2", "gone", None, &who),
+            Err(Error::UnknownResolution { .. })
+        ));
+    }
+}
