@@ -255,6 +255,8 @@ fn main() {
     drop(app);
     let _ = std::fs::remove_dir_all(&copy);
 
+    register_import(&dir);
+
     let exe = std::env::current_exe().unwrap();
     let out = std::process::Command::new(exe)
         .arg("--memory")
@@ -282,6 +284,78 @@ fn main() {
             against_megabytes(meta.len(), 6.0)
         );
     }
+}
+
+/// Importing a register of 100,000 people from the commune's spreadsheet
+/// (CSV, as a commune's export writes it) into a fresh commune store: the
+/// preview (read, checked, planned) and the write, as `tothon register
+/// import --yes` does them. Median of 3.
+fn register_import(from: &Path) {
+    use tothon::domain::commune::{Device, Role};
+    let source = Store::open(from).unwrap();
+    let commune = source.commune().unwrap();
+    let people: Vec<_> = source.people().unwrap().into_iter().take(100_000).collect();
+    drop(source);
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let file = base.join("register-100000.csv");
+    let mut w = csv::Writer::from_path(&file).unwrap();
+    w.write_record([
+        "Số định danh",
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Mã hộ",
+        "Quan hệ với chủ hộ",
+        "Thôn",
+        "Dân tộc",
+        "Tôn giáo",
+    ])
+    .unwrap();
+    for p in &people {
+        let sex = match p.sex {
+            Some(tothon::domain::rules::Sex::Male) => "Nam",
+            Some(tothon::domain::rules::Sex::Female) => "Nữ",
+            None => "",
+        };
+        let village = commune.village(p.team).map_or("", |v| v.name.as_str());
+        w.write_record([
+            p.personal_id.as_str(),
+            &p.full_name,
+            &p.birth_date,
+            sex,
+            &p.household,
+            &p.relation,
+            village,
+            &p.ethnicity,
+            &p.religion,
+        ])
+        .unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let mut took = Vec::new();
+    for _ in 0..3 {
+        let dir = base.join("register-import");
+        let _ = std::fs::remove_dir_all(&dir);
+        let device = Device {
+            id: "BENCH0".into(),
+            role: Role::Commune,
+        };
+        let store = Store::create(&dir, &commune, &device).unwrap();
+        let t = Instant::now();
+        let options = tothon::ops::register::options(false);
+        let preview = tothon::ops::register::preview_file(&store, &file, &options).unwrap();
+        let written = tothon::ops::register::apply(&store, &preview).unwrap();
+        took.push(t.elapsed());
+        assert_eq!(written, people.len(), "every row imported");
+    }
+    report(
+        "import a register of 100,000 people (preview and write)",
+        median(took),
+        Duration::from_secs(5),
+    );
+    let _ = std::fs::remove_dir_all(base.join("register-import"));
+    let _ = std::fs::remove_file(&file);
 }
 
 /// A size against a budget the budgets give in MB, read strictly as
