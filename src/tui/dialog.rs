@@ -4,12 +4,13 @@
 //! they are drawn.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::app::{Effect, Notice, Screen, State};
-use super::draw::{Theme, centered, short_date};
+use super::draw::{Theme, centered, scroll_to_cursor, short_date};
 use super::input::TextInput;
 use super::keymap::Action;
 use super::screens::{conflict, form};
@@ -91,10 +92,9 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
                     passphrase: input.text().to_string(),
                 }];
             }
-            Action::Type(c) => input.type_char(c, Method::Off, ToneStyle::Classic),
-            Action::Paste(p) => input.insert_str(&p),
-            Action::EraseBack => input.backspace(),
-            _ => {}
+            other => {
+                input.edit(&other, Method::Off, ToneStyle::Classic);
+            }
         }
         state.dialog = Some(Dialog::Passphrase { input });
         return vec![];
@@ -105,10 +105,9 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
             Action::Confirm if !text.is_empty() => {
                 return form::decide(state, purpose, text.text());
             }
-            Action::Type(c) => text.type_char(c, state.typing, state.tone),
-            Action::Paste(p) => text.insert_str(&p),
-            Action::EraseBack => text.backspace(),
-            _ => {}
+            other => {
+                text.edit(&other, state.typing, state.tone);
+            }
         }
         state.dialog = Some(Dialog::Reason { purpose, text });
         return vec![];
@@ -178,6 +177,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
             .unwrap_or_else(|| field.to_string())
     };
     let mut lines: Vec<Line> = Vec::new();
+    // The text the dialog asks for, on its own line with the cursor in it.
+    let mut field: Option<(&str, &TextInput)> = None;
     let (title, keys) = match d {
         Dialog::LeaveForm => (t(Text::LeaveFormQuestion), t(Text::LeaveFormKeys)),
         Dialog::Quit => (t(Text::QuitQuestion), t(Text::QuitKeys)),
@@ -191,7 +192,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
                 Purpose::Return => (Text::Comment, Text::ReturnQuestion, Text::ReturnKeys),
                 Purpose::Void => (Text::VoidReason, Text::VoidQuestion, Text::VoidKeys),
             };
-            lines.push(Line::raw(format!("{}: {}", t(label), text.text())));
+            field = Some((t(label), text));
             (t(question), t(keys))
         }
         Dialog::OfferDraft(draft) => {
@@ -228,13 +229,25 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
     lines.push(Line::raw(""));
     lines.push(Line::styled(keys, theme.bold()));
     let width = area.width.saturating_sub(4).min(76);
-    let height = (lines.len() as u16 * 2 + 2).min(area.height);
+    let height = (lines.len() as u16 * 2 + 2 + u16::from(field.is_some())).min(area.height);
     let popup = centered(area, width, height, 1);
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(format!(" {title} "))
         .style(theme.bold());
-    let inner = block.inner(popup);
+    let mut inner = block.inner(popup);
     frame.render_widget(block, popup);
+    if let Some((label, input)) = field.filter(|_| inner.height > 0) {
+        let prefix = format!("{label}: ");
+        let room = (inner.width as usize).saturating_sub(prefix.width());
+        let (shown, column) = scroll_to_cursor(input.text(), input.cursor_column(), room);
+        frame.render_widget(Paragraph::new(format!("{prefix}{shown}")), inner);
+        frame.set_cursor_position(Position::new(
+            (inner.x + (prefix.width() + column) as u16).min(inner.right().saturating_sub(1)),
+            inner.y,
+        ));
+        inner.y += 1;
+        inner.height -= 1;
+    }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }

@@ -409,6 +409,11 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::Dialog,     key(K::Enter),           A::Confirm,                T::HelpConfirm,               FOOTER),
         bind(C::Dialog,     key(K::Delete),          A::Discard,                T::HelpDiscard,               FOOTER),
         bind(C::Dialog,     key(K::Esc),             A::Cancel,                 T::HelpCancel,                FOOTER),
+        bind(C::Dialog,     key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
+        bind(C::Dialog,     key(K::Left),            A::CursorLeft,             T::HelpCursor,                F1_ONLY),
+        bind(C::Dialog,     key(K::Right),           A::CursorRight,            T::HelpCursor,                F1_ONLY),
+        bind(C::Dialog,     key(K::Home),            A::CursorHome,             T::HelpCursor,                F1_ONLY),
+        bind(C::Dialog,     key(K::End),             A::CursorEnd,              T::HelpCursor,                F1_ONLY),
 
         bind(C::Help,       key(K::Esc),             A::CloseHelp,              T::HelpBack,                  FOOTER),
         bind(C::Help,       key(K::F(1)),            A::CloseHelp,              T::HelpBack,                  F1_ONLY),
