@@ -273,9 +273,14 @@ fn the_words_a_dialog_asks_for_are_edited_like_a_field() {
     press(&mut app, KeyCode::End);
     press(&mut app, KeyCode::Left);
     press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Delete);
     for size in SIZES {
         let s = screen(&mut app, size);
-        assert!(s.contains("Lý do huỷ: Do Lập nhm"), "{s}");
+        assert!(s.contains("Lý do huỷ: Do Lập nh"), "{s}");
+        assert!(
+            s.contains("Enter Đồng ý · Esc Huỷ"),
+            "no Delete to discard: {s}"
+        );
     }
     press(&mut app, KeyCode::Enter);
     let s = screen(&mut app, SIZES[0]);

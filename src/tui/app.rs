@@ -301,8 +301,12 @@ impl State {
 
     /// The context the help screen lists the keys of.
     pub fn ctx_under_help(&self) -> Ctx {
-        if self.dialog.is_some() {
-            return Ctx::Dialog;
+        if let Some(d) = &self.dialog {
+            return if d.takes_text() {
+                Ctx::TextDialog
+            } else {
+                Ctx::Dialog
+            };
         }
         match self.screen() {
             Screen::Who(_) => Ctx::Who,

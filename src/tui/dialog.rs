@@ -42,6 +42,13 @@ pub enum Dialog {
     Passphrase { input: TextInput },
 }
 
+impl Dialog {
+    /// Whether it asks for words, typed and edited in it.
+    pub fn takes_text(&self) -> bool {
+        matches!(self, Dialog::Reason { .. } | Dialog::Passphrase { .. })
+    }
+}
+
 /// What a [`Dialog::Reason`] decides on the open case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {

@@ -27,8 +27,20 @@ pub enum Ctx {
     Conflict,
     NewCase,
     Settings,
+    /// A question over a screen, answered with a key.
     Dialog,
+    /// A dialog that asks for words (a comment, a reason, a passphrase),
+    /// which are typed and edited in it.
+    TextDialog,
     Help,
+}
+
+impl Ctx {
+    /// A dialog or the help, in front of a screen: only its own keys (and
+    /// Quit) work.
+    fn is_modal(self) -> bool {
+        matches!(self, Ctx::Dialog | Ctx::TextDialog | Ctx::Help)
+    }
 }
 
 /// What a key asks for, named for what it does. Typing that no binding
@@ -409,11 +421,15 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::Dialog,     key(K::Enter),           A::Confirm,                T::HelpConfirm,               FOOTER),
         bind(C::Dialog,     key(K::Delete),          A::Discard,                T::HelpDiscard,               FOOTER),
         bind(C::Dialog,     key(K::Esc),             A::Cancel,                 T::HelpCancel,                FOOTER),
-        bind(C::Dialog,     key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
-        bind(C::Dialog,     key(K::Left),            A::CursorLeft,             T::HelpCursor,                F1_ONLY),
-        bind(C::Dialog,     key(K::Right),           A::CursorRight,            T::HelpCursor,                F1_ONLY),
-        bind(C::Dialog,     key(K::Home),            A::CursorHome,             T::HelpCursor,                F1_ONLY),
-        bind(C::Dialog,     key(K::End),             A::CursorEnd,              T::HelpCursor,                F1_ONLY),
+
+        bind(C::TextDialog, key(K::Enter),           A::Confirm,                T::HelpConfirm,               FOOTER),
+        bind(C::TextDialog, key(K::Esc),             A::Cancel,                 T::HelpCancel,                FOOTER),
+        bind(C::TextDialog, key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
+        bind(C::TextDialog, key(K::Delete),          A::EraseForward,           T::HelpErase,                 F1_ONLY),
+        bind(C::TextDialog, key(K::Left),            A::CursorLeft,             T::HelpCursor,                F1_ONLY),
+        bind(C::TextDialog, key(K::Right),           A::CursorRight,            T::HelpCursor,                F1_ONLY),
+        bind(C::TextDialog, key(K::Home),            A::CursorHome,             T::HelpCursor,                F1_ONLY),
+        bind(C::TextDialog, key(K::End),             A::CursorEnd,              T::HelpCursor,                F1_ONLY),
 
         bind(C::Help,       key(K::Esc),             A::CloseHelp,              T::HelpBack,                  FOOTER),
         bind(C::Help,       key(K::F(1)),            A::CloseHelp,              T::HelpBack,                  F1_ONLY),
@@ -432,7 +448,7 @@ pub fn bindings() -> &'static [Binding] {
 /// then the global ones (only Quit in a dialog or the help), then plain
 /// typing.
 pub fn resolve(ctx: Ctx, key: KeyEvent) -> Option<Action> {
-    let modal = matches!(ctx, Ctx::Dialog | Ctx::Help);
+    let modal = ctx.is_modal();
     let found = bindings()
         .iter()
         .filter(|b| b.ctx == ctx)
@@ -486,14 +502,14 @@ fn join(keys: impl IntoIterator<Item = Key>) -> String {
 fn of(ctx: Ctx) -> impl Iterator<Item = &'static Binding> {
     bindings()
         .iter()
-        .filter(move |b| b.ctx == ctx || (b.ctx == Ctx::Global && ctx != Ctx::Dialog))
+        .filter(move |b| b.ctx == ctx || (b.ctx == Ctx::Global && !ctx.is_modal()))
 }
 
 /// The footer: F1 first (it leads to the rest), then the context's own
 /// keys, then the other global ones. A footer arrow brings its partners
 /// with the same help ("↑↓ Move").
 pub fn footer(ctx: Ctx) -> Vec<KeyHelp> {
-    let modal = matches!(ctx, Ctx::Dialog | Ctx::Help);
+    let modal = ctx.is_modal();
     let global = |b: &&Binding| !modal && b.footer && b.ctx == Ctx::Global;
     let is_help = |b: &&Binding| b.action == Action::ShowHelp;
     let shown = bindings()
@@ -646,6 +662,12 @@ mod tests {
             ["F1", "↑↓", "←→", "Ctrl+S", "Esc", "F2", "F10"]
         );
         assert_eq!(keys(footer(Ctx::Dialog)), ["Enter", "Delete", "Esc"]);
+        // Where words are typed, Delete erases and nothing is discarded.
+        assert_eq!(keys(footer(Ctx::TextDialog)), ["Enter", "Esc"]);
+        assert_eq!(
+            resolve(Ctx::TextDialog, key(KeyCode::Delete, NONE)),
+            Some(Action::EraseForward)
+        );
         let help = help(Ctx::Form);
         let line = |h: Text| help.iter().find(|l| l.help == h).unwrap().keys.clone();
         assert_eq!(line(Text::HelpNextField), "Tab/↓");
