@@ -27,6 +27,7 @@ pub enum Ctx {
     Conflict,
     NewCase,
     Settings,
+    Villages,
     /// A question over a screen, answered with a key.
     Dialog,
     /// A dialog that asks for words (a comment, a reason, a passphrase),
@@ -109,7 +110,8 @@ pub enum Action {
     ShowProgress,
     /// Start a case that is not on the work list: choose its form.
     NewCase,
-    /// Per-device settings: typing, tone marks, who is working.
+    /// Per-device settings: typing, tone marks, who is working (and, at
+    /// the office, the commune's villages).
     ShowSettings,
     /// Bundles: export, import, the imports log.
     ShowBundles,
@@ -157,6 +159,10 @@ pub enum Action {
     OpenBlankForm,
     /// (Settings) change the selected setting.
     ChangeSetting,
+    /// (Villages) give the selected village a new name (asks for it).
+    RenameVillage,
+    /// (Villages) add a village with the next team number (asks its name).
+    AddVillage,
     /// (Who is working) take the selected name, or the one typed.
     ChooseMember,
     /// (Work-list import) show what importing the typed file would do.
@@ -315,6 +321,7 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::List,       key(K::F(7)),            A::ShowProgress,           T::HelpProgress,              FOOTER),
         bind(C::List,       key(K::F(8)),            A::NewCase,                T::HelpNewCase,               FOOTER),
         bind(C::List,       key(K::F(9)),            A::ShowSettings,           T::HelpSettings,              F1_ONLY),
+        bind(C::List,       ctrl('o'),               A::ShowSettings,           T::HelpSettings,              F1_ONLY),
         bind(C::List,       ctrl('b'),               A::ShowBundles,            T::HelpBundles,               FOOTER),
         bind(C::List,       ctrl('n'),               A::NewCase,                T::HelpNewCase,               F1_ONLY),
         bind(C::List,       key(K::Up),              A::MoveUp,                 T::HelpMove,                  F1_ONLY),
@@ -379,6 +386,8 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::Progress,   key(K::F(8)),            A::ShowWorklistImport,     T::HelpImport,                FOOTER),
         bind(C::Progress,   key(K::F(6)),            A::ShowDuplicates,         T::HelpDuplicates,            FOOTER),
         bind(C::Progress,   ctrl('e'),               A::ExportTable,            T::HelpExport,                FOOTER),
+        bind(C::Progress,   key(K::F(9)),            A::ShowSettings,           T::HelpSettings,              F1_ONLY),
+        bind(C::Progress,   ctrl('o'),               A::ShowSettings,           T::HelpSettings,              F1_ONLY),
         bind(C::Progress,   key(K::Esc),             A::GoBack,                 T::HelpWorkList,              FOOTER),
 
         bind(C::Import,     key(K::Enter),           A::PreviewWorklist,        T::HelpPreview,               FOOTER),
@@ -412,6 +421,12 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::Settings,   key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
         bind(C::Settings,   key(K::Enter),           A::ChangeSetting,          T::HelpChangeSetting,         FOOTER),
         bind(C::Settings,   key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
+        bind(C::Villages,   key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
+        bind(C::Villages,   key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
+        bind(C::Villages,   key(K::Enter),           A::RenameVillage,          T::HelpRenameVillage,         FOOTER),
+        bind(C::Villages,   ctrl('n'),               A::AddVillage,             T::HelpAddVillage,            FOOTER),
+        bind(C::Villages,   key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
 
         bind(C::Who,        key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
         bind(C::Who,        key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
@@ -634,6 +649,53 @@ mod tests {
                     a.key
                 );
             }
+        }
+    }
+
+    /// Laptops often give the F-keys to brightness and volume: every deed
+    /// should have a key that is not one. These have none yet; no binding
+    /// may join them.
+    const F_KEY_ONLY: [(Ctx, Action); 14] = [
+        (Ctx::Global, Action::ShowHelp),
+        (Ctx::List, Action::CycleForm),
+        (Ctx::List, Action::CycleStage),
+        (Ctx::List, Action::CycleSort),
+        (Ctx::List, Action::ShowHistory),
+        (Ctx::List, Action::ShowProgress),
+        (Ctx::Form, Action::ShowHistory),
+        (Ctx::Form, Action::ReturnForCorrection),
+        (Ctx::Progress, Action::CycleForm),
+        (Ctx::Progress, Action::ShowCharts),
+        (Ctx::Progress, Action::ShowReport),
+        (Ctx::Progress, Action::ShowWorklistImport),
+        (Ctx::Progress, Action::ShowDuplicates),
+        (Ctx::Import, Action::ToggleLeadingZeros),
+    ];
+
+    #[test]
+    fn every_deed_of_an_f_key_has_another_key() {
+        let is_f = |k: Key| matches!(k.code, KeyCode::F(_));
+        for b in bindings().iter().filter(|b| is_f(b.key)) {
+            let other = bindings()
+                .iter()
+                .any(|o| o.ctx == b.ctx && o.action == b.action && !is_f(o.key));
+            let listed = F_KEY_ONLY.contains(&(b.ctx, b.action.clone()));
+            assert!(
+                other != listed,
+                "{:?} {:?}: {} is {}its only key, and is {}listed",
+                b.ctx,
+                b.action,
+                b.key.label(),
+                if other { "not " } else { "" },
+                if listed { "" } else { "not " },
+            );
+        }
+        // The settings, and so the commune's villages, from either home.
+        for ctx in [Ctx::List, Ctx::Progress] {
+            assert_eq!(
+                resolve(ctx, key(KeyCode::Char('o'), CTRL)),
+                Some(Action::ShowSettings)
+            );
         }
     }
 
