@@ -74,13 +74,7 @@ pub enum Assigned {
 /// so moving them would give one case two teams' histories.
 pub fn assign(store: &Store, id: &str, team: u8) -> Result<Assigned> {
     check_device(store)?;
-    let commune = store.commune()?;
-    if commune.village(team).is_none() {
-        return Err(Error::NoSuchTeam {
-            team,
-            max: commune.villages.iter().map(|v| v.team).max().unwrap_or(0),
-        });
-    }
+    super::commune::village_of(&store.commune()?, team)?;
     let mut item = store
         .work_item(id)?
         .ok_or_else(|| WorklistError::NoSuchItem { id: id.to_string() })?;
