@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::print_out;
 use super::stdout_error;
-use super::tables::{Format, write_rows};
+use super::tables::{Format, status_cell, write_rows};
 use crate::domain::case::CaseEntry;
 use crate::domain::form;
 use crate::domain::version::{Status, Version};
@@ -151,11 +151,7 @@ fn write_table(cases: &[CaseEntry], lang: Lang, out: &mut impl Write) {
                     .map(|f| f.short.get(lang).to_string())
                     .unwrap_or_else(|| c.form.clone()),
                 c.team.to_string(),
-                if c.in_conflict() {
-                    format!("{} ⚠", i18n::status(lang, c.status))
-                } else {
-                    i18n::status(lang, c.status).to_string()
-                },
+                status_cell(lang, c.status, c.in_conflict()),
                 c.title.clone(),
                 c.edited_at
                     .get(..16)

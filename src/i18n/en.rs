@@ -152,6 +152,8 @@ pub fn text(t: Text) -> &'static str {
         Text::VillageNameKeys => "Type the name · Enter: save · Esc: cancel",
         Text::HelpRenameVillage => "Rename",
         Text::HelpAddVillage => "Add a village",
+        Text::DueDate => "Due",
+        Text::NoWorkItems => "The work list has no items.",
         Text::HelpReturnCase => "Return for correction",
         Text::Comment => "What to correct",
         Text::ReturnQuestion => "Return to the team for correction",

@@ -183,6 +183,8 @@ pub enum Text {
     VillageNameKeys,
     HelpRenameVillage,
     HelpAddVillage,
+    DueDate,
+    NoWorkItems,
 }
 
 pub fn text(lang: Lang, t: Text) -> &'static str {

@@ -154,6 +154,8 @@ pub fn text(t: Text) -> &'static str {
         Text::VillageNameKeys => "Gõ tên thôn · Enter: lưu · Esc: huỷ",
         Text::HelpRenameVillage => "Đổi tên",
         Text::HelpAddVillage => "Thêm thôn",
+        Text::DueDate => "Hạn",
+        Text::NoWorkItems => "Danh sách việc chưa có việc nào.",
         Text::HelpReturnCase => "Trả lại để sửa",
         Text::Comment => "Nội dung cần sửa",
         Text::ReturnQuestion => "Trả lại cho tổ để sửa",
