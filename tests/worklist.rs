@@ -383,8 +383,9 @@ fn the_commune_reassigns_an_item_until_its_team_has_saved_it() {
 }
 
 /// Two items whose cells need care in a sheet: an activation follow-up
-/// whose prefilled `status` shares its name with a fixed column, and a
-/// household whose address a spreadsheet would run as a formula.
+/// whose prefilled `status` shares its name with a fixed column and whose
+/// name hides a terminal escape, and a household whose address a
+/// spreadsheet would run as a formula.
 fn awkward_items() -> [WorkItem; 2] {
     let prefill = |pairs: &[(&str, &str)]| {
         pairs
@@ -400,7 +401,7 @@ fn awkward_items() -> [WorkItem; 2] {
             due: Some("2026-12-31".into()),
             prefill: prefill(&[
                 ("person_id", "034090123456"),
-                ("full_name", "Đỗ Văn Lực"),
+                ("full_name", "Đỗ Văn \u{1b}[31mLực"),
                 ("status", "pending"),
             ]),
         },
@@ -500,6 +501,7 @@ fn the_work_list_lists_each_item_with_its_village_and_how_far_its_case_has_got()
     assert_eq!(row("HC-00900")["prefill_village"], "4");
     assert_eq!(row("HC-00900")["village"], "Thôn Thượng");
     assert_eq!(row("HC-00900")["address"], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(awkward["full_name"], "Đỗ Văn \\u{1b}[31mLực");
 
     // One team's part.
     let (_, team6) = listed_csv(dir, &["--team", "6"]);
@@ -526,6 +528,10 @@ fn the_work_list_lists_each_item_with_its_village_and_how_far_its_case_has_got()
     let english = stdout(tothon(dir).args(["--lang", "en", "worklist", "list", "--team", "1"]));
     assert!(english.starts_with("Code  "), "{english}");
     assert!(english.contains("Not started"), "{english}");
+
+    let team4 = stdout(tothon(dir).args(["worklist", "list", "--team", "4"]));
+    assert!(team4.contains("Đỗ Văn \\u{1b}[31mLực"), "{team4}");
+    assert!(!team4.contains('\u{1b}'), "{team4:?}");
 
     let err = fails(tothon(dir).args(["worklist", "list", "--team", "9"]));
     assert!(err.contains("Không có tổ 9"), "{err}");
