@@ -79,7 +79,12 @@ fn a_saved_case_is_listed_and_shown() {
     let record = listed("record").to_string();
 
     let csv = stdout(tothon(dir.path()).args(["cases", "--format", "csv", "--form", "activation"]));
+    let header = csv.lines().next().unwrap_or_default();
+    assert_eq!(header.split(',').filter(|c| *c == "status").count(), 1);
     let row = &csv_maps(&csv)[0];
+    // The case's status, and the form's own status field beside it.
+    assert_eq!(row["status"], "done", "{csv}");
+    assert_eq!(row["field_status"], "activated_level2", "{csv}");
     assert_eq!(row["person_id"], "034090123456", "{csv}");
     assert_eq!(row["phone"], "0912345678", "{csv}");
     assert_eq!(row["birth_date"], "1990-05-01", "{csv}");

@@ -44,21 +44,23 @@ fn report_progress_and_cases_agree_number_for_number() {
     .map(|r| (r["key"].clone(), r))
     .collect();
     let value = |key: &str| report[key]["value"].parse::<usize>().unwrap();
+    // The e-ID status is the form's own `status` field, beside the case's.
     assert_eq!(
         value("eid_level1"),
-        count(&activation, "status", "activated_level1")
+        count(&activation, "field_status", "activated_level1")
     );
     assert_eq!(
         value("eid_level2"),
-        count(&activation, "status", "activated_level2")
+        count(&activation, "field_status", "activated_level2")
     );
     assert_eq!(
         value("eid_pending"),
-        count(&activation, "status", "pending")
+        count(&activation, "field_status", "pending")
     );
     assert_eq!(
         value("eid_not_done"),
-        count(&activation, "status", "not_registered") + count(&activation, "status", "failed")
+        count(&activation, "field_status", "not_registered")
+            + count(&activation, "field_status", "failed")
     );
     assert_eq!(
         value("missing_fields"),

@@ -376,6 +376,60 @@ fn settings() {
     check(&mut app, "settings", &["Telex", "Nguyễn Thị Lan"]);
 }
 
+/// The commune's villages, reached from its home through the settings
+/// (Ctrl+O: no F-key needed), the last line there.
+fn villages_screen(app: &mut App) {
+    ctrl(app, 'o');
+    for _ in 0..3 {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn villages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    villages_screen(&mut app);
+    press(&mut app, KeyCode::Down);
+    check(
+        &mut app,
+        "villages",
+        &[
+            "Thôn của xã · 6",
+            "Thôn Đoài",
+            "Thôn Tân Lập",
+            "Enter Đổi tên",
+        ],
+    );
+}
+
+/// A name too like another village's is refused in one sentence, and what
+/// was typed stays to be corrected.
+#[test]
+fn village_name_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    villages_screen(&mut app);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    for _ in "Trung".chars() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typ(&mut app, "đông");
+    press(&mut app, KeyCode::Enter);
+    check(
+        &mut app,
+        "village_name_refused",
+        &[
+            "Đổi tên thôn · Tổ 3",
+            "Tên thôn: Thôn đông",
+            "Tên này quá giống tên thôn 1 («Thôn Đông»)",
+        ],
+    );
+}
+
 #[test]
 fn new_case() {
     let dir = tempfile::tempdir().unwrap();

@@ -257,6 +257,37 @@ fn esc_asks_before_losing_changes() {
 }
 
 #[test]
+fn the_words_a_dialog_asks_for_are_edited_like_a_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    // Saved once (as a draft: it has errors), so that it can be voided.
+    open_case(&mut app, "AC-00001");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Enter);
+    open_case(&mut app, "AC-00001");
+    ctrl(&mut app, 'd');
+    typ(&mut app, "Lập nhầmx");
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Home);
+    typ(&mut app, "Do ");
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Delete);
+    for size in SIZES {
+        let s = screen(&mut app, size);
+        assert!(s.contains("Lý do huỷ: Do Lập nh"), "{s}");
+        assert!(
+            s.contains("Enter Đồng ý · Esc Huỷ"),
+            "no Delete to discard: {s}"
+        );
+    }
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đã lưu AC-00001 (Đã huỷ)"), "{s}");
+}
+
+#[test]
 fn a_draft_is_offered_back_after_the_process_dies_mid_form() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());

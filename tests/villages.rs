@@ -1,12 +1,18 @@
 //! A commune names its own villages: at set-up, then added and renamed at
-//! the office; the names travel to the teams in the commune's bundles, and
-//! a village's number (its team) never changes, so nothing is lost.
+//! the office, on the command line or on its villages screen (both run
+//! `ops::commune`); the names travel to the teams in the commune's bundles,
+//! and a village's number (its team) never changes, so nothing is lost.
 
 mod common;
 
 use std::path::Path;
 
+use common::tui::{SIZES, ctrl, press, screen, typ};
 use common::{COMMUNE, Commune, cases, fails, save_activation, stdout, tothon};
+use ratatui::crossterm::event::KeyCode;
+use tothon::i18n::Lang;
+use tothon::store::Store;
+use tothon::tui::App;
 
 const NAMES: [&str; 6] = [
     "Thôn Đông",
@@ -213,4 +219,198 @@ fn a_case_opened_at_the_office_goes_to_the_team_of_its_village() {
         .collect();
     assert!(on_team3.contains(&activation), "{on_team3:?}");
     assert_eq!(on_team3.len(), 2, "{on_team3:?}");
+}
+
+/// A commune office set up with [`NAMES`] through the binary.
+fn named_commune(dir: &Path) {
+    let mut init = tothon(dir);
+    init.args(["init", "commune", "--name", COMMUNE]);
+    for n in NAMES {
+        init.args(["--village", n]);
+    }
+    stdout(&mut init);
+}
+
+/// The screens on the store in `dir`, in `lang`, past "who is working" (a
+/// fresh commune keeps no names: one is typed).
+fn screens(dir: &Path, lang: Lang) -> App {
+    let mut app = App::open(Store::open(dir).unwrap(), lang).unwrap();
+    typ(&mut app, "Lan");
+    press(&mut app, KeyCode::Enter);
+    app
+}
+
+/// From the commune's home: the settings (Ctrl+O), their last line, and
+/// village `team` highlighted there.
+fn to_village(app: &mut App, team: usize) {
+    ctrl(app, 'o');
+    for _ in 0..3 {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+    for _ in 1..team {
+        press(app, KeyCode::Down);
+    }
+}
+
+/// Erases `n` characters before the cursor.
+fn erase(app: &mut App, n: usize) {
+    for _ in 0..n {
+        press(app, KeyCode::Backspace);
+    }
+}
+
+#[test]
+fn a_village_renamed_on_its_screen_is_named_so_on_the_other_screens_and_fronts() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    named_commune(dir);
+    let record = save_activation(dir, "034090123456", "pending", &["--village", "Trung"]);
+    let mut app = screens(dir, Lang::Vi);
+    assert!(screen(&mut app, SIZES[0]).contains("│3 Thôn Trung "));
+    to_village(&mut app, 3);
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app, SIZES[0]).contains("Tên thôn: Thôn Trung"));
+    erase(&mut app, "Trung".chars().count());
+    // An input method's decomposed accents are kept in NFC.
+    app.paste("Trung Hoa\u{0300}");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("    3  Thôn Trung Hoà"), "{s}");
+    assert!(s.contains("Thôn số 3 nay tên là «Thôn Trung Hoà»."), "{s}");
+    assert!(!s.contains("Đổi tên thôn ·"), "the dialog closed: {s}");
+    // Back home, the progress table names the village so.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    for size in SIZES {
+        let s = screen(&mut app, size);
+        let row = s.lines().find(|l| l.starts_with("│3 ")).unwrap_or_default();
+        assert!(row.starts_with("│3 Thôn Trung Hoà "), "{s}");
+    }
+    drop(app);
+    assert_eq!(named(dir, 3), "Thôn Trung Hoà");
+    let case = cases(dir)
+        .into_iter()
+        .find(|c| c["record"] == record)
+        .unwrap();
+    assert_eq!(case["team"], "3", "the case stays with its team");
+}
+
+#[test]
+fn a_name_the_screen_refuses_is_said_why_kept_to_correct_and_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    named_commune(dir);
+    let mut app = screens(dir, Lang::Vi);
+    to_village(&mut app, 2);
+    press(&mut app, KeyCode::Enter);
+    erase(&mut app, "Đoài".chars().count());
+    typ(&mut app, "đông");
+    press(&mut app, KeyCode::Enter);
+    for size in SIZES {
+        let s = screen(&mut app, size);
+        assert!(
+            s.contains("Tên thôn: Thôn đông"),
+            "what was typed stays: {s}"
+        );
+        assert!(
+            s.contains("Tên này quá giống tên thôn 1 («Thôn Đông»)"),
+            "{s}"
+        );
+    }
+    // Typing on clears the refusal; Esc leaves the name as it was.
+    press(&mut app, KeyCode::Backspace);
+    assert!(!screen(&mut app, SIZES[0]).contains("quá giống"));
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("    2  Thôn Đoài"), "{s}");
+    // An empty name, and an added one too like another, are refused alike.
+    press(&mut app, KeyCode::Enter);
+    erase(&mut app, "Thôn Đoài".chars().count());
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app, SIZES[0]).contains("Tên thôn không được để trống."));
+    press(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 'n');
+    typ(&mut app, "TAN LAP");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("quá giống tên thôn 6 («Thôn Tân Lập»)"), "{s}");
+    drop(app);
+    for (i, n) in NAMES.iter().enumerate() {
+        assert_eq!(named(dir, i as u8 + 1), *n, "nothing written");
+    }
+    assert_eq!(villages(dir).lines().count(), 1 + NAMES.len());
+
+    // In English, the same refusal in English.
+    let mut app = screens(dir, Lang::En);
+    to_village(&mut app, 2);
+    press(&mut app, KeyCode::Enter);
+    erase(&mut app, "Đoài".chars().count());
+    typ(&mut app, "Dong");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(
+        s.contains("This name is too like village 1's (\"Thôn Đông\")"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_village_added_on_the_screen_takes_the_next_number_and_a_row_of_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    named_commune(dir);
+    let mut app = screens(dir, Lang::Vi);
+    to_village(&mut app, 1);
+    ctrl(&mut app, 'n');
+    assert!(screen(&mut app, SIZES[0]).contains("Thêm thôn (nhận số tổ tiếp theo)"));
+    app.paste("Tho\u{0302}n Mo\u{031B}\u{0301}i");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Thôn của xã · 7"), "{s}");
+    assert!(s.contains("    7  Thôn Mới"), "{s}");
+    assert!(s.contains("Đã thêm thôn «Thôn Mới», tổ 7."), "{s}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app, SIZES[0]).contains("│7 Thôn Mới "));
+    drop(app);
+    assert_eq!(named(dir, 7), "Thôn Mới");
+}
+
+/// A team's names are the commune's, carried in its bundles: its settings
+/// do not offer the villages.
+#[test]
+fn a_team_device_does_not_offer_the_villages() {
+    let c = Commune::with_teams([3]);
+    let mut app = screens(&c.team(3), Lang::Vi);
+    ctrl(&mut app, 'o');
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Down);
+    }
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Cài đặt"), "{s}");
+    assert!(!s.contains("Thôn của xã"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app, SIZES[0]).contains("Ai đang làm việc?"));
+}
+
+/// Thirty villages: the list scrolls to keep the highlighted one in view,
+/// at 80×24 and on the smallest screen the layout is drawn for.
+#[test]
+fn a_long_list_of_villages_scrolls_to_the_highlighted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    stdout(tothon(dir).args(["init", "commune", "--name", COMMUNE, "--villages", "30"]));
+    let mut app = screens(dir, Lang::Vi);
+    to_village(&mut app, 30);
+    for size in [SIZES[0], (40, 10)] {
+        let s = screen(&mut app, size);
+        assert!(s.contains("   30  Thôn 30"), "{size:?}: {s}");
+        assert!(!s.contains("    1  Thôn 1 "), "{size:?}: {s}");
+    }
+    assert!(screen(&mut app, SIZES[0]).contains("Số tổ là mã của thôn"));
+    for _ in 1..30 {
+        press(&mut app, KeyCode::Up);
+    }
+    assert!(screen(&mut app, (40, 10)).contains("    1  Thôn 1 "));
 }

@@ -1,5 +1,6 @@
-//! Work-list import and reassignment, driven through the binary as the
-//! commune office would, and through the library on the same fixture files.
+//! Work-list import, reassignment and listing, driven through the binary as
+//! the commune office would, and through the library on the same fixture
+//! files.
 //!
 //! The fixtures in `tests/data/` are what spreadsheets write:
 //! `worklist_messy.csv` (Excel "CSV UTF-8": BOM, semicolons, CRLF, shuffled
@@ -9,11 +10,12 @@
 
 mod common;
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use common::{fails, stdout, tothon};
+use common::{csv_maps, fails, stdout, tothon};
 use tothon::domain::commune::{Commune, Village};
 use tothon::domain::work::WorkItem;
 use tothon::store::Store;
@@ -77,6 +79,19 @@ fn earlier_item() -> WorkItem {
         due: None,
         prefill: [("person_id".to_string(), "034301044444".to_string())].into(),
     }
+}
+
+/// Saves a first version (a draft) of the missing-field case of `item`.
+fn begin_missing_field(dir: &Path, item: &str) {
+    stdout(tothon(dir).args([
+        "case",
+        "new",
+        "--form",
+        "missing_field",
+        "--work-item",
+        item,
+        "--draft",
+    ]));
 }
 
 fn person_ids(items: &[WorkItem]) -> Vec<&str> {
@@ -349,15 +364,7 @@ fn the_commune_reassigns_an_item_until_its_team_has_saved_it() {
     assert!(err.contains("MF-09999"), "{err}");
 
     // Once a version of the case exists, the item stays with its team.
-    stdout(tothon(dir).args([
-        "case",
-        "new",
-        "--form",
-        "missing_field",
-        "--work-item",
-        "MF-00001",
-        "--draft",
-    ]));
+    begin_missing_field(dir, "MF-00001");
     let err = fails(tothon(dir).args(["worklist", "assign", "MF-00001", "--team", "5"]));
     assert!(
         err.contains("MF-00001")
@@ -373,6 +380,200 @@ fn the_commune_reassigns_an_item_until_its_team_has_saved_it() {
             .team
     };
     assert_eq!((team_of("MF-00001"), team_of("MF-00003")), (1, 4));
+}
+
+/// Two items whose cells need care in a sheet: an activation follow-up
+/// whose prefilled `status` shares its name with a fixed column and whose
+/// name hides a terminal escape, and a household whose address a
+/// spreadsheet would run as a formula.
+fn awkward_items() -> [WorkItem; 2] {
+    let prefill = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    [
+        WorkItem {
+            id: "AC-00900".into(),
+            form: "activation".into(),
+            team: 4,
+            due: Some("2026-12-31".into()),
+            prefill: prefill(&[
+                ("person_id", "034090123456"),
+                ("full_name", "Đỗ Văn \u{1b}[31mLực"),
+                ("status", "pending"),
+            ]),
+        },
+        WorkItem {
+            id: "HC-00900".into(),
+            form: "household_check".into(),
+            team: 4,
+            due: None,
+            prefill: prefill(&[
+                ("household_code", "HK-0900"),
+                ("village", "4"),
+                ("address", "=HYPERLINK(\"http://x\")"),
+            ]),
+        },
+    ]
+}
+
+/// `worklist list --format csv` (with `args`): its header, each name
+/// checked to be there once, and its rows by column name.
+fn listed_csv(dir: &Path, args: &[&str]) -> (Vec<String>, Vec<HashMap<String, String>>) {
+    let text = stdout(
+        tothon(dir)
+            .args(["worklist", "list", "--format", "csv"])
+            .args(args),
+    );
+    let header: Vec<String> = csv::Reader::from_reader(text.as_bytes())
+        .headers()
+        .unwrap()
+        .iter()
+        .map(String::from)
+        .collect();
+    let mut names = header.clone();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), header.len(), "a header twice: {header:?}");
+    (header, csv_maps(&text))
+}
+
+#[test]
+fn the_work_list_lists_each_item_with_its_village_and_how_far_its_case_has_got() {
+    let mut items = vec![earlier_item()];
+    items.extend(awkward_items());
+    let dir = commune_store(&items);
+    let dir = dir.path();
+    stdout(import(dir, "worklist_households_en.tsv").arg("--yes"));
+    stdout(import(dir, "worklist_utf16.txt").arg("--yes"));
+    begin_missing_field(dir, "MF-00001");
+
+    let (header, rows) = listed_csv(dir, &[]);
+    assert_eq!(
+        header[..9],
+        [
+            "item",
+            "form",
+            "team",
+            "village",
+            "due",
+            "status",
+            "conflict",
+            "edited_at",
+            "title"
+        ]
+    );
+    let ids: Vec<&str> = rows.iter().map(|r| r["item"].as_str()).collect();
+    let mut held: Vec<WorkItem> = work_items(dir);
+    held.sort_by(|a, b| (a.team, &a.id).cmp(&(b.team, &b.id)));
+    let held: Vec<&str> = held.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, held, "every item once, by team then id");
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r["item"] == id)
+            .unwrap_or_else(|| panic!("no {id} in {ids:?}"))
+    };
+
+    let begun = row("MF-00001");
+    assert_eq!(begun["status"], "draft");
+    assert_eq!(begun["edited_at"], "2026-11-26T10:00:00+07:00");
+    assert_eq!(begun["village"], "Thôn Đông");
+    assert_eq!(begun["conflict"], "no");
+    // Numbered on from the household already on the list, HC-00900.
+    let waiting = row("HC-00901");
+    assert_eq!(waiting["status"], "not_started");
+    assert_eq!(waiting["edited_at"], "");
+    assert_eq!(waiting["due"], "2026-12-30");
+    assert_eq!(waiting["household_code"], "HK-0101");
+    assert_eq!(waiting["title"], "HK-0101 · Nguyễn Văn Bình");
+    assert_eq!(waiting["person_id"], "", "not a field of its form");
+    // A field named like a fixed column keeps both; a formula is not run.
+    let awkward = row("AC-00900");
+    assert_eq!(
+        (
+            awkward["status"].as_str(),
+            awkward["prefill_status"].as_str()
+        ),
+        ("not_started", "pending")
+    );
+    assert_eq!(row("HC-00900")["prefill_village"], "4");
+    assert_eq!(row("HC-00900")["village"], "Thôn Thượng");
+    assert_eq!(row("HC-00900")["address"], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(awkward["full_name"], "Đỗ Văn \\u{1b}[31mLực");
+
+    // One team's part.
+    let (_, team6) = listed_csv(dir, &["--team", "6"]);
+    let ids: Vec<&str> = team6.iter().map(|r| r["item"].as_str()).collect();
+    assert_eq!(ids, ["AC-00041", "MF-00004"]);
+    assert!(team6.iter().all(|r| r["village"] == "Thôn Tân Lập"));
+
+    // The table, for people: the header in their language, dates as they
+    // write them, the status in words.
+    let table = stdout(tothon(dir).args(["worklist", "list", "--team", "1"]));
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("Mã  "), "{table}");
+    for word in ["Thôn", "Hạn", "Trạng thái", "Đối tượng"] {
+        assert!(lines[0].contains(word), "{table}");
+    }
+    let line = |id: &str| lines.iter().find(|l| l.starts_with(id)).unwrap();
+    assert!(line("HC-00901").contains("30/12/2026"), "{table}");
+    assert!(line("HC-00901").contains("Chưa làm"), "{table}");
+    assert!(line("MF-00001").contains("Nháp"), "{table}");
+    assert_eq!(
+        lines.len(),
+        1 + rows.iter().filter(|r| r["team"] == "1").count()
+    );
+    let english = stdout(tothon(dir).args(["--lang", "en", "worklist", "list", "--team", "1"]));
+    assert!(english.starts_with("Code  "), "{english}");
+    assert!(english.contains("Not started"), "{english}");
+
+    let team4 = stdout(tothon(dir).args(["worklist", "list", "--team", "4"]));
+    assert!(team4.contains("Đỗ Văn \\u{1b}[31mLực"), "{team4}");
+    assert!(!team4.contains('\u{1b}'), "{team4:?}");
+
+    let err = fails(tothon(dir).args(["worklist", "list", "--team", "9"]));
+    assert!(err.contains("Không có tổ 9"), "{err}");
+}
+
+/// On the demo commune (conflicts, returns, voids), every begun item's
+/// status and conflict are its case's as `tothon cases` lists them.
+#[test]
+fn the_listing_agrees_with_the_cases_on_the_demo_commune() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    common::demo(dir, 700);
+    let (_, rows) = listed_csv(dir, &[]);
+    let cases: HashMap<String, HashMap<String, String>> = common::cases(dir)
+        .into_iter()
+        .map(|c| (c["record"].clone(), c))
+        .collect();
+    let mut begun = 0;
+    for row in &rows {
+        match cases.get(&row["item"]) {
+            Some(case) => {
+                begun += 1;
+                assert_eq!(row["status"], case["status"], "{row:?}");
+                assert_eq!(row["conflict"], case["conflict"], "{row:?}");
+                assert_eq!(row["edited_at"], case["edited_at"], "{row:?}");
+                assert_eq!(row["team"], case["team"], "{row:?}");
+            }
+            None => assert_eq!(row["status"], "not_started", "{row:?}"),
+        }
+    }
+    assert!(begun > 0 && begun < rows.len(), "{begun} of {}", rows.len());
+    assert!(rows.iter().any(|r| r["conflict"] == "yes"));
+}
+
+#[test]
+fn an_empty_work_list_says_so_and_its_csv_is_a_header() {
+    let dir = commune_store(&[]);
+    let table = stdout(tothon(dir.path()).args(["worklist", "list"]));
+    assert_eq!(table, "Danh sách việc chưa có việc nào.\n");
+    let (header, rows) = listed_csv(dir.path(), &[]);
+    assert_eq!(header.len(), 9);
+    assert!(rows.is_empty());
 }
 
 // ------------------------------------------------------------ library level

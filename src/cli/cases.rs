@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::print_out;
 use super::stdout_error;
-use super::tables::{Format, write_rows};
+use super::tables::{Format, status_cell, unique_header, write_rows};
 use crate::domain::case::CaseEntry;
 use crate::domain::form;
 use crate::domain::version::{Status, Version};
@@ -66,7 +66,8 @@ pub(super) fn list_cases(store: &Store, args: &CasesArgs, lang: Lang) -> Result<
 }
 
 /// Current heads as CSV: fixed columns, then (with `--form`) one column per
-/// field of that form, values as stored.
+/// field of that form, values as stored; a field named like a fixed column
+/// (the activation form's `status`) is written `field_status`.
 fn write_csv(
     store: &Store,
     cases: &[CaseEntry],
@@ -75,7 +76,7 @@ fn write_csv(
 ) -> Result<()> {
     let spec = form_id.and_then(form::form);
     let mut w = csv::Writer::from_writer(out);
-    let mut header: Vec<&str> = vec![
+    let fixed = [
         "record",
         "form",
         "team",
@@ -87,10 +88,11 @@ fn write_csv(
         "versions",
         "head",
     ];
-    if let Some(spec) = spec {
-        header.extend(spec.fields.iter().map(|f| f.id.as_str()));
-    }
-    w.write_record(&header).map_err(stdout_error)?;
+    let fields: Vec<&str> = spec
+        .map(|s| s.fields.iter().map(|f| f.id.as_str()).collect())
+        .unwrap_or_default();
+    w.write_record(unique_header(&fixed, &fields, "field_"))
+        .map_err(stdout_error)?;
     for c in cases {
         let mut row = vec![
             c.record.clone(),
@@ -151,11 +153,7 @@ fn write_table(cases: &[CaseEntry], lang: Lang, out: &mut impl Write) {
                     .map(|f| f.short.get(lang).to_string())
                     .unwrap_or_else(|| c.form.clone()),
                 c.team.to_string(),
-                if c.in_conflict() {
-                    format!("{} ⚠", i18n::status(lang, c.status))
-                } else {
-                    i18n::status(lang, c.status).to_string()
-                },
+                status_cell(lang, c.status, c.in_conflict()),
                 c.title.clone(),
                 c.edited_at
                     .get(..16)

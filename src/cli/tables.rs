@@ -1,11 +1,16 @@
-//! How listings are laid out: `--format table|csv`, plain aligned tables and
-//! cells cut to a width. Measures columns with `unicode-width`, so
-//! Vietnamese text lines up.
+//! How listings are laid out: `--format table|csv`, plain aligned tables,
+//! CSV sheets and cells cut to a width. Measures columns with
+//! `unicode-width`, so Vietnamese text lines up.
 
 use std::io::Write;
 
 use clap::ValueEnum;
 use unicode_width::UnicodeWidthStr;
+
+use super::stdout_error;
+use crate::domain::version::Status;
+use crate::error::Result;
+use crate::i18n::{self, Lang};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -13,10 +18,23 @@ pub enum Format {
     Csv,
 }
 
+/// A cell as it may reach a terminal: a control character or a bidi
+/// override (in data from outside, a spreadsheet, a bundle) is written as
+/// its escape, `\u{1b}`, so it can neither break a line nor drive the
+/// terminal.
+fn printable(cell: &str) -> String {
+    crate::bundle::archive::escaped(cell, usize::MAX)
+}
+
 /// A plain aligned table; the last column is not padded (it may be long).
+/// Cells are [`printable`].
 pub(super) fn write_rows(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| printable(c)).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
-    for r in rows {
+    for r in &rows {
         for (w, cell) in widths.iter_mut().zip(r) {
             *w = (*w).max(cell.width());
         }
@@ -32,8 +50,49 @@ pub(super) fn write_rows(out: &mut impl Write, header: &[&str], rows: &[Vec<Stri
             .to_string()
     };
     let _ = writeln!(out, "{}", line(header.to_vec()));
-    for r in rows {
+    for r in &rows {
         let _ = writeln!(out, "{}", line(r.iter().map(String::as_str).collect()));
+    }
+}
+
+/// A sheet (a header, then rows of as many cells) as CSV for people to
+/// open in a spreadsheet: RFC 4180, UTF-8, cells [`printable`], and a cell
+/// a spreadsheet would run as a formula written with a `'` in front
+/// (`export::neutralise`).
+/// Another sheet format (xlsx) takes the same header and rows.
+pub(super) fn write_csv(out: impl Write, header: &[String], rows: &[Vec<String>]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+        let cells = row.iter().map(|c| crate::export::neutralise(&printable(c)));
+        w.write_record(cells).map_err(stdout_error)?;
+    }
+    w.flush().map_err(stdout_error)?;
+    Ok(())
+}
+
+/// A sheet's header: the `fixed` columns, then the `more` (each once), each
+/// of which a fixed column already names is written with `prefix` in front,
+/// so that no two columns share a name and a reader by name finds both.
+pub(super) fn unique_header(fixed: &[&str], more: &[&str], prefix: &str) -> Vec<String> {
+    let mut header: Vec<String> = fixed.iter().map(|c| c.to_string()).collect();
+    for column in more {
+        let mut name = column.to_string();
+        while header.contains(&name) {
+            name = format!("{prefix}{name}");
+        }
+        header.push(name);
+    }
+    header
+}
+
+/// A case's status as tables show it: in words, with ⚠ when it is in
+/// conflict.
+pub(super) fn status_cell(lang: Lang, status: Status, conflict: bool) -> String {
+    let word = i18n::status(lang, status);
+    if conflict {
+        format!("{word} ⚠")
+    } else {
+        word.to_string()
     }
 }
 

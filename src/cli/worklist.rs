@@ -1,18 +1,23 @@
-//! `tothon worklist import|assign`: preview a spreadsheet file, ask, write;
-//! give one item to another team. Every decision is `ops::worklist`'s and
+//! `tothon worklist import|assign|list`: preview a spreadsheet file, ask, write;
+//! give one item to another team; list the items. Every decision is `ops::worklist`'s and
 //! the preview's lines are `i18n::worklist::preview_lines`, so the import
 //! screen shows and does the same.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
 use super::print_out;
+use super::tables::{Format, status_cell, unique_header, write_csv, write_rows};
+use crate::domain::form;
+use crate::domain::rules::PartialDate;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::i18n::worklist::{Say, is_yes, preview_lines, say};
-use crate::ops::worklist::{self, Assigned};
+use crate::i18n::{self, Text};
+use crate::ops::worklist::{self, Assigned, ListedItem};
 use crate::store::Store;
 use crate::worklist::WorklistError;
 
@@ -28,6 +33,8 @@ pub enum WorklistCommand {
         #[arg(long)]
         team: u8,
     },
+    /// Liệt kê các việc, thôn, hạn và tình trạng (list the work items and how far each has got).
+    List(ListArgs),
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +60,7 @@ pub(super) fn run(store: &Store, cmd: WorklistCommand, lang: Lang) -> Result<()>
     match cmd {
         WorklistCommand::Import(args) => import(store, &args, lang),
         WorklistCommand::Assign { item, team } => assign(store, &item, team, lang),
+        WorklistCommand::List(args) => list(store, &args, lang),
     }
 }
 
@@ -129,4 +137,151 @@ fn assign(store: &Store, item: &str, team: u8, lang: Lang) -> Result<()> {
     };
     print_out(format_args!("{}\n", say(lang, &said)))?;
     Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Chỉ các việc của tổ N (only team N's items).
+    #[arg(long)]
+    pub team: Option<u8>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `worklist list`: one line per work item, by team then id: the table in
+/// the reader's language, or CSV with stable column names and stored values
+/// (the item's own fields after the fixed columns).
+fn list(store: &Store, args: &ListArgs, lang: Lang) -> Result<()> {
+    let listed = worklist::list(store, args.team)?;
+    let commune = store.commune()?;
+    let village = |team: u8| commune.village(team).map_or("", |v| v.name.as_str());
+    let out = std::io::stdout().lock();
+    match args.format {
+        Format::Csv => {
+            let (header, rows) = item_sheet(&listed, village);
+            write_csv(out, &header, &rows)
+        }
+        Format::Table => {
+            item_table(out, &listed, village, lang);
+            Ok(())
+        }
+    }
+}
+
+/// The columns every item has, before its own fields.
+const ITEM_COLUMNS: [&str; 9] = [
+    "item",
+    "form",
+    "team",
+    "village",
+    "due",
+    "status",
+    "conflict",
+    "edited_at",
+    "title",
+];
+
+/// The items as a sheet: [`ITEM_COLUMNS`], then one column per field the
+/// items carry, in the forms' order. A field named like a fixed column
+/// (a household check's `village`) is written `prefill_village`, so no two
+/// columns share a name.
+fn item_sheet<'a>(
+    listed: &[ListedItem],
+    village: impl Fn(u8) -> &'a str,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let carried: BTreeSet<&str> = listed
+        .iter()
+        .flat_map(|l| l.item.prefill.keys().map(String::as_str))
+        .collect();
+    let mut fields: Vec<&str> = Vec::new();
+    let in_forms = form::forms().iter().flat_map(|f| &f.fields);
+    for id in in_forms
+        .map(|f| f.id.as_str())
+        .chain(carried.iter().copied())
+    {
+        if carried.contains(id) && !fields.contains(&id) {
+            fields.push(id);
+        }
+    }
+    let header = unique_header(&ITEM_COLUMNS, &fields, "prefill_");
+    let rows = listed
+        .iter()
+        .map(|ListedItem { item, case }| {
+            let mut row = vec![
+                item.id.clone(),
+                item.form.clone(),
+                item.team.to_string(),
+                village(item.team).to_string(),
+                item.due.clone().unwrap_or_default(),
+                case.as_ref()
+                    .map_or("not_started", |c| c.status.as_str())
+                    .to_string(),
+                if case.as_ref().is_some_and(|c| c.in_conflict()) {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .to_string(),
+                case.as_ref()
+                    .map(|c| c.edited_at.clone())
+                    .unwrap_or_default(),
+                form::form(&item.form)
+                    .map(|spec| spec.title(&item.prefill))
+                    .unwrap_or_default(),
+            ];
+            row.extend(
+                fields
+                    .iter()
+                    .map(|f| item.prefill.get(*f).cloned().unwrap_or_default()),
+            );
+            row
+        })
+        .collect();
+    (header, rows)
+}
+
+/// The items as a table for people: the form's short name, the due date as
+/// dd/mm/yyyy, the case's status in words.
+fn item_table<'a>(
+    mut out: impl Write,
+    listed: &[ListedItem],
+    village: impl Fn(u8) -> &'a str,
+    lang: Lang,
+) {
+    let t = |x| i18n::text(lang, x);
+    if listed.is_empty() {
+        let _ = writeln!(out, "{}", t(Text::NoWorkItems));
+        return;
+    }
+    let rows: Vec<Vec<String>> = listed
+        .iter()
+        .map(|ListedItem { item, case }| {
+            let spec = form::form(&item.form);
+            vec![
+                item.id.clone(),
+                spec.map_or(item.form.clone(), |s| s.short.get(lang).to_string()),
+                item.team.to_string(),
+                village(item.team).to_string(),
+                item.due
+                    .as_deref()
+                    .map(|d| PartialDate::parse_iso(d).map_or(d.to_string(), |d| d.display()))
+                    .unwrap_or_default(),
+                case.as_ref()
+                    .map_or(t(Text::StageNotStarted).to_string(), |c| {
+                        status_cell(lang, c.status, c.in_conflict())
+                    }),
+                spec.map(|s| s.title(&item.prefill)).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let header = [
+        t(Text::Record),
+        t(Text::Form),
+        t(Text::Team),
+        t(Text::Village),
+        t(Text::DueDate),
+        t(Text::Status),
+        t(Text::Title),
+    ];
+    write_rows(&mut out, &header, &rows);
 }

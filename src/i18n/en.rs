@@ -146,6 +146,18 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpPreview => "Preview",
         Text::HelpDoImport => "Import",
         Text::HelpFixZeros => "Leading zeros",
+        Text::Villages => "The commune's villages",
+        Text::VillagesHint => {
+            "A team's number is its village's id: a rename moves no case, work item or count. The teams get the new names in the commune's next bundle."
+        }
+        Text::VillageName => "Village name",
+        Text::RenameVillageQuestion => "Rename village",
+        Text::AddVillageQuestion => "Add a village (it takes the next team number)",
+        Text::VillageNameKeys => "Type the name · Enter: save · Esc: cancel",
+        Text::HelpRenameVillage => "Rename",
+        Text::HelpAddVillage => "Add a village",
+        Text::DueDate => "Due",
+        Text::NoWorkItems => "The work list has no items.",
         Text::HelpReturnCase => "Return for correction",
         Text::Comment => "What to correct",
         Text::ReturnQuestion => "Return to the team for correction",
@@ -325,6 +337,10 @@ pub fn msg(m: &Msg) -> String {
         Msg::VillageRenamed { team, name } => format!(
             "Village {team} is now \"{name}\"; the teams get the new name in the commune's next bundle."
         ),
+        Msg::ScreenVillageAdded { team, name } => {
+            format!("Added village \"{name}\", team {team}.")
+        }
+        Msg::ScreenVillageRenamed { team, name } => format!("Village {team} is now \"{name}\"."),
         Msg::DemoBuilt {
             dir,
             people,

@@ -180,6 +180,16 @@ pub enum Text {
     HelpPreview,
     HelpDoImport,
     HelpFixZeros,
+    Villages,
+    VillagesHint,
+    VillageName,
+    RenameVillageQuestion,
+    AddVillageQuestion,
+    VillageNameKeys,
+    HelpRenameVillage,
+    HelpAddVillage,
+    DueDate,
+    NoWorkItems,
 }
 
 pub fn text(lang: Lang, t: Text) -> &'static str {
@@ -231,6 +241,17 @@ pub enum Msg<'a> {
         name: &'a str,
     },
     VillageRenamed {
+        team: u8,
+        name: &'a str,
+    },
+    /// [`Msg::VillageAdded`] on the villages screen, whose hint says when
+    /// the teams get the names: short enough for one line of 80 columns.
+    ScreenVillageAdded {
+        team: u8,
+        name: &'a str,
+    },
+    /// [`Msg::VillageRenamed`] on the villages screen.
+    ScreenVillageRenamed {
         team: u8,
         name: &'a str,
     },

@@ -148,6 +148,18 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpPreview => "Xem trước",
         Text::HelpDoImport => "Nhập",
         Text::HelpFixZeros => "Sửa số 0 đầu",
+        Text::Villages => "Thôn của xã",
+        Text::VillagesHint => {
+            "Số tổ là mã của thôn: đổi tên không chuyển trường hợp, việc hay số liệu nào. Các tổ nhận tên mới trong gói tiếp theo của xã."
+        }
+        Text::VillageName => "Tên thôn",
+        Text::RenameVillageQuestion => "Đổi tên thôn",
+        Text::AddVillageQuestion => "Thêm thôn (nhận số tổ tiếp theo)",
+        Text::VillageNameKeys => "Gõ tên thôn · Enter: lưu · Esc: huỷ",
+        Text::HelpRenameVillage => "Đổi tên",
+        Text::HelpAddVillage => "Thêm thôn",
+        Text::DueDate => "Hạn",
+        Text::NoWorkItems => "Danh sách việc chưa có việc nào.",
         Text::HelpReturnCase => "Trả lại để sửa",
         Text::Comment => "Nội dung cần sửa",
         Text::ReturnQuestion => "Trả lại cho tổ để sửa",
@@ -316,6 +328,10 @@ pub fn msg(m: &Msg) -> String {
         Msg::VillageRenamed { team, name } => format!(
             "Thôn số {team} nay tên là «{name}»; các tổ nhận tên mới trong gói tiếp theo của xã."
         ),
+        Msg::ScreenVillageAdded { team, name } => format!("Đã thêm thôn «{name}», tổ {team}."),
+        Msg::ScreenVillageRenamed { team, name } => {
+            format!("Thôn số {team} nay tên là «{name}».")
+        }
         Msg::DemoBuilt {
             dir,
             people,

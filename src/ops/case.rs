@@ -186,12 +186,7 @@ pub fn create(
         (Role::Commune, None, None, Some(t)) => t,
         (Role::Commune, None, None, None) => return Err(Error::NoVillage),
     };
-    if commune.village(team).is_none() {
-        return Err(Error::NoSuchTeam {
-            team,
-            max: commune.villages.len() as u8,
-        });
-    }
+    super::commune::village_of(&commune, team)?;
     let base = Base::New {
         work_item: item.as_ref().map(|i| i.id.as_str()),
         team,

@@ -2,7 +2,7 @@
 //! village's number is its id: a rename moves no case, work item or count,
 //! and reaches every team device with the commune's next bundle.
 
-use crate::domain::commune::{Role, Village, find_village};
+use crate::domain::commune::{Commune, Role, Village, find_village};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
@@ -17,6 +17,14 @@ pub fn team_of(store: &Store, name: &str) -> Result<u8> {
     let villages = villages(store)?;
     find_village(name, &villages).ok_or_else(|| Error::UnknownVillage {
         name: name.to_string(),
+    })
+}
+
+/// Village `team` of the commune, or the error that names the teams there are.
+pub fn village_of(commune: &Commune, team: u8) -> Result<&Village> {
+    commune.village(team).ok_or_else(|| Error::NoSuchTeam {
+        team,
+        max: commune.villages.iter().map(|v| v.team).max().unwrap_or(0),
     })
 }
 

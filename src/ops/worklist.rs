@@ -1,5 +1,6 @@
 //! The work list over the store, for both fronts: preview a spreadsheet file
-//! against the list as it is, write a preview, give an item to another team.
+//! against the list as it is, write a preview, give an item to another team,
+//! list the items with how far each case has got.
 //! Reading and checking the file is `worklist`'s (pure); this adds the
 //! store, the clock and the rule that only the commune office changes the
 //! work list.
@@ -7,11 +8,14 @@
 //! Returns data and typed errors; prints nothing and takes no language (the
 //! preview's lines are `i18n::worklist::preview_lines`).
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
 
 use crate::clock;
+use crate::domain::case::CaseEntry;
 use crate::domain::commune::Role;
+use crate::domain::work::WorkItem;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::worklist::{self, Options, Preview, WorklistError};
@@ -79,13 +83,7 @@ pub enum Assigned {
 /// so moving them would give one case two teams' histories.
 pub fn assign(store: &Store, id: &str, team: u8) -> Result<Assigned> {
     check_device(store)?;
-    let commune = store.commune()?;
-    if commune.village(team).is_none() {
-        return Err(Error::NoSuchTeam {
-            team,
-            max: commune.villages.iter().map(|v| v.team).max().unwrap_or(0),
-        });
-    }
+    super::commune::village_of(&store.commune()?, team)?;
     let mut item = store
         .work_item(id)?
         .ok_or_else(|| WorklistError::NoSuchItem { id: id.to_string() })?;
@@ -104,6 +102,40 @@ pub fn assign(store: &Store, id: &str, team: u8) -> Result<Assigned> {
     item.team = team;
     store.put_work_items([&item])?;
     Ok(Assigned::Moved { from })
+}
+
+/// A work item on the list and how far its case has got.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedItem {
+    pub item: WorkItem,
+    /// The case's current state once a version of it exists; `None` while
+    /// the work has not begun.
+    pub case: Option<CaseEntry>,
+}
+
+/// The work items (team `team`'s, or all), by team then id, each with its
+/// case once begun. Reads only; any device lists what it holds (a team's
+/// own items on a team device).
+pub fn list(store: &Store, team: Option<u8>) -> Result<Vec<ListedItem>> {
+    if let Some(team) = team {
+        super::commune::village_of(&store.commune()?, team)?;
+    }
+    let mut cases: HashMap<String, CaseEntry> = store
+        .cases()?
+        .into_iter()
+        .map(|c| (c.record.clone(), c))
+        .collect();
+    let mut listed: Vec<ListedItem> = store
+        .work_items()?
+        .into_iter()
+        .filter(|i| team.is_none_or(|t| i.team == t))
+        .map(|item| ListedItem {
+            case: cases.remove(&item.id),
+            item,
+        })
+        .collect();
+    listed.sort_by(|a, b| (a.item.team, &a.item.id).cmp(&(b.item.team, &b.item.id)));
+    Ok(listed)
 }
 
 #[cfg(test)]

@@ -26,10 +26,11 @@ use super::screens::picker;
 use super::screens::progress::{self, ProgressState};
 use super::screens::report::{self, ReportState};
 use super::screens::settings::{self, SettingsState};
+use super::screens::villages::{self, VillagesState};
 use super::screens::who::{self, WhoState};
 use super::screens::work_list;
 use super::typing::{Method, ToneStyle};
-use crate::domain::commune::{Commune, Role};
+use crate::domain::commune::{Commune, Role, Village, VillageProblem};
 use crate::domain::form::{Context, FormSpec};
 use crate::domain::report::Report;
 use crate::domain::save::{self, Who};
@@ -104,6 +105,15 @@ pub enum Effect {
     ImportBundle {
         path: std::path::PathBuf,
     },
+    /// (Commune) give village `team` a new name.
+    RenameVillage {
+        team: u8,
+        name: String,
+    },
+    /// (Commune) add a village with the next team number.
+    AddVillage {
+        name: String,
+    },
 }
 
 /// What an effect found or did, fed back into `update`.
@@ -146,6 +156,14 @@ pub enum Outcome {
     Charts(ChartData),
     Report(Box<Report>),
     Duplicates(Vec<SuspectedPair>),
+    /// A village was renamed or added; the villages as they now are.
+    VillageNamed {
+        village: Village,
+        added: bool,
+        villages: Vec<Village>,
+    },
+    /// The name cannot be used; nothing was written.
+    VillageRefused(VillageProblem),
 }
 
 /// The pieces of text the state asks the view to show, in the user's language.
@@ -167,6 +185,10 @@ pub enum Notice {
     Error(String),
     Exported(std::path::PathBuf),
     Imported(usize),
+    VillageNamed {
+        village: Village,
+        added: bool,
+    },
 }
 
 /// A screen on the stack, holding its own state (the work list's rows are
@@ -186,6 +208,7 @@ pub enum Screen {
     Conflict(ConflictState),
     NewCase(NewCaseState),
     Settings(SettingsState),
+    Villages(VillagesState),
 }
 
 pub struct State {
@@ -308,8 +331,12 @@ impl State {
 
     /// The context the help screen lists the keys of.
     pub fn ctx_under_help(&self) -> Ctx {
-        if self.dialog.is_some() {
-            return Ctx::Dialog;
+        if let Some(d) = &self.dialog {
+            return if d.takes_text() {
+                Ctx::TextDialog
+            } else {
+                Ctx::Dialog
+            };
         }
         match self.screen() {
             Screen::Who(_) => Ctx::Who,
@@ -326,6 +353,7 @@ impl State {
             Screen::Conflict(_) => Ctx::Conflict,
             Screen::NewCase(_) => Ctx::NewCase,
             Screen::Settings(_) => Ctx::Settings,
+            Screen::Villages(_) => Ctx::Villages,
         }
     }
 
@@ -428,6 +456,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Screen::Conflict(_) => conflict::update,
         Screen::NewCase(_) => new_case::update,
         Screen::Settings(_) => settings::update,
+        Screen::Villages(_) => villages::update,
     };
     handler(state, action)
 }
@@ -495,6 +524,18 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
         }
         Outcome::Report(report) => {
             report::counted(state, *report);
+            vec![]
+        }
+        Outcome::VillageNamed {
+            village,
+            added,
+            villages,
+        } => {
+            villages::named(state, village, added, villages);
+            vec![]
+        }
+        Outcome::VillageRefused(problem) => {
+            dialog::refused(state, problem);
             vec![]
         }
         Outcome::Duplicates(pairs) => {

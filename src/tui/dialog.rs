@@ -1,21 +1,24 @@
 //! The questions asked over a screen: leave a form, take back a draft, save
 //! with errors or warnings, quit, the comment to return a case with, the
-//! signing key's passphrase. Their state, how keys answer them, and how
-//! they are drawn.
+//! signing key's passphrase, a village's name. Their state, how keys answer
+//! them, and how they are drawn.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::app::{Effect, Notice, Screen, State};
-use super::draw::{Theme, centered, short_date};
+use super::draw::{Theme, centered, scroll_to_cursor, short_date};
 use super::input::TextInput;
 use super::keymap::Action;
 use super::screens::{conflict, form};
 use super::typing::{Method, ToneStyle};
+use crate::domain::commune::VillageProblem;
 use crate::domain::rules::ProblemKind;
 use crate::domain::save::{self, Blocked, Consent};
+use crate::error::Error;
 use crate::i18n::{self, Text, problems};
 use crate::store::SavedDraft;
 
@@ -39,6 +42,24 @@ pub enum Dialog {
     Reason { purpose: Purpose, text: TextInput },
     /// The signing key's passphrase, to export bundles.
     Passphrase { input: TextInput },
+    /// (Commune) a village's new name (`team` given), or the name of a
+    /// village to add. Stays open, what was typed kept, until the name is
+    /// taken; a refusal is shown in it.
+    VillageName {
+        team: Option<u8>,
+        text: TextInput,
+        refused: Option<VillageProblem>,
+    },
+}
+
+impl Dialog {
+    /// Whether it asks for words, typed and edited in it.
+    pub fn takes_text(&self) -> bool {
+        matches!(
+            self,
+            Dialog::Reason { .. } | Dialog::Passphrase { .. } | Dialog::VillageName { .. }
+        )
+    }
 }
 
 /// What a [`Dialog::Reason`] decides on the open case.
@@ -91,13 +112,41 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
                     passphrase: input.text().to_string(),
                 }];
             }
-            Action::Type(c) => input.type_char(c, Method::Off, ToneStyle::Classic),
-            Action::Paste(p) => input.insert_str(&p),
-            Action::EraseBack => input.backspace(),
-            _ => {}
+            other => {
+                input.edit(&other, Method::Off, ToneStyle::Classic);
+            }
         }
         state.dialog = Some(Dialog::Passphrase { input });
         return vec![];
+    }
+    if let Dialog::VillageName {
+        team,
+        mut text,
+        mut refused,
+    } = dialog
+    {
+        let mut effects = vec![];
+        match action {
+            Action::Cancel => return vec![],
+            Action::Confirm => {
+                let name = text.text().to_string();
+                effects.push(match team {
+                    Some(team) => Effect::RenameVillage { team, name },
+                    None => Effect::AddVillage { name },
+                });
+            }
+            other => {
+                if text.edit(&other, state.typing, state.tone) {
+                    refused = None;
+                }
+            }
+        }
+        state.dialog = Some(Dialog::VillageName {
+            team,
+            text,
+            refused,
+        });
+        return effects;
     }
     if let Dialog::Reason { purpose, mut text } = dialog {
         match action {
@@ -105,10 +154,9 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
             Action::Confirm if !text.is_empty() => {
                 return form::decide(state, purpose, text.text());
             }
-            Action::Type(c) => text.type_char(c, state.typing, state.tone),
-            Action::Paste(p) => text.insert_str(&p),
-            Action::EraseBack => text.backspace(),
-            _ => {}
+            other => {
+                text.edit(&other, state.typing, state.tone);
+            }
         }
         state.dialog = Some(Dialog::Reason { purpose, text });
         return vec![];
@@ -167,6 +215,13 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
     }
 }
 
+/// A village's name was refused: the dialog that asked for it says why.
+pub fn refused(state: &mut State, problem: VillageProblem) {
+    if let Some(Dialog::VillageName { refused, .. }) = &mut state.dialog {
+        *refused = Some(problem);
+    }
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &Theme) {
     let lang = state.lang;
     let t = |x| i18n::text(lang, x);
@@ -178,21 +233,49 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
             .unwrap_or_else(|| field.to_string())
     };
     let mut lines: Vec<Line> = Vec::new();
+    // The text the dialog asks for, on its own line with the cursor in it.
+    let mut field: Option<(&str, &TextInput)> = None;
     let (title, keys) = match d {
-        Dialog::LeaveForm => (t(Text::LeaveFormQuestion), t(Text::LeaveFormKeys)),
-        Dialog::Quit => (t(Text::QuitQuestion), t(Text::QuitKeys)),
+        Dialog::LeaveForm => (
+            t(Text::LeaveFormQuestion).to_string(),
+            t(Text::LeaveFormKeys),
+        ),
+        Dialog::Quit => (t(Text::QuitQuestion).to_string(), t(Text::QuitKeys)),
         Dialog::Passphrase { input } => {
             let stars = "•".repeat(input.text().chars().count());
             lines.push(Line::raw(format!("{}: {stars}", t(Text::Passphrase))));
-            (t(Text::PassphraseQuestion), t(Text::PassphraseKeys))
+            (
+                t(Text::PassphraseQuestion).to_string(),
+                t(Text::PassphraseKeys),
+            )
         }
         Dialog::Reason { purpose, text } => {
             let (label, question, keys) = match purpose {
                 Purpose::Return => (Text::Comment, Text::ReturnQuestion, Text::ReturnKeys),
                 Purpose::Void => (Text::VoidReason, Text::VoidQuestion, Text::VoidKeys),
             };
-            lines.push(Line::raw(format!("{}: {}", t(label), text.text())));
-            (t(question), t(keys))
+            field = Some((t(label), text));
+            (t(question).to_string(), t(keys))
+        }
+        Dialog::VillageName {
+            team,
+            text,
+            refused,
+        } => {
+            field = Some((t(Text::VillageName), text));
+            if let Some(problem) = refused {
+                let said = i18n::error(lang, &Error::Village(problem.clone()));
+                lines.push(Line::styled(said, theme.error()));
+            }
+            let title = match team {
+                Some(team) => format!(
+                    "{} · {} {team}",
+                    t(Text::RenameVillageQuestion),
+                    t(Text::Team)
+                ),
+                None => t(Text::AddVillageQuestion).to_string(),
+            };
+            (title, t(Text::VillageNameKeys))
         }
         Dialog::OfferDraft(draft) => {
             lines.push(Line::raw(format!(
@@ -201,7 +284,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
                 draft.author,
                 short_date(&draft.saved_at)
             )));
-            (t(Text::OfferDraftQuestion), t(Text::OfferDraftKeys))
+            (
+                t(Text::OfferDraftQuestion).to_string(),
+                t(Text::OfferDraftKeys),
+            )
         }
         Dialog::SaveAsDraft { errors } => {
             for (field, kind) in errors {
@@ -210,7 +296,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
                     theme.error(),
                 ));
             }
-            (t(Text::SaveAsDraftQuestion), t(Text::SaveAsDraftKeys))
+            (
+                t(Text::SaveAsDraftQuestion).to_string(),
+                t(Text::SaveAsDraftKeys),
+            )
         }
         Dialog::ConfirmWarnings { warnings } => {
             for (field, kind) in warnings {
@@ -220,7 +309,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
                 ));
             }
             (
-                t(Text::ConfirmWarningsQuestion),
+                t(Text::ConfirmWarningsQuestion).to_string(),
                 t(Text::ConfirmWarningsKeys),
             )
         }
@@ -228,13 +317,25 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
     lines.push(Line::raw(""));
     lines.push(Line::styled(keys, theme.bold()));
     let width = area.width.saturating_sub(4).min(76);
-    let height = (lines.len() as u16 * 2 + 2).min(area.height);
+    let height = (lines.len() as u16 * 2 + 2 + u16::from(field.is_some())).min(area.height);
     let popup = centered(area, width, height, 1);
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(format!(" {title} "))
         .style(theme.bold());
-    let inner = block.inner(popup);
+    let mut inner = block.inner(popup);
     frame.render_widget(block, popup);
+    if let Some((label, input)) = field.filter(|_| inner.height > 0) {
+        let prefix = format!("{label}: ");
+        let room = (inner.width as usize).saturating_sub(prefix.width());
+        let (shown, column) = scroll_to_cursor(input.text(), input.cursor_column(), room);
+        frame.render_widget(Paragraph::new(format!("{prefix}{shown}")), inner);
+        frame.set_cursor_position(Position::new(
+            (inner.x + (prefix.width() + column) as u16).min(inner.right().saturating_sub(1)),
+            inner.y,
+        ));
+        inner.y += 1;
+        inner.height -= 1;
+    }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }

@@ -2,6 +2,7 @@
 //! [`Effect`] and reports what happened as an [`Outcome`].
 
 use super::app::{Effect, Outcome};
+use crate::domain::commune::Village;
 use crate::error::Error;
 use crate::i18n::{self, Lang};
 use crate::ops;
@@ -174,6 +175,15 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             Ok(r) => Some(Outcome::Report(Box::new(r))),
             Err(e) => failed(lang, e),
         },
+        Effect::RenameVillage { team, name } => village_named(
+            store,
+            ops::commune::rename_village(store, team, &name),
+            false,
+            lang,
+        ),
+        Effect::AddVillage { name } => {
+            village_named(store, ops::commune::add_village(store, &name), true, lang)
+        }
         Effect::LoadDuplicates => match ops::duplicates::list(store) {
             Ok(pairs) => Some(Outcome::Duplicates(pairs)),
             Err(e) => failed(lang, e),
@@ -187,5 +197,24 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
             let saved = ops::duplicates::settle(store, &first, &second, resolution, None, &who);
             saved_outcome(store, lang, saved)
         }
+    }
+}
+
+/// What renaming or adding a village came to: the villages as they now
+/// are, or why the name was refused (kept as data: the dialog words it).
+fn village_named(
+    store: &Store,
+    done: crate::error::Result<Village>,
+    added: bool,
+    lang: Lang,
+) -> Option<Outcome> {
+    match done.and_then(|village| Ok((village, ops::commune::villages(store)?))) {
+        Ok((village, villages)) => Some(Outcome::VillageNamed {
+            village,
+            added,
+            villages,
+        }),
+        Err(Error::Village(problem)) => Some(Outcome::VillageRefused(problem)),
+        Err(e) => failed(lang, e),
     }
 }

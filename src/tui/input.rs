@@ -10,6 +10,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use super::keymap::Action;
 use super::typing::{self, Method, ToneStyle};
 
 /// The longest text one field takes: a paste of a whole document stops here.
@@ -142,6 +143,24 @@ impl TextInput {
     pub fn clear(&mut self) {
         self.text.clear();
         self.cursor = 0;
+    }
+
+    /// Applies an editing action (a typed character through `method`, a
+    /// paste, an erase, a cursor move); false for any other action, which
+    /// is the caller's.
+    pub fn edit(&mut self, action: &Action, method: Method, style: ToneStyle) -> bool {
+        match action {
+            Action::Type(c) => self.type_char(*c, method, style),
+            Action::Paste(s) => self.insert_str(s),
+            Action::EraseBack => self.backspace(),
+            Action::EraseForward => self.delete(),
+            Action::CursorLeft => self.left(),
+            Action::CursorRight => self.right(),
+            Action::CursorHome => self.home(),
+            Action::CursorEnd => self.end(),
+            _ => return false,
+        }
+        true
     }
 }
 

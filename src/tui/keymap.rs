@@ -27,8 +27,21 @@ pub enum Ctx {
     Conflict,
     NewCase,
     Settings,
+    Villages,
+    /// A question over a screen, answered with a key.
     Dialog,
+    /// A dialog that asks for words (a comment, a reason, a passphrase),
+    /// which are typed and edited in it.
+    TextDialog,
     Help,
+}
+
+impl Ctx {
+    /// A dialog or the help, in front of a screen: only its own keys (and
+    /// Quit) work.
+    fn is_modal(self) -> bool {
+        matches!(self, Ctx::Dialog | Ctx::TextDialog | Ctx::Help)
+    }
 }
 
 /// What a key asks for, named for what it does. Typing that no binding
@@ -97,7 +110,8 @@ pub enum Action {
     ShowProgress,
     /// Start a case that is not on the work list: choose its form.
     NewCase,
-    /// Per-device settings: typing, tone marks, who is working.
+    /// Per-device settings: typing, tone marks, who is working (and, at
+    /// the office, the commune's villages).
     ShowSettings,
     /// Bundles: export, import, the imports log.
     ShowBundles,
@@ -149,6 +163,10 @@ pub enum Action {
     OpenBlankForm,
     /// (Settings) change the selected setting.
     ChangeSetting,
+    /// (Villages) give the selected village a new name (asks for it).
+    RenameVillage,
+    /// (Villages) add a village with the next team number (asks its name).
+    AddVillage,
     /// (Who is working) take the selected name, or the one typed.
     ChooseMember,
     /// (Work-list import) show what importing the typed file would do.
@@ -307,6 +325,7 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::List,       key(K::F(7)),            A::ShowProgress,           T::HelpProgress,              FOOTER),
         bind(C::List,       key(K::F(8)),            A::NewCase,                T::HelpNewCase,               FOOTER),
         bind(C::List,       key(K::F(9)),            A::ShowSettings,           T::HelpSettings,              F1_ONLY),
+        bind(C::List,       ctrl('o'),               A::ShowSettings,           T::HelpSettings,              F1_ONLY),
         bind(C::List,       ctrl('b'),               A::ShowBundles,            T::HelpBundles,               FOOTER),
         bind(C::List,       ctrl('n'),               A::NewCase,                T::HelpNewCase,               F1_ONLY),
         bind(C::List,       key(K::Up),              A::MoveUp,                 T::HelpMove,                  F1_ONLY),
@@ -371,6 +390,8 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::Progress,   key(K::F(8)),            A::ShowWorklistImport,     T::HelpImport,                FOOTER),
         bind(C::Progress,   key(K::F(6)),            A::ShowDuplicates,         T::HelpDuplicates,            FOOTER),
         bind(C::Progress,   ctrl('e'),               A::ExportTable,            T::HelpExport,                FOOTER),
+        bind(C::Progress,   key(K::F(9)),            A::ShowSettings,           T::HelpSettings,              F1_ONLY),
+        bind(C::Progress,   ctrl('o'),               A::ShowSettings,           T::HelpSettings,              F1_ONLY),
         bind(C::Progress,   key(K::Esc),             A::GoBack,                 T::HelpWorkList,              FOOTER),
 
         bind(C::Import,     key(K::Enter),           A::PreviewWorklist,        T::HelpPreview,               FOOTER),
@@ -410,6 +431,12 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::Settings,   key(K::Enter),           A::ChangeSetting,          T::HelpChangeSetting,         FOOTER),
         bind(C::Settings,   key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
 
+        bind(C::Villages,   key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
+        bind(C::Villages,   key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
+        bind(C::Villages,   key(K::Enter),           A::RenameVillage,          T::HelpRenameVillage,         FOOTER),
+        bind(C::Villages,   ctrl('n'),               A::AddVillage,             T::HelpAddVillage,            FOOTER),
+        bind(C::Villages,   key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
         bind(C::Who,        key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
         bind(C::Who,        key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
         bind(C::Who,        key(K::Enter),           A::ChooseMember,           T::HelpChooseMember,          FOOTER),
@@ -418,6 +445,15 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::Dialog,     key(K::Enter),           A::Confirm,                T::HelpConfirm,               FOOTER),
         bind(C::Dialog,     key(K::Delete),          A::Discard,                T::HelpDiscard,               FOOTER),
         bind(C::Dialog,     key(K::Esc),             A::Cancel,                 T::HelpCancel,                FOOTER),
+
+        bind(C::TextDialog, key(K::Enter),           A::Confirm,                T::HelpConfirm,               FOOTER),
+        bind(C::TextDialog, key(K::Esc),             A::Cancel,                 T::HelpCancel,                FOOTER),
+        bind(C::TextDialog, key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
+        bind(C::TextDialog, key(K::Delete),          A::EraseForward,           T::HelpErase,                 F1_ONLY),
+        bind(C::TextDialog, key(K::Left),            A::CursorLeft,             T::HelpCursor,                F1_ONLY),
+        bind(C::TextDialog, key(K::Right),           A::CursorRight,            T::HelpCursor,                F1_ONLY),
+        bind(C::TextDialog, key(K::Home),            A::CursorHome,             T::HelpCursor,                F1_ONLY),
+        bind(C::TextDialog, key(K::End),             A::CursorEnd,              T::HelpCursor,                F1_ONLY),
 
         bind(C::Help,       key(K::Esc),             A::CloseHelp,              T::HelpBack,                  FOOTER),
         bind(C::Help,       key(K::F(1)),            A::CloseHelp,              T::HelpBack,                  F1_ONLY),
@@ -436,7 +472,7 @@ pub fn bindings() -> &'static [Binding] {
 /// then the global ones (only Quit in a dialog or the help), then plain
 /// typing.
 pub fn resolve(ctx: Ctx, key: KeyEvent) -> Option<Action> {
-    let modal = matches!(ctx, Ctx::Dialog | Ctx::Help);
+    let modal = ctx.is_modal();
     let found = bindings()
         .iter()
         .filter(|b| b.ctx == ctx)
@@ -490,14 +526,14 @@ fn join(keys: impl IntoIterator<Item = Key>) -> String {
 fn of(ctx: Ctx) -> impl Iterator<Item = &'static Binding> {
     bindings()
         .iter()
-        .filter(move |b| b.ctx == ctx || (b.ctx == Ctx::Global && ctx != Ctx::Dialog))
+        .filter(move |b| b.ctx == ctx || (b.ctx == Ctx::Global && !ctx.is_modal()))
 }
 
 /// The footer: F1 first (it leads to the rest), then the context's own
 /// keys, then the other global ones. A footer arrow brings its partners
 /// with the same help ("↑↓ Move").
 pub fn footer(ctx: Ctx) -> Vec<KeyHelp> {
-    let modal = matches!(ctx, Ctx::Dialog | Ctx::Help);
+    let modal = ctx.is_modal();
     let global = |b: &&Binding| !modal && b.footer && b.ctx == Ctx::Global;
     let is_help = |b: &&Binding| b.action == Action::ShowHelp;
     let shown = bindings()
@@ -625,6 +661,53 @@ mod tests {
         }
     }
 
+    /// Laptops often give the F-keys to brightness and volume: every deed
+    /// should have a key that is not one. These have none yet; no binding
+    /// may join them.
+    const F_KEY_ONLY: [(Ctx, Action); 14] = [
+        (Ctx::Global, Action::ShowHelp),
+        (Ctx::List, Action::CycleForm),
+        (Ctx::List, Action::CycleStage),
+        (Ctx::List, Action::CycleSort),
+        (Ctx::List, Action::ShowHistory),
+        (Ctx::List, Action::ShowProgress),
+        (Ctx::Form, Action::ShowHistory),
+        (Ctx::Form, Action::ReturnForCorrection),
+        (Ctx::Progress, Action::CycleForm),
+        (Ctx::Progress, Action::ShowCharts),
+        (Ctx::Progress, Action::ShowReport),
+        (Ctx::Progress, Action::ShowWorklistImport),
+        (Ctx::Progress, Action::ShowDuplicates),
+        (Ctx::Import, Action::ToggleLeadingZeros),
+    ];
+
+    #[test]
+    fn every_deed_of_an_f_key_has_another_key() {
+        let is_f = |k: Key| matches!(k.code, KeyCode::F(_));
+        for b in bindings().iter().filter(|b| is_f(b.key)) {
+            let other = bindings()
+                .iter()
+                .any(|o| o.ctx == b.ctx && o.action == b.action && !is_f(o.key));
+            let listed = F_KEY_ONLY.contains(&(b.ctx, b.action.clone()));
+            assert!(
+                other != listed,
+                "{:?} {:?}: {} is {}its only key, and is {}listed",
+                b.ctx,
+                b.action,
+                b.key.label(),
+                if other { "not " } else { "" },
+                if listed { "" } else { "not " },
+            );
+        }
+        // The settings, and so the commune's villages, from either home.
+        for ctx in [Ctx::List, Ctx::Progress] {
+            assert_eq!(
+                resolve(ctx, key(KeyCode::Char('o'), CTRL)),
+                Some(Action::ShowSettings)
+            );
+        }
+    }
+
     #[test]
     fn labels_come_from_the_keys() {
         let label = |code, mods| Key { code, mods }.label();
@@ -650,6 +733,12 @@ mod tests {
             ["F1", "↑↓", "←→", "Ctrl+S", "Esc", "F2", "F10"]
         );
         assert_eq!(keys(footer(Ctx::Dialog)), ["Enter", "Delete", "Esc"]);
+        // Where words are typed, Delete erases and nothing is discarded.
+        assert_eq!(keys(footer(Ctx::TextDialog)), ["Enter", "Esc"]);
+        assert_eq!(
+            resolve(Ctx::TextDialog, key(KeyCode::Delete, NONE)),
+            Some(Action::EraseForward)
+        );
         let help = help(Ctx::Form);
         let line = |h: Text| help.iter().find(|l| l.help == h).unwrap().keys.clone();
         assert_eq!(line(Text::HelpNextField), "Tab/↓");

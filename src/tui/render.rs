@@ -17,7 +17,7 @@ use super::draw::{Theme, centered};
 use super::keymap::{self, Ctx};
 use super::screens::{
     bundles, charts, conflict, duplicates, form, history, import, new_case, progress, report,
-    settings, who, work_list,
+    settings, villages, who, work_list,
 };
 use super::typing::Method;
 use crate::domain::commune::Role;
@@ -57,6 +57,7 @@ pub fn render(state: &State, frame: &mut Frame) {
             new_case::render(frame, body, lang, &state.commune.villages, n, &theme)
         }
         Screen::Settings(s) => settings::render(frame, body, state, s, &theme),
+        Screen::Villages(v) => villages::render(frame, body, state, v, &theme),
     }
     if let Some(n) = &state.notice {
         let (text, style) = notice_text(lang, n, &theme);
@@ -154,6 +155,15 @@ fn notice_text(lang: Lang, n: &Notice, theme: &Theme) -> (String, Style) {
             i18n::msg(lang, &i18n::Msg::Imported { count: *count }),
             theme.fg(Color::Green),
         ),
+        Notice::VillageNamed { village, added } => {
+            let (team, name) = (village.team, village.name.as_str());
+            let said = if *added {
+                i18n::Msg::ScreenVillageAdded { team, name }
+            } else {
+                i18n::Msg::ScreenVillageRenamed { team, name }
+            };
+            (i18n::msg(lang, &said), theme.fg(Color::Green))
+        }
         Notice::Exported(path) => (
             i18n::msg(
                 lang,

@@ -453,18 +453,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let Some(f) = state.form_mut() else {
                 return vec![];
             };
-            let input = &mut f.inputs[focus].text;
-            match other {
-                Action::Type(c) => input.type_char(c, method, tone),
-                Action::Paste(s) => input.insert_str(&s),
-                Action::EraseBack => input.backspace(),
-                Action::EraseForward => input.delete(),
-                Action::CursorLeft => input.left(),
-                Action::CursorRight => input.right(),
-                Action::CursorHome => input.home(),
-                Action::CursorEnd => input.end(),
-                _ => {}
-            }
+            f.inputs[focus].text.edit(&other, method, tone);
         }
     }
     vec![]

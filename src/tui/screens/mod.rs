@@ -14,5 +14,6 @@ pub mod picker;
 pub mod progress;
 pub mod report;
 pub mod settings;
+pub mod villages;
 pub mod who;
 pub mod work_list;

@@ -18,6 +18,7 @@ use unicode_width::UnicodeWidthStr;
 use super::bundles::BundlesState;
 use super::import::ImportState;
 use super::report::ReportState;
+use super::settings::SettingsState;
 use crate::domain::commune::Role;
 use crate::domain::form;
 use crate::domain::progress::{self, Progress, Stage};
@@ -312,6 +313,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ShowDuplicates => return vec![Effect::LoadDuplicates],
         Action::ShowBundles => state.screens.push(Screen::Bundles(BundlesState::default())),
         Action::ShowWorklistImport => state.screens.push(Screen::Import(ImportState::default())),
+        Action::ShowSettings => state
+            .screens
+            .push(Screen::Settings(SettingsState::default())),
         Action::GoBack => {
             state.screens.pop();
             if state.screens.is_empty() {

@@ -1,5 +1,5 @@
 //! Per-device settings: the Vietnamese typing method, the tone-mark style,
-//! who is working.
+//! who is working; at the office, the way to the commune's villages.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,7 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
+use super::villages::VillagesState;
 use super::who::WhoState;
+use crate::domain::commune::Role;
 use crate::i18n::{self, Text};
 use crate::tui::app::{Effect, Screen, State};
 use crate::tui::draw::Theme;
@@ -20,14 +22,29 @@ pub struct SettingsState {
     pub selected: usize,
 }
 
-/// The settings screen's lines, in order.
-pub const SETTINGS: [Setting; 3] = [Setting::Typing, Setting::Tone, Setting::Member];
+/// The settings screen's lines on a device in `role`, in order. The
+/// villages are the commune's to name: a team device does not offer them.
+pub fn lines_of(role: Role) -> &'static [Setting] {
+    const TEAM: [Setting; 3] = [Setting::Typing, Setting::Tone, Setting::Member];
+    const COMMUNE: [Setting; 4] = [
+        Setting::Typing,
+        Setting::Tone,
+        Setting::Member,
+        Setting::Villages,
+    ];
+    match role {
+        Role::Commune => &COMMUNE,
+        Role::Team(_) => &TEAM,
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Setting {
     Typing,
     Tone,
     Member,
+    /// (Commune) the villages screen.
+    Villages,
 }
 
 /// The next typing method (F2 anywhere, or Enter here), remembered.
@@ -51,16 +68,17 @@ pub fn cycle_typing(state: &mut State) -> Vec<Effect> {
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let members = state.members.clone();
     let current = state.member.clone();
+    let lines = lines_of(state.role);
     let Screen::Settings(SettingsState { selected }) = state.screen_mut() else {
         return vec![];
     };
     match action {
         Action::MoveUp => *selected = selected.saturating_sub(1),
-        Action::MoveDown => *selected = (*selected + 1).min(SETTINGS.len() - 1),
+        Action::MoveDown => *selected = (*selected + 1).min(lines.len() - 1),
         Action::GoBack => {
             state.screens.pop();
         }
-        Action::ChangeSetting => match SETTINGS[*selected] {
+        Action::ChangeSetting => match lines[*selected] {
             Setting::Typing => return cycle_typing(state),
             Setting::Tone => {
                 state.tone = match state.tone {
@@ -85,6 +103,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     new_name: TextInput::default(),
                 }));
             }
+            Setting::Villages => state
+                .screens
+                .push(Screen::Villages(VillagesState::default())),
         },
         _ => {}
     }
@@ -103,7 +124,7 @@ pub fn render(
     let block = Block::bordered().title(format!(" {} ", t(Text::Settings)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let lines: Vec<Line> = SETTINGS
+    let lines: Vec<Line> = lines_of(state.role)
         .iter()
         .enumerate()
         .map(|(i, s)| {
@@ -124,6 +145,7 @@ pub fn render(
                     },
                 ),
                 Setting::Member => (t(Text::Author), state.member.clone().unwrap_or_default()),
+                Setting::Villages => (t(Text::Villages), state.commune.villages.len().to_string()),
             };
             let style = if i == settings.selected {
                 theme.selected()
