@@ -56,6 +56,8 @@ pub enum Error {
     NoSuchPair { first: String, second: String },
     #[error("unknown resolution {resolution}")]
     UnknownResolution { resolution: String },
+    #[error("an xlsx workbook needs --out FILE")]
+    NeedsOut,
     #[error("the register changed since the preview")]
     RegisterChanged,
     #[error("{count} register entries not written: no terminal to confirm and no --yes")]

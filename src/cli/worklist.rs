@@ -5,18 +5,18 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 
 use super::print_out;
-use super::tables::{Format, status_cell, unique_header, write_csv, write_rows};
+use super::tables::{status_cell, unique_header, write_csv, write_rows};
 use crate::domain::form;
 use crate::domain::rules::PartialDate;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::i18n::worklist::{Say, is_yes, preview_lines, say};
-use crate::i18n::{self, Text};
+use crate::i18n::{self, Msg, Text};
 use crate::ops::worklist::{self, Assigned, ListedItem};
 use crate::store::Store;
 use crate::worklist::WorklistError;
@@ -144,8 +144,20 @@ pub struct ListArgs {
     /// Chỉ các việc của tổ N (only team N's items).
     #[arg(long)]
     pub team: Option<u8>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = SheetFormat::Table)]
+    pub format: SheetFormat,
+    /// Ghi vào tệp này (write to this file); needed for xlsx.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// How `worklist list` writes: a table or CSV on the standard output, or an
+/// Excel workbook into `--out`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SheetFormat {
+    Table,
+    Csv,
+    Xlsx,
 }
 
 /// `worklist list`: one line per work item, by team then id: the table in
@@ -156,16 +168,54 @@ fn list(store: &Store, args: &ListArgs, lang: Lang) -> Result<()> {
     let commune = store.commune()?;
     let village = |team: u8| commune.village(team).map_or("", |v| v.name.as_str());
     let out = std::io::stdout().lock();
-    match args.format {
-        Format::Csv => {
+    match (args.format, &args.out) {
+        (SheetFormat::Csv, None) => {
             let (header, rows) = item_sheet(&listed, village);
             write_csv(out, &header, &rows)
         }
-        Format::Table => {
+        (SheetFormat::Table, None) => {
             item_table(out, &listed, village, lang);
             Ok(())
         }
+        (SheetFormat::Xlsx, None) => Err(Error::NeedsOut),
+        (format, Some(path)) => {
+            let (header, rows) = item_sheet(&listed, village);
+            let bytes = match format {
+                SheetFormat::Xlsx => crate::xlsx::workbook(SHEET_NAME, &header, &rows),
+                _ => crate::export::to_bytes(&header, &rows),
+            };
+            let saved = save_as(path, &bytes)?;
+            print_out(format_args!(
+                "{}\n",
+                i18n::msg(
+                    lang,
+                    &Msg::Exported {
+                        path: &saved.display().to_string()
+                    }
+                )
+            ))
+        }
     }
+}
+
+/// The sheet's name in a workbook.
+const SHEET_NAME: &str = "Danh sách việc";
+
+/// Writes `bytes` to `path` as [`crate::export::save`] does: whole or not
+/// at all.
+fn save_as(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::File {
+            path: path.to_path_buf(),
+            detail: "not a file name".into(),
+        })?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    crate::export::save(dir, &name, bytes)
 }
 
 /// The columns every item has, before its own fields.
