@@ -296,6 +296,9 @@ pub fn error(e: &Error) -> String {
         }
         Error::OutputClosed => "The output was closed before everything was printed.".into(),
         Error::Worklist(w) => super::worklist::error(super::Lang::En, w),
+        Error::NotOnRegister { .. }
+        | Error::SeveralOnRegister { .. }
+        | Error::NotFromRegister { .. } => super::register::error(super::Lang::En, e),
     }
 }
 

@@ -285,6 +285,9 @@ pub fn error(e: &Error) -> String {
         }
         Error::OutputClosed => "Nơi nhận kết quả đã đóng trước khi in xong.".into(),
         Error::Worklist(w) => super::worklist::error(super::Lang::Vi, w),
+        Error::NotOnRegister { .. }
+        | Error::SeveralOnRegister { .. }
+        | Error::NotFromRegister { .. } => super::register::error(super::Lang::Vi, e),
     }
 }
 
