@@ -134,6 +134,11 @@ fn main() {
         memory_child(Path::new(&args[pos + 1]));
         return;
     }
+    // `cargo bench --bench budgets -- register`: the register's search alone.
+    if args.iter().any(|a| a == "register") {
+        register_search(&data_dir(LARGE));
+        return;
+    }
     println!(
         "machine: {} cores",
         std::thread::available_parallelism()
@@ -181,19 +186,7 @@ fn main() {
 
     // Search as you type: each keystroke is handled and drawn.
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    let mut per_key = Vec::new();
-    for _ in 0..5 {
-        for c in "nguyen van an".chars() {
-            let t = Instant::now();
-            key(&mut app, KeyCode::Char(c));
-            term.draw(|f| app.render(f)).unwrap();
-            per_key.push(t.elapsed());
-        }
-        for _ in 0.."nguyen van an".len() {
-            key(&mut app, KeyCode::Backspace);
-        }
-    }
-    per_key.sort();
+    let (per_key, _) = search_as_you_type(&mut app, &mut term);
     report(
         "search as you type, 100,000 cases, median keystroke",
         median(per_key.clone()),
@@ -256,6 +249,7 @@ fn main() {
     let _ = std::fs::remove_dir_all(&copy);
 
     register_import(&dir);
+    register_search(&dir);
 
     let exe = std::env::current_exe().unwrap();
     let out = std::process::Command::new(exe)
@@ -356,6 +350,93 @@ fn register_import(from: &Path) {
     );
     let _ = std::fs::remove_dir_all(base.join("register-import"));
     let _ = std::fs::remove_file(&file);
+}
+
+/// "nguyen van an" typed letter by letter and erased again, 5 times: how
+/// long each letter typed, and each erased, took to be handled and drawn;
+/// each list shortest first.
+fn search_as_you_type(
+    app: &mut App,
+    term: &mut Terminal<TestBackend>,
+) -> (Vec<Duration>, Vec<Duration>) {
+    let mut press = |app: &mut App, code: KeyCode| {
+        let t = Instant::now();
+        key(app, code);
+        term.draw(|f| app.render(f)).unwrap();
+        t.elapsed()
+    };
+    let (mut typed, mut erased) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        for c in "nguyen van an".chars() {
+            typed.push(press(app, KeyCode::Char(c)));
+        }
+        for _ in 0.."nguyen van an".len() {
+            erased.push(press(app, KeyCode::Backspace));
+        }
+    }
+    typed.sort();
+    erased.sort();
+    (typed, erased)
+}
+
+/// The median and slowest of `per_key` (shortest first) against the
+/// budget of a keystroke.
+fn report_keystrokes(what: &str, per_key: &[Duration]) {
+    let budget = Duration::from_millis(10);
+    report(&format!("{what}, median"), median(per_key.to_vec()), budget);
+    report(
+        &format!("{what}, slowest"),
+        per_key[per_key.len() - 1],
+        budget,
+    );
+}
+
+/// A new case's search of the register as you type. The search alone over
+/// the budget's 100,000 people (the commune's first), then through the
+/// screens on the whole commune of 210,000: F8, the household check chosen
+/// (the register is read then, once: reported, no budget), "nguyen van an"
+/// typed letter by letter and erased, 5 times, each keystroke handled and
+/// drawn at 120x40.
+fn register_search(dir: &Path) {
+    let all = Store::open(dir).unwrap().people().unwrap();
+    let people = all.len();
+    let register: tothon::domain::register::Register = all.into_iter().take(100_000).collect();
+    let mut found = register.find("");
+    let query = "nguyen van an";
+    let mut typed = Vec::new();
+    for _ in 0..5 {
+        for n in 1..=query.len() {
+            let t = Instant::now();
+            register.refine(&mut found, &query[..n]);
+            typed.push(t.elapsed());
+        }
+        register.refine(&mut found, "");
+    }
+    drop(register);
+    typed.sort();
+    report_keystrokes("search the register alone, 100,000 people", &typed);
+
+    let mut app = on_list(dir);
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    key(&mut app, KeyCode::F(8));
+    let t = Instant::now();
+    key(&mut app, KeyCode::Enter);
+    term.draw(|f| app.render(f)).unwrap();
+    let loaded = t.elapsed();
+    println!(
+        "{:<62} {:>9.3} ms   (no budget: once a screen)",
+        format!("read the register for a new case, {people} people"),
+        loaded.as_secs_f64() * 1e3
+    );
+    let (typed, erased) = search_as_you_type(&mut app, &mut term);
+    report_keystrokes(
+        &format!("search the register, {people} people, typing"),
+        &typed,
+    );
+    report_keystrokes(
+        &format!("search the register, {people} people, erasing"),
+        &erased,
+    );
 }
 
 /// A size against a budget the budgets give in MB, read strictly as

@@ -62,6 +62,15 @@ pub enum Error {
     RegisterChanged,
     #[error("{count} register entries not written: no terminal to confirm and no --yes")]
     RegisterNeedsYes { count: usize },
+    /// No one on the register is named so (a key or a personal ID).
+    #[error("no one on the register is {wanted}")]
+    NotOnRegister { wanted: String },
+    /// A personal ID the register lists more than once, with their keys.
+    #[error("personal ID {id} is on the register as {keys:?}")]
+    SeveralOnRegister { id: String, keys: Vec<String> },
+    /// A form about neither a person nor a household opens from no one.
+    #[error("a {form} case is not started from the register")]
+    NotFromRegister { form: String },
     #[error("no data directory could be found")]
     NoDataDir,
     #[error("{0} holds something other than a tothon demo")]

@@ -2,7 +2,9 @@
 //! the commune's own spreadsheet, it yields exactly its suspected duplicate
 //! pairs (on the command line, on the screen, in the report); settling one
 //! changes what the report counts; a re-import never duplicates; each team
-//! receives its own village's part in the commune's bundle.
+//! receives its own village's part in the commune's bundle. A new case is
+//! started from someone found on it, and is told when the same person or
+//! household has work already.
 
 mod common;
 
@@ -36,6 +38,23 @@ STT,Họ và tên,Số định danh,Ngày sinh,Giới tính,Mã hộ,Quan hệ v
 6,Phạm Văn Bình,034070003456,1970,Nam,HK-31,Chủ hộ,Thôn Trung,
 ";
 
+/// Names the office's six villages as [`VILLAGES`] does.
+fn name_villages(office: &Path) {
+    for (n, name) in VILLAGES.iter().enumerate() {
+        stdout(tothon(office).args(["village", "rename", &(n + 1).to_string(), name]));
+    }
+}
+
+/// A commune of [`VILLAGES`] with the devices of `teams`, [`REGISTER`]
+/// imported at the office.
+fn with_register(teams: impl IntoIterator<Item = u8>) -> Commune {
+    let c = Commune::with_teams(teams);
+    name_villages(&c.commune());
+    let file = c.write("nhan-khau.csv", REGISTER.as_bytes());
+    import(&c.commune(), &file);
+    c
+}
+
 fn import(dir: &Path, file: &Path) -> String {
     stdout(tothon(dir).args(["register", "import", "--yes"]).arg(file))
 }
@@ -56,9 +75,7 @@ fn report(dir: &Path) -> HashMap<String, (String, String)> {
 fn a_register_gives_exactly_its_pairs_and_settling_one_is_counted() {
     let c = Commune::with_teams([3]);
     let office = c.commune();
-    for (n, name) in VILLAGES.iter().enumerate() {
-        stdout(tothon(&office).args(["village", "rename", &(n + 1).to_string(), name]));
-    }
+    name_villages(&office);
     let file = c.write("nhan-khau.csv", REGISTER.as_bytes());
 
     // A dry run writes nothing; without a terminal and --yes, nothing either.
@@ -193,4 +210,171 @@ fn a_team_device_imports_no_register_and_a_bad_file_writes_nothing() {
         "referred",
     ]));
     assert!(err.contains("Không có cặp nghi trùng"), "{err}");
+}
+
+/// `tothon case new --form FORM --from-register WHO` with `extra`
+/// arguments, as a process: its output, whether it worked or not.
+fn new_from_register(dir: &Path, form: &str, who: &str, extra: &[&str]) -> std::process::Output {
+    tothon(dir)
+        .args(["case", "new", "--form", form, "--from-register", who])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// The record a "saved" line names.
+fn saved_record(out: &std::process::Output) -> String {
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    said.split_whitespace()
+        .find(|w| ["AC-", "HC-"].iter().any(|code| w.starts_with(code)))
+        .unwrap_or_else(|| panic!("no record in {said}"))
+        .trim_end_matches(',')
+        .to_string()
+}
+
+/// An activation follow-up's own fields, the person's come from the register.
+const FOLLOW_UP: [&str; 6] = [
+    "--set",
+    "target_level=level2",
+    "--set",
+    "status=pending",
+    "--set",
+    "visit_date=20/11/2026",
+];
+
+#[test]
+fn a_case_is_started_from_someone_found_on_the_register() {
+    let c = with_register([3]);
+    let office = c.commune();
+    let found = stdout(tothon(&office).args(["register", "find", "an nguyen"]));
+    assert!(found.contains("Tìm thấy 2 người."), "{found}");
+    for key in ["NK-000001", "NK-000003"] {
+        assert!(found.contains(key), "{key}: {found}");
+    }
+    let found = stdout(tothon(&office).args(["register", "find", "hoa", "--limit", "1"]));
+    assert!(
+        found.contains("Tìm thấy 2 người; hiện 1 người đầu"),
+        "{found}"
+    );
+
+    // One ID in two households: which entry is meant must be said.
+    let err = common::refusal(&new_from_register(
+        &office,
+        "activation",
+        "034085001234",
+        &FOLLOW_UP,
+    ));
+    assert!(err.contains("NK-000001, NK-000003"), "{err}");
+    let err = common::refusal(&new_from_register(
+        &office,
+        "activation",
+        "NK-000099",
+        &FOLLOW_UP,
+    ));
+    assert!(err.contains("Không có «NK-000099»"), "{err}");
+
+    // By key: the person's details, and their village's team (Thôn Đông).
+    let out = new_from_register(&office, "activation", "NK-000001", &FOLLOW_UP);
+    let first = saved_record(&out);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(common::case_row(&office, &first)["team"], "1");
+    let shown = stdout(tothon(&office).args(["case", "show", &first]));
+    for value in [
+        "Nguyễn Văn An",
+        "034085001234",
+        "12/03/1985",
+        "Nam",
+        "0912345678",
+    ] {
+        assert!(shown.contains(value), "{value}: {shown}");
+    }
+
+    // A second follow-up of the same person is made, and said to be one.
+    let out = new_from_register(&office, "activation", "NK-000001", &FOLLOW_UP);
+    let second = saved_record(&out);
+    let warned = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        warned.trim_end(),
+        format!(
+            "Cảnh báo: đã có phiếu {first} cho người này (Nguyễn Văn An · 034085001234, Đang làm); phiếu mới vẫn được lập."
+        )
+    );
+    assert_ne!(first, second);
+
+    // A household check from the wife: her household, its head, its count.
+    let out = new_from_register(&office, "household_check", "NK-000002", &["--draft"]);
+    let check = saved_record(&out);
+    let shown = stdout(tothon(&office).args(["case", "show", &check]));
+    for value in ["HK-01", "Thôn Đông", "Nguyễn Văn An", "034085001234"] {
+        assert!(shown.contains(value), "{value}: {shown}");
+    }
+    let members = shown
+        .lines()
+        .find(|l| l.contains("Số nhân khẩu trên dữ liệu"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(members.trim_end().ends_with(" 2"), "{members}");
+    let err = common::refusal(&new_from_register(&office, "duplicate", "NK-000001", &[]));
+    assert!(err.contains("--from-register"), "{err}");
+}
+
+#[test]
+fn a_team_starts_cases_from_its_own_villages_part_and_is_told_of_work_assigned() {
+    let c = with_register([3]);
+    let office = c.commune();
+    // The commune assigns the follow-up of Phạm Văn Bình (Thôn Trung).
+    {
+        let store = tothon::store::Store::open(&office).unwrap();
+        let item = tothon::domain::work::WorkItem {
+            id: "AC-00001".into(),
+            form: "activation".into(),
+            team: 3,
+            due: None,
+            prefill: [
+                ("person_id", "034070003456"),
+                ("full_name", "Phạm Văn Bình"),
+                ("target_level", "level2"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        };
+        store.put_work_items([&item]).unwrap();
+    }
+    let team3 = c.team(3);
+    stdout(
+        tothon(&team3)
+            .args(["bundle", "import"])
+            .args(c.export_for_team(3, "down")),
+    );
+    let found = stdout(tothon(&team3).args(["register", "find", "nguyen"]));
+    assert!(
+        found.contains("NK-000003") && !found.contains("NK-000001"),
+        "{found}"
+    );
+    let err = common::refusal(&new_from_register(
+        &team3,
+        "activation",
+        "NK-000001",
+        &FOLLOW_UP,
+    ));
+    assert!(err.contains("danh sách nhân khẩu của máy này"), "{err}");
+
+    let out = new_from_register(&team3, "activation", "034070003456", &FOLLOW_UP);
+    let record = saved_record(&out);
+    assert_eq!(common::case_row(&team3, &record)["team"], "3");
+    let warned = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        warned.starts_with("Cảnh báo: đã có phiếu AC-00001 cho người này (Phạm Văn Bình"),
+        "{warned}"
+    );
+    assert_eq!(warned.lines().count(), 1, "{warned}");
 }

@@ -448,16 +448,9 @@ fn new_case() {
 fn a_new_case_at_the_office_asks_its_village() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = open(commune_store(dir.path()));
-    press(&mut app, KeyCode::Esc);
-    press(&mut app, KeyCode::F(8));
-    let activation = tothon::domain::form::forms()
-        .iter()
-        .position(|f| f.id == "activation")
-        .unwrap();
-    for _ in 0..activation {
-        press(&mut app, KeyCode::Down);
-    }
-    press(&mut app, KeyCode::Enter);
+    new_case_of(&mut app, "activation");
+    // Nobody sought on the register: a blank form.
+    ctrl(&mut app, 'n');
     check(
         &mut app,
         "new_case_village",
@@ -490,6 +483,125 @@ fn a_new_case_at_the_office_asks_its_village() {
         .collect();
     assert_eq!(teams.len(), 1, "saved once: {teams:?}");
     assert_eq!(teams[0].1, 3, "the team of Thôn Trung");
+}
+
+/// F8 and the form chosen at the office: the list, Down to `form`, Enter.
+fn new_case_of(app: &mut App, form: &str) {
+    press(app, KeyCode::Esc);
+    press(app, KeyCode::F(8));
+    let at = tothon::domain::form::openable()
+        .iter()
+        .position(|f| f.id == form)
+        .unwrap();
+    for _ in 0..at {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+}
+
+/// A new case is started from someone found on the register by typing
+/// part of their name (accents and case ignored); the office is told at
+/// once that the person's follow-up is on the list already, and opens it.
+#[test]
+fn a_new_case_starts_from_someone_found_on_the_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    new_case_of(&mut app, "activation");
+    check(
+        &mut app,
+        "find_person",
+        &[
+            "Tìm người trong danh sách nhân khẩu",
+            "5/5 người",
+            "HK-0405",
+        ],
+    );
+    typ(&mut app, "HOANG mai");
+    check(
+        &mut app,
+        "find_person_typed",
+        &["2/5 người", "034188777001", "034188777999"],
+    );
+    check_at(&mut app, "find_person_typed", (40, 10), &["Tìm: HOANG mai"]);
+    press(&mut app, KeyCode::Enter);
+    check(
+        &mut app,
+        "already_covered",
+        &[
+            "Đã có phiếu AC-00201 cho người này",
+            "AC-00201 · Hoàng Thị Mai · 034188777001 · Xong",
+            "Enter: mở phiếu đã có",
+        ],
+    );
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, (80, 24));
+    assert!(s.contains("AC-00201 · Xong"), "{s}");
+}
+
+/// Going on with the new case: it opens with the person's values and is
+/// their village's team's (no village asked).
+#[test]
+fn a_case_from_the_register_is_their_villages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    new_case_of(&mut app, "activation");
+    typ(&mut app, "034188777999");
+    press(&mut app, KeyCode::Enter);
+    check(
+        &mut app,
+        "form_from_register",
+        &["Hoàng Thị Mai", "034188777999", "08/08/1988", "Nữ"],
+    );
+    tab(&mut app, 5);
+    typ(&mut app, "2");
+    press(&mut app, KeyCode::Enter);
+    typ(&mut app, "cho duyet");
+    press(&mut app, KeyCode::Enter);
+    tab(&mut app, 3);
+    typ(&mut app, "20/11/2026");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, (80, 24));
+    assert!(s.contains("Đã lưu AC-XA0001-"), "{s}");
+    drop(app);
+    let store = Store::open(dir.path()).unwrap();
+    let rows: Vec<(String, u8)> = store
+        .list_rows()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.title.contains("034188777999"))
+        .map(|r| (r.record.clone(), r.team))
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].1, 5, "Thôn Hạ's team");
+}
+
+/// A household check started from anyone of the household opens with the
+/// household: its code, village, head and how many the register lists.
+#[test]
+fn a_household_check_starts_from_the_household_on_the_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    new_case_of(&mut app, "household_check");
+    typ(&mut app, "hk-0204");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, (80, 24));
+    for shown in [
+        "HK-0204",
+        "Thôn Đoài",
+        "Trịnh Văn Toàn",
+        "034075777002",
+        "Kiểm tra hộ gia đình · Mới",
+    ] {
+        assert!(s.contains(shown), "{shown}: {s}");
+    }
+    let members = s
+        .lines()
+        .find(|l| l.contains("Số nhân khẩu trên dữ liệu"))
+        .unwrap_or_else(|| panic!("no member count: {s}"));
+    assert!(
+        members.trim_end_matches('│').trim_end().ends_with(" 1"),
+        "{s}"
+    );
 }
 
 #[test]

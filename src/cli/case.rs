@@ -16,6 +16,7 @@ use crate::domain::save::{Consent, Who};
 use crate::domain::version::{Status, Version};
 use crate::error::{Error, Result};
 use crate::i18n::bundle::Say;
+use crate::i18n::register::Say as RegisterSay;
 use crate::i18n::{self, Lang, Msg, Text};
 use crate::ops;
 use crate::ops::case::spec_of;
@@ -54,6 +55,11 @@ pub enum CaseCommand {
         /// Tổ (team) — on the commune device, instead of --village.
         #[arg(long)]
         team: Option<u8>,
+        /// Lập từ một người trong danh sách nhân khẩu: mã NK-… hoặc số định
+        /// danh (start from someone on the register: their NK key or personal
+        /// ID; the form opens with their details, or their household's).
+        #[arg(long, value_name = "KEY_OR_ID", conflicts_with = "work_item")]
+        from_register: Option<String>,
         #[command(flatten)]
         edit: EditArgs,
     },
@@ -109,13 +115,20 @@ pub(super) fn run(store: &Store, cmd: CaseCommand, lang: Lang) -> Result<()> {
             work_item,
             village,
             team,
+            from_register,
             edit,
         } => {
             let team = match village {
                 Some(name) => Some(ops::commune::team_of(store, &name)?),
                 None => team,
             };
-            case_new(store, &form, work_item.as_deref(), team, &edit, lang)
+            let start = NewCase {
+                form: &form,
+                work_item: work_item.as_deref(),
+                from_register: from_register.as_deref(),
+                team,
+            };
+            case_new(store, &start, &edit, lang)
         }
         CaseCommand::Edit { record, edit } => case_edit(store, &record, &edit, lang),
         CaseCommand::Return {
@@ -195,25 +208,49 @@ pub(super) fn report_saved(saved: &ops::case::Saved, lang: Lang) -> Result<()> {
     Ok(())
 }
 
-fn case_new(
-    store: &Store,
-    form_id: &str,
-    work_item: Option<&str>,
+/// What `case new` starts from.
+struct NewCase<'a> {
+    form: &'a str,
+    work_item: Option<&'a str>,
+    from_register: Option<&'a str>,
     team: Option<u8>,
-    edit: &EditArgs,
-    lang: Lang,
-) -> Result<()> {
+}
+
+/// A new case: with a person's (or household's) values from the register
+/// first, then `--set` over them; at the office the person's village
+/// decides the team unless told. Saved even when other work covers the
+/// same person or household already: that is said on stderr.
+fn case_new(store: &Store, start: &NewCase, edit: &EditArgs, lang: Lang) -> Result<()> {
     let who = who(store, edit.author.as_deref(), lang)?;
-    let changes = changes(&edit.sets)?;
+    let mut changes = changes(&edit.sets)?;
+    let mut team = start.team;
+    if let Some(wanted) = start.from_register {
+        let started = ops::register::start(store, start.form, wanted)?;
+        team = team.or(Some(started.person.team));
+        changes.splice(0..0, started.values);
+    }
     let saved = ops::case::create(
         store,
-        form_id,
-        work_item,
+        start.form,
+        start.work_item,
         team,
         &changes,
         consent(edit),
         &who,
     )?;
+    let v = &saved.version;
+    let subject = spec_of(&v.form)?.subject;
+    let mut err = std::io::stderr().lock();
+    for covering in ops::covered::covering(store, &v.form, &v.values, Some(&v.record))? {
+        let line = i18n::register::say(
+            lang,
+            &RegisterSay::Covering {
+                covering: &covering,
+                subject,
+            },
+        );
+        let _ = writeln!(err, "{line}");
+    }
     report_saved(&saved, lang)
 }
 

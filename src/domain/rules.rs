@@ -18,6 +18,25 @@ pub enum Sex {
     Female,
 }
 
+impl Sex {
+    /// The choice id a form stores for it (the `sex` list's).
+    pub fn id(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+
+    /// The sex a stored choice id stands for.
+    pub fn from_id(id: &str) -> Option<Sex> {
+        match id {
+            "male" => Some(Sex::Male),
+            "female" => Some(Sex::Female),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
     Error,

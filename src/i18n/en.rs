@@ -60,6 +60,15 @@ pub fn text(t: Text) -> &'static str {
         Text::BlockedBy => "Blocked by reason",
         Text::ChooseForm => "Choose the form of the new case",
         Text::ChooseVillage => "Which village is this case in?",
+        Text::FindPerson => "Find the person on the register",
+        Text::FindPersonHint => "type a name, personal ID, household code or phone",
+        Text::FindHouseholdHint => "pick anyone of the household, or type its code",
+        Text::Relation => "Relation",
+        Text::Born => "Born",
+        Text::Household => "Household",
+        Text::HelpOpenFromRegister => "Open for this person",
+        Text::HelpBlankForm => "Blank form",
+        Text::AlreadyCoveredKeys => "Enter: open that case · Esc: go on with the new one",
         Text::WhoIsWorking => "Who is working?",
         Text::AddMember => "Add a person",
         Text::LeaveFormQuestion => "Unsaved changes",
@@ -297,6 +306,9 @@ pub fn error(e: &Error) -> String {
         }
         Error::OutputClosed => "The output was closed before everything was printed.".into(),
         Error::Worklist(w) => super::worklist::error(super::Lang::En, w),
+        Error::NotOnRegister { .. }
+        | Error::SeveralOnRegister { .. }
+        | Error::NotFromRegister { .. } => super::register::error(super::Lang::En, e),
     }
 }
 

@@ -65,6 +65,15 @@ pub enum Text {
     BlockedBy,
     ChooseForm,
     ChooseVillage,
+    FindPerson,
+    FindPersonHint,
+    FindHouseholdHint,
+    Relation,
+    Born,
+    Household,
+    HelpOpenFromRegister,
+    HelpBlankForm,
+    AlreadyCoveredKeys,
     WhoIsWorking,
     AddMember,
     LeaveFormQuestion,
@@ -298,6 +307,22 @@ fn blocked_parts(
         .map(|f| f.label.get(lang).to_string())
         .unwrap_or_else(|| first.field.clone());
     (label, problems::message(&first.kind, lang), all.len() - 1)
+}
+
+/// How far a case has got, as its line on the work list says it.
+pub fn stage(lang: Lang, s: crate::domain::progress::Stage) -> &'static str {
+    use crate::domain::progress::Stage;
+    text(
+        lang,
+        match s {
+            Stage::NotStarted => Text::StageNotStarted,
+            Stage::InProgress => Text::StatusInProgress,
+            Stage::Done => Text::StatusDone,
+            Stage::Blocked => Text::StatusBlocked,
+            Stage::NeedsCorrection => Text::StatusNeedsCorrection,
+            Stage::Voided => Text::StatusVoided,
+        },
+    )
 }
 
 pub fn status(lang: Lang, s: crate::domain::version::Status) -> &'static str {

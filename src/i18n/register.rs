@@ -1,10 +1,14 @@
-//! The population register's import in words, Vietnamese first: what the
-//! file changes on the register, the question before writing, what was
-//! written. The rows as read are said by `worklist::preview_lines`, as for a
-//! work list.
+//! The population register in words, Vietnamese first: what an import
+//! changes on the register, the question before writing, what was written
+//! (the rows as read are said by `worklist::preview_lines`, as for a work
+//! list); what a search found; the work that already covers a new case
+//! started from someone on it.
 
-use super::Lang;
+use super::{Lang, stage};
+use crate::domain::form::Subject;
 use crate::domain::register::Plan;
+use crate::error::Error;
+use crate::ops::covered::Covering;
 
 /// One thing said about a register import.
 #[derive(Clone, Copy, Debug)]
@@ -18,6 +22,65 @@ pub enum Say<'a> {
     Written {
         count: usize,
     },
+    /// How many of the register's people a search finds as you type.
+    Matching {
+        found: usize,
+        total: usize,
+    },
+    /// How many people a search found, and how many are listed.
+    Found {
+        total: usize,
+        shown: usize,
+    },
+    /// A new case was made though this work item or case covers its person
+    /// or household already.
+    Covering {
+        covering: &'a Covering,
+        subject: Subject,
+    },
+}
+
+/// "Đã có phiếu AC-00012 cho người này": the work that already covers a new
+/// case, in one sentence.
+pub fn already(lang: Lang, records: &[&str], subject: Subject) -> String {
+    let records = records.join(", ");
+    match (lang, subject) {
+        (Lang::Vi, Subject::Household) => format!("Đã có phiếu {records} cho hộ này"),
+        (Lang::Vi, _) => format!("Đã có phiếu {records} cho người này"),
+        (Lang::En, Subject::Household) => {
+            format!("This household already has {records}")
+        }
+        (Lang::En, _) => format!("This person already has {records}"),
+    }
+}
+
+/// The errors of starting a case from the register, in one sentence.
+pub fn error(lang: Lang, e: &Error) -> String {
+    match (lang, e) {
+        (Lang::Vi, Error::NotOnRegister { wanted }) => format!(
+            "Không có «{wanted}» trong danh sách nhân khẩu của máy này (mã NK-… hoặc số định danh); tìm bằng «tothon register find TÊN»."
+        ),
+        (Lang::En, Error::NotOnRegister { wanted }) => format!(
+            "No one on this device's register is {wanted:?} (an NK-… key or a personal ID); search with 'tothon register find NAME'."
+        ),
+        (Lang::Vi, Error::SeveralOnRegister { id, keys }) => format!(
+            "Số định danh {id} có {} người trong danh sách nhân khẩu ({}); hãy chọn bằng mã NK.",
+            keys.len(),
+            keys.join(", ")
+        ),
+        (Lang::En, Error::SeveralOnRegister { id, keys }) => format!(
+            "Personal ID {id} is on the register {} times ({}); choose one by its NK key.",
+            keys.len(),
+            keys.join(", ")
+        ),
+        (Lang::Vi, Error::NotFromRegister { form }) => format!(
+            "Phiếu «{form}» không lập từ một người trong danh sách nhân khẩu; bỏ --from-register."
+        ),
+        (Lang::En, Error::NotFromRegister { form }) => format!(
+            "A {form} case is not started from someone on the register; leave out --from-register."
+        ),
+        (_, other) => super::error(lang, other),
+    }
 }
 
 pub fn say(lang: Lang, s: &Say) -> String {
@@ -50,5 +113,55 @@ pub fn say(lang: Lang, s: &Say) -> String {
         (Lang::En, Say::Written { count }) => {
             format!("Wrote {count} people to the commune's register.")
         }
+        (Lang::Vi, Say::Matching { found, total }) => format!("{found}/{total} người"),
+        (Lang::En, Say::Matching { found, total }) => format!("{found} of {total} people"),
+        (Lang::Vi, Say::Found { total: 0, .. }) => {
+            "Không tìm thấy ai trong danh sách nhân khẩu.".into()
+        }
+        (Lang::En, Say::Found { total: 0, .. }) => "No one on the register matches.".into(),
+        (Lang::Vi, Say::Found { total, shown }) if shown < total => format!(
+            "Tìm thấy {total} người; hiện {shown} người đầu (gõ thêm để thu hẹp, hoặc --limit)."
+        ),
+        (Lang::Vi, Say::Found { total, .. }) => format!("Tìm thấy {total} người."),
+        (Lang::En, Say::Found { total, shown }) if shown < total => format!(
+            "Found {total}; the first {shown} are listed (narrow the search, or use --limit)."
+        ),
+        (Lang::En, Say::Found { total, .. }) => format!("Found {total}."),
+        (
+            Lang::Vi,
+            Say::Covering {
+                covering: c,
+                subject,
+            },
+        ) => match subject {
+            Subject::Household => format!(
+                "Cảnh báo: đã có phiếu {} cho hộ này ({}, {}); phiếu mới vẫn được lập.",
+                c.record,
+                c.title,
+                stage(Lang::Vi, c.stage)
+            ),
+            _ => format!(
+                "Cảnh báo: đã có phiếu {} cho người này ({}, {}); phiếu mới vẫn được lập.",
+                c.record,
+                c.title,
+                stage(Lang::Vi, c.stage)
+            ),
+        },
+        (
+            Lang::En,
+            Say::Covering {
+                covering: c,
+                subject,
+            },
+        ) => format!(
+            "Warning: this {} already has {} ({}, {}); the new case is made all the same.",
+            match subject {
+                Subject::Household => "household",
+                _ => "person",
+            },
+            c.record,
+            c.title,
+            stage(Lang::En, c.stage)
+        ),
     }
 }

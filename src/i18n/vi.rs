@@ -60,6 +60,15 @@ pub fn text(t: Text) -> &'static str {
         Text::BlockedBy => "Vướng mắc theo lý do",
         Text::ChooseForm => "Chọn mẫu phiếu cho trường hợp mới",
         Text::ChooseVillage => "Trường hợp này thuộc thôn nào?",
+        Text::FindPerson => "Tìm người trong danh sách nhân khẩu",
+        Text::FindPersonHint => "gõ tên, số định danh, mã hộ hoặc số điện thoại",
+        Text::FindHouseholdHint => "chọn một người của hộ, hoặc gõ mã hộ",
+        Text::Relation => "Quan hệ",
+        Text::Born => "Ngày sinh",
+        Text::Household => "Mã hộ",
+        Text::HelpOpenFromRegister => "Lập phiếu cho người này",
+        Text::HelpBlankForm => "Phiếu trống",
+        Text::AlreadyCoveredKeys => "Enter: mở phiếu đã có · Esc: vẫn lập phiếu mới",
         Text::WhoIsWorking => "Ai đang làm việc?",
         Text::AddMember => "Thêm người",
         Text::LeaveFormQuestion => "Chưa lưu thay đổi",
@@ -286,6 +295,9 @@ pub fn error(e: &Error) -> String {
         }
         Error::OutputClosed => "Nơi nhận kết quả đã đóng trước khi in xong.".into(),
         Error::Worklist(w) => super::worklist::error(super::Lang::Vi, w),
+        Error::NotOnRegister { .. }
+        | Error::SeveralOnRegister { .. }
+        | Error::NotFromRegister { .. } => super::register::error(super::Lang::Vi, e),
     }
 }
 

@@ -5,21 +5,24 @@
 //!
 //! Returns data and typed errors; prints nothing and takes no language.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::case::{self, Saved};
+use super::covered;
 use crate::domain::case::VOID_FIELD;
 use crate::domain::duplicates::{self, Why};
 use crate::domain::form;
 use crate::domain::progress::Stage;
 use crate::domain::save::{Consent, Who};
-use crate::domain::text;
 use crate::domain::work::Person;
 use crate::error::{Error, Result};
 use crate::store::Store;
 
 /// The form a pair is settled in.
 pub const FORM: &str = "duplicate";
+
+/// The form a pair's household is looked into with.
+const HOUSEHOLD_CHECK: &str = "household_check";
 
 /// How a pair was settled: the choice ids of the form's `resolution`.
 pub const RESOLUTIONS: [&str; 3] = ["deleted_duplicate", "not_duplicate", "referred"];
@@ -88,13 +91,19 @@ fn settled(store: &Store) -> Result<HashMap<String, Settled>> {
 pub fn list(store: &Store) -> Result<Vec<SuspectedPair>> {
     let people = store.people()?;
     let mut settled = settled(store)?;
-    let checks = household_checks(store)?;
+    // Looking into a pair opens its household's own check, never a second
+    // one: that would count the household twice.
+    let checks = covered::covered(store, HOUSEHOLD_CHECK)?;
+    let check_of = |p: &Person| {
+        let code = BTreeMap::from([("household_code".to_string(), p.household.clone())]);
+        checks.find(&code).into_iter().next().map(|c| c.record)
+    };
     Ok(duplicates::find(&people)
         .into_iter()
         .map(|p| SuspectedPair {
             why: p.why,
             settled: settled.remove(&pair_key(p.first, p.second)),
-            check: checks.get(&text::key(&p.first.household)).cloned(),
+            check: check_of(p.first),
             first: p.first.clone(),
             second: p.second.clone(),
         })
@@ -166,43 +175,10 @@ pub fn settle(
     }
 }
 
-/// The household checks the commune's households already have, by folded
-/// household code: on the work list, or opened in the field (few: their
-/// heads are read). Looking into a pair opens its household's check, never
-/// a second one.
-fn household_checks(store: &Store) -> Result<HashMap<String, String>> {
-    let mut out = HashMap::new();
-    let items = store.work_items()?;
-    for item in items.iter().filter(|w| w.form == "household_check") {
-        if let Some(code) = item.prefill.get("household_code").map(|c| text::key(c))
-            && !code.is_empty()
-        {
-            out.entry(code).or_insert_with(|| item.id.clone());
-        }
-    }
-    let listed: std::collections::HashSet<&str> = items.iter().map(|w| w.id.as_str()).collect();
-    for row in store.list_rows()? {
-        if row.form != "household_check"
-            || row.stage == Stage::Voided
-            || listed.contains(row.record.as_str())
-        {
-            continue;
-        }
-        for head in case::heads(store, &row.record)? {
-            if let Some(code) = head.values.get("household_code").map(|c| text::key(c))
-                && !code.is_empty()
-            {
-                out.entry(code).or_insert_with(|| row.record.clone());
-            }
-        }
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::commune::{Commune, Device, Role};
+    use crate::domain::commune::Role;
 
     fn person(key: &str, id: &str, name: &str, household: &str, team: u8) -> Person {
         Person {
@@ -218,16 +194,7 @@ mod tests {
 
     #[test]
     fn a_pair_is_settled_in_one_case_that_later_settlements_edit_and_the_report_counts_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::create(
-            dir.path(),
-            &Commune::with_numbered_villages("Xã Thử", 3),
-            &Device {
-                id: "C0FFEE".into(),
-                role: Role::Commune,
-            },
-        )
-        .unwrap();
+        let (_dir, store) = crate::ops::test_store(Role::Commune);
         store
             .put_people(&[
                 person("NK-1", "034085001234", "Nguyễn Văn An", "H1", 2),

@@ -1,17 +1,22 @@
 //! The population register over the store, for both fronts: preview a
 //! spreadsheet of people and households against the register as it is, and
-//! write it. The file is read by the work-list reader with the register's
-//! spec (`form::register`), so it gets the same preview, the same checks and
-//! the same problems by row; `domain::register` decides what changes.
+//! write it; read it to search, and start a new case from someone on it.
+//! The file is read by the work-list reader with the register's spec
+//! (`form::register`), so it gets the same preview, the same checks and the
+//! same problems by row; `domain::register` decides what changes, what a
+//! search finds and what a new case opens with.
 //!
 //! Returns data and typed errors; prints nothing and takes no language.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::case;
 use super::worklist::{check_device, open_file};
 use crate::clock;
-use crate::domain::form;
-use crate::domain::register::{self, Plan};
+use crate::domain::form::{self, Subject};
+use crate::domain::register::{self, Plan, Register};
+use crate::domain::work::Person;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::worklist::{self, Options, Preview};
@@ -70,6 +75,69 @@ pub fn apply(store: &Store, preview: &RegisterPreview) -> Result<usize> {
     Ok(preview.plan.new.len() + preview.plan.updated.len())
 }
 
+/// The register as this device holds it (at the office the commune's
+/// whole; on a team's device its village's part, from the commune's
+/// bundles), read once to be searched.
+pub fn load(store: &Store) -> Result<Register> {
+    let mut out = Register::default();
+    store.each_person(|p| out.push(&p))?;
+    out.finish();
+    Ok(out)
+}
+
+/// The people on the register `query` finds (see [`Register::find`]), in
+/// its order: the first `limit` of them, and how many it found in all.
+pub fn find(store: &Store, query: &str, limit: usize) -> Result<(Vec<Person>, usize)> {
+    let register = load(store)?;
+    let found = register.find(query);
+    let first = found.hits.iter().take(limit);
+    let people = first.map(|&i| register.entry(i).to_person()).collect();
+    Ok((people, found.len()))
+}
+
+/// A new case started from someone on the register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Start {
+    /// Who it is about (for a household check, the one picked from it).
+    pub person: Person,
+    /// The values the case opens with (see [`register::prefill`]).
+    pub values: BTreeMap<String, String>,
+}
+
+/// What a new case of `form_id` opens with when it is started from the
+/// person `key_or_id` names: their register key ("NK-000012"), or a
+/// personal ID the register lists once.
+pub fn start(store: &Store, form_id: &str, key_or_id: &str) -> Result<Start> {
+    let spec = case::spec_of(form_id)?;
+    if spec.subject == Subject::Pair {
+        return Err(Error::NotFromRegister {
+            form: spec.id.clone(),
+        });
+    }
+    let register = load(store)?;
+    let i = match register.named(key_or_id).as_slice() {
+        [] => {
+            return Err(Error::NotOnRegister {
+                wanted: key_or_id.trim().to_string(),
+            });
+        }
+        [one] => *one,
+        several => {
+            return Err(Error::SeveralOnRegister {
+                id: key_or_id.trim().to_string(),
+                keys: several
+                    .iter()
+                    .map(|&i| register.entry(i).key.to_string())
+                    .collect(),
+            });
+        }
+    };
+    Ok(Start {
+        person: register.entry(i).to_person(),
+        values: register.prefill(spec, i),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +187,46 @@ Lê Thị Hoa,,01/01/1990,Nữ,HK-02,Vợ,Thôn Đông
         // The preview taken before the first write is stale now.
         assert!(matches!(apply(&store, &p), Err(Error::RegisterChanged)));
         assert_eq!(store.people().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_case_starts_from_a_key_or_an_id_listed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path(), Role::Commune);
+        apply(
+            &store,
+            &preview(&store, FILE.as_bytes(), &options(false)).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(load(&store).unwrap().len(), 2);
+        let (found, total) = find(&store, "nguyen", 1).unwrap();
+        assert_eq!((found.len(), total), (1, 2));
+        let start_of = |form, wanted| start(&store, form, wanted);
+        // One ID in two households: which one is meant must be said.
+        match start_of("activation", "034085001234") {
+            Err(Error::SeveralOnRegister { keys, .. }) => {
+                assert_eq!(keys, ["NK-000001", "NK-000002"])
+            }
+            other => panic!("{other:?}"),
+        }
+        let started = start_of("household_check", "NK-000002").unwrap();
+        assert_eq!(started.person.team, 2);
+        assert_eq!(started.values["household_code"], "HK-77");
+        assert_eq!(started.values["members_registered"], "1");
+        assert!(
+            !started.values.contains_key("head_name"),
+            "a son heads nothing"
+        );
+        let started = start_of("activation", "NK-000001").unwrap();
+        assert_eq!(started.values["full_name"], "Nguyễn Văn An");
+        assert!(matches!(
+            start_of("activation", "NK-000009"),
+            Err(Error::NotOnRegister { .. })
+        ));
+        assert!(matches!(
+            start_of("duplicate", "NK-000001"),
+            Err(Error::NotFromRegister { .. })
+        ));
     }
 
     #[test]

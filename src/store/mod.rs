@@ -331,6 +331,12 @@ impl Store {
         self.all(PEOPLE, codec::decode_person)
     }
 
+    /// Every person of the register, one at a time in key order, so a big
+    /// register is never held whole while it is taken in.
+    pub fn each_person(&self, take: impl FnMut(Person)) -> Result<()> {
+        self.each(PEOPLE, codec::decode_person, take)
+    }
+
     pub fn put_work_items<'a>(&self, items: impl IntoIterator<Item = &'a WorkItem>) -> Result<()> {
         let txn = self.db.begin_write()?;
         CaseTables::open(&txn)?.put_items(items)?;
@@ -541,14 +547,26 @@ impl Store {
         def: redb::TableDefinition<&str, &[u8]>,
         decode: impl Fn(&str, &[u8]) -> Result<T, StoreError>,
     ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.each(def, decode, |row| out.push(row))?;
+        Ok(out)
+    }
+
+    /// Every row of a table in key order, decoded and handed to `take` one
+    /// at a time.
+    fn each<T>(
+        &self,
+        def: redb::TableDefinition<&str, &[u8]>,
+        decode: impl Fn(&str, &[u8]) -> Result<T, StoreError>,
+        mut take: impl FnMut(T),
+    ) -> Result<()> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(def)?;
-        let mut out = Vec::with_capacity(table.len()? as usize);
         for row in table.iter()? {
             let (k, v) = row?;
-            out.push(decode(k.value(), v.value())?);
+            take(decode(k.value(), v.value())?);
         }
-        Ok(out)
+        Ok(())
     }
 }
 

@@ -5,7 +5,8 @@
 //! in `screens/`; this file routes an action to the screen in front and
 //! keeps what is derived from the state (`settle`) ready for drawing.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use ratatui::layout::Size;
@@ -21,7 +22,7 @@ use super::screens::duplicates::{self, DuplicatesState};
 use super::screens::form::{self, FormState};
 use super::screens::history::{self, HistoryState};
 use super::screens::import::{self, ImportState};
-use super::screens::new_case::{self, NewCaseState};
+use super::screens::new_case::{self, NewCaseState, Step};
 use super::screens::picker;
 use super::screens::progress::{self, ProgressState};
 use super::screens::report::{self, ReportState};
@@ -32,11 +33,13 @@ use super::screens::work_list;
 use super::typing::{Method, ToneStyle};
 use crate::domain::commune::{Commune, Role, Village, VillageProblem};
 use crate::domain::form::{Context, FormSpec};
+use crate::domain::register::Register;
 use crate::domain::report::Report;
 use crate::domain::save::{self, Who};
 use crate::domain::version::{Status, Version};
 use crate::domain::work::WorkItem;
 use crate::i18n::Lang;
+use crate::ops::covered::Covering;
 use crate::ops::duplicates::SuspectedPair;
 use crate::store::{ImportEntry, SavedDraft};
 
@@ -114,6 +117,15 @@ pub enum Effect {
     AddVillage {
         name: String,
     },
+    /// Read the register (once for the new-case screen), to find who a new
+    /// case is about.
+    LoadRegister,
+    /// Find the work items and cases that already cover a new case of
+    /// `form` with `values`.
+    FindCovering {
+        form: String,
+        values: BTreeMap<String, String>,
+    },
 }
 
 /// What an effect found or did, fed back into `update`.
@@ -164,6 +176,13 @@ pub enum Outcome {
     },
     /// The name cannot be used; nothing was written.
     VillageRefused(VillageProblem),
+    /// The register as this device holds it.
+    Register(Arc<Register>),
+    /// What already covers the new case of `form` just opened.
+    Covering {
+        form: String,
+        covering: Vec<Covering>,
+    },
 }
 
 /// The pieces of text the state asks the view to show, in the user's language.
@@ -351,7 +370,11 @@ impl State {
             Screen::Import(_) => Ctx::Import,
             Screen::Bundles(_) => Ctx::Bundles,
             Screen::Conflict(_) => Ctx::Conflict,
-            Screen::NewCase(_) => Ctx::NewCase,
+            Screen::NewCase(n) => match n.step {
+                Step::Form => Ctx::NewCase,
+                Step::Person { .. } => Ctx::FindPerson,
+                Step::Village { .. } => Ctx::AskVillage,
+            },
             Screen::Settings(_) => Ctx::Settings,
             Screen::Villages(_) => Ctx::Villages,
         }
@@ -536,6 +559,11 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
         }
         Outcome::VillageRefused(problem) => {
             dialog::refused(state, problem);
+            vec![]
+        }
+        Outcome::Register(register) => new_case::register_loaded(state, register),
+        Outcome::Covering { form, covering } => {
+            form::covered_by(state, &form, covering);
             vec![]
         }
         Outcome::Duplicates(pairs) => {

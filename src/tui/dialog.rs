@@ -1,6 +1,7 @@
 //! The questions asked over a screen: leave a form, take back a draft, save
 //! with errors or warnings, quit, the comment to return a case with, the
-//! signing key's passphrase, a village's name. Their state, how keys answer
+//! signing key's passphrase, a village's name, the work that already covers
+//! a new case. Their state, how keys answer
 //! them, and how they are drawn.
 
 use ratatui::Frame;
@@ -16,10 +17,12 @@ use super::keymap::Action;
 use super::screens::{conflict, form};
 use super::typing::{Method, ToneStyle};
 use crate::domain::commune::VillageProblem;
+use crate::domain::form::Subject;
 use crate::domain::rules::ProblemKind;
 use crate::domain::save::{self, Blocked, Consent};
 use crate::error::Error;
 use crate::i18n::{self, Text, problems};
+use crate::ops::covered::Covering;
 use crate::store::SavedDraft;
 
 #[derive(Clone, Debug)]
@@ -49,6 +52,13 @@ pub enum Dialog {
         team: Option<u8>,
         text: TextInput,
         refused: Option<VillageProblem>,
+    },
+    /// A new case just opened from the register is about someone (or a
+    /// household) this work already covers: open the first of it instead
+    /// (Enter), or go on with the new case (Esc).
+    AlreadyCovered {
+        covering: Vec<Covering>,
+        subject: Subject,
     },
 }
 
@@ -198,6 +208,19 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
             }
             vec![Effect::DropDraft { key }]
         }
+        (Dialog::AlreadyCovered { covering, .. }, Action::Confirm) => {
+            // The new form was opened a moment ago and holds only what the
+            // register gave it: nothing typed is lost.
+            state.screens.pop();
+            covering
+                .first()
+                .map(|c| {
+                    vec![Effect::LoadCase {
+                        record: c.record.clone(),
+                    }]
+                })
+                .unwrap_or_default()
+        }
         (Dialog::SaveAsDraft { .. } | Dialog::ConfirmWarnings { .. }, Action::Confirm) => {
             let consent = Consent {
                 draft: matches!(dialog, Dialog::SaveAsDraft { .. }),
@@ -276,6 +299,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
                 None => t(Text::AddVillageQuestion).to_string(),
             };
             (title, t(Text::VillageNameKeys))
+        }
+        Dialog::AlreadyCovered { covering, subject } => {
+            for c in covering {
+                lines.push(Line::raw(format!(
+                    "{} · {} · {}",
+                    c.record,
+                    c.title,
+                    i18n::stage(lang, c.stage)
+                )));
+            }
+            let records: Vec<&str> = covering.iter().map(|c| c.record.as_str()).collect();
+            (
+                i18n::register::already(lang, &records, *subject),
+                t(Text::AlreadyCoveredKeys),
+            )
         }
         Dialog::OfferDraft(draft) => {
             lines.push(Line::raw(format!(

@@ -184,6 +184,16 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
         Effect::AddVillage { name } => {
             village_named(store, ops::commune::add_village(store, &name), true, lang)
         }
+        Effect::LoadRegister => match ops::register::load(store) {
+            Ok(register) => Some(Outcome::Register(std::sync::Arc::new(register))),
+            Err(e) => failed(lang, e),
+        },
+        Effect::FindCovering { form, values } => {
+            match ops::covered::covering(store, &form, &values, None) {
+                Ok(covering) => Some(Outcome::Covering { form, covering }),
+                Err(e) => failed(lang, e),
+            }
+        }
         Effect::LoadDuplicates => match ops::duplicates::list(store) {
             Ok(pairs) => Some(Outcome::Duplicates(pairs)),
             Err(e) => failed(lang, e),

@@ -25,7 +25,12 @@ pub enum Ctx {
     Import,
     Bundles,
     Conflict,
+    /// Choosing the form of a new case.
     NewCase,
+    /// Finding who a new case is about on the register.
+    FindPerson,
+    /// (The office) choosing the village of a blank new case.
+    AskVillage,
     Settings,
     Villages,
     /// A question over a screen, answered with a key.
@@ -159,7 +164,14 @@ pub enum Action {
     /// (Duplicates) settle the selected pair: the duplicate record deleted,
     /// not a duplicate, or referred to the commune police.
     SettlePair(u8),
-    /// (New case) open an empty form of the selected kind.
+    /// (New case) take the selected form, and find who the case is about
+    /// on the register (a device that holds nobody opens it blank).
+    ChooseForm,
+    /// (New case) open the form with the highlighted person's values, or
+    /// their household's.
+    OpenFromRegister,
+    /// (New case) open the chosen form empty, finding nobody on the
+    /// register (at the office, once its village is chosen).
     OpenBlankForm,
     /// (Settings) change the selected setting.
     ChangeSetting,
@@ -423,8 +435,22 @@ pub fn bindings() -> &'static [Binding] {
 
         bind(C::NewCase,    key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
         bind(C::NewCase,    key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
-        bind(C::NewCase,    key(K::Enter),           A::OpenBlankForm,          T::HelpOpen,                  FOOTER),
+        bind(C::NewCase,    key(K::Enter),           A::ChooseForm,             T::HelpOpen,                  FOOTER),
         bind(C::NewCase,    key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
+        bind(C::FindPerson, key(K::Enter),           A::OpenFromRegister,       T::HelpOpenFromRegister,      FOOTER),
+        bind(C::FindPerson, ctrl('n'),               A::OpenBlankForm,          T::HelpBlankForm,             FOOTER),
+        bind(C::FindPerson, key(K::Up),              A::MoveUp,                 T::HelpMove,                  F1_ONLY),
+        bind(C::FindPerson, key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
+        bind(C::FindPerson, key(K::PageUp),          A::PageUp,                 T::HelpPage,                  F1_ONLY),
+        bind(C::FindPerson, key(K::PageDown),        A::PageDown,               T::HelpPage,                  F1_ONLY),
+        bind(C::FindPerson, key(K::Backspace),       A::EraseBack,              T::HelpSearchEdit,            F1_ONLY),
+        bind(C::FindPerson, key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
+
+        bind(C::AskVillage, key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
+        bind(C::AskVillage, key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
+        bind(C::AskVillage, key(K::Enter),           A::OpenBlankForm,          T::HelpOpen,                  FOOTER),
+        bind(C::AskVillage, key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
 
         bind(C::Settings,   key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
         bind(C::Settings,   key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
@@ -733,6 +759,11 @@ mod tests {
             ["F1", "↑↓", "←→", "Ctrl+S", "Esc", "F2", "F10"]
         );
         assert_eq!(keys(footer(Ctx::Dialog)), ["Enter", "Delete", "Esc"]);
+        // Finding the person of a new case: no F-key needed to pick or skip.
+        assert_eq!(
+            keys(footer(Ctx::FindPerson)),
+            ["F1", "Enter", "Ctrl+N", "Esc", "F2", "F10"]
+        );
         // Where words are typed, Delete erases and nothing is discarded.
         assert_eq!(keys(footer(Ctx::TextDialog)), ["Enter", "Esc"]);
         assert_eq!(
@@ -751,6 +782,9 @@ mod tests {
             Ctx::Progress,
             Ctx::Conflict,
             Ctx::Import,
+            Ctx::NewCase,
+            Ctx::FindPerson,
+            Ctx::AskVillage,
         ] {
             let help = super::help(ctx);
             for f in footer(ctx) {

@@ -53,9 +53,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Screen::Import(im) => import::render(frame, body, state, im, &theme),
         Screen::Bundles(b) => bundles::render(frame, body, state, b, &theme),
         Screen::Conflict(c) => conflict::render(frame, body, state, c, &theme),
-        Screen::NewCase(n) => {
-            new_case::render(frame, body, lang, &state.commune.villages, n, &theme)
-        }
+        Screen::NewCase(n) => new_case::render(frame, body, state, n, &theme),
         Screen::Settings(s) => settings::render(frame, body, state, s, &theme),
         Screen::Villages(v) => villages::render(frame, body, state, v, &theme),
     }

@@ -9,15 +9,8 @@ use super::check::Context;
 use super::spec::{Choice, Kind, RefList, WhenSpec};
 use super::{MAX_NAME_CHARS, MULTI_SEP};
 use crate::domain::reference;
-use crate::domain::rules::{self, DateRule, PartialDate, ProblemKind, Sex, When};
+use crate::domain::rules::{self, DateRule, PartialDate, ProblemKind, When};
 use crate::domain::text;
-
-fn sex_value(sex: Sex) -> &'static str {
-    match sex {
-        Sex::Male => "male",
-        Sex::Female => "female",
-    }
-}
 
 /// Whether `value` has more than `max` characters. A character takes at least
 /// a byte, so short values (nearly all) are not counted.
@@ -172,7 +165,7 @@ fn find_in_list<'a>(
     ctx: &Context,
 ) -> Result<Cow<'a, str>, ProblemKind> {
     let found = match list {
-        RefList::Sex => rules::parse_sex(value).map(|s| Cow::Borrowed(sex_value(s))),
+        RefList::Sex => rules::parse_sex(value).map(|s| Cow::Borrowed(s.id())),
         RefList::Villages => {
             // The team number the value is written as, if it is one: read
             // once, not written out for every village.

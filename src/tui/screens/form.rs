@@ -20,6 +20,7 @@ use crate::domain::save::{self, Consent};
 use crate::domain::version::{Status, Version};
 use crate::domain::work::WorkItem;
 use crate::i18n::{self, Lang, Text, problems};
+use crate::ops::covered::Covering;
 use crate::store::SavedDraft;
 use crate::tui::app::{Effect, Notice, Screen, State};
 use crate::tui::dialog::{self, Dialog, Purpose};
@@ -323,6 +324,20 @@ pub fn open_case(
     recheck(state, false);
     if let Some(d) = draft {
         state.dialog = Some(Dialog::OfferDraft(d));
+    }
+}
+
+/// What already covers the new case of `form_id` just opened from the
+/// register: asked about over its form, if that is still in front.
+pub fn covered_by(state: &mut State, form_id: &str, covering: Vec<Covering>) {
+    let fresh = state
+        .form()
+        .is_some_and(|f| f.spec.id == form_id && f.record.is_none() && f.head().is_none());
+    if fresh && !covering.is_empty() && state.dialog.is_none() {
+        state.dialog = Some(Dialog::AlreadyCovered {
+            covering,
+            subject: form::form(form_id).map_or(form::Subject::Person, |s| s.subject),
+        });
     }
 }
 

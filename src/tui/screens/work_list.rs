@@ -110,15 +110,9 @@ fn rows(table: Rect) -> usize {
 }
 
 fn stage_text(lang: Lang, stage: Stage, draft: bool) -> &'static str {
-    let t = |x| i18n::text(lang, x);
     match stage {
-        Stage::NotStarted => t(Text::StageNotStarted),
-        Stage::InProgress if draft => t(Text::StatusDraft),
-        Stage::InProgress => t(Text::StatusInProgress),
-        Stage::Done => t(Text::StatusDone),
-        Stage::Blocked => t(Text::StatusBlocked),
-        Stage::NeedsCorrection => t(Text::StatusNeedsCorrection),
-        Stage::Voided => t(Text::StatusVoided),
+        Stage::InProgress if draft => i18n::text(lang, Text::StatusDraft),
+        _ => i18n::stage(lang, stage),
     }
 }
 
