@@ -378,3 +378,27 @@ fn a_team_starts_cases_from_its_own_villages_part_and_is_told_of_work_assigned()
     );
     assert_eq!(warned.lines().count(), 1, "{warned}");
 }
+
+#[test]
+fn a_case_typed_at_the_office_goes_to_the_village_the_register_gives_its_person() {
+    let c = with_register([]);
+    let office = c.commune();
+    let typed = |id: &str| {
+        tothon(&office)
+            .args(["case", "new", "--form", "activation", "--set"])
+            .arg(format!("person_id={id}"))
+            .args(["--set", "full_name=Phạm Văn Bình"])
+            .args(FOLLOW_UP)
+            .output()
+            .unwrap()
+    };
+    // Phạm Văn Bình lives in Thôn Trung: team 3, with no --village.
+    let record = saved_record(&typed("034070003456"));
+    assert_eq!(common::case_row(&office, &record)["team"], "3");
+    // One ID in Thôn Đông and Thôn Trung: nothing is guessed.
+    let err = common::refusal(&typed("034085001234"));
+    assert!(err.contains("--village"), "{err}");
+    // Nobody the register knows: as before.
+    let err = common::refusal(&typed("034099000001"));
+    assert!(err.contains("--village"), "{err}");
+}

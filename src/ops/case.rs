@@ -145,8 +145,9 @@ fn prepare(
 
 /// A new case of `form_id`: of work item `work_item` (its values filled
 /// in), or opened in the field. On a team device it is the team's own; at
-/// the office it belongs to the village its form names, else to `team`
-/// (which must then be given: nothing is guessed).
+/// the office it belongs to the village its form names, else to `team`,
+/// else to the village the register gives the person or household it is
+/// about (when the register names exactly one); nothing else is guessed.
 pub fn create(
     store: &Store,
     form_id: &str,
@@ -184,7 +185,9 @@ pub fn create(
         }
         (Role::Commune, None, Some(v), _) => v,
         (Role::Commune, None, None, Some(t)) => t,
-        (Role::Commune, None, None, None) => return Err(Error::NoVillage),
+        (Role::Commune, None, None, None) => {
+            super::register::village_of_subject(store, &raw)?.ok_or(Error::NoVillage)?
+        }
     };
     super::commune::village_of(&commune, team)?;
     let base = Base::New {

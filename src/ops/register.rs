@@ -63,6 +63,46 @@ pub fn preview(
     Ok(RegisterPreview { read, plan })
 }
 
+/// The team of the village the register gives a case's subject: its person
+/// (`person_id`, or the head's `head_id`) or its household
+/// (`household_code`). `None` when the register does not know them, or
+/// places them in more than one village (a suspected duplicate: a person
+/// must say which).
+pub fn village_of_subject(
+    store: &Store,
+    values: &std::collections::BTreeMap<String, String>,
+) -> Result<Option<u8>> {
+    let id = values
+        .get("person_id")
+        .or_else(|| values.get("head_id"))
+        .map(|v| crate::domain::text::key(v))
+        .filter(|k| !k.is_empty());
+    let household = values
+        .get("household_code")
+        .map(|v| crate::domain::text::key(v))
+        .filter(|k| !k.is_empty());
+    if id.is_none() && household.is_none() {
+        return Ok(None);
+    }
+    let mut teams = std::collections::BTreeSet::new();
+    for p in store.people()? {
+        let same_id = id
+            .as_ref()
+            .is_some_and(|k| *k == crate::domain::text::key(&p.personal_id));
+        let same_household = id.is_none()
+            && household
+                .as_ref()
+                .is_some_and(|k| *k == crate::domain::text::key(&p.household));
+        if same_id || same_household {
+            teams.insert(p.team);
+        }
+    }
+    Ok(match teams.len() {
+        1 => teams.pop_first(),
+        _ => None,
+    })
+}
+
 /// Writes a preview's new and changed entries in one transaction and says
 /// how many. Refuses, writing nothing, when the register changed since the
 /// preview was made.
