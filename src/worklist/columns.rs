@@ -357,6 +357,47 @@ pub struct Column {
     pub target: Option<Target>,
 }
 
+/// Fields that identify the person or household a row is about: a row with
+/// one of them filled is data, whatever else it says.
+const IDENTITY_FIELDS: &[&str] = &["person_id", "head_id", "household_code"];
+/// Fields only a data row fills, besides the identity: the signers' line
+/// under a signature block has none of them.
+const DETAIL_FIELDS: &[&str] = &["birth_date", "phone"];
+/// Fields a merged cell spans in a list of people grouped by household
+/// (their household code, address and head), which fill-down fills; with
+/// the village and the team.
+const GROUP_FIELDS: &[&str] = &["household_code", "address", "head_name", "head_id"];
+
+impl Column {
+    fn field_ids(&self) -> &[&'static str] {
+        match &self.target {
+            Some(Target::Field(ids)) => ids,
+            _ => &[],
+        }
+    }
+
+    pub fn identifies(&self) -> bool {
+        self.field_ids()
+            .iter()
+            .any(|id| IDENTITY_FIELDS.contains(id))
+    }
+
+    pub fn holds_details(&self) -> bool {
+        self.field_ids().iter().any(|id| DETAIL_FIELDS.contains(id))
+    }
+
+    /// A column fill-down fills: the village, the team, or one whose first
+    /// meaning is a household's ("Họ tên" is first a person's name, and a
+    /// blank name is never filled from the row above).
+    pub fn spans_groups(&self) -> bool {
+        matches!(self.target, Some(Target::Village | Target::Team))
+            || self
+                .field_ids()
+                .first()
+                .is_some_and(|id| GROUP_FIELDS.contains(id))
+    }
+}
+
 /// Reads the header row; a village, team, form or due column may appear once.
 pub fn map_columns(headers: &[String]) -> Result<Vec<Column>, WorklistError> {
     let columns: Vec<Column> = headers

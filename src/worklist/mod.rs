@@ -10,6 +10,7 @@
 
 mod columns;
 mod decode;
+mod footer;
 mod rows;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -23,6 +24,7 @@ use crate::domain::rules::ProblemKind;
 use crate::domain::work::WorkItem;
 use columns::{Column, FormPlan, Target};
 pub use decode::Encoding;
+pub use footer::NotData;
 
 /// Largest file accepted. A commune's list of 100,000 people is about 15 MB
 /// (30 MB as UTF-16); anything far beyond that is not a work list, and the
@@ -40,6 +42,10 @@ pub struct Options {
     /// Birth dates may not be after it; passed in so checks do not read the clock.
     pub today: NaiveDate,
     pub max_bytes: u64,
+    /// Fill the cells a merged cell leaves empty (village, team, household
+    /// code, address, head of household) from the row above; every filled
+    /// cell is listed in the preview.
+    pub fill_down: bool,
 }
 
 impl Options {
@@ -49,6 +55,7 @@ impl Options {
             fix_leading_zeros: false,
             today,
             max_bytes: MAX_BYTES,
+            fill_down: false,
         }
     }
 }
@@ -247,6 +254,39 @@ pub struct AlreadyListed {
     pub item: String,
 }
 
+/// A cell left empty (by a merged cell, usually) and filled with the value
+/// above it, with `--fill-down`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilledCell {
+    pub row: usize,
+    /// 0-based, as in [`MappedColumn`].
+    pub column: usize,
+    pub header: String,
+    pub value: String,
+}
+
+/// A row after the data that is not data: a total, a date or signature
+/// line, a note. Listed, never imported, not a problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotDataRow {
+    pub row: usize,
+    pub kind: NotData,
+    /// The row's words, shortened, so the person sees which line it is.
+    pub text: String,
+}
+
+/// A choice cell written as a number and read as the one choice it can
+/// mean ("2" for "Mức 2").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowShorthand {
+    pub row: usize,
+    pub form: String,
+    pub field: String,
+    pub found: String,
+    /// The choice's id.
+    pub choice: String,
+}
+
 /// A column that is read, and what it fills.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MappedColumn {
@@ -282,6 +322,16 @@ pub struct Preview {
     pub warnings: Vec<RowWarning>,
     pub fixes: Vec<RowFix>,
     pub fix_leading_zeros: bool,
+    /// Cells filled from the row above (only with `fill_down`), in order.
+    pub filled: Vec<FilledCell>,
+    pub fill_down: bool,
+    /// Without `fill_down`: how many rows leave a cell empty that it would
+    /// fill from the row above (a hint that the list has merged cells).
+    pub fillable: usize,
+    /// Rows after the data recognised as totals, signatures, notes.
+    pub not_data: Vec<NotDataRow>,
+    /// Choice cells read through their number, for the imported rows.
+    pub shorthands: Vec<RowShorthand>,
     /// The new work items, with their ids, in file order.
     pub items: Vec<WorkItem>,
     /// The row each new item came from (parallel to `items`).
@@ -472,7 +522,27 @@ struct Importer<'a> {
     next_number: HashMap<&'static str, u64>,
     /// Identity key → (row, index into items) of rows accepted so far.
     seen: HashMap<String, (usize, usize)>,
+    /// Columns a merged cell commonly spans, which fill-down fills.
+    fill_cols: Vec<usize>,
+    /// The last value seen in each of `fill_cols`.
+    carry: Vec<Option<String>>,
+    /// Columns that identify the person or household: a row with one
+    /// filled is data, whatever its words.
+    id_cols: Vec<usize>,
+    /// Columns only a data row fills (date of birth, phone).
+    detail_cols: Vec<usize>,
+    /// Rows that may be the lines after the data, held until the end of
+    /// the file says they were, or a data row says they were not.
+    held: Vec<Held>,
     out: Preview,
+}
+
+/// A row held back: a line that reads as not data (`kind`), or a blank row
+/// among such lines (`kind: None`).
+struct Held {
+    row: usize,
+    cells: Vec<String>,
+    kind: Option<NotData>,
 }
 
 impl<'a> Importer<'a> {
@@ -523,7 +593,22 @@ impl<'a> Importer<'a> {
                 )
             }
         };
+        let cols = |keep: fn(&Column) -> bool| -> Vec<usize> {
+            columns
+                .iter()
+                .filter(|c| keep(c))
+                .map(|c| c.index)
+                .collect()
+        };
+        let fill_cols = cols(Column::spans_groups);
+        let id_cols = cols(Column::identifies);
+        let detail_cols = cols(Column::holds_details);
         let mut importer = Importer {
+            carry: vec![None; fill_cols.len()],
+            fill_cols,
+            id_cols,
+            detail_cols,
+            held: Vec::new(),
             rows: rows::RowContext {
                 ctx: form::Context {
                     today: options.today,
@@ -559,6 +644,11 @@ impl<'a> Importer<'a> {
                 warnings: Vec::new(),
                 fixes: Vec::new(),
                 fix_leading_zeros: options.fix_leading_zeros,
+                filled: Vec::new(),
+                fill_down: options.fill_down,
+                fillable: 0,
+                not_data: Vec::new(),
+                shorthands: Vec::new(),
                 items: Vec::new(),
                 item_rows: Vec::new(),
             },
@@ -597,12 +687,109 @@ impl<'a> Importer<'a> {
         });
     }
 
+    /// Takes the next row below the header. A row that reads as a line
+    /// after the data (a total, a signature block, a note) is held: at the
+    /// end of the file it is listed as not data; if a data row follows, it
+    /// was not after the data and is read as a row like any other.
     fn row(&mut self, row: usize, cells: Vec<String>) -> Result<(), WorklistError> {
         self.out.rows_read += 1;
         if cells.iter().all(String::is_empty) {
-            self.out.blank += 1;
+            if self.held.is_empty() {
+                self.out.blank += 1;
+            } else {
+                self.held.push(Held {
+                    row,
+                    cells,
+                    kind: None,
+                });
+            }
             return Ok(());
         }
+        if let Some(kind) = self.not_data(&cells) {
+            self.held.push(Held {
+                row,
+                cells,
+                kind: Some(kind),
+            });
+            return Ok(());
+        }
+        for held in std::mem::take(&mut self.held) {
+            match held.kind {
+                None => self.out.blank += 1,
+                Some(_) => self.data_row(held.row, held.cells)?,
+            }
+        }
+        self.data_row(row, cells)
+    }
+
+    /// Whether a row reads as a line after the data: it has no ID, no date
+    /// of birth or phone, no village of the commune, and either words that
+    /// give it away ("Tổng cộng", "Người lập biểu", "…, ngày … tháng … năm
+    /// …", "Ghi chú:") or it comes below such a line (the signers' names).
+    fn not_data(&self, cells: &[String]) -> Option<NotData> {
+        let filled = |cols: &[usize]| {
+            cols.iter()
+                .any(|&i| cells.get(i).is_some_and(|c| !c.is_empty()))
+        };
+        let cell = |col: Option<usize>| col.and_then(|i| cells.get(i)).map(String::as_str);
+        if filled(&self.id_cols)
+            || filled(&self.detail_cols)
+            || rows::names_a_team(
+                cell(self.rows.village_col),
+                cell(self.rows.team_col),
+                self.rows.ctx.villages,
+            )
+        {
+            return None;
+        }
+        cells.iter().find_map(|c| footer::phrase(c)).or_else(|| {
+            self.held
+                .iter()
+                .any(|h| h.kind.is_some())
+                .then_some(NotData::Signer)
+        })
+    }
+
+    /// Fills, with `fill_down`, the empty cells of the columns a merged cell
+    /// spans from the last value above them; without it, counts the rows
+    /// it would fill.
+    fn fill(&mut self, row: usize, cells: &mut Vec<String>) {
+        let mut would = false;
+        for (slot, &col) in self.fill_cols.iter().enumerate() {
+            match cells.get(col).filter(|v| !v.is_empty()) {
+                Some(value) => self.carry[slot] = Some(value.clone()),
+                None => {
+                    let Some(above) = &self.carry[slot] else {
+                        continue;
+                    };
+                    if !self.out.fill_down {
+                        would = true;
+                        continue;
+                    }
+                    if cells.len() <= col {
+                        cells.resize(col + 1, String::new());
+                    }
+                    cells[col] = above.clone();
+                    self.out.filled.push(FilledCell {
+                        row,
+                        column: col,
+                        header: self
+                            .columns
+                            .get(col)
+                            .map(|c| c.header.clone())
+                            .unwrap_or_default(),
+                        value: above.clone(),
+                    });
+                }
+            }
+        }
+        if would {
+            self.out.fillable += 1;
+        }
+    }
+
+    fn data_row(&mut self, row: usize, mut cells: Vec<String>) -> Result<(), WorklistError> {
+        self.fill(row, &mut cells);
         let named = self
             .form_col
             .and_then(|i| cells.get(i))
@@ -670,6 +857,15 @@ impl<'a> Importer<'a> {
         *n += 1;
         let id = format!("{}-{:05}", spec.code, n);
         self.seen.insert(a.key, (row, self.out.items.len()));
+        self.out
+            .shorthands
+            .extend(a.shorthands.into_iter().map(|h| RowShorthand {
+                row,
+                form: spec.id.clone(),
+                field: h.field,
+                found: h.found,
+                choice: h.choice,
+            }));
         self.out.fixes.extend(a.fixes.into_iter().map(|f| RowFix {
             row,
             form: spec.id.clone(),
@@ -694,8 +890,27 @@ impl<'a> Importer<'a> {
         self.out.item_rows.push(row);
     }
 
-    /// Says which columns were read, and which were not, for the forms used.
+    /// Lists the lines held at the end as not data, and says which columns
+    /// were read, and which were not, for the forms used.
     fn finish(mut self) -> Preview {
+        for held in std::mem::take(&mut self.held) {
+            match held.kind {
+                None => self.out.blank += 1,
+                Some(kind) => {
+                    let words: Vec<&str> = held
+                        .cells
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    self.out.not_data.push(NotDataRow {
+                        row: held.row,
+                        kind,
+                        text: words.join(" | ").chars().take(80).collect(),
+                    });
+                }
+            }
+        }
         let mut mapped: Vec<MappedColumn> = Vec::new();
         let mut ignored: Vec<IgnoredColumn> = Vec::new();
         for c in &self.columns {

@@ -512,6 +512,189 @@ fn bad_files_are_refused_whole() {
     ));
 }
 
+// ------------------------------------------------------------ merged cells, the end of a list, numbers for choices
+
+/// A list grouped by village as Excel exports merged cells: the village only
+/// on the first row of each group.
+const MERGED: &str = "\
+Họ tên;CCCD;Thôn;SĐT
+Lê Văn An;034085001234;Đông;0912345678
+Lê Văn Bình;034085001235;;0912345679
+Lê Văn Cường;034085001236;Đoài;0912345670
+Lê Văn Dũng;034085001237;;0912345671
+";
+
+#[test]
+fn fill_down_fills_merged_village_cells_and_lists_each() {
+    let without = ok(MERGED);
+    assert_eq!(problem_rows(&without), vec![3, 5]);
+    assert_eq!(without.fillable, 2);
+    assert!(without.filled.is_empty());
+
+    let with = run(
+        MERGED,
+        &Options {
+            fill_down: true,
+            ..options()
+        },
+        &[],
+    )
+    .unwrap();
+    assert!(with.problems.is_empty(), "{:?}", with.problems);
+    let teams: Vec<u8> = with.items.iter().map(|i| i.team).collect();
+    assert_eq!(teams, vec![1, 1, 2, 2]);
+    assert_eq!(
+        with.filled,
+        vec![
+            FilledCell {
+                row: 3,
+                column: 2,
+                header: "Thôn".into(),
+                value: "Đông".into()
+            },
+            FilledCell {
+                row: 5,
+                column: 2,
+                header: "Thôn".into(),
+                value: "Đoài".into()
+            },
+        ]
+    );
+    assert_eq!(with.fillable, 0);
+}
+
+#[test]
+fn fill_down_fills_household_columns_but_never_a_persons_own() {
+    let text = "\
+Mã hộ;Chủ hộ;Địa chỉ;Họ tên;CCCD;Thôn;SĐT
+HK01;Lê Văn An;Xóm 1;Lê Văn An;034085001234;Đông;0912345678
+;;;Lê Thị Bé;;;0912345679
+";
+    let p = run(
+        text,
+        &Options {
+            form: Some("activation".into()),
+            fill_down: true,
+            ..options()
+        },
+        &[],
+    )
+    .unwrap();
+    let filled: Vec<&str> = p.filled.iter().map(|f| f.header.as_str()).collect();
+    assert_eq!(filled, ["Mã hộ", "Chủ hộ", "Địa chỉ", "Thôn"]);
+    // Her missing ID stays a problem: an ID is never taken from the row above.
+    assert_eq!(problem_rows(&p), vec![3]);
+    assert_eq!(
+        p.problems[0].problems,
+        vec![RowProblem::Field {
+            field: "person_id".into(),
+            kind: crate::domain::rules::ProblemKind::Required
+        }]
+    );
+}
+
+/// The end of a real list: a total, the place and date, the signature
+/// block with its blank lines and the signers' names, and a note.
+const FOOTER: &str = "\
+Tổng cộng: 2 người;;;
+;;;
+;;Xuân Phong, ngày 15 tháng 11 năm 2026;
+Người lập biểu;;Trưởng thôn;
+(Ký, ghi rõ họ tên);;(Ký, ghi rõ họ tên);
+;;;
+Lê Thị Hoa;;Nguyễn Văn Thành;
+Ghi chú: danh sách chưa gồm người đi làm ăn xa;;;
+";
+
+#[test]
+fn the_lines_after_the_data_are_listed_as_not_data() {
+    let text = format!(
+        "Họ tên;CCCD;Thôn;SĐT\n{}{FOOTER}",
+        &MERGED[MERGED.find('\n').unwrap() + 1..]
+    );
+    let p = run(
+        &text,
+        &Options {
+            fill_down: true,
+            ..options()
+        },
+        &[],
+    )
+    .unwrap();
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert_eq!(p.items.len(), 4);
+    let not_data: Vec<(usize, NotData)> = p.not_data.iter().map(|n| (n.row, n.kind)).collect();
+    assert_eq!(
+        not_data,
+        vec![
+            (6, NotData::Total),
+            (8, NotData::DateLine),
+            (9, NotData::Signature),
+            (10, NotData::Signature),
+            (12, NotData::Signer),
+            (13, NotData::Note),
+        ]
+    );
+    assert_eq!(p.not_data[0].text, "Tổng cộng: 2 người");
+    assert_eq!(p.not_data[4].text, "Lê Thị Hoa | Nguyễn Văn Thành");
+    // Blank lines among them are blank; every row is in one place.
+    assert_eq!(p.blank, 2);
+    assert_eq!(p.rows_read, 4 + 6 + 2);
+    // Nothing after the data was filled from above.
+    assert!(p.filled.iter().all(|f| f.row < 6));
+}
+
+#[test]
+fn a_persons_row_is_never_taken_for_a_line_after_the_data() {
+    // Lines that read like a footer, followed by more data: they were in
+    // the middle, and are rows like any other.
+    let middle = "Họ tên;CCCD;Thôn;SĐT\n\
+                  Tổng cộng: 1;;;\n\
+                  Lê Văn An;034085001234;Đông;0912345678\n";
+    let p = ok(middle);
+    assert!(p.not_data.is_empty());
+    assert_eq!(problem_rows(&p), vec![2]);
+    // At the end, a person without an ID but with a village, a date of
+    // birth or a phone is a person, below a signature line or not.
+    let end = "Họ tên;CCCD;Thôn;SĐT;Ngày sinh\n\
+               Lê Văn An;034085001234;Đông;0912345678;\n\
+               Người lập biểu;;;;\n\
+               Lê Thị Bé;;Đông;;\n\
+               Lê Thị Cúc;;;0912345679;\n\
+               Lê Thị Duyên;;;;01/02/1990\n\
+               Trần Văn Tổng;;Đoài;;\n";
+    let p = ok(end);
+    assert_eq!(problem_rows(&p), vec![3, 4, 5, 6, 7]);
+    assert!(p.not_data.is_empty());
+    // An ID makes a row data whatever its words.
+    let id = "Họ tên;CCCD;Thôn;SĐT\n\
+              Lê Văn An;034085001234;Đông;0912345678\n\
+              Trưởng thôn;034085001235;;\n";
+    assert_eq!(problem_rows(&ok(id)), vec![3]);
+}
+
+#[test]
+fn a_number_in_a_choice_column_is_read_as_the_one_choice_it_can_mean() {
+    let text = "Họ tên;CCCD;Thôn;Mức cần đạt\n\
+                Lê Văn An;034085001234;Đông;2\n\
+                Lê Văn Bình;034085001235;Đông;Mức 1\n\
+                Lê Văn Cường;034085001236;Đông;3\n";
+    let p = ok(text);
+    assert_eq!(p.items[0].prefill["target_level"], "level2");
+    assert_eq!(p.items[1].prefill["target_level"], "level1");
+    assert_eq!(
+        p.shorthands,
+        vec![RowShorthand {
+            row: 2,
+            form: "activation".into(),
+            field: "target_level".into(),
+            found: "2".into(),
+            choice: "level2".into()
+        }]
+    );
+    assert_eq!(problem_rows(&p), vec![4]);
+}
+
 // ------------------------------------------------------------ staleness
 
 #[test]
@@ -584,6 +767,7 @@ const PIECES: &[&str] = &[
 fn run_any(bytes: &[u8], fix: bool) -> Result<(), String> {
     let options = Options {
         fix_leading_zeros: fix,
+        fill_down: fix,
         max_bytes: 4096,
         ..options()
     };
@@ -604,8 +788,12 @@ fn run_any(bytes: &[u8], fix: bool) -> Result<(), String> {
             Ok(())
         }
         Ok(p) => {
-            let buckets =
-                p.blank + p.duplicates.len() + p.already.len() + p.problems.len() + p.items.len();
+            let buckets = p.blank
+                + p.duplicates.len()
+                + p.already.len()
+                + p.problems.len()
+                + p.items.len()
+                + p.not_data.len();
             if buckets != p.rows_read {
                 return Err(format!(
                     "{} rows read, {buckets} sorted: {p:?}",
@@ -624,7 +812,8 @@ fn run_any(bytes: &[u8], fix: bool) -> Result<(), String> {
                 .iter()
                 .chain(p.problems.iter().map(|r| &r.row))
                 .chain(p.duplicates.iter().map(|d| &d.row))
-                .chain(p.already.iter().map(|a| &a.row));
+                .chain(p.already.iter().map(|a| &a.row))
+                .chain(p.not_data.iter().map(|n| &n.row));
             if rows.clone().any(|&r| r <= p.header_row) {
                 return Err(format!("a row above the header: {p:?}"));
             }

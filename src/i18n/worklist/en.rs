@@ -119,6 +119,33 @@ pub(super) fn say_en(s: &Say) -> String {
         Say::WarningsTitle { count } => format!(
             "Warnings ({count}; imported all the same, the team confirms or corrects them when saving):"
         ),
+        Say::FilledTitle { count } => {
+            format!("Empty cells filled with the value above them (--fill-down, {count} cells):")
+        }
+        Say::Filled(f) => format!(
+            "  Row {}, column {} \"{}\": \"{}\"",
+            f.row,
+            column_letter(f.column),
+            header_text(&f.header, lang),
+            f.value
+        ),
+        Say::FillHint { count } => format!(
+            "{count} rows leave the village, team, household code, address or head of household empty just below a filled cell (merged cells in Excel, usually): check them, then run again with --fill-down to fill them from the row above."
+        ),
+        Say::NotDataTitle { count } => {
+            format!("Lines after the list that are not data, not imported ({count}):")
+        }
+        Say::NotData(r) => format!("  Row {}: {} \"{}\"", r.row, not_data_en(r.kind), r.text),
+        Say::ShorthandsTitle { count } => {
+            format!("Choice cells written as a number, read as follows ({count} cells):")
+        }
+        Say::Shorthand(h) => format!(
+            "  Row {}: {} \"{}\" → \"{}\"",
+            h.row,
+            field_label(Some(&h.form), &h.field, lang),
+            h.found,
+            form::choice_label(&h.form, &h.field, &h.choice, lang)
+        ),
         Say::Duplicates { shown, more } => {
             let list: Vec<String> = shown
                 .iter()
@@ -156,6 +183,16 @@ pub(super) fn say_en(s: &Say) -> String {
         Say::AlreadyAssigned { item, team } => {
             format!("Work item {item} is already team {team}'s; nothing changed.")
         }
+    }
+}
+
+fn not_data_en(kind: NotData) -> &'static str {
+    match kind {
+        NotData::Total => "total",
+        NotData::DateLine => "date line",
+        NotData::Signature => "signature line",
+        NotData::Note => "note",
+        NotData::Signer => "signer's name",
     }
 }
 

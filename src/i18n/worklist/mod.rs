@@ -15,7 +15,8 @@ pub use preview::preview_lines;
 use super::{Lang, problems};
 use crate::domain::form;
 use crate::worklist::{
-    AlreadyListed, ColumnRole, Duplicate, Encoding, FormSource, RowFix, RowProblem, WorklistError,
+    AlreadyListed, ColumnRole, Duplicate, Encoding, FilledCell, FormSource, NotData, NotDataRow,
+    RowFix, RowProblem, RowShorthand, WorklistError,
 };
 use en::{error_en, problem_en, say_en};
 use vi::{error_vi, problem_vi, say_vi};
@@ -80,6 +81,25 @@ pub enum Say<'a> {
     WarningsTitle {
         count: usize,
     },
+    /// With `--fill-down`: the cells filled, one line each after the title.
+    FilledTitle {
+        count: usize,
+    },
+    Filled(&'a FilledCell),
+    /// Without `--fill-down`: rows it would fill.
+    FillHint {
+        count: usize,
+    },
+    /// The lines after the data that are not data, one line each after the title.
+    NotDataTitle {
+        count: usize,
+    },
+    NotData(&'a NotDataRow),
+    /// Choice cells read through their number, one line each after the title.
+    ShorthandsTitle {
+        count: usize,
+    },
+    Shorthand(&'a RowShorthand),
     /// The first few repeated rows; `more` were left out.
     Duplicates {
         shown: &'a [Duplicate],

@@ -119,6 +119,33 @@ pub(super) fn say_vi(s: &Say) -> String {
         Say::WarningsTitle { count } => {
             format!("Cảnh báo ({count}; vẫn nhập, tổ sẽ xác nhận hoặc sửa khi lưu phiếu):")
         }
+        Say::FilledTitle { count } => {
+            format!("Ô trống được điền bằng giá trị ô bên trên (--fill-down, {count} ô):")
+        }
+        Say::Filled(f) => format!(
+            "  Dòng {}, cột {} «{}»: «{}»",
+            f.row,
+            column_letter(f.column),
+            header_text(&f.header, lang),
+            f.value
+        ),
+        Say::FillHint { count } => format!(
+            "{count} dòng để trống cột thôn, tổ, mã hộ, địa chỉ hoặc chủ hộ ngay dưới ô có giá trị (thường do ô gộp trong Excel): hãy xem lại, rồi chạy lại với --fill-down để điền bằng giá trị ô bên trên."
+        ),
+        Say::NotDataTitle { count } => {
+            format!("Dòng cuối danh sách không phải dữ liệu, không nhập ({count}):")
+        }
+        Say::NotData(r) => format!("  Dòng {}: {} «{}»", r.row, not_data_vi(r.kind), r.text),
+        Say::ShorthandsTitle { count } => {
+            format!("Ô lựa chọn ghi bằng số, đã hiểu như sau ({count} ô):")
+        }
+        Say::Shorthand(h) => format!(
+            "  Dòng {}: {} «{}» → «{}»",
+            h.row,
+            field_label(Some(&h.form), &h.field, lang),
+            h.found,
+            form::choice_label(&h.form, &h.field, &h.choice, lang)
+        ),
         Say::Duplicates { shown, more } => {
             let list: Vec<String> = shown
                 .iter()
@@ -156,6 +183,16 @@ pub(super) fn say_vi(s: &Say) -> String {
         Say::AlreadyAssigned { item, team } => {
             format!("Việc {item} đã thuộc tổ {team}; không thay đổi gì.")
         }
+    }
+}
+
+fn not_data_vi(kind: NotData) -> &'static str {
+    match kind {
+        NotData::Total => "dòng tổng",
+        NotData::DateLine => "dòng ngày tháng",
+        NotData::Signature => "dòng chữ ký",
+        NotData::Note => "ghi chú",
+        NotData::Signer => "tên người ký",
     }
 }
 
