@@ -376,6 +376,22 @@ impl Column {
         }
     }
 
+    /// Holds personal IDs, CMNDs or phone numbers: a workbook's number there
+    /// is read as its digits, and a date format as the number behind it.
+    pub fn holds_digits(&self) -> bool {
+        self.field_ids().iter().any(|id| {
+            form::forms()
+                .iter()
+                .filter_map(|spec| spec.field(id))
+                .any(|f| {
+                    matches!(
+                        f.kind,
+                        Kind::PersonalId { .. } | Kind::PersonalIds | Kind::Cmnd | Kind::Phone
+                    )
+                })
+        })
+    }
+
     pub fn identifies(&self) -> bool {
         self.field_ids()
             .iter()
@@ -500,6 +516,19 @@ pub fn find_header(prefix: &[u8]) -> Result<HeaderAt, WorklistError> {
         }
     }
     Err(no_known_column(prefix))
+}
+
+/// The header among a sheet's first rows: the first that names at least two
+/// known columns, or failing that one (as [`find_header`] for text).
+pub fn pick_header(rows: &[Vec<String>]) -> Option<usize> {
+    let known: Vec<usize> = rows
+        .iter()
+        .take(SCAN_LINES)
+        .map(|cells| cells.iter().filter(|c| lookup(c).is_some()).count())
+        .collect();
+    [2, 1]
+        .into_iter()
+        .find_map(|least| known.iter().position(|&k| k >= least))
 }
 
 fn delimiter_rank(d: u8) -> usize {

@@ -1,7 +1,12 @@
-//! Work-list import: reads a spreadsheet export of the people or households
-//! the commune hands out (CSV or "Unicode Text"; UTF-8 or UTF-16), checks
-//! every row exactly as a save would, and turns the good rows into work items
-//! for the team of each row's village.
+//! Work-list import: reads a spreadsheet of the people or households the
+//! commune hands out (a workbook, .xlsx/.xls/.ods, or its text export, CSV or
+//! "Unicode Text" in UTF-8 or UTF-16), checks every row exactly as a save
+//! would, and turns the good rows into work items for the team of each row's
+//! village.
+//!
+//! Both kinds of file come down to rows of text cells fed to one
+//! [`Importer`]: header mapping, fill-down, the rows after the data that are
+//! not data, the row checks and duplicates are the same for either.
 //!
 //! [`preview`] decides everything and writes nothing: both fronts show the
 //! same [`Preview`] (in the words of `i18n::worklist::preview_lines`).
@@ -10,8 +15,11 @@
 
 mod columns;
 mod decode;
+#[cfg(any(test, feature = "test-hooks"))]
+pub mod fixtures;
 mod footer;
 mod rows;
+mod workbook;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Cursor, Read};
@@ -25,11 +33,18 @@ use crate::domain::work::WorkItem;
 use columns::{Column, FormPlan, Target};
 pub use decode::Encoding;
 pub use footer::NotData;
+pub use workbook::{OtherFile, SheetSource, WorkbookFormat};
 
 /// Largest file accepted. A commune's list of 100,000 people is about 15 MB
 /// (30 MB as UTF-16); anything far beyond that is not a work list, and the
 /// accepted items are held in memory until they are written.
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Most rows a workbook's sheet may have: twice a commune of 100,000 people.
+/// A workbook unpacks to far more than its size on disk, so it is bounded by
+/// rows as well (and by cells, see `workbook::MAX_CELLS`); a sheet of a
+/// million rows is refused before it is read into memory.
+pub const MAX_ROWS: usize = 200_000;
 
 /// How to read a work list.
 #[derive(Clone, Debug)]
@@ -42,10 +57,16 @@ pub struct Options {
     /// Birth dates may not be after it; passed in so checks do not read the clock.
     pub today: NaiveDate,
     pub max_bytes: u64,
+    /// The sheet of a workbook to read, by its name (accents and case may
+    /// differ when only one sheet matches); `None`: the first visible sheet.
+    /// Ignored for a text file.
+    pub sheet: Option<String>,
     /// Fill the cells a merged cell leaves empty (village, team, household
     /// code, address, head of household) from the row above; every filled
     /// cell is listed in the preview.
     pub fill_down: bool,
+    /// Most rows a workbook's sheet may have.
+    pub max_rows: usize,
 }
 
 impl Options {
@@ -55,7 +76,9 @@ impl Options {
             fix_leading_zeros: false,
             today,
             max_bytes: MAX_BYTES,
+            sheet: None,
             fill_down: false,
+            max_rows: MAX_ROWS,
         }
     }
 }
@@ -111,6 +134,25 @@ pub enum WorklistError {
     },
     #[error("{count} items not imported: no terminal to confirm and no --yes")]
     NeedsYes { count: usize },
+    #[error("the workbook has no sheet {sheet:?}; its sheets are {sheets:?}")]
+    UnknownSheet { sheet: String, sheets: Vec<String> },
+    #[error("the workbook is protected with a password")]
+    Encrypted,
+    /// A damaged workbook, or one the reader cannot follow; `format` is
+    /// `None` when even its kind could not be told.
+    #[error("the workbook cannot be read: {detail}")]
+    Unreadable {
+        format: Option<WorkbookFormat>,
+        detail: String,
+    },
+    #[error("not a workbook tothon reads: {kind:?}")]
+    NotAWorkbook { kind: OtherFile },
+    #[error("a sheet has more than {limit} rows")]
+    TooManyRows { limit: usize },
+    #[error("the workbook's sheets hold more than {limit} cells")]
+    TooManyCells { limit: usize },
+    #[error("the workbook unpacks to more than {limit} bytes")]
+    UnpacksTooBig { limit: u64 },
 }
 
 impl WorklistError {
@@ -307,8 +349,11 @@ pub struct IgnoredColumn {
 /// Everything an import would do, decided before anything is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Preview {
+    /// How a text file was read. For a workbook: UTF-8 and 0 (see `workbook`).
     pub encoding: Encoding,
     pub delimiter: u8,
+    /// The workbook and sheet read; `None` for a text file.
+    pub workbook: Option<SheetSource>,
     pub header_row: usize,
     pub form_source: FormSource,
     pub mapped: Vec<MappedColumn>,
@@ -441,8 +486,11 @@ fn clean_cell(raw: &str) -> String {
 /// Reads a work list and decides what importing it would do. Writes nothing;
 /// never panics on any input. `existing` is the current work list (for
 /// "already on the list" and the next ids).
+///
+/// The file's first bytes say what it is: a zip or compound file is read as
+/// a workbook (`options.sheet` chooses the sheet), anything else as text.
 pub fn preview<R: Read>(
-    reader: R,
+    mut reader: R,
     options: &Options,
     commune: &Commune,
     existing: &[WorkItem],
@@ -456,8 +504,52 @@ pub fn preview<R: Read>(
         ),
         None => None,
     };
+    let mut head = [0u8; 8];
+    let got =
+        decode::read_head(&mut reader, &mut head).map_err(|e| WorklistError::from_io(&e, limit))?;
+    let raw = Cursor::new(&head[..got]).chain(reader);
+    let start = Start {
+        given,
+        options,
+        commune,
+        existing,
+    };
+    if workbook::is_workbook(&head[..got]) {
+        let bytes =
+            decode::read_bounded(raw, limit).map_err(|e| WorklistError::from_io(&e, limit))?;
+        preview_workbook(&bytes, start)
+    } else {
+        preview_text(raw, start)
+    }
+}
+
+/// What every import starts from, whatever the file.
+#[derive(Clone, Copy)]
+struct Start<'a> {
+    given: Option<&'static FormSpec>,
+    options: &'a Options,
+    commune: &'a Commune,
+    existing: &'a [WorkItem],
+}
+
+impl<'a> Start<'a> {
+    fn importer(self, header: Header) -> Result<Importer<'a>, WorklistError> {
+        Importer::new(
+            header,
+            self.given,
+            self.options,
+            self.commune,
+            self.existing,
+        )
+    }
+}
+
+/// CSV or "Unicode Text": the header row and delimiter are found in the
+/// first lines, then the rows stream through.
+fn preview_text(raw: impl Read, start: Start) -> Result<Preview, WorklistError> {
+    let limit = start.options.max_bytes;
     let (encoding, mut text) =
-        decode::text_reader(reader, limit).map_err(|e| WorklistError::from_io(&e, limit))?;
+        decode::text_reader(raw, limit).map_err(|e| WorklistError::from_io(&e, limit))?;
     let prefix = decode::read_prefix(&mut *text).map_err(|e| WorklistError::from_io(&e, limit))?;
     let at = columns::find_header(&prefix)?;
     let stream = Cursor::new(prefix).chain(text);
@@ -490,13 +582,121 @@ pub fn preview<R: Read>(
                     row,
                     encoding,
                     delimiter: at.delimiter,
+                    workbook: None,
                 };
-                importer = Some(Importer::new(header, given, options, commune, existing)?)
+                importer = Some(start.importer(header)?)
             }
             Some(imp) => imp.row(row, cells)?,
         }
     }
     importer.map(Importer::finish).ok_or(WorklistError::Empty)
+}
+
+/// A workbook: its sheet's rows are typed cells, turned into text once the
+/// header says which columns hold IDs and phone numbers.
+fn preview_workbook(bytes: &[u8], start: Start) -> Result<Preview, WorklistError> {
+    let limits = workbook::Limits {
+        max_rows: start.options.max_rows,
+        max_cells: workbook::MAX_CELLS,
+        max_unpacked: workbook::MAX_UNPACKED,
+    };
+    let mut book = workbook::Workbook::open(bytes, limits)?;
+    let source = book.choose(start.options.sheet.as_deref())?;
+    let mut feed = SheetFeed {
+        start,
+        source: source.clone(),
+        scan: Vec::new(),
+        importer: None,
+        digits: Vec::new(),
+    };
+    book.rows(&source.sheet, &mut |row, values| feed.push(row, values))?;
+    feed.finish()
+}
+
+/// A sheet's rows on their way to the importer. The first rows are held
+/// until the header is found among them, as for text (title rows above it
+/// are skipped).
+struct SheetFeed<'a> {
+    start: Start<'a>,
+    source: SheetSource,
+    scan: Vec<(usize, Vec<workbook::Value>)>,
+    importer: Option<Importer<'a>>,
+    /// Per column: whether it holds IDs or phone numbers.
+    digits: Vec<bool>,
+}
+
+impl SheetFeed<'_> {
+    fn text(values: Vec<workbook::Value>, digits: &[bool]) -> Vec<String> {
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| clean_cell(&v.into_text(digits.get(i).copied().unwrap_or(false))))
+            .collect()
+    }
+
+    fn push(&mut self, row: usize, values: Vec<workbook::Value>) -> Result<(), WorklistError> {
+        if let Some(importer) = &mut self.importer {
+            return importer.row(row, SheetFeed::text(values, &self.digits));
+        }
+        self.scan.push((row, values));
+        if self.scan.len() >= decode::SCAN_LINES {
+            self.begin()?;
+        }
+        Ok(())
+    }
+
+    /// Finds the header among the rows held, and feeds the rows below it.
+    fn begin(&mut self) -> Result<(), WorklistError> {
+        let scan = std::mem::take(&mut self.scan);
+        let mut texts: Vec<Vec<String>> = scan
+            .iter()
+            .map(|(_, values)| SheetFeed::text(values.clone(), &[]))
+            .collect();
+        let Some(at) = columns::pick_header(&texts) else {
+            let first = texts
+                .iter()
+                .map(|c| {
+                    c.iter()
+                        .filter(|s| !s.is_empty())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .find(|c| !c.is_empty());
+            return Err(match first {
+                Some(first) => WorklistError::NoKnownColumn {
+                    first_row: first.join(" | ").chars().take(120).collect(),
+                },
+                None => WorklistError::Empty,
+            });
+        };
+        let mut below = scan.into_iter().skip(at);
+        let Some((row, _)) = below.next() else {
+            return Err(WorklistError::Empty);
+        };
+        let header = Header {
+            cells: texts.swap_remove(at),
+            row,
+            encoding: Encoding::Utf8,
+            delimiter: 0,
+            workbook: Some(self.source.clone()),
+        };
+        let mut importer = self.start.importer(header)?;
+        self.digits = importer.digit_columns();
+        for (row, values) in below {
+            importer.row(row, SheetFeed::text(values, &self.digits))?;
+        }
+        self.importer = Some(importer);
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Preview, WorklistError> {
+        if self.importer.is_none() {
+            self.begin()?;
+        }
+        self.importer
+            .map(Importer::finish)
+            .ok_or(WorklistError::Empty)
+    }
 }
 
 /// The header row and how the file around it is written.
@@ -505,6 +705,7 @@ struct Header {
     row: usize,
     encoding: Encoding,
     delimiter: u8,
+    workbook: Option<SheetSource>,
 }
 
 /// The state of one import while rows stream past.
@@ -632,6 +833,7 @@ impl<'a> Importer<'a> {
             out: Preview {
                 encoding: header.encoding,
                 delimiter: header.delimiter,
+                workbook: header.workbook,
                 header_row: header.row,
                 form_source,
                 mapped: Vec::new(),
@@ -685,6 +887,18 @@ impl<'a> Importer<'a> {
             form: form.map(String::from),
             problems,
         });
+    }
+
+    /// Per column: whether it holds IDs or phone numbers (how a workbook's
+    /// numbers and dates in it are read).
+    fn digit_columns(&self) -> Vec<bool> {
+        let mut out = vec![false; self.rows.header_len];
+        for c in &self.columns {
+            if let Some(slot) = out.get_mut(c.index) {
+                *slot = c.holds_digits();
+            }
+        }
+        out
     }
 
     /// Takes the next row below the header. A row that reads as a line

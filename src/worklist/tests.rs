@@ -695,6 +695,236 @@ fn a_number_in_a_choice_column_is_read_as_the_one_choice_it_can_mean() {
     assert_eq!(problem_rows(&p), vec![4]);
 }
 
+// ------------------------------------------------------------ workbooks
+
+use super::fixtures::{self, Cell};
+
+fn cells(row: &[&str]) -> Vec<Cell> {
+    row.iter().map(|c| Cell::from(*c)).collect()
+}
+
+/// Rows with typed cells: a title, the header, people whose IDs and phones
+/// were stored as numbers and birth dates as dates.
+fn typed_rows() -> Vec<Vec<Cell>> {
+    let day = |y, m, d| Cell::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+    vec![
+        cells(&["DANH SÁCH CÔNG DÂN CHƯA KÍCH HOẠT"]),
+        cells(&["Họ tên", "CCCD", "Ngày sinh", "Thôn", "SĐT", "Mức cần đạt"]),
+        vec![
+            "Lê Văn An".into(),
+            Cell::Number(34085001234.0),
+            day(1985, 3, 12),
+            "Đông".into(),
+            Cell::Number(912345678.0),
+            Cell::Number(2.0),
+        ],
+        vec![
+            "Trần Thị Bình".into(),
+            "034190002345".into(),
+            day(1990, 7, 5),
+            Cell::Number(2.0),
+            "0912345679".into(),
+            "Mức 1".into(),
+        ],
+    ]
+}
+
+fn book(bytes: &[u8], options: &Options) -> Result<Preview, WorklistError> {
+    preview(bytes, options, &commune(), &[])
+}
+
+/// What the three readers must agree on, whatever the format.
+fn check_typed(p: &Preview, format: WorkbookFormat) {
+    let source = p.workbook.as_ref().unwrap();
+    assert_eq!(
+        (source.format, source.sheet.as_str()),
+        (format, "Danh sách")
+    );
+    assert_eq!(p.header_row, 2);
+    // The ID stored as a number lost its zero: the usual suggestion.
+    assert_eq!(
+        p.problems,
+        vec![ProblemRow {
+            row: 3,
+            form: Some("activation".into()),
+            problems: vec![
+                RowProblem::LostLeadingZero {
+                    field: "person_id".into(),
+                    found: "34085001234".into(),
+                    suggested: "034085001234".into()
+                },
+                RowProblem::LostLeadingZero {
+                    field: "phone".into(),
+                    found: "912345678".into(),
+                    suggested: "0912345678".into()
+                },
+            ]
+        }]
+    );
+    assert_eq!(p.item_rows, vec![4]);
+    let binh = &p.items[0];
+    assert_eq!(binh.prefill["birth_date"], "1990-07-05");
+    assert_eq!(binh.team, 2);
+}
+
+fn named(rows: Vec<Vec<Cell>>) -> Vec<fixtures::Sheet> {
+    vec![("Danh sách".to_string(), rows)]
+}
+
+#[test]
+fn an_xls_and_an_ods_read_as_their_cells_show() {
+    check_typed(
+        &book(&fixtures::xls(&named(typed_rows())), &options()).unwrap(),
+        WorkbookFormat::Xls,
+    );
+    check_typed(
+        &book(&fixtures::ods(&named(typed_rows()), false), &options()).unwrap(),
+        WorkbookFormat::Ods,
+    );
+    let fixed = Options {
+        fix_leading_zeros: true,
+        ..options()
+    };
+    let p = book(&fixtures::ods(&named(typed_rows()), false), &fixed).unwrap();
+    assert_eq!(p.items[0].prefill["person_id"], "034085001234");
+    assert_eq!(p.items[0].prefill["birth_date"], "1985-03-12");
+    assert_eq!(p.items[0].prefill["target_level"], "level2");
+    assert_eq!(p.shorthands.len(), 1);
+}
+
+fn xlsx(sheets: &[(&str, Vec<Vec<Cell>>)]) -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for (name, rows) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match cell {
+                    Cell::Empty => {}
+                    Cell::Text(s) => {
+                        sheet.write_string(r, c, s).unwrap();
+                    }
+                    Cell::Number(n) => {
+                        sheet.write_number(r, c, *n).unwrap();
+                    }
+                    Cell::Date(d) => {
+                        use chrono::Datelike;
+                        let d = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )
+                        .unwrap();
+                        sheet.write_datetime_with_format(r, c, &d, &date).unwrap();
+                    }
+                }
+            }
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn an_xlsx_reads_its_first_visible_sheet_or_the_one_named() {
+    let other = vec![cells(&["Số liệu tổng hợp"]), cells(&["x"])];
+    let bytes = xlsx(&[("Danh sách", typed_rows()), ("Tổng hợp", other)]);
+    let p = book(&bytes, &options()).unwrap();
+    check_typed(&p, WorkbookFormat::Xlsx);
+    assert_eq!(
+        p.workbook.as_ref().unwrap().sheets,
+        ["Danh sách", "Tổng hợp"]
+    );
+    for name in ["Danh sách", "danh sach", "DANH SÁCH"] {
+        let chosen = Options {
+            sheet: Some(name.into()),
+            ..options()
+        };
+        check_typed(&book(&bytes, &chosen).unwrap(), WorkbookFormat::Xlsx);
+    }
+    let missing = Options {
+        sheet: Some("Sheet1".into()),
+        ..options()
+    };
+    match book(&bytes, &missing) {
+        Err(WorklistError::UnknownSheet { sheet, sheets }) => {
+            assert_eq!(sheet, "Sheet1");
+            assert_eq!(sheets, ["Danh sách", "Tổng hợp"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    let summary = Options {
+        sheet: Some("Tổng hợp".into()),
+        ..options()
+    };
+    assert!(matches!(
+        book(&bytes, &summary),
+        Err(WorklistError::NoKnownColumn { .. })
+    ));
+}
+
+#[test]
+fn workbooks_that_cannot_be_read_are_refused_whole() {
+    let refused = |bytes: &[u8]| book(bytes, &options()).unwrap_err();
+    assert!(matches!(
+        refused(&fixtures::ods(&named(typed_rows()), true)),
+        WorklistError::Encrypted
+    ));
+    let encrypted = fixtures::compound_file(&[
+        ("EncryptionInfo", &[0u8; 200]),
+        ("EncryptedPackage", &[0u8; 5000]),
+    ]);
+    assert!(matches!(refused(&encrypted), WorklistError::Encrypted));
+    let good = xlsx(&[("Danh sách", typed_rows())]);
+    let cut = &good[..good.len() / 2];
+    assert!(matches!(
+        refused(cut),
+        WorklistError::Unreadable { format: None, .. }
+    ));
+    assert!(matches!(
+        refused(b"PK\x03\x04"),
+        WorklistError::Unreadable { format: None, .. }
+    ));
+    let mut bundle = Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut bundle);
+    zip.start_file("manifest.csv", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.finish().unwrap();
+    assert!(matches!(
+        refused(&bundle.into_inner()),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Zip
+        }
+    ));
+    // A sheet longer than the limit, refused as it is read.
+    let mut long = typed_rows();
+    long.extend((0..20).map(|_| typed_rows()[3].clone()));
+    let short = Options {
+        max_rows: 10,
+        ..options()
+    };
+    for bytes in [
+        xlsx(&[("Danh sách", long.clone())]),
+        fixtures::xls(&named(long.clone())),
+        fixtures::ods(&named(long), false),
+    ] {
+        assert!(matches!(
+            book(&bytes, &short),
+            Err(WorklistError::TooManyRows { limit: 10 })
+        ));
+    }
+    // The file's own size bound holds for a workbook too.
+    let tiny = Options {
+        max_bytes: 100,
+        ..options()
+    };
+    assert!(matches!(
+        book(&good, &tiny),
+        Err(WorklistError::TooBig { limit: 100 })
+    ));
+}
+
 // ------------------------------------------------------------ staleness
 
 #[test]
@@ -768,7 +998,7 @@ fn run_any(bytes: &[u8], fix: bool) -> Result<(), String> {
     let options = Options {
         fix_leading_zeros: fix,
         fill_down: fix,
-        max_bytes: 4096,
+        max_bytes: 4096.max(bytes.len() as u64),
         ..options()
     };
     let existing = [item(
@@ -843,6 +1073,28 @@ proptest! {
             text.into_bytes()
         };
         prop_assert_eq!(run_any(&bytes, fix), Ok(()));
+    }
+
+    #[test]
+    fn damaged_workbooks_never_panic(
+        format in 0..3usize,
+        flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+        cut in any::<usize>(),
+    ) {
+        let rows = named(typed_rows());
+        let mut bytes = match format {
+            0 => fixtures::xls(&rows),
+            1 => fixtures::ods(&rows, false),
+            _ => xlsx(&[("Danh sách", typed_rows())]),
+        };
+        for (at, byte) in flips {
+            let at = at % bytes.len();
+            bytes[at] ^= byte;
+        }
+        if cut % 4 == 0 {
+            bytes.truncate(cut % bytes.len());
+        }
+        prop_assert_eq!(run_any(&bytes, false), Ok(()));
     }
 
     #[test]

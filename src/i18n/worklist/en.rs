@@ -31,6 +31,19 @@ pub(super) fn say_en(s: &Say) -> String {
             encoding_en(*encoding),
             delimiter_en(*delimiter)
         ),
+        Say::Workbook { source, header_row } => match others(source).as_slice() {
+            [] => format!(
+                "{} workbook, sheet \"{}\", header on row {header_row}.",
+                workbook_name(source.format),
+                source.sheet
+            ),
+            rest => format!(
+                "{} workbook, sheet \"{}\" (other sheets: {}; choose with --sheet), header on row {header_row}.",
+                workbook_name(source.format),
+                source.sheet,
+                quoted_list(rest, lang)
+            ),
+        },
         Say::Form(FormSource::Given { form }) => {
             format!("Form: {} (from --form).", form_label(form, lang))
         }
@@ -327,6 +340,43 @@ pub(super) fn error_en(e: &WorklistError) -> String {
         ),
         WorklistError::NeedsYes { count } => format!(
             "Nothing was imported: there is no keyboard to confirm on; run again with --yes to import {count} items."
+        ),
+        WorklistError::UnknownSheet { sheet, sheets } => format!(
+            "The workbook has no sheet \"{sheet}\"; its sheets are {}. Choose one with --sheet. Nothing was imported.",
+            quoted_list(sheets, Lang::En)
+        ),
+        WorklistError::Encrypted => "The workbook is protected with a password: open it in Excel, save it without a password and import it again. Nothing was imported.".into(),
+        WorklistError::Unreadable {
+            format: Some(format),
+            detail,
+        } => format!(
+            "The {} workbook cannot be read: it is damaged or not what it seems ({detail}); open it in Excel, save it as .xlsx and import it again. Nothing was imported.",
+            workbook_name(*format)
+        ),
+        WorklistError::Unreadable {
+            format: None,
+            detail,
+        } => format!(
+            "The file cannot be read: it is a damaged zip ({detail}); open it in Excel, save it as .xlsx and import it again. Nothing was imported."
+        ),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Xlsb,
+        } => "This is an Excel binary workbook (.xlsb), which tothon does not read: save it as .xlsx and import that. Nothing was imported.".into(),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Zip,
+        } => "This file is a zip but not an .xlsx or .ods workbook: choose the list's own file. Nothing was imported.".into(),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Compound,
+        } => "This is an old Office document but not an Excel workbook (.xls): choose the list's own file. Nothing was imported.".into(),
+        WorklistError::TooManyRows { limit } => format!(
+            "A sheet of the workbook has more than {limit} rows, which is not a work list; split it and import the parts. Nothing was imported."
+        ),
+        WorklistError::TooManyCells { limit } => format!(
+            "The workbook's sheets span more than {limit} cells (empty cells between filled ones included), which is not a work list; copy the list alone into a new workbook and import that. Nothing was imported."
+        ),
+        WorklistError::UnpacksTooBig { limit } => format!(
+            "The workbook unpacks to more than {} MB, which is not a work list. Nothing was imported.",
+            limit / (1024 * 1024)
         ),
     }
 }

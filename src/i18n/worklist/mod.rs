@@ -16,7 +16,7 @@ use super::{Lang, problems};
 use crate::domain::form;
 use crate::worklist::{
     AlreadyListed, ColumnRole, Duplicate, Encoding, FilledCell, FormSource, NotData, NotDataRow,
-    RowFix, RowProblem, RowShorthand, WorklistError,
+    OtherFile, RowFix, RowProblem, RowShorthand, SheetSource, WorkbookFormat, WorklistError,
 };
 use en::{error_en, problem_en, say_en};
 use vi::{error_vi, problem_vi, say_vi};
@@ -27,6 +27,11 @@ pub enum Say<'a> {
     Source {
         encoding: Encoding,
         delimiter: u8,
+        header_row: usize,
+    },
+    /// Instead of `Source` for a workbook.
+    Workbook {
+        source: &'a SheetSource,
         header_row: usize,
     },
     Form(&'a FormSource),
@@ -194,6 +199,35 @@ pub(super) fn form_names(lang: Lang) -> String {
         .map(|s| format!("{} ({})", s.short.get(lang), s.id))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+pub(super) fn quoted_list(items: &[String], lang: Lang) -> String {
+    items
+        .iter()
+        .map(|i| match lang {
+            Lang::Vi => format!("«{i}»"),
+            Lang::En => format!("\"{i}\""),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn workbook_name(format: WorkbookFormat) -> &'static str {
+    match format {
+        WorkbookFormat::Xlsx => "Excel (.xlsx)",
+        WorkbookFormat::Xls => "Excel 97–2003 (.xls)",
+        WorkbookFormat::Ods => "OpenDocument (.ods)",
+    }
+}
+
+/// The workbook's sheets other than the one read.
+pub(super) fn others(source: &SheetSource) -> Vec<String> {
+    source
+        .sheets
+        .iter()
+        .filter(|s| **s != source.sheet)
+        .cloned()
+        .collect()
 }
 
 pub(super) fn header_text(header: &str, lang: Lang) -> &str {

@@ -31,6 +31,19 @@ pub(super) fn say_vi(s: &Say) -> String {
             encoding_vi(*encoding),
             delimiter_vi(*delimiter)
         ),
+        Say::Workbook { source, header_row } => match others(source).as_slice() {
+            [] => format!(
+                "Bảng tính {}, trang «{}», dòng tiêu đề là dòng {header_row}.",
+                workbook_name(source.format),
+                source.sheet
+            ),
+            rest => format!(
+                "Bảng tính {}, trang «{}» (các trang khác: {}; chọn trang bằng --sheet), dòng tiêu đề là dòng {header_row}.",
+                workbook_name(source.format),
+                source.sheet,
+                quoted_list(rest, lang)
+            ),
+        },
         Say::Form(FormSource::Given { form }) => {
             format!("Mẫu phiếu: {} (chọn bằng --form).", form_label(form, lang))
         }
@@ -319,6 +332,43 @@ pub(super) fn error_vi(e: &WorklistError) -> String {
         ),
         WorklistError::NeedsYes { count } => format!(
             "Chưa nhập gì: không hỏi xác nhận được vì không chạy từ bàn phím; hãy chạy lại với --yes để nhập {count} việc."
+        ),
+        WorklistError::UnknownSheet { sheet, sheets } => format!(
+            "Bảng tính không có trang «{sheet}»; các trang có: {}. Hãy chọn trang bằng --sheet. Chưa nhập gì.",
+            quoted_list(sheets, Lang::Vi)
+        ),
+        WorklistError::Encrypted => "Bảng tính được bảo vệ bằng mật khẩu: hãy mở bằng Excel, lưu lại không có mật khẩu rồi nhập lại. Chưa nhập gì.".into(),
+        WorklistError::Unreadable {
+            format: Some(format),
+            detail,
+        } => format!(
+            "Không đọc được bảng tính {}: tệp bị hỏng hoặc không đúng định dạng ({detail}); hãy mở bằng Excel, lưu lại thành .xlsx rồi nhập lại. Chưa nhập gì.",
+            workbook_name(*format)
+        ),
+        WorklistError::Unreadable {
+            format: None,
+            detail,
+        } => format!(
+            "Không đọc được tệp: tệp nén bị hỏng ({detail}); hãy mở bằng Excel, lưu lại thành .xlsx rồi nhập lại. Chưa nhập gì."
+        ),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Xlsb,
+        } => "Tệp là bảng tính nhị phân của Excel (.xlsb), tothon không đọc loại này: hãy lưu lại thành .xlsx rồi nhập. Chưa nhập gì.".into(),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Zip,
+        } => "Tệp là tệp nén (zip) nhưng không phải bảng tính .xlsx hay .ods: hãy chọn đúng tệp danh sách. Chưa nhập gì.".into(),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Compound,
+        } => "Tệp là tài liệu Office đời cũ nhưng không phải bảng tính Excel (.xls): hãy chọn đúng tệp danh sách. Chưa nhập gì.".into(),
+        WorklistError::TooManyRows { limit } => format!(
+            "Bảng tính có trang dài hơn {limit} dòng, không giống một danh sách việc; hãy chia nhỏ rồi nhập từng phần. Chưa nhập gì."
+        ),
+        WorklistError::TooManyCells { limit } => format!(
+            "Bảng tính trải trên hơn {limit} ô (tính cả ô trống nằm giữa các ô có dữ liệu), không giống một danh sách việc; hãy chép riêng danh sách sang một bảng tính mới rồi nhập. Chưa nhập gì."
+        ),
+        WorklistError::UnpacksTooBig { limit } => format!(
+            "Bảng tính khi giải nén lớn hơn {} MB, không giống một danh sách việc. Chưa nhập gì.",
+            limit / (1024 * 1024)
         ),
     }
 }
