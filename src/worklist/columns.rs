@@ -357,12 +357,6 @@ pub struct Column {
     pub target: Option<Target>,
 }
 
-/// Fields that identify the person or household a row is about: a row with
-/// one of them filled is data, whatever else it says.
-const IDENTITY_FIELDS: &[&str] = &["person_id", "head_id", "household_code"];
-/// Fields only a data row fills, besides the identity: the signers' line
-/// under a signature block has none of them.
-const DETAIL_FIELDS: &[&str] = &["birth_date", "phone"];
 /// Fields a merged cell spans in a list of people grouped by household
 /// (their household code, address and head), which fill-down fills; with
 /// the village and the team.
@@ -390,16 +384,6 @@ impl Column {
                     )
                 })
         })
-    }
-
-    pub fn identifies(&self) -> bool {
-        self.field_ids()
-            .iter()
-            .any(|id| IDENTITY_FIELDS.contains(id))
-    }
-
-    pub fn holds_details(&self) -> bool {
-        self.field_ids().iter().any(|id| DETAIL_FIELDS.contains(id))
     }
 
     /// A column fill-down fills: the village, the team, or one whose first

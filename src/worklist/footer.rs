@@ -1,7 +1,7 @@
 //! The lines a list ends with that are not data: the total row, the place
 //! and date, the signature block, notes. Here only the words that give a
 //! line away; the importer decides from the shape (after the last data row,
-//! no ID) whether a row with such words is such a line.
+//! nothing but such words) whether a row is such a line.
 //!
 //! Pure: one cell's text in, a kind out. Phrases are compared in lower case
 //! with their accents, so "Tống Công Minh" (a name) is not "Tổng cộng"; a
@@ -20,8 +20,8 @@ pub enum NotData {
     Signature,
     /// "Ghi chú: …", "Lưu ý: …".
     Note,
-    /// A line of the signature block without words of its own (the signers'
-    /// names): no ID, no date of birth, no phone, no village of the commune.
+    /// A line below one of the others with only names on it (the signers'):
+    /// no digit, no village of the commune.
     Signer,
 }
 
@@ -106,6 +106,11 @@ pub fn phrase(cell: &str) -> Option<NotData> {
     None
 }
 
+/// A count beside a total: "44", "44 người", "12 hộ".
+pub fn is_count(cell: &str) -> bool {
+    cell.starts_with(|c: char| c.is_ascii_digit()) && cell.split_whitespace().count() <= 3
+}
+
 /// After the word "Tổng cộng": nothing, or a count ("Tổng cộng: 44 người",
 /// "Tổng số hộ: 12"), but not more words of a name ("Cộng Văn Minh").
 fn is_total_rest(rest: &str) -> bool {
@@ -117,7 +122,8 @@ fn is_total_rest(rest: &str) -> bool {
         || rest.chars().any(|c| c.is_ascii_digit()) && rest.split_whitespace().count() <= 4
 }
 
-/// "Xuân Phong, ngày 15 tháng 11 năm 2026", "…, ngày … tháng … năm 20…".
+/// "Xuân Phong, ngày 15 tháng 11 năm 2026", "…, ngày … tháng … năm 20…",
+/// "Xuân Phong, ngày 15/11/2026".
 fn is_date_line(lower: &str, plain: bool) -> bool {
     let [day, month, year] = if plain {
         ["ngay", "thang", "nam"]
@@ -133,10 +139,25 @@ fn is_date_line(lower: &str, plain: bool) -> bool {
             (bounded(before) && bounded(after)).then_some(at + w.len())
         })
     };
-    word_at(0, day)
-        .and_then(|at| word_at(at, month))
+    let Some(after_day) = word_at(0, day) else {
+        return false;
+    };
+    let spelled = word_at(after_day, month)
         .and_then(|at| word_at(at, year))
-        .is_some()
+        .is_some();
+    // Or a date in figures right after the word.
+    let figures = lower[after_day..]
+        .trim_start()
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
+        .next()
+        .is_some_and(|d| {
+            let parts: Vec<&str> = d.split(['/', '-']).collect();
+            parts.len() == 3
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        });
+    spelled || figures
 }
 
 #[cfg(test)]
@@ -198,9 +219,11 @@ mod tests {
             "……, ngày … tháng … năm 20…",
             "Ngày 15 tháng 11 năm 2026",
             "Xuan Phong, ngay 15 thang 11 nam 2026",
+            "Xuân Phong, ngày 15/11/2026",
         ] {
             assert_eq!(phrase(cell), Some(NotData::DateLine), "{cell}");
         }
+        assert!(is_count("44") && is_count("44 người") && !is_count("Lê Văn 4"));
         for cell in [
             "Ghi chú: danh sách chưa gồm người đi làm ăn xa",
             "* Lưu ý:",

@@ -727,11 +727,6 @@ struct Importer<'a> {
     fill_cols: Vec<usize>,
     /// The last value seen in each of `fill_cols`.
     carry: Vec<Option<String>>,
-    /// Columns that identify the person or household: a row with one
-    /// filled is data, whatever its words.
-    id_cols: Vec<usize>,
-    /// Columns only a data row fills (date of birth, phone).
-    detail_cols: Vec<usize>,
     /// Rows that may be the lines after the data, held until the end of
     /// the file says they were, or a data row says they were not.
     held: Vec<Held>,
@@ -802,13 +797,9 @@ impl<'a> Importer<'a> {
                 .collect()
         };
         let fill_cols = cols(Column::spans_groups);
-        let id_cols = cols(Column::identifies);
-        let detail_cols = cols(Column::holds_details);
         let mut importer = Importer {
             carry: vec![None; fill_cols.len()],
             fill_cols,
-            id_cols,
-            detail_cols,
             held: Vec::new(),
             rows: rows::RowContext {
                 ctx: form::Context {
@@ -936,32 +927,35 @@ impl<'a> Importer<'a> {
         self.data_row(row, cells)
     }
 
-    /// Whether a row reads as a line after the data: it has no ID, no date
-    /// of birth or phone, no village of the commune, and either words that
-    /// give it away ("Tổng cộng", "Người lập biểu", "…, ngày … tháng … năm
-    /// …", "Ghi chú:") or it comes below such a line (the signers' names).
+    /// Whether a row reads as a line after the data: every word of it
+    /// gives it away ("Tổng cộng: 44", "…, ngày … tháng … năm …", "Người lập
+    /// biểu", "Ghi chú: …"; a total may carry its counts), or it comes below
+    /// such a line and is only names: no digit (no ID, date or phone) and no
+    /// village of the commune. Which columns the words sit in does not
+    /// matter: a signature block spreads over whatever columns are there.
     fn not_data(&self, cells: &[String]) -> Option<NotData> {
-        let filled = |cols: &[usize]| {
-            cols.iter()
-                .any(|&i| cells.get(i).is_some_and(|c| !c.is_empty()))
-        };
-        let cell = |col: Option<usize>| col.and_then(|i| cells.get(i)).map(String::as_str);
-        if filled(&self.id_cols)
-            || filled(&self.detail_cols)
-            || rows::names_a_team(
-                cell(self.rows.village_col),
-                cell(self.rows.team_col),
-                self.rows.ctx.villages,
-            )
-        {
-            return None;
-        }
-        cells.iter().find_map(|c| footer::phrase(c)).or_else(|| {
-            self.held
+        let words: Vec<&str> = cells
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let kinds: Vec<Option<NotData>> = words.iter().map(|w| footer::phrase(w)).collect();
+        if let Some(&kind) = kinds.iter().flatten().next() {
+            let all = words
                 .iter()
-                .any(|h| h.kind.is_some())
-                .then_some(NotData::Signer)
-        })
+                .zip(&kinds)
+                .all(|(w, k)| k.is_some() || (kind == NotData::Total && footer::is_count(w)));
+            return all.then_some(kind);
+        }
+        let cell = |col: Option<usize>| col.and_then(|i| cells.get(i)).map(String::as_str);
+        let below_a_line = self.held.iter().any(|h| h.kind.is_some());
+        let names_only = words.iter().all(|w| !w.chars().any(|c| c.is_ascii_digit()));
+        let village = rows::names_a_team(
+            cell(self.rows.village_col),
+            cell(self.rows.team_col),
+            self.rows.ctx.villages,
+        );
+        (below_a_line && names_only && !village).then_some(NotData::Signer)
     }
 
     /// Fills, with `fill_down`, the empty cells of the columns a merged cell

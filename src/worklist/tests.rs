@@ -5,14 +5,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::domain::commune::Village;
 
-const VILLAGES: [&str; 6] = [
-    "Thôn Đông",
-    "Thôn Đoài",
-    "Thôn Trung",
-    "Thôn Thượng",
-    "Thôn Hạ",
-    "Thôn Tân Lập",
-];
+use crate::demo::VILLAGES;
 
 pub(crate) fn commune() -> Commune {
     Commune {
@@ -594,7 +587,8 @@ HK01;Lê Văn An;Xóm 1;Lê Văn An;034085001234;Đông;0912345678
 }
 
 /// The end of a real list: a total, the place and date, the signature
-/// block with its blank lines and the signers' names, and a note.
+/// block with its blank lines and the signers' names, and a note; their
+/// words sit in whatever columns are there (a name under "CCCD").
 const FOOTER: &str = "\
 Tổng cộng: 2 người;;;
 ;;;
@@ -602,7 +596,7 @@ Tổng cộng: 2 người;;;
 Người lập biểu;;Trưởng thôn;
 (Ký, ghi rõ họ tên);;(Ký, ghi rõ họ tên);
 ;;;
-Lê Thị Hoa;;Nguyễn Văn Thành;
+Lê Thị Hoa;Nguyễn Văn Thành;;
 Ghi chú: danh sách chưa gồm người đi làm ăn xa;;;
 ";
 
@@ -655,16 +649,18 @@ fn a_persons_row_is_never_taken_for_a_line_after_the_data() {
     assert!(p.not_data.is_empty());
     assert_eq!(problem_rows(&p), vec![2]);
     // At the end, a person without an ID but with a village, a date of
-    // birth or a phone is a person, below a signature line or not.
+    // birth or a phone is a person, below a signature line or not; so is
+    // a row with words of a footer beside a person's details.
     let end = "Họ tên;CCCD;Thôn;SĐT;Ngày sinh\n\
                Lê Văn An;034085001234;Đông;0912345678;\n\
                Người lập biểu;;;;\n\
                Lê Thị Bé;;Đông;;\n\
                Lê Thị Cúc;;;0912345679;\n\
                Lê Thị Duyên;;;;01/02/1990\n\
-               Trần Văn Tổng;;Đoài;;\n";
+               Trần Văn Tổng;;Đoài;;\n\
+               Ghi chú: mới chuyển đến;;;0912345680;\n";
     let p = ok(end);
-    assert_eq!(problem_rows(&p), vec![3, 4, 5, 6, 7]);
+    assert_eq!(problem_rows(&p), vec![3, 4, 5, 6, 7, 8]);
     assert!(p.not_data.is_empty());
     // An ID makes a row data whatever its words.
     let id = "Họ tên;CCCD;Thôn;SĐT\n\
