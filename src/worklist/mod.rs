@@ -19,7 +19,7 @@ mod decode;
 pub mod fixtures;
 mod footer;
 mod rows;
-mod workbook;
+pub mod workbook;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Cursor, Read};

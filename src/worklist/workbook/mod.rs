@@ -5,7 +5,9 @@
 //! The reading is calamine's. Before calamine sees a file, `measure` reads
 //! the counts it would trust and refuses a workbook too large to hold; an
 //! `.xlsx` sheet is then streamed cell by cell, never held whole. Knows
-//! nothing of columns, forms or the store.
+//! nothing of columns, forms or the store: public so that the register and
+//! the form specs (DESIGN.md §9: one reader for every spreadsheet) can read
+//! sheets the same way: `Workbook::open`, `choose`, `rows`.
 
 mod cfb;
 mod measure;
