@@ -105,10 +105,16 @@ pub(super) fn say_en(s: &Say) -> String {
             already,
             duplicates,
             blank,
+            not_data,
             problems,
-        } => format!(
-            "Read {read} rows: {new} new items, {already} already on the list, {duplicates} repeated in the file, {blank} blank, {problems} with problems (not imported)."
-        ),
+        } => match not_data {
+            0 => format!(
+                "Read {read} rows: {new} new items, {already} already on the list, {duplicates} repeated in the file, {blank} blank, {problems} with problems (not imported)."
+            ),
+            not_data => format!(
+                "Read {read} rows: {new} new items, {already} already on the list, {duplicates} repeated in the file, {blank} blank, {not_data} after the list that are not data, {problems} with problems (not imported)."
+            ),
+        },
         Say::TableTitle => "New items by village and form:".into(),
         Say::VillageHeading => "Village".into(),
         Say::Total => "Total".into(),

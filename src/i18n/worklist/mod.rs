@@ -56,6 +56,8 @@ pub enum Say<'a> {
         already: usize,
         duplicates: usize,
         blank: usize,
+        /// Lines after the data that are not data (totals, signatures).
+        not_data: usize,
         problems: usize,
     },
     TableTitle,
@@ -297,5 +299,57 @@ mod tests {
             kind: ProblemKind::DateInvalid,
         };
         assert!(problem(Lang::Vi, Some("activation"), &f).starts_with("Ngày sinh: "));
+    }
+
+    /// A list with a merged village cell, a choice written as its number
+    /// and a total row, read with and without fill-down.
+    fn merged_list(fill_down: bool) -> (crate::worklist::Preview, Vec<String>) {
+        let text = "Họ tên;CCCD;Thôn;Mức cần đạt\n\
+                    Lê Văn An;034085001234;Đông;2\n\
+                    Lê Văn Bình;034085001235;;Mức 1\n\
+                    Tổng cộng: 2 người;;;\n";
+        let options = crate::worklist::Options {
+            fill_down,
+            ..crate::worklist::Options::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())
+        };
+        let commune = crate::worklist::tests::commune();
+        let p = crate::worklist::preview(text.as_bytes(), &options, &commune, &[]).unwrap();
+        let lines = preview_lines(Lang::Vi, &p, &commune);
+        (p, lines)
+    }
+
+    #[test]
+    fn the_preview_lists_filled_cells_numbered_choices_and_the_lines_after_the_data() {
+        let (p, lines) = merged_list(true);
+        assert_eq!(p.items.len(), 2);
+        let has = |want: &str| lines.iter().any(|l| l == want);
+        assert!(
+            lines[0].starts_with("Tệp mã UTF-8"),
+            "a text file says its encoding: {lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("1 dòng cuối không phải dữ liệu")),
+            "{lines:?}"
+        );
+        assert!(has("  Dòng 3, cột C «Thôn»: «Đông»"), "{lines:?}");
+        assert!(has("  Dòng 2: Mức cần đạt «2» → «Mức 2»"), "{lines:?}");
+        assert!(has("  Dòng 4: dòng tổng «Tổng cộng: 2 người»"), "{lines:?}");
+        assert!(
+            !lines.iter().any(|l| l.contains("--fill-down để")),
+            "{lines:?}"
+        );
+
+        // Without fill-down the blank village is a problem, and the hint says
+        // how to fill it.
+        let (p, lines) = merged_list(false);
+        assert_eq!(p.problems.len(), 1);
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("1 dòng để trống cột thôn") && l.contains("--fill-down")),
+            "{lines:?}"
+        );
     }
 }

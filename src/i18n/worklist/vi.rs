@@ -105,10 +105,16 @@ pub(super) fn say_vi(s: &Say) -> String {
             already,
             duplicates,
             blank,
+            not_data,
             problems,
-        } => format!(
-            "Đã đọc {read} dòng: {new} việc mới, {already} dòng đã có trong danh sách, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {problems} dòng có lỗi (không nhập)."
-        ),
+        } => match not_data {
+            0 => format!(
+                "Đã đọc {read} dòng: {new} việc mới, {already} dòng đã có trong danh sách, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {problems} dòng có lỗi (không nhập)."
+            ),
+            not_data => format!(
+                "Đã đọc {read} dòng: {new} việc mới, {already} dòng đã có trong danh sách, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {not_data} dòng cuối không phải dữ liệu, {problems} dòng có lỗi (không nhập)."
+            ),
+        },
         Say::TableTitle => "Việc mới theo thôn và mẫu phiếu:".into(),
         Say::VillageHeading => "Thôn".into(),
         Say::Total => "Tổng".into(),
