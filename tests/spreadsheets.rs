@@ -246,7 +246,19 @@ fn not_data_rows() -> Vec<(usize, NotData)> {
 /// The workbook Excel would save: merged cells drawn as merges (their
 /// other cells blank), dates as date-formatted numbers.
 fn xlsx(sheet: &Sheet) -> Vec<u8> {
+    xlsx_after(&[], sheet)
+}
+
+/// The same workbook with sheets of notes before the list's, as a
+/// commune's workbook often has ("Hướng dẫn": how to fill it in).
+fn xlsx_after(notes: &[&str], sheet: &Sheet) -> Vec<u8> {
     let mut book = Workbook::new();
+    for name in notes {
+        let ws = book.add_worksheet();
+        ws.set_name(*name).unwrap();
+        ws.write_string(0, 0, "Điền mỗi người một dòng; thôn ghi đúng tên thôn.")
+            .unwrap();
+    }
     let date = Format::new().set_num_format("dd/mm/yyyy");
     let plain = Format::new();
     let ws = book.add_worksheet();
@@ -551,9 +563,15 @@ fn an_unknown_sheet_is_refused_naming_the_sheets_there_are() {
 
 // ------------------------------------------------------------ through the binary
 
+/// A commune office set up through the binary, its six villages named.
 fn commune_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    stdout(tothon(dir.path()).args(["init", "commune", "--name", "Xã Thử", "--villages", "6"]));
+    let mut init = tothon(dir.path());
+    init.args(["init", "commune", "--name", common::COMMUNE]);
+    for name in NAMED {
+        init.args(["--village", name]);
+    }
+    stdout(&mut init);
     dir
 }
 
@@ -564,25 +582,148 @@ fn work_items(dir: &Path) -> Vec<WorkItem> {
         .unwrap()
 }
 
-fn import(dir: &Path, name: &str, bytes: &[u8]) -> std::process::Output {
+/// `tothon worklist import --yes FILE` and `args`, the file written first.
+fn import(dir: &Path, name: &str, bytes: &[u8], args: &[&str]) -> std::process::Output {
     let file = dir.join(name);
     std::fs::write(&file, bytes).unwrap();
     tothon(dir)
         .args(["worklist", "import", "--yes"])
+        .args(args)
         .arg(&file)
         .output()
         .unwrap()
 }
 
+/// The lines printed under the title that starts with `title`, one per
+/// row ("  Dòng N…"); the hints after them are not rows.
+fn section<'a>(printed: &'a str, title: &str) -> Vec<&'a str> {
+    printed
+        .lines()
+        .skip_while(|l| !l.starts_with(title))
+        .skip(1)
+        .take_while(|l| l.starts_with("  Dòng "))
+        .collect()
+}
+
+/// The row a line "  Dòng N: …" or "  Dòng N, cột …" names, and the rest.
+fn row_line(line: &str) -> (usize, &str) {
+    let rest = line.trim_start().strip_prefix("Dòng ").unwrap();
+    let end = rest.find([':', ',']).unwrap();
+    (rest[..end].parse().unwrap(), rest[end + 1..].trim_start())
+}
+
+/// The header of the column each refused person's reason must name.
+fn reason_column(i: usize) -> &'static str {
+    if ID_AS_NUMBER.contains(&i) {
+        "Số định danh"
+    } else if PHONE_AS_NUMBER.contains(&i) {
+        "Số điện thoại"
+    } else if i == BAD_DATE {
+        "Ngày sinh"
+    } else {
+        assert_eq!(i, PEOPLE - 1, "person {i} should have come in");
+        "Thôn"
+    }
+}
+
+#[test]
+fn with_fill_down_every_person_of_a_real_list_comes_in_or_is_named_with_a_reason() {
+    let sheet = sheet(&NAMED);
+    let book = xlsx_after(&["Hướng dẫn"], &sheet);
+    let mut printed = Vec::new();
+    for (name, bytes, args) in [
+        (
+            "danh_sach.xlsx",
+            &book,
+            &["--fill-down", "--sheet", "danh sach"][..],
+        ),
+        ("danh_sach.csv", &csv(&sheet), &["--fill-down"][..]),
+    ] {
+        let dir = commune_dir();
+        let out = import(dir.path(), name, bytes, args);
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let said = String::from_utf8(out.stdout).unwrap();
+
+        // Every person's row is in exactly one place: on the work list, or
+        // named with the reason, which starts with the column's header.
+        let refused: Vec<(usize, &str)> = section(&said, "Dòng có lỗi, không nhập")
+            .into_iter()
+            .map(row_line)
+            .collect();
+        for &(row, reason) in &refused {
+            let column = reason_column(row - FIRST);
+            assert!(reason.starts_with(column), "{name}, row {row}: {reason}");
+        }
+        let refused: BTreeSet<usize> = refused.iter().map(|&(row, _)| row - FIRST).collect();
+        let came_in: BTreeSet<usize> = work_items(dir.path())
+            .iter()
+            .map(|item| {
+                (0..PEOPLE)
+                    .find(|&i| item.prefill["full_name"] == full_name(i))
+                    .unwrap_or_else(|| panic!("{name}: not a person of the list: {item:?}"))
+            })
+            .collect();
+        assert!(came_in.is_disjoint(&refused), "{name}");
+        let all: BTreeSet<usize> = came_in.union(&refused).copied().collect();
+        assert_eq!(all, (0..PEOPLE).collect(), "{name}");
+        assert_eq!(came_in.len(), work_items(dir.path()).len(), "{name}: twice");
+        for item in work_items(dir.path()) {
+            let i = (0..PEOPLE)
+                .find(|&i| item.prefill["full_name"] == full_name(i))
+                .unwrap();
+            assert_eq!(NAMED[item.team as usize - 1], village_of(i, &NAMED).0);
+        }
+
+        // Nothing else: the title rows are above the header, the lines after
+        // the people are listed as not data, each filled cell is named.
+        let not_data: Vec<usize> = section(&said, "Dòng cuối danh sách không phải dữ liệu")
+            .into_iter()
+            .map(|l| row_line(l).0)
+            .collect();
+        let want: Vec<usize> = not_data_rows().iter().map(|&(row, _)| row).collect();
+        assert_eq!(not_data, want, "{name}: {said}");
+        let filled = section(&said, "Ô trống được điền bằng giá trị ô bên trên");
+        let merged_blanks = (0..PEOPLE).filter(|&i| !village_of(i, &NAMED).1).count();
+        assert_eq!(filled.len(), merged_blanks, "{name}");
+        assert!(
+            filled.iter().all(|l| l.contains("cột I «Thôn»")),
+            "{filled:?}"
+        );
+        assert!(
+            said.contains(&format!("{} dòng cuối không phải dữ liệu", want.len())),
+            "{name}: {said}"
+        );
+        printed.push(said);
+    }
+    // The workbook names its sheet; past that line both say the same.
+    assert!(
+        printed[0]
+            .starts_with("Bảng tính Excel (.xlsx), trang «Danh sách» (các trang khác: «Hướng dẫn»"),
+        "{}",
+        printed[0]
+    );
+    assert!(printed[1].starts_with("Tệp mã UTF-8 có BOM"));
+    let after_first = |s: &str| s.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(after_first(&printed[0]), after_first(&printed[1]));
+}
+
+fn full_name(i: usize) -> String {
+    let p = person(i);
+    format!("{} {} {}", p.family, p.middle, p.given)
+}
+
 #[test]
 fn the_command_line_imports_a_workbook_as_the_preview_says() {
     let dir = commune_dir();
-    let numbered = ["Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4", "Thôn 5", "Thôn 6"];
-    let bytes = xlsx(&sheet(&numbered));
+    let bytes = xlsx(&sheet(&NAMED));
     let store = tothon::store::Store::open(dir.path()).unwrap();
-    let expected = preview(&bytes[..], &options(), &store.commune().unwrap(), &[]).unwrap();
+    let expected = preview(&bytes[..], &fill_down(), &store.commune().unwrap(), &[]).unwrap();
     drop(store);
-    let out = import(dir.path(), "danh_sach.xlsx", &bytes);
+    let out = import(dir.path(), "danh_sach.xlsx", &bytes, &["--fill-down"]);
     assert!(
         out.status.success(),
         "{}",
@@ -610,23 +751,32 @@ fn bad_workbooks_are_refused_in_one_sentence_and_change_nothing() {
         }
     }
     let million = million.save_to_buffer().unwrap();
-    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+    let cases: Vec<(&str, Vec<u8>, &[&str], &str)> = vec![
+        (
+            "a sheet the workbook does not have",
+            good.clone(),
+            &["--sheet", "Sheet1"],
+            "Bảng tính không có trang «Sheet1»; các trang có: «Danh sách».",
+        ),
         (
             "a password-protected workbook",
             fixtures::compound_file(&[
                 ("EncryptionInfo", &[0u8; 200]),
                 ("EncryptedPackage", &[0u8; 5000]),
             ]),
-            "mật khẩu",
+            &[],
+            "Bảng tính được bảo vệ bằng mật khẩu",
         ),
         (
             "a password-protected .ods",
             fixtures::ods(&[("A".into(), vec![vec![Cell::from("x")]])], true),
-            "mật khẩu",
+            &[],
+            "Bảng tính được bảo vệ bằng mật khẩu",
         ),
         (
             "a workbook cut short",
             good[..good.len() / 2].to_vec(),
+            &[],
             "Không đọc được",
         ),
         (
@@ -639,20 +789,28 @@ fn bad_workbooks_are_refused_in_one_sentence_and_change_nothing() {
                 b[at..at + 64].fill(0);
                 b
             },
+            &[],
             "Không đọc được",
         ),
-        ("a million rows", million, "200000 dòng"),
+        (
+            "a million rows",
+            million,
+            &["--fill-down"],
+            "Bảng tính có trang dài hơn 200000 dòng",
+        ),
         (
             "an .xls that is another Office file",
             fixtures::compound_file(&[("WordDocument", &[0u8; 100])]),
+            &[],
             "không phải bảng tính",
         ),
     ];
-    for (what, bytes, says) in cases {
-        let out = import(dir.path(), "list.xlsx", &bytes);
+    for (what, bytes, args, says) in cases {
+        let out = import(dir.path(), "list.xlsx", &bytes, args);
         let err = refusal(&out);
         assert!(err.contains(says), "{what}: {err}");
-        assert!(err.contains("Chưa nhập gì"), "{what}: {err}");
+        assert!(err.trim_end().ends_with("Chưa nhập gì."), "{what}: {err}");
+        assert!(out.stdout.is_empty(), "{what}: printed a preview");
         assert_eq!(work_items(dir.path()), before, "{what} changed the store");
     }
 }

@@ -8,6 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::i18n::{self, Text};
+use crate::ops::worklist::ImportChoices;
 use crate::tui::app::{Effect, Screen, State};
 use crate::tui::draw::{Theme, input_line};
 use crate::tui::input::TextInput;
@@ -19,7 +20,7 @@ use crate::tui::typing::{Method, ToneStyle};
 #[derive(Clone, Debug, Default)]
 pub struct ImportState {
     pub path: TextInput,
-    pub fix_zeros: bool,
+    pub choices: ImportChoices,
     pub preview: Option<Box<crate::worklist::Preview>>,
     /// The preview as the command line prints it.
     pub lines: Vec<String>,
@@ -32,7 +33,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     };
     let load = |im: &ImportState| Effect::PreviewWorklist {
         path: std::path::PathBuf::from(im.path.text().trim()),
-        fix_zeros: im.fix_zeros,
+        choices: im.choices.clone(),
     };
     match action {
         Action::Type(c) => im.path.type_char(c, Method::Off, ToneStyle::Classic),
@@ -44,7 +45,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ScrollPageDown => im.scroll = im.scroll.saturating_add(10),
         Action::PreviewWorklist if !im.path.is_empty() => return vec![load(im)],
         Action::ToggleLeadingZeros => {
-            im.fix_zeros = !im.fix_zeros;
+            im.choices.fix_leading_zeros = !im.choices.fix_leading_zeros;
             if !im.path.is_empty() {
                 return vec![load(im)];
             }
@@ -84,7 +85,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, im: &ImportState, th
     ])
     .areas(inner);
     input_line(frame, path_line, t(Text::FilePath), &im.path, state, theme);
-    let zeros = if im.fix_zeros { "[x]" } else { "[ ]" };
+    let zeros = if im.choices.fix_leading_zeros {
+        "[x]"
+    } else {
+        "[ ]"
+    };
     frame.render_widget(
         Paragraph::new(format!("{zeros} {}", t(Text::FixLeadingZeros))).style(theme.dim()),
         zeros_line,
