@@ -58,8 +58,9 @@ pub struct Options {
     pub today: NaiveDate,
     pub max_bytes: u64,
     /// The sheet of a workbook to read, by its name (accents and case may
-    /// differ when only one sheet matches); `None`: the first visible sheet.
-    /// Ignored for a text file.
+    /// differ when only one sheet matches); `None`: the first visible sheet
+    /// with a header row (notes or instructions often come first). Ignored
+    /// for a text file.
     pub sheet: Option<String>,
     /// Fill the cells a merged cell leaves empty (village, team, household
     /// code, address, head of household) from the row above; every filled
@@ -601,16 +602,28 @@ fn preview_workbook(bytes: &[u8], start: Start) -> Result<Preview, WorklistError
         max_unpacked: workbook::MAX_UNPACKED,
     };
     let mut book = workbook::Workbook::open(bytes, limits)?;
-    let source = book.choose(start.options.sheet.as_deref())?;
-    let mut feed = SheetFeed {
-        start,
-        source: source.clone(),
-        scan: Vec::new(),
-        importer: None,
-        digits: Vec::new(),
-    };
-    book.rows(&source.sheet, &mut |row, values| feed.push(row, values))?;
-    feed.finish()
+    let mut first_refusal = None;
+    for source in book.candidates(start.options.sheet.as_deref())? {
+        let mut feed = SheetFeed {
+            start,
+            source: source.clone(),
+            scan: Vec::new(),
+            importer: None,
+            digits: Vec::new(),
+        };
+        let read = book
+            .rows(&source.sheet, &mut |row, values| feed.push(row, values))
+            .and_then(|()| feed.finish());
+        match read {
+            // A sheet of notes before the list's: the next one may be it.
+            // None is: the first sheet's words say why.
+            Err(e @ (WorklistError::NoKnownColumn { .. } | WorklistError::Empty)) => {
+                first_refusal.get_or_insert(e);
+            }
+            read => return read,
+        }
+    }
+    Err(first_refusal.unwrap_or(WorklistError::Empty))
 }
 
 /// A sheet's rows on their way to the importer. The first rows are held

@@ -861,6 +861,32 @@ fn an_xlsx_reads_its_first_visible_sheet_or_the_one_named() {
 }
 
 #[test]
+fn a_sheet_of_notes_before_the_list_is_passed_over_unless_named() {
+    let notes = vec![cells(&["Hướng dẫn: mỗi người một dòng"])];
+    let bytes = xlsx(&[("Hướng dẫn", notes.clone()), ("Danh sách", typed_rows())]);
+    let p = book(&bytes, &options()).unwrap();
+    check_typed(&p, WorkbookFormat::Xlsx);
+    assert_eq!(p.workbook.unwrap().sheets, ["Hướng dẫn", "Danh sách"]);
+    // Named, it is read, and has no list.
+    let named = Options {
+        sheet: Some("Hướng dẫn".into()),
+        ..options()
+    };
+    assert!(matches!(
+        book(&bytes, &named),
+        Err(WorklistError::NoKnownColumn { .. })
+    ));
+    // No sheet has a list: the first one's words say so.
+    let bytes = xlsx(&[("Hướng dẫn", notes), ("Trống", vec![])]);
+    match book(&bytes, &options()) {
+        Err(WorklistError::NoKnownColumn { first_row }) => {
+            assert_eq!(first_row, "Hướng dẫn: mỗi người một dòng")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn workbooks_that_cannot_be_read_are_refused_whole() {
     let refused = |bytes: &[u8]| book(bytes, &options()).unwrap_err();
     assert!(matches!(

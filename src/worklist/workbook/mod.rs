@@ -232,6 +232,28 @@ impl<'a> Workbook<'a> {
         }
     }
 
+    /// The sheets to try, in order: the one named (as [`Workbook::choose`]
+    /// finds it), or else every visible worksheet, the hidden ones after.
+    pub fn candidates(&self, wanted: Option<&str>) -> Result<Vec<SheetSource>, WorklistError> {
+        if wanted.is_some() {
+            return Ok(vec![self.choose(wanted)?]);
+        }
+        let first = self.choose(None)?;
+        let mut worksheets: Vec<&calamine::Sheet> = self
+            .sheets_metadata()
+            .iter()
+            .filter(|s| s.typ == SheetType::WorkSheet)
+            .collect();
+        worksheets.sort_by_key(|s| s.visible != SheetVisible::Visible);
+        Ok(worksheets
+            .into_iter()
+            .map(|s| SheetSource {
+                sheet: s.name.clone(),
+                ..first.clone()
+            })
+            .collect())
+    }
+
     /// The sheet to read: the one named (exactly, or else the only one whose
     /// name matches with accents and case ignored), or the first visible
     /// worksheet. Chart sheets are not sheets of rows.
