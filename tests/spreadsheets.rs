@@ -711,6 +711,25 @@ fn with_fill_down_every_person_of_a_real_list_comes_in_or_is_named_with_a_reason
     assert_eq!(after_first(&printed[0]), after_first(&printed[1]));
 }
 
+/// `tests/data/worklist_merged.xlsx`, which the import screen's snapshot
+/// reads: this list, with a notes sheet before it. It is kept as a file so
+/// the screen can be given a path relative to the package; this says it is
+/// still the list the tests describe (rewrite it with TOTHON_WRITE_FIXTURES=1).
+#[test]
+fn the_workbook_fixture_is_the_list_these_tests_make() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/worklist_merged.xlsx");
+    let made = xlsx_after(&["Hướng dẫn"], &sheet(&NAMED));
+    if std::env::var_os("TOTHON_WRITE_FIXTURES").is_some() {
+        std::fs::write(&path, &made).unwrap();
+    }
+    let kept = std::fs::read(&path).unwrap();
+    for options in [options(), fill_down()] {
+        let (from_file, from_made) = (read(&kept, &options), read(&made, &options));
+        assert_eq!(from_file.workbook, from_made.workbook);
+        assert_eq!(decided(&from_file), decided(&from_made));
+    }
+}
+
 fn full_name(i: usize) -> String {
     let p = person(i);
     format!("{} {} {}", p.family, p.middle, p.given)

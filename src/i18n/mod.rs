@@ -175,6 +175,9 @@ pub enum Text {
     HelpPreview,
     HelpDoImport,
     HelpFixZeros,
+    FillDown,
+    HelpFillDown,
+    HelpNextSheet,
 }
 
 pub fn text(lang: Lang, t: Text) -> &'static str {
@@ -228,6 +231,12 @@ pub enum Msg<'a> {
     VillageRenamed {
         team: u8,
         name: &'a str,
+    },
+    /// The workbook's sheet read, as the `at`-th of `of`.
+    SheetRead {
+        sheet: &'a str,
+        at: usize,
+        of: usize,
     },
 }
 
