@@ -322,6 +322,11 @@ pub fn msg(m: &Msg) -> String {
         Msg::Exported { path } => format!("Wrote {path}."),
         Msg::Imported { count } => format!("Imported {count} work items."),
         Msg::WarningsConfirmed { count } => format!("Confirmed {count} warnings."),
-        Msg::SheetRead { sheet, at, of } => format!("Sheet \"{sheet}\" ({at} of {of})"),
+        Msg::SheetRead { sheet, at, of } => {
+            format!(
+                "Sheet \"{}\" ({at} of {of})",
+                super::worklist::sheet_name(sheet)
+            )
+        }
     }
 }

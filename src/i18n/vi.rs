@@ -316,6 +316,8 @@ pub fn msg(m: &Msg) -> String {
         Msg::Exported { path } => format!("Đã ghi tệp {path}."),
         Msg::Imported { count } => format!("Đã nhập {count} việc vào danh sách."),
         Msg::WarningsConfirmed { count } => format!("Đã xác nhận {count} cảnh báo."),
-        Msg::SheetRead { sheet, at, of } => format!("Trang «{sheet}» ({at}/{of})"),
+        Msg::SheetRead { sheet, at, of } => {
+            format!("Trang «{}» ({at}/{of})", super::worklist::sheet_name(sheet))
+        }
     }
 }

@@ -35,12 +35,12 @@ pub(super) fn say_en(s: &Say) -> String {
             [] => format!(
                 "{} workbook, sheet \"{}\", header on row {header_row}.",
                 workbook_name(source.format),
-                source.sheet
+                sheet_name(&source.sheet)
             ),
             rest => format!(
                 "{} workbook, sheet \"{}\" (other sheets: {}; choose with --sheet), header on row {header_row}.",
                 workbook_name(source.format),
-                source.sheet,
+                sheet_name(&source.sheet),
                 quoted_list(rest, lang)
             ),
         },
@@ -348,7 +348,8 @@ pub(super) fn error_en(e: &WorklistError) -> String {
             "Nothing was imported: there is no keyboard to confirm on; run again with --yes to import {count} items."
         ),
         WorklistError::UnknownSheet { sheet, sheets } => format!(
-            "The workbook has no sheet \"{sheet}\"; its sheets are {}. Choose one with --sheet. Nothing was imported.",
+            "The workbook has no sheet \"{}\"; its sheets are {}. Choose one with --sheet. Nothing was imported.",
+            sheet_name(sheet),
             quoted_list(sheets, Lang::En)
         ),
         WorklistError::Encrypted => "The workbook is protected with a password: open it in Excel, save it without a password and import it again. Nothing was imported.".into(),

@@ -203,12 +203,19 @@ pub(super) fn form_names(lang: Lang) -> String {
         .join(", ")
 }
 
+/// A sheet's name as the file (or the person) gave it, made printable: an
+/// .xls may name a sheet with control characters.
+pub fn sheet_name(name: &str) -> String {
+    crate::bundle::archive::escaped(name, 100)
+}
+
+/// Sheet names, quoted and printable.
 pub(super) fn quoted_list(items: &[String], lang: Lang) -> String {
     items
         .iter()
         .map(|i| match lang {
-            Lang::Vi => format!("«{i}»"),
-            Lang::En => format!("\"{i}\""),
+            Lang::Vi => format!("«{}»", sheet_name(i)),
+            Lang::En => format!("\"{}\"", sheet_name(i)),
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -299,6 +306,23 @@ mod tests {
             kind: ProblemKind::DateInvalid,
         };
         assert!(problem(Lang::Vi, Some("activation"), &f).starts_with("Ngày sinh: "));
+    }
+
+    #[test]
+    fn sheet_names_from_the_file_are_printable() {
+        let hostile = "Danh\u{1b}[31m sách\n\u{202E}".to_string();
+        let e = WorklistError::UnknownSheet {
+            sheet: hostile.clone(),
+            sheets: vec![hostile.clone(), "Khác".into()],
+        };
+        for lang in [Lang::Vi, Lang::En] {
+            let said = error(lang, &e);
+            assert!(
+                !said.chars().any(|c| c.is_control() || c == '\u{202E}'),
+                "{said:?}"
+            );
+        }
+        assert!(error(Lang::Vi, &e).contains("«Danh\\u{1b}[31m sách"));
     }
 
     /// A list with a merged village cell, a choice written as its number

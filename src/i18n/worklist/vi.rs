@@ -35,12 +35,12 @@ pub(super) fn say_vi(s: &Say) -> String {
             [] => format!(
                 "Bảng tính {}, trang «{}», dòng tiêu đề là dòng {header_row}.",
                 workbook_name(source.format),
-                source.sheet
+                sheet_name(&source.sheet)
             ),
             rest => format!(
                 "Bảng tính {}, trang «{}» (các trang khác: {}; chọn trang bằng --sheet), dòng tiêu đề là dòng {header_row}.",
                 workbook_name(source.format),
-                source.sheet,
+                sheet_name(&source.sheet),
                 quoted_list(rest, lang)
             ),
         },
@@ -340,7 +340,8 @@ pub(super) fn error_vi(e: &WorklistError) -> String {
             "Chưa nhập gì: không hỏi xác nhận được vì không chạy từ bàn phím; hãy chạy lại với --yes để nhập {count} việc."
         ),
         WorklistError::UnknownSheet { sheet, sheets } => format!(
-            "Bảng tính không có trang «{sheet}»; các trang có: {}. Hãy chọn trang bằng --sheet. Chưa nhập gì.",
+            "Bảng tính không có trang «{}»; các trang có: {}. Hãy chọn trang bằng --sheet. Chưa nhập gì.",
+            sheet_name(sheet),
             quoted_list(sheets, Lang::Vi)
         ),
         WorklistError::Encrypted => "Bảng tính được bảo vệ bằng mật khẩu: hãy mở bằng Excel, lưu lại không có mật khẩu rồi nhập lại. Chưa nhập gì.".into(),

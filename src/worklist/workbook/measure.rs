@@ -18,20 +18,13 @@ use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
 use super::cfb::Cfb;
-use super::{Limits, OtherFile, WorkbookFormat};
+use super::{Limits, OtherFile, WorkbookFormat, unreadable};
 use crate::worklist::WorklistError;
 
 const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 /// calamine's own caps for an .ods sheet, which its expansion stops at.
 const ODS_MAX_ROWS: u64 = 1_048_576;
 const ODS_MAX_COLUMNS: u64 = 16_384;
-
-fn unreadable(format: Option<WorkbookFormat>, detail: impl std::fmt::Display) -> WorklistError {
-    WorklistError::Unreadable {
-        format,
-        detail: detail.to_string(),
-    }
-}
 
 /// The kind of workbook, once it is known to be safe to hand to calamine.
 pub fn measure(bytes: &[u8], limits: &Limits) -> Result<WorkbookFormat, WorklistError> {

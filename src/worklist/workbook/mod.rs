@@ -180,28 +180,31 @@ pub struct Workbook<'a> {
 fn xlsx_error(e: XlsxError) -> WorklistError {
     match e {
         XlsxError::Password => WorklistError::Encrypted,
-        e => unreadable(WorkbookFormat::Xlsx, e),
+        e => unreadable(Some(WorkbookFormat::Xlsx), e),
     }
 }
 
 fn xls_error(e: XlsError) -> WorklistError {
     match e {
         XlsError::Password => WorklistError::Encrypted,
-        e => unreadable(WorkbookFormat::Xls, e),
+        e => unreadable(Some(WorkbookFormat::Xls), e),
     }
 }
 
 fn ods_error(e: OdsError) -> WorklistError {
     match e {
         OdsError::Password => WorklistError::Encrypted,
-        e => unreadable(WorkbookFormat::Ods, e),
+        e => unreadable(Some(WorkbookFormat::Ods), e),
     }
 }
 
-fn unreadable(format: WorkbookFormat, detail: impl std::fmt::Display) -> WorklistError {
+/// A workbook that cannot be read, and what the reader said. The reader's
+/// words may quote the file (a damaged tag's name): they are made printable,
+/// so a hostile file cannot break the sentence's line or drive the terminal.
+fn unreadable(format: Option<WorkbookFormat>, detail: impl std::fmt::Display) -> WorklistError {
     WorklistError::Unreadable {
-        format: Some(format),
-        detail: detail.to_string(),
+        format,
+        detail: crate::bundle::archive::escaped(&detail.to_string(), 200),
     }
 }
 
@@ -364,7 +367,7 @@ impl<'p> RowBuilder<'p> {
         match &self.current {
             Some((r, _)) if *r == row => {}
             Some((r, _)) if row < *r => {
-                return Err(unreadable(self.format, "rows out of order"));
+                return Err(unreadable(Some(self.format), "rows out of order"));
             }
             _ => {
                 self.flush()?;
@@ -486,7 +489,10 @@ fn contain<T>(
             if ours.iter().any(|p| file.starts_with(p)) {
                 panic!("{message} (at {file})");
             }
-            Err(unreadable(format, format!("the reader stopped: {message}")))
+            Err(unreadable(
+                Some(format),
+                format!("the reader stopped: {message}"),
+            ))
         }
     }
 }
@@ -601,6 +607,22 @@ pub mod tests {
             collect(&[(0, 0, "a"), (1, 20, "b")], limits()),
             Err(WorklistError::TooManyCells { limit: 20 })
         ));
+    }
+
+    #[test]
+    fn the_readers_words_are_made_printable() {
+        // quick-xml quotes a damaged tag's name, bytes of the file and all.
+        let e = unreadable(
+            Some(WorkbookFormat::Xlsx),
+            "close tag `</\n<styleShe\u{1b}>` does not match",
+        );
+        let WorklistError::Unreadable { detail, .. } = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            detail,
+            "close tag `</\\u{a}<styleShe\\u{1b}>` does not match"
+        );
     }
 
     #[test]
