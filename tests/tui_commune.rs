@@ -287,11 +287,14 @@ fn a_workbook_is_previewed_with_fill_down_and_another_sheet_then_imported() {
     assert!(s.contains("[x] Điền ô trống"), "{s}");
     assert!(s.contains("34 việc mới"), "with fill-down: {s}");
 
-    // The other sheet holds no list: said so, and nothing left to import.
+    // The other sheet holds no list: said so, and nothing left to import;
+    // the hint shows again, wherever the preview had been scrolled to.
+    press(&mut app, KeyCode::PageDown);
     press(&mut app, KeyCode::Tab);
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("Trang «Hướng dẫn» (1/2)"), "{s}");
     assert!(s.contains("Không nhận ra cột nào"), "{s}");
+    assert!(s.contains("rồi nhấn Enter để xem trước"), "{s}");
     ctrl(&mut app, 's');
     let s = screen(&mut app, SIZES[1]);
     assert!(

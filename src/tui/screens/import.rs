@@ -89,6 +89,7 @@ fn load(im: &mut ImportState) -> Vec<Effect> {
     }
     im.preview = None;
     im.lines.clear();
+    im.scroll = 0;
     vec![Effect::PreviewWorklist {
         path: std::path::PathBuf::from(im.path.text().trim()),
         choices: im.choices.clone(),
