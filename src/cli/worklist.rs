@@ -37,7 +37,7 @@ pub struct ImportArgs {
     /// Mẫu phiếu của các dòng (the rows' form): household_check, missing_field, activation.
     #[arg(long, value_name = "FORM")]
     pub form: Option<String>,
-    /// Trang của bảng tính cần đọc; mặc định là trang hiện đầu tiên (the workbook's sheet; default: the first visible one).
+    /// Trang của bảng tính cần đọc; mặc định là trang hiện đầu tiên có dòng tiêu đề (the workbook's sheet; default: the first visible one with a header row).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
     /// Điền ô trống do ô gộp (thôn, tổ, mã hộ, địa chỉ, chủ hộ) bằng giá trị ô bên trên (fill merged-cell blanks from the row above).
