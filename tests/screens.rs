@@ -667,6 +667,29 @@ fn work_list_import() {
 }
 
 #[test]
+fn work_list_import_of_a_workbook_with_fill_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    press(&mut app, KeyCode::F(8));
+    typ(&mut app, "tests/data/worklist_merged.xlsx");
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'd');
+    // Down to the cells filled from above.
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    check(
+        &mut app,
+        "import_workbook",
+        &[
+            "[x] Điền ô trống",
+            "Trang «Danh sách» (2/2)",
+            "cột I «Thôn»",
+        ],
+    );
+    check_at(&mut app, "import_workbook", (40, 10), &["[x]"]);
+}
+
+#[test]
 fn conflict() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = open(commune_store(dir.path()));

@@ -268,6 +268,60 @@ fn a_work_list_is_previewed_then_imported_from_the_screen() {
 }
 
 #[test]
+fn a_workbook_is_previewed_with_fill_down_and_another_sheet_then_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let mut app = open(dir.path());
+    let assigned = |app: &mut tothon::tui::App| {
+        let s = screen(app, SIZES[1]);
+        cells_under(&s, "Tổng", &["Giao"])[0]
+            .parse::<usize>()
+            .unwrap()
+    };
+    let before = assigned(&mut app);
+    press(&mut app, KeyCode::F(8));
+    app.paste(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/worklist_merged.xlsx"
+    ));
+    press(&mut app, KeyCode::Enter);
+    // The notes sheet comes first; the list's sheet is read.
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Trang «Danh sách» (2/2)"), "{s}");
+    assert!(s.contains("[ ] Điền ô trống"), "{s}");
+    assert!(s.contains("6 việc mới"), "without fill-down: {s}");
+    ctrl(&mut app, 'd');
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("[x] Điền ô trống"), "{s}");
+    assert!(s.contains("34 việc mới"), "with fill-down: {s}");
+
+    // The other sheet holds no list: said so, and nothing left to import;
+    // the hint shows again, wherever the preview had been scrolled to.
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Tab);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Trang «Hướng dẫn» (1/2)"), "{s}");
+    assert!(s.contains("Không nhận ra cột nào"), "{s}");
+    assert!(s.contains("rồi nhấn Enter để xem trước"), "{s}");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[1]);
+    assert!(
+        s.contains("Nhập danh sách việc") && !s.contains("Đã nhập"),
+        "the list's preview is gone: {s}"
+    );
+
+    // Back to the list, fill-down still on, and imported.
+    press(&mut app, KeyCode::Tab);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("34 việc mới"), "{s}");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Đã nhập 34 việc"), "{s}");
+    press(&mut app, KeyCode::F(7));
+    assert_eq!(assigned(&mut app), before + 34);
+}
+
+#[test]
 fn a_case_returned_for_correction_comes_first_until_the_team_saves_again() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());

@@ -16,19 +16,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use common::{csv_maps, fails, stdout, tothon};
-use tothon::domain::commune::{Commune, Village};
+use tothon::domain::commune::Commune;
 use tothon::domain::work::WorkItem;
 use tothon::store::Store;
 use tothon::worklist::{self, Duplicate, Options, Preview, RowProblem};
-
-const VILLAGES: [&str; 6] = [
-    "Thôn Đông",
-    "Thôn Đoài",
-    "Thôn Trung",
-    "Thôn Thượng",
-    "Thôn Hạ",
-    "Thôn Tân Lập",
-];
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -37,17 +28,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn commune() -> Commune {
-    Commune {
-        name: "Xã Tân Phong".into(),
-        villages: VILLAGES
-            .iter()
-            .enumerate()
-            .map(|(i, name)| Village {
-                team: i as u8 + 1,
-                name: name.to_string(),
-            })
-            .collect(),
-    }
+    common::named_commune()
 }
 
 /// A commune office set up through the binary, its villages named as the

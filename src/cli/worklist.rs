@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::i18n::worklist::{Say, is_yes, preview_lines, say};
 use crate::i18n::{self, Msg, Text};
-use crate::ops::worklist::{self, Assigned, ListedItem};
+use crate::ops::worklist::{self, Assigned, ImportChoices, ListedItem};
 use crate::store::Store;
 use crate::worklist::WorklistError;
 
@@ -39,11 +39,17 @@ pub enum WorklistCommand {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Tệp CSV hoặc TXT: UTF-8 (có/không BOM) hoặc UTF-16; phân cách , ; hoặc tab.
+    /// Bảng tính .xlsx, .xls, .ods, hoặc tệp CSV/TXT: UTF-8 (có/không BOM) hoặc UTF-16; phân cách , ; hoặc tab.
     pub file: PathBuf,
     /// Mẫu phiếu của các dòng (the rows' form): household_check, missing_field, activation.
     #[arg(long, value_name = "FORM")]
     pub form: Option<String>,
+    /// Trang của bảng tính cần đọc; mặc định là trang hiện đầu tiên có dòng tiêu đề (the workbook's sheet; default: the first visible one with a header row).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Điền ô trống do ô gộp (thôn, tổ, mã hộ, địa chỉ, chủ hộ) bằng giá trị ô bên trên (fill merged-cell blanks from the row above).
+    #[arg(long)]
+    pub fill_down: bool,
     /// Chỉ xem trước, không ghi gì (preview only, write nothing).
     #[arg(long)]
     pub dry_run: bool,
@@ -65,8 +71,13 @@ pub(super) fn run(store: &Store, cmd: WorklistCommand, lang: Lang) -> Result<()>
 }
 
 fn import(store: &Store, args: &ImportArgs, lang: Lang) -> Result<()> {
-    let preview =
-        worklist::preview_file(store, &args.file, args.form.clone(), args.fix_leading_zeros)?;
+    let choices = ImportChoices {
+        form: args.form.clone(),
+        sheet: args.sheet.clone(),
+        fix_leading_zeros: args.fix_leading_zeros,
+        fill_down: args.fill_down,
+    };
+    let preview = worklist::preview_file(store, &args.file, &choices)?;
     let commune = store.commune()?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -60,7 +60,9 @@ pub struct Summary {
 
 const COMMUNE: &str = "Xã Tân Phong";
 
-const VILLAGES: [&str; 6] = [
+/// The demo commune's villages (team N's is the N-th); the work-list tests
+/// name them in their lists too.
+pub const VILLAGES: [&str; 6] = [
     "Thôn Đông",
     "Thôn Đoài",
     "Thôn Trung",

@@ -146,10 +146,11 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpWorkList => "Work list",
         Text::HelpScroll => "Scroll",
         Text::ImportWorklist => "Import a work list from a spreadsheet file",
-        Text::FilePath => "File path (CSV)",
-        Text::FixLeadingZeros => "Restore lost leading zeros (F5)",
+        Text::FilePath => "File path (workbook or CSV)",
+        Text::FixLeadingZeros => "Restore lost leading zeros",
+        Text::FillDown => "Fill merged-cell blanks (village, household) from the row above",
         Text::ImportHint => {
-            "Type or paste the CSV file's path and press Enter to preview; nothing is written until Ctrl+S."
+            "Type or paste the file's path (.xlsx, .xls, .ods, .csv) and press Enter to preview; nothing is written until Ctrl+S."
         }
         Text::HelpImport => "Import a work list",
         Text::HelpPreview => "Preview",
@@ -167,6 +168,8 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpAddVillage => "Add a village",
         Text::DueDate => "Due",
         Text::NoWorkItems => "The work list has no items.",
+        Text::HelpFillDown => "Fill merged cells",
+        Text::HelpNextSheet => "The workbook's next sheet",
         Text::HelpReturnCase => "Return for correction",
         Text::Comment => "What to correct",
         Text::ReturnQuestion => "Return to the team for correction",
@@ -365,5 +368,11 @@ pub fn msg(m: &Msg) -> String {
         Msg::Exported { path } => format!("Wrote {path}."),
         Msg::Imported { count } => format!("Imported {count} work items."),
         Msg::WarningsConfirmed { count } => format!("Confirmed {count} warnings."),
+        Msg::SheetRead { sheet, at, of } => {
+            format!(
+                "Sheet \"{}\" ({at} of {of})",
+                super::worklist::sheet_name(sheet)
+            )
+        }
     }
 }

@@ -199,6 +199,9 @@ pub enum Text {
     HelpAddVillage,
     DueDate,
     NoWorkItems,
+    FillDown,
+    HelpFillDown,
+    HelpNextSheet,
 }
 
 pub fn text(lang: Lang, t: Text) -> &'static str {
@@ -263,6 +266,12 @@ pub enum Msg<'a> {
     ScreenVillageRenamed {
         team: u8,
         name: &'a str,
+    },
+    /// The workbook's sheet read, as the `at`-th of `of`.
+    SheetRead {
+        sheet: &'a str,
+        at: usize,
+        of: usize,
     },
 }
 

@@ -148,10 +148,11 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpWorkList => "Danh sách việc",
         Text::HelpScroll => "Cuộn",
         Text::ImportWorklist => "Nhập danh sách việc từ tệp bảng tính",
-        Text::FilePath => "Đường dẫn tệp (CSV)",
-        Text::FixLeadingZeros => "Sửa số 0 đầu bị mất (F5)",
+        Text::FilePath => "Đường dẫn tệp (bảng tính hoặc CSV)",
+        Text::FixLeadingZeros => "Sửa số 0 đầu bị mất",
+        Text::FillDown => "Điền ô trống do ô gộp (thôn, hộ) bằng giá trị ô bên trên",
         Text::ImportHint => {
-            "Gõ hoặc dán đường dẫn tệp CSV rồi nhấn Enter để xem trước; chưa ghi gì cho đến khi nhấn Ctrl+S."
+            "Gõ hoặc dán đường dẫn tệp (.xlsx, .xls, .ods, .csv) rồi nhấn Enter để xem trước; chưa ghi gì cho đến khi nhấn Ctrl+S."
         }
         Text::HelpImport => "Nhập danh sách",
         Text::HelpPreview => "Xem trước",
@@ -169,6 +170,8 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpAddVillage => "Thêm thôn",
         Text::DueDate => "Hạn",
         Text::NoWorkItems => "Danh sách việc chưa có việc nào.",
+        Text::HelpFillDown => "Điền ô gộp",
+        Text::HelpNextSheet => "Trang khác của bảng tính",
         Text::HelpReturnCase => "Trả lại để sửa",
         Text::Comment => "Nội dung cần sửa",
         Text::ReturnQuestion => "Trả lại cho tổ để sửa",
@@ -356,5 +359,8 @@ pub fn msg(m: &Msg) -> String {
         Msg::Exported { path } => format!("Đã ghi tệp {path}."),
         Msg::Imported { count } => format!("Đã nhập {count} việc vào danh sách."),
         Msg::WarningsConfirmed { count } => format!("Đã xác nhận {count} cảnh báo."),
+        Msg::SheetRead { sheet, at, of } => {
+            format!("Trang «{}» ({at}/{of})", super::worklist::sheet_name(sheet))
+        }
     }
 }

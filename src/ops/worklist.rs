@@ -28,19 +28,31 @@ pub(super) fn check_device(store: &Store) -> Result<()> {
     }
 }
 
-/// Reads a work-list file and previews its import against this store's
-/// commune and work list, as of today. Writes nothing.
-pub fn preview_file(
-    store: &Store,
-    path: &Path,
-    form: Option<String>,
-    fix_leading_zeros: bool,
-) -> Result<Preview> {
+/// What the person chooses for an import, on either front (the command
+/// line's flags, the import screen's keys). The rest of [`Options`] (today,
+/// the size limits) is this layer's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportChoices {
+    /// The rows' form; `None`: told by the columns.
+    pub form: Option<String>,
+    /// A workbook's sheet, by name; `None`: its first visible sheet.
+    pub sheet: Option<String>,
+    pub fix_leading_zeros: bool,
+    /// Fill the blanks merged cells leave from the row above.
+    pub fill_down: bool,
+}
+
+/// Reads a work-list file (a workbook or its text export) and previews its
+/// import against this store's commune and work list, as of today. Writes
+/// nothing.
+pub fn preview_file(store: &Store, path: &Path, choices: &ImportChoices) -> Result<Preview> {
     check_device(store)?;
     let file = open_file(path)?;
     let options = Options {
-        form,
-        fix_leading_zeros,
+        form: choices.form.clone(),
+        sheet: choices.sheet.clone(),
+        fix_leading_zeros: choices.fix_leading_zeros,
+        fill_down: choices.fill_down,
         ..Options::new(clock::today())
     };
     Ok(worklist::preview(
@@ -165,7 +177,7 @@ mod tests {
     fn preview(store: &Store, dir: &Path) -> Result<Preview> {
         let file = dir.join("list.csv");
         std::fs::write(&file, PEOPLE).unwrap();
-        preview_file(store, &file, None, false)
+        preview_file(store, &file, &ImportChoices::default())
     }
 
     #[test]
@@ -208,7 +220,7 @@ mod tests {
     fn a_missing_file_is_named() {
         let (dir, s) = store(Role::Commune);
         let missing = dir.path().join("nowhere.csv");
-        match preview_file(&s, &missing, None, false) {
+        match preview_file(&s, &missing, &ImportChoices::default()) {
             Err(Error::File { path, .. }) => assert_eq!(path, missing),
             other => panic!("{other:?}"),
         }

@@ -85,7 +85,7 @@ pub enum Effect {
     /// Read a work-list file and show what importing it would do.
     PreviewWorklist {
         path: std::path::PathBuf,
-        fix_zeros: bool,
+        choices: crate::ops::worklist::ImportChoices,
     },
     /// Write a previewed work list (one transaction) and reload the list.
     ApplyWorklist(Box<crate::worklist::Preview>),

@@ -76,8 +76,8 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 Err(e) => failed(lang, e),
             }
         }
-        Effect::PreviewWorklist { path, fix_zeros } => {
-            let previewed = ops::worklist::preview_file(store, &path, None, fix_zeros)
+        Effect::PreviewWorklist { path, choices } => {
+            let previewed = ops::worklist::preview_file(store, &path, &choices)
                 .and_then(|preview| Ok((store.commune()?, preview)));
             match previewed {
                 Ok((commune, preview)) => Some(Outcome::WorklistPreview {

@@ -186,6 +186,11 @@ pub enum Action {
     /// (Work-list import) pad IDs and codes whose leading zeros a
     /// spreadsheet dropped, or stop doing so.
     ToggleLeadingZeros,
+    /// (Work-list import) fill the blanks merged cells leave (village,
+    /// household) from the row above, or stop doing so.
+    ToggleFillDown,
+    /// (Work-list import) read the workbook's next sheet.
+    NextSheet,
     /// (Work-list import) import the previewed work list.
     ImportWorklist,
     /// (Bundles) verify and merge the bundle at the typed path.
@@ -408,7 +413,10 @@ pub fn bindings() -> &'static [Binding] {
 
         bind(C::Import,     key(K::Enter),           A::PreviewWorklist,        T::HelpPreview,               FOOTER),
         bind(C::Import,     ctrl('s'),               A::ImportWorklist,         T::HelpDoImport,              FOOTER),
-        bind(C::Import,     key(K::F(5)),            A::ToggleLeadingZeros,     T::HelpFixZeros,              FOOTER),
+        bind(C::Import,     key(K::F(5)),            A::ToggleLeadingZeros,     T::HelpFixZeros,              F1_ONLY),
+        bind(C::Import,     ctrl('l'),               A::ToggleLeadingZeros,     T::HelpFixZeros,              F1_ONLY),
+        bind(C::Import,     ctrl('d'),               A::ToggleFillDown,         T::HelpFillDown,              F1_ONLY),
+        bind(C::Import,     key(K::Tab),             A::NextSheet,              T::HelpNextSheet,             F1_ONLY),
         bind(C::Import,     key(K::Up),              A::ScrollUp,               T::HelpScroll,                F1_ONLY),
         bind(C::Import,     key(K::Down),            A::ScrollDown,             T::HelpScroll,                F1_ONLY),
         bind(C::Import,     key(K::PageUp),          A::ScrollPageUp,           T::HelpScroll,                F1_ONLY),
@@ -547,6 +555,17 @@ fn join(keys: impl IntoIterator<Item = Key>) -> String {
     out
 }
 
+/// The keys that do `action` in `ctx`, named as the footer names them
+/// ("F5/Ctrl+L"): for a screen that shows a choice beside its keys.
+pub fn keys_for(ctx: Ctx, action: &Action) -> String {
+    join(
+        bindings()
+            .iter()
+            .filter(|b| b.ctx == ctx && b.action == *action)
+            .map(|b| b.key),
+    )
+}
+
 /// The bindings a context's footer and help draw from: its own, then the
 /// global ones unless a dialog is open.
 fn of(ctx: Ctx) -> impl Iterator<Item = &'static Binding> {
@@ -655,6 +674,14 @@ mod tests {
             Some(Action::ToggleLeadingZeros)
         );
         assert_eq!(
+            resolve(Ctx::Import, key(KeyCode::Char('d'), CTRL)),
+            Some(Action::ToggleFillDown)
+        );
+        assert_eq!(
+            resolve(Ctx::Form, key(KeyCode::Char('d'), CTRL)),
+            Some(Action::VoidCase)
+        );
+        assert_eq!(
             resolve(Ctx::History, key(KeyCode::Char(' '), NONE)),
             Some(Action::MarkToCompare)
         );
@@ -690,7 +717,7 @@ mod tests {
     /// Laptops often give the F-keys to brightness and volume: every deed
     /// should have a key that is not one. These have none yet; no binding
     /// may join them.
-    const F_KEY_ONLY: [(Ctx, Action); 14] = [
+    const F_KEY_ONLY: [(Ctx, Action); 13] = [
         (Ctx::Global, Action::ShowHelp),
         (Ctx::List, Action::CycleForm),
         (Ctx::List, Action::CycleStage),
@@ -704,7 +731,6 @@ mod tests {
         (Ctx::Progress, Action::ShowReport),
         (Ctx::Progress, Action::ShowWorklistImport),
         (Ctx::Progress, Action::ShowDuplicates),
-        (Ctx::Import, Action::ToggleLeadingZeros),
     ];
 
     #[test]
@@ -770,6 +796,12 @@ mod tests {
             resolve(Ctx::TextDialog, key(KeyCode::Delete, NONE)),
             Some(Action::EraseForward)
         );
+        // The import screen names its choices' keys beside them.
+        assert_eq!(
+            keys_for(Ctx::Import, &Action::ToggleLeadingZeros),
+            "F5/Ctrl+L"
+        );
+        assert_eq!(keys_for(Ctx::Import, &Action::ToggleFillDown), "Ctrl+D");
         let help = help(Ctx::Form);
         let line = |h: Text| help.iter().find(|l| l.help == h).unwrap().keys.clone();
         assert_eq!(line(Text::HelpNextField), "Tab/↓");

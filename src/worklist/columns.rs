@@ -368,6 +368,47 @@ pub struct Column {
     pub target: Option<Target>,
 }
 
+/// Fields a merged cell spans in a list of people grouped by household
+/// (their household code, address and head), which fill-down fills; with
+/// the village and the team.
+const GROUP_FIELDS: &[&str] = &["household_code", "address", "head_name", "head_id"];
+
+impl Column {
+    fn field_ids(&self) -> &[&'static str] {
+        match &self.target {
+            Some(Target::Field(ids)) => ids,
+            _ => &[],
+        }
+    }
+
+    /// Holds personal IDs, CMNDs or phone numbers: a workbook's number there
+    /// is read as its digits, and a date format as the number behind it.
+    pub fn holds_digits(&self) -> bool {
+        self.field_ids().iter().any(|id| {
+            form::forms()
+                .iter()
+                .filter_map(|spec| spec.field(id))
+                .any(|f| {
+                    matches!(
+                        f.kind,
+                        Kind::PersonalId { .. } | Kind::PersonalIds | Kind::Cmnd | Kind::Phone
+                    )
+                })
+        })
+    }
+
+    /// A column fill-down fills: the village, the team, or one whose first
+    /// meaning is a household's ("Họ tên" is first a person's name, and a
+    /// blank name is never filled from the row above).
+    pub fn spans_groups(&self) -> bool {
+        matches!(self.target, Some(Target::Village | Target::Team))
+            || self
+                .field_ids()
+                .first()
+                .is_some_and(|id| GROUP_FIELDS.contains(id))
+    }
+}
+
 /// Reads the header row; a village, team, form or due column may appear once.
 pub fn map_columns(headers: &[String]) -> Result<Vec<Column>, WorklistError> {
     let columns: Vec<Column> = headers
@@ -470,6 +511,19 @@ pub fn find_header(prefix: &[u8]) -> Result<HeaderAt, WorklistError> {
         }
     }
     Err(no_known_column(prefix))
+}
+
+/// The header among a sheet's first rows: the first that names at least two
+/// known columns, or failing that one (as [`find_header`] for text).
+pub fn pick_header(rows: &[Vec<String>]) -> Option<usize> {
+    let known: Vec<usize> = rows
+        .iter()
+        .take(SCAN_LINES)
+        .map(|cells| cells.iter().filter(|c| lookup(c).is_some()).count())
+        .collect();
+    [2, 1]
+        .into_iter()
+        .find_map(|least| known.iter().position(|&k| k >= least))
 }
 
 fn delimiter_rank(d: u8) -> usize {

@@ -75,6 +75,30 @@ fn read_some(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     }
 }
 
+/// Reads up to `buf.len()` bytes, fewer only at the end of the input.
+pub fn read_head(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match read_some(r, &mut buf[got..])? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    Ok(got)
+}
+
+/// The whole input, in memory (a workbook is read at random, not in order);
+/// fails with [`TooBig`] past `max_bytes` rather than cutting it.
+pub fn read_bounded(raw: impl Read, max_bytes: u64) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    Limited {
+        inner: raw,
+        left: max_bytes,
+    }
+    .read_to_end(&mut out)?;
+    Ok(out)
+}
+
 /// Opens raw bytes as UTF-8 text: reads the first bytes to find the encoding,
 /// drops the byte-order mark and decodes UTF-16 on the fly. Fails with
 /// [`TooBig`] (inside the `io::Error`) once more than `max_bytes` are read.

@@ -1,7 +1,12 @@
-//! Work-list import: reads a spreadsheet export of the people or households
-//! the commune hands out (CSV or "Unicode Text"; UTF-8 or UTF-16), checks
-//! every row exactly as a save would, and turns the good rows into work items
-//! for the team of each row's village.
+//! Work-list import: reads a spreadsheet of the people or households the
+//! commune hands out (a workbook, .xlsx/.xls/.ods, or its text export, CSV or
+//! "Unicode Text" in UTF-8 or UTF-16), checks every row exactly as a save
+//! would, and turns the good rows into work items for the team of each row's
+//! village.
+//!
+//! Both kinds of file come down to rows of text cells fed to one
+//! [`Importer`]: header mapping, fill-down, the rows after the data that are
+//! not data, the row checks and duplicates are the same for either.
 //!
 //! [`preview`] decides everything and writes nothing: both fronts show the
 //! same [`Preview`] (in the words of `i18n::worklist::preview_lines`).
@@ -10,7 +15,11 @@
 
 mod columns;
 mod decode;
+#[cfg(any(test, feature = "test-hooks"))]
+pub mod fixtures;
+mod footer;
 mod rows;
+pub mod workbook;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Cursor, Read};
@@ -23,11 +32,19 @@ use crate::domain::rules::ProblemKind;
 use crate::domain::work::WorkItem;
 use columns::{Column, FormPlan, Target};
 pub use decode::Encoding;
+pub use footer::NotData;
+pub use workbook::{OtherFile, SheetSource, WorkbookFormat};
 
 /// Largest file accepted. A commune's list of 100,000 people is about 15 MB
 /// (30 MB as UTF-16); anything far beyond that is not a work list, and the
 /// accepted items are held in memory until they are written.
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Most rows a workbook's sheet may have: twice a commune of 100,000 people.
+/// A workbook unpacks to far more than its size on disk, so it is bounded by
+/// rows as well (and by cells, see `workbook::MAX_CELLS`); a sheet of a
+/// million rows is refused before it is read into memory.
+pub const MAX_ROWS: usize = 200_000;
 
 /// How to read a work list.
 #[derive(Clone, Debug)]
@@ -43,6 +60,17 @@ pub struct Options {
     /// Birth dates may not be after it; passed in so checks do not read the clock.
     pub today: NaiveDate,
     pub max_bytes: u64,
+    /// The sheet of a workbook to read, by its name (accents and case may
+    /// differ when only one sheet matches); `None`: the first visible sheet
+    /// with a header row (notes or instructions often come first). Ignored
+    /// for a text file.
+    pub sheet: Option<String>,
+    /// Fill the cells a merged cell leaves empty (village, team, household
+    /// code, address, head of household) from the row above; every filled
+    /// cell is listed in the preview.
+    pub fill_down: bool,
+    /// Most rows a workbook's sheet may have.
+    pub max_rows: usize,
 }
 
 impl Options {
@@ -53,6 +81,9 @@ impl Options {
             fix_leading_zeros: false,
             today,
             max_bytes: MAX_BYTES,
+            sheet: None,
+            fill_down: false,
+            max_rows: MAX_ROWS,
         }
     }
 }
@@ -108,6 +139,25 @@ pub enum WorklistError {
     },
     #[error("{count} items not imported: no terminal to confirm and no --yes")]
     NeedsYes { count: usize },
+    #[error("the workbook has no sheet {sheet:?}; its sheets are {sheets:?}")]
+    UnknownSheet { sheet: String, sheets: Vec<String> },
+    #[error("the workbook is protected with a password")]
+    Encrypted,
+    /// A damaged workbook, or one the reader cannot follow; `format` is
+    /// `None` when even its kind could not be told.
+    #[error("the workbook cannot be read: {detail}")]
+    Unreadable {
+        format: Option<WorkbookFormat>,
+        detail: String,
+    },
+    #[error("not a workbook tothon reads: {kind:?}")]
+    NotAWorkbook { kind: OtherFile },
+    #[error("a sheet has more than {limit} rows")]
+    TooManyRows { limit: usize },
+    #[error("the workbook's sheets hold more than {limit} cells")]
+    TooManyCells { limit: usize },
+    #[error("the workbook unpacks to more than {limit} bytes")]
+    UnpacksTooBig { limit: u64 },
 }
 
 impl WorklistError {
@@ -253,6 +303,39 @@ pub struct AlreadyListed {
     pub item: String,
 }
 
+/// A cell left empty (by a merged cell, usually) and filled with the value
+/// above it, with `--fill-down`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilledCell {
+    pub row: usize,
+    /// 0-based, as in [`MappedColumn`].
+    pub column: usize,
+    pub header: String,
+    pub value: String,
+}
+
+/// A row after the data that is not data: a total, a date or signature
+/// line, a note. Listed, never imported, not a problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotDataRow {
+    pub row: usize,
+    pub kind: NotData,
+    /// The row's words, shortened, so the person sees which line it is.
+    pub text: String,
+}
+
+/// A choice cell written as a number and read as the one choice it can
+/// mean ("2" for "Mức 2").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowShorthand {
+    pub row: usize,
+    pub form: String,
+    pub field: String,
+    pub found: String,
+    /// The choice's id.
+    pub choice: String,
+}
+
 /// A column that is read, and what it fills.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MappedColumn {
@@ -273,8 +356,11 @@ pub struct IgnoredColumn {
 /// Everything an import would do, decided before anything is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Preview {
+    /// How a text file was read. For a workbook: UTF-8 and 0 (see `workbook`).
     pub encoding: Encoding,
     pub delimiter: u8,
+    /// The workbook and sheet read; `None` for a text file.
+    pub workbook: Option<SheetSource>,
     pub header_row: usize,
     pub form_source: FormSource,
     pub mapped: Vec<MappedColumn>,
@@ -288,6 +374,16 @@ pub struct Preview {
     pub warnings: Vec<RowWarning>,
     pub fixes: Vec<RowFix>,
     pub fix_leading_zeros: bool,
+    /// Cells filled from the row above (only with `fill_down`), in order.
+    pub filled: Vec<FilledCell>,
+    pub fill_down: bool,
+    /// Without `fill_down`: how many rows leave a cell empty that it would
+    /// fill from the row above (a hint that the list has merged cells).
+    pub fillable: usize,
+    /// Rows after the data recognised as totals, signatures, notes.
+    pub not_data: Vec<NotDataRow>,
+    /// Choice cells read through their number, for the imported rows.
+    pub shorthands: Vec<RowShorthand>,
     /// The new work items, with their ids, in file order.
     pub items: Vec<WorkItem>,
     /// The row each new item came from (parallel to `items`).
@@ -398,8 +494,11 @@ fn clean_cell(raw: &str) -> String {
 /// Reads a work list and decides what importing it would do. Writes nothing;
 /// never panics on any input. `existing` is the current work list (for
 /// "already on the list" and the next ids).
+///
+/// The file's first bytes say what it is: a zip or compound file is read as
+/// a workbook (`options.sheet` chooses the sheet), anything else as text.
 pub fn preview<R: Read>(
-    reader: R,
+    mut reader: R,
     options: &Options,
     commune: &Commune,
     existing: &[WorkItem],
@@ -412,8 +511,52 @@ pub fn preview<R: Read>(
         ),
         (None, None) => None,
     };
+    let mut head = [0u8; 8];
+    let got =
+        decode::read_head(&mut reader, &mut head).map_err(|e| WorklistError::from_io(&e, limit))?;
+    let raw = Cursor::new(&head[..got]).chain(reader);
+    let start = Start {
+        given,
+        options,
+        commune,
+        existing,
+    };
+    if workbook::is_workbook(&head[..got]) {
+        let bytes =
+            decode::read_bounded(raw, limit).map_err(|e| WorklistError::from_io(&e, limit))?;
+        preview_workbook(&bytes, start)
+    } else {
+        preview_text(raw, start)
+    }
+}
+
+/// What every import starts from, whatever the file.
+#[derive(Clone, Copy)]
+struct Start<'a> {
+    given: Option<&'static FormSpec>,
+    options: &'a Options,
+    commune: &'a Commune,
+    existing: &'a [WorkItem],
+}
+
+impl<'a> Start<'a> {
+    fn importer(self, header: Header) -> Result<Importer<'a>, WorklistError> {
+        Importer::new(
+            header,
+            self.given,
+            self.options,
+            self.commune,
+            self.existing,
+        )
+    }
+}
+
+/// CSV or "Unicode Text": the header row and delimiter are found in the
+/// first lines, then the rows stream through.
+fn preview_text(raw: impl Read, start: Start) -> Result<Preview, WorklistError> {
+    let limit = start.options.max_bytes;
     let (encoding, mut text) =
-        decode::text_reader(reader, limit).map_err(|e| WorklistError::from_io(&e, limit))?;
+        decode::text_reader(raw, limit).map_err(|e| WorklistError::from_io(&e, limit))?;
     let prefix = decode::read_prefix(&mut *text).map_err(|e| WorklistError::from_io(&e, limit))?;
     let at = columns::find_header(&prefix)?;
     let stream = Cursor::new(prefix).chain(text);
@@ -446,13 +589,133 @@ pub fn preview<R: Read>(
                     row,
                     encoding,
                     delimiter: at.delimiter,
+                    workbook: None,
                 };
-                importer = Some(Importer::new(header, given, options, commune, existing)?)
+                importer = Some(start.importer(header)?)
             }
             Some(imp) => imp.row(row, cells)?,
         }
     }
     importer.map(Importer::finish).ok_or(WorklistError::Empty)
+}
+
+/// A workbook: its sheet's rows are typed cells, turned into text once the
+/// header says which columns hold IDs and phone numbers.
+fn preview_workbook(bytes: &[u8], start: Start) -> Result<Preview, WorklistError> {
+    let limits = workbook::Limits {
+        max_rows: start.options.max_rows,
+        max_cells: workbook::MAX_CELLS,
+        max_unpacked: workbook::MAX_UNPACKED,
+    };
+    let mut book = workbook::Workbook::open(bytes, limits)?;
+    let mut first_refusal = None;
+    for source in book.candidates(start.options.sheet.as_deref())? {
+        let mut feed = SheetFeed {
+            start,
+            source: source.clone(),
+            scan: Vec::new(),
+            importer: None,
+            digits: Vec::new(),
+        };
+        let read = book
+            .rows(&source.sheet, &mut |row, values| feed.push(row, values))
+            .and_then(|()| feed.finish());
+        match read {
+            // A sheet of notes before the list's: the next one may be it.
+            // None is: the first sheet's words say why.
+            Err(e @ (WorklistError::NoKnownColumn { .. } | WorklistError::Empty)) => {
+                first_refusal.get_or_insert(e);
+            }
+            read => return read,
+        }
+    }
+    Err(first_refusal.unwrap_or(WorklistError::Empty))
+}
+
+/// A sheet's rows on their way to the importer. The first rows are held
+/// until the header is found among them, as for text (title rows above it
+/// are skipped).
+struct SheetFeed<'a> {
+    start: Start<'a>,
+    source: SheetSource,
+    scan: Vec<(usize, Vec<workbook::Value>)>,
+    importer: Option<Importer<'a>>,
+    /// Per column: whether it holds IDs or phone numbers.
+    digits: Vec<bool>,
+}
+
+impl SheetFeed<'_> {
+    fn text(values: Vec<workbook::Value>, digits: &[bool]) -> Vec<String> {
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| clean_cell(&v.into_text(digits.get(i).copied().unwrap_or(false))))
+            .collect()
+    }
+
+    fn push(&mut self, row: usize, values: Vec<workbook::Value>) -> Result<(), WorklistError> {
+        if let Some(importer) = &mut self.importer {
+            return importer.row(row, SheetFeed::text(values, &self.digits));
+        }
+        self.scan.push((row, values));
+        if self.scan.len() >= decode::SCAN_LINES {
+            self.begin()?;
+        }
+        Ok(())
+    }
+
+    /// Finds the header among the rows held, and feeds the rows below it.
+    fn begin(&mut self) -> Result<(), WorklistError> {
+        let scan = std::mem::take(&mut self.scan);
+        let mut texts: Vec<Vec<String>> = scan
+            .iter()
+            .map(|(_, values)| SheetFeed::text(values.clone(), &[]))
+            .collect();
+        let Some(at) = columns::pick_header(&texts) else {
+            let first = texts
+                .iter()
+                .map(|c| {
+                    c.iter()
+                        .filter(|s| !s.is_empty())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .find(|c| !c.is_empty());
+            return Err(match first {
+                Some(first) => WorklistError::NoKnownColumn {
+                    first_row: first.join(" | ").chars().take(120).collect(),
+                },
+                None => WorklistError::Empty,
+            });
+        };
+        let mut below = scan.into_iter().skip(at);
+        let Some((row, _)) = below.next() else {
+            return Err(WorklistError::Empty);
+        };
+        let header = Header {
+            cells: texts.swap_remove(at),
+            row,
+            encoding: Encoding::Utf8,
+            delimiter: 0,
+            workbook: Some(self.source.clone()),
+        };
+        let mut importer = self.start.importer(header)?;
+        self.digits = importer.digit_columns();
+        for (row, values) in below {
+            importer.row(row, SheetFeed::text(values, &self.digits))?;
+        }
+        self.importer = Some(importer);
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Preview, WorklistError> {
+        if self.importer.is_none() {
+            self.begin()?;
+        }
+        self.importer
+            .map(Importer::finish)
+            .ok_or(WorklistError::Empty)
+    }
 }
 
 /// The header row and how the file around it is written.
@@ -461,6 +724,7 @@ struct Header {
     row: usize,
     encoding: Encoding,
     delimiter: u8,
+    workbook: Option<SheetSource>,
 }
 
 /// The state of one import while rows stream past.
@@ -478,7 +742,22 @@ struct Importer<'a> {
     next_number: HashMap<&'static str, u64>,
     /// Identity key → (row, index into items) of rows accepted so far.
     seen: HashMap<String, (usize, usize)>,
+    /// Columns a merged cell commonly spans, which fill-down fills.
+    fill_cols: Vec<usize>,
+    /// The last value seen in each of `fill_cols`.
+    carry: Vec<Option<String>>,
+    /// Rows that may be the lines after the data, held until the end of
+    /// the file says they were, or a data row says they were not.
+    held: Vec<Held>,
     out: Preview,
+}
+
+/// A row held back: a line that reads as not data (`kind`), or a blank row
+/// among such lines (`kind: None`).
+struct Held {
+    row: usize,
+    cells: Vec<String>,
+    kind: Option<NotData>,
 }
 
 impl<'a> Importer<'a> {
@@ -530,7 +809,18 @@ impl<'a> Importer<'a> {
                 )
             }
         };
+        let cols = |keep: fn(&Column) -> bool| -> Vec<usize> {
+            columns
+                .iter()
+                .filter(|c| keep(c))
+                .map(|c| c.index)
+                .collect()
+        };
+        let fill_cols = cols(Column::spans_groups);
         let mut importer = Importer {
+            carry: vec![None; fill_cols.len()],
+            fill_cols,
+            held: Vec::new(),
             rows: rows::RowContext {
                 ctx: form::Context {
                     today: options.today,
@@ -554,6 +844,7 @@ impl<'a> Importer<'a> {
             out: Preview {
                 encoding: header.encoding,
                 delimiter: header.delimiter,
+                workbook: header.workbook,
                 header_row: header.row,
                 form_source,
                 mapped: Vec::new(),
@@ -566,6 +857,11 @@ impl<'a> Importer<'a> {
                 warnings: Vec::new(),
                 fixes: Vec::new(),
                 fix_leading_zeros: options.fix_leading_zeros,
+                filled: Vec::new(),
+                fill_down: options.fill_down,
+                fillable: 0,
+                not_data: Vec::new(),
+                shorthands: Vec::new(),
                 items: Vec::new(),
                 item_rows: Vec::new(),
             },
@@ -604,12 +900,124 @@ impl<'a> Importer<'a> {
         });
     }
 
+    /// Per column: whether it holds IDs or phone numbers (how a workbook's
+    /// numbers and dates in it are read).
+    fn digit_columns(&self) -> Vec<bool> {
+        let mut out = vec![false; self.rows.header_len];
+        for c in &self.columns {
+            if let Some(slot) = out.get_mut(c.index) {
+                *slot = c.holds_digits();
+            }
+        }
+        out
+    }
+
+    /// Takes the next row below the header. A row that reads as a line
+    /// after the data (a total, a signature block, a note) is held: at the
+    /// end of the file it is listed as not data; if a data row follows, it
+    /// was not after the data and is read as a row like any other.
     fn row(&mut self, row: usize, cells: Vec<String>) -> Result<(), WorklistError> {
         self.out.rows_read += 1;
         if cells.iter().all(String::is_empty) {
-            self.out.blank += 1;
+            if self.held.is_empty() {
+                self.out.blank += 1;
+            } else {
+                self.held.push(Held {
+                    row,
+                    cells,
+                    kind: None,
+                });
+            }
             return Ok(());
         }
+        if let Some(kind) = self.not_data(&cells) {
+            self.held.push(Held {
+                row,
+                cells,
+                kind: Some(kind),
+            });
+            return Ok(());
+        }
+        for held in std::mem::take(&mut self.held) {
+            match held.kind {
+                None => self.out.blank += 1,
+                Some(_) => self.data_row(held.row, held.cells)?,
+            }
+        }
+        self.data_row(row, cells)
+    }
+
+    /// Whether a row reads as a line after the data: every word of it
+    /// gives it away ("Tổng cộng: 44", "…, ngày … tháng … năm …", "Người lập
+    /// biểu", "Ghi chú: …"; a total may carry its counts), or it comes below
+    /// such a line and is only names: no digit (no ID, date or phone) and no
+    /// village of the commune. Which columns the words sit in does not
+    /// matter: a signature block spreads over whatever columns are there.
+    fn not_data(&self, cells: &[String]) -> Option<NotData> {
+        let words: Vec<&str> = cells
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let kinds: Vec<Option<NotData>> = words.iter().map(|w| footer::phrase(w)).collect();
+        if let Some(&kind) = kinds.iter().flatten().next() {
+            let all = words
+                .iter()
+                .zip(&kinds)
+                .all(|(w, k)| k.is_some() || (kind == NotData::Total && footer::is_count(w)));
+            return all.then_some(kind);
+        }
+        let cell = |col: Option<usize>| col.and_then(|i| cells.get(i)).map(String::as_str);
+        let below_a_line = self.held.iter().any(|h| h.kind.is_some());
+        let names_only = words.iter().all(|w| !w.chars().any(|c| c.is_ascii_digit()));
+        let village = rows::names_a_team(
+            cell(self.rows.village_col),
+            cell(self.rows.team_col),
+            self.rows.ctx.villages,
+        );
+        (below_a_line && names_only && !village).then_some(NotData::Signer)
+    }
+
+    /// Fills, with `fill_down`, the empty cells of the columns a merged cell
+    /// spans from the last value above them; without it, counts the rows
+    /// it would fill.
+    fn fill(&mut self, row: usize, cells: &mut Vec<String>) {
+        let mut would = false;
+        for (slot, &col) in self.fill_cols.iter().enumerate() {
+            match cells.get(col).filter(|v| !v.is_empty()) {
+                Some(value) => self.carry[slot] = Some(value.clone()),
+                None => {
+                    let Some(above) = &self.carry[slot] else {
+                        continue;
+                    };
+                    if !self.out.fill_down {
+                        would = true;
+                        continue;
+                    }
+                    if cells.len() <= col {
+                        cells.resize(col + 1, String::new());
+                    }
+                    cells[col] = above.clone();
+                    self.out.filled.push(FilledCell {
+                        row,
+                        column: col,
+                        header: self
+                            .columns
+                            .get(col)
+                            .map(|c| c.header.clone())
+                            .unwrap_or_default(),
+                        value: above.clone(),
+                    });
+                }
+            }
+        }
+        if would {
+            self.out.fillable += 1;
+        }
+    }
+
+    fn data_row(&mut self, row: usize, mut cells: Vec<String>) -> Result<(), WorklistError> {
+        self.fill(row, &mut cells);
         let named = self
             .form_col
             .and_then(|i| cells.get(i))
@@ -677,6 +1085,15 @@ impl<'a> Importer<'a> {
         *n += 1;
         let id = format!("{}-{:05}", spec.code, n);
         self.seen.insert(a.key, (row, self.out.items.len()));
+        self.out
+            .shorthands
+            .extend(a.shorthands.into_iter().map(|h| RowShorthand {
+                row,
+                form: spec.id.clone(),
+                field: h.field,
+                found: h.found,
+                choice: h.choice,
+            }));
         self.out.fixes.extend(a.fixes.into_iter().map(|f| RowFix {
             row,
             form: spec.id.clone(),
@@ -701,8 +1118,27 @@ impl<'a> Importer<'a> {
         self.out.item_rows.push(row);
     }
 
-    /// Says which columns were read, and which were not, for the forms used.
+    /// Lists the lines held at the end as not data, and says which columns
+    /// were read, and which were not, for the forms used.
     fn finish(mut self) -> Preview {
+        for held in std::mem::take(&mut self.held) {
+            match held.kind {
+                None => self.out.blank += 1,
+                Some(kind) => {
+                    let words: Vec<&str> = held
+                        .cells
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    self.out.not_data.push(NotDataRow {
+                        row: held.row,
+                        kind,
+                        text: words.join(" | ").chars().take(80).collect(),
+                    });
+                }
+            }
+        }
         let mut mapped: Vec<MappedColumn> = Vec::new();
         let mut ignored: Vec<IgnoredColumn> = Vec::new();
         for c in &self.columns {

@@ -44,6 +44,16 @@ pub struct Accepted {
     /// Repairs applied (only with `--fix-leading-zeros`).
     pub fixes: Vec<Fix>,
     pub warnings: Vec<FieldProblem>,
+    pub shorthands: Vec<Shorthand>,
+}
+
+/// A choice cell written as a number, read as the one choice it can mean.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shorthand {
+    pub field: String,
+    pub found: String,
+    /// The choice's id.
+    pub choice: String,
 }
 
 #[derive(Debug)]
@@ -94,6 +104,8 @@ pub fn read_row(
             raw.insert(name.field.to_string(), joined.join(" "));
         }
     }
+
+    let shorthands = read_shorthands(spec, &mut raw);
 
     let village_fields: Vec<&str> = columns::village_fields(spec).collect();
     let team = match resolve_team(
@@ -201,7 +213,87 @@ pub fn read_row(
             Vec::new()
         },
         warnings: result.warnings().cloned().collect(),
+        shorthands,
     })
+}
+
+/// Reads choice cells written as a bare number: "2" is the one choice whose
+/// label ends in 2 ("Mức 2", "Level 2") or is numbered 2 ("2. …"). A value
+/// the list already understands, or one that fits several choices or none,
+/// is left as it is, for the form's own check to accept or refuse.
+fn read_shorthands(spec: &FormSpec, raw: &mut BTreeMap<String, String>) -> Vec<Shorthand> {
+    let mut out = Vec::new();
+    for field in &spec.fields {
+        let Some(value) = raw.get(&field.id) else {
+            continue;
+        };
+        let Some(n) = bare_number(value) else {
+            continue;
+        };
+        let Kind::Choice {
+            choices,
+            list: None,
+        } = field.kind_for(raw)
+        else {
+            continue;
+        };
+        let key = text::fold(value);
+        if choices
+            .iter()
+            .any(|c| c.id == *value || text::fold(&c.vi) == key || text::fold(&c.en) == key)
+        {
+            continue;
+        }
+        let mut fits = choices
+            .iter()
+            .filter(|c| is_numbered(&c.vi, n) || is_numbered(&c.en, n));
+        if let (Some(choice), None) = (fits.next(), fits.next()) {
+            out.push(Shorthand {
+                field: field.id.clone(),
+                found: value.clone(),
+                choice: choice.id.clone(),
+            });
+        }
+    }
+    for s in &out {
+        raw.insert(s.field.clone(), s.choice.clone());
+    }
+    out
+}
+
+/// "2", "02": a small whole number, as a choice would be numbered.
+fn bare_number(value: &str) -> Option<u32> {
+    let v = value.trim();
+    if v.is_empty() || v.len() > 3 || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    v.parse().ok()
+}
+
+/// Whether a label ends in the number ("Mức 2") or starts with it as a
+/// numbering ("2. Đã đăng ký", "2) …").
+fn is_numbered(label: &str, n: u32) -> bool {
+    let folded = text::fold(label);
+    let number = |word: &str| word.parse::<u32>().ok() == Some(n);
+    let mut words = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    if words.next_back().is_some_and(number) {
+        return true;
+    }
+    let lead: String = folded.chars().take_while(char::is_ascii_digit).collect();
+    !lead.is_empty() && number(&lead) && folded[lead.len()..].starts_with(['.', ')', '-', ':'])
+}
+
+/// Whether a row's village or team cell names one of the commune's teams.
+pub fn names_a_team(village: Option<&str>, team: Option<&str>, villages: &[Village]) -> bool {
+    village
+        .filter(|v| !v.is_empty())
+        .and_then(|v| find_village(v, villages))
+        .is_some()
+        || team
+            .and_then(parse_team)
+            .is_some_and(|n| villages.iter().any(|v| v.team == n))
 }
 
 /// A form's error, said more precisely when the cell shows what a
@@ -460,6 +552,44 @@ mod tests {
         assert_eq!(excel_serial_date("32874"), Some("01/01/1990".into()));
         assert_eq!(excel_serial_date("1990"), None);
         assert_eq!(excel_serial_date("3287a"), None);
+    }
+
+    #[test]
+    fn a_number_is_read_as_the_one_choice_it_numbers() {
+        let ac = form::form("activation").unwrap();
+        let read = |field: &str, value: &str| {
+            let mut raw = BTreeMap::from([(field.to_string(), value.to_string())]);
+            let found = read_shorthands(ac, &mut raw);
+            (raw[field].clone(), found.len())
+        };
+        assert_eq!(read("target_level", "2"), ("level2".into(), 1));
+        assert_eq!(read("target_level", "01"), ("level1".into(), 1));
+        // Understood already, fitting none, or not a bare number: left as is.
+        assert_eq!(read("target_level", "Mức 2"), ("Mức 2".into(), 0));
+        assert_eq!(read("target_level", "3"), ("3".into(), 0));
+        assert_eq!(read("target_level", "2a"), ("2a".into(), 0));
+        // "Đã kích hoạt mức 2" is the only status ending in 2.
+        assert_eq!(read("status", "2"), ("activated_level2".into(), 1));
+        assert!(is_numbered("2. Đã đăng ký", 2));
+        assert!(is_numbered("Level 2", 2));
+        assert!(!is_numbered("Số CMND 9 số", 9));
+        assert!(!is_numbered("12 tháng", 2));
+    }
+
+    #[test]
+    fn ambiguous_numbers_are_not_guessed() {
+        let spec: FormSpec = serde_json::from_str(
+            r#"{ "id": "t", "code": "T", "label": { "vi": "T", "en": "T" }, "short": { "vi": "T", "en": "T" },
+                 "subject": "person", "title": ["c"], "search": ["c"], "done_when": [], "blocked_when": [],
+                 "fields": [
+                 { "id": "c", "label": { "vi": "C", "en": "C" }, "kind": "choice", "choices": [
+                   { "id": "a", "vi": "Nhóm 2", "en": "Group 2" },
+                   { "id": "b", "vi": "2. Khác", "en": "2. Other" } ] } ] }"#,
+        )
+        .unwrap();
+        let mut raw = BTreeMap::from([("c".to_string(), "2".to_string())]);
+        assert!(read_shorthands(&spec, &mut raw).is_empty());
+        assert_eq!(raw["c"], "2");
     }
 
     #[test]

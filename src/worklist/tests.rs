@@ -5,14 +5,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::domain::commune::Village;
 
-const VILLAGES: [&str; 6] = [
-    "Thôn Đông",
-    "Thôn Đoài",
-    "Thôn Trung",
-    "Thôn Thượng",
-    "Thôn Hạ",
-    "Thôn Tân Lập",
-];
+use crate::demo::VILLAGES;
 
 pub(crate) fn commune() -> Commune {
     Commune {
@@ -512,6 +505,448 @@ fn bad_files_are_refused_whole() {
     ));
 }
 
+// ------------------------------------------------------------ merged cells, the end of a list, numbers for choices
+
+/// A list grouped by village as Excel exports merged cells: the village only
+/// on the first row of each group.
+const MERGED: &str = "\
+Họ tên;CCCD;Thôn;SĐT
+Lê Văn An;034085001234;Đông;0912345678
+Lê Văn Bình;034085001235;;0912345679
+Lê Văn Cường;034085001236;Đoài;0912345670
+Lê Văn Dũng;034085001237;;0912345671
+";
+
+#[test]
+fn fill_down_fills_merged_village_cells_and_lists_each() {
+    let without = ok(MERGED);
+    assert_eq!(problem_rows(&without), vec![3, 5]);
+    assert_eq!(without.fillable, 2);
+    assert!(without.filled.is_empty());
+
+    let with = run(
+        MERGED,
+        &Options {
+            fill_down: true,
+            ..options()
+        },
+        &[],
+    )
+    .unwrap();
+    assert!(with.problems.is_empty(), "{:?}", with.problems);
+    let teams: Vec<u8> = with.items.iter().map(|i| i.team).collect();
+    assert_eq!(teams, vec![1, 1, 2, 2]);
+    assert_eq!(
+        with.filled,
+        vec![
+            FilledCell {
+                row: 3,
+                column: 2,
+                header: "Thôn".into(),
+                value: "Đông".into()
+            },
+            FilledCell {
+                row: 5,
+                column: 2,
+                header: "Thôn".into(),
+                value: "Đoài".into()
+            },
+        ]
+    );
+    assert_eq!(with.fillable, 0);
+}
+
+#[test]
+fn fill_down_fills_household_columns_but_never_a_persons_own() {
+    let text = "\
+Mã hộ;Chủ hộ;Địa chỉ;Họ tên;CCCD;Thôn;SĐT
+HK01;Lê Văn An;Xóm 1;Lê Văn An;034085001234;Đông;0912345678
+;;;Lê Thị Bé;;;0912345679
+";
+    let p = run(
+        text,
+        &Options {
+            form: Some("activation".into()),
+            fill_down: true,
+            ..options()
+        },
+        &[],
+    )
+    .unwrap();
+    let filled: Vec<&str> = p.filled.iter().map(|f| f.header.as_str()).collect();
+    assert_eq!(filled, ["Mã hộ", "Chủ hộ", "Địa chỉ", "Thôn"]);
+    // Her missing ID stays a problem: an ID is never taken from the row above.
+    assert_eq!(problem_rows(&p), vec![3]);
+    assert_eq!(
+        p.problems[0].problems,
+        vec![RowProblem::Field {
+            field: "person_id".into(),
+            kind: crate::domain::rules::ProblemKind::Required
+        }]
+    );
+}
+
+/// The end of a real list: a total, the place and date, the signature
+/// block with its blank lines and the signers' names, and a note; their
+/// words sit in whatever columns are there (a name under "CCCD").
+const FOOTER: &str = "\
+Tổng cộng: 2 người;;;
+;;;
+;;Xuân Phong, ngày 15 tháng 11 năm 2026;
+Người lập biểu;;Trưởng thôn;
+(Ký, ghi rõ họ tên);;(Ký, ghi rõ họ tên);
+;;;
+Lê Thị Hoa;Nguyễn Văn Thành;;
+Ghi chú: danh sách chưa gồm người đi làm ăn xa;;;
+";
+
+#[test]
+fn the_lines_after_the_data_are_listed_as_not_data() {
+    let text = format!(
+        "Họ tên;CCCD;Thôn;SĐT\n{}{FOOTER}",
+        &MERGED[MERGED.find('\n').unwrap() + 1..]
+    );
+    let p = run(
+        &text,
+        &Options {
+            fill_down: true,
+            ..options()
+        },
+        &[],
+    )
+    .unwrap();
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert_eq!(p.items.len(), 4);
+    let not_data: Vec<(usize, NotData)> = p.not_data.iter().map(|n| (n.row, n.kind)).collect();
+    assert_eq!(
+        not_data,
+        vec![
+            (6, NotData::Total),
+            (8, NotData::DateLine),
+            (9, NotData::Signature),
+            (10, NotData::Signature),
+            (12, NotData::Signer),
+            (13, NotData::Note),
+        ]
+    );
+    assert_eq!(p.not_data[0].text, "Tổng cộng: 2 người");
+    assert_eq!(p.not_data[4].text, "Lê Thị Hoa | Nguyễn Văn Thành");
+    // Blank lines among them are blank; every row is in one place.
+    assert_eq!(p.blank, 2);
+    assert_eq!(p.rows_read, 4 + 6 + 2);
+    // Nothing after the data was filled from above.
+    assert!(p.filled.iter().all(|f| f.row < 6));
+}
+
+#[test]
+fn a_persons_row_is_never_taken_for_a_line_after_the_data() {
+    // Lines that read like a footer, followed by more data: they were in
+    // the middle, and are rows like any other.
+    let middle = "Họ tên;CCCD;Thôn;SĐT\n\
+                  Tổng cộng: 1;;;\n\
+                  Lê Văn An;034085001234;Đông;0912345678\n";
+    let p = ok(middle);
+    assert!(p.not_data.is_empty());
+    assert_eq!(problem_rows(&p), vec![2]);
+    // At the end, a person without an ID but with a village, a date of
+    // birth or a phone is a person, below a signature line or not; so is
+    // a row with words of a footer beside a person's details.
+    let end = "Họ tên;CCCD;Thôn;SĐT;Ngày sinh\n\
+               Lê Văn An;034085001234;Đông;0912345678;\n\
+               Người lập biểu;;;;\n\
+               Lê Thị Bé;;Đông;;\n\
+               Lê Thị Cúc;;;0912345679;\n\
+               Lê Thị Duyên;;;;01/02/1990\n\
+               Trần Văn Tổng;;Đoài;;\n\
+               Ghi chú: mới chuyển đến;;;0912345680;\n";
+    let p = ok(end);
+    assert_eq!(problem_rows(&p), vec![3, 4, 5, 6, 7, 8]);
+    assert!(p.not_data.is_empty());
+    // An ID makes a row data whatever its words.
+    let id = "Họ tên;CCCD;Thôn;SĐT\n\
+              Lê Văn An;034085001234;Đông;0912345678\n\
+              Trưởng thôn;034085001235;;\n";
+    assert_eq!(problem_rows(&ok(id)), vec![3]);
+}
+
+#[test]
+fn a_number_in_a_choice_column_is_read_as_the_one_choice_it_can_mean() {
+    let text = "Họ tên;CCCD;Thôn;Mức cần đạt\n\
+                Lê Văn An;034085001234;Đông;2\n\
+                Lê Văn Bình;034085001235;Đông;Mức 1\n\
+                Lê Văn Cường;034085001236;Đông;3\n";
+    let p = ok(text);
+    assert_eq!(p.items[0].prefill["target_level"], "level2");
+    assert_eq!(p.items[1].prefill["target_level"], "level1");
+    assert_eq!(
+        p.shorthands,
+        vec![RowShorthand {
+            row: 2,
+            form: "activation".into(),
+            field: "target_level".into(),
+            found: "2".into(),
+            choice: "level2".into()
+        }]
+    );
+    assert_eq!(problem_rows(&p), vec![4]);
+}
+
+// ------------------------------------------------------------ workbooks
+
+use super::fixtures::{self, Cell};
+
+fn cells(row: &[&str]) -> Vec<Cell> {
+    row.iter().map(|c| Cell::from(*c)).collect()
+}
+
+/// Rows with typed cells: a title, the header, people whose IDs and phones
+/// were stored as numbers and birth dates as dates.
+fn typed_rows() -> Vec<Vec<Cell>> {
+    let day = |y, m, d| Cell::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+    vec![
+        cells(&["DANH SÁCH CÔNG DÂN CHƯA KÍCH HOẠT"]),
+        cells(&["Họ tên", "CCCD", "Ngày sinh", "Thôn", "SĐT", "Mức cần đạt"]),
+        vec![
+            "Lê Văn An".into(),
+            Cell::Number(34085001234.0),
+            day(1985, 3, 12),
+            "Đông".into(),
+            Cell::Number(912345678.0),
+            Cell::Number(2.0),
+        ],
+        vec![
+            "Trần Thị Bình".into(),
+            "034190002345".into(),
+            day(1990, 7, 5),
+            Cell::Number(2.0),
+            "0912345679".into(),
+            "Mức 1".into(),
+        ],
+    ]
+}
+
+fn book(bytes: &[u8], options: &Options) -> Result<Preview, WorklistError> {
+    preview(bytes, options, &commune(), &[])
+}
+
+/// What the three readers must agree on, whatever the format.
+fn check_typed(p: &Preview, format: WorkbookFormat) {
+    let source = p.workbook.as_ref().unwrap();
+    assert_eq!(
+        (source.format, source.sheet.as_str()),
+        (format, "Danh sách")
+    );
+    assert_eq!(p.header_row, 2);
+    // The ID stored as a number lost its zero: the usual suggestion.
+    assert_eq!(
+        p.problems,
+        vec![ProblemRow {
+            row: 3,
+            form: Some("activation".into()),
+            problems: vec![
+                RowProblem::LostLeadingZero {
+                    field: "person_id".into(),
+                    found: "34085001234".into(),
+                    suggested: "034085001234".into()
+                },
+                RowProblem::LostLeadingZero {
+                    field: "phone".into(),
+                    found: "912345678".into(),
+                    suggested: "0912345678".into()
+                },
+            ]
+        }]
+    );
+    assert_eq!(p.item_rows, vec![4]);
+    let binh = &p.items[0];
+    assert_eq!(binh.prefill["birth_date"], "1990-07-05");
+    assert_eq!(binh.team, 2);
+}
+
+fn named(rows: Vec<Vec<Cell>>) -> Vec<fixtures::Sheet> {
+    vec![("Danh sách".to_string(), rows)]
+}
+
+#[test]
+fn an_xls_and_an_ods_read_as_their_cells_show() {
+    check_typed(
+        &book(&fixtures::xls(&named(typed_rows())), &options()).unwrap(),
+        WorkbookFormat::Xls,
+    );
+    check_typed(
+        &book(&fixtures::ods(&named(typed_rows()), false), &options()).unwrap(),
+        WorkbookFormat::Ods,
+    );
+    let fixed = Options {
+        fix_leading_zeros: true,
+        ..options()
+    };
+    let p = book(&fixtures::ods(&named(typed_rows()), false), &fixed).unwrap();
+    assert_eq!(p.items[0].prefill["person_id"], "034085001234");
+    assert_eq!(p.items[0].prefill["birth_date"], "1985-03-12");
+    assert_eq!(p.items[0].prefill["target_level"], "level2");
+    assert_eq!(p.shorthands.len(), 1);
+}
+
+fn xlsx(sheets: &[(&str, Vec<Vec<Cell>>)]) -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for (name, rows) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match cell {
+                    Cell::Empty => {}
+                    Cell::Text(s) => {
+                        sheet.write_string(r, c, s).unwrap();
+                    }
+                    Cell::Number(n) => {
+                        sheet.write_number(r, c, *n).unwrap();
+                    }
+                    Cell::Date(d) => {
+                        use chrono::Datelike;
+                        let d = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )
+                        .unwrap();
+                        sheet.write_datetime_with_format(r, c, &d, &date).unwrap();
+                    }
+                }
+            }
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn an_xlsx_reads_its_first_visible_sheet_or_the_one_named() {
+    let other = vec![cells(&["Số liệu tổng hợp"]), cells(&["x"])];
+    let bytes = xlsx(&[("Danh sách", typed_rows()), ("Tổng hợp", other)]);
+    let p = book(&bytes, &options()).unwrap();
+    check_typed(&p, WorkbookFormat::Xlsx);
+    assert_eq!(
+        p.workbook.as_ref().unwrap().sheets,
+        ["Danh sách", "Tổng hợp"]
+    );
+    for name in ["Danh sách", "danh sach", "DANH SÁCH"] {
+        let chosen = Options {
+            sheet: Some(name.into()),
+            ..options()
+        };
+        check_typed(&book(&bytes, &chosen).unwrap(), WorkbookFormat::Xlsx);
+    }
+    let missing = Options {
+        sheet: Some("Sheet1".into()),
+        ..options()
+    };
+    match book(&bytes, &missing) {
+        Err(WorklistError::UnknownSheet { sheet, sheets }) => {
+            assert_eq!(sheet, "Sheet1");
+            assert_eq!(sheets, ["Danh sách", "Tổng hợp"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    let summary = Options {
+        sheet: Some("Tổng hợp".into()),
+        ..options()
+    };
+    assert!(matches!(
+        book(&bytes, &summary),
+        Err(WorklistError::NoKnownColumn { .. })
+    ));
+}
+
+#[test]
+fn a_sheet_of_notes_before_the_list_is_passed_over_unless_named() {
+    let notes = vec![cells(&["Hướng dẫn: mỗi người một dòng"])];
+    let bytes = xlsx(&[("Hướng dẫn", notes.clone()), ("Danh sách", typed_rows())]);
+    let p = book(&bytes, &options()).unwrap();
+    check_typed(&p, WorkbookFormat::Xlsx);
+    assert_eq!(p.workbook.unwrap().sheets, ["Hướng dẫn", "Danh sách"]);
+    // Named, it is read, and has no list.
+    let named = Options {
+        sheet: Some("Hướng dẫn".into()),
+        ..options()
+    };
+    assert!(matches!(
+        book(&bytes, &named),
+        Err(WorklistError::NoKnownColumn { .. })
+    ));
+    // No sheet has a list: the first one's words say so.
+    let bytes = xlsx(&[("Hướng dẫn", notes), ("Trống", vec![])]);
+    match book(&bytes, &options()) {
+        Err(WorklistError::NoKnownColumn { first_row }) => {
+            assert_eq!(first_row, "Hướng dẫn: mỗi người một dòng")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn workbooks_that_cannot_be_read_are_refused_whole() {
+    let refused = |bytes: &[u8]| book(bytes, &options()).unwrap_err();
+    assert!(matches!(
+        refused(&fixtures::ods(&named(typed_rows()), true)),
+        WorklistError::Encrypted
+    ));
+    let encrypted = fixtures::compound_file(&[
+        ("EncryptionInfo", &[0u8; 200]),
+        ("EncryptedPackage", &[0u8; 5000]),
+    ]);
+    assert!(matches!(refused(&encrypted), WorklistError::Encrypted));
+    let good = xlsx(&[("Danh sách", typed_rows())]);
+    let cut = &good[..good.len() / 2];
+    assert!(matches!(
+        refused(cut),
+        WorklistError::Unreadable { format: None, .. }
+    ));
+    assert!(matches!(
+        refused(b"PK\x03\x04"),
+        WorklistError::Unreadable { format: None, .. }
+    ));
+    let mut bundle = Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut bundle);
+    zip.start_file("manifest.csv", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.finish().unwrap();
+    assert!(matches!(
+        refused(&bundle.into_inner()),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Zip
+        }
+    ));
+    // A sheet longer than the limit, refused as it is read.
+    let mut long = typed_rows();
+    long.extend((0..20).map(|_| typed_rows()[3].clone()));
+    let short = Options {
+        max_rows: 10,
+        ..options()
+    };
+    for bytes in [
+        xlsx(&[("Danh sách", long.clone())]),
+        fixtures::xls(&named(long.clone())),
+        fixtures::ods(&named(long), false),
+    ] {
+        assert!(matches!(
+            book(&bytes, &short),
+            Err(WorklistError::TooManyRows { limit: 10 })
+        ));
+    }
+    // The file's own size bound holds for a workbook too.
+    let tiny = Options {
+        max_bytes: 100,
+        ..options()
+    };
+    assert!(matches!(
+        book(&good, &tiny),
+        Err(WorklistError::TooBig { limit: 100 })
+    ));
+}
+
 // ------------------------------------------------------------ staleness
 
 #[test]
@@ -584,7 +1019,8 @@ const PIECES: &[&str] = &[
 fn run_any(bytes: &[u8], fix: bool) -> Result<(), String> {
     let options = Options {
         fix_leading_zeros: fix,
-        max_bytes: 4096,
+        fill_down: fix,
+        max_bytes: 4096.max(bytes.len() as u64),
         ..options()
     };
     let existing = [item(
@@ -604,8 +1040,12 @@ fn run_any(bytes: &[u8], fix: bool) -> Result<(), String> {
             Ok(())
         }
         Ok(p) => {
-            let buckets =
-                p.blank + p.duplicates.len() + p.already.len() + p.problems.len() + p.items.len();
+            let buckets = p.blank
+                + p.duplicates.len()
+                + p.already.len()
+                + p.problems.len()
+                + p.items.len()
+                + p.not_data.len();
             if buckets != p.rows_read {
                 return Err(format!(
                     "{} rows read, {buckets} sorted: {p:?}",
@@ -624,7 +1064,8 @@ fn run_any(bytes: &[u8], fix: bool) -> Result<(), String> {
                 .iter()
                 .chain(p.problems.iter().map(|r| &r.row))
                 .chain(p.duplicates.iter().map(|d| &d.row))
-                .chain(p.already.iter().map(|a| &a.row));
+                .chain(p.already.iter().map(|a| &a.row))
+                .chain(p.not_data.iter().map(|n| &n.row));
             if rows.clone().any(|&r| r <= p.header_row) {
                 return Err(format!("a row above the header: {p:?}"));
             }
@@ -654,6 +1095,28 @@ proptest! {
             text.into_bytes()
         };
         prop_assert_eq!(run_any(&bytes, fix), Ok(()));
+    }
+
+    #[test]
+    fn damaged_workbooks_never_panic(
+        format in 0..3usize,
+        flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+        cut in any::<usize>(),
+    ) {
+        let rows = named(typed_rows());
+        let mut bytes = match format {
+            0 => fixtures::xls(&rows),
+            1 => fixtures::ods(&rows, false),
+            _ => xlsx(&[("Danh sách", typed_rows())]),
+        };
+        for (at, byte) in flips {
+            let at = at % bytes.len();
+            bytes[at] ^= byte;
+        }
+        if cut % 4 == 0 {
+            bytes.truncate(cut % bytes.len());
+        }
+        prop_assert_eq!(run_any(&bytes, false), Ok(()));
     }
 
     #[test]

@@ -195,6 +195,23 @@ pub fn save_activation(dir: &Path, id: &str, status: &str, extra: &[&str]) -> St
         .to_string()
 }
 
+pub use tothon::demo::VILLAGES;
+
+/// The commune of [`VILLAGES`], the N-th village being team N's.
+pub fn named_commune() -> tothon::domain::commune::Commune {
+    tothon::domain::commune::Commune {
+        name: COMMUNE.into(),
+        villages: VILLAGES
+            .iter()
+            .zip(1..)
+            .map(|(name, team)| tothon::domain::commune::Village {
+                team,
+                name: name.to_string(),
+            })
+            .collect(),
+    }
+}
+
 /// A commune office and the devices of some of its teams, set up through
 /// the binary, keys exchanged, in one folder: `commune/`, `team-N/`, public
 /// keys as `commune.pub`, `teamN.pub`.

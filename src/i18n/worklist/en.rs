@@ -34,6 +34,19 @@ pub(super) fn say_en(s: &Say) -> String {
         Say::Form(FormSource::Register) => {
             "Population register: each row is one person of one household.".into()
         }
+        Say::Workbook { source, header_row } => match others(source).as_slice() {
+            [] => format!(
+                "{} workbook, sheet \"{}\", header on row {header_row}.",
+                workbook_name(source.format),
+                sheet_name(&source.sheet)
+            ),
+            rest => format!(
+                "{} workbook, sheet \"{}\" (other sheets: {}; choose with --sheet), header on row {header_row}.",
+                workbook_name(source.format),
+                sheet_name(&source.sheet),
+                quoted_list(rest, lang)
+            ),
+        },
         Say::Form(FormSource::Given { form }) => {
             format!("Form: {} (from --form).", form_label(form, lang))
         }
@@ -95,10 +108,11 @@ pub(super) fn say_en(s: &Say) -> String {
             new,
             duplicates,
             blank,
+            not_data,
             problems,
             ..
         } => format!(
-            "Read {read} rows: {new} people read, {duplicates} repeated in the file, {blank} blank, {problems} with problems (not imported)."
+            "Read {read} rows: {new} people read, {duplicates} repeated in the file, {blank} blank, {not_data} after the list that are not data, {problems} with problems (not imported)."
         ),
         Say::Summary {
             register: false,
@@ -107,10 +121,16 @@ pub(super) fn say_en(s: &Say) -> String {
             already,
             duplicates,
             blank,
+            not_data,
             problems,
-        } => format!(
-            "Read {read} rows: {new} new items, {already} already on the list, {duplicates} repeated in the file, {blank} blank, {problems} with problems (not imported)."
-        ),
+        } => match not_data {
+            0 => format!(
+                "Read {read} rows: {new} new items, {already} already on the list, {duplicates} repeated in the file, {blank} blank, {problems} with problems (not imported)."
+            ),
+            not_data => format!(
+                "Read {read} rows: {new} new items, {already} already on the list, {duplicates} repeated in the file, {blank} blank, {not_data} after the list that are not data, {problems} with problems (not imported)."
+            ),
+        },
         Say::TableTitle { register: false } => "New items by village and form:".into(),
         Say::TableTitle { register: true } => "People read, by village:".into(),
         Say::VillageHeading => "Village".into(),
@@ -134,6 +154,33 @@ pub(super) fn say_en(s: &Say) -> String {
         ),
         Say::WarningsTitle { count } => format!(
             "Warnings ({count}; imported all the same, the team confirms or corrects them when saving):"
+        ),
+        Say::FilledTitle { count } => {
+            format!("Empty cells filled with the value above them (--fill-down, {count} cells):")
+        }
+        Say::Filled(f) => format!(
+            "  Row {}, column {} \"{}\": \"{}\"",
+            f.row,
+            column_letter(f.column),
+            header_text(&f.header, lang),
+            f.value
+        ),
+        Say::FillHint { count } => format!(
+            "{count} rows leave the village, team, household code, address or head of household empty just below a filled cell (merged cells in Excel, usually): check them, then run again with --fill-down to fill them from the row above."
+        ),
+        Say::NotDataTitle { count } => {
+            format!("Lines after the list that are not data, not imported ({count}):")
+        }
+        Say::NotData(r) => format!("  Row {}: {} \"{}\"", r.row, not_data_en(r.kind), r.text),
+        Say::ShorthandsTitle { count } => {
+            format!("Choice cells written as a number, read as follows ({count} cells):")
+        }
+        Say::Shorthand(h) => format!(
+            "  Row {}: {} \"{}\" → \"{}\"",
+            h.row,
+            field_label(Some(&h.form), &h.field, lang),
+            h.found,
+            form::choice_label(&h.form, &h.field, &h.choice, lang)
         ),
         Say::Duplicates { shown, more } => {
             let list: Vec<String> = shown
@@ -172,6 +219,16 @@ pub(super) fn say_en(s: &Say) -> String {
         Say::AlreadyAssigned { item, team } => {
             format!("Work item {item} is already team {team}'s; nothing changed.")
         }
+    }
+}
+
+fn not_data_en(kind: NotData) -> &'static str {
+    match kind {
+        NotData::Total => "total",
+        NotData::DateLine => "date line",
+        NotData::Signature => "signature line",
+        NotData::Note => "note",
+        NotData::Signer => "signer's name",
     }
 }
 
@@ -306,6 +363,44 @@ pub(super) fn error_en(e: &WorklistError) -> String {
         ),
         WorklistError::NeedsYes { count } => format!(
             "Nothing was imported: there is no keyboard to confirm on; run again with --yes to import {count} items."
+        ),
+        WorklistError::UnknownSheet { sheet, sheets } => format!(
+            "The workbook has no sheet \"{}\"; its sheets are {}. Choose one with --sheet. Nothing was imported.",
+            sheet_name(sheet),
+            quoted_list(sheets, Lang::En)
+        ),
+        WorklistError::Encrypted => "The workbook is protected with a password: open it in Excel, save it without a password and import it again. Nothing was imported.".into(),
+        WorklistError::Unreadable {
+            format: Some(format),
+            detail,
+        } => format!(
+            "The {} workbook cannot be read: it is damaged or not what it seems ({detail}); open it in Excel, save it as .xlsx and import it again. Nothing was imported.",
+            workbook_name(*format)
+        ),
+        WorklistError::Unreadable {
+            format: None,
+            detail,
+        } => format!(
+            "The file cannot be read: it is a damaged zip ({detail}); open it in Excel, save it as .xlsx and import it again. Nothing was imported."
+        ),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Xlsb,
+        } => "This is an Excel binary workbook (.xlsb), which tothon does not read: save it as .xlsx and import that. Nothing was imported.".into(),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Zip,
+        } => "This file is a zip but not an .xlsx or .ods workbook: choose the list's own file. Nothing was imported.".into(),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Compound,
+        } => "This is an old Office document but not an Excel workbook (.xls): choose the list's own file. Nothing was imported.".into(),
+        WorklistError::TooManyRows { limit } => format!(
+            "A sheet of the workbook has more than {limit} rows, which is not a work list; split it and import the parts. Nothing was imported."
+        ),
+        WorklistError::TooManyCells { limit } => format!(
+            "The workbook's sheets span more than {limit} cells (empty cells between filled ones included), which is not a work list; copy the list alone into a new workbook and import that. Nothing was imported."
+        ),
+        WorklistError::UnpacksTooBig { limit } => format!(
+            "The workbook unpacks to more than {} MB, which is not a work list. Nothing was imported.",
+            limit / (1024 * 1024)
         ),
     }
 }

@@ -15,7 +15,8 @@ pub use preview::preview_lines;
 use super::{Lang, problems};
 use crate::domain::form;
 use crate::worklist::{
-    AlreadyListed, ColumnRole, Duplicate, Encoding, FormSource, RowFix, RowProblem, WorklistError,
+    AlreadyListed, ColumnRole, Duplicate, Encoding, FilledCell, FormSource, NotData, NotDataRow,
+    OtherFile, RowFix, RowProblem, RowShorthand, SheetSource, WorkbookFormat, WorklistError,
 };
 use en::{error_en, problem_en, say_en};
 use vi::{error_vi, problem_vi, say_vi};
@@ -26,6 +27,11 @@ pub enum Say<'a> {
     Source {
         encoding: Encoding,
         delimiter: u8,
+        header_row: usize,
+    },
+    /// Instead of `Source` for a workbook.
+    Workbook {
+        source: &'a SheetSource,
         header_row: usize,
     },
     Form(&'a FormSource),
@@ -52,6 +58,8 @@ pub enum Say<'a> {
         already: usize,
         duplicates: usize,
         blank: usize,
+        /// Lines after the data that are not data (totals, signatures).
+        not_data: usize,
         problems: usize,
     },
     TableTitle {
@@ -84,6 +92,25 @@ pub enum Say<'a> {
     WarningsTitle {
         count: usize,
     },
+    /// With `--fill-down`: the cells filled, one line each after the title.
+    FilledTitle {
+        count: usize,
+    },
+    Filled(&'a FilledCell),
+    /// Without `--fill-down`: rows it would fill.
+    FillHint {
+        count: usize,
+    },
+    /// The lines after the data that are not data, one line each after the title.
+    NotDataTitle {
+        count: usize,
+    },
+    NotData(&'a NotDataRow),
+    /// Choice cells read through their number, one line each after the title.
+    ShorthandsTitle {
+        count: usize,
+    },
+    Shorthand(&'a RowShorthand),
     /// The first few repeated rows; `more` were left out.
     Duplicates {
         shown: &'a [Duplicate],
@@ -180,6 +207,42 @@ pub(super) fn form_names(lang: Lang) -> String {
         .join(", ")
 }
 
+/// A sheet's name as the file (or the person) gave it, made printable: an
+/// .xls may name a sheet with control characters.
+pub fn sheet_name(name: &str) -> String {
+    crate::bundle::archive::escaped(name, 100)
+}
+
+/// Sheet names, quoted and printable.
+pub(super) fn quoted_list(items: &[String], lang: Lang) -> String {
+    items
+        .iter()
+        .map(|i| match lang {
+            Lang::Vi => format!("«{}»", sheet_name(i)),
+            Lang::En => format!("\"{}\"", sheet_name(i)),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn workbook_name(format: WorkbookFormat) -> &'static str {
+    match format {
+        WorkbookFormat::Xlsx => "Excel (.xlsx)",
+        WorkbookFormat::Xls => "Excel 97–2003 (.xls)",
+        WorkbookFormat::Ods => "OpenDocument (.ods)",
+    }
+}
+
+/// The workbook's sheets other than the one read.
+pub(super) fn others(source: &SheetSource) -> Vec<String> {
+    source
+        .sheets
+        .iter()
+        .filter(|s| **s != source.sheet)
+        .cloned()
+        .collect()
+}
+
 pub(super) fn header_text(header: &str, lang: Lang) -> &str {
     match (header.is_empty(), lang) {
         (false, _) => header,
@@ -247,5 +310,74 @@ mod tests {
             kind: ProblemKind::DateInvalid,
         };
         assert!(problem(Lang::Vi, Some("activation"), &f).starts_with("Ngày sinh: "));
+    }
+
+    #[test]
+    fn sheet_names_from_the_file_are_printable() {
+        let hostile = "Danh\u{1b}[31m sách\n\u{202E}".to_string();
+        let e = WorklistError::UnknownSheet {
+            sheet: hostile.clone(),
+            sheets: vec![hostile.clone(), "Khác".into()],
+        };
+        for lang in [Lang::Vi, Lang::En] {
+            let said = error(lang, &e);
+            assert!(
+                !said.chars().any(|c| c.is_control() || c == '\u{202E}'),
+                "{said:?}"
+            );
+        }
+        assert!(error(Lang::Vi, &e).contains("«Danh\\u{1b}[31m sách"));
+    }
+
+    /// A list with a merged village cell, a choice written as its number
+    /// and a total row, read with and without fill-down.
+    fn merged_list(fill_down: bool) -> (crate::worklist::Preview, Vec<String>) {
+        let text = "Họ tên;CCCD;Thôn;Mức cần đạt\n\
+                    Lê Văn An;034085001234;Đông;2\n\
+                    Lê Văn Bình;034085001235;;Mức 1\n\
+                    Tổng cộng: 2 người;;;\n";
+        let options = crate::worklist::Options {
+            fill_down,
+            ..crate::worklist::Options::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())
+        };
+        let commune = crate::worklist::tests::commune();
+        let p = crate::worklist::preview(text.as_bytes(), &options, &commune, &[]).unwrap();
+        let lines = preview_lines(Lang::Vi, &p, &commune);
+        (p, lines)
+    }
+
+    #[test]
+    fn the_preview_lists_filled_cells_numbered_choices_and_the_lines_after_the_data() {
+        let (p, lines) = merged_list(true);
+        assert_eq!(p.items.len(), 2);
+        let has = |want: &str| lines.iter().any(|l| l == want);
+        assert!(
+            lines[0].starts_with("Tệp mã UTF-8"),
+            "a text file says its encoding: {lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("1 dòng cuối không phải dữ liệu")),
+            "{lines:?}"
+        );
+        assert!(has("  Dòng 3, cột C «Thôn»: «Đông»"), "{lines:?}");
+        assert!(has("  Dòng 2: Mức cần đạt «2» → «Mức 2»"), "{lines:?}");
+        assert!(has("  Dòng 4: dòng tổng «Tổng cộng: 2 người»"), "{lines:?}");
+        assert!(
+            !lines.iter().any(|l| l.contains("--fill-down để")),
+            "{lines:?}"
+        );
+
+        // Without fill-down the blank village is a problem, and the hint says
+        // how to fill it.
+        let (p, lines) = merged_list(false);
+        assert_eq!(p.problems.len(), 1);
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("1 dòng để trống cột thôn") && l.contains("--fill-down")),
+            "{lines:?}"
+        );
     }
 }

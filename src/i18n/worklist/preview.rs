@@ -1,6 +1,8 @@
 //! The preview of a work-list import as both fronts show it, line by line:
-//! what was read, what would be imported (new items per village and form),
-//! and every row that would not be.
+//! what was read (the text file, or the workbook and its sheet), what would
+//! be imported (new items per village and form), every cell filled from
+//! above and every choice read through its number, every row that would not
+//! be imported, and the lines after the data that are not data.
 
 use unicode_width::UnicodeWidthStr;
 
@@ -18,10 +20,16 @@ const SHOWN: usize = 10;
 pub fn preview_lines(lang: Lang, p: &Preview, commune: &Commune) -> Vec<String> {
     let mut out = Vec::new();
     let mut line = |s: Say| out.push(say(lang, &s));
-    line(Say::Source {
-        encoding: p.encoding,
-        delimiter: p.delimiter,
-        header_row: p.header_row,
+    line(match &p.workbook {
+        Some(source) => Say::Workbook {
+            source,
+            header_row: p.header_row,
+        },
+        None => Say::Source {
+            encoding: p.encoding,
+            delimiter: p.delimiter,
+            header_row: p.header_row,
+        },
     });
     line(Say::Form(&p.form_source));
     line(Say::ColumnsTitle);
@@ -53,6 +61,7 @@ pub fn preview_lines(lang: Lang, p: &Preview, commune: &Commune) -> Vec<String> 
         already: p.already.len(),
         duplicates: p.duplicates.len(),
         blank: p.blank,
+        not_data: p.not_data.len(),
         problems: p.problems.len(),
     });
     if !p.items.is_empty() {
@@ -84,6 +93,22 @@ pub fn preview_lines(lang: Lang, p: &Preview, commune: &Commune) -> Vec<String> 
         });
         for f in &p.fixes {
             line(Say::Fix(f));
+        }
+    }
+    if !p.filled.is_empty() {
+        line(Say::FilledTitle {
+            count: p.filled.len(),
+        });
+        for f in &p.filled {
+            line(Say::Filled(f));
+        }
+    }
+    if !p.shorthands.is_empty() {
+        line(Say::ShorthandsTitle {
+            count: p.shorthands.len(),
+        });
+        for h in &p.shorthands {
+            line(Say::Shorthand(h));
         }
     }
     if !p.problems.is_empty() {
@@ -133,6 +158,9 @@ pub fn preview_lines(lang: Lang, p: &Preview, commune: &Commune) -> Vec<String> 
             line(Say::FixHint { count: fixable });
         }
     }
+    if !p.fill_down && p.fillable > 0 {
+        line(Say::FillHint { count: p.fillable });
+    }
     if !p.warnings.is_empty() {
         line(Say::WarningsTitle {
             count: p.warnings.len(),
@@ -150,6 +178,14 @@ pub fn preview_lines(lang: Lang, p: &Preview, commune: &Commune) -> Vec<String> 
                 row: w.row,
                 text: &text,
             });
+        }
+    }
+    if !p.not_data.is_empty() {
+        line(Say::NotDataTitle {
+            count: p.not_data.len(),
+        });
+        for n in &p.not_data {
+            line(Say::NotData(n));
         }
     }
     out

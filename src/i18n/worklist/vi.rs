@@ -34,6 +34,19 @@ pub(super) fn say_vi(s: &Say) -> String {
         Say::Form(FormSource::Register) => {
             "Danh sách nhân khẩu: mỗi dòng là một người, thuộc một hộ.".into()
         }
+        Say::Workbook { source, header_row } => match others(source).as_slice() {
+            [] => format!(
+                "Bảng tính {}, trang «{}», dòng tiêu đề là dòng {header_row}.",
+                workbook_name(source.format),
+                sheet_name(&source.sheet)
+            ),
+            rest => format!(
+                "Bảng tính {}, trang «{}» (các trang khác: {}; chọn trang bằng --sheet), dòng tiêu đề là dòng {header_row}.",
+                workbook_name(source.format),
+                sheet_name(&source.sheet),
+                quoted_list(rest, lang)
+            ),
+        },
         Say::Form(FormSource::Given { form }) => {
             format!("Mẫu phiếu: {} (chọn bằng --form).", form_label(form, lang))
         }
@@ -95,10 +108,11 @@ pub(super) fn say_vi(s: &Say) -> String {
             new,
             duplicates,
             blank,
+            not_data,
             problems,
             ..
         } => format!(
-            "Đã đọc {read} dòng: {new} người đọc được, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {problems} dòng có lỗi (không nhập)."
+            "Đã đọc {read} dòng: {new} người đọc được, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {not_data} dòng cuối không phải dữ liệu, {problems} dòng có lỗi (không nhập)."
         ),
         Say::Summary {
             register: false,
@@ -107,10 +121,16 @@ pub(super) fn say_vi(s: &Say) -> String {
             already,
             duplicates,
             blank,
+            not_data,
             problems,
-        } => format!(
-            "Đã đọc {read} dòng: {new} việc mới, {already} dòng đã có trong danh sách, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {problems} dòng có lỗi (không nhập)."
-        ),
+        } => match not_data {
+            0 => format!(
+                "Đã đọc {read} dòng: {new} việc mới, {already} dòng đã có trong danh sách, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {problems} dòng có lỗi (không nhập)."
+            ),
+            not_data => format!(
+                "Đã đọc {read} dòng: {new} việc mới, {already} dòng đã có trong danh sách, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {not_data} dòng cuối không phải dữ liệu, {problems} dòng có lỗi (không nhập)."
+            ),
+        },
         Say::TableTitle { register: false } => "Việc mới theo thôn và mẫu phiếu:".into(),
         Say::TableTitle { register: true } => "Người đọc được theo thôn:".into(),
         Say::VillageHeading => "Thôn".into(),
@@ -135,6 +155,33 @@ pub(super) fn say_vi(s: &Say) -> String {
         Say::WarningsTitle { count } => {
             format!("Cảnh báo ({count}; vẫn nhập, tổ sẽ xác nhận hoặc sửa khi lưu phiếu):")
         }
+        Say::FilledTitle { count } => {
+            format!("Ô trống được điền bằng giá trị ô bên trên (--fill-down, {count} ô):")
+        }
+        Say::Filled(f) => format!(
+            "  Dòng {}, cột {} «{}»: «{}»",
+            f.row,
+            column_letter(f.column),
+            header_text(&f.header, lang),
+            f.value
+        ),
+        Say::FillHint { count } => format!(
+            "{count} dòng để trống cột thôn, tổ, mã hộ, địa chỉ hoặc chủ hộ ngay dưới ô có giá trị (thường do ô gộp trong Excel): hãy xem lại, rồi chạy lại với --fill-down để điền bằng giá trị ô bên trên."
+        ),
+        Say::NotDataTitle { count } => {
+            format!("Dòng cuối danh sách không phải dữ liệu, không nhập ({count}):")
+        }
+        Say::NotData(r) => format!("  Dòng {}: {} «{}»", r.row, not_data_vi(r.kind), r.text),
+        Say::ShorthandsTitle { count } => {
+            format!("Ô lựa chọn ghi bằng số, đã hiểu như sau ({count} ô):")
+        }
+        Say::Shorthand(h) => format!(
+            "  Dòng {}: {} «{}» → «{}»",
+            h.row,
+            field_label(Some(&h.form), &h.field, lang),
+            h.found,
+            form::choice_label(&h.form, &h.field, &h.choice, lang)
+        ),
         Say::Duplicates { shown, more } => {
             let list: Vec<String> = shown
                 .iter()
@@ -172,6 +219,16 @@ pub(super) fn say_vi(s: &Say) -> String {
         Say::AlreadyAssigned { item, team } => {
             format!("Việc {item} đã thuộc tổ {team}; không thay đổi gì.")
         }
+    }
+}
+
+fn not_data_vi(kind: NotData) -> &'static str {
+    match kind {
+        NotData::Total => "dòng tổng",
+        NotData::DateLine => "dòng ngày tháng",
+        NotData::Signature => "dòng chữ ký",
+        NotData::Note => "ghi chú",
+        NotData::Signer => "tên người ký",
     }
 }
 
@@ -298,6 +355,44 @@ pub(super) fn error_vi(e: &WorklistError) -> String {
         ),
         WorklistError::NeedsYes { count } => format!(
             "Chưa nhập gì: không hỏi xác nhận được vì không chạy từ bàn phím; hãy chạy lại với --yes để nhập {count} việc."
+        ),
+        WorklistError::UnknownSheet { sheet, sheets } => format!(
+            "Bảng tính không có trang «{}»; các trang có: {}. Hãy chọn trang bằng --sheet. Chưa nhập gì.",
+            sheet_name(sheet),
+            quoted_list(sheets, Lang::Vi)
+        ),
+        WorklistError::Encrypted => "Bảng tính được bảo vệ bằng mật khẩu: hãy mở bằng Excel, lưu lại không có mật khẩu rồi nhập lại. Chưa nhập gì.".into(),
+        WorklistError::Unreadable {
+            format: Some(format),
+            detail,
+        } => format!(
+            "Không đọc được bảng tính {}: tệp bị hỏng hoặc không đúng định dạng ({detail}); hãy mở bằng Excel, lưu lại thành .xlsx rồi nhập lại. Chưa nhập gì.",
+            workbook_name(*format)
+        ),
+        WorklistError::Unreadable {
+            format: None,
+            detail,
+        } => format!(
+            "Không đọc được tệp: tệp nén bị hỏng ({detail}); hãy mở bằng Excel, lưu lại thành .xlsx rồi nhập lại. Chưa nhập gì."
+        ),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Xlsb,
+        } => "Tệp là bảng tính nhị phân của Excel (.xlsb), tothon không đọc loại này: hãy lưu lại thành .xlsx rồi nhập. Chưa nhập gì.".into(),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Zip,
+        } => "Tệp là tệp nén (zip) nhưng không phải bảng tính .xlsx hay .ods: hãy chọn đúng tệp danh sách. Chưa nhập gì.".into(),
+        WorklistError::NotAWorkbook {
+            kind: OtherFile::Compound,
+        } => "Tệp là tài liệu Office đời cũ nhưng không phải bảng tính Excel (.xls): hãy chọn đúng tệp danh sách. Chưa nhập gì.".into(),
+        WorklistError::TooManyRows { limit } => format!(
+            "Bảng tính có trang dài hơn {limit} dòng, không giống một danh sách việc; hãy chia nhỏ rồi nhập từng phần. Chưa nhập gì."
+        ),
+        WorklistError::TooManyCells { limit } => format!(
+            "Bảng tính trải trên hơn {limit} ô (tính cả ô trống nằm giữa các ô có dữ liệu), không giống một danh sách việc; hãy chép riêng danh sách sang một bảng tính mới rồi nhập. Chưa nhập gì."
+        ),
+        WorklistError::UnpacksTooBig { limit } => format!(
+            "Bảng tính khi giải nén lớn hơn {} MB, không giống một danh sách việc. Chưa nhập gì.",
+            limit / (1024 * 1024)
         ),
     }
 }
