@@ -402,3 +402,69 @@ fn a_case_typed_at_the_office_goes_to_the_village_the_register_gives_its_person(
     let err = common::refusal(&typed("034099000001"));
     assert!(err.contains("--village"), "{err}");
 }
+
+/// The register as a commune's workbook holds it: a title, the village in
+/// a merged cell down its households, one person a row, a total at the end.
+fn register_workbook() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("Nhân khẩu").unwrap();
+    ws.write_string(0, 0, "DANH SÁCH NHÂN KHẨU").unwrap();
+    let header = ["Thôn", "Họ và tên", "Số định danh", "Ngày sinh", "Mã hộ"];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    let people = [
+        ("Nguyễn Văn An", "034085001234", "12/03/1985", "HK-01"),
+        ("Trần Thị Mai", "034187001235", "02/02/1987", "HK-01"),
+        ("Phạm Văn Bình", "034070003456", "1970", "HK-31"),
+    ];
+    let plain = rust_xlsxwriter::Format::new();
+    ws.merge_range(3, 0, 5, 0, "Thôn Trung", &plain).unwrap();
+    for (i, (name, id, birth, household)) in people.iter().enumerate() {
+        let r = 3 + i as u32;
+        for (c, v) in [(1, name), (2, id), (3, birth), (4, household)] {
+            ws.write_string(r, c, *v).unwrap();
+        }
+    }
+    ws.write_string(6, 1, "Tổng cộng: 3 người").unwrap();
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_register_workbook_with_merged_villages_is_read_with_fill_down() {
+    let c = Commune::with_teams([]);
+    name_villages(&c.commune());
+    let file = c.write("nhan-khau.xlsx", &register_workbook());
+    // Without --fill-down the blanks under the merged village are problems.
+    let said = stdout(
+        tothon(&c.commune())
+            .args(["register", "import", "--dry-run"])
+            .arg(&file),
+    );
+    assert!(said.contains("1 người mới"), "{said}");
+    let said = stdout(
+        tothon(&c.commune())
+            .args([
+                "register",
+                "import",
+                "--fill-down",
+                "--yes",
+                "--sheet",
+                "Nhân khẩu",
+            ])
+            .arg(&file),
+    );
+    assert!(said.contains("Đã ghi 3 nhân khẩu"), "{said}");
+    let store = tothon::store::Store::open(&c.commune()).unwrap();
+    let people = store.people().unwrap();
+    assert_eq!(people.len(), 3);
+    assert!(people.iter().all(|p| p.team == 3), "{people:?}");
+    drop(store);
+    let err = fails(
+        tothon(&c.commune())
+            .args(["register", "import", "--yes", "--sheet", "Sheet9"])
+            .arg(&file),
+    );
+    assert!(err.contains("Sheet9"), "{err}");
+}

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::tables::write_rows;
-use super::worklist::confirm;
+use super::worklist::{ReadingArgs, confirm};
 use crate::domain::form;
 use crate::domain::rules::PartialDate;
 use crate::error::{Error, Result};
@@ -40,17 +40,10 @@ pub struct RegisterFindArgs {
 
 #[derive(Debug, Args)]
 pub struct RegisterImportArgs {
-    /// Tệp CSV hoặc TXT: UTF-8 (có/không BOM) hoặc UTF-16; phân cách , ; hoặc tab.
+    /// Bảng tính .xlsx, .xls, .ods, hoặc tệp CSV/TXT: UTF-8 (có/không BOM) hoặc UTF-16; phân cách , ; hoặc tab.
     pub file: PathBuf,
-    /// Chỉ xem trước, không ghi gì (preview only, write nothing).
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Ghi luôn, không hỏi lại (write without asking).
-    #[arg(long)]
-    pub yes: bool,
-    /// Thêm lại số 0 đầu mà bảng tính làm mất (put back leading zeros a spreadsheet dropped).
-    #[arg(long)]
-    pub fix_leading_zeros: bool,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
 }
 
 /// Runs a `tothon register` command.
@@ -103,7 +96,12 @@ fn find(store: &Store, args: &RegisterFindArgs, lang: Lang) -> Result<()> {
 }
 
 fn import(store: &Store, args: &RegisterImportArgs, lang: Lang) -> Result<()> {
-    let options = register::options(args.fix_leading_zeros);
+    let r = &args.reading;
+    let options = crate::worklist::Options {
+        sheet: r.sheet.clone(),
+        fill_down: r.fill_down,
+        ..register::options(r.fix_leading_zeros)
+    };
     let preview = register::preview_file(store, &args.file, &options)?;
     let commune = store.commune()?;
     let stdout = std::io::stdout();
@@ -118,7 +116,7 @@ fn import(store: &Store, args: &RegisterImportArgs, lang: Lang) -> Result<()> {
         return Ok(());
     }
     let asked = say(lang, &Say::Prompt { count });
-    if !confirm(&mut out, lang, args.dry_run, args.yes, &asked, || {
+    if !confirm(&mut out, lang, r.dry_run, r.yes, &asked, || {
         Error::RegisterNeedsYes { count }
     })? {
         return Ok(());

@@ -44,6 +44,14 @@ pub struct ImportArgs {
     /// Mẫu phiếu của các dòng (the rows' form): household_check, missing_field, activation.
     #[arg(long, value_name = "FORM")]
     pub form: Option<String>,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
+}
+
+/// How a spreadsheet is read and whether to write: what every import
+/// (work list, register) takes.
+#[derive(Debug, Args)]
+pub struct ReadingArgs {
     /// Trang của bảng tính cần đọc; mặc định là trang hiện đầu tiên có dòng tiêu đề (the workbook's sheet; default: the first visible one with a header row).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
@@ -53,7 +61,7 @@ pub struct ImportArgs {
     /// Chỉ xem trước, không ghi gì (preview only, write nothing).
     #[arg(long)]
     pub dry_run: bool,
-    /// Nhập luôn, không hỏi lại (import without asking).
+    /// Ghi luôn, không hỏi lại (write without asking).
     #[arg(long)]
     pub yes: bool,
     /// Thêm lại số 0 đầu mà bảng tính làm mất (put back leading zeros a spreadsheet dropped).
@@ -71,11 +79,12 @@ pub(super) fn run(store: &Store, cmd: WorklistCommand, lang: Lang) -> Result<()>
 }
 
 fn import(store: &Store, args: &ImportArgs, lang: Lang) -> Result<()> {
+    let r = &args.reading;
     let choices = ImportChoices {
         form: args.form.clone(),
-        sheet: args.sheet.clone(),
-        fix_leading_zeros: args.fix_leading_zeros,
-        fill_down: args.fill_down,
+        sheet: r.sheet.clone(),
+        fix_leading_zeros: r.fix_leading_zeros,
+        fill_down: r.fill_down,
     };
     let preview = worklist::preview_file(store, &args.file, &choices)?;
     let commune = store.commune()?;
@@ -90,7 +99,7 @@ fn import(store: &Store, args: &ImportArgs, lang: Lang) -> Result<()> {
         return Ok(());
     }
     let asked = say(lang, &Say::Prompt { count });
-    if !confirm(&mut out, lang, args.dry_run, args.yes, &asked, || {
+    if !confirm(&mut out, lang, r.dry_run, r.yes, &asked, || {
         WorklistError::NeedsYes { count }.into()
     })? {
         return Ok(());
