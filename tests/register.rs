@@ -468,3 +468,26 @@ fn a_register_workbook_with_merged_villages_is_read_with_fill_down() {
     );
     assert!(err.contains("Sheet9"), "{err}");
 }
+
+#[test]
+fn the_register_is_imported_from_the_progress_table_with_the_same_preview() {
+    use common::tui::{ctrl, open, press, screen, typ};
+    let c = Commune::with_teams([]);
+    name_villages(&c.commune());
+    let file = c.write("nhan-khau.csv", REGISTER.as_bytes());
+    let mut app = open(&c.commune());
+    typ(&mut app, "Lê Văn Xã");
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'r');
+    typ(&mut app, &file.display().to_string());
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, (120, 40));
+    assert!(s.contains("Nhập danh sách nhân khẩu"), "{s}");
+    assert!(s.contains("6 người đọc được"), "{s}");
+    assert!(s.contains("6 người mới"), "{s}");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, (80, 24));
+    assert!(s.contains("Đã ghi 6 nhân khẩu"), "{s}");
+    drop(app);
+    assert_eq!(duplicates(&c.commune()).len(), 2);
+}

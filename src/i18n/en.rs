@@ -139,6 +139,7 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpSaveReport => "Save the report",
         Text::HelpRecompute => "Recompute",
         Text::HelpOpenHouseholdCheck => "Open a household check",
+        Text::ImportRegister => "Import the population register from a spreadsheet",
         Text::HelpSettleDeleted => "Duplicate deleted",
         Text::HelpSettleNotDuplicate => "Not a duplicate",
         Text::HelpSettleReferred => "Referred to police",

@@ -145,6 +145,7 @@ pub enum Text {
     HelpSaveReport,
     HelpRecompute,
     HelpOpenHouseholdCheck,
+    ImportRegister,
     HelpSettleDeleted,
     HelpSettleNotDuplicate,
     HelpSettleReferred,

@@ -141,6 +141,7 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpSaveReport => "Lưu báo cáo",
         Text::HelpRecompute => "Tính lại",
         Text::HelpOpenHouseholdCheck => "Mở phiếu kiểm tra hộ",
+        Text::ImportRegister => "Nhập danh sách nhân khẩu từ tệp bảng tính",
         Text::HelpSettleDeleted => "Đã xoá phiếu trùng",
         Text::HelpSettleNotDuplicate => "Không trùng",
         Text::HelpSettleReferred => "Chuyển công an",

@@ -86,7 +86,11 @@ pub enum Effect {
     PreviewWorklist {
         path: std::path::PathBuf,
         choices: crate::ops::worklist::ImportChoices,
+        /// The file is the population register, not a work list.
+        register: bool,
     },
+    /// Write a previewed register (one transaction).
+    ApplyRegister(Box<crate::ops::register::RegisterPreview>),
     /// Write a previewed work list (one transaction) and reload the list.
     ApplyWorklist(Box<crate::worklist::Preview>),
     LoadReport {
@@ -152,7 +156,11 @@ pub enum Outcome {
     WorklistPreview {
         preview: Box<crate::worklist::Preview>,
         lines: Vec<String>,
+        /// What a register file changes on the register.
+        register: Option<Box<crate::ops::register::RegisterPreview>>,
     },
+    /// The register was written: how many people.
+    RegisterWritten(usize),
     /// A work list was imported; the list is read again.
     Imported {
         count: usize,
@@ -204,6 +212,7 @@ pub enum Notice {
     Error(String),
     Exported(std::path::PathBuf),
     Imported(usize),
+    RegisterWritten(usize),
     VillageNamed {
         village: Village,
         added: bool,
@@ -529,8 +538,19 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             bundles::done(state, lines);
             vec![]
         }
-        Outcome::WorklistPreview { preview, lines } => {
-            import::previewed(state, preview, lines);
+        Outcome::WorklistPreview {
+            preview,
+            lines,
+            register,
+        } => {
+            import::previewed(state, preview, lines, register);
+            vec![]
+        }
+        Outcome::RegisterWritten(count) => {
+            state.notice = Some(Notice::RegisterWritten(count));
+            if let Some(Screen::Import(_)) = state.screens.last() {
+                state.screens.pop();
+            }
             vec![]
         }
         Outcome::Imported { count, rows } => {

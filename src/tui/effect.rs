@@ -76,17 +76,54 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 Err(e) => failed(lang, e),
             }
         }
-        Effect::PreviewWorklist { path, choices } => {
+        Effect::PreviewWorklist {
+            path,
+            choices,
+            register: false,
+        } => {
             let previewed = ops::worklist::preview_file(store, &path, &choices)
                 .and_then(|preview| Ok((store.commune()?, preview)));
             match previewed {
                 Ok((commune, preview)) => Some(Outcome::WorklistPreview {
                     lines: i18n::worklist::preview_lines(lang, &preview, &commune),
                     preview: Box::new(preview),
+                    register: None,
                 }),
                 Err(e) => failed(lang, e),
             }
         }
+        Effect::PreviewWorklist {
+            path,
+            choices,
+            register: true,
+        } => {
+            let options = crate::worklist::Options {
+                sheet: choices.sheet,
+                fill_down: choices.fill_down,
+                ..ops::register::options(choices.fix_leading_zeros)
+            };
+            let previewed = ops::register::preview_file(store, &path, &options)
+                .and_then(|preview| Ok((store.commune()?, preview)));
+            match previewed {
+                Ok((commune, preview)) => {
+                    let mut lines = i18n::worklist::preview_lines(lang, &preview.read, &commune);
+                    lines.push(i18n::register::say(
+                        lang,
+                        &i18n::register::Say::Plan(&preview.plan),
+                    ));
+                    Some(Outcome::WorklistPreview {
+                        lines,
+                        preview: Box::new(preview.read.clone()),
+                        register: Some(Box::new(preview)),
+                    })
+                }
+                Err(e) => failed(lang, e),
+            }
+        }
+        Effect::ApplyRegister(preview) => match ops::register::apply(store, &preview) {
+            Ok(count) => Some(Outcome::RegisterWritten(count)),
+            Err(e) => failed(lang, e),
+        },
         Effect::ApplyWorklist(preview) => {
             let done = ops::worklist::apply(store, &preview)
                 .and_then(|count| Ok((count, store.list_rows()?)));

@@ -154,6 +154,8 @@ pub enum Action {
     ShowDuplicates,
     /// (Progress) import a work list from a spreadsheet export.
     ShowWorklistImport,
+    /// (Progress) import the population register from a spreadsheet.
+    ShowRegisterImport,
     /// (Report) count again as of the typed date.
     RecomputeReport,
     /// (Report) save the report as text and CSV.
@@ -406,6 +408,7 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::Progress,   key(K::F(5)),            A::ShowReport,             T::HelpReport,                FOOTER),
         bind(C::Progress,   key(K::F(8)),            A::ShowWorklistImport,     T::HelpImport,                FOOTER),
         bind(C::Progress,   key(K::F(6)),            A::ShowDuplicates,         T::HelpDuplicates,            FOOTER),
+        bind(C::Progress,   ctrl('r'),               A::ShowRegisterImport,     T::ImportRegister,            F1_ONLY),
         bind(C::Progress,   ctrl('e'),               A::ExportTable,            T::HelpExport,                FOOTER),
         bind(C::Progress,   key(K::F(9)),            A::ShowSettings,           T::HelpSettings,              F1_ONLY),
         bind(C::Progress,   ctrl('o'),               A::ShowSettings,           T::HelpSettings,              F1_ONLY),

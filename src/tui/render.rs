@@ -149,6 +149,10 @@ fn notice_text(lang: Lang, n: &Notice, theme: &Theme) -> (String, Style) {
         Notice::NothingToShow => (t(Text::NothingToShow).into(), theme.dim()),
         Notice::LoadingList => (t(Text::LoadingList).into(), theme.dim()),
         Notice::Error(e) => (e.clone(), theme.error()),
+        Notice::RegisterWritten(count) => (
+            i18n::register::say(lang, &i18n::register::Say::Written { count: *count }),
+            theme.fg(Color::Green),
+        ),
         Notice::Imported(count) => (
             i18n::msg(lang, &i18n::Msg::Imported { count: *count }),
             theme.fg(Color::Green),

@@ -27,6 +27,11 @@ pub struct ImportState {
     /// The sheets of the workbook at `path`, once a preview has read it.
     pub sheets: Vec<String>,
     pub preview: Option<Box<Preview>>,
+    /// The file is the population register (`Ctrl+R` on the progress
+    /// table), not a work list: the same reader, the register's use case.
+    pub register: bool,
+    /// What the register file changes, once previewed.
+    pub register_preview: Option<Box<crate::ops::register::RegisterPreview>>,
     /// The preview as the command line prints it.
     pub lines: Vec<String>,
     pub scroll: u16,
@@ -67,6 +72,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             im.choices.sheet = Some(im.sheets[(at + 1) % im.sheets.len()].clone());
             return load(im);
         }
+        Action::ImportWorklist if im.register => {
+            im.preview = None;
+            if let Some(p) = im
+                .register_preview
+                .take()
+                .filter(|p| !p.plan.new.is_empty() || !p.plan.updated.is_empty())
+            {
+                return vec![Effect::ApplyRegister(p)];
+            }
+        }
         Action::ImportWorklist => {
             if let Some(p) = im.preview.take().filter(|p| !p.items.is_empty()) {
                 return vec![Effect::ApplyWorklist(p)];
@@ -88,11 +103,13 @@ fn load(im: &mut ImportState) -> Vec<Effect> {
         return vec![];
     }
     im.preview = None;
+    im.register_preview = None;
     im.lines.clear();
     im.scroll = 0;
     vec![Effect::PreviewWorklist {
         path: std::path::PathBuf::from(im.path.text().trim()),
         choices: im.choices.clone(),
+        register: im.register,
     }]
 }
 
@@ -110,8 +127,14 @@ fn sheet_at(im: &ImportState) -> Option<usize> {
 
 /// Shows the preview of the file, from its top; a workbook's sheet read is
 /// the one the next preview reads, until another is chosen.
-pub fn previewed(state: &mut State, preview: Box<Preview>, lines: Vec<String>) {
+pub fn previewed(
+    state: &mut State,
+    preview: Box<Preview>,
+    lines: Vec<String>,
+    register: Option<Box<crate::ops::register::RegisterPreview>>,
+) {
     if let Some(Screen::Import(im)) = state.screens.last_mut() {
+        im.register_preview = register;
         match &preview.workbook {
             Some(source) => {
                 im.sheets = source.sheets.clone();
@@ -134,7 +157,12 @@ fn choice_line(ticked: bool, label: &str, action: &Action) -> String {
 pub fn render(frame: &mut Frame, area: Rect, state: &State, im: &ImportState, theme: &Theme) {
     let lang = state.lang;
     let t = |x| i18n::text(lang, x);
-    let block = Block::bordered().title(format!(" {} ", t(Text::ImportWorklist)));
+    let title = if im.register {
+        Text::ImportRegister
+    } else {
+        Text::ImportWorklist
+    };
+    let block = Block::bordered().title(format!(" {} ", t(title)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let sheet_lines = u16::from(im.sheets.len() > 1);

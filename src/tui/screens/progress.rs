@@ -313,6 +313,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ShowDuplicates => return vec![Effect::LoadDuplicates],
         Action::ShowBundles => state.screens.push(Screen::Bundles(BundlesState::default())),
         Action::ShowWorklistImport => state.screens.push(Screen::Import(ImportState::default())),
+        Action::ShowRegisterImport => state.screens.push(Screen::Import(ImportState {
+            register: true,
+            ..ImportState::default()
+        })),
         Action::ShowSettings => state
             .screens
             .push(Screen::Settings(SettingsState::default())),
