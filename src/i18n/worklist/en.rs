@@ -111,9 +111,14 @@ pub(super) fn say_en(s: &Say) -> String {
             not_data,
             problems,
             ..
-        } => format!(
-            "Read {read} rows: {new} people read, {duplicates} repeated in the file, {blank} blank, {not_data} after the list that are not data, {problems} with problems (not imported)."
-        ),
+        } => match not_data {
+            0 => format!(
+                "Read {read} rows: {new} people read, {duplicates} repeated in the file, {blank} blank, {problems} with problems (not imported)."
+            ),
+            not_data => format!(
+                "Read {read} rows: {new} people read, {duplicates} repeated in the file, {blank} blank, {not_data} after the list that are not data, {problems} with problems (not imported)."
+            ),
+        },
         Say::Summary {
             register: false,
             read,

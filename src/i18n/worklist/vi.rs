@@ -111,9 +111,14 @@ pub(super) fn say_vi(s: &Say) -> String {
             not_data,
             problems,
             ..
-        } => format!(
-            "Đã đọc {read} dòng: {new} người đọc được, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {not_data} dòng cuối không phải dữ liệu, {problems} dòng có lỗi (không nhập)."
-        ),
+        } => match not_data {
+            0 => format!(
+                "Đã đọc {read} dòng: {new} người đọc được, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {problems} dòng có lỗi (không nhập)."
+            ),
+            not_data => format!(
+                "Đã đọc {read} dòng: {new} người đọc được, {duplicates} dòng trùng trong tệp, {blank} dòng trống, {not_data} dòng cuối không phải dữ liệu, {problems} dòng có lỗi (không nhập)."
+            ),
+        },
         Say::Summary {
             register: false,
             read,
