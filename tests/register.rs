@@ -491,3 +491,29 @@ fn the_register_is_imported_from_the_progress_table_with_the_same_preview() {
     drop(app);
     assert_eq!(duplicates(&c.commune()).len(), 2);
 }
+
+#[test]
+fn an_older_commune_bundle_taken_after_a_newer_one_keeps_the_newer_register() {
+    let c = with_register([3]);
+    let office = c.commune();
+    let older = c.export_for_team(3, "down-1");
+    let changed = REGISTER.replace("Phạm Văn Bình", "Phạm Văn Bính");
+    let file = c.write("nhan-khau-2.csv", changed.as_bytes());
+    import(&office, &file);
+    stdout(tothon(&office).args(["village", "rename", "3", "Thôn Trung Hòa"]));
+    let newer = c.export_for_team(3, "down-2");
+    stdout(tothon(&c.team(3)).args(["bundle", "import"]).args(&newer));
+    stdout(tothon(&c.team(3)).args(["bundle", "import"]).args(&older));
+    let store = tothon::store::Store::open(&c.team(3)).unwrap();
+    let names: Vec<String> = store
+        .people()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.full_name)
+        .collect();
+    assert!(names.contains(&"Phạm Văn Bính".to_string()), "{names:?}");
+    assert_eq!(
+        store.commune().unwrap().village(3).unwrap().name,
+        "Thôn Trung Hòa"
+    );
+}

@@ -245,6 +245,15 @@ pub(super) fn merge_bundles<'a>(
             // beside the merge, on its own reader; its refusal comes first,
             // as when it was made before anything else, and stops the merge.
             let container = opened.container();
+            // An older bundle than one already taken from the same device
+            // still brings its versions, but not its villages or register:
+            // those are the newer bundle's.
+            let older = latest
+                .get(&(
+                    bundle::party_text(opened.header.sender),
+                    opened.header.sender_device.clone(),
+                ))
+                .is_some_and(|seen| *seen > opened.header.sequence);
             let refused = std::sync::atomic::AtomicBool::new(false);
             let (checked, merged) = std::thread::scope(|s| {
                 let check = s.spawn(|| -> Result<(), Failed> {
@@ -258,7 +267,7 @@ pub(super) fn merge_bundles<'a>(
                     .map_err(Failed::from)
                     .and_then(|first| {
                         let here = receiver.here();
-                        Ok((first, merge_rows(m, &mut opened, &here, &refused)?))
+                        Ok((first, merge_rows(m, &mut opened, &here, &refused, older)?))
                     });
                 (check.join(), merged)
             });
@@ -316,6 +325,7 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
     opened: &mut bundle::Opened<R>,
     here: &Here,
     refused: &std::sync::atomic::AtomicBool,
+    older: bool,
 ) -> Result<(AddSummary, usize), Failed> {
     let header = opened.header.clone();
     let key_id = opened.key_id.clone();
@@ -389,10 +399,10 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
         }
         let received = read?;
         m.put_work_items(&received.work_items)?;
-        if let (Some(villages), Role::Team(_)) = (received.villages, here.role) {
+        if let (Some(villages), Role::Team(_), false) = (received.villages, here.role, older) {
             m.put_villages(villages)?;
         }
-        if let (Some(people), Role::Team(_)) = (received.people, here.role) {
+        if let (Some(people), Role::Team(_), false) = (received.people, here.role, older) {
             m.put_register(&people)?;
         }
         Ok((summary, received.work_items.len()))
