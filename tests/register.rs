@@ -193,6 +193,15 @@ fn a_team_device_imports_no_register_and_a_bad_file_writes_nothing() {
             .arg(&file),
     );
     assert!(err.contains("máy của xã"), "{err}");
+    let err = fails(tothon(&c.team(2)).args([
+        "duplicates",
+        "settle",
+        "NK-000001",
+        "NK-000003",
+        "--as",
+        "referred",
+    ]));
+    assert!(err.contains("máy của xã"), "{err}");
     let file = c.write("rong.csv", b"Ho ten,Ghi chu\nA,B\n");
     let err = fails(
         tothon(&c.commune())

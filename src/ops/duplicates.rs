@@ -121,6 +121,12 @@ pub fn settle(
     note: Option<&str>,
     who: &Who,
 ) -> Result<Saved> {
+    // The office settles pairs: a team holds only its village's part of
+    // the register, and two devices settling one pair apart would open two
+    // cases for it.
+    if who.role != crate::domain::commune::Role::Commune {
+        return Err(Error::CommuneOnly);
+    }
     if !RESOLUTIONS.contains(&resolution) {
         return Err(Error::UnknownResolution {
             resolution: resolution.to_string(),

@@ -44,15 +44,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Type(c) => {
             im.path.type_char(c, Method::Off, ToneStyle::Classic);
-            another_file(im);
+            path_changed(im);
         }
         Action::Paste(p) => {
             im.path.insert_str(p.trim());
-            another_file(im);
+            path_changed(im);
         }
         Action::EraseBack => {
             im.path.backspace();
-            another_file(im);
+            path_changed(im);
         }
         Action::ScrollUp => im.scroll = im.scroll.saturating_sub(1),
         Action::ScrollDown => im.scroll = im.scroll.saturating_add(1),
@@ -111,6 +111,16 @@ fn load(im: &mut ImportState) -> Vec<Effect> {
         choices: im.choices.clone(),
         register: im.register,
     }]
+}
+
+/// Another path typed: the preview shown was of the file before, so it
+/// goes, and Ctrl+S can never import a file the screen did not preview.
+fn path_changed(im: &mut ImportState) {
+    another_file(im);
+    im.preview = None;
+    im.register_preview = None;
+    im.lines.clear();
+    im.scroll = 0;
 }
 
 /// A sheet name belongs to the file it came from.
