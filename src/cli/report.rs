@@ -3,8 +3,9 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 
+use super::print_out;
 use super::tables::Format;
-use super::{print_out, stdout_error};
+use super::tables::{write_csv, write_rows};
 use crate::clock;
 use crate::domain::form::choice_label;
 use crate::error::{Error, Result};
@@ -134,10 +135,7 @@ fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
         (crate::domain::duplicates::Why::SameNameAndBirth, Lang::Vi) => "trùng họ tên và ngày sinh",
         (crate::domain::duplicates::Why::SameNameAndBirth, Lang::En) => "same name and birth date",
     };
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(if format == Format::Csv { b',' } else { b'\t' })
-        .from_writer(std::io::stdout().lock());
-    w.write_record([
+    let header = [
         "why",
         "person_id_1",
         "name_1",
@@ -153,31 +151,45 @@ fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
         "key_2",
         "resolution",
         "case",
-    ])
-    .map_err(stdout_error)?;
-    for p in &pairs {
-        w.write_record([
-            why(p.why),
-            &p.first.personal_id,
-            &p.first.full_name,
-            &p.first.birth_date,
-            &p.first.household,
-            &village(p.first.team),
-            &p.second.personal_id,
-            &p.second.full_name,
-            &p.second.birth_date,
-            &p.second.household,
-            &village(p.second.team),
-            &p.first.key,
-            &p.second.key,
-            &p.settled
-                .as_ref()
-                .map(|s| choice_label(ops::duplicates::FORM, "resolution", &s.resolution, lang))
-                .unwrap_or_default(),
-            p.settled.as_ref().map_or("", |s| s.record.as_str()),
-        ])
-        .map_err(stdout_error)?;
+    ];
+    let rows: Vec<Vec<String>> = pairs
+        .iter()
+        .map(|p| {
+            vec![
+                why(p.why).to_string(),
+                p.first.personal_id.clone(),
+                p.first.full_name.clone(),
+                p.first.birth_date.clone(),
+                p.first.household.clone(),
+                village(p.first.team),
+                p.second.personal_id.clone(),
+                p.second.full_name.clone(),
+                p.second.birth_date.clone(),
+                p.second.household.clone(),
+                village(p.second.team),
+                p.first.key.clone(),
+                p.second.key.clone(),
+                p.settled
+                    .as_ref()
+                    .map(|s| choice_label(ops::duplicates::FORM, "resolution", &s.resolution, lang))
+                    .unwrap_or_default(),
+                p.settled
+                    .as_ref()
+                    .map_or(String::new(), |s| s.record.clone()),
+            ]
+        })
+        .collect();
+    // Names and codes come from the commune's spreadsheets and from
+    // bundles: printed through the tables, which escape terminal controls.
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Csv => {
+            let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+            write_csv(out, &header, &rows)
+        }
+        Format::Table => {
+            write_rows(&mut out, &header, &rows);
+            Ok(())
+        }
     }
-    w.flush().map_err(stdout_error)?;
-    Ok(())
 }
