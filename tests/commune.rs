@@ -161,3 +161,25 @@ fn the_report_as_of_a_past_date_ignores_later_edits() {
         .unwrap();
     assert!(!bad.status.success());
 }
+
+/// The demo's work list goes in as a commune's spreadsheets do, through
+/// `worklist import`, and each team holds exactly its village's part of it,
+/// under the same ids.
+#[test]
+fn the_demo_work_list_is_imported_and_each_team_holds_its_part() {
+    let dir = demo_commune();
+    let store = Store::open(dir.path()).unwrap();
+    let mut listed = store.work_items().unwrap();
+    drop(store);
+    assert!(listed.len() > 100, "{}", listed.len());
+    let mut held = Vec::new();
+    for team in 1..=6 {
+        let store = Store::open(&tothon::demo::team_dir(dir.path(), team)).unwrap();
+        let mine = store.work_items().unwrap();
+        assert!(!mine.is_empty() && mine.iter().all(|i| i.team == team));
+        held.extend(mine);
+    }
+    listed.sort_by(|a, b| a.id.cmp(&b.id));
+    held.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(listed, held);
+}

@@ -253,9 +253,11 @@ impl World {
                 prefill,
             });
         }
+        // One follow-up a person, even one listed in two households.
+        let mut followed: HashSet<&str> = HashSet::new();
         for (i, p) in people.iter().enumerate() {
             let adult = PersonAge::of(p, today) >= 14;
-            if adult && !activated.contains(&i) {
+            if adult && !activated.contains(&i) && followed.insert(&p.personal_id) {
                 let mut prefill = person_prefill(p);
                 if !p.phone.is_empty() {
                     prefill.insert("phone".into(), p.phone.clone());
@@ -497,6 +499,53 @@ pub(super) fn register_file<'a>(
     let _ = w.flush();
     drop(w);
     out
+}
+
+/// The commune's work list as its spreadsheets would list it: one CSV per
+/// form, a column per field the items fill, villages by name and due dates
+/// as a person writes them, items in id order. Imported into a fresh list,
+/// each item gets the id it was generated with.
+pub(super) fn worklist_files<'a>(
+    items: impl IntoIterator<Item = &'a WorkItem>,
+    commune: &Commune,
+) -> Vec<Vec<u8>> {
+    let mut by_form: BTreeMap<&str, Vec<&WorkItem>> = BTreeMap::new();
+    for item in items {
+        by_form.entry(item.form.as_str()).or_default().push(item);
+    }
+    let mut files = Vec::new();
+    for (_, mut items) in by_form {
+        items.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        let mut fields: Vec<&str> = items
+            .iter()
+            .flat_map(|i| i.prefill.keys().map(String::as_str))
+            .filter(|&f| f != "village")
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        fields.sort_unstable();
+        let mut out = Vec::with_capacity(items.len() * 120);
+        let mut w = csv::Writer::from_writer(&mut out);
+        let header = ["Thôn", "Hạn"].into_iter().chain(fields.iter().copied());
+        let _ = w.write_record(header);
+        for item in items {
+            let village = commune.village(item.team).map_or("", |v| v.name.as_str());
+            let due = item
+                .due
+                .as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default();
+            let cells = fields
+                .iter()
+                .map(|f| item.prefill.get(*f).map_or("", String::as_str));
+            let _ = w.write_record([village, due.as_str()].into_iter().chain(cells));
+        }
+        let _ = w.flush();
+        drop(w);
+        files.push(out);
+    }
+    files
 }
 
 fn person_prefill(p: &Person) -> BTreeMap<String, String> {

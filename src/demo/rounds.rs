@@ -202,7 +202,19 @@ impl Campaign<'_> {
                 let options = ops::register::options(false);
                 let preview = ops::register::preview(commune, file.as_slice(), &options)?;
                 ops::register::apply(commune, &preview)?;
-                commune.put_work_items(everyone.iter().flat_map(|s| &s.items))?;
+                // And the work list, one spreadsheet per form.
+                let items = everyone.iter().flat_map(|s| &s.items);
+                for file in people::worklist_files(items, self.commune) {
+                    let choices = ops::worklist::ImportChoices::default();
+                    let preview = ops::worklist::preview(commune, file.as_slice(), &choices)?;
+                    // Every row is the demo's own, made to pass.
+                    debug_assert!(
+                        preview.problems.is_empty() && preview.duplicates.is_empty(),
+                        "{:?}",
+                        preview.problems
+                    );
+                    ops::worklist::apply(commune, &preview)?;
+                }
                 Ok(())
             });
             let (sent, arrived) = std::sync::mpsc::channel::<Result<FirstRound>>();

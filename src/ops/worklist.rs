@@ -47,7 +47,16 @@ pub struct ImportChoices {
 /// nothing.
 pub fn preview_file(store: &Store, path: &Path, choices: &ImportChoices) -> Result<Preview> {
     check_device(store)?;
-    let file = open_file(path)?;
+    preview(store, open_file(path)?, choices)
+}
+
+/// [`preview_file`] of what `reader` holds (a workbook or its text export).
+pub fn preview(
+    store: &Store,
+    reader: impl std::io::Read,
+    choices: &ImportChoices,
+) -> Result<Preview> {
+    check_device(store)?;
     let options = Options {
         form: choices.form.clone(),
         sheet: choices.sheet.clone(),
@@ -56,7 +65,7 @@ pub fn preview_file(store: &Store, path: &Path, choices: &ImportChoices) -> Resu
         ..Options::new(clock::today())
     };
     Ok(worklist::preview(
-        file,
+        reader,
         &options,
         &store.commune()?,
         &store.work_items()?,
