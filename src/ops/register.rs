@@ -108,10 +108,10 @@ pub fn village_of_subject(
 /// preview was made.
 pub fn apply(store: &Store, preview: &RegisterPreview) -> Result<usize> {
     check_device(store)?;
-    if register::plan(&preview.read.items, &store.people()?) != preview.plan {
+    let unchanged = |now: &[Person]| register::plan(&preview.read.items, now) == preview.plan;
+    if !store.put_people_if(unchanged, preview.plan.writes())? {
         return Err(Error::RegisterChanged);
     }
-    store.put_people(preview.plan.writes())?;
     Ok(preview.plan.new.len() + preview.plan.updated.len())
 }
 
@@ -226,6 +226,19 @@ Lê Thị Hoa,,01/01/1990,Nữ,HK-02,Vợ,Thôn Đông
         assert_eq!(again.plan.unchanged, 2);
         // The preview taken before the first write is stale now.
         assert!(matches!(apply(&store, &p), Err(Error::RegisterChanged)));
+        assert_eq!(store.people().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn of_two_imports_from_one_preview_at_once_one_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path(), Role::Commune);
+        let p = preview(&store, FILE.as_bytes(), &options(false)).unwrap();
+        let results: Vec<Result<usize>> = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..4).map(|_| s.spawn(|| apply(&store, &p))).collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
         assert_eq!(store.people().unwrap().len(), 2);
     }
 

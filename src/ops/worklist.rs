@@ -85,10 +85,9 @@ pub(super) fn open_file(path: &Path) -> Result<File> {
 /// preview was made.
 pub fn apply(store: &Store, preview: &Preview) -> Result<usize> {
     check_device(store)?;
-    if preview.is_stale(&store.work_items()?) {
+    if !store.put_work_items_if(|now| !preview.is_stale(now), &preview.items)? {
         return Err(WorklistError::ListChanged.into());
     }
-    store.put_work_items(&preview.items)?;
     Ok(preview.items.len())
 }
 

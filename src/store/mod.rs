@@ -327,6 +327,30 @@ impl Store {
         Ok(())
     }
 
+    /// Writes `people` when `still` holds of the register as it stands, read
+    /// inside the same write transaction (one writer at a time): two
+    /// imports made from one preview cannot both write. Returns whether it
+    /// wrote.
+    pub fn put_people_if<'a>(
+        &self,
+        still: impl FnOnce(&[Person]) -> bool,
+        people: impl IntoIterator<Item = &'a Person>,
+    ) -> Result<bool> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut table = txn.open_table(PEOPLE)?;
+            let now = rows_of(&table, codec::decode_person)?;
+            if !still(&now) {
+                return Ok(false);
+            }
+            for p in in_key_order(people, |p| &p.key) {
+                table.insert(p.key.as_str(), codec::encode_person(p).as_slice())?;
+            }
+        }
+        txn.commit()?;
+        Ok(true)
+    }
+
     pub fn people(&self) -> Result<Vec<Person>> {
         self.all(PEOPLE, codec::decode_person)
     }
@@ -335,6 +359,26 @@ impl Store {
     /// register is never held whole while it is taken in.
     pub fn each_person(&self, take: impl FnMut(Person)) -> Result<()> {
         self.each(PEOPLE, codec::decode_person, take)
+    }
+
+    /// Writes `items` when `still` holds of the work list as it stands, read
+    /// inside the same write transaction (see [`Store::put_people_if`]).
+    /// Returns whether it wrote.
+    pub fn put_work_items_if<'a>(
+        &self,
+        still: impl FnOnce(&[WorkItem]) -> bool,
+        items: impl IntoIterator<Item = &'a WorkItem>,
+    ) -> Result<bool> {
+        let txn = self.db.begin_write()?;
+        {
+            let now = rows_of(&txn.open_table(WORK_ITEMS)?, codec::decode_work_item)?;
+            if !still(&now) {
+                return Ok(false);
+            }
+            CaseTables::open(&txn)?.put_items(items)?;
+        }
+        txn.commit()?;
+        Ok(true)
     }
 
     pub fn put_work_items<'a>(&self, items: impl IntoIterator<Item = &'a WorkItem>) -> Result<()> {
@@ -558,16 +602,34 @@ impl Store {
         &self,
         def: redb::TableDefinition<&str, &[u8]>,
         decode: impl Fn(&str, &[u8]) -> Result<T, StoreError>,
-        mut take: impl FnMut(T),
+        take: impl FnMut(T),
     ) -> Result<()> {
         let txn = self.db.begin_read()?;
-        let table = txn.open_table(def)?;
-        for row in table.iter()? {
-            let (k, v) = row?;
-            take(decode(k.value(), v.value())?);
-        }
-        Ok(())
+        each_row(&txn.open_table(def)?, decode, take)
     }
+}
+
+/// Every row of an open table in key order, decoded and handed to `take`.
+fn each_row<T>(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    decode: impl Fn(&str, &[u8]) -> Result<T, StoreError>,
+    mut take: impl FnMut(T),
+) -> Result<()> {
+    for row in table.iter()? {
+        let (k, v) = row?;
+        take(decode(k.value(), v.value())?);
+    }
+    Ok(())
+}
+
+/// Every row of an open table in key order, decoded.
+fn rows_of<T>(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    decode: impl Fn(&str, &[u8]) -> Result<T, StoreError>,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    each_row(table, decode, |row| out.push(row))?;
+    Ok(out)
 }
 
 fn schema_of(db: &impl ReadableDatabase) -> Result<u32> {

@@ -77,25 +77,63 @@ impl Plan {
 
 /// Matches the accepted rows (as `worklist` reads them, one item a row,
 /// each identity once) with the register as it is: the same identity keeps
-/// its key, so a re-import updates and never duplicates.
+/// its key, so a re-import updates and never duplicates. A person the file
+/// lists once, in another household than the one entry the register has
+/// for them (a move, or a household code corrected), is that entry
+/// updated, not a new one beside it; while both households list them, they
+/// stay two entries (a suspected duplicate).
 pub fn plan(rows: &[WorkItem], existing: &[Person]) -> Plan {
-    let by_identity: HashMap<String, &Person> = existing.iter().map(|p| (identity(p), p)).collect();
+    let by_identity: HashMap<String, usize> = existing
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (identity(p), i))
+        .collect();
+    let read: Vec<Person> = rows
+        .iter()
+        .map(|row| person_from(String::new(), row.team, &row.prefill))
+        .collect();
+    let found: Vec<Option<usize>> = read
+        .iter()
+        .map(|p| by_identity.get(&identity(p)).copied())
+        .collect();
+    // Who the file lists once, and the register once, unmatched: moved.
+    let mut in_file: HashMap<String, usize> = HashMap::new();
+    for p in &read {
+        *in_file.entry(text::key(&p.personal_id)).or_default() += 1;
+    }
+    let mut matched = vec![false; existing.len()];
+    for &i in found.iter().flatten() {
+        matched[i] = true;
+    }
+    let mut on_register: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in existing.iter().enumerate() {
+        on_register
+            .entry(text::key(&p.personal_id))
+            .or_default()
+            .push(i);
+    }
+    let moved_from = |p: &Person| {
+        let id = text::key(&p.personal_id);
+        match on_register.get(&id).map(Vec::as_slice) {
+            Some(&[only]) if !id.is_empty() && !matched[only] && in_file[&id] == 1 => Some(only),
+            _ => None,
+        }
+    };
+
     let mut next = highest_number(existing);
     let mut out = Plan::default();
-    let mut matched = 0usize;
-    for row in rows {
-        let read = person_from(String::new(), row.team, &row.prefill);
-        match by_identity.get(&identity(&read)) {
-            Some(before) => {
-                matched += 1;
+    for (read, found) in read.into_iter().zip(found) {
+        match found.or_else(|| moved_from(&read)) {
+            Some(i) => {
+                let before = &existing[i];
                 let after = Person {
                     key: before.key.clone(),
                     ..read
                 };
-                if &after == *before {
+                if &after == before {
                     out.unchanged += 1;
                 } else {
-                    out.updated.push(((*before).clone(), after));
+                    out.updated.push((before.clone(), after));
                 }
             }
             None => {
@@ -107,7 +145,7 @@ pub fn plan(rows: &[WorkItem], existing: &[Person]) -> Plan {
             }
         }
     }
-    out.not_in_file = existing.len().saturating_sub(matched);
+    out.not_in_file = existing.len() - out.unchanged - out.updated.len();
     out
 }
 
@@ -243,6 +281,44 @@ mod tests {
             &register,
         );
         assert_eq!(partial.not_in_file, 2);
+    }
+
+    #[test]
+    fn a_corrected_household_code_updates_the_entry_while_two_households_stay_two() {
+        let register = plan(
+            &[
+                row("034085001234", "Lê Thị Hoa", "HK-01", 1),
+                row("034190002345", "Trần Văn Nam", "HK-09", 3),
+                row("034190002345", "Trần Văn Nam", "HK-10", 3),
+            ],
+            &[],
+        )
+        .new;
+        // HK-01 was a typo for HK-11; Nam is still listed in two households.
+        let again = plan(
+            &[
+                row("034085001234", "Lê Thị Hoa", "HK-11", 1),
+                row("034190002345", "Trần Văn Nam", "HK-09", 3),
+                row("034190002345", "Trần Văn Nam", "HK-12", 3),
+            ],
+            &register,
+        );
+        assert_eq!(again.updated.len(), 1);
+        let (before, after) = &again.updated[0];
+        assert_eq!(
+            (before.key.as_str(), before.household.as_str()),
+            ("NK-000001", "HK-01")
+        );
+        assert_eq!(
+            (after.key.as_str(), after.household.as_str()),
+            ("NK-000001", "HK-11")
+        );
+        assert_eq!(again.unchanged, 1);
+        // Nam's HK-10 entry is not taken for HK-12: the file lists him twice.
+        assert_eq!(again.new.len(), 1);
+        assert_eq!(again.new[0].household, "HK-12");
+        assert_eq!(again.new[0].key, "NK-000004");
+        assert_eq!(again.not_in_file, 1);
     }
 
     fn nguyen_van_an() -> Person {
