@@ -23,7 +23,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::clock;
-use crate::domain::commune::{Commune, Device, Role, Village};
+use crate::domain::commune::{Commune, Device, Role};
 use crate::error::{Error, Result};
 use crate::ops::exchange;
 use crate::store::Store;
@@ -146,17 +146,9 @@ pub fn team_dir(dir: &Path, team: u8) -> PathBuf {
 pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
     clear_earlier(dir)?;
     let now = clock::now();
-    let commune = Commune {
-        name: COMMUNE.to_string(),
-        villages: VILLAGES
-            .iter()
-            .enumerate()
-            .map(|(i, name)| Village {
-                team: i as u8 + 1,
-                name: name.to_string(),
-            })
-            .collect(),
-    };
+    // Named as `init commune --village` names a commune's villages.
+    let names: Vec<String> = VILLAGES.iter().map(|v| v.to_string()).collect();
+    let commune = Commune::with_villages(COMMUNE, &names).map_err(Error::Village)?;
     let mut rng = Rng(options.seed ^ 0xD1CE);
     let commune_device = Device {
         id: format!("XA{:04X}", rng.below(0x10000)),

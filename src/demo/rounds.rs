@@ -59,21 +59,26 @@ pub(super) fn share_by_team(
 /// A device's store and its unlocked signing key.
 type Keyed = (Store, Signer);
 
-/// Creates a store with its key pair, as set-up would.
+/// Sets a device up as `init` does (a team's trusting the commune's key),
+/// with its members named.
 fn setup_store(
     dir: &Path,
     commune: &Commune,
     device: &Device,
+    commune_key: Option<&Public>,
     now: DateTime<FixedOffset>,
 ) -> Result<Keyed> {
-    let store = Store::create(dir, commune, device)?;
+    let (store, _) =
+        ops::device::set_up_as(dir, commune, device, DEMO_PASSPHRASE, commune_key, now)?;
     store.set_setting("demo", &true)?;
-    let members: Vec<&str> = match device.role {
-        Role::Commune => vec!["Cán bộ xã"],
-        Role::Team(t) => TEAM_MEMBERS[(t as usize - 1) % TEAM_MEMBERS.len()].to_vec(),
+    let members: Vec<String> = match device.role {
+        Role::Commune => vec!["Cán bộ xã".into()],
+        Role::Team(t) => TEAM_MEMBERS[(t as usize - 1) % TEAM_MEMBERS.len()]
+            .iter()
+            .map(|m| m.to_string())
+            .collect(),
     };
-    store.set_setting("members", &members)?;
-    exchange::new_key(&store, DEMO_PASSPHRASE, false, now)?;
+    ops::device::set_members(&store, &members)?;
     let signer = exchange::unlock(&store, DEMO_PASSPHRASE)?;
     Ok((store, signer))
 }
@@ -86,15 +91,20 @@ pub(super) fn set_up_devices(
     teams: &[Device],
     now: DateTime<FixedOffset>,
 ) -> Result<(Keyed, Vec<Keyed>)> {
-    let (commune_store, commune_signer) = setup_store(dir, commune, commune_device, now)?;
+    let (commune_store, commune_signer) = setup_store(dir, commune, commune_device, None, now)?;
     let mut stores = Vec::new();
     for device in teams {
         let Role::Team(team) = device.role else {
             return Err(Error::NotADemo(dir.to_path_buf()));
         };
-        let (store, signer) = setup_store(&team_dir(dir, team), commune, device, now)?;
-        exchange::trust(&store, None, &commune_signer.public, now)?;
-        stores.push((store, signer));
+        let key = Some(&commune_signer.public);
+        stores.push(setup_store(
+            &team_dir(dir, team),
+            commune,
+            device,
+            key,
+            now,
+        )?);
     }
     Ok(((commune_store, commune_signer), stores))
 }

@@ -25,19 +25,33 @@ pub fn set_up(
     commune_key: Option<&Public>,
     now: DateTime<FixedOffset>,
 ) -> Result<Public> {
-    if Store::exists_in(dir) {
-        return Err(StoreError::AlreadySetUp(dir.to_path_buf()).into());
-    }
     let device = Device {
         id: paths::new_device_id(dir),
         role,
     };
-    let store = Store::create(dir, commune, &device)?;
+    let (_, public) = set_up_as(dir, commune, &device, passphrase, commune_key, now)?;
+    Ok(public)
+}
+
+/// [`set_up`] as the device `device` (the demo's devices have ids its seed
+/// decides). Returns the store, open, and the device's public key.
+pub fn set_up_as(
+    dir: &Path,
+    commune: &Commune,
+    device: &Device,
+    passphrase: &str,
+    commune_key: Option<&Public>,
+    now: DateTime<FixedOffset>,
+) -> Result<(Store, Public)> {
+    if Store::exists_in(dir) {
+        return Err(StoreError::AlreadySetUp(dir.to_path_buf()).into());
+    }
+    let store = Store::create(dir, commune, device)?;
     let public = exchange::new_key(&store, passphrase, false, now)?;
     if let Some(key) = commune_key {
         exchange::trust(&store, None, key, now)?;
     }
-    Ok(public)
+    Ok((store, public))
 }
 
 /// Remembers a setting of this device (the typing mode, the tone style).
