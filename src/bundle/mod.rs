@@ -18,6 +18,7 @@
 //! (the zip), `cells` (one CSV cell) and `key` (minisign keys). What makes
 //! a valid id is the domain's (`domain::version`), not the format's.
 
+pub mod age;
 pub mod archive;
 mod cells;
 mod error;
