@@ -101,7 +101,7 @@ fn setup(n: usize) -> (PathBuf, PathBuf, Duration) {
         },
     )
     .unwrap();
-    let public = exchange::new_key(&team, PASS, false, now()).unwrap();
+    let public = exchange::new_key(&team, PASS, false, now()).unwrap().public;
     team.add_versions(&versions(n, "T1BENCH")).unwrap();
     let signer = exchange::unlock(&team, PASS).unwrap();
     let out = dir.join("out");

@@ -274,7 +274,7 @@ fn verify_prints_who_and_what_and_writes_nothing() {
     assert!(out.contains("hợp lệ"), "{out}");
     assert!(out.contains("tổ 3"), "{out}");
     assert!(out.contains("Số thứ tự: 1"), "{out}");
-    assert!(out.contains("activation.csv: 1 dòng"), "{out}");
+    assert!(out.contains("activation.csv.age: 1 dòng"), "{out}");
     assert!(out.contains("1 phiên bản mới"), "{out}");
     let before = content(&c.commune());
     // On the wrong device it fails, and writes nothing there either.
@@ -338,7 +338,13 @@ fn keys_are_shown_listed_revoked_and_never_printed_secret() {
     let c = six_teams();
     let public = stdout(tothon(&c.team(3)).args(["key", "show"]));
     assert!(public.starts_with("untrusted comment: minisign public key "));
-    assert_eq!(public.lines().count(), 2);
+    // The minisign key, then the age key bundles to the device are
+    // encrypted to.
+    assert_eq!(public.lines().count(), 3);
+    assert!(
+        public.lines().nth(2).unwrap().starts_with("age1"),
+        "{public}"
+    );
     let store = Store::open(&c.team(3)).unwrap();
     let own = store.own_key().unwrap().unwrap();
     drop(store);
@@ -520,6 +526,8 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
 
     // A key of team 3 claiming to be team 4.
     let (signer, device) = c.signer(3);
+    let commune = c.commune_signer();
+    let readers = [commune.identity().recipient()];
     let claims_four = bundle::write(
         &Contents::<tothon::domain::version::Version> {
             header: team3_header(&device, Role::Team(4)),
@@ -529,6 +537,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
             people: vec![],
         },
         &signer,
+        &readers,
     )
     .unwrap();
     let p = c.write("team4-claimed.zip", &claims_four);
@@ -570,6 +579,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
             people: vec![],
         },
         &signer,
+        &readers,
     )
     .unwrap();
     let p = c.write("team3-foreign.zip", &foreign);
@@ -585,6 +595,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
             people: vec![],
         },
         &signer,
+        &readers,
     )
     .unwrap();
     let p = c.write("team3-foreign-team.zip", &foreign);
@@ -594,8 +605,15 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
     let files = bundle::archive::read(&bytes, &bundle::archive::LIMITS, |_| Some(1 << 20)).unwrap();
     let data: Vec<DataFile> = files
         .into_iter()
-        .filter(|(n, _)| n.ends_with(".csv") && n != "manifest.csv")
-        .map(|(name, d)| {
+        .filter(|(n, _)| n.ends_with(".csv.age"))
+        .map(|(name, sealed)| {
+            let name = name.strip_suffix(".age").unwrap().to_string();
+            let mut d = Vec::new();
+            std::io::Read::read_to_end(
+                &mut bundle::age::Decrypt::new(sealed.as_slice(), commune.identity()).unwrap(),
+                &mut d,
+            )
+            .unwrap();
             let text = String::from_utf8(d).unwrap();
             let text = if name == "activation.csv" {
                 text.replacen(",2026-11-26T10:00:00+07:00,", ",26/11/2026 10:00,", 1)
@@ -610,7 +628,13 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
             }
         })
         .collect();
-    let broken = bundle::write_files(&team3_header(&device, Role::Team(3)), &signer, data).unwrap();
+    let broken = bundle::write_files(
+        &team3_header(&device, Role::Team(3)),
+        &signer,
+        data,
+        Some(&readers),
+    )
+    .unwrap();
     let p = c.write("team3-malformed.zip", &broken);
     refused(&c, &p, &["activation.csv", "dòng 2", "cột edited_at"]);
 

@@ -358,8 +358,15 @@ fn a_reader_gone_before_an_import_prints_does_not_stop_the_import() {
     assert_eq!(second.len(), 6);
     let logged = |d: &Path| stdout(tothon(d).args(["imports"])).lines().count();
     let before = logged(d);
-    let args = ["bundle", "import"].map(std::ffi::OsStr::new).into_iter();
-    let mut child = piped(d, args.chain(second.iter().map(|p| p.as_os_str())));
+    // The demo's keys open with its known passphrase.
+    let mut child = process(d)
+        .env("TOTHON_PASSPHRASE", tothon::demo::DEMO_PASSPHRASE)
+        .args(["bundle", "import"])
+        .args(&second)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{:?}", out.status);

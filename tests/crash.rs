@@ -224,7 +224,24 @@ fn big_bundle(root: &Path, n: usize) -> (PathBuf, PathBuf) {
         },
     )
     .unwrap();
-    let public = exchange::new_key(&team, common::PASS, false, now).unwrap();
+    let public = exchange::new_key(&team, common::PASS, false, now)
+        .unwrap()
+        .public;
+    // The office's key, which the team's bundle is encrypted to.
+    let office_dir = root.join("commune");
+    let office = Store::create(
+        &office_dir,
+        &commune,
+        &Device {
+            id: "XACRASH".into(),
+            role: Role::Commune,
+        },
+    )
+    .unwrap();
+    let office_key = exchange::new_key(&office, common::PASS, false, now)
+        .unwrap()
+        .public;
+    exchange::trust(&team, None, &office_key, now).unwrap();
     let versions: Vec<_> = (0..n)
         .map(|i| {
             let values = [
@@ -258,16 +275,6 @@ fn big_bundle(root: &Path, n: usize) -> (PathBuf, PathBuf) {
     let bundle = exchange::export(&team, &signer, &root.join("out"), now).unwrap()[0]
         .path
         .clone();
-    let office_dir = root.join("commune");
-    let office = Store::create(
-        &office_dir,
-        &commune,
-        &Device {
-            id: "XACRASH".into(),
-            role: Role::Commune,
-        },
-    )
-    .unwrap();
     exchange::trust(&office, Some(1), &public, now).unwrap();
     (office_dir, bundle)
 }

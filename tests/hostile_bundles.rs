@@ -79,11 +79,19 @@ fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 /// content can be refused.
 fn resigned(c: &Commune, good: &[u8], edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
     let (signer, _) = c.signer(3);
-    let header: Header = bundle::read(good).unwrap().contents.header;
+    let commune = c.commune_signer();
+    let reader = commune.identity();
+    let header: Header = bundle::read(good, Some(reader)).unwrap().contents.header;
     let files = entries(good)
         .into_iter()
         .filter(|(n, _)| n != bundle::MANIFEST && n != bundle::SIGNATURE)
-        .map(|(name, data)| {
+        .map(|(name, sealed)| {
+            // Edited as the sender wrote it, before encryption.
+            let name = name
+                .strip_suffix(bundle::SEALED_SUFFIX)
+                .unwrap()
+                .to_string();
+            let data = opened(&sealed, reader);
             let original_rows = data.windows(2).filter(|w| w == b"\r\n").count() - 1;
             let bytes = edit(&name, data);
             DataFile {
@@ -93,10 +101,28 @@ fn resigned(c: &Commune, good: &[u8], edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -
             }
         })
         .collect();
-    bundle::write_files(&header, &signer, files).unwrap()
+    bundle::write_files(&header, &signer, files, Some(&[reader.recipient()])).unwrap()
+}
+
+/// The plain text of an encrypted data file.
+fn opened(sealed: &[u8], reader: &bundle::age::Identity) -> Vec<u8> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(
+        &mut bundle::age::Decrypt::new(sealed, reader).unwrap(),
+        &mut out,
+    )
+    .unwrap();
+    out
 }
 
 // ----------------------------------------------------------- raw zips --
+
+/// The commune's store, opened here with its key, to read what is sent to it.
+fn office(c: &Commune) -> Store {
+    let store = Store::open(&c.commune()).unwrap();
+    exchange::unlock(&store, common::PASS).unwrap();
+    store
+}
 
 /// One entry of a zip written by hand, every header field under the test's
 /// control (the `zip` crate refuses to write most of what is tested here).
@@ -282,6 +308,7 @@ fn every_single_byte_flipped_is_refused() {
     for (bundle_file, receiver) in [(good, c.commune()), (to_team3, c.team(3))] {
         let bytes = std::fs::read(&bundle_file).unwrap();
         let store = Store::open(&receiver).unwrap();
+        exchange::unlock(&store, common::PASS).unwrap();
         let before = store_content(&store);
         let log_before = store.imports().unwrap().len();
         assert!(
@@ -319,7 +346,10 @@ fn zip_bombs_are_refused_before_they_go_off() {
     // is refused as not what tothon writes, whatever it would inflate to.
     let bomb = deflate_bomb(300 * 1024 * 1024 / 258);
     let mut with_bomb = raw_entries(&bytes);
-    for e in with_bomb.iter_mut().filter(|e| e.name == b"activation.csv") {
+    for e in with_bomb
+        .iter_mut()
+        .filter(|e| e.name == b"activation.csv.age")
+    {
         e.data = bomb.clone();
         e.method = 8;
         e.size = Some(1024);
@@ -331,7 +361,7 @@ fn zip_bombs_are_refused_before_they_go_off() {
 
     // The same bomb declared honestly (300 MB): refused by its size.
     for e in with_bomb.iter_mut() {
-        if e.name == b"activation.csv" {
+        if e.name == b"activation.csv.age" {
             e.size = Some(300 * 1024 * 1024);
         }
     }
@@ -436,13 +466,13 @@ fn paths_duplicates_strangers_and_encryption_are_refused() {
     // say what is wrong) before its signature can be checked.
     for (from, to, expect) in [
         (
-            "format,tothon-bundle-1,",
+            "format,tothon-bundle-2,",
             "format,\"\x1b]0;owned\x07\x1b[2J\nx\",",
             "format",
         ),
         (
-            "file,activation.csv,",
-            "file,\"\x1b[31mactivation\r\n.csv\",",
+            "file,activation.csv.age,",
+            "file,\"\x1b[31mactivation\r\n.csv.age\",",
             "manifest.csv",
         ),
     ] {
@@ -646,13 +676,15 @@ fn broken_csv_content_is_refused_naming_file_row_and_column() {
         }
         data
     });
-    let store = Store::open(&c.commune()).unwrap();
+    let commune = c.commune_signer();
+    let store = office(&c);
     let clean = exchange::check(&store, &bytes).unwrap();
     let blank = exchange::check(&store, &padded).unwrap();
     assert_eq!(blank.summary, clean.summary);
+    let reader = Some(commune.identity());
     assert_eq!(
-        bundle::read(&padded).unwrap().contents.versions,
-        bundle::read(&bytes).unwrap().contents.versions
+        bundle::read(&padded, reader).unwrap().contents.versions,
+        bundle::read(&bytes, reader).unwrap().contents.versions
     );
 }
 
@@ -705,7 +737,7 @@ fn a_key_revoked_mid_stream_stops_the_next_bundle() {
     c.refused(&first, &["revoked", &id]);
     assert_eq!(content(&c.commune()), stays);
     // Through the library as well: refused as a sender problem.
-    let store = Store::open(&c.commune()).unwrap();
+    let store = office(&c);
     let bytes = std::fs::read(&second).unwrap();
     assert!(matches!(
         exchange::check(&store, &bytes),
@@ -735,7 +767,8 @@ fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
     // A bundle big enough to make the store grow: 3,000 edits of team 3's case.
     let (signer, device) = c.signer(3);
     let good_bytes = std::fs::read(&good).unwrap();
-    let read = bundle::read(&good_bytes).unwrap();
+    let commune = c.commune_signer();
+    let read = bundle::read(&good_bytes, Some(commune.identity())).unwrap();
     let mut head: Version = read.contents.versions[0].clone();
     let mut versions = vec![head.clone()];
     for i in 0..3000 {
@@ -762,7 +795,7 @@ fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
     let mut contents = read.contents.clone();
     contents.versions = versions;
     contents.header.sequence += 1;
-    let big = bundle::write(&contents, &signer).unwrap();
+    let big = bundle::write(&contents, &signer, &[commune.identity().recipient()]).unwrap();
     let big_file = c.write("team3-big.zip", &big);
 
     let before = content(&data);

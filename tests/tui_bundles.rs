@@ -61,6 +61,11 @@ fn a_team_bundle_travels_through_the_screens() {
     ctrl(&mut app, 'b');
     app.paste(&bundle.display().to_string());
     press(&mut app, KeyCode::Enter);
+    // The bundle is encrypted to the commune: its passphrase opens it.
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("mã hoá"), "the passphrase is asked for: {s}");
+    typ(&mut app, PASS);
+    press(&mut app, KeyCode::Enter);
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("team-2"), "the log shows the bundle: {s}");
     assert!(s.contains("+1"), "{s}");

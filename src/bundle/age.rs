@@ -83,6 +83,7 @@ impl Recipient {
 }
 
 /// What opens files encrypted to its [`Recipient`]: an X25519 secret.
+#[derive(Clone)]
 pub struct Identity(StaticSecret);
 
 impl Identity {

@@ -117,6 +117,16 @@ pub enum BundleError {
     WrongId { file: String, row: usize },
     #[error("cannot write a bundle: {detail}")]
     Unwritable { detail: String },
+    /// An encrypted bundle read without this device's identity (its key
+    /// not opened).
+    #[error("the bundle is encrypted and this device's key is not open")]
+    Locked,
+    /// No identity of this device opens the file: it was encrypted for
+    /// other devices.
+    #[error("{file} is encrypted for other devices")]
+    NotForThisDevice { file: String },
+    #[error("{file} is not readable age: {detail}")]
+    Sealed { file: String, detail: String },
 }
 
 pub(super) fn cell_error(

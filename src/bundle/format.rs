@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, FixedOffset};
 use sha2::{Digest, Sha256};
 
-use super::{REGISTER, VILLAGES, WORK_ITEMS};
+use super::{REGISTER, SEALED_SUFFIX, VILLAGES, WORK_ITEMS};
 use crate::domain::commune::{Role, Village};
 use crate::domain::form::{self, FormSpec};
 use crate::domain::rules::Sex;
@@ -30,6 +30,8 @@ pub const VERSION_COLUMNS: [&str; 10] = [
 ];
 pub(super) const WORK_ITEM_COLUMNS: [&str; 4] = ["id", "form", "team", "due"];
 pub(super) const MANIFEST_COLUMNS: [&str; 4] = ["field", "value", "sha256", "rows"];
+/// The manifest's metadata rows, in order; an encrypted bundle's adds
+/// [`SENDER_AGE`] at the end.
 pub(super) const MANIFEST_FIELDS: [&str; 8] = [
     "format",
     "commune",
@@ -40,6 +42,9 @@ pub(super) const MANIFEST_FIELDS: [&str; 8] = [
     "sequence",
     "created_at",
 ];
+/// The sender's age public key: signed with the manifest, so a receiver
+/// that trusted the sender's key before it had one learns it here.
+pub(super) const SENDER_AGE: &str = "sender_age";
 /// Longest value of a field (the longest a form allows is 1,000 characters).
 pub(super) const MAX_VALUE_CHARS: usize = 2000;
 pub(super) const MAX_NAME_CHARS: usize = 200;
@@ -152,8 +157,9 @@ pub struct Place {
     pub row: usize,
 }
 
-/// The data files a bundle from `sender` holds, in the order they are listed.
-pub(super) fn data_files(sender: Role) -> Vec<String> {
+/// The data files a bundle from `sender` holds, in the order they are
+/// listed: plain CSV names, each ending in [`SEALED_SUFFIX`] when `sealed`.
+pub(super) fn data_files(sender: Role, sealed: bool) -> Vec<String> {
     let mut names: Vec<String> = form::forms()
         .iter()
         .map(|f| format!("{}.csv", f.id))
@@ -164,7 +170,17 @@ pub(super) fn data_files(sender: Role) -> Vec<String> {
         names.push(REGISTER.to_string());
     }
     names.sort();
+    if sealed {
+        for name in &mut names {
+            name.push_str(SEALED_SUFFIX);
+        }
+    }
     names
+}
+
+/// A data file's name without its [`SEALED_SUFFIX`]: the CSV it holds.
+pub(super) fn plain_name(name: &str) -> &str {
+    name.strip_suffix(SEALED_SUFFIX).unwrap_or(name)
 }
 
 /// Data files added after bundles were first written: a manifest from

@@ -4,9 +4,18 @@
 //!
 //! The secret key only ever leaves this module as minisign's encrypted
 //! secret-key text (the same as a `minisign.key` file), which the store keeps;
-//! nothing here writes it anywhere else.
+//! nothing here writes it anywhere else. It is encrypted at [`Cost::FLOOR`]
+//! or more, which the file records, so `minisign -S -s` opens it too.
+//!
+//! Each device also has an age identity (X25519), to which the bundles it
+//! receives are encrypted. It is derived from the signing key's secret
+//! (HKDF, its own label), so the one passphrase opens both and nothing more
+//! is kept; its public half travels beside the minisign key in the `.pub`
+//! file.
 
 use minisign::{KeyPair, PublicKey, SecretKey, SecretKeyBox};
+
+use super::age;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
@@ -20,6 +29,201 @@ pub enum KeyError {
     Damaged(String),
     #[error("key generation failed: {0}")]
     Generate(String),
+    #[error("the passphrase is shorter than {min} characters")]
+    ShortPassphrase { min: usize },
+    #[error("the passphrase is one of the most common ones")]
+    CommonPassphrase,
+    #[error("not an age public key: {0}")]
+    NotAnAgeKey(String),
+}
+
+/// What deriving a secret key's encryption key from its passphrase costs,
+/// as minisign's secret-key file records it: libsodium's `opslimit` and
+/// `memlimit` for scrypt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cost {
+    pub opslimit: u64,
+    pub memlimit: u64,
+}
+
+impl Cost {
+    /// The minisign command's own default work (opslimit 2^25, libsodium's
+    /// "sensitive" level) within 256 MiB of memory, which an old 2 GB
+    /// laptop can pay: scrypt N = 2^18, r = 8, p = 4, where minisign's
+    /// default is N = 2^20, p = 1 in 1 GiB.
+    pub const FLOOR: Cost = Cost {
+        opslimit: 1 << 25,
+        memlimit: 1 << 28,
+    };
+    /// What the minisign library writes (N = 2^15 in 32 MiB), for keys made
+    /// by the tests, which make hundreds.
+    #[cfg(any(test, feature = "test-hooks"))]
+    const LIGHT: Cost = Cost {
+        opslimit: 1 << 20,
+        memlimit: 1 << 25,
+    };
+
+    /// The cost new keys are made at: [`Cost::FLOOR`]. Test builds make
+    /// light keys unless `TOTHON_FULL_KDF` is set; a release build has no
+    /// such switch.
+    pub fn for_new_keys() -> Cost {
+        #[cfg(any(test, feature = "test-hooks"))]
+        if std::env::var_os("TOTHON_FULL_KDF").is_none() {
+            return Cost::LIGHT;
+        }
+        Cost::FLOOR
+    }
+
+    /// scrypt's log2(N), r and p for this cost, chosen as libsodium (and so
+    /// minisign) chooses them.
+    pub fn scrypt(&self) -> (u8, u32, u32) {
+        let ops = self.opslimit.max(32768);
+        let r = 8u32;
+        let log_n_below = |max_n: u64| {
+            let mut n = 1u8;
+            while n < 63 && (1u64 << n) <= max_n / 2 {
+                n += 1;
+            }
+            n
+        };
+        if ops < self.memlimit / 32 {
+            (log_n_below(ops / (u64::from(r) * 4)), r, 1)
+        } else {
+            let log_n = log_n_below(self.memlimit / (u64::from(r) * 128));
+            let rp = ((ops / 4) >> log_n).min(0x3fff_ffff) as u32;
+            (log_n, r, rp / r)
+        }
+    }
+
+    /// scrypt's work: N × r × p.
+    pub fn work(&self) -> u64 {
+        let (log_n, r, p) = self.scrypt();
+        (1u64 << log_n) * u64::from(r) * u64::from(p)
+    }
+
+    /// The memory scrypt takes: 128 × r × N bytes.
+    pub fn memory(&self) -> u64 {
+        let (log_n, r, _) = self.scrypt();
+        128 * u64::from(r) * (1u64 << log_n)
+    }
+
+    /// As costly as [`Cost::FLOOR`] in work and in memory.
+    pub fn meets_floor(&self) -> bool {
+        self.work() >= Cost::FLOOR.work() && self.memory() >= Cost::FLOOR.memory()
+    }
+
+    /// The cost an encrypted secret key (minisign's text) was made at.
+    pub fn of_secret(encrypted_secret: &str) -> Result<Cost, KeyError> {
+        let sk_box = SecretKeyBox::from_string(encrypted_secret)
+            .map_err(|e| KeyError::Damaged(e.to_string()))?;
+        let bytes = sk_box
+            .into_unencrypted_secret_key()
+            .map(|k| k.to_bytes())
+            .map_err(|e| KeyError::Damaged(e.to_string()))?;
+        let le = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+        Ok(Cost {
+            opslimit: le(OPSLIMIT_AT),
+            memlimit: le(MEMLIMIT_AT),
+        })
+    }
+}
+
+/// Where the parts of minisign's secret key lie in its bytes: algorithms
+/// (2 × 3), salt (32), opslimit and memlimit (8 each), then what the
+/// passphrase encrypts: key number (8), Ed25519 secret (64), checksum (32).
+const KDF_ALG_AT: usize = 2;
+const SALT_AT: usize = 6;
+const OPSLIMIT_AT: usize = 38;
+const MEMLIMIT_AT: usize = 46;
+const ENCRYPTED_AT: usize = 54;
+const SEED_AT: usize = 62;
+const SECRET_KEY_BYTES: usize = 158;
+
+/// Shortest passphrase accepted when one is chosen.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Passphrases people choose most, in Vietnam as elsewhere, compared
+/// without case, accents or spaces: refused when a passphrase is chosen.
+const COMMON_PASSPHRASES: &[&str] = &[
+    "12345678",
+    "123456789",
+    "1234567890",
+    "0123456789",
+    "87654321",
+    "11111111",
+    "00000000",
+    "88888888",
+    "66666666",
+    "99999999",
+    "12341234",
+    "11223344",
+    "password",
+    "password1",
+    "password123",
+    "passw0rd",
+    "matkhau",
+    "matkhau123",
+    "matkhau1",
+    "matkhaumoi",
+    "iloveyou",
+    "anhyeuem",
+    "emyeuanh",
+    "yeuemnhieu",
+    "qwertyui",
+    "qwerty123",
+    "qwertyuiop",
+    "abcd1234",
+    "abc12345",
+    "abcdefgh",
+    "12345678a",
+    "a12345678",
+    "1q2w3e4r",
+    "1qaz2wsx",
+    "asdfghjk",
+    "zxcvbnm1",
+    "admin123",
+    "administrator",
+    "welcome1",
+    "letmein1",
+    "sunshine",
+    "princess",
+    "football",
+    "baseball",
+    "superman",
+    "trustno1",
+    "tothon123",
+    "tothon06",
+    "dean06",
+    "dean0606",
+    "congan123",
+    "vietnam1",
+    "vietnam123",
+    "hanoi123",
+    "saigon123",
+    "khongbiet",
+    "khongco",
+    "xinchao123",
+];
+
+/// Whether `passphrase` may protect a key: at least
+/// [`MIN_PASSPHRASE_CHARS`] characters, not one character repeated, not
+/// among the most common passphrases.
+pub fn check_new_passphrase(passphrase: &str) -> Result<(), KeyError> {
+    if passphrase.is_empty() {
+        return Err(KeyError::EmptyPassphrase);
+    }
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(KeyError::ShortPassphrase {
+            min: MIN_PASSPHRASE_CHARS,
+        });
+    }
+    let folded = crate::domain::text::key(passphrase);
+    let mut chars = folded.chars();
+    let one_char = chars.next().is_some_and(|c| chars.all(|d| d == c));
+    if one_char || COMMON_PASSPHRASES.contains(&folded.as_str()) {
+        return Err(KeyError::CommonPassphrase);
+    }
+    Ok(())
 }
 
 /// A minisign key id as minisign prints it: 16 upper-case hex digits of the
@@ -37,19 +241,36 @@ pub fn key_id(keynum: &[u8]) -> String {
 pub struct Public {
     pub key: PublicKey,
     pub id: String,
+    /// The device's age public key, to encrypt to it; `None` in a `.pub`
+    /// file made before bundles were encrypted.
+    pub age: Option<age::Recipient>,
 }
 
 impl Public {
     /// Reads a public key in minisign's text form (the `.pub` file: an
     /// untrusted comment line, then the key in base64), or the base64 line
-    /// alone as `minisign -P` takes it.
+    /// alone as `minisign -P` takes it; then, on the next line, the
+    /// device's age public key (`age1…`) when the file has one.
     pub fn parse(text: &str) -> Result<Public, KeyError> {
         let text = text.trim_start_matches('\u{FEFF}');
-        let line = text
+        let mut lines = text
             .lines()
             .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with("untrusted comment:"))
+            .filter(|l| !l.is_empty() && !l.starts_with("untrusted comment:"));
+        let line = lines
+            .next()
             .ok_or_else(|| KeyError::NotAPublicKey("no key line".into()))?;
+        let age = match (lines.next(), lines.next()) {
+            (None, _) => None,
+            (Some(age), None) => {
+                Some(age::Recipient::parse(age).map_err(|e| KeyError::NotAnAgeKey(e.to_string()))?)
+            }
+            (Some(_), Some(_)) => {
+                return Err(KeyError::NotAPublicKey(
+                    "more lines than a key file has".into(),
+                ));
+            }
+        };
         // minisign's decoder indexes into the bytes it decodes; only a line of
         // the exact length of a key may reach it.
         if line.len() != 56 || !line.bytes().all(is_base64_byte) {
@@ -63,17 +284,22 @@ impl Public {
             ));
         }
         let id = key_id(key.keynum());
-        Ok(Public { key, id })
+        Ok(Public { key, id, age })
     }
 
-    /// The `.pub` file content, exactly as `minisign -G` writes it, so the file
-    /// works with the minisign tool too.
+    /// The `.pub` file content: as `minisign -G` writes it, so the file
+    /// works with the minisign tool too, then the age public key on a line
+    /// of its own (minisign reads no further than the key's line).
     pub fn to_text(&self) -> String {
-        format!(
+        let mut text = format!(
             "untrusted comment: minisign public key {}\n{}\n",
             self.id,
             self.key.to_base64()
-        )
+        );
+        if let Some(age) = &self.age {
+            text.push_str(&format!("{age}\n"));
+        }
+        text
     }
 
     /// The base64 line alone (what `minisign -P` takes).
@@ -86,37 +312,60 @@ fn is_base64_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='
 }
 
-/// A freshly generated pair: the public key and the secret key, already
-/// encrypted with the passphrase, as minisign's secret-key text.
+/// A freshly generated pair: the public key, the secret key already
+/// encrypted with the passphrase (minisign's secret-key text), and the
+/// secret opened, to sign with at once.
 pub struct Generated {
     pub public: Public,
     pub encrypted_secret: String,
+    pub signer: Signer,
 }
 
 /// Generates a device key pair, the secret half encrypted with `passphrase`
-/// (minisign's scrypt parameters, so `minisign -S -s` could use it too).
-pub fn generate(passphrase: &str) -> Result<Generated, KeyError> {
+/// at `cost`, in minisign's format (so `minisign -S -s` can use it too).
+pub fn generate(passphrase: &str, cost: Cost) -> Result<Generated, KeyError> {
     if passphrase.is_empty() {
         return Err(KeyError::EmptyPassphrase);
     }
-    let pair = KeyPair::generate_encrypted_keypair(Some(passphrase.to_string()))
-        .map_err(|e| KeyError::Generate(e.to_string()))?;
+    let generate_err = |e: &dyn std::fmt::Display| KeyError::Generate(e.to_string());
+    let pair = KeyPair::generate_unencrypted_keypair().map_err(|e| generate_err(&e))?;
     let id = key_id(pair.pk.keynum());
-    let encrypted_secret = pair
-        .sk
-        .to_box(Some(&format!("tothon secret key {id}")))
-        .map_err(|e| KeyError::Generate(e.to_string()))?
+    let mut bytes = pair.sk.to_bytes();
+    if bytes.len() != SECRET_KEY_BYTES {
+        return Err(generate_err(&"unexpected secret key layout"));
+    }
+    let mut salt = [0u8; 32];
+    getrandom::fill(&mut salt).map_err(|e| generate_err(&e))?;
+    bytes[KDF_ALG_AT..KDF_ALG_AT + 2].copy_from_slice(b"Sc");
+    bytes[SALT_AT..SALT_AT + 32].copy_from_slice(&salt);
+    bytes[OPSLIMIT_AT..OPSLIMIT_AT + 8].copy_from_slice(&cost.opslimit.to_le_bytes());
+    bytes[MEMLIMIT_AT..MEMLIMIT_AT + 8].copy_from_slice(&cost.memlimit.to_le_bytes());
+    let (log_n, r, p) = cost.scrypt();
+    let params = scrypt::Params::new(log_n, r, p, 32).map_err(|e| generate_err(&e))?;
+    let mut stream = [0u8; SECRET_KEY_BYTES - ENCRYPTED_AT];
+    scrypt::scrypt(passphrase.as_bytes(), &salt, &params, &mut stream)
+        .map_err(|e| generate_err(&e))?;
+    for (b, s) in bytes[ENCRYPTED_AT..].iter_mut().zip(stream) {
+        *b ^= s;
+    }
+    let encrypted_secret = SecretKey::from_bytes(&bytes)
+        .and_then(|sk| sk.to_box(Some(&format!("tothon secret key {id}"))))
+        .map_err(|e| generate_err(&e))?
         .to_string();
+    let signer = Signer::from_secret(pair.sk)?;
     Ok(Generated {
-        public: Public { key: pair.pk, id },
+        public: signer.public.clone(),
         encrypted_secret,
+        signer,
     })
 }
 
-/// A secret key opened with its passphrase, able to sign.
+/// A secret key opened with its passphrase, able to sign, and the age
+/// identity that comes with it, able to read what is sent to this device.
 pub struct Signer {
     pub(crate) secret: SecretKey,
     pub public: Public,
+    identity: age::Identity,
 }
 
 impl Signer {
@@ -145,11 +394,37 @@ impl Signer {
         let key =
             PublicKey::from_secret_key(&secret).map_err(|e| KeyError::Damaged(e.to_string()))?;
         let id = key_id(key.keynum());
+        let identity = age_identity(&secret)?;
         Ok(Signer {
             secret,
-            public: Public { key, id },
+            public: Public {
+                key,
+                id,
+                age: Some(identity.recipient()),
+            },
+            identity,
         })
     }
+
+    /// The age identity bundles to this device are encrypted to.
+    pub fn identity(&self) -> &age::Identity {
+        &self.identity
+    }
+}
+
+/// The device's age identity: an X25519 secret derived from the Ed25519
+/// seed with HKDF-SHA-256 under a label of its own, so it is never the
+/// signing secret itself and comes back whenever the key is opened.
+fn age_identity(secret: &SecretKey) -> Result<age::Identity, KeyError> {
+    let bytes = secret.to_bytes();
+    let seed = bytes
+        .get(SEED_AT..SEED_AT + 32)
+        .ok_or_else(|| KeyError::Damaged("secret key too short".into()))?;
+    let mut scalar = [0u8; 32];
+    hkdf::Hkdf::<sha2::Sha256>::new(None, seed)
+        .expand(b"tothon device age identity v1", &mut scalar)
+        .map_err(|e| KeyError::Damaged(e.to_string()))?;
+    Ok(age::Identity::from_secret(scalar))
 }
 
 #[cfg(test)]
@@ -158,7 +433,7 @@ mod tests {
 
     #[test]
     fn a_generated_key_opens_with_its_passphrase_only() {
-        let g = generate("mật khẩu").unwrap();
+        let g = generate("mật khẩu", Cost::for_new_keys()).unwrap();
         assert_eq!(g.public.id.len(), 16);
         assert!(!g.encrypted_secret.contains(&g.public.base64()));
         let s = Signer::unlock(&g.encrypted_secret, "mật khẩu").unwrap();
@@ -168,7 +443,13 @@ mod tests {
             Signer::unlock(&g.encrypted_secret, "sai"),
             Err(KeyError::WrongPassphrase)
         ));
-        assert!(matches!(generate(""), Err(KeyError::EmptyPassphrase)));
+        assert!(matches!(
+            generate("", Cost::for_new_keys()),
+            Err(KeyError::EmptyPassphrase)
+        ));
+        // Opened, the key brings back the same age identity.
+        assert_eq!(s.identity().recipient(), g.signer.identity().recipient());
+        assert_eq!(s.public.age, g.public.age);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Bundles as files (README: "What is inside"): one `.zip` holding `manifest.csv`, its
 //! minisign signature `manifest.csv.minisig`, one CSV per form and, from the
-//! commune, `villages.csv` and `work_items.csv`.
+//! commune, `villages.csv`, `register.csv` and `work_items.csv`; each data
+//! file encrypted with age to the devices that receive it (`.csv.age`,
+//! `age`), the manifest plain, holding no personal data.
 //!
 //! This module owns the format — zip, CSV, minisign — and nothing else:
 //! [`read`](fn@read) turns untrusted bytes into a [`Bundle`] or a
@@ -42,8 +44,15 @@ pub const VILLAGES: &str = "villages.csv";
 /// The receiving team's part of the commune's population register, in every
 /// commune bundle: its own village's people, not the whole commune's.
 pub const REGISTER: &str = "register.csv";
-/// The format written in the manifest; a later incompatible layout gets a new one.
-pub const FORMAT: &str = "tothon-bundle-1";
+/// The format of bundles whose data files are plain CSV, written until
+/// bundles were encrypted (issue 18) and still read.
+pub const FORMAT_PLAIN: &str = "tothon-bundle-1";
+/// The format written now: each data file encrypted with age to the
+/// receiving devices (`NAME.csv.age`), the manifest naming the sender's
+/// age public key.
+pub const FORMAT: &str = "tothon-bundle-2";
+/// What a data file's name ends with when it is encrypted.
+pub const SEALED_SUFFIX: &str = ".age";
 
 #[cfg(test)]
 mod tests;

@@ -13,13 +13,15 @@ use super::archive::{self, Limits};
 use super::error::{BundleError, CellProblem, cell_error};
 use super::format::{
     Contents, FileInfo, Header, LATER_FILES, MANIFEST_COLUMNS, MANIFEST_FIELDS, MAX_NAME_CHARS,
-    Place, data_files, hex, parse_party, untrusted_comment,
+    Place, SENDER_AGE, data_files, hex, parse_party, plain_name, untrusted_comment,
 };
 use super::key::{self, Public};
 use super::rows::{
     each_row, parse_register, parse_time, parse_versions, parse_villages, parse_work_items,
 };
-use super::{FORMAT, MANIFEST, REGISTER, SIGNATURE, VILLAGES, WORK_ITEMS, cells};
+use super::{
+    FORMAT, FORMAT_PLAIN, MANIFEST, REGISTER, SIGNATURE, VILLAGES, WORK_ITEMS, age, cells,
+};
 use crate::domain::commune::{Role, Village};
 use crate::domain::form;
 use crate::domain::version::{Version, is_device_id, is_hex};
@@ -58,15 +60,23 @@ impl Bundle {
     }
 }
 
-/// Reads a bundle from untrusted bytes, with the standard size limits.
-pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
-    read_with(bytes, &archive::LIMITS)
+/// Reads a bundle from untrusted bytes, with the standard size limits; an
+/// encrypted one with `reader`, this device's identity.
+pub fn read(bytes: &[u8], reader: Option<&age::Identity>) -> Result<Bundle, BundleError> {
+    read_with(bytes, &archive::LIMITS, reader)
 }
 
 /// [`read`] with explicit limits (tests use small ones): every version and
 /// work item collected in memory.
-pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Bundle, BundleError> {
+pub fn read_with(
+    bytes: &[u8],
+    limits: &Limits,
+    reader: Option<&age::Identity>,
+) -> Result<Bundle, BundleError> {
     let mut opened = open(Cursor::new(bytes), limits)?;
+    if let Some(identity) = reader {
+        opened.read_as(identity);
+    }
     let mut versions = Vec::new();
     let mut version_places = Vec::new();
     let received = opened.read_rows(|place, v| {
@@ -106,13 +116,25 @@ pub struct Opened<R> {
     /// The id of the key that signed the manifest.
     pub key_id: String,
     pub files: Vec<FileInfo>,
+    /// The sender's age public key, which an encrypted bundle's manifest
+    /// names (signed with it).
+    pub sender_age: Option<age::Recipient>,
+    /// Whether the data files are encrypted (format 2).
+    pub sealed: bool,
     manifest: Vec<u8>,
     signature: minisign::SignatureBox,
     source: R,
     entries: Vec<archive::Entry>,
+    reader: Option<age::Identity>,
 }
 
 impl<R> Opened<R> {
+    /// Reads the data files, when they are encrypted, with `identity`
+    /// (this device's).
+    pub fn read_as(&mut self, identity: &age::Identity) {
+        self.reader = Some(identity.clone());
+    }
+
     /// Checks the manifest's signature with the sender's public key.
     pub fn verify(&self, public: &Public) -> Result<(), BundleError> {
         verify_manifest(&self.manifest, &self.signature, &self.key_id, public)
@@ -209,7 +231,10 @@ pub fn open_listed<R: Read + Seek>(
         .map_err(|e| BundleError::NotAZip {
             detail: e.to_string(),
         })?;
-    let known_data: HashSet<String> = data_files(Role::Commune).into_iter().collect();
+    let known_data: HashSet<String> = [false, true]
+        .into_iter()
+        .flat_map(|sealed| data_files(Role::Commune, sealed))
+        .collect();
     let entries = archive::entries(&mut source, len, limits, |name| {
         if name == MANIFEST || name == SIGNATURE {
             Some(limits.manifest)
@@ -230,7 +255,12 @@ pub fn open_listed<R: Read + Seek>(
     let manifest = archive::read_entry(&mut source, entry(MANIFEST)?)?;
     let signature_file = archive::read_entry(&mut source, entry(SIGNATURE)?)?;
     let (signature, signature_key) = parse_signature(&signature_file)?;
-    let (header, key_id, files) = parse_manifest(&manifest)?;
+    let Manifest {
+        header,
+        key_id,
+        files,
+        sender_age,
+    } = parse_manifest(&manifest)?;
     if key_id != signature_key {
         return Err(BundleError::KeyMismatch {
             manifest: key_id,
@@ -266,10 +296,13 @@ pub fn open_listed<R: Read + Seek>(
         header,
         key_id,
         files,
+        sealed: sender_age.is_some(),
+        sender_age,
         manifest,
         signature,
         source,
         entries: canonical,
+        reader: None,
     })
 }
 
@@ -311,26 +344,46 @@ impl<R: Read + Seek> Opened<R> {
                 inner: archive::entry_reader(&mut self.source, entry)?,
                 hasher: Sha256::new(),
             };
-            let found = if f.name == WORK_ITEMS {
-                received.work_items = parse_work_items(&mut data)?;
+            let name = plain_name(&f.name);
+            let mut plain: Box<dyn Read + '_> = if self.sealed {
+                let identity = self.reader.as_ref().ok_or(BundleError::Locked)?;
+                Box::new(age::Decrypt::new(&mut data, identity).map_err(|e| match e {
+                    age::AgeError::NotForUs => BundleError::NotForThisDevice {
+                        file: f.name.clone(),
+                    },
+                    other => BundleError::Sealed {
+                        file: f.name.clone(),
+                        detail: other.to_string(),
+                    },
+                })?)
+            } else {
+                Box::new(&mut data)
+            };
+            let found = if name == WORK_ITEMS {
+                received.work_items = parse_work_items(&mut plain)?;
                 received.work_items.len()
-            } else if f.name == REGISTER {
-                let people = parse_register(&mut data)?;
+            } else if name == REGISTER {
+                let people = parse_register(&mut plain)?;
                 let found = people.len();
                 received.people = Some(people);
                 found
-            } else if f.name == VILLAGES {
-                let villages = parse_villages(&mut data)?;
+            } else if name == VILLAGES {
+                let villages = parse_villages(&mut plain)?;
                 let found = villages.len();
                 received.villages = Some(villages);
                 found
             } else {
-                let form_id = f.name.trim_end_matches(".csv");
+                let form_id = name.trim_end_matches(".csv");
                 let spec = form::form(form_id).ok_or_else(|| BundleError::UnexpectedName {
                     name: f.name.clone(),
                 })?;
-                parse_versions(&f.name, spec, &mut data, &mut visit)?
+                parse_versions(name, spec, &mut plain, &mut visit)?
             };
+            drop(plain);
+            // The hash covers the whole file, to its last byte.
+            std::io::copy(&mut data, &mut std::io::sink()).map_err(|_| BundleError::Truncated {
+                name: f.name.clone(),
+            })?;
             if hex(&data.hasher.finalize()) != f.sha256 {
                 return Err(BundleError::HashMismatch {
                     file: f.name.clone(),
@@ -409,9 +462,16 @@ fn parse_csv(file: &str, data: &[u8], header: &[&str]) -> Result<Vec<Vec<String>
     Ok(rows)
 }
 
-type ManifestParts = (Header, String, Vec<FileInfo>);
+/// What a manifest says, checked.
+struct Manifest {
+    header: Header,
+    key_id: String,
+    files: Vec<FileInfo>,
+    /// An encrypted bundle's sender's age key; `None` in the plain format.
+    sender_age: Option<age::Recipient>,
+}
 
-fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
+fn parse_manifest(data: &[u8]) -> Result<Manifest, BundleError> {
     let rows = parse_csv(MANIFEST, data, &MANIFEST_COLUMNS)?;
     let bad = |row: usize, column: &str, problem: CellProblem| {
         cell_error(MANIFEST, row, Some(column), problem)
@@ -455,11 +515,15 @@ fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
     else {
         return Err(bad(1, "field", CellProblem::NotValid));
     };
-    if format.1 != FORMAT {
-        return Err(BundleError::UnknownFormat {
-            found: archive::printable(format.1),
-        });
-    }
+    let sealed = match format.1 {
+        f if f == FORMAT => true,
+        f if f == FORMAT_PLAIN => false,
+        other => {
+            return Err(BundleError::UnknownFormat {
+                found: archive::printable(other),
+            });
+        }
+    };
     cells::check_text(commune.1, MAX_NAME_CHARS).map_err(|p| bad(commune.0, "value", p))?;
     if commune.1.is_empty() {
         return Err(bad(commune.0, "value", CellProblem::Empty));
@@ -498,17 +562,55 @@ fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
         sequence: seq,
         created_at: created,
     };
-    // A manifest from before a later file existed does not list it.
-    let listed = &rows[MANIFEST_FIELDS.len()..];
-    let expected: Vec<String> = data_files(sender_party)
+    // An encrypted bundle's manifest names the sender's age key next.
+    let meta_rows = MANIFEST_FIELDS.len() + usize::from(sealed);
+    let sender_age = if sealed {
+        let row = MANIFEST_FIELDS.len() + 2;
+        let cells = rows.get(MANIFEST_FIELDS.len()).ok_or_else(|| {
+            bad(
+                row,
+                "field",
+                CellProblem::MissingRow {
+                    expected: SENDER_AGE.to_string(),
+                },
+            )
+        })?;
+        if cells[0] != SENDER_AGE {
+            return Err(bad(
+                row,
+                "field",
+                CellProblem::UnexpectedRow {
+                    expected: SENDER_AGE.to_string(),
+                },
+            ));
+        }
+        if !cells[2].is_empty() || !cells[3].is_empty() {
+            return Err(bad(row, "sha256", CellProblem::NotValid));
+        }
+        let age = age::Recipient::parse(&cells[1])
+            .map_err(|_| bad(row, "value", CellProblem::NotValid))?;
+        // The same key, written as tothon writes it.
+        if age.to_string() != cells[1] {
+            return Err(bad(row, "value", CellProblem::NotValid));
+        }
+        Some(age)
+    } else {
+        None
+    };
+    // A plain manifest from before a later file existed does not list it;
+    // encrypted bundles came after them all.
+    let listed = &rows[meta_rows.min(rows.len())..];
+    let expected: Vec<String> = data_files(sender_party, sealed)
         .into_iter()
         .filter(|name| {
-            !LATER_FILES.contains(&name.as_str()) || listed.iter().any(|cells| cells[1] == *name)
+            sealed
+                || !LATER_FILES.contains(&name.as_str())
+                || listed.iter().any(|cells| cells[1] == *name)
         })
         .collect();
     let mut files = Vec::new();
     for (i, cells) in listed.iter().enumerate() {
-        let row = MANIFEST_FIELDS.len() + i + 2;
+        let row = meta_rows + i + 2;
         if cells[0] != "file" {
             return Err(bad(
                 row,
@@ -553,5 +655,10 @@ fn parse_manifest(data: &[u8]) -> Result<ManifestParts, BundleError> {
             },
         ));
     }
-    Ok((header, key_id.1.to_string(), files))
+    Ok(Manifest {
+        header,
+        key_id: key_id.1.to_string(),
+        files,
+        sender_age,
+    })
 }

@@ -22,6 +22,24 @@ fn signer() -> &'static Signer {
     S.get_or_init(|| Signer::generate_unencrypted().unwrap())
 }
 
+/// The receiving device's age identity.
+fn reader() -> &'static age::Identity {
+    static R: OnceLock<age::Identity> = OnceLock::new();
+    R.get_or_init(|| age::Identity::from_secret([9; 32]))
+}
+
+/// A bundle as tothon writes it: encrypted to [`reader`].
+fn sealed<V: write::VersionRow + Sync>(contents: &Contents<V>) -> Vec<u8> {
+    write(contents, signer(), &[reader().recipient()]).unwrap()
+}
+
+/// The same in the plain format written before encryption (format 1),
+/// still read: the tests of the CSV inside read it without decrypting.
+fn plain<V: write::VersionRow + Sync>(contents: &Contents<V>) -> Vec<u8> {
+    let files = write::data_files(contents).unwrap();
+    write_files(&contents.header, signer(), files, None).unwrap()
+}
+
 fn version(record: &str, parents: &[&str], note: &str) -> Version {
     Draft {
         record: record.into(),
@@ -119,8 +137,8 @@ fn sorted(mut vs: Vec<Version>) -> Vec<Version> {
 #[test]
 fn a_bundle_reads_back_what_was_written_and_verifies() {
     for contents in [team_contents(), commune_contents()] {
-        let bytes = write(&contents, signer()).unwrap();
-        let b = read(&bytes).unwrap();
+        let bytes = sealed(&contents);
+        let b = read(&bytes, Some(reader())).unwrap();
         assert_eq!(b.contents.header, contents.header);
         assert_eq!(
             sorted(b.contents.versions.clone()),
@@ -163,20 +181,20 @@ fn rows_read_one_after_another_keep_nothing_of_the_row_before() {
         villages: vec![],
         people: vec![],
     };
-    let read_back = read(&write(&contents, signer()).unwrap()).unwrap();
+    let read_back = read(&sealed(&contents), Some(reader())).unwrap();
     assert_eq!(read_back.contents.versions, contents.versions);
 }
 
 #[test]
 fn formula_cells_are_guarded_in_the_file_and_exact_after_reading() {
-    let bytes = write(&team_contents(), signer()).unwrap();
+    let bytes = plain(&team_contents());
     let files = archive::read(&bytes, &archive::LIMITS, |_| Some(1 << 20)).unwrap();
     let (_, csv) = files.iter().find(|(n, _)| n == "activation.csv").unwrap();
     let text = std::str::from_utf8(csv).unwrap();
     assert!(text.starts_with('\u{FEFF}'));
     assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{text}");
     assert!(text.contains("\r\n"));
-    let b = read(&bytes).unwrap();
+    let b = read(&bytes, None).unwrap();
     assert!(
         b.contents
             .versions
@@ -193,12 +211,12 @@ fn formula_cells_are_guarded_in_the_file_and_exact_after_reading() {
 
 #[test]
 fn the_same_content_gives_byte_identical_data_files() {
-    let one = write(&team_contents(), signer()).unwrap();
+    let one = plain(&team_contents());
     let mut later = team_contents();
     later.header.sequence = 8;
     later.header.created_at = at("2026-11-27T10:00:00+07:00");
     later.versions.reverse();
-    let two = write(&later, signer()).unwrap();
+    let two = plain(&later);
     let data = |z: &[u8]| {
         archive::read(z, &archive::LIMITS, |_| Some(1 << 20))
             .unwrap()
@@ -211,7 +229,7 @@ fn the_same_content_gives_byte_identical_data_files() {
 
 #[test]
 fn the_manifest_lists_hashes_and_the_trusted_comment_repeats_the_header() {
-    let bytes = write(&commune_contents(), signer()).unwrap();
+    let bytes = plain(&commune_contents());
     let files = archive::read(&bytes, &archive::LIMITS, |_| Some(1 << 20)).unwrap();
     let manifest = std::str::from_utf8(&files[0].1).unwrap();
     assert_eq!(files[0].0, MANIFEST);
@@ -235,12 +253,12 @@ fn the_manifest_lists_hashes_and_the_trusted_comment_repeats_the_header() {
 
 #[test]
 fn one_byte_changed_anywhere_is_refused() {
-    let bytes = write(&team_contents(), signer()).unwrap();
+    let bytes = plain(&team_contents());
     for i in 0..bytes.len() {
         for flip in [0x01u8, 0x80] {
             let mut changed = bytes.clone();
             changed[i] ^= flip;
-            let outcome = read(&changed).and_then(|b| b.verify(&signer().public));
+            let outcome = read(&changed, None).and_then(|b| b.verify(&signer().public));
             assert!(outcome.is_err(), "byte {i} ^ {flip:#x} went unnoticed");
         }
     }
@@ -248,16 +266,16 @@ fn one_byte_changed_anywhere_is_refused() {
 
 #[test]
 fn every_truncation_is_refused() {
-    let bytes = write(&team_contents(), signer()).unwrap();
+    let bytes = plain(&team_contents());
     for n in 0..bytes.len() {
-        assert!(read(&bytes[..n]).is_err(), "{n}");
+        assert!(read(&bytes[..n], None).is_err(), "{n}");
     }
 }
 
 /// Re-signs the bundle with one data file replaced, as a sender with a valid
 /// key but a broken (or hostile) writer would.
 fn with_file(contents: &Contents, name: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
-    let bytes = write(contents, signer()).unwrap();
+    let bytes = plain(contents);
     let files = archive::read(&bytes, &archive::LIMITS, |_| Some(1 << 20)).unwrap();
     let data: Vec<DataFile> = files
         .into_iter()
@@ -273,7 +291,7 @@ fn with_file(contents: &Contents, name: &str, edit: impl Fn(&str) -> String) -> 
             }
         })
         .collect();
-    write_files(&contents.header, signer(), data).unwrap()
+    write_files(&contents.header, signer(), data, None).unwrap()
 }
 
 #[test]
@@ -284,7 +302,7 @@ fn a_malformed_row_names_file_row_and_column() {
         t.replacen("Nguyễn Thị Lan", "\"Nguyễn", 1)
     });
     assert!(matches!(
-        read(&z),
+        read(&z, None),
         Err(BundleError::Cell { ref file, problem: CellProblem::Malformed(_) | CellProblem::Cells { .. }, .. })
             if file == "activation.csv"
     ));
@@ -293,7 +311,7 @@ fn a_malformed_row_names_file_row_and_column() {
         t.replacen(",3,T3AB12,", ",ba,T3AB12,", 1)
     });
     assert_eq!(
-        read(&z).unwrap_err(),
+        read(&z, None).unwrap_err(),
         BundleError::Cell {
             file: "activation.csv".into(),
             row: 2,
@@ -305,16 +323,22 @@ fn a_malformed_row_names_file_row_and_column() {
     let z = with_file(&c, "activation.csv", |t| {
         t.replacen("Lần đầu", "Lần hai", 1)
     });
-    assert!(matches!(read(&z), Err(BundleError::WrongId { row: 3, .. })));
+    assert!(matches!(
+        read(&z, None),
+        Err(BundleError::WrongId { row: 3, .. })
+    ));
     // A dropped column header.
     let z = with_file(&c, "household_check.csv", |t| t.replacen("parents,", "", 1));
-    assert!(matches!(read(&z), Err(BundleError::Cell { row: 1, .. })));
+    assert!(matches!(
+        read(&z, None),
+        Err(BundleError::Cell { row: 1, .. })
+    ));
     // Decomposed (non-NFC) text.
     let z = with_file(&c, "activation.csv", |t| {
         t.replacen("Nguyễn Thị Lan", "Nguye\u{302}\u{303}n Thị Lan", 1)
     });
     assert!(matches!(
-        read(&z),
+        read(&z, None),
         Err(BundleError::Cell {
             problem: CellProblem::NotNfc,
             ..
@@ -325,7 +349,7 @@ fn a_malformed_row_names_file_row_and_column() {
         t.replacen("'=HYPERLINK", "=HYPERLINK", 1)
     });
     assert!(matches!(
-        read(&z),
+        read(&z, None),
         Err(BundleError::Cell {
             problem: CellProblem::BadEscape,
             ..
@@ -336,7 +360,7 @@ fn a_malformed_row_names_file_row_and_column() {
 #[test]
 fn rows_must_match_the_manifest_count() {
     let c = team_contents();
-    let bytes = write(&c, signer()).unwrap();
+    let bytes = plain(&c);
     let files = archive::read(&bytes, &archive::LIMITS, |_| Some(1 << 20)).unwrap();
     let data: Vec<DataFile> = files
         .into_iter()
@@ -347,9 +371,9 @@ fn rows_must_match_the_manifest_count() {
             bytes: d,
         })
         .collect();
-    let z = write_files(&c.header, signer(), data).unwrap();
+    let z = write_files(&c.header, signer(), data, None).unwrap();
     assert!(matches!(
-        read(&z),
+        read(&z, None),
         Err(BundleError::RowCount {
             declared: 5,
             found: 2,
@@ -371,9 +395,9 @@ fn an_extra_entry_or_a_missing_file_is_refused() {
         .collect();
     // Not the last: a file added later may be missing from a manifest.
     files.remove(0);
-    let z = write_files(&c.header, signer(), files).unwrap();
+    let z = write_files(&c.header, signer(), files, None).unwrap();
     assert!(matches!(
-        read(&z),
+        read(&z, None),
         Err(BundleError::Cell { ref file, .. }) if file == MANIFEST
     ));
     // work_items.csv from a team.
@@ -390,19 +414,19 @@ fn an_extra_entry_or_a_missing_file_is_refused() {
         rows: 0,
         bytes: work_items_csv(&[]).unwrap(),
     });
-    let z = write_files(&c.header, signer(), files).unwrap();
-    assert!(read(&z).is_err());
+    let z = write_files(&c.header, signer(), files, None).unwrap();
+    assert!(read(&z, None).is_err());
 }
 
 #[test]
 fn small_limits_refuse_big_entries_before_reading_them() {
-    let bytes = write(&team_contents(), signer()).unwrap();
+    let bytes = plain(&team_contents());
     let tight = Limits {
         data_file: 100,
         ..archive::LIMITS
     };
     assert!(matches!(
-        read_with(&bytes, &tight),
+        read_with(&bytes, &tight, None),
         Err(BundleError::EntryTooBig { limit: 100, .. })
     ));
 }
@@ -410,7 +434,7 @@ fn small_limits_refuse_big_entries_before_reading_them() {
 #[test]
 fn a_signature_file_with_short_fields_is_refused_not_a_panic() {
     let c = team_contents();
-    let bytes = write(&c, signer()).unwrap();
+    let bytes = plain(&c);
     let files = archive::read(&bytes, &archive::LIMITS, |_| Some(1 << 20)).unwrap();
     let sig = String::from_utf8(files[1].1.clone()).unwrap();
     let lines: Vec<&str> = sig.lines().collect();
@@ -428,7 +452,7 @@ proptest! {
 
     #[test]
     fn garbage_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
-        let _ = read(&bytes);
+        let _ = read(&bytes, None);
     }
 
     #[test]
@@ -437,7 +461,7 @@ proptest! {
         cut in any::<prop::sample::Index>(),
         truncate in any::<bool>(),
     ) {
-        let mut bytes = write(&team_contents(), signer()).unwrap();
+        let mut bytes = plain(&team_contents());
         let original = bytes.clone();
         for (i, b) in &edits {
             let i = i.index(bytes.len());
@@ -446,7 +470,7 @@ proptest! {
         if truncate {
             bytes.truncate(cut.index(bytes.len()));
         }
-        let outcome = read(&bytes).and_then(|b| b.verify(&signer().public));
+        let outcome = read(&bytes, None).and_then(|b| b.verify(&signer().public));
         if bytes != original {
             prop_assert!(outcome.is_err());
         }

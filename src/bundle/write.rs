@@ -9,12 +9,15 @@ use chrono::{DateTime, FixedOffset};
 
 use super::error::BundleError;
 use super::format::{
-    Contents, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, REGISTER_COLUMNS,
+    Contents, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, REGISTER_COLUMNS, SENDER_AGE,
     VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, party_text, person_cells, sha256_hex, untrusted_comment,
     version_header, work_item_fields,
 };
 use super::key::Signer;
-use super::{FORMAT, MANIFEST, REGISTER, SIGNATURE, VILLAGES, WORK_ITEMS, archive, cells};
+use super::{
+    FORMAT, FORMAT_PLAIN, MANIFEST, REGISTER, SEALED_SUFFIX, SIGNATURE, VILLAGES, WORK_ITEMS, age,
+    archive, cells,
+};
 use crate::domain::commune::{Role, Village};
 use crate::domain::form::{self, FormSpec};
 use crate::domain::version::{Status, Version};
@@ -306,13 +309,25 @@ pub(super) fn work_items_csv(items: &[WorkItem]) -> Result<Vec<u8>, BundleError>
     Ok(out)
 }
 
-fn manifest_csv(header: &Header, key_id: &str, files: &[FileInfo]) -> Result<Vec<u8>, BundleError> {
+/// The manifest: metadata, then each data file's name, SHA-256 and rows.
+/// With `sender_age` (an encrypted bundle's) it is format 2 and names it.
+fn manifest_csv(
+    header: &Header,
+    key_id: &str,
+    sender_age: Option<&age::Recipient>,
+    files: &[FileInfo],
+) -> Result<Vec<u8>, BundleError> {
     let mut out = Vec::new();
     {
         let mut w = cells::writer(&mut out);
         w.write_record(MANIFEST_COLUMNS).map_err(write_err)?;
+        let format = if sender_age.is_some() {
+            FORMAT
+        } else {
+            FORMAT_PLAIN
+        };
         let meta = [
-            FORMAT.to_string(),
+            format.to_string(),
             header.commune.clone(),
             party_text(header.sender),
             header.sender_device.clone(),
@@ -325,6 +340,10 @@ fn manifest_csv(header: &Header, key_id: &str, files: &[FileInfo]) -> Result<Vec
             w.write_record([*field, &cells::escape(value), "", ""])
                 .map_err(write_err)?;
         }
+        if let Some(age) = sender_age {
+            w.write_record([SENDER_AGE, &age.to_string(), "", ""])
+                .map_err(write_err)?;
+        }
         for f in files {
             w.write_record(["file", &f.name, &f.sha256, &f.rows.to_string()])
                 .map_err(write_err)?;
@@ -334,12 +353,30 @@ fn manifest_csv(header: &Header, key_id: &str, files: &[FileInfo]) -> Result<Vec
     Ok(out)
 }
 
-/// The bytes of a signed bundle. The secret key signs the manifest only; it
-/// is written nowhere.
+/// The bytes of a signed bundle, each data file encrypted to `readers`
+/// (the receiving side's devices). The secret key signs the manifest only;
+/// it is written nowhere.
 pub fn write<V: VersionRow + Sync>(
     contents: &Contents<V>,
     signer: &Signer,
+    readers: &[age::Recipient],
 ) -> Result<Vec<u8>, BundleError> {
+    if readers.is_empty() {
+        return Err(write_err("no device to encrypt the bundle to"));
+    }
+    write_files(
+        &contents.header,
+        signer,
+        data_files(contents)?,
+        Some(readers),
+    )
+}
+
+/// Every data file of `contents`, written: one CSV per form and, from the
+/// commune, its villages, register part and work items.
+pub(super) fn data_files<V: VersionRow + Sync>(
+    contents: &Contents<V>,
+) -> Result<Vec<DataFile>, BundleError> {
     let header = &contents.header;
     if let Some(v) = contents
         .versions
@@ -394,7 +431,7 @@ pub fn write<V: VersionRow + Sync>(
         }
         Role::Team(_) => {}
     }
-    write_files(header, signer, files)
+    Ok(files)
 }
 
 /// One data file, already written.
@@ -404,15 +441,24 @@ pub struct DataFile {
     pub bytes: Vec<u8>,
 }
 
-/// Lists, hashes and signs data files that are already written, and packs
-/// them. [`write`](fn@write) uses it; tests use it to make bundles that are
-/// properly signed yet carry broken rows, as a faulty or hostile sender
-/// could.
+/// Encrypts data files that are already written to `readers` (when given),
+/// then lists, hashes and signs them, and packs them. [`write`](fn@write)
+/// uses it; tests use it to make bundles that are properly signed yet
+/// carry broken rows, as a faulty or hostile sender could, and (with no
+/// readers) bundles of the plain format written before encryption.
 pub fn write_files(
     header: &Header,
     signer: &Signer,
     mut files: Vec<DataFile>,
+    readers: Option<&[age::Recipient]>,
 ) -> Result<Vec<u8>, BundleError> {
+    if let Some(readers) = readers {
+        for f in &mut files {
+            f.bytes = age::encrypt(&f.bytes, readers).map_err(write_err)?;
+            f.name.push_str(SEALED_SUFFIX);
+        }
+    }
+    let sender_age = readers.map(|_| signer.identity().recipient());
     files.sort_by(|a, b| a.name.cmp(&b.name));
     let infos: Vec<FileInfo> = files
         .iter()
@@ -423,7 +469,7 @@ pub fn write_files(
         })
         .collect();
     let key_id = &signer.public.id;
-    let manifest = manifest_csv(header, key_id, &infos)?;
+    let manifest = manifest_csv(header, key_id, sender_age.as_ref(), &infos)?;
     let signature = minisign::sign(
         Some(&signer.public.key),
         &signer.secret,

@@ -41,6 +41,9 @@ pub(super) fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> R
             // Check there is a key before asking for its passphrase.
             exchange::own_public(store)?;
             let signer = exchange::unlock(store, &passphrase(lang, false)?)?;
+            for receiver in exchange::unreadable(store)? {
+                say(lang, &Say::NoReaderKey { receiver })?;
+            }
             for e in exchange::export(store, &signer, &out, clock::now())? {
                 say(
                     lang,
@@ -56,6 +59,7 @@ pub(super) fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> R
             Ok(())
         }
         BundleCommand::Verify { file } => {
+            open_key(store, lang)?;
             let checked = exchange::check_file(store, &file);
             let admitted = checked.map_err(|refusal| {
                 ExchangeError::Rejected(Box::new(exchange::Rejection {
@@ -110,6 +114,7 @@ pub(super) fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> R
         BundleCommand::Import { files } => {
             // Each bundle stands alone: one refused does not stop the others.
             // Every refusal is one line on stderr; the last is returned.
+            open_key(store, lang)?;
             let mut last_error = None;
             for file in &files {
                 match exchange::import_file(store, file, clock::now()) {
@@ -204,5 +209,14 @@ pub(super) fn list_imports(store: &Store, lang: Lang) -> Result<()> {
         &i18n::bundle::imports_header(lang),
         &rows,
     );
+    Ok(())
+}
+
+/// Opens this device's key, when it has one, so the bundles sent to it can
+/// be read (they are encrypted to it); asks for the passphrase.
+fn open_key(store: &Store, lang: Lang) -> Result<()> {
+    if store.own_key()?.is_some() {
+        exchange::unlock(store, &passphrase(lang, false)?)?;
+    }
     Ok(())
 }

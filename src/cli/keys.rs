@@ -203,7 +203,8 @@ pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<
                 return Err(ExchangeError::KeyExists { id: old.id }.into());
             }
             let pass = passphrase(lang, true)?;
-            let public = exchange::new_key(store, &pass, replace, clock::now())?;
+            exchange::check_new_passphrase(&pass)?;
+            let public = exchange::new_key(store, &pass, replace, clock::now())?.public;
             say(
                 lang,
                 &Say::KeyMade {

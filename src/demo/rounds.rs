@@ -68,7 +68,7 @@ fn setup_store(
     commune_key: Option<&Public>,
     now: DateTime<FixedOffset>,
 ) -> Result<Keyed> {
-    let (store, _) =
+    let (store, signer) =
         ops::device::set_up_as(dir, commune, device, DEMO_PASSPHRASE, commune_key, now)?;
     store.set_setting("demo", &true)?;
     let members: Vec<String> = match device.role {
@@ -79,7 +79,6 @@ fn setup_store(
             .collect(),
     };
     ops::device::set_members(&store, &members)?;
-    let signer = exchange::unlock(&store, DEMO_PASSPHRASE)?;
     Ok((store, signer))
 }
 

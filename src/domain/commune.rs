@@ -191,7 +191,7 @@ pub fn find_village(value: &str, villages: &[Village]) -> Option<u8> {
 }
 
 /// What this installation is: the commune office or one village team's laptop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "role", content = "team")]
 pub enum Role {
     Commune,

@@ -201,6 +201,7 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpImportBundle => "Import the bundle",
         Text::Passphrase => "Signing key passphrase",
         Text::PassphraseQuestion => "Sign the bundles with this device's key",
+        Text::PassphraseToRead => "The bundle is encrypted: open it with this device's key",
         Text::PassphraseKeys => "Type the passphrase · Enter: export · Esc: cancel",
         Text::HelpPickField => "Pick a field",
         Text::HelpPickHead => "Pick a version",

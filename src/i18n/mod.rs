@@ -165,6 +165,7 @@ pub enum Text {
     HelpImportBundle,
     Passphrase,
     PassphraseQuestion,
+    PassphraseToRead,
     PassphraseKeys,
     HelpPickField,
     HelpPickHead,

@@ -201,6 +201,7 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpImportBundle => "Nhận gói",
         Text::Passphrase => "Mật khẩu khoá ký",
         Text::PassphraseQuestion => "Ký gói bằng khoá của máy này",
+        Text::PassphraseToRead => "Gói được mã hoá: mở bằng khoá của máy này",
         Text::PassphraseKeys => "Gõ mật khẩu · Enter: xuất gói · Esc: huỷ",
         Text::HelpPickField => "Chọn trường",
         Text::HelpPickHead => "Chọn phiên bản",

@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use super::exchange;
-use crate::bundle::key::Public;
+use crate::bundle::key::{Public, Signer};
 use crate::domain::commune::{Commune, Device, Role};
 use crate::error::Result;
 use crate::paths;
@@ -25,16 +25,18 @@ pub fn set_up(
     commune_key: Option<&Public>,
     now: DateTime<FixedOffset>,
 ) -> Result<Public> {
+    exchange::check_new_passphrase(passphrase)?;
     let device = Device {
         id: paths::new_device_id(dir),
         role,
     };
-    let (_, public) = set_up_as(dir, commune, &device, passphrase, commune_key, now)?;
-    Ok(public)
+    let (_, signer) = set_up_as(dir, commune, &device, passphrase, commune_key, now)?;
+    Ok(signer.public)
 }
 
 /// [`set_up`] as the device `device` (the demo's devices have ids its seed
-/// decides). Returns the store, open, and the device's public key.
+/// decides), with no check of the passphrase (the demo's is known to
+/// all). Returns the store, open, and the device's key, opened.
 pub fn set_up_as(
     dir: &Path,
     commune: &Commune,
@@ -42,16 +44,16 @@ pub fn set_up_as(
     passphrase: &str,
     commune_key: Option<&Public>,
     now: DateTime<FixedOffset>,
-) -> Result<(Store, Public)> {
+) -> Result<(Store, Signer)> {
     if Store::exists_in(dir) {
         return Err(StoreError::AlreadySetUp(dir.to_path_buf()).into());
     }
     let store = Store::create(dir, commune, device)?;
-    let public = exchange::new_key(&store, passphrase, false, now)?;
+    let signer = exchange::new_key(&store, passphrase, false, now)?;
     if let Some(key) = commune_key {
         exchange::trust(&store, None, key, now)?;
     }
-    Ok((store, public))
+    Ok((store, signer))
 }
 
 /// Remembers a setting of this device (the typing mode, the tone style).

@@ -374,15 +374,42 @@ impl<'t> Merge<'t> {
 
     /// Ties a signing key to the device its first bundle named.
     pub fn bind_device(&mut self, key_id: &str, device: &str) -> Result<()> {
+        self.update_key(key_id, |key| {
+            let unbound = key.device.is_none();
+            if unbound {
+                key.device = Some(device.to_string());
+            }
+            unbound
+        })
+    }
+
+    /// Records the age key a trusted key's encrypted bundle named (signed
+    /// with it), so bundles can be encrypted to its device from now on.
+    pub fn learn_age(&mut self, key_id: &str, age: &str) -> Result<()> {
+        self.update_key(key_id, |key| {
+            let new = key.age.as_deref() != Some(age);
+            if new {
+                key.age = Some(age.to_string());
+            }
+            new
+        })
+    }
+
+    /// Changes a trusted key with `change`, which says whether it changed
+    /// anything (only then is the key written).
+    fn update_key(
+        &mut self,
+        key_id: &str,
+        change: impl FnOnce(&mut TrustedKey) -> bool,
+    ) -> Result<()> {
         let mut keys = self.txn.open_table(TRUSTED_KEYS)?;
         let key = match keys.get(key_id)? {
             Some(b) => Some(codec::decode::<TrustedKey>(b.value(), "trusted key")?),
             None => None,
         };
         if let Some(mut key) = key
-            && key.device.is_none()
+            && change(&mut key)
         {
-            key.device = Some(device.to_string());
             keys.insert(key_id, codec::encode(&key).as_slice())?;
         }
         Ok(())

@@ -73,6 +73,10 @@ fn builder() -> redb::Builder {
 pub struct Store {
     db: Database,
     path: PathBuf,
+    /// This device's age identity once its key has been opened in this
+    /// sitting (`ops::exchange::unlock`): what reads the bundles sent to it.
+    /// Held in memory only.
+    identity: std::sync::RwLock<Option<crate::bundle::age::Identity>>,
 }
 
 impl Store {
@@ -84,6 +88,18 @@ impl Store {
         Self::file_in(dir).exists()
     }
 
+    /// Keeps this device's age identity for the rest of the sitting.
+    pub fn hold_identity(&self, identity: crate::bundle::age::Identity) {
+        if let Ok(mut held) = self.identity.write() {
+            *held = Some(identity);
+        }
+    }
+
+    /// This device's age identity, when its key has been opened.
+    pub fn identity(&self) -> Option<crate::bundle::age::Identity> {
+        self.identity.read().ok().and_then(|held| held.clone())
+    }
+
     /// Creates a new store for this device. Refuses to touch an existing one.
     pub fn create(dir: &Path, commune: &Commune, device: &Device) -> Result<Store> {
         let path = Self::file_in(dir);
@@ -92,7 +108,11 @@ impl Store {
         }
         std::fs::create_dir_all(dir)?;
         let db = builder().create(&path)?;
-        let store = Store { db, path };
+        let store = Store {
+            db,
+            path,
+            identity: Default::default(),
+        };
         let txn = store.db.begin_write()?;
         migrate::create_tables(&txn)?;
         {
@@ -145,7 +165,11 @@ impl Store {
             drop(meta);
             txn.commit()?;
         }
-        let store = Store { db, path };
+        let store = Store {
+            db,
+            path,
+            identity: Default::default(),
+        };
         if store.meta::<u32>("case_index")?.unwrap_or(0) < CASE_INDEX {
             let txn = store.db.begin_write()?;
             migrate::rebuild_case_index(&txn)?;

@@ -100,6 +100,10 @@ pub struct TrustedKey {
     /// with this key must name the same device.
     #[serde(default)]
     pub device: Option<String>,
+    /// The device's age public key (`age1…`), to encrypt bundles to it:
+    /// from its `.pub` file, or from the first encrypted bundle it signed.
+    #[serde(default)]
+    pub age: Option<String>,
 }
 
 /// What adding a batch of versions changed.

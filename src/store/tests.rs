@@ -473,6 +473,7 @@ fn trusted(id: &str, team: Option<u8>) -> TrustedKey {
         added_at: "2026-11-20T09:30:00+07:00".into(),
         revoked_at: None,
         device: None,
+        age: None,
     }
 }
 

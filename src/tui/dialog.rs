@@ -43,8 +43,9 @@ pub enum Dialog {
     /// The words a decision on the open case is made with: the comment a
     /// case goes back to its team with, or why it is voided.
     Reason { purpose: Purpose, text: TextInput },
-    /// The signing key's passphrase, to export bundles.
-    Passphrase { input: TextInput },
+    /// This device's passphrase: to sign and write bundles, or to read an
+    /// encrypted one (then imported).
+    Passphrase { input: TextInput, then: Unlock },
     /// (Commune) a village's new name (`team` given), or the name of a
     /// village to add. Stays open, what was typed kept, until the name is
     /// taken; a refusal is shown in it.
@@ -111,22 +112,35 @@ pub fn saving(
     }
 }
 
+/// What the passphrase, once given, is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unlock {
+    Export,
+    /// Read the encrypted bundle at this path, and import it.
+    Import(std::path::PathBuf),
+}
+
 /// Answers the dialog in front, taken out of the state; it is put back
 /// unless the key closed it.
 pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
-    if let Dialog::Passphrase { mut input } = dialog {
+    if let Dialog::Passphrase { mut input, then } = dialog {
         match action {
             Action::Cancel => return vec![],
             Action::Confirm => {
-                return vec![Effect::ExportBundles {
-                    passphrase: input.text().to_string(),
+                let passphrase = input.text().to_string();
+                return vec![match then {
+                    Unlock::Export => Effect::ExportBundles { passphrase },
+                    Unlock::Import(path) => Effect::ImportBundle {
+                        path,
+                        passphrase: Some(passphrase),
+                    },
                 }];
             }
             other => {
                 input.edit(&other, Method::Off, ToneStyle::Classic);
             }
         }
-        state.dialog = Some(Dialog::Passphrase { input });
+        state.dialog = Some(Dialog::Passphrase { input, then });
         return vec![];
     }
     if let Dialog::VillageName {
@@ -264,13 +278,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
             t(Text::LeaveFormKeys),
         ),
         Dialog::Quit => (t(Text::QuitQuestion).to_string(), t(Text::QuitKeys)),
-        Dialog::Passphrase { input } => {
+        Dialog::Passphrase { input, then } => {
             let stars = "•".repeat(input.text().chars().count());
             lines.push(Line::raw(format!("{}: {stars}", t(Text::Passphrase))));
-            (
-                t(Text::PassphraseQuestion).to_string(),
-                t(Text::PassphraseKeys),
-            )
+            let question = match then {
+                Unlock::Export => Text::PassphraseQuestion,
+                Unlock::Import(_) => Text::PassphraseToRead,
+            };
+            (t(question).to_string(), t(Text::PassphraseKeys))
         }
         Dialog::Reason { purpose, text } => {
             let (label, question, keys) = match purpose {

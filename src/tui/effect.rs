@@ -139,26 +139,30 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 .map(|d| d.join("bundles-out"))
                 .unwrap_or_else(|| std::path::PathBuf::from("bundles-out"));
             let done = crate::ops::exchange::unlock(store, &passphrase).and_then(|signer| {
-                crate::ops::exchange::export(store, &signer, &out_dir, crate::clock::now())
+                let unreadable = crate::ops::exchange::unreadable(store)?;
+                let exported =
+                    crate::ops::exchange::export(store, &signer, &out_dir, crate::clock::now())?;
+                Ok((unreadable, exported))
             });
             match done {
-                Ok(exported) => {
-                    let lines = exported
-                        .iter()
-                        .map(|e| {
-                            let file = e.path.display().to_string();
-                            i18n::bundle::say(
-                                lang,
-                                &i18n::bundle::Say::Exported {
-                                    file: &file,
-                                    receiver: e.header.receiver,
-                                    sequence: e.header.sequence,
-                                    versions: e.versions,
-                                    work_items: e.work_items,
-                                },
-                            )
-                        })
-                        .collect();
+                Ok((unreadable, exported)) => {
+                    let skipped = unreadable.into_iter().map(|receiver| {
+                        i18n::bundle::say(lang, &i18n::bundle::Say::NoReaderKey { receiver })
+                    });
+                    let written = exported.iter().map(|e| {
+                        let file = e.path.display().to_string();
+                        i18n::bundle::say(
+                            lang,
+                            &i18n::bundle::Say::Exported {
+                                file: &file,
+                                receiver: e.header.receiver,
+                                sequence: e.header.sequence,
+                                versions: e.versions,
+                                work_items: e.work_items,
+                            },
+                        )
+                    });
+                    let lines = skipped.chain(written).collect();
                     let imports = store.imports().unwrap_or_default();
                     Some(Outcome::Bundled {
                         lines,
@@ -169,10 +173,17 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 Err(e) => failed(lang, e),
             }
         }
-        Effect::ImportBundle { path } => {
-            let result = crate::ops::exchange::import_file(store, &path, crate::clock::now());
+        Effect::ImportBundle { path, passphrase } => {
+            let result = match passphrase {
+                Some(p) => crate::ops::exchange::unlock(store, &p).map(|_| ()),
+                None => Ok(()),
+            }
+            .and_then(|()| crate::ops::exchange::import_file(store, &path, crate::clock::now()));
             let imports = store.imports().unwrap_or_default();
             match result {
+                Err(crate::ops::exchange::ExchangeError::Locked) => {
+                    Some(Outcome::NeedsPassphrase { path })
+                }
                 Ok(done) => {
                     let file = crate::bundle::archive::escaped(&path.display().to_string(), 400);
                     let line = i18n::bundle::say(

@@ -280,6 +280,14 @@ impl Commune {
             .collect()
     }
 
+    /// The commune's own signing key, opened: its identity reads what the
+    /// teams send.
+    pub fn commune_signer(&self) -> Signer {
+        let store = Store::open(&self.commune()).unwrap();
+        let own = store.own_key().unwrap().unwrap();
+        Signer::unlock(&own.encrypted_secret, PASS).unwrap()
+    }
+
     /// Team `t`'s own signing key and device id, as its device would use them.
     pub fn signer(&self, t: u8) -> (Signer, String) {
         let store = Store::open(&self.team(t)).unwrap();

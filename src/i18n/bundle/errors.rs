@@ -28,6 +28,13 @@ fn key_vi(e: &KeyError) -> String {
             "Khoá ký lưu trong máy bị hỏng ({d}); tạo khoá mới bằng «tothon key new --replace» rồi gửi lại khoá công khai."
         ),
         KeyError::Generate(d) => format!("Không tạo được khoá ký ({d})."),
+        KeyError::ShortPassphrase { min } => format!(
+            "Mật khẩu quá ngắn: cần ít nhất {min} ký tự (một câu ngắn dễ nhớ là tốt nhất); chưa tạo gì."
+        ),
+        KeyError::CommonPassphrase => "Mật khẩu này quá phổ biến, ai cũng đoán được; chọn mật khẩu khác (một câu ngắn dễ nhớ là tốt nhất). Chưa tạo gì.".into(),
+        KeyError::NotAnAgeKey(d) => format!(
+            "Dòng khoá mã hoá (age1…) trong tệp khoá không đúng ({d})."
+        ),
     }
 }
 
@@ -42,6 +49,13 @@ fn key_en(e: &KeyError) -> String {
             "The stored signing key is damaged ({d}); make a new one with `tothon key new --replace` and hand out the new public key."
         ),
         KeyError::Generate(d) => format!("The signing key could not be made ({d})."),
+        KeyError::ShortPassphrase { min } => format!(
+            "The passphrase is too short: it needs at least {min} characters (a short sentence is best); nothing was made."
+        ),
+        KeyError::CommonPassphrase => "This passphrase is one of the most common ones, easy to guess; choose another (a short sentence is best). Nothing was made.".into(),
+        KeyError::NotAnAgeKey(d) => format!(
+            "The key file's encryption key line (age1…) is not an age public key ({d})."
+        ),
     }
 }
 
@@ -70,6 +84,7 @@ fn exchange_vi(e: &ExchangeError) -> String {
             format!("Không ghi/đọc được tệp {}: {detail}.", path.display())
         }
         ExchangeError::Unwritable(e) => format!("Không ghi được gói: {}", format_error(Lang::Vi, e)),
+        ExchangeError::Locked => "Gói được mã hoá: cần mật khẩu khoá của máy này để đọc; chưa nhận gì.".into(),
     }
 }
 
@@ -98,6 +113,7 @@ fn exchange_en(e: &ExchangeError) -> String {
             format!("Could not read/write {}: {detail}.", path.display())
         }
         ExchangeError::Unwritable(e) => format!("The bundle could not be written: {}", format_error(Lang::En, e)),
+        ExchangeError::Locked => "The bundle is encrypted: this device's passphrase is needed to read it; nothing was imported.".into(),
     }
 }
 

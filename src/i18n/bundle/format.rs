@@ -107,6 +107,13 @@ pub(super) fn format_error(lang: Lang, e: &BundleError) -> String {
                 place(lang, file, *row, Some("id"))
             ),
             B::Unwritable { detail } => format!("không ghi được gói ({detail})."),
+            B::Locked => "gói được mã hoá; cần mật khẩu khoá của máy này để đọc.".into(),
+            B::NotForThisDevice { file } => format!(
+                "{file} được mã hoá cho máy khác, máy này không đọc được: gói này không gửi cho máy này, hoặc được làm trước khi bên gửi tin cậy khoá hiện nay của máy này."
+            ),
+            B::Sealed { file, detail } => {
+                format!("{file} được mã hoá nhưng đã bị sửa hoặc hỏng ({detail}).")
+            }
         },
         Lang::En => match e {
             B::TooBig { size: s, limit } => format!(
@@ -174,6 +181,16 @@ pub(super) fn format_error(lang: Lang, e: &BundleError) -> String {
                 place(lang, file, *row, Some("id"))
             ),
             B::Unwritable { detail } => format!("the bundle could not be written ({detail})."),
+            B::Locked => {
+                "the bundle is encrypted; this device's key passphrase is needed to read it."
+                    .into()
+            }
+            B::NotForThisDevice { file } => format!(
+                "{file} is encrypted for other devices and this one cannot read it: the bundle was not sent to this device, or was made before the sender trusted this device's current key."
+            ),
+            B::Sealed { file, detail } => {
+                format!("{file} is encrypted but was changed or damaged ({detail}).")
+            }
         },
     }
 }

@@ -32,6 +32,10 @@ pub enum Say<'a> {
         versions: usize,
         work_items: usize,
     },
+    /// No bundle for `receiver`: none of its trusted keys has an age key.
+    NoReaderKey {
+        receiver: Role,
+    },
     Imported {
         file: &'a str,
         sender: Role,
@@ -150,6 +154,10 @@ fn vi(s: &Say) -> String {
             "Đã ghi gói {file} gửi {} (số {sequence}): {versions} phiên bản, {work_items} việc được giao.",
             p(*receiver)
         ),
+        Say::NoReaderKey { receiver } => format!(
+            "Chưa ghi gói gửi {0}: chưa có khoá mã hoá của {0}. Tin cậy lại tệp .pub mới của {0} (in bằng «tothon key show» trên máy đó), hoặc nhận một gói mới của {0} trước.",
+            p(*receiver)
+        ),
         Say::Imported {
             file,
             sender,
@@ -235,6 +243,10 @@ fn en(s: &Say) -> String {
             work_items,
         } => format!(
             "Wrote {file} for {} (number {sequence}): {versions} versions, {work_items} work items.",
+            p(*receiver)
+        ),
+        Say::NoReaderKey { receiver } => format!(
+            "No bundle written for {0}: no encryption key of {0} is known yet. Trust {0}'s new .pub file again (printed by `tothon key show` on that device), or import a new bundle from {0} first.",
             p(*receiver)
         ),
         Say::Imported {

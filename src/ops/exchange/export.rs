@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 
 use super::{ExchangeError, Result, file_error};
+use crate::bundle::age;
 use crate::bundle::key::Signer;
 use crate::bundle::{self, Contents, Header};
 use crate::domain::commune::Role;
@@ -104,13 +105,21 @@ pub fn export(
 ) -> Result<Vec<Exported>> {
     std::fs::create_dir_all(out_dir).map_err(|e| file_error(out_dir, e))?;
     let stored = store.version_bytes()?;
-    let mut all = outgoing(store, &stored, now)?;
+    let readers = readers(store)?;
+    // A side with no key to encrypt to gets nothing (see [`unreadable`]).
+    let mut all: Vec<_> = outgoing(store, &stored, now)?
+        .into_iter()
+        .filter(|c| readers.contains_key(&c.header.receiver))
+        .collect();
     for contents in &mut all {
         contents.header.sequence =
             store.next_sequence(&bundle::party_text(contents.header.receiver))?;
     }
     let write_one = |contents: Contents<StoredVersion>| -> Result<Exported> {
-        let bytes = bundle::write(&contents, signer).map_err(ExchangeError::Unwritable)?;
+        let to = readers
+            .get(&contents.header.receiver)
+            .map_or(&[][..], Vec::as_slice);
+        let bytes = bundle::write(&contents, signer, to).map_err(ExchangeError::Unwritable)?;
         let exported = Exported {
             path: out_dir.join(contents.header.file_name()),
             versions: contents.versions.len(),
@@ -144,6 +153,51 @@ pub fn export(
     })?;
     done.sort_by_key(|(i, _)| *i);
     Ok(done.into_iter().map(|(_, e)| e).collect())
+}
+
+/// The age keys of each side this device sends to: on a team device the
+/// commune's; on the commune every team's trusted (not revoked) devices.
+/// A side none of whose keys has an age key yet is left out.
+fn readers(store: &Store) -> Result<HashMap<Role, Vec<age::Recipient>>> {
+    let mut out: HashMap<Role, Vec<age::Recipient>> = HashMap::new();
+    for key in store.trusted_keys()? {
+        if key.revoked_at.is_some() {
+            continue;
+        }
+        let Some(age) = key
+            .age
+            .as_deref()
+            .and_then(|a| age::Recipient::parse(a).ok())
+        else {
+            continue;
+        };
+        out.entry(key.team.map_or(Role::Commune, Role::Team))
+            .or_default()
+            .push(age);
+    }
+    Ok(out)
+}
+
+/// The sides this device sends to that it cannot encrypt a bundle to yet:
+/// none of their trusted keys came with an age key (trusted from a `.pub`
+/// file made before bundles were encrypted, and no encrypted bundle from
+/// them since). [`export`] writes nothing for them; trusting their new
+/// `.pub` file, or taking one of their bundles, mends it.
+pub fn unreadable(store: &Store) -> Result<Vec<Role>> {
+    let readers = readers(store)?;
+    let sides: Vec<Role> = match store.device()?.role {
+        Role::Team(_) => vec![Role::Commune],
+        Role::Commune => store
+            .commune()?
+            .villages
+            .iter()
+            .map(|v| Role::Team(v.team))
+            .collect(),
+    };
+    Ok(sides
+        .into_iter()
+        .filter(|side| !readers.contains_key(side))
+        .collect())
 }
 
 /// Deals `items` round-robin into one hand per core (at most one per item,

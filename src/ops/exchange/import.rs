@@ -170,7 +170,9 @@ pub fn import_file(store: &Store, path: &Path, now: DateTime<FixedOffset>) -> Re
                 stale: m.stale,
             });
         }
-        Err(failed @ (Failed::Store(_) | Failed::Stopped)) => return Err(failed.into_error(path)),
+        Err(failed @ (Failed::Store(_) | Failed::Stopped | Failed::Locked)) => {
+            return Err(failed.into_error(path));
+        }
         Err(Failed::Refused(refusal @ Refusal::Local { .. })) => {
             return Err(ExchangeError::Rejected(Box::new(Rejection {
                 file: path.to_path_buf(),

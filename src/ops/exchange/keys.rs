@@ -6,31 +6,40 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset};
 
 use super::{ExchangeError, Result, file_error, stamp};
-use crate::bundle::key::{self, KeyError, Public, Signer};
+use crate::bundle::key::{self, Cost, KeyError, Public, Signer};
 use crate::domain::commune::Role;
 use crate::store::{OwnKey, Store, TrustedKey};
 
 /// Makes this device's key pair and keeps it, the secret half encrypted with
-/// `passphrase`. Refuses to replace a key unless `replace`.
+/// `passphrase` (at [`Cost::for_new_keys`]). Refuses to replace a key
+/// unless `replace`. Returns the key opened, to sign with at once.
 pub fn new_key(
     store: &Store,
     passphrase: &str,
     replace: bool,
     now: DateTime<FixedOffset>,
-) -> Result<Public> {
+) -> Result<Signer> {
     if let Some(old) = store.own_key()?
         && !replace
     {
         return Err(ExchangeError::KeyExists { id: old.id });
     }
-    let generated = key::generate(passphrase)?;
+    let generated = key::generate(passphrase, Cost::for_new_keys())?;
     store.set_own_key(&OwnKey {
         id: generated.public.id.clone(),
         public: generated.public.to_text(),
         encrypted_secret: generated.encrypted_secret,
         created_at: stamp(now),
     })?;
-    Ok(generated.public)
+    store.hold_identity(generated.signer.identity().clone());
+    Ok(generated.signer)
+}
+
+/// Whether `passphrase` may be chosen for a key (see
+/// [`key::check_new_passphrase`]): checked where a person chooses one,
+/// before anything is written.
+pub fn check_new_passphrase(passphrase: &str) -> Result<()> {
+    Ok(key::check_new_passphrase(passphrase)?)
 }
 
 /// This device's public key.
@@ -39,10 +48,13 @@ pub fn own_public(store: &Store) -> Result<Public> {
     Ok(Public::parse(&own.public)?)
 }
 
-/// Opens this device's secret key to sign with.
+/// Opens this device's secret key to sign with; the store keeps its age
+/// identity for the rest of the sitting, to read the bundles sent here.
 pub fn unlock(store: &Store, passphrase: &str) -> Result<Signer> {
     let own = store.own_key()?.ok_or(ExchangeError::NoKey)?;
-    Ok(Signer::unlock(&own.encrypted_secret, passphrase)?)
+    let signer = Signer::unlock(&own.encrypted_secret, passphrase)?;
+    store.hold_identity(signer.identity().clone());
+    Ok(signer)
 }
 
 /// Reads a `.pub` file, in UTF-8 with or without a byte-order mark, or in
@@ -113,6 +125,7 @@ pub fn trust(
         added_at: stamp(now),
         revoked_at: None,
         device: None,
+        age: public.age.map(|a| a.to_string()),
     };
     store.trust_key(&key)?;
     Ok(key)

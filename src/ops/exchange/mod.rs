@@ -28,12 +28,12 @@ mod refusal;
 mod tests;
 
 pub(crate) use export::deal_to_cores;
-pub use export::{Exported, export};
+pub use export::{Exported, export, unreadable};
 pub use import::{
     Admitted, Imported, REJECTED_DIR, check, check_file, commit, commit_all, import_file,
     import_files, latest_sequences,
 };
-pub use keys::{new_key, own_public, read_public, trust, unlock, untrust};
+pub use keys::{check_new_passphrase, new_key, own_public, read_public, trust, unlock, untrust};
 pub use refusal::{Refusal, Rejection};
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +68,9 @@ pub enum ExchangeError {
     File { path: PathBuf, detail: String },
     #[error("cannot write the bundle: {0}")]
     Unwritable(BundleError),
+    /// An encrypted bundle, and this device's key not opened this sitting.
+    #[error("the bundle is encrypted: this device's passphrase is needed")]
+    Locked,
 }
 
 pub type Result<T, E = ExchangeError> = std::result::Result<T, E>;

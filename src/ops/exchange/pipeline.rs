@@ -105,6 +105,9 @@ pub(super) enum Failed {
     /// The bundle reader was told to stop, the merge having failed first;
     /// never reported (the merge's own failure is).
     Stopped,
+    /// The bundle is encrypted and this device's key has not been opened:
+    /// not the bundle's fault; nothing is logged or set aside.
+    Locked,
 }
 
 impl From<StoreError> for Failed {
@@ -137,6 +140,7 @@ impl Failed {
             Failed::Stopped => Refusal::Local {
                 detail: "stopped".into(),
             },
+            Failed::Locked => Refusal::Format(BundleError::Locked),
         }
     }
 
@@ -144,6 +148,7 @@ impl Failed {
         match self {
             Failed::Store(e) => ExchangeError::Store(e),
             Failed::Stopped => ExchangeError::Store(StoreError::Db("stopped".into())),
+            Failed::Locked => ExchangeError::Locked,
             Failed::Refused(refusal) => ExchangeError::Rejected(Box::new(Rejection {
                 file: file.to_path_buf(),
                 refusal,
@@ -241,6 +246,11 @@ pub(super) fn merge_bundles<'a>(
         for (mut input, file) in bundles {
             let again = input.again();
             let mut opened = bundle::open_listed(input, &bundle::archive::LIMITS)?;
+            match store.identity() {
+                Some(identity) => opened.read_as(&identity),
+                None if opened.sealed => return Err(Failed::Locked),
+                None => {}
+            }
             // The pass over the whole file that checks the container runs
             // beside the merge, on its own reader; its refusal comes first,
             // as when it was made before anything else, and stops the merge.
@@ -283,6 +293,9 @@ pub(super) fn merge_bundles<'a>(
             *seen = (*seen).max(header.sequence);
             if first_from_device {
                 m.bind_device(&opened.key_id, &header.sender_device)?;
+            }
+            if let Some(age) = &opened.sender_age {
+                m.learn_age(&opened.key_id, &age.to_string())?;
             }
             m.log(&ImportEntry {
                 file: file_label(file),

@@ -35,6 +35,7 @@ fn commune_store(dir: &Path, office: &[Version]) -> Store {
         },
     )
     .unwrap();
+    store.hold_identity(commune_identity().clone());
     trust_team3(&store);
     store.add_versions(office).unwrap();
     store
@@ -49,8 +50,16 @@ fn trust_team3(store: &Store) {
             added_at: stamp(now()),
             revoked_at: None,
             device: None,
+            age: None,
         })
         .unwrap();
+}
+
+/// The commune device's age identity, which the team's bundles here are
+/// encrypted to.
+fn commune_identity() -> &'static crate::bundle::age::Identity {
+    static I: std::sync::OnceLock<crate::bundle::age::Identity> = std::sync::OnceLock::new();
+    I.get_or_init(|| crate::bundle::age::Identity::from_secret([11; 32]))
 }
 
 /// A valid activation version, edited from `parents`.
@@ -135,6 +144,7 @@ fn bundle_of(versions: Vec<Version>, sequence: u64) -> Vec<u8> {
             people: vec![],
         },
         signer(),
+        &[commune_identity().recipient()],
     )
     .unwrap()
 }
@@ -279,10 +289,18 @@ fn versions_read_in_place_are_the_stored_ones_and_write_the_same_files() {
             people: vec![],
         }
     }
-    let files = |bytes: Vec<u8>| bundle::read(&bytes).unwrap().files;
+    // Encrypted anew each time, so compared as read back: the same files
+    // with the same rows.
+    let read_back = |bytes: Vec<u8>| {
+        let b = bundle::read(&bytes, Some(commune_identity())).unwrap();
+        let names: Vec<(String, usize)> =
+            b.files.iter().map(|f| (f.name.clone(), f.rows)).collect();
+        (names, b.contents.versions)
+    };
+    let readers = [commune_identity().recipient()];
     assert_eq!(
-        files(bundle::write(&contents(in_place), signer()).unwrap()),
-        files(bundle::write(&contents(owned), signer()).unwrap())
+        read_back(bundle::write(&contents(in_place), signer(), &readers).unwrap()),
+        read_back(bundle::write(&contents(owned), signer(), &readers).unwrap())
     );
 }
 
@@ -330,11 +348,20 @@ fn a_refused_bundle_is_kept_aside_with_its_reason_and_logged() {
 fn a_changed_data_file_is_refused_as_changed_not_by_its_rows() {
     let dir = tempfile::tempdir().unwrap();
     let good = bundle_of(vec![version("AC-1", vec![], TEAM_DEVICE, 1)], 1);
-    let at = good.windows(12).position(|w| w == b"034090123456").unwrap();
+    // A byte of the encrypted file, which also breaks its decryption: its
+    // name's second appearance ends its entry's header (the first is in
+    // the manifest).
+    let at = good
+        .windows(18)
+        .enumerate()
+        .filter(|(_, w)| *w == b"activation.csv.age")
+        .nth(1)
+        .unwrap()
+        .0;
     let mut bytes = good.clone();
-    bytes[at + 11] = b'X';
+    bytes[at + 18 + 200] ^= 1;
     let changed = Refusal::Format(BundleError::HashMismatch {
-        file: "activation.csv".into(),
+        file: "activation.csv.age".into(),
     });
     let store = commune_store(dir.path(), &[]);
     assert_eq!(check(&store, &bytes).err(), Some(changed.clone()));
@@ -407,14 +434,14 @@ fn the_first_bundle_ties_the_key_to_its_device_and_a_later_bundle_may_not_change
         villages: vec![],
         people: vec![],
     };
-    let b = bundle::write(&other, signer()).unwrap();
+    let b = bundle::write(&other, signer(), &[commune_identity().recipient()]).unwrap();
     assert!(matches!(
         check(&store, &b),
         Err(Refusal::Sender(SenderRefusal::DeviceChanged { .. }))
     ));
     // The commune's own device id cannot be claimed either.
     other.header.sender_device = COMMUNE_DEVICE.into();
-    let b = bundle::write(&other, signer()).unwrap();
+    let b = bundle::write(&other, signer(), &[commune_identity().recipient()]).unwrap();
     assert!(matches!(
         check(&store, &b),
         Err(Refusal::Sender(SenderRefusal::OwnBundle))
