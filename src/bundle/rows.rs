@@ -130,8 +130,7 @@ pub(super) fn each_row<E: From<BundleError>>(
 
 /// RFC 3339 to the second with an offset, exactly as tothon writes times.
 pub(super) fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
-    let t = DateTime::parse_from_rfc3339(s).ok()?;
-    (crate::domain::version::time_text(&t) == s).then_some(t)
+    crate::domain::version::parse_time_text(s)
 }
 
 /// Reads a `;`-separated list — sorted, each item once, each passing `ok` —

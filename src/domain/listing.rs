@@ -8,7 +8,7 @@ use super::case::CaseEntry;
 use super::form::{self, FormSpec, Kind};
 use super::progress::{Stage, Unit};
 use super::text;
-use super::version::Status;
+use super::version::{Status, parse_time_text};
 use super::work::WorkItem;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,7 +164,9 @@ impl ListRow {
             .as_deref()
             .and_then(iso_day)
             .or_else(|| item_due.and_then(iso_day));
-        self.edited = DateTime::parse_from_rfc3339(&case.edited_at).ok();
+        // Nearly always written as tothon writes times, and read quicker so.
+        self.edited = parse_time_text(&case.edited_at)
+            .or_else(|| DateTime::parse_from_rfc3339(&case.edited_at).ok());
         self.has_draft = false;
         self.blocker = case
             .blocker
