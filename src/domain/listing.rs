@@ -84,9 +84,7 @@ pub fn case_texts<'a>(
             .strip_prefix(CORRECTION_END)?,
         None => title,
     };
-    let mut folded = String::with_capacity(record.len());
-    text::fold_into(record, &mut folded);
-    let search = search.strip_prefix(folded.as_str())?.strip_prefix(' ')?;
+    let search = text::after_fold_of(record, search)?.strip_prefix(' ')?;
     Some((title, search))
 }
 
