@@ -53,13 +53,21 @@ pub fn check_text(s: &str, max_chars: usize) -> Result<(), CellProblem> {
         }
         return Ok(());
     }
-    if s.chars().any(char::is_control) {
-        return Err(CellProblem::ControlCharacter);
+    // One walk for the control characters, the length and whether the
+    // text is of ASCII and Latin letters alone, which is NFC as it is.
+    let mut chars = 0;
+    let mut latin = true;
+    for c in s.chars() {
+        if c.is_control() {
+            return Err(CellProblem::ControlCharacter);
+        }
+        chars += 1;
+        latin &= c.is_ascii() || crate::domain::text::is_latin_letter(c);
     }
-    if s.chars().count() > max_chars {
+    if chars > max_chars {
         return Err(CellProblem::TooLong { max: max_chars });
     }
-    if !crate::domain::text::is_nfc(s) {
+    if !latin && !crate::domain::text::is_nfc(s) {
         return Err(CellProblem::NotNfc);
     }
     Ok(())

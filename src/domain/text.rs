@@ -102,7 +102,7 @@ fn clean_into_new(s: &str) -> String {
 
 /// Whether `s` is already in NFC (precomposed, "Unicode dựng sẵn").
 pub fn is_nfc(s: &str) -> bool {
-    unicode_normalization::is_nfc(s)
+    s.chars().all(|c| c.is_ascii() || is_latin_letter(c)) || unicode_normalization::is_nfc(s)
 }
 
 /// Search key: no accents, `đ`→`d`, lower case, single spaces, trimmed.
