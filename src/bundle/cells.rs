@@ -15,9 +15,11 @@ use super::CellProblem;
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn needs_guard(s: &str) -> bool {
+    // Each of these is one byte, and a text starts with its byte only if
+    // it starts with it: no need to decode the first character.
     matches!(
-        s.chars().next(),
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'')
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'')
     )
 }
 
@@ -33,7 +35,7 @@ pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
 /// The text of a cell as read. A `'` that [`escape`] would not have written
 /// means the file was not written by tothon and is refused.
 pub fn unescape(cell: &str) -> Result<&str, CellProblem> {
-    match cell.strip_prefix('\'') {
+    match cell.strip_prefix("'") {
         Some(rest) if needs_guard(rest) => Ok(rest),
         Some(_) => Err(CellProblem::BadEscape),
         None if needs_guard(cell) => Err(CellProblem::BadEscape),

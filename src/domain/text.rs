@@ -155,15 +155,8 @@ pub fn fold_joined_into<'a>(parts: impl Iterator<Item = &'a str>, out: &mut Stri
 /// `text` after [`fold`]`(s)`, when it starts with it: `s` is folded only
 /// as far as it matches, and nothing is allocated.
 pub fn after_fold_of<'a>(s: &str, text: &'a str) -> Option<&'a str> {
-    let mut rest = text;
-    let matched = fold_each(s, |c| match rest.strip_prefix(c) {
-        Some(after) => {
-            rest = after;
-            true
-        }
-        None => false,
-    });
-    matched.then_some(rest)
+    let mut rest = text.chars();
+    fold_each(s, |c| rest.next() == Some(c)).then(|| rest.as_str())
 }
 
 /// Feeds the characters of [`fold`]`(s)` to `take` for as long as it returns

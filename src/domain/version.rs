@@ -174,15 +174,24 @@ pub fn time_text(t: &DateTime<FixedOffset>) -> String {
 
 /// [`time_text`] into `out` (cleared first), reusing its memory.
 pub fn time_text_into(t: &DateTime<FixedOffset>, out: &mut String) {
-    use chrono::{Datelike, Timelike};
     out.clear();
+    match plain_time_bytes(t) {
+        // Digits and marks, always UTF-8.
+        Some(text) => out.push_str(std::str::from_utf8(&text).unwrap_or_default()),
+        None => out.push_str(&t.to_rfc3339_opts(SecondsFormat::Secs, false)),
+    }
+}
+
+/// [`time_text`] of an ordinary time (a year 0–9999, an offset of whole
+/// minutes), written by hand; `None` for the rest, which chrono writes.
+fn plain_time_bytes(t: &DateTime<FixedOffset>) -> Option<[u8; 25]> {
+    use chrono::{Datelike, Timelike};
     let offset = t.offset().local_minus_utc();
     // Each of chrono's accessors works the local time out again: once here.
     let local = t.naive_local();
     let year = local.year();
     if !(0..=9999).contains(&year) || offset % 60 != 0 {
-        out.push_str(&t.to_rfc3339_opts(SecondsFormat::Secs, false));
-        return;
+        return None;
     }
     let mut text = *b"0000-00-00T00:00:00+00:00";
     let mut two = |at: usize, n: u32| {
@@ -206,7 +215,7 @@ pub fn time_text_into(t: &DateTime<FixedOffset>, out: &mut String) {
     if offset < 0 {
         text[19] = b'-';
     }
-    out.extend(text.map(char::from));
+    Some(text)
 }
 
 /// The time `s` is, when it is written exactly as [`time_text`] writes
@@ -314,10 +323,10 @@ impl Version {
     /// import recomputes every id), and hashed at once.
     fn digest(&self) -> [u8; 32] {
         thread_local! {
-            static ENCODING: std::cell::RefCell<(Vec<u8>, String)> =
-                const { std::cell::RefCell::new((Vec::new(), String::new())) };
+            static ENCODING: std::cell::RefCell<Vec<u8>> =
+                const { std::cell::RefCell::new(Vec::new()) };
         }
-        ENCODING.with_borrow_mut(|(buf, time)| {
+        ENCODING.with_borrow_mut(|buf| {
             buf.clear();
             #[inline(always)]
             fn put_head(buf: &mut Vec<u8>, name: &[u8], len: usize) {
@@ -328,8 +337,11 @@ impl Version {
             }
             #[inline(always)]
             fn put(buf: &mut Vec<u8>, name: &[u8], value: &str) {
+                put_bytes(buf, name, value.as_bytes());
+            }
+            fn put_bytes(buf: &mut Vec<u8>, name: &[u8], value: &[u8]) {
                 put_head(buf, name, value.len());
-                buf.extend_from_slice(value.as_bytes());
+                buf.extend_from_slice(value);
                 buf.push(b'\n');
             }
             fn put_list(buf: &mut Vec<u8>, name: &[u8], items: &[String]) {
@@ -356,8 +368,10 @@ impl Version {
             buf.push(b'\n');
             put(buf, b"device", &self.device);
             put(buf, b"author", &self.author);
-            time_text_into(&self.edited_at, time);
-            put(buf, b"edited_at", time);
+            match plain_time_bytes(&self.edited_at) {
+                Some(text) => put_bytes(buf, b"edited_at", &text),
+                None => put(buf, b"edited_at", &time_text(&self.edited_at)),
+            }
             put(buf, b"status", self.status.as_str());
             put_list(buf, b"confirmed", &self.confirmed);
             for (k, v) in &self.values {
