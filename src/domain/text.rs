@@ -156,7 +156,7 @@ pub fn fold_joined_into<'a>(parts: impl Iterator<Item = &'a str>, out: &mut Stri
 /// as far as it matches, and nothing is allocated.
 pub fn after_fold_of<'a>(s: &str, text: &'a str) -> Option<&'a str> {
     let mut rest = text.chars();
-    fold_each(s, |c| rest.next() == Some(c)).then(|| rest.as_str())
+    fold_each(s, |c| rest.next() == Some(c)).then_some(rest.as_str())
 }
 
 /// Feeds the characters of [`fold`]`(s)` to `take` for as long as it returns
