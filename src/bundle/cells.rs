@@ -15,9 +15,11 @@ use super::CellProblem;
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn needs_guard(s: &str) -> bool {
+    // Each of these is one byte, and a text starts with its byte only if
+    // it starts with it: no need to decode the first character.
     matches!(
-        s.chars().next(),
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'')
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'')
     )
 }
 
@@ -33,7 +35,7 @@ pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
 /// The text of a cell as read. A `'` that [`escape`] would not have written
 /// means the file was not written by tothon and is refused.
 pub fn unescape(cell: &str) -> Result<&str, CellProblem> {
-    match cell.strip_prefix('\'') {
+    match cell.strip_prefix("'") {
         Some(rest) if needs_guard(rest) => Ok(rest),
         Some(_) => Err(CellProblem::BadEscape),
         None if needs_guard(cell) => Err(CellProblem::BadEscape),
@@ -53,13 +55,21 @@ pub fn check_text(s: &str, max_chars: usize) -> Result<(), CellProblem> {
         }
         return Ok(());
     }
-    if s.chars().any(char::is_control) {
-        return Err(CellProblem::ControlCharacter);
+    // One walk for the control characters, the length and whether the
+    // text is of ASCII and Latin letters alone, which is NFC as it is.
+    let mut chars = 0;
+    let mut latin = true;
+    for c in s.chars() {
+        if c.is_control() {
+            return Err(CellProblem::ControlCharacter);
+        }
+        chars += 1;
+        latin &= c.is_ascii() || crate::domain::text::is_latin_letter(c);
     }
-    if s.chars().count() > max_chars {
+    if chars > max_chars {
         return Err(CellProblem::TooLong { max: max_chars });
     }
-    if !crate::domain::text::is_nfc(s) {
+    if !latin && !crate::domain::text::is_nfc(s) {
         return Err(CellProblem::NotNfc);
     }
     Ok(())

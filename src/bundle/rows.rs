@@ -130,8 +130,15 @@ pub(super) fn each_row<E: From<BundleError>>(
 
 /// RFC 3339 to the second with an offset, exactly as tothon writes times.
 pub(super) fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
-    let t = DateTime::parse_from_rfc3339(s).ok()?;
-    (crate::domain::version::time_text(&t) == s).then_some(t)
+    crate::domain::version::parse_time_text(s)
+}
+
+/// A team's number as tothon writes it: 1 to 255, without a sign or a
+/// leading zero (what `u8::to_string` writes, checked without writing it).
+fn team_number(s: &str) -> Option<u8> {
+    s.parse()
+        .ok()
+        .filter(|t: &u8| *t > 0 && !s.starts_with(['+', '0']))
 }
 
 /// Reads a `;`-separated list — sorted, each item once, each passing `ok` —
@@ -215,11 +222,7 @@ pub(super) fn parse_versions<E: From<BundleError>>(
                 )
                 .into());
             }
-            v.team = team
-                .parse()
-                .ok()
-                .filter(|t: &u8| *t > 0 && t.to_string() == team)
-                .ok_or_else(|| invalid("team"))?;
+            v.team = team_number(team).ok_or_else(|| invalid("team"))?;
             if !is_device_id(device) {
                 return Err(invalid("device").into());
             }
@@ -331,10 +334,7 @@ pub(super) fn parse_villages(data: impl Read) -> Result<Vec<Village>, BundleErro
     each_row(VILLAGES, data, &VILLAGE_COLUMNS, 0, |row, cells| {
         let bad = |column: &str| cell_error(VILLAGES, row, Some(column), CellProblem::NotValid);
         let [team, name] = [cells[0], cells[1]];
-        let team: u8 = team
-            .parse()
-            .ok()
-            .filter(|t: &u8| *t > 0 && t.to_string() == team)
+        let team: u8 = team_number(team)
             .filter(|t| out.last().is_none_or(|v| v.team < *t))
             .ok_or_else(|| bad("team"))?;
         if name.is_empty()
@@ -373,11 +373,7 @@ pub(super) fn parse_register(data: impl Read) -> Result<Vec<Person>, BundleError
             "female" => Some(Sex::Female),
             _ => return Err(bad("sex")),
         };
-        let team: u8 = cells[7]
-            .parse()
-            .ok()
-            .filter(|t: &u8| *t > 0 && t.to_string() == cells[7])
-            .ok_or_else(|| bad("team"))?;
+        let team: u8 = team_number(cells[7]).ok_or_else(|| bad("team"))?;
         out.push(Person {
             key: key.to_string(),
             personal_id: text(1, MAX_VALUE_CHARS)?,
@@ -427,11 +423,7 @@ pub(super) fn parse_work_items(data: impl Read) -> Result<Vec<WorkItem>, BundleE
             .iter()
             .find(|(f, _)| *f == form_id)
             .ok_or_else(|| bad("form", CellProblem::UnknownForm))?;
-        let team: u8 = team
-            .parse()
-            .ok()
-            .filter(|t: &u8| *t > 0 && t.to_string() == team)
-            .ok_or_else(|| bad("team", CellProblem::NotValid))?;
+        let team: u8 = team_number(team).ok_or_else(|| bad("team", CellProblem::NotValid))?;
         let due = if due.is_empty() {
             None
         } else {

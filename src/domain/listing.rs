@@ -8,7 +8,7 @@ use super::case::CaseEntry;
 use super::form::{self, FormSpec, Kind};
 use super::progress::{Stage, Unit};
 use super::text;
-use super::version::Status;
+use super::version::{Status, parse_time_text};
 use super::work::WorkItem;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,9 +84,7 @@ pub fn case_texts<'a>(
             .strip_prefix(CORRECTION_END)?,
         None => title,
     };
-    let mut folded = String::with_capacity(record.len());
-    text::fold_into(record, &mut folded);
-    let search = search.strip_prefix(folded.as_str())?.strip_prefix(' ')?;
+    let search = text::after_fold_of(record, search)?.strip_prefix(' ')?;
     Some((title, search))
 }
 
@@ -164,7 +162,9 @@ impl ListRow {
             .as_deref()
             .and_then(iso_day)
             .or_else(|| item_due.and_then(iso_day));
-        self.edited = DateTime::parse_from_rfc3339(&case.edited_at).ok();
+        // Nearly always written as tothon writes times, and read quicker so.
+        self.edited = parse_time_text(&case.edited_at)
+            .or_else(|| DateTime::parse_from_rfc3339(&case.edited_at).ok());
         self.has_draft = false;
         self.blocker = case
             .blocker

@@ -102,7 +102,7 @@ fn clean_into_new(s: &str) -> String {
 
 /// Whether `s` is already in NFC (precomposed, "Unicode dựng sẵn").
 pub fn is_nfc(s: &str) -> bool {
-    unicode_normalization::is_nfc(s)
+    s.chars().all(|c| c.is_ascii() || is_latin_letter(c)) || unicode_normalization::is_nfc(s)
 }
 
 /// Search key: no accents, `đ`→`d`, lower case, single spaces, trimmed.
@@ -137,26 +137,82 @@ pub fn folds_to(s: &str, folded: &str) -> bool {
 /// without building the joined text.
 pub fn fold_joined_into<'a>(parts: impl Iterator<Item = &'a str>, out: &mut String) {
     out.clear();
-    let chars = parts
-        .enumerate()
-        .flat_map(|(i, p)| (i > 0).then_some(' ').into_iter().chain(p.chars()));
-    fold_chars(chars, |c| {
+    let mut take = |c: char| {
         out.push(c);
         true
-    });
+    };
+    let mut folding = Folding::default();
+    for (i, part) in parts.enumerate() {
+        if i > 0 {
+            folding.feed(' ', &mut take);
+        }
+        for c in part.chars() {
+            folding.feed(c, &mut take);
+        }
+    }
+}
+
+/// `text` after [`fold`]`(s)`, when it starts with it: `s` is folded only
+/// as far as it matches, and nothing is allocated.
+pub fn after_fold_of<'a>(s: &str, text: &'a str) -> Option<&'a str> {
+    let mut rest = text.chars();
+    fold_each(s, |c| rest.next() == Some(c)).then_some(rest.as_str())
 }
 
 /// Feeds the characters of [`fold`]`(s)` to `take` for as long as it returns
 /// true; returns whether it took them all.
-fn fold_each(s: &str, take: impl FnMut(char) -> bool) -> bool {
-    fold_chars(s.chars(), take)
+fn fold_each(s: &str, mut take: impl FnMut(char) -> bool) -> bool {
+    let mut folding = Folding::default();
+    s.chars().all(|c| folding.feed(c, &mut take))
 }
 
-/// [`fold_each`] over any characters.
-fn fold_chars(chars: impl Iterator<Item = char>, mut take: impl FnMut(char) -> bool) -> bool {
-    let mut taken_any = false;
-    let mut pending_space = false;
-    let mut emit = |c: char| {
+/// Where a fold stands between two characters of its text: a space is
+/// held back until a character follows it, and none comes first.
+#[derive(Default)]
+struct Folding {
+    taken_any: bool,
+    pending_space: bool,
+}
+
+impl Folding {
+    /// Folds one character of the text into `take`; false once `take` has
+    /// said no. Most characters of names, codes and numbers are ASCII, and
+    /// fold without the Unicode tables.
+    #[inline(always)]
+    fn feed(&mut self, c: char, take: &mut impl FnMut(char) -> bool) -> bool {
+        if c.is_ascii() {
+            self.emit(c.to_ascii_lowercase(), take)
+        } else {
+            self.feed_other(c, take)
+        }
+    }
+
+    fn feed_other(&mut self, c: char, take: &mut impl FnMut(char) -> bool) -> bool {
+        let mut taken = true;
+        decompose_canonical(c, |d| {
+            if !taken || is_combining_mark(d) {
+                return;
+            }
+            if is_d_with_stroke(d) {
+                taken = self.emit('d', take);
+                return;
+            }
+            if d.is_ascii() {
+                taken = self.emit(d.to_ascii_lowercase(), take);
+                return;
+            }
+            // Lower-casing can yield a precomposed letter again (rare
+            // outside Vietnamese), so decompose once more to keep `fold`
+            // idempotent.
+            for l in d.to_lowercase() {
+                decompose_canonical(l, |e| taken = taken && self.emit(e, take));
+            }
+        });
+        taken
+    }
+
+    #[inline(always)]
+    fn emit(&mut self, c: char, take: &mut impl FnMut(char) -> bool) -> bool {
         // ASCII has no format characters or combining marks: the look-ups
         // are for the rest (most letters of a Vietnamese name are ASCII).
         let skipped = if c.is_ascii() {
@@ -165,51 +221,20 @@ fn fold_chars(chars: impl Iterator<Item = char>, mut take: impl FnMut(char) -> b
             c.is_control() || is_invisible_format(c) || is_combining_mark(c)
         };
         if c.is_whitespace() {
-            pending_space = taken_any;
+            self.pending_space = self.taken_any;
             true
         } else if skipped {
             true
         } else {
             let mut taken = true;
-            if pending_space {
-                pending_space = false;
+            if self.pending_space {
+                self.pending_space = false;
                 taken = take(' ');
             }
-            taken_any = true;
+            self.taken_any = true;
             taken && take(c)
         }
-    };
-    for c in chars {
-        let taken = if c.is_ascii() {
-            emit(c.to_ascii_lowercase())
-        } else {
-            let mut taken = true;
-            decompose_canonical(c, |d| {
-                if !taken || is_combining_mark(d) {
-                    return;
-                }
-                if is_d_with_stroke(d) {
-                    taken = emit('d');
-                    return;
-                }
-                if d.is_ascii() {
-                    taken = emit(d.to_ascii_lowercase());
-                    return;
-                }
-                // Lower-casing can yield a precomposed letter again (rare
-                // outside Vietnamese), so decompose once more to keep `fold`
-                // idempotent.
-                for l in d.to_lowercase() {
-                    decompose_canonical(l, |e| taken = taken && emit(e));
-                }
-            });
-            taken
-        };
-        if !taken {
-            return false;
-        }
     }
-    true
 }
 
 /// `đ`/`Đ`, and the look-alike eth `ð`/`Ð` that legacy fonts and careless
@@ -374,6 +399,14 @@ mod tests {
         fn folds_to_agrees_with_fold_on_any_text(s in any::<String>(), t in any::<String>()) {
             prop_assert!(folds_to(&s, &fold(&s)));
             prop_assert_eq!(folds_to(&s, &fold(&t)), fold(&s) == fold(&t));
+        }
+
+        #[test]
+        fn after_fold_of_is_after_the_fold(s in VI_LETTERS, t in any::<String>(), rest in any::<String>()) {
+            let text = format!("{}{rest}", fold(&s));
+            prop_assert_eq!(after_fold_of(&s, &text), Some(rest.as_str()));
+            prop_assert_eq!(after_fold_of(&s, &t), t.strip_prefix(fold(&s).as_str()));
+            prop_assert_eq!(after_fold_of(&t, &text), text.strip_prefix(fold(&t).as_str()));
         }
 
         #[test]

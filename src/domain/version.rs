@@ -174,36 +174,96 @@ pub fn time_text(t: &DateTime<FixedOffset>) -> String {
 
 /// [`time_text`] into `out` (cleared first), reusing its memory.
 pub fn time_text_into(t: &DateTime<FixedOffset>, out: &mut String) {
-    use chrono::{Datelike, Timelike};
     out.clear();
-    let offset = t.offset().local_minus_utc();
-    let year = t.year();
-    if !(0..=9999).contains(&year) || offset % 60 != 0 {
-        out.push_str(&t.to_rfc3339_opts(SecondsFormat::Secs, false));
-        return;
+    match plain_time_bytes(t) {
+        // Digits and marks, always UTF-8.
+        Some(text) => out.push_str(std::str::from_utf8(&text).unwrap_or_default()),
+        None => out.push_str(&t.to_rfc3339_opts(SecondsFormat::Secs, false)),
     }
-    let two = |out: &mut String, n: u32| {
-        out.push(char::from(b'0' + (n / 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// [`time_text`] of an ordinary time (a year 0–9999, an offset of whole
+/// minutes), written by hand; `None` for the rest, which chrono writes.
+fn plain_time_bytes(t: &DateTime<FixedOffset>) -> Option<[u8; 25]> {
+    use chrono::{Datelike, Timelike};
+    let offset = t.offset().local_minus_utc();
+    // Each of chrono's accessors works the local time out again: once here.
+    let local = t.naive_local();
+    let year = local.year();
+    if !(0..=9999).contains(&year) || offset % 60 != 0 {
+        return None;
+    }
+    let mut text = *b"0000-00-00T00:00:00+00:00";
+    let mut two = |at: usize, n: u32| {
+        text[at] = b'0' + (n / 10) as u8;
+        text[at + 1] = b'0' + (n % 10) as u8;
     };
-    two(out, year as u32 / 100);
-    two(out, year as u32 % 100);
-    out.push('-');
-    two(out, t.month());
-    out.push('-');
-    two(out, t.day());
-    out.push('T');
-    two(out, t.hour());
-    out.push(':');
-    two(out, t.minute());
-    out.push(':');
+    two(0, year as u32 / 100);
+    two(2, year as u32 % 100);
+    two(5, local.month());
+    two(8, local.day());
+    two(11, local.hour());
+    two(14, local.minute());
     // A leap second is kept in the nanoseconds, and shows as :60.
-    two(out, t.second() + u32::from(t.nanosecond() >= 1_000_000_000));
-    out.push(if offset < 0 { '-' } else { '+' });
+    two(
+        17,
+        local.second() + u32::from(local.nanosecond() >= 1_000_000_000),
+    );
     let minutes = offset.unsigned_abs() / 60;
-    two(out, minutes / 60);
-    out.push(':');
-    two(out, minutes % 60);
+    two(20, minutes / 60);
+    two(23, minutes % 60);
+    if offset < 0 {
+        text[19] = b'-';
+    }
+    Some(text)
+}
+
+/// The time `s` is, when it is written exactly as [`time_text`] writes
+/// it; `None` otherwise. Bundles' rows and the store's entries hold one a
+/// version: an ordinary time (a year 0–9999, no leap second) is read by
+/// hand, anything else by chrono and written again to compare.
+pub fn parse_time_text(s: &str) -> Option<DateTime<FixedOffset>> {
+    parse_plain_time(s).or_else(|| {
+        let t = DateTime::parse_from_rfc3339(s).ok()?;
+        (time_text(&t) == s).then_some(t)
+    })
+}
+
+/// [`parse_time_text`] of an ordinary time. Whenever it finds a time,
+/// chrono's parser finds the same one and [`time_text`] gives `s` back (a
+/// test checks); `None` leaves the rest to them.
+fn parse_plain_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    let b: &[u8; 25] = s.as_bytes().try_into().ok()?;
+    let two = |at: usize| -> Option<u32> {
+        let (hi, lo) = (b[at].wrapping_sub(b'0'), b[at + 1].wrapping_sub(b'0'));
+        (hi < 10 && lo < 10).then(|| u32::from(hi) * 10 + u32::from(lo))
+    };
+    let east = match b[19] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let marks = [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (22, b':'),
+    ];
+    if marks.iter().any(|&(at, mark)| b[at] != mark) {
+        return None;
+    }
+    let year = two(0)? * 100 + two(2)?;
+    let date = chrono::NaiveDate::from_ymd_opt(year as i32, two(5)?, two(8)?)?;
+    let local = date.and_hms_opt(two(11)?, two(14)?, two(17)?)?;
+    let (hours, minutes) = (two(20)?, two(23)?);
+    // "-00:00" reads as no offset, which is written "+00:00".
+    if minutes >= 60 || (east < 0 && hours == 0 && minutes == 0) {
+        return None;
+    }
+    let offset = FixedOffset::east_opt(east * (hours * 3600 + minutes * 60) as i32)?;
+    local.and_local_timezone(offset).single()
 }
 
 /// Length of a version id in hex characters (128 bits of SHA-256).
@@ -263,10 +323,10 @@ impl Version {
     /// import recomputes every id), and hashed at once.
     fn digest(&self) -> [u8; 32] {
         thread_local! {
-            static ENCODING: std::cell::RefCell<(Vec<u8>, String)> =
-                const { std::cell::RefCell::new((Vec::new(), String::new())) };
+            static ENCODING: std::cell::RefCell<Vec<u8>> =
+                const { std::cell::RefCell::new(Vec::new()) };
         }
-        ENCODING.with_borrow_mut(|(buf, time)| {
+        ENCODING.with_borrow_mut(|buf| {
             buf.clear();
             #[inline(always)]
             fn put_head(buf: &mut Vec<u8>, name: &[u8], len: usize) {
@@ -277,8 +337,11 @@ impl Version {
             }
             #[inline(always)]
             fn put(buf: &mut Vec<u8>, name: &[u8], value: &str) {
+                put_bytes(buf, name, value.as_bytes());
+            }
+            fn put_bytes(buf: &mut Vec<u8>, name: &[u8], value: &[u8]) {
                 put_head(buf, name, value.len());
-                buf.extend_from_slice(value.as_bytes());
+                buf.extend_from_slice(value);
                 buf.push(b'\n');
             }
             fn put_list(buf: &mut Vec<u8>, name: &[u8], items: &[String]) {
@@ -305,8 +368,10 @@ impl Version {
             buf.push(b'\n');
             put(buf, b"device", &self.device);
             put(buf, b"author", &self.author);
-            time_text_into(&self.edited_at, time);
-            put(buf, b"edited_at", time);
+            match plain_time_bytes(&self.edited_at) {
+                Some(text) => put_bytes(buf, b"edited_at", &text),
+                None => put(buf, b"edited_at", &time_text(&self.edited_at)),
+            }
             put(buf, b"status", self.status.as_str());
             put_list(buf, b"confirmed", &self.confirmed);
             for (k, v) in &self.values {
@@ -462,6 +527,44 @@ pub(crate) mod tests {
             if let Some(t) = chrono::TimeZone::timestamp_opt(&tz, secs, 0).single() {
                 prop_assert_eq!(time_text(&t), chrono_text(&t));
             }
+        });
+    }
+
+    #[test]
+    fn times_are_read_as_chrono_reads_what_tothon_writes() {
+        use proptest::prelude::*;
+        let chrono_read = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .ok()
+                .filter(|t| time_text(t) == s)
+        };
+        for s in [
+            "2026-11-20T09:30:00+07:00",
+            "0000-01-01T00:00:00+01:00",
+            "9999-12-31T23:59:59-23:59",
+            "2026-06-30T23:59:60+00:00",
+            "2026-11-20T09:30:00-00:00",
+            "2026-11-20T09:30:00+24:00",
+            "2026-11-20T09:30:00+07:60",
+            "2026-11-20T24:00:00+07:00",
+            "2026-02-29T09:30:00+07:00",
+            "2026-11-20t09:30:00+07:00",
+            "2026-11-20T09:30:00Z",
+            "2026-11-20T09:30:00.5+07:00",
+            "+2026-11-20T09:30:00+07:00",
+        ] {
+            assert_eq!(parse_time_text(s), chrono_read(s), "{s}");
+        }
+        proptest!(|(secs in -62_000_000_000i64..300_000_000_000, offset in -86_399i32..86_399)| {
+            let tz = FixedOffset::east_opt(offset).unwrap();
+            if let Some(t) = chrono::TimeZone::timestamp_opt(&tz, secs, 0).single() {
+                let s = time_text(&t);
+                prop_assert_eq!(parse_time_text(&s), chrono_read(&s));
+            }
+        });
+        proptest!(|(s in "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}")| {
+            prop_assert_eq!(parse_time_text(&s), chrono_read(&s));
+            prop_assert!(parse_plain_time(&s).is_none() || chrono_read(&s).is_some());
         });
     }
 

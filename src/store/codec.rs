@@ -19,7 +19,7 @@ use crate::domain::case::CaseEntry;
 use crate::domain::form::{self, FormSpec};
 use crate::domain::listing::{self, ListRow};
 use crate::domain::rules::Sex;
-use crate::domain::version::{ID_LEN, Status, Version, time_text};
+use crate::domain::version::{ID_LEN, Status, Version, parse_time_text, time_text};
 use crate::domain::work::{Person, WorkItem};
 
 const CODEC_JSON: u8 = 1;
@@ -352,9 +352,7 @@ fn encode_case_or_lined(c: &CaseEntry, lined: bool, out: &mut Vec<u8>) {
 fn put_compact_case(c: &CaseEntry, lined: bool, out: &mut Vec<u8>) -> Option<()> {
     let (form, _) = numbered_form(&c.form)?;
     // A leap second (":60") has no seconds-and-offset of its own.
-    let edited = DateTime::parse_from_rfc3339(&c.edited_at)
-        .ok()
-        .filter(|t| t.nanosecond() < 1_000_000_000 && time_text(t) == c.edited_at)?;
+    let edited = parse_time_text(&c.edited_at).filter(|t| t.nanosecond() < 1_000_000_000)?;
     out.push(match lined {
         true => CODEC_CASE_LINED,
         false => CODEC_CASE_COMPACT,

@@ -150,8 +150,20 @@ impl FormSpec {
     ) -> Option<Vec<FieldProblem>> {
         let no_others = BTreeMap::new();
         let mut problems = Vec::new();
-        let found = self.field_values(values);
-        for (field, &value) in self.fields.iter().zip(&found) {
+        // A form's values found on the stack, without an allocation a row
+        // (every form has far fewer fields).
+        let mut on_stack = [None; 32];
+        let mut on_heap = Vec::new();
+        let found = match on_stack.get_mut(..self.fields.len()) {
+            Some(found) => found,
+            None => {
+                on_heap.resize(self.fields.len(), None);
+                on_heap.as_mut_slice()
+            }
+        };
+        self.field_values_into(values, found);
+        let found = &*found;
+        for (field, &value) in self.fields.iter().zip(found) {
             // `check` looks at a field that reads nothing else only where
             // it has a value; one that reads others, always.
             let others = match (field.reads_other_fields(), value) {

@@ -340,11 +340,23 @@ impl FormSpec {
 
     /// Each field's value in `values`, in the form's order: one walk over
     /// both in id order, rather than a look-up for each field.
+    #[cfg(test)]
     pub(super) fn field_values<'v>(
         &self,
         values: &'v BTreeMap<String, String>,
     ) -> Vec<Option<&'v str>> {
         let mut out = vec![None; self.fields.len()];
+        self.field_values_into(values, &mut out);
+        out
+    }
+
+    /// [`FormSpec::field_values`] into `out`, as long as the fields and all
+    /// `None` (a caller's buffer: every row of an import is judged).
+    pub(super) fn field_values_into<'v>(
+        &self,
+        values: &'v BTreeMap<String, String>,
+        out: &mut [Option<&'v str>],
+    ) {
         let mut entries = values.iter().peekable();
         for &i in self.by_id() {
             let id = self.fields[i].id.as_str();
@@ -362,7 +374,6 @@ impl FormSpec {
                 }
             }
         }
-        out
     }
 }
 
