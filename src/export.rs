@@ -37,6 +37,16 @@ pub fn to_bytes(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
 /// Writes `bytes` to `dir/name` through a temporary file and a rename, so a
 /// power cut never leaves half a file under the real name.
 pub fn save(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    save_as(dir, name, bytes, false)
+}
+
+/// [`save`] of a secret: the file readable by its owner only (on Windows
+/// the user's own folder is the guard).
+pub fn save_private(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    save_as(dir, name, bytes, true)
+}
+
+fn save_as(dir: &Path, name: &str, bytes: &[u8], owner_only: bool) -> Result<PathBuf> {
     let path = dir.join(name);
     let fail = |e: std::io::Error| Error::File {
         path: path.clone(),
@@ -45,7 +55,16 @@ pub fn save(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).map_err(fail)?;
     let tmp = dir.join(format!(".{name}.tmp"));
     {
-        let mut f = std::fs::File::create(&tmp).map_err(fail)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        if owner_only {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        #[cfg(not(unix))]
+        let _ = owner_only;
+        let mut f = options.open(&tmp).map_err(fail)?;
         f.write_all(bytes).map_err(fail)?;
         f.sync_all().map_err(fail)?;
     }

@@ -1,13 +1,90 @@
 //! Citizens' data protected (issue 18): what tothon encrypts opens with the
 //! real `age` command and nothing else, and what `age` encrypts opens in
-//! tothon.
+//! tothon; a bundle is checked by anyone with `minisign` and `sha256sum`
+//! and read by its receiver alone; keys cost what minisign's cost, and a
+//! weak passphrase is refused.
 
 mod common;
 
 use std::io::Read;
+use std::path::Path;
 use std::process::Command;
 
+use common::{COMMUNE, PASS, content, fails, save_activation, stdout, tothon};
 use tothon::bundle::age::{self, Decrypt, Identity};
+use tothon::bundle::key::Cost;
+use tothon::store::Store;
+
+/// Runs `cmd` in `dir` through `sh`; returns whether it succeeded and what
+/// it printed (both streams).
+fn sh(dir: &Path, cmd: &str) -> (bool, String) {
+    let out = Command::new("sh")
+        .args(["-c", cmd])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), said)
+}
+
+/// The entries of a bundle, written as `unzip` would write them.
+fn unzip(bundle: &Path, into: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::create_dir_all(into).unwrap();
+    let bytes = std::fs::read(bundle).unwrap();
+    let entries =
+        tothon::bundle::archive::read(&bytes, &tothon::bundle::archive::LIMITS, |_| Some(1 << 30))
+            .unwrap();
+    entries
+        .into_iter()
+        .map(|(name, data)| {
+            let path = into.join(name);
+            std::fs::write(&path, data).unwrap();
+            path
+        })
+        .collect()
+}
+
+/// Every way a text can lie in a file: as written, in UTF-16 (both byte
+/// orders) and folded (no accents, no case, no spaces).
+fn forms_of(text: &str) -> Vec<Vec<u8>> {
+    let utf16 = |le: bool| -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect()
+    };
+    vec![
+        text.as_bytes().to_vec(),
+        utf16(true),
+        utf16(false),
+        tothon::domain::text::key(text).into_bytes(),
+    ]
+}
+
+/// The files under `dir` (recursively) holding any form of any of `secrets`.
+fn holding(dir: &Path, secrets: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let bytes = std::fs::read(&p).unwrap();
+            for s in secrets {
+                if forms_of(s)
+                    .iter()
+                    .any(|f| bytes.windows(f.len()).any(|w| w == f.as_slice()))
+                {
+                    found.push(format!("{} holds {s}", p.display()));
+                }
+            }
+        }
+    }
+    found
+}
 
 /// Whether a command-line tool is installed; on CI (which installs them,
 /// `.ci/run`) a missing one is a failure.
@@ -97,4 +174,233 @@ fn the_age_format_is_the_age_commands_both_ways() {
         assert_eq!(back, sealed);
     }
     assert!(Decrypt::new(bytes.as_slice(), &Identity::from_secret([6; 32])).is_err());
+}
+
+/// What a team sends the office: checked by anyone with the standard tools
+/// (the README's commands), read by the office's identity with `age`, and
+/// by no other device's; nothing personal in any file of it, encrypted or
+/// not.
+#[test]
+fn a_team_bundle_is_checked_by_anyone_and_read_by_the_office_alone() {
+    let c = common::Commune::with_teams([2, 3]);
+    let id = "034090123456";
+    save_activation(
+        &c.team(3),
+        id,
+        "activated_level2",
+        &["--set", "phone=0912345678"],
+    );
+    let bundle = c.export(&c.team(3), "out")[0].clone();
+    let unpacked = c.path("unpacked");
+    let files = unzip(&bundle, &unpacked);
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.contains(&"activation.csv.age".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .all(|n| n.ends_with(".age") || n.starts_with("manifest")),
+        "{names:?}"
+    );
+    let secrets = [id, "0912345678", "Nguyễn Văn An"];
+    assert_eq!(holding(&unpacked, &secrets), Vec::<String>::new());
+    assert_eq!(
+        holding(bundle.parent().unwrap(), &secrets),
+        Vec::<String>::new()
+    );
+
+    let key = |dir: &Path, name: &str| {
+        let file = c.path(name);
+        stdout(tothon(dir).args(["key", "identity", "--out"]).arg(&file));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{name} is readable by others: {mode:o}");
+        }
+        file
+    };
+    let office_key = key(&c.commune(), "commune.key");
+    let team2_key = key(&c.team(2), "team2.key");
+    // The identity file is age's own: the public key it names is the one
+    // `key show` prints.
+    let shown = stdout(tothon(&c.commune()).args(["key", "show"]));
+    let office_age = shown.lines().nth(2).unwrap();
+    assert!(
+        std::fs::read_to_string(&office_key)
+            .unwrap()
+            .contains(office_age)
+    );
+
+    // With the library, the same: the office reads it, team 2 cannot.
+    let sealed = std::fs::read(unpacked.join("activation.csv.age")).unwrap();
+    let office = Identity::parse(
+        std::fs::read_to_string(&office_key)
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut plain = String::new();
+    Decrypt::new(sealed.as_slice(), &office)
+        .unwrap()
+        .read_to_string(&mut plain)
+        .unwrap();
+    assert!(plain.contains(id), "{plain}");
+
+    for tool in ["minisign", "age", "sha256sum"] {
+        if !have(tool) {
+            return;
+        }
+    }
+    std::fs::write(
+        c.path("team3.pub"),
+        stdout(tothon(&c.team(3)).args(["key", "show"])),
+    )
+    .unwrap();
+    let (ok, said) = sh(
+        &unpacked,
+        &format!(
+            "minisign -Vm manifest.csv -p '{}'",
+            c.path("team3.pub").display()
+        ),
+    );
+    assert!(ok && said.contains("sender: team-3"), "{said}");
+    let (ok, said) = sh(
+        &unpacked,
+        "awk -F, '$1==\"file\" {print $3 \"  \" $2}' manifest.csv | sha256sum -c",
+    );
+    assert!(ok && said.contains("activation.csv.age: OK"), "{said}");
+    let (ok, said) = sh(
+        &unpacked,
+        &format!("age -d -i '{}' activation.csv.age", office_key.display()),
+    );
+    assert!(ok && said.contains(id), "{said}");
+    let (ok, said) = sh(
+        &unpacked,
+        &format!("age -d -i '{}' activation.csv.age", team2_key.display()),
+    );
+    assert!(!ok && !said.contains(id), "{said}");
+}
+
+/// The office's bundle for team 3 is encrypted to team 3's devices only:
+/// team 2's identity opens none of its files, and team 2's device refuses it.
+#[test]
+fn a_bundle_for_team_3_cannot_be_read_with_team_2s_identity() {
+    let c = common::Commune::with_teams([2, 3]);
+    save_activation(&c.team(3), "034090123456", "activated_level2", &[]);
+    let from3 = c.export(&c.team(3), "from3")[0].clone();
+    stdout(tothon(&c.commune()).args(["bundle", "import"]).arg(&from3));
+    let for3 = c.export_for_team(3, "back")[0].clone();
+    let (two, _) = c.signer(2);
+    let (three, _) = c.signer(3);
+    let bytes = std::fs::read(&for3).unwrap();
+    let read = |id: &Identity| tothon::bundle::read(&bytes, Some(id));
+    assert!(matches!(
+        read(two.identity()),
+        Err(tothon::bundle::BundleError::NotForThisDevice { .. })
+    ));
+    assert!(read(three.identity()).is_ok());
+    let err = fails(tothon(&c.team(2)).args(["bundle", "import"]).arg(&for3));
+    assert!(err.contains("tổ 3"), "{err}");
+}
+
+/// A wrong passphrase opens nothing and writes nothing: no case, no log
+/// entry, nothing set aside.
+#[test]
+fn a_wrong_passphrase_opens_nothing_and_writes_nothing() {
+    let c = common::Commune::with_teams([3]);
+    save_activation(&c.team(3), "034090123456", "activated_level2", &[]);
+    let bundle = c.export(&c.team(3), "out")[0].clone();
+    let before = content(&c.commune());
+    let logged = stdout(tothon(&c.commune()).args(["imports"]));
+    let err = fails(
+        tothon(&c.commune())
+            .env("TOTHON_PASSPHRASE", "không phải mật khẩu")
+            .args(["bundle", "import"])
+            .arg(&bundle),
+    );
+    assert!(err.contains("Mật khẩu không đúng"), "{err}");
+    assert_eq!(content(&c.commune()), before);
+    assert_eq!(stdout(tothon(&c.commune()).args(["imports"])), logged);
+    assert!(!c.commune().join("rejected").exists());
+    // And with the right one it goes in.
+    stdout(tothon(&c.commune()).args(["bundle", "import"]).arg(&bundle));
+    assert_ne!(content(&c.commune()), before);
+}
+
+/// A key made by `init` is encrypted at minisign's own default work within
+/// 256 MiB, and the `minisign` command signs with it.
+#[test]
+fn keys_cost_what_minisigns_cost_and_minisign_signs_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = dir.path().join("commune");
+    stdout(
+        tothon(&office)
+            .env("TOTHON_FULL_KDF", "1")
+            .args(["init", "commune", "--name", COMMUNE]),
+    );
+    let store = Store::open(&office).unwrap();
+    let own = store.own_key().unwrap().unwrap();
+    drop(store);
+    let cost = Cost::of_secret(&own.encrypted_secret).unwrap();
+    // minisign's command-line default: libsodium's "sensitive" limits.
+    let minisign_default = Cost {
+        opslimit: 1 << 25,
+        memlimit: 1 << 30,
+    };
+    assert!(cost.meets_floor(), "{cost:?}");
+    assert!(cost.work() >= minisign_default.work(), "{cost:?}");
+    assert!(cost.memory() >= 256 << 20, "{cost:?}");
+    assert!(
+        cost.memory() <= 512 << 20,
+        "an old 2 GB laptop pays it: {cost:?}"
+    );
+
+    if !have("minisign") {
+        return;
+    }
+    let key_file = dir.path().join("tothon.key");
+    std::fs::write(&key_file, &own.encrypted_secret).unwrap();
+    std::fs::write(dir.path().join("note.txt"), "Biên bản họp tổ").unwrap();
+    std::fs::write(
+        dir.path().join("commune.pub"),
+        stdout(tothon(&office).args(["key", "show"])),
+    )
+    .unwrap();
+    let (ok, said) = sh(
+        dir.path(),
+        &format!("printf '%s\\n' '{PASS}' | minisign -S -s tothon.key -m note.txt"),
+    );
+    assert!(ok, "{said}");
+    let (ok, said) = sh(dir.path(), "minisign -Vm note.txt -p commune.pub");
+    assert!(ok, "{said}");
+}
+
+/// A passphrase that is short or among the most common is refused when a
+/// device is set up, in one sentence, and nothing is written.
+#[test]
+fn a_weak_passphrase_is_refused_at_set_up() {
+    let dir = tempfile::tempdir().unwrap();
+    for (weak, why) in [
+        ("1234567", "quá ngắn"),
+        ("12345678", "phổ biến"),
+        ("Mật Khẩu 123", "phổ biến"),
+        ("aaaaaaaaaa", "phổ biến"),
+    ] {
+        let office = dir.path().join("commune");
+        let err = fails(
+            tothon(&office)
+                .env("TOTHON_PASSPHRASE", weak)
+                .args(["init", "commune", "--name", COMMUNE]),
+        );
+        assert!(err.contains(why), "{weak}: {err}");
+        assert!(!Store::exists_in(&office), "{weak}: nothing is written");
+    }
 }

@@ -387,7 +387,7 @@ impl<R: Read> Read for Decrypt<R> {
 
 /// Standard base64 without padding, as age writes it; decoding refuses
 /// anything but the canonical form.
-mod base64 {
+pub(crate) mod base64 {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     pub fn encoded_len(n: usize) -> usize {

@@ -114,12 +114,16 @@ impl Cost {
 
     /// The cost an encrypted secret key (minisign's text) was made at.
     pub fn of_secret(encrypted_secret: &str) -> Result<Cost, KeyError> {
-        let sk_box = SecretKeyBox::from_string(encrypted_secret)
-            .map_err(|e| KeyError::Damaged(e.to_string()))?;
-        let bytes = sk_box
-            .into_unencrypted_secret_key()
-            .map(|k| k.to_bytes())
-            .map_err(|e| KeyError::Damaged(e.to_string()))?;
+        // The key's line, in base64: the parameters lie before what the
+        // passphrase encrypts, readable without it.
+        let line = encrypted_secret
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with("untrusted comment:"))
+            .ok_or_else(|| KeyError::Damaged("no key line".into()))?;
+        let bytes = age::base64::decode(line.trim_end_matches('=').as_bytes())
+            .filter(|b| b.len() == SECRET_KEY_BYTES)
+            .ok_or_else(|| KeyError::Damaged("not a minisign secret key".into()))?;
         let le = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
         Ok(Cost {
             opslimit: le(OPSLIMIT_AT),
@@ -453,12 +457,52 @@ mod tests {
     }
 
     #[test]
+    fn costs_give_scrypt_parameters_as_libsodium_picks_them() {
+        assert_eq!(Cost::FLOOR.scrypt(), (18, 8, 4));
+        // minisign's command-line default, and its library's.
+        let command = Cost {
+            opslimit: 1 << 25,
+            memlimit: 1 << 30,
+        };
+        assert_eq!(command.scrypt(), (20, 8, 1));
+        assert_eq!(Cost::LIGHT.scrypt(), (15, 8, 1));
+        assert_eq!(Cost::FLOOR.work(), command.work());
+        assert_eq!(Cost::FLOOR.memory(), 256 << 20);
+        assert!(Cost::FLOOR.meets_floor() && command.meets_floor());
+        assert!(!Cost::LIGHT.meets_floor());
+        // The cost is read back from the key, without its passphrase.
+        let g = generate("mật khẩu dài", Cost::LIGHT).unwrap();
+        assert_eq!(Cost::of_secret(&g.encrypted_secret).unwrap(), Cost::LIGHT);
+    }
+
+    #[test]
+    fn chosen_passphrases_are_long_and_uncommon() {
+        for weak in [
+            "",
+            "ngắn",
+            "1234567",
+            "12345678",
+            "PASSWORD",
+            "Mật khẩu",
+            "zzzzzzzzzz",
+        ] {
+            assert!(check_new_passphrase(weak).is_err(), "{weak}");
+        }
+        assert!(check_new_passphrase("trâu ăn cỏ bờ đê").is_ok());
+    }
+
+    #[test]
     fn public_keys_round_trip_through_their_text_form() {
         let s = Signer::generate_unencrypted().unwrap();
         let text = s.public.to_text();
         assert!(text.starts_with("untrusted comment: minisign public key "));
         let back = Public::parse(&text).unwrap();
         assert_eq!(back.id, s.public.id);
+        assert_eq!(back.age, s.public.age);
+        assert!(back.age.is_some());
+        // A .pub file from before the age key: the minisign key alone.
+        let old = Public::parse(&text.lines().take(2).collect::<Vec<_>>().join("\n")).unwrap();
+        assert_eq!((old.id, old.age), (s.public.id.clone(), None));
         assert_eq!(Public::parse(&s.public.base64()).unwrap().id, s.public.id);
     }
 

@@ -55,6 +55,12 @@ pub enum KeyCommand {
         #[arg(long, value_name = "FILE.pub")]
         out: Option<PathBuf>,
     },
+    /// Ghi khoá giải mã age của máy này ra tệp, để tự giải mã gói bằng «age -d -i TỆP» (write this device's secret age identity to a file, for `age -d -i FILE`).
+    Identity {
+        /// Tệp sẽ ghi (chỉ chủ máy đọc được) (the file to write, readable by its owner only).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Liệt kê các khoá tin cậy (list trusted keys).
     List,
     /// Tạo khoá ký mới (make a new signing key).
@@ -177,15 +183,8 @@ pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<
         }
         KeyCommand::Show { out: Some(file) } => {
             let text = exchange::own_public(store)?.to_text();
-            let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
-            let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-            let Some(name) = name else {
-                return Err(Error::File {
-                    path: file.clone(),
-                    detail: "not a file name".into(),
-                });
-            };
-            let path = crate::export::save(dir.unwrap_or(Path::new(".")), &name, text.as_bytes())?;
+            let (dir, name) = folder_and_name(&file)?;
+            let path = crate::export::save(dir, &name, text.as_bytes())?;
             print_out(format_args!(
                 "{}\n",
                 i18n::msg(
@@ -214,6 +213,25 @@ pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<
             )?;
             Ok(())
         }
+        KeyCommand::Identity { out } => {
+            exchange::own_public(store)?;
+            let signer = exchange::unlock(store, &passphrase(lang, false)?)?;
+            let identity = signer.identity();
+            let text = format!(
+                "# tothon: the age identity of device key {} (secret: whoever holds this file reads the bundles sent to this device)\n# public key: {}\n{}\n",
+                signer.public.id,
+                identity.recipient(),
+                identity.secret_text()
+            );
+            let (dir, name) = folder_and_name(&out)?;
+            let path = crate::export::save_private(dir, &name, text.as_bytes())?;
+            say(
+                lang,
+                &Say::IdentityWritten {
+                    path: &path.display().to_string(),
+                },
+            )
+        }
         KeyCommand::List => {
             let keys = store.trusted_keys()?;
             if keys.is_empty() {
@@ -240,6 +258,20 @@ pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<
             Ok(())
         }
     }
+}
+
+/// The folder a file given on the command line goes in (the current one
+/// when it names none) and its name.
+fn folder_and_name(file: &Path) -> Result<(&Path, String)> {
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let Some(name) = name else {
+        return Err(Error::File {
+            path: file.to_path_buf(),
+            detail: "not a file name".into(),
+        });
+    };
+    Ok((dir.unwrap_or(Path::new(".")), name))
 }
 
 /// Trusts a public key: a team's, on the commune device; the commune's, on

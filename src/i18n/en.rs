@@ -202,6 +202,7 @@ pub fn text(t: Text) -> &'static str {
         Text::Passphrase => "Signing key passphrase",
         Text::PassphraseQuestion => "Sign the bundles with this device's key",
         Text::PassphraseToRead => "The bundle is encrypted: open it with this device's key",
+        Text::DemoPassphrase => "(Demo commune: every device's passphrase is \"demo\")",
         Text::PassphraseKeys => "Type the passphrase · Enter: export · Esc: cancel",
         Text::HelpPickField => "Pick a field",
         Text::HelpPickHead => "Pick a version",
@@ -365,7 +366,7 @@ pub fn msg(m: &Msg) -> String {
             cases,
             teams,
         } => format!(
-            "Built the demo commune in {dir}: {people} people, {cases} cases, {teams} teams."
+            "Built the demo commune in {dir}: {people} people, {cases} cases, {teams} teams. Every demo device's passphrase is \"demo\"."
         ),
         Msg::Exported { path } => format!("Wrote {path}."),
         Msg::Imported { count } => format!("Imported {count} work items."),

@@ -202,6 +202,7 @@ pub fn text(t: Text) -> &'static str {
         Text::Passphrase => "Mật khẩu khoá ký",
         Text::PassphraseQuestion => "Ký gói bằng khoá của máy này",
         Text::PassphraseToRead => "Gói được mã hoá: mở bằng khoá của máy này",
+        Text::DemoPassphrase => "(Xã mẫu: mật khẩu của mọi máy là «demo»)",
         Text::PassphraseKeys => "Gõ mật khẩu · Enter: xuất gói · Esc: huỷ",
         Text::HelpPickField => "Chọn trường",
         Text::HelpPickHead => "Chọn phiên bản",
@@ -356,7 +357,7 @@ pub fn msg(m: &Msg) -> String {
             cases,
             teams,
         } => format!(
-            "Đã tạo xã mẫu tại {dir}: {people} nhân khẩu, {cases} trường hợp, {teams} tổ công tác."
+            "Đã tạo xã mẫu tại {dir}: {people} nhân khẩu, {cases} trường hợp, {teams} tổ công tác. Mật khẩu khoá của mọi máy trong xã mẫu là «demo»."
         ),
         Msg::Exported { path } => format!("Đã ghi tệp {path}."),
         Msg::Imported { count } => format!("Đã nhập {count} việc vào danh sách."),

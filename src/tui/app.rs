@@ -254,6 +254,9 @@ pub struct State {
     pub today: NaiveDate,
     pub members: Vec<String>,
     pub member: Option<String>,
+    /// A demo commune's device: its passphrase, known to all, is shown
+    /// where it is asked for.
+    pub demo: bool,
     pub typing: Method,
     pub tone: ToneStyle,
     pub list: WorkList,
@@ -281,6 +284,7 @@ pub struct Loaded {
     pub today: NaiveDate,
     pub members: Vec<String>,
     pub last_member: Option<String>,
+    pub demo: bool,
     pub typing: Method,
     pub tone: ToneStyle,
     /// The work list, loaded from the store.
@@ -316,6 +320,7 @@ impl State {
             today: l.today,
             members: l.members,
             member: None,
+            demo: l.demo,
             typing: l.typing,
             tone: l.tone,
             list: l.list,

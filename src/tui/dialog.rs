@@ -281,6 +281,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
         Dialog::Passphrase { input, then } => {
             let stars = "•".repeat(input.text().chars().count());
             lines.push(Line::raw(format!("{}: {stars}", t(Text::Passphrase))));
+            if state.demo {
+                lines.push(Line::raw(t(Text::DemoPassphrase)));
+            }
             let question = match then {
                 Unlock::Export => Text::PassphraseQuestion,
                 Unlock::Import(_) => Text::PassphraseToRead,

@@ -77,6 +77,7 @@ impl App {
             today,
             members: store.setting("members")?.unwrap_or_default(),
             last_member: store.setting("last_member")?,
+            demo: store.setting::<bool>("demo")?.unwrap_or(false),
             typing,
             tone,
             list: list::WorkList::default(),

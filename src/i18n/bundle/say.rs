@@ -36,6 +36,10 @@ pub enum Say<'a> {
     NoReaderKey {
         receiver: Role,
     },
+    /// The device's secret age identity was written to `path`.
+    IdentityWritten {
+        path: &'a str,
+    },
     Imported {
         file: &'a str,
         sender: Role,
@@ -154,6 +158,9 @@ fn vi(s: &Say) -> String {
             "Đã ghi gói {file} gửi {} (số {sequence}): {versions} phiên bản, {work_items} việc được giao.",
             p(*receiver)
         ),
+        Say::IdentityWritten { path } => format!(
+            "Đã ghi khoá giải mã của máy này vào {path} (chỉ chủ máy đọc được). Ai có tệp này đọc được mọi gói gửi máy này: giữ kín, xoá khi dùng xong."
+        ),
         Say::NoReaderKey { receiver } => format!(
             "Chưa ghi gói gửi {0}: chưa có khoá mã hoá của {0}. Tin cậy lại tệp .pub mới của {0} (in bằng «tothon key show» trên máy đó), hoặc nhận một gói mới của {0} trước.",
             p(*receiver)
@@ -244,6 +251,9 @@ fn en(s: &Say) -> String {
         } => format!(
             "Wrote {file} for {} (number {sequence}): {versions} versions, {work_items} work items.",
             p(*receiver)
+        ),
+        Say::IdentityWritten { path } => format!(
+            "Wrote this device's decryption key to {path} (readable by its owner only). Whoever has this file can read every bundle sent to this device: keep it safe, delete it when done."
         ),
         Say::NoReaderKey { receiver } => format!(
             "No bundle written for {0}: no encryption key of {0} is known yet. Trust {0}'s new .pub file again (printed by `tothon key show` on that device), or import a new bundle from {0} first.",

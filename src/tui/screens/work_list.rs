@@ -266,6 +266,7 @@ mod tests {
             today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
             members: vec![],
             last_member: None,
+            demo: false,
             typing: Method::Off,
             tone: ToneStyle::Classic,
             list: WorkList::new(list::rows(&items, &[], &HashSet::new())),
