@@ -40,6 +40,33 @@ pub fn save(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     save_as(dir, name, bytes, false)
 }
 
+/// [`save`] to the file a person named (`--out FILE`): in its folder, the
+/// current one when it names none.
+pub fn save_file(file: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let (dir, name) = folder_and_name(file)?;
+    save(dir, &name, bytes)
+}
+
+/// [`save_file`] of a secret (see [`save_private`]).
+pub fn save_file_private(file: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let (dir, name) = folder_and_name(file)?;
+    save_private(dir, &name, bytes)
+}
+
+/// The folder a named file goes in (the current one when it names none)
+/// and its name.
+fn folder_and_name(file: &Path) -> Result<(&Path, String)> {
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let Some(name) = name else {
+        return Err(Error::File {
+            path: file.to_path_buf(),
+            detail: "not a file name".into(),
+        });
+    };
+    Ok((dir.unwrap_or(Path::new(".")), name))
+}
+
 /// [`save`] of a secret: the file readable by its owner only (on Windows
 /// the user's own folder is the guard).
 pub fn save_private(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
@@ -53,10 +80,14 @@ fn save_as(dir: &Path, name: &str, bytes: &[u8], owner_only: bool) -> Result<Pat
         detail: e.to_string(),
     };
     std::fs::create_dir_all(dir).map_err(fail)?;
-    let tmp = dir.join(format!(".{name}.tmp"));
-    {
+    // A name no one else can have made first: created new (never an old
+    // file, never through a link), owner-only from the start for a secret.
+    let mut suffix = [0u8; 8];
+    getrandom::fill(&mut suffix).map_err(|e| fail(std::io::Error::other(e.to_string())))?;
+    let tmp = dir.join(format!(".{name}.{:016x}.tmp", u64::from_le_bytes(suffix)));
+    let written = (|| {
         let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+        options.write(true).create_new(true);
         #[cfg(unix)]
         if owner_only {
             use std::os::unix::fs::OpenOptionsExt;
@@ -64,11 +95,16 @@ fn save_as(dir: &Path, name: &str, bytes: &[u8], owner_only: bool) -> Result<Pat
         }
         #[cfg(not(unix))]
         let _ = owner_only;
-        let mut f = options.open(&tmp).map_err(fail)?;
-        f.write_all(bytes).map_err(fail)?;
-        f.sync_all().map_err(fail)?;
+        let mut f = options.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, &path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
     }
-    std::fs::rename(&tmp, &path).map_err(fail)?;
     Ok(path)
 }
 

@@ -339,8 +339,8 @@ fn keys_are_shown_listed_revoked_and_never_printed_secret() {
     let public = stdout(tothon(&c.team(3)).args(["key", "show"]));
     assert!(public.starts_with("untrusted comment: minisign public key "));
     // The minisign key, then the age key bundles to the device are
-    // encrypted to.
-    assert_eq!(public.lines().count(), 3);
+    // encrypted to, and the minisign key's signature of it.
+    assert_eq!(public.lines().count(), 4);
     assert!(
         public.lines().nth(2).unwrap().starts_with("age1"),
         "{public}"

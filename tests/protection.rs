@@ -253,6 +253,18 @@ fn a_team_bundle_is_checked_by_anyone_and_read_by_the_office_alone() {
         .read_to_string(&mut plain)
         .unwrap();
     assert!(plain.contains(id), "{plain}");
+    let team2 = Identity::parse(
+        std::fs::read_to_string(&team2_key)
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(matches!(
+        Decrypt::new(sealed.as_slice(), &team2).map(|_| ()),
+        Err(age::AgeError::NotForUs)
+    ));
 
     for tool in ["minisign", "age", "sha256sum"] {
         if !have(tool) {
@@ -343,7 +355,7 @@ fn keys_cost_what_minisigns_cost_and_minisign_signs_with_them() {
     let office = dir.path().join("commune");
     stdout(
         tothon(&office)
-            .env("TOTHON_FULL_KDF", "1")
+            .env_remove("TOTHON_LIGHT_KDF")
             .args(["init", "commune", "--name", COMMUNE]),
     );
     let store = Store::open(&office).unwrap();
@@ -390,6 +402,7 @@ fn a_weak_passphrase_is_refused_at_set_up() {
     let dir = tempfile::tempdir().unwrap();
     for (weak, why) in [
         ("1234567", "quá ngắn"),
+        ("        ", "quá ngắn"),
         ("12345678", "phổ biến"),
         ("Mật Khẩu 123", "phổ biến"),
         ("aaaaaaaaaa", "phổ biến"),

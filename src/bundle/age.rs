@@ -70,12 +70,19 @@ impl std::fmt::Display for Recipient {
 }
 
 impl Recipient {
-    /// Reads `age1…` (lower case, as age writes it).
+    /// Reads `age1…` (lower case, as age writes it). A point of small
+    /// order (the all-zero key, say) is refused: whatever is encrypted to
+    /// it, anyone could read.
     pub fn parse(text: &str) -> Result<Recipient, AgeError> {
         match bech32::decode(text) {
             Some((hrp, data)) if hrp == RECIPIENT_HRP && text.starts_with("age1") => {
                 let bytes: [u8; 32] = data.try_into().map_err(|_| AgeError::NotARecipient)?;
-                Ok(Recipient(PublicKey::from(bytes)))
+                let key = PublicKey::from(bytes);
+                let probe = StaticSecret::from([0x5a; 32]).diffie_hellman(&key);
+                if !probe.was_contributory() {
+                    return Err(AgeError::NotARecipient);
+                }
+                Ok(Recipient(key))
             }
             _ => Err(AgeError::NotARecipient),
         }
@@ -177,6 +184,9 @@ pub fn encrypt(plain: &[u8], recipients: &[Recipient]) -> Result<Vec<u8>, AgeErr
         let ephemeral = StaticSecret::from(random::<32>()?);
         let share = PublicKey::from(&ephemeral);
         let shared = ephemeral.diffie_hellman(&r.0);
+        if !shared.was_contributory() {
+            return Err(AgeError::NotARecipient);
+        }
         let key = wrap_key(shared.as_bytes(), share.as_bytes(), r.0.as_bytes());
         let body = ChaCha20Poly1305::new(Key::from_slice(&key))
             .encrypt(&Nonce::default(), file_key.as_slice())
@@ -227,6 +237,9 @@ pub struct Decrypt<R> {
     /// first of the next one.
     pending: Option<u8>,
     done: bool,
+    /// A chunk failed its check: every later read fails too, and nothing
+    /// more is released.
+    failed: bool,
 }
 
 /// A reader that stops at the first `\n`, one byte at a time (the header
@@ -328,12 +341,15 @@ impl<R: Read> Decrypt<R> {
             at: 0,
             pending: None,
             done: false,
+            failed: false,
         })
     }
 
     /// Reads, checks and opens the next chunk into `buf`.
     fn next_chunk(&mut self) -> io::Result<()> {
         let damaged = || io::Error::new(io::ErrorKind::InvalidData, AgeError::Damaged);
+        // Until this chunk has passed its check, nothing in `buf` is out.
+        self.failed = true;
         // One byte more than a full chunk tells whether this one is the last.
         self.buf.clear();
         self.buf.extend(self.pending.take());
@@ -366,12 +382,19 @@ impl<R: Read> Decrypt<R> {
         self.counter += 1;
         self.done = last;
         self.at = 0;
+        self.failed = false;
         Ok(())
     }
 }
 
 impl<R: Read> Read for Decrypt<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.failed {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                AgeError::Damaged,
+            ));
+        }
         while self.at == self.buf.len() {
             if self.done {
                 return Ok(0);
@@ -593,6 +616,46 @@ mod tests {
         assert!(decrypt(&longer, &identity(1)).is_err());
         assert!(decrypt(b"age-encryption.org/v1\n", &identity(1)).is_err());
         assert!(decrypt(b"PK\x03\x04", &identity(1)).is_err());
+    }
+
+    #[test]
+    fn a_point_of_small_order_is_no_recipient() {
+        let zero = bech32::encode(RECIPIENT_HRP, &[0; 32]);
+        assert!(Recipient::parse(&zero).is_err(), "{zero}");
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        assert!(Recipient::parse(&bech32::encode(RECIPIENT_HRP, &one)).is_err());
+    }
+
+    #[test]
+    fn the_header_mac_covers_every_stanza_and_a_bad_chunk_releases_nothing() {
+        let plain = vec![3u8; CHUNK + 100];
+        let file = encrypt(&plain, &[identity(1).recipient(), identity(2).recipient()]).unwrap();
+        // The second stanza's body (the first one identity 1 opens) changed,
+        // and its base64 kept canonical: only the MAC can tell.
+        let text =
+            String::from_utf8_lossy(&file[..file.windows(4).position(|w| w == b"--- ").unwrap()])
+                .into_owned();
+        let second_body = text.lines().nth(4).unwrap().to_string();
+        let mut body = base64::decode(second_body.as_bytes()).unwrap();
+        body[0] ^= 1;
+        let changed = text.replacen(&second_body, &base64::encode(&body), 1);
+        let mut bad = changed.into_bytes();
+        bad.extend_from_slice(&file[bad.len()..]);
+        assert!(matches!(
+            Decrypt::new(bad.as_slice(), &identity(1)).map(|_| ()),
+            Err(AgeError::HeaderChanged)
+        ));
+        // A flipped byte in the first chunk: the read fails, and fails
+        // again, and never hands out a byte.
+        let mut flipped = file.clone();
+        // The last chunk holds 100 bytes and a tag; the first lies before it.
+        let first_chunk = flipped.len() - (100 + TAG) - (CHUNK + TAG);
+        flipped[first_chunk + 10] ^= 1;
+        let mut reader = Decrypt::new(flipped.as_slice(), &identity(1)).unwrap();
+        let mut out = vec![0u8; 4096];
+        assert!(reader.read(&mut out).is_err());
+        assert!(reader.read(&mut out).is_err());
     }
 
     #[test]

@@ -52,7 +52,9 @@ impl Cost {
     /// 256 MiB of memory, which an old 2 GB laptop can pay: N = 2^18,
     /// r = 8, p = 6, 1.5 times the work, because a quarter of the memory
     /// is faster to fill (measured: 2.8 s at p = 4 where minisign took
-    /// 3.4 s; BENCHMARKS.md).
+    /// 3.4 s; BENCHMARKS.md). In memory × time, what an attacker with
+    /// special hardware pays, it is about 0.4 of minisign's default: the
+    /// price of a memory an old laptop can spare.
     pub const FLOOR: Cost = Cost {
         opslimit: 3 << 24,
         memlimit: 1 << 28,
@@ -65,14 +67,19 @@ impl Cost {
         memlimit: 1 << 25,
     };
 
-    /// The cost new keys are made at: [`Cost::FLOOR`]. Test builds make
-    /// light keys unless `TOTHON_FULL_KDF` is set; a release build has no
-    /// such switch.
+    /// The cost new keys are made at: [`Cost::FLOOR`]. The library's own
+    /// unit tests make light keys; a test build (the `test-hooks` feature)
+    /// does when `TOTHON_LIGHT_KDF` is set, as the test suite sets it for
+    /// every process (`.cargo/config.toml`); a release build has no such
+    /// switch.
     pub fn for_new_keys() -> Cost {
-        #[cfg(any(test, feature = "test-hooks"))]
-        if std::env::var_os("TOTHON_FULL_KDF").is_none() {
+        #[cfg(test)]
+        return Cost::LIGHT;
+        #[cfg(all(not(test), feature = "test-hooks"))]
+        if std::env::var_os("TOTHON_LIGHT_KDF").is_some() {
             return Cost::LIGHT;
         }
+        #[allow(unreachable_code)]
         Cost::FLOOR
     }
 
@@ -97,16 +104,18 @@ impl Cost {
         }
     }
 
-    /// scrypt's work: N × r × p.
+    /// scrypt's work: N × r × p (saturating: a hostile file's limits
+    /// cannot overflow it).
     pub fn work(&self) -> u64 {
         let (log_n, r, p) = self.scrypt();
-        (1u64 << log_n) * u64::from(r) * u64::from(p)
+        (1u64 << log_n)
+            .saturating_mul(u64::from(r))
+            .saturating_mul(u64::from(p))
     }
 
-    /// The memory scrypt takes: 128 × r × N bytes.
+    /// The memory scrypt takes: 128 × r × N bytes (saturating).
     pub fn memory(&self) -> u64 {
-        let (log_n, r, _) = self.scrypt();
-        128 * u64::from(r) * (1u64 << log_n)
+        (1u64 << self.scrypt().0).saturating_mul(128 * 8)
     }
 
     /// As costly as [`Cost::FLOOR`] in work and in memory.
@@ -126,6 +135,13 @@ impl Cost {
         let bytes = age::base64::decode(line.trim_end_matches('=').as_bytes())
             .filter(|b| b.len() == SECRET_KEY_BYTES)
             .ok_or_else(|| KeyError::Damaged("not a minisign secret key".into()))?;
+        // A key kept without encryption costs nothing, whatever it says.
+        if &bytes[KDF_ALG_AT..KDF_ALG_AT + 2] != b"Sc" {
+            return Ok(Cost {
+                opslimit: 0,
+                memlimit: 0,
+            });
+        }
         let le = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
         Ok(Cost {
             opslimit: le(OPSLIMIT_AT),
@@ -212,21 +228,27 @@ const COMMON_PASSPHRASES: &[&str] = &[
 ];
 
 /// Whether `passphrase` may protect a key: at least
-/// [`MIN_PASSPHRASE_CHARS`] characters, not one character repeated, not
-/// among the most common passphrases.
+/// [`MIN_PASSPHRASE_CHARS`] letters and digits (spaces and marks do not
+/// count), at least three different ones, not among the most common
+/// passphrases, not a date of birth written as eight digits.
 pub fn check_new_passphrase(passphrase: &str) -> Result<(), KeyError> {
     if passphrase.is_empty() {
         return Err(KeyError::EmptyPassphrase);
     }
-    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+    let folded = crate::domain::text::key(passphrase);
+    if folded.chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(KeyError::ShortPassphrase {
             min: MIN_PASSPHRASE_CHARS,
         });
     }
-    let folded = crate::domain::text::key(passphrase);
-    let mut chars = folded.chars();
-    let one_char = chars.next().is_some_and(|c| chars.all(|d| d == c));
-    if one_char || COMMON_PASSPHRASES.contains(&folded.as_str()) {
+    let distinct = folded
+        .chars()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    let a_date = folded.len() == 8
+        && folded.bytes().all(|b| b.is_ascii_digit())
+        && chrono::NaiveDate::parse_from_str(&folded, "%d%m%Y").is_ok();
+    if distinct < 3 || a_date || COMMON_PASSPHRASES.contains(&folded.as_str()) {
         return Err(KeyError::CommonPassphrase);
     }
     Ok(())
@@ -250,7 +272,14 @@ pub struct Public {
     /// The device's age public key, to encrypt to it; `None` in a `.pub`
     /// file made before bundles were encrypted.
     pub age: Option<age::Recipient>,
+    /// The minisign key's signature of the age key (its signature and
+    /// global signature, in base64), so the age line of a `.pub` file
+    /// cannot be changed on its way without the file being refused.
+    age_proof: Option<String>,
 }
+
+/// The trusted comment of an age key's signature.
+const AGE_PROOF_COMMENT: &str = "tothon age key";
 
 impl Public {
     /// Reads a public key in minisign's text form (the `.pub` file: an
@@ -266,17 +295,12 @@ impl Public {
         let line = lines
             .next()
             .ok_or_else(|| KeyError::NotAPublicKey("no key line".into()))?;
-        let age = match (lines.next(), lines.next()) {
-            (None, _) => None,
-            (Some(age), None) => {
-                Some(age::Recipient::parse(age).map_err(|e| KeyError::NotAnAgeKey(e.to_string()))?)
-            }
-            (Some(_), Some(_)) => {
-                return Err(KeyError::NotAPublicKey(
-                    "more lines than a key file has".into(),
-                ));
-            }
-        };
+        let (age_line, proof) = (lines.next(), lines.next());
+        if lines.next().is_some() {
+            return Err(KeyError::NotAPublicKey(
+                "more lines than a key file has".into(),
+            ));
+        }
         // minisign's decoder indexes into the bytes it decodes; only a line of
         // the exact length of a key may reach it.
         if line.len() != 56 || !line.bytes().all(is_base64_byte) {
@@ -290,20 +314,37 @@ impl Public {
             ));
         }
         let id = key_id(key.keynum());
-        Ok(Public { key, id, age })
+        let age = match age_line {
+            None => None,
+            Some(age) => {
+                let recipient =
+                    age::Recipient::parse(age).map_err(|e| KeyError::NotAnAgeKey(e.to_string()))?;
+                let proof = proof.ok_or_else(|| KeyError::NotAnAgeKey("not signed".into()))?;
+                check_age_proof(&key, &id, age, proof)?;
+                Some((recipient, proof.to_string()))
+            }
+        };
+        let (age, age_proof) = age.unzip();
+        Ok(Public {
+            key,
+            id,
+            age,
+            age_proof,
+        })
     }
 
     /// The `.pub` file content: as `minisign -G` writes it, so the file
     /// works with the minisign tool too, then the age public key on a line
-    /// of its own (minisign reads no further than the key's line).
+    /// of its own and the minisign key's signature of it (minisign reads
+    /// no further than the key's line).
     pub fn to_text(&self) -> String {
         let mut text = format!(
             "untrusted comment: minisign public key {}\n{}\n",
             self.id,
             self.key.to_base64()
         );
-        if let Some(age) = &self.age {
-            text.push_str(&format!("{age}\n"));
+        if let (Some(age), Some(proof)) = (&self.age, &self.age_proof) {
+            text.push_str(&format!("{age}\n{proof}\n"));
         }
         text
     }
@@ -312,6 +353,28 @@ impl Public {
     pub fn base64(&self) -> String {
         self.key.to_base64()
     }
+}
+
+/// Checks that `proof` is the minisign key's signature of the age key
+/// `age` (see [`Public::age_proof`]).
+fn check_age_proof(key: &PublicKey, id: &str, age: &str, proof: &str) -> Result<(), KeyError> {
+    let unsigned = || KeyError::NotAnAgeKey("not signed by this minisign key".into());
+    let b64 = |s: &str, len: usize| s.len() == len && s.bytes().all(is_base64_byte);
+    // minisign's own parser trusts lengths: checked first.
+    let (signature, global) = proof.split_once(' ').ok_or_else(unsigned)?;
+    if !b64(signature, 100) || !b64(global, 88) {
+        return Err(unsigned());
+    }
+    let text = format!(
+        "untrusted comment: {}\n{signature}\ntrusted comment: {AGE_PROOF_COMMENT}\n{global}\n",
+        super::format::untrusted_comment(id)
+    );
+    let sig_box = minisign::SignatureBox::from_string(&text).map_err(|_| unsigned())?;
+    if !sig_box.is_prehashed() {
+        return Err(unsigned());
+    }
+    minisign::verify(key, &sig_box, std::io::Cursor::new(age), true, false, false)
+        .map_err(|_| unsigned())
 }
 
 fn is_base64_byte(b: u8) -> bool {
@@ -401,12 +464,30 @@ impl Signer {
             PublicKey::from_secret_key(&secret).map_err(|e| KeyError::Damaged(e.to_string()))?;
         let id = key_id(key.keynum());
         let identity = age_identity(&secret)?;
+        let age = identity.recipient();
+        let signed = minisign::sign(
+            Some(&key),
+            &secret,
+            std::io::Cursor::new(age.to_string()),
+            Some(AGE_PROOF_COMMENT),
+            Some(&super::format::untrusted_comment(&id)),
+        )
+        .map_err(|e| KeyError::Damaged(e.to_string()))?
+        .into_string();
+        // The box's second and fourth lines: the signature and the global
+        // signature.
+        let lines: Vec<&str> = signed.lines().collect();
+        let proof = match lines.as_slice() {
+            [_, signature, _, global] => format!("{signature} {global}"),
+            _ => return Err(KeyError::Damaged("unexpected signature layout".into())),
+        };
         Ok(Signer {
             secret,
             public: Public {
                 key,
                 id,
-                age: Some(identity.recipient()),
+                age: Some(age),
+                age_proof: Some(proof),
             },
             identity,
         })
@@ -475,6 +556,12 @@ mod tests {
         // The cost is read back from the key, without its passphrase.
         let g = generate("mật khẩu dài", Cost::LIGHT).unwrap();
         assert_eq!(Cost::of_secret(&g.encrypted_secret).unwrap(), Cost::LIGHT);
+        // Limits no honest file holds do not overflow.
+        let huge = Cost {
+            opslimit: u64::MAX,
+            memlimit: u64::MAX,
+        };
+        assert!(huge.work() > 0 && huge.memory() > 0);
     }
 
     #[test]
@@ -487,6 +574,11 @@ mod tests {
             "PASSWORD",
             "Mật khẩu",
             "zzzzzzzzzz",
+            "        ",
+            "!!!!!!!!",
+            "ab      ",
+            "abababab",
+            "15081990",
         ] {
             assert!(check_new_passphrase(weak).is_err(), "{weak}");
         }
@@ -502,6 +594,22 @@ mod tests {
         assert_eq!(back.id, s.public.id);
         assert_eq!(back.age, s.public.age);
         assert!(back.age.is_some());
+        // The age line changed on its way: refused, whoever's key it is.
+        let other = Signer::generate_unencrypted().unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let swapped = format!(
+            "{}\n{}\n{}\n{}\n",
+            lines[0],
+            lines[1],
+            other.public.age.unwrap(),
+            lines[3]
+        );
+        assert!(matches!(
+            Public::parse(&swapped),
+            Err(KeyError::NotAnAgeKey(_))
+        ));
+        let unsigned = lines[..3].join("\n");
+        assert!(Public::parse(&unsigned).is_err());
         // A .pub file from before the age key: the minisign key alone.
         let old = Public::parse(&text.lines().take(2).collect::<Vec<_>>().join("\n")).unwrap();
         assert_eq!((old.id, old.age), (s.public.id.clone(), None));

@@ -178,13 +178,12 @@ fn names_in(file: &Path) -> Result<Vec<String>> {
 pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<()> {
     match cmd {
         KeyCommand::Show { out: None } => {
-            print_out(format_args!("{}", exchange::own_public(store)?.to_text()))?;
+            print_out(format_args!("{}", public_text(store, lang)?))?;
             Ok(())
         }
         KeyCommand::Show { out: Some(file) } => {
-            let text = exchange::own_public(store)?.to_text();
-            let (dir, name) = folder_and_name(&file)?;
-            let path = crate::export::save(dir, &name, text.as_bytes())?;
+            let text = public_text(store, lang)?;
+            let path = crate::export::save_file(&file, text.as_bytes())?;
             print_out(format_args!(
                 "{}\n",
                 i18n::msg(
@@ -223,8 +222,7 @@ pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<
                 identity.recipient(),
                 identity.secret_text()
             );
-            let (dir, name) = folder_and_name(&out)?;
-            let path = crate::export::save_private(dir, &name, text.as_bytes())?;
+            let path = crate::export::save_file_private(&out, text.as_bytes())?;
             say(
                 lang,
                 &Say::IdentityWritten {
@@ -260,18 +258,17 @@ pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<
     }
 }
 
-/// The folder a file given on the command line goes in (the current one
-/// when it names none) and its name.
-fn folder_and_name(file: &Path) -> Result<(&Path, String)> {
-    let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-    let Some(name) = name else {
-        return Err(Error::File {
-            path: file.to_path_buf(),
-            detail: "not a file name".into(),
-        });
-    };
-    Ok((dir.unwrap_or(Path::new(".")), name))
+/// This device's `.pub` file. A key made before bundles were encrypted has
+/// no age key written beside it yet: the passphrase opens the key, which
+/// brings it, and it is kept from then on.
+fn public_text(store: &Store, lang: Lang) -> Result<String> {
+    let public = exchange::own_public(store)?;
+    if public.age.is_some() {
+        return Ok(public.to_text());
+    }
+    let signer = exchange::unlock(store, &passphrase(lang, false)?)?;
+    exchange::refresh_public(store, &signer)?;
+    Ok(signer.public.to_text())
 }
 
 /// Trusts a public key: a team's, on the commune device; the commune's, on

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -204,12 +204,12 @@ fn list(store: &Store, args: &ListArgs, lang: Lang) -> Result<()> {
                 SheetFormat::Xlsx => crate::xlsx::workbook(SHEET_NAME, &header, &rows),
                 _ => crate::export::to_bytes(&header, &rows),
             };
-            let saved = save_as(path, &bytes)?;
+            let saved = crate::export::save_file(path, &bytes)?;
             print_out(format_args!(
                 "{}\n",
                 i18n::msg(
                     lang,
-                    &Msg::Exported {
+                    &Msg::ExportedPersonal {
                         path: &saved.display().to_string()
                     }
                 )
@@ -220,23 +220,6 @@ fn list(store: &Store, args: &ListArgs, lang: Lang) -> Result<()> {
 
 /// The sheet's name in a workbook.
 const SHEET_NAME: &str = "Danh sách việc";
-
-/// Writes `bytes` to `path` as [`crate::export::save`] does: whole or not
-/// at all.
-fn save_as(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Error::File {
-            path: path.to_path_buf(),
-            detail: "not a file name".into(),
-        })?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    crate::export::save(dir, &name, bytes)
-}
 
 /// The columns every item has, before its own fields.
 const ITEM_COLUMNS: [&str; 9] = [

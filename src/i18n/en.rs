@@ -369,6 +369,9 @@ pub fn msg(m: &Msg) -> String {
             "Built the demo commune in {dir}: {people} people, {cases} cases, {teams} teams. Every demo device's passphrase is \"demo\"."
         ),
         Msg::Exported { path } => format!("Wrote {path}."),
+        Msg::ExportedPersonal { path } => format!(
+            "Wrote {path}. It holds citizens' personal data, not encrypted: keep it safe, do not send it over the network, delete it when done."
+        ),
         Msg::Imported { count } => format!("Imported {count} work items."),
         Msg::WarningsConfirmed { count } => format!("Confirmed {count} warnings."),
         Msg::SheetRead { sheet, at, of } => {

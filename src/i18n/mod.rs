@@ -248,6 +248,11 @@ pub enum Msg<'a> {
     Exported {
         path: &'a str,
     },
+    /// A file written on purpose that holds citizens' personal data, in
+    /// plain text (a spreadsheet for Excel).
+    ExportedPersonal {
+        path: &'a str,
+    },
     Imported {
         count: usize,
     },

@@ -360,6 +360,9 @@ pub fn msg(m: &Msg) -> String {
             "Đã tạo xã mẫu tại {dir}: {people} nhân khẩu, {cases} trường hợp, {teams} tổ công tác. Mật khẩu khoá của mọi máy trong xã mẫu là «demo»."
         ),
         Msg::Exported { path } => format!("Đã ghi tệp {path}."),
+        Msg::ExportedPersonal { path } => format!(
+            "Đã ghi tệp {path}. Tệp chứa dữ liệu cá nhân của công dân và không được mã hoá: giữ kín, không gửi qua mạng, xoá khi dùng xong."
+        ),
         Msg::Imported { count } => format!("Đã nhập {count} việc vào danh sách."),
         Msg::WarningsConfirmed { count } => format!("Đã xác nhận {count} cảnh báo."),
         Msg::SheetRead { sheet, at, of } => {

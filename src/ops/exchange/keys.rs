@@ -48,12 +48,27 @@ pub fn own_public(store: &Store) -> Result<Public> {
     Ok(Public::parse(&own.public)?)
 }
 
+/// Keeps this device's public key as `signer` gives it: with its age key
+/// and the signature of it, for a key made before bundles were encrypted.
+pub fn refresh_public(store: &Store, signer: &Signer) -> Result<()> {
+    let mut own = store.own_key()?.ok_or(ExchangeError::NoKey)?;
+    let text = signer.public.to_text();
+    if own.id == signer.public.id && own.public != text {
+        own.public = text;
+        store.set_own_key(&own)?;
+    }
+    Ok(())
+}
+
 /// Opens this device's secret key to sign with; the store keeps its age
-/// identity for the rest of the sitting, to read the bundles sent here.
+/// identity for the rest of the sitting, to read the bundles sent here (and
+/// a key made before bundles were encrypted gets its age key written
+/// beside it, for `key show`).
 pub fn unlock(store: &Store, passphrase: &str) -> Result<Signer> {
     let own = store.own_key()?.ok_or(ExchangeError::NoKey)?;
     let signer = Signer::unlock(&own.encrypted_secret, passphrase)?;
     store.hold_identity(signer.identity().clone());
+    refresh_public(store, &signer)?;
     Ok(signer)
 }
 
@@ -118,6 +133,13 @@ pub fn trust(
     if store.own_key()?.is_some_and(|k| k.id == public.id) {
         return Err(ExchangeError::OwnKey);
     }
+    // A `.pub` file from before the age key does not forget the one
+    // already known for the same key.
+    let known_age = store
+        .trusted_keys()?
+        .into_iter()
+        .find(|k| k.id == public.id)
+        .and_then(|k| k.age);
     let key = TrustedKey {
         id: public.id.clone(),
         public: public.base64(),
@@ -125,7 +147,7 @@ pub fn trust(
         added_at: stamp(now),
         revoked_at: None,
         device: None,
-        age: public.age.map(|a| a.to_string()),
+        age: public.age.map(|a| a.to_string()).or(known_age),
     };
     store.trust_key(&key)?;
     Ok(key)

@@ -33,7 +33,9 @@ pub use import::{
     Admitted, Imported, REJECTED_DIR, check, check_file, commit, commit_all, import_file,
     import_files, latest_sequences,
 };
-pub use keys::{check_new_passphrase, new_key, own_public, read_public, trust, unlock, untrust};
+pub use keys::{
+    check_new_passphrase, new_key, own_public, read_public, refresh_public, trust, unlock, untrust,
+};
 pub use refusal::{Refusal, Rejection};
 
 #[derive(Debug, thiserror::Error)]
