@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use super::people::{self, Hint};
 use super::work::do_team_work;
 use super::{DEMO_PASSPHRASE, Rng, TEAM_MEMBERS, joined, team_dir};
-use crate::bundle::key::{Public, Signer};
+use crate::bundle::key::{Cost, Public, Signer};
 use crate::domain::commune::{Commune, Device, Role};
 use crate::domain::form::Context;
 use crate::domain::version::Version;
@@ -68,8 +68,14 @@ fn setup_store(
     commune_key: Option<&Public>,
     now: DateTime<FixedOffset>,
 ) -> Result<Keyed> {
-    let (store, signer) =
-        ops::device::set_up_as(dir, commune, device, DEMO_PASSPHRASE, commune_key, now)?;
+    let (store, signer) = ops::device::set_up_as(
+        dir,
+        commune,
+        device,
+        (DEMO_PASSPHRASE, Cost::LIGHT),
+        commune_key,
+        now,
+    )?;
     store.set_setting("demo", &true)?;
     let members: Vec<String> = match device.role {
         Role::Commune => vec!["Cán bộ xã".into()],

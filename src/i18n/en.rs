@@ -202,6 +202,7 @@ pub fn text(t: Text) -> &'static str {
         Text::Passphrase => "Signing key passphrase",
         Text::PassphraseQuestion => "Sign the bundles with this device's key",
         Text::PassphraseToRead => "The bundle is encrypted: open it with this device's key",
+        Text::PassphraseReadKeys => "Type the passphrase · Enter: open and import · Esc: cancel",
         Text::DemoPassphrase => "(Demo commune: every device's passphrase is \"demo\")",
         Text::PassphraseKeys => "Type the passphrase · Enter: export · Esc: cancel",
         Text::HelpPickField => "Pick a field",

@@ -166,6 +166,7 @@ pub enum Text {
     Passphrase,
     PassphraseQuestion,
     PassphraseToRead,
+    PassphraseReadKeys,
     DemoPassphrase,
     PassphraseKeys,
     HelpPickField,

@@ -202,6 +202,7 @@ pub fn text(t: Text) -> &'static str {
         Text::Passphrase => "Mật khẩu khoá ký",
         Text::PassphraseQuestion => "Ký gói bằng khoá của máy này",
         Text::PassphraseToRead => "Gói được mã hoá: mở bằng khoá của máy này",
+        Text::PassphraseReadKeys => "Gõ mật khẩu · Enter: mở và nhận gói · Esc: huỷ",
         Text::DemoPassphrase => "(Xã mẫu: mật khẩu của mọi máy là «demo»)",
         Text::PassphraseKeys => "Gõ mật khẩu · Enter: xuất gói · Esc: huỷ",
         Text::HelpPickField => "Chọn trường",

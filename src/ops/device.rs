@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use super::exchange;
-use crate::bundle::key::{Public, Signer};
+use crate::bundle::key::{Cost, Public, Signer};
 use crate::domain::commune::{Commune, Device, Role};
 use crate::error::Result;
 use crate::paths;
@@ -30,18 +30,21 @@ pub fn set_up(
         id: paths::new_device_id(dir),
         role,
     };
+    let passphrase = (passphrase, Cost::for_new_keys());
     let (_, signer) = set_up_as(dir, commune, &device, passphrase, commune_key, now)?;
     Ok(signer.public)
 }
 
 /// [`set_up`] as the device `device` (the demo's devices have ids its seed
-/// decides), with no check of the passphrase (the demo's is known to
-/// all). Returns the store, open, and the device's key, opened.
+/// decides), its key derived from the passphrase at the cost given, with
+/// no check of the passphrase (the demo's is known to all, and its keys
+/// are light: a costly derivation would protect nothing). Returns the
+/// store, open, and the device's key, opened.
 pub fn set_up_as(
     dir: &Path,
     commune: &Commune,
     device: &Device,
-    passphrase: &str,
+    passphrase: (&str, Cost),
     commune_key: Option<&Public>,
     now: DateTime<FixedOffset>,
 ) -> Result<(Store, Signer)> {
@@ -49,7 +52,8 @@ pub fn set_up_as(
         return Err(StoreError::AlreadySetUp(dir.to_path_buf()).into());
     }
     let store = Store::create(dir, commune, device)?;
-    let signer = exchange::new_key(&store, passphrase, false, now)?;
+    let (passphrase, cost) = passphrase;
+    let signer = exchange::new_key_at(&store, passphrase, false, cost, now)?;
     if let Some(key) = commune_key {
         exchange::trust(&store, None, key, now)?;
     }

@@ -284,11 +284,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
             if state.demo {
                 lines.push(Line::raw(t(Text::DemoPassphrase)));
             }
-            let question = match then {
-                Unlock::Export => Text::PassphraseQuestion,
-                Unlock::Import(_) => Text::PassphraseToRead,
+            let (question, keys) = match then {
+                Unlock::Export => (Text::PassphraseQuestion, Text::PassphraseKeys),
+                Unlock::Import(_) => (Text::PassphraseToRead, Text::PassphraseReadKeys),
             };
-            (t(question).to_string(), t(Text::PassphraseKeys))
+            (t(question).to_string(), t(keys))
         }
         Dialog::Reason { purpose, text } => {
             let (label, question, keys) = match purpose {

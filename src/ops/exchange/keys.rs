@@ -19,12 +19,24 @@ pub fn new_key(
     replace: bool,
     now: DateTime<FixedOffset>,
 ) -> Result<Signer> {
+    new_key_at(store, passphrase, replace, Cost::for_new_keys(), now)
+}
+
+/// [`new_key`] at `cost` (the demo's keys, whose passphrase is known to
+/// all, at [`Cost::LIGHT`]).
+pub fn new_key_at(
+    store: &Store,
+    passphrase: &str,
+    replace: bool,
+    cost: Cost,
+    now: DateTime<FixedOffset>,
+) -> Result<Signer> {
     if let Some(old) = store.own_key()?
         && !replace
     {
         return Err(ExchangeError::KeyExists { id: old.id });
     }
-    let generated = key::generate(passphrase, Cost::for_new_keys())?;
+    let generated = key::generate(passphrase, cost)?;
     store.set_own_key(&OwnKey {
         id: generated.public.id.clone(),
         public: generated.public.to_text(),

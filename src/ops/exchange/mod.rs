@@ -34,7 +34,8 @@ pub use import::{
     import_files, latest_sequences,
 };
 pub use keys::{
-    check_new_passphrase, new_key, own_public, read_public, refresh_public, trust, unlock, untrust,
+    check_new_passphrase, new_key, new_key_at, own_public, read_public, refresh_public, trust,
+    unlock, untrust,
 };
 pub use refusal::{Refusal, Rejection};
 
