@@ -176,6 +176,13 @@ fn the_age_format_is_the_age_commands_both_ways() {
     assert!(Decrypt::new(bytes.as_slice(), &Identity::from_secret([6; 32])).is_err());
 }
 
+/// The identity an age key file (`tothon key identity`) holds.
+fn identity_in(file: &Path) -> Identity {
+    let text = std::fs::read_to_string(file).unwrap();
+    let line = text.lines().find(|l| l.starts_with("AGE-SECRET-KEY-1"));
+    Identity::parse(line.unwrap()).unwrap()
+}
+
 /// What a team sends the office: checked by anyone with the standard tools
 /// (the README's commands), read by the office's identity with `age`, and
 /// by no other device's; nothing personal in any file of it, encrypted or
@@ -239,28 +246,14 @@ fn a_team_bundle_is_checked_by_anyone_and_read_by_the_office_alone() {
 
     // With the library, the same: the office reads it, team 2 cannot.
     let sealed = std::fs::read(unpacked.join("activation.csv.age")).unwrap();
-    let office = Identity::parse(
-        std::fs::read_to_string(&office_key)
-            .unwrap()
-            .lines()
-            .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
-            .unwrap(),
-    )
-    .unwrap();
+    let office = identity_in(&office_key);
     let mut plain = String::new();
     Decrypt::new(sealed.as_slice(), &office)
         .unwrap()
         .read_to_string(&mut plain)
         .unwrap();
     assert!(plain.contains(id), "{plain}");
-    let team2 = Identity::parse(
-        std::fs::read_to_string(&team2_key)
-            .unwrap()
-            .lines()
-            .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
-            .unwrap(),
-    )
-    .unwrap();
+    let team2 = identity_in(&team2_key);
     assert!(matches!(
         Decrypt::new(sealed.as_slice(), &team2).map(|_| ()),
         Err(age::AgeError::NotForUs)
