@@ -28,6 +28,17 @@ fn sh(dir: &Path, cmd: &str) -> (bool, String) {
     (out.status.success(), said)
 }
 
+/// Runs a tool that must succeed; returns what it printed.
+fn succeeded(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// The entries of a bundle, written as `unzip` would write them.
 fn unzip(bundle: &Path, into: &Path) -> Vec<std::path::PathBuf> {
     std::fs::create_dir_all(into).unwrap();
@@ -135,34 +146,18 @@ fn the_age_format_is_the_age_commands_both_ways() {
     let sealed = age::encrypt(&plain, &[other.recipient(), identity.recipient()]).unwrap();
     let file = dir.path().join("data.csv.age");
     std::fs::write(&file, &sealed).unwrap();
-    let out = Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(&key)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeded(Command::new("age").arg("-d").arg("-i").arg(&key).arg(&file));
     assert_eq!(out.stdout, plain);
 
     // Theirs to ours, to us and to someone else.
     let theirs = dir.path().join("theirs.age");
-    let out = Command::new("age")
-        .args(["-r", public, "-r"])
-        .arg(other.recipient().to_string())
-        .arg("-o")
-        .arg(&theirs)
-        .arg(dir.path().join("data.csv.age"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeded(
+        Command::new("age")
+            .args(["-r", public, "-r"])
+            .arg(other.recipient().to_string())
+            .arg("-o")
+            .arg(&theirs)
+            .arg(dir.path().join("data.csv.age")),
     );
     let bytes = std::fs::read(&theirs).unwrap();
     for id in [&identity, &other] {
@@ -409,4 +404,47 @@ fn a_weak_passphrase_is_refused_at_set_up() {
         assert!(err.contains(why), "{weak}: {err}");
         assert!(!Store::exists_in(&office), "{weak}: nothing is written");
     }
+}
+
+/// A device set up before bundles were encrypted kept a `.pub` text with no
+/// age key: `key show` opens the key (the passphrase), prints the age line
+/// and its signature, and keeps them, so the next `key show` asks nothing.
+#[test]
+fn a_key_from_before_encryption_shows_its_age_key_once_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = dir.path().join("commune");
+    stdout(tothon(&office).args(["init", "commune", "--name", COMMUNE]));
+    let full = stdout(tothon(&office).args(["key", "show"]));
+    let store = Store::open(&office).unwrap();
+    let mut own = store.own_key().unwrap().unwrap();
+    own.public = full.lines().take(2).collect::<Vec<_>>().join("\n") + "\n";
+    store.set_own_key(&own).unwrap();
+    drop(store);
+    let err = fails(
+        tothon(&office)
+            .env_remove("TOTHON_PASSPHRASE")
+            .args(["key", "show"]),
+    );
+    assert!(err.contains("TOTHON_PASSPHRASE"), "{err}");
+    let opened = stdout(tothon(&office).args(["key", "show"]));
+    // The same keys (the signature of the age key is made anew).
+    assert_eq!(
+        opened.lines().take(3).collect::<Vec<_>>(),
+        full.lines().take(3).collect::<Vec<_>>()
+    );
+    assert!(tothon::bundle::key::Public::parse(&opened).is_ok_and(|p| p.age.is_some()));
+    // Kept: asked again, without the passphrase, the same file.
+    let again = stdout(
+        tothon(&office)
+            .env_remove("TOTHON_PASSPHRASE")
+            .args(["key", "show"]),
+    );
+    assert_eq!(again, opened);
+    // And an export (which opens the key) does not change it.
+    stdout(
+        tothon(&office)
+            .args(["bundle", "export", "--out"])
+            .arg(dir.path().join("out")),
+    );
+    assert_eq!(stdout(tothon(&office).args(["key", "show"])), opened);
 }

@@ -60,13 +60,16 @@ pub fn own_public(store: &Store) -> Result<Public> {
     Ok(Public::parse(&own.public)?)
 }
 
-/// Keeps this device's public key as `signer` gives it: with its age key
-/// and the signature of it, for a key made before bundles were encrypted.
+/// Keeps this device's public key as `signer` gives it, with its age key
+/// and the signature of it, when the stored one has none (a key made
+/// before bundles were encrypted). One that has is kept as it is: the
+/// signature differs each time it is made, and the `.pub` file handed out
+/// should not.
 pub fn refresh_public(store: &Store, signer: &Signer) -> Result<()> {
     let mut own = store.own_key()?.ok_or(ExchangeError::NoKey)?;
-    let text = signer.public.to_text();
-    if own.id == signer.public.id && own.public != text {
-        own.public = text;
+    let has_age = Public::parse(&own.public).is_ok_and(|p| p.age.is_some());
+    if own.id == signer.public.id && !has_age {
+        own.public = signer.public.to_text();
         store.set_own_key(&own)?;
     }
     Ok(())
