@@ -101,7 +101,8 @@ fn setup(n: usize) -> (PathBuf, PathBuf, Duration) {
         },
     )
     .unwrap();
-    let public = exchange::new_key(&team, PASS, false, now()).unwrap().public;
+    let (team, signer) = exchange::new_key(team, PASS, false, now()).unwrap();
+    let public = signer.public.clone();
     // The office's key, which the team's bundle is encrypted to.
     let commune_dir = dir.join("commune");
     let office = Store::create(
@@ -113,12 +114,10 @@ fn setup(n: usize) -> (PathBuf, PathBuf, Duration) {
         },
     )
     .unwrap();
-    let office_key = exchange::new_key(&office, PASS, false, now())
-        .unwrap()
-        .public;
+    let (office, office_signer) = exchange::new_key(office, PASS, false, now()).unwrap();
+    let office_key = office_signer.public;
     exchange::trust(&team, None, &office_key, now()).unwrap();
     team.add_versions(&versions(n, "T1BENCH")).unwrap();
-    let signer = exchange::unlock(&team, PASS).unwrap();
     let out = dir.join("out");
     let t = Instant::now();
     let exported = exchange::export(&team, &signer, &out, now()).unwrap();
@@ -138,9 +137,8 @@ fn fresh_commune(commune_dir: &Path) {
 
 fn import(commune_dir: &Path, bundle: &Path) -> Duration {
     fresh_commune(commune_dir);
-    let store = Store::open(commune_dir).unwrap();
     // The passphrase is asked once a sitting, before any import: not timed.
-    exchange::unlock(&store, PASS).unwrap();
+    let (store, _) = exchange::unlock(Store::open(commune_dir).unwrap(), PASS).unwrap();
     // The set-up just wrote a few hundred MB (team store, bundle, copies);
     // flush them first, or the kernel writes them back during the import
     // and its commit waits behind them.
@@ -322,13 +320,16 @@ fn arrival() -> (Duration, usize, u64) {
     }
     let dir = root().join("arrival");
     let _ = std::fs::remove_dir_all(&dir);
-    let source = Store::open(&demo).unwrap();
+    let (source, source_signer) = exchange::unlock(Store::open(&demo).unwrap(), "demo").unwrap();
     let device = source.device().unwrap();
     let office_dir = dir.join("office");
     let office = Store::create(&office_dir, &source.commune().unwrap(), &device).unwrap();
     // The demo office's own key, which the teams' bundles are encrypted to.
     office
-        .set_own_key(&source.own_key().unwrap().unwrap())
+        .set_own_key_wrapping(
+            &source.own_key().unwrap().unwrap(),
+            &source_signer.store_key(),
+        )
         .unwrap();
     office.put_people(&source.people().unwrap()).unwrap();
     office
@@ -345,9 +346,9 @@ fn arrival() -> (Duration, usize, u64) {
     let mut bundles = Vec::new();
     for team in 1..=6u8 {
         let store = Store::open(&tothon::demo::team_dir(&demo, team)).unwrap();
+        let (store, signer) = exchange::unlock(store, "demo").unwrap();
         let public = exchange::own_public(&store).unwrap();
         exchange::trust(&office, Some(team), &public, now()).unwrap();
-        let signer = exchange::unlock(&store, "demo").unwrap();
         let out = exchange::export(&store, &signer, &dir.join("bundles"), now()).unwrap();
         bundles.push(out[0].path.clone());
     }
@@ -360,8 +361,7 @@ fn arrival() -> (Duration, usize, u64) {
         .map(|_| {
             std::fs::copy(&clean, Store::file_in(&office_dir)).unwrap();
             // The passphrase is asked once a sitting, before: not timed.
-            let office = Store::open(&office_dir).unwrap();
-            exchange::unlock(&office, "demo").unwrap();
+            let (office, _) = exchange::unlock(Store::open(&office_dir).unwrap(), "demo").unwrap();
             let t = Instant::now();
             versions = 0;
             bytes = 0;
@@ -406,7 +406,7 @@ fn main() {
     // `--export TEAM_DIR OUT_DIR`: one export alone, to profile it.
     if let Some(p) = args.iter().position(|a| a == "--export") {
         let team = Store::open(Path::new(&args[p + 1])).unwrap();
-        let signer = exchange::unlock(&team, PASS).unwrap();
+        let (team, signer) = exchange::unlock(team, PASS).unwrap();
         let t = Instant::now();
         exchange::export(&team, &signer, Path::new(&args[p + 2]), now()).unwrap();
         println!("{}", t.elapsed().as_millis());

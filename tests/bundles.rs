@@ -345,7 +345,7 @@ fn keys_are_shown_listed_revoked_and_never_printed_secret() {
         public.lines().nth(2).unwrap().starts_with("age1"),
         "{public}"
     );
-    let store = Store::open(&c.team(3)).unwrap();
+    let store = common::open(&c.team(3));
     let own = store.own_key().unwrap().unwrap();
     drop(store);
     assert!(!public.contains(&own.encrypted_secret));
@@ -545,7 +545,7 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
 
     // Team 3 writing team 4's case: a new version of a case the commune holds
     // as team 4's.
-    let store4 = Store::open(&c.commune()).unwrap();
+    let store4 = common::open(&c.commune());
     let case4 = store4
         .cases()
         .unwrap()
@@ -642,7 +642,15 @@ fn every_kind_of_bad_bundle_is_refused_and_changes_nothing() {
     // an unknown key: after the revocation, a fresh key for team 3.
     stdout(tothon(&c.commune()).args(["untrust", &id3]));
     refused(&c, &good, &["thu hồi", &id3]);
-    stdout(tothon(&c.team(3)).args(["key", "new", "--replace"]));
+    // Replacing a key takes the old passphrase (TOTHON_PASSPHRASE) and the
+    // new one (TOTHON_NEW_PASSPHRASE); without the new one nothing changes.
+    let err = fails(tothon(&c.team(3)).args(["key", "new", "--replace"]));
+    assert!(err.contains("TOTHON_NEW_PASSPHRASE"), "{err}");
+    stdout(
+        tothon(&c.team(3))
+            .env("TOTHON_NEW_PASSPHRASE", common::PASS)
+            .args(["key", "new", "--replace"]),
+    );
     let unknown = c.export(&c.team(3), "unknown")[0].clone();
     refused(&c, &unknown, &["chưa được tin cậy"]);
 

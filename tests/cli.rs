@@ -193,7 +193,7 @@ fn warnings_need_confirming_and_the_confirmation_is_kept() {
     // The saved version records the confirmation: exactly the warnings the
     // form raises on the values it holds, the ID's among them.
     let record = &listed[0]["record"];
-    let store = tothon::store::Store::open(dir.path()).unwrap();
+    let store = common::open(dir.path());
     let heads = store.case(record).unwrap().unwrap().heads;
     let saved = store.version(record, &heads[0]).unwrap().unwrap();
     let commune = store.commune().unwrap();

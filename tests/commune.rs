@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use common::{cases, csv_maps, demo, demo_built, stdout, tothon};
 use tothon::domain::{duplicates, progress};
-use tothon::store::Store;
 
 /// The demo commune of 900 people the numbers are checked on.
 fn demo_commune() -> tempfile::TempDir {
@@ -71,7 +70,7 @@ fn report_progress_and_cases_agree_number_for_number() {
     assert!(value("eid_level2") > 0 && value("missing_fields") > 0);
 
     // The progress tables count the same cases.
-    let store = Store::open(dir.path()).unwrap();
+    let store = common::open(dir.path());
     let cells = progress::tally(&store.work_items().unwrap(), &store.cases().unwrap());
     drop(store);
     let all_cases = cases(dir.path());
@@ -108,14 +107,14 @@ fn report_progress_and_cases_agree_number_for_number() {
 fn planted_duplicates_are_found_across_villages() {
     let dir = tempfile::tempdir().unwrap();
     let summary = demo_built(dir.path(), 1500, 11);
-    let store = Store::open(dir.path()).unwrap();
+    let store = common::open(dir.path());
     let people = store.people().unwrap();
     drop(store);
     // The register went in through the register import, whole.
     assert_eq!(people.len(), summary.people);
     assert!(people.iter().all(|p| p.key.starts_with("NK-")));
     // Each team holds its own village's part, from the commune's bundle.
-    let team = Store::open(&tothon::demo::team_dir(dir.path(), 2)).unwrap();
+    let team = common::open(&tothon::demo::team_dir(dir.path(), 2));
     let theirs = team.people().unwrap();
     assert!(!theirs.is_empty());
     let ours: Vec<_> = people.iter().filter(|p| p.team == 2).cloned().collect();
@@ -168,13 +167,13 @@ fn the_report_as_of_a_past_date_ignores_later_edits() {
 #[test]
 fn the_demo_work_list_is_imported_and_each_team_holds_its_part() {
     let dir = demo_commune();
-    let store = Store::open(dir.path()).unwrap();
+    let store = common::open(dir.path());
     let mut listed = store.work_items().unwrap();
     drop(store);
     assert!(listed.len() > 100, "{}", listed.len());
     let mut held = Vec::new();
     for team in 1..=6 {
-        let store = Store::open(&tothon::demo::team_dir(dir.path(), team)).unwrap();
+        let store = common::open(&tothon::demo::team_dir(dir.path(), team));
         let mine = store.work_items().unwrap();
         assert!(!mine.is_empty() && mine.iter().all(|i| i.team == team));
         held.extend(mine);

@@ -150,7 +150,7 @@ fn killed_at_random_moments_case_new_keeps_every_acknowledged_save() {
         let acked = acknowledged(&out);
         let touched = std::fs::read(&file).unwrap() != untouched;
 
-        let store = Store::open(d).expect("the store opens after a kill");
+        let store = common::open(d);
         let held = saves_held(&store);
         drop(store);
         for (m, record) in &promised {
@@ -224,9 +224,8 @@ fn big_bundle(root: &Path, n: usize) -> (PathBuf, PathBuf) {
         },
     )
     .unwrap();
-    let public = exchange::new_key(&team, common::PASS, false, now)
-        .unwrap()
-        .public;
+    let (team, team_signer) = exchange::new_key(team, common::PASS, false, now).unwrap();
+    let public = team_signer.public.clone();
     // The office's key, which the team's bundle is encrypted to.
     let office_dir = root.join("commune");
     let office = Store::create(
@@ -238,9 +237,8 @@ fn big_bundle(root: &Path, n: usize) -> (PathBuf, PathBuf) {
         },
     )
     .unwrap();
-    let office_key = exchange::new_key(&office, common::PASS, false, now)
-        .unwrap()
-        .public;
+    let (office, office_signer) = exchange::new_key(office, common::PASS, false, now).unwrap();
+    let office_key = office_signer.public;
     exchange::trust(&team, None, &office_key, now).unwrap();
     let versions: Vec<_> = (0..n)
         .map(|i| {
@@ -271,8 +269,7 @@ fn big_bundle(root: &Path, n: usize) -> (PathBuf, PathBuf) {
         })
         .collect();
     team.add_versions(&versions).unwrap();
-    let signer = exchange::unlock(&team, common::PASS).unwrap();
-    let bundle = exchange::export(&team, &signer, &root.join("out"), now).unwrap()[0]
+    let bundle = exchange::export(&team, &team_signer, &root.join("out"), now).unwrap()[0]
         .path
         .clone();
     exchange::trust(&office, Some(1), &public, now).unwrap();
@@ -315,7 +312,7 @@ fn killed_while_importing_a_large_bundle_the_store_has_all_of_it_or_none() {
         kills += 1;
         let touched = std::fs::read(&file).unwrap() != clean;
 
-        let store = Store::open(&commune).expect("the store opens after a kill");
+        let store = common::open(&commune);
         let versions = store.all_versions().unwrap();
         let log = store.imports().unwrap();
         assert!(
@@ -358,8 +355,5 @@ fn killed_while_importing_a_large_bundle_the_store_has_all_of_it_or_none() {
     assert!(mid_import > 0, "no kill landed mid-import");
     // After all that, the bundle goes in whole.
     stdout(tothon(&commune).args(["bundle", "import"]).arg(&bundle));
-    assert_eq!(
-        Store::open(&commune).unwrap().all_versions().unwrap().len(),
-        n
-    );
+    assert_eq!(common::open(&commune).all_versions().unwrap().len(), n);
 }

@@ -33,7 +33,7 @@ fn copy_store(from: &Path, to: &Path) {
 
 /// The screens over the store in `dir`, with [`AUTHOR`] working.
 fn app(dir: &Path) -> App {
-    let store = Store::open(dir).unwrap();
+    let store = common::open(dir);
     store.set_setting("members", &[AUTHOR]).unwrap();
     let mut app = App::open(store, Lang::Vi).unwrap();
     press(&mut app, KeyCode::Enter);
@@ -42,7 +42,7 @@ fn app(dir: &Path) -> App {
 
 /// The one head of `record` in the store in `dir`.
 fn head(dir: &Path, record: &str) -> Version {
-    let store = Store::open(dir).unwrap();
+    let store = common::open(dir);
     let entry = store.case(record).unwrap().unwrap();
     assert_eq!(entry.heads.len(), 1, "one head: {entry:?}");
     store.version(record, &entry.heads[0]).unwrap().unwrap()
@@ -147,7 +147,7 @@ fn a_conflict_resolved_writes_the_same_version_from_both_fronts() {
     // conflict whose heads both carry the confirmed warning.
     {
         let base = head(&cli, &record);
-        let store = Store::open(&cli).unwrap();
+        let store = common::open(&cli);
         for (note, time) in [
             ("đã gọi", "2026-11-27T09:00:00+07:00"),
             ("hẹn tuần sau", "2026-11-28T09:00:00+07:00"),

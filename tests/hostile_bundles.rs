@@ -26,7 +26,7 @@ use tothon::store::Store;
 /// key ids; the rest of `Commune` is shared with `tests/bundles.rs`.
 impl Commune {
     fn key_id(&self, t: u8) -> String {
-        let store = Store::open(&self.team(t)).unwrap();
+        let store = common::open(&self.team(t));
         store.own_key().unwrap().unwrap().id
     }
 
@@ -119,9 +119,7 @@ fn opened(sealed: &[u8], reader: &bundle::age::Identity) -> Vec<u8> {
 
 /// The commune's store, opened here with its key, to read what is sent to it.
 fn office(c: &Commune) -> Store {
-    let store = Store::open(&c.commune()).unwrap();
-    exchange::unlock(&store, common::PASS).unwrap();
-    store
+    common::open(&c.commune())
 }
 
 /// One entry of a zip written by hand, every header field under the test's
@@ -307,8 +305,7 @@ fn every_single_byte_flipped_is_refused() {
     let mut checked = 0;
     for (bundle_file, receiver) in [(good, c.commune()), (to_team3, c.team(3))] {
         let bytes = std::fs::read(&bundle_file).unwrap();
-        let store = Store::open(&receiver).unwrap();
-        exchange::unlock(&store, common::PASS).unwrap();
+        let store = common::open(&receiver);
         let before = store_content(&store);
         let log_before = store.imports().unwrap().len();
         assert!(

@@ -16,11 +16,7 @@ fn commune() -> tempfile::TempDir {
 /// What an import could change: the listing and the work items.
 fn work_list(dir: &Path) -> String {
     let listing = cases_csv(dir);
-    let items = tothon::store::Store::open(dir)
-        .unwrap()
-        .work_items()
-        .unwrap()
-        .len();
+    let items = common::open(dir).work_items().unwrap().len();
     format!("{listing}{items}")
 }
 

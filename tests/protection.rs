@@ -346,7 +346,7 @@ fn keys_cost_what_minisigns_cost_and_minisign_signs_with_them() {
             .env_remove("TOTHON_LIGHT_KDF")
             .args(["init", "commune", "--name", COMMUNE]),
     );
-    let store = Store::open(&office).unwrap();
+    let store = common::open(&office);
     let own = store.own_key().unwrap().unwrap();
     drop(store);
     let cost = Cost::of_secret(&own.encrypted_secret).unwrap();
@@ -415,7 +415,7 @@ fn a_key_from_before_encryption_shows_its_age_key_once_opened() {
     let office = dir.path().join("commune");
     stdout(tothon(&office).args(["init", "commune", "--name", COMMUNE]));
     let full = stdout(tothon(&office).args(["key", "show"]));
-    let store = Store::open(&office).unwrap();
+    let store = common::open(&office);
     let mut own = store.own_key().unwrap().unwrap();
     own.public = full.lines().take(2).collect::<Vec<_>>().join("\n") + "\n";
     store.set_own_key(&own).unwrap();

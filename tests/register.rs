@@ -172,7 +172,7 @@ fn a_register_gives_exactly_its_pairs_and_settling_one_is_counted() {
             .args(["bundle", "import"])
             .args(&to_team3),
     );
-    let store = tothon::store::Store::open(&c.team(3)).unwrap();
+    let store = common::open(&c.team(3));
     let mut names: Vec<String> = store
         .people()
         .unwrap()
@@ -341,7 +341,7 @@ fn a_team_starts_cases_from_its_own_villages_part_and_is_told_of_work_assigned()
     let office = c.commune();
     // The commune assigns the follow-up of Phạm Văn Bình (Thôn Trung).
     {
-        let store = tothon::store::Store::open(&office).unwrap();
+        let store = common::open(&office);
         let item = tothon::domain::work::WorkItem {
             id: "AC-00001".into(),
             form: "activation".into(),
@@ -465,7 +465,7 @@ fn a_register_workbook_with_merged_villages_is_read_with_fill_down() {
             .arg(&file),
     );
     assert!(said.contains("Đã ghi 3 nhân khẩu"), "{said}");
-    let store = tothon::store::Store::open(&c.commune()).unwrap();
+    let store = common::open(&c.commune());
     let people = store.people().unwrap();
     assert_eq!(people.len(), 3);
     assert!(people.iter().all(|p| p.team == 3), "{people:?}");
@@ -513,7 +513,7 @@ fn an_older_commune_bundle_taken_after_a_newer_one_keeps_the_newer_register() {
     let newer = c.export_for_team(3, "down-2");
     stdout(tothon(&c.team(3)).args(["bundle", "import"]).args(&newer));
     stdout(tothon(&c.team(3)).args(["bundle", "import"]).args(&older));
-    let store = tothon::store::Store::open(&c.team(3)).unwrap();
+    let store = common::open(&c.team(3));
     let names: Vec<String> = store
         .people()
         .unwrap()

@@ -153,7 +153,7 @@ fn store(dir: &Path, device: Device, work: &[Work], saves: &[Save]) -> Store {
         name: COMMUNE.into(),
         villages: villages.collect(),
     };
-    let store = Store::create(dir, &commune, &device).unwrap();
+    let store = common::create(dir, &commune, &device).unwrap();
     let items: Vec<WorkItem> = work.iter().map(item).collect();
     store.put_work_items(items.iter()).unwrap();
     let mut saved: Vec<Version> = Vec::new();
@@ -473,7 +473,7 @@ fn a_new_case_at_the_office_asks_its_village() {
     typ(&mut app, "20/11/2026");
     ctrl(&mut app, 's');
     drop(app);
-    let store = Store::open(dir.path()).unwrap();
+    let store = common::open(dir.path());
     let teams: Vec<(String, u8)> = store
         .list_rows()
         .unwrap()
@@ -563,7 +563,7 @@ fn a_case_from_the_register_is_their_villages() {
     let s = screen(&mut app, (80, 24));
     assert!(s.contains("Đã lưu AC-XA0001-"), "{s}");
     drop(app);
-    let store = Store::open(dir.path()).unwrap();
+    let store = common::open(dir.path());
     let rows: Vec<(String, u8)> = store
         .list_rows()
         .unwrap()
@@ -756,7 +756,7 @@ fn bundles() {
             .arg(bundle.unwrap().path()));
     }
 
-    let mut app = App::open_on(Store::open(&office).unwrap(), Lang::Vi, today()).unwrap();
+    let mut app = App::open_on(common::open(&office), Lang::Vi, today()).unwrap();
     typ(&mut app, "Tâm");
     press(&mut app, KeyCode::Enter);
     ctrl(&mut app, 'b');

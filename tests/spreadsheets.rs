@@ -576,10 +576,7 @@ fn commune_dir() -> tempfile::TempDir {
 }
 
 fn work_items(dir: &Path) -> Vec<WorkItem> {
-    tothon::store::Store::open(dir)
-        .unwrap()
-        .work_items()
-        .unwrap()
+    common::open(dir).work_items().unwrap()
 }
 
 /// `tothon worklist import --yes FILE` and `args`, the file written first.
@@ -739,7 +736,7 @@ fn full_name(i: usize) -> String {
 fn the_command_line_imports_a_workbook_as_the_preview_says() {
     let dir = commune_dir();
     let bytes = xlsx(&sheet(&NAMED));
-    let store = tothon::store::Store::open(dir.path()).unwrap();
+    let store = common::open(dir.path());
     let expected = preview(&bytes[..], &fill_down(), &store.commune().unwrap(), &[]).unwrap();
     drop(store);
     let out = import(dir.path(), "danh_sach.xlsx", &bytes, &["--fill-down"]);

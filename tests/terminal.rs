@@ -76,6 +76,16 @@ fn resizes_and_a_long_paste_in_a_real_terminal_do_not_stop_it() {
         }
     }
     let _guard = Session(&session);
+    // First the device's passphrase, which opens its data: a wrong one is
+    // said, and asked again.
+    let asked = wait_for(&session, "Mật khẩu của máy này");
+    assert!(asked.contains("Mật khẩu của máy này"), "{asked}");
+    tmux(&["send-keys", "-t", &session, "-l", "sai mật khẩu"]);
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    let refused = wait_for(&session, "không đúng");
+    assert!(refused.contains("không đúng"), "{refused}");
+    tmux(&["send-keys", "-t", &session, "-l", common::PASS]);
+    tmux(&["send-keys", "-t", &session, "Enter"]);
     let first = wait_for(&session, "F10");
     assert!(first.contains("F10"), "{first}");
 

@@ -31,7 +31,7 @@ fn item(id: &str, name: &str, pid: &str, birth: &str, sex: &str) -> WorkItem {
 }
 
 fn team_store(dir: &Path) -> Store {
-    let store = Store::create(
+    let store = common::create(
         dir,
         &Commune::with_numbered_villages("Xã Tân Phong", 6),
         &Device {
@@ -96,7 +96,7 @@ fn the_member_is_chosen_first_and_new_members_can_be_added() {
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Người nhập: Trần Văn Hùng"), "{s}");
     drop(app);
-    let mut app = App::open(Store::open(dir.path()).unwrap(), Lang::Vi).unwrap();
+    let mut app = App::open(common::open(dir.path()), Lang::Vi).unwrap();
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Trần Văn Hùng"), "remembered: {s}");
 }

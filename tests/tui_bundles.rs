@@ -1,5 +1,5 @@
 //! Bundles and conflicts on the screens: a team exports a signed bundle with
-//! its passphrase, the commune imports it by path and sees the case and the
+//! the key its passphrase opened, the commune imports it by path and sees the case and the
 //! log; the commune resolves a conflict side by side.
 
 mod common;
@@ -7,15 +7,15 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::tui::{SIZES, ctrl, press, screen, typ};
-use common::{Commune, PASS, demo_built, save_activation};
+use common::{Commune, demo_built, save_activation};
 use ratatui::crossterm::event::KeyCode;
 use tothon::i18n::Lang;
-use tothon::store::Store;
 use tothon::tui::App;
 
 /// Opens the screens past "who is working" (typing a name where none is kept).
 fn open(dir: &Path) -> App {
-    let mut app = App::open(Store::open(dir).unwrap(), Lang::Vi).unwrap();
+    let (store, signer) = common::sitting(dir);
+    let mut app = App::open(store, Lang::Vi).unwrap().with_key(signer);
     typ(&mut app, "Lan");
     press(&mut app, KeyCode::Enter);
     app
@@ -27,23 +27,11 @@ fn a_team_bundle_travels_through_the_screens() {
     let (commune, team) = (c.commune(), c.team(2));
     save_activation(&team, "034090123456", "pending", &[]);
 
-    // The team exports with its passphrase.
+    // The team exports with the key its passphrase opened at the start.
     let mut app = open(&team);
     ctrl(&mut app, 'b');
     assert!(screen(&mut app, SIZES[1]).contains("Gói dữ liệu"));
     ctrl(&mut app, 'e');
-    let s = screen(&mut app, SIZES[1]);
-    assert!(s.contains("Mật khẩu khoá ký"), "{s}");
-    typ(&mut app, "sai mật khẩu");
-    press(&mut app, KeyCode::Enter);
-    let s = screen(&mut app, SIZES[1]);
-    assert!(
-        s.contains("Mật khẩu không đúng"),
-        "a wrong passphrase is said: {s}"
-    );
-    ctrl(&mut app, 'e');
-    typ(&mut app, PASS);
-    press(&mut app, KeyCode::Enter);
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains(".zip"), "{s}");
     drop(app);
@@ -60,11 +48,8 @@ fn a_team_bundle_travels_through_the_screens() {
     press(&mut app, KeyCode::Esc);
     ctrl(&mut app, 'b');
     app.paste(&bundle.display().to_string());
-    press(&mut app, KeyCode::Enter);
-    // The bundle is encrypted to the commune: its passphrase opens it.
-    let s = screen(&mut app, SIZES[1]);
-    assert!(s.contains("mã hoá"), "the passphrase is asked for: {s}");
-    typ(&mut app, PASS);
+    // The bundle is encrypted to the commune: the key opened at the start
+    // reads it.
     press(&mut app, KeyCode::Enter);
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("team-2"), "the log shows the bundle: {s}");
@@ -85,7 +70,7 @@ fn a_team_bundle_travels_through_the_screens() {
     assert!(s.contains("✗ tệp không phải tệp zip"), "{s}");
     drop(app);
     // The log tells the reason in the language the screens are in.
-    let mut app = App::open(Store::open(&commune).unwrap(), Lang::En).unwrap();
+    let mut app = App::open(common::open(&commune), Lang::En).unwrap();
     typ(&mut app, "Lan");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Esc);
@@ -100,7 +85,7 @@ fn the_commune_resolves_a_conflict_side_by_side() {
     let summary = demo_built(dir.path(), 900, 5);
     assert!(summary.conflicts > 0);
     let in_conflict = || {
-        let cases = Store::open(dir.path()).unwrap().cases().unwrap();
+        let cases = common::open(dir.path()).cases().unwrap();
         cases.iter().filter(|c| c.in_conflict()).count()
     };
     let before = in_conflict();

@@ -10,7 +10,6 @@ use common::demo_built;
 use common::tui::{SIZES, ctrl, open, press, screen};
 use ratatui::crossterm::event::KeyCode;
 use tothon::domain::progress;
-use tothon::store::Store;
 
 /// The demo commune the screens are checked on.
 fn demo(dir: &Path) {
@@ -79,7 +78,7 @@ fn shown(p: &progress::Progress) -> Vec<String> {
 fn the_progress_table_is_home_and_agrees_with_the_tally() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());
-    let store = Store::open(dir.path()).unwrap();
+    let store = common::open(dir.path());
     let cells = progress::tally(&store.work_items().unwrap(), &store.cases().unwrap());
     let villages = store.commune().unwrap().villages;
     drop(store);
@@ -372,15 +371,12 @@ fn a_case_returned_for_correction_comes_first_until_the_team_saves_again() {
     drop(app);
 
     // The version reaches the team (as a bundle would bring it).
-    let commune = Store::open(dir.path()).unwrap();
+    let commune = common::open(dir.path());
     let versions = commune.versions_of(&record).unwrap();
     let team = commune.case(&record).unwrap().unwrap().team;
     drop(commune);
     let team_dir = tothon::demo::team_dir(dir.path(), team);
-    Store::open(&team_dir)
-        .unwrap()
-        .add_versions(&versions)
-        .unwrap();
+    common::open(&team_dir).add_versions(&versions).unwrap();
     let mut app = open(&team_dir);
     let s = screen(&mut app, SIZES[1]);
     let first = s.lines().nth(4).unwrap();
@@ -395,7 +391,7 @@ fn a_case_returned_for_correction_comes_first_until_the_team_saves_again() {
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains(&format!("Đã lưu {record} (Xong)")), "{s}");
     drop(app);
-    let team_store = Store::open(&team_dir).unwrap();
+    let team_store = common::open(&team_dir);
     let entry = team_store.case(&record).unwrap().unwrap();
     assert_eq!(entry.correction, None);
     let head = team_store
@@ -410,7 +406,7 @@ fn counts_of_five_and_six_figures_show_whole_in_the_progress_table() {
     use tothon::domain::commune::{Commune, Device, Role};
     use tothon::domain::work::WorkItem;
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(
+    let store = common::create(
         dir.path(),
         &Commune::with_numbered_villages("Xã Lớn", 6),
         &Device {

@@ -11,7 +11,6 @@ use common::tui::{SIZES, ctrl, press, screen, typ};
 use common::{COMMUNE, Commune, cases, fails, save_activation, stdout, tothon};
 use ratatui::crossterm::event::KeyCode;
 use tothon::i18n::Lang;
-use tothon::store::Store;
 use tothon::tui::App;
 
 const NAMES: [&str; 6] = [
@@ -234,7 +233,7 @@ fn named_commune(dir: &Path) {
 /// The screens on the store in `dir`, in `lang`, past "who is working" (a
 /// fresh commune keeps no names: one is typed).
 fn screens(dir: &Path, lang: Lang) -> App {
-    let mut app = App::open(Store::open(dir).unwrap(), lang).unwrap();
+    let mut app = App::open(common::open(dir), lang).unwrap();
     typ(&mut app, "Lan");
     press(&mut app, KeyCode::Enter);
     app

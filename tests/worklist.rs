@@ -18,7 +18,6 @@ use chrono::NaiveDate;
 use common::{csv_maps, fails, stdout, tothon};
 use tothon::domain::commune::Commune;
 use tothon::domain::work::WorkItem;
-use tothon::store::Store;
 use tothon::worklist::{self, Duplicate, Options, Preview, RowProblem};
 
 fn fixture(name: &str) -> PathBuf {
@@ -36,14 +35,14 @@ fn commune() -> Commune {
 fn commune_store(items: &[WorkItem]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     stdout(tothon(dir.path()).args(["init", "commune", "--name", "Xã Tân Phong"]));
-    let store = Store::open(dir.path()).unwrap();
+    let store = common::open(dir.path());
     store.set_commune(&commune()).unwrap();
     store.put_work_items(items).unwrap();
     dir
 }
 
 fn work_items(dir: &Path) -> Vec<WorkItem> {
-    Store::open(dir).unwrap().work_items().unwrap()
+    common::open(dir).work_items().unwrap()
 }
 
 fn import(dir: &Path, file: &str) -> assert_cmd::Command {

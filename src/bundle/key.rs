@@ -498,21 +498,41 @@ impl Signer {
     pub fn identity(&self) -> &age::Identity {
         &self.identity
     }
+
+    /// The key this device's store keeps its data key wrapped under:
+    /// opening the signing key opens the store.
+    pub fn store_key(&self) -> crate::store::seal::WrapKey {
+        // A key that opened has a seed of the right length (its age
+        // identity was derived from it the same way).
+        crate::store::seal::WrapKey(
+            derived(&self.secret, b"tothon store data key wrap v1")
+                .expect("an opened key has its seed"),
+        )
+    }
 }
 
 /// The device's age identity: an X25519 secret derived from the Ed25519
 /// seed with HKDF-SHA-256 under a label of its own, so it is never the
 /// signing secret itself and comes back whenever the key is opened.
 fn age_identity(secret: &SecretKey) -> Result<age::Identity, KeyError> {
+    Ok(age::Identity::from_secret(derived(
+        secret,
+        b"tothon device age identity v1",
+    )?))
+}
+
+/// A secret derived from the signing key's Ed25519 seed with HKDF-SHA-256
+/// under `label`: each use has its own, and none is the seed itself.
+fn derived(secret: &SecretKey, label: &[u8]) -> Result<[u8; 32], KeyError> {
     let bytes = secret.to_bytes();
     let seed = bytes
         .get(SEED_AT..SEED_AT + 32)
         .ok_or_else(|| KeyError::Damaged("secret key too short".into()))?;
-    let mut scalar = [0u8; 32];
+    let mut out = [0u8; 32];
     hkdf::Hkdf::<sha2::Sha256>::new(None, seed)
-        .expand(b"tothon device age identity v1", &mut scalar)
+        .expand(label, &mut out)
         .map_err(|e| KeyError::Damaged(e.to_string()))?;
-    Ok(age::Identity::from_secret(scalar))
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
+use super::say;
 use super::tables::write_rows;
-use super::{passphrase, say};
+use crate::bundle::key::Signer;
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::i18n::bundle::Say;
@@ -34,17 +35,20 @@ pub enum BundleCommand {
     },
 }
 
-pub(super) fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> Result<()> {
+/// A bundle command, on the store unlocked with this device's key.
+pub(super) fn bundle_command(
+    store: &Store,
+    signer: &Signer,
+    cmd: BundleCommand,
+    lang: Lang,
+) -> Result<()> {
     match cmd {
         BundleCommand::Export { out } => {
             let out = out.unwrap_or_else(|| PathBuf::from("."));
-            // Check there is a key before asking for its passphrase.
-            exchange::own_public(store)?;
-            let signer = exchange::unlock(store, &passphrase(lang, false)?)?;
             for receiver in exchange::unreadable(store)? {
                 say(lang, &Say::NoReaderKey { receiver })?;
             }
-            for e in exchange::export(store, &signer, &out, clock::now())? {
+            for e in exchange::export(store, signer, &out, clock::now())? {
                 say(
                     lang,
                     &Say::Exported {
@@ -59,7 +63,6 @@ pub(super) fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> R
             Ok(())
         }
         BundleCommand::Verify { file } => {
-            open_key(store, lang)?;
             let checked = exchange::check_file(store, &file);
             let admitted = checked.map_err(|refusal| {
                 ExchangeError::Rejected(Box::new(exchange::Rejection {
@@ -114,7 +117,6 @@ pub(super) fn bundle_command(store: &Store, cmd: BundleCommand, lang: Lang) -> R
         BundleCommand::Import { files } => {
             // Each bundle stands alone: one refused does not stop the others.
             // Every refusal is one line on stderr; the last is returned.
-            open_key(store, lang)?;
             let mut last_error = None;
             for file in &files {
                 match exchange::import_file(store, file, clock::now()) {
@@ -209,14 +211,5 @@ pub(super) fn list_imports(store: &Store, lang: Lang) -> Result<()> {
         &i18n::bundle::imports_header(lang),
         &rows,
     );
-    Ok(())
-}
-
-/// Opens this device's key, when it has one, so the bundles sent to it can
-/// be read (they are encrypted to it); asks for the passphrase.
-fn open_key(store: &Store, lang: Lang) -> Result<()> {
-    if store.own_key()?.is_some() {
-        exchange::unlock(store, &passphrase(lang, false)?)?;
-    }
     Ok(())
 }

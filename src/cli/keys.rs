@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 
 use super::tables::write_rows;
-use super::{passphrase, print_out, say};
+use super::{Ask, passphrase, print_out, say};
 use crate::clock;
 use crate::domain::commune::{Commune, Role};
 use crate::error::{Error, Result};
@@ -117,7 +117,7 @@ pub(super) fn init(dir: &Path, cmd: InitCommand, lang: Lang) -> Result<()> {
     }
     // Ask for the passphrase before anything is written, so a wrong or
     // missing one leaves no half-set-up store behind.
-    let pass = passphrase(lang, true)?;
+    let pass = passphrase(lang, Ask::Choose)?;
     let public = ops::device::set_up(
         dir,
         &commune,
@@ -175,14 +175,14 @@ fn names_in(file: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
-pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<()> {
+pub(super) fn key_command(store: Store, cmd: KeyCommand, lang: Lang) -> Result<()> {
     match cmd {
         KeyCommand::Show { out: None } => {
-            print_out(format_args!("{}", public_text(store, lang)?))?;
+            print_out(format_args!("{}", public_text(&store, lang)?))?;
             Ok(())
         }
         KeyCommand::Show { out: Some(file) } => {
-            let text = public_text(store, lang)?;
+            let text = public_text(&store, lang)?;
             let path = crate::export::save_file(&file, text.as_bytes())?;
             print_out(format_args!(
                 "{}\n",
@@ -200,9 +200,25 @@ pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<
             {
                 return Err(ExchangeError::KeyExists { id: old.id }.into());
             }
-            let pass = passphrase(lang, true)?;
+            // Replacing a key takes the old passphrase first: the store's
+            // data is opened with it, then kept under the new key. (A
+            // forgotten passphrase cannot open the data at all: README,
+            // "Lost passphrase".)
+            let store = match store.own_key()? {
+                Some(_) => exchange::unlock(store, &passphrase(lang, Ask::Current)?)?.0,
+                None => store,
+            };
+            let pass = passphrase(
+                lang,
+                if store.own_key()?.is_some() {
+                    Ask::Replacement
+                } else {
+                    Ask::Choose
+                },
+            )?;
             exchange::check_new_passphrase(&pass)?;
-            let public = exchange::new_key(store, &pass, replace, clock::now())?.public;
+            let (store, signer) = exchange::new_key(store, &pass, replace, clock::now())?;
+            let public = signer.public;
             say(
                 lang,
                 &Say::KeyMade {
@@ -213,8 +229,8 @@ pub(super) fn key_command(store: &Store, cmd: KeyCommand, lang: Lang) -> Result<
             Ok(())
         }
         KeyCommand::Identity { out } => {
-            exchange::own_public(store)?;
-            let signer = exchange::unlock(store, &passphrase(lang, false)?)?;
+            exchange::own_public(&store)?;
+            let signer = exchange::open_key(&store, &passphrase(lang, Ask::Current)?)?;
             let identity = signer.identity();
             let text = format!(
                 "# tothon: the age identity of device key {} (secret: whoever holds this file reads the bundles sent to this device)\n# public key: {}\n{}\n",
@@ -266,7 +282,7 @@ fn public_text(store: &Store, lang: Lang) -> Result<String> {
     if public.age.is_some() {
         return Ok(public.to_text());
     }
-    let signer = exchange::unlock(store, &passphrase(lang, false)?)?;
+    let signer = exchange::open_key(store, &passphrase(lang, Ask::Current)?)?;
     exchange::refresh_public(store, &signer)?;
     Ok(signer.public.to_text())
 }

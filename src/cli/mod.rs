@@ -14,11 +14,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::bundle::key::Signer;
 use crate::demo;
 use crate::error::{Error, Result};
 use crate::i18n::bundle::Say;
 use crate::i18n::{self, Lang, Msg};
-use crate::ops::exchange::ExchangeError;
+use crate::ops::{self, exchange::ExchangeError};
 use crate::paths;
 use crate::store::Store;
 use crate::tui;
@@ -160,20 +161,37 @@ pub fn run(cli: Cli) -> Result<()> {
         None => tui::run(&dir, lang),
         Some(Command::Demo(args)) => run_demo(&dir, args, lang),
         Some(Command::Init(cmd)) => keys::init(&dir, cmd, lang),
-        Some(Command::Case(cmd)) => case::run(&Store::open(&dir)?, cmd, lang),
-        Some(Command::Worklist(cmd)) => worklist::run(&Store::open(&dir)?, cmd, lang),
-        Some(Command::Register(cmd)) => register::run(&Store::open(&dir)?, cmd, lang),
-        Some(Command::Cases(args)) => cases::list_cases(&Store::open(&dir)?, &args, lang),
+        Some(Command::Case(cmd)) => case::run(&unlocked(&dir, lang)?.0, cmd, lang),
+        Some(Command::Worklist(cmd)) => worklist::run(&unlocked(&dir, lang)?.0, cmd, lang),
+        Some(Command::Register(cmd)) => register::run(&unlocked(&dir, lang)?.0, cmd, lang),
+        Some(Command::Cases(args)) => cases::list_cases(&unlocked(&dir, lang)?.0, &args, lang),
         Some(Command::Forms { form }) => cases::list_forms(form.as_deref(), lang),
-        Some(Command::Report(args)) => report::print_report(&Store::open(&dir)?, &args, lang),
-        Some(Command::Duplicates(args)) => report::duplicates(&Store::open(&dir)?, args, lang),
-        Some(Command::Key(cmd)) => keys::key_command(&Store::open(&dir)?, cmd, lang),
+        Some(Command::Report(args)) => report::print_report(&unlocked(&dir, lang)?.0, &args, lang),
+        Some(Command::Duplicates(args)) => report::duplicates(&unlocked(&dir, lang)?.0, args, lang),
+        // Keys, trust and villages hold no personal data: no passphrase
+        // unless a key is opened.
+        Some(Command::Key(cmd)) => keys::key_command(Store::open(&dir)?, cmd, lang),
         Some(Command::Trust { team, file }) => keys::trust(&Store::open(&dir)?, team, &file, lang),
         Some(Command::Untrust { key_id }) => keys::untrust(&Store::open(&dir)?, &key_id, lang),
-        Some(Command::Bundle(cmd)) => bundles::bundle_command(&Store::open(&dir)?, cmd, lang),
-        Some(Command::Imports) => bundles::list_imports(&Store::open(&dir)?, lang),
+        Some(Command::Bundle(cmd)) => {
+            let (store, signer) = unlocked(&dir, lang)?;
+            bundles::bundle_command(&store, &signer, cmd, lang)
+        }
+        Some(Command::Imports) => bundles::list_imports(&unlocked(&dir, lang)?.0, lang),
         Some(Command::Village(cmd)) => village::run(&Store::open(&dir)?, cmd, lang),
     }
+}
+
+/// The store in `dir`, unlocked with this device's passphrase (asked, or
+/// `TOTHON_PASSPHRASE`), and the device's key, open to sign with.
+pub(super) fn unlocked(dir: &Path, lang: Lang) -> Result<(Store, Signer)> {
+    let store = Store::open(dir)?;
+    // A store without a key says so before a passphrase is asked for.
+    ops::exchange::own_public(&store)?;
+    Ok(ops::exchange::unlock(
+        store,
+        &passphrase(lang, Ask::Current)?,
+    )?)
 }
 
 fn run_demo(data_dir: &Path, args: DemoArgs, lang: Lang) -> Result<()> {
@@ -241,29 +259,45 @@ pub(super) fn say(lang: Lang, s: &Say) -> Result<()> {
     print_out(format_args!("{}\n", i18n::bundle::say(lang, s)))
 }
 
-/// The signing key's passphrase: `TOTHON_PASSPHRASE` for scripts and tests,
-/// otherwise typed without echo (twice when it is being chosen). Without
-/// either there is nobody to ask, and the command stops before writing.
-pub(super) fn passphrase(lang: Lang, choosing: bool) -> Result<String> {
+/// Which passphrase is asked for.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Ask {
+    /// The device's, which opens its key and its data.
+    Current,
+    /// A first key's, being chosen.
+    Choose,
+    /// A replacing key's, being chosen after the current one was given.
+    Replacement,
+}
+
+/// A passphrase: from `TOTHON_PASSPHRASE` (a replacement's from
+/// `TOTHON_NEW_PASSPHRASE`) for scripts and tests, otherwise typed without
+/// echo (twice when it is being chosen). Without either there is nobody to
+/// ask, and the command stops before writing.
+pub(super) fn passphrase(lang: Lang, ask: Ask) -> Result<String> {
     use crate::bundle::key::KeyError;
     use std::io::IsTerminal;
-    if let Some(p) = std::env::var_os("TOTHON_PASSPHRASE") {
+    let variable = match ask {
+        Ask::Replacement => "TOTHON_NEW_PASSPHRASE",
+        Ask::Current | Ask::Choose => "TOTHON_PASSPHRASE",
+    };
+    if let Some(p) = std::env::var_os(variable) {
         let p = p
             .into_string()
             .map_err(|_| Error::from(ExchangeError::Key(KeyError::WrongPassphrase)))?;
-        if choosing && p.is_empty() {
+        if ask != Ask::Current && p.is_empty() {
             return Err(ExchangeError::Key(KeyError::EmptyPassphrase).into());
         }
         return Ok(p);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(ExchangeError::NoPassphrase.into());
+        return Err(ExchangeError::NoPassphrase { variable }.into());
     }
     let prompt = |s: Say| {
         rpassword::prompt_password(i18n::bundle::say(lang, &s))
             .map_err(|e| Error::Terminal(e.to_string()))
     };
-    if !choosing {
+    if ask == Ask::Current {
         return prompt(Say::Passphrase);
     }
     let first = prompt(Say::PassphraseNew)?;

@@ -199,12 +199,11 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpBundles => "Bundles",
         Text::HelpExportBundles => "Export bundles",
         Text::HelpImportBundle => "Import the bundle",
-        Text::Passphrase => "Signing key passphrase",
-        Text::PassphraseQuestion => "Sign the bundles with this device's key",
-        Text::PassphraseToRead => "The bundle is encrypted: open it with this device's key",
-        Text::PassphraseReadKeys => "Type the passphrase · Enter: open and import · Esc: cancel",
+        Text::Passphrase => "This device's passphrase",
+        Text::PassphraseQuestion => "Open this device's data",
+        Text::Unlocking => "Opening… (this takes a few seconds)",
         Text::DemoPassphrase => "(Demo commune: every device's passphrase is \"demo\")",
-        Text::PassphraseKeys => "Type the passphrase · Enter: export · Esc: cancel",
+        Text::PassphraseKeys => "Type the passphrase · Enter: open · Esc: quit",
         Text::HelpPickField => "Pick a field",
         Text::HelpPickHead => "Pick a version",
         Text::HelpSaveResolution => "Save",
@@ -331,6 +330,9 @@ pub(super) fn store_error(e: &StoreError) -> String {
         ),
         StoreError::AlreadyOpen => {
             "tothon is already open in another window; close it and try again.".into()
+        }
+        StoreError::Locked => {
+            "This device's data is encrypted; its passphrase is needed to open it. Nothing was changed.".into()
         }
         StoreError::NewerSchema { found, supported } => format!(
             "This data was written by a newer tothon (schema {found}; this one reads up to {supported}); update tothon. The data was not changed."

@@ -199,12 +199,11 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpBundles => "Gói dữ liệu",
         Text::HelpExportBundles => "Xuất gói",
         Text::HelpImportBundle => "Nhận gói",
-        Text::Passphrase => "Mật khẩu khoá ký",
-        Text::PassphraseQuestion => "Ký gói bằng khoá của máy này",
-        Text::PassphraseToRead => "Gói được mã hoá: mở bằng khoá của máy này",
-        Text::PassphraseReadKeys => "Gõ mật khẩu · Enter: mở và nhận gói · Esc: huỷ",
+        Text::Passphrase => "Mật khẩu của máy này",
+        Text::PassphraseQuestion => "Mở dữ liệu của máy này",
+        Text::Unlocking => "Đang mở khoá… (mất vài giây)",
         Text::DemoPassphrase => "(Xã mẫu: mật khẩu của mọi máy là «demo»)",
-        Text::PassphraseKeys => "Gõ mật khẩu · Enter: xuất gói · Esc: huỷ",
+        Text::PassphraseKeys => "Gõ mật khẩu · Enter: mở · Esc: thoát",
         Text::HelpPickField => "Chọn trường",
         Text::HelpPickHead => "Chọn phiên bản",
         Text::HelpSaveResolution => "Lưu",
@@ -320,6 +319,10 @@ pub(super) fn store_error(e: &StoreError) -> String {
         ),
         StoreError::AlreadyOpen => {
             "tothon đang mở ở một cửa sổ khác; hãy đóng cửa sổ đó rồi thử lại.".into()
+        }
+        StoreError::Locked => {
+            "Dữ liệu của máy này được mã hoá; cần mật khẩu của máy để mở. Không có gì bị thay đổi."
+                .into()
         }
         StoreError::NewerSchema { found, supported } => format!(
             "Dữ liệu này do phiên bản tothon mới hơn ghi (lược đồ {found}, bản này chỉ hiểu đến {supported}); hãy cập nhật tothon. Dữ liệu không bị thay đổi."

@@ -53,7 +53,7 @@ pub fn set_up_as(
     }
     let store = Store::create(dir, commune, device)?;
     let (passphrase, cost) = passphrase;
-    let signer = exchange::new_key_at(&store, passphrase, false, cost, now)?;
+    let (store, signer) = exchange::new_key_at(store, passphrase, false, cost, now)?;
     if let Some(key) = commune_key {
         exchange::trust(&store, None, key, now)?;
     }

@@ -10,6 +10,7 @@ use redb::{ReadableTable, WriteTransaction};
 
 use super::merge::Prepared;
 use super::records::AddSummary;
+use super::seal::{Sealed, Vault};
 use super::tables::*;
 use super::{Result, StoreError, codec, rows};
 use crate::domain::case::CaseEntry;
@@ -22,27 +23,66 @@ pub(super) struct CaseTables<'t> {
     pub(super) versions: redb::Table<'t, (&'static str, &'static str), &'static [u8]>,
     pub(super) items: redb::Table<'t, &'static str, &'static [u8]>,
     pub(super) lines: redb::Table<'t, &'static str, &'static [u8]>,
+    pub(super) vault: Vault,
     /// A line and entry put together before they are written.
     joined: Vec<u8>,
+    /// A value sealed before it is written, or opened after it is read.
+    sealed: Vec<u8>,
 }
 
 impl<'t> CaseTables<'t> {
-    pub(super) fn open(txn: &'t WriteTransaction) -> Result<Self> {
+    pub(super) fn open(txn: &'t WriteTransaction, vault: &Vault) -> Result<Self> {
         Ok(CaseTables {
             versions: txn.open_table(VERSIONS)?,
             items: txn.open_table(WORK_ITEMS)?,
             lines: txn.open_table(LINES)?,
+            vault: vault.clone(),
             joined: Vec::new(),
+            sealed: Vec::new(),
         })
     }
 
     /// The team and conflict flag of the case's line in the work list (a
     /// case, or a work item not begun).
-    fn team_and_conflict(&self, record: &str) -> Result<Option<(u8, bool)>> {
-        Ok(self
-            .lines
-            .get(record)?
-            .and_then(|v| rows::team_and_conflict(v.value())))
+    fn team_and_conflict(&mut self, record: &str) -> Result<Option<(u8, bool)>> {
+        let Some(v) = self.lines.get(record)? else {
+            return Ok(None);
+        };
+        let line = self
+            .vault
+            .open(Sealed::Lines, record, v.value(), &mut self.sealed)?;
+        Ok(rows::team_and_conflict(line))
+    }
+
+    /// Writes a version, sealed.
+    fn put_version(&mut self, record: &str, id: &str, plain: &[u8]) -> Result<()> {
+        let key = (record, id);
+        let value = self
+            .vault
+            .seal(Sealed::Versions, key, plain, &mut self.sealed);
+        self.versions.insert(key, value)?;
+        Ok(())
+    }
+
+    /// Writes the line (and entry) in `joined`, sealed.
+    fn put_joined(&mut self, record: &str) -> Result<()> {
+        let value = self
+            .vault
+            .seal(Sealed::Lines, record, &self.joined, &mut self.sealed);
+        self.lines.insert(record, value)?;
+        Ok(())
+    }
+
+    /// The plain line (and entry) stored for `record`.
+    fn line_of(&mut self, record: &str) -> Result<Option<Vec<u8>>> {
+        match self.lines.get(record)? {
+            Some(v) => Ok(Some(self.vault.open_owned(
+                Sealed::Lines,
+                record,
+                v.value(),
+            )?)),
+            None => Ok(None),
+        }
     }
 
     /// Adds versions of one case that this store does not hold yet and
@@ -53,7 +93,7 @@ impl<'t> CaseTables<'t> {
         if new.is_empty() {
             return Ok(summary);
         }
-        let existing = versions_in(&self.versions, record)?;
+        let existing = versions_in(&self.versions, &self.vault, record)?;
         let all: Vec<&Version> = existing.iter().chain(new.iter().copied()).collect();
         if let Some(entry) = CaseEntry::from_versions(&all) {
             let was_conflict =
@@ -64,8 +104,7 @@ impl<'t> CaseTables<'t> {
             self.put_case(&entry)?;
         }
         for v in new {
-            self.versions
-                .insert((record, v.id.as_str()), codec::encode_version(v).as_slice())?;
+            self.put_version(record, v.id.as_str(), &codec::encode_version(v))?;
             summary.new += 1;
         }
         Ok(summary)
@@ -81,7 +120,7 @@ impl<'t> CaseTables<'t> {
         let record = prepared.record.as_str();
         self.put_entry(record, prepared.entry(), prepared.row(), due)?;
         for (id, bytes) in prepared.versions() {
-            self.versions.insert((record, id), bytes)?;
+            self.put_version(record, id, bytes)?;
         }
         Ok(AddSummary {
             new: prepared.ends.len(),
@@ -95,7 +134,7 @@ impl<'t> CaseTables<'t> {
         let line = ListRow::from_case(entry, None);
         let mut bytes = Vec::new();
         codec::encode_case_after_line(entry, &line, &mut bytes);
-        let due = item_due(&self.items, &entry.record)?;
+        let due = item_due(&self.items, &self.vault, &entry.record)?;
         self.put_entry(&entry.record, &bytes, &rows::encode(&line), due)
     }
 
@@ -115,8 +154,7 @@ impl<'t> CaseTables<'t> {
             None => self.joined.extend_from_slice(row),
         }
         self.joined.extend_from_slice(entry);
-        self.lines.insert(record, self.joined.as_slice())?;
-        Ok(())
+        self.put_joined(record)
     }
 
     /// Writes work items and their list lines (a begun case keeps its own
@@ -126,11 +164,15 @@ impl<'t> CaseTables<'t> {
         items: impl IntoIterator<Item = &'a WorkItem>,
     ) -> Result<()> {
         for w in in_key_order(items, |w| &w.id) {
-            self.items
-                .insert(w.id.as_str(), codec::encode_work_item(w).as_slice())?;
+            let id = w.id.as_str();
+            let plain = codec::encode_work_item(w);
+            let value = self
+                .vault
+                .seal(Sealed::WorkItems, id, &plain, &mut self.sealed);
+            self.items.insert(id, value)?;
             self.joined.clear();
-            let case = match self.lines.get(w.id.as_str())? {
-                Some(b) => entry_after_line(w.id.as_str(), b.value())?,
+            let case = match self.line_of(id)? {
+                Some(line) => entry_after_line(id, &line)?,
                 None => None,
             };
             match case {
@@ -141,14 +183,14 @@ impl<'t> CaseTables<'t> {
                 }
                 None => rows::encode_into(&ListRow::from_item(w), &mut self.joined),
             }
-            self.lines.insert(w.id.as_str(), self.joined.as_slice())?;
+            self.put_joined(id)?;
         }
         Ok(())
     }
 
     /// Recomputes one case's index entry from its stored versions.
     pub(super) fn reindex(&mut self, record: &str) -> Result<()> {
-        let versions = versions_in(&self.versions, record)?;
+        let versions = versions_in(&self.versions, &self.vault, record)?;
         let refs: Vec<&Version> = versions.iter().collect();
         match CaseEntry::from_versions(&refs) {
             Some(entry) => self.put_case(&entry),
@@ -196,12 +238,15 @@ pub(super) fn in_key_order<'a, T>(
 /// The due date of a case's work item, if it has one.
 pub(super) fn item_due(
     items: &impl ReadableTable<&'static str, &'static [u8]>,
+    vault: &Vault,
     record: &str,
 ) -> Result<Option<NaiveDate>> {
     Ok(match items.get(record)? {
-        Some(b) => codec::work_item_due(b.value())?
-            .as_deref()
-            .and_then(iso_day),
+        Some(b) => {
+            let mut buf = Vec::new();
+            let item = vault.open(Sealed::WorkItems, record, b.value(), &mut buf)?;
+            codec::work_item_due(item)?.as_deref().and_then(iso_day)
+        }
         None => None,
     })
 }
@@ -227,12 +272,16 @@ fn case_range(record: &str) -> std::ops::Range<(&str, &str)> {
 
 pub(super) fn versions_in(
     versions: &impl ReadableTable<(&'static str, &'static str), &'static [u8]>,
+    vault: &Vault,
     record: &str,
 ) -> Result<Vec<Version>> {
     let mut out = Vec::new();
+    let mut buf = Vec::new();
     for row in versions.range(case_range(record))? {
         let (k, v) = row?;
-        out.push(codec::decode_version(record, k.value().1, v.value())?);
+        let id = k.value().1;
+        let bytes = vault.open(Sealed::Versions, (record, id), v.value(), &mut buf)?;
+        out.push(codec::decode_version(record, id, bytes)?);
     }
     Ok(out)
 }
@@ -241,13 +290,14 @@ pub(super) fn versions_in(
 /// already held, and recomputes the index entry of every case they touch.
 pub(super) fn add_in<'a>(
     txn: &WriteTransaction,
+    vault: &Vault,
     batch: impl IntoIterator<Item = &'a Version>,
 ) -> Result<AddSummary> {
     let mut by_record: BTreeMap<&str, Vec<&Version>> = BTreeMap::new();
     for v in batch {
         by_record.entry(v.record.as_str()).or_default().push(v);
     }
-    let mut tables = CaseTables::open(txn)?;
+    let mut tables = CaseTables::open(txn, vault)?;
     let mut summary = AddSummary::default();
     let mut held = Vec::new();
     for (record, mut batch) in by_record {

@@ -11,6 +11,8 @@ pub enum StoreError {
     AlreadySetUp(PathBuf),
     #[error("the store is open in another window")]
     AlreadyOpen,
+    #[error("the store is locked: this device's passphrase opens it")]
+    Locked,
     #[error("store schema {found} is newer than this program's {supported}")]
     NewerSchema { found: u32, supported: u32 },
     #[error("the store's {what} is damaged: {detail}")]

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use redb::{ReadableTable, WriteTransaction};
 
-use super::cases::{CaseTables, in_key_order, item_due, version_ids};
+use super::cases::{CaseTables, item_due, version_ids};
 use super::records::{AddSummary, ImportEntry, TrustedKey};
+use super::seal::{Sealed, Vault};
 use super::tables::*;
 use super::{Result, codec, log_in, rows};
 use crate::domain::case::CaseEntry;
@@ -141,32 +142,47 @@ impl Held {
     }
 }
 
-fn held_in(
-    versions: &impl ReadableTable<(&'static str, &'static str), &'static [u8]>,
-    lines: &impl ReadableTable<&'static str, &'static [u8]>,
-    items: &impl ReadableTable<&'static str, &'static [u8]>,
+/// The tables [`held_in`] reads, and how their values open.
+struct Reading<'a, V, L, I> {
+    versions: &'a V,
+    lines: &'a L,
+    items: &'a I,
+    vault: &'a Vault,
+}
+
+fn held_in<V, L, I>(
+    t: Reading<'_, V, L, I>,
     record: &str,
     any_new: impl FnOnce(&[String]) -> bool,
     out: &mut Held,
-) -> Result<()> {
+) -> Result<()>
+where
+    V: ReadableTable<(&'static str, &'static str), &'static [u8]>,
+    L: ReadableTable<&'static str, &'static [u8]>,
+    I: ReadableTable<&'static str, &'static [u8]>,
+{
     out.record.clear();
     out.record.push_str(record);
-    version_ids(versions, record, &mut out.ids)?;
+    version_ids(t.versions, record, &mut out.ids)?;
     // A case whose coming versions are all held needs nothing more.
     if !any_new(&out.ids) {
         out.team = None;
         out.due = None;
         return Ok(());
     }
-    let line = lines.get(record)?;
-    let line = line.as_ref().map(|v| v.value());
+    let stored = t.lines.get(record)?;
+    let mut buf = Vec::new();
+    let line = match &stored {
+        Some(v) => Some(t.vault.open(Sealed::Lines, record, v.value(), &mut buf)?),
+        None => None,
+    };
     out.team = line.and_then(rows::team_and_conflict).map(|(team, _)| team);
     out.due = match (out.ids.is_empty(), line.and_then(rows::due)) {
         (false, _) => None,
         // A case without versions has the line of its work item, which
         // carries the item's due date: no need to read the item.
         (true, Some(due)) => due,
-        (true, None) => item_due(items, record)?,
+        (true, None) => item_due(t.items, t.vault, record)?,
     };
     Ok(())
 }
@@ -178,14 +194,16 @@ pub struct Before {
     versions: redb::ReadOnlyTable<(&'static str, &'static str), &'static [u8]>,
     lines: redb::ReadOnlyTable<&'static str, &'static [u8]>,
     items: redb::ReadOnlyTable<&'static str, &'static [u8]>,
+    vault: Vault,
 }
 
 impl Before {
-    pub(super) fn open(txn: redb::ReadTransaction) -> Result<Before> {
+    pub(super) fn open(txn: redb::ReadTransaction, vault: &Vault) -> Result<Before> {
         Ok(Before {
             versions: txn.open_table(VERSIONS)?,
             lines: txn.open_table(LINES)?,
             items: txn.open_table(WORK_ITEMS)?,
+            vault: vault.clone(),
         })
     }
 
@@ -199,14 +217,13 @@ impl Before {
         out: &mut Held,
     ) -> Result<()> {
         out.in_merge = false;
-        held_in(
-            &self.versions,
-            &self.lines,
-            &self.items,
-            record,
-            any_new,
-            out,
-        )
+        let reading = Reading {
+            versions: &self.versions,
+            lines: &self.lines,
+            items: &self.items,
+            vault: &self.vault,
+        };
+        held_in(reading, record, any_new, out)
     }
 }
 
@@ -228,9 +245,13 @@ pub struct Merge<'t> {
 
 impl<'t> Merge<'t> {
     /// A merge in `txn`, which began when `before` was read.
-    pub(super) fn new(txn: &'t WriteTransaction, before: Before) -> Result<Merge<'t>> {
+    pub(super) fn new(
+        txn: &'t WriteTransaction,
+        vault: &Vault,
+        before: Before,
+    ) -> Result<Merge<'t>> {
         Ok(Merge {
-            tables: CaseTables::open(txn)?,
+            tables: CaseTables::open(txn, vault)?,
             txn,
             before: Arc::new(before),
             written: Vec::new(),
@@ -268,7 +289,13 @@ impl<'t> Merge<'t> {
             return Ok(());
         }
         let t = &self.tables;
-        held_in(&t.versions, &t.lines, &t.items, record, any_new, held)?;
+        let reading = Reading {
+            versions: &t.versions,
+            lines: &t.lines,
+            items: &t.items,
+            vault: &t.vault,
+        };
+        held_in(reading, record, any_new, held)?;
         held.in_merge = true;
         Ok(())
     }
@@ -323,12 +350,19 @@ impl<'t> Merge<'t> {
     /// from the commune repeats all of them every time).
     pub fn put_work_items(&mut self, items: &[WorkItem]) -> Result<()> {
         let mut changed = Vec::new();
+        let mut buf = Vec::new();
         for w in items {
-            let same = self
-                .tables
-                .items
-                .get(w.id.as_str())?
-                .is_some_and(|b| b.value() == codec::encode_work_item(w).as_slice());
+            let id = w.id.as_str();
+            let same = match self.tables.items.get(id)? {
+                Some(b) => {
+                    let stored =
+                        self.tables
+                            .vault
+                            .open(Sealed::WorkItems, id, b.value(), &mut buf)?;
+                    stored == codec::encode_work_item(w).as_slice()
+                }
+                None => false,
+            };
             if !same {
                 changed.push(w);
             }
@@ -366,10 +400,7 @@ impl<'t> Merge<'t> {
     pub fn put_register(&mut self, people: &[Person]) -> Result<()> {
         let mut table = self.txn.open_table(PEOPLE)?;
         table.retain(|_, _| false)?;
-        for p in in_key_order(people, |p| &p.key) {
-            table.insert(p.key.as_str(), codec::encode_person(p).as_slice())?;
-        }
-        Ok(())
+        super::put_people_in(&mut table, &self.tables.vault, people)
     }
 
     /// Ties a signing key to the device its first bundle named.
@@ -417,6 +448,6 @@ impl<'t> Merge<'t> {
 
     /// Appends an entry to the imports log.
     pub fn log(&mut self, entry: &ImportEntry) -> Result<()> {
-        log_in(self.txn, entry)
+        log_in(self.txn, &self.tables.vault, entry)
     }
 }

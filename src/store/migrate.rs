@@ -14,16 +14,29 @@
 //! (`lines-1`), one row for both, instead of in two tables. Schema 9 leaves
 //! an entry's title and search key to the line before it, which holds them
 //! already (a tothon of schema 8 could not read such an entry).
+//! Schema 10 seals every value that holds personal data (`seal.rs`); a
+//! store is sealed when it is first unlocked ([`seal_file`]), since the
+//! passphrase cannot be asked for while opening.
 
-use redb::{ReadableTable, TableHandle, WriteTransaction};
+use std::path::Path;
+use std::sync::Arc;
+
+use redb::{ReadTransaction, ReadableTable, TableDefinition, TableHandle, WriteTransaction};
 
 use super::cases::CaseTables;
+use super::seal::{self, RowKey, Seal, Sealed, Vault, WrapKey};
 use super::tables::*;
-use super::{Result, codec};
+use redb::ReadableDatabase;
+
+use super::{Result, Store, codec};
 use crate::domain::version::Version;
 
 /// The schema this binary writes.
-pub const SCHEMA: u32 = 9;
+pub const SCHEMA: u32 = 10;
+
+/// The last schema whose values are plain: a store of this schema or older
+/// is migrated to it on open, and sealed when unlocked.
+pub const LAST_PLAIN: u32 = 9;
 
 /// Creates every table of the current schema (a new store has them all, so
 /// read transactions never meet a missing table).
@@ -66,7 +79,7 @@ pub fn run(txn: &WriteTransaction, from: u32) -> Result<()> {
     for old in [CASES, ROWS] {
         txn.delete_table(old)?;
     }
-    rebuild_case_index(txn)
+    rebuild_case_index(txn, &Vault::Plain)
 }
 
 /// 3 → 4: every version moves from `versions-1` (by id, JSON) to
@@ -95,7 +108,7 @@ fn versions_by_case(txn: &WriteTransaction) -> Result<()> {
 
 /// Whenever the index's shape changes: derive the case index and the work
 /// list's lines from the versions and work items.
-pub fn rebuild_case_index(txn: &WriteTransaction) -> Result<()> {
+pub fn rebuild_case_index(txn: &WriteTransaction, vault: &Vault) -> Result<()> {
     // Built from nothing: a line of the old layout (or a damaged one) must
     // not be read as the line of a work item, or as a case's.
     txn.delete_table(LINES)?;
@@ -111,18 +124,131 @@ pub fn rebuild_case_index(txn: &WriteTransaction) -> Result<()> {
         }
         out
     };
-    let mut tables = CaseTables::open(txn)?;
+    let mut tables = CaseTables::open(txn, vault)?;
     for record in records {
         tables.reindex(&record)?;
     }
     // Work items not yet begun have a list row of their own.
     let items: Vec<crate::domain::work::WorkItem> = {
         let mut out = Vec::new();
+        let mut buf = Vec::new();
         for row in tables.items.iter()? {
             let (id, bytes) = row?;
-            out.push(codec::decode_work_item(id.value(), bytes.value())?);
+            let id = id.value();
+            let item = vault.open(Sealed::WorkItems, id, bytes.value(), &mut buf)?;
+            out.push(codec::decode_work_item(id, item)?);
         }
         out
     };
     tables.put_items(items.iter())
+}
+
+/// The file a store is sealed into before it takes the store's place.
+fn sealing_file(path: &Path) -> std::path::PathBuf {
+    path.with_extension("redb.sealing")
+}
+
+/// Schema 9 → 10: seals a plain store with a new data key, wrapped under
+/// `wrap`. Every table is written into a new file, the personal ones
+/// sealed, in one transaction; only once that file is committed (and so
+/// on disk) does it take the old one's place, by a rename. A power cut
+/// before the rename leaves the old store as it was (the half-made file
+/// is made again next time); after it, the sealed one. Writing a new file
+/// rather than sealing in place keeps the old plain values out of the
+/// store's free pages.
+pub(super) fn seal_file(store: Store, wrap: &WrapKey) -> Result<Store> {
+    let path = store.path.clone();
+    let sealing = sealing_file(&path);
+    match std::fs::remove_file(&sealing) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+        _ => {}
+    }
+    let data_key = seal::new_data_key()?;
+    let vault = Vault::Sealed(Arc::new(Seal::new(&data_key)?));
+    {
+        super::create_private(&sealing)?;
+        let new = super::builder().create(&sealing)?;
+        let to = new.begin_write()?;
+        create_tables(&to)?;
+        let from = store.db.begin_read()?;
+        copy(&from, &to, META)?;
+        copy(&from, &to, TRUSTED_KEYS)?;
+        copy(&from, &to, SEQUENCES)?;
+        seal_table(&from, &to, VERSIONS, Sealed::Versions, &vault)?;
+        seal_table(&from, &to, LINES, Sealed::Lines, &vault)?;
+        seal_table(&from, &to, WORK_ITEMS, Sealed::WorkItems, &vault)?;
+        seal_table(&from, &to, PEOPLE, Sealed::People, &vault)?;
+        seal_table(&from, &to, DRAFTS, Sealed::Drafts, &vault)?;
+        seal_table(&from, &to, IMPORTS, Sealed::Imports, &vault)?;
+        {
+            let mut meta = to.open_table(META)?;
+            meta.insert("schema", SCHEMA.to_le_bytes().as_slice())?;
+            meta.insert("data_key", seal::wrap(&data_key, wrap)?.as_slice())?;
+        }
+        to.commit()?;
+    }
+    #[cfg(any(test, feature = "test-hooks"))]
+    if std::env::var_os("TOTHON_CUT_SEALING").is_some() {
+        return Err(super::StoreError::Db("sealing cut short for a test".into()));
+    }
+    let Store { db, identity, .. } = store;
+    drop(db);
+    std::fs::rename(&sealing, &path)?;
+    sync_folder(&path)?;
+    Ok(Store {
+        db: super::builder().open(&path)?,
+        path,
+        identity,
+        unlocked: Some((data_key, vault)),
+    })
+}
+
+/// Makes a rename in `path`'s folder durable (on Windows a rename is
+/// written through when it returns).
+fn sync_folder(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Copies a table as it is.
+fn copy<K: redb::Key + 'static, V: redb::Value + 'static>(
+    from: &ReadTransaction,
+    to: &WriteTransaction,
+    def: TableDefinition<K, V>,
+) -> Result<()> {
+    let source = from.open_table(def)?;
+    let mut target = to.open_table(def)?;
+    for row in source.iter()? {
+        let (k, v) = row?;
+        target.insert(k.value(), v.value())?;
+    }
+    Ok(())
+}
+
+/// Copies a table of plain values, each sealed in its row.
+fn seal_table<K>(
+    from: &ReadTransaction,
+    to: &WriteTransaction,
+    def: TableDefinition<K, &'static [u8]>,
+    sealed: Sealed,
+    vault: &Vault,
+) -> Result<()>
+where
+    K: redb::Key + 'static,
+    for<'a> K::SelfType<'a>: RowKey + Copy,
+{
+    let source = from.open_table(def)?;
+    let mut target = to.open_table(def)?;
+    let mut buf = Vec::new();
+    for row in source.iter()? {
+        let (k, v) = row?;
+        let key = k.value();
+        target.insert(key, vault.seal(sealed, key, v.value(), &mut buf))?;
+    }
+    Ok(())
 }

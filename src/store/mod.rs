@@ -21,6 +21,7 @@ mod merge;
 mod migrate;
 mod records;
 mod rows;
+pub mod seal;
 mod tables;
 
 use std::collections::BTreeMap;
@@ -42,6 +43,7 @@ pub use merge::{Before, Held, Merge, Prepared, Scratch, prepare};
 pub use records::{
     AddSummary, ImportEntry, ListSnapshot, OwnKey, SavedDraft, TrustedKey, VersionBytes,
 };
+use seal::{Sealed, Vault, WrapKey};
 use tables::*;
 
 /// The schema this binary writes. Older stores are migrated on open; newer
@@ -77,6 +79,37 @@ pub struct Store {
     /// sitting (`ops::exchange::unlock`): what reads the bundles sent to it.
     /// Held in memory only.
     identity: std::sync::RwLock<Option<crate::bundle::age::Identity>>,
+    /// The data key, once the store is unlocked (held in memory only), and
+    /// the vault that seals and opens values with it. `None` while locked:
+    /// every table that holds personal data is then refused.
+    unlocked: Option<([u8; 32], Vault)>,
+}
+
+/// A new store file, readable and writable by its owner only (on Windows a
+/// user's own folders are already closed to other users).
+fn create_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?;
+    Ok(())
+}
+
+/// Makes an existing store file readable by its owner only (a store
+/// written before it was sealed was made readable by all).
+fn make_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 impl Store {
@@ -107,11 +140,14 @@ impl Store {
             return Err(StoreError::AlreadySetUp(dir.to_path_buf()));
         }
         std::fs::create_dir_all(dir)?;
+        create_private(&path)?;
         let db = builder().create(&path)?;
+        let data_key = seal::new_data_key()?;
         let store = Store {
             db,
             path,
             identity: Default::default(),
+            unlocked: Some((data_key, Vault::Sealed(seal::Seal::new(&data_key)?.into()))),
         };
         let txn = store.db.begin_write()?;
         migrate::create_tables(&txn)?;
@@ -155,12 +191,14 @@ impl Store {
                 supported: SCHEMA,
             });
         }
-        if found < SCHEMA {
+        // A store from before sealing is brought up to the last plain
+        // schema here, as it always was; it is sealed when unlocked.
+        if found < migrate::LAST_PLAIN {
             let txn = db.begin_write()?;
             // The migration rebuilds the case index as well.
             migrate::run(&txn, found)?;
             let mut meta = txn.open_table(META)?;
-            meta.insert("schema", SCHEMA.to_le_bytes().as_slice())?;
+            meta.insert("schema", migrate::LAST_PLAIN.to_le_bytes().as_slice())?;
             meta.insert("case_index", codec::encode(&CASE_INDEX).as_slice())?;
             drop(meta);
             txn.commit()?;
@@ -169,15 +207,112 @@ impl Store {
             db,
             path,
             identity: Default::default(),
+            unlocked: None,
         };
-        if store.meta::<u32>("case_index")?.unwrap_or(0) < CASE_INDEX {
-            let txn = store.db.begin_write()?;
-            migrate::rebuild_case_index(&txn)?;
+        if found <= migrate::LAST_PLAIN {
+            store.rebuild_if_stale(&Vault::Plain)?;
+        }
+        Ok(store)
+    }
+
+    /// Rebuilds the derived case index when it is older than this binary's.
+    fn rebuild_if_stale(&self, vault: &Vault) -> Result<()> {
+        if self.meta::<u32>("case_index")?.unwrap_or(0) < CASE_INDEX {
+            let txn = self.db.begin_write()?;
+            migrate::rebuild_case_index(&txn, vault)?;
             txn.open_table(META)?
                 .insert("case_index", codec::encode(&CASE_INDEX).as_slice())?;
             txn.commit()?;
         }
+        Ok(())
+    }
+
+    /// Whether the store waits for its key: nothing personal can be read
+    /// or written until [`Store::unlock`].
+    pub fn is_locked(&self) -> bool {
+        self.unlocked.is_none()
+    }
+
+    /// The vault values go through; `Locked` until the store is unlocked.
+    fn vault(&self) -> Result<&Vault> {
+        self.unlocked
+            .as_ref()
+            .map(|(_, vault)| vault)
+            .ok_or(StoreError::Locked)
+    }
+
+    /// Unlocks the store with the key its data key is wrapped under (the
+    /// device's, derived from its signing key). A store from before sealing
+    /// is sealed first: every table is written, sealed, into a new file
+    /// that then takes the old one's place, so a power cut leaves either
+    /// store whole, and the old file's plain pages are not kept in the new
+    /// one. A store without a data key yet (its key pair was never made)
+    /// gets one.
+    pub fn unlock(self, wrap: &WrapKey) -> Result<Store> {
+        if !self.is_locked() {
+            return Ok(self);
+        }
+        let found = schema_of(&self.db)?;
+        let wrapped: Option<Vec<u8>> = self.meta_bytes("data_key")?;
+        let store = match (found, wrapped) {
+            (found, _) if found <= migrate::LAST_PLAIN => migrate::seal_file(self, wrap)?,
+            (_, Some(wrapped)) => {
+                let data_key = seal::unwrap(&wrapped, wrap)?;
+                let vault = Vault::Sealed(seal::Seal::new(&data_key)?.into());
+                Store {
+                    unlocked: Some((data_key, vault)),
+                    ..self
+                }
+            }
+            (_, None) => {
+                let data_key = seal::new_data_key()?;
+                let vault = Vault::Sealed(seal::Seal::new(&data_key)?.into());
+                let store = Store {
+                    unlocked: Some((data_key, vault)),
+                    ..self
+                };
+                store.wrap_data_key(wrap)?;
+                store
+            }
+        };
+        make_private(&store.path)?;
+        let vault = store.vault()?.clone();
+        store.rebuild_if_stale(&vault)?;
         Ok(store)
+    }
+
+    /// Keeps the data key wrapped under `wrap` (a new device key's).
+    fn wrap_data_key(&self, wrap: &WrapKey) -> Result<()> {
+        let (data_key, _) = self.unlocked.as_ref().ok_or(StoreError::Locked)?;
+        let wrapped = seal::wrap(data_key, wrap)?;
+        let txn = self.db.begin_write()?;
+        txn.open_table(META)?
+            .insert("data_key", wrapped.as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Makes `key` this device's key pair, and wraps the store's data key
+    /// under `wrap` (derived from it) in the same transaction: the new
+    /// key's passphrase opens the store from now on. The store must be
+    /// unlocked.
+    pub fn set_own_key_wrapping(&self, key: &OwnKey, wrap: &WrapKey) -> Result<()> {
+        let (data_key, _) = self.unlocked.as_ref().ok_or(StoreError::Locked)?;
+        let wrapped = seal::wrap(data_key, wrap)?;
+        let txn = self.db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            meta.insert("key", codec::encode(key).as_slice())?;
+            meta.insert("data_key", wrapped.as_slice())?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    fn meta_bytes(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(META)?;
+        Ok(table.get(key)?.map(|b| b.value().to_vec()))
     }
 
     pub fn path(&self) -> &Path {
@@ -233,12 +368,13 @@ impl Store {
     /// transaction (`<form code>-<device>-<n>`). Any typing draft of the case
     /// is dropped, since what it held is now saved.
     pub fn save(&self, mut draft: Draft, draft_key: Option<&str>) -> Result<Version> {
+        let vault = self.vault()?;
         let txn = self.db.begin_write()?;
         if draft.record.is_empty() {
             draft.record = next_record_id(&txn, &draft.form, &draft.device)?;
         }
         let version = draft.seal();
-        add_in(&txn, std::slice::from_ref(&version))?;
+        add_in(&txn, vault, std::slice::from_ref(&version))?;
         if let Some(key) = draft_key {
             txn.open_table(DRAFTS)?.remove(key)?;
         }
@@ -250,60 +386,85 @@ impl Store {
     /// Adds versions (from a bundle, the demo or a resolution) in one
     /// transaction; already-known ones are skipped and heads recomputed.
     pub fn add_versions(&self, versions: &[Version]) -> Result<AddSummary> {
+        let vault = self.vault()?;
         let txn = self.db.begin_write()?;
-        let summary = add_in(&txn, versions)?;
+        let summary = add_in(&txn, vault, versions)?;
         txn.commit()?;
         Ok(summary)
     }
 
     pub fn case(&self, record: &str) -> Result<Option<CaseEntry>> {
+        let vault = self.vault()?;
         let txn = self.db.begin_read()?;
         let table = txn.open_table(LINES)?;
         match table.get(record)? {
-            Some(b) => entry_after_line(record, b.value()),
+            Some(b) => {
+                let mut buf = Vec::new();
+                let line = vault.open(Sealed::Lines, record, b.value(), &mut buf)?;
+                entry_after_line(record, line)
+            }
             None => Ok(None),
         }
     }
 
     /// Every case, in record order.
     pub fn cases(&self) -> Result<Vec<CaseEntry>> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(LINES)?;
         let mut out = Vec::new();
-        for row in table.iter()? {
-            let (k, v) = row?;
-            out.extend(entry_after_line(k.value(), v.value())?);
-        }
+        self.each_line(|record, line| {
+            out.extend(entry_after_line(record, line)?);
+            Ok(())
+        })?;
         Ok(out)
     }
 
     /// How many cases the store holds (not counting work items not begun).
     pub fn case_count(&self) -> Result<u64> {
-        let txn = self.db.begin_read()?;
         // A scan (only the demo's summary counts them), reading each entry
         // as `cases` would.
         let mut n = 0;
+        self.each_line(|record, line| {
+            n += u64::from(entry_after_line(record, line)?.is_some());
+            Ok(())
+        })?;
+        Ok(n)
+    }
+
+    /// Every stored line of the work list, opened, in record order.
+    fn each_line(&self, mut take: impl FnMut(&str, &[u8]) -> Result<()>) -> Result<()> {
+        let vault = self.vault()?;
+        let txn = self.db.begin_read()?;
+        let mut buf = Vec::new();
         for row in txn.open_table(LINES)?.iter()? {
             let (k, v) = row?;
-            n += u64::from(entry_after_line(k.value(), v.value())?.is_some());
+            let record = k.value();
+            take(
+                record,
+                vault.open(Sealed::Lines, record, v.value(), &mut buf)?,
+            )?;
         }
-        Ok(n)
+        Ok(())
     }
 
     /// One version of a case.
     pub fn version(&self, record: &str, id: &str) -> Result<Option<Version>> {
+        let vault = self.vault()?;
         let txn = self.db.begin_read()?;
         let table = txn.open_table(VERSIONS)?;
-        table
-            .get((record, id))?
-            .map(|b| codec::decode_version(record, id, b.value()))
-            .transpose()
+        let mut buf = Vec::new();
+        match table.get((record, id))? {
+            Some(b) => {
+                let bytes = vault.open(Sealed::Versions, (record, id), b.value(), &mut buf)?;
+                codec::decode_version(record, id, bytes).map(Some)
+            }
+            None => Ok(None),
+        }
     }
 
     /// All versions of a case, oldest first.
     pub fn versions_of(&self, record: &str) -> Result<Vec<Version>> {
+        let vault = self.vault()?;
         let txn = self.db.begin_read()?;
-        let mut out = versions_in(&txn.open_table(VERSIONS)?, record)?;
+        let mut out = versions_in(&txn.open_table(VERSIONS)?, vault, record)?;
         crate::domain::merge::history_order(&mut out);
         Ok(out)
     }
@@ -312,16 +473,19 @@ impl Store {
     /// read in place ([`VersionBytes::versions`]), in store order (an
     /// export writes them from there).
     pub fn version_bytes(&self) -> Result<VersionBytes> {
+        let vault = self.vault()?;
         let txn = self.db.begin_read()?;
         let table = txn.open_table(VERSIONS)?;
         let mut out = VersionBytes {
             bytes: Vec::new(),
             ends: Vec::with_capacity(3 * table.len()? as usize),
         };
+        let mut buf = Vec::new();
         for row in table.iter()? {
             let (k, v) = row?;
             let (record, id) = k.value();
-            for part in [record.as_bytes(), id.as_bytes(), v.value()] {
+            let value = vault.open(Sealed::Versions, (record, id), v.value(), &mut buf)?;
+            for part in [record.as_bytes(), id.as_bytes(), value] {
                 out.bytes.extend_from_slice(part);
                 out.ends.push(out.bytes.len());
             }
@@ -340,13 +504,9 @@ impl Store {
     }
 
     pub fn put_people<'a>(&self, people: impl IntoIterator<Item = &'a Person>) -> Result<()> {
+        let vault = self.vault()?;
         let txn = self.db.begin_write()?;
-        {
-            let mut table = txn.open_table(PEOPLE)?;
-            for p in in_key_order(people, |p| &p.key) {
-                table.insert(p.key.as_str(), codec::encode_person(p).as_slice())?;
-            }
-        }
+        put_people_in(&mut txn.open_table(PEOPLE)?, vault, people)?;
         txn.commit()?;
         Ok(())
     }
@@ -360,29 +520,28 @@ impl Store {
         still: impl FnOnce(&[Person]) -> bool,
         people: impl IntoIterator<Item = &'a Person>,
     ) -> Result<bool> {
+        let vault = self.vault()?;
         let txn = self.db.begin_write()?;
         {
             let mut table = txn.open_table(PEOPLE)?;
-            let now = rows_of(&table, codec::decode_person)?;
+            let now = rows_of(&table, vault, Sealed::People, codec::decode_person)?;
             if !still(&now) {
                 return Ok(false);
             }
-            for p in in_key_order(people, |p| &p.key) {
-                table.insert(p.key.as_str(), codec::encode_person(p).as_slice())?;
-            }
+            put_people_in(&mut table, vault, people)?;
         }
         txn.commit()?;
         Ok(true)
     }
 
     pub fn people(&self) -> Result<Vec<Person>> {
-        self.all(PEOPLE, codec::decode_person)
+        self.all(PEOPLE, Sealed::People, codec::decode_person)
     }
 
     /// Every person of the register, one at a time in key order, so a big
     /// register is never held whole while it is taken in.
     pub fn each_person(&self, take: impl FnMut(Person)) -> Result<()> {
-        self.each(PEOPLE, codec::decode_person, take)
+        self.each(PEOPLE, Sealed::People, codec::decode_person, take)
     }
 
     /// Writes `items` when `still` holds of the work list as it stands, read
@@ -393,21 +552,28 @@ impl Store {
         still: impl FnOnce(&[WorkItem]) -> bool,
         items: impl IntoIterator<Item = &'a WorkItem>,
     ) -> Result<bool> {
+        let vault = self.vault()?;
         let txn = self.db.begin_write()?;
         {
-            let now = rows_of(&txn.open_table(WORK_ITEMS)?, codec::decode_work_item)?;
+            let now = rows_of(
+                &txn.open_table(WORK_ITEMS)?,
+                vault,
+                Sealed::WorkItems,
+                codec::decode_work_item,
+            )?;
             if !still(&now) {
                 return Ok(false);
             }
-            CaseTables::open(&txn)?.put_items(items)?;
+            CaseTables::open(&txn, vault)?.put_items(items)?;
         }
         txn.commit()?;
         Ok(true)
     }
 
     pub fn put_work_items<'a>(&self, items: impl IntoIterator<Item = &'a WorkItem>) -> Result<()> {
+        let vault = self.vault()?;
         let txn = self.db.begin_write()?;
-        CaseTables::open(&txn)?.put_items(items)?;
+        CaseTables::open(&txn, vault)?.put_items(items)?;
         txn.commit()?;
         Ok(())
     }
@@ -423,58 +589,52 @@ impl Store {
     /// load it beside drawing their first frame.
     pub fn list_snapshot(&self) -> Result<ListSnapshot> {
         Ok(ListSnapshot {
+            vault: self.vault()?.clone(),
             txn: self.db.begin_read()?,
         })
     }
 
     pub fn list_row(&self, record: &str) -> Result<Option<ListRow>> {
+        let vault = self.vault()?;
         let txn = self.db.begin_read()?;
         let table = txn.open_table(LINES)?;
-        Ok(table.get(record)?.and_then(|v| {
-            let (line, _) = rows::split(v.value())?;
-            rows::decode(record, line)
-        }))
+        let Some(v) = table.get(record)? else {
+            return Ok(None);
+        };
+        let mut buf = Vec::new();
+        let bytes = vault.open(Sealed::Lines, record, v.value(), &mut buf)?;
+        Ok(rows::split(bytes).and_then(|(line, _)| rows::decode(record, line)))
     }
 
     pub fn work_item(&self, id: &str) -> Result<Option<WorkItem>> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(WORK_ITEMS)?;
-        table
-            .get(id)?
-            .map(|b| codec::decode_work_item(id, b.value()))
-            .transpose()
+        self.one(WORK_ITEMS, Sealed::WorkItems, id, codec::decode_work_item)
     }
 
     pub fn work_items(&self) -> Result<Vec<WorkItem>> {
-        self.all(WORK_ITEMS, codec::decode_work_item)
+        self.all(WORK_ITEMS, Sealed::WorkItems, codec::decode_work_item)
     }
 
     pub fn put_draft(&self, key: &str, draft: &SavedDraft) -> Result<()> {
+        let vault = self.vault()?;
         let txn = self.db.begin_write()?;
+        let plain = codec::encode(draft);
+        let mut buf = Vec::new();
         txn.open_table(DRAFTS)?
-            .insert(key, codec::encode(draft).as_slice())?;
+            .insert(key, vault.seal(Sealed::Drafts, key, &plain, &mut buf))?;
         txn.commit()?;
         Ok(())
     }
 
     pub fn draft(&self, key: &str) -> Result<Option<SavedDraft>> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(DRAFTS)?;
-        table
-            .get(key)?
-            .map(|b| codec::decode(b.value(), "draft"))
-            .transpose()
+        self.one(DRAFTS, Sealed::Drafts, key, |_, b| {
+            codec::decode(b, "draft")
+        })
     }
 
     pub fn drafts(&self) -> Result<Vec<(String, SavedDraft)>> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(DRAFTS)?;
-        let mut out = Vec::new();
-        for row in table.iter()? {
-            let (k, v) = row?;
-            out.push((k.value().to_string(), codec::decode(v.value(), "draft")?));
-        }
-        Ok(out)
+        self.all(DRAFTS, Sealed::Drafts, |k, b| {
+            Ok((k.to_string(), codec::decode(b, "draft")?))
+        })
     }
 
     pub fn drop_draft(&self, key: &str) -> Result<()> {
@@ -485,8 +645,9 @@ impl Store {
     }
 
     pub fn log_import(&self, entry: &ImportEntry) -> Result<()> {
+        let vault = self.vault()?;
         let txn = self.db.begin_write()?;
-        log_in(&txn, entry)?;
+        log_in(&txn, vault, entry)?;
         txn.commit()?;
         Ok(())
     }
@@ -501,12 +662,13 @@ impl Store {
         commit: bool,
         f: impl FnOnce(&mut Merge<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
+        let vault = self.vault()?;
         let txn = self.db.begin_write().map_err(StoreError::from)?;
         // Taken while this transaction holds the store's only write lock,
         // so it sees exactly what the transaction started from.
-        let before = Before::open(self.db.begin_read().map_err(StoreError::from)?)?;
+        let before = Before::open(self.db.begin_read().map_err(StoreError::from)?, vault)?;
         let out = {
-            let mut merge = Merge::new(&txn, before)?;
+            let mut merge = Merge::new(&txn, vault, before)?;
             f(&mut merge)?
         };
         if commit {
@@ -518,11 +680,15 @@ impl Store {
     }
 
     pub fn imports(&self) -> Result<Vec<ImportEntry>> {
+        let vault = self.vault()?;
         let txn = self.db.begin_read()?;
         let table = txn.open_table(IMPORTS)?;
         let mut out = Vec::new();
+        let mut buf = Vec::new();
         for row in table.iter()? {
-            out.push(codec::decode(row?.1.value(), "import")?);
+            let (k, v) = row?;
+            let bytes = vault.open(Sealed::Imports, k.value(), v.value(), &mut buf)?;
+            out.push(codec::decode(bytes, "import")?);
         }
         Ok(out)
     }
@@ -537,7 +703,12 @@ impl Store {
     }
 
     pub fn trusted_keys(&self) -> Result<Vec<TrustedKey>> {
-        self.all(TRUSTED_KEYS, |_, b| codec::decode(b, "trusted key"))
+        let txn = self.db.begin_read()?;
+        let mut out = Vec::new();
+        for row in txn.open_table(TRUSTED_KEYS)?.iter()? {
+            out.push(codec::decode(row?.1.value(), "trusted key")?);
+        }
+        Ok(out)
     }
 
     pub fn trusted_key(&self, id: &str) -> Result<Option<TrustedKey>> {
@@ -609,50 +780,94 @@ impl Store {
         Ok(out)
     }
 
-    /// Every row of a table, each decoded from its key and value.
+    /// One row of a sealed table, opened and decoded.
+    fn one<T>(
+        &self,
+        def: redb::TableDefinition<&str, &[u8]>,
+        sealed: Sealed,
+        key: &str,
+        decode: impl Fn(&str, &[u8]) -> Result<T, StoreError>,
+    ) -> Result<Option<T>> {
+        let vault = self.vault()?;
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(def)?;
+        let Some(b) = table.get(key)? else {
+            return Ok(None);
+        };
+        let mut buf = Vec::new();
+        decode(key, vault.open(sealed, key, b.value(), &mut buf)?).map(Some)
+    }
+
+    /// Every row of a sealed table, each opened and decoded from its key
+    /// and value.
     fn all<T>(
         &self,
         def: redb::TableDefinition<&str, &[u8]>,
+        sealed: Sealed,
         decode: impl Fn(&str, &[u8]) -> Result<T, StoreError>,
     ) -> Result<Vec<T>> {
         let mut out = Vec::new();
-        self.each(def, decode, |row| out.push(row))?;
+        self.each(def, sealed, decode, |row| out.push(row))?;
         Ok(out)
     }
 
-    /// Every row of a table in key order, decoded and handed to `take` one
-    /// at a time.
+    /// Every row of a sealed table in key order, opened, decoded and
+    /// handed to `take` one at a time.
     fn each<T>(
         &self,
         def: redb::TableDefinition<&str, &[u8]>,
+        sealed: Sealed,
         decode: impl Fn(&str, &[u8]) -> Result<T, StoreError>,
         take: impl FnMut(T),
     ) -> Result<()> {
+        let vault = self.vault()?;
         let txn = self.db.begin_read()?;
-        each_row(&txn.open_table(def)?, decode, take)
+        each_row(&txn.open_table(def)?, vault, sealed, decode, take)
     }
 }
 
-/// Every row of an open table in key order, decoded and handed to `take`.
-fn each_row<T>(
-    table: &impl ReadableTable<&'static str, &'static [u8]>,
-    decode: impl Fn(&str, &[u8]) -> Result<T, StoreError>,
-    mut take: impl FnMut(T),
+/// Writes people into the register's open table, sealed, in key order.
+fn put_people_in<'a>(
+    table: &mut redb::Table<'_, &'static str, &'static [u8]>,
+    vault: &Vault,
+    people: impl IntoIterator<Item = &'a Person>,
 ) -> Result<()> {
-    for row in table.iter()? {
-        let (k, v) = row?;
-        take(decode(k.value(), v.value())?);
+    let mut buf = Vec::new();
+    for p in in_key_order(people, |p| &p.key) {
+        let key = p.key.as_str();
+        let plain = codec::encode_person(p);
+        table.insert(key, vault.seal(Sealed::People, key, &plain, &mut buf))?;
     }
     Ok(())
 }
 
-/// Every row of an open table in key order, decoded.
+/// Every row of an open sealed table in key order, opened, decoded and
+/// handed to `take`.
+fn each_row<T>(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    vault: &Vault,
+    sealed: Sealed,
+    decode: impl Fn(&str, &[u8]) -> Result<T, StoreError>,
+    mut take: impl FnMut(T),
+) -> Result<()> {
+    let mut buf = Vec::new();
+    for row in table.iter()? {
+        let (k, v) = row?;
+        let key = k.value();
+        take(decode(key, vault.open(sealed, key, v.value(), &mut buf)?)?);
+    }
+    Ok(())
+}
+
+/// Every row of an open sealed table in key order, decoded.
 fn rows_of<T>(
     table: &impl ReadableTable<&'static str, &'static [u8]>,
+    vault: &Vault,
+    sealed: Sealed,
     decode: impl Fn(&str, &[u8]) -> Result<T, StoreError>,
 ) -> Result<Vec<T>> {
     let mut out = Vec::new();
-    each_row(table, decode, |row| out.push(row))?;
+    each_row(table, vault, sealed, decode, |row| out.push(row))?;
     Ok(out)
 }
 
@@ -677,17 +892,22 @@ fn schema_of(db: &impl ReadableDatabase) -> Result<u32> {
 impl Store {
     /// Writes raw bytes as a work-list line (tests of an unreadable store).
     pub(crate) fn put_raw_list_row(&self, record: &str, bytes: &[u8]) -> Result<()> {
+        let vault = self.vault()?;
         let txn = self.db.begin_write()?;
-        txn.open_table(LINES)?.insert(record, bytes)?;
+        let mut buf = Vec::new();
+        txn.open_table(LINES)?
+            .insert(record, vault.seal(Sealed::Lines, record, bytes, &mut buf))?;
         txn.commit()?;
         Ok(())
     }
 }
 
-fn log_in(txn: &WriteTransaction, entry: &ImportEntry) -> Result<()> {
+fn log_in(txn: &WriteTransaction, vault: &Vault, entry: &ImportEntry) -> Result<()> {
     let mut table = txn.open_table(IMPORTS)?;
     let next = table.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
-    table.insert(next, codec::encode(entry).as_slice())?;
+    let plain = codec::encode(entry);
+    let mut buf = Vec::new();
+    table.insert(next, vault.seal(Sealed::Imports, next, &plain, &mut buf))?;
     Ok(())
 }
 

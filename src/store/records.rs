@@ -159,6 +159,7 @@ impl VersionBytes {
 /// One read of the work list's lines, which may move to another thread.
 pub struct ListSnapshot {
     pub(super) txn: redb::ReadTransaction,
+    pub(super) vault: super::seal::Vault,
 }
 
 impl ListSnapshot {
@@ -172,9 +173,13 @@ impl ListSnapshot {
     pub fn each(&self, mut f: impl FnMut(&mut ListRow)) -> Result<()> {
         let table = self.txn.open_table(LINES)?;
         let mut line = ListRow::blank();
+        let mut buf = Vec::new();
         for row in table.iter()? {
             let (k, v) = row?;
-            let (bytes, _) = split_line(k.value(), v.value())?;
+            let stored =
+                self.vault
+                    .open(super::seal::Sealed::Lines, k.value(), v.value(), &mut buf)?;
+            let (bytes, _) = split_line(k.value(), stored)?;
             rows::decode_into(k.value(), bytes, &mut line)
                 .ok_or_else(|| corrupt_line(k.value()))?;
             f(&mut line);

@@ -14,7 +14,34 @@ fn setup() -> (tempfile::TempDir, Store) {
         },
     )
     .unwrap();
+    store.wrap_data_key(&test_wrap()).unwrap();
     (dir, store)
+}
+
+/// A store as tothon wrote one before sealing: schema 9, plain values.
+/// The tests of older schemas make theirs from it.
+fn plain_setup() -> (tempfile::TempDir, Store) {
+    let (dir, mut store) = setup();
+    store.unlocked = Some(([0; 32], Vault::Plain));
+    let txn = store.db.begin_write().unwrap();
+    txn.open_table(META)
+        .unwrap()
+        .insert("schema", migrate::LAST_PLAIN.to_le_bytes().as_slice())
+        .unwrap();
+    txn.commit().unwrap();
+    (dir, store)
+}
+
+/// What the tests' stores keep their data key under (a device's comes from
+/// its signing key).
+fn test_wrap() -> WrapKey {
+    WrapKey([9; 32])
+}
+
+/// The store in `dir`, opened and unlocked again (sealed first, if it is
+/// from before sealing).
+fn reopen(dir: &Path) -> Store {
+    Store::open(dir).unwrap().unlock(&test_wrap()).unwrap()
 }
 
 /// A work item of the activation form, without prefilled values.
@@ -51,7 +78,7 @@ fn draft(record: &str, parents: &[&str], note: &str) -> Draft {
 fn create_then_open_keeps_commune_and_device() {
     let (dir, store) = setup();
     drop(store);
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     assert_eq!(store.commune().unwrap().villages.len(), 6);
     assert_eq!(store.device().unwrap().role, Role::Team(2));
     assert!(matches!(
@@ -185,7 +212,7 @@ fn a_newer_schema_is_refused_and_left_unchanged() {
 
 #[test]
 fn a_schema_1_store_is_migrated_by_building_the_case_index() {
-    let (dir, store) = setup();
+    let (dir, store) = plain_setup();
     let a = store.save(draft("AC-1", &[], "a"), None).unwrap();
     drop(store);
     // Make it look like schema 1: no case index.
@@ -199,7 +226,7 @@ fn a_schema_1_store_is_migrated_by_building_the_case_index() {
             .unwrap();
         txn.commit().unwrap();
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     assert_eq!(store.case("AC-1").unwrap().unwrap().heads, vec![a.id]);
     drop(store);
     let db = Database::open(Store::file_in(dir.path())).unwrap();
@@ -215,7 +242,7 @@ fn a_schema_1_store_is_migrated_by_building_the_case_index() {
 
 #[test]
 fn a_schema_2_store_is_migrated_with_empty_keys_and_sequences() {
-    let (dir, store) = setup();
+    let (dir, store) = plain_setup();
     let a = store.save(draft("AC-1", &[], "a"), None).unwrap();
     drop(store);
     // Make it look like schema 2: no key tables, no key.
@@ -230,7 +257,7 @@ fn a_schema_2_store_is_migrated_with_empty_keys_and_sequences() {
             .unwrap();
         txn.commit().unwrap();
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     assert_eq!(store.case("AC-1").unwrap().unwrap().heads, vec![a.id]);
     assert_eq!(store.own_key().unwrap(), None);
     assert!(store.trusted_keys().unwrap().is_empty());
@@ -249,7 +276,7 @@ fn a_schema_2_store_is_migrated_with_empty_keys_and_sequences() {
 
 #[test]
 fn a_schema_5_store_has_its_index_and_list_rewritten_into_one_smaller_table() {
-    let (dir, store) = setup();
+    let (dir, store) = plain_setup();
     let a = store.save(draft("AC-1", &[], "a"), None).unwrap();
     let line = store.list_row("AC-1").unwrap().unwrap();
     drop(store);
@@ -286,7 +313,7 @@ fn a_schema_5_store_has_its_index_and_list_rewritten_into_one_smaller_table() {
         }
         txn.commit().unwrap();
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     assert_eq!(store.list_row("AC-1").unwrap(), Some(line));
     assert_eq!(store.case("AC-1").unwrap().unwrap().heads, vec![a.id]);
     drop(store);
@@ -298,7 +325,7 @@ fn a_schema_5_store_has_its_index_and_list_rewritten_into_one_smaller_table() {
 
 #[test]
 fn a_schema_8_store_has_its_entries_rewritten_without_the_lines_texts() {
-    let (dir, store) = setup();
+    let (dir, store) = plain_setup();
     store.save(draft("AC-1", &[], "a"), None).unwrap();
     let case = store.case("AC-1").unwrap().unwrap();
     let line = store.list_row("AC-1").unwrap().unwrap();
@@ -328,11 +355,20 @@ fn a_schema_8_store_has_its_entries_rewritten_without_the_lines_texts() {
         txn.commit().unwrap();
         assert!(old.len() >= lined.len() + case.title.len() + case.search.len());
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     assert_eq!(store.case("AC-1").unwrap().unwrap(), case);
     assert_eq!(store.list_row("AC-1").unwrap(), Some(line));
-    drop(store);
-    assert_eq!(stored(dir.path()), lined);
+    // Rewritten as schema 9 wrote it, then sealed.
+    let raw = {
+        let read = store.db.begin_read().unwrap();
+        let lines = read.open_table(LINES).unwrap();
+        lines.get("AC-1").unwrap().unwrap().value().to_vec()
+    };
+    let vault = store.vault().unwrap();
+    assert_eq!(
+        vault.open_owned(Sealed::Lines, "AC-1", &raw).unwrap(),
+        lined
+    );
 }
 
 #[test]
@@ -356,14 +392,14 @@ fn a_rebuilt_index_starts_from_nothing_not_from_the_lines_it_replaces() {
             .unwrap();
         txn.commit().unwrap();
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     assert_eq!(store.list_rows().unwrap(), lines);
     assert_eq!(store.case_count().unwrap(), 1);
 }
 
 #[test]
 fn a_schema_6_store_keeps_its_people_and_work_items_in_json_and_reads_them() {
-    let (dir, store) = setup();
+    let (dir, store) = plain_setup();
     let person = Person {
         key: "P000001".into(),
         full_name: "Nguyễn Văn An".into(),
@@ -394,7 +430,7 @@ fn a_schema_6_store_keeps_its_people_and_work_items_in_json_and_reads_them() {
         txn.commit().unwrap();
     }
     set_schema(dir.path(), 6);
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     assert_eq!(store.people().unwrap(), vec![person]);
     assert_eq!(store.work_items().unwrap(), vec![item]);
     assert_eq!(store.list_row("AC-1").unwrap(), line);
@@ -416,7 +452,7 @@ fn a_schema_6_store_keeps_its_people_and_work_items_in_json_and_reads_them() {
 
 #[test]
 fn a_schema_3_store_has_its_versions_moved_to_the_case_keyed_table() {
-    let (dir, store) = setup();
+    let (dir, store) = plain_setup();
     let a = store.save(draft("AC-1", &[], "a"), None).unwrap();
     let b = store.save(draft("AC-1", &[&a.id], "b"), None).unwrap();
     let c = store.save(draft("AC-2", &[], "c"), None).unwrap();
@@ -442,7 +478,7 @@ fn a_schema_3_store_has_its_versions_moved_to_the_case_keyed_table() {
             .unwrap();
         txn.commit().unwrap();
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     assert_eq!(
         store.versions_of("AC-1").unwrap(),
         vec![a.clone(), b.clone()]
@@ -724,6 +760,8 @@ fn people_and_work_items_given_in_any_order_are_stored_the_last_given_winning() 
 fn imports_logged_with_a_sentence_or_with_a_reason_as_data_both_read() {
     let (dir, store) = setup();
     drop(store);
+    // Logged, plain, by a tothon from before sealing.
+    set_schema(dir.path(), migrate::LAST_PLAIN);
     let older = r#"{"file":"a.zip","sender":"team-3","sequence":2,"received_at":"2026-11-26T10:00:00+07:00","accepted":false,"detail":"tệp zip đã bị thay đổi sau khi tothon ghi.","sender_device":"T3AB12","key_id":"","created_at":"","new":0,"known":0,"new_conflicts":0,"stale":false}"#;
     {
         let db = Database::open(Store::file_in(dir.path())).unwrap();
@@ -736,7 +774,7 @@ fn imports_logged_with_a_sentence_or_with_a_reason_as_data_both_read() {
             .unwrap();
         txn.commit().unwrap();
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = reopen(dir.path());
     let reason = serde_json::json!({"format": "repacked"});
     store
         .log_import(&ImportEntry {

@@ -104,15 +104,12 @@ pub enum Effect {
         resolution: &'static str,
         who: Who,
     },
-    /// Sign and write this device's bundles.
-    ExportBundles {
-        passphrase: String,
-    },
-    /// Verify and merge one bundle file; first open this device's key
-    /// with `passphrase`, when given (to read an encrypted bundle).
+    /// Sign and write this device's bundles (with the key opened at the
+    /// start of the sitting).
+    ExportBundles,
+    /// Verify, read and merge one bundle file.
     ImportBundle {
         path: std::path::PathBuf,
-        passphrase: Option<String>,
     },
     /// (Commune) give village `team` a new name.
     RenameVillage {
@@ -174,11 +171,6 @@ pub enum Outcome {
         lines: Vec<String>,
         rows: Option<Vec<Row>>,
         imports: Vec<ImportEntry>,
-    },
-    /// The bundle at `path` is encrypted and this device's key is not open:
-    /// ask for the passphrase, then import it.
-    NeedsPassphrase {
-        path: std::path::PathBuf,
     },
     Charts(ChartData),
     Report(Box<Report>),
@@ -548,13 +540,6 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             state.imports = imports;
             state.counts = None;
             bundles::done(state, lines);
-            vec![]
-        }
-        Outcome::NeedsPassphrase { path } => {
-            state.dialog = Some(crate::tui::dialog::Dialog::Passphrase {
-                input: Default::default(),
-                then: crate::tui::dialog::Unlock::Import(path),
-            });
             vec![]
         }
         Outcome::WorklistPreview {

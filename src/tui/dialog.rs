@@ -15,7 +15,6 @@ use super::draw::{Theme, centered, scroll_to_cursor, short_date};
 use super::input::TextInput;
 use super::keymap::Action;
 use super::screens::{conflict, form};
-use super::typing::{Method, ToneStyle};
 use crate::domain::commune::VillageProblem;
 use crate::domain::form::Subject;
 use crate::domain::rules::ProblemKind;
@@ -43,9 +42,6 @@ pub enum Dialog {
     /// The words a decision on the open case is made with: the comment a
     /// case goes back to its team with, or why it is voided.
     Reason { purpose: Purpose, text: TextInput },
-    /// This device's passphrase: to sign and write bundles, or to read an
-    /// encrypted one (then imported).
-    Passphrase { input: TextInput, then: Unlock },
     /// (Commune) a village's new name (`team` given), or the name of a
     /// village to add. Stays open, what was typed kept, until the name is
     /// taken; a refusal is shown in it.
@@ -66,10 +62,7 @@ pub enum Dialog {
 impl Dialog {
     /// Whether it asks for words, typed and edited in it.
     pub fn takes_text(&self) -> bool {
-        matches!(
-            self,
-            Dialog::Reason { .. } | Dialog::Passphrase { .. } | Dialog::VillageName { .. }
-        )
+        matches!(self, Dialog::Reason { .. } | Dialog::VillageName { .. })
     }
 }
 
@@ -112,37 +105,9 @@ pub fn saving(
     }
 }
 
-/// What the passphrase, once given, is for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Unlock {
-    Export,
-    /// Read the encrypted bundle at this path, and import it.
-    Import(std::path::PathBuf),
-}
-
 /// Answers the dialog in front, taken out of the state; it is put back
 /// unless the key closed it.
 pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> {
-    if let Dialog::Passphrase { mut input, then } = dialog {
-        match action {
-            Action::Cancel => return vec![],
-            Action::Confirm => {
-                let passphrase = input.text().to_string();
-                return vec![match then {
-                    Unlock::Export => Effect::ExportBundles { passphrase },
-                    Unlock::Import(path) => Effect::ImportBundle {
-                        path,
-                        passphrase: Some(passphrase),
-                    },
-                }];
-            }
-            other => {
-                input.edit(&other, Method::Off, ToneStyle::Classic);
-            }
-        }
-        state.dialog = Some(Dialog::Passphrase { input, then });
-        return vec![];
-    }
     if let Dialog::VillageName {
         team,
         mut text,
@@ -278,18 +243,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
             t(Text::LeaveFormKeys),
         ),
         Dialog::Quit => (t(Text::QuitQuestion).to_string(), t(Text::QuitKeys)),
-        Dialog::Passphrase { input, then } => {
-            let stars = "•".repeat(input.text().chars().count());
-            lines.push(Line::raw(format!("{}: {stars}", t(Text::Passphrase))));
-            if state.demo {
-                lines.push(Line::raw(t(Text::DemoPassphrase)));
-            }
-            let (question, keys) = match then {
-                Unlock::Export => (Text::PassphraseQuestion, Text::PassphraseKeys),
-                Unlock::Import(_) => (Text::PassphraseToRead, Text::PassphraseReadKeys),
-            };
-            (t(question).to_string(), t(keys))
-        }
         Dialog::Reason { purpose, text } => {
             let (label, question, keys) = match purpose {
                 Purpose::Return => (Text::Comment, Text::ReturnQuestion, Text::ReturnKeys),

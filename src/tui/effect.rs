@@ -2,6 +2,7 @@
 //! [`Effect`] and reports what happened as an [`Outcome`].
 
 use super::app::{Effect, Outcome};
+use crate::bundle::key::Signer;
 use crate::domain::commune::Village;
 use crate::error::Error;
 use crate::i18n::{self, Lang};
@@ -30,7 +31,7 @@ fn saved_outcome(
     }
 }
 
-pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
+pub fn run(store: &Store, signer: Option<&Signer>, effect: Effect, lang: Lang) -> Option<Outcome> {
     match effect {
         Effect::LoadCase { record } => match ops::case::open(store, &record) {
             Ok(opened) => Some(Outcome::CaseLoaded {
@@ -132,16 +133,17 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 Err(e) => failed(lang, e),
             }
         }
-        Effect::ExportBundles { passphrase } => {
+        Effect::ExportBundles => {
             let out_dir = store
                 .path()
                 .parent()
                 .map(|d| d.join("bundles-out"))
                 .unwrap_or_else(|| std::path::PathBuf::from("bundles-out"));
-            let done = crate::ops::exchange::unlock(store, &passphrase).and_then(|signer| {
+            let signer = signer.ok_or(crate::ops::exchange::ExchangeError::NoKey);
+            let done = signer.and_then(|signer| {
                 let unreadable = crate::ops::exchange::unreadable(store)?;
                 let exported =
-                    crate::ops::exchange::export(store, &signer, &out_dir, crate::clock::now())?;
+                    crate::ops::exchange::export(store, signer, &out_dir, crate::clock::now())?;
                 Ok((unreadable, exported))
             });
             match done {
@@ -173,17 +175,10 @@ pub fn run(store: &Store, effect: Effect, lang: Lang) -> Option<Outcome> {
                 Err(e) => failed(lang, e),
             }
         }
-        Effect::ImportBundle { path, passphrase } => {
-            let result = match passphrase {
-                Some(p) => crate::ops::exchange::unlock(store, &p).map(|_| ()),
-                None => Ok(()),
-            }
-            .and_then(|()| crate::ops::exchange::import_file(store, &path, crate::clock::now()));
+        Effect::ImportBundle { path } => {
+            let result = crate::ops::exchange::import_file(store, &path, crate::clock::now());
             let imports = store.imports().unwrap_or_default();
             match result {
-                Err(crate::ops::exchange::ExchangeError::Locked) => {
-                    Some(Outcome::NeedsPassphrase { path })
-                }
                 Ok(done) => {
                     let file = crate::bundle::archive::escaped(&path.display().to_string(), 400);
                     let line = i18n::bundle::say(

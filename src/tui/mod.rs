@@ -14,6 +14,7 @@ pub mod list;
 pub mod render;
 pub mod screens;
 pub mod typing;
+pub mod unlock;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -27,6 +28,7 @@ use ratatui::crossterm::execute;
 use ratatui::layout::Size;
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::bundle::key::Signer;
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang, Text};
@@ -39,6 +41,9 @@ use typing::{Method, ToneStyle};
 pub struct App {
     pub state: State,
     store: Store,
+    /// This device's key, opened with the store at the start of the
+    /// sitting: what signs its bundles.
+    signer: Option<Signer>,
     /// The work list while it loads on its own thread, which it does while
     /// the first screen ("who is working") is drawn and answered.
     loading: Option<JoinHandle<Result<list::WorkList, StoreError>>>,
@@ -50,6 +55,12 @@ impl App {
     /// Opens the screens over `store` on the clock's day.
     pub fn open(store: Store, lang: Lang) -> Result<App> {
         App::open_on(store, lang, clock::today())
+    }
+
+    /// Gives the screens this device's key, to sign bundles with.
+    pub fn with_key(mut self, signer: Signer) -> App {
+        self.signer = Some(signer);
+        self
     }
 
     /// Opens the screens as on `today`, which judges what is due, how old a
@@ -86,6 +97,7 @@ impl App {
         Ok(App {
             state,
             store,
+            signer: None,
             loading: Some(loading),
             failed: None,
         })
@@ -156,7 +168,8 @@ impl App {
         while !effects.is_empty() {
             let mut next = Vec::new();
             for e in effects {
-                if let Some(outcome) = effect::run(&self.store, e, self.state.lang) {
+                let signer = self.signer.as_ref();
+                if let Some(outcome) = effect::run(&self.store, signer, e, self.state.lang) {
                     next.extend(app::apply(&mut self.state, outcome));
                 }
             }
@@ -230,8 +243,13 @@ fn terminal_error(e: std::io::Error) -> Error {
 
 /// Opens the screens on the store in `dir` until the user quits.
 pub fn run(dir: &Path, lang: Lang) -> Result<()> {
-    let mut app = match Store::open(dir) {
-        Ok(store) => Some(App::open(store, lang)?),
+    let store = match Store::open(dir) {
+        Ok(store) => {
+            // A store without a key cannot be opened: say so before the
+            // screens start.
+            crate::ops::exchange::own_public(&store)?;
+            Some(store)
+        }
         Err(StoreError::NotSetUp(_)) => None,
         Err(e) => return Err(e.into()),
     };
@@ -239,6 +257,13 @@ pub fn run(dir: &Path, lang: Lang) -> Result<()> {
     let mut terminal = ratatui::try_init().map_err(terminal_error)?;
     let _restore = Restore;
     execute!(std::io::stdout(), event::EnableBracketedPaste).map_err(terminal_error)?;
+    let mut app = match store {
+        Some(store) => match unlock_screen(&mut terminal, store, lang)? {
+            Some(app) => Some(app),
+            None => return Ok(()),
+        },
+        None => None,
+    };
     loop {
         terminal
             .draw(|f| match app.as_mut() {
@@ -276,6 +301,60 @@ pub fn run(dir: &Path, lang: Lang) -> Result<()> {
             }
             if !event::poll(Duration::ZERO).map_err(terminal_error)? {
                 break;
+            }
+        }
+    }
+}
+
+/// Asks for this device's passphrase until it opens the store, then opens
+/// the screens on it; `None` when the user leaves instead.
+fn unlock_screen(
+    terminal: &mut ratatui::DefaultTerminal,
+    store: Store,
+    lang: Lang,
+) -> Result<Option<App>> {
+    use crate::bundle::key::KeyError;
+    use crate::ops::exchange::{self, ExchangeError};
+    let commune = store.commune()?;
+    let device = store.device()?;
+    let heading = format!(
+        "{} · {} · {}",
+        commune.name,
+        i18n::bundle::party(lang, device.role),
+        device.id
+    );
+    let demo = store.setting::<bool>("demo")?.unwrap_or(false);
+    let mut screen = unlock::Unlock::new(lang, heading, demo);
+    loop {
+        terminal
+            .draw(|f| screen.render(f))
+            .map_err(terminal_error)?;
+        let step = match event::read().map_err(terminal_error)? {
+            Event::Key(k) if k.kind == KeyEventKind::Press => screen.key(k),
+            Event::Paste(text) => {
+                screen.paste(&text);
+                unlock::Step::Wait
+            }
+            _ => unlock::Step::Wait,
+        };
+        match step {
+            unlock::Step::Wait => {}
+            unlock::Step::Quit => return Ok(None),
+            unlock::Step::Try(passphrase) => {
+                // Say it is opening: the key's derivation takes seconds.
+                terminal
+                    .draw(|f| screen.render(f))
+                    .map_err(terminal_error)?;
+                match exchange::open_key(&store, &passphrase) {
+                    Ok(signer) => {
+                        let store = store.unlock(&signer.store_key())?;
+                        return Ok(Some(App::open(store, lang)?.with_key(signer)));
+                    }
+                    Err(e @ ExchangeError::Key(KeyError::WrongPassphrase)) => {
+                        screen.refused(i18n::error(lang, &e.into()));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
         }
     }

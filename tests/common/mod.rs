@@ -19,6 +19,48 @@ pub const NOW: &str = "2026-11-26T10:00:00+07:00";
 pub const PASS: &str = "mật khẩu thử";
 pub const COMMUNE: &str = "Xã Tân Phong";
 
+/// The store in `dir`, opened and unlocked as a sitting opens it: with the
+/// tests' passphrase, or the demo's for a demo's store.
+pub fn open(dir: &Path) -> Store {
+    sitting(dir).0
+}
+
+/// [`open`], and the device's key it was opened with (to sign bundles).
+pub fn sitting(dir: &Path) -> (Store, Signer) {
+    let passphrase = passphrase_of(dir);
+    let store = Store::open(dir).unwrap();
+    tothon::ops::exchange::unlock(store, passphrase).unwrap()
+}
+
+/// The passphrase of the store in `dir`: the demo's for a demo's store
+/// (every demo device's is known to all), the tests' for any other.
+pub fn passphrase_of(dir: &Path) -> &'static str {
+    let demo = Store::open(dir)
+        .ok()
+        .and_then(|s| s.setting::<bool>("demo").ok().flatten())
+        .unwrap_or(false);
+    if demo {
+        tothon::demo::DEMO_PASSPHRASE
+    } else {
+        PASS
+    }
+}
+
+/// A new store for `device` of `commune` in `dir`, set up as `init` sets
+/// one up (its key made with the tests' passphrase, at the light cost), and
+/// open. Returns a `Result` to be unwrapped, as `Store::create` does.
+pub fn create(
+    dir: &Path,
+    commune: &tothon::domain::commune::Commune,
+    device: &tothon::domain::commune::Device,
+) -> Result<Store, String> {
+    let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
+    let passphrase = (PASS, tothon::bundle::key::Cost::LIGHT);
+    tothon::ops::device::set_up_as(dir, commune, device, passphrase, None, now)
+        .map(|(store, _)| store)
+        .map_err(|e| e.to_string())
+}
+
 /// `tothon --data-dir DIR`, at [`NOW`], with [`PASS`] as the passphrase and
 /// no `TOTHON_HOME` from the environment.
 pub fn tothon(dir: &Path) -> Command {
@@ -30,7 +72,7 @@ pub fn tothon(dir: &Path) -> Command {
 pub fn process(dir: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tothon"));
     cmd.env("TOTHON_NOW", NOW)
-        .env("TOTHON_PASSPHRASE", PASS)
+        .env("TOTHON_PASSPHRASE", passphrase_of(dir))
         .env_remove("TOTHON_HOME")
         .arg("--data-dir")
         .arg(dir);
@@ -138,7 +180,7 @@ pub fn store_content(store: &Store) -> Vec<String> {
 
 /// The listing the office sees plus everything the store holds.
 pub fn content(dir: &Path) -> (String, Vec<String>) {
-    (cases_csv(dir), store_content(&Store::open(dir).unwrap()))
+    (cases_csv(dir), store_content(&open(dir)))
 }
 
 /// The crash notes tothon left in a data folder.

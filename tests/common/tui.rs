@@ -7,7 +7,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tothon::i18n::Lang;
-use tothon::store::Store;
 use tothon::tui::App;
 
 /// The sizes every screen is checked at: the smallest usual terminal, and
@@ -53,7 +52,8 @@ pub fn screen(app: &mut App, (w, h): (u16, u16)) -> String {
 /// The screens on the store in `dir`, in Vietnamese, past "who is working"
 /// (Enter: the first member the device keeps).
 pub fn open(dir: &Path) -> App {
-    let mut app = App::open(Store::open(dir).unwrap(), Lang::Vi).unwrap();
+    let (store, signer) = super::sitting(dir);
+    let mut app = App::open(store, Lang::Vi).unwrap().with_key(signer);
     press(&mut app, KeyCode::Enter);
     app
 }

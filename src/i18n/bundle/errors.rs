@@ -67,12 +67,18 @@ fn exchange_vi(e: &ExchangeError) -> String {
             "Máy này đã có khoá ký {id}; muốn thay bằng khoá mới thì thêm --replace (xã và các tổ phải tin cậy lại khoá mới)."
         ),
         ExchangeError::Key(k) => key_vi(k),
-        ExchangeError::NoPassphrase => "Cần mật khẩu khoá ký: đặt biến TOTHON_PASSPHRASE, hoặc chạy lệnh trong cửa sổ dòng lệnh để nhập.".into(),
-        ExchangeError::PassphrasesDiffer => "Hai lần nhập mật khẩu không giống nhau; chưa tạo gì.".into(),
+        ExchangeError::NoPassphrase { variable } => format!(
+            "Cần mật khẩu của máy này: đặt biến {variable}, hoặc chạy lệnh trong cửa sổ dòng lệnh để nhập."
+        ),
+        ExchangeError::PassphrasesDiffer => {
+            "Hai lần nhập mật khẩu không giống nhau; chưa tạo gì.".into()
+        }
         ExchangeError::PublicKeyFile { path, error } => {
             format!("{}: {}", path.display(), key_vi(error))
         }
-        ExchangeError::TeamNeeded => "Trên máy xã, cần cho biết khoá này của tổ nào: tothon trust --team N TỆP.pub".into(),
+        ExchangeError::TeamNeeded => {
+            "Trên máy xã, cần cho biết khoá này của tổ nào: tothon trust --team N TỆP.pub".into()
+        }
         ExchangeError::NoTeamHere => "Máy của tổ chỉ tin cậy khoá của xã: bỏ --team.".into(),
         ExchangeError::NoSuchTeam { team } => format!("Xã này không có tổ {team}."),
         ExchangeError::OwnKey => "Đây là khoá của chính máy này, không cần tin cậy.".into(),
@@ -83,8 +89,12 @@ fn exchange_vi(e: &ExchangeError) -> String {
         ExchangeError::File { path, detail } => {
             format!("Không ghi/đọc được tệp {}: {detail}.", path.display())
         }
-        ExchangeError::Unwritable(e) => format!("Không ghi được gói: {}", format_error(Lang::Vi, e)),
-        ExchangeError::Locked => "Gói được mã hoá: cần mật khẩu khoá của máy này để đọc; chưa nhận gì.".into(),
+        ExchangeError::Unwritable(e) => {
+            format!("Không ghi được gói: {}", format_error(Lang::Vi, e))
+        }
+        ExchangeError::Locked => {
+            "Gói được mã hoá: cần mật khẩu khoá của máy này để đọc; chưa nhận gì.".into()
+        }
     }
 }
 
@@ -96,7 +106,7 @@ fn exchange_en(e: &ExchangeError) -> String {
             "This device already has signing key {id}; add --replace to make a new one (the commune and teams must then trust the new key)."
         ),
         ExchangeError::Key(k) => key_en(k),
-        ExchangeError::NoPassphrase => "The signing key's passphrase is needed: set TOTHON_PASSPHRASE, or run the command in a terminal to type it.".into(),
+        ExchangeError::NoPassphrase { variable } => format!("This device's passphrase is needed: set {variable}, or run the command in a terminal to type it."),
         ExchangeError::PassphrasesDiffer => "The two passphrases differ; nothing was made.".into(),
         ExchangeError::PublicKeyFile { path, error } => {
             format!("{}: {}", path.display(), key_en(error))

@@ -113,7 +113,7 @@ fn vi(s: &Say) -> String {
     match s {
         Say::PassphraseNew => "Đặt mật khẩu cho khoá ký của máy này: ".into(),
         Say::PassphraseAgain => "Nhập lại mật khẩu: ".into(),
-        Say::Passphrase => "Mật khẩu khoá ký: ".into(),
+        Say::Passphrase => "Mật khẩu của máy này (mở khoá ký và dữ liệu): ".into(),
         Say::KeyMade {
             id,
             role: Role::Commune,
@@ -207,7 +207,7 @@ fn en(s: &Say) -> String {
     match s {
         Say::PassphraseNew => "Choose a passphrase for this device's signing key: ".into(),
         Say::PassphraseAgain => "Type the passphrase again: ".into(),
-        Say::Passphrase => "Signing key passphrase: ".into(),
+        Say::Passphrase => "This device's passphrase (opens its key and its data): ".into(),
         Say::KeyMade {
             id,
             role: Role::Commune,

@@ -8,43 +8,55 @@ use chrono::{DateTime, FixedOffset};
 use super::{ExchangeError, Result, file_error, stamp};
 use crate::bundle::key::{self, Cost, KeyError, Public, Signer};
 use crate::domain::commune::Role;
-use crate::store::{OwnKey, Store, TrustedKey};
+use crate::store::{OwnKey, Store, StoreError, TrustedKey};
 
 /// Makes this device's key pair and keeps it, the secret half encrypted with
-/// `passphrase` (at [`Cost::for_new_keys`]). Refuses to replace a key
-/// unless `replace`. Returns the key opened, to sign with at once.
+/// `passphrase` (at [`Cost::for_new_keys`]), and the store's data key
+/// wrapped under it. Refuses to replace a key unless `replace`, and to
+/// replace one before the store was unlocked with it (its old passphrase).
+/// Returns the store, unlocked, and the key opened, to sign with at once.
 pub fn new_key(
-    store: &Store,
+    store: Store,
     passphrase: &str,
     replace: bool,
     now: DateTime<FixedOffset>,
-) -> Result<Signer> {
+) -> Result<(Store, Signer)> {
     new_key_at(store, passphrase, replace, Cost::for_new_keys(), now)
 }
 
 /// [`new_key`] at `cost` (the demo's keys, whose passphrase is known to
 /// all, at [`Cost::LIGHT`]).
 pub fn new_key_at(
-    store: &Store,
+    store: Store,
     passphrase: &str,
     replace: bool,
     cost: Cost,
     now: DateTime<FixedOffset>,
-) -> Result<Signer> {
-    if let Some(old) = store.own_key()?
-        && !replace
-    {
-        return Err(ExchangeError::KeyExists { id: old.id });
+) -> Result<(Store, Signer)> {
+    if let Some(old) = store.own_key()? {
+        if !replace {
+            return Err(ExchangeError::KeyExists { id: old.id });
+        }
+        if store.is_locked() {
+            return Err(StoreError::Locked.into());
+        }
     }
     let generated = key::generate(passphrase, cost)?;
-    store.set_own_key(&OwnKey {
-        id: generated.public.id.clone(),
-        public: generated.public.to_text(),
-        encrypted_secret: generated.encrypted_secret,
-        created_at: stamp(now),
-    })?;
+    let wrap = generated.signer.store_key();
+    // A store that never had a key has no data key yet: it gets one (and
+    // is sealed, if it holds data from before sealing) under the new key.
+    let store = store.unlock(&wrap)?;
+    store.set_own_key_wrapping(
+        &OwnKey {
+            id: generated.public.id.clone(),
+            public: generated.public.to_text(),
+            encrypted_secret: generated.encrypted_secret,
+            created_at: stamp(now),
+        },
+        &wrap,
+    )?;
     store.hold_identity(generated.signer.identity().clone());
-    Ok(generated.signer)
+    Ok((store, generated.signer))
 }
 
 /// Whether `passphrase` may be chosen for a key (see
@@ -78,13 +90,23 @@ pub fn refresh_public(store: &Store, signer: &Signer) -> Result<()> {
 /// Opens this device's secret key to sign with; the store keeps its age
 /// identity for the rest of the sitting, to read the bundles sent here (and
 /// a key made before bundles were encrypted gets its age key written
-/// beside it, for `key show`).
-pub fn unlock(store: &Store, passphrase: &str) -> Result<Signer> {
+/// beside it, for `key show`). A wrong passphrase changes nothing.
+pub fn open_key(store: &Store, passphrase: &str) -> Result<Signer> {
     let own = store.own_key()?.ok_or(ExchangeError::NoKey)?;
     let signer = Signer::unlock(&own.encrypted_secret, passphrase)?;
     store.hold_identity(signer.identity().clone());
     refresh_public(store, &signer)?;
     Ok(signer)
+}
+
+/// Opens this device's key with `passphrase`, and with it the store: one
+/// passphrase a sitting opens signing, reading bundles and the data. A
+/// store from before sealing is sealed now (see [`Store::unlock`]). A
+/// wrong passphrase changes nothing.
+pub fn unlock(store: Store, passphrase: &str) -> Result<(Store, Signer)> {
+    let signer = open_key(&store, passphrase)?;
+    let store = store.unlock(&signer.store_key())?;
+    Ok((store, signer))
 }
 
 /// Reads a `.pub` file, in UTF-8 with or without a byte-order mark, or in

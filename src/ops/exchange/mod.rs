@@ -34,8 +34,8 @@ pub use import::{
     import_files, latest_sequences,
 };
 pub use keys::{
-    check_new_passphrase, new_key, new_key_at, own_public, read_public, refresh_public, trust,
-    unlock, untrust,
+    check_new_passphrase, new_key, new_key_at, open_key, own_public, read_public, refresh_public,
+    trust, unlock, untrust,
 };
 pub use refusal::{Refusal, Rejection};
 
@@ -49,8 +49,8 @@ pub enum ExchangeError {
     KeyExists { id: String },
     #[error(transparent)]
     Key(#[from] KeyError),
-    #[error("no passphrase: set TOTHON_PASSPHRASE or run in a terminal")]
-    NoPassphrase,
+    #[error("no passphrase: set {variable} or run in a terminal")]
+    NoPassphrase { variable: &'static str },
     #[error("the two passphrases differ")]
     PassphrasesDiffer,
     #[error("{path}: {error}")]

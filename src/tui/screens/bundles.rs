@@ -9,7 +9,6 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row as TableRow, Table, Wrap};
 
 use crate::i18n::{self, Text};
 use crate::tui::app::{Effect, Screen, State};
-use crate::tui::dialog::{Dialog, Unlock};
 use crate::tui::draw::{Theme, input_line, short_date};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Action;
@@ -34,15 +33,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ImportBundle if !b.path.is_empty() => {
             return vec![Effect::ImportBundle {
                 path: std::path::PathBuf::from(b.path.text().trim()),
-                passphrase: None,
             }];
         }
-        Action::ExportBundles => {
-            state.dialog = Some(Dialog::Passphrase {
-                input: TextInput::default(),
-                then: Unlock::Export,
-            });
-        }
+        Action::ExportBundles => return vec![Effect::ExportBundles],
         Action::GoBack => {
             state.screens.pop();
         }

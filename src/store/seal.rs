@@ -1,0 +1,350 @@
+//! The store's values that hold personal data, sealed at rest.
+//!
+//! Each value of the tables that hold people's data (case versions, the
+//! work list's lines with their index entries and search keys, work items,
+//! the register, drafts, the imports log) is sealed on its own with
+//! XChaCha20-Poly1305 under the store's data key: a random 24-byte nonce
+//! (16 random bytes drawn when the store is unlocked, then a counter), the
+//! ciphertext, the 16-byte tag. The row's table and key are its associated
+//! data, so a value moved to another row, or one bit changed anywhere,
+//! fails to open and is reported as damage: never read as something else.
+//! Table keys are record ids, person keys and numbers: no personal data.
+//!
+//! The data key is random, made once per store, and kept in `meta` wrapped
+//! (sealed) under a key derived from the device's signing key: the
+//! passphrase that opens the signing key opens the store.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chacha20poly1305::aead::{AeadInPlace, KeyInit};
+use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
+
+use super::{Result, StoreError};
+
+const NONCE: usize = 24;
+const TAG: usize = 16;
+
+/// What a sealed value costs in bytes beyond its plain text.
+pub const OVERHEAD: usize = NONCE + TAG;
+
+/// The tables whose values are sealed, each with the byte that names it in
+/// a value's associated data.
+#[derive(Clone, Copy, Debug)]
+pub enum Sealed {
+    Versions = 1,
+    Lines = 2,
+    WorkItems = 3,
+    People = 4,
+    Drafts = 5,
+    Imports = 6,
+}
+
+impl Sealed {
+    fn what(self) -> &'static str {
+        match self {
+            Sealed::Versions => "version",
+            Sealed::Lines => "list row",
+            Sealed::WorkItems => "work item",
+            Sealed::People => "person",
+            Sealed::Drafts => "draft",
+            Sealed::Imports => "import",
+        }
+    }
+}
+
+/// A row's key, as its value's associated data.
+pub trait RowKey {
+    fn ad(&self, table: Sealed, out: &mut Vec<u8>);
+    fn shown(&self) -> String;
+}
+
+impl RowKey for &str {
+    fn ad(&self, table: Sealed, out: &mut Vec<u8>) {
+        out.push(table as u8);
+        out.extend_from_slice(self.as_bytes());
+    }
+    fn shown(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl RowKey for (&str, &str) {
+    fn ad(&self, table: Sealed, out: &mut Vec<u8>) {
+        out.push(table as u8);
+        out.extend_from_slice(self.0.as_bytes());
+        // Never in UTF-8: ("a", "bc") and ("ab", "c") differ.
+        out.push(0xff);
+        out.extend_from_slice(self.1.as_bytes());
+    }
+    fn shown(&self) -> String {
+        format!("{} {}", self.0, self.1)
+    }
+}
+
+impl RowKey for u64 {
+    fn ad(&self, table: Sealed, out: &mut Vec<u8>) {
+        out.push(table as u8);
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn shown(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// The associated data of the row `key` of `table`.
+fn associated(table: Sealed, key: &impl RowKey) -> Vec<u8> {
+    let mut ad = Vec::with_capacity(64);
+    key.ad(table, &mut ad);
+    ad
+}
+
+/// The store's data key at work: seals and opens values.
+pub struct Seal {
+    cipher: XChaCha20Poly1305,
+    /// The nonces' random part, drawn when the store was unlocked.
+    prefix: [u8; 16],
+    /// The nonces' counted part.
+    counter: AtomicU64,
+}
+
+/// The secret a store's data key is wrapped under (derived from the
+/// device's signing key, never stored).
+pub struct WrapKey(pub [u8; 32]);
+
+/// A new data key, 32 random bytes.
+pub fn new_data_key() -> Result<[u8; 32]> {
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| StoreError::Db(e.to_string()))?;
+    Ok(key)
+}
+
+/// The layout of a wrapped data key: this byte, then the data key sealed.
+const WRAPPED_V1: u8 = 1;
+const WRAP_AD: &[u8] = b"tothon store data key v1";
+
+/// `data_key` wrapped under `wrap`, to keep in `meta`.
+pub fn wrap(data_key: &[u8; 32], wrap: &WrapKey) -> Result<Vec<u8>> {
+    let seal = Seal::new(&wrap.0)?;
+    let mut out = vec![WRAPPED_V1];
+    let mut sealed = Vec::new();
+    seal.seal_raw(WRAP_AD, data_key, &mut sealed);
+    out.extend_from_slice(&sealed);
+    Ok(out)
+}
+
+/// The data key `wrapped` holds, if `wrap` opens it.
+pub fn unwrap(wrapped: &[u8], wrap: &WrapKey) -> Result<[u8; 32]> {
+    let damaged = || StoreError::Corrupt {
+        what: "data key",
+        detail: "does not open with this device's key".into(),
+    };
+    let Some((&WRAPPED_V1, sealed)) = wrapped.split_first() else {
+        return Err(damaged());
+    };
+    let seal = Seal::new(&wrap.0)?;
+    let mut out = Vec::new();
+    seal.open_raw(WRAP_AD, sealed, &mut out)
+        .ok_or_else(damaged)?;
+    out.as_slice().try_into().map_err(|_| damaged())
+}
+
+impl Seal {
+    pub fn new(key: &[u8; 32]) -> Result<Seal> {
+        let mut prefix = [0u8; 16];
+        getrandom::fill(&mut prefix).map_err(|e| StoreError::Db(e.to_string()))?;
+        Ok(Seal {
+            cipher: XChaCha20Poly1305::new(key.into()),
+            prefix,
+            counter: AtomicU64::new(0),
+        })
+    }
+
+    fn nonce(&self) -> XNonce {
+        let mut nonce = XNonce::default();
+        nonce[..16].copy_from_slice(&self.prefix);
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        nonce[16..].copy_from_slice(&n.to_le_bytes());
+        nonce
+    }
+
+    fn seal_raw(&self, ad: &[u8], plain: &[u8], out: &mut Vec<u8>) {
+        let nonce = self.nonce();
+        out.clear();
+        out.reserve(plain.len() + OVERHEAD);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(plain);
+        let tag = self
+            .cipher
+            .encrypt_in_place_detached(&nonce, ad, &mut out[NONCE..])
+            // Only a message longer than 256 GiB is refused.
+            .expect("a store value is far below the cipher's limit");
+        out.extend_from_slice(&tag);
+    }
+
+    fn open_raw(&self, ad: &[u8], sealed: &[u8], out: &mut Vec<u8>) -> Option<()> {
+        if sealed.len() < OVERHEAD {
+            return None;
+        }
+        let (nonce, rest) = sealed.split_at(NONCE);
+        let (text, tag) = rest.split_at(rest.len() - TAG);
+        out.clear();
+        out.extend_from_slice(text);
+        self.cipher
+            .decrypt_in_place_detached(XNonce::from_slice(nonce), ad, out, Tag::from_slice(tag))
+            .ok()
+    }
+}
+
+/// How a store's values are read and written: sealed once the store is
+/// unlocked; plain only for a store from before sealing, which is read
+/// plain while it is migrated.
+#[derive(Clone)]
+pub enum Vault {
+    Plain,
+    Sealed(Arc<Seal>),
+}
+
+impl Vault {
+    /// The value to store for `plain` in the row `key` of `table`: `plain`
+    /// itself, or its sealed form made in `out`.
+    pub fn seal<'a>(
+        &self,
+        table: Sealed,
+        key: impl RowKey,
+        plain: &'a [u8],
+        out: &'a mut Vec<u8>,
+    ) -> &'a [u8] {
+        match self {
+            Vault::Plain => plain,
+            Vault::Sealed(seal) => {
+                seal.seal_raw(&associated(table, &key), plain, out);
+                out
+            }
+        }
+    }
+
+    /// The plain value of a stored one: `stored` itself, or opened into
+    /// `out`. A value that does not open (damaged, or moved from another
+    /// row) is `Corrupt`, naming the row.
+    pub fn open<'a>(
+        &self,
+        table: Sealed,
+        key: impl RowKey,
+        stored: &'a [u8],
+        out: &'a mut Vec<u8>,
+    ) -> Result<&'a [u8]> {
+        match self {
+            Vault::Plain => Ok(stored),
+            Vault::Sealed(seal) => match seal.open_raw(&associated(table, &key), stored, out) {
+                Some(()) => Ok(out),
+                None => Err(StoreError::Corrupt {
+                    what: table.what(),
+                    detail: key.shown(),
+                }),
+            },
+        }
+    }
+
+    /// [`Vault::open`] into a value of its own.
+    pub fn open_owned(&self, table: Sealed, key: impl RowKey, stored: &[u8]) -> Result<Vec<u8>> {
+        match self {
+            Vault::Plain => Ok(stored.to_vec()),
+            Vault::Sealed(_) => {
+                let mut out = Vec::new();
+                self.open(table, key, stored, &mut out)?;
+                Ok(out)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vault() -> Vault {
+        Vault::Sealed(Arc::new(Seal::new(&[7; 32]).unwrap()))
+    }
+
+    #[test]
+    fn a_value_opens_in_its_own_row_only_and_any_changed_byte_is_damage() {
+        let v = vault();
+        let mut buf = Vec::new();
+        let sealed = v
+            .seal(Sealed::People, "NK-1", "Nguyễn Văn A".as_bytes(), &mut buf)
+            .to_vec();
+        assert_eq!(sealed.len(), "Nguyễn Văn A".len() + OVERHEAD);
+        assert!(!sealed.windows(6).any(|w| w == b"Nguy\xe1\xbb"));
+        let mut out = Vec::new();
+        assert_eq!(
+            v.open(Sealed::People, "NK-1", &sealed, &mut out).unwrap(),
+            "Nguyễn Văn A".as_bytes()
+        );
+        // Another row, another table: refused.
+        assert!(v.open(Sealed::People, "NK-2", &sealed, &mut out).is_err());
+        assert!(v.open(Sealed::Drafts, "NK-1", &sealed, &mut out).is_err());
+        for at in 0..sealed.len() {
+            let mut bad = sealed.clone();
+            bad[at] ^= 1;
+            assert!(v.open(Sealed::People, "NK-1", &bad, &mut out).is_err());
+        }
+        for cut in 0..sealed.len() {
+            assert!(
+                v.open(Sealed::People, "NK-1", &sealed[..cut], &mut out)
+                    .is_err()
+            );
+        }
+        // Another data key: refused.
+        let other = Vault::Sealed(Arc::new(Seal::new(&[8; 32]).unwrap()));
+        assert!(
+            other
+                .open(Sealed::People, "NK-1", &sealed, &mut out)
+                .is_err()
+        );
+        // The same value twice seals differently (the nonce moves on).
+        let again = v.seal(Sealed::People, "NK-1", "Nguyễn Văn A".as_bytes(), &mut buf);
+        assert_ne!(again, sealed.as_slice());
+    }
+
+    #[test]
+    fn version_keys_are_told_apart_where_their_halves_meet() {
+        let v = vault();
+        let mut buf = Vec::new();
+        let sealed = v
+            .seal(Sealed::Versions, ("a", "bc"), b"x", &mut buf)
+            .to_vec();
+        let mut out = Vec::new();
+        assert!(
+            v.open(Sealed::Versions, ("a", "bc"), &sealed, &mut out)
+                .is_ok()
+        );
+        assert!(
+            v.open(Sealed::Versions, ("ab", "c"), &sealed, &mut out)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_data_key_unwraps_with_its_wrap_key_only() {
+        let data = [3u8; 32];
+        let wrapped = wrap(&data, &WrapKey([1; 32])).unwrap();
+        assert_eq!(unwrap(&wrapped, &WrapKey([1; 32])).unwrap(), data);
+        assert!(unwrap(&wrapped, &WrapKey([2; 32])).is_err());
+        assert!(unwrap(&wrapped[..10], &WrapKey([1; 32])).is_err());
+        assert!(unwrap(&[], &WrapKey([1; 32])).is_err());
+    }
+
+    #[test]
+    fn plain_is_passed_through() {
+        let mut buf = Vec::new();
+        let plain = Vault::Plain.seal(Sealed::Lines, "AC-1", b"abc", &mut buf);
+        assert_eq!(plain, b"abc");
+        assert_eq!(
+            Vault::Plain
+                .open_owned(Sealed::Lines, "AC-1", b"abc")
+                .unwrap(),
+            b"abc"
+        );
+    }
+}
