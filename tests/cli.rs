@@ -334,7 +334,13 @@ fn a_reader_that_stops_early_ends_the_csv_quietly() {
     // The reader is gone; the rest (far more than a pipe holds) has nowhere to go.
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{:?}", out.status);
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    // Only the note that personal data left in plain text.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim(),
+        tothon::i18n::msg(tothon::i18n::Lang::Vi, &tothon::i18n::Msg::PersonalToOutput),
+        "{err}"
+    );
 }
 
 /// `tothon bundle import A B … | head -0`: the reader is gone before the

@@ -54,6 +54,7 @@ fn filter_cases(cases: Vec<CaseEntry>, args: &CasesArgs) -> Result<Vec<CaseEntry
 
 pub(super) fn list_cases(store: &Store, args: &CasesArgs, lang: Lang) -> Result<()> {
     let cases = filter_cases(store.cases()?, args)?;
+    super::mark_personal(lang);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {

@@ -227,6 +227,16 @@ fn run_demo(data_dir: &Path, args: DemoArgs, lang: Lang) -> Result<()> {
     }
 }
 
+/// Says, on the standard error, that citizens' personal data is going to
+/// the standard output in plain text, when that is not a terminal (a file
+/// `> danh-sach.csv`, or another program): it leaves tothon's protection.
+pub(super) fn mark_personal(lang: Lang) {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        eprintln!("{}", i18n::msg(lang, &Msg::PersonalToOutput));
+    }
+}
+
 /// Prints what a command did on the standard output. A reader that stopped
 /// early (`tothon bundle import … | head -1`) does not stop the command
 /// or make it fail: the lines it no longer reads are dropped. Any other

@@ -122,6 +122,7 @@ pub(super) fn duplicates(store: &Store, args: DuplicatesArgs, lang: Lang) -> Res
 
 fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
     let pairs = ops::duplicates::list(store)?;
+    super::mark_personal(lang);
     let commune = store.commune()?;
     let village = |team: u8| {
         commune

@@ -375,6 +375,7 @@ pub fn msg(m: &Msg) -> String {
         Msg::ExportedPersonal { path } => format!(
             "Wrote {path}. It holds citizens' personal data, not encrypted: keep it safe, do not send it over the network, delete it when done."
         ),
+        Msg::PersonalToOutput => "Note: this table holds citizens' personal data, not encrypted: keep whatever receives it safe, do not send it over the network, delete it when done.".into(),
         Msg::Imported { count } => format!("Imported {count} work items."),
         Msg::WarningsConfirmed { count } => format!("Confirmed {count} warnings."),
         Msg::SheetRead { sheet, at, of } => {

@@ -253,6 +253,9 @@ pub enum Msg<'a> {
     ExportedPersonal {
         path: &'a str,
     },
+    /// Citizens' personal data printed to something other than a terminal
+    /// (a file or another program), plain.
+    PersonalToOutput,
     Imported {
         count: usize,
     },

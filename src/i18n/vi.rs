@@ -367,6 +367,7 @@ pub fn msg(m: &Msg) -> String {
         Msg::ExportedPersonal { path } => format!(
             "Đã ghi tệp {path}. Tệp chứa dữ liệu cá nhân của công dân và không được mã hoá: giữ kín, không gửi qua mạng, xoá khi dùng xong."
         ),
+        Msg::PersonalToOutput => "Lưu ý: bảng này chứa dữ liệu cá nhân của công dân, không được mã hoá: giữ kín tệp nhận được, không gửi qua mạng, xoá khi dùng xong.".into(),
         Msg::Imported { count } => format!("Đã nhập {count} việc vào danh sách."),
         Msg::WarningsConfirmed { count } => format!("Đã xác nhận {count} cảnh báo."),
         Msg::SheetRead { sheet, at, of } => {

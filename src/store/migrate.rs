@@ -143,6 +143,13 @@ pub fn rebuild_case_index(txn: &WriteTransaction, vault: &Vault) -> Result<()> {
     tables.put_items(items.iter())
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Stops [`seal_file`] where a power cut would: the sealed file written,
+    /// the old one not yet replaced.
+    pub(super) static CUT_SEALING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// The file a store is sealed into before it takes the store's place.
 fn sealing_file(path: &Path) -> std::path::PathBuf {
     path.with_extension("redb.sealing")
@@ -182,13 +189,20 @@ pub(super) fn seal_file(store: Store, wrap: &WrapKey) -> Result<Store> {
         seal_table(&from, &to, IMPORTS, Sealed::Imports, &vault)?;
         {
             let mut meta = to.open_table(META)?;
+            let mut buf = Vec::new();
+            for key in seal::PERSONAL_SETTINGS {
+                let plain = meta.get(key)?.map(|v| v.value().to_vec());
+                if let Some(plain) = plain {
+                    meta.insert(key, vault.seal(Sealed::Settings, key, &plain, &mut buf))?;
+                }
+            }
             meta.insert("schema", SCHEMA.to_le_bytes().as_slice())?;
             meta.insert("data_key", seal::wrap(&data_key, wrap)?.as_slice())?;
         }
         to.commit()?;
     }
-    #[cfg(any(test, feature = "test-hooks"))]
-    if std::env::var_os("TOTHON_CUT_SEALING").is_some() {
+    #[cfg(test)]
+    if CUT_SEALING.get() {
         return Err(super::StoreError::Db("sealing cut short for a test".into()));
     }
     let Store { db, identity, .. } = store;

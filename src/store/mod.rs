@@ -355,12 +355,33 @@ impl Store {
     }
 
     /// A free-form setting (typing mode, language...), `None` when never set.
+    /// One that names people ([`seal::PERSONAL_SETTINGS`]) is sealed, and
+    /// read only once the store is unlocked.
     pub fn setting<T: DeserializeOwned>(&self, key: &'static str) -> Result<Option<T>> {
-        self.meta(key)
+        if !seal::PERSONAL_SETTINGS.contains(&key) {
+            return self.meta(key);
+        }
+        let vault = self.vault()?;
+        let Some(stored) = self.meta_bytes(key)? else {
+            return Ok(None);
+        };
+        let mut buf = Vec::new();
+        let plain = vault.open(Sealed::Settings, key, &stored, &mut buf)?;
+        codec::decode(plain, key).map(Some)
     }
 
     pub fn set_setting<T: Serialize>(&self, key: &'static str, value: &T) -> Result<()> {
-        self.set_meta(key, value)
+        if !seal::PERSONAL_SETTINGS.contains(&key) {
+            return self.set_meta(key, value);
+        }
+        let vault = self.vault()?;
+        let plain = codec::encode(value);
+        let mut buf = Vec::new();
+        let txn = self.db.begin_write()?;
+        txn.open_table(META)?
+            .insert(key, vault.seal(Sealed::Settings, key, &plain, &mut buf))?;
+        txn.commit()?;
+        Ok(())
     }
 
     /// Saves one version in one committed transaction. A draft with an empty

@@ -38,7 +38,14 @@ pub enum Sealed {
     People = 4,
     Drafts = 5,
     Imports = 6,
+    /// The settings that name people (see [`PERSONAL_SETTINGS`]).
+    Settings = 7,
 }
+
+/// The settings (in `meta`) that hold people's names: the team's members
+/// and who worked last. Sealed like the tables; every other setting is
+/// plain, read before the store is unlocked.
+pub const PERSONAL_SETTINGS: [&str; 2] = ["members", "last_member"];
 
 impl Sealed {
     fn what(self) -> &'static str {
@@ -49,6 +56,7 @@ impl Sealed {
             Sealed::People => "person",
             Sealed::Drafts => "draft",
             Sealed::Imports => "import",
+            Sealed::Settings => "setting",
         }
     }
 }

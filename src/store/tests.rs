@@ -790,3 +790,164 @@ fn imports_logged_with_a_sentence_or_with_a_reason_as_data_both_read() {
     assert_eq!(log[1].refusal, Some(reason));
     assert_eq!(log[1].detail, "");
 }
+
+/// The bytes of the store file in `dir`.
+fn file_bytes(dir: &Path) -> Vec<u8> {
+    std::fs::read(Store::file_in(dir)).unwrap()
+}
+
+/// The store file in `dir` is readable and writable by its owner alone.
+fn assert_owner_only(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(Store::file_in(dir))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+fn holds(bytes: &[u8], text: &str) -> bool {
+    bytes.windows(text.len()).any(|w| w == text.as_bytes())
+}
+
+fn person(key: &str, id: &str, name: &str) -> Person {
+    Person {
+        key: key.into(),
+        personal_id: id.into(),
+        full_name: name.into(),
+        household: "HK-1".into(),
+        team: 2,
+        phone: "0912345678".into(),
+        ..Person::default()
+    }
+}
+
+#[test]
+fn a_plain_store_is_sealed_whole_when_first_unlocked_and_a_cut_leaves_it_as_it_was() {
+    let (dir, store) = plain_setup();
+    store
+        .put_people([&person("NK-1", "034090999888", "Nguyễn Văn Bí")])
+        .unwrap();
+    store
+        .save(draft("AC-1", &[], "Nguyễn Văn Bí"), None)
+        .unwrap();
+    store.set_setting("members", &["Trần Thị Mơ"]).unwrap();
+    let lines = store.list_rows().unwrap();
+    drop(store);
+    let plain = file_bytes(dir.path());
+    assert!(holds(&plain, "034090999888") && holds(&plain, "Trần Thị Mơ"));
+    // A half-made sealed file from an earlier cut is made again.
+    let sealing = migrate_sealing_file(dir.path());
+    std::fs::write(&sealing, b"left by a power cut").unwrap();
+
+    // Cut after the sealed file is written, before it replaces the store:
+    // the store is as it was, and opens as it was.
+    migrate::CUT_SEALING.set(true);
+    let cut = Store::open(dir.path()).unwrap().unlock(&test_wrap());
+    migrate::CUT_SEALING.set(false);
+    assert!(cut.is_err());
+    let after_cut = file_bytes(dir.path());
+    assert!(holds(&after_cut, "034090999888") && holds(&after_cut, "Nguyễn Văn Bí"));
+    let still = Store::open(dir.path()).unwrap();
+    assert!(still.is_locked());
+    assert_eq!(schema_of(&still.db).unwrap(), migrate::LAST_PLAIN);
+    drop(still);
+
+    let store = reopen(dir.path());
+    assert_eq!(store.list_rows().unwrap(), lines);
+    assert_eq!(store.people().unwrap()[0].full_name, "Nguyễn Văn Bí");
+    let members: Vec<String> = store.setting("members").unwrap().unwrap();
+    assert_eq!(members, ["Trần Thị Mơ"]);
+    drop(store);
+    let sealed = file_bytes(dir.path());
+    for text in [
+        "034090999888",
+        "Nguyễn Văn Bí",
+        "nguyen van bi",
+        "0912345678",
+        "Trần Thị Mơ",
+    ] {
+        assert!(!holds(&sealed, text), "{text} still plain");
+    }
+    assert!(!sealing.exists());
+    assert_owner_only(dir.path());
+    // And it opens sealed from now on, with the same key only.
+    assert_eq!(reopen(dir.path()).list_rows().unwrap(), lines);
+    let other = Store::open(dir.path()).unwrap().unlock(&WrapKey([1; 32]));
+    assert!(matches!(
+        other,
+        Err(StoreError::Corrupt {
+            what: "data key",
+            ..
+        })
+    ));
+}
+
+fn migrate_sealing_file(dir: &Path) -> std::path::PathBuf {
+    Store::file_in(dir).with_extension("redb.sealing")
+}
+
+#[test]
+fn a_locked_store_gives_nothing_personal_and_a_new_one_is_its_owners_alone() {
+    let (dir, store) = setup();
+    store.save(draft("AC-1", &[], "a"), None).unwrap();
+    store.set_setting("members", &["Lan"]).unwrap();
+    drop(store);
+    assert_owner_only(dir.path());
+    let locked = Store::open(dir.path()).unwrap();
+    assert!(locked.is_locked());
+    // What the passphrase screen shows, and the keys, are readable.
+    assert!(locked.commune().is_ok() && locked.device().is_ok());
+    assert!(locked.own_key().is_ok() && locked.trusted_keys().is_ok());
+    assert!(matches!(locked.cases(), Err(StoreError::Locked)));
+    assert!(matches!(locked.list_snapshot(), Err(StoreError::Locked)));
+    assert!(matches!(locked.people(), Err(StoreError::Locked)));
+    assert!(matches!(locked.work_items(), Err(StoreError::Locked)));
+    assert!(matches!(locked.drafts(), Err(StoreError::Locked)));
+    assert!(matches!(locked.imports(), Err(StoreError::Locked)));
+    assert!(matches!(locked.all_versions(), Err(StoreError::Locked)));
+    assert!(matches!(
+        locked.setting::<Vec<String>>("members"),
+        Err(StoreError::Locked)
+    ));
+    assert!(matches!(
+        locked.save(draft("AC-2", &[], "b"), None),
+        Err(StoreError::Locked)
+    ));
+    drop(locked);
+    assert_eq!(reopen(dir.path()).case_count().unwrap(), 1);
+}
+
+#[test]
+fn a_flipped_bit_in_a_sealed_value_is_damage_named_by_its_row() {
+    let (dir, store) = setup();
+    store.save(draft("AC-1", &[], "a"), None).unwrap();
+    let version = store.all_versions().unwrap().remove(0);
+    drop(store);
+    {
+        let db = Database::open(Store::file_in(dir.path())).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut table = txn.open_table(VERSIONS).unwrap();
+            let key = ("AC-1", version.id.as_str());
+            let mut bytes = table.get(key).unwrap().unwrap().value().to_vec();
+            let last = bytes.len() - 20;
+            bytes[last] ^= 1;
+            table.insert(key, bytes.as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let store = reopen(dir.path());
+    match store.version("AC-1", &version.id) {
+        Err(StoreError::Corrupt { what, detail }) => {
+            assert_eq!(what, "version");
+            assert!(detail.contains("AC-1"), "{detail}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
