@@ -334,6 +334,8 @@ pub(super) fn store_error(e: &StoreError) -> String {
         StoreError::Locked => {
             "This device's data is encrypted; its passphrase is needed to open it. Nothing was changed.".into()
         }
+        StoreError::DataKeyDoesNotOpen => "This device's key does not open its encrypted data (the data file is not this device's, or was replaced). Nothing was changed; tell the commune.".into(),
+        StoreError::DataKeyMissing => "The data file has lost the key its data is encrypted with, so it cannot be read; it may be damaged. Nothing was changed; back the file up and tell the commune.".into(),
         StoreError::NewerSchema { found, supported } => format!(
             "This data was written by a newer tothon (schema {found}; this one reads up to {supported}); update tothon. The data was not changed."
         ),

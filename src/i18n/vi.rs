@@ -324,6 +324,8 @@ pub(super) fn store_error(e: &StoreError) -> String {
             "Dữ liệu của máy này được mã hoá; cần mật khẩu của máy để mở. Không có gì bị thay đổi."
                 .into()
         }
+        StoreError::DataKeyDoesNotOpen => "Khoá của máy này không mở được dữ liệu đã mã hoá (tệp dữ liệu không phải của máy này, hoặc đã bị thay). Không có gì bị thay đổi; hãy báo cho xã.".into(),
+        StoreError::DataKeyMissing => "Tệp dữ liệu thiếu khoá mã hoá dữ liệu, nên không đọc được; tệp có thể đã bị hỏng. Không có gì bị thay đổi; hãy sao lưu tệp và báo cho xã.".into(),
         StoreError::NewerSchema { found, supported } => format!(
             "Dữ liệu này do phiên bản tothon mới hơn ghi (lược đồ {found}, bản này chỉ hiểu đến {supported}); hãy cập nhật tothon. Dữ liệu không bị thay đổi."
         ),

@@ -13,6 +13,10 @@ pub enum StoreError {
     AlreadyOpen,
     #[error("the store is locked: this device's passphrase opens it")]
     Locked,
+    #[error("the store's data key does not open with this device's key")]
+    DataKeyDoesNotOpen,
+    #[error("the store's data key is missing")]
+    DataKeyMissing,
     #[error("store schema {found} is newer than this program's {supported}")]
     NewerSchema { found: u32, supported: u32 },
     #[error("the store's {what} is damaged: {detail}")]

@@ -28,7 +28,7 @@ use super::seal::{self, RowKey, Seal, Sealed, Vault, WrapKey};
 use super::tables::*;
 use redb::ReadableDatabase;
 
-use super::{Result, Store, codec};
+use super::{OwnKey, Result, Store, codec};
 use crate::domain::version::Version;
 
 /// The schema this binary writes.
@@ -163,7 +163,7 @@ fn sealing_file(path: &Path) -> std::path::PathBuf {
 /// is made again next time); after it, the sealed one. Writing a new file
 /// rather than sealing in place keeps the old plain values out of the
 /// store's free pages.
-pub(super) fn seal_file(store: Store, wrap: &WrapKey) -> Result<Store> {
+pub(super) fn seal_file(store: Store, wrap: &WrapKey, own: Option<&OwnKey>) -> Result<Store> {
     let path = store.path.clone();
     let sealing = sealing_file(&path);
     match std::fs::remove_file(&sealing) {
@@ -178,9 +178,16 @@ pub(super) fn seal_file(store: Store, wrap: &WrapKey) -> Result<Store> {
         let to = new.begin_write()?;
         create_tables(&to)?;
         let from = store.db.begin_read()?;
-        copy(&from, &to, META)?;
-        copy(&from, &to, TRUSTED_KEYS)?;
-        copy(&from, &to, SEQUENCES)?;
+        // Meta and the trusted keys are copied as they are (the tag is not
+        // used by a plain vault).
+        seal_table(&from, &to, META, Sealed::Settings, &Vault::Plain)?;
+        seal_table(&from, &to, TRUSTED_KEYS, Sealed::Settings, &Vault::Plain)?;
+        {
+            let mut sequences = to.open_table(SEQUENCES)?;
+            for (receiver, n) in store.sequences()? {
+                sequences.insert(receiver.as_str(), n)?;
+            }
+        }
         seal_table(&from, &to, VERSIONS, Sealed::Versions, &vault)?;
         seal_table(&from, &to, LINES, Sealed::Lines, &vault)?;
         seal_table(&from, &to, WORK_ITEMS, Sealed::WorkItems, &vault)?;
@@ -198,6 +205,10 @@ pub(super) fn seal_file(store: Store, wrap: &WrapKey) -> Result<Store> {
             }
             meta.insert("schema", SCHEMA.to_le_bytes().as_slice())?;
             meta.insert("data_key", seal::wrap(&data_key, wrap)?.as_slice())?;
+            // A store without a key gets the one it is sealed under with it.
+            if let Some(own) = own {
+                meta.insert("key", codec::encode(own).as_slice())?;
+            }
         }
         to.commit()?;
     }
@@ -229,22 +240,8 @@ fn sync_folder(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Copies a table as it is.
-fn copy<K: redb::Key + 'static, V: redb::Value + 'static>(
-    from: &ReadTransaction,
-    to: &WriteTransaction,
-    def: TableDefinition<K, V>,
-) -> Result<()> {
-    let source = from.open_table(def)?;
-    let mut target = to.open_table(def)?;
-    for row in source.iter()? {
-        let (k, v) = row?;
-        target.insert(k.value(), v.value())?;
-    }
-    Ok(())
-}
-
-/// Copies a table of plain values, each sealed in its row.
+/// Copies a table of plain values, each sealed in its row (as it is, when
+/// `vault` is plain).
 fn seal_table<K>(
     from: &ReadTransaction,
     to: &WriteTransaction,

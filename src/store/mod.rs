@@ -139,7 +139,13 @@ impl Store {
         if path.exists() {
             return Err(StoreError::AlreadySetUp(dir.to_path_buf()));
         }
-        std::fs::create_dir_all(dir)?;
+        // Folders made here are their owner's alone too (their files'
+        // names say which bundles came and went).
+        let mut folders = std::fs::DirBuilder::new();
+        folders.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut folders, 0o700);
+        folders.create(dir)?;
         create_private(&path)?;
         let db = builder().create(&path)?;
         let data_key = seal::new_data_key()?;
@@ -249,14 +255,34 @@ impl Store {
     /// one. A store without a data key yet (its key pair was never made)
     /// gets one.
     pub fn unlock(self, wrap: &WrapKey) -> Result<Store> {
+        self.unlock_as(wrap, None)
+    }
+
+    /// Makes `own` this device's key pair, the store's data key wrapped
+    /// under `wrap` (derived from it), in one transaction: a store without
+    /// a key yet (set up before keys existed, or cut short while being set
+    /// up) is unlocked by it, sealed first if it is from before sealing.
+    /// On an unlocked store it replaces the key (the data key is kept, and
+    /// wrapped under the new one).
+    pub fn unlock_with_new_key(self, own: &OwnKey, wrap: &WrapKey) -> Result<Store> {
+        self.unlock_as(wrap, Some(own))
+    }
+
+    fn unlock_as(self, wrap: &WrapKey, own: Option<&OwnKey>) -> Result<Store> {
         if !self.is_locked() {
+            if let Some(own) = own {
+                self.set_own_key_wrapping(own, wrap)?;
+            }
             return Ok(self);
         }
         let found = schema_of(&self.db)?;
         let wrapped: Option<Vec<u8>> = self.meta_bytes("data_key")?;
-        let store = match (found, wrapped) {
-            (found, _) if found <= migrate::LAST_PLAIN => migrate::seal_file(self, wrap)?,
-            (_, Some(wrapped)) => {
+        let store = match (found, wrapped, own) {
+            (found, _, _) if found <= migrate::LAST_PLAIN => migrate::seal_file(self, wrap, own)?,
+            // A locked store with a data key has a key that wraps it: a new
+            // key replaces it only once the store was opened with it.
+            (_, Some(_), Some(_)) => return Err(StoreError::Locked),
+            (_, Some(wrapped), None) => {
                 let data_key = seal::unwrap(&wrapped, wrap)?;
                 let vault = Vault::Sealed(seal::Seal::new(&data_key)?.into());
                 Store {
@@ -264,16 +290,19 @@ impl Store {
                     ..self
                 }
             }
-            (_, None) => {
+            // Only a store that never held anything sealed may get a data
+            // key now: one whose key went missing would be unreadable.
+            (_, None, Some(own)) if self.holds_nothing_sealed()? => {
                 let data_key = seal::new_data_key()?;
                 let vault = Vault::Sealed(seal::Seal::new(&data_key)?.into());
                 let store = Store {
                     unlocked: Some((data_key, vault)),
                     ..self
                 };
-                store.wrap_data_key(wrap)?;
+                store.set_own_key_wrapping(own, wrap)?;
                 store
             }
+            (_, None, _) => return Err(StoreError::DataKeyMissing),
         };
         make_private(&store.path)?;
         let vault = store.vault()?.clone();
@@ -281,15 +310,15 @@ impl Store {
         Ok(store)
     }
 
-    /// Keeps the data key wrapped under `wrap` (a new device key's).
-    fn wrap_data_key(&self, wrap: &WrapKey) -> Result<()> {
-        let (data_key, _) = self.unlocked.as_ref().ok_or(StoreError::Locked)?;
-        let wrapped = seal::wrap(data_key, wrap)?;
-        let txn = self.db.begin_write()?;
-        txn.open_table(META)?
-            .insert("data_key", wrapped.as_slice())?;
-        txn.commit()?;
-        Ok(())
+    /// Whether no table that is sealed holds a row.
+    fn holds_nothing_sealed(&self) -> Result<bool> {
+        let txn = self.db.begin_read()?;
+        Ok(txn.open_table(VERSIONS)?.is_empty()?
+            && txn.open_table(LINES)?.is_empty()?
+            && txn.open_table(WORK_ITEMS)?.is_empty()?
+            && txn.open_table(PEOPLE)?.is_empty()?
+            && txn.open_table(DRAFTS)?.is_empty()?
+            && txn.open_table(IMPORTS)?.is_empty()?)
     }
 
     /// Makes `key` this device's key pair, and wraps the store's data key
@@ -320,18 +349,20 @@ impl Store {
     }
 
     fn meta<T: DeserializeOwned>(&self, key: &'static str) -> Result<Option<T>> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(META)?;
-        table
-            .get(key)?
-            .map(|b| codec::decode(b.value(), key))
-            .transpose()
+        // The generic part kept to the decoding: one copy of the rest.
+        match self.meta_bytes(key)? {
+            Some(bytes) => codec::decode(&bytes, key).map(Some),
+            None => Ok(None),
+        }
     }
 
     fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        self.put_meta(key, &codec::encode(value))
+    }
+
+    fn put_meta(&self, key: &str, bytes: &[u8]) -> Result<()> {
         let txn = self.db.begin_write()?;
-        txn.open_table(META)?
-            .insert(key, codec::encode(value).as_slice())?;
+        txn.open_table(META)?.insert(key, bytes)?;
         txn.commit()?;
         Ok(())
     }
@@ -358,30 +389,35 @@ impl Store {
     /// One that names people ([`seal::PERSONAL_SETTINGS`]) is sealed, and
     /// read only once the store is unlocked.
     pub fn setting<T: DeserializeOwned>(&self, key: &'static str) -> Result<Option<T>> {
-        if !seal::PERSONAL_SETTINGS.contains(&key) {
-            return self.meta(key);
+        match self.setting_bytes(key)? {
+            Some(bytes) => codec::decode(&bytes, key).map(Some),
+            None => Ok(None),
         }
-        let vault = self.vault()?;
-        let Some(stored) = self.meta_bytes(key)? else {
-            return Ok(None);
-        };
-        let mut buf = Vec::new();
-        let plain = vault.open(Sealed::Settings, key, &stored, &mut buf)?;
-        codec::decode(plain, key).map(Some)
     }
 
     pub fn set_setting<T: Serialize>(&self, key: &'static str, value: &T) -> Result<()> {
-        if !seal::PERSONAL_SETTINGS.contains(&key) {
-            return self.set_meta(key, value);
+        self.put_setting(key, &codec::encode(value))
+    }
+
+    /// A setting as stored, opened if it is sealed.
+    fn setting_bytes(&self, key: &'static str) -> Result<Option<Vec<u8>>> {
+        let stored = self.meta_bytes(key)?;
+        match stored {
+            Some(stored) if seal::PERSONAL_SETTINGS.contains(&key) => self
+                .vault()?
+                .open_owned(Sealed::Settings, key, &stored)
+                .map(Some),
+            other => Ok(other),
         }
-        let vault = self.vault()?;
-        let plain = codec::encode(value);
+    }
+
+    fn put_setting(&self, key: &'static str, plain: &[u8]) -> Result<()> {
+        if !seal::PERSONAL_SETTINGS.contains(&key) {
+            return self.put_meta(key, plain);
+        }
         let mut buf = Vec::new();
-        let txn = self.db.begin_write()?;
-        txn.open_table(META)?
-            .insert(key, vault.seal(Sealed::Settings, key, &plain, &mut buf))?;
-        txn.commit()?;
-        Ok(())
+        let sealed = self.vault()?.seal(Sealed::Settings, key, plain, &mut buf);
+        self.put_meta(key, sealed)
     }
 
     /// Saves one version in one committed transaction. A draft with an empty

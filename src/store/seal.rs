@@ -3,9 +3,13 @@
 //! Each value of the tables that hold people's data (case versions, the
 //! work list's lines with their index entries and search keys, work items,
 //! the register, drafts, the imports log) is sealed on its own with
-//! XChaCha20-Poly1305 under the store's data key: a random 24-byte nonce
-//! (16 random bytes drawn when the store is unlocked, then a counter), the
-//! ciphertext, the 16-byte tag. The row's table and key are its associated
+//! XChaCha20-Poly1305 under the store's data key: a 24-byte nonce (16 random
+//! bytes drawn when the store is unlocked, then a counter), the ciphertext,
+//! the 16-byte tag. XChaCha20-Poly1305 is ChaCha20-Poly1305 under the key
+//! HChaCha20 derives from the data key and the nonce's first 16 bytes, with
+//! the last 8 as its nonce; it is built so here, from the ChaCha20-Poly1305
+//! the bundles use, and the derived key is made once a sitting, not once a
+//! value. The row's table and key are its associated
 //! data, so a value moved to another row, or one bit changed anywhere,
 //! fails to open and is reported as damage: never read as something else.
 //! Table keys are record ids, person keys and numbers: no personal data.
@@ -18,7 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chacha20poly1305::aead::{AeadInPlace, KeyInit};
-use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce, Tag};
 
 use super::{Result, StoreError};
 
@@ -109,11 +113,30 @@ fn associated(table: Sealed, key: &impl RowKey) -> Vec<u8> {
 
 /// The store's data key at work: seals and opens values.
 pub struct Seal {
-    cipher: XChaCha20Poly1305,
-    /// The nonces' random part, drawn when the store was unlocked.
+    key: [u8; 32],
+    /// The nonces' random part, drawn when the store was unlocked, and the
+    /// cipher under the key HChaCha20 derives with it.
     prefix: [u8; 16],
+    cipher: ChaCha20Poly1305,
     /// The nonces' counted part.
     counter: AtomicU64,
+    /// The cipher of the last other prefix a value was opened under (most
+    /// values of a store were sealed in one sitting).
+    opened: std::sync::Mutex<Option<([u8; 16], ChaCha20Poly1305)>>,
+}
+
+/// ChaCha20-Poly1305 under the key HChaCha20 derives from `key` and the
+/// first 16 bytes of an XChaCha20 nonce.
+fn subcipher(key: &[u8; 32], prefix: &[u8; 16]) -> ChaCha20Poly1305 {
+    let subkey = chacha20::hchacha::<chacha20::cipher::consts::U10>(key.into(), prefix.into());
+    ChaCha20Poly1305::new(&subkey)
+}
+
+/// The ChaCha20 nonce of an XChaCha20 nonce's last 8 bytes.
+fn short_nonce(tail: &[u8]) -> Nonce {
+    let mut nonce = Nonce::default();
+    nonce[4..].copy_from_slice(tail);
+    nonce
 }
 
 /// The secret a store's data key is wrapped under (derived from the
@@ -143,10 +166,7 @@ pub fn wrap(data_key: &[u8; 32], wrap: &WrapKey) -> Result<Vec<u8>> {
 
 /// The data key `wrapped` holds, if `wrap` opens it.
 pub fn unwrap(wrapped: &[u8], wrap: &WrapKey) -> Result<[u8; 32]> {
-    let damaged = || StoreError::Corrupt {
-        what: "data key",
-        detail: "does not open with this device's key".into(),
-    };
+    let damaged = || StoreError::DataKeyDoesNotOpen;
     let Some((&WRAPPED_V1, sealed)) = wrapped.split_first() else {
         return Err(damaged());
     };
@@ -162,29 +182,24 @@ impl Seal {
         let mut prefix = [0u8; 16];
         getrandom::fill(&mut prefix).map_err(|e| StoreError::Db(e.to_string()))?;
         Ok(Seal {
-            cipher: XChaCha20Poly1305::new(key.into()),
+            key: *key,
             prefix,
+            cipher: subcipher(key, &prefix),
             counter: AtomicU64::new(0),
+            opened: std::sync::Mutex::new(None),
         })
     }
 
-    fn nonce(&self) -> XNonce {
-        let mut nonce = XNonce::default();
-        nonce[..16].copy_from_slice(&self.prefix);
-        let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        nonce[16..].copy_from_slice(&n.to_le_bytes());
-        nonce
-    }
-
     fn seal_raw(&self, ad: &[u8], plain: &[u8], out: &mut Vec<u8>) {
-        let nonce = self.nonce();
+        let n = self.counter.fetch_add(1, Ordering::Relaxed).to_le_bytes();
         out.clear();
         out.reserve(plain.len() + OVERHEAD);
-        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&self.prefix);
+        out.extend_from_slice(&n);
         out.extend_from_slice(plain);
         let tag = self
             .cipher
-            .encrypt_in_place_detached(&nonce, ad, &mut out[NONCE..])
+            .encrypt_in_place_detached(&short_nonce(&n), ad, &mut out[NONCE..])
             // Only a message longer than 256 GiB is refused.
             .expect("a store value is far below the cipher's limit");
         out.extend_from_slice(&tag);
@@ -196,11 +211,28 @@ impl Seal {
         }
         let (nonce, rest) = sealed.split_at(NONCE);
         let (text, tag) = rest.split_at(rest.len() - TAG);
+        let (prefix, tail) = nonce.split_at(16);
+        let prefix: [u8; 16] = prefix.try_into().ok()?;
         out.clear();
         out.extend_from_slice(text);
-        self.cipher
-            .decrypt_in_place_detached(XNonce::from_slice(nonce), ad, out, Tag::from_slice(tag))
-            .ok()
+        let mut open = |cipher: &ChaCha20Poly1305| {
+            cipher
+                .decrypt_in_place_detached(&short_nonce(tail), ad, out, Tag::from_slice(tag))
+                .ok()
+        };
+        if prefix == self.prefix {
+            return open(&self.cipher);
+        }
+        let mut opened = self.opened.lock().ok()?;
+        match opened.as_ref() {
+            Some((known, cipher)) if *known == prefix => open(cipher),
+            _ => {
+                let cipher = subcipher(&self.key, &prefix);
+                let done = open(&cipher);
+                *opened = Some((prefix, cipher));
+                done
+            }
+        }
     }
 }
 
@@ -313,6 +345,39 @@ mod tests {
         // The same value twice seals differently (the nonce moves on).
         let again = v.seal(Sealed::People, "NK-1", "Nguyễn Văn A".as_bytes(), &mut buf);
         assert_ne!(again, sealed.as_slice());
+    }
+
+    /// The draft-irtf-cfrg-xchacha test vector (section A.3.1): what is
+    /// built here is XChaCha20-Poly1305 itself.
+    #[test]
+    fn it_is_xchacha20_poly1305() {
+        let hex = |s: &str| -> Vec<u8> {
+            (0..s.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+                .collect()
+        };
+        let key: [u8; 32] = hex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f")
+            .try_into()
+            .unwrap();
+        let nonce = hex("404142434445464748494a4b4c4d4e4f5051525354555657");
+        let ad = hex("50515253c0c1c2c3c4c5c6c7");
+        let plain = b"Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.";
+        let want_tag = hex("c0875924c1c7987947deafd8780acf49");
+        let want_start = hex("bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb");
+        let mut sealed = nonce.clone();
+        sealed.extend_from_slice(&hex(concat!(
+            "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb",
+            "731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b452",
+            "2f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff9",
+            "21f9664c97637da9768812f615c68b13b52e"
+        )));
+        sealed.extend_from_slice(&want_tag);
+        assert_eq!(&sealed[24..56], want_start.as_slice());
+        let seal = Seal::new(&key).unwrap();
+        let mut out = Vec::new();
+        seal.open_raw(&ad, &sealed, &mut out).unwrap();
+        assert_eq!(out, plain);
     }
 
     #[test]

@@ -14,7 +14,9 @@ fn setup() -> (tempfile::TempDir, Store) {
         },
     )
     .unwrap();
-    store.wrap_data_key(&test_wrap()).unwrap();
+    store
+        .set_own_key_wrapping(&test_key(), &test_wrap())
+        .unwrap();
     (dir, store)
 }
 
@@ -30,6 +32,16 @@ fn plain_setup() -> (tempfile::TempDir, Store) {
         .unwrap();
     txn.commit().unwrap();
     (dir, store)
+}
+
+/// A key pair as the store keeps one (the tests' stores never sign).
+fn test_key() -> OwnKey {
+    OwnKey {
+        id: "0000000000000001".into(),
+        public: String::new(),
+        encrypted_secret: String::new(),
+        created_at: String::new(),
+    }
 }
 
 /// What the tests' stores keep their data key under (a device's comes from
@@ -251,10 +263,11 @@ fn a_schema_2_store_is_migrated_with_empty_keys_and_sequences() {
         let txn = db.begin_write().unwrap();
         txn.delete_table(TRUSTED_KEYS).unwrap();
         txn.delete_table(SEQUENCES).unwrap();
-        txn.open_table(META)
-            .unwrap()
-            .insert("schema", 2u32.to_le_bytes().as_slice())
+        let mut meta = txn.open_table(META).unwrap();
+        meta.insert("schema", 2u32.to_le_bytes().as_slice())
             .unwrap();
+        meta.remove("key").unwrap();
+        drop(meta);
         txn.commit().unwrap();
     }
     let store = reopen(dir.path());
@@ -879,13 +892,7 @@ fn a_plain_store_is_sealed_whole_when_first_unlocked_and_a_cut_leaves_it_as_it_w
     // And it opens sealed from now on, with the same key only.
     assert_eq!(reopen(dir.path()).list_rows().unwrap(), lines);
     let other = Store::open(dir.path()).unwrap().unlock(&WrapKey([1; 32]));
-    assert!(matches!(
-        other,
-        Err(StoreError::Corrupt {
-            what: "data key",
-            ..
-        })
-    ));
+    assert!(matches!(other, Err(StoreError::DataKeyDoesNotOpen)));
 }
 
 fn migrate_sealing_file(dir: &Path) -> std::path::PathBuf {
@@ -950,4 +957,57 @@ fn a_flipped_bit_in_a_sealed_value_is_damage_named_by_its_row() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_store_without_a_key_gets_one_with_its_data_key_in_one_step_and_a_lost_data_key_is_said() {
+    // A plain store from before keys: no key, no data key.
+    let (dir, store) = plain_setup();
+    store.save(draft("AC-1", &[], "a"), None).unwrap();
+    {
+        let txn = store.db.begin_write().unwrap();
+        let mut meta = txn.open_table(META).unwrap();
+        meta.remove("key").unwrap();
+        meta.remove("data_key").unwrap();
+        drop(meta);
+        txn.commit().unwrap();
+    }
+    drop(store);
+    // Cut while sealing: neither the key nor the data key is kept.
+    migrate::CUT_SEALING.set(true);
+    let cut = Store::open(dir.path())
+        .unwrap()
+        .unlock_with_new_key(&test_key(), &test_wrap());
+    migrate::CUT_SEALING.set(false);
+    assert!(cut.is_err());
+    assert!(
+        Store::open(dir.path())
+            .unwrap()
+            .own_key()
+            .unwrap()
+            .is_none()
+    );
+    // Done whole: the key and the data key it opens, together.
+    let store = Store::open(dir.path())
+        .unwrap()
+        .unlock_with_new_key(&test_key(), &test_wrap())
+        .unwrap();
+    assert!(store.own_key().unwrap().is_some());
+    drop(store);
+    assert_eq!(reopen(dir.path()).case_count().unwrap(), 1);
+
+    // A sealed store whose data key went missing is said to be so, and is
+    // not given a new one (which would leave its data unreadable).
+    {
+        let db = Database::open(Store::file_in(dir.path())).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(META).unwrap().remove("data_key").unwrap();
+        txn.commit().unwrap();
+    }
+    let lost = Store::open(dir.path()).unwrap().unlock(&test_wrap());
+    assert!(matches!(lost, Err(StoreError::DataKeyMissing)));
+    let lost = Store::open(dir.path())
+        .unwrap()
+        .unlock_with_new_key(&test_key(), &test_wrap());
+    assert!(matches!(lost, Err(StoreError::DataKeyMissing)));
 }

@@ -43,18 +43,16 @@ pub fn new_key_at(
     }
     let generated = key::generate(passphrase, cost)?;
     let wrap = generated.signer.store_key();
-    // A store that never had a key has no data key yet: it gets one (and
-    // is sealed, if it holds data from before sealing) under the new key.
-    let store = store.unlock(&wrap)?;
-    store.set_own_key_wrapping(
-        &OwnKey {
-            id: generated.public.id.clone(),
-            public: generated.public.to_text(),
-            encrypted_secret: generated.encrypted_secret,
-            created_at: stamp(now),
-        },
-        &wrap,
-    )?;
+    // Kept with the data key wrapped under it, in one transaction: a store
+    // that never had a key gets its data key (and is sealed, if it holds
+    // data from before sealing) with it.
+    let own = OwnKey {
+        id: generated.public.id.clone(),
+        public: generated.public.to_text(),
+        encrypted_secret: generated.encrypted_secret,
+        created_at: stamp(now),
+    };
+    let store = store.unlock_with_new_key(&own, &wrap)?;
     store.hold_identity(generated.signer.identity().clone());
     Ok((store, generated.signer))
 }
