@@ -17,8 +17,6 @@
 
 use std::io::{self, Read};
 
-use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit};
-use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use x25519_dalek::{PublicKey, StaticSecret};
@@ -26,7 +24,7 @@ use x25519_dalek::{PublicKey, StaticSecret};
 const INTRO: &[u8] = b"age-encryption.org/v1\n";
 const X25519_LABEL: &[u8] = b"age-encryption.org/v1/X25519";
 const CHUNK: usize = 64 * 1024;
-const TAG: usize = 16;
+const TAG: usize = tothon_aead::TAG;
 /// More header than any honest file has (one stanza a receiving device);
 /// a hostile file is refused before it makes us read more.
 const MAX_HEADER: usize = 64 * 1024;
@@ -142,9 +140,13 @@ impl Identity {
         }
         let ours = self.recipient();
         let key = wrap_key(shared.as_bytes(), share.as_bytes(), ours.0.as_bytes());
-        let cipher = ChaCha20Poly1305::new(Key::from_slice(&key));
-        let file_key = cipher.decrypt(&Nonce::default(), body).ok()?;
-        file_key.try_into().ok()
+        if body.len() != 16 + TAG {
+            return None;
+        }
+        let (sealed, tag) = body.split_at(16);
+        let mut file_key: [u8; 16] = sealed.try_into().ok()?;
+        let tag: &[u8; TAG] = tag.try_into().ok()?;
+        tothon_aead::open(&key, &[0; 12], &[], &mut file_key, tag).then_some(file_key)
     }
 }
 
@@ -176,8 +178,8 @@ fn header_mac(file_key: &[u8; 16], header: &[u8]) -> Hmac<Sha256> {
     mac
 }
 
-fn chunk_nonce(counter: u64, last: bool) -> Nonce {
-    let mut nonce = Nonce::default();
+fn chunk_nonce(counter: u64, last: bool) -> [u8; 12] {
+    let mut nonce = [0u8; 12];
     nonce[3..11].copy_from_slice(&counter.to_be_bytes());
     nonce[11] = u8::from(last);
     nonce
@@ -199,9 +201,9 @@ pub fn encrypt(plain: &[u8], recipients: &[Recipient]) -> Result<Vec<u8>, AgeErr
             return Err(AgeError::NotARecipient);
         }
         let key = wrap_key(shared.as_bytes(), share.as_bytes(), r.0.as_bytes());
-        let body = ChaCha20Poly1305::new(Key::from_slice(&key))
-            .encrypt(&Nonce::default(), file_key.as_slice())
-            .map_err(|_| AgeError::Damaged)?;
+        let mut body = file_key.to_vec();
+        let tag = tothon_aead::seal(&key, &[0; 12], &[], &mut body);
+        body.extend_from_slice(&tag);
         out.extend_from_slice(b"-> X25519 ");
         out.extend_from_slice(base64::encode(share.as_bytes()).as_bytes());
         out.push(b'\n');
@@ -217,19 +219,14 @@ pub fn encrypt(plain: &[u8], recipients: &[Recipient]) -> Result<Vec<u8>, AgeErr
 
     let nonce: [u8; 16] = random()?;
     out.extend_from_slice(&nonce);
-    let cipher = ChaCha20Poly1305::new(Key::from_slice(&hkdf(&file_key, &nonce, b"payload")));
+    let key = hkdf(&file_key, &nonce, b"payload");
     let chunks = plain.len().div_ceil(CHUNK).max(1);
     for i in 0..chunks {
         let part = &plain[(i * CHUNK).min(plain.len())..((i + 1) * CHUNK).min(plain.len())];
         let start = out.len();
         out.extend_from_slice(part);
-        let tag = cipher
-            .encrypt_in_place_detached(
-                &chunk_nonce(i as u64, i + 1 == chunks),
-                &[],
-                &mut out[start..],
-            )
-            .map_err(|_| AgeError::Damaged)?;
+        let nonce = chunk_nonce(i as u64, i + 1 == chunks);
+        let tag = tothon_aead::seal(&key, &nonce, &[], &mut out[start..]);
         out.extend_from_slice(&tag);
     }
     Ok(out)
@@ -238,7 +235,8 @@ pub fn encrypt(plain: &[u8], recipients: &[Recipient]) -> Result<Vec<u8>, AgeErr
 /// Reads the plain text of an age file from `source`, as it streams.
 pub struct Decrypt<R> {
     source: R,
-    cipher: ChaCha20Poly1305,
+    /// The payload's key.
+    key: [u8; 32],
     counter: u64,
     /// The current chunk: sealed as read, then opened in place.
     buf: Vec<u8>,
@@ -346,7 +344,7 @@ impl<R: Read> Decrypt<R> {
         let key = hkdf(&file_key, &nonce, b"payload");
         Ok(Decrypt {
             source,
-            cipher: ChaCha20Poly1305::new(Key::from_slice(&key)),
+            key,
             counter: 0,
             buf: Vec::with_capacity(CHUNK + TAG + 1),
             at: 0,
@@ -385,10 +383,10 @@ impl<R: Read> Decrypt<R> {
         }
         self.buf.truncate(sealed);
         let (text, tag) = self.buf.split_at_mut(sealed - TAG);
-        let tag = chacha20poly1305::Tag::clone_from_slice(tag);
-        self.cipher
-            .decrypt_in_place_detached(&chunk_nonce(self.counter, last), &[], text, &tag)
-            .map_err(|_| damaged())?;
+        let tag: &[u8; TAG] = (&*tag).try_into().map_err(|_| damaged())?;
+        if !tothon_aead::open(&self.key, &chunk_nonce(self.counter, last), &[], text, tag) {
+            return Err(damaged());
+        }
         self.buf.truncate(sealed - TAG);
         self.counter += 1;
         self.done = last;

@@ -111,16 +111,23 @@ impl<'t> CaseTables<'t> {
     }
 
     /// Writes a case the store held no version of, made ahead by
-    /// [`prepare`](super::prepare); `due` is its work item's due date.
+    /// [`prepare`](super::prepare) (and sealed there, with this store's
+    /// vault); `due` is its work item's due date.
     pub(super) fn add_prepared(
         &mut self,
         prepared: &Prepared,
         due: Option<NaiveDate>,
     ) -> Result<AddSummary> {
         let record = prepared.record.as_str();
-        self.put_entry(record, prepared.entry(), prepared.row(), due)?;
-        for (id, bytes) in prepared.versions() {
-            self.put_version(record, id, bytes)?;
+        match due {
+            // The line as it was sealed ahead.
+            None => {
+                self.lines.insert(record, prepared.sealed_line())?;
+            }
+            Some(_) => self.put_entry(record, prepared.entry(), prepared.row(), due)?,
+        }
+        for (id, sealed) in prepared.versions() {
+            self.versions.insert((record, id), sealed)?;
         }
         Ok(AddSummary {
             new: prepared.ends.len(),

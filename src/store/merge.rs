@@ -21,14 +21,18 @@ use crate::domain::version::Version;
 use crate::domain::work::{Person, WorkItem};
 
 /// A new case's writes, made ahead and away from the transaction (a bundle
-/// merge makes them on another thread): the index entry and list line of
-/// its versions alone, and every version encoded.
+/// merge makes them on another thread, which so also does their sealing):
+/// the index entry and list line of its versions alone, and every version
+/// encoded and sealed.
 pub struct Prepared {
     pub(super) record: String,
     pub(super) conflict: bool,
     /// The index entry, the list line (as it is without a work item), then
-    /// each version, encoded end to end.
+    /// each version encoded and sealed, end to end.
     bytes: Vec<u8>,
+    /// The list line then the entry, sealed: what is stored when the case
+    /// has no work item's due date to take.
+    sealed_line: Vec<u8>,
     entry_end: usize,
     row_end: usize,
     /// The versions' ids, end to end.
@@ -46,7 +50,11 @@ impl Prepared {
         &self.bytes[self.entry_end..self.row_end]
     }
 
-    /// Each version's id and encoding.
+    pub(super) fn sealed_line(&self) -> &[u8] {
+        &self.sealed_line
+    }
+
+    /// Each version's id and sealed encoding.
     pub(super) fn versions(&self) -> impl Iterator<Item = (&str, &[u8])> {
         let starts = std::iter::once((0, self.row_end)).chain(self.ends.iter().copied());
         starts
@@ -55,25 +63,29 @@ impl Prepared {
     }
 }
 
-/// Memory [`prepare`] reuses from one case to the next.
+/// Memory [`prepare`] reuses from one case to the next, and the vault its
+/// writes are sealed with (the store's: see [`Before::scratch`]).
 pub struct Scratch {
     entry: CaseEntry,
     row: ListRow,
+    vault: Vault,
+    /// A version encoded, before it is sealed.
+    plain: Vec<u8>,
     /// Writes already made, given back to be made again in their memory.
     spare: Vec<Prepared>,
 }
 
-impl Default for Scratch {
-    fn default() -> Self {
+impl Scratch {
+    pub(super) fn new(vault: &Vault) -> Scratch {
         Scratch {
             entry: CaseEntry::blank(),
             row: ListRow::blank(),
+            vault: vault.clone(),
+            plain: Vec::new(),
             spare: Vec::new(),
         }
     }
-}
 
-impl Scratch {
     /// Most spare writes kept: a few batches' worth.
     const SPARE: usize = 4096;
 
@@ -88,7 +100,13 @@ impl Scratch {
 /// Prepares the writes of a case from all its versions (one case's, none
 /// of them stored yet); `None` when there are none.
 pub fn prepare(versions: &[&Version], scratch: &mut Scratch) -> Option<Prepared> {
-    let Scratch { entry, row, spare } = scratch;
+    let Scratch {
+        entry,
+        row,
+        vault,
+        plain,
+        spare,
+    } = scratch;
     if !entry.fill(versions) {
         return None;
     }
@@ -97,6 +115,7 @@ pub fn prepare(versions: &[&Version], scratch: &mut Scratch) -> Option<Prepared>
         record: String::new(),
         conflict: false,
         bytes: Vec::with_capacity(512 + 256 * versions.len()),
+        sealed_line: Vec::new(),
         entry_end: 0,
         row_end: 0,
         ids: String::new(),
@@ -109,11 +128,25 @@ pub fn prepare(versions: &[&Version], scratch: &mut Scratch) -> Option<Prepared>
     p.entry_end = p.bytes.len();
     rows::encode_into(row, &mut p.bytes);
     p.row_end = p.bytes.len();
+    // Line then entry, as the list stores them, sealed.
+    plain.clear();
+    plain.extend_from_slice(&p.bytes[p.entry_end..p.row_end]);
+    plain.extend_from_slice(&p.bytes[..p.entry_end]);
+    let record = p.record.as_str();
+    p.sealed_line.clear();
+    vault.seal_append(Sealed::Lines, record, plain, &mut p.sealed_line);
     p.ids.clear();
     p.ends.clear();
     for v in versions {
         p.ids.push_str(&v.id);
-        codec::encode_version_into(v, &mut p.bytes);
+        plain.clear();
+        codec::encode_version_into(v, plain);
+        vault.seal_append(
+            Sealed::Versions,
+            (record, v.id.as_str()),
+            plain,
+            &mut p.bytes,
+        );
         p.ends.push((p.ids.len(), p.bytes.len()));
     }
     Some(p)
@@ -205,6 +238,12 @@ impl Before {
             items: txn.open_table(WORK_ITEMS)?,
             vault: vault.clone(),
         })
+    }
+
+    /// Memory to [`prepare`] cases in, for this store: their writes are
+    /// sealed with its vault.
+    pub fn scratch(&self) -> Scratch {
+        Scratch::new(&self.vault)
     }
 
     /// What the store held of a case when the merge began; its line and

@@ -166,6 +166,24 @@ fn sealing_file(path: &Path) -> std::path::PathBuf {
 pub(super) fn seal_file(store: Store, wrap: &WrapKey, own: Option<&OwnKey>) -> Result<Store> {
     let path = store.path.clone();
     let sealing = sealing_file(&path);
+    // A sealed file whose rename a power cut undid (Windows) is whole, and
+    // holds what was saved since: it takes the old one's place. Anything
+    // else left there is a half-made one, made again.
+    if own.is_none()
+        && let Some(data_key) = sealed_whole(&sealing, wrap)
+    {
+        let Store { db, identity, .. } = store;
+        drop(db);
+        std::fs::rename(&sealing, &path)?;
+        sync_folder(&path)?;
+        let vault = Vault::Sealed(Arc::new(Seal::new(&data_key)?));
+        return Ok(Store {
+            db: super::builder().open(&path)?,
+            path,
+            identity,
+            unlocked: Some((data_key, vault)),
+        });
+    }
     match std::fs::remove_file(&sealing) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
         _ => {}
@@ -228,8 +246,25 @@ pub(super) fn seal_file(store: Store, wrap: &WrapKey, own: Option<&OwnKey>) -> R
     })
 }
 
-/// Makes a rename in `path`'s folder durable (on Windows a rename is
-/// written through when it returns).
+/// The data key of the sealed store at `sealing`, if it is one whole (its
+/// schema and data key are written in the transaction that writes all
+/// of it) and `wrap` opens it.
+fn sealed_whole(sealing: &Path, wrap: &WrapKey) -> Option<[u8; 32]> {
+    let db = redb::ReadOnlyDatabase::open(sealing).ok()?;
+    if super::schema_of(&db).ok()? != SCHEMA {
+        return None;
+    }
+    let txn = db.begin_read().ok()?;
+    let meta = txn.open_table(META).ok()?;
+    let wrapped = meta.get("data_key").ok()??;
+    seal::unwrap(wrapped.value(), wrap).ok()
+}
+
+/// Makes a rename in `path`'s folder durable. On Unix the folder is
+/// synced. Windows has no such call for a folder: NTFS journals the rename,
+/// but a power cut just after it may still roll it back, leaving the old
+/// plain store in place and the sealed one beside it, which the next
+/// unlock then puts in its place (see [`seal_file`]).
 fn sync_folder(path: &Path) -> Result<()> {
     #[cfg(unix)]
     if let Some(dir) = path.parent() {

@@ -21,13 +21,10 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use chacha20poly1305::aead::{AeadInPlace, KeyInit};
-use chacha20poly1305::{ChaCha20Poly1305, Nonce, Tag};
-
 use super::{Result, StoreError};
 
 const NONCE: usize = 24;
-const TAG: usize = 16;
+const TAG: usize = tothon_aead::TAG;
 
 /// What a sealed value costs in bytes beyond its plain text.
 pub const OVERHEAD: usize = NONCE + TAG;
@@ -104,37 +101,39 @@ impl RowKey for u64 {
     }
 }
 
-/// The associated data of the row `key` of `table`.
-fn associated(table: Sealed, key: &impl RowKey) -> Vec<u8> {
-    let mut ad = Vec::with_capacity(64);
-    key.ad(table, &mut ad);
-    ad
+thread_local! {
+    /// The memory each thread builds associated data in (a value is sealed
+    /// or opened for every row a merge or a list reads: no allocation each).
+    static ASSOCIATED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `f` given the associated data of the row `key` of `table`.
+fn with_associated<T>(table: Sealed, key: &impl RowKey, f: impl FnOnce(&[u8]) -> T) -> T {
+    ASSOCIATED.with(|ad| {
+        let mut ad = ad.borrow_mut();
+        ad.clear();
+        key.ad(table, &mut ad);
+        f(&ad)
+    })
 }
 
 /// The store's data key at work: seals and opens values.
 pub struct Seal {
     key: [u8; 32],
     /// The nonces' random part, drawn when the store was unlocked, and the
-    /// cipher under the key HChaCha20 derives with it.
+    /// ChaCha20-Poly1305 key HChaCha20 derives with it.
     prefix: [u8; 16],
-    cipher: ChaCha20Poly1305,
+    subkey: [u8; 32],
     /// The nonces' counted part.
     counter: AtomicU64,
-    /// The cipher of the last other prefix a value was opened under (most
+    /// The key of the last other prefix a value was opened under (most
     /// values of a store were sealed in one sitting).
-    opened: std::sync::Mutex<Option<([u8; 16], ChaCha20Poly1305)>>,
-}
-
-/// ChaCha20-Poly1305 under the key HChaCha20 derives from `key` and the
-/// first 16 bytes of an XChaCha20 nonce.
-fn subcipher(key: &[u8; 32], prefix: &[u8; 16]) -> ChaCha20Poly1305 {
-    let subkey = chacha20::hchacha::<chacha20::cipher::consts::U10>(key.into(), prefix.into());
-    ChaCha20Poly1305::new(&subkey)
+    opened: std::sync::Mutex<Option<([u8; 16], [u8; 32])>>,
 }
 
 /// The ChaCha20 nonce of an XChaCha20 nonce's last 8 bytes.
-fn short_nonce(tail: &[u8]) -> Nonce {
-    let mut nonce = Nonce::default();
+fn short_nonce(tail: &[u8]) -> [u8; 12] {
+    let mut nonce = [0u8; 12];
     nonce[4..].copy_from_slice(tail);
     nonce
 }
@@ -158,9 +157,7 @@ const WRAP_AD: &[u8] = b"tothon store data key v1";
 pub fn wrap(data_key: &[u8; 32], wrap: &WrapKey) -> Result<Vec<u8>> {
     let seal = Seal::new(&wrap.0)?;
     let mut out = vec![WRAPPED_V1];
-    let mut sealed = Vec::new();
-    seal.seal_raw(WRAP_AD, data_key, &mut sealed);
-    out.extend_from_slice(&sealed);
+    seal.seal_raw(WRAP_AD, data_key, &mut out);
     Ok(out)
 }
 
@@ -184,24 +181,26 @@ impl Seal {
         Ok(Seal {
             key: *key,
             prefix,
-            cipher: subcipher(key, &prefix),
+            subkey: tothon_aead::hchacha20(key, &prefix),
             counter: AtomicU64::new(0),
             opened: std::sync::Mutex::new(None),
         })
     }
 
+    /// `plain` sealed, appended to `out`.
     fn seal_raw(&self, ad: &[u8], plain: &[u8], out: &mut Vec<u8>) {
         let n = self.counter.fetch_add(1, Ordering::Relaxed).to_le_bytes();
-        out.clear();
+        let start = out.len();
         out.reserve(plain.len() + OVERHEAD);
         out.extend_from_slice(&self.prefix);
         out.extend_from_slice(&n);
         out.extend_from_slice(plain);
-        let tag = self
-            .cipher
-            .encrypt_in_place_detached(&short_nonce(&n), ad, &mut out[NONCE..])
-            // Only a message longer than 256 GiB is refused.
-            .expect("a store value is far below the cipher's limit");
+        let tag = tothon_aead::seal(
+            &self.subkey,
+            &short_nonce(&n),
+            ad,
+            &mut out[start + NONCE..],
+        );
         out.extend_from_slice(&tag);
     }
 
@@ -213,26 +212,23 @@ impl Seal {
         let (text, tag) = rest.split_at(rest.len() - TAG);
         let (prefix, tail) = nonce.split_at(16);
         let prefix: [u8; 16] = prefix.try_into().ok()?;
+        let tag: &[u8; TAG] = tag.try_into().ok()?;
+        let subkey = if prefix == self.prefix {
+            self.subkey
+        } else {
+            let mut opened = self.opened.lock().ok()?;
+            match *opened {
+                Some((known, subkey)) if known == prefix => subkey,
+                _ => {
+                    let subkey = tothon_aead::hchacha20(&self.key, &prefix);
+                    *opened = Some((prefix, subkey));
+                    subkey
+                }
+            }
+        };
         out.clear();
         out.extend_from_slice(text);
-        let mut open = |cipher: &ChaCha20Poly1305| {
-            cipher
-                .decrypt_in_place_detached(&short_nonce(tail), ad, out, Tag::from_slice(tag))
-                .ok()
-        };
-        if prefix == self.prefix {
-            return open(&self.cipher);
-        }
-        let mut opened = self.opened.lock().ok()?;
-        match opened.as_ref() {
-            Some((known, cipher)) if *known == prefix => open(cipher),
-            _ => {
-                let cipher = subcipher(&self.key, &prefix);
-                let done = open(&cipher);
-                *opened = Some((prefix, cipher));
-                done
-            }
-        }
+        tothon_aead::open(&subkey, &short_nonce(tail), ad, out, tag).then_some(())
     }
 }
 
@@ -258,9 +254,18 @@ impl Vault {
         match self {
             Vault::Plain => plain,
             Vault::Sealed(seal) => {
-                seal.seal_raw(&associated(table, &key), plain, out);
+                out.clear();
+                with_associated(table, &key, |ad| seal.seal_raw(ad, plain, out));
                 out
             }
+        }
+    }
+
+    /// What [`Vault::seal`] stores for `plain`, appended to `out`.
+    pub fn seal_append(&self, table: Sealed, key: impl RowKey, plain: &[u8], out: &mut Vec<u8>) {
+        match self {
+            Vault::Plain => out.extend_from_slice(plain),
+            Vault::Sealed(seal) => with_associated(table, &key, |ad| seal.seal_raw(ad, plain, out)),
         }
     }
 
@@ -276,13 +281,15 @@ impl Vault {
     ) -> Result<&'a [u8]> {
         match self {
             Vault::Plain => Ok(stored),
-            Vault::Sealed(seal) => match seal.open_raw(&associated(table, &key), stored, out) {
-                Some(()) => Ok(out),
-                None => Err(StoreError::Corrupt {
-                    what: table.what(),
-                    detail: key.shown(),
-                }),
-            },
+            Vault::Sealed(seal) => {
+                match with_associated(table, &key, |ad| seal.open_raw(ad, stored, out)) {
+                    Some(()) => Ok(out),
+                    None => Err(StoreError::Corrupt {
+                        what: table.what(),
+                        detail: key.shown(),
+                    }),
+                }
+            }
         }
     }
 

@@ -639,7 +639,7 @@ fn a_prepared_case_is_stored_exactly_as_one_worked_out_in_the_transaction() {
         let (dir, store) = setup();
         store.put_work_items([&item]).unwrap();
         let ahead = prepared.then(|| {
-            let mut scratch = Scratch::default();
+            let mut scratch = Scratch::new(store.vault().unwrap());
             prepare(&[&x, &y, &z, &w], &mut scratch).unwrap();
             prepare(new, &mut scratch).unwrap()
         });
@@ -706,11 +706,11 @@ fn what_a_merge_began_with_is_looked_up_again_once_the_merge_changed_it() {
             m.put_work_items(&items)?;
             m.hold("AC-2", |_| true, &mut two, true)?;
             assert_eq!(two.team(), Some(2));
-            let prepared = prepare(&[&b], &mut Scratch::default());
+            let prepared = prepare(&[&b], &mut m.before().scratch());
             m.add_case("AC-2", &[&b], prepared.as_ref(), &two)?;
             // Given what the snapshot said before the work items, even
             // without `hold`, the merge does not write from it.
-            let prepared = prepare(&[&c], &mut Scratch::default());
+            let prepared = prepare(&[&c], &mut m.before().scratch());
             m.add_case("AC-3", &[&c], prepared.as_ref(), &three)?;
             Ok::<_, StoreError>(())
         })

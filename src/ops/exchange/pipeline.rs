@@ -364,7 +364,7 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
         let (judged_done, read_done) = std::sync::mpsc::channel::<Vec<CaseRows>>();
         let reader = s.spawn(move || read_cases(opened, read, read_done));
         let judge = s.spawn(move || {
-            let mut scratch = crate::store::Scratch::default();
+            let mut scratch = before.scratch();
             for mut batch in to_judge {
                 for mut old in merged.try_iter() {
                     for case in &mut old {
