@@ -151,9 +151,8 @@ fn import(commune_dir: &Path, bundle: &Path) -> Duration {
     took
 }
 
-/// The same rows as CSV, imported by sqlite3 into memory.
-fn sqlite_import(n: usize, dir: &Path) -> Option<Duration> {
-    let sqlite = which("sqlite3")?;
+/// The same rows as CSV, for sqlite3 to import.
+fn sqlite_rows(n: usize, dir: &Path) -> PathBuf {
     let csv = dir.join("rows.csv");
     let mut w = csv::Writer::from_path(&csv).unwrap();
     // The bundle's version columns, then the fields the rows fill.
@@ -190,6 +189,11 @@ fn sqlite_import(n: usize, dir: &Path) -> Option<Duration> {
         .unwrap();
     }
     w.flush().unwrap();
+    csv
+}
+
+/// sqlite3 importing `csv` into memory.
+fn sqlite_import(sqlite: &Path, csv: &Path) -> Option<Duration> {
     let t = Instant::now();
     let out = Command::new(sqlite)
         .arg(":memory:")
@@ -424,8 +428,19 @@ fn main() {
         "500.0 ms".into(),
         export_took <= Duration::from_millis(500),
     );
-    let merge = median((0..3).map(|_| import(&commune, &bundle)).collect());
-    match sqlite_import(100_000, commune.parent().unwrap()) {
+    // The two imports take turns, five times each, and each side's median is
+    // compared: the host's load (which moves both by up to 40 % from one
+    // second to the next on a shared machine) then weighs on both alike.
+    let csv = sqlite_rows(100_000, commune.parent().unwrap());
+    let sqlite = which("sqlite3");
+    let mut merges = Vec::new();
+    let mut sqlites = Vec::new();
+    for _ in 0..5 {
+        merges.push(import(&commune, &bundle));
+        sqlites.extend(sqlite.as_deref().and_then(|s| sqlite_import(s, &csv)));
+    }
+    let merge = median(merges);
+    match (!sqlites.is_empty()).then(|| median(sqlites)) {
         Some(sqlite) => {
             let ratio = merge.as_secs_f64() / sqlite.as_secs_f64();
             line(
