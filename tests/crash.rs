@@ -128,6 +128,7 @@ fn killed_at_random_moments_case_new_keeps_every_acknowledged_save() {
     // opened for writing: a file the killed process left byte for byte as
     // it was had not been opened yet.)
     let (mut after, mut unacknowledged, mut mid_save, mut before) = (0, 0, 0, 0);
+    let mut checks = 0;
     let started = Instant::now();
     let mut n = 3;
     while n < 103 && started.elapsed() < Duration::from_secs(60) {
@@ -150,7 +151,11 @@ fn killed_at_random_moments_case_new_keeps_every_acknowledged_save() {
         let acked = acknowledged(&out);
         let touched = std::fs::read(&file).unwrap() != untouched;
 
+        // A kill with the store open leaves it not closed cleanly: the
+        // next unlock checks it whole first.
+        checks += usize::from(Store::open(d).unwrap().check_due().unwrap());
         let store = common::open(d);
+        assert!(!store.check_due().unwrap(), "checked whole after kill {n}");
         let held = saves_held(&store);
         drop(store);
         for (m, record) in &promised {
@@ -177,8 +182,13 @@ fn killed_at_random_moments_case_new_keeps_every_acknowledged_save() {
     println!(
         "{runs} saves killed: {after} after the acknowledgement, {unacknowledged} after the \
          commit but unacknowledged, {mid_save} with the store open before the commit, \
-         {before} before the store was opened; {} acknowledged saves kept",
+         {before} before the store was opened; {} acknowledged saves kept; the store \
+         checked whole after {checks} kills",
         promised.len()
+    );
+    assert!(
+        checks > 0 || unacknowledged + mid_save == 0,
+        "no kill with the store open led to a check"
     );
     assert!(runs >= 20, "only {runs} saves ran");
     assert!(after > 0, "no kill came after an acknowledged save");

@@ -880,3 +880,27 @@ fn a_hostile_bundle_file_name_is_shown_escaped_not_obeyed() {
     let err = fails(tothon(&office).args(["bundle", "import"]).arg(&evil));
     assert!(err.contains("\\u{1b}"), "{err}");
 }
+
+/// A bundle numbered 2^64−1, signed by a trusted key, would make every
+/// later bundle of its device look older than the last: it is refused, and
+/// the device's next honest bundle is taken as new.
+#[test]
+fn a_bundle_number_too_high_to_follow_is_refused() {
+    let (c, good) = set_up();
+    let (signer, _) = c.signer(3);
+    let commune = c.commune_signer();
+    let read = bundle::read(&std::fs::read(&good).unwrap(), Some(commune.identity())).unwrap();
+    let mut contents = read.contents.clone();
+    contents.header.sequence = u64::MAX;
+    let bytes = bundle::write(&contents, &signer, &[commune.identity().recipient()]).unwrap();
+    let file = c.write("team3-max.zip", &bytes);
+    fails(tothon(&c.commune()).args(["bundle", "import"]).arg(&file));
+    let out = stdout(
+        tothon(&c.commune())
+            .args(["--lang", "en", "bundle", "import"])
+            .arg(&good),
+    );
+    assert!(out.contains("1 new"), "{out}");
+    let log = stdout(tothon(&c.commune()).args(["--lang", "en", "imports"]));
+    assert!(!log.contains('⚠'), "no bundle taken as older: {log}");
+}

@@ -403,6 +403,11 @@ impl<R: Read + Seek> Opened<R> {
     }
 }
 
+/// The highest bundle number taken. No device sends four billion bundles;
+/// one numbered near 2^64 would make every later bundle of its device look
+/// older than the last, and could not be followed.
+pub const MAX_SEQUENCE: u64 = 1 << 32;
+
 /// A reader that hashes what passes through it.
 struct Hashing<R> {
     inner: R,
@@ -550,7 +555,7 @@ fn parse_manifest(data: &[u8]) -> Result<Manifest, BundleError> {
         .1
         .parse()
         .ok()
-        .filter(|n: &u64| *n > 0 && n.to_string() == sequence.1)
+        .filter(|n: &u64| *n > 0 && *n <= MAX_SEQUENCE && n.to_string() == sequence.1)
         .ok_or_else(|| bad(sequence.0, "value", CellProblem::NotValid))?;
     let created = parse_time(created_at.1)
         .ok_or_else(|| bad(created_at.0, "value", CellProblem::NotValid))?;

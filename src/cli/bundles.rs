@@ -60,7 +60,7 @@ pub(super) fn bundle_command(
                     },
                 )?;
             }
-            Ok(())
+            super::backup::after_export(store, lang)
         }
         BundleCommand::Verify { file } => {
             let checked = exchange::check_file(store, &file);

@@ -289,9 +289,19 @@ fn public_text(store: &Store, lang: Lang) -> Result<String> {
 
 /// Trusts a public key: a team's, on the commune device; the commune's, on
 /// a team device.
-pub(super) fn trust(store: &Store, team: Option<u8>, file: &Path, lang: Lang) -> Result<()> {
+pub(super) fn trust(
+    store: &Store,
+    team: Option<u8>,
+    file: &Path,
+    again: bool,
+    lang: Lang,
+) -> Result<()> {
     let public = exchange::read_public(file)?;
-    let key = exchange::trust(store, team, &public, clock::now())?;
+    let key = if again {
+        exchange::trust_again(store, team, &public, clock::now())?
+    } else {
+        exchange::trust(store, team, &public, clock::now())?
+    };
     say(
         lang,
         &Say::Trusted {

@@ -24,6 +24,7 @@ use crate::paths;
 use crate::store::Store;
 use crate::tui;
 
+mod backup;
 mod bundles;
 mod case;
 mod cases;
@@ -112,6 +113,9 @@ pub enum Command {
         /// Tệp khoá công khai (the .pub file).
         #[arg(value_name = "FILE.pub")]
         file: PathBuf,
+        /// Tin cậy lại một khoá đã thu hồi (trust again a key that was revoked).
+        #[arg(long)]
+        again: bool,
     },
     /// Thu hồi một khoá đã tin cậy (revoke a trusted key).
     Untrust {
@@ -126,6 +130,19 @@ pub enum Command {
     /// Các thôn của xã: xem, thêm, đổi tên (the commune's villages: list, add, rename).
     #[command(subcommand)]
     Village(VillageCommand),
+    /// Kiểm tra toàn bộ dữ liệu (check the whole store: every page, value and version).
+    Check,
+    /// Sao lưu dữ liệu (back the data up; by default into the backups folder).
+    Backup {
+        /// Tệp sao lưu (the backup file to write; must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Khôi phục một bản sao lưu (restore a backup; the current data is kept aside).
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -157,7 +174,20 @@ pub fn run(cli: Cli) -> Result<()> {
     if std::env::var_os("TOTHON_PANIC_FOR_TEST").is_some() {
         panic!("panic asked for by TOTHON_PANIC_FOR_TEST");
     }
-    match cli.command {
+    // A store file damaged outside tothon can make redb panic as it reads
+    // it: said as damage, in one sentence, not as a crash.
+    crate::crash::store_damage_as_error(|| command(cli.command, &dir, lang)).unwrap_or_else(|| {
+        Err(crate::store::StoreError::Damaged {
+            file: Store::file_in(&dir),
+            detail: String::new(),
+        }
+        .into())
+    })
+}
+
+fn command(command: Option<Command>, dir: &Path, lang: Lang) -> Result<()> {
+    let dir = dir.to_path_buf();
+    match command {
         None => tui::run(&dir, lang),
         Some(Command::Demo(args)) => run_demo(&dir, args, lang),
         Some(Command::Init(cmd)) => keys::init(&dir, cmd, lang),
@@ -171,7 +201,9 @@ pub fn run(cli: Cli) -> Result<()> {
         // Keys, trust and villages hold no personal data: no passphrase
         // unless a key is opened.
         Some(Command::Key(cmd)) => keys::key_command(Store::open(&dir)?, cmd, lang),
-        Some(Command::Trust { team, file }) => keys::trust(&Store::open(&dir)?, team, &file, lang),
+        Some(Command::Trust { team, file, again }) => {
+            keys::trust(&Store::open(&dir)?, team, &file, again, lang)
+        }
         Some(Command::Untrust { key_id }) => keys::untrust(&Store::open(&dir)?, &key_id, lang),
         Some(Command::Bundle(cmd)) => {
             let (store, signer) = unlocked(&dir, lang)?;
@@ -179,6 +211,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Imports) => bundles::list_imports(&unlocked(&dir, lang)?.0, lang),
         Some(Command::Village(cmd)) => village::run(&Store::open(&dir)?, cmd, lang),
+        Some(Command::Check) => backup::check(&dir, lang),
+        Some(Command::Backup { out }) => backup::backup(&dir, out.as_deref(), lang),
+        Some(Command::Restore { file }) => backup::restore(&dir, &file, lang),
     }
 }
 
@@ -188,10 +223,9 @@ pub(super) fn unlocked(dir: &Path, lang: Lang) -> Result<(Store, Signer)> {
     let store = Store::open(dir)?;
     // A store without a key says so before a passphrase is asked for.
     ops::exchange::own_public(&store)?;
-    Ok(ops::exchange::unlock(
-        store,
-        &passphrase(lang, Ask::Current)?,
-    )?)
+    let (store, signer) = ops::exchange::unlock(store, &passphrase(lang, Ask::Current)?)?;
+    backup::start_of_day(&store, lang);
+    Ok((store, signer))
 }
 
 fn run_demo(data_dir: &Path, args: DemoArgs, lang: Lang) -> Result<()> {
@@ -200,7 +234,8 @@ fn run_demo(data_dir: &Path, args: DemoArgs, lang: Lang) -> Result<()> {
         people: args.people,
         seed: args.seed,
     };
-    let built = if Store::exists_in(&dir) && !args.reset {
+    // A demo whose build was cut short (killed, a power cut) is built again.
+    let built = if Store::exists_in(&dir) && !args.reset && demo::is_whole(&dir)? {
         demo::check_is_demo(&dir)?;
         None
     } else {

@@ -230,7 +230,18 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
     // The office's corrections go back to the teams.
     stores.commune_sends(&bundles, now)?;
     summary.cases = stores.commune.case_count()? as usize;
+    // Last of all: a build cut short (killed, a power cut) lacks it, and is
+    // built again rather than opened half made.
+    stores.commune.set_setting(BUILT, &true)?;
     Ok(summary)
+}
+
+/// The setting a demo's commune store gets once the whole demo is built.
+const BUILT: &str = "demo_built";
+
+/// Whether the demo in `dir` was built to its end (see [`build`]).
+pub fn is_whole(dir: &Path) -> Result<bool> {
+    Ok(Store::open(dir)?.setting::<bool>(BUILT)? == Some(true))
 }
 
 /// Removes an earlier demo's stores and bundles from `dir`.

@@ -339,8 +339,13 @@ pub(super) fn store_error(e: &StoreError) -> String {
         StoreError::NewerSchema { found, supported } => format!(
             "This data was written by a newer tothon (schema {found}; this one reads up to {supported}); update tothon. The data was not changed."
         ),
+        StoreError::Damaged { file, detail } => format!(
+            "The data file {} is damaged{} and does not read; nothing was changed. Restore the latest backup with `tothon restore FILE` (automatic backups are in the backups folder beside it), or tell the commune.",
+            file.display(),
+            super::parenthesised(detail)
+        ),
         StoreError::Corrupt { what, detail } => format!(
-            "The data is damaged in its {what} ({detail}); back up the data file and tell the commune."
+            "The data is damaged in its {what} ({detail}); nothing was changed. Run `tothon check` to see how far the damage goes, then restore the latest backup with `tothon restore FILE`."
         ),
         StoreError::NoSuchCase(record) => format!("Case {record} was not found."),
         StoreError::Db(detail) => format!("Error reading/writing the data: {detail}."),
@@ -374,6 +379,42 @@ pub fn msg(m: &Msg) -> String {
             "Built the demo commune in {dir}: {people} people, {cases} cases, {teams} teams. Every demo device's passphrase is \"demo\"."
         ),
         Msg::Exported { path } => format!("Wrote {path}."),
+        Msg::BackedUp { path } => format!(
+            "Backed the data up to {path} (encrypted as the data file is; this device's passphrase opens it)."
+        ),
+        Msg::BackupFailed { why } => format!(
+            "The data could not be backed up ({why}); the data itself is not affected. Check the disk's free space, then run `tothon backup`."
+        ),
+        Msg::Restored { versions, kept } => match kept {
+            Some(kept) => format!(
+                "Restored the backup: {versions} versions, checked whole. The data it replaced is kept in {kept}."
+            ),
+            None => format!("Restored the backup: {versions} versions, checked whole."),
+        },
+        Msg::CheckPassed {
+            values,
+            versions,
+            repaired,
+            index_rebuilt,
+            latest_backup,
+        } => {
+            let mut out = format!(
+                "The data is whole: {values} values read, {versions} versions match their ids."
+            );
+            if *repaired {
+                out.push_str(" The file had damaged pages and went back to its last whole save: look over what was entered last.");
+            }
+            if *index_rebuilt > 0 {
+                out.push_str(&format!(
+                    " The work list differed from the versions in {index_rebuilt} lines; it was rebuilt from them."
+                ));
+            }
+            match latest_backup {
+                Some(b) => out.push_str(&format!(" Latest backup: {b}.")),
+                None => out.push_str(" There is no backup yet: run `tothon backup`."),
+            }
+            out
+        }
         Msg::ExportedPersonal { path } => format!(
             "Wrote {path}. It holds citizens' personal data, not encrypted: keep it safe, do not send it over the network, delete it when done."
         ),

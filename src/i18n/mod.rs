@@ -256,6 +256,27 @@ pub enum Msg<'a> {
     /// Citizens' personal data printed to something other than a terminal
     /// (a file or another program), plain.
     PersonalToOutput,
+    /// A backup written (by hand, or the day's first).
+    BackedUp {
+        path: &'a str,
+    },
+    /// The day's first backup, or the one after an export, failed.
+    BackupFailed {
+        why: &'a str,
+    },
+    /// A backup put in place of the store.
+    Restored {
+        versions: usize,
+        kept: Option<&'a str>,
+    },
+    /// The whole check passed.
+    CheckPassed {
+        values: usize,
+        versions: usize,
+        repaired: bool,
+        index_rebuilt: usize,
+        latest_backup: Option<&'a str>,
+    },
     Imported {
         count: usize,
     },
@@ -293,21 +314,42 @@ pub fn msg(lang: Lang, m: &Msg) -> String {
     }
 }
 
-/// The one line shown after a crash, with where the crash note is.
-pub fn crash_sentence(lang: Lang, note: Option<&str>) -> String {
-    match (lang, note) {
-        (Lang::Vi, Some(p)) => format!(
-            "tothon gặp lỗi và phải dừng; dữ liệu đã lưu không bị ảnh hưởng. Ghi chú sự cố ở {p} — hãy gửi tệp này cho người hỗ trợ."
+/// ` (detail)`, or nothing for no detail.
+pub(super) fn parenthesised(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", crate::bundle::archive::escaped(detail, 200))
+    }
+}
+
+/// The one line shown after a crash, with where the crash note is. When
+/// the crash came from reading or writing the data file (`store`), the
+/// data is not said to be safe: the file is checked first.
+pub fn crash_sentence(lang: Lang, note: Option<&str>, store: bool) -> String {
+    let (stopped, data, note_is) = match lang {
+        Lang::Vi => (
+            "tothon gặp lỗi và phải dừng",
+            if store {
+                "lỗi xảy ra khi đọc/ghi tệp dữ liệu, tệp có thể bị hỏng: hãy chạy «tothon check» trước khi làm việc tiếp"
+            } else {
+                "dữ liệu đã lưu không bị ảnh hưởng"
+            },
+            "Ghi chú sự cố ở {p} — hãy gửi tệp này cho người hỗ trợ.",
         ),
-        (Lang::Vi, None) => {
-            "tothon gặp lỗi và phải dừng; dữ liệu đã lưu không bị ảnh hưởng.".to_string()
-        }
-        (Lang::En, Some(p)) => format!(
-            "tothon hit an error and had to stop; saved data is not affected. A crash note is in {p}: please send it to whoever supports you."
+        Lang::En => (
+            "tothon hit an error and had to stop",
+            if store {
+                "it happened while reading or writing the data file, which may be damaged: run `tothon check` before working on"
+            } else {
+                "saved data is not affected"
+            },
+            "A crash note is in {p}: please send it to whoever supports you.",
         ),
-        (Lang::En, None) => {
-            "tothon hit an error and had to stop; saved data is not affected.".to_string()
-        }
+    };
+    match note {
+        Some(p) => format!("{stopped}; {data}. {}", note_is.replace("{p}", p)),
+        None => format!("{stopped}; {data}."),
     }
 }
 

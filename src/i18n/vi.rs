@@ -307,6 +307,23 @@ pub fn error(e: &Error) -> String {
     }
 }
 
+/// The part of the store a damage report names, in Vietnamese.
+pub(crate) fn store_part(what: &str) -> &str {
+    match what {
+        "version" => "phiên bản",
+        "list row" => "dòng danh sách việc",
+        "work item" => "việc được giao",
+        "person" => "nhân khẩu",
+        "draft" => "bản nháp",
+        "import" => "nhật ký nhận gói",
+        "setting" | "settings" | "meta" => "thiết lập",
+        "commune" => "thông tin xã",
+        "device" => "thông tin máy",
+        "schema" => "phiên bản dữ liệu",
+        other => other,
+    }
+}
+
 pub(super) fn store_error(e: &StoreError) -> String {
     match e {
         StoreError::NotSetUp(dir) => format!(
@@ -329,8 +346,14 @@ pub(super) fn store_error(e: &StoreError) -> String {
         StoreError::NewerSchema { found, supported } => format!(
             "Dữ liệu này do phiên bản tothon mới hơn ghi (lược đồ {found}, bản này chỉ hiểu đến {supported}); hãy cập nhật tothon. Dữ liệu không bị thay đổi."
         ),
+        StoreError::Damaged { file, detail } => format!(
+            "Tệp dữ liệu {} bị hỏng{} nên không đọc được; không có gì bị thay đổi. Hãy khôi phục bản sao lưu gần nhất bằng «tothon restore TỆP» (bản sao lưu tự động nằm trong thư mục backups bên cạnh), hoặc báo cho xã.",
+            file.display(),
+            super::parenthesised(detail)
+        ),
         StoreError::Corrupt { what, detail } => format!(
-            "Dữ liệu bị hỏng ở phần {what} ({detail}); hãy sao lưu tệp dữ liệu và báo cho xã."
+            "Dữ liệu bị hỏng ở phần {} ({detail}); không có gì bị thay đổi. Chạy «tothon check» để xem phạm vi hư hỏng, rồi khôi phục bản sao lưu gần nhất bằng «tothon restore TỆP».",
+            store_part(what)
         ),
         StoreError::NoSuchCase(record) => format!("Không tìm thấy trường hợp {record}."),
         StoreError::Db(detail) => format!("Lỗi khi đọc/ghi dữ liệu: {detail}."),
@@ -366,6 +389,42 @@ pub fn msg(m: &Msg) -> String {
             "Đã tạo xã mẫu tại {dir}: {people} nhân khẩu, {cases} trường hợp, {teams} tổ công tác. Mật khẩu khoá của mọi máy trong xã mẫu là «demo»."
         ),
         Msg::Exported { path } => format!("Đã ghi tệp {path}."),
+        Msg::BackedUp { path } => format!(
+            "Đã sao lưu dữ liệu vào {path} (được mã hoá như tệp dữ liệu; mở bằng mật khẩu của máy này)."
+        ),
+        Msg::BackupFailed { why } => format!(
+            "Chưa sao lưu được dữ liệu ({why}); dữ liệu không bị ảnh hưởng. Hãy kiểm tra chỗ trống trên đĩa, rồi chạy «tothon backup»."
+        ),
+        Msg::Restored { versions, kept } => match kept {
+            Some(kept) => format!(
+                "Đã khôi phục bản sao lưu: {versions} phiên bản, đã kiểm tra toàn bộ. Dữ liệu trước đó được giữ ở {kept}."
+            ),
+            None => format!("Đã khôi phục bản sao lưu: {versions} phiên bản, đã kiểm tra toàn bộ."),
+        },
+        Msg::CheckPassed {
+            values,
+            versions,
+            repaired,
+            index_rebuilt,
+            latest_backup,
+        } => {
+            let mut out = format!(
+                "Dữ liệu nguyên vẹn: {values} giá trị đọc được, {versions} phiên bản khớp mã của chúng."
+            );
+            if *repaired {
+                out.push_str(" Tệp có trang hỏng và đã được đưa về lần lưu trọn vẹn gần nhất: hãy xem lại những gì vừa nhập.");
+            }
+            if *index_rebuilt > 0 {
+                out.push_str(&format!(
+                    " Danh sách việc sai ở {index_rebuilt} dòng so với các phiên bản; đã dựng lại từ các phiên bản."
+                ));
+            }
+            match latest_backup {
+                Some(b) => out.push_str(&format!(" Bản sao lưu gần nhất: {b}.")),
+                None => out.push_str(" Chưa có bản sao lưu nào: chạy «tothon backup»."),
+            }
+            out
+        }
         Msg::ExportedPersonal { path } => format!(
             "Đã ghi tệp {path}. Tệp chứa dữ liệu cá nhân của công dân và không được mã hoá: giữ kín, không gửi qua mạng, xoá khi dùng xong."
         ),

@@ -6,6 +6,7 @@
 //! values. It never prints and never takes a language; `cli` and `tui` put
 //! its results into words in the user's language.
 
+pub mod backup;
 pub mod case;
 pub mod commune;
 pub mod covered;

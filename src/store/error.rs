@@ -19,6 +19,8 @@ pub enum StoreError {
     DataKeyMissing,
     #[error("store schema {found} is newer than this program's {supported}")]
     NewerSchema { found: u32, supported: u32 },
+    #[error("the store file {file} is damaged: {detail}")]
+    Damaged { file: PathBuf, detail: String },
     #[error("the store's {what} is damaged: {detail}")]
     Corrupt { what: &'static str, detail: String },
     #[error("case {0} not found")]

@@ -172,13 +172,16 @@ pub(super) fn seal_file(store: Store, wrap: &WrapKey, own: Option<&OwnKey>) -> R
     if own.is_none()
         && let Some(data_key) = sealed_whole(&sealing, wrap)
     {
-        let Store { db, identity, .. } = store;
+        let Store {
+            db, identity, open, ..
+        } = store;
         drop(db);
         std::fs::rename(&sealing, &path)?;
         sync_folder(&path)?;
         let vault = Vault::Sealed(Arc::new(Seal::new(&data_key)?));
         return Ok(Store {
             db: super::builder().open(&path)?,
+            open,
             path,
             identity,
             unlocked: Some((data_key, vault)),
@@ -234,12 +237,15 @@ pub(super) fn seal_file(store: Store, wrap: &WrapKey, own: Option<&OwnKey>) -> R
     if CUT_SEALING.get() {
         return Err(super::StoreError::Db("sealing cut short for a test".into()));
     }
-    let Store { db, identity, .. } = store;
+    let Store {
+        db, identity, open, ..
+    } = store;
     drop(db);
     std::fs::rename(&sealing, &path)?;
     sync_folder(&path)?;
     Ok(Store {
         db: super::builder().open(&path)?,
+        open,
         path,
         identity,
         unlocked: Some((data_key, vault)),
@@ -265,7 +271,7 @@ fn sealed_whole(sealing: &Path, wrap: &WrapKey) -> Option<[u8; 32]> {
 /// but a power cut just after it may still roll it back, leaving the old
 /// plain store in place and the sealed one beside it, which the next
 /// unlock then puts in its place (see [`seal_file`]).
-fn sync_folder(path: &Path) -> Result<()> {
+pub(super) fn sync_folder(path: &Path) -> Result<()> {
     #[cfg(unix)]
     if let Some(dir) = path.parent() {
         std::fs::File::open(dir)?.sync_all()?;

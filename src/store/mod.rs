@@ -14,7 +14,9 @@
 //! case in one transaction); beneath them `tables`, `codec`, `rows` and
 //! `migrate`.
 
+pub mod backup;
 mod cases;
+mod check;
 mod codec;
 mod error;
 mod merge;
@@ -24,7 +26,7 @@ mod rows;
 pub mod seal;
 mod tables;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
@@ -37,6 +39,7 @@ use crate::domain::listing::ListRow;
 use crate::domain::version::{Draft, Version};
 use crate::domain::work::{Person, WorkItem};
 use cases::{CaseTables, add_in, entry_after_line, in_key_order, versions_in};
+pub use check::Checked;
 pub use codec::StoredVersion;
 pub use error::{Result, StoreError};
 pub use merge::{Before, Held, Merge, Prepared, Scratch, prepare};
@@ -72,6 +75,16 @@ fn builder() -> redb::Builder {
     b
 }
 
+/// [`builder`], noting in `repaired` whether redb had to repair the file
+/// as it opened it: it was not closed cleanly (a crash, a kill, a power
+/// cut), and the store is checked whole once it is unlocked.
+fn noting_repair(repaired: &std::sync::Arc<std::sync::atomic::AtomicBool>) -> redb::Builder {
+    let mut b = builder();
+    let repaired = repaired.clone();
+    b.set_repair_callback(move |_| repaired.store(true, std::sync::atomic::Ordering::Relaxed));
+    b
+}
+
 pub struct Store {
     db: Database,
     path: PathBuf,
@@ -83,6 +96,80 @@ pub struct Store {
     /// the vault that seals and opens values with it. `None` while locked:
     /// every table that holds personal data is then refused.
     unlocked: Option<([u8; 32], Vault)>,
+    /// This sitting's mark beside the store file, and whether a whole
+    /// check is due (see [`OpenMark`]).
+    open: OpenMark,
+}
+
+/// A file beside the store while a tothon has it open (`tothon.redb.open`),
+/// removed when the store is closed. Found at the next open, it tells that
+/// the last sitting did not end (a kill, a crash, a power cut), so a whole
+/// check of the store is due. redb's own repair after such an end is
+/// noted too, but redb repairs only when its last commit needs it.
+///
+/// The check is due while `due` (the last sitting did not end, or redb had
+/// to repair the file): until it passes, the mark stays when this sitting
+/// ends, so a sitting cut short, or one that never unlocked the store,
+/// leaves it due for the next.
+struct OpenMark {
+    path: PathBuf,
+    due: bool,
+}
+
+impl OpenMark {
+    /// The mark of a sitting opening the store at `store`; a check is due
+    /// if a sitting before it left its mark.
+    fn make(store: &Path) -> OpenMark {
+        let mut name = store.as_os_str().to_owned();
+        name.push(".open");
+        let path = PathBuf::from(name);
+        let left = path.exists();
+        // Best effort: a full disk may refuse even an empty file, and the
+        // data is still read (redb's own repair is noted all the same).
+        if !left {
+            let _ = create_private(&path);
+        }
+        OpenMark { path, due: left }
+    }
+}
+
+impl Drop for OpenMark {
+    fn drop(&mut self) {
+        if !self.due {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// What a store file that redb could not open says: damage when the file
+/// is not what redb wrote (cut short, changed), otherwise redb's error.
+fn damaged(path: &Path, e: redb::DatabaseError) -> StoreError {
+    use redb::{DatabaseError as D, StorageError as S};
+    let damage = |detail: String| StoreError::Damaged {
+        file: path.to_path_buf(),
+        detail,
+    };
+    match e {
+        D::Storage(S::Corrupted(detail)) => damage(detail),
+        D::Storage(S::Io(io))
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
+            ) =>
+        {
+            damage(io.to_string())
+        }
+        D::UpgradeRequired(_) => damage(e.to_string()),
+        other => other.into(),
+    }
+}
+
+/// A store file whose reading made redb panic: its structure is damaged.
+fn damaged_by_panic(path: &Path) -> StoreError {
+    StoreError::Damaged {
+        file: path.to_path_buf(),
+        detail: String::new(),
+    }
 }
 
 /// A new store file, readable and writable by its owner only (on Windows a
@@ -98,7 +185,7 @@ fn create_private(path: &Path) -> Result<()> {
 
 /// Makes an existing store file readable by its owner only (a store
 /// written before it was sealed was made readable by all).
-fn make_private(path: &Path) -> Result<()> {
+pub(crate) fn make_private(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -148,9 +235,11 @@ impl Store {
         folders.create(dir)?;
         create_private(&path)?;
         let db = builder().create(&path)?;
+        let open = OpenMark::make(&path);
         let data_key = seal::new_data_key()?;
         let store = Store {
             db,
+            open,
             path,
             identity: Default::default(),
             unlocked: Some((data_key, Vault::Sealed(seal::Seal::new(&data_key)?.into()))),
@@ -174,14 +263,20 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::NotSetUp(dir.to_path_buf()));
         }
+        Self::open_file(path)
+    }
+
+    /// [`Store::open`] for the store file at `path` (a backup, say).
+    pub fn open_file(path: PathBuf) -> Result<Store> {
         // Read the schema through a read-only handle first, so that a store
         // from a newer tothon is refused without a single byte written.
-        let found = match redb::ReadOnlyDatabase::open(&path) {
-            Ok(ro) => schema_of(&ro)?,
+        let found = match crate::crash::quietly(|| redb::ReadOnlyDatabase::open(&path)) {
+            Some(Ok(ro)) => schema_of(&ro)?,
             // A store that needs repair after a crash can only be opened for
             // writing; redb repairs it, and the schema is checked after.
-            Err(redb::DatabaseError::RepairAborted) => 0,
-            Err(e) => return Err(e.into()),
+            Some(Err(redb::DatabaseError::RepairAborted)) => 0,
+            Some(Err(e)) => return Err(damaged(&path, e)),
+            None => return Err(damaged_by_panic(&path)),
         };
         if found > SCHEMA {
             return Err(StoreError::NewerSchema {
@@ -189,7 +284,11 @@ impl Store {
                 supported: SCHEMA,
             });
         }
-        let db = builder().open(&path)?;
+        let repaired = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let db = match crate::crash::quietly(|| noting_repair(&repaired).open(&path)) {
+            Some(opened) => opened.map_err(|e| damaged(&path, e))?,
+            None => return Err(damaged_by_panic(&path)),
+        };
         let found = schema_of(&db)?;
         if found > SCHEMA {
             return Err(StoreError::NewerSchema {
@@ -209,8 +308,11 @@ impl Store {
             drop(meta);
             txn.commit()?;
         }
+        let mut open = OpenMark::make(&path);
+        open.due |= repaired.load(std::sync::atomic::Ordering::Relaxed);
         let store = Store {
             db,
+            open,
             path,
             identity: Default::default(),
             unlocked: None,
@@ -965,6 +1067,45 @@ fn log_in(txn: &WriteTransaction, vault: &Vault, entry: &ImportEntry) -> Result<
     let plain = codec::encode(entry);
     let mut buf = Vec::new();
     table.insert(next, vault.seal(Sealed::Imports, next, &plain, &mut buf))?;
+    if table.len()? > LOG_KEPT as u64 {
+        trim_log(&mut table, vault)?;
+    }
+    Ok(())
+}
+
+/// How many entries the imports log keeps: a device that sends a bundle a
+/// day for years does not grow it without end. Beyond them, the oldest go,
+/// except each device's latest accepted bundle, which tells whether a
+/// bundle from it is older than one already taken.
+pub const LOG_KEPT: usize = 1000;
+
+fn trim_log(table: &mut redb::Table<u64, &'static [u8]>, vault: &Vault) -> Result<()> {
+    let mut latest: HashMap<(String, String), (u64, u64)> = HashMap::new();
+    let mut keys = Vec::new();
+    let mut buf = Vec::new();
+    for row in table.iter()? {
+        let (k, v) = row?;
+        let n = k.value();
+        keys.push(n);
+        let e: ImportEntry = codec::decode(
+            vault.open(Sealed::Imports, n, v.value(), &mut buf)?,
+            "import",
+        )?;
+        if e.accepted {
+            let seen = latest
+                .entry((e.sender, e.sender_device))
+                .or_insert((n, e.sequence));
+            if e.sequence >= seen.1 {
+                *seen = (n, e.sequence);
+            }
+        }
+    }
+    let keep: std::collections::HashSet<u64> = latest.values().map(|(n, _)| *n).collect();
+    for n in &keys[..keys.len() - LOG_KEPT] {
+        if !keep.contains(n) {
+            table.remove(*n)?;
+        }
+    }
     Ok(())
 }
 

@@ -1011,3 +1011,38 @@ fn a_store_without_a_key_gets_one_with_its_data_key_in_one_step_and_a_lost_data_
         .unlock_with_new_key(&test_key(), &test_wrap());
     assert!(matches!(lost, Err(StoreError::DataKeyMissing)));
 }
+
+/// The imports log keeps its last entries, and each device's latest
+/// accepted bundle however old: it grew without end.
+#[test]
+fn the_imports_log_is_bounded_and_keeps_each_devices_latest_bundle() {
+    let (_dir, store) = setup();
+    let entry = |sender: &str, device: &str, sequence: u64, accepted: bool| ImportEntry {
+        file: format!("{device}-{sequence}.zip"),
+        sender: sender.into(),
+        sender_device: device.into(),
+        sequence,
+        accepted,
+        ..ImportEntry::default()
+    };
+    // A device heard from once, long ago.
+    store
+        .log_import(&entry("team-2", "T2OLD", 7, true))
+        .unwrap();
+    for n in 1..=LOG_KEPT as u64 + 20 {
+        store
+            .log_import(&entry("team-3", "T3AB12", n, n % 5 != 0))
+            .unwrap();
+    }
+    let log = store.imports().unwrap();
+    assert_eq!(
+        log.len(),
+        LOG_KEPT + 1,
+        "the last ones, and the old device's"
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.sender_device == "T2OLD" && e.sequence == 7)
+    );
+    assert_eq!(log.last().unwrap().sequence, LOG_KEPT as u64 + 20);
+}

@@ -164,7 +164,22 @@ pub fn run(store: &Store, signer: Option<&Signer>, effect: Effect, lang: Lang) -
                             },
                         )
                     });
-                    let lines = skipped.chain(written).collect();
+                    // Backed up after each export, said either way.
+                    let backup = match crate::ops::backup::automatic(store, crate::clock::now()) {
+                        Ok(path) => i18n::msg(
+                            lang,
+                            &i18n::Msg::BackedUp {
+                                path: &path.display().to_string(),
+                            },
+                        ),
+                        Err(e) => i18n::msg(
+                            lang,
+                            &i18n::Msg::BackupFailed {
+                                why: &i18n::bundle::exchange_error(lang, &e),
+                            },
+                        ),
+                    };
+                    let lines = skipped.chain(written).chain([backup]).collect();
                     let imports = store.imports().unwrap_or_default();
                     Some(Outcome::Bundled {
                         lines,

@@ -347,8 +347,18 @@ fn unlock_screen(
                     .map_err(terminal_error)?;
                 match exchange::open_key(&store, &passphrase) {
                     Ok(signer) => {
-                        let store = store.unlock(&signer.store_key())?;
-                        return Ok(Some(App::open(store, lang)?.with_key(signer)));
+                        let store = exchange::unlock_with(store, &signer)?;
+                        // The day's first backup; only a failure is said.
+                        let backup = crate::ops::backup::start_of_day(&store, crate::clock::now());
+                        let mut app = App::open(store, lang)?.with_key(signer);
+                        if let Err(e) = backup {
+                            let why = i18n::bundle::exchange_error(lang, &e);
+                            app.state.notice = Some(app::Notice::Error(i18n::msg(
+                                lang,
+                                &i18n::Msg::BackupFailed { why: &why },
+                            )));
+                        }
+                        return Ok(Some(app));
                     }
                     Err(e @ ExchangeError::Key(KeyError::WrongPassphrase)) => {
                         screen.refused(i18n::error(lang, &e.into()));

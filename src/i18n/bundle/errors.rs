@@ -95,7 +95,45 @@ fn exchange_vi(e: &ExchangeError) -> String {
         ExchangeError::Locked => {
             "Gói được mã hoá: cần mật khẩu khoá của máy này để đọc; chưa nhận gì.".into()
         }
+        ExchangeError::RevokedKey { key_id, revoked_at } => format!(
+            "Khoá {key_id} đã bị thu hồi lúc {revoked_at}; chưa tin cậy lại. Nếu thật sự muốn tin cậy lại khoá này (mọi gói nó ký sẽ lại được nhận), chạy lại lệnh với --again."
+        ),
+        ExchangeError::Exists { path } => format!(
+            "Tệp {} đã có; không ghi đè. Hãy chọn tên tệp khác.",
+            path.display()
+        ),
+        ExchangeError::BackupUnreadable { file, detail } => format!(
+            "Bản sao lưu {} không mở được ({detail}); dữ liệu hiện tại không bị thay đổi. Hãy chọn bản sao lưu khác.",
+            file.display()
+        ),
+        ExchangeError::BackupOfAnotherDevice { backup, here } => format!(
+            "Bản sao lưu này là của máy {backup}, không phải của máy này ({here}); chưa khôi phục gì."
+        ),
+        ExchangeError::BackupDamaged(c) => format!(
+            "Bản sao lưu bị hỏng: {} dòng không đọc được (đầu tiên: {}); dữ liệu hiện tại không bị thay đổi. Hãy chọn bản sao lưu khác.",
+            c.damaged_count,
+            first_damaged(Lang::Vi, c)
+        ),
+        ExchangeError::Damaged(c) => format!(
+            "Dữ liệu của máy này bị hỏng: {} dòng không đọc được (đầu tiên: {}), nên không được mở. Hãy khôi phục bản sao lưu gần nhất bằng «tothon restore TỆP» (bản sao lưu tự động nằm trong thư mục backups cạnh tệp dữ liệu).",
+            c.damaged_count,
+            first_damaged(Lang::Vi, c)
+        ),
     }
+}
+
+/// The first damaged row a check found, as the terminal may show it.
+fn first_damaged(lang: Lang, c: &crate::store::Checked) -> String {
+    c.damaged
+        .first()
+        .map(|(what, row)| {
+            let what = match lang {
+                Lang::Vi => crate::i18n::vi::store_part(what),
+                Lang::En => what,
+            };
+            crate::bundle::archive::escaped(&format!("{what} {row}"), 80)
+        })
+        .unwrap_or_default()
 }
 
 fn exchange_en(e: &ExchangeError) -> String {
@@ -124,6 +162,30 @@ fn exchange_en(e: &ExchangeError) -> String {
         }
         ExchangeError::Unwritable(e) => format!("The bundle could not be written: {}", format_error(Lang::En, e)),
         ExchangeError::Locked => "The bundle is encrypted: this device's passphrase is needed to read it; nothing was imported.".into(),
+        ExchangeError::RevokedKey { key_id, revoked_at } => format!(
+            "Key {key_id} was revoked at {revoked_at}; it was not trusted again. To trust it again on purpose (every bundle it signs will be taken again), run the command again with --again."
+        ),
+        ExchangeError::Exists { path } => format!(
+            "{} already exists; it was not overwritten. Choose another file name.",
+            path.display()
+        ),
+        ExchangeError::BackupUnreadable { file, detail } => format!(
+            "The backup {} does not open ({detail}); the data here was not changed. Choose another backup.",
+            file.display()
+        ),
+        ExchangeError::BackupOfAnotherDevice { backup, here } => format!(
+            "This backup is device {backup}'s, not this device's ({here}); nothing was restored."
+        ),
+        ExchangeError::BackupDamaged(c) => format!(
+            "The backup is damaged: {} rows do not read (the first: {}); the data here was not changed. Choose another backup.",
+            c.damaged_count,
+            first_damaged(Lang::En, c)
+        ),
+        ExchangeError::Damaged(c) => format!(
+            "This device's data is damaged: {} rows do not read (the first: {}), so it was not opened. Restore the latest backup with `tothon restore FILE` (automatic backups are in the backups folder beside the data file).",
+            c.damaged_count,
+            first_damaged(Lang::En, c)
+        ),
     }
 }
 

@@ -241,7 +241,34 @@ fn keep_rejected(store: &Store, path: &Path, note: &str) -> Option<PathBuf> {
     let mut txt = target.clone().into_os_string();
     txt.push(".txt");
     std::fs::write(&txt, format!("{note}\n")).ok()?;
+    trim_rejected(&dir);
     Some(target)
+}
+
+/// How many refused bundles `rejected/` keeps: a device that sends the same
+/// broken bundle every day does not fill the disk. The oldest go first.
+pub const REJECTED_KEPT: usize = 50;
+
+/// Removes the oldest refusals from `dir` beyond [`REJECTED_KEPT`]: each is
+/// its note (`NAME.txt`) and the bundle beside it, if it was kept.
+fn trim_rejected(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut notes: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .collect();
+    if notes.len() <= REJECTED_KEPT {
+        return;
+    }
+    notes.sort();
+    for (_, note) in &notes[..notes.len() - REJECTED_KEPT] {
+        let _ = std::fs::remove_file(note.with_extension(""));
+        let _ = std::fs::remove_file(note);
+    }
 }
 
 fn same_bytes(a: &Path, b: &Path) -> bool {

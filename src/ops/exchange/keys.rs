@@ -103,8 +103,23 @@ pub fn open_key(store: &Store, passphrase: &str) -> Result<Signer> {
 /// wrong passphrase changes nothing.
 pub fn unlock(store: Store, passphrase: &str) -> Result<(Store, Signer)> {
     let signer = open_key(&store, passphrase)?;
-    let store = store.unlock(&signer.store_key())?;
+    let store = unlock_with(store, &signer)?;
     Ok((store, signer))
+}
+
+/// Unlocks the store with the key `signer` opened ([`open_key`]): the
+/// screens keep the store while a passphrase is tried, and unlock it so.
+/// A store that was not closed cleanly is checked whole first (see
+/// [`Store::check`]), and a damaged one is not opened.
+pub fn unlock_with(store: Store, signer: &Signer) -> Result<Store> {
+    let mut store = store.unlock(&signer.store_key())?;
+    if store.check_due()? {
+        let checked = store.check()?;
+        if !checked.is_whole() {
+            return Err(ExchangeError::Damaged(Box::new(checked)));
+        }
+    }
+    Ok(store)
 }
 
 /// Reads a `.pub` file, in UTF-8 with or without a byte-order mark, or in
@@ -156,6 +171,29 @@ pub fn trust(
     public: &Public,
     now: DateTime<FixedOffset>,
 ) -> Result<TrustedKey> {
+    trust_as(store, team, public, now, false)
+}
+
+/// [`trust`], for a key that was revoked too: it is trusted again (what
+/// it signed while revoked is taken from now on). A revoked key is trusted
+/// again only so, on purpose: `trust` refuses it and says when it was
+/// revoked.
+pub fn trust_again(
+    store: &Store,
+    team: Option<u8>,
+    public: &Public,
+    now: DateTime<FixedOffset>,
+) -> Result<TrustedKey> {
+    trust_as(store, team, public, now, true)
+}
+
+fn trust_as(
+    store: &Store,
+    team: Option<u8>,
+    public: &Public,
+    now: DateTime<FixedOffset>,
+    again: bool,
+) -> Result<TrustedKey> {
     let role = store.device()?.role;
     match (role, team) {
         (Role::Commune, None) => return Err(ExchangeError::TeamNeeded),
@@ -170,11 +208,19 @@ pub fn trust(
     }
     // A `.pub` file from before the age key does not forget the one
     // already known for the same key.
-    let known_age = store
+    let known = store
         .trusted_keys()?
         .into_iter()
-        .find(|k| k.id == public.id)
-        .and_then(|k| k.age);
+        .find(|k| k.id == public.id);
+    if let Some(revoked_at) = known.as_ref().and_then(|k| k.revoked_at.clone())
+        && !again
+    {
+        return Err(ExchangeError::RevokedKey {
+            key_id: public.id.clone(),
+            revoked_at,
+        });
+    }
+    let known_age = known.and_then(|k| k.age);
     let key = TrustedKey {
         id: public.id.clone(),
         public: public.base64(),

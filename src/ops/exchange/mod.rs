@@ -35,7 +35,7 @@ pub use import::{
 };
 pub use keys::{
     check_new_passphrase, new_key, new_key_at, open_key, own_public, read_public, refresh_public,
-    trust, unlock, untrust,
+    trust, trust_again, unlock, unlock_with, untrust,
 };
 pub use refusal::{Refusal, Rejection};
 
@@ -71,6 +71,24 @@ pub enum ExchangeError {
     File { path: PathBuf, detail: String },
     #[error("cannot write the bundle: {0}")]
     Unwritable(BundleError),
+    /// A restore of a backup made on another device.
+    #[error("the backup is device {backup}'s, not this device's ({here})")]
+    BackupOfAnotherDevice { backup: String, here: String },
+    /// `trust` of a key that was revoked: trusted again only on purpose.
+    #[error("key {key_id} was revoked at {revoked_at}")]
+    RevokedKey { key_id: String, revoked_at: String },
+    /// A file that would be written is there already (it is not replaced).
+    #[error("{path} already exists")]
+    Exists { path: PathBuf },
+    /// A restore of a file that does not open as a store.
+    #[error("the backup {file} does not open: {detail}")]
+    BackupUnreadable { file: PathBuf, detail: String },
+    /// A restore of a backup that did not pass the whole check.
+    #[error("the backup is damaged")]
+    BackupDamaged(Box<crate::store::Checked>),
+    /// The whole check after a crash found damaged values.
+    #[error("the data is damaged")]
+    Damaged(Box<crate::store::Checked>),
     /// An encrypted bundle, and this device's key not opened this sitting.
     #[error("the bundle is encrypted: this device's passphrase is needed")]
     Locked,

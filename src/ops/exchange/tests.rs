@@ -447,3 +447,33 @@ fn the_first_bundle_ties_the_key_to_its_device_and_a_later_bundle_may_not_change
         Err(Refusal::Sender(SenderRefusal::OwnBundle))
     ));
 }
+
+/// `rejected/` keeps the last refusals only (each its note, and the
+/// bundle when it was kept): it grew without end.
+#[test]
+fn rejected_keeps_the_last_refusals_only() {
+    use super::import::REJECTED_KEPT;
+    let dir = tempfile::tempdir().unwrap();
+    let store = commune_store(dir.path(), &[]);
+    for i in 0..REJECTED_KEPT + 5 {
+        let f = dir.path().join(format!("rac-{i:02}.zip"));
+        std::fs::write(&f, format!("not a zip {i}")).unwrap();
+        assert!(import_file(&store, &f, now()).is_err());
+    }
+    let rejected = dir.path().join(REJECTED_DIR);
+    let notes = std::fs::read_dir(&rejected)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "txt")
+        })
+        .count();
+    assert_eq!(notes, REJECTED_KEPT);
+    assert!(!rejected.join("rac-00.zip").exists());
+    assert!(!rejected.join("rac-00.zip.txt").exists());
+    let last = format!("rac-{:02}.zip", REJECTED_KEPT + 4);
+    assert!(rejected.join(&last).exists());
+}
