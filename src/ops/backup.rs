@@ -53,8 +53,15 @@ pub fn automatic(store: &Store, now: DateTime<FixedOffset>) -> Result<PathBuf> {
 }
 
 /// At the first start of a day: an automatic backup, unless one was made
-/// today already. `Some` with the backup's path when one was made.
+/// today already. `Some` with the backup's path when one was made. It needs
+/// no passphrase (the copy is sealed as the store is): the screens make it
+/// while the passphrase is typed.
 pub fn start_of_day(store: &Store, now: DateTime<FixedOffset>) -> Result<Option<PathBuf>> {
+    // A store due for its whole check (the last sitting did not end) is
+    // not copied over the good backups before the check has passed.
+    if store.check_due()? {
+        return Ok(None);
+    }
     let today = backup::backup_name(&now.format("%Y%m%d").to_string());
     let today = today.trim_end_matches(".redb");
     let made_today = store.backups().iter().any(|p| {

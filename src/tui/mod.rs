@@ -313,8 +313,7 @@ fn unlock_screen(
     store: Store,
     lang: Lang,
 ) -> Result<Option<App>> {
-    use crate::bundle::key::KeyError;
-    use crate::ops::exchange::{self, ExchangeError};
+    use crate::ops::exchange;
     let commune = store.commune()?;
     let device = store.device()?;
     let heading = format!(
@@ -325,6 +324,43 @@ fn unlock_screen(
     );
     let demo = store.setting::<bool>("demo")?.unwrap_or(false);
     let mut screen = unlock::Unlock::new(lang, heading, demo);
+    // The day's first backup is made while the passphrase is typed: it
+    // needs none, and at 100,000 cases it takes most of a second.
+    let (signer, backup) = std::thread::scope(|s| {
+        let backup = s.spawn(|| crate::ops::backup::start_of_day(&store, crate::clock::now()));
+        let signer = ask_passphrase(terminal, &store, &mut screen, lang);
+        (signer, backup.join())
+    });
+    let Some(signer) = signer? else {
+        return Ok(None);
+    };
+    let store = exchange::unlock_with(store, &signer)?;
+    let mut app = App::open(store, lang)?.with_key(signer);
+    // Only a failure is said.
+    let failed = match backup {
+        Ok(Err(e)) => Some(i18n::bundle::exchange_error(lang, &e)),
+        Err(_) => Some("—".to_string()),
+        Ok(Ok(_)) => None,
+    };
+    if let Some(why) = failed {
+        app.state.notice = Some(app::Notice::Error(i18n::msg(
+            lang,
+            &i18n::Msg::BackupFailed { why: &why },
+        )));
+    }
+    Ok(Some(app))
+}
+
+/// The unlock screen's loop: the device's key, once a passphrase opens it;
+/// `None` when the user leaves instead.
+fn ask_passphrase(
+    terminal: &mut ratatui::DefaultTerminal,
+    store: &Store,
+    screen: &mut unlock::Unlock,
+    lang: Lang,
+) -> Result<Option<crate::bundle::key::Signer>> {
+    use crate::bundle::key::KeyError;
+    use crate::ops::exchange::{self, ExchangeError};
     loop {
         terminal
             .draw(|f| screen.render(f))
@@ -345,21 +381,8 @@ fn unlock_screen(
                 terminal
                     .draw(|f| screen.render(f))
                     .map_err(terminal_error)?;
-                match exchange::open_key(&store, &passphrase) {
-                    Ok(signer) => {
-                        let store = exchange::unlock_with(store, &signer)?;
-                        // The day's first backup; only a failure is said.
-                        let backup = crate::ops::backup::start_of_day(&store, crate::clock::now());
-                        let mut app = App::open(store, lang)?.with_key(signer);
-                        if let Err(e) = backup {
-                            let why = i18n::bundle::exchange_error(lang, &e);
-                            app.state.notice = Some(app::Notice::Error(i18n::msg(
-                                lang,
-                                &i18n::Msg::BackupFailed { why: &why },
-                            )));
-                        }
-                        return Ok(Some(app));
-                    }
+                match exchange::open_key(store, &passphrase) {
+                    Ok(signer) => return Ok(Some(signer)),
                     Err(e @ ExchangeError::Key(KeyError::WrongPassphrase)) => {
                         screen.refused(i18n::error(lang, &e.into()));
                     }
