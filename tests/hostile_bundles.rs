@@ -12,7 +12,6 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -754,7 +753,7 @@ fn a_key_revoked_mid_stream_stops_the_next_bundle() {
 fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
     let (c, good) = set_up();
     let mount_point = tempfile::tempdir().unwrap();
-    let Some(_mounted) = Tmpfs::mount(mount_point.path(), "16m") else {
+    let Some(_mounted) = common::Tmpfs::mount(mount_point.path(), "16m") else {
         return;
     };
     let data = mount_point.path().join("commune");
@@ -797,19 +796,7 @@ fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
 
     let before = content(&data);
     // Fill the file system to the last byte.
-    {
-        let mut filler = std::fs::File::create(mount_point.path().join("filler")).unwrap();
-        let chunk = vec![0u8; 64 * 1024];
-        let mut len = chunk.len();
-        while len > 0 {
-            match filler.write(&chunk[..len]) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(_) => len /= 2,
-            }
-        }
-        let _ = filler.sync_all();
-    }
+    common::fill(mount_point.path());
     let err = fails(
         tothon(&data)
             .args(["--lang", "en", "bundle", "import"])
@@ -830,43 +817,6 @@ fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
             .arg(&big_file),
     );
     assert!(out.contains("3001 new"), "{out}");
-}
-
-/// A tmpfs mounted for the length of a test, unmounted on drop (also when
-/// the test fails).
-struct Tmpfs(PathBuf);
-
-impl Tmpfs {
-    fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
-        let skip = |why: &str| {
-            eprintln!("note: full-disk test skipped: {why}");
-            None
-        };
-        if !cfg!(target_os = "linux") {
-            return skip("a tmpfs needs Linux");
-        }
-        let out = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(at)
-            .output();
-        match out {
-            Ok(o) if o.status.success() => Some(Tmpfs(at.to_path_buf())),
-            Ok(o) => skip(&format!(
-                "cannot mount a tmpfs (root needed): {}",
-                String::from_utf8_lossy(&o.stderr).trim()
-            )),
-            Err(e) => skip(&format!("cannot run mount: {e}")),
-        }
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount")
-            .arg("-l")
-            .arg(&self.0)
-            .status();
-    }
 }
 
 #[test]

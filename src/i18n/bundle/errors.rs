@@ -89,6 +89,13 @@ fn exchange_vi(e: &ExchangeError) -> String {
         ExchangeError::File { path, detail } => {
             format!("Không ghi/đọc được tệp {}: {detail}.", path.display())
         }
+        ExchangeError::NotExported { path, detail } => format!(
+            "Không ghi được gói {} ({detail}); chưa xuất gói nào, số thứ tự gói chưa bị dùng.",
+            path.display()
+        ),
+        ExchangeError::SequenceTaken => {
+            "Trong lúc ghi gói, một lần xuất khác đã dùng số thứ tự của gói; chưa xuất gói nào, hãy xuất lại.".into()
+        }
         ExchangeError::Unwritable(e) => {
             format!("Không ghi được gói: {}", format_error(Lang::Vi, e))
         }
@@ -122,6 +129,11 @@ fn exchange_en(e: &ExchangeError) -> String {
         ExchangeError::File { path, detail } => {
             format!("Could not read/write {}: {detail}.", path.display())
         }
+        ExchangeError::NotExported { path, detail } => format!(
+            "Bundle {} could not be written ({detail}); no bundle was exported and no sequence number was used.",
+            path.display()
+        ),
+        ExchangeError::SequenceTaken => "Another export took the bundle's sequence number while it was being written; no bundle was exported, export again.".into(),
         ExchangeError::Unwritable(e) => format!("The bundle could not be written: {}", format_error(Lang::En, e)),
         ExchangeError::Locked => "The bundle is encrypted: this device's passphrase is needed to read it; nothing was imported.".into(),
     }
