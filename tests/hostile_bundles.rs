@@ -569,6 +569,16 @@ fn broken_csv_content_is_refused_naming_file_row_and_column() {
             vec!["activation.csv", "row 1", "column id"],
         ),
         (
+            "a right-to-left control in a record id",
+            Box::new(|d| text(&d).replacen(",AC-", ",AC-\u{202e}", 1).into_bytes()),
+            vec!["activation.csv", "row 2", "column record"],
+        ),
+        (
+            "a look-alike letter in a record id",
+            Box::new(|d| text(&d).replacen(",AC-", ",\u{410}C-", 1).into_bytes()),
+            vec!["activation.csv", "row 2", "column record"],
+        ),
+        (
             "an unbalanced quote",
             Box::new(|d| text(&d).replacen(",Nguyễn", ",\"Nguyễn", 1).into_bytes()),
             vec!["activation.csv", "row 2"],
