@@ -819,7 +819,11 @@ fn a_failed_export_leaves_no_partial_file_and_uses_no_sequence_number() {
         } else {
             "no sequence number was used"
         };
-        assert_eq!(names_in(&out), std::slice::from_ref(&first), "only what was in the way");
+        assert_eq!(
+            names_in(&out),
+            std::slice::from_ref(&first),
+            "only what was in the way"
+        );
         assert!(err.contains(said), "{err}");
     }
     std::fs::remove_dir_all(out.join(&first)).unwrap();

@@ -839,4 +839,19 @@ fn a_hostile_bundle_file_name_is_shown_escaped_not_obeyed() {
     // One line, with no control character in it (checked by `fails`).
     let err = fails(tothon(&office).args(["bundle", "import"]).arg(&evil));
     assert!(err.contains("\\u{1b}"), "{err}");
+    // The imports log names it escaped too, in Vietnamese and in English.
+    let titled = dir.path().join("x\u{1b}]0;pwned\u{7}\u{202e}.zip");
+    std::fs::write(&titled, b"PK\x05\x06 not a bundle").unwrap();
+    fails(tothon(&office).args(["bundle", "import"]).arg(&titled));
+    for lang in ["vi", "en"] {
+        let log = stdout(tothon(&office).args(["--lang", lang, "imports"]));
+        assert!(
+            !log.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{lang}: {log:?}"
+        );
+        assert!(
+            log.contains("x\\u{1b}]0;pwned\\u{7}\\u{202e}.zip"),
+            "{lang}: {log}"
+        );
+    }
 }

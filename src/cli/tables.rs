@@ -23,7 +23,7 @@ pub enum Format {
 /// its escape, `\u{1b}`, so it can neither break a line nor drive the
 /// terminal.
 fn printable(cell: &str) -> String {
-    crate::bundle::archive::escaped(cell, usize::MAX)
+    crate::domain::text::printable(cell, usize::MAX)
 }
 
 /// A plain aligned table; the last column is not padded (it may be long).

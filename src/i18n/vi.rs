@@ -3,6 +3,7 @@
 use super::{Lang, Msg, Text};
 use crate::domain::commune::VillageProblem;
 use crate::domain::save::Blocked;
+use crate::domain::text::printable;
 use crate::error::Error;
 use crate::store::StoreError;
 
@@ -293,11 +294,11 @@ pub fn error(e: &Error) -> String {
         }
         Error::NotADemo(dir) => format!(
             "Thư mục {} đã có dữ liệu không phải xã mẫu; chọn thư mục khác bằng --dir.",
-            dir.display()
+            printable(&dir.display().to_string(), 400)
         ),
         Error::Terminal(detail) => format!("Không mở được màn hình terminal: {detail}."),
         Error::File { path, detail } => {
-            format!("Không ghi/đọc được tệp {}: {detail}.", path.display())
+            format!("Không ghi/đọc được tệp {}: {}.", printable(&path.display().to_string(), 400), printable(detail, 400))
         }
         Error::OutputClosed => "Nơi nhận kết quả đã đóng trước khi in xong.".into(),
         Error::Worklist(w) => super::worklist::error(super::Lang::Vi, w),
@@ -311,11 +312,11 @@ pub(super) fn store_error(e: &StoreError) -> String {
     match e {
         StoreError::NotSetUp(dir) => format!(
             "Chưa có dữ liệu tothon trong {}; chạy «tothon init commune --name TÊN», «tothon init team ...» hoặc «tothon demo».",
-            dir.display()
+            printable(&dir.display().to_string(), 400)
         ),
         StoreError::AlreadySetUp(dir) => format!(
             "Thư mục {} đã có dữ liệu tothon; không ghi đè. Dùng --data-dir để chọn thư mục khác.",
-            dir.display()
+            printable(&dir.display().to_string(), 400)
         ),
         StoreError::AlreadyOpen => {
             "tothon đang mở ở một cửa sổ khác; hãy đóng cửa sổ đó rồi thử lại.".into()
@@ -330,11 +331,12 @@ pub(super) fn store_error(e: &StoreError) -> String {
             "Dữ liệu này do phiên bản tothon mới hơn ghi (lược đồ {found}, bản này chỉ hiểu đến {supported}); hãy cập nhật tothon. Dữ liệu không bị thay đổi."
         ),
         StoreError::Corrupt { what, detail } => format!(
-            "Dữ liệu bị hỏng ở phần {what} ({detail}); hãy sao lưu tệp dữ liệu và báo cho xã."
+            "Dữ liệu bị hỏng ở phần {what} ({}); hãy sao lưu tệp dữ liệu và báo cho xã.",
+            printable(detail, 400)
         ),
-        StoreError::NoSuchCase(record) => format!("Không tìm thấy trường hợp {record}."),
-        StoreError::Db(detail) => format!("Lỗi khi đọc/ghi dữ liệu: {detail}."),
-        StoreError::Io(io) => format!("Lỗi tệp: {io}."),
+        StoreError::NoSuchCase(record) => format!("Không tìm thấy trường hợp {}.", printable(record, 100)),
+        StoreError::Db(detail) => format!("Lỗi khi đọc/ghi dữ liệu: {}.", printable(detail, 400)),
+        StoreError::Io(io) => format!("Lỗi tệp: {}.", printable(&io.to_string(), 400)),
     }
 }
 
