@@ -786,3 +786,80 @@ fn the_demo_carries_the_work_in_real_bundles() {
     );
     assert!(out.contains("-0003.zip"), "{out}");
 }
+
+/// The files left in an export folder, by name.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A bundle that cannot be put in place (its name taken by a folder, which
+/// stops root as well) is not exported: no partial file is left, and its
+/// sequence number is not used, so the next export carries it.
+#[test]
+fn a_failed_export_leaves_no_partial_file_and_uses_no_sequence_number() {
+    let c = Commune::with_teams([3]);
+    save_activation(&c.team(3), "034090123403", "activated_level2", &[]);
+    let device = c.signer(3).1;
+    let first = format!("team3-{device}-to-commune-0001.zip");
+    let out = c.path("stick");
+    std::fs::create_dir_all(out.join(&first).join("in-the-way")).unwrap();
+    for lang in ["vi", "en"] {
+        let err = fails(
+            tothon(&c.team(3))
+                .args(["--lang", lang, "bundle", "export", "--out"])
+                .arg(&out),
+        );
+        let said = if lang == "vi" {
+            "số thứ tự gói chưa bị dùng"
+        } else {
+            "no sequence number was used"
+        };
+        assert_eq!(
+            names_in(&out),
+            std::slice::from_ref(&first),
+            "only what was in the way"
+        );
+        assert!(err.contains(said), "{err}");
+    }
+    std::fs::remove_dir_all(out.join(&first)).unwrap();
+    stdout(
+        tothon(&c.team(3))
+            .args(["bundle", "export", "--out"])
+            .arg(&out),
+    );
+    assert_eq!(names_in(&out), [first]);
+}
+
+/// A full USB stick (a small tmpfs, where one can be mounted): the export
+/// fails with the disk's own words, leaves no partial file and uses no
+/// sequence number.
+#[test]
+fn an_export_to_a_full_stick_leaves_nothing_and_uses_no_sequence_number() {
+    let c = Commune::with_teams([3]);
+    save_activation(&c.team(3), "034090123403", "activated_level2", &[]);
+    let stick = tempfile::tempdir().unwrap();
+    let Some(_mounted) = common::Tmpfs::mount(stick.path(), "256k") else {
+        return;
+    };
+    common::fill(stick.path());
+    let err = fails(
+        tothon(&c.team(3))
+            .args(["--lang", "en", "bundle", "export", "--out"])
+            .arg(stick.path()),
+    );
+    assert_eq!(names_in(stick.path()), ["filler"]);
+    assert!(err.contains("no sequence number was used"), "{err}");
+    std::fs::remove_file(stick.path().join("filler")).unwrap();
+    stdout(
+        tothon(&c.team(3))
+            .args(["bundle", "export", "--out"])
+            .arg(stick.path()),
+    );
+    let names = names_in(stick.path());
+    assert!(names[0].ends_with("-to-commune-0001.zip"), "{names:?}");
+}

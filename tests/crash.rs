@@ -268,7 +268,7 @@ fn big_bundle(root: &Path, n: usize) -> (PathBuf, PathBuf) {
             .map(|(k, v)| (k.to_string(), v))
             .collect();
             Draft {
-                record: format!("AC-K{i:06}"),
+                record: format!("AC-T1CRASH-{:04}", i + 1),
                 parents: Vec::new(),
                 form: "activation".into(),
                 team: 1,

@@ -12,7 +12,6 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -570,6 +569,16 @@ fn broken_csv_content_is_refused_naming_file_row_and_column() {
             vec!["activation.csv", "row 1", "column id"],
         ),
         (
+            "a right-to-left control in a record id",
+            Box::new(|d| text(&d).replacen(",AC-", ",AC-\u{202e}", 1).into_bytes()),
+            vec!["activation.csv", "row 2", "column record"],
+        ),
+        (
+            "a look-alike letter in a record id",
+            Box::new(|d| text(&d).replacen(",AC-", ",\u{410}C-", 1).into_bytes()),
+            vec!["activation.csv", "row 2", "column record"],
+        ),
+        (
             "an unbalanced quote",
             Box::new(|d| text(&d).replacen(",Nguyễn", ",\"Nguyễn", 1).into_bytes()),
             vec!["activation.csv", "row 2"],
@@ -754,7 +763,7 @@ fn a_key_revoked_mid_stream_stops_the_next_bundle() {
 fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
     let (c, good) = set_up();
     let mount_point = tempfile::tempdir().unwrap();
-    let Some(_mounted) = Tmpfs::mount(mount_point.path(), "16m") else {
+    let Some(_mounted) = common::Tmpfs::mount(mount_point.path(), "16m") else {
         return;
     };
     let data = mount_point.path().join("commune");
@@ -797,19 +806,7 @@ fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
 
     let before = content(&data);
     // Fill the file system to the last byte.
-    {
-        let mut filler = std::fs::File::create(mount_point.path().join("filler")).unwrap();
-        let chunk = vec![0u8; 64 * 1024];
-        let mut len = chunk.len();
-        while len > 0 {
-            match filler.write(&chunk[..len]) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(_) => len /= 2,
-            }
-        }
-        let _ = filler.sync_all();
-    }
+    common::fill(mount_point.path());
     let err = fails(
         tothon(&data)
             .args(["--lang", "en", "bundle", "import"])
@@ -832,43 +829,6 @@ fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
     assert!(out.contains("3001 new"), "{out}");
 }
 
-/// A tmpfs mounted for the length of a test, unmounted on drop (also when
-/// the test fails).
-struct Tmpfs(PathBuf);
-
-impl Tmpfs {
-    fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
-        let skip = |why: &str| {
-            eprintln!("note: full-disk test skipped: {why}");
-            None
-        };
-        if !cfg!(target_os = "linux") {
-            return skip("a tmpfs needs Linux");
-        }
-        let out = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(at)
-            .output();
-        match out {
-            Ok(o) if o.status.success() => Some(Tmpfs(at.to_path_buf())),
-            Ok(o) => skip(&format!(
-                "cannot mount a tmpfs (root needed): {}",
-                String::from_utf8_lossy(&o.stderr).trim()
-            )),
-            Err(e) => skip(&format!("cannot run mount: {e}")),
-        }
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount")
-            .arg("-l")
-            .arg(&self.0)
-            .status();
-    }
-}
-
 #[test]
 fn a_hostile_bundle_file_name_is_shown_escaped_not_obeyed() {
     let dir = tempfile::tempdir().unwrap();
@@ -879,6 +839,21 @@ fn a_hostile_bundle_file_name_is_shown_escaped_not_obeyed() {
     // One line, with no control character in it (checked by `fails`).
     let err = fails(tothon(&office).args(["bundle", "import"]).arg(&evil));
     assert!(err.contains("\\u{1b}"), "{err}");
+    // The imports log names it escaped too, in Vietnamese and in English.
+    let titled = dir.path().join("x\u{1b}]0;pwned\u{7}\u{202e}.zip");
+    std::fs::write(&titled, b"PK\x05\x06 not a bundle").unwrap();
+    fails(tothon(&office).args(["bundle", "import"]).arg(&titled));
+    for lang in ["vi", "en"] {
+        let log = stdout(tothon(&office).args(["--lang", lang, "imports"]));
+        assert!(
+            !log.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{lang}: {log:?}"
+        );
+        assert!(
+            log.contains("x\\u{1b}]0;pwned\\u{7}\\u{202e}.zip"),
+            "{lang}: {log}"
+        );
+    }
 }
 
 /// A bundle numbered 2^64−1, signed by a trusted key, would make every

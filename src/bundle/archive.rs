@@ -83,34 +83,6 @@ fn is_plain_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
-/// Untrusted text (an entry name, a manifest value) as it may be shown in an
-/// error message: at most 64 characters, and no control characters or bidi
-/// overrides, which would break the message's line or let a hostile file
-/// drive the terminal. Those are written as `\u{1b}`.
-pub fn printable(s: &str) -> String {
-    escaped(s, 64)
-}
-
-/// Like [`printable`] but at most `max` characters (for paths, which are
-/// long but must be shown whole enough to be found).
-pub fn escaped(s: &str, max: usize) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i == max {
-            out.push('…');
-            break;
-        }
-        if c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// One entry of a zip: its name and where its data lies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -154,7 +126,7 @@ pub fn entries<R: Read + Seek>(
         let name = String::from_utf8_lossy(file.name_raw()).into_owned();
         if !is_plain_name(&name) {
             return Err(BundleError::UnsafeName {
-                name: printable(&name),
+                name: crate::domain::text::printable(&name, 64),
             });
         }
         let limit =

@@ -525,7 +525,7 @@ fn parse_manifest(data: &[u8]) -> Result<Manifest, BundleError> {
         f if f == FORMAT_PLAIN => false,
         other => {
             return Err(BundleError::UnknownFormat {
-                found: archive::printable(other),
+                found: crate::domain::text::printable(other, 64),
             });
         }
     };
@@ -632,7 +632,7 @@ fn parse_manifest(data: &[u8]) -> Result<Manifest, BundleError> {
                     row,
                     "value",
                     CellProblem::Listing {
-                        name: archive::printable(&cells[1]),
+                        name: crate::domain::text::printable(&cells[1], 64),
                     },
                 ));
             }

@@ -357,6 +357,37 @@ fn a_malformed_row_names_file_row_and_column() {
     ));
 }
 
+/// A record id must have one of the shapes tothon makes: one that only
+/// looks like one (a right-to-left control in it, a Cyrillic letter) is
+/// refused naming its file, row and column, in versions, work items and
+/// the register alike.
+#[test]
+fn a_record_id_not_in_tothons_shape_is_refused_naming_file_row_and_column() {
+    let refused = |file: &str, column: &str, from: &str, to: &str| {
+        let z = with_file(&commune_contents(), file, |t| t.replacen(from, to, 1));
+        assert_eq!(
+            read(&z, None).unwrap_err(),
+            BundleError::Cell {
+                file: file.into(),
+                row: 2,
+                column: Some(column.into()),
+                problem: CellProblem::NotValid
+            },
+            "{to:?} in {file}"
+        );
+    };
+    for to in [
+        "AC-00001\u{202e}",
+        "AC-0000\u{202e}1",
+        "\u{410}C-00001",
+        "AC-1",
+    ] {
+        refused("activation.csv", "record", "AC-00001", to);
+        refused("work_items.csv", "id", "AC-00001", to);
+    }
+    refused("register.csv", "key", "NK-000001", "NK-000001\u{200b}");
+}
+
 #[test]
 fn rows_must_match_the_manifest_count() {
     let c = team_contents();

@@ -72,7 +72,7 @@ pub(super) fn bundle_command(
                 }))
             })?;
             let h = admitted.header();
-            let name = crate::bundle::archive::escaped(&file.display().to_string(), 400);
+            let name = crate::domain::text::printable(&file.display().to_string(), 400);
             say(lang, &Say::Valid { file: &name })?;
             say(
                 lang,
@@ -121,8 +121,7 @@ pub(super) fn bundle_command(
             for file in &files {
                 match exchange::import_file(store, file, clock::now()) {
                     Ok(done) => {
-                        let name =
-                            crate::bundle::archive::escaped(&file.display().to_string(), 400);
+                        let name = crate::domain::text::printable(&file.display().to_string(), 400);
                         say(
                             lang,
                             &Say::Imported {

@@ -2,6 +2,7 @@
 //! into `ops::case` and one sentence saying what was saved; `show` prints
 //! a case, and the heads of one in conflict side by side.
 
+use crate::domain::text::printable;
 use std::io::Write;
 
 use clap::{Args, Subcommand};
@@ -284,7 +285,14 @@ fn case_show(store: &Store, record: &str, history: bool, lang: Lang) -> Result<(
     let spec = spec_of(&entry.form)?;
     let mut out = std::io::stdout().lock();
     let t = |x| i18n::text(lang, x);
-    let _ = writeln!(out, "{} · {}", entry.record, spec.label.get(lang));
+    // Ids, names and values may have come in a bundle or a spreadsheet:
+    // each is printed through `printable`.
+    let _ = writeln!(
+        out,
+        "{} · {}",
+        printable(&entry.record, usize::MAX),
+        spec.label.get(lang)
+    );
     let _ = writeln!(
         out,
         "{}: {}   {}: {}   {}: {} ({})   {}: {}",
@@ -294,7 +302,7 @@ fn case_show(store: &Store, record: &str, history: bool, lang: Lang) -> Result<(
         entry.team,
         t(Text::EditedAt),
         entry.edited_at,
-        entry.author,
+        printable(&entry.author, usize::MAX),
         t(Text::Versions),
         entry.versions
     );
@@ -317,7 +325,7 @@ fn case_show(store: &Store, record: &str, history: bool, lang: Lang) -> Result<(
                 out,
                 "{}  {}  {}  {}",
                 v.edited_at_text(),
-                v.author,
+                printable(&v.author, usize::MAX),
                 i18n::status(lang, v.status),
                 &v.id[..8]
             );
@@ -331,7 +339,7 @@ fn case_show(store: &Store, record: &str, history: bool, lang: Lang) -> Result<(
                 if old != new {
                     let show = |x: Option<&String>| {
                         x.map(|s| spec.display(field, s, &v.values, lang, &commune.villages))
-                            .unwrap_or_else(|| "∅".into())
+                            .map_or_else(|| "∅".into(), |s| printable(&s, usize::MAX))
                     };
                     let _ = writeln!(
                         out,
@@ -362,7 +370,10 @@ fn write_fields(out: &mut impl Write, spec: &FormSpec, v: &Version, lang: Lang, 
                 out,
                 "  {label}{}  {}",
                 " ".repeat(pad),
-                spec.display(field, value, &v.values, lang, &commune.villages)
+                printable(
+                    &spec.display(field, value, &v.values, lang, &commune.villages),
+                    usize::MAX
+                )
             );
         }
     }
@@ -409,7 +420,11 @@ fn write_heads_side_by_side(
             .trim_end()
             .to_string()
     };
-    let _ = writeln!(out, "{}", title(&|n, h| format!("[{n}] {}", h.author)));
+    let _ = writeln!(
+        out,
+        "{}",
+        title(&|n, h| format!("[{n}] {}", printable(&h.author, usize::MAX)))
+    );
     let _ = writeln!(
         out,
         "{}",
@@ -432,7 +447,7 @@ fn write_heads_side_by_side(
                     (Some(v), None) => v.to_string(),
                     (None, _) => "∅".to_string(),
                 };
-                fit(&shown, col)
+                fit(&printable(&shown, usize::MAX), col)
             })
             .collect();
         let _ = writeln!(

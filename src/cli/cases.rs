@@ -1,13 +1,13 @@
 //! The listings: `tothon cases` (current cases, as a table or CSV) and
 //! `tothon forms` (the forms and their fields).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use clap::Args;
 
 use super::print_out;
 use super::stdout_error;
-use super::tables::{Format, status_cell, unique_header, write_rows};
+use super::tables::{Format, sheet_cell, status_cell, unique_header, write_rows};
 use crate::domain::case::CaseEntry;
 use crate::domain::form;
 use crate::domain::version::{Status, Version};
@@ -76,6 +76,9 @@ fn write_csv(
     out: &mut impl Write,
 ) -> Result<()> {
     let spec = form_id.and_then(form::form);
+    // Values come from bundles and spreadsheets: escaped for a terminal,
+    // exact for a file or a program.
+    let to_terminal = std::io::stdout().is_terminal();
     let mut w = csv::Writer::from_writer(out);
     let fixed = [
         "record",
@@ -116,7 +119,8 @@ fn write_csv(
                     .map(|f| values.get(&f.id).cloned().unwrap_or_default()),
             );
         }
-        w.write_record(&row).map_err(stdout_error)?;
+        w.write_record(row.iter().map(|c| sheet_cell(c, to_terminal).into_owned()))
+            .map_err(stdout_error)?;
     }
     w.flush().map_err(stdout_error)?;
     Ok(())

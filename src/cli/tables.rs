@@ -2,7 +2,7 @@
 //! CSV sheets and cells cut to a width. Measures columns with
 //! `unicode-width`, so Vietnamese text lines up.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use clap::ValueEnum;
 use unicode_width::UnicodeWidthStr;
@@ -19,11 +19,22 @@ pub enum Format {
 }
 
 /// A cell as it may reach a terminal: a control character or a bidi
-/// override (in data from outside, a spreadsheet, a bundle) is written as
+/// control (in data from outside, a spreadsheet, a bundle) is written as
 /// its escape, `\u{1b}`, so it can neither break a line nor drive the
 /// terminal.
 fn printable(cell: &str) -> String {
-    crate::bundle::archive::escaped(cell, usize::MAX)
+    crate::domain::text::printable(cell, usize::MAX)
+}
+
+/// A cell of a sheet written on standard output: [`printable`] when that
+/// is a terminal, where a person reads it; exact when it goes to a file or
+/// another program, which must get the data as it is.
+pub(super) fn sheet_cell(cell: &str, to_terminal: bool) -> std::borrow::Cow<'_, str> {
+    if to_terminal {
+        printable(cell).into()
+    } else {
+        cell.into()
+    }
 }
 
 /// A plain aligned table; the last column is not padded (it may be long).
@@ -56,14 +67,17 @@ pub(super) fn write_rows(out: &mut impl Write, header: &[&str], rows: &[Vec<Stri
 }
 
 /// A sheet (a header, then rows of as many cells) as CSV for people to
-/// open in a spreadsheet: RFC 4180, UTF-8, cells [`printable`], and a cell
+/// open in a spreadsheet: RFC 4180, UTF-8, cells [`sheet_cell`], and a cell
 /// a spreadsheet would run as a formula written with a `'` in front
 /// (`export::neutralise`).
 /// Another sheet format (xlsx) takes the same header and rows.
 pub(super) fn write_csv(out: impl Write, header: &[String], rows: &[Vec<String>]) -> Result<()> {
+    let to_terminal = std::io::stdout().is_terminal();
     let mut w = csv::Writer::from_writer(out);
     for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
-        let cells = row.iter().map(|c| crate::export::neutralise(&printable(c)));
+        let cells = row
+            .iter()
+            .map(|c| crate::export::neutralise(&sheet_cell(c, to_terminal)));
         w.write_record(cells).map_err(stdout_error)?;
     }
     w.flush().map_err(stdout_error)?;

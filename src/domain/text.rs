@@ -25,6 +25,37 @@ fn is_invisible_format(c: char) -> bool {
     )
 }
 
+/// Text from outside (a file name, a bundle's id or value, a damaged
+/// store's detail, a reader's error) as it may reach a terminal: every
+/// control character (C0, DEL, C1: so no escape sequence), bidi control
+/// (U+200E/F, U+202A–202E, U+2066–2069, U+061C) and invisible or
+/// zero-width character is written as its escape, `\u{1b}`, so it can
+/// neither break a line, nor drive the terminal, nor reorder or hide what
+/// is around it. At most `max` characters, then `…`. The one function
+/// for this, in both languages and both fronts; files written for a
+/// program (a sheet written to a file, a bundle) keep their data exact.
+pub fn printable(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control()
+            || is_invisible_format(c)
+            || matches!(
+                c,
+                '\u{061C}' | '\u{2028}' | '\u{2029}' | '\u{FFF9}'..='\u{FFFB}'
+            )
+        {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The text to store: NFC, trimmed, one ASCII space between words, no control
 /// or invisible characters.
 pub fn clean(s: &str) -> String {
@@ -255,6 +286,29 @@ pub fn key(s: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn printable_text_has_no_control_bidi_or_invisible_character_left() {
+        let hostile = "a\u{1b}]0;pwned\u{7}\u{9b}2J\r\n\u{7f}\u{202e}\u{2066}\u{200e}\u{61c}\u{200b}\u{2060}\u{feff}\u{2028}z";
+        let shown = printable(hostile, usize::MAX);
+        assert!(shown.chars().all(|c| c.is_ascii_graphic()), "{shown}");
+        assert!(
+            shown.starts_with("a\\u{1b}]0;pwned\\u{7}\\u{9b}2J"),
+            "{shown}"
+        );
+        for escape in [
+            "\\u{202e}",
+            "\\u{61c}",
+            "\\u{feff}",
+            "\\u{2028}",
+            "\\u{2060}",
+        ] {
+            assert!(shown.contains(escape), "{escape} in {shown}");
+        }
+        // Vietnamese, and what is already printable, as it is; cut at max.
+        assert_eq!(printable("Nguyễn Văn An", 99), "Nguyễn Văn An");
+        assert_eq!(printable("Nguyễn Văn An", 6), "Nguyễn…");
+    }
 
     #[test]
     fn clean_composes_decomposed_input() {

@@ -436,13 +436,30 @@ pub fn is_confirm_code(s: &str) -> bool {
     }
 }
 
-/// A case or work-item id: short, visible text.
+/// A record id in one of the shapes tothon makes, ASCII only: a form's code
+/// and a number, `AC-00012` (a work item from a work list, five digits or
+/// more; a register entry, `NK-000012`), or a form's code, the device that
+/// opened the case and its number there, `AC-T31477-0001` (four digits or
+/// more). Anything else in a bundle (a right-to-left control, a look-alike
+/// letter) is refused, so it can neither pass for another id nor reach a
+/// terminal.
 pub fn is_record_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars().count() <= 64
-        && !s.contains(';')
-        && s.chars().all(|c| !c.is_control() && !c.is_whitespace())
-        && crate::domain::text::is_nfc(s)
+    let number = |n: &str, min: usize| {
+        (min..=20).contains(&n.len())
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && n.bytes().any(|b| b != b'0')
+    };
+    let Some((code, rest)) = s.split_once('-') else {
+        return false;
+    };
+    let code_ok = (1..=8).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase());
+    if !code_ok || s.len() > 64 {
+        return false;
+    }
+    match rest.rsplit_once('-') {
+        None => number(rest, 5),
+        Some((device, n)) => is_device_id(device) && number(n, 4),
+    }
 }
 
 #[cfg(test)]
@@ -576,9 +593,34 @@ pub(crate) mod tests {
         assert!(is_hex("0123ABCD", 8, true) && !is_hex("0123abcd", 8, true));
         assert!(is_device_id("T3AB12") && is_device_id("a-b_c"));
         assert!(!is_device_id("") && !is_device_id("a b") && !is_device_id(&"x".repeat(33)));
-        assert!(is_record_id("AC-T3AB12-0001") && is_record_id("Nguyễn"));
-        assert!(!is_record_id("a;b") && !is_record_id("a b"));
-        assert!(!is_record_id("Nguye\u{302}\u{303}n"));
+        // The shapes tothon makes: a device's case, a work item, a register entry.
+        for id in [
+            "AC-T3AB12-0001",
+            "AC-a-b_c-12345",
+            "AC-00001",
+            "NK-000042",
+            "CS-XA01-0001",
+        ] {
+            assert!(is_record_id(id), "{id}");
+        }
+        for id in [
+            "Nguyễn",
+            "AC-1",
+            "AC-0001",
+            "AC-00000",
+            "AC-T3AB12-001",
+            "ac-00001",
+            "AC-T3AB12-0001\u{202e}",
+            "AC-T3\u{202e}AB12-0001",
+            "АC-00001", // a Cyrillic А
+            "AC-00001 ",
+            "AC--0001",
+            "AC-T3AB12-0001;AC-00002",
+            "-00001",
+            "AC-٠٠٠٠١", // Arabic-Indic digits
+        ] {
+            assert!(!is_record_id(id), "{id}");
+        }
         assert!(is_confirm_code("person_id:id_year_mismatch"));
         assert!(!is_confirm_code("person_id") && !is_confirm_code("Phone:x"));
     }

@@ -3,6 +3,7 @@
 use super::{Lang, Msg, Text};
 use crate::domain::commune::VillageProblem;
 use crate::domain::save::Blocked;
+use crate::domain::text::printable;
 use crate::error::Error;
 use crate::store::StoreError;
 
@@ -304,11 +305,11 @@ pub fn error(e: &Error) -> String {
         }
         Error::NotADemo(dir) => format!(
             "{} holds data that is not a demo commune; choose another folder with --dir.",
-            dir.display()
+            printable(&dir.display().to_string(), 400)
         ),
         Error::Terminal(detail) => format!("The terminal screen could not be opened: {detail}."),
         Error::File { path, detail } => {
-            format!("Could not read/write {}: {detail}.", path.display())
+            format!("Could not read/write {}: {}.", printable(&path.display().to_string(), 400), printable(detail, 400))
         }
         Error::OutputClosed => "The output was closed before everything was printed.".into(),
         Error::Worklist(w) => super::worklist::error(super::Lang::En, w),
@@ -322,11 +323,11 @@ pub(super) fn store_error(e: &StoreError) -> String {
     match e {
         StoreError::NotSetUp(dir) => format!(
             "There is no tothon data in {}; run `tothon init commune --name NAME`, `tothon init team ...` or `tothon demo`.",
-            dir.display()
+            printable(&dir.display().to_string(), 400)
         ),
         StoreError::AlreadySetUp(dir) => format!(
             "{} already holds tothon data; it was not overwritten. Use --data-dir for another folder.",
-            dir.display()
+            printable(&dir.display().to_string(), 400)
         ),
         StoreError::AlreadyOpen => {
             "tothon is already open in another window; close it and try again.".into()
@@ -345,11 +346,12 @@ pub(super) fn store_error(e: &StoreError) -> String {
             super::parenthesised(detail)
         ),
         StoreError::Corrupt { what, detail } => format!(
-            "The data is damaged in its {what} ({detail}); nothing was changed. Run `tothon check` to see how far the damage goes, then restore the latest backup with `tothon restore FILE`."
+            "The data is damaged in its {what} ({}); nothing was changed. Run `tothon check` to see how far the damage goes, then restore the latest backup with `tothon restore FILE`.",
+            printable(detail, 400)
         ),
-        StoreError::NoSuchCase(record) => format!("Case {record} was not found."),
-        StoreError::Db(detail) => format!("Error reading/writing the data: {detail}."),
-        StoreError::Io(io) => format!("File error: {io}."),
+        StoreError::NoSuchCase(record) => format!("Case {} was not found.", printable(record, 100)),
+        StoreError::Db(detail) => format!("Error reading/writing the data: {}.", printable(detail, 400)),
+        StoreError::Io(io) => format!("File error: {}.", printable(&io.to_string(), 400)),
     }
 }
 

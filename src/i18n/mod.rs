@@ -215,11 +215,16 @@ pub fn text(lang: Lang, t: Text) -> &'static str {
 }
 
 /// One plain sentence for an error, in the user's language.
+/// An error as one sentence in `lang`. Like every sentence with values in
+/// it (`msg`, `bundle::say`, a bundle's refusal), it is made printable as a
+/// whole: a value from outside (a file name, a bundle's text, a damaged
+/// store's detail) reaches no terminal raw, whichever sentence carries it.
 pub fn error(lang: Lang, e: &Error) -> String {
-    match lang {
+    let sentence = match lang {
         Lang::Vi => vi::error(e),
         Lang::En => en::error(e),
-    }
+    };
+    crate::domain::text::printable(&sentence, usize::MAX)
 }
 
 /// Sentences with values in them.
@@ -308,10 +313,11 @@ pub enum Msg<'a> {
 }
 
 pub fn msg(lang: Lang, m: &Msg) -> String {
-    match lang {
+    let sentence = match lang {
         Lang::Vi => vi::msg(m),
         Lang::En => en::msg(m),
-    }
+    };
+    crate::domain::text::printable(&sentence, usize::MAX)
 }
 
 /// ` (detail)`, or nothing for no detail.
@@ -319,7 +325,7 @@ pub(super) fn parenthesised(detail: &str) -> String {
     if detail.is_empty() {
         String::new()
     } else {
-        format!(" ({})", crate::bundle::archive::escaped(detail, 200))
+        format!(" ({})", crate::domain::text::printable(detail, 200))
     }
 }
 
@@ -400,4 +406,28 @@ pub fn status(lang: Lang, s: crate::domain::version::Status) -> &'static str {
             Status::Voided => Text::StatusVoided,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::StoreError;
+
+    /// A damaged store's detail can quote the damage itself: it is shown
+    /// escaped in both languages, never obeyed by the terminal.
+    #[test]
+    fn a_damaged_stores_detail_reaches_no_terminal_raw() {
+        let e = Error::Store(StoreError::Corrupt {
+            what: "version",
+            detail: "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}".into(),
+        });
+        for lang in [Lang::Vi, Lang::En] {
+            let line = error(lang, &e);
+            assert!(
+                !line.chars().any(|c| c.is_control() || c == '\u{202e}'),
+                "{line:?}"
+            );
+            assert!(line.contains("\\u{1b}]0;pwned"), "{line}");
+        }
+    }
 }

@@ -3,6 +3,7 @@
 use super::{Lang, Msg, Text};
 use crate::domain::commune::VillageProblem;
 use crate::domain::save::Blocked;
+use crate::domain::text::printable;
 use crate::error::Error;
 use crate::store::StoreError;
 
@@ -293,11 +294,11 @@ pub fn error(e: &Error) -> String {
         }
         Error::NotADemo(dir) => format!(
             "Thư mục {} đã có dữ liệu không phải xã mẫu; chọn thư mục khác bằng --dir.",
-            dir.display()
+            printable(&dir.display().to_string(), 400)
         ),
         Error::Terminal(detail) => format!("Không mở được màn hình terminal: {detail}."),
         Error::File { path, detail } => {
-            format!("Không ghi/đọc được tệp {}: {detail}.", path.display())
+            format!("Không ghi/đọc được tệp {}: {}.", printable(&path.display().to_string(), 400), printable(detail, 400))
         }
         Error::OutputClosed => "Nơi nhận kết quả đã đóng trước khi in xong.".into(),
         Error::Worklist(w) => super::worklist::error(super::Lang::Vi, w),
@@ -328,11 +329,11 @@ pub(super) fn store_error(e: &StoreError) -> String {
     match e {
         StoreError::NotSetUp(dir) => format!(
             "Chưa có dữ liệu tothon trong {}; chạy «tothon init commune --name TÊN», «tothon init team ...» hoặc «tothon demo».",
-            dir.display()
+            printable(&dir.display().to_string(), 400)
         ),
         StoreError::AlreadySetUp(dir) => format!(
             "Thư mục {} đã có dữ liệu tothon; không ghi đè. Dùng --data-dir để chọn thư mục khác.",
-            dir.display()
+            printable(&dir.display().to_string(), 400)
         ),
         StoreError::AlreadyOpen => {
             "tothon đang mở ở một cửa sổ khác; hãy đóng cửa sổ đó rồi thử lại.".into()
@@ -352,12 +353,13 @@ pub(super) fn store_error(e: &StoreError) -> String {
             super::parenthesised(detail)
         ),
         StoreError::Corrupt { what, detail } => format!(
-            "Dữ liệu bị hỏng ở phần {} ({detail}); không có gì bị thay đổi. Chạy «tothon check» để xem phạm vi hư hỏng, rồi khôi phục bản sao lưu gần nhất bằng «tothon restore TỆP».",
-            store_part(what)
+            "Dữ liệu bị hỏng ở phần {} ({}); không có gì bị thay đổi. Chạy «tothon check» để xem phạm vi hư hỏng, rồi khôi phục bản sao lưu gần nhất bằng «tothon restore TỆP».",
+            store_part(what),
+            printable(detail, 400)
         ),
-        StoreError::NoSuchCase(record) => format!("Không tìm thấy trường hợp {record}."),
-        StoreError::Db(detail) => format!("Lỗi khi đọc/ghi dữ liệu: {detail}."),
-        StoreError::Io(io) => format!("Lỗi tệp: {io}."),
+        StoreError::NoSuchCase(record) => format!("Không tìm thấy trường hợp {}.", printable(record, 100)),
+        StoreError::Db(detail) => format!("Lỗi khi đọc/ghi dữ liệu: {}.", printable(detail, 400)),
+        StoreError::Io(io) => format!("Lỗi tệp: {}.", printable(&io.to_string(), 400)),
     }
 }
 

@@ -927,6 +927,50 @@ impl Store {
         Ok(next)
     }
 
+    /// The sequence number the next bundle to `receiver` will carry, not
+    /// taken: [`Store::take_sequences`] takes it once the bundle is written.
+    pub fn peek_sequence(&self, receiver: &str) -> Result<u64> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(SEQUENCES)?;
+        Ok(table.get(receiver)?.map(|v| v.value()).unwrap_or(0) + 1)
+    }
+
+    /// Keeps each `(receiver, sequence)` as the last sent, all in one
+    /// transaction, if each is still the one [`Store::peek_sequence`] gave
+    /// (nothing took it since). Returns false, keeping nothing, if one was.
+    pub fn take_sequences(&self, taken: &[(&str, u64)]) -> Result<bool> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut table = txn.open_table(SEQUENCES)?;
+            for &(receiver, sequence) in taken {
+                let last = table.get(receiver)?.map(|v| v.value()).unwrap_or(0);
+                if last.checked_add(1) != Some(sequence) {
+                    return Ok(false);
+                }
+                table.insert(receiver, sequence)?;
+            }
+        }
+        txn.commit()?;
+        Ok(true)
+    }
+
+    /// Gives back numbers taken for bundles that could not then be put in
+    /// place: each is untaken if it is still the last one sent.
+    pub fn give_back_sequences(&self, taken: &[(&str, u64)]) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut table = txn.open_table(SEQUENCES)?;
+            for &(receiver, sequence) in taken {
+                let last = table.get(receiver)?.map(|v| v.value());
+                if last == Some(sequence) {
+                    table.insert(receiver, sequence - 1)?;
+                }
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
     /// The last sequence number sent to each receiver.
     pub fn sequences(&self) -> Result<BTreeMap<String, u64>> {
         let txn = self.db.begin_read()?;

@@ -561,6 +561,36 @@ fn sequences_count_per_receiver() {
 }
 
 #[test]
+fn a_sequence_is_peeked_then_taken_once_and_can_be_given_back() {
+    let (_dir, store) = setup();
+    assert_eq!(store.peek_sequence("team-1").unwrap(), 1);
+    assert_eq!(
+        store.peek_sequence("team-1").unwrap(),
+        1,
+        "a peek takes nothing"
+    );
+    assert!(
+        store
+            .take_sequences(&[("team-1", 1), ("team-2", 1)])
+            .unwrap()
+    );
+    // Taken already: nothing of a second take is kept.
+    assert!(
+        !store
+            .take_sequences(&[("team-3", 1), ("team-1", 1)])
+            .unwrap()
+    );
+    assert_eq!(store.peek_sequence("team-3").unwrap(), 1);
+    assert_eq!(store.peek_sequence("team-1").unwrap(), 2);
+    store.give_back_sequences(&[("team-1", 1)]).unwrap();
+    assert_eq!(store.peek_sequence("team-1").unwrap(), 1);
+    // Only the last number sent is given back.
+    assert!(store.take_sequences(&[("team-2", 2)]).unwrap());
+    store.give_back_sequences(&[("team-2", 1)]).unwrap();
+    assert_eq!(store.peek_sequence("team-2").unwrap(), 3);
+}
+
+#[test]
 fn an_import_writes_versions_work_items_binding_and_log_together() {
     let (_dir, store) = setup();
     store.trust_key(&trusted("AAAA", Some(2))).unwrap();

@@ -195,7 +195,7 @@ pub fn run(store: &Store, signer: Option<&Signer>, effect: Effect, lang: Lang) -
             let imports = store.imports().unwrap_or_default();
             match result {
                 Ok(done) => {
-                    let file = crate::bundle::archive::escaped(&path.display().to_string(), 400);
+                    let file = crate::domain::text::printable(&path.display().to_string(), 400);
                     let line = i18n::bundle::say(
                         lang,
                         &i18n::bundle::Say::Imported {

@@ -359,3 +359,58 @@ pub fn key_id_of(public: &str) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// A tmpfs mounted for the length of a test, unmounted on drop (also when
+/// the test fails): a disk that can be filled. `None`, with a note why,
+/// where none can be mounted (not root, not Linux, a sandbox without mount).
+pub struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    pub fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
+        let skip = |why: &str| {
+            eprintln!("note: full-disk test skipped: {why}");
+            None
+        };
+        if !cfg!(target_os = "linux") {
+            return skip("a tmpfs needs Linux");
+        }
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .output();
+        match out {
+            Ok(o) if o.status.success() => Some(Tmpfs(at.to_path_buf())),
+            Ok(o) => skip(&format!(
+                "cannot mount a tmpfs (root needed): {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            )),
+            Err(e) => skip(&format!("cannot run mount: {e}")),
+        }
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+/// Fills the file system `dir` is on to its last byte, with a file `filler`
+/// in `dir`.
+pub fn fill(dir: &Path) {
+    use std::io::Write;
+    let mut filler = std::fs::File::create(dir.join("filler")).unwrap();
+    let chunk = vec![0u8; 64 * 1024];
+    let mut len = chunk.len();
+    while len > 0 {
+        match filler.write(&chunk[..len]) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(_) => len /= 2,
+        }
+    }
+    let _ = filler.sync_all();
+}

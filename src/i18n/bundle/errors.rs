@@ -5,14 +5,18 @@ use super::format::format_error;
 use super::refusal::rejection;
 use crate::bundle::key::KeyError;
 use crate::domain::resolve::ResolveError;
+use crate::domain::text::printable;
 use crate::i18n::Lang;
 use crate::ops::exchange::ExchangeError;
 
+/// An exchange error in `lang`, made printable as a whole (see
+/// `i18n::error`).
 pub fn exchange_error(lang: Lang, e: &ExchangeError) -> String {
-    match lang {
+    let sentence = match lang {
         Lang::Vi => exchange_vi(e),
         Lang::En => exchange_en(e),
-    }
+    };
+    printable(&sentence, usize::MAX)
 }
 
 fn key_vi(e: &KeyError) -> String {
@@ -74,7 +78,7 @@ fn exchange_vi(e: &ExchangeError) -> String {
             "Hai lần nhập mật khẩu không giống nhau; chưa tạo gì.".into()
         }
         ExchangeError::PublicKeyFile { path, error } => {
-            format!("{}: {}", path.display(), key_vi(error))
+            format!("{}: {}", printable(&path.display().to_string(), 400), key_vi(error))
         }
         ExchangeError::TeamNeeded => {
             "Trên máy xã, cần cho biết khoá này của tổ nào: tothon trust --team N TỆP.pub".into()
@@ -87,7 +91,15 @@ fn exchange_vi(e: &ExchangeError) -> String {
         ),
         ExchangeError::Rejected(r) => rejection(Lang::Vi, r),
         ExchangeError::File { path, detail } => {
-            format!("Không ghi/đọc được tệp {}: {detail}.", path.display())
+            format!("Không ghi/đọc được tệp {}: {}.", printable(&path.display().to_string(), 400), printable(detail, 400))
+        }
+        ExchangeError::NotExported { path, detail } => format!(
+            "Không ghi được gói {} ({}); chưa xuất gói nào, số thứ tự gói chưa bị dùng.",
+            printable(&path.display().to_string(), 400),
+            printable(detail, 400)
+        ),
+        ExchangeError::SequenceTaken => {
+            "Trong lúc ghi gói, một lần xuất khác đã dùng số thứ tự của gói; chưa xuất gói nào, hãy xuất lại.".into()
         }
         ExchangeError::Unwritable(e) => {
             format!("Không ghi được gói: {}", format_error(Lang::Vi, e))
@@ -131,7 +143,7 @@ fn first_damaged(lang: Lang, c: &crate::store::Checked) -> String {
                 Lang::Vi => crate::i18n::vi::store_part(what),
                 Lang::En => what,
             };
-            crate::bundle::archive::escaped(&format!("{what} {row}"), 80)
+            crate::domain::text::printable(&format!("{what} {row}"), 80)
         })
         .unwrap_or_default()
 }
@@ -147,7 +159,7 @@ fn exchange_en(e: &ExchangeError) -> String {
         ExchangeError::NoPassphrase { variable } => format!("This device's passphrase is needed: set {variable}, or run the command in a terminal to type it."),
         ExchangeError::PassphrasesDiffer => "The two passphrases differ; nothing was made.".into(),
         ExchangeError::PublicKeyFile { path, error } => {
-            format!("{}: {}", path.display(), key_en(error))
+            format!("{}: {}", printable(&path.display().to_string(), 400), key_en(error))
         }
         ExchangeError::TeamNeeded => "On the commune device, say whose key this is: tothon trust --team N FILE.pub".into(),
         ExchangeError::NoTeamHere => "A team device trusts only the commune's key: leave out --team.".into(),
@@ -158,8 +170,14 @@ fn exchange_en(e: &ExchangeError) -> String {
         ),
         ExchangeError::Rejected(r) => rejection(Lang::En, r),
         ExchangeError::File { path, detail } => {
-            format!("Could not read/write {}: {detail}.", path.display())
+            format!("Could not read/write {}: {}.", printable(&path.display().to_string(), 400), printable(detail, 400))
         }
+        ExchangeError::NotExported { path, detail } => format!(
+            "Bundle {} could not be written ({}); no bundle was exported and no sequence number was used.",
+            printable(&path.display().to_string(), 400),
+            printable(detail, 400)
+        ),
+        ExchangeError::SequenceTaken => "Another export took the bundle's sequence number while it was being written; no bundle was exported, export again.".into(),
         ExchangeError::Unwritable(e) => format!("The bundle could not be written: {}", format_error(Lang::En, e)),
         ExchangeError::Locked => "The bundle is encrypted: this device's passphrase is needed to read it; nothing was imported.".into(),
         ExchangeError::RevokedKey { key_id, revoked_at } => format!(

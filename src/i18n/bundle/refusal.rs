@@ -8,6 +8,7 @@ use super::format::{format_error, place};
 use super::say::{party, team_or_commune};
 use crate::domain::admit::{RowRefusal, SenderRefusal};
 use crate::domain::commune::Role;
+use crate::domain::text::printable;
 use crate::i18n::{Lang, problems};
 use crate::ops::exchange::{Refusal, Rejection};
 use crate::store::ImportEntry;
@@ -19,7 +20,7 @@ fn name_of(path: &Path) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    crate::bundle::archive::escaped(&name, 200)
+    printable(&name, 200)
 }
 
 /// One line: which bundle, why, and where it was kept.
@@ -29,14 +30,14 @@ pub fn rejection(lang: Lang, r: &Rejection) -> String {
     match (lang, &r.kept) {
         (Lang::Vi, Some(kept)) => format!(
             "Gói {name} không dùng được: {why} Chưa nhận gì vào dữ liệu; gói được để riêng tại {}.",
-            crate::bundle::archive::escaped(&kept.display().to_string(), 400)
+            printable(&kept.display().to_string(), 400)
         ),
         (Lang::Vi, None) => {
             format!("Gói {name} không dùng được: {why} Chưa nhận gì vào dữ liệu.")
         }
         (Lang::En, Some(kept)) => format!(
             "Bundle {name} cannot be used: {why} Nothing was imported; the bundle was set aside in {}.",
-            crate::bundle::archive::escaped(&kept.display().to_string(), 400)
+            printable(&kept.display().to_string(), 400)
         ),
         (Lang::En, None) => format!("Bundle {name} cannot be used: {why} Nothing was imported."),
     }
@@ -53,12 +54,19 @@ pub fn rejection_note(r: &Rejection) -> String {
 pub fn logged_refusal(lang: Lang, entry: &ImportEntry) -> String {
     match Refusal::of_logged(entry) {
         Some(r) => refusal(lang, &r),
-        None => entry.detail.clone(),
+        None => printable(&entry.detail, usize::MAX),
     }
 }
 
-/// The reason a bundle was refused, as one or two sentences ending in a stop.
+/// The reason a bundle was refused, as one or two sentences ending in a
+/// stop, made printable as a whole: the bundle's own text in it (a record
+/// id, a device, a commune's name, a reader's error) reaches no terminal
+/// raw.
 pub fn refusal(lang: Lang, r: &Refusal) -> String {
+    printable(&unprintable_refusal(lang, r), usize::MAX)
+}
+
+fn unprintable_refusal(lang: Lang, r: &Refusal) -> String {
     match (lang, r) {
         (Lang::Vi, Refusal::Unreadable { detail }) => format!("không đọc được tệp ({detail})."),
         (Lang::Vi, Refusal::Local { detail }) => format!(
@@ -230,6 +238,31 @@ mod tests {
                 "{line:?}"
             );
             assert!(line.contains("\\u{1b}"), "shown escaped: {line}");
+        }
+    }
+
+    /// The bundle's own text in a refusal (here the commune it names, and
+    /// a reader's error quoting the file) is shown escaped, never obeyed.
+    #[test]
+    fn a_bundles_own_text_in_a_refusal_reaches_no_terminal_raw() {
+        let hostile = "Xã \u{1b}]0;pwned\u{7}\u{202e}";
+        for r in [
+            Refusal::Sender(SenderRefusal::OtherCommune {
+                bundle: hostile.into(),
+                here: "Xã Tân Phong".into(),
+            }),
+            Refusal::Unreadable {
+                detail: hostile.into(),
+            },
+        ] {
+            for lang in [Lang::Vi, Lang::En] {
+                let line = refusal(lang, &r);
+                assert!(
+                    !line.chars().any(|c| c.is_control() || c == '\u{202e}'),
+                    "{line:?}"
+                );
+                assert!(line.contains("\\u{1b}]0;pwned"), "{line}");
+            }
         }
     }
 

@@ -88,11 +88,13 @@ pub enum Say<'a> {
     },
 }
 
+/// A sentence in `lang`, made printable as a whole (see `i18n::error`).
 pub fn say(lang: Lang, s: &Say) -> String {
-    match lang {
+    let sentence = match lang {
         Lang::Vi => vi(s),
         Lang::En => en(s),
-    }
+    };
+    crate::domain::text::printable(&sentence, usize::MAX)
 }
 
 pub fn party(lang: Lang, role: Role) -> String {

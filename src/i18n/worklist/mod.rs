@@ -210,7 +210,7 @@ pub(super) fn form_names(lang: Lang) -> String {
 /// A sheet's name as the file (or the person) gave it, made printable: an
 /// .xls may name a sheet with control characters.
 pub fn sheet_name(name: &str) -> String {
-    crate::bundle::archive::escaped(name, 100)
+    crate::domain::text::printable(name, 100)
 }
 
 /// Sheet names, quoted and printable.

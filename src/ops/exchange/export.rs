@@ -1,8 +1,10 @@
 //! Writing this device's bundles: what it sends to whom, read in place from
 //! the store, signed and written into a folder. Reads the store, never
-//! writes it (but for the next sequence number of each receiver).
+//! writes it (but for the sequence number of each receiver, taken once its
+//! bundle is written).
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
@@ -97,6 +99,17 @@ fn outgoing<'s>(
 /// Writes this device's bundles into `out_dir`, each with the next sequence
 /// number for its receiver. The commune's six bundles are written side by
 /// side, one per core.
+///
+/// All or nothing: a bundle that cannot be written (a full USB stick) leaves
+/// no bundle and no partial file behind, and uses no sequence number, so the
+/// next export carries the numbers this one would have. The order is: the
+/// numbers peeked, every bundle written beside its name (`.zip.part`, synced),
+/// the numbers taken in one transaction, the bundles renamed into place and
+/// the folder synced. Taking the numbers before the renames means no bundle
+/// is ever under its real name with a number the store has not kept: a power
+/// cut after the take and before the renames loses a number (a gap, which
+/// receivers accept), where the other order (rename, then take) could leave
+/// a bundle whose number the next export would give to another bundle.
 pub fn export(
     store: &Store,
     signer: &Signer,
@@ -113,8 +126,61 @@ pub fn export(
         .collect();
     for contents in &mut all {
         contents.header.sequence =
-            store.next_sequence(&bundle::party_text(contents.header.receiver))?;
+            store.peek_sequence(&bundle::party_text(contents.header.receiver))?;
     }
+    let receivers: Vec<(String, u64)> = all
+        .iter()
+        .map(|c| (bundle::party_text(c.header.receiver), c.header.sequence))
+        .collect();
+    let taken: Vec<(&str, u64)> = receivers.iter().map(|(r, n)| (r.as_str(), *n)).collect();
+    let paths: Vec<PathBuf> = all
+        .iter()
+        .map(|c| out_dir.join(c.header.file_name()))
+        .collect();
+    let remove_parts = || {
+        for path in &paths {
+            let _ = std::fs::remove_file(part_of(path));
+        }
+    };
+    let written = write_parts(all, signer, &readers, out_dir);
+    let exported = match written {
+        Ok(exported) => exported,
+        Err(e) => {
+            remove_parts();
+            return Err(e);
+        }
+    };
+    match store.take_sequences(&taken) {
+        Ok(true) => {}
+        Ok(false) => {
+            remove_parts();
+            return Err(ExchangeError::SequenceTaken);
+        }
+        Err(e) => {
+            remove_parts();
+            return Err(e.into());
+        }
+    }
+    if let Err(e) = put_in_place(&paths, out_dir) {
+        remove_parts();
+        for path in &paths {
+            let _ = std::fs::remove_file(path);
+        }
+        // The bundles are gone again: so are their numbers.
+        let _ = store.give_back_sequences(&taken);
+        return Err(e);
+    }
+    Ok(exported)
+}
+
+/// Writes each bundle of `all` beside its name in `out_dir`, side by side
+/// on every core; the bundles in `all`'s order.
+fn write_parts(
+    all: Vec<Contents<StoredVersion>>,
+    signer: &Signer,
+    readers: &HashMap<Role, Vec<age::Recipient>>,
+    out_dir: &Path,
+) -> Result<Vec<Exported>> {
     let write_one = |contents: Contents<StoredVersion>| -> Result<Exported> {
         let to = readers
             .get(&contents.header.receiver)
@@ -126,7 +192,7 @@ pub fn export(
             work_items: contents.work_items.len(),
             header: contents.header,
         };
-        write_atomically(&exported.path, &bytes)?;
+        write_part(&exported.path, &bytes)?;
         Ok(exported)
     };
     let shares = deal_to_cores(all.into_iter().enumerate());
@@ -143,18 +209,29 @@ pub fn export(
             })
             .collect();
         let mut out = Vec::new();
+        let mut failed = None;
+        // Every writer is waited for, so that none is still writing a
+        // partial file when the caller removes them.
         for h in handles {
-            out.extend(h.join().map_err(|_| ExchangeError::File {
-                path: out_dir.to_path_buf(),
-                detail: "a bundle writer stopped".into(),
-            })??);
+            match h.join() {
+                Ok(Ok(share)) => out.extend(share),
+                Ok(Err(e)) => failed = failed.or(Some(e)),
+                Err(_) => {
+                    failed = failed.or(Some(ExchangeError::File {
+                        path: out_dir.to_path_buf(),
+                        detail: "a bundle writer stopped".into(),
+                    }))
+                }
+            }
         }
-        Ok::<_, ExchangeError>(out)
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(out),
+        }
     })?;
     done.sort_by_key(|(i, _)| *i);
     Ok(done.into_iter().map(|(_, e)| e).collect())
 }
-
 /// The age keys of each side this device sends to: on a team device the
 /// commune's; on the commune every team's trusted (not revoked) devices.
 /// A side none of whose keys has an age key yet is left out.
@@ -213,10 +290,51 @@ pub(crate) fn deal_to_cores<T>(items: impl ExactSizeIterator<Item = T>) -> Vec<V
     dealt
 }
 
-/// Writes beside the target, then renames: a power cut leaves the old file
-/// or the new one, never half a bundle under the real name.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let part = path.with_extension("zip.part");
-    std::fs::write(&part, bytes).map_err(|e| file_error(&part, e))?;
-    std::fs::rename(&part, path).map_err(|e| file_error(path, e))
+/// Where a bundle is written before it is renamed to `path`: a power cut
+/// leaves the old file or the new one, never half a bundle under the real
+/// name.
+fn part_of(path: &Path) -> PathBuf {
+    path.with_extension("zip.part")
+}
+
+/// Writes `bytes` beside `path` and syncs them; on any failure the partial
+/// file is removed.
+fn write_part(path: &Path, bytes: &[u8]) -> Result<()> {
+    let part = part_of(path);
+    let written = (|| {
+        let mut file = std::fs::File::create(&part)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&part);
+        not_exported(path, e)
+    })
+}
+
+/// Renames every written bundle to its name in `dir`, then makes the
+/// renames durable.
+fn put_in_place(paths: &[PathBuf], dir: &Path) -> Result<()> {
+    for path in paths {
+        std::fs::rename(part_of(path), path).map_err(|e| not_exported(path, e))?;
+    }
+    sync_folder(dir).map_err(|e| not_exported(dir, e))
+}
+
+/// Makes the renames in `dir` durable. On Unix the folder is synced.
+/// Windows has no call to sync a folder (a directory cannot be opened for
+/// it), and NTFS journals renames itself: nothing is done there.
+fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+fn not_exported(path: &Path, e: std::io::Error) -> ExchangeError {
+    ExchangeError::NotExported {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
 }

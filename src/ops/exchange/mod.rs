@@ -69,6 +69,14 @@ pub enum ExchangeError {
     Rejected(Box<Rejection>),
     #[error("file {path}: {detail}")]
     File { path: PathBuf, detail: String },
+    /// An export that wrote nothing: no bundle, no partial file, no
+    /// sequence number used.
+    #[error("bundle {path} not exported: {detail}")]
+    NotExported { path: PathBuf, detail: String },
+    /// Another export took a sequence number while this one wrote its
+    /// bundles; this one wrote nothing.
+    #[error("another export took the bundle's sequence number")]
+    SequenceTaken,
     #[error("cannot write the bundle: {0}")]
     Unwritable(BundleError),
     /// A restore of a backup made on another device.

@@ -103,7 +103,7 @@ fn history() -> impl Strategy<Value = (Vec<Version>, Vec<Version>)> {
         let mut all: Vec<Version> = Vec::new();
         let mut office = Vec::new();
         for (n, (case, p1, p2, k, by_office)) in steps.into_iter().enumerate() {
-            let record = format!("AC-{case}");
+            let record = format!("AC-T3AB12-{:04}", case + 1);
             let earlier: Vec<&Version> = all.iter().filter(|v| v.record == record).collect();
             let mut parents = Vec::new();
             if !earlier.is_empty() && k > 0 {
@@ -258,14 +258,19 @@ fn dealing_to_cores_gives_every_item_once_in_turn() {
 
 #[test]
 fn versions_read_in_place_are_the_stored_ones_and_write_the_same_files() {
-    let a = version("AC-1", vec![], "T3AB12", 1);
-    let b = version("AC-1", vec![a.id.clone()], "T3AB12", 2);
-    let c = version("AC-1", vec![a.id.clone()], "XA0001", 3);
-    let mut d = version("AC-1", vec![b.id.clone(), c.id.clone()], "T3AB12", 4);
+    let a = version("AC-T3AB12-0001", vec![], "T3AB12", 1);
+    let b = version("AC-T3AB12-0001", vec![a.id.clone()], "T3AB12", 2);
+    let c = version("AC-T3AB12-0001", vec![a.id.clone()], "XA0001", 3);
+    let mut d = version(
+        "AC-T3AB12-0001",
+        vec![b.id.clone(), c.id.clone()],
+        "T3AB12",
+        4,
+    );
     d.confirmed = vec!["person_id:id_year_mismatch".into()];
     d.values.remove("note");
     d.id = d.compute_id();
-    let e = version("AC-2", vec![], "T3AB12", 5);
+    let e = version("AC-T3AB12-0002", vec![], "T3AB12", 5);
     let dir = tempfile::tempdir().unwrap();
     let store = commune_store(dir.path(), &[a, b, c, d, e]);
     let stored = store.version_bytes().unwrap();
@@ -308,7 +313,7 @@ fn versions_read_in_place_are_the_stored_ones_and_write_the_same_files() {
 fn a_refused_bundle_is_kept_aside_with_its_reason_and_logged() {
     let dir = tempfile::tempdir().unwrap();
     let store = commune_store(dir.path(), &[]);
-    let mut bytes = bundle_of(vec![version("AC-1", vec![], TEAM_DEVICE, 1)], 1);
+    let mut bytes = bundle_of(vec![version("AC-T3AB12-0001", vec![], TEAM_DEVICE, 1)], 1);
     let last = bytes.len() - 30;
     bytes[last] ^= 1;
     let file = dir.path().join("team3-T3AB12-to-commune-0001.zip");
@@ -347,7 +352,7 @@ fn a_refused_bundle_is_kept_aside_with_its_reason_and_logged() {
 #[test]
 fn a_changed_data_file_is_refused_as_changed_not_by_its_rows() {
     let dir = tempfile::tempdir().unwrap();
-    let good = bundle_of(vec![version("AC-1", vec![], TEAM_DEVICE, 1)], 1);
+    let good = bundle_of(vec![version("AC-T3AB12-0001", vec![], TEAM_DEVICE, 1)], 1);
     // A byte of the encrypted file, which also breaks its decryption: its
     // name's second appearance ends its entry's header (the first is in
     // the manifest).
@@ -388,10 +393,10 @@ fn a_changed_data_file_is_refused_as_changed_not_by_its_rows() {
 /// batched between the threads.
 #[test]
 fn the_first_refusal_in_the_file_is_told_before_a_later_unreadable_row() {
-    let mut wrong = version("AC-1", vec![], TEAM_DEVICE, 1);
+    let mut wrong = version("AC-T3AB12-0001", vec![], TEAM_DEVICE, 1);
     wrong.values.insert("person_id".into(), "12345".into());
     wrong.id = wrong.compute_id();
-    let fine = version("AC-2", vec![], TEAM_DEVICE, 2);
+    let fine = version("AC-T3AB12-0002", vec![], TEAM_DEVICE, 2);
     let dir = tempfile::tempdir().unwrap();
     let store = commune_store(dir.path(), &[]);
     let first = check(&store, &bundle_of(vec![wrong.clone()], 1))
@@ -410,7 +415,7 @@ fn the_first_refusal_in_the_file_is_told_before_a_later_unreadable_row() {
 fn the_first_bundle_ties_the_key_to_its_device_and_a_later_bundle_may_not_change_it() {
     let dir = tempfile::tempdir().unwrap();
     let store = commune_store(dir.path(), &[]);
-    let b = bundle_of(vec![version("AC-1", vec![], TEAM_DEVICE, 1)], 1);
+    let b = bundle_of(vec![version("AC-T3AB12-0001", vec![], TEAM_DEVICE, 1)], 1);
     commit(
         &store,
         &check(&store, &b).unwrap(),

@@ -112,7 +112,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, b: &BundlesState, th
             };
             TableRow::new(vec![
                 Cell::from(short_date(&e.received_at)),
-                Cell::from(e.sender.clone()),
+                Cell::from(crate::domain::text::printable(&e.sender, 20)),
                 Cell::from(e.sequence.to_string()),
                 Cell::from(result),
             ])

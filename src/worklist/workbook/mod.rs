@@ -204,7 +204,7 @@ fn ods_error(e: OdsError) -> WorklistError {
 fn unreadable(format: Option<WorkbookFormat>, detail: impl std::fmt::Display) -> WorklistError {
     WorklistError::Unreadable {
         format,
-        detail: crate::bundle::archive::escaped(&detail.to_string(), 200),
+        detail: crate::domain::text::printable(&detail.to_string(), 200),
     }
 }
 
