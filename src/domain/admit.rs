@@ -160,6 +160,14 @@ pub enum RowRefusal {
     /// A new version written on another device than the one that signed the
     /// bundle (relaying is fine, but only of versions the commune holds).
     NotAuthor { device: String },
+    /// The first version of a case whose id another device made
+    /// (`AC-T31477-0001` is device T31477's): a team opens only cases under
+    /// ids its own device made.
+    NotMinter { record: String, minter: String },
+    /// The first version of a case under an id the commune makes (a work
+    /// item's, `AC-00012`) that is no work item here: a team works the
+    /// commune's items, it does not make them.
+    NoSuchItem { record: String },
     /// A saved (not draft) version whose value has an error.
     Invalid { problem: ProblemKind },
     /// A value not in the form a save stores it (not normalised).
@@ -313,8 +321,51 @@ pub fn admit_version(
                 },
             );
         }
+        // A case the commune does not know yet is opened only under an id
+        // the sending device made: another's id (a team's next one, the
+        // commune's next work item) would block the rightful one for good.
+        if case_team.is_none() {
+            match minter(&v.record) {
+                Minter::Device(device) if device == v.device => {}
+                Minter::Device(device) => {
+                    return refuse(
+                        "record",
+                        RowRefusal::NotMinter {
+                            record: v.record.clone(),
+                            minter: device.to_string(),
+                        },
+                    );
+                }
+                Minter::Commune => {
+                    return refuse(
+                        "record",
+                        RowRefusal::NoSuchItem {
+                            record: v.record.clone(),
+                        },
+                    );
+                }
+            }
+        }
     }
     Ok(())
+}
+
+/// Who makes a record id: a device, for a case it opens
+/// (`AC-T31477-0001`: form code, device, number), or the commune, for a
+/// work item (`AC-00012`: form code, number).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Minter<'a> {
+    Device(&'a str),
+    Commune,
+}
+
+/// The maker of `record` (see [`Minter`]), from its shape.
+pub fn minter(record: &str) -> Minter<'_> {
+    let mut parts = record.split('-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(_), Some(device), Some(_)) => Minter::Device(device),
+        _ => Minter::Commune,
+    }
 }
 
 /// Checks every version of a bundle already admitted by [`admit_sender`].
@@ -531,12 +582,12 @@ mod tests {
             device: "XA0001",
         };
         let cl = claim(Role::Team(3), "T3AB12");
-        let mine = activation("AC-1", 3, "T3AB12", &GOOD);
-        let relayed = activation("AC-2", 3, "XA0001", &GOOD);
-        let other_team = activation("AC-3", 4, "T3AB12", &GOOD);
-        let taken_case = activation("AC-4", 3, "T3AB12", &GOOD);
+        let mine = activation("AC-T3AB12-0001", 3, "T3AB12", &GOOD);
+        let relayed = activation("AC-XA0001-0002", 3, "XA0001", &GOOD);
+        let other_team = activation("AC-T3AB12-0003", 4, "T3AB12", &GOOD);
+        let taken_case = activation("AC-00004", 3, "T3AB12", &GOOD);
         let known_id = relayed.id.clone();
-        let case_team = |r: &str| (r == "AC-4").then_some(4);
+        let case_team = |r: &str| (r == "AC-00004").then_some(4);
         let known = |id: &str| id == known_id;
         assert_eq!(
             admit_versions(
@@ -555,12 +606,12 @@ mod tests {
         assert_eq!(
             err.refusal,
             RowRefusal::OtherTeam {
-                record: "AC-4".into(),
+                record: "AC-00004".into(),
                 team: 4
             }
         );
         // What the commune already holds is not judged again.
-        let mut stored_draft = activation("AC-5", 4, "XA0001", &GOOD);
+        let mut stored_draft = activation("AC-XA0001-0005", 4, "XA0001", &GOOD);
         stored_draft
             .values
             .insert("person_id".into(), "12345".into());
@@ -576,6 +627,56 @@ mod tests {
             RowRefusal::NotAuthor {
                 device: "XA0001".into()
             }
+        );
+    }
+
+    /// The finding: team 2's key opened a case under team 3's next id and
+    /// under the commune's next work item, which then refused every bundle
+    /// of team 3. A case new to the commune opens only under an id the
+    /// sending device made; a work item's id only if it is one, the team's.
+    #[test]
+    fn a_team_opens_a_case_only_under_an_id_its_own_device_made() {
+        let c = commune();
+        let here = Here {
+            commune: &c,
+            role: Role::Commune,
+            device: "XA0001",
+        };
+        let two = claim(Role::Team(2), "T2CD34");
+        let nobody = |_: &str| None;
+        let squat = activation("AC-T3AB12-0001", 2, "T2CD34", &GOOD);
+        let err = admit_versions(&[squat], &two, &here, |_| false, nobody).unwrap_err();
+        assert_eq!(
+            (err.column.as_deref(), err.refusal),
+            (
+                Some("record"),
+                RowRefusal::NotMinter {
+                    record: "AC-T3AB12-0001".into(),
+                    minter: "T3AB12".into()
+                }
+            )
+        );
+        let next_item = activation("AC-00123", 2, "T2CD34", &GOOD);
+        let err = admit_versions(
+            std::slice::from_ref(&next_item),
+            &two,
+            &here,
+            |_| false,
+            nobody,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.refusal,
+            RowRefusal::NoSuchItem {
+                record: "AC-00123".into()
+            }
+        );
+        // Its own id, and a work item given to it, are its to open.
+        let own = activation("AC-T2CD34-0001", 2, "T2CD34", &GOOD);
+        let given = |r: &str| (r == "AC-00123").then_some(2);
+        assert_eq!(
+            admit_versions(&[own, next_item], &two, &here, |_| false, given),
+            Ok(vec![0, 1])
         );
     }
 

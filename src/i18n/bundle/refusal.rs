@@ -115,6 +115,18 @@ fn row_refusal(lang: Lang, at: &str, r: &RowRefusal) -> String {
         (Lang::En, RowRefusal::NotAuthor { device }) => format!(
             "{at}: this version was written on device {device}, not the one that signed the bundle, and the commune does not hold it."
         ),
+        (Lang::Vi, RowRefusal::NotMinter { record, minter }) => format!(
+            "{at}: mã {record} do máy {minter} tạo; tổ chỉ được mở trường hợp mới bằng mã do chính máy mình tạo."
+        ),
+        (Lang::En, RowRefusal::NotMinter { record, minter }) => format!(
+            "{at}: id {record} is one device {minter} makes; a team opens new cases only under ids its own device made."
+        ),
+        (Lang::Vi, RowRefusal::NoSuchItem { record }) => format!(
+            "{at}: {record} có dạng mã việc do xã giao, nhưng xã không có việc nào mang mã này; tổ không tự tạo mã việc của xã."
+        ),
+        (Lang::En, RowRefusal::NoSuchItem { record }) => format!(
+            "{at}: {record} has the shape of a work item's id, but the commune has no such work item; a team does not make the commune's ids."
+        ),
         (_, RowRefusal::Invalid { problem }) => {
             format!("{at}: {}", problems::message(problem, lang))
         }
