@@ -34,3 +34,16 @@ pub fn new_device_id(dir: &Path) -> String {
     let d = h.finalize();
     d[..3].iter().map(|b| format!("{b:02X}")).collect()
 }
+
+/// Makes the renames in `dir` durable: on Unix the folder is synced.
+/// Windows has no call to sync a folder (a directory cannot be opened for
+/// it); NTFS journals renames itself, though a power cut just after one may
+/// still roll it back (the store's sealing and restore leave both files
+/// whole for that case).
+pub fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}

@@ -59,7 +59,7 @@ pub fn automatic(store: &Store, now: DateTime<FixedOffset>) -> Result<PathBuf> {
 pub fn start_of_day(store: &Store, now: DateTime<FixedOffset>) -> Result<Option<PathBuf>> {
     // A store due for its whole check (the last sitting did not end) is
     // not copied over the good backups before the check has passed.
-    if store.check_due()? {
+    if store.check_due() {
         return Ok(None);
     }
     let today = backup::backup_name(&now.format("%Y%m%d").to_string());
@@ -149,10 +149,7 @@ pub fn restore(
         None
     };
     std::fs::rename(&restoring, &path).map_err(StoreError::from)?;
-    #[cfg(unix)]
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(StoreError::from)?;
+    crate::paths::sync_folder(dir).map_err(StoreError::from)?;
     Ok(Restored { kept, versions })
 }
 

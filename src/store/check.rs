@@ -56,8 +56,8 @@ impl Checked {
 impl Store {
     /// Whether a whole check is due: the store was not closed cleanly
     /// since the last one passed.
-    pub fn check_due(&self) -> Result<bool> {
-        Ok(self.open.due)
+    pub fn check_due(&self) -> bool {
+        self.open.due
     }
 
     /// Checks the whole store (see the module). The store must be

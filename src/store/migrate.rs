@@ -266,18 +266,14 @@ fn sealed_whole(sealing: &Path, wrap: &WrapKey) -> Option<[u8; 32]> {
     seal::unwrap(wrapped.value(), wrap).ok()
 }
 
-/// Makes a rename in `path`'s folder durable. On Unix the folder is
-/// synced. Windows has no such call for a folder: NTFS journals the rename,
-/// but a power cut just after it may still roll it back, leaving the old
-/// plain store in place and the sealed one beside it, which the next
-/// unlock then puts in its place (see [`seal_file`]).
+/// Makes a rename of the file at `path` durable ([`crate::paths::sync_folder`]
+/// on its folder). A rename a power cut rolls back on Windows leaves the old
+/// plain store in place and the sealed one beside it, which the next unlock
+/// then puts in its place (see [`seal_file`]).
 pub(super) fn sync_folder(path: &Path) -> Result<()> {
-    #[cfg(unix)]
     if let Some(dir) = path.parent() {
-        std::fs::File::open(dir)?.sync_all()?;
+        crate::paths::sync_folder(dir)?;
     }
-    #[cfg(not(unix))]
-    let _ = path;
     Ok(())
 }
 

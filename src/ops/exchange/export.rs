@@ -318,18 +318,7 @@ fn put_in_place(paths: &[PathBuf], dir: &Path) -> Result<()> {
     for path in paths {
         std::fs::rename(part_of(path), path).map_err(|e| not_exported(path, e))?;
     }
-    sync_folder(dir).map_err(|e| not_exported(dir, e))
-}
-
-/// Makes the renames in `dir` durable. On Unix the folder is synced.
-/// Windows has no call to sync a folder (a directory cannot be opened for
-/// it), and NTFS journals renames itself: nothing is done there.
-fn sync_folder(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    std::fs::File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
+    crate::paths::sync_folder(dir).map_err(|e| not_exported(dir, e))
 }
 
 fn not_exported(path: &Path, e: std::io::Error) -> ExchangeError {

@@ -113,7 +113,7 @@ pub fn unlock(store: Store, passphrase: &str) -> Result<(Store, Signer)> {
 /// [`Store::check`]), and a damaged one is not opened.
 pub fn unlock_with(store: Store, signer: &Signer) -> Result<Store> {
     let mut store = store.unlock(&signer.store_key())?;
-    if store.check_due()? {
+    if store.check_due() {
         let checked = store.check()?;
         if !checked.is_whole() {
             return Err(ExchangeError::Damaged(Box::new(checked)));
