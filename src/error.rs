@@ -46,6 +46,9 @@ pub enum Error {
     AlreadyVoided { record: String },
     #[error("case {record} has {heads} heads")]
     InConflict { record: String, heads: usize },
+    /// (A team device) The commune moved the case to another team.
+    #[error("case {record} was moved to team {team}")]
+    MovedAway { record: String, team: u8 },
     #[error("unknown status {status}")]
     UnknownStatus { status: String },
     #[error("team {team} is not one of 1..={max}")]

@@ -8,12 +8,12 @@ use std::collections::HashSet;
 use chrono::{DateTime, FixedOffset};
 use sha2::{Digest, Sha256};
 
-use super::{REGISTER, SEALED_SUFFIX, VILLAGES, WORK_ITEMS};
+use super::{MOVED, REGISTER, SEALED_SUFFIX, VILLAGES, WORK_ITEMS};
 use crate::domain::commune::{Role, Village};
 use crate::domain::form::{self, FormSpec};
 use crate::domain::rules::Sex;
 use crate::domain::version::Version;
-use crate::domain::work::{Person, WorkItem};
+use crate::domain::work::{Moved, Person, WorkItem};
 
 /// The version columns every form's CSV starts with, before the form's fields.
 pub const VERSION_COLUMNS: [&str; 10] = [
@@ -29,6 +29,7 @@ pub const VERSION_COLUMNS: [&str; 10] = [
     "confirmed",
 ];
 pub(super) const WORK_ITEM_COLUMNS: [&str; 4] = ["id", "form", "team", "due"];
+pub(super) const MOVED_COLUMNS: [&str; 3] = ["id", "team", "moved_at"];
 pub(super) const MANIFEST_COLUMNS: [&str; 4] = ["field", "value", "sha256", "rows"];
 /// The manifest's metadata rows, in order; an encrypted bundle's adds
 /// [`SENDER_AGE`] at the end.
@@ -140,6 +141,9 @@ pub struct Contents<V = Version> {
     /// Only from the commune: the receiving team's part of the register.
     /// Empty when read from a bundle written before it travelled.
     pub people: Vec<Person>,
+    /// Only from the commune: the work items moved away from the receiving
+    /// team. Empty when read from a bundle written before items moved.
+    pub moved: Vec<Moved>,
 }
 
 /// One data file as the manifest lists it.
@@ -168,6 +172,7 @@ pub(super) fn data_files(sender: Role, sealed: bool) -> Vec<String> {
         names.push(WORK_ITEMS.to_string());
         names.push(VILLAGES.to_string());
         names.push(REGISTER.to_string());
+        names.push(MOVED.to_string());
     }
     names.sort();
     if sealed {
@@ -186,6 +191,10 @@ pub(super) fn plain_name(name: &str) -> &str {
 /// Data files added after bundles were first written: a manifest from
 /// before them does not list them, and the bundle is read without them.
 pub(super) const LATER_FILES: [&str; 3] = [VILLAGES, REGISTER, "duplicate.csv"];
+
+/// A data file added after bundles were encrypted: a manifest from before
+/// it, plain or encrypted, does not list it.
+pub(super) const LATER_SEALED: &str = MOVED;
 
 /// The columns of `register.csv`: a person's key, then what the register
 /// knows of them.

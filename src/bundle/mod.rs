@@ -1,6 +1,6 @@
 //! Bundles as files (README: "What is inside"): one `.zip` holding `manifest.csv`, its
 //! minisign signature `manifest.csv.minisig`, one CSV per form and, from the
-//! commune, `villages.csv`, `register.csv` and `work_items.csv`; each data
+//! commune, `villages.csv`, `register.csv`, `work_items.csv` and `moved.csv`; each data
 //! file encrypted with age to the devices that receive it (`.csv.age`,
 //! `age`), the manifest plain, holding no personal data.
 //!
@@ -44,6 +44,10 @@ pub const VILLAGES: &str = "villages.csv";
 /// The receiving team's part of the commune's population register, in every
 /// commune bundle: its own village's people, not the whole commune's.
 pub const REGISTER: &str = "register.csv";
+/// The work items the commune moved away from the receiving team (id, the
+/// team now doing it, when), in every commune bundle since items could be
+/// moved: the team's list drops them. Ids and team numbers only.
+pub const MOVED: &str = "moved.csv";
 /// The format of bundles whose data files are plain CSV, written until
 /// bundles were encrypted (issue 18) and still read.
 pub const FORMAT_PLAIN: &str = "tothon-bundle-1";

@@ -12,20 +12,21 @@ use sha2::{Digest, Sha256};
 use super::archive::{self, Limits};
 use super::error::{BundleError, CellProblem, cell_error};
 use super::format::{
-    Contents, FileInfo, Header, LATER_FILES, MANIFEST_COLUMNS, MANIFEST_FIELDS, MAX_NAME_CHARS,
-    Place, SENDER_AGE, data_files, hex, parse_party, plain_name, untrusted_comment,
+    Contents, FileInfo, Header, LATER_FILES, LATER_SEALED, MANIFEST_COLUMNS, MANIFEST_FIELDS,
+    MAX_NAME_CHARS, Place, SENDER_AGE, data_files, hex, parse_party, plain_name, untrusted_comment,
 };
 use super::key::{self, Public};
 use super::rows::{
-    each_row, parse_register, parse_time, parse_versions, parse_villages, parse_work_items,
+    each_row, parse_moved, parse_register, parse_time, parse_versions, parse_villages,
+    parse_work_items,
 };
 use super::{
-    FORMAT, FORMAT_PLAIN, MANIFEST, REGISTER, SIGNATURE, VILLAGES, WORK_ITEMS, age, cells,
+    FORMAT, FORMAT_PLAIN, MANIFEST, MOVED, REGISTER, SIGNATURE, VILLAGES, WORK_ITEMS, age, cells,
 };
 use crate::domain::commune::{Role, Village};
 use crate::domain::form;
 use crate::domain::version::{Version, is_device_id, is_hex};
-use crate::domain::work::{Person, WorkItem};
+use crate::domain::work::{Moved, Person, WorkItem};
 
 /// A bundle read from bytes: every file present, listed and hashed as the
 /// manifest says, every row parsed, every version id matching its content.
@@ -99,6 +100,7 @@ pub fn read_with(
             work_items: received.work_items,
             villages: received.villages.unwrap_or_default(),
             people: received.people.unwrap_or_default(),
+            moved: received.moved,
         },
         key_id,
         files,
@@ -315,6 +317,9 @@ pub struct Received {
     /// The receiving team's part of the register; `None` from a bundle
     /// written before it travelled.
     pub people: Option<Vec<Person>>,
+    /// The work items moved away from the receiving team (none from a
+    /// bundle written before items moved).
+    pub moved: Vec<Moved>,
 }
 
 impl<R: Read + Seek> Opened<R> {
@@ -367,6 +372,9 @@ impl<R: Read + Seek> Opened<R> {
                 let found = people.len();
                 received.people = Some(people);
                 found
+            } else if name == MOVED {
+                received.moved = parse_moved(&mut plain)?;
+                received.moved.len()
             } else if name == VILLAGES {
                 let villages = parse_villages(&mut plain)?;
                 let found = villages.len();
@@ -605,13 +613,13 @@ fn parse_manifest(data: &[u8]) -> Result<Manifest, BundleError> {
     // A plain manifest from before a later file existed does not list it;
     // encrypted bundles came after them all.
     let listed = &rows[meta_rows.min(rows.len())..];
+    let later = |name: &str| {
+        let plain = plain_name(name);
+        plain == LATER_SEALED || (!sealed && LATER_FILES.contains(&plain))
+    };
     let expected: Vec<String> = data_files(sender_party, sealed)
         .into_iter()
-        .filter(|name| {
-            sealed
-                || !LATER_FILES.contains(&name.as_str())
-                || listed.iter().any(|cells| cells[1] == *name)
-        })
+        .filter(|name| !later(name) || listed.iter().any(|cells| cells[1] == *name))
         .collect();
     let mut files = Vec::new();
     for (i, cells) in listed.iter().enumerate() {

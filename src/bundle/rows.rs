@@ -10,17 +10,17 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::error::{BundleError, CellProblem, cell_error};
 use super::format::{
-    LATER_FIELDS, MAX_NAME_CHARS, MAX_VALUE_CHARS, Place, REGISTER_COLUMNS, VERSION_COLUMNS,
-    VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, version_header, work_item_fields,
+    LATER_FIELDS, MAX_NAME_CHARS, MAX_VALUE_CHARS, MOVED_COLUMNS, Place, REGISTER_COLUMNS,
+    VERSION_COLUMNS, VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, version_header, work_item_fields,
 };
-use super::{REGISTER, VILLAGES, WORK_ITEMS, cells};
+use super::{MOVED, REGISTER, VILLAGES, WORK_ITEMS, cells};
 use crate::domain::commune::{MAX_VILLAGE_NAME, Village};
 use crate::domain::form::{self, FormSpec};
 use crate::domain::rules::Sex;
 use crate::domain::version::{
     Status, Version, is_confirm_code, is_device_id, is_record_id, is_version_id,
 };
-use crate::domain::work::{Person, WorkItem};
+use crate::domain::work::{Moved, Person, WorkItem};
 
 /// Reads a CSV written by tothon: BOM, the expected header, then rows of
 /// exactly as many cells. Calls `row` with each data row's number and its
@@ -346,6 +346,30 @@ pub(super) fn parse_villages(data: impl Read) -> Result<Vec<Village>, BundleErro
         out.push(Village {
             team,
             name: name.to_string(),
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// `moved.csv`: one row per work item moved away, by id, each once: a
+/// record id, the team it went to, when (as tothon writes times).
+pub(super) fn parse_moved(data: impl Read) -> Result<Vec<Moved>, BundleError> {
+    let mut out: Vec<Moved> = Vec::new();
+    each_row(MOVED, data, &MOVED_COLUMNS, 0, |row, cells| {
+        let bad = |column: &str| cell_error(MOVED, row, Some(column), CellProblem::NotValid);
+        let [id, team, at] = [cells[0], cells[1], cells[2]];
+        if !is_record_id(id) || out.last().is_some_and(|m| m.id.as_str() >= id) {
+            return Err(bad("id"));
+        }
+        let team = team_number(team).ok_or_else(|| bad("team"))?;
+        if parse_time(at).is_none() {
+            return Err(bad("moved_at"));
+        }
+        out.push(Moved {
+            id: id.to_string(),
+            team,
+            at: at.to_string(),
         });
         Ok(())
     })?;

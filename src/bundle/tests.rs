@@ -89,6 +89,7 @@ fn team_contents() -> Contents {
         work_items: vec![],
         villages: vec![],
         people: vec![],
+        moved: vec![],
     }
 }
 
@@ -180,6 +181,7 @@ fn rows_read_one_after_another_keep_nothing_of_the_row_before() {
         work_items: vec![],
         villages: vec![],
         people: vec![],
+        moved: vec![],
     };
     let read_back = read(&sealed(&contents), Some(reader())).unwrap();
     assert_eq!(read_back.contents.versions, contents.versions);

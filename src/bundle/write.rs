@@ -9,19 +9,19 @@ use chrono::{DateTime, FixedOffset};
 
 use super::error::BundleError;
 use super::format::{
-    Contents, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, REGISTER_COLUMNS, SENDER_AGE,
-    VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, party_text, person_cells, sha256_hex, untrusted_comment,
-    version_header, work_item_fields,
+    Contents, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, MOVED_COLUMNS, REGISTER_COLUMNS,
+    SENDER_AGE, VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, party_text, person_cells, sha256_hex,
+    untrusted_comment, version_header, work_item_fields,
 };
 use super::key::Signer;
 use super::{
-    FORMAT, FORMAT_PLAIN, MANIFEST, REGISTER, SEALED_SUFFIX, SIGNATURE, VILLAGES, WORK_ITEMS, age,
-    archive, cells,
+    FORMAT, FORMAT_PLAIN, MANIFEST, MOVED, REGISTER, SEALED_SUFFIX, SIGNATURE, VILLAGES,
+    WORK_ITEMS, age, archive, cells,
 };
 use crate::domain::commune::{Role, Village};
 use crate::domain::form::{self, FormSpec};
 use crate::domain::version::{Status, Version};
-use crate::domain::work::{Person, WorkItem};
+use crate::domain::work::{Moved, Person, WorkItem};
 use crate::store::StoredVersion;
 
 fn write_err(e: impl fmt::Display) -> BundleError {
@@ -245,6 +245,28 @@ fn register_csv(people: &[Person]) -> Result<Vec<u8>, BundleError> {
     Ok(out)
 }
 
+/// `moved.csv`: each work item moved away from the receiving team, by id,
+/// with the team it went to and when.
+fn moved_csv(moved: &[Moved]) -> Result<Vec<u8>, BundleError> {
+    let mut rows: Vec<&Moved> = moved.iter().collect();
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut out = Vec::new();
+    {
+        let mut w = cells::writer(&mut out);
+        w.write_record(MOVED_COLUMNS).map_err(write_err)?;
+        for m in rows {
+            let team = m.team.to_string();
+            for cell in [m.id.as_str(), &team, &m.at] {
+                w.write_field(cells::escape(cell).as_bytes())
+                    .map_err(write_err)?;
+            }
+            w.write_record(None::<&[u8]>).map_err(write_err)?;
+        }
+        w.flush().map_err(write_err)?;
+    }
+    Ok(out)
+}
+
 /// `villages.csv`: each village's team and name, by team.
 fn villages_csv(villages: &[Village]) -> Result<Vec<u8>, BundleError> {
     let mut rows: Vec<&Village> = villages.iter().collect();
@@ -419,14 +441,20 @@ pub(super) fn data_files<V: VersionRow + Sync>(
                 rows: contents.work_items.len(),
                 bytes: work_items_csv(&contents.work_items)?,
             });
+            files.push(DataFile {
+                name: MOVED.to_string(),
+                rows: contents.moved.len(),
+                bytes: moved_csv(&contents.moved)?,
+            });
         }
         Role::Team(_)
             if !contents.work_items.is_empty()
                 || !contents.villages.is_empty()
-                || !contents.people.is_empty() =>
+                || !contents.people.is_empty()
+                || !contents.moved.is_empty() =>
         {
             return Err(write_err(
-                "a team bundle carries no work items, no villages and no register",
+                "a team bundle carries no work items, no villages, no register and no moves",
             ));
         }
         Role::Team(_) => {}

@@ -122,17 +122,16 @@ pub(super) fn bundle_command(
                 match exchange::import_file(store, file, clock::now()) {
                     Ok(done) => {
                         let name = crate::domain::text::printable(&file.display().to_string(), 400);
-                        say(
+                        let commune = store.commune()?;
+                        let lines = i18n::bundle::imported_lines(
                             lang,
-                            &Say::Imported {
-                                file: &name,
-                                sender: done.header.sender,
-                                sequence: done.header.sequence,
-                                new: done.summary.new,
-                                known: done.summary.known,
-                                conflicts: done.summary.new_conflicts,
-                            },
-                        )?;
+                            &file.display().to_string(),
+                            &done,
+                            &commune,
+                        );
+                        for line in lines {
+                            super::print_out(format_args!("{line}\n"))?;
+                        }
                         if done.stale {
                             let latest = exchange::latest_sequences(&store.imports()?)
                                 .get(&(

@@ -21,7 +21,7 @@ use crate::i18n::register::Say as RegisterSay;
 use crate::i18n::{self, Lang, Msg, Text};
 use crate::ops;
 use crate::ops::case::spec_of;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
@@ -277,9 +277,9 @@ fn case_return(
 }
 
 fn case_show(store: &Store, record: &str, history: bool, lang: Lang) -> Result<()> {
-    let entry = store
-        .case(record)?
-        .ok_or_else(|| StoreError::NoSuchCase(record.to_string()))?;
+    let Some(entry) = store.case(record)? else {
+        return Err(ops::case::no_such_case(store, record)?);
+    };
     let commune = store.commune()?;
     let versions = store.versions_of(record)?;
     let spec = spec_of(&entry.form)?;

@@ -148,10 +148,11 @@ pub(super) fn confirm(
 
 fn assign(store: &Store, item: &str, team: u8, lang: Lang) -> Result<()> {
     let said = match worklist::assign(store, item, team)? {
-        Assigned::Moved { from } => Say::Assigned {
+        Assigned::Moved { from, versions } => Say::Assigned {
             item,
             from,
             to: team,
+            versions,
         },
         Assigned::AlreadyThere => Say::AlreadyAssigned { item, team },
     };

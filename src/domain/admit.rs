@@ -57,6 +57,15 @@ pub enum SenderRefusal {
         bundle: String,
         here: String,
     },
+    /// (At the office) From a team device set up with the commune's name
+    /// spelt otherwise (accents, capitals: "Xa Tan Phong"). Names that
+    /// differ only so may still be two communes ("Tân Phòng", "Tân
+    /// Phong"), so the office takes only its own spelling; the team device
+    /// takes it from the commune's next bundle.
+    CommuneSpelling {
+        bundle: String,
+        here: String,
+    },
     UnknownKey {
         key_id: String,
     },
@@ -102,11 +111,28 @@ pub fn admit_sender(
             here: here.role,
         });
     }
-    if text::fold(claim.commune) != text::fold(&here.commune.name) {
-        return Err(SenderRefusal::OtherCommune {
-            bundle: claim.commune.to_string(),
-            here: here.commune.name.clone(),
-        });
+    // The commune's name exactly (as stored: NFC, spaces tidied). A team
+    // device takes its commune's spelling from the commune's bundle, which
+    // only the one commune key it trusts can sign.
+    if text::clean(claim.commune) != text::clean(&here.commune.name) {
+        let bundle = claim.commune.to_string();
+        let here_name = here.commune.name.clone();
+        let near = text::fold(claim.commune) == text::fold(&here.commune.name);
+        match (near, here.role) {
+            (true, Role::Team(_)) => {}
+            (true, Role::Commune) => {
+                return Err(SenderRefusal::CommuneSpelling {
+                    bundle,
+                    here: here_name,
+                });
+            }
+            (false, _) => {
+                return Err(SenderRefusal::OtherCommune {
+                    bundle,
+                    here: here_name,
+                });
+            }
+        }
     }
     if let Role::Team(team) = claim.sender
         && here.commune.village(team).is_none()
@@ -413,7 +439,7 @@ mod tests {
 
     fn claim<'a>(sender: Role, device: &'a str) -> Claim<'a> {
         Claim {
-            commune: "XÃ TÂN PHONG",
+            commune: "Xã Tân Phong",
             sender,
             sender_device: device,
             receiver: Role::Commune,
@@ -483,6 +509,29 @@ mod tests {
             admit_sender(&elsewhere, &here, Some(team_key(3)), false),
             Err(SenderRefusal::OtherCommune { .. })
         ));
+        // The office takes its own spelling only: "Xã Tân Phòng" is
+        // another commune, "Xa Tan Phong" a team set up without accents.
+        for near in ["Xã Tân Phòng", "Xa Tan Phong", "XÃ TÂN PHONG"] {
+            let mut spelt = ok;
+            spelt.commune = near;
+            assert_eq!(
+                admit_sender(&spelt, &here, Some(team_key(3)), false),
+                Err(SenderRefusal::CommuneSpelling {
+                    bundle: near.into(),
+                    here: here.commune.name.clone(),
+                }),
+                "{near}"
+            );
+        }
+        // The same name in decomposed Unicode is the same name.
+        let mut decomposed = ok;
+        let nfd: String =
+            unicode_normalization::UnicodeNormalization::nfd(here.commune.name.as_str()).collect();
+        decomposed.commune = &nfd;
+        assert_eq!(
+            admit_sender(&decomposed, &here, Some(team_key(3)), false),
+            Ok(())
+        );
         let mut for_team = ok;
         for_team.receiver = Role::Team(3);
         assert!(matches!(

@@ -18,9 +18,16 @@ pub const VOID_FIELD: &str = "void_reason";
 pub struct CaseEntry {
     pub record: String,
     pub form: String,
+    /// The team the case belongs to: its work item's, or, for a case
+    /// opened in the field, its newest head's.
     pub team: u8,
     /// Head version ids, sorted; more than one is a conflict.
     pub heads: Vec<String>,
+    /// A head was made by another team than the case's: work its team
+    /// brought after the commune had moved the case to another team. A
+    /// conflict too, until a version of the case's team follows it.
+    #[serde(default)]
+    pub strayed: bool,
     /// The status of the newest head.
     pub status: Status,
     pub title: String,
@@ -58,6 +65,7 @@ impl CaseEntry {
             form: String::new(),
             team: 0,
             heads: Vec::new(),
+            strayed: false,
             status: Status::Draft,
             title: String::new(),
             search: String::new(),
@@ -71,10 +79,24 @@ impl CaseEntry {
         }
     }
 
+    /// Summarises a case of a work item of team `item_team` (the case is
+    /// that team's, whatever its versions say: the commune may move an
+    /// item); `None` when there are no versions.
+    pub fn of_item(versions: &[&Version], item_team: Option<u8>) -> Option<CaseEntry> {
+        let mut entry = CaseEntry::blank();
+        entry.fill_for(versions, item_team).then_some(entry)
+    }
+
     /// [`CaseEntry::from_versions`] into this entry, reusing its memory (a
     /// bundle import summarises every case it brings); false, and the entry
     /// left as it was, when there are no versions.
     pub fn fill(&mut self, versions: &[&Version]) -> bool {
+        self.fill_for(versions, None)
+    }
+
+    /// [`CaseEntry::fill`] for a case of a work item of team `item_team`
+    /// (see [`CaseEntry::of_item`]).
+    pub fn fill_for(&mut self, versions: &[&Version], item_team: Option<u8>) -> bool {
         let heads = merge::heads(versions);
         let Some(newest) = merge::newest(&heads) else {
             return false;
@@ -83,7 +105,8 @@ impl CaseEntry {
         let value = |field: Option<&String>| field.and_then(|f| newest.values.get(f));
         self.record.clone_from(&newest.record);
         self.form.clone_from(&newest.form);
-        self.team = newest.team;
+        self.team = item_team.unwrap_or(newest.team);
+        self.strayed = item_team.is_some_and(|t| heads.iter().any(|h| h.team != t));
         self.heads.truncate(heads.len());
         for (i, h) in heads.iter().enumerate() {
             match self.heads.get_mut(i) {
@@ -126,8 +149,9 @@ impl CaseEntry {
         true
     }
 
+    /// Several heads, or a head of another team (see [`CaseEntry::strayed`]).
     pub fn in_conflict(&self) -> bool {
-        self.heads.len() > 1
+        self.heads.len() > 1 || self.strayed
     }
 }
 

@@ -232,6 +232,7 @@ mod tests {
             form: "activation".into(),
             team,
             heads: (0..heads).map(|i| i.to_string()).collect(),
+            strayed: false,
             status,
             title: String::new(),
             search: String::new(),

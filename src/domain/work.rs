@@ -39,3 +39,24 @@ pub struct WorkItem {
     /// Values the form opens with (person, household, which field is missing...).
     pub prefill: BTreeMap<String, String>,
 }
+
+/// A work item the commune moved from one team to another: what the team
+/// it left learns in its next commune bundle (`moved.csv`). Ids and team
+/// numbers only: nothing personal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moved {
+    /// The item's id (its case's record id).
+    pub id: String,
+    /// The team it went to.
+    pub team: u8,
+    /// When the commune moved it (RFC 3339).
+    pub at: String,
+}
+
+/// What the commune keeps of an item's moves: every team it was moved
+/// away from (and has not come back to), and when it last moved.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moves {
+    pub from: Vec<u8>,
+    pub at: String,
+}

@@ -279,6 +279,9 @@ pub fn error(e: &Error) -> String {
         Error::InConflict { record, heads } => format!(
             "Case {record} has {heads} parallel versions (a conflict); resolve it before editing."
         ),
+        Error::MovedAway { record, team } => format!(
+            "The commune moved {record} to team {team}; this device saves nothing more for it (what it saved still goes to the commune)."
+        ),
         Error::UnknownStatus { status } => format!(
             "There is no status \"{status}\"; use one of draft, in_progress, done, blocked, needs_correction, voided."
         ),

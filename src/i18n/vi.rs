@@ -271,6 +271,9 @@ pub fn error(e: &Error) -> String {
         Error::InConflict { record, heads } => format!(
             "Trường hợp {record} đang có {heads} phiên bản song song (xung đột); cần giải quyết xung đột trước khi sửa."
         ),
+        Error::MovedAway { record, team } => format!(
+            "Xã đã chuyển việc {record} sang tổ {team}; máy này không lưu thêm gì cho việc đó (những gì đã lưu vẫn được gửi về xã)."
+        ),
         Error::UnknownStatus { status } => format!(
             "Không có trạng thái «{status}»; dùng một trong: draft, in_progress, done, blocked, needs_correction, voided."
         ),

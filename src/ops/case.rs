@@ -37,12 +37,26 @@ pub fn who(store: &Store, author: String) -> Result<Who> {
 /// The heads of a case: one, or several while it is in conflict.
 pub fn heads(store: &Store, record: &str) -> Result<Vec<Version>> {
     let no_case = || Error::from(StoreError::NoSuchCase(record.to_string()));
-    let entry = store.case(record)?.ok_or_else(no_case)?;
+    let Some(entry) = store.case(record)? else {
+        return Err(no_such_case(store, record)?);
+    };
     let mut heads = Vec::with_capacity(entry.heads.len());
     for id in &entry.heads {
         heads.push(store.version(record, id)?.ok_or_else(no_case)?);
     }
     Ok(heads)
+}
+
+/// Why there is no case `record` here: none was ever seen, or (on a team
+/// device) the commune moved it to another team.
+pub fn no_such_case(store: &Store, record: &str) -> Result<Error> {
+    Ok(match store.gone(record)? {
+        Some(moved) => Error::MovedAway {
+            record: record.to_string(),
+            team: moved.team,
+        },
+        None => StoreError::NoSuchCase(record.to_string()).into(),
+    })
 }
 
 /// The one head of a case; a case in conflict must be resolved first.
@@ -89,8 +103,29 @@ pub struct Saved {
 }
 
 /// Writes a prepared version now, in one transaction, and drops the typing
-/// draft it came from.
-pub fn write(store: &Store, prepared: Prepared, typing_draft: Option<&str>) -> Result<Saved> {
+/// draft it came from. The version is its case's team's: on a team device
+/// the device's team, at the office the team of the case's work item (the
+/// commune may have moved it). A team device saves nothing for a case the
+/// commune moved to another team.
+pub fn write(store: &Store, mut prepared: Prepared, typing_draft: Option<&str>) -> Result<Saved> {
+    if !prepared.record.is_empty() {
+        match store.device()?.role {
+            Role::Team(team) => {
+                if let Some(moved) = store.gone(&prepared.record)? {
+                    return Err(Error::MovedAway {
+                        record: prepared.record,
+                        team: moved.team,
+                    });
+                }
+                prepared.team = team;
+            }
+            Role::Commune => {
+                if let Some(item) = store.work_item(&prepared.record)? {
+                    prepared.team = item.team;
+                }
+            }
+        }
+    }
     let open_problems = prepared.open_problems;
     let version = store.save(prepared.at(clock::now()), typing_draft)?;
     Ok(Saved {
@@ -261,7 +296,13 @@ pub fn resolve(
     choices
         .typed
         .extend(changes.iter().map(|(field, _)| field.trim().to_string()));
-    let mut values = resolve::merge(spec, &refs, &choices)?;
+    // One head of another team than the case's (a moved item, see
+    // `CaseEntry::strayed`): its values, taken for the case's team.
+    let strayed = heads.len() == 1 && store.case(record)?.is_some_and(|c| c.strayed);
+    let mut values = match strayed {
+        true => heads[0].values.clone(),
+        false => resolve::merge(spec, &refs, &choices)?,
+    };
     apply_changes(spec, &mut values, changes)?;
     let base = Base::Heads {
         heads: &refs,

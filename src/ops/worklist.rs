@@ -94,34 +94,33 @@ pub fn apply(store: &Store, preview: &Preview) -> Result<usize> {
 /// What [`assign`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Assigned {
-    Moved { from: u8 },
+    /// Moved from team `from`, with the `versions` its case had here (0
+    /// for an item not begun).
+    Moved {
+        from: u8,
+        versions: usize,
+    },
     AlreadyThere,
 }
 
-/// Gives a work item to another team. Refused once the item's case has
-/// versions: they carry their team and travel in that team's signed bundles,
-/// so moving them would give one case two teams' histories.
+/// Gives a work item to another team, its case (if begun) with it: the
+/// item's team is its case's. The team it leaves learns of the move in its
+/// next commune bundle (its list drops the item); what that team saved of
+/// it before then still arrives, is kept, and shows the case as a conflict
+/// until the new team (or the office) saves it again. A case already
+/// begun here shows so at once: its versions are the old team's.
 pub fn assign(store: &Store, id: &str, team: u8) -> Result<Assigned> {
     check_device(store)?;
     super::commune::village_of(&store.commune()?, team)?;
-    let mut item = store
-        .work_item(id)?
-        .ok_or_else(|| WorklistError::NoSuchItem { id: id.to_string() })?;
+    let no_item = || WorklistError::NoSuchItem { id: id.to_string() };
+    let item = store.work_item(id)?.ok_or_else(no_item)?;
     if item.team == team {
         return Ok(Assigned::AlreadyThere);
     }
-    if let Some(case) = store.case(id)? {
-        return Err(WorklistError::HasVersions {
-            id: id.to_string(),
-            team: case.team,
-            versions: case.versions,
-        }
-        .into());
-    }
-    let from = item.team;
-    item.team = team;
-    store.put_work_items([&item])?;
-    Ok(Assigned::Moved { from })
+    let at = crate::domain::version::time_text(&clock::now());
+    let from = store.move_item(id, team, &at)?.ok_or_else(no_item)?;
+    let versions = store.case(id)?.map_or(0, |c| c.versions);
+    Ok(Assigned::Moved { from, versions })
 }
 
 /// A work item on the list and how far its case has got.
@@ -235,13 +234,17 @@ mod tests {
     }
 
     #[test]
-    fn assign_moves_an_untouched_item_and_refuses_one_with_versions() {
+    fn assign_moves_an_item_and_a_begun_case_goes_with_it_as_a_conflict() {
         let (dir, s) = store(Role::Commune);
         apply(&s, &preview(&s, dir.path()).unwrap()).unwrap();
         assert_eq!(
             assign(&s, "AC-00001", 4).unwrap(),
-            Assigned::Moved { from: 1 }
+            Assigned::Moved {
+                from: 1,
+                versions: 0
+            }
         );
+        assert_eq!(s.list_row("AC-00001").unwrap().unwrap().team, 4);
         assert_eq!(s.work_item("AC-00001").unwrap().unwrap().team, 4);
         assert_eq!(assign(&s, "AC-00001", 4).unwrap(), Assigned::AlreadyThere);
         // Importing the list again neither duplicates the item nor undoes the move.
@@ -275,14 +278,33 @@ mod tests {
             None,
         )
         .unwrap();
-        assert!(matches!(
-            assign(&s, "AC-00002", 5),
-            Err(Error::Worklist(WorklistError::HasVersions {
-                team: 2,
-                versions: 1,
-                ..
-            }))
-        ));
-        assert_eq!(s.work_item("AC-00002").unwrap().unwrap().team, 2);
+        assert!(!s.case("AC-00002").unwrap().unwrap().in_conflict());
+        assert_eq!(
+            assign(&s, "AC-00002", 5).unwrap(),
+            Assigned::Moved {
+                from: 2,
+                versions: 1
+            }
+        );
+        assert_eq!(s.work_item("AC-00002").unwrap().unwrap().team, 5);
+        // The case is team 5's now, and its one head team 2's: a conflict,
+        // shown so until team 5 saves it.
+        let case = s.case("AC-00002").unwrap().unwrap();
+        assert_eq!(
+            (case.team, case.strayed, case.in_conflict()),
+            (5, true, true)
+        );
+        let line = s.list_row("AC-00002").unwrap().unwrap();
+        assert_eq!((line.team, line.conflict), (5, true));
+        assert_eq!(s.moved_away_from(2).unwrap()[0].team, 5);
+        assert_eq!(s.moved_away_from(1).unwrap()[0].id, "AC-00001");
+        assert!(s.moved_away_from(5).unwrap().is_empty());
+        // Back to team 2: its own again, no conflict, and no longer moved
+        // away from it.
+        assign(&s, "AC-00002", 2).unwrap();
+        let case = s.case("AC-00002").unwrap().unwrap();
+        assert_eq!((case.team, case.in_conflict()), (2, false));
+        assert!(s.moved_away_from(2).unwrap().is_empty());
+        assert_eq!(s.moved_away_from(5).unwrap()[0].team, 2);
     }
 }

@@ -23,6 +23,8 @@ pub(super) struct CaseTables<'t> {
     pub(super) versions: redb::Table<'t, (&'static str, &'static str), &'static [u8]>,
     pub(super) items: redb::Table<'t, &'static str, &'static [u8]>,
     pub(super) lines: redb::Table<'t, &'static str, &'static [u8]>,
+    /// Cases moved away from this team device (see [`GONE`]).
+    pub(super) gone: redb::Table<'t, &'static str, &'static [u8]>,
     pub(super) vault: Vault,
     /// A line and entry put together before they are written.
     joined: Vec<u8>,
@@ -36,6 +38,7 @@ impl<'t> CaseTables<'t> {
             versions: txn.open_table(VERSIONS)?,
             items: txn.open_table(WORK_ITEMS)?,
             lines: txn.open_table(LINES)?,
+            gone: txn.open_table(GONE)?,
             vault: vault.clone(),
             joined: Vec::new(),
             sealed: Vec::new(),
@@ -95,13 +98,14 @@ impl<'t> CaseTables<'t> {
         }
         let existing = versions_in(&self.versions, &self.vault, record)?;
         let all: Vec<&Version> = existing.iter().chain(new.iter().copied()).collect();
-        if let Some(entry) = CaseEntry::from_versions(&all) {
+        let item = item_facts(&self.items, &self.vault, record)?;
+        if let Some(entry) = CaseEntry::of_item(&all, item.map(|(team, _)| team)) {
             let was_conflict =
                 !existing.is_empty() && self.team_and_conflict(record)?.is_some_and(|(_, c)| c);
             if entry.in_conflict() && !was_conflict {
                 summary.new_conflicts += 1;
             }
-            self.put_case(&entry)?;
+            self.put_case(&entry, item.and_then(|(_, due)| due))?;
         }
         for v in new {
             self.put_version(record, v.id.as_str(), &codec::encode_version(v))?;
@@ -136,12 +140,16 @@ impl<'t> CaseTables<'t> {
         })
     }
 
-    /// Writes a case's index entry and list line.
-    fn put_case(&mut self, entry: &CaseEntry) -> Result<()> {
+    /// Writes a case's index entry and list line (`due`: its work item's
+    /// due date). A case moved away from this team device has neither.
+    fn put_case(&mut self, entry: &CaseEntry, due: Option<NaiveDate>) -> Result<()> {
+        if self.gone.get(entry.record.as_str())?.is_some() {
+            self.lines.remove(entry.record.as_str())?;
+            return Ok(());
+        }
         let line = ListRow::from_case(entry, None);
         let mut bytes = Vec::new();
         codec::encode_case_after_line(entry, &line, &mut bytes);
-        let due = item_due(&self.items, &self.vault, &entry.record)?;
         self.put_entry(&entry.record, &bytes, &rows::encode(&line), due)
     }
 
@@ -164,6 +172,17 @@ impl<'t> CaseTables<'t> {
         self.put_joined(record)
     }
 
+    /// A work item, read in this transaction.
+    pub(super) fn work_item(&mut self, id: &str) -> Result<Option<WorkItem>> {
+        let Some(b) = self.items.get(id)? else {
+            return Ok(None);
+        };
+        let plain = self
+            .vault
+            .open(Sealed::WorkItems, id, b.value(), &mut self.sealed)?;
+        Ok(Some(codec::decode_work_item(id, plain)?))
+    }
+
     /// Writes work items and their list lines (a begun case keeps its own
     /// line, with the item's due date).
     pub(super) fn put_items<'a>(
@@ -182,6 +201,14 @@ impl<'t> CaseTables<'t> {
                 Some(line) => entry_after_line(id, &line)?,
                 None => None,
             };
+            // A case whose team the item changes (a move), or that has
+            // versions and no line (one that comes back), is indexed again
+            // from its versions.
+            let moved = case.as_ref().is_some_and(|c| c.team != w.team || c.strayed);
+            if moved || (case.is_none() && self.versions.range(case_range(id))?.next().is_some()) {
+                self.reindex(id)?;
+                continue;
+            }
             match case {
                 Some(case) => {
                     let line = ListRow::from_case(&case, w.due.as_deref());
@@ -199,8 +226,9 @@ impl<'t> CaseTables<'t> {
     pub(super) fn reindex(&mut self, record: &str) -> Result<()> {
         let versions = versions_in(&self.versions, &self.vault, record)?;
         let refs: Vec<&Version> = versions.iter().collect();
-        match CaseEntry::from_versions(&refs) {
-            Some(entry) => self.put_case(&entry),
+        let item = item_facts(&self.items, &self.vault, record)?;
+        match CaseEntry::of_item(&refs, item.map(|(team, _)| team)) {
+            Some(entry) => self.put_case(&entry, item.and_then(|(_, due)| due)),
             None => Ok(()),
         }
     }
@@ -248,11 +276,21 @@ pub(super) fn item_due(
     vault: &Vault,
     record: &str,
 ) -> Result<Option<NaiveDate>> {
+    Ok(item_facts(items, vault, record)?.and_then(|(_, due)| due))
+}
+
+/// The team and due date of a case's work item, if it is one's.
+fn item_facts(
+    items: &impl ReadableTable<&'static str, &'static [u8]>,
+    vault: &Vault,
+    record: &str,
+) -> Result<Option<(u8, Option<NaiveDate>)>> {
     Ok(match items.get(record)? {
         Some(b) => {
             let mut buf = Vec::new();
             let item = vault.open(Sealed::WorkItems, record, b.value(), &mut buf)?;
-            codec::work_item_due(item)?.as_deref().and_then(iso_day)
+            let (team, due) = codec::work_item_team_and_due(item)?;
+            Some((team, due.as_deref().and_then(iso_day)))
         }
         None => None,
     })

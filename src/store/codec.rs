@@ -297,6 +297,15 @@ fn status_byte(s: Status) -> u8 {
     Status::ALL.iter().position(|x| *x == s).unwrap_or(0) as u8
 }
 
+/// A case entry's status byte: the status's number, and its top bit set
+/// when the case has strayed (`CaseEntry::strayed`; unset in every store
+/// written before cases could stray, so they read as they were).
+const STRAYED: u8 = 0x80;
+
+fn case_status_byte(c: &CaseEntry) -> u8 {
+    status_byte(c.status) | if c.strayed { STRAYED } else { 0 }
+}
+
 /// A case's index entry as stored after its line in `lines-1` (derived
 /// data, rebuilt when its layout changes): the record is the key; the rest
 /// in a compact layout, since a bundle merge writes one per case.
@@ -336,7 +345,7 @@ fn encode_case_or_lined(c: &CaseEntry, lined: bool, out: &mut Vec<u8>) {
     for h in &c.heads {
         put_str(out, h);
     }
-    out.push(status_byte(c.status));
+    out.push(case_status_byte(c));
     for s in [&c.title, &c.search, &c.edited_at, &c.author] {
         put_str(out, s);
     }
@@ -363,7 +372,7 @@ fn put_compact_case(c: &CaseEntry, lined: bool, out: &mut Vec<u8>) -> Option<()>
     for h in &c.heads {
         put_id(out, h)?;
     }
-    out.push(status_byte(c.status));
+    out.push(case_status_byte(c));
     // In the order of the general layout: title, search, time, author.
     if !lined {
         put_str(out, &c.title);
@@ -461,7 +470,9 @@ fn decode_case_in(
                 false => r.string()?,
             });
         }
-        let status = *Status::ALL.get(usize::from(r.byte()?))?;
+        let status_byte = r.byte()?;
+        let status = *Status::ALL.get(usize::from(status_byte & !STRAYED))?;
+        let strayed = status_byte & STRAYED != 0;
         let mut texts: [String; 4] = Default::default();
         for (i, t) in texts.iter_mut().enumerate() {
             *t = match (compact, lined, i) {
@@ -487,6 +498,7 @@ fn decode_case_in(
             form,
             team,
             heads,
+            strayed,
             status,
             title,
             search,
@@ -648,17 +660,20 @@ pub fn decode_work_item(id: &str, bytes: &[u8]) -> Result<WorkItem, StoreError> 
     })
 }
 
-/// The due date of an encoded work item, without reading its values.
-pub fn work_item_due(bytes: &[u8]) -> Result<Option<String>, StoreError> {
+/// The team and due date of an encoded work item, without reading its
+/// values.
+pub fn work_item_team_and_due(bytes: &[u8]) -> Result<(u8, Option<String>), StoreError> {
     #[derive(serde::Deserialize)]
-    struct Due {
+    struct Head {
+        team: u8,
         due: Option<String>,
     }
     if bytes.first() == Some(&CODEC_JSON) {
-        return Ok(decode::<Due>(bytes, "work item")?.due);
+        let head = decode::<Head>(bytes, "work item")?;
+        return Ok((head.team, head.due));
     }
     work_item_head(&mut Reader(bytes))
-        .map(|(_, _, due)| due.map(str::to_string))
+        .map(|(_, team, due)| (team, due.map(str::to_string)))
         .ok_or_else(|| StoreError::Corrupt {
             what: "work item",
             detail: "unknown codec".into(),
@@ -748,6 +763,14 @@ mod tests {
         let bytes = encode_case(&entry);
         assert_eq!(bytes[0], CODEC_CASE_COMPACT);
         assert_eq!(decode_case("AC-1", &bytes).unwrap(), entry);
+        let strayed = CaseEntry {
+            strayed: true,
+            ..entry.clone()
+        };
+        assert_eq!(
+            decode_case("AC-1", &encode_case(&strayed)).unwrap(),
+            strayed
+        );
         assert_eq!(decode_case("AC-1", &encode(&entry)).unwrap(), entry);
         for n in 0..bytes.len() {
             assert!(decode_case("AC-1", &bytes[..n]).is_err(), "{n}");
@@ -760,6 +783,11 @@ mod tests {
             },
             CaseEntry {
                 heads: vec!["ABC".into()],
+                ..entry.clone()
+            },
+            CaseEntry {
+                heads: vec!["ABC".into()],
+                strayed: true,
                 ..entry.clone()
             },
             CaseEntry {
@@ -1058,14 +1086,20 @@ mod list_tests {
             let bytes = encode_work_item(&w);
             assert_eq!(bytes[0], CODEC_WORK_ITEM);
             assert_eq!(decode_work_item("AC-00042", &bytes).unwrap(), w);
-            assert_eq!(work_item_due(&bytes).unwrap().as_deref(), due);
+            assert_eq!(
+                work_item_team_and_due(&bytes).unwrap(),
+                (w.team, due.map(str::to_string))
+            );
             let text = String::from_utf8_lossy(&bytes);
             assert!(!text.contains("full_name") && text.contains("nguồn"));
             refuses_damage(&bytes, |b| decode_work_item("AC-00042", b));
             // What earlier releases wrote is still read.
             let json = encode(&w);
             assert_eq!(decode_work_item("AC-00042", &json).unwrap(), w);
-            assert_eq!(work_item_due(&json).unwrap().as_deref(), due);
+            assert_eq!(
+                work_item_team_and_due(&json).unwrap(),
+                (w.team, due.map(str::to_string))
+            );
         }
         // A form the specs lack stays in JSON, whole.
         let odd = item("campaign", Some("2026-12-20"));

@@ -18,7 +18,7 @@ use crate::domain::case::CaseEntry;
 use crate::domain::commune::{Commune, Village};
 use crate::domain::listing::ListRow;
 use crate::domain::version::Version;
-use crate::domain::work::{Person, WorkItem};
+use crate::domain::work::{Moved, Moves, Person, WorkItem};
 
 /// A new case's writes, made ahead and away from the transaction (a bundle
 /// merge makes them on another thread, which so also does their sealing):
@@ -26,6 +26,8 @@ use crate::domain::work::{Person, WorkItem};
 /// encoded and sealed.
 pub struct Prepared {
     pub(super) record: String,
+    /// The team its versions give the case (its newest head's).
+    team: u8,
     pub(super) conflict: bool,
     /// The index entry, the list line (as it is without a work item), then
     /// each version encoded and sealed, end to end.
@@ -113,6 +115,7 @@ pub fn prepare(versions: &[&Version], scratch: &mut Scratch) -> Option<Prepared>
     row.fill_from_case(entry, None);
     let mut p = spare.pop().unwrap_or_else(|| Prepared {
         record: String::new(),
+        team: 0,
         conflict: false,
         bytes: Vec::with_capacity(512 + 256 * versions.len()),
         sealed_line: Vec::new(),
@@ -122,6 +125,7 @@ pub fn prepare(versions: &[&Version], scratch: &mut Scratch) -> Option<Prepared>
         ends: Vec::new(),
     });
     p.record.clone_from(&entry.record);
+    p.team = entry.team;
     p.conflict = entry.in_conflict();
     p.bytes.clear();
     codec::encode_case_after_line(entry, row, &mut p.bytes);
@@ -373,11 +377,15 @@ impl<'t> Merge<'t> {
             _ => self.written.push((record.to_string(), record.to_string())),
         }
         match prepared {
+            // Made from the versions alone: not for a work item of another
+            // team than theirs (one the commune moved), whose entry names
+            // the item's team.
             Some(p)
                 if current
                     && held.ids.is_empty()
                     && p.ends.len() == new.len()
-                    && p.record == record =>
+                    && p.record == record
+                    && held.team.is_none_or(|t| t == p.team) =>
             {
                 self.tables.add_prepared(p, held.due)
             }
@@ -386,12 +394,17 @@ impl<'t> Merge<'t> {
     }
 
     /// Writes the work items that differ from the stored ones (a bundle
-    /// from the commune repeats all of them every time).
+    /// from the commune repeats all of them every time). An item of a case
+    /// this team device had seen moved away comes back with its case.
     pub fn put_work_items(&mut self, items: &[WorkItem]) -> Result<()> {
         let mut changed = Vec::new();
         let mut buf = Vec::new();
         for w in items {
             let id = w.id.as_str();
+            if self.tables.gone.remove(id)?.is_some() {
+                changed.push(w);
+                continue;
+            }
             let same = match self.tables.items.get(id)? {
                 Some(b) => {
                     let stored =
@@ -412,10 +425,58 @@ impl<'t> Merge<'t> {
         self.tables.put_items(changed)
     }
 
-    /// Takes the commune's villages as its bundle lists them: a team device
-    /// names them as the commune does (a rename at the office reaches every
-    /// device with its next bundle). Numbers are ids, so nothing else moves.
-    pub fn put_villages(&mut self, villages: Vec<Village>) -> Result<()> {
+    /// Whether the commune moved work item `record` away from `team` (so
+    /// that team's work on it, begun before it learnt of the move, is
+    /// still taken).
+    pub fn moved_from(&self, record: &str, team: u8) -> Result<bool> {
+        let moves = self.txn.open_table(MOVES)?;
+        Ok(match moves.get(record)? {
+            Some(b) => codec::decode::<Moves>(b.value(), "moves")?
+                .from
+                .contains(&team),
+            None => false,
+        })
+    }
+
+    /// (A team device) Takes the moves the commune's bundle lists: each
+    /// item moved to another team that this device holds (as an item, or
+    /// as a case it worked) leaves the list and takes no new version; its
+    /// versions stay, and still travel to the commune. Returns the moves
+    /// that changed something here.
+    pub fn put_moved(&mut self, moved: &[Moved], team: u8) -> Result<Vec<Moved>> {
+        let mut taken = Vec::new();
+        for m in moved {
+            let id = m.id.as_str();
+            if m.team == team || self.tables.gone.get(id)?.is_some() {
+                continue;
+            }
+            let item = self.tables.items.remove(id)?.is_some();
+            let worked = self
+                .tables
+                .versions
+                .range((id, "")..(id, "~"))?
+                .next()
+                .is_some();
+            if !item && !worked {
+                continue;
+            }
+            self.tables.gone.insert(id, codec::encode(m).as_slice())?;
+            self.tables.lines.remove(id)?;
+            taken.push(m.clone());
+        }
+        if !taken.is_empty() {
+            self.before_holds = false;
+        }
+        Ok(taken)
+    }
+
+    /// Takes the commune's name and villages as its bundle gives them
+    /// (villages: `None` from a bundle written before they travelled): a
+    /// team device spells the commune and names its villages as the office
+    /// does (a rename at the office reaches every device with its next
+    /// bundle; a team set up as "Xa Tan Phong" takes "Xã Tân Phong").
+    /// Numbers are ids, so nothing else moves.
+    pub fn put_commune(&mut self, name: &str, villages: Option<Vec<Village>>) -> Result<()> {
         let mut meta = self.txn.open_table(META)?;
         let mut commune: Commune = match meta.get("commune")? {
             Some(b) => codec::decode(b.value(), "commune")?,
@@ -426,8 +487,11 @@ impl<'t> Merge<'t> {
                 });
             }
         };
-        if commune.villages != villages {
+        let name = crate::domain::text::clean(name);
+        let villages = villages.unwrap_or_else(|| commune.villages.clone());
+        if commune.villages != villages || commune.name != name {
             commune.villages = villages;
+            commune.name = name;
             meta.insert("commune", codec::encode(&commune).as_slice())?;
         }
         Ok(())

@@ -50,6 +50,8 @@ pub fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(LINES)?;
     txn.open_table(TRUSTED_KEYS)?;
     txn.open_table(SEQUENCES)?;
+    txn.open_table(MOVES)?;
+    txn.open_table(GONE)?;
     Ok(())
 }
 

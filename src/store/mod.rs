@@ -37,7 +37,7 @@ use crate::domain::commune::{Commune, Device};
 use crate::domain::form;
 use crate::domain::listing::ListRow;
 use crate::domain::version::{Draft, Version};
-use crate::domain::work::{Person, WorkItem};
+use crate::domain::work::{Moved, Moves, Person, WorkItem};
 use cases::{CaseTables, add_in, entry_after_line, in_key_order, versions_in};
 pub use check::Checked;
 pub use codec::StoredVersion;
@@ -735,6 +735,85 @@ impl Store {
         CaseTables::open(&txn, vault)?.put_items(items)?;
         txn.commit()?;
         Ok(())
+    }
+
+    /// (The commune) Gives work item `id` to team `team` as of `at`, in one
+    /// transaction: its case, if begun, goes with it (the item's team is
+    /// its case's), and the team it leaves is noted, so that its work on
+    /// the item, begun before it learns of the move, is still taken.
+    /// Returns the team it left; `None` when there is no such item.
+    pub fn move_item(&self, id: &str, team: u8, at: &str) -> Result<Option<u8>> {
+        let vault = self.vault()?;
+        let txn = self.db.begin_write()?;
+        let from = {
+            let mut tables = CaseTables::open(&txn, vault)?;
+            let Some(mut item) = tables.work_item(id)? else {
+                return Ok(None);
+            };
+            let from = item.team;
+            item.team = team;
+            tables.put_items([&item])?;
+            let mut moves = txn.open_table(MOVES)?;
+            let mut noted: Moves = match moves.get(id)? {
+                Some(b) => codec::decode(b.value(), "moves")?,
+                None => Moves::default(),
+            };
+            if !noted.from.contains(&from) {
+                noted.from.push(from);
+            }
+            noted.from.retain(|t| *t != team);
+            noted.at = at.to_string();
+            moves.insert(id, codec::encode(&noted).as_slice())?;
+            from
+        };
+        txn.commit()?;
+        Ok(Some(from))
+    }
+
+    /// (The commune) The work items moved away from team `team` and not
+    /// back, each with the team it is now with: what the team learns in
+    /// its next bundle.
+    pub fn moved_away_from(&self, team: u8) -> Result<Vec<Moved>> {
+        let txn = self.db.begin_read()?;
+        let moves = match txn.open_table(MOVES) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut out = Vec::new();
+        for row in moves.iter()? {
+            let (id, bytes) = row?;
+            let noted: Moves = codec::decode(bytes.value(), "moves")?;
+            if !noted.from.contains(&team) {
+                continue;
+            }
+            let id = id.value();
+            if let Some(item) = self.work_item(id)?
+                && item.team != team
+            {
+                out.push(Moved {
+                    id: id.to_string(),
+                    team: item.team,
+                    at: noted.at,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// (A team device) Where the commune moved case `record`, if it moved
+    /// it away from this team.
+    pub fn gone(&self, record: &str) -> Result<Option<Moved>> {
+        let txn = self.db.begin_read()?;
+        let gone = match txn.open_table(GONE) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        match gone.get(record)? {
+            Some(b) => Ok(Some(codec::decode(b.value(), "moved")?)),
+            None => Ok(None),
+        }
     }
 
     /// Every line of the work list: cases, and work items not yet begun.

@@ -61,3 +61,16 @@ pub const TRUSTED_KEYS: TableDefinition<&str, &[u8]> = TableDefinition::new("tru
 /// Table: the last bundle sequence number sent to each receiver (schema 3).
 /// Key: receiver as bundles name it (`commune`, `team-3`). Value: the number.
 pub const SEQUENCES: TableDefinition<&str, u64> = TableDefinition::new("bundle-sequences-1");
+
+/// Table (the commune's): the teams a work item was moved away from, whose
+/// work on it before they learnt of the move is still taken (as a
+/// conflict). Key: work-item id. Value: encoded `Moves`. Ids and team
+/// numbers only, so not sealed. Added within schema 10: a store made
+/// before it gains it at its first write.
+pub const MOVES: TableDefinition<&str, &[u8]> = TableDefinition::new("moves-1");
+
+/// Table (a team device's): cases the commune moved to another team. Such
+/// a case has no line in the list and takes no new version here; its
+/// versions stay and still travel to the commune. Key: record id. Value:
+/// encoded `Moved`. Added within schema 10, like [`MOVES`].
+pub const GONE: TableDefinition<&str, &[u8]> = TableDefinition::new("gone-1");

@@ -658,16 +658,18 @@ fn a_prepared_case_is_stored_exactly_as_one_worked_out_in_the_transaction() {
     let a = draft("AC-1", &[], "a").seal();
     let b = draft("AC-1", &[&a.id], "b").seal();
     let c = draft("AC-1", &[&a.id], "c").seal();
-    let item = activation_item("AC-1", 1, Some("2026-12-20"));
+    // The versions' team's item, and one the commune moved to team 1.
+    let item = activation_item("AC-1", 2, Some("2026-12-20"));
+    let moved = activation_item("AC-1", 1, Some("2026-12-20"));
     // Another case prepared first with the same scratch memory: nothing of
     // it may leak into the next.
     let x = draft("AC-9", &[], "x").seal();
     let y = draft("AC-9", &[&x.id], "y").seal();
     let z = draft("AC-9", &[&x.id], "z").seal();
     let w = draft("AC-9", &[&x.id], "w").seal();
-    let stored = |new: &[&Version], prepared: bool| {
+    let stored_with = |item: &WorkItem, new: &[&Version], prepared: bool| {
         let (dir, store) = setup();
-        store.put_work_items([&item]).unwrap();
+        store.put_work_items([item]).unwrap();
         let ahead = prepared.then(|| {
             let mut scratch = Scratch::new(store.vault().unwrap());
             prepare(&[&x, &y, &z, &w], &mut scratch).unwrap();
@@ -688,12 +690,19 @@ fn a_prepared_case_is_stored_exactly_as_one_worked_out_in_the_transaction() {
         drop(dir);
         content
     };
+    let stored = |new: &[&Version], prepared: bool| stored_with(&item, new, prepared);
     let worked_out = stored(&[&a, &b, &c], false);
     assert_eq!(worked_out.0.new_conflicts, 1);
     assert_eq!(stored(&[&a, &b, &c], true), worked_out);
     let worked_out = stored(&[&a], false);
     assert_eq!(worked_out.0.new_conflicts, 0);
     assert_eq!(stored(&[&a], true), worked_out);
+    // Team 2's work on an item moved to team 1: team 1's case, in conflict,
+    // whether or not it was prepared ahead (the ahead work is not used).
+    let worked_out = stored_with(&moved, &[&a], false);
+    assert_eq!(worked_out.0.new_conflicts, 1);
+    assert_eq!((worked_out.1[0].team, worked_out.1[0].strayed), (1, true));
+    assert_eq!(stored_with(&moved, &[&a], true), worked_out);
 }
 
 #[test]

@@ -195,21 +195,18 @@ pub fn run(store: &Store, signer: Option<&Signer>, effect: Effect, lang: Lang) -
             let imports = store.imports().unwrap_or_default();
             match result {
                 Ok(done) => {
-                    let file = crate::domain::text::printable(&path.display().to_string(), 400);
-                    let line = i18n::bundle::say(
-                        lang,
-                        &i18n::bundle::Say::Imported {
-                            file: &file,
-                            sender: done.header.sender,
-                            sequence: done.header.sequence,
-                            new: done.summary.new,
-                            known: done.summary.known,
-                            conflicts: done.summary.new_conflicts,
-                        },
-                    );
+                    let lines = match store.commune() {
+                        Ok(commune) => i18n::bundle::imported_lines(
+                            lang,
+                            &path.display().to_string(),
+                            &done,
+                            &commune,
+                        ),
+                        Err(e) => return failed(lang, e),
+                    };
                     match store.list_rows() {
                         Ok(rows) => Some(Outcome::Bundled {
-                            lines: vec![line],
+                            lines,
                             rows: Some(rows),
                             imports,
                         }),

@@ -131,12 +131,6 @@ pub enum WorklistError {
     ListChanged,
     #[error("no work item {id}")]
     NoSuchItem { id: String },
-    #[error("work item {id} has {versions} versions saved by team {team}")]
-    HasVersions {
-        id: String,
-        team: u8,
-        versions: usize,
-    },
     #[error("{count} items not imported: no terminal to confirm and no --yes")]
     NeedsYes { count: usize },
     #[error("the workbook has no sheet {sheet:?}; its sheets are {sheets:?}")]

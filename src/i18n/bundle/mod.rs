@@ -15,4 +15,4 @@ mod say;
 
 pub use errors::{exchange_error, resolve_error};
 pub use refusal::{logged_refusal, refusal, rejection, rejection_note};
-pub use say::{Say, import_result, imports_header, keys_header, party, say};
+pub use say::{Say, import_result, imported_lines, imports_header, keys_header, party, say};

@@ -170,6 +170,12 @@ fn sender(lang: Lang, s: &SenderRefusal) -> String {
         (Lang::En, SenderRefusal::OtherCommune { bundle, here }) => {
             format!("this bundle is from \"{bundle}\", and this device belongs to \"{here}\".")
         }
+        (Lang::Vi, SenderRefusal::CommuneSpelling { bundle, here }) => format!(
+            "gói ghi tên xã «{bundle}», khác cách viết «{here}» của xã. Máy tổ tự lấy đúng tên xã khi nhận gói của xã: nhập gói mới nhất của xã vào máy tổ, rồi xuất gói lại."
+        ),
+        (Lang::En, SenderRefusal::CommuneSpelling { bundle, here }) => format!(
+            "the bundle names the commune \"{bundle}\", not \"{here}\" as the commune spells it. A team device takes the commune's spelling from the commune's bundle: import the commune's latest bundle on the team device, then export again."
+        ),
         (Lang::Vi, SenderRefusal::UnknownKey { key_id }) => format!(
             "gói được ký bằng khoá {key_id}, khoá này chưa được tin cậy trên máy này (tin cậy bằng «tothon trust»)."
         ),

@@ -2,8 +2,10 @@
 //! the [`Say`] sentences, the names of the parties, and the key list's and
 //! imports log's columns. Failures and refusals are the sibling modules'.
 
-use crate::domain::commune::Role;
+use crate::domain::commune::{Commune, Role};
+use crate::domain::work::Moved;
 use crate::i18n::Lang;
+use crate::ops::exchange::Imported;
 
 /// Sentences with values in them.
 #[derive(Clone, Debug)]
@@ -53,6 +55,20 @@ pub enum Say<'a> {
         file: &'a str,
         latest: u64,
     },
+    /// New versions from device `device` dated more than a day ahead of
+    /// now, the latest on `latest`: that device's clock is wrong.
+    FutureDated {
+        device: &'a str,
+        count: usize,
+        latest: &'a str,
+    },
+    /// (A team device) The commune moved work item `item` to team `team`
+    /// (of village `village`): it left this device's list.
+    MovedAway {
+        item: &'a str,
+        team: u8,
+        village: &'a str,
+    },
     Valid {
         file: &'a str,
     },
@@ -95,6 +111,54 @@ pub fn say(lang: Lang, s: &Say) -> String {
         Lang::En => en(s),
     };
     crate::domain::text::printable(&sentence, usize::MAX)
+}
+
+/// What importing a bundle (from file `file`, as the person named it)
+/// did: a line for the bundle, then one per work item it moved away from
+/// this team. Both fronts show these lines.
+pub fn imported_lines(lang: Lang, file: &str, done: &Imported, commune: &Commune) -> Vec<String> {
+    let file = crate::domain::text::printable(file, 400);
+    let mut lines = vec![say(
+        lang,
+        &Say::Imported {
+            file: &file,
+            sender: done.header.sender,
+            sequence: done.header.sequence,
+            new: done.summary.new,
+            known: done.summary.known,
+            conflicts: done.summary.new_conflicts,
+        },
+    )];
+    if let Some(latest) = done.future.latest {
+        lines.push(say(
+            lang,
+            &Say::FutureDated {
+                device: &done.header.sender_device,
+                count: done.future.count,
+                latest: &latest.format("%d/%m/%Y").to_string(),
+            },
+        ));
+    }
+    lines.extend(moved_lines(lang, &done.moved, commune));
+    lines
+}
+
+/// A line per work item an imported bundle moved away from this team.
+fn moved_lines(lang: Lang, moved: &[Moved], commune: &Commune) -> Vec<String> {
+    moved
+        .iter()
+        .map(|m| {
+            let village = commune.village(m.team).map_or("", |v| v.name.as_str());
+            say(
+                lang,
+                &Say::MovedAway {
+                    item: &m.id,
+                    team: m.team,
+                    village,
+                },
+            )
+        })
+        .collect()
 }
 
 pub fn party(lang: Lang, role: Role) -> String {
@@ -180,6 +244,20 @@ fn vi(s: &Say) -> String {
         ),
         Say::Stale { file, latest } => format!(
             "Chú ý: gói {file} cũ hơn gói số {latest} đã nhận từ cùng máy; dữ liệu không mất gì, nhưng hãy hỏi tổ gói mới nhất."
+        ),
+        Say::FutureDated {
+            device,
+            count,
+            latest,
+        } => format!(
+            "Chú ý: {count} phiên bản của máy {device} ghi ngày sau hôm nay (muộn nhất {latest}): đồng hồ máy đó sai. Đã nhận, nhưng báo cáo theo ngày chưa tính chúng cho tới ngày đó; hãy chỉnh ngày giờ máy {device}."
+        ),
+        Say::MovedAway {
+            item,
+            team,
+            village,
+        } => format!(
+            "Xã đã chuyển việc {item} sang tổ {team} ({village}): việc này rời danh sách của tổ; những gì tổ đã lưu cho việc này vẫn được gửi về xã."
         ),
         Say::Valid { file } => format!("Gói {file} hợp lệ."),
         Say::From {
@@ -274,6 +352,20 @@ fn en(s: &Say) -> String {
         ),
         Say::Stale { file, latest } => format!(
             "Note: {file} is older than bundle number {latest} already received from the same device; nothing is lost, but ask the team for its latest bundle."
+        ),
+        Say::FutureDated {
+            device,
+            count,
+            latest,
+        } => format!(
+            "Note: {count} versions from device {device} are dated after today (latest {latest}): that device's clock is wrong. They are taken, but no day's report counts them until that date; set device {device}'s date and time."
+        ),
+        Say::MovedAway {
+            item,
+            team,
+            village,
+        } => format!(
+            "The commune moved work item {item} to team {team} ({village}): it has left this team's list; what the team saved for it still goes to the commune."
         ),
         Say::Valid { file } => format!("{file} is valid."),
         Say::From {

@@ -218,8 +218,22 @@ pub(super) fn say_en(s: &Say) -> String {
         Say::Prompt { count } => format!("Import {count} items? (y/n) "),
         Say::Imported { count } => format!("Imported {count} new items into the list."),
         Say::NotImported => "Nothing imported.".into(),
-        Say::Assigned { item, from, to } => {
-            format!("Work item {item} is now team {to}'s (it was team {from}'s).")
+        Say::Assigned {
+            item,
+            from,
+            to,
+            versions,
+        } => {
+            let mut line = format!("Work item {item} is now team {to}'s (it was team {from}'s).");
+            if *versions > 0 {
+                line.push_str(&format!(
+                    " Its case ({versions} versions, saved by team {from}) goes with it and shows as a conflict until team {to} saves it."
+                ));
+            }
+            line.push_str(&format!(
+                " Team {from}'s list drops it with the next bundle; anything team {from} saved of it before then still comes in, as a conflict."
+            ));
+            line
         }
         Say::AlreadyAssigned { item, team } => {
             format!("Work item {item} is already team {team}'s; nothing changed.")
@@ -363,9 +377,6 @@ pub(super) fn error_en(e: &WorklistError) -> String {
                 .into()
         }
         WorklistError::NoSuchItem { id } => format!("There is no work item {id} on the list."),
-        WorklistError::HasVersions { id, team, versions } => format!(
-            "Work item {id} has been saved {versions} times by team {team}, so it cannot be reassigned: its case and edit history belong to team {team}. Let team {team} carry on with it."
-        ),
         WorklistError::NeedsYes { count } => format!(
             "Nothing was imported: there is no keyboard to confirm on; run again with --yes to import {count} items."
         ),

@@ -133,6 +133,8 @@ pub enum Say<'a> {
         item: &'a str,
         from: u8,
         to: u8,
+        /// The versions its case had here (0: not begun).
+        versions: usize,
     },
     AlreadyAssigned {
         item: &'a str,

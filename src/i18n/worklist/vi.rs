@@ -218,8 +218,22 @@ pub(super) fn say_vi(s: &Say) -> String {
         Say::Prompt { count } => format!("Nhập {count} việc? (c/k) "),
         Say::Imported { count } => format!("Đã nhập {count} việc mới vào danh sách."),
         Say::NotImported => "Chưa nhập gì.".into(),
-        Say::Assigned { item, from, to } => {
-            format!("Đã giao việc {item} cho tổ {to} (trước đây là tổ {from}).")
+        Say::Assigned {
+            item,
+            from,
+            to,
+            versions,
+        } => {
+            let mut line = format!("Đã giao việc {item} cho tổ {to} (trước đây là tổ {from}).");
+            if *versions > 0 {
+                line.push_str(&format!(
+                    " Hồ sơ của việc này ({versions} phiên bản do tổ {from} lưu) chuyển theo và hiện là xung đột cho đến khi tổ {to} lưu lại."
+                ));
+            }
+            line.push_str(&format!(
+                " Danh sách của tổ {from} sẽ bỏ việc này khi nhận gói tới; những gì tổ {from} đã lưu trước đó vẫn được nhận, dưới dạng xung đột."
+            ));
+            line
         }
         Say::AlreadyAssigned { item, team } => {
             format!("Việc {item} đã thuộc tổ {team}; không thay đổi gì.")
@@ -355,9 +369,6 @@ pub(super) fn error_vi(e: &WorklistError) -> String {
                 .into()
         }
         WorklistError::NoSuchItem { id } => format!("Không có việc {id} trong danh sách."),
-        WorklistError::HasVersions { id, team, versions } => format!(
-            "Việc {id} đã được tổ {team} lưu {versions} lần nên không giao lại được: hồ sơ và lịch sử sửa của nó thuộc tổ {team}. Hãy để tổ {team} làm tiếp việc này."
-        ),
         WorklistError::NeedsYes { count } => format!(
             "Chưa nhập gì: không hỏi xác nhận được vì không chạy từ bàn phím; hãy chạy lại với --yes để nhập {count} việc."
         ),

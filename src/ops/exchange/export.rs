@@ -54,11 +54,14 @@ fn outgoing<'s>(
             work_items: Vec::new(),
             villages: Vec::new(),
             people: Vec::new(),
+            moved: Vec::new(),
         }]),
         Role::Commune => {
-            // A case goes, whole history, to the team its latest version
+            // A case goes, whole history, to the team of its work item, or
+            // for a case opened in the field, the team its latest version
             // names (as the case index does), even where an older version
             // named another team.
+            let work_items = store.work_items()?;
             let mut team_of: HashMap<&str, &StoredVersion> = HashMap::new();
             for v in &all {
                 let latest = team_of.entry(v.record).or_insert(v);
@@ -66,32 +69,40 @@ fn outgoing<'s>(
                     *latest = v;
                 }
             }
-            let team_of: HashMap<&str, u8> =
+            let mut team_of: HashMap<&str, u8> =
                 team_of.into_iter().map(|(r, v)| (r, v.team)).collect();
+            for w in &work_items {
+                if let Some(team) = team_of.get_mut(w.id.as_str()) {
+                    *team = w.team;
+                }
+            }
             let mut versions: BTreeMap<u8, Vec<StoredVersion>> = BTreeMap::new();
             for v in &all {
                 let team = team_of.get(v.record).copied().unwrap_or(v.team);
                 versions.entry(team).or_default().push(*v);
             }
             let mut items: BTreeMap<u8, Vec<WorkItem>> = BTreeMap::new();
-            for w in store.work_items()? {
+            for w in work_items {
                 items.entry(w.team).or_default().push(w);
             }
             let mut people: BTreeMap<u8, Vec<Person>> = BTreeMap::new();
             for p in store.people()? {
                 people.entry(p.team).or_default().push(p);
             }
-            Ok(commune
+            commune
                 .villages
                 .iter()
-                .map(|v| Contents {
-                    header: header(Role::Team(v.team)),
-                    versions: versions.remove(&v.team).unwrap_or_default(),
-                    work_items: items.remove(&v.team).unwrap_or_default(),
-                    villages: commune.villages.clone(),
-                    people: people.remove(&v.team).unwrap_or_default(),
+                .map(|v| {
+                    Ok(Contents {
+                        header: header(Role::Team(v.team)),
+                        versions: versions.remove(&v.team).unwrap_or_default(),
+                        work_items: items.remove(&v.team).unwrap_or_default(),
+                        villages: commune.villages.clone(),
+                        people: people.remove(&v.team).unwrap_or_default(),
+                        moved: store.moved_away_from(v.team)?,
+                    })
                 })
-                .collect())
+                .collect()
         }
     }
 }

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 
-use super::pipeline::{Failed, Input, Source, merge_bundles};
+use super::pipeline::{Failed, Future, Input, Source, merge_bundles};
 use super::{ExchangeError, Refusal, Rejection, Result, stamp};
 use crate::bundle::{self, Header};
+use crate::domain::work::Moved;
 use crate::i18n;
 use crate::store::{AddSummary, ImportEntry, Store};
 
@@ -74,6 +75,11 @@ pub struct Imported {
     pub file: PathBuf,
     pub header: Header,
     pub summary: AddSummary,
+    /// (A team device) The work items the commune moved to other teams,
+    /// which left this device's list with this bundle.
+    pub moved: Vec<Moved>,
+    /// New versions dated well after the import (the sender's clock).
+    pub future: Future,
     /// The sender had already delivered a later bundle.
     pub stale: bool,
 }
@@ -111,6 +117,8 @@ pub fn commit_all(
             file: file.to_path_buf(),
             header: m.header,
             summary: m.summary,
+            moved: m.moved,
+            future: m.future,
             stale: m.stale,
         })
         .collect())
@@ -139,6 +147,8 @@ pub fn import_files(
             file: file.clone(),
             header: m.header,
             summary: m.summary,
+            moved: m.moved,
+            future: m.future,
             stale: m.stale,
         })
         .collect())
@@ -167,6 +177,8 @@ pub fn import_file(store: &Store, path: &Path, now: DateTime<FixedOffset>) -> Re
                 file: path.to_path_buf(),
                 header: m.header,
                 summary: m.summary,
+                moved: m.moved,
+                future: m.future,
                 stale: m.stale,
             });
         }

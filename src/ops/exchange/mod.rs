@@ -23,6 +23,7 @@ mod export;
 mod import;
 mod keys;
 mod pipeline;
+pub use pipeline::Future;
 mod refusal;
 #[cfg(test)]
 mod tests;

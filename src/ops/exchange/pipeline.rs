@@ -17,6 +17,7 @@ use crate::bundle::{self, BundleError, Header};
 use crate::domain::admit::{self, Claim, Here, KeyFacts, RowRefusal};
 use crate::domain::commune::Role;
 use crate::domain::version::Version;
+use crate::domain::work::Moved;
 use crate::store::{AddSummary, ImportEntry, Merge, Store, StoreError, TrustedKey};
 
 /// Where a bundle's bytes are.
@@ -225,7 +226,32 @@ pub(super) struct Merged {
     pub(super) files: Vec<bundle::FileInfo>,
     pub(super) summary: AddSummary,
     pub(super) work_items: usize,
+    /// (A team device) The work items the commune moved away from this
+    /// team that left its list with this bundle.
+    pub(super) moved: Vec<Moved>,
+    pub(super) future: Future,
     pub(super) stale: bool,
+}
+
+/// The new versions of a bundle dated more than a day after it was taken
+/// in: its device's clock is wrong (a year ahead, say), so they would
+/// count on no day's report until then. Taken all the same (they are the
+/// team's work), and said, naming the device.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Future {
+    pub count: usize,
+    /// The latest such time.
+    pub latest: Option<DateTime<FixedOffset>>,
+}
+
+impl Future {
+    /// Notes a new version saved at `at`, the import running at `now`.
+    fn note(&mut self, at: DateTime<FixedOffset>, now: DateTime<FixedOffset>) {
+        if at > now + chrono::Duration::days(1) {
+            self.count += 1;
+            self.latest = self.latest.max(Some(at));
+        }
+    }
 }
 
 /// Reads, checks and merges bundles, in this order, in one transaction,
@@ -277,13 +303,14 @@ pub(super) fn merge_bundles<'a>(
                     .map_err(Failed::from)
                     .and_then(|first| {
                         let here = receiver.here();
-                        Ok((first, merge_rows(m, &mut opened, &here, &refused, older)?))
+                        let merged = merge_rows(m, &mut opened, &here, &refused, older, now)?;
+                        Ok((first, merged))
                     });
                 (check.join(), merged)
             });
             checked
                 .map_err(|_| Failed::Store(StoreError::Db("the bundle check stopped".into())))??;
-            let (first_from_device, (summary, work_items)) = merged?;
+            let (first_from_device, (summary, work_items, moved, future)) = merged?;
             let header = opened.header.clone();
             let sender = bundle::party_text(header.sender);
             let seen = latest
@@ -319,6 +346,8 @@ pub(super) fn merge_bundles<'a>(
                 files: opened.files.clone(),
                 summary,
                 work_items,
+                moved,
+                future,
                 stale,
             });
         }
@@ -339,7 +368,8 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
     here: &Here,
     refused: &std::sync::atomic::AtomicBool,
     older: bool,
-) -> Result<(AddSummary, usize), Failed> {
+    now: DateTime<FixedOffset>,
+) -> Result<(AddSummary, usize, Vec<Moved>, Future), Failed> {
     let header = opened.header.clone();
     let key_id = opened.key_id.clone();
     let claim = Claim {
@@ -384,6 +414,7 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
             }
         });
         let mut summary = AddSummary::default();
+        let mut future = Future::default();
         let mut failure = None;
         'merging: for mut batch in &batches {
             if refused.load(std::sync::atomic::Ordering::Relaxed) {
@@ -391,7 +422,7 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
                 break;
             }
             for case in &mut batch {
-                match merge_case(m, case, &claim, here) {
+                match merge_case(m, case, &claim, here, (now, &mut future)) {
                     Ok(done) => summary += done,
                     Err(e) => {
                         failure = Some(e);
@@ -411,14 +442,18 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
             return Err(e);
         }
         let received = read?;
+        let moved = match here.role {
+            Role::Team(team) => m.put_moved(&received.moved, team)?,
+            Role::Commune => Vec::new(),
+        };
         m.put_work_items(&received.work_items)?;
-        if let (Some(villages), Role::Team(_), false) = (received.villages, here.role, older) {
-            m.put_villages(villages)?;
+        if let (Role::Team(_), false) = (here.role, older) {
+            m.put_commune(&header.commune, received.villages)?;
         }
         if let (Some(people), Role::Team(_), false) = (received.people, here.role, older) {
             m.put_register(&people)?;
         }
-        Ok((summary, received.work_items.len()))
+        Ok((summary, received.work_items.len(), moved, future))
     })
 }
 
@@ -637,6 +672,7 @@ fn merge_case(
     case: &mut CaseRows,
     claim: &Claim,
     here: &Here,
+    (now, future): (DateTime<FixedOffset>, &mut Future),
 ) -> Result<AddSummary, Failed> {
     let Some((_, first)) = case.versions.first() else {
         return Ok(AddSummary::default());
@@ -652,6 +688,17 @@ fn merge_case(
     let any_new = |held: &[String]| versions.iter().any(|(_, v)| !held.contains(&v.id));
     m.hold(record, any_new, &mut case.held, case.looked)?;
     let held = &case.held;
+    // A team's work on an item the commune moved away from it, begun before
+    // it learnt of the move, is taken as that team's: the case then shows
+    // a conflict, for the office to settle (README: "Moving a work item").
+    let case_team = match (claim.sender, here.role, held.team()) {
+        (Role::Team(sender), Role::Commune, Some(team))
+            if team != sender && any_new(&held.ids) && m.moved_from(record, sender)? =>
+        {
+            Some(sender)
+        }
+        (_, _, team) => team,
+    };
     let mut summary = AddSummary::default();
     let mut new = Vec::new();
     for ((row, v), judged) in case.versions.iter().zip(&case.judged) {
@@ -666,13 +713,14 @@ fn merge_case(
             None => admit::judge_version(v, &here.commune.villages),
         };
         judged
-            .and_then(|()| admit::admit_version(v, claim, here, held.team()))
+            .and_then(|()| admit::admit_version(v, claim, here, case_team))
             .map_err(|(column, refusal)| Refusal::Row {
                 file: case.file.to_string(),
                 row: *row,
                 column,
                 refusal,
             })?;
+        future.note(v.edited_at, now);
         new.push(v);
     }
     summary += m.add_case(record, &new, case.fresh.as_ref(), held)?;

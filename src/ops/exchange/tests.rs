@@ -142,6 +142,7 @@ fn bundle_of(versions: Vec<Version>, sequence: u64) -> Vec<u8> {
             work_items: vec![],
             villages: vec![],
             people: vec![],
+            moved: vec![],
         },
         signer(),
         &[commune_identity().recipient()],
@@ -292,6 +293,7 @@ fn versions_read_in_place_are_the_stored_ones_and_write_the_same_files() {
             work_items: vec![],
             villages: vec![],
             people: vec![],
+            moved: vec![],
         }
     }
     // Encrypted anew each time, so compared as read back: the same files
@@ -438,6 +440,7 @@ fn the_first_bundle_ties_the_key_to_its_device_and_a_later_bundle_may_not_change
         work_items: vec![],
         villages: vec![],
         people: vec![],
+        moved: vec![],
     };
     let b = bundle::write(&other, signer(), &[commune_identity().recipient()]).unwrap();
     assert!(matches!(
