@@ -7,8 +7,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{
-    COMMUNE, Commune, NOW, case_row, cases_csv, content, demo, fails, save_activation, stdout,
-    tothon,
+    COMMUNE, Commune, NOW, case_row, cases_csv, content, copy_store, demo, fails, save_activation,
+    stdout, tothon,
 };
 use tothon::bundle::{self, Contents, DataFile, Header};
 use tothon::domain::commune::Role;
@@ -17,11 +17,6 @@ use tothon::store::Store;
 /// A commune office and the devices of its six teams.
 fn six_teams() -> Commune {
     Commune::with_teams(1..=6)
-}
-
-fn copy_store(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    std::fs::copy(Store::file_in(from), Store::file_in(to)).unwrap();
 }
 
 /// Each team saves a case or two (team 3 one in progress, to edit later).

@@ -11,11 +11,10 @@ use std::path::Path;
 use ratatui::crossterm::event::KeyCode;
 use tothon::domain::version::{Draft, Status, Version};
 use tothon::i18n::Lang;
-use tothon::store::Store;
 use tothon::tui::App;
 
 use common::tui::{ctrl, press, typ};
-use common::{COMMUNE, save_activation, stdout, tothon};
+use common::{COMMUNE, copy_store, save_activation, stdout, tothon};
 
 /// The person working, on both fronts.
 const AUTHOR: &str = "Nguyễn Thị Lan";
@@ -24,11 +23,6 @@ const AUTHOR: &str = "Nguyễn Thị Lan";
 /// "born 1991": saved with the warning confirmed. Returns its record.
 fn confirmed_case(dir: &Path, extra: &[&str]) -> String {
     save_activation(dir, "034091123456", "pending", extra)
-}
-
-fn copy_store(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    std::fs::copy(Store::file_in(from), Store::file_in(to)).unwrap();
 }
 
 /// The screens over the store in `dir`, with [`AUTHOR`] working.

@@ -203,7 +203,7 @@ pub(super) fn key_command(store: Store, cmd: KeyCommand, lang: Lang) -> Result<(
             // Replacing a key takes the old passphrase first: the store's
             // data is opened with it, then kept under the new key. (A
             // forgotten passphrase cannot open the data at all: README,
-            // "Lost passphrase".)
+            // "Lost passphrase or lost laptop".)
             let store = match store.own_key()? {
                 Some(_) => exchange::unlock(store, &passphrase(lang, Ask::Current)?)?.0,
                 None => store,

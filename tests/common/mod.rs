@@ -187,6 +187,13 @@ pub fn content(dir: &Path) -> (String, Vec<String>) {
     (cases_csv(dir), store_content(&open(dir)))
 }
 
+/// A copy of the store in `from` as the store in `to` (made if need be):
+/// the same device, its data as of now.
+pub fn copy_store(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    std::fs::copy(Store::file_in(from), Store::file_in(to)).unwrap();
+}
+
 /// The crash notes tothon left in a data folder.
 pub fn crash_notes(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
@@ -266,30 +273,50 @@ pub struct Commune {
 }
 
 impl Commune {
+    /// The commune's villages numbered ("Thôn 1".."Thôn 6").
     pub fn with_teams(teams: impl IntoIterator<Item = u8>) -> Commune {
+        Commune::with_villages(&[], teams)
+    }
+
+    /// The commune set up with its villages named (`init commune --village`
+    /// for each, in team order; numbered when `villages` is empty).
+    pub fn with_villages(villages: &[&str], teams: impl IntoIterator<Item = u8>) -> Commune {
         let root = tempfile::tempdir().unwrap();
         let c = Commune { root };
-        stdout(tothon(&c.commune()).args(["init", "commune", "--name", COMMUNE]));
+        let mut init = tothon(&c.commune());
+        init.args(["init", "commune", "--name", COMMUNE]);
+        for v in villages {
+            init.args(["--village", v]);
+        }
+        stdout(&mut init);
         let key = stdout(tothon(&c.commune()).args(["key", "show"]));
         std::fs::write(c.path("commune.pub"), key).unwrap();
         for t in teams {
-            stdout(
-                tothon(&c.team(t))
-                    .args(["init", "team", "--commune", COMMUNE, "--team"])
-                    .arg(t.to_string())
-                    .arg("--commune-key")
-                    .arg(c.path("commune.pub")),
-            );
-            let file = c.path(&format!("team{t}.pub"));
-            std::fs::write(&file, stdout(tothon(&c.team(t)).args(["key", "show"]))).unwrap();
-            stdout(
-                tothon(&c.commune())
-                    .args(["trust", "--team"])
-                    .arg(t.to_string())
-                    .arg(&file),
-            );
+            c.set_up_device(t, &c.team(t), &format!("team{t}.pub"));
         }
         c
+    }
+
+    /// Sets a device up for team `t` in `dir` as README says: `init team`
+    /// with the commune's key, its own `.pub` file written to `pub_name` in
+    /// the folder and trusted by the commune. Returns that file.
+    pub fn set_up_device(&self, t: u8, dir: &Path, pub_name: &str) -> PathBuf {
+        stdout(
+            tothon(dir)
+                .args(["init", "team", "--commune", COMMUNE, "--team"])
+                .arg(t.to_string())
+                .arg("--commune-key")
+                .arg(self.path("commune.pub")),
+        );
+        let file = self.path(pub_name);
+        std::fs::write(&file, stdout(tothon(dir).args(["key", "show"]))).unwrap();
+        stdout(
+            tothon(&self.commune())
+                .args(["trust", "--team"])
+                .arg(t.to_string())
+                .arg(&file),
+        );
+        file
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
