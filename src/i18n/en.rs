@@ -353,6 +353,12 @@ pub(super) fn store_error(e: &StoreError) -> String {
             printable(detail, 400)
         ),
         StoreError::NoSuchCase(record) => format!("Case {} was not found.", printable(record, 100)),
+        StoreError::Disk(Some(io)) if io.kind() == std::io::ErrorKind::StorageFull => "The disk is full, so what was just done may not have been saved, but nothing saved before it is lost; free some space on the disk, then open tothon again.".into(),
+        StoreError::Disk(Some(io)) => format!(
+            "The disk failed to read or write the data ({}), so what was just done may not have been saved, but nothing saved before it is lost; close tothon and open it again, and if this happens again, have the disk checked.",
+            printable(&io.to_string(), 200)
+        ),
+        StoreError::Disk(None) => "The disk failed earlier, so tothon writes nothing more, but nothing saved before that failure is lost; close tothon and open it again.".into(),
         StoreError::Db(detail) => format!("Error reading/writing the data: {}.", printable(detail, 400)),
         StoreError::Io(io) => format!("File error: {}.", printable(&io.to_string(), 400)),
     }

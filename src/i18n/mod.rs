@@ -430,4 +430,36 @@ mod tests {
             assert!(line.contains("\\u{1b}]0;pwned"), "{line}");
         }
     }
+
+    /// A disk failing under the store (an I/O error, a full disk, or redb
+    /// refusing to write after one) is told as that, in one plain sentence
+    /// saying what may not be saved and what is kept: never redb's own
+    /// words ("Previous I/O error occurred. Please close and re-open the
+    /// database.").
+    #[test]
+    fn a_failing_disk_is_told_in_one_plain_sentence() {
+        let failures = [
+            redb::StorageError::Io(std::io::Error::other("input/output error")),
+            redb::StorageError::Io(std::io::ErrorKind::StorageFull.into()),
+            redb::StorageError::PreviousIo,
+        ];
+        for failure in failures {
+            let e = Error::Store(redb::CommitError::Storage(failure).into());
+            assert!(matches!(e, Error::Store(StoreError::Disk(_))), "{e:?}");
+            for (lang, disk) in [(Lang::Vi, "ổ đĩa"), (Lang::En, "disk")] {
+                let line = error(lang, &e);
+                assert!(line.to_lowercase().contains(disk), "{line}");
+                let outside_brackets: String = line
+                    .split('(')
+                    .map(|p| p.rsplit(')').next().unwrap_or(""))
+                    .collect();
+                assert_eq!(outside_brackets.matches('.').count(), 1, "{line}");
+                assert!(line.ends_with('.'), "{line}");
+                assert!(
+                    !line.contains("I/O error") && !line.contains("Previous"),
+                    "{line}"
+                );
+            }
+        }
+    }
 }

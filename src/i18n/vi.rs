@@ -361,6 +361,12 @@ pub(super) fn store_error(e: &StoreError) -> String {
             printable(detail, 400)
         ),
         StoreError::NoSuchCase(record) => format!("Không tìm thấy trường hợp {}.", printable(record, 100)),
+        StoreError::Disk(Some(io)) if io.kind() == std::io::ErrorKind::StorageFull => "Ổ đĩa đã đầy nên việc vừa làm có thể chưa được lưu, còn những gì đã lưu trước đó không bị mất; hãy dọn bớt tệp cho ổ đĩa có chỗ trống rồi mở lại tothon.".into(),
+        StoreError::Disk(Some(io)) => format!(
+            "Ổ đĩa báo lỗi khi đọc/ghi dữ liệu ({}) nên việc vừa làm có thể chưa được lưu, còn những gì đã lưu trước đó không bị mất; hãy đóng rồi mở lại tothon, và nếu lỗi còn lặp lại thì nhờ người kiểm tra ổ đĩa.",
+            printable(&io.to_string(), 200)
+        ),
+        StoreError::Disk(None) => "Ổ đĩa đã báo lỗi trước đó nên tothon không ghi gì thêm, còn những gì đã lưu trước lỗi đó không bị mất; hãy đóng rồi mở lại tothon.".into(),
         StoreError::Db(detail) => format!("Lỗi khi đọc/ghi dữ liệu: {}.", printable(detail, 400)),
         StoreError::Io(io) => format!("Lỗi tệp: {}.", printable(&io.to_string(), 400)),
     }

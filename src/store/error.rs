@@ -25,36 +25,49 @@ pub enum StoreError {
     Corrupt { what: &'static str, detail: String },
     #[error("case {0} not found")]
     NoSuchCase(String),
+    /// The disk failed a read or a write, or (`None`) failed one earlier
+    /// in this sitting, after which redb writes nothing more until the
+    /// store is opened again. What was being written may not be saved;
+    /// nothing saved before is lost by it.
+    #[error("disk error: {}", .0.as_ref().map_or_else(|| "an earlier one".to_string(), |e| e.to_string()))]
+    Disk(Option<std::io::Error>),
     #[error("storage error: {0}")]
     Db(String),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
 }
 
-/// Every redb error becomes `Db` except the ones a user can act on.
+/// Every redb error becomes `Db` except the ones a user can act on: the
+/// store open elsewhere, and the disk failing under it (redb reports a
+/// file that is not what it wrote as an I/O error too, of these two
+/// kinds: that is no disk failure).
 macro_rules! db_error {
     ($($t:ty),*) => {$(
         impl From<$t> for StoreError {
             fn from(e: $t) -> Self {
-                StoreError::Db(e.to_string())
+                match redb::Error::from(e) {
+                    redb::Error::DatabaseAlreadyOpen => StoreError::AlreadyOpen,
+                    redb::Error::Io(io)
+                        if !matches!(
+                            io.kind(),
+                            std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+                        ) =>
+                    {
+                        StoreError::Disk(Some(io))
+                    }
+                    redb::Error::PreviousIo => StoreError::Disk(None),
+                    other => StoreError::Db(other.to_string()),
+                }
             }
         }
     )*};
 }
 db_error!(
+    redb::DatabaseError,
     redb::TransactionError,
     redb::TableError,
     redb::StorageError,
     redb::CommitError
 );
-
-impl From<redb::DatabaseError> for StoreError {
-    fn from(e: redb::DatabaseError) -> Self {
-        match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::AlreadyOpen,
-            other => StoreError::Db(other.to_string()),
-        }
-    }
-}
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

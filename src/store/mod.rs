@@ -184,12 +184,16 @@ fn create_private(path: &Path) -> Result<()> {
 }
 
 /// Makes an existing store file readable by its owner only (a store
-/// written before it was sealed was made readable by all).
+/// written before it was sealed was made readable by all). A store with no
+/// file ([`Store::open_on_backend`]) has nothing to make private.
 pub(crate) fn make_private(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)?.permissions().mode();
+        let mode = match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            found => found?.permissions().mode(),
+        };
         if mode & 0o077 != 0 {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
         }
@@ -268,9 +272,41 @@ impl Store {
 
     /// [`Store::open`] for the store file at `path` (a backup, say).
     pub fn open_file(path: PathBuf) -> Result<Store> {
+        let file = path.clone();
+        Self::open_with(
+            path,
+            || redb::ReadOnlyDatabase::open(&file),
+            |b| b.open(&file),
+        )
+    }
+
+    /// [`Store::open_file`] with its bytes on `disk` rather than in the
+    /// file at `path` (a test's simulated disk, which can lose power or
+    /// fail). `path` stands for the store's file all the same: the mark of
+    /// a sitting is kept beside it, and refused bundles in its folder.
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub fn open_on_backend(
+        path: PathBuf,
+        disk: impl redb::StorageBackend + Clone,
+    ) -> Result<Store> {
+        let read_only = disk.clone();
+        Self::open_with(
+            path,
+            || Database::builder().open_read_only_with_backend(read_only),
+            |b| b.create_with_backend(disk),
+        )
+    }
+
+    /// Opens the store at `path` through `read_only` then `writable` (the
+    /// builder given notes redb's repair).
+    fn open_with(
+        path: PathBuf,
+        read_only: impl FnOnce() -> Result<redb::ReadOnlyDatabase, redb::DatabaseError>,
+        writable: impl FnOnce(redb::Builder) -> Result<Database, redb::DatabaseError>,
+    ) -> Result<Store> {
         // Read the schema through a read-only handle first, so that a store
         // from a newer tothon is refused without a single byte written.
-        let found = match crate::crash::quietly(|| redb::ReadOnlyDatabase::open(&path)) {
+        let found = match crate::crash::quietly(read_only) {
             Some(Ok(ro)) => schema_of(&ro)?,
             // A store that needs repair after a crash can only be opened for
             // writing; redb repairs it, and the schema is checked after.
@@ -285,7 +321,7 @@ impl Store {
             });
         }
         let repaired = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let db = match crate::crash::quietly(|| noting_repair(&repaired).open(&path)) {
+        let db = match crate::crash::quietly(|| writable(noting_repair(&repaired))) {
             Some(opened) => opened.map_err(|e| damaged(&path, e))?,
             None => return Err(damaged_by_panic(&path)),
         };
