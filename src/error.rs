@@ -46,6 +46,9 @@ pub enum Error {
     AlreadyVoided { record: String },
     #[error("case {record} has {heads} heads")]
     InConflict { record: String, heads: usize },
+    /// A save that would change nothing of the case: no version written.
+    #[error("nothing changed in case {record}")]
+    Unchanged { record: String },
     /// (A team device) The commune moved the case to another team.
     #[error("case {record} was moved to team {team}")]
     MovedAway { record: String, team: u8 },

@@ -171,7 +171,8 @@ fn a_save_appears_in_the_list_and_in_the_history() {
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Đã kích hoạt mức 2"), "{s}");
     press(&mut app, KeyCode::Enter);
-    tab(&mut app, 3);
+    // Activated: the blocker does not apply, so it is skipped.
+    tab(&mut app, 2);
     typ(&mut app, "20/11/2026");
     ctrl(&mut app, 's');
     let s = screen(&mut app, SIZES[0]);
@@ -180,7 +181,7 @@ fn a_save_appears_in_the_list_and_in_the_history() {
 
     // A second save, then the history shows what changed.
     press(&mut app, KeyCode::Enter);
-    tab(&mut app, 12);
+    tab(&mut app, 11);
     typ(&mut app, "Gọi lại sau");
     ctrl(&mut app, 's');
     press(&mut app, KeyCode::F(6));
@@ -194,6 +195,50 @@ fn a_save_appears_in_the_list_and_in_the_history() {
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("Số điện thoại: ∅ → 0912345678"), "{s}");
     assert!(s.contains("Tình trạng: ∅ → Đã kích hoạt mức 2"), "{s}");
+}
+
+#[test]
+fn enter_on_an_empty_choice_keeps_it_empty_a_blocker_goes_once_activated_and_an_unchanged_save_writes_nothing()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    open_case(&mut app, "AC-00002");
+    // Status "awaiting approval": the blocker applies, and is optional.
+    tab(&mut app, 6);
+    typ(&mut app, "cho duyet");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Vướng mắc"), "{s}");
+    // Two Enters on it: the list opens on "leave empty", and empty it stays.
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("(để trống)"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    tab(&mut app, 2);
+    typ(&mut app, "20/11/2026");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đã lưu AC-00002"), "{s}");
+
+    // Saved again with nothing changed: no version, and it says so.
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Không có gì thay đổi ở AC-00002"), "{s}");
+
+    // Activated level 2: the blocker is no longer asked for, nor shown.
+    tab(&mut app, 6);
+    typ(&mut app, "muc 2");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(!s.contains("Vướng mắc"), "{s}");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đã lưu AC-00002 (Xong)"), "{s}");
+    drop(app);
+    let versions = common::open(dir.path()).versions_of("AC-00002").unwrap();
+    assert_eq!(versions.len(), 2, "the unchanged save wrote nothing");
+    assert!(versions.iter().all(|v| !v.values.contains_key("blocker")));
 }
 
 #[test]

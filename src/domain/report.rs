@@ -81,11 +81,16 @@ pub fn percent(part: usize, whole: usize) -> f64 {
 
 /// The current state of every case as it stood at the end of `as_of`.
 pub fn heads_as_of(versions: &[Version], as_of: NaiveDate) -> Vec<&Version> {
+    heads_as_of_among(versions.iter(), as_of)
+}
+
+/// [`heads_as_of`] of the versions `versions` gives.
+fn heads_as_of_among<'a>(
+    versions: impl Iterator<Item = &'a Version>,
+    as_of: NaiveDate,
+) -> Vec<&'a Version> {
     let mut by_record: HashMap<&str, Vec<&Version>> = HashMap::new();
-    for v in versions
-        .iter()
-        .filter(|v| v.edited_at.date_naive() <= as_of)
-    {
+    for v in versions.filter(|v| v.edited_at.date_naive() <= as_of) {
         by_record.entry(&v.record).or_default().push(v);
     }
     let mut out: Vec<&Version> = by_record
@@ -145,13 +150,25 @@ pub fn compute(
     }
     let no_head_ever: std::collections::HashSet<&str> = versions
         .iter()
-        .filter(|v| v.edited_at.date_naive() <= as_of && has(v, "findings", "no_head"))
+        .filter(|v| {
+            v.edited_at.date_naive() <= as_of && v.status.counts() && has(v, "findings", "no_head")
+        })
         .map(|v| v.record.as_str())
         .collect();
     r.households.assigned = assigned.get("household_check").copied().unwrap_or(0);
     r.missing.assigned = assigned.get("missing_field").copied().unwrap_or(0);
     r.activation.assigned = assigned.get("activation").copied().unwrap_or(0);
-    for h in heads {
+    // What a case's values say is counted from its latest version that
+    // counts (`Status::counts`): a draft with an error saved over a result,
+    // or the office sending it back, changes no line; a case whose only
+    // versions are drafts is assigned and begun, nothing more.
+    let standing = heads_as_of_among(
+        versions
+            .iter()
+            .filter(|v| v.status.counts() && !voided.contains(v.record.as_str())),
+        as_of,
+    );
+    for h in standing {
         match h.form.as_str() {
             "household_check" => {
                 let hh = &mut r.households;
@@ -343,5 +360,72 @@ mod tests {
         assert_eq!(before.activation.assigned, 3);
         assert_eq!(percent(1, 3), 33.3);
         assert_eq!(percent(1, 0), 0.0);
+    }
+
+    #[test]
+    fn a_draft_a_returned_case_and_a_voided_one_change_no_line() {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let items = vec![item("MF-1", "missing_field"), item("AC-1", "activation")];
+        let m1 = v(
+            "MF-1",
+            "missing_field",
+            &[],
+            "2024-09-01",
+            &[("outcome", "no_document")],
+        );
+        let a1 = v(
+            "AC-1",
+            "activation",
+            &[],
+            "2024-09-01",
+            &[("status", "pending")],
+        );
+        let base = compute(
+            "Xã A",
+            &items,
+            &[m1.clone(), a1.clone()],
+            0,
+            day("2024-09-30"),
+        );
+        assert_eq!((base.missing.with_info, base.missing.without_info), (0, 1));
+        assert_eq!(base.activation.pending, 1);
+        // On top: a draft (31/02, no evidence) claiming the value was found,
+        // and the activation sent back by the office, or voided.
+        let with_status = |mut v: Version, status: Status| {
+            v.status = status;
+            v.id = v.compute_id();
+            v
+        };
+        let draft = with_status(
+            v(
+                "MF-1",
+                "missing_field",
+                &[&m1.id],
+                "2024-09-02",
+                &[("outcome", "corrected"), ("value", "31/02/2026")],
+            ),
+            Status::Draft,
+        );
+        for status in [Status::NeedsCorrection, Status::Voided] {
+            let a2 = with_status(
+                v(
+                    "AC-1",
+                    "activation",
+                    &[&a1.id],
+                    "2024-09-02",
+                    &[("status", "activated_level2")],
+                ),
+                status,
+            );
+            let versions = [m1.clone(), a1.clone(), draft.clone(), a2];
+            let r = compute("Xã A", &items, &versions, 0, day("2024-09-30"));
+            // The draft changes nothing: the last result stands.
+            assert_eq!(r.missing, base.missing, "{status:?}");
+            // Sent back: the last result the team saved stands; voided:
+            // counted nowhere, not even as assigned.
+            let counted = usize::from(status != Status::Voided);
+            assert_eq!((r.activation.level2, r.activation.pending), (0, counted));
+            assert_eq!(r.activation.assigned, counted, "{status:?}");
+        }
     }
 }

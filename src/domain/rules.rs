@@ -129,31 +129,62 @@ impl DateRule {
 pub enum ProblemKind {
     // Generic, for the form layer.
     Required,
-    NotInList { value: String },
+    NotInList {
+        value: String,
+    },
     NotANumber,
-    NumberOutOfRange { min: i64, max: i64 },
-    TooLong { max: usize },
+    NumberOutOfRange {
+        min: i64,
+        max: i64,
+    },
+    TooLong {
+        max: usize,
+    },
 
     // Personal ID (số định danh cá nhân).
     IdNotDigits,
-    IdWrongLength { len: usize },
+    IdWrongLength {
+        len: usize,
+    },
     IdLooksLikeCmnd,
-    IdUnknownProvince { code: String },
-    IdSexMismatch { digit: u8, sex: Sex },
-    IdCenturyMismatch { digit: u8, year: i32 },
-    IdYearMismatch { digits: String, year: i32 },
+    IdUnknownProvince {
+        code: String,
+    },
+    IdSexMismatch {
+        digit: u8,
+        sex: Sex,
+    },
+    IdCenturyMismatch {
+        digit: u8,
+        year: i32,
+    },
+    IdYearMismatch {
+        digits: String,
+        year: i32,
+    },
 
     // Old 9-digit CMND.
     CmndNotDigits,
-    CmndWrongLength { len: usize },
+    CmndWrongLength {
+        len: usize,
+    },
     CmndLooksLikePersonalId,
 
     // Mobile phone.
     PhoneNotDigits,
-    PhoneWrongLength { len: usize },
-    PhoneNotMobile { prefix: String },
-    PhoneOldElevenDigit { old: String, new: String },
-    PhoneUnknownPrefix { prefix: String },
+    PhoneWrongLength {
+        len: usize,
+    },
+    PhoneNotMobile {
+        prefix: String,
+    },
+    PhoneOldElevenDigit {
+        old: String,
+        new: String,
+    },
+    PhoneUnknownPrefix {
+        prefix: String,
+    },
 
     // Dates.
     DateFormat,
@@ -166,6 +197,13 @@ pub enum ProblemKind {
     // Names.
     NameHasDigits,
     NameHasSymbols,
+
+    // The form's logic.
+    /// A value for a field that does not apply given field `because`'s
+    /// value (the spec's `relevant`: a blocker on an activated case).
+    NotRelevant {
+        because: String,
+    },
 }
 
 impl ProblemKind {
@@ -199,7 +237,8 @@ impl ProblemKind {
             | DateInFuture
             | DateInPast
             | NameHasDigits
-            | NameHasSymbols => Severity::Error,
+            | NameHasSymbols
+            | NotRelevant { .. } => Severity::Error,
         }
     }
 
@@ -240,6 +279,7 @@ impl ProblemKind {
             DateInPast => "date_in_past",
             NameHasDigits => "name_has_digits",
             NameHasSymbols => "name_has_symbols",
+            NotRelevant { .. } => "not_relevant",
         }
     }
 }
@@ -504,9 +544,10 @@ fn check_mobile_shape(number: &str) -> Result<(), ProblemKind> {
 
 // ------------------------------------------------------------ dates
 
-/// A date typed day first (`dd/mm/yyyy`, `d-m-yyyy`, `d.m.yyyy`), in ISO
-/// (`yyyy-mm-dd`), or a year alone where the rule allows it. `today` comes
-/// from the caller so the rule stays testable.
+/// A date typed day first (`dd/mm/yyyy`, `d-m-yyyy`, `d.m.yyyy`, a
+/// two-digit year `3/12/26`, or eight digits `03122026`), in ISO
+/// (`yyyy-mm-dd`), `t` for today, or a year alone where the rule allows
+/// it. `today` comes from the caller so the rule stays testable.
 pub fn parse_date(
     input: &str,
     today: NaiveDate,
@@ -516,7 +557,11 @@ pub fn parse_date(
     if compact.is_empty() {
         return Err(ProblemKind::Required);
     }
-    check_date(read_date(&compact)?, today, rule)
+    let date = match compact.as_str() {
+        "t" | "T" => PartialDate::Day(today),
+        _ => read_date(&compact, today, rule.when)?,
+    };
+    check_date(date, today, rule)
 }
 
 /// Whether the rule allows a date, however it was read: a stored date (see
@@ -533,10 +578,48 @@ pub fn check_date(
     Ok(date)
 }
 
-fn read_date(s: &str) -> Result<PartialDate, ProblemKind> {
+/// The year a two-digit year `yy` means, this year being `this`: for a
+/// date in the past (a birth) the latest such year up to this one
+/// (`5/7/90` is 1990), for one to come the first from this one on (`1/1/27`
+/// is 2027), otherwise the nearest.
+fn full_year(yy: u32, this: u32, when: When) -> u32 {
+    let century = this - this % 100;
+    let [before, same, after] = [century - 100 + yy, century + yy, century + 100 + yy];
+    match when {
+        When::Past => {
+            if same <= this {
+                same
+            } else {
+                before
+            }
+        }
+        When::Future => {
+            if same >= this {
+                same
+            } else {
+                after
+            }
+        }
+        When::Any => [before, same, after]
+            .into_iter()
+            .min_by_key(|y| y.abs_diff(this))
+            .unwrap_or(same),
+    }
+}
+
+fn read_date(s: &str, today: NaiveDate, when: When) -> Result<PartialDate, ProblemKind> {
     let Some(sep) = s.chars().find(|c| !c.is_ascii_digit()) else {
-        return match digits_value(s) {
-            Some(y) if s.len() == 4 => Ok(PartialDate::Year(y as i32)),
+        return match (digits_value(s), s.len()) {
+            (Some(y), 4) => Ok(PartialDate::Year(y as i32)),
+            // Eight digits, day first as on paper (`03122026`); failing
+            // that, year first (`20261203`).
+            (Some(_), 8) => {
+                let part = |r: std::ops::Range<usize>| digits_value(&s[r]).unwrap_or(0);
+                ymd(part(4..8), part(2..4), part(0..2))
+                    .or_else(|| ymd(part(0..4), part(4..6), part(6..8)))
+                    .map(PartialDate::Day)
+                    .ok_or(ProblemKind::DateInvalid)
+            }
             _ => Err(ProblemKind::DateFormat),
         };
     };
@@ -548,16 +631,20 @@ fn read_date(s: &str) -> Result<PartialDate, ProblemKind> {
         return Err(ProblemKind::DateFormat);
     };
     let short = |p: &str| (1..=2).contains(&p.len());
-    let (y, m, d) = if a.len() == 4 && sep == '-' && short(b) && short(c) {
-        (a, b, c)
-    } else if short(a) && short(b) && c.len() == 4 {
-        (c, b, a)
+    let (y, m, d, two_digit_year) = if a.len() == 4 && sep == '-' && short(b) && short(c) {
+        (a, b, c, false)
+    } else if short(a) && short(b) && (c.len() == 4 || c.len() == 2) {
+        (c, b, a, c.len() == 2)
     } else {
         return Err(ProblemKind::DateFormat);
     };
-    let (Some(y), Some(m), Some(d)) = (digits_value(y), digits_value(m), digits_value(d)) else {
+    let (Some(mut y), Some(m), Some(d)) = (digits_value(y), digits_value(m), digits_value(d))
+    else {
         return Err(ProblemKind::DateFormat);
     };
+    if two_digit_year {
+        y = full_year(y, today.year() as u32, when);
+    }
     ymd(y, m, d)
         .map(PartialDate::Day)
         .ok_or(ProblemKind::DateInvalid)
@@ -687,6 +774,9 @@ pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
         DateInPast,
         NameHasDigits,
         NameHasSymbols,
+        NotRelevant {
+            because: "status".into(),
+        },
     ];
     // Fails to compile when a kind is added, pointing here to add its example.
     for kind in &all {
@@ -713,6 +803,7 @@ pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
             | DateInFuture
             | DateInPast => {}
             NameHasDigits | NameHasSymbols => {}
+            NotRelevant { .. } => {}
         }
     }
     all
@@ -1155,6 +1246,10 @@ mod tests {
             "1990-05-01",
             "1990-5-1",
             " 01 / 05 / 1990 ",
+            "01051990",
+            "19900501",
+            "1/5/90",
+            "01-05-90",
         ] {
             assert_eq!(
                 parse_date(input, today(), DateRule::BIRTH),
@@ -1162,6 +1257,48 @@ mod tests {
                 "{input:?}"
             );
         }
+    }
+
+    #[test]
+    fn dates_as_an_operator_types_them() {
+        // Today is 20/03/2026 here.
+        let any = DateRule {
+            year_only: false,
+            when: When::Any,
+        };
+        let on = |y, m, d| Ok(PartialDate::Day(day(y, m, d)));
+        for (input, want) in [
+            ("03122026", on(2026, 12, 3)),
+            ("3/12/26", on(2026, 12, 3)),
+            ("3-12-2026", on(2026, 12, 3)),
+            ("3.12.26", on(2026, 12, 3)),
+            // Two-digit years: the nearest such year.
+            ("1/1/26", on(2026, 1, 1)),
+            ("1/1/27", on(2027, 1, 1)),
+            ("5/7/90", on(1990, 7, 5)),
+            ("t", on(2026, 3, 20)),
+            ("T", on(2026, 3, 20)),
+            ("31022026", Err(DateInvalid)),
+            ("0312202", Err(DateFormat)),
+            ("3/12/6", Err(DateFormat)),
+            ("3/12/202", Err(DateFormat)),
+            ("tt", Err(DateFormat)),
+        ] {
+            assert_eq!(parse_date(input, today(), any), want, "{input:?}");
+        }
+        // A birth is in the past, an appointment to come.
+        assert_eq!(
+            parse_date("1/1/27", today(), DateRule::BIRTH),
+            Ok(PartialDate::Day(day(1927, 1, 1)))
+        );
+        assert_eq!(
+            parse_date("5/7/30", today(), DateRule::FUTURE_DAY),
+            Ok(PartialDate::Day(day(2030, 7, 5)))
+        );
+        assert_eq!(full_year(99, 2026, When::Future), 2099);
+        assert_eq!(full_year(20, 2026, When::Past), 2020);
+        assert_eq!(full_year(60, 2026, When::Any), 2060);
+        assert_eq!(full_year(80, 2026, When::Any), 1980);
     }
 
     #[test]
@@ -1296,12 +1433,12 @@ mod tests {
 
     #[test]
     fn date_format_errors() {
+        // (Two-digit years and eight digits are read since issue 20: see
+        // `dates_as_an_operator_types_them`.)
         for input in [
-            "01/05/90",
-            "1/5/90",
             "90",
             "19900",
-            "01051990",
+            "0105199",
             "hôm qua",
             "01/05",
             "01/05/1990/1",

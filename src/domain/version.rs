@@ -55,6 +55,13 @@ impl Status {
     pub fn parse(s: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
+
+    /// Whether what a case's values say may be counted as a result (in the
+    /// report's lines): saved without errors, not sent back for correction,
+    /// not voided. A draft is work begun, never a result.
+    pub fn counts(self) -> bool {
+        matches!(self, Status::InProgress | Status::Done | Status::Blocked)
+    }
 }
 
 /// One saved state of a case.

@@ -52,6 +52,7 @@ pub fn text(t: Text) -> &'static str {
         Text::SortBy => "Sort",
         Text::NoMatches => "No case matches. Esc: clear the search, F3/F4: change the filters.",
         Text::PickHint => "‹Enter or type to choose›",
+        Text::PickNone => "(leave empty)",
         Text::NewCase => "New",
         Text::FirstVersion => "First save",
         Text::NoChanges => "No changes.",
@@ -279,6 +280,9 @@ pub fn error(e: &Error) -> String {
         Error::InConflict { record, heads } => format!(
             "Case {record} has {heads} parallel versions (a conflict); resolve it before editing."
         ),
+        Error::Unchanged { record } => {
+            format!("Nothing changed in {record}; no new version written.")
+        }
         Error::MovedAway { record, team } => format!(
             "The commune moved {record} to team {team}; this device saves nothing more for it (what it saved still goes to the commune)."
         ),

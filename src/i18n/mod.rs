@@ -56,6 +56,8 @@ pub enum Text {
     SortBy,
     NoMatches,
     PickHint,
+    /// The pick list's first line: leave the field empty.
+    PickNone,
     NewCase,
     FirstVersion,
     NoChanges,

@@ -120,6 +120,10 @@ fn vi(kind: &ProblemKind) -> String {
             "Họ tên chỉ được gồm chữ cái, dấu cách, dấu nháy ('), gạch ngang (-) và dấu chấm."
                 .to_string()
         }
+        NotRelevant { because } => format!(
+            "Không dùng trường này khi «{}» như hiện nay; hãy để trống (giá trị này không được lưu).",
+            field_label(because, Lang::Vi)
+        ),
     }
 }
 
@@ -222,7 +226,20 @@ fn en(kind: &ProblemKind) -> String {
             "A name may contain only letters, spaces, apostrophes ('), hyphens (-) and dots."
                 .to_string()
         }
+        NotRelevant { because } => format!(
+            "This field does not apply with \"{}\" as it is; leave it empty (its value is not kept).",
+            field_label(because, Lang::En)
+        ),
     }
+}
+
+/// The label of a field by its id, as the forms name it (the same id is the
+/// same field in every form); the id itself if no form has it.
+fn field_label(id: &str, lang: Lang) -> String {
+    crate::domain::form::forms()
+        .iter()
+        .find_map(|f| f.field(id))
+        .map_or_else(|| id.to_string(), |f| f.label.get(lang).to_string())
 }
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ pub fn text(t: Text) -> &'static str {
         Text::SortBy => "Xếp theo",
         Text::NoMatches => "Không có trường hợp nào khớp. Esc: xoá ô tìm, F3/F4: đổi bộ lọc.",
         Text::PickHint => "‹Enter hoặc gõ để chọn›",
+        Text::PickNone => "(để trống)",
         Text::NewCase => "Mới",
         Text::FirstVersion => "Lần lưu đầu tiên",
         Text::NoChanges => "Không có thay đổi.",
@@ -271,6 +272,9 @@ pub fn error(e: &Error) -> String {
         Error::InConflict { record, heads } => format!(
             "Trường hợp {record} đang có {heads} phiên bản song song (xung đột); cần giải quyết xung đột trước khi sửa."
         ),
+        Error::Unchanged { record } => {
+            format!("Không có gì thay đổi ở {record}; không ghi phiên bản mới.")
+        }
         Error::MovedAway { record, team } => format!(
             "Xã đã chuyển việc {record} sang tổ {team}; máy này không lưu thêm gì cho việc đó (những gì đã lưu vẫn được gửi về xã)."
         ),

@@ -126,6 +126,18 @@ pub fn write(store: &Store, mut prepared: Prepared, typing_draft: Option<&str>) 
             }
         }
     }
+    // A save that changes nothing of its one head writes nothing.
+    if let [parent] = prepared.parents.as_slice()
+        && let Some(head) = store.version(&prepared.record, parent)?
+        && head.values == prepared.values
+        && head.status == prepared.status
+        && head.team == prepared.team
+        && head.confirmed == prepared.confirmed
+    {
+        return Err(Error::Unchanged {
+            record: prepared.record,
+        });
+    }
     let open_problems = prepared.open_problems;
     let version = store.save(prepared.at(clock::now()), typing_draft)?;
     Ok(Saved {

@@ -121,6 +121,22 @@ impl FormSpec {
                 }
             }
         }
+        // A field that does not apply given the others is not kept; a value
+        // given for it is an error, so that none is dropped unseen.
+        for (i, field) in self.fields.iter().enumerate() {
+            if field.is_relevant(&checked_values) {
+                continue;
+            }
+            if checked_values.remove(&field.id).is_some() {
+                filled[i] = false;
+                problems.push(FieldProblem {
+                    field: field.id.clone(),
+                    kind: ProblemKind::NotRelevant {
+                        because: field.relevant_because().to_string(),
+                    },
+                });
+            }
+        }
         for (field, filled) in self.fields.iter().zip(filled) {
             if !filled && field.is_required(&checked_values) {
                 problems.push(FieldProblem {
@@ -173,6 +189,10 @@ impl FormSpec {
             };
             let kept = self.kept_value(field, value.unwrap_or(""), others, ctx, &mut problems);
             if Some(kept.as_ref()).filter(|k| !k.is_empty()) != value {
+                return None;
+            }
+            // `check` drops a value of a field that does not apply.
+            if value.is_some() && !field.is_relevant(values) {
                 return None;
             }
         }
@@ -484,6 +504,57 @@ mod tests {
     }
 
     #[test]
+    fn a_blocker_does_not_apply_to_an_activated_case() {
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let spec = form("activation").unwrap();
+        let with = |status: &str, blocker: &str| {
+            spec.check(
+                &values(&[
+                    ("person_id", "001090123456"),
+                    ("full_name", "Nguyễn Văn An"),
+                    ("target_level", "level2"),
+                    ("status", status),
+                    ("blocker", blocker),
+                    ("visit_date", "20/11/2026"),
+                ]),
+                &c,
+            )
+        };
+        // Activated with a blocker: an error on the blocker, which is not
+        // kept, so it can never be saved as done with one.
+        let checked = with("activated_level2", "no_smartphone");
+        assert_eq!(
+            checked.problems,
+            vec![FieldProblem {
+                field: "blocker".into(),
+                kind: ProblemKind::NotRelevant {
+                    because: "status".into()
+                },
+            }]
+        );
+        assert!(!checked.values.contains_key("blocker"));
+        assert!(checked.errors().next().is_some());
+        // Activated without one: done.
+        let checked = with("activated_level2", "");
+        assert_eq!(checked.problems, vec![]);
+        assert_eq!(spec.status(&checked), Status::Done);
+        // Not registered: the blocker applies and is required.
+        let checked = with("not_registered", "no_smartphone");
+        assert_eq!(checked.problems, vec![]);
+        assert_eq!(checked.values["blocker"], "no_smartphone");
+        let checked = with("not_registered", "");
+        assert_eq!(checked.problems[0].kind, ProblemKind::Required);
+        // What the form keeps of values typed: the blocker goes once activated.
+        let mut typed = values(&[("status", "activated_level1"), ("blocker", "away")]);
+        spec.keep_relevant(&mut typed);
+        assert_eq!(typed, values(&[("status", "activated_level1")]));
+    }
+
+    #[test]
     fn errors_make_a_draft_and_keep_what_was_typed() {
         let (today, villages) = ctx();
         let c = Context {
@@ -508,7 +579,7 @@ mod tests {
     }
 
     #[test]
-    fn blocked_when_a_blocker_is_given_and_not_done() {
+    fn blocked_when_a_blocker_is_given_and_not_activated() {
         let (today, villages) = ctx();
         let c = Context {
             today,
@@ -526,8 +597,11 @@ mod tests {
         let checked = spec.check(&v, &c);
         assert_eq!(checked.values["blocker"], "no_smartphone");
         assert_eq!(spec.status(&checked), Status::Blocked);
+        // Once activated, a blocker does not apply (issue 20): the value
+        // given is an error, so the version can only be a draft.
         v.insert("status".into(), "activated_level1".into());
-        assert_eq!(spec.status(&spec.check(&v, &c)), Status::Blocked);
+        assert_eq!(spec.status(&spec.check(&v, &c)), Status::Draft);
+        v.remove("blocker");
         v.insert("status".into(), "activated_level2".into());
         assert_eq!(spec.status(&spec.check(&v, &c)), Status::Done);
     }

@@ -115,6 +115,9 @@ pub struct Cond {
     /// The value is one of these.
     #[serde(default, rename = "in")]
     pub one_of: Vec<String>,
+    /// The value is none of these (an empty value is none of them).
+    #[serde(default)]
+    pub not_in: Vec<String>,
     /// The field is filled (true) or empty (false).
     #[serde(default)]
     pub set: Option<bool>,
@@ -127,6 +130,9 @@ impl Cond {
     fn holds(&self, values: &BTreeMap<String, String>) -> bool {
         let value = values.get(&self.field).map(String::as_str).unwrap_or("");
         if !self.one_of.is_empty() && !self.one_of.iter().any(|v| v == value) {
+            return false;
+        }
+        if self.not_in.iter().any(|v| v == value) {
             return false;
         }
         if let Some(set) = self.set
@@ -217,12 +223,32 @@ pub struct FieldSpec {
     pub required_when: Rule,
     #[serde(default)]
     pub required_unless: Rule,
+    /// When the field applies (XLSForm's `relevant`); empty: always. A
+    /// field that does not apply is not shown, not asked and not stored.
+    #[serde(default)]
+    pub relevant: Rule,
 }
 
 impl FieldSpec {
+    /// Whether the field applies given the other values.
+    pub fn is_relevant(&self, values: &BTreeMap<String, String>) -> bool {
+        self.relevant.is_empty() || rule_holds(&self.relevant, values)
+    }
+
+    /// The field whose value decides that this one does not apply (the
+    /// first its `relevant` rule reads).
+    pub fn relevant_because(&self) -> &str {
+        self.relevant
+            .iter()
+            .flatten()
+            .next()
+            .map_or("", |c| c.field.as_str())
+    }
+
     pub fn is_required(&self, values: &BTreeMap<String, String>) -> bool {
         (self.required || rule_holds(&self.required_when, values))
             && !rule_holds(&self.required_unless, values)
+            && self.is_relevant(values)
     }
 
     /// The kind in force given the other values (resolves `depends`).
@@ -304,6 +330,17 @@ pub struct FormSpec {
 }
 
 impl FormSpec {
+    /// Drops from `values` every field that does not apply given the
+    /// others (in the form's order, so a field read by a later one's rule
+    /// is settled first): what a form shows and saves.
+    pub fn keep_relevant(&self, values: &mut BTreeMap<String, String>) {
+        for field in &self.fields {
+            if !field.relevant.is_empty() && !field.is_relevant(values) {
+                values.remove(&field.id);
+            }
+        }
+    }
+
     pub fn field(&self, id: &str) -> Option<&FieldSpec> {
         self.fields.iter().find(|f| f.id == id)
     }

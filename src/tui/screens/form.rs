@@ -121,7 +121,16 @@ impl FormState {
                 }
             }
         }
+        // A field that does not apply (a blocker once the case is
+        // activated) is neither shown nor kept.
+        self.spec.keep_relevant(&mut out);
         out
+    }
+
+    /// Whether field `i` applies given the others (see
+    /// `FieldSpec::relevant`): one that does not is hidden and skipped.
+    pub fn applies(&self, i: usize) -> bool {
+        self.field(i).is_relevant(&self.raw_values())
     }
 
     pub fn unsaved(&self) -> bool {
@@ -400,7 +409,14 @@ pub fn move_focus(state: &mut State, delta: isize) -> Vec<Effect> {
     if let Some(f) = state.form_mut() {
         f.visited.insert(f.focus);
         let last = f.inputs.len() as isize - 1;
-        f.focus = (f.focus as isize + delta).clamp(0, last) as usize;
+        // The next field that applies that way, if any; else stay.
+        let mut at = f.focus as isize + delta;
+        while (0..=last).contains(&at) && !f.applies(at as usize) {
+            at += delta.signum();
+        }
+        if (0..=last).contains(&at) {
+            f.focus = at as usize;
+        }
     }
     recheck(state, false);
     keep_draft(state)
@@ -587,6 +603,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, f: &FormState, theme
     let mut focus_line = 0;
     let mut cursor: Option<(usize, usize)> = None;
     for (i, field) in f.spec.fields.iter().enumerate() {
+        if !field.is_relevant(&values) {
+            continue;
+        }
         let required = if field.is_required(&values) { "*" } else { " " };
         let label = format!("{}{required}", field.label.get(lang));
         let pad = label_w.saturating_sub(label.width());

@@ -35,9 +35,11 @@ impl Picker {
         self.matches = (0..self.options.len())
             .filter(|&i| {
                 let (id, label) = &self.options[i];
+                // "Leave empty" is offered only before anything is typed.
                 q.is_empty()
-                    || crate::domain::text::fold(label).contains(&q)
-                    || crate::domain::text::fold(id).contains(&q)
+                    || (!id.is_empty()
+                        && (crate::domain::text::fold(label).contains(&q)
+                            || crate::domain::text::fold(id).contains(&q)))
             })
             .collect();
         self.selected = self.selected.min(self.matches.len().saturating_sub(1));
@@ -58,11 +60,20 @@ pub fn open(state: &mut State, initial: Option<char>) {
     let values = f.raw_values();
     let kind = f.field(i).kind_for(&values);
     let multi = matches!(kind, Kind::MultiChoice { .. });
+    let mut options = spec::choices_of(kind, lang, &villages);
+    // A single choice starts on "leave empty": Enter on a field nobody has
+    // chosen for keeps it empty, never records the list's first value.
+    if !multi {
+        options.insert(
+            0,
+            (String::new(), i18n::text(lang, Text::PickNone).to_string()),
+        );
+    }
     let mut p = Picker {
         field: i,
         multi,
         filter: TextInput::default(),
-        options: spec::choices_of(kind, lang, &villages),
+        options,
         matches: vec![],
         selected: 0,
         picked: f.inputs[i].choice.clone(),
@@ -128,6 +139,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 picked
             } else {
                 match p.highlighted() {
+                    Some((id, _)) if id.is_empty() => vec![],
                     Some((id, _)) => vec![id.clone()],
                     None => return vec![],
                 }
