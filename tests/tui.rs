@@ -76,11 +76,16 @@ fn app(dir: &Path) -> App {
     app
 }
 
-/// Opens the list row whose code is `record` by searching for it.
+/// Opens the list row whose code is `record` by searching for it, and
+/// goes up to the form's first field (it opens on the first required
+/// field left empty: see `heads_down_*`).
 fn open_case(app: &mut App, record: &str) {
     press(app, KeyCode::Esc);
     typ(app, record);
     press(app, KeyCode::Enter);
+    for _ in 0..20 {
+        press(app, KeyCode::Up);
+    }
 }
 
 #[test]
@@ -171,9 +176,8 @@ fn a_save_appears_in_the_list_and_in_the_history() {
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Đã kích hoạt mức 2"), "{s}");
     press(&mut app, KeyCode::Enter);
-    // Activated: the blocker does not apply, so it is skipped.
-    tab(&mut app, 2);
-    typ(&mut app, "20/11/2026");
+    // Activated: the blocker does not apply, so it is skipped; the visit
+    // date is today's already.
     ctrl(&mut app, 's');
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Đã lưu AC-00002 (Xong)"), "{s}");
@@ -214,8 +218,6 @@ fn enter_on_an_empty_choice_keeps_it_empty_a_blocker_goes_once_activated_and_an_
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("(để trống)"), "{s}");
     press(&mut app, KeyCode::Enter);
-    tab(&mut app, 2);
-    typ(&mut app, "20/11/2026");
     ctrl(&mut app, 's');
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Đã lưu AC-00002"), "{s}");
@@ -227,6 +229,9 @@ fn enter_on_an_empty_choice_keeps_it_empty_a_blocker_goes_once_activated_and_an_
     assert!(s.contains("Không có gì thay đổi ở AC-00002"), "{s}");
 
     // Activated level 2: the blocker is no longer asked for, nor shown.
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Up);
+    }
     tab(&mut app, 6);
     typ(&mut app, "muc 2");
     press(&mut app, KeyCode::Enter);
@@ -239,6 +244,110 @@ fn enter_on_an_empty_choice_keeps_it_empty_a_blocker_goes_once_activated_and_an_
     let versions = common::open(dir.path()).versions_of("AC-00002").unwrap();
     assert_eq!(versions.len(), 2, "the unchanged save wrote nothing");
     assert!(versions.iter().all(|v| !v.values.contains_key("blocker")));
+}
+
+/// Keys pressed after the search, counted.
+struct Counted<'a> {
+    app: &'a mut App,
+    keys: usize,
+}
+
+impl Counted<'_> {
+    fn press(&mut self, code: KeyCode) {
+        press(self.app, code);
+        self.keys += 1;
+    }
+    fn typ(&mut self, text: &str) {
+        typ(self.app, text);
+        self.keys += text.chars().count();
+    }
+    fn save(&mut self) {
+        ctrl(self.app, 's');
+        self.keys += 1;
+    }
+}
+
+#[test]
+fn heads_down_an_activation_follow_up_in_three_keys_after_the_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    typ(&mut app, "tran thi binh");
+    let mut k = Counted {
+        app: &mut app,
+        keys: 0,
+    };
+    // Enter opens it on the status, the first required field left empty;
+    // its five choices show numbered, and 4 picks "activated, level 2".
+    k.press(KeyCode::Enter);
+    let s = screen(k.app, SIZES[0]);
+    assert!(
+        s.contains("1 Chưa đăng ký") && s.contains("4 Đã kích hoạt mức 2"),
+        "{s}"
+    );
+    k.typ("4");
+    k.save();
+    let keys = k.keys;
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đã lưu AC-00002 (Xong)"), "{s}");
+    assert!(keys <= 10, "{keys} keys");
+    drop(app);
+    let saved = &common::open(dir.path()).versions_of("AC-00002").unwrap()[0];
+    // The visit is today's, by whoever is working: filled in by the form.
+    let today = tothon::clock::today().to_string();
+    assert_eq!(saved.values["visit_date"], today);
+    assert_eq!(saved.values["checker"], "Nguyễn Thị Lan");
+    assert_eq!(saved.values["status"], "activated_level2");
+}
+
+#[test]
+fn heads_down_a_missing_field_correction_in_nine_keys_after_the_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = team_store(dir.path());
+    store
+        .put_work_items([&WorkItem {
+            id: "MF-00001".into(),
+            form: "missing_field".into(),
+            team: 3,
+            due: None,
+            prefill: BTreeMap::from([
+                ("person_id".to_string(), "034090123999".to_string()),
+                ("full_name".to_string(), "Đỗ Văn Tú".to_string()),
+                ("birth_date".to_string(), "1990-01-02".to_string()),
+                ("sex".to_string(), "male".to_string()),
+                ("missing".to_string(), "ethnicity".to_string()),
+            ]),
+        }])
+        .unwrap();
+    let mut app = App::open(store, Lang::Vi).unwrap();
+    press(&mut app, KeyCode::Enter);
+    typ(&mut app, "do van tu");
+    let mut k = Counted {
+        app: &mut app,
+        keys: 0,
+    };
+    // It opens on the value to add (the first empty field); typing filters
+    // the 54 ethnic groups, Enter takes Kinh; a digit picks the evidence
+    // (2: old ID card) and the outcome (1: corrected).
+    k.press(KeyCode::Enter);
+    k.typ("kinh");
+    k.press(KeyCode::Enter);
+    k.typ("2");
+    k.typ("1");
+    k.save();
+    let keys = k.keys;
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đã lưu MF-00001 (Xong)"), "{s}");
+    assert!(keys <= 12, "{keys} keys");
+    drop(app);
+    let saved = &common::open(dir.path()).versions_of("MF-00001").unwrap()[0];
+    assert_eq!(
+        (
+            saved.values["value"].as_str(),
+            saved.values["evidence"].as_str(),
+            saved.values["outcome"].as_str()
+        ),
+        ("Kinh", "old_id_card", "corrected")
+    );
 }
 
 #[test]
@@ -257,8 +366,6 @@ fn a_warning_is_shown_then_confirmed_at_save() {
     tab(&mut app, 5);
     typ(&mut app, "pending");
     press(&mut app, KeyCode::Enter);
-    tab(&mut app, 3);
-    typ(&mut app, "20/11/2026");
     ctrl(&mut app, 's');
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("Cần xác nhận cảnh báo"), "{s}");
@@ -412,8 +519,6 @@ fn a_new_case_found_in_the_field_is_saved_and_listed() {
     typ(&mut app, "not");
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Enter);
-    tab(&mut app, 2);
-    typ(&mut app, "01/11/2026");
     ctrl(&mut app, 's');
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("Đã lưu HC-T3TEST-0001"), "{s}");

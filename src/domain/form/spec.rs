@@ -227,6 +227,19 @@ pub struct FieldSpec {
     /// field that does not apply is not shown, not asked and not stored.
     #[serde(default)]
     pub relevant: Rule,
+    /// What a new case's form fills the field with, if anything.
+    #[serde(default)]
+    pub default: Option<FieldDefault>,
+}
+
+/// A value a form fills in for a new case (`"default"` in the spec).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldDefault {
+    /// Today's date (the visit is today).
+    Today,
+    /// Who is working: the author of the sitting (the checker).
+    Author,
 }
 
 impl FieldSpec {
@@ -330,6 +343,26 @@ pub struct FormSpec {
 }
 
 impl FormSpec {
+    /// Fills the empty fields of a new case that declare a default (see
+    /// [`FieldDefault`]): today's date as stored (ISO), the author's name.
+    pub fn fill_defaults(
+        &self,
+        values: &mut BTreeMap<String, String>,
+        today: chrono::NaiveDate,
+        author: &str,
+    ) {
+        for field in &self.fields {
+            let value = match field.default {
+                Some(FieldDefault::Today) => today.to_string(),
+                Some(FieldDefault::Author) if !author.trim().is_empty() => author.to_string(),
+                _ => continue,
+            };
+            if values.get(&field.id).is_none_or(String::is_empty) {
+                values.insert(field.id.clone(), value);
+            }
+        }
+    }
+
     /// Drops from `values` every field that does not apply given the
     /// others (in the form's order, so a field read by a later one's rule
     /// is settled first): what a form shows and saves.

@@ -13,6 +13,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::conflict;
 use super::picker::{self, Picker};
+use crate::domain::case::{CORRECTION_FIELD, VOID_FIELD};
 use crate::domain::commune::{Commune, Role};
 use crate::domain::form::{self, Context, FieldSpec, FormSpec, Kind, MULTI_SEP};
 use crate::domain::rules::{PartialDate, ProblemKind, Severity};
@@ -131,6 +132,36 @@ impl FormState {
     /// `FieldSpec::relevant`): one that does not is hidden and skipped.
     pub fn applies(&self, i: usize) -> bool {
         self.field(i).is_relevant(&self.raw_values())
+    }
+
+    /// Whether the cursor stops at field `i`: it applies, and it is typed
+    /// here (the office's correction request and a void's reason are
+    /// written by their own dialogs, and only shown).
+    pub fn stops_at(&self, i: usize) -> bool {
+        let id = self.field(i).id.as_str();
+        id != CORRECTION_FIELD && id != VOID_FIELD && self.applies(i)
+    }
+
+    /// The last field the cursor stops at: Enter there saves.
+    fn last_stop(&self) -> Option<usize> {
+        (0..self.inputs.len()).rev().find(|&i| self.stops_at(i))
+    }
+
+    /// A single-choice field's options, when few enough to pick by number
+    /// (1 to 9): what `1 Mức 1  2 Mức 2` shows and a digit picks.
+    fn numbered_choices(
+        &self,
+        i: usize,
+        lang: Lang,
+        commune: &Commune,
+    ) -> Option<Vec<(String, String)>> {
+        match self.field(i).kind_for(&self.raw_values()) {
+            kind @ Kind::Choice { .. } => {
+                let options = form::choices_of(kind, lang, &commune.villages);
+                (options.len() <= 9).then_some(options)
+            }
+            _ => None,
+        }
     }
 
     pub fn unsaved(&self) -> bool {
@@ -270,6 +301,9 @@ pub fn open_case(
             values.extend(given);
             team = t;
         }
+        if let Some(spec) = form::form(new_form) {
+            spec.fill_defaults(&mut values, state.today, &state.author());
+        }
         (new_form.to_string(), None, values, FormBase::New { team })
     } else {
         let newest = crate::domain::merge::newest(&heads.iter().collect::<Vec<_>>()).cloned();
@@ -290,12 +324,19 @@ pub fn open_case(
                 )
             }
             None => match item {
-                Some(item) => (
-                    item.form.clone(),
-                    Some(record.clone()),
-                    item.prefill.clone(),
-                    FormBase::New { team: item.team },
-                ),
+                Some(item) => {
+                    // A work item's case begins today, by whoever is working.
+                    let mut values = item.prefill.clone();
+                    if let Some(spec) = form::form(&item.form) {
+                        spec.fill_defaults(&mut values, state.today, &state.author());
+                    }
+                    (
+                        item.form.clone(),
+                        Some(record.clone()),
+                        values,
+                        FormBase::New { team: item.team },
+                    )
+                }
                 None => {
                     state.notice = Some(Notice::NothingToShow);
                     return;
@@ -329,6 +370,13 @@ pub fn open_case(
     };
     f.saved = f.raw_values();
     f.baseline = f.saved.clone();
+    // The cursor starts on the first required field still empty, else the
+    // first empty one, so the person types what is missing first.
+    let empty = |i: usize| f.stops_at(i) && !f.saved.contains_key(&f.field(i).id);
+    f.focus = (0..f.inputs.len())
+        .find(|&i| empty(i) && f.field(i).is_required(&f.saved))
+        .or_else(|| (0..f.inputs.len()).find(|&i| empty(i)))
+        .unwrap_or(0);
     state.screens.push(Screen::Form(Box::new(f)));
     recheck(state, false);
     if let Some(d) = draft {
@@ -409,9 +457,9 @@ pub fn move_focus(state: &mut State, delta: isize) -> Vec<Effect> {
     if let Some(f) = state.form_mut() {
         f.visited.insert(f.focus);
         let last = f.inputs.len() as isize - 1;
-        // The next field that applies that way, if any; else stay.
+        // The next field the cursor stops at that way, if any; else stay.
         let mut at = f.focus as isize + delta;
-        while (0..=last).contains(&at) && !f.applies(at as usize) {
+        while delta != 0 && (0..=last).contains(&at) && !f.stops_at(at as usize) {
             at += delta.signum();
         }
         if (0..=last).contains(&at) {
@@ -435,11 +483,29 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Kind::Text { .. } | Kind::Name => typing,
         _ => Method::Off,
     };
+    let last = f.last_stop() == Some(focus);
+    let numbered = f.numbered_choices(focus, state.lang, &state.commune);
     match action {
         Action::NextField => return move_focus(state, 1),
         Action::PrevField => return move_focus(state, -1),
         Action::ChooseOrNextField if choice => picker::open(state, None),
+        // Enter on the last field saves (asking only if something is wrong).
+        Action::ChooseOrNextField if last => {
+            let mut effects = move_focus(state, 0);
+            effects.extend(save(state, Consent::default()));
+            return effects;
+        }
         Action::ChooseOrNextField => return move_focus(state, 1),
+        // A digit picks that choice of a short list and moves on.
+        Action::Type(c @ '1'..='9') if numbered.is_some() => {
+            let n = c as usize - '1' as usize;
+            if let Some((id, _)) = numbered.and_then(|o| o.into_iter().nth(n))
+                && let Some(f) = state.form_mut()
+            {
+                f.inputs[focus].choice = vec![id];
+                return move_focus(state, 1);
+            }
+        }
         Action::Type(c) if choice => picker::open(state, (c != ' ').then_some(c)),
         Action::SaveCase => return save(state, Consent::default()),
         Action::ReturnForCorrection | Action::VoidCase => {
@@ -620,9 +686,34 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, f: &FormState, theme
         } else if value.width() > value_w {
             value = scroll_to_cursor(&value, 0, value_w).0;
         }
+        // A short list's choices, numbered for their digit, under the
+        // field (wrapped: all of them show at 80 columns).
+        let mut numbered = Vec::new();
         if value.is_empty() && focused && is_choice {
             value = t(Text::PickHint).to_string();
             value_style = theme.dim();
+            if let Some(options) = f
+                .numbered_choices(i, lang, &state.commune)
+                .filter(|_| f.picker.is_none())
+            {
+                // Each choice whole on its line ("4 Đã kích hoạt mức 2").
+                let width = (inner.width as usize).saturating_sub(4).max(10);
+                let mut rows: Vec<String> = Vec::new();
+                for (n, (_, label)) in options.iter().enumerate() {
+                    let choice = format!("{} {label}", n + 1);
+                    match rows.last_mut() {
+                        Some(row) if row.width() + 3 + choice.width() <= width => {
+                            row.push_str("   ");
+                            row.push_str(&choice);
+                        }
+                        _ => rows.push(choice),
+                    }
+                }
+                numbered = rows
+                    .into_iter()
+                    .map(|l| Line::from(Span::styled(format!("    {l}"), theme.dim())))
+                    .collect();
+            }
         }
         if focused {
             focus_line = lines.len();
@@ -637,6 +728,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, f: &FormState, theme
             Span::raw(" "),
             Span::styled(value, value_style),
         ]));
+        let numbered_end = lines.len() + numbered.len();
+        lines.extend(numbered);
+        if focused {
+            // Scrolled so that the numbered choices show too.
+            focus_line = focus_line.max(numbered_end.saturating_sub(1));
+        }
         if let Some(kind) = f.problems.get(&i) {
             let code = format!("{}:{}", field.id, kind.code());
             lines.extend(problem_lines(
