@@ -360,7 +360,6 @@ fn a_warning_is_shown_then_confirmed_at_save() {
         press(&mut app, KeyCode::Backspace);
     }
     typ(&mut app, "91123456");
-    tab(&mut app, 1);
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("⚠"), "{s}");
     tab(&mut app, 5);
@@ -482,8 +481,8 @@ fn telex_typing_in_name_fields_and_input_method_text_end_up_nfc() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::F(2));
     assert!(screen(&mut app, SIZES[0]).contains("Gõ: Telex"));
+    // Twelve digits: the ID is whole and the cursor moves on by itself.
     typ(&mut app, "034090999999");
-    tab(&mut app, 1);
     typ(&mut app, "Nguyeenx Vawn Aa");
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Nguyễn Văn Â"), "{s}");
@@ -515,7 +514,7 @@ fn a_new_case_found_in_the_field_is_saved_and_listed() {
     app.paste("Nguyễn Văn Mới");
     tab(&mut app, 1);
     typ(&mut app, "034090123400");
-    tab(&mut app, 3);
+    tab(&mut app, 2);
     typ(&mut app, "not");
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Enter);

@@ -551,9 +551,36 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![];
             };
             f.inputs[focus].text.edit(&other, method, tone);
+            // A field of a fixed length moves on once typed whole.
+            if matches!(other, Action::Type(_)) && f.complete(focus) {
+                return move_focus(state, 1);
+            }
         }
     }
     vec![]
+}
+
+impl FormState {
+    /// Whether field `i` holds a whole value of a fixed length, as typed:
+    /// a 12-digit personal ID, or a full date (`03/12/2026`, `03122026`).
+    fn complete(&self, i: usize) -> bool {
+        let text = self.inputs[i].text.text();
+        let digits = text.chars().filter(char::is_ascii_digit).count();
+        let only = |extra: &[char]| {
+            text.chars()
+                .all(|c| c.is_ascii_digit() || c == ' ' || extra.contains(&c))
+        };
+        match self.field(i).kind_for(&self.raw_values()) {
+            Kind::PersonalId { .. } => digits == 12 && only(&[]),
+            Kind::Date { .. } => {
+                let parts = text.split(['/', '-', '.']).count();
+                digits == 8
+                    && only(&['/', '-', '.'])
+                    && (parts == 1 || (parts == 3 && text.len() == 10))
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Ctrl+S: save if clean; otherwise ask (keep a draft, or confirm the
