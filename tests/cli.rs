@@ -384,3 +384,47 @@ fn a_reader_gone_before_an_import_prints_does_not_stop_the_import() {
     );
     assert_eq!(crash_notes(d), Vec::<std::path::PathBuf>::new());
 }
+
+/// A blocker does not apply to an activated case (issue 20): given with
+/// one it is refused in one sentence; carried over from a blocked case that
+/// becomes activated, it goes, as on the screens, and nothing else does.
+#[test]
+fn a_blocker_given_for_an_activated_case_is_refused_and_one_carried_over_goes() {
+    let dir = team_store();
+    let dir = dir.path();
+    let err = fails(&mut case_new(dir, &["--set", "blocker=away"]));
+    assert!(
+        err.contains("Không dùng trường này khi «Tình trạng» như hiện nay"),
+        "{err}"
+    );
+    assert!(cases(dir).is_empty());
+    let out = stdout(&mut case_new(
+        dir,
+        &[
+            "--set",
+            "status=not_registered",
+            "--set",
+            "blocker=no_smartphone",
+        ],
+    ));
+    let record = out
+        .split_whitespace()
+        .find(|w| w.starts_with("AC-"))
+        .unwrap()
+        .to_string();
+    stdout(
+        tothon(dir)
+            .args(["case", "edit", &record, "--author", "Lan"])
+            .args(["--set", "status=activated_level2"]),
+    );
+    let row = case_row(dir, &record);
+    assert_eq!(row["status"], "done");
+    let head = common::open(dir).versions_of(&record).unwrap();
+    let newest = head.iter().max_by_key(|v| v.edited_at).unwrap();
+    assert!(
+        !newest.values.contains_key("blocker"),
+        "{:?}",
+        newest.values
+    );
+    assert_eq!(newest.values["phone"], "0912345678");
+}

@@ -160,6 +160,7 @@ fn a_moved_item_travels_to_the_old_team_and_its_offline_work_arrives_as_a_confli
         "--confirm",
     ]));
     let shown = stdout(tothon(&office).args(["--lang", "en", "case", "show", "AC-00002"]));
+    assert!(shown.contains("] Minh"), "{shown}");
     let four = if shown.contains("[1] Minh") { "1" } else { "2" };
     stdout(
         tothon(&office)
@@ -198,6 +199,57 @@ fn a_moved_item_travels_to_the_old_team_and_its_offline_work_arrives_as_a_confli
     );
     // The commune's name is the one the team devices were set up with.
     assert_eq!(common::open(&office).commune().unwrap().name, COMMUNE);
+    // Every device's list is what its versions give (`tothon check`).
+    for dir in [&office, &c.team(3), &c.team(4)] {
+        index_whole(dir);
+    }
+}
+
+/// `tothon check` finds the device's list exactly as its versions give it.
+fn index_whole(dir: &Path) {
+    let out = stdout(tothon(dir).args(["check"]));
+    assert!(
+        out.contains("Dữ liệu nguyên vẹn") && !out.contains("Danh sách việc sai"),
+        "{}: {out}",
+        dir.display()
+    );
+}
+
+#[test]
+fn a_moved_case_with_heads_of_both_teams_is_listed_alike_however_it_arrives() {
+    let (c, office) = set_up();
+    begin(&c.team(3), "AC-00001", "Lan");
+    import(&office, &c.export(&c.team(3), "begun")[0]);
+    // The office moves the begun case and writes a version of its own
+    // (team 4's); team 3, not knowing, edits it too, earlier that morning.
+    stdout(tothon(&office).args(["worklist", "assign", "AC-00001", "--team", "4"]));
+    stdout(
+        tothon(&office)
+            .args(["case", "edit", "AC-00001", "--author", "Hoa"])
+            .args(["--set", "note=Tổ 4 làm tiếp"]),
+    );
+    stdout(
+        tothon(&c.team(3))
+            .env("TOTHON_NOW", "2026-11-26T09:00:00+07:00")
+            .args(["case", "edit", "AC-00001", "--author", "Lan"])
+            .args(["--set", "status=failed", "--set", "blocker=away"]),
+    );
+    import(&office, &c.export(&c.team(3), "edited")[0]);
+    let row = case_row(&office, "AC-00001");
+    assert_eq!(
+        (row["team"].as_str(), row["conflict"].as_str()),
+        ("4", "yes")
+    );
+    // Team 4 takes the case, both heads and the item, in one bundle.
+    import(&c.team(4), &c.export_for_team(4, "to-four")[0]);
+    let row = case_row(&c.team(4), "AC-00001");
+    assert_eq!(
+        (row["team"].as_str(), row["conflict"].as_str()),
+        ("4", "yes")
+    );
+    for dir in [&office, &c.team(3), &c.team(4)] {
+        index_whole(dir);
+    }
 }
 
 #[test]
@@ -206,6 +258,15 @@ fn an_item_moved_back_returns_to_its_team_with_its_case() {
     begin(&c.team(3), "AC-00001", "Lan");
     stdout(tothon(&office).args(["worklist", "assign", "AC-00001", "--team", "4"]));
     import(&c.team(3), &c.export_for_team(3, "away")[0]);
+    assert_eq!(items(&c.team(3)), ["AC-00002"]);
+    // The first bundle again, older, from the same stick: it does not
+    // bring the moved item back.
+    let first = std::fs::read_dir(c.path("first"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("-to-team3-"))
+        .unwrap();
+    import(&c.team(3), &first);
     assert_eq!(items(&c.team(3)), ["AC-00002"]);
     // Team 3's work reaches the office, then the office gives the item
     // back: team 3's again, no conflict, and its list has it back.

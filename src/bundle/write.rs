@@ -441,11 +441,15 @@ pub(super) fn data_files<V: VersionRow + Sync>(
                 rows: contents.work_items.len(),
                 bytes: work_items_csv(&contents.work_items)?,
             });
-            files.push(DataFile {
-                name: MOVED.to_string(),
-                rows: contents.moved.len(),
-                bytes: moved_csv(&contents.moved)?,
-            });
+            // Only when an item moved: a team device of a release from
+            // before moves reads every other commune bundle as before.
+            if !contents.moved.is_empty() {
+                files.push(DataFile {
+                    name: MOVED.to_string(),
+                    rows: contents.moved.len(),
+                    bytes: moved_csv(&contents.moved)?,
+                });
+            }
         }
         Role::Team(_)
             if !contents.work_items.is_empty()

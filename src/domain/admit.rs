@@ -226,15 +226,13 @@ pub fn check_version(
         villages,
     };
     // Values as saved pass as they are; for one the check would change,
-    // the full check names the first such field.
-    let Some(problems) = spec.as_saved(&v.values, &ctx) else {
-        let checked = spec.check(&v.values, &ctx);
-        let field = spec
-            .fields
-            .iter()
-            .find(|f| checked.values.get(&f.id) != v.values.get(&f.id))
-            .map(|f| f.id.clone());
-        return Err((field, RowRefusal::NotAsSaved));
+    // the full check names the first such field. A draft keeps what did
+    // not pass as it was typed, which a later release may read otherwise
+    // (a date `20112026`): still that draft as it was saved.
+    let problems = match spec.as_sent(&v.values, &ctx) {
+        Some(problems) => problems,
+        None if v.status == Status::Draft => spec.check(&v.values, &ctx).problems,
+        None => return Err(not_as_saved(spec, v, &ctx)),
     };
     // Only a voided case carries a reason for being voided, and it must.
     let voided = v.values.get(VOID_FIELD).is_some_and(|r| !r.is_empty());
@@ -289,6 +287,18 @@ pub fn check_version(
         }
     }
     Ok(())
+}
+
+/// The refusal of a version whose values are not as a save stores them,
+/// naming the first field the check would change.
+fn not_as_saved(spec: &form::FormSpec, v: &Version, ctx: &Context) -> (Option<String>, RowRefusal) {
+    let checked = spec.check(&v.values, ctx);
+    let field = spec
+        .fields
+        .iter()
+        .find(|f| checked.values.get(&f.id) != v.values.get(&f.id))
+        .map(|f| f.id.clone());
+    (field, RowRefusal::NotAsSaved)
 }
 
 /// Judges a version on its own, as saving it would have: its team one of
@@ -594,6 +604,29 @@ mod tests {
         let v = activation("AC-1", 3, "T3AB12", &GOOD);
         // The follow-up date is in the past by now, not when it was saved.
         assert_eq!(check_version(&v, &c.villages), Ok(()));
+    }
+
+    #[test]
+    fn versions_an_earlier_release_saved_are_still_taken() {
+        let c = commune();
+        // An activated case with a blocker, which the form no longer lets
+        // anyone save, as an earlier release saved it: Blocked.
+        let mut v = activation("AC-1", 3, "T3AB12", &GOOD);
+        v.values.insert("status".into(), "activated_level1".into());
+        v.values.insert("blocker".into(), "away".into());
+        v.status = Status::Blocked;
+        assert_eq!(check_version(&v, &c.villages), Ok(()));
+        // A draft holding a date as it was typed, which this release reads.
+        let mut v = activation("AC-2", 3, "T3AB12", &GOOD);
+        v.values.insert("visit_date".into(), "20112026".into());
+        v.status = Status::Draft;
+        assert_eq!(check_version(&v, &c.villages), Ok(()));
+        // Not so a saved (not draft) version: its values must be as stored.
+        v.status = Status::InProgress;
+        assert_eq!(
+            check_version(&v, &c.villages),
+            Err((Some("visit_date".into()), RowRefusal::NotAsSaved))
+        );
     }
 
     #[test]

@@ -158,16 +158,27 @@ pub fn compute(
     r.households.assigned = assigned.get("household_check").copied().unwrap_or(0);
     r.missing.assigned = assigned.get("missing_field").copied().unwrap_or(0);
     r.activation.assigned = assigned.get("activation").copied().unwrap_or(0);
-    // What a case's values say is counted from its latest version that
-    // counts (`Status::counts`): a draft with an error saved over a result,
-    // or the office sending it back, changes no line; a case whose only
-    // versions are drafts is assigned and begun, nothing more.
-    let standing = heads_as_of_among(
-        versions
-            .iter()
-            .filter(|v| v.status.counts() && !voided.contains(v.record.as_str())),
-        as_of,
-    );
+    // What a case's values say is counted from the latest version that
+    // counts (`Status::counts`) on its way back from its head: a draft
+    // with an error saved over a result, or the office sending it back,
+    // changes no line; a case whose only versions are drafts is assigned
+    // and begun, nothing more.
+    let by_id: HashMap<&str, &Version> = versions
+        .iter()
+        .filter(|v| v.edited_at.date_naive() <= as_of)
+        .map(|v| (v.id.as_str(), v))
+        .collect();
+    let standing = heads.iter().filter_map(|&head| {
+        let mut at = head;
+        while !at.status.counts() {
+            at = at
+                .parents
+                .iter()
+                .filter_map(|p| by_id.get(p.as_str()).copied())
+                .max_by(|a, b| (a.edited_at, &a.id).cmp(&(b.edited_at, &b.id)))?;
+        }
+        Some(at)
+    });
     for h in standing {
         match h.form.as_str() {
             "household_check" => {

@@ -134,6 +134,10 @@ pub fn write(store: &Store, mut prepared: Prepared, typing_draft: Option<&str>) 
         && head.team == prepared.team
         && head.confirmed == prepared.confirmed
     {
+        // What was typed came back to the case as it is: no draft to keep.
+        if let Some(key) = typing_draft {
+            store.drop_draft(key)?;
+        }
         return Err(Error::Unchanged {
             record: prepared.record,
         });
@@ -170,11 +174,36 @@ pub fn apply_changes(
     Ok(())
 }
 
+/// Drops from `raw` the values carried over (from the case or its work
+/// item, not among `changes`) of fields that no longer apply, as the
+/// screens do (a blocker, once the case is activated). A value given in
+/// `changes` for such a field stays, for the check to refuse.
+fn drop_carried_over(
+    spec: &FormSpec,
+    raw: &mut BTreeMap<String, String>,
+    changes: &[(String, String)],
+    ctx: &Context,
+) {
+    for p in spec.check(raw, ctx).problems {
+        let carried = !changes.iter().any(|(f, _)| f.trim() == p.field);
+        if carried
+            && matches!(
+                p.kind,
+                crate::domain::rules::ProblemKind::NotRelevant { .. }
+            )
+        {
+            raw.remove(&p.field);
+        }
+    }
+}
+
 /// Prepares with the form's checks as of today, in this commune.
+/// `raw` is the values carried over with `changes` applied (see
+/// [`drop_carried_over`]).
 fn prepare(
     store: &Store,
     spec: &FormSpec,
-    raw: &BTreeMap<String, String>,
+    (raw, changes): (&BTreeMap<String, String>, &[(String, String)]),
     base: Base,
     consent: Consent,
     who: &Who,
@@ -184,7 +213,9 @@ fn prepare(
         today: clock::today(),
         villages: &commune.villages,
     };
-    save::prepare(spec, raw, base, &ctx, consent, who).map_err(|blocked| Error::Blocked {
+    let mut raw = raw.clone();
+    drop_carried_over(spec, &mut raw, changes, &ctx);
+    save::prepare(spec, &raw, base, &ctx, consent, who).map_err(|blocked| Error::Blocked {
         form: spec.id.clone(),
         blocked,
     })
@@ -241,7 +272,7 @@ pub fn create(
         work_item: item.as_ref().map(|i| i.id.as_str()),
         team,
     };
-    let prepared = prepare(store, spec, &raw, base, consent, who)?;
+    let prepared = prepare(store, spec, (&raw, changes), base, consent, who)?;
     write(store, prepared, None)
 }
 
@@ -257,7 +288,14 @@ pub fn edit(
     let spec = spec_of(&head.form)?;
     let mut raw = head.values.clone();
     apply_changes(spec, &mut raw, changes)?;
-    let prepared = prepare(store, spec, &raw, Base::Edit(&head), consent, who)?;
+    let prepared = prepare(
+        store,
+        spec,
+        (&raw, changes),
+        Base::Edit(&head),
+        consent,
+        who,
+    )?;
     write(store, prepared, None)
 }
 
@@ -320,6 +358,6 @@ pub fn resolve(
         heads: &refs,
         take: choices.take,
     };
-    let prepared = prepare(store, spec, &values, base, consent, who)?;
+    let prepared = prepare(store, spec, (&values, changes), base, consent, who)?;
     write(store, prepared, None)
 }

@@ -76,18 +76,6 @@ impl<'t> CaseTables<'t> {
         Ok(())
     }
 
-    /// The plain line (and entry) stored for `record`.
-    fn line_of(&mut self, record: &str) -> Result<Option<Vec<u8>>> {
-        match self.lines.get(record)? {
-            Some(v) => Ok(Some(self.vault.open_owned(
-                Sealed::Lines,
-                record,
-                v.value(),
-            )?)),
-            None => Ok(None),
-        }
-    }
-
     /// Adds versions of one case that this store does not hold yet and
     /// recomputes the case's index entry and list line. The case's stored
     /// versions are read once, before the new ones are written.
@@ -197,26 +185,14 @@ impl<'t> CaseTables<'t> {
                 .seal(Sealed::WorkItems, id, &plain, &mut self.sealed);
             self.items.insert(id, value)?;
             self.joined.clear();
-            let case = match self.line_of(id)? {
-                Some(line) => entry_after_line(id, &line)?,
-                None => None,
-            };
-            // A case whose team the item changes (a move), or that has
-            // versions and no line (one that comes back), is indexed again
-            // from its versions.
-            let moved = case.as_ref().is_some_and(|c| c.team != w.team || c.strayed);
-            if moved || (case.is_none() && self.versions.range(case_range(id))?.next().is_some()) {
+            // A begun case is indexed again from its versions: the item's
+            // team is its case's, and its due date its line's (one with
+            // versions and no line is one that comes back to this team).
+            if self.versions.range(case_range(id))?.next().is_some() {
                 self.reindex(id)?;
                 continue;
             }
-            match case {
-                Some(case) => {
-                    let line = ListRow::from_case(&case, w.due.as_deref());
-                    rows::encode_into(&line, &mut self.joined);
-                    codec::encode_case_after_line(&case, &line, &mut self.joined);
-                }
-                None => rows::encode_into(&ListRow::from_item(w), &mut self.joined),
-            }
+            rows::encode_into(&ListRow::from_item(w), &mut self.joined);
             self.put_joined(id)?;
         }
         Ok(())

@@ -28,6 +28,9 @@ pub struct Prepared {
     pub(super) record: String,
     /// The team its versions give the case (its newest head's).
     team: u8,
+    /// Whether its heads are of more than one team (a work item's case
+    /// then depends on the item's team: see `CaseEntry::of_item`).
+    mixed: bool,
     pub(super) conflict: bool,
     /// The index entry, the list line (as it is without a work item), then
     /// each version encoded and sealed, end to end.
@@ -116,6 +119,7 @@ pub fn prepare(versions: &[&Version], scratch: &mut Scratch) -> Option<Prepared>
     let mut p = spare.pop().unwrap_or_else(|| Prepared {
         record: String::new(),
         team: 0,
+        mixed: false,
         conflict: false,
         bytes: Vec::with_capacity(512 + 256 * versions.len()),
         sealed_line: Vec::new(),
@@ -126,6 +130,12 @@ pub fn prepare(versions: &[&Version], scratch: &mut Scratch) -> Option<Prepared>
     });
     p.record.clone_from(&entry.record);
     p.team = entry.team;
+    // (Nearly always one team's versions, and so not: heads are sought only
+    // when they are not.)
+    p.mixed = versions.iter().any(|v| v.team != entry.team)
+        && crate::domain::merge::heads(versions)
+            .iter()
+            .any(|h| h.team != entry.team);
     p.conflict = entry.in_conflict();
     p.bytes.clear();
     codec::encode_case_after_line(entry, row, &mut p.bytes);
@@ -385,7 +395,7 @@ impl<'t> Merge<'t> {
                     && held.ids.is_empty()
                     && p.ends.len() == new.len()
                     && p.record == record
-                    && held.team.is_none_or(|t| t == p.team) =>
+                    && held.team.is_none_or(|t| t == p.team && !p.mixed) =>
             {
                 self.tables.add_prepared(p, held.due)
             }
@@ -395,14 +405,19 @@ impl<'t> Merge<'t> {
 
     /// Writes the work items that differ from the stored ones (a bundle
     /// from the commune repeats all of them every time). An item of a case
-    /// this team device had seen moved away comes back with its case.
-    pub fn put_work_items(&mut self, items: &[WorkItem]) -> Result<()> {
+    /// this team device had seen moved away comes back with its case when
+    /// `revive` (the bundle is the newest from the commune); from an older
+    /// bundle it is left out.
+    pub fn put_work_items(&mut self, items: &[WorkItem], revive: bool) -> Result<()> {
         let mut changed = Vec::new();
         let mut buf = Vec::new();
         for w in items {
             let id = w.id.as_str();
-            if self.tables.gone.remove(id)?.is_some() {
-                changed.push(w);
+            if self.tables.gone.get(id)?.is_some() {
+                if revive {
+                    self.tables.gone.remove(id)?;
+                    changed.push(w);
+                }
                 continue;
             }
             let same = match self.tables.items.get(id)? {
@@ -447,7 +462,12 @@ impl<'t> Merge<'t> {
         let mut taken = Vec::new();
         for m in moved {
             let id = m.id.as_str();
-            if m.team == team || self.tables.gone.get(id)?.is_some() {
+            if m.team == team {
+                continue;
+            }
+            // Moved on again (3 → 4 → 5): where it is now.
+            if self.tables.gone.get(id)?.is_some() {
+                self.tables.gone.insert(id, codec::encode(m).as_slice())?;
                 continue;
             }
             let item = self.tables.items.remove(id)?.is_some();

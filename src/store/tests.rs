@@ -603,7 +603,7 @@ fn an_import_writes_versions_work_items_binding_and_log_together() {
             let held = m.held("AC-1")?;
             assert_eq!(held.ids, vec![a.id.clone()]);
             let summary = m.add_case("AC-1", &[&b], None, &held)?;
-            m.put_work_items(std::slice::from_ref(&item))?;
+            m.put_work_items(std::slice::from_ref(&item), true)?;
             m.bind_device("AAAA", "T2XY")?;
             assert_eq!(m.held("AC-1")?.team(), Some(2));
             assert_eq!(m.held("AC-2")?.team(), Some(2));
@@ -742,7 +742,7 @@ fn what_a_merge_began_with_is_looked_up_again_once_the_merge_changed_it() {
             assert_eq!(one.ids, vec![a.id.clone()]);
             // Work items written: any line may have changed.
             assert_eq!(two.team(), None);
-            m.put_work_items(&items)?;
+            m.put_work_items(&items, true)?;
             m.hold("AC-2", |_| true, &mut two, true)?;
             assert_eq!(two.team(), Some(2));
             let prepared = prepare(&[&b], &mut m.before().scratch());

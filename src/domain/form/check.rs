@@ -164,6 +164,28 @@ impl FormSpec {
         values: &BTreeMap<String, String>,
         ctx: &Context,
     ) -> Option<Vec<FieldProblem>> {
+        self.as_saved_by(values, ctx, true)
+    }
+
+    /// [`FormSpec::as_saved`] of a version brought in a bundle, which any
+    /// release of tothon may have saved: which fields apply is the saving
+    /// release's business (one from before `relevant` kept a blocker on an
+    /// activated case), so a value of a field that does not apply now is
+    /// judged like any other, never a reason to refuse the version.
+    pub fn as_sent(
+        &self,
+        values: &BTreeMap<String, String>,
+        ctx: &Context,
+    ) -> Option<Vec<FieldProblem>> {
+        self.as_saved_by(values, ctx, false)
+    }
+
+    fn as_saved_by(
+        &self,
+        values: &BTreeMap<String, String>,
+        ctx: &Context,
+        relevance: bool,
+    ) -> Option<Vec<FieldProblem>> {
         let no_others = BTreeMap::new();
         let mut problems = Vec::new();
         // A form's values found on the stack, without an allocation a row
@@ -192,7 +214,7 @@ impl FormSpec {
                 return None;
             }
             // `check` drops a value of a field that does not apply.
-            if value.is_some() && !field.is_relevant(values) {
+            if relevance && value.is_some() && !field.is_relevant(values) {
                 return None;
             }
         }

@@ -442,11 +442,13 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
             return Err(e);
         }
         let received = read?;
-        let moved = match here.role {
-            Role::Team(team) => m.put_moved(&received.moved, team)?,
-            Role::Commune => Vec::new(),
+        // An older bundle than one already taken neither moves an item away
+        // nor brings one back: the newer one said where it is.
+        let moved = match (here.role, older) {
+            (Role::Team(team), false) => m.put_moved(&received.moved, team)?,
+            _ => Vec::new(),
         };
-        m.put_work_items(&received.work_items)?;
+        m.put_work_items(&received.work_items, !older)?;
         if let (Role::Team(_), false) = (here.role, older) {
             m.put_commune(&header.commune, received.villages)?;
         }
