@@ -611,3 +611,27 @@ fn settings_change_typing_and_tone_style_and_are_remembered() {
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Hoà thuỷ"), "{s}");
 }
+
+/// Telex works in every text input, the list's search and a new member's
+/// name included (issue 20).
+#[test]
+fn telex_types_the_search_and_a_new_member_name_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::open(team_store(dir.path()), Lang::Vi).unwrap();
+    press(&mut app, KeyCode::F(2));
+    press(&mut app, KeyCode::Down);
+    typ(&mut app, "Traanf Vawn Hufng");
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Trần Văn Hùng"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Người nhập: Trần Văn Hùng"), "{s}");
+    assert!(s.contains("Gõ: Telex"), "{s}");
+    typ(&mut app, "nguyeenx vawn an");
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("nguyễn văn an") && s.contains("2/4"), "{s}");
+    assert!(
+        s.contains("Nguyễn Văn An") && !s.contains("Trần Thị Bình"),
+        "{s}"
+    );
+}

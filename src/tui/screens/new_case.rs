@@ -21,7 +21,6 @@ use crate::tui::app::{Effect, Screen, State};
 use crate::tui::draw::{Theme, input_line, short_date};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Action;
-use crate::tui::typing::{Method, ToneStyle};
 
 #[derive(Clone, Debug, Default)]
 pub struct NewCaseState {
@@ -77,6 +76,7 @@ fn names_village(spec: &FormSpec) -> bool {
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let villages = state.commune.villages.len();
+    let (typing, tone) = (state.typing, state.tone);
     let Screen::NewCase(n) = state.screen_mut() else {
         return vec![];
     };
@@ -104,8 +104,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let Step::Person { query, found, .. } = &mut n.step else {
                 return vec![];
             };
-            // Search folds accents away: the typing method is not needed.
-            query.edit(&action, Method::Off, ToneStyle::Classic);
+            // Typed with the typing method on, as every text input is
+            // (the search then ignores accents).
+            query.edit(&action, typing, tone);
             if let Some(register) = &n.register {
                 register.refine(found, query.text());
             }

@@ -13,7 +13,6 @@ use crate::tui::app::{Effect, Screen, State};
 use crate::tui::draw::{Theme, centered};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Action;
-use crate::tui::typing::{Method, ToneStyle};
 
 #[derive(Clone, Debug)]
 pub struct WhoState {
@@ -25,6 +24,7 @@ pub struct WhoState {
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let count = state.members.len();
     let members = state.members.clone();
+    let (typing, tone) = (state.typing, state.tone);
     let Screen::Who(who) = state.screen_mut() else {
         return vec![];
     };
@@ -32,7 +32,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::MoveUp => who.selected = who.selected.saturating_sub(1),
         Action::MoveDown => who.selected = (who.selected + 1).min(count),
-        Action::Type(c) if adding => who.new_name.type_char(c, Method::Off, ToneStyle::Classic),
+        Action::Type(c) if adding => who.new_name.type_char(c, typing, tone),
         Action::Paste(s) if adding => who.new_name.insert_str(&s),
         Action::EraseBack if adding => who.new_name.backspace(),
         Action::ChooseMember => {

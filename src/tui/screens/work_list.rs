@@ -37,10 +37,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::CycleForm => state.list.cycle_form(),
         Action::CycleStage => state.list.cycle_stage(),
         Action::CycleSort => state.list.cycle_sort(),
+        // Typed with the typing method on, as every text input is: Telex's
+        // `nguyeenx` searches for "nguyễn" (accents are then ignored).
         Action::Type(c) => {
-            let mut q = state.list.query().to_string();
-            q.push(c);
-            state.list.set_query(&q);
+            let mut q = TextInput::new(state.list.query());
+            q.type_char(c, state.typing, state.tone);
+            state.list.set_query(q.text());
         }
         Action::Paste(s) => {
             let q = format!("{}{}", state.list.query(), s.replace(['\n', '\r'], " "));
