@@ -128,23 +128,22 @@ impl FormState {
         out
     }
 
-    /// Whether field `i` applies given the others (see
-    /// `FieldSpec::relevant`): one that does not is hidden and skipped.
-    pub fn applies(&self, i: usize) -> bool {
-        self.field(i).is_relevant(&self.raw_values())
-    }
-
-    /// Whether the cursor stops at field `i`: it applies, and it is typed
-    /// here (the office's correction request and a void's reason are
-    /// written by their own dialogs, and only shown).
-    pub fn stops_at(&self, i: usize) -> bool {
-        let id = self.field(i).id.as_str();
-        id != CORRECTION_FIELD && id != VOID_FIELD && self.applies(i)
+    /// Whether the cursor stops at field `i`, the form holding `values`
+    /// (its [`FormState::raw_values`]): the field applies given the others
+    /// (`FieldSpec::relevant`; one that does not is hidden and skipped),
+    /// and it is typed here (the office's correction request and a void's
+    /// reason are written by their own dialogs, and only shown).
+    pub fn stops_at(&self, i: usize, values: &BTreeMap<String, String>) -> bool {
+        let field = self.field(i);
+        let id = field.id.as_str();
+        id != CORRECTION_FIELD && id != VOID_FIELD && field.is_relevant(values)
     }
 
     /// The last field the cursor stops at: Enter there saves.
-    fn last_stop(&self) -> Option<usize> {
-        (0..self.inputs.len()).rev().find(|&i| self.stops_at(i))
+    fn last_stop(&self, values: &BTreeMap<String, String>) -> Option<usize> {
+        (0..self.inputs.len())
+            .rev()
+            .find(|&i| self.stops_at(i, values))
     }
 
     /// A single-choice field's options, when few enough to pick by number
@@ -372,7 +371,7 @@ pub fn open_case(
     f.baseline = f.saved.clone();
     // The cursor starts on the first required field still empty, else the
     // first empty one, so the person types what is missing first.
-    let empty = |i: usize| f.stops_at(i) && !f.saved.contains_key(&f.field(i).id);
+    let empty = |i: usize| f.stops_at(i, &f.saved) && !f.saved.contains_key(&f.field(i).id);
     f.focus = (0..f.inputs.len())
         .find(|&i| empty(i) && f.field(i).is_required(&f.saved))
         .or_else(|| (0..f.inputs.len()).find(|&i| empty(i)))
@@ -458,8 +457,9 @@ pub fn move_focus(state: &mut State, delta: isize) -> Vec<Effect> {
         f.visited.insert(f.focus);
         let last = f.inputs.len() as isize - 1;
         // The next field the cursor stops at that way, if any; else stay.
+        let values = f.raw_values();
         let mut at = f.focus as isize + delta;
-        while delta != 0 && (0..=last).contains(&at) && !f.stops_at(at as usize) {
+        while delta != 0 && (0..=last).contains(&at) && !f.stops_at(at as usize, &values) {
             at += delta.signum();
         }
         if (0..=last).contains(&at) {
@@ -479,11 +479,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let focus = f.focus;
     let choice = f.is_choice(focus);
     // Vietnamese typing helps names and free text, never codes and numbers.
-    let method = match f.field(focus).kind_for(&f.raw_values()) {
+    let values = f.raw_values();
+    let method = match f.field(focus).kind_for(&values) {
         Kind::Text { .. } | Kind::Name => typing,
         _ => Method::Off,
     };
-    let last = f.last_stop() == Some(focus);
+    let last = f.last_stop(&values) == Some(focus);
     let numbered = f.numbered_choices(focus, state.lang, &state.commune);
     match action {
         Action::NextField => return move_focus(state, 1),
