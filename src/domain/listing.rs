@@ -64,7 +64,7 @@ pub fn iso_day(s: &str) -> Option<NaiveDate> {
 
 /// What a case's line shows before its title while the commune asks for a
 /// correction: this mark, the commune's request, then this dash.
-const CORRECTION_MARK: &str = "↩ ";
+pub const CORRECTION_MARK: &str = "↩ ";
 const CORRECTION_END: &str = " — ";
 
 /// The title and search key of the case that [`ListRow::fill_from_case`]

@@ -13,7 +13,7 @@ use ratatui::layout::Size;
 
 use super::dialog::{self, Dialog};
 use super::input::TextInput;
-use super::keymap::{Action, Ctx};
+use super::keymap::{self, Action, Ctx};
 use super::list::{Row, WorkList};
 use super::screens::bundles::{self, BundlesState};
 use super::screens::charts::{self, ChartData};
@@ -263,6 +263,8 @@ pub struct State {
     pub screens: Vec<Screen>,
     pub dialog: Option<Dialog>,
     pub help: bool,
+    /// How far the help (F1) is scrolled.
+    pub help_scroll: u16,
     pub notice: Option<Notice>,
     pub quit: bool,
 }
@@ -322,6 +324,7 @@ impl State {
             screens,
             dialog: None,
             help: false,
+            help_scroll: 0,
             notice: None,
             quit: false,
         }
@@ -467,9 +470,24 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         _ => {}
     }
     if state.help {
-        if action == Action::CloseHelp {
-            state.help = false;
+        match action {
+            Action::CloseHelp => {
+                state.help = false;
+                state.help_scroll = 0;
+            }
+            Action::ScrollUp => state.help_scroll = state.help_scroll.saturating_sub(1),
+            Action::ScrollDown => {
+                let lines = keymap::help(state.ctx_under_help(), state.role.into()).len();
+                state.help_scroll = (state.help_scroll + 1).min(lines as u16);
+            }
+            _ => {}
         }
+        return vec![];
+    }
+    if action == Action::ShowBundles {
+        // Offered from every screen but the bundles themselves (the key
+        // table does not offer it there).
+        state.screens.push(Screen::Bundles(BundlesState::default()));
         return vec![];
     }
     if let Some(dialog) = state.dialog.take() {

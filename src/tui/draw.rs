@@ -145,3 +145,133 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     }
     lines
 }
+
+/// `text` in at most `width` columns, ending in "…" when cut.
+pub fn cut(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// The separator of a title's parts and of a bar's items.
+const SEP: &str = " · ";
+
+/// Items joined by " · " in `width` columns: while the line is too wide,
+/// the item of lowest rank goes (the last of equal rank first); what is
+/// kept keeps its order. A line whose kept item alone is too wide is cut.
+pub fn fit_ranked(items: &[(u8, String)], width: usize) -> String {
+    let mut kept: Vec<bool> = vec![true; items.len()];
+    let line = |kept: &[bool]| {
+        items
+            .iter()
+            .zip(kept)
+            .filter(|(_, k)| **k)
+            .map(|((_, s), _)| s.as_str())
+            .collect::<Vec<_>>()
+            .join(SEP)
+    };
+    while line(&kept).width() > width && kept.iter().filter(|k| **k).count() > 1 {
+        let lowest = (0..items.len())
+            .filter(|&i| kept[i])
+            .min_by_key(|&i| (items[i].0, std::cmp::Reverse(i)))
+            .expect("more than one kept");
+        kept[lowest] = false;
+    }
+    cut(&line(&kept), width)
+}
+
+/// Whether a part of a title is a code (a personal ID, a household code):
+/// one word of ASCII letters, digits and dashes, never cut.
+fn is_code(part: &str) -> bool {
+    !part.is_empty()
+        && part
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+}
+
+/// A list title ("Nguyễn Văn An · 034090123456") in `width` columns: codes
+/// stay whole and the other parts (names, a correction's comment) give way,
+/// cut with "…" or, with no room left at all, dropped. Only a title whose
+/// codes alone are too wide is cut at its end.
+pub fn fit_title(title: &str, width: usize) -> String {
+    if title.width() <= width {
+        return title.to_string();
+    }
+    let parts: Vec<&str> = title.split(SEP).collect();
+    let codes: usize = parts.iter().filter(|p| is_code(p)).map(|p| p.width()).sum();
+    let seps = SEP.width() * parts.len().saturating_sub(1);
+    let Some(mut room) = width.checked_sub(codes + seps) else {
+        // Even the codes do not fit: keep them alone, then cut.
+        let codes: Vec<&str> = parts.iter().copied().filter(|p| is_code(p)).collect();
+        return cut(&codes.join(SEP), width);
+    };
+    let mut out: Vec<String> = Vec::with_capacity(parts.len());
+    for part in parts {
+        if is_code(part) {
+            out.push(part.to_string());
+        } else if room > 1 {
+            let shown = cut(part, room);
+            room -= shown.width();
+            out.push(shown);
+        } else {
+            // No room for even one letter and "…": the part goes, and its
+            // separator's columns are room for the next.
+            room += SEP.width();
+        }
+    }
+    cut(&out.join(SEP), width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_gives_way_by_its_name_never_by_its_code() {
+        let t = "NGUYỄN VĂN ÁNH · 034085012345";
+        assert_eq!(fit_title(t, 40), t);
+        assert_eq!(fit_title(t, 22), "NGUYỄN… · 034085012345");
+        assert_eq!(fit_title(t, 17), "N… · 034085012345");
+        // No room for a letter: the name goes, the code stays whole.
+        assert_eq!(fit_title(t, 15), "034085012345");
+        assert_eq!(fit_title(t, 12), "034085012345");
+        // Too narrow even for the code: cut at the end, never panics.
+        assert_eq!(fit_title(t, 8), "0340850…");
+        assert_eq!(fit_title("H-0042 · Lê Văn Cường", 14), "H-0042 · Lê V…");
+        for w in 0..40 {
+            assert!(fit_title(t, w).width() <= w, "{w}");
+        }
+    }
+
+    #[test]
+    fn a_bar_drops_its_lowest_ranked_items_first() {
+        let items = [
+            (9, "F1 Trợ giúp".to_string()),
+            (5, "Enter Mở".to_string()),
+            (4, "F3 Lọc mẫu".to_string()),
+            (9, "F10 Thoát".to_string()),
+        ];
+        assert_eq!(
+            fit_ranked(&items, 80),
+            "F1 Trợ giúp · Enter Mở · F3 Lọc mẫu · F10 Thoát"
+        );
+        assert_eq!(fit_ranked(&items, 40), "F1 Trợ giúp · Enter Mở · F10 Thoát");
+        assert_eq!(fit_ranked(&items, 25), "F1 Trợ giúp · F10 Thoát");
+        assert_eq!(fit_ranked(&items, 10), "F1 Trợ gi…");
+        assert_eq!(cut("Nguyễn", 0), "");
+    }
+}

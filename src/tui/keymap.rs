@@ -49,6 +49,37 @@ impl Ctx {
     }
 }
 
+/// What this device is, as far as keys go: the office has keys a team
+/// device does not (a key that would only say "not here" is not offered).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Office,
+    Team,
+}
+
+impl From<crate::domain::commune::Role> for Side {
+    fn from(role: crate::domain::commune::Role) -> Side {
+        match role {
+            crate::domain::commune::Role::Commune => Side::Office,
+            crate::domain::commune::Role::Team(_) => Side::Team,
+        }
+    }
+}
+
+impl Action {
+    /// Deeds only the commune office does: sending a case back, importing
+    /// a work list or the register, the commune's duplicate citizens.
+    fn office_only(&self) -> bool {
+        matches!(
+            self,
+            Action::ReturnForCorrection
+                | Action::ShowWorklistImport
+                | Action::ShowRegisterImport
+                | Action::ShowDuplicates
+        )
+    }
+}
+
 /// What a key asks for, named for what it does. Typing that no binding
 /// takes becomes `Type`; a paste becomes `Paste`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -333,20 +364,30 @@ pub fn bindings() -> &'static [Binding] {
     const fn ctrl(c: char) -> Key {
         Key::ctrl(KeyCode::Char(c))
     }
+    const fn alt(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::ALT,
+        }
+    }
     #[rustfmt::skip]
     static TABLE: &[Binding] = &[
         //    where          key                      does                       help                          shown
         bind(C::List,       key(K::Enter),           A::OpenCase,               T::HelpOpen,                  FOOTER),
-        bind(C::List,       key(K::F(3)),            A::CycleForm,              T::HelpCycleForm,             FOOTER),
-        bind(C::List,       key(K::F(4)),            A::CycleStage,             T::HelpCycleStage,            FOOTER),
-        bind(C::List,       key(K::F(5)),            A::CycleSort,              T::HelpCycleSort,             F1_ONLY),
-        bind(C::List,       key(K::F(6)),            A::ShowHistory,            T::HelpHistory,               F1_ONLY),
         bind(C::List,       key(K::F(7)),            A::ShowProgress,           T::HelpProgress,              FOOTER),
+        bind(C::List,       ctrl('p'),               A::ShowProgress,           T::HelpProgress,              F1_ONLY),
         bind(C::List,       key(K::F(8)),            A::NewCase,                T::HelpNewCase,               FOOTER),
+        bind(C::List,       ctrl('n'),               A::NewCase,                T::HelpNewCase,               F1_ONLY),
+        bind(C::List,       key(K::F(3)),            A::CycleForm,              T::HelpCycleForm,             FOOTER),
+        bind(C::List,       alt('m'),                A::CycleForm,              T::HelpCycleForm,             F1_ONLY),
+        bind(C::List,       key(K::F(4)),            A::CycleStage,             T::HelpCycleStage,            FOOTER),
+        bind(C::List,       alt('t'),                A::CycleStage,             T::HelpCycleStage,            F1_ONLY),
+        bind(C::List,       key(K::F(5)),            A::CycleSort,              T::HelpCycleSort,             F1_ONLY),
+        bind(C::List,       alt('x'),                A::CycleSort,              T::HelpCycleSort,             F1_ONLY),
+        bind(C::List,       key(K::F(6)),            A::ShowHistory,            T::HelpHistory,               F1_ONLY),
+        bind(C::List,       ctrl('l'),               A::ShowHistory,            T::HelpHistory,               F1_ONLY),
         bind(C::List,       key(K::F(9)),            A::ShowSettings,           T::HelpSettings,              F1_ONLY),
         bind(C::List,       ctrl('o'),               A::ShowSettings,           T::HelpSettings,              F1_ONLY),
-        bind(C::List,       ctrl('b'),               A::ShowBundles,            T::HelpBundles,               FOOTER),
-        bind(C::List,       ctrl('n'),               A::NewCase,                T::HelpNewCase,               F1_ONLY),
         bind(C::List,       key(K::Up),              A::MoveUp,                 T::HelpMove,                  F1_ONLY),
         bind(C::List,       key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
         bind(C::List,       key(K::PageUp),          A::PageUp,                 T::HelpPage,                  F1_ONLY),
@@ -381,7 +422,9 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::Form,       key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
         bind(C::Form,       key(K::Delete),          A::EraseForward,           T::HelpErase,                 F1_ONLY),
         bind(C::Form,       key(K::F(6)),            A::ShowHistory,            T::HelpHistory,               F1_ONLY),
+        bind(C::Form,       ctrl('l'),               A::ShowHistory,            T::HelpHistory,               F1_ONLY),
         bind(C::Form,       key(K::F(4)),            A::ReturnForCorrection,    T::HelpReturnCase,            F1_ONLY),
+        bind(C::Form,       ctrl('r'),               A::ReturnForCorrection,    T::HelpReturnCase,            F1_ONLY),
         bind(C::Form,       ctrl('d'),               A::VoidCase,               T::HelpVoidCase,              F1_ONLY),
         bind(C::Form,       key(K::Esc),             A::LeaveForm,              T::HelpLeaveForm,             FOOTER),
 
@@ -397,17 +440,21 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::History,    key(K::Char(' ')),       A::MarkToCompare,          T::HelpMarkVersion,           FOOTER),
         bind(C::History,    key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
 
-        bind(C::Progress,   ctrl('b'),               A::ShowBundles,            T::HelpBundles,               F1_ONLY),
         bind(C::Progress,   key(K::Enter),           A::OpenCellCases,          T::HelpOpenCell,              FOOTER),
         bind(C::Progress,   key(K::Up),              A::MoveUp,                 T::HelpPickCell,              F1_ONLY),
         bind(C::Progress,   key(K::Down),            A::MoveDown,               T::HelpPickCell,              F1_ONLY),
         bind(C::Progress,   key(K::Left),            A::MoveLeft,               T::HelpPickCell,              F1_ONLY),
         bind(C::Progress,   key(K::Right),           A::MoveRight,              T::HelpPickCell,              F1_ONLY),
-        bind(C::Progress,   key(K::F(3)),            A::CycleForm,              T::HelpCycleForm,             FOOTER),
-        bind(C::Progress,   key(K::F(4)),            A::ShowCharts,             T::HelpCharts,                FOOTER),
         bind(C::Progress,   key(K::F(5)),            A::ShowReport,             T::HelpReport,                FOOTER),
+        bind(C::Progress,   alt('b'),                A::ShowReport,             T::HelpReport,                F1_ONLY),
+        bind(C::Progress,   key(K::F(3)),            A::CycleForm,              T::HelpCycleForm,             FOOTER),
+        bind(C::Progress,   alt('m'),                A::CycleForm,              T::HelpCycleForm,             F1_ONLY),
+        bind(C::Progress,   key(K::F(4)),            A::ShowCharts,             T::HelpCharts,                FOOTER),
+        bind(C::Progress,   alt('d'),                A::ShowCharts,             T::HelpCharts,                F1_ONLY),
         bind(C::Progress,   key(K::F(8)),            A::ShowWorklistImport,     T::HelpImport,                FOOTER),
+        bind(C::Progress,   alt('n'),                A::ShowWorklistImport,     T::HelpImport,                F1_ONLY),
         bind(C::Progress,   key(K::F(6)),            A::ShowDuplicates,         T::HelpDuplicates,            FOOTER),
+        bind(C::Progress,   alt('t'),                A::ShowDuplicates,         T::HelpDuplicates,            F1_ONLY),
         bind(C::Progress,   ctrl('r'),               A::ShowRegisterImport,     T::ImportRegister,            F1_ONLY),
         bind(C::Progress,   ctrl('e'),               A::ExportTable,            T::HelpExport,                FOOTER),
         bind(C::Progress,   key(K::F(9)),            A::ShowSettings,           T::HelpSettings,              F1_ONLY),
@@ -493,9 +540,14 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::TextDialog, key(K::End),             A::CursorEnd,              T::HelpCursor,                F1_ONLY),
 
         bind(C::Help,       key(K::Esc),             A::CloseHelp,              T::HelpBack,                  FOOTER),
+        bind(C::Help,       key(K::Up),              A::ScrollUp,               T::HelpScroll,                FOOTER),
+        bind(C::Help,       key(K::Down),            A::ScrollDown,             T::HelpScroll,                F1_ONLY),
         bind(C::Help,       key(K::F(1)),            A::CloseHelp,              T::HelpBack,                  F1_ONLY),
+        bind(C::Help,       ctrl('g'),               A::CloseHelp,              T::HelpBack,                  F1_ONLY),
 
         bind(C::Global,     key(K::F(1)),            A::ShowHelp,               T::HelpHelp,                  FOOTER),
+        bind(C::Global,     ctrl('g'),               A::ShowHelp,               T::HelpHelp,                  F1_ONLY),
+        bind(C::Global,     ctrl('b'),               A::ShowBundles,            T::HelpBundles,               FOOTER),
         bind(C::Global,     key(K::F(2)),            A::CycleTyping,            T::HelpTyping,                FOOTER),
         bind(C::Global,     ctrl('t'),               A::CycleTyping,            T::HelpTyping,                F1_ONLY),
         bind(C::Global,     key(K::F(10)),           A::Quit,                   T::HelpQuit,                  FOOTER),
@@ -505,19 +557,33 @@ pub fn bindings() -> &'static [Binding] {
     TABLE
 }
 
+/// Whether a binding is offered in `ctx` on this `side`: its own context's,
+/// or a global one (in a dialog or the help only Quit; the bundles not over
+/// themselves); never an office deed on
+/// a team device.
+fn offered(b: &Binding, ctx: Ctx, side: Side) -> bool {
+    let here = b.ctx == ctx
+        || (b.ctx == Ctx::Global
+            && if ctx.is_modal() {
+                b.action == Action::Quit
+            } else {
+                b.action != Action::ShowBundles || ctx != Ctx::Bundles
+            });
+    here && (side == Side::Office || !b.action.office_only())
+}
+
 /// The action for a key in a context: the context's own bindings first,
 /// then the global ones (only Quit in a dialog or the help), then plain
 /// typing.
-pub fn resolve(ctx: Ctx, key: KeyEvent) -> Option<Action> {
-    let modal = ctx.is_modal();
+pub fn resolve(ctx: Ctx, side: Side, key: KeyEvent) -> Option<Action> {
     let found = bindings()
         .iter()
-        .filter(|b| b.ctx == ctx)
+        .filter(|b| b.ctx == ctx && offered(b, ctx, side))
         .find(|b| b.key.matches(key))
         .or_else(|| {
             bindings()
                 .iter()
-                .filter(|b| b.ctx == Ctx::Global && (!modal || b.action == Action::Quit))
+                .filter(|b| b.ctx == Ctx::Global && offered(b, ctx, side))
                 .find(|b| b.key.matches(key))
         });
     if let Some(b) = found {
@@ -571,23 +637,29 @@ pub fn keys_for(ctx: Ctx, action: &Action) -> String {
 
 /// The bindings a context's footer and help draw from: its own, then the
 /// global ones unless a dialog is open.
-fn of(ctx: Ctx) -> impl Iterator<Item = &'static Binding> {
+fn of(ctx: Ctx, side: Side) -> impl Iterator<Item = &'static Binding> {
     bindings()
         .iter()
-        .filter(move |b| b.ctx == ctx || (b.ctx == Ctx::Global && !ctx.is_modal()))
+        .filter(move |b| offered(b, ctx, side) && (b.ctx == ctx || !ctx.is_modal()))
 }
 
 /// The footer: F1 first (it leads to the rest), then the context's own
 /// keys, then the other global ones. A footer arrow brings its partners
-/// with the same help ("↑↓ Move").
-pub fn footer(ctx: Ctx) -> Vec<KeyHelp> {
-    let modal = ctx.is_modal();
-    let global = |b: &&Binding| !modal && b.footer && b.ctx == Ctx::Global;
+/// with the same help ("↑↓ Move"). The global keys (help, bundles, typing,
+/// quit) are `always` shown; where the line is short of room the context's
+/// last keys give way first (F1 lists them all).
+pub fn footer(ctx: Ctx, side: Side) -> Vec<FooterKey> {
+    let global =
+        |b: &&Binding| !ctx.is_modal() && b.footer && b.ctx == Ctx::Global && offered(b, ctx, side);
     let is_help = |b: &&Binding| b.action == Action::ShowHelp;
     let shown = bindings()
         .iter()
         .filter(|b| global(b) && is_help(b))
-        .chain(bindings().iter().filter(|b| b.footer && b.ctx == ctx))
+        .chain(
+            bindings()
+                .iter()
+                .filter(|b| b.footer && b.ctx == ctx && offered(b, ctx, side)),
+        )
         .chain(bindings().iter().filter(|b| global(b) && !is_help(b)));
     shown
         .map(|b| {
@@ -601,20 +673,30 @@ pub fn footer(ctx: Ctx) -> Vec<KeyHelp> {
             } else {
                 b.key.label()
             };
-            KeyHelp { keys, help: b.help }
+            FooterKey {
+                key: KeyHelp { keys, help: b.help },
+                always: b.ctx == Ctx::Global,
+            }
         })
         .collect()
 }
 
+/// One key of the footer, and whether it is one the footer always shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FooterKey {
+    pub key: KeyHelp,
+    pub always: bool,
+}
+
 /// Every key of a context and the global ones, for F1: keys that do the
 /// same thing share a line ("↑↓ Move", "F10/Ctrl+Q/Ctrl+C Quit").
-pub fn help(ctx: Ctx) -> Vec<KeyHelp> {
+pub fn help(ctx: Ctx, side: Side) -> Vec<KeyHelp> {
     let mut out: Vec<KeyHelp> = Vec::new();
-    for b in of(ctx) {
+    for b in of(ctx, side) {
         if out.iter().any(|line| line.help == b.help) {
             continue;
         }
-        let keys = join(of(ctx).filter(|o| o.help == b.help).map(|o| o.key));
+        let keys = join(of(ctx, side).filter(|o| o.help == b.help).map(|o| o.key));
         out.push(KeyHelp { keys, help: b.help });
     }
     out
@@ -632,40 +714,51 @@ mod tests {
         KeyEvent::new(code, mods)
     }
 
+    fn keys_of(footer: Vec<FooterKey>) -> Vec<KeyHelp> {
+        footer.into_iter().map(|k| k.key).collect()
+    }
+
     #[test]
     fn context_first_then_global_then_typing() {
         assert_eq!(
-            resolve(Ctx::Form, key(KeyCode::Char('s'), CTRL)),
+            resolve(Ctx::Form, Side::Office, key(KeyCode::Char('s'), CTRL)),
             Some(Action::SaveCase)
         );
         assert_eq!(
-            resolve(Ctx::List, key(KeyCode::F(1), NONE)),
+            resolve(Ctx::List, Side::Office, key(KeyCode::F(1), NONE)),
             Some(Action::ShowHelp)
         );
         assert_eq!(
-            resolve(Ctx::List, key(KeyCode::Char('n'), NONE)),
+            resolve(Ctx::List, Side::Office, key(KeyCode::Char('n'), NONE)),
             Some(Action::Type('n'))
         );
         assert_eq!(
-            resolve(Ctx::Form, key(KeyCode::Char('Ê'), SHIFT)),
+            resolve(Ctx::Form, Side::Office, key(KeyCode::Char('Ê'), SHIFT)),
             Some(Action::Type('Ê'))
         );
         // AltGr+q on a Windows keyboard is Ctrl+Alt+q: a character.
         assert_eq!(
-            resolve(Ctx::Form, key(KeyCode::Char('@'), CTRL | KeyModifiers::ALT)),
+            resolve(
+                Ctx::Form,
+                Side::Office,
+                key(KeyCode::Char('@'), CTRL | KeyModifiers::ALT)
+            ),
             Some(Action::Type('@'))
         );
-        assert_eq!(resolve(Ctx::Dialog, key(KeyCode::F(2), NONE)), None);
         assert_eq!(
-            resolve(Ctx::Form, key(KeyCode::BackTab, SHIFT)),
+            resolve(Ctx::Dialog, Side::Office, key(KeyCode::F(2), NONE)),
+            None
+        );
+        assert_eq!(
+            resolve(Ctx::Form, Side::Office, key(KeyCode::BackTab, SHIFT)),
             Some(Action::PrevField)
         );
         assert_eq!(
-            resolve(Ctx::Form, key(KeyCode::BackTab, NONE)),
+            resolve(Ctx::Form, Side::Office, key(KeyCode::BackTab, NONE)),
             Some(Action::PrevField)
         );
         assert_eq!(
-            resolve(Ctx::Dialog, key(KeyCode::Char('c'), CTRL)),
+            resolve(Ctx::Dialog, Side::Office, key(KeyCode::Char('c'), CTRL)),
             Some(Action::Quit)
         );
     }
@@ -673,31 +766,31 @@ mod tests {
     #[test]
     fn one_key_does_one_deed_per_screen() {
         assert_eq!(
-            resolve(Ctx::Import, key(KeyCode::F(5), NONE)),
+            resolve(Ctx::Import, Side::Office, key(KeyCode::F(5), NONE)),
             Some(Action::ToggleLeadingZeros)
         );
         assert_eq!(
-            resolve(Ctx::Import, key(KeyCode::Char('d'), CTRL)),
+            resolve(Ctx::Import, Side::Office, key(KeyCode::Char('d'), CTRL)),
             Some(Action::ToggleFillDown)
         );
         assert_eq!(
-            resolve(Ctx::Form, key(KeyCode::Char('d'), CTRL)),
+            resolve(Ctx::Form, Side::Office, key(KeyCode::Char('d'), CTRL)),
             Some(Action::VoidCase)
         );
         assert_eq!(
-            resolve(Ctx::History, key(KeyCode::Char(' '), NONE)),
+            resolve(Ctx::History, Side::Office, key(KeyCode::Char(' '), NONE)),
             Some(Action::MarkToCompare)
         );
         assert_eq!(
-            resolve(Ctx::Picker, key(KeyCode::Char(' '), NONE)),
+            resolve(Ctx::Picker, Side::Office, key(KeyCode::Char(' '), NONE)),
             Some(Action::TickChoice)
         );
         assert_eq!(
-            resolve(Ctx::Progress, key(KeyCode::Char('e'), CTRL)),
+            resolve(Ctx::Progress, Side::Office, key(KeyCode::Char('e'), CTRL)),
             Some(Action::ExportTable)
         );
         assert_eq!(
-            resolve(Ctx::Bundles, key(KeyCode::Char('e'), CTRL)),
+            resolve(Ctx::Bundles, Side::Office, key(KeyCode::Char('e'), CTRL)),
             Some(Action::ExportBundles)
         );
     }
@@ -718,49 +811,84 @@ mod tests {
     }
 
     /// Laptops often give the F-keys to brightness and volume: every deed
-    /// should have a key that is not one. These have none yet; no binding
-    /// may join them.
-    const F_KEY_ONLY: [(Ctx, Action); 13] = [
-        (Ctx::Global, Action::ShowHelp),
-        (Ctx::List, Action::CycleForm),
-        (Ctx::List, Action::CycleStage),
-        (Ctx::List, Action::CycleSort),
-        (Ctx::List, Action::ShowHistory),
-        (Ctx::List, Action::ShowProgress),
-        (Ctx::Form, Action::ShowHistory),
-        (Ctx::Form, Action::ReturnForCorrection),
-        (Ctx::Progress, Action::CycleForm),
-        (Ctx::Progress, Action::ShowCharts),
-        (Ctx::Progress, Action::ShowReport),
-        (Ctx::Progress, Action::ShowWorklistImport),
-        (Ctx::Progress, Action::ShowDuplicates),
-    ];
-
+    /// of an F-key has another key too (F1 lists both).
     #[test]
     fn every_deed_of_an_f_key_has_another_key() {
         let is_f = |k: Key| matches!(k.code, KeyCode::F(_));
         for b in bindings().iter().filter(|b| is_f(b.key)) {
             let other = bindings()
                 .iter()
-                .any(|o| o.ctx == b.ctx && o.action == b.action && !is_f(o.key));
-            let listed = F_KEY_ONLY.contains(&(b.ctx, b.action.clone()));
+                .find(|o| o.ctx == b.ctx && o.action == b.action && !is_f(o.key));
             assert!(
-                other != listed,
-                "{:?} {:?}: {} is {}its only key, and is {}listed",
+                other.is_some(),
+                "{:?} {:?}: {} is its only key",
                 b.ctx,
                 b.action,
-                b.key.label(),
-                if other { "not " } else { "" },
-                if listed { "" } else { "not " },
+                b.key.label()
             );
         }
         // The settings, and so the commune's villages, from either home.
         for ctx in [Ctx::List, Ctx::Progress] {
             assert_eq!(
-                resolve(ctx, key(KeyCode::Char('o'), CTRL)),
+                resolve(ctx, Side::Office, key(KeyCode::Char('o'), CTRL)),
                 Some(Action::ShowSettings)
             );
         }
+    }
+
+    #[test]
+    fn a_team_device_is_not_offered_the_offices_deeds() {
+        let f8 = key(KeyCode::F(8), NONE);
+        assert_eq!(
+            resolve(Ctx::Progress, Side::Office, f8),
+            Some(Action::ShowWorklistImport)
+        );
+        assert_eq!(resolve(Ctx::Progress, Side::Team, f8), None);
+        assert_eq!(
+            resolve(Ctx::Form, Side::Team, key(KeyCode::F(4), NONE)),
+            None
+        );
+        for ctx in [Ctx::Progress, Ctx::Form] {
+            let help = help(ctx, Side::Team);
+            assert!(
+                help.iter()
+                    .all(|l| l.help != Text::HelpImport && l.help != Text::HelpReturnCase),
+                "{ctx:?}"
+            );
+            assert!(help.len() < super::help(ctx, Side::Office).len());
+        }
+    }
+
+    #[test]
+    fn every_footer_keeps_help_bundles_typing_and_quit() {
+        for ctx in [
+            Ctx::List,
+            Ctx::Form,
+            Ctx::Progress,
+            Ctx::Report,
+            Ctx::Picker,
+        ] {
+            let always: Vec<String> = footer(ctx, Side::Team)
+                .into_iter()
+                .filter(|k| k.always)
+                .map(|k| k.key.keys)
+                .collect();
+            assert_eq!(always, ["F1", "Ctrl+B", "F2", "F10"], "{ctx:?}");
+        }
+        // Not over the bundles themselves.
+        assert!(
+            footer(Ctx::Bundles, Side::Team)
+                .iter()
+                .all(|k| k.key.help != Text::HelpBundles)
+        );
+        assert_eq!(
+            resolve(Ctx::Bundles, Side::Team, key(KeyCode::Char('b'), CTRL)),
+            None
+        );
+        assert_eq!(
+            resolve(Ctx::Form, Side::Team, key(KeyCode::Char('b'), CTRL)),
+            Some(Action::ShowBundles)
+        );
     }
 
     #[test]
@@ -780,23 +908,29 @@ mod tests {
         let keys =
             |lines: Vec<KeyHelp>| -> Vec<String> { lines.into_iter().map(|l| l.keys).collect() };
         assert_eq!(
-            keys(footer(Ctx::History)),
-            ["F1", "↑↓", "Space", "Esc", "F2", "F10"]
+            keys(keys_of(footer(Ctx::History, Side::Office))),
+            ["F1", "↑↓", "Space", "Esc", "Ctrl+B", "F2", "F10"]
         );
         assert_eq!(
-            keys(footer(Ctx::Conflict)),
-            ["F1", "↑↓", "←→", "Ctrl+S", "Esc", "F2", "F10"]
+            keys(keys_of(footer(Ctx::Conflict, Side::Office))),
+            ["F1", "↑↓", "←→", "Ctrl+S", "Esc", "Ctrl+B", "F2", "F10"]
         );
-        assert_eq!(keys(footer(Ctx::Dialog)), ["Enter", "Delete", "Esc"]);
+        assert_eq!(
+            keys(keys_of(footer(Ctx::Dialog, Side::Office))),
+            ["Enter", "Delete", "Esc"]
+        );
         // Finding the person of a new case: no F-key needed to pick or skip.
         assert_eq!(
-            keys(footer(Ctx::FindPerson)),
-            ["F1", "Enter", "Ctrl+N", "Esc", "F2", "F10"]
+            keys(keys_of(footer(Ctx::FindPerson, Side::Office))),
+            ["F1", "Enter", "Ctrl+N", "Esc", "Ctrl+B", "F2", "F10"]
         );
         // Where words are typed, Delete erases and nothing is discarded.
-        assert_eq!(keys(footer(Ctx::TextDialog)), ["Enter", "Esc"]);
         assert_eq!(
-            resolve(Ctx::TextDialog, key(KeyCode::Delete, NONE)),
+            keys(keys_of(footer(Ctx::TextDialog, Side::Office))),
+            ["Enter", "Esc"]
+        );
+        assert_eq!(
+            resolve(Ctx::TextDialog, Side::Office, key(KeyCode::Delete, NONE)),
             Some(Action::EraseForward)
         );
         // The import screen names its choices' keys beside them.
@@ -805,7 +939,7 @@ mod tests {
             "F5/Ctrl+L"
         );
         assert_eq!(keys_for(Ctx::Import, &Action::ToggleFillDown), "Ctrl+D");
-        let help = help(Ctx::Form);
+        let help = help(Ctx::Form, Side::Office);
         let line = |h: Text| help.iter().find(|l| l.help == h).unwrap().keys.clone();
         assert_eq!(line(Text::HelpNextField), "Tab/↓");
         assert_eq!(line(Text::HelpPrevField), "Shift+Tab/↑");
@@ -821,8 +955,8 @@ mod tests {
             Ctx::FindPerson,
             Ctx::AskVillage,
         ] {
-            let help = super::help(ctx);
-            for f in footer(ctx) {
+            let help = super::help(ctx, Side::Office);
+            for f in keys_of(footer(ctx, Side::Office)) {
                 let line = help.iter().find(|l| l.help == f.help).unwrap();
                 assert!(line.keys.contains(&f.keys), "{ctx:?}: {f:?} in {line:?}");
             }

@@ -148,7 +148,7 @@ impl App {
         if self.quit() {
             return;
         }
-        if let Some(action) = keymap::resolve(self.state.ctx(), key) {
+        if let Some(action) = keymap::resolve(self.state.ctx(), self.state.role.into(), key) {
             self.act(action);
         }
     }

@@ -10,11 +10,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::app::{Notice, Screen, State};
 use super::dialog;
-use super::draw::{Theme, centered};
-use super::keymap::{self, Ctx};
+use super::draw::{Theme, centered, fit_ranked};
+use super::keymap;
 use super::screens::{
     bundles, charts, conflict, duplicates, form, history, import, new_case, progress, report,
     settings, villages, who, work_list,
@@ -39,8 +40,12 @@ pub fn render(state: &State, frame: &mut Frame) {
         );
         return;
     }
-    let [top, body, notice, footer] = layout(area);
-    frame.render_widget(Paragraph::new(title_line(state)).style(theme.bar()), top);
+    let footer_lines = footer_lines(state, area);
+    let [top, body, notice, footer] = layout(area, footer_lines.len() as u16);
+    frame.render_widget(
+        Paragraph::new(title_line(state, top.width)).style(theme.bar()),
+        top,
+    );
     match state.screen() {
         Screen::Who(w) => who::render(frame, body, state, w, &theme),
         Screen::List => work_list::render(frame, body, state, &theme),
@@ -62,63 +67,87 @@ pub fn render(state: &State, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(text).style(style), notice);
     }
     frame.render_widget(
-        Paragraph::new(footer_line(state.ctx(), lang)).style(theme.bar()),
+        Paragraph::new(footer_lines.into_iter().map(Line::from).collect::<Vec<_>>())
+            .style(theme.bar()),
         footer,
     );
     if let Some(d) = &state.dialog {
         dialog::render(frame, body, state, d, &theme);
     }
     if state.help {
-        help(frame, body, state.ctx_under_help(), lang, &theme);
+        help(frame, body, state, &theme);
     }
 }
 
-/// The title line, the screen's body, the notice line and the footer.
-pub fn layout(area: Rect) -> [Rect; 4] {
+/// The title line, the screen's body, the notice line and the footer (of
+/// `footer` lines).
+pub fn layout(area: Rect, footer: u16) -> [Rect; 4] {
     Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(footer),
     ])
     .areas(area)
 }
 
-fn title_line(state: &State) -> String {
+/// Who and where, in `width` columns: the team, who is working and the
+/// typing mode stay; the program's and the commune's names give way first.
+fn title_line(state: &State, width: u16) -> String {
     let lang = state.lang;
     let t = |x| i18n::text(lang, x);
-    let place = match state.role {
-        Role::Commune => state.commune.name.clone(),
-        Role::Team(n) => format!(
-            "{} {n} · {} · {}",
-            t(Text::Team),
-            state
-                .commune
-                .village(n)
-                .map(|v| v.name.as_str())
-                .unwrap_or(""),
-            state.commune.name
-        ),
-    };
+    let mut items: Vec<(u8, String)> = vec![(1, "tothon".into())];
+    match state.role {
+        Role::Commune => items.push((8, state.commune.name.clone())),
+        Role::Team(n) => {
+            items.push((9, format!("{} {n}", t(Text::Team))));
+            if let Some(v) = state.commune.village(n) {
+                items.push((5, v.name.clone()));
+            }
+            items.push((3, state.commune.name.clone()));
+        }
+    }
     let typing = match state.typing {
         Method::Off => t(Text::TypingOff),
         Method::Telex => "Telex",
         Method::Vni => "VNI",
     };
     let member = state.member.as_deref().unwrap_or("—");
+    items.push((6, format!("{}: {member}", t(Text::Author))));
+    items.push((7, format!("{}: {typing}", t(Text::Typing))));
     format!(
-        " tothon · {place} · {}: {member} · {}: {typing}",
-        t(Text::Author),
-        t(Text::Typing)
+        " {}",
+        fit_ranked(&items, usize::from(width.saturating_sub(1)))
     )
 }
 
-fn footer_line(ctx: Ctx, lang: Lang) -> String {
-    keymap::footer(ctx)
-        .iter()
-        .map(|k| format!("{} {}", k.keys, i18n::text(lang, k.help)))
-        .collect::<Vec<_>>()
-        .join(" · ")
+/// The footer in `area`'s width: one line when every key fits in it;
+/// else the screen's own keys on a line of their own above the ones every
+/// screen has (help, bundles, typing, quit). A key with no room still
+/// gives way, arrows first, then the screen's last ones (F1 lists them
+/// all).
+pub fn footer_lines(state: &State, area: Rect) -> Vec<String> {
+    let width = usize::from(area.width);
+    let keys = keymap::footer(state.ctx(), state.role.into());
+    let item = |k: &keymap::FooterKey| {
+        let text = format!("{} {}", k.key.keys, i18n::text(state.lang, k.key.help));
+        let rank = if k.always {
+            9
+        } else if k.key.keys.starts_with(['↑', '↓', '←', '→']) {
+            4
+        } else {
+            5
+        };
+        (rank, text)
+    };
+    let all: Vec<(u8, String)> = keys.iter().map(item).collect();
+    let (always, own): (Vec<_>, Vec<_>) = all.iter().cloned().partition(|(rank, _)| *rank == 9);
+    let fits = fit_ranked(&all, usize::MAX).width() <= width;
+    // A small terminal keeps its lines for the screen.
+    if own.is_empty() || always.is_empty() || fits || area.height < 20 {
+        return vec![fit_ranked(&all, width)];
+    }
+    vec![fit_ranked(&own, width), fit_ranked(&always, width)]
 }
 
 fn notice_text(lang: Lang, n: &Notice, theme: &Theme) -> (String, Style) {
@@ -178,14 +207,11 @@ fn notice_text(lang: Lang, n: &Notice, theme: &Theme) -> (String, Style) {
     }
 }
 
-fn help(frame: &mut Frame, area: Rect, ctx: Ctx, lang: Lang, theme: &Theme) {
-    let bindings = keymap::help(ctx);
-    let popup = centered(area, 64, (bindings.len() as u16 + 2).min(area.height), 0);
-    frame.render_widget(Clear, popup);
-    let block = Block::bordered().title(format!(" {} ", i18n::text(lang, Text::HelpTitle)));
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-    let lines: Vec<Line> = bindings
+/// F1: every key of the screen under it, then what the list's marks mean.
+fn help(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let lang = state.lang;
+    let bindings = keymap::help(state.ctx_under_help(), state.role.into());
+    let mut lines: Vec<Line> = bindings
         .iter()
         .map(|k| {
             Line::from(vec![
@@ -194,5 +220,60 @@ fn help(frame: &mut Frame, area: Rect, ctx: Ctx, lang: Lang, theme: &Theme) {
             ])
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    lines.push(Line::raw(""));
+    lines.extend(Mark::ALL.iter().map(|mark| {
+        Line::from(vec![
+            Span::styled(format!("{:<20} ", mark.symbol()), theme.bold()),
+            Span::raw(mark.meaning(lang)),
+        ])
+    }));
+    let popup = centered(area, 64, (lines.len() as u16 + 2).min(area.height), 0);
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered().title(format!(" {} ", i18n::text(lang, Text::HelpTitle)));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let scroll = lines.len().saturating_sub(usize::from(inner.height)) as u16;
+    frame.render_widget(
+        Paragraph::new(lines).scroll((state.help_scroll.min(scroll), 0)),
+        inner,
+    );
+}
+
+/// The marks a list line can carry: F1 and the list's legend explain them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    Conflict,
+    Draft,
+    Correction,
+}
+
+impl Mark {
+    pub const ALL: [Mark; 3] = [Mark::Conflict, Mark::Draft, Mark::Correction];
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Mark::Conflict => "⚠",
+            Mark::Draft => "✎",
+            Mark::Correction => crate::domain::listing::CORRECTION_MARK.trim_end(),
+        }
+    }
+
+    /// What it means, whole (F1).
+    pub fn meaning(self, lang: Lang) -> &'static str {
+        i18n::text(
+            lang,
+            match self {
+                Mark::Conflict => Text::MarkConflict,
+                Mark::Draft => Text::MarkDraft,
+                Mark::Correction => Text::MarkCorrection,
+            },
+        )
+    }
+
+    /// What it means in a word or two (the legend): the meaning up to its
+    /// colon or bracket.
+    pub fn word(self, lang: Lang) -> &'static str {
+        let meaning = self.meaning(lang);
+        meaning.split([':', '(']).next().unwrap_or(meaning).trim()
+    }
 }

@@ -15,7 +15,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row as TableRow, Table, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::bundles::BundlesState;
 use super::import::ImportState;
 use super::report::ReportState;
 use super::settings::SettingsState;
@@ -311,7 +310,6 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return vec![Effect::LoadReport { as_of: state.today }];
         }
         Action::ShowDuplicates => return vec![Effect::LoadDuplicates],
-        Action::ShowBundles => state.screens.push(Screen::Bundles(BundlesState::default())),
         Action::ShowWorklistImport => state.screens.push(Screen::Import(ImportState::default())),
         Action::ShowRegisterImport => state.screens.push(Screen::Import(ImportState {
             register: true,

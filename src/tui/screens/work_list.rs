@@ -3,6 +3,7 @@
 //! `tui::list` (the model); this screen moves over them and draws the ones
 //! in view.
 
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
@@ -10,7 +11,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row as TableRow, Table};
 use unicode_width::UnicodeWidthStr;
 
-use super::bundles::BundlesState;
 use super::new_case::NewCaseState;
 use super::progress::ProgressState;
 use super::settings::SettingsState;
@@ -19,11 +19,11 @@ use crate::domain::form;
 use crate::domain::progress::Stage;
 use crate::i18n::{self, Lang, Text};
 use crate::tui::app::{Effect, Screen, State};
-use crate::tui::draw::Theme;
+use crate::tui::draw::{Theme, fit_ranked, fit_title};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Action;
-use crate::tui::list::{Sort, StageFilter};
-use crate::tui::render::{self, MIN_HEIGHT, MIN_WIDTH};
+use crate::tui::list::{RowView, Sort, StageFilter};
+use crate::tui::render::{self, MIN_HEIGHT, MIN_WIDTH, Mark};
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let page = 10;
@@ -76,7 +76,6 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ShowSettings => state
             .screens
             .push(Screen::Settings(SettingsState::default())),
-        Action::ShowBundles => state.screens.push(Screen::Bundles(BundlesState::default())),
         _ => {}
     }
     vec![]
@@ -91,7 +90,9 @@ pub fn keep_selection_in_view(state: &mut State) {
     {
         return;
     }
-    let [_, body, _, _] = render::layout(Rect::from((Position::ORIGIN, size)));
+    let area = Rect::from((Position::ORIGIN, size));
+    let footer = render::footer_lines(state, area).len() as u16;
+    let [_, body, _, _] = render::layout(area, footer);
     let [_, _, table] = areas(body);
     state.list.keep_in_view(rows(table));
 }
@@ -152,86 +153,147 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Sort::Due => t(Text::Due),
         Sort::Edited => t(Text::EditedAt),
     };
-    frame.render_widget(
-        Paragraph::new(format!(
-            "{}: {form_name} · {}: {stage_name} · {}: {sort_name} · {}/{}",
-            t(Text::Form),
-            t(Text::Status),
-            t(Text::SortBy),
-            state.list.shown(),
-            state.list.total()
-        ))
-        .style(theme.dim()),
-        filters,
-    );
     let commune = state.role == Role::Commune;
     let height = rows(table);
-    let mut rows = Vec::with_capacity(height);
-    for (selected, r) in state.list.window(height) {
-        let form_short = form::form(r.form)
-            .map(|f| f.short.get(lang).to_string())
-            .unwrap_or_else(|| r.form.to_string());
-        let mut status = stage_text(lang, r.stage, r.draft_status).to_string();
-        if r.conflict {
-            status.push_str(" ⚠");
+    let window: Vec<(bool, RowView)> = state.list.window(height).collect();
+    // The filters, the count and what the marks in view mean, as room allows.
+    let mut items = vec![
+        (8, format!("{}: {form_name}", t(Text::Form))),
+        (8, format!("{}: {stage_name}", t(Text::Status))),
+        (6, format!("{}: {sort_name}", t(Text::SortBy))),
+        (9, format!("{}/{}", state.list.shown(), state.list.total())),
+    ];
+    for mark in Mark::ALL {
+        let shown = window.iter().any(|(_, r)| match mark {
+            Mark::Conflict => r.conflict,
+            Mark::Draft => r.has_draft,
+            Mark::Correction => r.title.starts_with(mark.symbol()),
+        });
+        if shown {
+            items.push((4, format!("{} {}", mark.symbol(), mark.word(lang))));
         }
-        let mark = if r.has_draft { "✎" } else { " " };
-        let mut cells = vec![
-            Cell::from(format!("{mark}{}", r.record)),
-            Cell::from(form_short),
-            Cell::from(r.title),
-        ];
-        if commune {
-            cells.push(Cell::from(r.team.to_string()));
+    }
+    frame.render_widget(
+        Paragraph::new(fit_ranked(&items, usize::from(filters.width))).style(theme.dim()),
+        filters,
+    );
+    if window.is_empty() {
+        frame.render_widget(Paragraph::new(t(Text::NoMatches)).style(theme.dim()), table);
+        return;
+    }
+    // Every column but the title is as wide as what it shows; the title
+    // takes the rest, its name giving way before its ID (never cut). Dates
+    // lose their century first, where the title would be cut.
+    let mut header = vec![t(Text::Record), t(Text::Form), t(Text::Title)];
+    if commune {
+        header.push(t(Text::Team));
+    }
+    header.extend([t(Text::Status), t(Text::Due), t(Text::EditedAt)]);
+    let (mut cells, mut widths) = columns(state, &window, &header, "%d/%m/%Y");
+    let mut title = TITLE;
+    let title_room = |widths: &[usize], title: usize| {
+        let others = widths.iter().sum::<usize>() - widths[title];
+        usize::from(table.width).saturating_sub(others + widths.len() - 1)
+    };
+    if title_room(&widths, title) < widths[title] {
+        (cells, widths) = columns(state, &window, &header, "%d/%m/%y");
+    }
+    // Still no room for an ID: the edit date, the due date, then the
+    // form go (the status and the team stay).
+    let give_way = [header.len() - 1, header.len() - 2, 1];
+    for col in give_way {
+        if title_room(&widths, title) >= ID_WIDTH {
+            break;
         }
-        cells.extend([
-            Cell::from(status),
-            Cell::from(
-                r.due
-                    .map(|d| d.format("%d/%m/%Y").to_string())
-                    .unwrap_or_default(),
-            ),
-            Cell::from(
-                r.edited
-                    .map(|d| d.format("%d/%m/%Y").to_string())
-                    .unwrap_or_default(),
-            ),
-        ]);
-        let style = if selected {
+        header.remove(col);
+        widths.remove(col);
+        for row in &mut cells {
+            row.remove(col);
+        }
+        if col < title {
+            title -= 1;
+        }
+    }
+    widths[title] = title_room(&widths, title);
+    for row in &mut cells {
+        row[title] = fit_title(&row[title], widths[title]);
+    }
+    let rows = window.iter().zip(cells).map(|((selected, r), row)| {
+        let style = if *selected {
             theme.selected()
         } else if r.conflict {
             theme.warning()
         } else {
             Style::new()
         };
-        rows.push(TableRow::new(cells).style(style));
-    }
-    let mut header = vec![t(Text::Record), t(Text::Form), t(Text::Title)];
-    let mut widths = vec![
-        Constraint::Length(10),
-        Constraint::Length(11),
-        Constraint::Min(16),
-    ];
-    if commune {
-        header.push(t(Text::Team));
-        widths.push(Constraint::Length(3));
-    }
-    header.extend([t(Text::Status), t(Text::Due), t(Text::EditedAt)]);
-    widths.extend([
-        Constraint::Length(11),
-        Constraint::Length(10),
-        Constraint::Length(10),
-    ]);
-    if rows.is_empty() {
-        frame.render_widget(Paragraph::new(t(Text::NoMatches)).style(theme.dim()), table);
-        return;
-    }
+        TableRow::new(row.into_iter().map(Cell::from)).style(style)
+    });
+    let constraints = widths.iter().map(|w| Constraint::Length(*w as u16));
     frame.render_widget(
-        Table::new(rows, widths)
+        Table::new(rows, constraints)
             .header(TableRow::new(header).style(theme.bold()))
             .column_spacing(1),
         table,
     );
+}
+
+/// The title's column in a list line.
+const TITLE: usize = 2;
+
+/// The columns a personal ID needs: the title's least before other columns
+/// give way.
+const ID_WIDTH: usize = 12;
+
+/// The cells of the lines in view, and each column's width: the widest of
+/// its cells and its header. Dates as `date_format`.
+fn columns(
+    state: &State,
+    window: &[(bool, RowView)],
+    header: &[&str],
+    date_format: &str,
+) -> (Vec<Vec<String>>, Vec<usize>) {
+    let lang = state.lang;
+    let date = |d: NaiveDate| d.format(date_format).to_string();
+    let cells: Vec<Vec<String>> = window
+        .iter()
+        .map(|(_, r)| {
+            let mark = if r.has_draft { "✎" } else { " " };
+            let form_short = form::form(r.form)
+                .map(|f| f.short.get(lang).to_string())
+                .unwrap_or_else(|| r.form.to_string());
+            let mut status = stage_text(lang, r.stage, r.draft_status).to_string();
+            if r.conflict {
+                status.push_str(" ⚠");
+            }
+            let mut row = vec![
+                format!("{mark}{}", r.record),
+                form_short,
+                r.title.to_string(),
+            ];
+            if state.role == Role::Commune {
+                row.push(r.team.to_string());
+            }
+            row.extend([
+                status,
+                r.due.map(date).unwrap_or_default(),
+                r.edited.map(|d| date(d.date_naive())).unwrap_or_default(),
+            ]);
+            row
+        })
+        .collect();
+    let widths = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            cells
+                .iter()
+                .map(|row| row[i].width())
+                .max()
+                .unwrap_or(0)
+                .max(h.width())
+        })
+        .collect();
+    (cells, widths)
 }
 
 #[cfg(test)]
@@ -285,10 +347,11 @@ mod tests {
         for _ in 0..50 {
             app::update(&mut state, Action::MoveDown);
         }
-        // 40 lines less the title, notice, footer, search, filters and header.
-        assert_eq!(state.list.offset, 50 + 1 - 34);
+        // 40 lines less the title, notice, footer (two lines at 80
+        // columns), search, filters and header.
+        assert_eq!(state.list.offset, 50 + 1 - 33);
         state.resized(Size::new(80, 24));
-        assert_eq!(state.list.offset, 50 + 1 - 18);
+        assert_eq!(state.list.offset, 50 + 1 - 17);
         // Drawing reads the offset as it is.
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         terminal
@@ -301,7 +364,7 @@ mod tests {
             .iter()
             .map(|c| c.symbol())
             .collect();
-        assert!(screen.contains("AC-050") && screen.contains("AC-033"));
-        assert!(!screen.contains("AC-032") && !screen.contains("AC-051"));
+        assert!(screen.contains("AC-050") && screen.contains("AC-034"));
+        assert!(!screen.contains("AC-033") && !screen.contains("AC-051"));
     }
 }
