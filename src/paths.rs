@@ -47,3 +47,178 @@ pub fn sync_folder(dir: &Path) -> std::io::Result<()> {
     let _ = dir;
     Ok(())
 }
+
+/// Folders where a USB stick or a memory card shows up: on Windows every
+/// drive letter but C: that answers; elsewhere the folders the desktop
+/// mounts removable media under (`/media/USER/*`, `/run/media/USER/*`,
+/// `/media/*`, `/mnt/*`). Best effort: a place that cannot be read is left
+/// out.
+pub fn removable_places() -> Vec<PathBuf> {
+    #[cfg(feature = "test-hooks")]
+    if let Some(places) = PRETEND_PLACES.get() {
+        return places.clone();
+    }
+    let mut out = Vec::new();
+    #[cfg(windows)]
+    for letter in b'A'..=b'Z' {
+        if letter == b'C' {
+            continue;
+        }
+        let root = PathBuf::from(format!("{}:\\", letter as char));
+        if root.is_dir() {
+            out.push(root);
+        }
+    }
+    #[cfg(not(windows))]
+    {
+        let user = std::env::var("USER").unwrap_or_default();
+        let mut roots = vec![PathBuf::from("/media"), PathBuf::from("/mnt")];
+        if !user.is_empty() {
+            roots.insert(0, PathBuf::from("/run/media").join(&user));
+            roots.insert(0, PathBuf::from("/media").join(&user));
+        }
+        for root in roots {
+            let Ok(entries) = std::fs::read_dir(&root) else {
+                continue;
+            };
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_dir() && !roots_contain(p, &user))
+                .collect();
+            found.sort();
+            out.extend(found);
+        }
+    }
+    out
+}
+
+/// (Tests) the places to offer instead of the machine's, whose USB sticks
+/// would change what a screen shows.
+#[cfg(feature = "test-hooks")]
+static PRETEND_PLACES: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+
+/// (Tests) offers `places` instead of the machine's, for the whole process
+/// (the first call wins).
+#[cfg(feature = "test-hooks")]
+pub fn pretend_places(places: Vec<PathBuf>) {
+    let _ = PRETEND_PLACES.set(places);
+}
+
+/// Whether `p` is `/media/USER` itself (a folder of places, not a place).
+#[cfg(not(windows))]
+fn roots_contain(p: &Path, user: &str) -> bool {
+    !user.is_empty() && p == Path::new("/media").join(user)
+}
+
+/// The bundles (`.zip` files) in `dir`, newest first, with when each was
+/// last written.
+pub fn bundle_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, std::time::SystemTime)>> {
+    let mut out: Vec<(PathBuf, std::time::SystemTime)> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("zip"))
+        })
+        .filter_map(|e| {
+            let meta = e.metadata().ok().filter(|m| m.is_file())?;
+            Some((e.path(), meta.modified().unwrap_or(std::time::UNIX_EPOCH)))
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(out)
+}
+
+/// `typed` (a path being typed) completed as a shell would: to the one
+/// folder or `.zip` file its last part begins, or as far as all that it
+/// begins agree (letters compared without case). A folder gets its
+/// separator, ready for the next part. Unchanged when nothing matches.
+pub fn complete(typed: &str) -> String {
+    let sep = std::path::MAIN_SEPARATOR;
+    let split = typed.rfind(['/', sep]).map_or(0, |i| i + 1);
+    let (dir_part, prefix) = typed.split_at(split);
+    let dir = if dir_part.is_empty() {
+        Path::new(".")
+    } else {
+        Path::new(dir_part)
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return typed.to_string();
+    };
+    let folded = prefix.to_lowercase();
+    let mut matches: Vec<(String, bool)> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let is_dir = e.path().is_dir();
+            let wanted = is_dir
+                || Path::new(&name)
+                    .extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("zip"));
+            (wanted && name.to_lowercase().starts_with(&folded)).then_some((name, is_dir))
+        })
+        .collect();
+    matches.sort();
+    match matches.as_slice() {
+        [] => typed.to_string(),
+        [(name, is_dir)] => {
+            let mut out = format!("{dir_part}{name}");
+            if *is_dir {
+                out.push(sep);
+            }
+            out
+        }
+        [first, rest @ ..] => {
+            let mut common: Vec<char> = first.0.chars().collect();
+            for (name, _) in rest {
+                let same = common
+                    .iter()
+                    .zip(name.chars())
+                    .take_while(|(a, b)| a.to_lowercase().eq(b.to_lowercase()))
+                    .count();
+                common.truncate(same);
+            }
+            let common: String = common.into_iter().collect();
+            if common.chars().count() > prefix.chars().count() {
+                format!("{dir_part}{common}")
+            } else {
+                typed.to_string()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_path_completes_to_its_folder_or_bundle() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        std::fs::create_dir(r.join("USB-Lan")).unwrap();
+        std::fs::write(r.join("tothon-to3-0007.zip"), b"").unwrap();
+        std::fs::write(r.join("tothon-to3-0008.zip"), b"").unwrap();
+        std::fs::write(r.join("notes.txt"), b"").unwrap();
+        let base = format!("{}{}", r.display(), std::path::MAIN_SEPARATOR);
+        let sep = std::path::MAIN_SEPARATOR;
+        assert_eq!(
+            complete(&format!("{base}usb")),
+            format!("{base}USB-Lan{sep}")
+        );
+        assert_eq!(
+            complete(&format!("{base}tot")),
+            format!("{base}tothon-to3-000")
+        );
+        assert_eq!(
+            complete(&format!("{base}tothon-to3-0007")),
+            format!("{base}tothon-to3-0007.zip")
+        );
+        // A text file is not a bundle; nothing matches, nothing changes.
+        assert_eq!(complete(&format!("{base}no")), format!("{base}no"));
+        assert_eq!(complete("/no/such/folder/x"), "/no/such/folder/x");
+        let found = bundle_files(r).unwrap();
+        assert_eq!(found.len(), 2);
+    }
+}

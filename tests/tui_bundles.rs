@@ -112,3 +112,67 @@ fn the_commune_resolves_a_conflict_side_by_side() {
     drop(app);
     assert_eq!(in_conflict(), before - 1);
 }
+
+/// The end of a day: the title counts the saves no bundle has carried;
+/// Ctrl+B writes the bundles into the folder shown (the last one used) and
+/// says where in full; the office picks the bundle from the folder's list
+/// instead of typing its path, after Tab completed the folder's name.
+#[test]
+fn the_end_of_a_day_names_what_is_unsent_and_where_bundles_go() {
+    tothon::paths::pretend_places(vec![]);
+    let c = Commune::with_teams([2]);
+    let (commune, team) = (c.commune(), c.team(2));
+    save_activation(&team, "034090123456", "pending", &[]);
+    save_activation(&team, "034190123457", "pending", &[]);
+
+    let mut app = open(&team);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.lines().next().unwrap().contains("Chưa gửi: 2"), "{s}");
+    // A stick, as a folder the team types (Tab completes its name).
+    let stick = c.path("USB-Lan");
+    std::fs::create_dir(&stick).unwrap();
+    ctrl(&mut app, 'b');
+    app.paste(&c.path("usb").display().to_string());
+    press(&mut app, KeyCode::Tab);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("USB-Lan"), "completed: {s}");
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'e');
+    let s = screen(&mut app, SIZES[1]);
+    let written: Vec<PathBuf> = std::fs::read_dir(&stick)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(written.len(), 1, "{s}");
+    let name = written[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    // The full path is said, and the bundle is on the folder's list.
+    assert!(s.contains(&written[0].display().to_string()), "{s}");
+    assert_eq!(s.matches(&name).count(), 2, "{s}");
+    assert!(!s.lines().next().unwrap().contains("Chưa gửi"), "{s}");
+    drop(app);
+    // The next sitting starts in the same folder.
+    let mut app = open(&team);
+    ctrl(&mut app, 'b');
+    let s = screen(&mut app, SIZES[1]);
+    assert!(
+        s.contains(&format!("Thư mục gói: {}", stick.display())),
+        "{s}"
+    );
+    drop(app);
+
+    // The office opens the stick's folder and picks the bundle.
+    let mut app = open(&commune);
+    press(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 'b');
+    app.paste(&stick.display().to_string());
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains(&name), "{s}");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("+2"), "imported: {s}");
+}

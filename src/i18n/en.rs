@@ -84,6 +84,10 @@ pub fn text(t: Text) -> &'static str {
         Text::ConfirmWarningsQuestion => "Warnings to confirm",
         Text::ConfirmWarningsKeys => "Enter: confirm it is right and save · Esc: go back",
         Text::HelpTitle => "Keys (F1)",
+        Text::BundleFolder => "Bundle folder",
+        Text::BundlePath => "Type a folder or a .zip bundle (Tab completes)",
+        Text::NoBundlesHere => "No .zip bundle in this folder.",
+        Text::HelpCompletePath => "Complete the path",
         Text::MarkConflict => "conflict: two edits differ, office picks",
         Text::MarkDraft => "unsaved draft (open the case to go on)",
         Text::MarkCorrection => "sent back by the office (with a comment)",
@@ -192,7 +196,6 @@ pub fn text(t: Text) -> &'static str {
         Text::ColNeedsCorrection => "Fix",
         Text::ColConflicts => "Confl",
         Text::Bundles => "Bundles: export, import, log",
-        Text::ImportBundlePath => "Import a bundle (path of the .zip)",
         Text::ReceivedAt => "Received",
         Text::Sender => "From",
         Text::Result => "Result",
@@ -203,7 +206,7 @@ pub fn text(t: Text) -> &'static str {
         }
         Text::HelpBundles => "Bundles",
         Text::HelpExportBundles => "Export bundles",
-        Text::HelpImportBundle => "Import the bundle",
+        Text::HelpImportBundle => "Import / open the folder",
         Text::Passphrase => "This device's passphrase",
         Text::PassphraseQuestion => "Open this device's data",
         Text::Unlocking => "Opening… (this takes a few seconds)",
@@ -438,6 +441,7 @@ pub fn msg(m: &Msg) -> String {
         ),
         Msg::PersonalToOutput => "Note: this table holds citizens' personal data, not encrypted: keep whatever receives it safe, do not send it over the network, delete it when done.".into(),
         Msg::Imported { count } => format!("Imported {count} work items."),
+        Msg::Unsent { count } => format!("Unsent: {count}"),
         Msg::WarningsConfirmed { count } => format!("Confirmed {count} warnings."),
         Msg::SheetRead { sheet, at, of } => {
             format!(

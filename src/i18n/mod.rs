@@ -90,6 +90,10 @@ pub enum Text {
     ConfirmWarningsKeys,
     HelpTitle,
     MarkConflict,
+    BundleFolder,
+    BundlePath,
+    NoBundlesHere,
+    HelpCompletePath,
     MarkDraft,
     MarkCorrection,
     HelpOpen,
@@ -158,7 +162,6 @@ pub enum Text {
     HelpWorkList,
     HelpScroll,
     Bundles,
-    ImportBundlePath,
     ReceivedAt,
     Sender,
     Result,
@@ -289,6 +292,10 @@ pub enum Msg<'a> {
     },
     Imported {
         count: usize,
+    },
+    /// (The title) saves no bundle has carried yet.
+    Unsent {
+        count: u64,
     },
     VillageAdded {
         team: u8,

@@ -86,6 +86,10 @@ pub fn text(t: Text) -> &'static str {
         Text::ConfirmWarningsQuestion => "Cần xác nhận cảnh báo",
         Text::ConfirmWarningsKeys => "Enter: xác nhận đúng như vậy và lưu · Esc: quay lại sửa",
         Text::HelpTitle => "Phím tắt (F1)",
+        Text::BundleFolder => "Thư mục gói",
+        Text::BundlePath => "Gõ thư mục hoặc gói .zip (Tab điền tiếp)",
+        Text::NoBundlesHere => "Không có gói .zip nào trong thư mục này.",
+        Text::HelpCompletePath => "Điền tiếp đường dẫn",
         Text::MarkConflict => "xung đột: hai bản sửa khác nhau, xã chọn",
         Text::MarkDraft => "nháp chưa lưu (mở lại để lưu tiếp)",
         Text::MarkCorrection => "xã yêu cầu sửa (kèm lời nhắn của xã)",
@@ -192,7 +196,6 @@ pub fn text(t: Text) -> &'static str {
         Text::ColNeedsCorrection => "Cần sửa",
         Text::ColConflicts => "X.đột",
         Text::Bundles => "Gói dữ liệu: xuất, nhận, nhật ký",
-        Text::ImportBundlePath => "Nhận gói (đường dẫn tệp .zip)",
         Text::ReceivedAt => "Nhận lúc",
         Text::Sender => "Gửi từ",
         Text::Result => "Kết quả",
@@ -203,7 +206,7 @@ pub fn text(t: Text) -> &'static str {
         }
         Text::HelpBundles => "Gói dữ liệu",
         Text::HelpExportBundles => "Xuất gói",
-        Text::HelpImportBundle => "Nhận gói",
+        Text::HelpImportBundle => "Nhận gói / mở thư mục",
         Text::Passphrase => "Mật khẩu của máy này",
         Text::PassphraseQuestion => "Mở dữ liệu của máy này",
         Text::Unlocking => "Đang mở khoá… (mất vài giây)",
@@ -448,6 +451,7 @@ pub fn msg(m: &Msg) -> String {
         ),
         Msg::PersonalToOutput => "Lưu ý: bảng này chứa dữ liệu cá nhân của công dân, không được mã hoá: giữ kín tệp nhận được, không gửi qua mạng, xoá khi dùng xong.".into(),
         Msg::Imported { count } => format!("Đã nhập {count} việc vào danh sách."),
+        Msg::Unsent { count } => format!("Chưa gửi: {count}"),
         Msg::WarningsConfirmed { count } => format!("Đã xác nhận {count} cảnh báo."),
         Msg::SheetRead { sheet, at, of } => {
             format!("Trang «{}» ({at}/{of})", super::worklist::sheet_name(sheet))

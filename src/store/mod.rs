@@ -63,6 +63,11 @@ const CASE_INDEX: u32 = 6;
 /// The store's file name inside the data directory.
 pub const FILE_NAME: &str = "tothon.redb";
 
+/// Meta keys: the versions ever saved on this device, and how many of
+/// them the last bundle written carried.
+const SAVES_HERE: &str = "saves-here";
+const SENT_UPTO: &str = "sent-upto";
+
 /// redb's page cache. Its default (1 GiB) is more than the old laptops have;
 /// a few dozen MiB keep a commune of 100,000 quick to browse. (64 MiB made a
 /// 100,000-version merge about 5 % faster, but browsing 100,000 cases then
@@ -561,7 +566,8 @@ impl Store {
     /// Saves one version in one committed transaction. A draft with an empty
     /// `record` is a new case: its record id is allocated in the same
     /// transaction (`<form code>-<device>-<n>`). Any typing draft of the case
-    /// is dropped, since what it held is now saved.
+    /// is dropped, since what it held is now saved. The save is counted for
+    /// [`Store::unsent`] in the same transaction.
     pub fn save(&self, mut draft: Draft, draft_key: Option<&str>) -> Result<Version> {
         let vault = self.vault()?;
         let txn = self.db.begin_write()?;
@@ -570,12 +576,49 @@ impl Store {
         }
         let version = draft.seal();
         add_in(&txn, vault, std::slice::from_ref(&version))?;
+        {
+            let mut meta = txn.open_table(META)?;
+            let saved = match meta.get(SAVES_HERE)? {
+                Some(b) => codec::decode::<u64>(b.value(), SAVES_HERE)?,
+                None => 0,
+            };
+            meta.insert(SAVES_HERE, codec::encode(&(saved + 1)).as_slice())?;
+        }
         if let Some(key) = draft_key {
             txn.open_table(DRAFTS)?.remove(key)?;
         }
         txn.open_table(DRAFTS)?.remove(version.record.as_str())?;
         txn.commit()?;
         Ok(version)
+    }
+
+    /// How many versions were saved on this device, ever (counted since
+    /// the count began: a store of an older release starts at 0).
+    pub fn saves_here(&self) -> Result<u64> {
+        Ok(self.meta(SAVES_HERE)?.unwrap_or(0))
+    }
+
+    /// Marks every save up to `saves` (a [`Store::saves_here`] read before
+    /// a bundle was made) as sent.
+    pub fn mark_sent(&self, saves: u64) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            let sent = match meta.get(SENT_UPTO)? {
+                Some(b) => codec::decode::<u64>(b.value(), SENT_UPTO)?,
+                None => 0,
+            };
+            meta.insert(SENT_UPTO, codec::encode(&sent.max(saves)).as_slice())?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Saves made on this device since its last bundle was written: what
+    /// the end of the day must not forget.
+    pub fn unsent(&self) -> Result<u64> {
+        let sent: u64 = self.meta(SENT_UPTO)?.unwrap_or(0);
+        Ok(self.saves_here()?.saturating_sub(sent))
     }
 
     /// Adds versions (from a bundle, the demo or a resolution) in one

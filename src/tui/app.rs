@@ -104,12 +104,28 @@ pub enum Effect {
         resolution: &'static str,
         who: Who,
     },
-    /// Sign and write this device's bundles (with the key opened at the
-    /// start of the sitting).
-    ExportBundles,
+    /// Sign and write this device's bundles into `folder` (with the key
+    /// opened at the start of the sitting).
+    ExportBundles {
+        folder: std::path::PathBuf,
+    },
     /// Verify, read and merge one bundle file.
     ImportBundle {
         path: std::path::PathBuf,
+    },
+    /// Read the bundles in `folder` (the last one used when `None`) and
+    /// the places a USB stick shows up.
+    ListBundleFolder {
+        folder: Option<std::path::PathBuf>,
+    },
+    /// A typed path: a folder is read as [`Effect::ListBundleFolder`], a
+    /// file imported.
+    OpenBundlePath {
+        path: std::path::PathBuf,
+    },
+    /// Complete a path being typed from what the disk holds.
+    CompletePath {
+        typed: String,
     },
     /// (Commune) give village `team` a new name.
     RenameVillage {
@@ -172,6 +188,14 @@ pub enum Outcome {
         rows: Option<Vec<Row>>,
         imports: Vec<ImportEntry>,
     },
+    /// A folder read for the bundles screen.
+    BundleFolder {
+        folder: std::path::PathBuf,
+        places: Vec<std::path::PathBuf>,
+        bundles: Vec<bundles::Entry>,
+    },
+    /// A typed path, completed.
+    PathCompleted(String),
     Charts(ChartData),
     Report(Box<Report>),
     Duplicates(Vec<SuspectedPair>),
@@ -254,6 +278,8 @@ pub struct State {
     pub list: WorkList,
     /// Every bundle seen, for the progress table's "last bundle".
     pub imports: Vec<ImportEntry>,
+    /// Saves made here that no bundle has carried yet (the title shows it).
+    pub unsent: u64,
     /// Counts for the progress screens, recounted when the list changes.
     pub counts: Option<progress::Counts>,
     /// The terminal's size, as the event loop last saw it: how far the
@@ -319,6 +345,7 @@ impl State {
             tone: l.tone,
             list: l.list,
             imports: l.imports,
+            unsent: 0,
             counts: None,
             size: Size::default(),
             screens,
@@ -487,8 +514,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
     if action == Action::ShowBundles {
         // Offered from every screen but the bundles themselves (the key
         // table does not offer it there).
-        state.screens.push(Screen::Bundles(BundlesState::default()));
-        return vec![];
+        return bundles::open(state);
     }
     if let Some(dialog) = state.dialog.take() {
         return dialog::update(state, dialog, action);
@@ -558,6 +584,24 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             state.imports = imports;
             state.counts = None;
             bundles::done(state, lines);
+            // What the folder holds changed (an export) or is shown again.
+            bundles::folder(state)
+                .map(|folder| Effect::ListBundleFolder {
+                    folder: Some(folder),
+                })
+                .into_iter()
+                .collect()
+        }
+        Outcome::BundleFolder {
+            folder,
+            places,
+            bundles,
+        } => {
+            bundles::listed(state, folder, places, bundles);
+            vec![]
+        }
+        Outcome::PathCompleted(text) => {
+            bundles::completed(state, text);
             vec![]
         }
         Outcome::WorklistPreview {

@@ -167,6 +167,28 @@ pub fn cut(text: &str, width: usize) -> String {
     out
 }
 
+/// `text` in at most `width` columns, its start giving way ("…der/bundles"):
+/// for a path, whose end says the most.
+pub fn cut_start(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        kept.push(c);
+        used += w;
+    }
+    if width == 0 {
+        return String::new();
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
 /// The separator of a title's parts and of a bar's items.
 const SEP: &str = " · ";
 

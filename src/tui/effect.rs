@@ -1,7 +1,10 @@
 //! The only part of the screens that touches the store: carries out an
 //! [`Effect`] and reports what happened as an [`Outcome`].
 
+use std::path::PathBuf;
+
 use super::app::{Effect, Outcome};
+use super::screens::bundles::Entry;
 use crate::bundle::key::Signer;
 use crate::domain::commune::Village;
 use crate::error::Error;
@@ -133,93 +136,15 @@ pub fn run(store: &Store, signer: Option<&Signer>, effect: Effect, lang: Lang) -
                 Err(e) => failed(lang, e),
             }
         }
-        Effect::ExportBundles => {
-            let out_dir = store
-                .path()
-                .parent()
-                .map(|d| d.join("bundles-out"))
-                .unwrap_or_else(|| std::path::PathBuf::from("bundles-out"));
-            let signer = signer.ok_or(crate::ops::exchange::ExchangeError::NoKey);
-            let done = signer.and_then(|signer| {
-                let unreadable = crate::ops::exchange::unreadable(store)?;
-                let exported =
-                    crate::ops::exchange::export(store, signer, &out_dir, crate::clock::now())?;
-                Ok((unreadable, exported))
-            });
-            match done {
-                Ok((unreadable, exported)) => {
-                    let skipped = unreadable.into_iter().map(|receiver| {
-                        i18n::bundle::say(lang, &i18n::bundle::Say::NoReaderKey { receiver })
-                    });
-                    let written = exported.iter().map(|e| {
-                        let file = e.path.display().to_string();
-                        i18n::bundle::say(
-                            lang,
-                            &i18n::bundle::Say::Exported {
-                                file: &file,
-                                receiver: e.header.receiver,
-                                sequence: e.header.sequence,
-                                versions: e.versions,
-                                work_items: e.work_items,
-                            },
-                        )
-                    });
-                    // Backed up after each export, said either way.
-                    let backup = match crate::ops::backup::automatic(store, crate::clock::now()) {
-                        Ok(path) => i18n::msg(
-                            lang,
-                            &i18n::Msg::BackedUp {
-                                path: &path.display().to_string(),
-                            },
-                        ),
-                        Err(e) => i18n::msg(
-                            lang,
-                            &i18n::Msg::BackupFailed {
-                                why: &i18n::bundle::exchange_error(lang, &e),
-                            },
-                        ),
-                    };
-                    let lines = skipped.chain(written).chain([backup]).collect();
-                    let imports = store.imports().unwrap_or_default();
-                    Some(Outcome::Bundled {
-                        lines,
-                        rows: None,
-                        imports,
-                    })
-                }
-                Err(e) => failed(lang, e),
-            }
+        Effect::ListBundleFolder { folder } => bundle_folder(store, folder, lang),
+        Effect::OpenBundlePath { path } if path.is_dir() => bundle_folder(store, Some(path), lang),
+        Effect::OpenBundlePath { path } | Effect::ImportBundle { path } => {
+            import_bundle(store, &path, lang)
         }
-        Effect::ImportBundle { path } => {
-            let result = crate::ops::exchange::import_file(store, &path, crate::clock::now());
-            let imports = store.imports().unwrap_or_default();
-            match result {
-                Ok(done) => {
-                    let lines = match store.commune() {
-                        Ok(commune) => i18n::bundle::imported_lines(
-                            lang,
-                            &path.display().to_string(),
-                            &done,
-                            &commune,
-                        ),
-                        Err(e) => return failed(lang, e),
-                    };
-                    match store.list_rows() {
-                        Ok(rows) => Some(Outcome::Bundled {
-                            lines,
-                            rows: Some(rows),
-                            imports,
-                        }),
-                        Err(e) => failed(lang, e),
-                    }
-                }
-                Err(e) => Some(Outcome::Bundled {
-                    lines: vec![i18n::error(lang, &Error::from(e))],
-                    rows: None,
-                    imports,
-                }),
-            }
+        Effect::CompletePath { typed } => {
+            Some(Outcome::PathCompleted(crate::paths::complete(&typed)))
         }
+        Effect::ExportBundles { folder } => export_bundles(store, signer, &folder, lang),
         Effect::LoadCharts => match ops::queries::done_over_time(store) {
             Ok(series) => Some(Outcome::Charts(super::screens::charts::ChartData {
                 series,
@@ -281,5 +206,157 @@ fn village_named(
         }),
         Err(Error::Village(problem)) => Some(Outcome::VillageRefused(problem)),
         Err(e) => failed(lang, e),
+    }
+}
+
+/// Where bundles go when no folder was ever chosen: `bundles-out` in the
+/// data folder.
+fn default_bundle_folder(store: &Store) -> PathBuf {
+    store
+        .path()
+        .parent()
+        .map(|d| d.join("bundles-out"))
+        .unwrap_or_else(|| PathBuf::from("bundles-out"))
+}
+
+/// The setting that keeps the last folder bundles were written to or
+/// looked for in.
+const BUNDLE_FOLDER: &str = "bundle_folder";
+
+/// Reads a folder for the bundles screen: `folder`, else the last one
+/// used, else the default one. A folder chosen and read is remembered.
+fn bundle_folder(store: &Store, folder: Option<PathBuf>, lang: Lang) -> Option<Outcome> {
+    let default = default_bundle_folder(store);
+    let chosen = folder.is_some();
+    let folder = match folder {
+        Some(f) => f,
+        None => store
+            .setting::<String>(BUNDLE_FOLDER)
+            .ok()
+            .flatten()
+            .map(PathBuf::from)
+            .filter(|f| f.is_dir())
+            .unwrap_or_else(|| default.clone()),
+    };
+    let bundles = match crate::paths::bundle_files(&folder) {
+        Ok(found) => found,
+        // The default folder is made by the first export.
+        Err(_) if folder == default => Vec::new(),
+        Err(e) => {
+            return failed(
+                lang,
+                Error::File {
+                    path: folder.clone(),
+                    detail: e.to_string(),
+                },
+            );
+        }
+    };
+    if chosen {
+        let _ = ops::device::remember(store, BUNDLE_FOLDER, &folder.display().to_string());
+    }
+    let mut places = crate::paths::removable_places();
+    places.push(default);
+    places.dedup();
+    let bundles = bundles
+        .into_iter()
+        .map(|(path, written)| Entry::Bundle {
+            path,
+            written: (written != std::time::UNIX_EPOCH).then(|| written.into()),
+        })
+        .collect();
+    Some(Outcome::BundleFolder {
+        folder,
+        places,
+        bundles,
+    })
+}
+
+/// Signs and writes this device's bundles into `folder` (then remembered),
+/// and backs the store up; says what was written where, line by line.
+fn export_bundles(
+    store: &Store,
+    signer: Option<&Signer>,
+    out_dir: &std::path::Path,
+    lang: Lang,
+) -> Option<Outcome> {
+    let signer = signer.ok_or(crate::ops::exchange::ExchangeError::NoKey);
+    let done = signer.and_then(|signer| {
+        let unreadable = crate::ops::exchange::unreadable(store)?;
+        let exported = crate::ops::exchange::export(store, signer, out_dir, crate::clock::now())?;
+        Ok((unreadable, exported))
+    });
+    match done {
+        Ok((unreadable, exported)) => {
+            let _ = ops::device::remember(store, BUNDLE_FOLDER, &out_dir.display().to_string());
+            let skipped = unreadable.into_iter().map(|receiver| {
+                i18n::bundle::say(lang, &i18n::bundle::Say::NoReaderKey { receiver })
+            });
+            let written = exported.iter().map(|e| {
+                let file = e.path.display().to_string();
+                i18n::bundle::say(
+                    lang,
+                    &i18n::bundle::Say::Exported {
+                        file: &file,
+                        receiver: e.header.receiver,
+                        sequence: e.header.sequence,
+                        versions: e.versions,
+                        work_items: e.work_items,
+                    },
+                )
+            });
+            // Backed up after each export, said either way.
+            let backup = match crate::ops::backup::automatic(store, crate::clock::now()) {
+                Ok(path) => i18n::msg(
+                    lang,
+                    &i18n::Msg::BackedUp {
+                        path: &path.display().to_string(),
+                    },
+                ),
+                Err(e) => i18n::msg(
+                    lang,
+                    &i18n::Msg::BackupFailed {
+                        why: &i18n::bundle::exchange_error(lang, &e),
+                    },
+                ),
+            };
+            let lines = skipped.chain(written).chain([backup]).collect();
+            let imports = store.imports().unwrap_or_default();
+            Some(Outcome::Bundled {
+                lines,
+                rows: None,
+                imports,
+            })
+        }
+        Err(e) => failed(lang, e),
+    }
+}
+
+/// Verifies, reads and merges one bundle file; says what it brought.
+fn import_bundle(store: &Store, path: &std::path::Path, lang: Lang) -> Option<Outcome> {
+    let result = crate::ops::exchange::import_file(store, path, crate::clock::now());
+    let imports = store.imports().unwrap_or_default();
+    match result {
+        Ok(done) => {
+            let lines = match store.commune() {
+                Ok(commune) => {
+                    i18n::bundle::imported_lines(lang, &path.display().to_string(), &done, &commune)
+                }
+                Err(e) => return failed(lang, e),
+            };
+            match store.list_rows() {
+                Ok(rows) => Some(Outcome::Bundled {
+                    lines,
+                    rows: Some(rows),
+                    imports,
+                }),
+                Err(e) => failed(lang, e),
+            }
+        }
+        Err(e) => Some(Outcome::Bundled {
+            lines: vec![i18n::error(lang, &Error::from(e))],
+            rows: None,
+            imports,
+        }),
     }
 }

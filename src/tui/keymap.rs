@@ -228,8 +228,10 @@ pub enum Action {
     ImportWorklist,
     /// (Bundles) verify and merge the bundle at the typed path.
     ImportBundle,
-    /// (Bundles) sign and write this device's bundles (asks the passphrase).
+    /// (Bundles) sign and write this device's bundles into the folder shown.
     ExportBundles,
+    /// (Bundles) complete the path being typed from what the disk holds.
+    CompletePath,
     /// (Conflict) take the field's value from the head to the left.
     PreviousHead,
     /// (Conflict) take the field's value from the head to the right.
@@ -399,6 +401,9 @@ pub fn bindings() -> &'static [Binding] {
 
         bind(C::Bundles,    key(K::Enter),           A::ImportBundle,           T::HelpImportBundle,          FOOTER),
         bind(C::Bundles,    ctrl('e'),               A::ExportBundles,          T::HelpExportBundles,         FOOTER),
+        bind(C::Bundles,    key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
+        bind(C::Bundles,    key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
+        bind(C::Bundles,    key(K::Tab),             A::CompletePath,           T::HelpCompletePath,          F1_ONLY),
         bind(C::Bundles,    key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
         bind(C::Bundles,    key(K::Esc),             A::GoBack,                 T::HelpBack,                  FOOTER),
 

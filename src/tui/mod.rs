@@ -80,7 +80,7 @@ impl App {
         let drafts: HashSet<String> = store.drafts()?.into_iter().map(|(k, _)| k).collect();
         let snapshot = store.list_snapshot()?;
         let loading = std::thread::spawn(move || load_list(&snapshot, &drafts));
-        let state = State::new(Loaded {
+        let mut state = State::new(Loaded {
             lang,
             commune: store.commune()?,
             role: device.role,
@@ -94,6 +94,7 @@ impl App {
             list: list::WorkList::default(),
             imports: store.imports()?,
         });
+        state.unsent = store.unsent()?;
         Ok(App {
             state,
             store,
@@ -163,6 +164,7 @@ impl App {
 
     fn act(&mut self, action: Action) {
         let mut effects = app::update(&mut self.state, action);
+        let wrote = !effects.is_empty();
         // Outcomes may ask for more effects; each round is bounded by what the
         // state asks for, and outcomes never loop back to the same effect.
         while !effects.is_empty() {
@@ -174,6 +176,13 @@ impl App {
                 }
             }
             effects = next;
+        }
+        if wrote {
+            // A save or an export changes it; a store that cannot say
+            // keeps what was shown.
+            if let Ok(n) = self.store.unsent() {
+                self.state.unsent = n;
+            }
         }
     }
 

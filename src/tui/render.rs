@@ -115,6 +115,17 @@ fn title_line(state: &State, width: u16) -> String {
     let member = state.member.as_deref().unwrap_or("—");
     items.push((6, format!("{}: {member}", t(Text::Author))));
     items.push((7, format!("{}: {typing}", t(Text::Typing))));
+    if state.unsent > 0 {
+        items.push((
+            9,
+            i18n::msg(
+                lang,
+                &i18n::Msg::Unsent {
+                    count: state.unsent,
+                },
+            ),
+        ));
+    }
     format!(
         " {}",
         fit_ranked(&items, usize::from(width.saturating_sub(1)))

@@ -128,6 +128,8 @@ pub fn export(
     now: DateTime<FixedOffset>,
 ) -> Result<Vec<Exported>> {
     std::fs::create_dir_all(out_dir).map_err(|e| file_error(out_dir, e))?;
+    // Read before the versions: a save made meanwhile stays unsent.
+    let saves = store.saves_here()?;
     let stored = store.version_bytes()?;
     let readers = readers(store)?;
     // A side with no key to encrypt to gets nothing (see [`unreadable`]).
@@ -181,6 +183,9 @@ pub fn export(
         let _ = store.give_back_sequences(&taken);
         return Err(e);
     }
+    // The bundles are in place: a failure here only leaves saves counted
+    // as unsent that are not, the safe side.
+    let _ = store.mark_sent(saves);
     Ok(exported)
 }
 
