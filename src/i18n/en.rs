@@ -88,6 +88,7 @@ pub fn text(t: Text) -> &'static str {
         Text::BundlePath => "Type a folder or a .zip bundle (Tab completes)",
         Text::NoBundlesHere => "No .zip bundle in this folder.",
         Text::HelpCompletePath => "Complete the path",
+        Text::FollowUpsDue => "Due (today or overdue)",
         Text::MarkConflict => "conflict: two edits differ, office picks",
         Text::MarkDraft => "unsaved draft (open the case to go on)",
         Text::MarkCorrection => "sent back by the office (with a comment)",

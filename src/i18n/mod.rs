@@ -90,6 +90,7 @@ pub enum Text {
     ConfirmWarningsKeys,
     HelpTitle,
     MarkConflict,
+    FollowUpsDue,
     BundleFolder,
     BundlePath,
     NoBundlesHere,

@@ -90,6 +90,7 @@ pub fn text(t: Text) -> &'static str {
         Text::BundlePath => "Gõ thư mục hoặc gói .zip (Tab điền tiếp)",
         Text::NoBundlesHere => "Không có gói .zip nào trong thư mục này.",
         Text::HelpCompletePath => "Điền tiếp đường dẫn",
+        Text::FollowUpsDue => "Đến hẹn (hôm nay, quá hẹn)",
         Text::MarkConflict => "xung đột: hai bản sửa khác nhau, xã chọn",
         Text::MarkDraft => "nháp chưa lưu (mở lại để lưu tiếp)",
         Text::MarkCorrection => "xã yêu cầu sửa (kèm lời nhắn của xã)",

@@ -361,6 +361,7 @@ impl State {
     /// empty one before is counted again.
     pub fn loaded(&mut self, list: WorkList) {
         self.list = list;
+        self.list.open_on_follow_ups(self.today);
         self.counts = None;
         settle(self);
     }
@@ -553,6 +554,7 @@ fn reload_list(state: &mut State, mut rows: Vec<Row>) {
     super::list::mark_drafts(&mut rows, &drafts);
     let generation = state.list.generation + 1;
     state.list = WorkList::new(rows);
+    state.list.today = state.today;
     state.list.generation = generation;
 }
 

@@ -102,6 +102,9 @@ struct Line {
 pub enum StageFilter {
     #[default]
     All,
+    /// Today's follow-ups: work not done whose due or follow-up date is
+    /// today or past.
+    FollowUps,
     Only(Stage),
     Conflicts,
 }
@@ -109,7 +112,8 @@ pub enum StageFilter {
 impl StageFilter {
     fn next(self) -> StageFilter {
         match self {
-            StageFilter::All => StageFilter::Only(Stage::NotStarted),
+            StageFilter::All => StageFilter::FollowUps,
+            StageFilter::FollowUps => StageFilter::Only(Stage::NotStarted),
             StageFilter::Only(Stage::NotStarted) => StageFilter::Only(Stage::InProgress),
             StageFilter::Only(Stage::InProgress) => StageFilter::Only(Stage::Done),
             StageFilter::Only(Stage::Done) => StageFilter::Only(Stage::Blocked),
@@ -120,9 +124,12 @@ impl StageFilter {
         }
     }
 
-    fn keeps(self, f: Facts) -> bool {
+    fn keeps(self, f: Facts, due: Option<NaiveDate>, today: NaiveDate) -> bool {
         match self {
             StageFilter::All => true,
+            StageFilter::FollowUps => {
+                due.is_some_and(|d| d <= today) && !matches!(f.stage, Stage::Done | Stage::Voided)
+            }
             StageFilter::Only(s) => f.stage == s,
             StageFilter::Conflicts => f.conflict,
         }
@@ -205,6 +212,8 @@ pub struct WorkList {
     pub form: Option<String>,
     pub stage: StageFilter,
     pub sort: Sort,
+    /// The day "today's follow-ups" are counted to.
+    pub today: NaiveDate,
     query: String,
     folded: String,
     /// Position in `visible` of the highlighted line.
@@ -364,7 +373,7 @@ impl WorkList {
         let form = self.form.as_deref().map(form_index);
         form.is_none_or(|x| f.form == x)
             && self.team.is_none_or(|t| f.team == t)
-            && self.stage.keeps(f)
+            && self.stage.keeps(f, self.lines[i as usize].due, self.today)
             && (self.folded.is_empty() || self.key(i).contains(self.folded.as_str()))
     }
 
@@ -385,9 +394,15 @@ impl WorkList {
     }
 
     /// Search as you type: a longer query only re-checks what is visible.
+    /// A search looks through everything: it leaves today's follow-ups
+    /// for the whole list.
     pub fn set_query(&mut self, query: &str) {
         let folded = text::fold(query);
-        let narrowing = folded.starts_with(&self.folded);
+        let mut narrowing = folded.starts_with(&self.folded);
+        if !folded.is_empty() && self.stage == StageFilter::FollowUps {
+            self.stage = StageFilter::All;
+            narrowing = false;
+        }
         self.query = query.to_string();
         self.folded = folded;
         if narrowing {
@@ -412,6 +427,23 @@ impl WorkList {
         self.selected = 0;
         self.offset = 0;
         self.refilter();
+    }
+
+    /// Opens on today's follow-ups, soonest first, when there are any
+    /// (as of `today`); else as it was.
+    pub fn open_on_follow_ups(&mut self, today: NaiveDate) {
+        self.today = today;
+        let due = (0..self.lines.len() as u32).any(|i| {
+            StageFilter::FollowUps.keeps(self.facts[i as usize], self.lines[i as usize].due, today)
+        });
+        if due {
+            self.stage = StageFilter::FollowUps;
+            self.sort = Sort::Due;
+            self.sort_order();
+            self.selected = 0;
+            self.offset = 0;
+            self.refilter();
+        }
     }
 
     pub fn clear_team(&mut self) {
@@ -666,6 +698,9 @@ mod tests {
     fn filters_and_window_keep_the_selection_visible() {
         let mut l = list();
         l.cycle_stage();
+        assert_eq!(l.stage, StageFilter::FollowUps);
+        assert_eq!(l.shown(), 0, "nothing is dated");
+        l.cycle_stage();
         assert_eq!(l.stage, StageFilter::Only(Stage::NotStarted));
         assert_eq!(l.shown(), 3);
         l.cycle_stage();
@@ -681,6 +716,44 @@ mod tests {
             .map(|(sel, r)| (sel, r.record.to_string()))
             .collect();
         assert_eq!(shown, vec![(false, "AC-2".into()), (true, "AC-3".into())]);
+    }
+
+    #[test]
+    fn the_list_opens_on_todays_follow_ups_and_a_search_looks_everywhere() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let dated = |id: &str, due: u32| WorkItem {
+            due: Some(day(due).to_string()),
+            ..item(id, &format!("Người {id}"), "034090123456")
+        };
+        let mut done = rows(&[dated("AC-5", 1)], &[], &HashSet::new());
+        done[0].stage = Stage::Done;
+        let mut all = rows(
+            &[
+                dated("AC-1", 3),
+                dated("AC-2", 4),
+                dated("AC-3", 9),
+                item("AC-4", "Lê", "1"),
+            ],
+            &[],
+            &HashSet::new(),
+        );
+        all.extend(done);
+        let mut l = WorkList::new(all.clone());
+        l.open_on_follow_ups(day(4));
+        assert_eq!(l.stage, StageFilter::FollowUps);
+        assert_eq!(l.sort, Sort::Due);
+        let records: Vec<String> = l.window(10).map(|(_, v)| v.record.to_string()).collect();
+        // Due today and overdue, soonest first; not the later one, the
+        // undated one, nor the one done.
+        assert_eq!(records, ["AC-1", "AC-2"]);
+        l.set_query("nguoi ac-3");
+        assert_eq!(l.stage, StageFilter::All);
+        assert_eq!(l.shown(), 1);
+        // Nothing due: the list opens as it always did.
+        let mut l = WorkList::new(all);
+        l.open_on_follow_ups(day(2));
+        assert_eq!(l.stage, StageFilter::All);
+        assert_eq!(l.shown(), 5);
     }
 }
 

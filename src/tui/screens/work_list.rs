@@ -145,6 +145,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .unwrap_or(t(Text::All));
     let stage_name = match state.list.stage {
         StageFilter::All => t(Text::All),
+        StageFilter::FollowUps => t(Text::FollowUpsDue),
         StageFilter::Only(s) => stage_text(lang, s, false),
         StageFilter::Conflicts => t(Text::Conflict),
     };
