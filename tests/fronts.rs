@@ -25,11 +25,14 @@ fn confirmed_case(dir: &Path, extra: &[&str]) -> String {
     save_activation(dir, "034091123456", "pending", extra)
 }
 
-/// The screens over the store in `dir`, with [`AUTHOR`] working.
+/// The screens over the store in `dir`, with [`AUTHOR`] working, on the
+/// day of the cases' visit: an edit, not a follow-up visit (which the
+/// screens would date today, count and book again).
 fn app(dir: &Path) -> App {
     let store = common::open(dir);
     store.set_setting("members", &[AUTHOR]).unwrap();
-    let mut app = App::open(store, Lang::Vi).unwrap();
+    let visit_day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let mut app = App::open_on(store, Lang::Vi, visit_day).unwrap();
     press(&mut app, KeyCode::Enter);
     app
 }

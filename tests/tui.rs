@@ -635,3 +635,93 @@ fn telex_types_the_search_and_a_new_member_name_too() {
         "{s}"
     );
 }
+
+/// Open work seen again on a later day is a follow-up visit: its date and
+/// checker are today's and the worker's, the visits counted on, and the
+/// next follow-up worked out from the status as it changes, until the
+/// person types a date of their own.
+#[test]
+fn a_follow_up_visit_fills_its_count_and_next_date() {
+    use tothon::domain::version::{Draft, Status};
+    let dir = tempfile::tempdir().unwrap();
+    let store = team_store(dir.path());
+    let mut values = item(
+        "AC-00001",
+        "Nguyễn Văn An",
+        "034090123456",
+        "1990-05-01",
+        "male",
+    )
+    .prefill;
+    for (k, v) in [
+        ("status", "pending"),
+        ("visit_date", "2026-11-20"),
+        ("visits", "1"),
+        ("next_follow_up", "2026-11-27"),
+        ("checker", "Trần Văn Hùng"),
+    ] {
+        values.insert(k.into(), v.into());
+    }
+    store
+        .save(
+            Draft {
+                record: "AC-00001".into(),
+                parents: vec![],
+                form: "activation".into(),
+                team: 3,
+                device: "T3TEST".into(),
+                author: "Trần Văn Hùng".into(),
+                edited_at: chrono::DateTime::parse_from_rfc3339("2026-11-20T09:00:00+07:00")
+                    .unwrap(),
+                status: Status::InProgress,
+                values,
+                confirmed: vec![],
+            },
+            None,
+        )
+        .unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+    let mut app = App::open_on(store, Lang::Vi, today).unwrap();
+    press(&mut app, KeyCode::Enter);
+    // The appointment of 27/11 is past: the list opens on it.
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đến hẹn") && s.contains("AC-00001"), "{s}");
+    assert!(!s.contains("AC-00002"), "{s}");
+    open_case(&mut app, "AC-00001");
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Số lần đến         2"), "{s}");
+    assert!(s.contains("Ngày thực hiện*    04/12/2026"), "{s}");
+    assert!(s.contains("Người thực hiện    Nguyễn Thị Lan"), "{s}");
+    // Still awaiting approval: back in a week.
+    assert!(s.contains("Hẹn theo dõi lại   11/12/2026"), "{s}");
+    // Not registered: in two weeks.
+    tab(&mut app, 6);
+    typ(&mut app, "chua dang ky");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Hẹn theo dõi lại   18/12/2026"), "{s}");
+    // A date the person types stays, whatever the status then.
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typ(&mut app, "31122026");
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Up);
+    }
+    typ(&mut app, "cho duyet");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(
+        s.contains("Tình trạng*        Đã đăng ký, chờ duyệt"),
+        "{s}"
+    );
+    assert!(s.contains("Hẹn theo dõi lại   31122026"), "{s}");
+    ctrl(&mut app, 's');
+    drop(app);
+    let head = common::open(dir.path()).versions_of("AC-00001").unwrap();
+    let last = head.iter().max_by_key(|v| v.edited_at).unwrap();
+    assert_eq!(last.values["visits"], "2");
+    assert_eq!(last.values["visit_date"], "2026-12-04");
+    assert_eq!(last.values["next_follow_up"], "2026-12-31");
+}

@@ -20,8 +20,8 @@ mod spec;
 pub use check::{Checked, Context, FieldProblem};
 pub use show::{choice_label, choices_of};
 pub use spec::{
-    Choice, Cond, FieldDefault, FieldSpec, FormSpec, Kind, Label, RefList, Rule, Subject, WhenSpec,
-    form, forms, openable, register, spec_named,
+    Choice, Cond, FieldDefault, FieldSpec, FormSpec, Kind, Label, RefList, Rule, Subject, Visit,
+    WhenSpec, form, forms, openable, register, spec_named,
 };
 
 /// The longest value any field takes.

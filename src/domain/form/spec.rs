@@ -227,19 +227,38 @@ pub struct FieldSpec {
     /// field that does not apply is not shown, not asked and not stored.
     #[serde(default)]
     pub relevant: Rule,
-    /// What a new case's form fills the field with, if anything.
+    /// What a visit's form fills the field with, if anything.
     #[serde(default)]
     pub default: Option<FieldDefault>,
 }
 
-/// A value a form fills in for a new case (`"default"` in the spec).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+/// A value a form fills in for a visit (`"default"` in the spec).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldDefault {
     /// Today's date (the visit is today).
     Today,
     /// Who is working: the author of the sitting (the checker).
     Author,
+    /// How many visits: 1 on the first, the last visit's count + 1 on a
+    /// follow-up.
+    Count,
+    /// A date `days[value]` days after today, `value` being what `field`
+    /// holds (`"next follow-up in 7 days while approval is pending"`);
+    /// empty when the value is not in `days`. Worked out again as that
+    /// field changes, unless the person typed the date themselves.
+    DaysAfter {
+        field: String,
+        days: BTreeMap<String, u32>,
+    },
+}
+
+/// Which visit a form is opened for: a case's first, or a follow-up (the
+/// case was last visited on an earlier day).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visit {
+    First,
+    FollowUp,
 }
 
 impl FieldSpec {
@@ -345,22 +364,85 @@ pub struct FormSpec {
 impl FormSpec {
     /// Fills the empty fields of a new case that declare a default (see
     /// [`FieldDefault`]): today's date as stored (ISO), the author's name.
+    ///
+    /// On a follow-up the visit's own fields (its date, who, the count)
+    /// are renewed over what the last visit left; on a first visit only
+    /// empty fields are filled. A [`FieldDefault::DaysAfter`] date is
+    /// [`FormSpec::days_after`]'s, for the form to keep up to date.
     pub fn fill_defaults(
         &self,
         values: &mut BTreeMap<String, String>,
         today: chrono::NaiveDate,
         author: &str,
+        visit: Visit,
     ) {
         for field in &self.fields {
-            let value = match field.default {
+            let value = match &field.default {
+                // The last visit's appointment is met: worked out anew.
+                Some(FieldDefault::DaysAfter { .. }) if visit == Visit::FollowUp => {
+                    values.remove(&field.id);
+                    continue;
+                }
                 Some(FieldDefault::Today) => today.to_string(),
                 Some(FieldDefault::Author) if !author.trim().is_empty() => author.to_string(),
+                Some(FieldDefault::Count) => match visit {
+                    Visit::First => "1".to_string(),
+                    Visit::FollowUp => {
+                        let last = values.get(&field.id).and_then(|v| v.parse::<u32>().ok());
+                        (last.unwrap_or(1).max(1) + 1).to_string()
+                    }
+                },
                 _ => continue,
             };
-            if values.get(&field.id).is_none_or(String::is_empty) {
+            if visit == Visit::FollowUp || values.get(&field.id).is_none_or(String::is_empty) {
                 values.insert(field.id.clone(), value);
             }
         }
+    }
+
+    /// Which visit opening a case with `values` (its last version's; none
+    /// for a new case) on `today` begins: a follow-up when its visit date
+    /// (the field whose default is today) is an earlier day.
+    pub fn visit_of(
+        &self,
+        values: Option<&BTreeMap<String, String>>,
+        today: chrono::NaiveDate,
+    ) -> Visit {
+        let Some(values) = values else {
+            return Visit::First;
+        };
+        let last = self
+            .fields
+            .iter()
+            .find(|f| f.default == Some(FieldDefault::Today))
+            .and_then(|f| values.get(&f.id))
+            .and_then(|v| v.parse::<chrono::NaiveDate>().ok());
+        match last {
+            Some(day) if day < today => Visit::FollowUp,
+            _ => Visit::First,
+        }
+    }
+
+    /// The dates the spec works out from other fields
+    /// ([`FieldDefault::DaysAfter`]), as `values` now stand: each field's
+    /// id and its date (ISO), or `None` where the value it follows has no
+    /// number of days.
+    pub fn days_after(
+        &self,
+        values: &BTreeMap<String, String>,
+        today: chrono::NaiveDate,
+    ) -> Vec<(&str, Option<String>)> {
+        self.fields
+            .iter()
+            .filter_map(|f| match &f.default {
+                Some(FieldDefault::DaysAfter { field, days }) => {
+                    let n = values.get(field).and_then(|v| days.get(v));
+                    let date = n.map(|n| (today + chrono::Days::new(u64::from(*n))).to_string());
+                    Some((f.id.as_str(), date))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// Drops from `values` every field that does not apply given the
@@ -450,6 +532,51 @@ impl FormSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_follow_up_visit_renews_its_date_who_and_count_and_works_out_the_next() {
+        let spec = forms().iter().find(|f| f.id == "activation").unwrap();
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        // The first visit: today, who, count 1; no status, no next date.
+        let mut first = BTreeMap::new();
+        spec.fill_defaults(&mut first, day(1), "Lan", Visit::First);
+        assert_eq!(first["visit_date"], "2026-12-01");
+        assert_eq!(first["checker"], "Lan");
+        assert_eq!(first["visits"], "1");
+        assert_eq!(spec.days_after(&first, day(1)), [("next_follow_up", None)]);
+        first.insert("status".into(), "pending".into());
+        first.insert("next_follow_up".into(), "2026-12-08".into());
+        assert_eq!(
+            spec.days_after(&first, day(1)),
+            [("next_follow_up", Some("2026-12-08".to_string()))]
+        );
+        // Seen again the same day: the same visit.
+        assert_eq!(spec.visit_of(Some(&first), day(1)), Visit::First);
+        assert_eq!(spec.visit_of(None, day(9)), Visit::First);
+        // A week later: a follow-up, by someone else.
+        assert_eq!(spec.visit_of(Some(&first), day(8)), Visit::FollowUp);
+        let mut again = first.clone();
+        spec.fill_defaults(&mut again, day(8), "Hùng", Visit::FollowUp);
+        assert_eq!(again["visit_date"], "2026-12-08");
+        assert_eq!(again["checker"], "Hùng");
+        assert_eq!(again["visits"], "2");
+        assert!(
+            !again.contains_key("next_follow_up"),
+            "the last appointment is met"
+        );
+        assert_eq!(again["status"], "pending");
+        again.insert("status".into(), "not_registered".into());
+        assert_eq!(
+            spec.days_after(&again, day(8)),
+            [("next_follow_up", Some("2026-12-22".to_string()))]
+        );
+        again.insert("status".into(), "activated_level2".into());
+        assert_eq!(spec.days_after(&again, day(8)), [("next_follow_up", None)]);
+        // A first visit fills only what is empty.
+        let mut given = BTreeMap::from([("checker".to_string(), "Tâm".to_string())]);
+        spec.fill_defaults(&mut given, day(1), "Lan", Visit::First);
+        assert_eq!(given["checker"], "Tâm");
+    }
 
     #[test]
     fn specs_parse_and_refer_only_to_their_own_fields() {

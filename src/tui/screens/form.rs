@@ -15,7 +15,7 @@ use super::conflict;
 use super::picker::{self, Picker};
 use crate::domain::case::{CORRECTION_FIELD, VOID_FIELD};
 use crate::domain::commune::{Commune, Role};
-use crate::domain::form::{self, Context, FieldSpec, FormSpec, Kind, MULTI_SEP};
+use crate::domain::form::{self, Context, FieldSpec, FormSpec, Kind, MULTI_SEP, Visit};
 use crate::domain::rules::{PartialDate, ProblemKind, Severity};
 use crate::domain::save::{self, Consent};
 use crate::domain::version::{Status, Version};
@@ -25,7 +25,7 @@ use crate::ops::covered::Covering;
 use crate::store::SavedDraft;
 use crate::tui::app::{Effect, Notice, Screen, State};
 use crate::tui::dialog::{self, Dialog, Purpose};
-use crate::tui::draw::{Theme, scroll_to_cursor, wrap};
+use crate::tui::draw::{Theme, scroll_to_cursor, short_date, wrap};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Action;
 use crate::tui::typing::Method;
@@ -64,6 +64,12 @@ pub struct FormState {
     /// Raw values as saved (or opened); unsaved = differs from this.
     pub saved: BTreeMap<String, String>,
     pub picker: Option<Picker>,
+    /// Dates the form worked out from other fields (the next follow-up by
+    /// status), as shown: kept up to date until the person types another.
+    pub worked_out: BTreeMap<String, String>,
+    /// Whether the form records a visit (a new case, or a follow-up): its
+    /// worked-out dates are proposed only then, not on an edit.
+    pub visit: bool,
 }
 
 impl FormState {
@@ -286,7 +292,9 @@ pub fn open_case(
         Role::Team(t) => Some(t),
         Role::Commune => None,
     };
-    let (spec_id, record_id, values, base) = if let Some(new_form) = record.strip_prefix("new:") {
+    let (spec_id, record_id, values, base, visit) = if let Some(new_form) =
+        record.strip_prefix("new:")
+    {
         let mut values = BTreeMap::new();
         if let Some(t) = team_of_device
             && form::form(new_form)
@@ -301,9 +309,15 @@ pub fn open_case(
             team = t;
         }
         if let Some(spec) = form::form(new_form) {
-            spec.fill_defaults(&mut values, state.today, &state.author());
+            spec.fill_defaults(&mut values, state.today, &state.author(), Visit::First);
         }
-        (new_form.to_string(), None, values, FormBase::New { team })
+        (
+            new_form.to_string(),
+            None,
+            values,
+            FormBase::New { team },
+            true,
+        )
     } else {
         let newest = crate::domain::merge::newest(&heads.iter().collect::<Vec<_>>()).cloned();
         match newest {
@@ -315,11 +329,27 @@ pub fn open_case(
                 if heads.len() > 1 {
                     state.notice = Some(Notice::Conflict);
                 }
+                // Open work a team sees again on a later day is a
+                // follow-up visit: its date, who and the count are renewed.
+                // (The office does not visit; a same-day opening edits.)
+                let mut values = head.values.clone();
+                let follow_up = team_of_device.is_some()
+                    && matches!(
+                        head.status,
+                        Status::InProgress | Status::Blocked | Status::Draft
+                    )
+                    && form::form(&head.form).is_some_and(|spec| {
+                        spec.visit_of(Some(&values), state.today) == Visit::FollowUp
+                    });
+                if let Some(spec) = form::form(&head.form).filter(|_| follow_up) {
+                    spec.fill_defaults(&mut values, state.today, &state.author(), Visit::FollowUp);
+                }
                 (
                     head.form.clone(),
                     Some(record.clone()),
-                    head.values.clone(),
+                    values,
                     FormBase::Head(Box::new(head)),
+                    follow_up,
                 )
             }
             None => match item {
@@ -327,13 +357,14 @@ pub fn open_case(
                     // A work item's case begins today, by whoever is working.
                     let mut values = item.prefill.clone();
                     if let Some(spec) = form::form(&item.form) {
-                        spec.fill_defaults(&mut values, state.today, &state.author());
+                        spec.fill_defaults(&mut values, state.today, &state.author(), Visit::First);
                     }
                     (
                         item.form.clone(),
                         Some(record.clone()),
                         values,
                         FormBase::New { team: item.team },
+                        true,
                     )
                 }
                 None => {
@@ -366,7 +397,10 @@ pub fn open_case(
         baseline: BTreeMap::new(),
         saved: BTreeMap::new(),
         picker: None,
+        worked_out: BTreeMap::new(),
+        visit,
     };
+    work_out_dates(&mut f, state.today);
     f.saved = f.raw_values();
     f.baseline = f.saved.clone();
     // The cursor starts on the first required field still empty, else the
@@ -405,6 +439,7 @@ pub fn recheck(state: &mut State, all: bool) {
     let Some(f) = state.form_mut() else {
         return;
     };
+    work_out_dates(f, ctx_today);
     let checked = f.spec.check(
         &f.raw_values(),
         &Context {
@@ -420,6 +455,31 @@ pub fn recheck(state: &mut State, all: bool) {
         let shown = all || (f.visited.contains(&i) && p.kind != ProblemKind::Required);
         if shown && !f.problems.contains_key(&i) {
             f.problems.insert(i, p.kind);
+        }
+    }
+}
+
+/// Keeps the dates the spec works out from other fields (the next
+/// follow-up by status) up to date, unless the person typed another.
+fn work_out_dates(f: &mut FormState, today: chrono::NaiveDate) {
+    if !f.visit {
+        return;
+    }
+    let values = f.raw_values();
+    for (id, date) in f.spec.days_after(&values, today) {
+        let Some(i) = f.spec.fields.iter().position(|x| x.id == id) else {
+            continue;
+        };
+        let shown = values.get(id);
+        if shown.is_some() && shown != f.worked_out.get(id) {
+            continue;
+        }
+        let text = date.as_deref().map(short_date).unwrap_or_default();
+        f.inputs[i].text = TextInput::new(&text);
+        if text.is_empty() {
+            f.worked_out.remove(id);
+        } else {
+            f.worked_out.insert(id.to_string(), text);
         }
     }
 }
