@@ -104,6 +104,19 @@ fn the_member_is_chosen_first_and_new_members_can_be_added() {
     let mut app = App::open(common::open(dir.path()), Lang::Vi).unwrap();
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Trần Văn Hùng"), "remembered: {s}");
+    // Someone who left the team: Delete takes the name off the list.
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Delete);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đã bỏ Nguyễn Thị Lan khỏi danh sách"), "{s}");
+    drop(app);
+    let mut app = App::open(common::open(dir.path()), Lang::Vi).unwrap();
+    let s = screen(&mut app, SIZES[0]);
+    assert!(
+        !s.contains("Nguyễn Thị Lan") && s.contains("Trần Văn Hùng"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -724,4 +737,29 @@ fn a_follow_up_visit_fills_its_count_and_next_date() {
     assert_eq!(last.values["visits"], "2");
     assert_eq!(last.values["visit_date"], "2026-12-04");
     assert_eq!(last.values["next_follow_up"], "2026-12-31");
+}
+
+/// A field with two problems lists both: an ID whose sex and birth year
+/// both disagree with the person's.
+#[test]
+fn every_problem_of_a_field_is_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    open_case(&mut app, "AC-00001");
+    tab(&mut app, 2);
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typ(&mut app, "1985");
+    press(&mut app, KeyCode::Tab);
+    typ(&mut app, "nu");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    let warnings: Vec<&str> = s
+        .lines()
+        .skip_while(|l| !l.contains("Số định danh"))
+        .take_while(|l| !l.contains("Họ và tên"))
+        .filter(|l| l.contains('⚠'))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{s}");
 }

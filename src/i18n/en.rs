@@ -89,6 +89,7 @@ pub fn text(t: Text) -> &'static str {
         Text::NoBundlesHere => "No .zip bundle in this folder.",
         Text::HelpCompletePath => "Complete the path",
         Text::FollowUpsDue => "Due (today or overdue)",
+        Text::HelpRemoveMember => "Take the name off the list",
         Text::MarkConflict => "conflict: two edits differ, office picks",
         Text::MarkDraft => "unsaved draft (open the case to go on)",
         Text::MarkCorrection => "sent back by the office (with a comment)",
@@ -443,6 +444,10 @@ pub fn msg(m: &Msg) -> String {
         Msg::PersonalToOutput => "Note: this table holds citizens' personal data, not encrypted: keep whatever receives it safe, do not send it over the network, delete it when done.".into(),
         Msg::Imported { count } => format!("Imported {count} work items."),
         Msg::Unsent { count } => format!("Unsent: {count}"),
+        Msg::MemberRemoved { name } => format!(
+            "{} is off the list of who works here; what they saved keeps their name.",
+            printable(name, 60)
+        ),
         Msg::WarningsConfirmed { count } => format!("Confirmed {count} warnings."),
         Msg::SheetRead { sheet, at, of } => {
             format!(

@@ -90,6 +90,7 @@ pub enum Text {
     ConfirmWarningsKeys,
     HelpTitle,
     MarkConflict,
+    HelpRemoveMember,
     FollowUpsDue,
     BundleFolder,
     BundlePath,
@@ -293,6 +294,10 @@ pub enum Msg<'a> {
     },
     Imported {
         count: usize,
+    },
+    /// A name taken off "who is working".
+    MemberRemoved {
+        name: &'a str,
     },
     /// (The title) saves no bundle has carried yet.
     Unsent {

@@ -91,6 +91,7 @@ pub fn text(t: Text) -> &'static str {
         Text::NoBundlesHere => "Không có gói .zip nào trong thư mục này.",
         Text::HelpCompletePath => "Điền tiếp đường dẫn",
         Text::FollowUpsDue => "Đến hẹn (hôm nay, quá hẹn)",
+        Text::HelpRemoveMember => "Bỏ tên khỏi danh sách",
         Text::MarkConflict => "xung đột: hai bản sửa khác nhau, xã chọn",
         Text::MarkDraft => "nháp chưa lưu (mở lại để lưu tiếp)",
         Text::MarkCorrection => "xã yêu cầu sửa (kèm lời nhắn của xã)",
@@ -453,6 +454,10 @@ pub fn msg(m: &Msg) -> String {
         Msg::PersonalToOutput => "Lưu ý: bảng này chứa dữ liệu cá nhân của công dân, không được mã hoá: giữ kín tệp nhận được, không gửi qua mạng, xoá khi dùng xong.".into(),
         Msg::Imported { count } => format!("Đã nhập {count} việc vào danh sách."),
         Msg::Unsent { count } => format!("Chưa gửi: {count}"),
+        Msg::MemberRemoved { name } => format!(
+            "Đã bỏ {} khỏi danh sách người làm việc; các phiếu đã lưu vẫn giữ tên này.",
+            printable(name, 60)
+        ),
         Msg::WarningsConfirmed { count } => format!("Đã xác nhận {count} cảnh báo."),
         Msg::SheetRead { sheet, at, of } => {
             format!("Trang «{}» ({at}/{of})", super::worklist::sheet_name(sheet))

@@ -236,6 +236,8 @@ pub enum Notice {
     Exported(std::path::PathBuf),
     Imported(usize),
     RegisterWritten(usize),
+    /// A name taken off "who is working".
+    MemberRemoved(String),
     VillageNamed {
         village: Village,
         added: bool,

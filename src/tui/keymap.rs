@@ -214,6 +214,9 @@ pub enum Action {
     AddVillage,
     /// (Who is working) take the selected name, or the one typed.
     ChooseMember,
+    /// (Who is working) take the selected name off the list (what they
+    /// saved keeps their name).
+    RemoveMember,
     /// (Work-list import) show what importing the typed file would do.
     PreviewWorklist,
     /// (Work-list import) pad IDs and codes whose leading zeros a
@@ -529,6 +532,7 @@ pub fn bindings() -> &'static [Binding] {
         bind(C::Who,        key(K::Up),              A::MoveUp,                 T::HelpMove,                  FOOTER),
         bind(C::Who,        key(K::Down),            A::MoveDown,               T::HelpMove,                  F1_ONLY),
         bind(C::Who,        key(K::Enter),           A::ChooseMember,           T::HelpChooseMember,          FOOTER),
+        bind(C::Who,        key(K::Delete),          A::RemoveMember,           T::HelpRemoveMember,          FOOTER),
         bind(C::Who,        key(K::Backspace),       A::EraseBack,              T::HelpErase,                 F1_ONLY),
 
         bind(C::Dialog,     key(K::Enter),           A::Confirm,                T::HelpConfirm,               FOOTER),

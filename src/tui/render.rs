@@ -197,6 +197,10 @@ fn notice_text(lang: Lang, n: &Notice, theme: &Theme) -> (String, Style) {
             i18n::msg(lang, &i18n::Msg::Imported { count: *count }),
             theme.fg(Color::Green),
         ),
+        Notice::MemberRemoved(name) => (
+            i18n::msg(lang, &i18n::Msg::MemberRemoved { name }),
+            theme.fg(Color::Green),
+        ),
         Notice::VillageNamed { village, added } => {
             let (team, name) = (village.team, village.name.as_str());
             let said = if *added {

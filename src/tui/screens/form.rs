@@ -58,7 +58,7 @@ pub struct FormState {
     /// Fields the user has left at least once: their problems show.
     pub visited: HashSet<usize>,
     /// Problems shown next to fields.
-    pub problems: HashMap<usize, ProblemKind>,
+    pub problems: HashMap<usize, Vec<ProblemKind>>,
     /// Raw values when opened or last kept as a draft.
     pub baseline: BTreeMap<String, String>,
     /// Raw values as saved (or opened); unsaved = differs from this.
@@ -453,8 +453,9 @@ pub fn recheck(state: &mut State, all: bool) {
             continue;
         };
         let shown = all || (f.visited.contains(&i) && p.kind != ProblemKind::Required);
-        if shown && !f.problems.contains_key(&i) {
-            f.problems.insert(i, p.kind);
+        let listed = f.problems.entry(i).or_default();
+        if shown && !listed.contains(&p.kind) {
+            listed.push(p.kind);
         }
     }
 }
@@ -822,7 +823,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, f: &FormState, theme
             // Scrolled so that the numbered choices show too.
             focus_line = focus_line.max(numbered_end.saturating_sub(1));
         }
-        if let Some(kind) = f.problems.get(&i) {
+        // Every problem of the field, each on its own lines.
+        for kind in f.problems.get(&i).into_iter().flatten() {
             let code = format!("{}:{}", field.id, kind.code());
             lines.extend(problem_lines(
                 lang,

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use crate::i18n::{self, Text};
-use crate::tui::app::{Effect, Screen, State};
+use crate::tui::app::{Effect, Notice, Screen, State};
 use crate::tui::draw::{Theme, centered};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Action;
@@ -35,6 +35,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Type(c) if adding => who.new_name.type_char(c, typing, tone),
         Action::Paste(s) if adding => who.new_name.insert_str(&s),
         Action::EraseBack if adding => who.new_name.backspace(),
+        Action::RemoveMember if !adding => {
+            let name = members[who.selected].clone();
+            state.members.retain(|m| *m != name);
+            state.notice = Some(Notice::MemberRemoved(name));
+            return vec![Effect::PutMembers {
+                members: state.members.clone(),
+            }];
+        }
         Action::ChooseMember => {
             let name = if adding {
                 crate::domain::text::clean(who.new_name.text())
