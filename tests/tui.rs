@@ -763,3 +763,41 @@ fn every_problem_of_a_field_is_listed() {
         .collect();
     assert_eq!(warnings.len(), 2, "{s}");
 }
+
+/// A save with nothing changed leaves no draft mark on the list behind it.
+#[test]
+fn an_unchanged_save_leaves_no_draft_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    open_case(&mut app, "AC-00002");
+    tab(&mut app, 6);
+    typ(&mut app, "cho duyet");
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    // Opened again: a note typed and kept as a draft, then taken back.
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Up);
+    }
+    let note = 12;
+    tab(&mut app, note);
+    typ(&mut app, "x");
+    // Leaving the field keeps the draft: the list marks it.
+    press(&mut app, KeyCode::Up);
+    let marked = |app: &App| {
+        app.state
+            .list
+            .views()
+            .any(|v| v.record == "AC-00002" && v.has_draft)
+    };
+    assert!(marked(&app));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Backspace);
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Không có gì thay đổi ở AC-00002"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&mut app, SIZES[0]);
+    let line = s.lines().find(|l| l.contains("AC-00002")).unwrap();
+    assert!(!line.contains('✎') && !marked(&app), "{s}");
+}

@@ -167,6 +167,11 @@ pub enum Outcome {
         open_problems: usize,
     },
     Failed(String),
+    /// A save with nothing changed: no version, and no draft kept either.
+    Unchanged {
+        record: String,
+        said: String,
+    },
     Exported(std::path::PathBuf),
     WorklistPreview {
         preview: Box<crate::worklist::Preview>,
@@ -571,6 +576,11 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
     match outcome {
         Outcome::Failed(msg) => {
             state.notice = Some(Notice::Error(msg));
+            vec![]
+        }
+        Outcome::Unchanged { record, said } => {
+            state.list.set_draft_mark(&record, false);
+            state.notice = Some(Notice::Error(said));
             vec![]
         }
         Outcome::Exported(path) => {

@@ -30,6 +30,16 @@ fn saved_outcome(
             open_problems: saved.open_problems,
         }),
         Ok((None, _)) => None,
+        // Nothing to save, and the typing draft is gone with it.
+        Err(Error::Unchanged { record }) => {
+            let said = i18n::error(
+                lang,
+                &Error::Unchanged {
+                    record: record.clone(),
+                },
+            );
+            Some(Outcome::Unchanged { record, said })
+        }
         Err(e) => failed(lang, e),
     }
 }
