@@ -801,3 +801,79 @@ fn an_unchanged_save_leaves_no_draft_mark() {
     let line = s.lines().find(|l| l.contains("AC-00002")).unwrap();
     assert!(!line.contains('✎') && !marked(&app), "{s}");
 }
+
+/// The Telex table (`tests/data/telex_syllables.tsv`, a sample of it) types
+/// the same in every text input a team member types Vietnamese into: a new
+/// member's name, the list's search, a form's field and a pick list's
+/// filter, as the typing engine alone does.
+#[test]
+fn the_telex_table_types_alike_in_every_text_input() {
+    use tothon::tui::app::Screen;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/telex_syllables.tsv");
+    let table = std::fs::read_to_string(path).unwrap();
+    let sample: Vec<(String, String)> = table
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .step_by(9)
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            (cols[0].to_string(), cols[2].to_string())
+        })
+        .collect();
+    assert!(sample.len() >= 25);
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::open(team_store(dir.path()), Lang::Vi).unwrap();
+    press(&mut app, KeyCode::F(2));
+    let erase = |app: &mut App| {
+        for _ in 0..40 {
+            press(app, KeyCode::Backspace);
+        }
+    };
+    let mut wrong = Vec::new();
+    let mut check = |input: &str, keys: &str, want: &str, got: String| {
+        if got != want {
+            wrong.push(format!("{input}: {keys:?} gave {got:?}, want {want:?}"));
+        }
+    };
+    // A new member's name.
+    press(&mut app, KeyCode::Down);
+    for (keys, want) in &sample {
+        typ(&mut app, keys);
+        let Screen::Who(w) = app.state.screen() else {
+            panic!()
+        };
+        check("member", keys, want, w.new_name.text().to_string());
+        erase(&mut app);
+    }
+    typ(&mut app, "Lan");
+    press(&mut app, KeyCode::Enter);
+    // The list's search.
+    for (keys, want) in &sample {
+        typ(&mut app, keys);
+        check("search", keys, want, app.state.list.query().to_string());
+        press(&mut app, KeyCode::Esc);
+    }
+    // A form's field (the name) and a pick list's filter (the sex).
+    open_case(&mut app, "AC-00001");
+    press(&mut app, KeyCode::Tab);
+    for (keys, want) in &sample {
+        erase(&mut app);
+        typ(&mut app, keys);
+        let f = app.state.form().unwrap();
+        check(
+            "field",
+            keys,
+            want,
+            f.inputs[f.focus].text.text().to_string(),
+        );
+    }
+    tab(&mut app, 2);
+    for (keys, want) in &sample {
+        typ(&mut app, keys);
+        let f = app.state.form().unwrap();
+        let filter = f.picker.as_ref().map(|p| p.filter.text().to_string());
+        check("pick list", keys, want, filter.unwrap_or_default());
+        press(&mut app, KeyCode::Esc);
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

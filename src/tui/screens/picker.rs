@@ -14,7 +14,6 @@ use crate::tui::app::{Effect, State};
 use crate::tui::draw::{Theme, centered};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Action;
-use crate::tui::typing::{Method, ToneStyle};
 
 /// A pick list over a choice field's options, filtered by typing.
 #[derive(Clone, Debug)]
@@ -52,6 +51,7 @@ impl Picker {
 
 pub fn open(state: &mut State, initial: Option<char>) {
     let lang = state.lang;
+    let (typing, tone) = (state.typing, state.tone);
     let villages = state.commune.villages.clone();
     let Some(f) = state.form_mut() else {
         return;
@@ -78,8 +78,10 @@ pub fn open(state: &mut State, initial: Option<char>) {
         selected: 0,
         picked: f.inputs[i].choice.clone(),
     };
+    // The filter is typed as every text is (Telex's `chuwa` is "chưa";
+    // accents are then ignored).
     if let Some(c) = initial {
-        p.filter.type_char(c, Method::Off, ToneStyle::Classic);
+        p.filter.type_char(c, typing, tone);
     }
     p.refilter();
     if let Some(cur) = f.inputs[i].choice.first()
@@ -95,6 +97,7 @@ pub fn open(state: &mut State, initial: Option<char>) {
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let (typing, tone) = (state.typing, state.tone);
     let Some(f) = state.form_mut() else {
         return vec![];
     };
@@ -105,7 +108,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::MoveUp => p.selected = p.selected.saturating_sub(1),
         Action::MoveDown => p.selected = (p.selected + 1).min(p.matches.len().saturating_sub(1)),
         Action::Type(c) => {
-            p.filter.type_char(c, Method::Off, ToneStyle::Classic);
+            p.filter.type_char(c, typing, tone);
             p.refilter();
         }
         Action::Paste(s) => {
@@ -126,7 +129,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::TickChoice => {
-            p.filter.type_char(' ', Method::Off, ToneStyle::Classic);
+            p.filter.type_char(' ', typing, tone);
             p.refilter();
         }
         Action::CloseChoices => f.picker = None,
