@@ -436,3 +436,31 @@ fn counts_of_five_and_six_figures_show_whole_in_the_progress_table() {
         }
     }
 }
+
+/// A commune of many villages: the progress table scrolls with the
+/// selection at 80×24, down to the last village.
+#[test]
+fn the_progress_table_of_many_villages_scrolls() {
+    use tothon::domain::commune::{Commune, Device, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::create(
+        dir.path(),
+        &Commune::with_numbered_villages("Xã Nhiều Thôn", 24),
+        &Device {
+            id: "C0FFEE".into(),
+            role: Role::Commune,
+        },
+    )
+    .unwrap();
+    store.set_setting("members", &["Tâm"]).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let mut app = tothon::tui::App::open_on(store, tothon::i18n::Lang::Vi, today).unwrap();
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("1 Thôn 1") && !s.contains("24 Thôn 24"), "{s}");
+    for _ in 0..23 {
+        press(&mut app, KeyCode::Down);
+    }
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("24 Thôn 24") && !s.contains("│1 Thôn 1 "), "{s}");
+}

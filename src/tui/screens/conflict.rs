@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::widgets::{Block, Cell, Paragraph, Row as TableRow, Table};
+use ratatui::widgets::{Block, Cell, Paragraph, Row as TableRow, Table, TableState};
 
 use crate::domain::commune::Role;
 use crate::domain::form::{self, FormSpec};
@@ -154,6 +154,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, c: &ConflictState, t
             .unwrap_or_else(|| "∅".into())
     };
     let mut rows = Vec::new();
+    let mut selected_row = None;
     for row in resolve::side_by_side(c.spec, &refs) {
         let label = c
             .spec
@@ -161,6 +162,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, c: &ConflictState, t
             .map(|f| f.label.get(lang).to_string())
             .unwrap_or_default();
         let pick = c.fields.iter().position(|(f, _)| f == row.field);
+        if pick == Some(c.selected) {
+            selected_row = Some(rows.len());
+        }
         let mut cells = vec![Cell::from(label)];
         for (i, h) in c.heads.iter().enumerate() {
             let chosen = pick.is_some_and(|p| c.fields[p].1 == i);
@@ -185,11 +189,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, c: &ConflictState, t
     let mut widths = vec![Constraint::Length(18)];
     widths.extend((0..n).map(|_| Constraint::Ratio(1, n)));
     let [table, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-    frame.render_widget(
+    // Many fields on a small screen: the table scrolls to the one picked.
+    frame.render_stateful_widget(
         Table::new(rows, widths)
             .header(TableRow::new(header).style(theme.bold()))
             .column_spacing(1),
         table,
+        &mut TableState::default().with_selected(selected_row),
     );
     frame.render_widget(
         Paragraph::new(t(Text::ConflictHint)).style(theme.dim()),

@@ -366,9 +366,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, dash: &ProgressState
         })
     }));
     widths.push(Constraint::Min(6));
+    // A commune of many villages: the rows scroll with the selection.
+    let room = usize::from(height.saturating_sub(1)).max(1);
+    let first = dash.row.saturating_sub(room - 1);
     let body: Vec<TableRow> = rows
         .iter()
         .enumerate()
+        .skip(first)
+        .take(room)
         .map(|(r, cells)| {
             let total = r == rows.len() - 1;
             TableRow::new(cells.iter().enumerate().map(|(c, text)| {

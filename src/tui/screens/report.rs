@@ -30,7 +30,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     };
     match action {
         Action::ScrollUp => r.scroll = r.scroll.saturating_sub(1),
-        Action::ScrollDown => r.scroll = r.scroll.saturating_add(1).min(40),
+        Action::ScrollDown => r.scroll = r.scroll.saturating_add(1).min(MAX_SCROLL),
         Action::Type(c) => r.as_of.type_char(c, Method::Off, ToneStyle::Classic),
         Action::EraseBack => r.as_of.backspace(),
         Action::RecomputeReport => {
@@ -102,10 +102,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, r: &ReportState, the
     for (n, item) in i18n::report::items(report, lang).into_iter().enumerate() {
         lines.push(Line::raw(format!("{}. {}", n + 1, item.sentence)));
     }
+    // Scrolled no further than its last line shows.
+    let width = usize::from(body.width).max(1);
+    let wrapped: usize = lines
+        .iter()
+        .map(|l| crate::tui::draw::wrap(&l.to_string(), width).len())
+        .sum();
+    let last = wrapped.saturating_sub(usize::from(body.height)) as u16;
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
-            .scroll((r.scroll, 0)),
+            .scroll((r.scroll.min(last), 0)),
         body,
     );
 }
+
+/// How far the report scrolls at most, in lines (the drawing stops at its
+/// last line).
+const MAX_SCROLL: u16 = 400;
