@@ -877,3 +877,36 @@ fn the_telex_table_types_alike_in_every_text_input() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// A new case half-typed when the laptop died has no line on the list: the
+/// next sitting says so at once, F8 marks its form, and the form offers it
+/// back.
+#[test]
+fn a_half_typed_new_case_is_found_again_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    // The first form, a household check, opened blank.
+    press(&mut app, KeyCode::F(8));
+    press(&mut app, KeyCode::Enter);
+    if screen(&mut app, SIZES[1]).contains("Tìm") {
+        ctrl(&mut app, 'n');
+    }
+    typ(&mut app, "H-0042");
+    press(&mut app, KeyCode::Tab);
+    // The power goes: nothing was saved, the typing was kept.
+    drop(app);
+    let mut app = App::open(common::open(dir.path()), Lang::Vi).unwrap();
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Có phiếu mới nhập dở (Kiểm tra hộ)"), "{s}");
+    press(&mut app, KeyCode::F(8));
+    let s = screen(&mut app, SIZES[0]);
+    assert_eq!(s.matches("✎ ").count(), 1, "{s}");
+    press(&mut app, KeyCode::Enter);
+    if screen(&mut app, SIZES[1]).contains("Tìm") {
+        ctrl(&mut app, 'n');
+    }
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("H-0042"), "the draft is back: {s}");
+}

@@ -444,6 +444,9 @@ pub fn msg(m: &Msg) -> String {
         Msg::PersonalToOutput => "Note: this table holds citizens' personal data, not encrypted: keep whatever receives it safe, do not send it over the network, delete it when done.".into(),
         Msg::Imported { count } => format!("Imported {count} work items."),
         Msg::Unsent { count } => format!("Unsent: {count}"),
+        Msg::NewCaseDrafts { forms } => format!(
+            "A new case is half-typed ({forms}): F8 and the form marked ✎ go on with it."
+        ),
         Msg::MemberRemoved { name } => format!(
             "{} is off the list of who works here; what they saved keeps their name.",
             printable(name, 60)

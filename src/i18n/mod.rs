@@ -295,6 +295,10 @@ pub enum Msg<'a> {
     Imported {
         count: usize,
     },
+    /// New cases half-typed, kept as drafts, of these forms.
+    NewCaseDrafts {
+        forms: &'a str,
+    },
     /// A name taken off "who is working".
     MemberRemoved {
         name: &'a str,

@@ -454,6 +454,9 @@ pub fn msg(m: &Msg) -> String {
         Msg::PersonalToOutput => "Lưu ý: bảng này chứa dữ liệu cá nhân của công dân, không được mã hoá: giữ kín tệp nhận được, không gửi qua mạng, xoá khi dùng xong.".into(),
         Msg::Imported { count } => format!("Đã nhập {count} việc vào danh sách."),
         Msg::Unsent { count } => format!("Chưa gửi: {count}"),
+        Msg::NewCaseDrafts { forms } => format!(
+            "Có phiếu mới nhập dở ({forms}): F8, chọn mẫu có dấu ✎ để nhập tiếp."
+        ),
         Msg::MemberRemoved { name } => format!(
             "Đã bỏ {} khỏi danh sách người làm việc; các phiếu đã lưu vẫn giữ tên này.",
             printable(name, 60)

@@ -243,6 +243,8 @@ pub enum Notice {
     RegisterWritten(usize),
     /// A name taken off "who is working".
     MemberRemoved(String),
+    /// New cases half-typed (their `new:FORM` keys), waiting under F8.
+    NewCaseDrafts(Vec<String>),
     VillageNamed {
         village: Village,
         added: bool,
@@ -287,6 +289,9 @@ pub struct State {
     pub imports: Vec<ImportEntry>,
     /// Saves made here that no bundle has carried yet (the title shows it).
     pub unsent: u64,
+    /// New cases half-typed and kept as drafts (`new:FORM` keys): they have
+    /// no line on the list, so the start says so and F8 marks their forms.
+    pub new_drafts: std::collections::BTreeSet<String>,
     /// Counts for the progress screens, recounted when the list changes.
     pub counts: Option<progress::Counts>,
     /// The terminal's size, as the event loop last saw it: how far the
@@ -353,6 +358,7 @@ impl State {
             list: l.list,
             imports: l.imports,
             unsent: 0,
+            new_drafts: Default::default(),
             counts: None,
             size: Size::default(),
             screens,
@@ -435,6 +441,20 @@ impl State {
         Context {
             today: self.today,
             villages: &self.commune.villages,
+        }
+    }
+
+    /// Marks a case's typing draft (`key`, a record or `new:FORM`) as kept
+    /// or gone: on the list's line, or for a new case, on the F8 forms.
+    pub fn mark_draft(&mut self, key: &str, kept: bool) {
+        if key.starts_with("new:") {
+            if kept {
+                self.new_drafts.insert(key.to_string());
+            } else {
+                self.new_drafts.remove(key);
+            }
+        } else {
+            self.list.set_draft_mark(key, kept);
         }
     }
 
@@ -579,7 +599,7 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             vec![]
         }
         Outcome::Unchanged { record, said } => {
-            state.list.set_draft_mark(&record, false);
+            state.mark_draft(&record, false);
             state.notice = Some(Notice::Error(said));
             vec![]
         }
@@ -698,6 +718,10 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             open_problems,
         } => {
             state.list.upsert(*row);
+            // The save took the typing draft with it (a new case's too).
+            if let Some(key) = state.form().map(|f| f.draft_key()) {
+                state.mark_draft(&key, false);
+            }
             state.notice = Some(if version.status == Status::Draft {
                 Notice::SavedDraft {
                     record: version.record.clone(),

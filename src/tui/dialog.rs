@@ -163,13 +163,12 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
         }
         (Dialog::LeaveForm, Action::Discard) => {
             let key = state.form().map(|f| f.draft_key());
-            let record = state.form().and_then(|f| f.record.clone());
             state.screens.pop();
-            if let Some(r) = record {
-                state.list.set_draft_mark(&r, false);
-            }
-            key.map(|key| vec![Effect::DropDraft { key }])
-                .unwrap_or_default()
+            key.map(|key| {
+                state.mark_draft(&key, false);
+                vec![Effect::DropDraft { key }]
+            })
+            .unwrap_or_default()
         }
         (Dialog::Quit, Action::Confirm) => {
             let effects = form::keep_draft(state);
@@ -182,9 +181,7 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
         }
         (Dialog::OfferDraft(_), Action::Discard) => {
             let key = state.form().map(|f| f.draft_key()).unwrap_or_default();
-            if let Some(r) = state.form().and_then(|f| f.record.clone()) {
-                state.list.set_draft_mark(&r, false);
-            }
+            state.mark_draft(&key, false);
             vec![Effect::DropDraft { key }]
         }
         (Dialog::AlreadyCovered { covering, .. }, Action::Confirm) => {

@@ -78,6 +78,11 @@ impl App {
             _ => ToneStyle::Classic,
         };
         let drafts: HashSet<String> = store.drafts()?.into_iter().map(|(k, _)| k).collect();
+        let new_drafts = drafts
+            .iter()
+            .filter(|k| k.starts_with("new:"))
+            .cloned()
+            .collect();
         let snapshot = store.list_snapshot()?;
         let loading = std::thread::spawn(move || load_list(&snapshot, &drafts));
         let mut state = State::new(Loaded {
@@ -95,6 +100,7 @@ impl App {
             imports: store.imports()?,
         });
         state.unsent = store.unsent()?;
+        state.new_drafts = new_drafts;
         Ok(App {
             state,
             store,

@@ -197,6 +197,22 @@ fn notice_text(lang: Lang, n: &Notice, theme: &Theme) -> (String, Style) {
             i18n::msg(lang, &i18n::Msg::Imported { count: *count }),
             theme.fg(Color::Green),
         ),
+        Notice::NewCaseDrafts(keys) => {
+            let forms: Vec<&str> = keys
+                .iter()
+                .filter_map(|k| crate::domain::form::form(k.trim_start_matches("new:")))
+                .map(|f| f.short.get(lang))
+                .collect();
+            (
+                i18n::msg(
+                    lang,
+                    &i18n::Msg::NewCaseDrafts {
+                        forms: &forms.join(", "),
+                    },
+                ),
+                theme.warning(),
+            )
+        }
         Notice::MemberRemoved(name) => (
             i18n::msg(lang, &i18n::Msg::MemberRemoved { name }),
             theme.fg(Color::Green),

@@ -507,9 +507,7 @@ pub fn keep_draft(state: &mut State) -> Vec<Effect> {
         // Stamped by the effect that writes it.
         saved_at: String::new(),
     };
-    if let Some(r) = &record {
-        state.list.set_draft_mark(r, true);
-    }
+    state.mark_draft(&key, true);
     vec![Effect::PutDraft { key, draft }]
 }
 

@@ -228,9 +228,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, s: &NewCaseState, th
         Step::Person { query, found, .. } => {
             return render_search(frame, area, state, s, query, found, theme);
         }
+        // A form with a new case half-typed is marked: it opens on it.
         Step::Form => form::openable()
             .iter()
-            .map(|f| f.label.get(lang).to_string())
+            .map(|f| {
+                let mark = if state.new_drafts.contains(&format!("new:{}", f.id)) {
+                    "✎ "
+                } else {
+                    ""
+                };
+                format!("{mark}{}", f.label.get(lang))
+            })
             .collect(),
         Step::Village { .. } => state
             .commune

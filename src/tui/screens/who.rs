@@ -64,6 +64,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 });
             }
             state.member = Some(name);
+            // Half-typed new cases have no line on the list: said at once.
+            if !state.new_drafts.is_empty() {
+                state.notice = Some(Notice::NewCaseDrafts(
+                    state.new_drafts.iter().cloned().collect(),
+                ));
+            }
             return effects;
         }
         _ => {}
