@@ -322,7 +322,8 @@ pub fn error(e: &Error) -> String {
         Error::Worklist(w) => super::worklist::error(super::Lang::En, w),
         Error::NotOnRegister { .. }
         | Error::SeveralOnRegister { .. }
-        | Error::NotFromRegister { .. } => super::register::error(super::Lang::En, e),
+        | Error::NotFromRegister { .. }
+        | Error::AlreadyCovered { .. } => super::register::error(super::Lang::En, e),
     }
 }
 

@@ -311,7 +311,8 @@ pub fn error(e: &Error) -> String {
         Error::Worklist(w) => super::worklist::error(super::Lang::Vi, w),
         Error::NotOnRegister { .. }
         | Error::SeveralOnRegister { .. }
-        | Error::NotFromRegister { .. } => super::register::error(super::Lang::Vi, e),
+        | Error::NotFromRegister { .. }
+        | Error::AlreadyCovered { .. } => super::register::error(super::Lang::Vi, e),
     }
 }
 
