@@ -259,8 +259,7 @@ pub fn write_new(
     typing_draft: Option<&str>,
     if_covered: IfCovered,
 ) -> Result<Saved> {
-    let opened_in_field = prepared.record.is_empty() && prepared.parents.is_empty();
-    if opened_in_field && if_covered == IfCovered::Refuse {
+    if prepared.opens_a_case() && if_covered == IfCovered::Refuse {
         refuse_if_covered(store, spec_of(&prepared.form)?, &prepared.values)?;
     }
     write(store, prepared, typing_draft)
