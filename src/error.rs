@@ -74,6 +74,13 @@ pub enum Error {
     /// A personal ID the register lists more than once, with their keys.
     #[error("personal ID {id} is on the register as {keys:?}")]
     SeveralOnRegister { id: String, keys: Vec<String> },
+    /// A new case about a person or household that work of its form
+    /// covers already (`ops::case::IfCovered::Refuse`): nothing was written.
+    #[error("already covered by {covering:?}")]
+    AlreadyCovered {
+        subject: crate::domain::form::Subject,
+        covering: Vec<crate::ops::covered::Covering>,
+    },
     /// A form about neither a person nor a household opens from no one.
     #[error("a {form} case is not started from the register")]
     NotFromRegister { form: String },

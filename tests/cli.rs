@@ -217,6 +217,85 @@ fn warnings_need_confirming_and_the_confirmation_is_kept() {
     assert_eq!(saved.confirmed, warned);
 }
 
+/// Issue 20 point 4: a second case of one form about a person already on
+/// the list is refused in one sentence naming the case they have (told by
+/// the ID, or by name and birth date when no ID is given), before its
+/// values are judged; `--anyway` makes it. Another form is other work, and
+/// a voided case no longer counts.
+#[test]
+fn a_second_case_for_the_same_person_is_refused_unless_anyway() {
+    let dir = team_store();
+    stdout(&mut case_new(dir.path(), &[]));
+    let first = cases(dir.path())[0]["record"].clone();
+    let err = fails(&mut case_new(dir.path(), &[]));
+    assert!(
+        err.starts_with(&format!("tothon: Người này đã có phiếu {first} (")),
+        "{err}"
+    );
+    assert!(
+        err.contains("034090123456, Xong); chưa lập phiếu mới"),
+        "{err}"
+    );
+    assert!(err.trim_end().ends_with("chạy lại với --anyway."), "{err}");
+    let err = fails(case_new(dir.path(), &[]).args(["--lang", "en"]));
+    assert!(
+        err.starts_with(&format!("tothon: This person already has {first} (")),
+        "{err}"
+    );
+    assert!(err.contains("run again with --anyway"), "{err}");
+    // No ID: the name, folded, and the birth date tell the person.
+    let by_name = |extra: &[&str]| {
+        let mut cmd = tothon(dir.path());
+        cmd.args(["case", "new", "--form", "activation", "--author", "Lan"])
+            .args([
+                "--set",
+                "full_name=NGUYEN VAN AN",
+                "--set",
+                "birth_date=01/05/1990",
+            ])
+            .args(extra);
+        cmd
+    };
+    let err = fails(&mut by_name(&[]));
+    assert!(err.contains(&format!("đã có phiếu {first}")), "{err}");
+    // Born another day: someone else (and only then judged: the ID is missing).
+    let err = fails(by_name(&["--set", "birth_date=02/05/1990"]).args(["--lang", "en"]));
+    assert!(err.contains("Personal ID"), "{err}");
+    assert_eq!(cases(dir.path()).len(), 1, "nothing written");
+
+    // --anyway makes it; its help says what it does.
+    stdout(&mut case_new(dir.path(), &["--anyway"]));
+    assert_eq!(cases(dir.path()).len(), 2);
+    let help = stdout(tothon(dir.path()).args(["case", "new", "--help"]));
+    assert!(
+        help.contains("--anyway") && help.contains("Vẫn lập phiếu mới"),
+        "{help}"
+    );
+
+    // Another form about the same person is other work.
+    stdout(tothon(dir.path()).args([
+        "case",
+        "new",
+        "--form",
+        "missing_field",
+        "--author",
+        "Lan",
+        "--set",
+        "person_id=034090123456",
+        "--set",
+        "full_name=Nguyễn Văn An",
+        "--draft",
+    ]));
+    // Both follow-ups voided: a new one is made without --anyway.
+    for row in cases(dir.path())
+        .iter()
+        .filter(|r| r["form"] == "activation")
+    {
+        stdout(tothon(dir.path()).args(["case", "void", &row["record"], "--reason", "Lập nhầm"]));
+    }
+    stdout(&mut case_new(dir.path(), &[]));
+}
+
 #[test]
 fn english_messages_with_lang_en() {
     let dir = team_store();

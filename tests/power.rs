@@ -460,7 +460,17 @@ impl Ledger {
                 ("visit_date", visited),
                 ("note", note(n)),
             ]);
-            case::create(store, "activation", None, None, &changes, consent, &who)
+            let refuse = case::IfCovered::Refuse;
+            case::create(
+                store,
+                "activation",
+                None,
+                None,
+                &changes,
+                consent,
+                &who,
+                refuse,
+            )
         } else {
             let record = records[dice.below(records.len() as u64) as usize].clone();
             let changes = pairs(&[("note", note(n)), ("phone", format!("09{n:08}"))]);

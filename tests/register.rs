@@ -3,8 +3,8 @@
 //! pairs (on the command line, on the screen, in the report); settling one
 //! changes what the report counts; a re-import never duplicates; each team
 //! receives its own village's part in the commune's bundle. A new case is
-//! started from someone found on it, and is told when the same person or
-//! household has work already.
+//! started from someone found on it, and refused when the same person or
+//! household has work already (unless --anyway).
 
 mod common;
 
@@ -307,16 +307,24 @@ fn a_case_is_started_from_someone_found_on_the_register() {
         assert!(shown.contains(value), "{value}: {shown}");
     }
 
-    // A second follow-up of the same person is made, and said to be one.
-    let out = new_from_register(&office, "activation", "NK-000001", &FOLLOW_UP);
-    let second = saved_record(&out);
-    let warned = String::from_utf8(out.stderr).unwrap();
+    // A second follow-up of the same person is refused, naming the first;
+    // --anyway makes it.
+    let err = common::refusal(&new_from_register(
+        &office,
+        "activation",
+        "NK-000001",
+        &FOLLOW_UP,
+    ));
     assert_eq!(
-        warned.trim_end(),
+        err.trim_end(),
         format!(
-            "Cảnh báo: đã có phiếu {first} cho người này (Nguyễn Văn An · 034085001234, Đang làm); phiếu mới vẫn được lập."
+            "tothon: Người này đã có phiếu {first} (Nguyễn Văn An · 034085001234, Đang làm); chưa lập phiếu mới: nếu đúng là cần thêm một phiếu, chạy lại với --anyway."
         )
     );
+    let anyway = [&FOLLOW_UP[..], &["--anyway"]].concat();
+    let out = new_from_register(&office, "activation", "NK-000001", &anyway);
+    let second = saved_record(&out);
+    assert!(out.stderr.is_empty(), "{out:?}");
     assert_ne!(first, second);
 
     // A household check from the wife: her household, its head, its count.
@@ -377,15 +385,20 @@ fn a_team_starts_cases_from_its_own_villages_part_and_is_told_of_work_assigned()
     ));
     assert!(err.contains("danh sách nhân khẩu của máy này"), "{err}");
 
-    let out = new_from_register(&team3, "activation", "034070003456", &FOLLOW_UP);
+    let err = common::refusal(&new_from_register(
+        &team3,
+        "activation",
+        "034070003456",
+        &FOLLOW_UP,
+    ));
+    assert!(
+        err.starts_with("tothon: Người này đã có phiếu AC-00001 (Phạm Văn Bình"),
+        "{err}"
+    );
+    let anyway = [&FOLLOW_UP[..], &["--anyway"]].concat();
+    let out = new_from_register(&team3, "activation", "034070003456", &anyway);
     let record = saved_record(&out);
     assert_eq!(common::case_row(&team3, &record)["team"], "3");
-    let warned = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        warned.starts_with("Cảnh báo: đã có phiếu AC-00001 cho người này (Phạm Văn Bình"),
-        "{warned}"
-    );
-    assert_eq!(warned.lines().count(), 1, "{warned}");
 }
 
 #[test]

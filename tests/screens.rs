@@ -24,7 +24,7 @@ use tothon::i18n::Lang;
 use tothon::store::{SavedDraft, Store};
 use tothon::tui::App;
 
-use common::tui::{ctrl, press, screen, tab, typ};
+use common::tui::{ctrl, fill_activation, press, screen, tab, typ};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 /// The clock of the command-line runs, the same day as [`today`].
@@ -491,7 +491,7 @@ fn a_new_case_at_the_office_asks_its_village() {
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     // Twelve digits typed: the ID is whole, and the cursor moves on.
-    typ(&mut app, "034090123456");
+    typ(&mut app, "034090123499");
     typ(&mut app, "Nguyễn Văn Mới");
     tab(&mut app, 4);
     // A digit picks that choice of a short list (Mức 2) and moves on; a
@@ -529,9 +529,39 @@ fn new_case_of(app: &mut App, form: &str) {
     press(app, KeyCode::Enter);
 }
 
+/// A blank new case about someone on the list (Nguyễn Văn An's ID, his
+/// follow-up AC-00301): the office is asked at the first save, over the
+/// form as typed, and makes it all the same.
+#[test]
+fn a_blank_new_case_is_asked_about_at_its_first_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(commune_store(dir.path()));
+    new_case_of(&mut app, "activation");
+    ctrl(&mut app, 'n');
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    fill_activation(&mut app, "034090123456", "Nguyễn Văn An");
+    ctrl(&mut app, 's');
+    check(
+        &mut app,
+        "already_covered_at_save",
+        &[
+            "Đã có phiếu AC-00301 cho người này",
+            "AC-00301 · Nguyễn Văn An · 034090123456 · Đang làm",
+            "Delete: bỏ qua, vẫn lập phiếu mới",
+        ],
+    );
+    press(&mut app, KeyCode::Delete);
+    let s = screen(&mut app, (80, 24));
+    assert!(s.contains("Đã lưu AC-XA0001-"), "{s}");
+}
+
 /// A new case is started from someone found on the register by typing
-/// part of their name (accents and case ignored); the office is told at
-/// once that the person's follow-up is on the list already, and opens it.
+/// part of their name (accents and case ignored); before the form opens,
+/// the office is told that the person's follow-up is on the list already,
+/// and opens it.
 #[test]
 fn a_new_case_starts_from_someone_found_on_the_register() {
     let dir = tempfile::tempdir().unwrap();

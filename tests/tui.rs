@@ -6,10 +6,13 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::tui::{SIZES, ctrl, open, press, screen, tab, typ};
+use common::tui::{
+    SIZES, ctrl, fill_activation, level2_awaiting_approval, open, press, screen, tab, typ,
+};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tothon::domain::commune::{Commune, Device, Role};
-use tothon::domain::work::WorkItem;
+use tothon::domain::rules::Sex;
+use tothon::domain::work::{Person, WorkItem};
 use tothon::i18n::Lang;
 use tothon::store::Store;
 use tothon::tui::App;
@@ -909,4 +912,204 @@ fn a_half_typed_new_case_is_found_again_after_a_crash() {
     press(&mut app, KeyCode::Enter);
     let s = screen(&mut app, SIZES[1]);
     assert!(s.contains("H-0042"), "the draft is back: {s}");
+}
+
+/// The team store with the register of its village: Nguyễn Văn An (whose
+/// follow-up is work item AC-00001) and Đỗ Văn Mới, on no list yet.
+fn team_store_with_register(dir: &Path) -> Store {
+    let store = team_store(dir);
+    let person = |key: &str, pid: &str, name: &str, birth: &str| Person {
+        key: key.into(),
+        personal_id: pid.into(),
+        full_name: name.into(),
+        birth_date: birth.into(),
+        sex: Some(Sex::Male),
+        household: "HK-0301".into(),
+        team: 3,
+        ..Person::default()
+    };
+    let people = [
+        person("NK-000001", "034090123456", "Nguyễn Văn An", "1990-05-01"),
+        person("NK-000002", "034095000777", "Đỗ Văn Mới", "1995-02-03"),
+    ];
+    store.put_people(people.iter()).unwrap();
+    store
+}
+
+/// F8, the activation follow-up, and the person with `id` found on the
+/// register and chosen.
+fn new_activation_from_register(app: &mut App, id: &str) {
+    press(app, KeyCode::F(8));
+    let at = tothon::domain::form::openable()
+        .iter()
+        .position(|f| f.id == "activation")
+        .unwrap();
+    for _ in 0..at {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+    typ(app, id);
+    press(app, KeyCode::Enter);
+}
+
+/// The cases the store in `dir` holds about the person with `id` (read
+/// once the screens are closed).
+fn cases_about(dir: &Path, id: &str) -> Vec<String> {
+    common::open(dir)
+        .list_rows()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.stage != tothon::domain::progress::Stage::NotStarted)
+        .filter(|r| r.search.contains(id))
+        .map(|r| r.record)
+        .collect()
+}
+
+/// Issue 20 point 4: F8 for someone already on the list shows the work
+/// they have and asks before the form opens; Enter (the default) opens
+/// that work and makes nothing, Esc goes back to the search, Delete makes
+/// the new case all the same (and its save does not ask again).
+#[test]
+fn a_new_case_for_someone_on_the_list_is_offered_their_case_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::open(team_store_with_register(dir.path()), Lang::Vi).unwrap();
+    press(&mut app, KeyCode::Enter);
+    new_activation_from_register(&mut app, "034090123456");
+    for size in SIZES {
+        let s = screen(&mut app, size);
+        assert!(s.contains("Đã có phiếu AC-00001 cho người này"), "{s}");
+        assert!(
+            s.contains("AC-00001 · Nguyễn Văn An · 034090123456 · Chưa làm"),
+            "{s}"
+        );
+        assert!(s.contains("Enter: mở phiếu đã có"), "{s}");
+        assert!(s.contains("Delete: bỏ qua, vẫn lập phiếu mới"), "{s}");
+        assert!(
+            s.contains("Tìm người trong danh sách nhân khẩu"),
+            "before the form: {s}"
+        );
+    }
+    // Enter: the work item's form, and no new case.
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("AC-00001 · Chưa làm"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("4/4"), "still four lines: {s}");
+
+    // Esc: back to the search, nothing opened.
+    new_activation_from_register(&mut app, "034090123456");
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Tìm người trong danh sách nhân khẩu"), "{s}");
+    assert!(!s.contains("Đã có phiếu"), "{s}");
+
+    // Delete: the form opens with their values; saved, it is a second case.
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Delete);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(
+        s.contains("Mới · Chưa làm") && s.contains("Nguyễn Văn An"),
+        "{s}"
+    );
+    level2_awaiting_approval(&mut app);
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[0]);
+    assert!(!s.contains("Đã có phiếu"), "asked once only: {s}");
+    assert!(s.contains("Đã lưu AC-T3TEST-0001"), "{s}");
+    assert!(s.contains("5/5"), "{s}");
+
+    // Someone on no list: the form opens at once, as before.
+    new_activation_from_register(&mut app, "034095000777");
+    let s = screen(&mut app, SIZES[0]);
+    assert!(
+        s.contains("Mới · Chưa làm") && s.contains("Đỗ Văn Mới"),
+        "{s}"
+    );
+    assert!(!s.contains("Đã có phiếu"), "{s}");
+    drop(app);
+    assert_eq!(cases_about(dir.path(), "034090123456"), ["AC-T3TEST-0001"]);
+}
+
+/// A blank form (Ctrl+N on the search) is asked about at its first save,
+/// once who it is about has been typed: by the ID, or by the name and
+/// birth date when no ID is typed.
+#[test]
+fn a_blank_new_case_is_asked_about_when_first_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::open(team_store_with_register(dir.path()), Lang::Vi).unwrap();
+    press(&mut app, KeyCode::Enter);
+    let blank = |app: &mut App| {
+        press(app, KeyCode::F(8));
+        for _ in 0..2 {
+            press(app, KeyCode::Down);
+        }
+        press(app, KeyCode::Enter);
+        ctrl(app, 'n');
+    };
+    // Trần Thị Bình's ID: AC-00002 is hers.
+    blank(&mut app);
+    fill_activation(&mut app, "034190123457", "Tran Thi Binh");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đã có phiếu AC-00002 cho người này"), "{s}");
+    assert!(
+        s.contains("AC-00002 · Trần Thị Bình · 034190123457 · Chưa làm"),
+        "{s}"
+    );
+    // Esc: back to the form as typed, nothing saved.
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(
+        s.contains("Mới · Chưa làm") && s.contains("Tran Thi Binh"),
+        "{s}"
+    );
+    assert!(!s.contains("Đã lưu"), "{s}");
+    // Enter: AC-00002 opens instead, nothing saved; what was typed is
+    // kept as the blank form's draft.
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(
+        s.contains("AC-00002 · Chưa làm") && s.contains("Trần Thị Bình"),
+        "{s}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app, SIZES[0]).contains("4/4"));
+
+    // The draft taken back, saved, and made all the same (Delete).
+    blank(&mut app);
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Tran Thi Binh"), "the draft: {s}");
+    ctrl(&mut app, 's');
+    assert!(screen(&mut app, SIZES[0]).contains("Đã có phiếu AC-00002"));
+    press(&mut app, KeyCode::Delete);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(
+        s.contains("Đã lưu AC-T3TEST-0001") && s.contains("5/5"),
+        "{s}"
+    );
+
+    // No ID typed: Nguyễn Văn An by his name without accents and his birth
+    // date (kept as a draft first, the ID missing).
+    blank(&mut app);
+    press(&mut app, KeyCode::Tab);
+    typ(&mut app, "nguyen van an");
+    press(&mut app, KeyCode::Tab);
+    typ(&mut app, "01/05/1990");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[0]);
+    assert!(s.contains("Đã có phiếu AC-00001 cho người này"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    drop(app);
+    let store = common::open(dir.path());
+    let cases: Vec<String> = store
+        .cases()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.record)
+        .collect();
+    assert_eq!(cases, ["AC-T3TEST-0001"]);
 }

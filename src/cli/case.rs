@@ -17,10 +17,9 @@ use crate::domain::save::{Consent, Who};
 use crate::domain::version::{Status, Version};
 use crate::error::{Error, Result};
 use crate::i18n::bundle::Say;
-use crate::i18n::register::Say as RegisterSay;
 use crate::i18n::{self, Lang, Msg, Text};
 use crate::ops;
-use crate::ops::case::spec_of;
+use crate::ops::case::{IfCovered, spec_of};
 use crate::store::Store;
 
 #[derive(Debug, Args)]
@@ -61,6 +60,12 @@ pub enum CaseCommand {
         /// ID; the form opens with their details, or their household's).
         #[arg(long, value_name = "KEY_OR_ID", conflicts_with = "work_item")]
         from_register: Option<String>,
+        /// Vẫn lập phiếu mới dù người (hộ) này đã có phiếu cùng mẫu chưa
+        /// huỷ (make the case even though this person or household already
+        /// has a work item or case of this form, not voided; without it such
+        /// a case is refused, naming the one it has).
+        #[arg(long)]
+        anyway: bool,
         #[command(flatten)]
         edit: EditArgs,
     },
@@ -117,6 +122,7 @@ pub(super) fn run(store: &Store, cmd: CaseCommand, lang: Lang) -> Result<()> {
             village,
             team,
             from_register,
+            anyway,
             edit,
         } => {
             let team = match village {
@@ -128,6 +134,10 @@ pub(super) fn run(store: &Store, cmd: CaseCommand, lang: Lang) -> Result<()> {
                 work_item: work_item.as_deref(),
                 from_register: from_register.as_deref(),
                 team,
+                if_covered: match anyway {
+                    true => IfCovered::MakeAnyway,
+                    false => IfCovered::Refuse,
+                },
             };
             case_new(store, &start, &edit, lang)
         }
@@ -215,12 +225,13 @@ struct NewCase<'a> {
     work_item: Option<&'a str>,
     from_register: Option<&'a str>,
     team: Option<u8>,
+    if_covered: IfCovered,
 }
 
 /// A new case: with a person's (or household's) values from the register
 /// first, then `--set` over them; at the office the person's village
-/// decides the team unless told. Saved even when other work covers the
-/// same person or household already: that is said on stderr.
+/// decides the team unless told. Refused, naming it, when other work
+/// covers the same person or household already, unless `--anyway`.
 fn case_new(store: &Store, start: &NewCase, edit: &EditArgs, lang: Lang) -> Result<()> {
     let who = who(store, edit.author.as_deref(), lang)?;
     let mut changes = changes(&edit.sets)?;
@@ -238,20 +249,8 @@ fn case_new(store: &Store, start: &NewCase, edit: &EditArgs, lang: Lang) -> Resu
         &changes,
         consent(edit),
         &who,
+        start.if_covered,
     )?;
-    let v = &saved.version;
-    let subject = spec_of(&v.form)?.subject;
-    let mut err = std::io::stderr().lock();
-    for covering in ops::covered::covering(store, &v.form, &v.values, Some(&v.record))? {
-        let line = i18n::register::say(
-            lang,
-            &RegisterSay::Covering {
-                covering: &covering,
-                subject,
-            },
-        );
-        let _ = writeln!(err, "{line}");
-    }
     report_saved(&saved, lang)
 }
 

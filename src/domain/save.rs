@@ -114,6 +114,11 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// A new case opened in the field: not a work item's, not an edit.
+    pub fn opens_a_case(&self) -> bool {
+        self.record.is_empty() && self.parents.is_empty()
+    }
+
     /// The version's content as written at `edited_at`.
     pub fn at(self, edited_at: DateTime<FixedOffset>) -> Draft {
         Draft {

@@ -70,7 +70,9 @@ pub fn text(t: Text) -> &'static str {
         Text::Household => "Household",
         Text::HelpOpenFromRegister => "Open for this person",
         Text::HelpBlankForm => "Blank form",
-        Text::AlreadyCoveredKeys => "Enter: open that case · Esc: go on with the new one",
+        Text::AlreadyCoveredKeys => {
+            "Enter: open that case · Delete: make a new one all the same · Esc: go back"
+        }
         Text::WhoIsWorking => "Who is working?",
         Text::AddMember => "Add a person",
         Text::LeaveFormQuestion => "Unsaved changes",
@@ -330,7 +332,8 @@ pub fn error(e: &Error) -> String {
         Error::Worklist(w) => super::worklist::error(super::Lang::En, w),
         Error::NotOnRegister { .. }
         | Error::SeveralOnRegister { .. }
-        | Error::NotFromRegister { .. } => super::register::error(super::Lang::En, e),
+        | Error::NotFromRegister { .. }
+        | Error::AlreadyCovered { .. } => super::register::error(super::Lang::En, e),
     }
 }
 

@@ -1,12 +1,13 @@
 //! The population register in words, Vietnamese first: what an import
 //! changes on the register, the question before writing, what was written
 //! (the rows as read are said by `worklist::preview_lines`, as for a work
-//! list); what a search found; the work that already covers a new case
-//! started from someone on it.
+//! list); what a search found; the work that already covers a new case,
+//! and the refusal of one on the command line.
 
 use super::{Lang, stage};
 use crate::domain::form::Subject;
 use crate::domain::register::Plan;
+use crate::domain::text::printable;
 use crate::error::Error;
 use crate::ops::covered::Covering;
 
@@ -32,12 +33,6 @@ pub enum Say<'a> {
         total: usize,
         shown: usize,
     },
-    /// A new case was made though this work item or case covers its person
-    /// or household already.
-    Covering {
-        covering: &'a Covering,
-        subject: Subject,
-    },
 }
 
 /// "Đã có phiếu AC-00012 cho người này": the work that already covers a new
@@ -51,6 +46,48 @@ pub fn already(lang: Lang, records: &[&str], subject: Subject) -> String {
             format!("This household already has {records}")
         }
         (Lang::En, _) => format!("This person already has {records}"),
+    }
+}
+
+/// One piece of work that covers a new case, as the screens list it and the
+/// refusal names it: "AC-00012 · Nguyễn Văn An · 034085001234 · Đang làm".
+pub fn covering_line(lang: Lang, c: &Covering) -> String {
+    format!(
+        "{} · {} · {}",
+        printable(&c.record, 40),
+        printable(&c.title, 200),
+        stage(lang, c.stage)
+    )
+}
+
+/// The refusal of `case new` for a person or household already covered,
+/// in one sentence naming the work that covers it.
+fn refused_as_covered(lang: Lang, subject: Subject, covering: &[Covering]) -> String {
+    let named = covering
+        .iter()
+        .map(|c| {
+            format!(
+                "{} ({}, {})",
+                printable(&c.record, 40),
+                printable(&c.title, 200),
+                stage(lang, c.stage)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    match (lang, subject) {
+        (Lang::Vi, Subject::Household) => format!(
+            "Hộ này đã có phiếu {named}; chưa lập phiếu mới: nếu đúng là cần thêm một phiếu, chạy lại với --anyway."
+        ),
+        (Lang::Vi, _) => format!(
+            "Người này đã có phiếu {named}; chưa lập phiếu mới: nếu đúng là cần thêm một phiếu, chạy lại với --anyway."
+        ),
+        (Lang::En, Subject::Household) => format!(
+            "This household already has {named}; no new case was made: if another is really needed, run again with --anyway."
+        ),
+        (Lang::En, _) => format!(
+            "This person already has {named}; no new case was made: if another is really needed, run again with --anyway."
+        ),
     }
 }
 
@@ -79,6 +116,9 @@ pub fn error(lang: Lang, e: &Error) -> String {
         (Lang::En, Error::NotFromRegister { form }) => format!(
             "A {form} case is not started from someone on the register; leave out --from-register."
         ),
+        (_, Error::AlreadyCovered { subject, covering }) => {
+            refused_as_covered(lang, *subject, covering)
+        }
         (_, other) => super::error(lang, other),
     }
 }
@@ -127,41 +167,5 @@ pub fn say(lang: Lang, s: &Say) -> String {
             "Found {total}; the first {shown} are listed (narrow the search, or use --limit)."
         ),
         (Lang::En, Say::Found { total, .. }) => format!("Found {total}."),
-        (
-            Lang::Vi,
-            Say::Covering {
-                covering: c,
-                subject,
-            },
-        ) => match subject {
-            Subject::Household => format!(
-                "Cảnh báo: đã có phiếu {} cho hộ này ({}, {}); phiếu mới vẫn được lập.",
-                c.record,
-                c.title,
-                stage(Lang::Vi, c.stage)
-            ),
-            _ => format!(
-                "Cảnh báo: đã có phiếu {} cho người này ({}, {}); phiếu mới vẫn được lập.",
-                c.record,
-                c.title,
-                stage(Lang::Vi, c.stage)
-            ),
-        },
-        (
-            Lang::En,
-            Say::Covering {
-                covering: c,
-                subject,
-            },
-        ) => format!(
-            "Warning: this {} already has {} ({}, {}); the new case is made all the same.",
-            match subject {
-                Subject::Household => "household",
-                _ => "person",
-            },
-            c.record,
-            c.title,
-            stage(Lang::En, c.stage)
-        ),
     }
 }

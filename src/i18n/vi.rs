@@ -70,7 +70,9 @@ pub fn text(t: Text) -> &'static str {
         Text::Household => "Mã hộ",
         Text::HelpOpenFromRegister => "Lập phiếu cho người này",
         Text::HelpBlankForm => "Phiếu trống",
-        Text::AlreadyCoveredKeys => "Enter: mở phiếu đã có · Esc: vẫn lập phiếu mới",
+        Text::AlreadyCoveredKeys => {
+            "Enter: mở phiếu đã có · Delete: bỏ qua, vẫn lập phiếu mới · Esc: quay lại"
+        }
         Text::WhoIsWorking => "Ai đang làm việc?",
         Text::AddMember => "Thêm người",
         Text::LeaveFormQuestion => "Chưa lưu thay đổi",
@@ -319,7 +321,8 @@ pub fn error(e: &Error) -> String {
         Error::Worklist(w) => super::worklist::error(super::Lang::Vi, w),
         Error::NotOnRegister { .. }
         | Error::SeveralOnRegister { .. }
-        | Error::NotFromRegister { .. } => super::register::error(super::Lang::Vi, e),
+        | Error::NotFromRegister { .. }
+        | Error::AlreadyCovered { .. } => super::register::error(super::Lang::Vi, e),
     }
 }
 

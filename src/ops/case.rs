@@ -221,11 +221,59 @@ fn prepare(
     })
 }
 
+/// What to do with a new case opened in the field about a person or
+/// household that a work item or another case of its form covers already
+/// (see `ops::covered`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IfCovered {
+    /// Write nothing: [`Error::AlreadyCovered`] names that work.
+    Refuse,
+    /// Make it all the same (the person was told, and chose to).
+    MakeAnyway,
+}
+
+/// [`IfCovered::Refuse`]: the error naming what covers a new case of
+/// `spec` with `values` (as saved), if anything does.
+fn refuse_if_covered(
+    store: &Store,
+    spec: &FormSpec,
+    values: &BTreeMap<String, String>,
+) -> Result<()> {
+    let covering = super::covered::covering(store, &spec.id, values, None)?;
+    if covering.is_empty() {
+        return Ok(());
+    }
+    Err(Error::AlreadyCovered {
+        subject: spec.subject,
+        covering,
+    })
+}
+
+/// Writes a prepared new case opened in the field (as [`write`] does),
+/// unless other work covers its person or household and `if_covered`
+/// refuses it. A work item's first version is the work itself, never
+/// refused.
+pub fn write_new(
+    store: &Store,
+    prepared: Prepared,
+    typing_draft: Option<&str>,
+    if_covered: IfCovered,
+) -> Result<Saved> {
+    if prepared.opens_a_case() && if_covered == IfCovered::Refuse {
+        refuse_if_covered(store, spec_of(&prepared.form)?, &prepared.values)?;
+    }
+    write(store, prepared, typing_draft)
+}
+
 /// A new case of `form_id`: of work item `work_item` (its values filled
 /// in), or opened in the field. On a team device it is the team's own; at
 /// the office it belongs to the village its form names, else to `team`,
 /// else to the village the register gives the person or household it is
 /// about (when the register names exactly one); nothing else is guessed.
+/// A case opened in the field about a person or household that other work
+/// of the form covers already is refused before anything else is judged,
+/// unless `if_covered` says to make it anyway.
+#[allow(clippy::too_many_arguments)]
 pub fn create(
     store: &Store,
     form_id: &str,
@@ -234,6 +282,7 @@ pub fn create(
     changes: &[(String, String)],
     consent: Consent,
     who: &Who,
+    if_covered: IfCovered,
 ) -> Result<Saved> {
     let spec = spec_of(form_id)?;
     let item = match work_item {
@@ -251,7 +300,11 @@ pub fn create(
         today: clock::today(),
         villages: &commune.villages,
     };
-    let named = save::village_named(spec, &spec.check(&raw, &ctx).values);
+    let checked = spec.check(&raw, &ctx).values;
+    if item.is_none() && if_covered == IfCovered::Refuse {
+        refuse_if_covered(store, spec, &checked)?;
+    }
+    let named = save::village_named(spec, &checked);
     let team = match (who.role, &item, named, team) {
         (Role::Team(t), _, _, _) => t,
         (Role::Commune, Some(item), _, _) => item.team,

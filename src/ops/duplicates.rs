@@ -176,6 +176,8 @@ pub fn settle(
                 &opening,
                 consent,
                 who,
+                // A pair is settled in one case, found by `settled`.
+                case::IfCovered::MakeAnyway,
             )
         }
     }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use ratatui::layout::Size;
 
-use super::dialog::{self, Dialog};
+use super::dialog::{self, Dialog, Pending};
 use super::input::TextInput;
 use super::keymap::{self, Action, Ctx};
 use super::list::{Row, WorkList};
@@ -56,6 +56,12 @@ pub enum Effect {
     },
     /// Write a prepared version (one transaction) and drop the typing draft.
     Save {
+        prepared: Box<save::Prepared>,
+        draft_key: String,
+    },
+    /// Write a new case opened in the field as [`Effect::Save`] does,
+    /// unless other work covers its person or household: then say what.
+    SaveNew {
         prepared: Box<save::Prepared>,
         draft_key: String,
     },
@@ -140,10 +146,12 @@ pub enum Effect {
     /// case is about.
     LoadRegister,
     /// Find the work items and cases that already cover a new case of
-    /// `form` with `values`.
+    /// `form` with `values`, chosen on the register for `team`, before
+    /// its form opens.
     FindCovering {
         form: String,
         values: BTreeMap<String, String>,
+        team: u8,
     },
 }
 
@@ -214,10 +222,11 @@ pub enum Outcome {
     VillageRefused(VillageProblem),
     /// The register as this device holds it.
     Register(Arc<Register>),
-    /// What already covers the new case of `form` just opened.
+    /// What already covers a new case (none: nothing does), held back
+    /// until the person says what to do.
     Covering {
-        form: String,
         covering: Vec<Covering>,
+        pending: Pending,
     },
 }
 
@@ -682,10 +691,7 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             vec![]
         }
         Outcome::Register(register) => new_case::register_loaded(state, register),
-        Outcome::Covering { form, covering } => {
-            form::covered_by(state, &form, covering);
-            vec![]
-        }
+        Outcome::Covering { covering, pending } => dialog::ask_if_covered(state, covering, pending),
         Outcome::Duplicates(pairs) => {
             // Read again after a pair was settled: the same screen, the
             // same pair selected.

@@ -1,8 +1,11 @@
 //! The questions asked over a screen: leave a form, take back a draft, save
 //! with errors or warnings, quit, the comment to return a case with, the
 //! signing key's passphrase, a village's name, the work that already covers
-//! a new case. Their state, how keys answer
-//! them, and how they are drawn.
+//! a new case (before a case chosen on the register opens, and at the first
+//! save of a blank one). Their state, how keys answer them, and how they
+//! are drawn.
+
+use std::collections::BTreeMap;
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -14,6 +17,7 @@ use super::app::{Effect, Notice, Screen, State};
 use super::draw::{Theme, centered, scroll_to_cursor, short_date};
 use super::input::TextInput;
 use super::keymap::Action;
+use super::screens::new_case::Step;
 use super::screens::{conflict, form};
 use crate::domain::commune::VillageProblem;
 use crate::domain::form::Subject;
@@ -50,12 +54,31 @@ pub enum Dialog {
         text: TextInput,
         refused: Option<VillageProblem>,
     },
-    /// A new case just opened from the register is about someone (or a
-    /// household) this work already covers: open the first of it instead
-    /// (Enter), or go on with the new case (Esc).
+    /// A new case is about someone (or a household) this work already
+    /// covers: open the first of it instead (Enter), make the new case all
+    /// the same (Delete), or go back to it (Esc).
     AlreadyCovered {
         covering: Vec<Covering>,
         subject: Subject,
+        pending: Pending,
+    },
+}
+
+/// A new case held back while the person is asked about the work that
+/// covers it already.
+#[derive(Clone, Debug)]
+pub enum Pending {
+    /// Someone chosen on the register: the form to open with their values,
+    /// for `team`.
+    Open {
+        form: String,
+        values: BTreeMap<String, String>,
+        team: u8,
+    },
+    /// A form opened blank and saved: the version to write.
+    Save {
+        prepared: Box<save::Prepared>,
+        draft_key: String,
     },
 }
 
@@ -86,6 +109,14 @@ pub fn saving(
         problems.into_iter().map(|p| (p.field, p.kind)).collect()
     };
     match prepared {
+        // A case opened in the field is written only if no other work
+        // covers its person or household (else the person is asked).
+        Ok(prepared) if prepared.opens_a_case() => {
+            vec![Effect::SaveNew {
+                prepared: Box::new(prepared),
+                draft_key,
+            }]
+        }
         Ok(prepared) => vec![Effect::Save {
             prepared: Box::new(prepared),
             draft_key,
@@ -150,6 +181,38 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
         state.dialog = Some(Dialog::Reason { purpose, text });
         return vec![];
     }
+    if let Dialog::AlreadyCovered {
+        covering,
+        subject,
+        pending,
+    } = dialog
+    {
+        return match action {
+            Action::Confirm => {
+                // What was typed into a blank form stays as its draft.
+                let mut effects = form::keep_draft(state);
+                state.screens.pop();
+                effects.extend(
+                    covering
+                        .into_iter()
+                        .next()
+                        .map(|c| Effect::LoadCase { record: c.record }),
+                );
+                effects
+            }
+            Action::Discard => make_anyway(state, covering, pending),
+            // Back to the search, or to the form.
+            Action::Cancel => vec![],
+            _ => {
+                state.dialog = Some(Dialog::AlreadyCovered {
+                    covering,
+                    subject,
+                    pending,
+                });
+                vec![]
+            }
+        };
+    }
     match (&dialog, action) {
         (_, Action::Cancel) => {
             // Esc on "leave?" or "quit?" means stay.
@@ -184,19 +247,6 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
             state.mark_draft(&key, false);
             vec![Effect::DropDraft { key }]
         }
-        (Dialog::AlreadyCovered { covering, .. }, Action::Confirm) => {
-            // The new form was opened a moment ago and holds only what the
-            // register gave it: nothing typed is lost.
-            state.screens.pop();
-            covering
-                .first()
-                .map(|c| {
-                    vec![Effect::LoadCase {
-                        record: c.record.clone(),
-                    }]
-                })
-                .unwrap_or_default()
-        }
         (Dialog::SaveAsDraft { .. } | Dialog::ConfirmWarnings { .. }, Action::Confirm) => {
             let consent = Consent {
                 draft: matches!(dialog, Dialog::SaveAsDraft { .. }),
@@ -214,12 +264,74 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
     }
 }
 
+/// What covers a new case has been looked for: a case chosen on the
+/// register opens when nothing does, a saved one is written when nothing
+/// does but the work the person has chosen to make it beside; otherwise
+/// the person is asked. Nothing happens if they have moved on meanwhile.
+pub fn ask_if_covered(state: &mut State, covering: Vec<Covering>, pending: Pending) -> Vec<Effect> {
+    let (form_id, still_there) = match &pending {
+        Pending::Open { form, .. } => (
+            form.as_str(),
+            matches!(
+                state.screen(),
+                Screen::NewCase(n) if matches!(n.step, Step::Person { .. })
+            ),
+        ),
+        Pending::Save { prepared, .. } => (
+            prepared.form.as_str(),
+            state
+                .form()
+                .is_some_and(|f| f.spec.id == prepared.form && f.is_new_in_field()),
+        ),
+    };
+    if !still_there || state.dialog.is_some() {
+        return vec![];
+    }
+    let beside = state.form().map_or(&[][..], |f| &f.beside);
+    let all_seen = covering.iter().all(|c| beside.contains(&c.record));
+    if all_seen {
+        return make_anyway(state, covering, pending);
+    }
+    state.dialog = Some(Dialog::AlreadyCovered {
+        subject: crate::domain::form::form(form_id).map_or(Subject::Person, |s| s.subject),
+        covering,
+        pending,
+    });
+    vec![]
+}
+
+/// The new case is made beside the work that covers it: the form opens
+/// (remembering that work, so its save does not ask again), or the
+/// version is written.
+fn make_anyway(state: &mut State, covering: Vec<Covering>, pending: Pending) -> Vec<Effect> {
+    match pending {
+        Pending::Open { form, values, team } => {
+            state.screens.pop();
+            form::open_new(state, &form, values, team);
+            if let Some(f) = state.form_mut() {
+                f.beside = covering.into_iter().map(|c| c.record).collect();
+            }
+            vec![]
+        }
+        Pending::Save {
+            prepared,
+            draft_key,
+        } => vec![Effect::Save {
+            prepared,
+            draft_key,
+        }],
+    }
+}
+
 /// A village's name was refused: the dialog that asked for it says why.
 pub fn refused(state: &mut State, problem: VillageProblem) {
     if let Some(Dialog::VillageName { refused, .. }) = &mut state.dialog {
         *refused = Some(problem);
     }
 }
+
+/// How many of the cases that cover a new one its question lists.
+const COVERING_SHOWN: usize = 4;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &Theme) {
     let lang = state.lang;
@@ -268,13 +380,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, d: &Dialog, theme: &
             };
             (title, t(Text::VillageNameKeys))
         }
-        Dialog::AlreadyCovered { covering, subject } => {
-            for c in covering {
+        Dialog::AlreadyCovered {
+            covering, subject, ..
+        } => {
+            // A few lines at most: the title names them all.
+            for c in covering.iter().take(COVERING_SHOWN) {
+                lines.push(Line::raw(i18n::register::covering_line(lang, c)));
+            }
+            if covering.len() > COVERING_SHOWN {
                 lines.push(Line::raw(format!(
-                    "{} · {} · {}",
-                    c.record,
-                    c.title,
-                    i18n::stage(lang, c.stage)
+                    "… (+{})",
+                    covering.len() - COVERING_SHOWN
                 )));
             }
             let records: Vec<&str> = covering.iter().map(|c| c.record.as_str()).collect();

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::app::{Effect, Outcome};
+use super::dialog::Pending;
 use super::screens::bundles::Entry;
 use crate::bundle::key::Signer;
 use crate::domain::commune::Village;
@@ -65,6 +66,22 @@ pub fn run(store: &Store, signer: Option<&Signer>, effect: Effect, lang: Lang) -
         } => {
             let saved = ops::case::write(store, *prepared, Some(&draft_key));
             saved_outcome(store, lang, saved)
+        }
+        Effect::SaveNew {
+            prepared,
+            draft_key,
+        } => {
+            let refuse = ops::case::IfCovered::Refuse;
+            match ops::case::write_new(store, (*prepared).clone(), Some(&draft_key), refuse) {
+                Err(Error::AlreadyCovered { covering, .. }) => Some(Outcome::Covering {
+                    covering,
+                    pending: Pending::Save {
+                        prepared,
+                        draft_key,
+                    },
+                }),
+                saved => saved_outcome(store, lang, saved),
+            }
         }
         Effect::PutDraft { key, draft } => {
             let kept = ops::device::keep_typing(store, &key, draft, crate::clock::now());
@@ -178,9 +195,12 @@ pub fn run(store: &Store, signer: Option<&Signer>, effect: Effect, lang: Lang) -
             Ok(register) => Some(Outcome::Register(std::sync::Arc::new(register))),
             Err(e) => failed(lang, e),
         },
-        Effect::FindCovering { form, values } => {
+        Effect::FindCovering { form, values, team } => {
             match ops::covered::covering(store, &form, &values, None) {
-                Ok(covering) => Some(Outcome::Covering { form, covering }),
+                Ok(covering) => Some(Outcome::Covering {
+                    covering,
+                    pending: Pending::Open { form, values, team },
+                }),
                 Err(e) => failed(lang, e),
             }
         }

@@ -35,6 +35,25 @@ pub fn typ(app: &mut App, text: &str) {
     }
 }
 
+/// On an activation follow-up's target level: level 2 (its digit), then
+/// "awaiting approval" found in the status's list.
+pub fn level2_awaiting_approval(app: &mut App) {
+    typ(app, "2");
+    press(app, KeyCode::Enter);
+    typ(app, "cho duyet");
+    press(app, KeyCode::Enter);
+}
+
+/// A blank activation follow-up filled in to be saved: the personal ID
+/// (whole, it moves the cursor on), the name, level 2 and awaiting
+/// approval; the visit date and who checked are there already.
+pub fn fill_activation(app: &mut App, id: &str, name: &str) {
+    typ(app, id);
+    typ(app, name);
+    tab(app, 4);
+    level2_awaiting_approval(app);
+}
+
 /// The screen drawn at `w`×`h`, one line of text per row, trailing blanks
 /// trimmed.
 pub fn screen(app: &mut App, (w, h): (u16, u16)) -> String {

@@ -332,18 +332,12 @@ impl FormSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::form::values;
     use crate::domain::form::{Kind, MAX_NAME_CHARS, form, forms, register};
 
     fn ctx() -> (NaiveDate, Vec<Village>) {
         let c = crate::domain::commune::Commune::with_numbered_villages("Xã Thử", 6);
         (NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), c.villages)
-    }
-
-    fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
     }
 
     /// What people type and what is stored, for any field: ids, labels,

@@ -10,14 +10,16 @@
 //! `spec` holds the types a spec is read into and the specs shipped in the
 //! binary; `check` judges a whole case and gives its status; `kind` judges
 //! one value against its field's kind; `show` turns stored values into what
-//! a person reads.
+//! a person reads; `identity` tells what a case is about.
 
 mod check;
+mod identity;
 mod kind;
 mod show;
 mod spec;
 
 pub use check::{Checked, Context, FieldProblem};
+pub use identity::Identity;
 pub use show::{choice_label, choices_of};
 pub use spec::{
     Choice, Cond, FieldDefault, FieldSpec, FormSpec, Kind, Label, RefList, Rule, Subject, Visit,
@@ -32,3 +34,12 @@ pub const MAX_NAME_CHARS: usize = 150;
 
 /// Separator of the values of a multi-choice or multi-ID field, as stored.
 pub const MULTI_SEP: char = ';';
+
+/// A case's values from (field, value) pairs, as the tests write them.
+#[cfg(test)]
+pub(crate) fn values(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}

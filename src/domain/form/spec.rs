@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use super::MULTI_SEP;
 use crate::domain::lang::Lang;
-use crate::domain::text;
 
 /// The form specs shipped in the binary.
 ///
@@ -343,6 +342,11 @@ pub struct FormSpec {
     /// Empty: the title fields.
     #[serde(default)]
     pub identity: Vec<String>,
+    /// Fields that tell the person a case is about when the personal ID
+    /// (the first identity field) is missing on one side: a name (compared
+    /// folded) and a birth date, all filled in. Empty: the ID alone.
+    #[serde(default)]
+    pub identity_by_name: Vec<String>,
     /// The date field that says when to come back, if any.
     #[serde(default)]
     pub follow_up: Option<String>,
@@ -469,17 +473,6 @@ impl FormSpec {
         }
     }
 
-    /// What a case with `values` is about: its identity fields' values as
-    /// keys (case, accents and punctuation ignored, so "HK 0101" and
-    /// "hk-0101" agree), in order, up to the first one not filled in.
-    pub fn identity_of(&self, values: &BTreeMap<String, String>) -> Vec<String> {
-        self.identity_fields()
-            .iter()
-            .map(|f| values.get(f).map(|v| text::key(v)).unwrap_or_default())
-            .take_while(|k| !k.is_empty())
-            .collect()
-    }
-
     /// The positions of the fields in the order of their ids (the order of
     /// a version's values).
     pub fn by_id(&self) -> &[usize] {
@@ -589,6 +582,11 @@ mod tests {
             assert!(f.title.iter().all(known), "{}: title", f.id);
             assert!(f.search.iter().all(known), "{}: search", f.id);
             assert!(f.identity.iter().all(known), "{}: identity", f.id);
+            assert!(
+                f.identity_by_name.iter().all(known),
+                "{}: identity_by_name",
+                f.id
+            );
             assert!(f.follow_up.iter().all(known), "{}: follow_up", f.id);
             assert!(f.blocker.iter().all(known), "{}: blocker", f.id);
             assert!(f.outcome.iter().all(known), "{}: outcome", f.id);
@@ -613,34 +611,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn what_a_case_is_about_is_its_identity_folded_up_to_the_first_gap() {
-        let missing = form("missing_field").unwrap();
-        let values = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        };
-        assert_eq!(
-            missing.identity_of(&values(&[
-                ("person_id", " 034090123456"),
-                ("missing", "birth_date")
-            ])),
-            ["034090123456", "birthdate"]
-        );
-        assert_eq!(
-            missing.identity_of(&values(&[("missing", "birth_date")])),
-            Vec::<String>::new(),
-            "nothing after a gap"
-        );
-        let household = form("household_check").unwrap();
-        assert_eq!(
-            household.identity_of(&values(&[("household_code", "HK 01")])),
-            household.identity_of(&values(&[("household_code", "hk-01")])),
-        );
     }
 
     proptest::proptest! {

@@ -225,6 +225,7 @@ fn highest_number(existing: &[Person]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::form::values;
 
     fn row(id: &str, name: &str, household: &str, team: u8) -> WorkItem {
         WorkItem {
@@ -344,13 +345,6 @@ mod tests {
             head,
             members: 4,
         }
-    }
-
-    fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
     }
 
     #[test]

@@ -21,7 +21,6 @@ use crate::domain::save::{self, Consent};
 use crate::domain::version::{Status, Version};
 use crate::domain::work::WorkItem;
 use crate::i18n::{self, Lang, Text, problems};
-use crate::ops::covered::Covering;
 use crate::store::SavedDraft;
 use crate::tui::app::{Effect, Notice, Screen, State};
 use crate::tui::dialog::{self, Dialog, Purpose};
@@ -70,6 +69,10 @@ pub struct FormState {
     /// Whether the form records a visit (a new case, or a follow-up): its
     /// worked-out dates are proposed only then, not on an edit.
     pub visit: bool,
+    /// (A new case) the work the person was told covers its person or
+    /// household already, and chose to make this case beside: its save
+    /// does not ask about that work again.
+    pub beside: Vec<String>,
 }
 
 impl FormState {
@@ -90,6 +93,11 @@ impl FormState {
             FormBase::New { .. } => None,
             FormBase::Head(head) => Some(head),
         }
+    }
+
+    /// A new case opened in the field (not a work item's, not an edit).
+    pub fn is_new_in_field(&self) -> bool {
+        self.record.is_none() && self.head().is_none()
     }
 
     /// Status of the version this form was opened from.
@@ -399,6 +407,7 @@ pub fn open_case(
         picker: None,
         worked_out: BTreeMap::new(),
         visit,
+        beside: Vec::new(),
     };
     work_out_dates(&mut f, state.today);
     f.saved = f.raw_values();
@@ -414,20 +423,6 @@ pub fn open_case(
     recheck(state, false);
     if let Some(d) = draft {
         state.dialog = Some(Dialog::OfferDraft(d));
-    }
-}
-
-/// What already covers the new case of `form_id` just opened from the
-/// register: asked about over its form, if that is still in front.
-pub fn covered_by(state: &mut State, form_id: &str, covering: Vec<Covering>) {
-    let fresh = state
-        .form()
-        .is_some_and(|f| f.spec.id == form_id && f.record.is_none() && f.head().is_none());
-    if fresh && !covering.is_empty() && state.dialog.is_none() {
-        state.dialog = Some(Dialog::AlreadyCovered {
-            covering,
-            subject: form::form(form_id).map_or(form::Subject::Person, |s| s.subject),
-        });
     }
 }
 

@@ -193,9 +193,10 @@ fn open_blank(state: &mut State) -> Vec<Effect> {
     vec![]
 }
 
-/// Opens the form with the highlighted person's values (their household's
-/// on a household check), for their village's team, and asks what already
-/// covers them.
+/// Asks what already covers the highlighted person (their household, on a
+/// household check); the form opens with their values, for their
+/// village's team, once nothing does or the person says to make it all
+/// the same (`dialog::ask_if_covered`).
 fn open_from_register(state: &mut State) -> Vec<Effect> {
     let team_of_device = match state.role {
         Role::Team(t) => Some(t),
@@ -213,11 +214,10 @@ fn open_from_register(state: &mut State) -> Vec<Effect> {
     };
     let values = register.prefill(spec, i);
     let team = team_of_device.unwrap_or(register.entry(i).team);
-    state.screens.pop();
-    super::form::open_new(state, &spec.id, values.clone(), team);
     vec![Effect::FindCovering {
         form: spec.id.clone(),
         values,
+        team,
     }]
 }
 
