@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::case;
 use crate::domain::form::FormSpec;
-use crate::domain::progress::Stage;
+use crate::domain::standing::Stage;
 use crate::error::Result;
 use crate::store::Store;
 

@@ -29,5 +29,8 @@ pub fn report(store: &Store, as_of: NaiveDate) -> Result<report::Report> {
 
 /// Each team's cases done so far, day by day: the progress-over-time chart.
 pub fn done_over_time(store: &Store) -> Result<BTreeMap<u8, Vec<(NaiveDate, usize)>>> {
-    Ok(progress::done_over_time(&store.all_versions()?))
+    Ok(progress::done_over_time(
+        &store.work_items()?,
+        &store.all_versions()?,
+    ))
 }
