@@ -33,8 +33,8 @@ pub struct CaseEntry {
     pub status: Status,
     /// Where the case stands for counting ([`Standing`]): what every
     /// table, chart and count takes, rather than `status` (a draft over a
-    /// done case leaves it done).
-    #[serde(default)]
+    /// done case leaves it done). Stores keep it in the case's list line.
+    #[serde(skip)]
     pub stage: Stage,
     pub title: String,
     /// Folded text search matches.

@@ -14,16 +14,11 @@
 //! * Voided, it counts nowhere, not even as assigned, until a save without
 //!   errors opens it again.
 
-use serde::{Deserialize, Serialize};
-
 use super::merge;
 use super::version::{Status, Version};
 
 /// Where one piece of work stands, for counting.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Stage {
     /// Assigned, and nothing saved that counts yet (drafts aside).
     #[default]

@@ -433,7 +433,7 @@ fn read_time(r: &mut Reader) -> Option<DateTime<FixedOffset>> {
 /// case stands is its line's to say: without one, it reads as not started.
 #[cfg(test)]
 pub fn decode_case(record: &str, bytes: &[u8]) -> Result<CaseEntry, StoreError> {
-    decode_case_in(record, bytes, None, Stage::NotStarted)
+    decode_case_in(record, bytes, None)
 }
 
 /// Reads what [`encode_case_after_line`] wrote after `line`, an encoded
@@ -449,16 +449,16 @@ pub fn decode_case_after_line(
         what: "case",
         detail: record.to_string(),
     })?;
-    decode_case_in(record, bytes, super::rows::texts(line), stage)
+    let entry = decode_case_in(record, bytes, super::rows::texts(line))?;
+    Ok(CaseEntry { stage, ..entry })
 }
 
 /// `line`: the title and search key of the case's list line, which the
-/// lined layout leaves out; `stage`: the line's.
+/// lined layout leaves out.
 fn decode_case_in(
     record: &str,
     bytes: &[u8],
     line: Option<(&str, &str)>,
-    stage: Stage,
 ) -> Result<CaseEntry, StoreError> {
     decode_compact(bytes, "case", record, |r| {
         let (compact, lined) = match r.byte()? {
@@ -509,7 +509,7 @@ fn decode_case_in(
             heads,
             strayed,
             status,
-            stage,
+            stage: Stage::NotStarted,
             title,
             search,
             edited_at,
