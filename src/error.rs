@@ -54,6 +54,8 @@ pub enum Error {
     MovedAway { record: String, team: u8 },
     #[error("unknown status {status}")]
     UnknownStatus { status: String },
+    #[error("unknown stage {stage}")]
+    UnknownStage { stage: String },
     #[error("team {team} is not one of 1..={max}")]
     NoSuchTeam { team: u8, max: u8 },
     #[error("only the commune office can do this")]

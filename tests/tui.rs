@@ -959,7 +959,7 @@ fn cases_about(dir: &Path, id: &str) -> Vec<String> {
         .list_rows()
         .unwrap()
         .into_iter()
-        .filter(|r| r.stage != tothon::domain::progress::Stage::NotStarted)
+        .filter(|r| r.stage != tothon::domain::standing::Stage::NotStarted)
         .filter(|r| r.search.contains(id))
         .map(|r| r.record)
         .collect()

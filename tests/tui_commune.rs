@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::demo_built;
-use common::tui::{SIZES, ctrl, open, press, screen};
+use common::tui::{SIZES, ctrl, open, press, screen, typ};
 use ratatui::crossterm::event::KeyCode;
 use tothon::domain::progress;
 
@@ -116,6 +116,44 @@ fn the_progress_table_is_home_and_agrees_with_the_tally() {
     );
     assert!(s.contains("Vướng mắc"), "{s}");
     assert!(!s.contains("Đang làm  "), "{s}");
+}
+
+#[test]
+fn drafts_with_errors_change_nothing_the_progress_screen_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let shown = |dir: &Path| {
+        let mut app = open(dir);
+        let table = screen(&mut app, SIZES[1]);
+        press(&mut app, KeyCode::F(4));
+        (table, screen(&mut app, SIZES[1]))
+    };
+    let (table, charts) = shown(dir.path());
+    let (done, item) = common::drafts_with_errors(dir.path());
+    let (table_after, charts_after) = shown(dir.path());
+    // The e-ID accounts and blockers below the table too.
+    assert_eq!(table_after, table);
+    assert_eq!(charts_after, charts);
+    // The work list shows both as drafts, among the cases they were
+    // counted with.
+    let mut app = open(dir.path());
+    press(&mut app, KeyCode::Esc);
+    for (record, filter) in [(&done["record"], "Xong"), (&item, "Chưa làm")] {
+        typ(&mut app, record);
+        let mut s = screen(&mut app, SIZES[1]);
+        for _ in 0..8 {
+            if s.contains(&format!("Trạng thái: {filter} ")) {
+                break;
+            }
+            press(&mut app, KeyCode::F(4));
+            s = screen(&mut app, SIZES[1]);
+        }
+        let line = s.lines().find(|l| l.starts_with(&format!(" {record} ")));
+        assert!(line.is_some_and(|l| l.contains("Nháp")), "{s}");
+        for _ in 0..record.chars().count() {
+            press(&mut app, KeyCode::Backspace);
+        }
+    }
 }
 
 #[test]

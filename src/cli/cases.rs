@@ -10,6 +10,7 @@ use super::stdout_error;
 use super::tables::{Format, sheet_cell, status_cell, unique_header, write_rows};
 use crate::domain::case::CaseEntry;
 use crate::domain::form;
+use crate::domain::standing::Stage;
 use crate::domain::version::{Status, Version};
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang, Text};
@@ -20,9 +21,15 @@ use crate::store::Store;
 pub struct CasesArgs {
     #[arg(long)]
     pub form: Option<String>,
+    /// Trạng thái của phiên bản mới nhất (the newest version's status):
     /// draft | in_progress | done | blocked | needs_correction | voided
     #[arg(long)]
     pub status: Option<String>,
+    /// Tiến độ như các bảng đếm (where the case stands, as the progress
+    /// table and the report count it; a draft changes nothing):
+    /// not_started | in_progress | done | blocked | needs_correction | voided
+    #[arg(long)]
+    pub stage: Option<String>,
     /// Chỉ các trường hợp xung đột (only cases in conflict).
     #[arg(long)]
     pub conflicts: bool,
@@ -43,10 +50,15 @@ fn filter_cases(cases: Vec<CaseEntry>, args: &CasesArgs) -> Result<Vec<CaseEntry
         }
         None => None,
     };
+    let stage = match &args.stage {
+        Some(s) => Some(Stage::parse(s).ok_or_else(|| Error::UnknownStage { stage: s.clone() })?),
+        None => None,
+    };
     Ok(cases
         .into_iter()
         .filter(|c| args.form.as_ref().is_none_or(|f| &c.form == f))
         .filter(|c| status.is_none_or(|s| c.status == s))
+        .filter(|c| stage.is_none_or(|s| c.stage == s))
         .filter(|c| !args.conflicts || c.in_conflict())
         .filter(|c| args.team.is_none_or(|t| c.team == t))
         .collect())
@@ -66,7 +78,8 @@ pub(super) fn list_cases(store: &Store, args: &CasesArgs, lang: Lang) -> Result<
     }
 }
 
-/// Current heads as CSV: fixed columns, then (with `--form`) one column per
+/// Current heads as CSV (`status` the newest version's, `stage` where the
+/// case stands for counting): fixed columns, then (with `--form`) one column per
 /// field of that form, values as stored; a field named like a fixed column
 /// (the activation form's `status`) is written `field_status`.
 fn write_csv(
@@ -85,6 +98,7 @@ fn write_csv(
         "form",
         "team",
         "status",
+        "stage",
         "conflict",
         "title",
         "edited_at",
@@ -103,6 +117,7 @@ fn write_csv(
             c.form.clone(),
             c.team.to_string(),
             c.status.as_str().to_string(),
+            c.stage.as_str().to_string(),
             if c.in_conflict() { "yes" } else { "no" }.to_string(),
             c.title.clone(),
             c.edited_at.clone(),

@@ -6,7 +6,8 @@
 //! `case` one case (new, edit, return, void, resolve, show); `cases` the
 //! listings of cases and forms; `keys` setting a device up and its keys;
 //! `bundles` bundles and the imports log; `worklist` the work-list import
-//! and reassignment; `report` the report and the suspected duplicates;
+//! and reassignment; `report` the report, the progress table and the
+//! suspected duplicates;
 //! `tables` how listings are laid out. Here: the demo, and what every
 //! command uses (printing, the passphrase).
 
@@ -40,7 +41,7 @@ pub use case::{CaseCommand, EditArgs};
 pub use cases::CasesArgs;
 pub use keys::{InitCommand, KeyCommand};
 pub use register::{RegisterCommand, RegisterImportArgs};
-pub use report::{DuplicatesArgs, DuplicatesCommand, ReportArgs, ReportFormat};
+pub use report::{DuplicatesArgs, DuplicatesCommand, ProgressArgs, ReportArgs, ReportFormat};
 pub use tables::Format;
 pub use village::VillageCommand;
 pub use worklist::{ImportArgs, WorklistCommand};
@@ -100,6 +101,8 @@ pub enum Command {
     },
     /// Báo cáo số liệu tính đến một ngày (the report's numbers as of a date).
     Report(ReportArgs),
+    /// Bảng tiến độ theo tổ (the progress table, per team).
+    Progress(ProgressArgs),
     /// Công dân nghi trùng: xem, xử lý (suspected duplicate citizens: list, settle).
     Duplicates(DuplicatesArgs),
     /// Khoá ký của máy này và các khoá tin cậy (this device's key, trusted keys).
@@ -197,6 +200,9 @@ fn command(command: Option<Command>, dir: &Path, lang: Lang) -> Result<()> {
         Some(Command::Cases(args)) => cases::list_cases(&unlocked(&dir, lang)?.0, &args, lang),
         Some(Command::Forms { form }) => cases::list_forms(form.as_deref(), lang),
         Some(Command::Report(args)) => report::print_report(&unlocked(&dir, lang)?.0, &args, lang),
+        Some(Command::Progress(args)) => {
+            report::print_progress(&unlocked(&dir, lang)?.0, &args, lang)
+        }
         Some(Command::Duplicates(args)) => report::duplicates(&unlocked(&dir, lang)?.0, args, lang),
         // Keys, trust and villages hold no personal data: no passphrase
         // unless a key is opened.

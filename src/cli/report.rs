@@ -1,5 +1,5 @@
-//! `tothon report` and `tothon duplicates` (the list, and settling a pair):
-//! written as text, Markdown or CSV.
+//! `tothon report`, `tothon progress` and `tothon duplicates` (the list,
+//! and settling a pair): written as text, Markdown or CSV.
 
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -8,6 +8,7 @@ use super::tables::Format;
 use super::tables::{write_csv, write_rows};
 use crate::clock;
 use crate::domain::form::choice_label;
+use crate::domain::progress::COLUMNS;
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang};
 use crate::ops;
@@ -64,6 +65,61 @@ pub(super) fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Resu
         i18n::report::render(&report, lang, format)
     ))?;
     Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// Chỉ một mẫu phiếu (one form only).
+    #[arg(long)]
+    pub form: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// The progress table the commune's screen shows: per team, the cases
+/// assigned, done, in progress, not started, blocked, returned, in
+/// conflict, and the share done; then the total.
+pub(super) fn print_progress(store: &Store, args: &ProgressArgs, lang: Lang) -> Result<()> {
+    if let Some(f) = &args.form {
+        crate::ops::case::spec_of(f)?;
+    }
+    let table = ops::queries::progress(store, args.form.as_deref())?;
+    let commune = store.commune()?;
+    let village = |team: Option<u8>| {
+        team.and_then(|t| commune.village(t))
+            .map(|v| v.name.clone())
+            .unwrap_or_default()
+    };
+    let rows: Vec<Vec<String>> = table
+        .iter()
+        .map(|(team, p)| {
+            let name = match (team, args.format) {
+                (Some(t), _) => t.to_string(),
+                (None, Format::Csv) => "total".to_string(),
+                (None, Format::Table) => i18n::text(lang, i18n::Text::Total).to_string(),
+            };
+            let mut row = vec![name, village(*team)];
+            row.extend(COLUMNS.iter().map(|c| c.cell(p)));
+            row
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Csv => {
+            let mut header = vec!["team".to_string(), "village".to_string()];
+            header.extend(COLUMNS.iter().map(|c| c.id().to_string()));
+            write_csv(&mut out, &header, &rows)
+        }
+        Format::Table => {
+            let mut header = vec![
+                i18n::text(lang, i18n::Text::Team),
+                i18n::text(lang, i18n::Text::Village),
+            ];
+            header.extend(COLUMNS.iter().map(|c| i18n::progress_column(lang, *c)));
+            write_rows(&mut out, &header, &rows);
+            Ok(())
+        }
+    }
 }
 
 #[derive(Debug, Args)]

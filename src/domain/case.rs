@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::form;
 use super::merge;
+use super::standing::{Stage, Standing};
 use super::version::{Status, Version, time_text_into};
 
 /// The field every form keeps the commune's correction request in.
@@ -30,6 +31,11 @@ pub struct CaseEntry {
     pub strayed: bool,
     /// The status of the newest head.
     pub status: Status,
+    /// Where the case stands for counting ([`Standing`]): what every
+    /// table, chart and count takes, rather than `status` (a draft over a
+    /// done case leaves it done). Stores keep it in the case's list line.
+    #[serde(skip)]
+    pub stage: Stage,
     pub title: String,
     /// Folded text search matches.
     pub search: String,
@@ -39,13 +45,16 @@ pub struct CaseEntry {
     /// ISO date of the next planned visit, when the form has one.
     #[serde(default)]
     pub follow_up: Option<String>,
-    /// Why the case is blocked (a choice id), when it is.
+    /// Why the case is blocked (a choice id), when it stands blocked: the
+    /// blocker of the version that put it there.
     #[serde(default)]
     pub blocker: Option<String>,
-    /// The value of the form's outcome field (e.g. the e-ID level reached).
+    /// The value of the form's outcome field (e.g. the e-ID level reached)
+    /// in the version whose values count ([`Standing::result`]).
     #[serde(default)]
     pub outcome: Option<String>,
-    /// The commune's comment, while the case waits for correction.
+    /// The commune's comment, while the case needs correction (a team's
+    /// draft over the return leaves it waiting).
     #[serde(default)]
     pub correction: Option<String>,
     pub versions: usize,
@@ -67,6 +76,7 @@ impl CaseEntry {
             heads: Vec::new(),
             strayed: false,
             status: Status::Draft,
+            stage: Stage::NotStarted,
             title: String::new(),
             search: String::new(),
             edited_at: String::new(),
@@ -102,7 +112,7 @@ impl CaseEntry {
             return false;
         };
         let spec = form::form(&newest.form);
-        let value = |field: Option<&String>| field.and_then(|f| newest.values.get(f));
+        let value = |field: Option<&String>| value_in(Some(newest), field);
         self.record.clone_from(&newest.record);
         self.form.clone_from(&newest.form);
         self.team = item_team.unwrap_or(newest.team);
@@ -115,6 +125,8 @@ impl CaseEntry {
             }
         }
         self.status = newest.status;
+        let standing = Standing::from_head(newest, versions);
+        self.stage = standing.stage;
         match spec {
             Some(s) => {
                 s.title_into(&newest.values, &mut self.title);
@@ -127,23 +139,27 @@ impl CaseEntry {
         }
         time_text_into(&newest.edited_at, &mut self.edited_at);
         self.author.clone_from(&newest.author);
-        let blocked = newest.status == Status::Blocked;
-        let returned = newest.status == Status::NeedsCorrection;
         set(
             &mut self.follow_up,
             value(spec.and_then(|s| s.follow_up.as_ref())),
         );
+        // What is counted comes from the versions that say where the case
+        // stands, not from a draft over them.
+        let blocked = standing.by.filter(|_| standing.stage == Stage::Blocked);
         set(
             &mut self.blocker,
-            value(spec.and_then(|s| s.blocker.as_ref())).filter(|_| blocked),
+            value_in(blocked, spec.and_then(|s| s.blocker.as_ref())),
         );
         set(
             &mut self.outcome,
-            value(spec.and_then(|s| s.outcome.as_ref())),
+            value_in(standing.result, spec.and_then(|s| s.outcome.as_ref())),
         );
+        let returned = standing
+            .by
+            .filter(|_| standing.stage == Stage::NeedsCorrection);
         set(
             &mut self.correction,
-            newest.values.get(CORRECTION_FIELD).filter(|_| returned),
+            returned.and_then(|v| v.values.get(CORRECTION_FIELD)),
         );
         self.versions = versions.len();
         true
@@ -153,6 +169,11 @@ impl CaseEntry {
     pub fn in_conflict(&self) -> bool {
         self.heads.len() > 1 || self.strayed
     }
+}
+
+/// The value of `field` in `version`, when both are there.
+fn value_in<'v>(version: Option<&'v Version>, field: Option<&String>) -> Option<&'v String> {
+    version?.values.get(field?)
 }
 
 /// Sets an optional string to `to`, reusing the memory it holds.

@@ -6,7 +6,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::case::CaseEntry;
 use super::form::{self, FormSpec, Kind};
-use super::progress::{Stage, Unit};
+use super::progress::Unit;
+use super::standing::Stage;
 use super::text;
 use super::version::{Status, parse_time_text};
 use super::work::WorkItem;
@@ -16,8 +17,10 @@ pub struct ListRow {
     pub record: String,
     pub form: &'static str,
     pub team: u8,
+    /// Where the case stands for counting (`CaseEntry::stage`).
     pub stage: Stage,
-    /// Saved with problems still open.
+    /// Its newest version is a draft: saved with problems still open (shown
+    /// so, counted where `stage` says).
     pub draft_status: bool,
     pub conflict: bool,
     pub title: String,
@@ -144,7 +147,7 @@ impl ListRow {
         self.record.clone_from(&case.record);
         self.form = spec.id.as_str();
         self.team = case.team;
-        self.stage = Stage::of(case.status);
+        self.stage = case.stage;
         self.draft_status = case.status == Status::Draft;
         self.conflict = case.in_conflict();
         self.title.clear();
@@ -177,7 +180,7 @@ impl ListRow {
     }
 
     /// This row as the progress tables count it.
-    pub fn unit(&self) -> Unit<'_> {
+    pub fn unit(&self) -> Unit<'static> {
         Unit {
             team: self.team,
             form: self.form,

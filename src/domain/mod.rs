@@ -17,6 +17,7 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod save;
+pub mod standing;
 pub mod text;
 pub mod version;
 pub mod work;

@@ -2,12 +2,12 @@
 //! edited on or before that day count. Pure: the wording lives in
 //! `i18n::report`, the data comes from the store.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::merge;
-use super::version::{Status, Version};
+use super::standing::Standing;
+use super::version::Version;
 use super::work::WorkItem;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -79,28 +79,6 @@ pub fn percent(part: usize, whole: usize) -> f64 {
     }
 }
 
-/// The current state of every case as it stood at the end of `as_of`.
-pub fn heads_as_of(versions: &[Version], as_of: NaiveDate) -> Vec<&Version> {
-    heads_as_of_among(versions.iter(), as_of)
-}
-
-/// [`heads_as_of`] of the versions `versions` gives.
-fn heads_as_of_among<'a>(
-    versions: impl Iterator<Item = &'a Version>,
-    as_of: NaiveDate,
-) -> Vec<&'a Version> {
-    let mut by_record: HashMap<&str, Vec<&Version>> = HashMap::new();
-    for v in versions.filter(|v| v.edited_at.date_naive() <= as_of) {
-        by_record.entry(&v.record).or_default().push(v);
-    }
-    let mut out: Vec<&Version> = by_record
-        .values()
-        .filter_map(|vs| merge::newest(&merge::heads(vs)))
-        .collect();
-    out.sort_by(|a, b| a.record.cmp(&b.record));
-    out
-}
-
 fn has(v: &Version, field: &str, choice: &str) -> bool {
     v.values
         .get(field)
@@ -131,24 +109,40 @@ pub fn compute(
             ..DuplicatePairs::default()
         },
     };
-    // A voided case counts nowhere: not done, not even assigned.
-    let (voided, heads): (Vec<&Version>, Vec<&Version>) = heads_as_of(versions, as_of)
-        .into_iter()
-        .partition(|h| h.status == Status::Voided);
-    let voided: std::collections::HashSet<&str> =
-        voided.iter().map(|h| h.record.as_str()).collect();
+    // Each case counted where it stands as of the day (`Standing`): a
+    // voided one nowhere, not even as assigned; a draft with an error
+    // saved over a result, or the office sending it back, changes no line
+    // (the last result stands); a case whose only versions are drafts is
+    // assigned, nothing more.
+    let mut by_record: HashMap<&str, Vec<&Version>> = HashMap::new();
+    for v in versions
+        .iter()
+        .filter(|v| v.edited_at.date_naive() <= as_of)
+    {
+        by_record.entry(&v.record).or_default().push(v);
+    }
+    let standings: Vec<(&str, Standing)> = by_record
+        .iter()
+        .filter_map(|(record, vs)| Some((*record, Standing::of_case(vs)?)))
+        .collect();
+    let voided: HashSet<&str> = standings
+        .iter()
+        .filter(|(_, s)| !s.counts())
+        .map(|(record, _)| *record)
+        .collect();
     let mut assigned: HashMap<&str, usize> = HashMap::new();
     for i in items.iter().filter(|i| !voided.contains(i.id.as_str())) {
         *assigned.entry(&i.form).or_default() += 1;
     }
-    let item_ids: std::collections::HashSet<&str> = items.iter().map(|i| i.id.as_str()).collect();
+    let item_ids: HashSet<&str> = items.iter().map(|i| i.id.as_str()).collect();
     // Cases opened in the field count as assigned too, as in the progress tables.
-    for h in &heads {
-        if !item_ids.contains(h.record.as_str()) {
-            *assigned.entry(&h.form).or_default() += 1;
+    for (record, s) in &standings {
+        if s.counts() && !item_ids.contains(record) {
+            let form = by_record[record].first().map_or("", |v| v.form.as_str());
+            *assigned.entry(form).or_default() += 1;
         }
     }
-    let no_head_ever: std::collections::HashSet<&str> = versions
+    let no_head_ever: HashSet<&str> = versions
         .iter()
         .filter(|v| {
             v.edited_at.date_naive() <= as_of && v.status.counts() && has(v, "findings", "no_head")
@@ -158,28 +152,7 @@ pub fn compute(
     r.households.assigned = assigned.get("household_check").copied().unwrap_or(0);
     r.missing.assigned = assigned.get("missing_field").copied().unwrap_or(0);
     r.activation.assigned = assigned.get("activation").copied().unwrap_or(0);
-    // What a case's values say is counted from the latest version that
-    // counts (`Status::counts`) on its way back from its head: a draft
-    // with an error saved over a result, or the office sending it back,
-    // changes no line; a case whose only versions are drafts is assigned
-    // and begun, nothing more.
-    let by_id: HashMap<&str, &Version> = versions
-        .iter()
-        .filter(|v| v.edited_at.date_naive() <= as_of)
-        .map(|v| (v.id.as_str(), v))
-        .collect();
-    let standing = heads.iter().filter_map(|&head| {
-        let mut at = head;
-        while !at.status.counts() {
-            at = at
-                .parents
-                .iter()
-                .filter_map(|p| by_id.get(p.as_str()).copied())
-                .max_by(|a, b| (a.edited_at, &a.id).cmp(&(b.edited_at, &b.id)))?;
-        }
-        Some(at)
-    });
-    for h in standing {
+    for h in standings.iter().filter_map(|(_, s)| s.result) {
         match h.form.as_str() {
             "household_check" => {
                 let hh = &mut r.households;

@@ -299,6 +299,9 @@ pub fn error(e: &Error) -> String {
         Error::UnknownStatus { status } => format!(
             "There is no status \"{status}\"; use one of draft, in_progress, done, blocked, needs_correction, voided."
         ),
+        Error::UnknownStage { stage } => format!(
+            "There is no stage \"{stage}\"; use one of not_started, in_progress, done, blocked, needs_correction, voided."
+        ),
         Error::NoSuchTeam { team, max } => {
             format!("There is no team {team}; this commune has teams 1 to {max}.")
         }

@@ -400,8 +400,8 @@ fn blocked_parts(
 }
 
 /// How far a case has got, as its line on the work list says it.
-pub fn stage(lang: Lang, s: crate::domain::progress::Stage) -> &'static str {
-    use crate::domain::progress::Stage;
+pub fn stage(lang: Lang, s: crate::domain::standing::Stage) -> &'static str {
+    use crate::domain::standing::Stage;
     text(
         lang,
         match s {
@@ -413,6 +413,22 @@ pub fn stage(lang: Lang, s: crate::domain::progress::Stage) -> &'static str {
             Stage::Voided => Text::StatusVoided,
         },
     )
+}
+
+/// A progress table column's short header: eight numbers and a name must
+/// fit in 80 columns.
+pub fn progress_column(lang: Lang, c: crate::domain::progress::Column) -> &'static str {
+    use crate::domain::progress::Column;
+    match c {
+        Column::Assigned => text(lang, Text::Assigned),
+        Column::Done => text(lang, Text::StatusDone),
+        Column::InProgress => text(lang, Text::ColInProgress),
+        Column::NotStarted => text(lang, Text::ColNotStarted),
+        Column::Blocked => text(lang, Text::ColBlocked),
+        Column::NeedsCorrection => text(lang, Text::ColNeedsCorrection),
+        Column::Conflicts => text(lang, Text::ColConflicts),
+        Column::Percent => "%",
+    }
 }
 
 pub fn status(lang: Lang, s: crate::domain::version::Status) -> &'static str {

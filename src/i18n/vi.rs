@@ -291,6 +291,9 @@ pub fn error(e: &Error) -> String {
         Error::UnknownStatus { status } => format!(
             "Không có trạng thái «{status}»; dùng một trong: draft, in_progress, done, blocked, needs_correction, voided."
         ),
+        Error::UnknownStage { stage } => format!(
+            "Không có mức tiến độ «{stage}»; dùng một trong: not_started, in_progress, done, blocked, needs_correction, voided."
+        ),
         Error::NoSuchTeam { team, max } => {
             format!("Không có tổ {team}; xã này có các tổ từ 1 đến {max}.")
         }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::case;
 use crate::domain::form::{FormSpec, Identity};
-use crate::domain::progress::Stage;
+use crate::domain::standing::Stage;
 use crate::error::Result;
 use crate::store::Store;
 

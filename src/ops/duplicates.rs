@@ -9,11 +9,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::case::{self, Saved};
 use super::covered;
-use crate::domain::case::VOID_FIELD;
 use crate::domain::duplicates::{self, Why};
 use crate::domain::form;
-use crate::domain::progress::Stage;
+use crate::domain::merge;
 use crate::domain::save::{Consent, Who};
+use crate::domain::standing::{Stage, Standing};
+use crate::domain::version::Version;
 use crate::domain::work::Person;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -59,29 +60,35 @@ fn pair_key(first: &Person, second: &Person) -> String {
     format!("{} {}", first.key, second.key)
 }
 
-/// The pairs' cases, by pair key: the latest of each, voided ones left out.
+/// The pairs' cases, by pair key: the latest of each, voided ones left out
+/// (a draft over a void too), each with the resolution of the version that
+/// counts (`Standing::result`: a draft over it changes nothing; none yet,
+/// an empty one).
 fn settled(store: &Store) -> Result<HashMap<String, Settled>> {
     let mut out = HashMap::new();
     for row in store.list_rows()? {
         if row.form != FORM || row.stage == Stage::Voided {
             continue;
         }
-        let heads = case::heads(store, &row.record)?;
-        let Some(head) = heads.iter().max_by_key(|h| (h.edited_at, h.id.clone())) else {
+        let versions = store.versions_of(&row.record)?;
+        let refs: Vec<&Version> = versions.iter().collect();
+        let Some(head) = merge::newest(&merge::heads(&refs)) else {
             continue;
         };
-        if !head.values.get(VOID_FIELD).is_none_or(String::is_empty) {
+        let Some(pair) = head.values.get("pair") else {
             continue;
-        }
-        if let Some(pair) = head.values.get("pair") {
-            out.insert(
-                pair.clone(),
-                Settled {
-                    record: row.record.clone(),
-                    resolution: head.values.get("resolution").cloned().unwrap_or_default(),
-                },
-            );
-        }
+        };
+        let counted = Standing::from_head(head, &refs).result;
+        out.insert(
+            pair.clone(),
+            Settled {
+                record: row.record.clone(),
+                resolution: counted
+                    .and_then(|v| v.values.get("resolution"))
+                    .cloned()
+                    .unwrap_or_default(),
+            },
+        );
     }
     Ok(out)
 }

@@ -1,5 +1,6 @@
 //! Questions both fronts ask of the store: the report as of a date, the
-//! suspected duplicate citizens and the done-over-time series of the charts.
+//! suspected duplicate citizens, the progress table and the done-over-time
+//! series of the charts.
 //! Each reads what it needs and hands it to the pure computation in
 //! `domain`, so the command line and the screens give the same numbers.
 //!
@@ -27,7 +28,27 @@ pub fn report(store: &Store, as_of: NaiveDate) -> Result<report::Report> {
     ))
 }
 
+/// The progress table of one form, or of all (`None`): a row per team
+/// this device shows, then the total, counted from the work list's lines
+/// as the screens count them.
+pub fn progress(
+    store: &Store,
+    form: Option<&str>,
+) -> Result<Vec<(Option<u8>, progress::Progress)>> {
+    let teams = progress::teams(store.device()?.role, &store.commune()?);
+    let mut units = Vec::new();
+    store.list_snapshot()?.each(|row| {
+        if form.is_none_or(|f| row.form == f) {
+            units.push(row.unit());
+        }
+    })?;
+    Ok(progress::by_team(units, &teams))
+}
+
 /// Each team's cases done so far, day by day: the progress-over-time chart.
 pub fn done_over_time(store: &Store) -> Result<BTreeMap<u8, Vec<(NaiveDate, usize)>>> {
-    Ok(progress::done_over_time(&store.all_versions()?))
+    Ok(progress::done_over_time(
+        &store.work_items()?,
+        &store.all_versions()?,
+    ))
 }

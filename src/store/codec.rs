@@ -19,6 +19,7 @@ use crate::domain::case::CaseEntry;
 use crate::domain::form::{self, FormSpec};
 use crate::domain::listing::{self, ListRow};
 use crate::domain::rules::Sex;
+use crate::domain::standing::Stage;
 use crate::domain::version::{ID_LEN, Status, Version, parse_time_text, time_text};
 use crate::domain::work::{Person, WorkItem};
 
@@ -428,20 +429,28 @@ fn read_time(r: &mut Reader) -> Option<DateTime<FixedOffset>> {
     FixedOffset::east_opt(offset).and_then(|o| o.timestamp_opt(secs, 0).single())
 }
 
-/// Reads what [`encode_case`] wrote (or JSON, from before it).
+/// Reads what [`encode_case`] wrote (or JSON, from before it). Where the
+/// case stands is its line's to say: without one, it reads as not started.
 #[cfg(test)]
 pub fn decode_case(record: &str, bytes: &[u8]) -> Result<CaseEntry, StoreError> {
     decode_case_in(record, bytes, None)
 }
 
 /// Reads what [`encode_case_after_line`] wrote after `line`, an encoded
-/// list line (or any layout before it).
+/// list line (or any layout before it). The entry's stage is the line's:
+/// the line counts the case, and an entry keeps no second copy (so a
+/// tothon from before entries had a stage reads them still).
 pub fn decode_case_after_line(
     record: &str,
     line: &[u8],
     bytes: &[u8],
 ) -> Result<CaseEntry, StoreError> {
-    decode_case_in(record, bytes, super::rows::texts(line))
+    let stage = super::rows::stage(line).ok_or_else(|| StoreError::Corrupt {
+        what: "case",
+        detail: record.to_string(),
+    })?;
+    let entry = decode_case_in(record, bytes, super::rows::texts(line))?;
+    Ok(CaseEntry { stage, ..entry })
 }
 
 /// `line`: the title and search key of the case's list line, which the
@@ -500,6 +509,7 @@ fn decode_case_in(
             heads,
             strayed,
             status,
+            stage: Stage::NotStarted,
             title,
             search,
             edited_at,
@@ -759,7 +769,12 @@ mod tests {
     #[test]
     fn a_case_entry_round_trips_and_damage_is_refused() {
         let (a, b) = saved_then_sent_back();
-        let entry = CaseEntry::from_versions(&[&a, &b]).unwrap();
+        // Where the case stands is kept in its line only (the next test):
+        // an entry read alone has not started.
+        let entry = CaseEntry {
+            stage: Stage::NotStarted,
+            ..CaseEntry::from_versions(&[&a, &b]).unwrap()
+        };
         let bytes = encode_case(&entry);
         assert_eq!(bytes[0], CODEC_CASE_COMPACT);
         assert_eq!(decode_case("AC-1", &bytes).unwrap(), entry);
@@ -813,6 +828,7 @@ mod tests {
             // A correction's mark before the title in the line.
             CaseEntry::from_versions(&[&a, &b]).unwrap(),
         ] {
+            assert_ne!(entry.stage, Stage::NotStarted, "the line says");
             let line = ListRow::from_case(&entry, Some("2026-12-31"));
             let line_bytes = super::super::rows::encode(&line);
             let mut bytes = Vec::new();

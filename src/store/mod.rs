@@ -58,7 +58,11 @@ pub const SCHEMA: u32 = migrate::SCHEMA;
 /// open: derived data needs no schema migration. (When its layout changes
 /// so that an older tothon could not read it, `SCHEMA` goes up too, or the
 /// older one would find entries it cannot read instead of refusing.)
-const CASE_INDEX: u32 = 6;
+/// 7: a line's stage is where its case stands for counting
+/// (`domain::standing`), no longer its newest version's status, and its
+/// entry reads it from there (`CaseEntry::stage`): the layout is as it was,
+/// so an older tothon still reads it.
+const CASE_INDEX: u32 = 7;
 
 /// The store's file name inside the data directory.
 pub const FILE_NAME: &str = "tothon.redb";

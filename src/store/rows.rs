@@ -1,14 +1,15 @@
 //! The compact encoding of work-list rows (in table `lines-1`, each
 //! followed by its case's index entry if it is a case's): derived data read
 //! in bulk when the screens open, so it skips JSON. Its layout may change
-//! freely: bumping `CASE_INDEX` rebuilds it from the versions.
+//! freely: bumping `CASE_INDEX` rebuilds it from the versions. A row's
+//! stage byte is where the case stands for counting, the entry's too.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
 use super::codec::{Reader, numbered_form};
 use crate::domain::form;
 use crate::domain::listing::{ListRow, static_choice, static_form};
-use crate::domain::progress::Stage;
+use crate::domain::standing::Stage;
 
 /// The most bytes of a text a row keeps (its length is a `u16`).
 const MOST: usize = u16::MAX as usize;
@@ -64,14 +65,16 @@ fn choice_at(
 }
 
 fn stage_byte(s: Stage) -> u8 {
-    match s {
-        Stage::NotStarted => 0,
-        Stage::InProgress => 1,
-        Stage::Done => 2,
-        Stage::Blocked => 3,
-        Stage::NeedsCorrection => 4,
-        Stage::Voided => 5,
-    }
+    Stage::ALL.iter().position(|x| *x == s).unwrap_or(0) as u8
+}
+
+/// The stage a row's byte names (any byte past the last: blocked, as
+/// tothon always read it).
+fn stage_of_byte(b: u8) -> Stage {
+    Stage::ALL
+        .get(usize::from(b))
+        .copied()
+        .unwrap_or(Stage::Blocked)
 }
 
 pub fn encode(row: &ListRow) -> Vec<u8> {
@@ -127,6 +130,12 @@ pub fn or_due(bytes: &[u8], due: NaiveDate) -> std::borrow::Cow<'_, [u8]> {
         }
         _ => std::borrow::Cow::Borrowed(bytes),
     }
+}
+
+/// Where the case of an encoded row stands, without decoding the rest (a
+/// case's index entry stored after its line takes it from there).
+pub fn stage(bytes: &[u8]) -> Option<Stage> {
+    bytes.get(2).copied().map(stage_of_byte)
 }
 
 /// The team and the conflict flag of an encoded row, without decoding the
@@ -189,14 +198,7 @@ pub fn decode_into(record: &str, bytes: &[u8], row: &mut ListRow) -> Option<()> 
     let mut r = Reader(bytes);
     let spec = form::forms().get(r.byte()? as usize)?;
     let team = r.byte()?;
-    let stage = match r.byte()? {
-        0 => Stage::NotStarted,
-        1 => Stage::InProgress,
-        2 => Stage::Done,
-        4 => Stage::NeedsCorrection,
-        5 => Stage::Voided,
-        _ => Stage::Blocked,
-    };
+    let stage = stage_of_byte(r.byte()?);
     let flags = r.byte()?;
     let blocker = r.byte()?;
     let outcome = r.byte()?;

@@ -1,5 +1,6 @@
 use super::*;
 use crate::domain::commune::Role;
+use crate::domain::standing::Stage;
 use crate::domain::version::Status;
 use chrono::{DateTime, NaiveDate};
 
@@ -382,6 +383,59 @@ fn a_schema_8_store_has_its_entries_rewritten_without_the_lines_texts() {
         vault.open_owned(Sealed::Lines, "AC-1", &raw).unwrap(),
         lined
     );
+}
+
+#[test]
+fn an_index_that_counted_a_draft_as_work_in_progress_is_counted_again_at_unlock() {
+    let (dir, store) = setup();
+    store
+        .put_work_items([&activation_item("AC-1", 2, None)])
+        .unwrap();
+    let done = store
+        .save(
+            Draft {
+                status: Status::Done,
+                ..draft("AC-1", &[], "done")
+            },
+            None,
+        )
+        .unwrap();
+    store
+        .save(
+            Draft {
+                status: Status::Draft,
+                ..draft("AC-1", &[&done.id], "31/02/2026")
+            },
+            None,
+        )
+        .unwrap();
+    let line = store.list_row("AC-1").unwrap().unwrap();
+    let case = store.case("AC-1").unwrap().unwrap();
+    assert_eq!((line.stage, line.draft_status), (Stage::Done, true));
+    assert_eq!((case.stage, case.status), (Stage::Done, Status::Draft));
+    // As an index of before (`case_index` 6) stored it: the draft's line
+    // in progress.
+    let raw = {
+        let read = store.db.begin_read().unwrap();
+        let lines = read.open_table(LINES).unwrap();
+        lines.get("AC-1").unwrap().unwrap().value().to_vec()
+    };
+    let mut old = store
+        .vault()
+        .unwrap()
+        .open_owned(Sealed::Lines, "AC-1", &raw)
+        .unwrap();
+    old[2] = 1;
+    store.put_raw_list_row("AC-1", &old).unwrap();
+    assert_eq!(
+        store.list_row("AC-1").unwrap().unwrap().stage,
+        Stage::InProgress
+    );
+    store.put_meta("case_index", &codec::encode(&6u32)).unwrap();
+    drop(store);
+    let store = reopen(dir.path());
+    assert_eq!(store.list_row("AC-1").unwrap(), Some(line));
+    assert_eq!(store.case("AC-1").unwrap(), Some(case));
 }
 
 #[test]

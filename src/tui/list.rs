@@ -14,7 +14,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::domain::case::CaseEntry;
 use crate::domain::form;
-use crate::domain::progress::{Stage, Unit};
+use crate::domain::progress::Unit;
+use crate::domain::standing::Stage;
 use crate::domain::text;
 use crate::domain::work::WorkItem;
 

@@ -248,6 +248,55 @@ pub fn save_activation(dir: &Path, id: &str, status: &str, extra: &[&str]) -> St
         .to_string()
 }
 
+/// The first work item of `form` nobody has begun, as `worklist list`
+/// lists them.
+pub fn item_not_started(dir: &Path, form: &str) -> String {
+    csv_maps(&stdout(
+        tothon(dir).args(["worklist", "list", "--format", "csv"]),
+    ))
+    .into_iter()
+    .find(|r| r["form"] == form && r["status"] == "not_started")
+    .unwrap_or_else(|| panic!("no {form} item not started"))["item"]
+        .clone()
+}
+
+/// Two drafts with an error (a visit on 31/02/2026) on the demo commune
+/// in `dir`: one over an activation done at level 2, saying it failed for
+/// want of a smartphone, and one on an activation nobody had begun,
+/// claiming level 2. Returns the done case's row in `cases` as it was, and
+/// the begun item.
+pub fn drafts_with_errors(dir: &Path) -> (HashMap<String, String>, String) {
+    let done = csv_maps(&stdout(tothon(dir).args([
+        "cases",
+        "--form",
+        "activation",
+        "--stage",
+        "done",
+        "--format",
+        "csv",
+    ])))
+    .into_iter()
+    .find(|r| r["field_status"] == "activated_level2")
+    .expect("a case done at level 2");
+    let item = item_not_started(dir, "activation");
+    let over_done = ["case", "edit", &done["record"], "--set", "status=failed"];
+    let on_item = ["case", "new", "--form", "activation", "--work-item", &item];
+    for (args, set) in [
+        (&over_done[..], "blocker=no_smartphone"),
+        (&on_item[..], "status=activated_level2"),
+    ] {
+        let out = stdout(tothon(dir).args(args).args([
+            "--set",
+            set,
+            "--set",
+            "visit_date=31/02/2026",
+            "--draft",
+        ]));
+        assert!(out.contains("nháp"), "{out}");
+    }
+    (done, item)
+}
+
 pub use tothon::demo::VILLAGES;
 
 /// The commune of [`VILLAGES`], the N-th village being team N's.

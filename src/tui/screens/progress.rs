@@ -18,9 +18,9 @@ use unicode_width::UnicodeWidthStr;
 use super::import::ImportState;
 use super::report::ReportState;
 use super::settings::SettingsState;
-use crate::domain::commune::Role;
 use crate::domain::form;
-use crate::domain::progress::{self, Progress, Stage};
+use crate::domain::progress::{self, COLUMNS, Column, Progress};
+use crate::domain::standing::Stage;
 use crate::i18n::{self, Lang, Text};
 use crate::store::ImportEntry;
 use crate::tui::app::{Effect, Screen, State};
@@ -29,70 +29,16 @@ use crate::tui::input::TextInput;
 use crate::tui::keymap::Action;
 use crate::tui::list::{self, StageFilter};
 
-/// A column of the progress table; each opens the cases behind it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Column {
-    Assigned,
-    Done,
-    InProgress,
-    NotStarted,
-    Blocked,
-    NeedsCorrection,
-    Conflicts,
-    Percent,
-}
-
-pub const COLUMNS: [Column; 8] = [
-    Column::Assigned,
-    Column::Done,
-    Column::InProgress,
-    Column::NotStarted,
-    Column::Blocked,
-    Column::NeedsCorrection,
-    Column::Conflicts,
-    Column::Percent,
-];
-
-impl Column {
-    /// Short headers: eight numbers and a name must fit in 80 columns.
-    fn header(self, lang: Lang) -> &'static str {
-        let t = |x| i18n::text(lang, x);
-        match self {
-            Column::Assigned => t(Text::Assigned),
-            Column::Done => t(Text::StatusDone),
-            Column::InProgress => t(Text::ColInProgress),
-            Column::NotStarted => t(Text::ColNotStarted),
-            Column::Blocked => t(Text::ColBlocked),
-            Column::NeedsCorrection => t(Text::ColNeedsCorrection),
-            Column::Conflicts => t(Text::ColConflicts),
-            Column::Percent => "%",
-        }
-    }
-
-    fn cell(self, p: &Progress) -> String {
-        match self {
-            Column::Assigned => p.assigned.to_string(),
-            Column::Done => p.done.to_string(),
-            Column::InProgress => p.in_progress.to_string(),
-            Column::NotStarted => p.not_started.to_string(),
-            Column::Blocked => p.blocked.to_string(),
-            Column::NeedsCorrection => p.needs_correction.to_string(),
-            Column::Conflicts => p.conflicts.to_string(),
-            Column::Percent => format!("{}%", p.percent_done()),
-        }
-    }
-
-    /// Which cases the cell stands for.
-    fn stage(self) -> StageFilter {
-        match self {
-            Column::Assigned => StageFilter::All,
-            Column::Done | Column::Percent => StageFilter::Only(Stage::Done),
-            Column::InProgress => StageFilter::Only(Stage::InProgress),
-            Column::NotStarted => StageFilter::Only(Stage::NotStarted),
-            Column::Blocked => StageFilter::Only(Stage::Blocked),
-            Column::NeedsCorrection => StageFilter::Only(Stage::NeedsCorrection),
-            Column::Conflicts => StageFilter::Conflicts,
-        }
+/// Which cases a column's cell stands for: the list it opens.
+fn cases_of(column: Column) -> StageFilter {
+    match column {
+        Column::Assigned => StageFilter::All,
+        Column::Done | Column::Percent => StageFilter::Only(Stage::Done),
+        Column::InProgress => StageFilter::Only(Stage::InProgress),
+        Column::NotStarted => StageFilter::Only(Stage::NotStarted),
+        Column::Blocked => StageFilter::Only(Stage::Blocked),
+        Column::NeedsCorrection => StageFilter::Only(Stage::NeedsCorrection),
+        Column::Conflicts => StageFilter::Conflicts,
     }
 }
 
@@ -105,13 +51,9 @@ pub struct ProgressState {
     pub col: usize,
 }
 
-/// The teams a device's tables show: all villages at the commune, its own
-/// at a team.
+/// The teams a device's tables show.
 fn teams(state: &State) -> Vec<u8> {
-    match state.role {
-        Role::Commune => state.commune.villages.iter().map(|v| v.team).collect(),
-        Role::Team(t) => vec![t],
-    }
+    progress::teams(state.role, &state.commune)
 }
 
 /// The counts behind the progress screens, kept until the list changes:
@@ -152,7 +94,13 @@ pub fn refresh(state: &mut State) {
         table: count_table(state, &dash),
         ..Counts::default()
     };
-    for r in state.list.views().filter(|r| r.form == "activation") {
+    // A voided case counts nowhere; the rest by the version whose values
+    // count (`CaseEntry::outcome`, `blocker`).
+    for r in state
+        .list
+        .views()
+        .filter(|r| r.form == "activation" && r.stage != Stage::Voided)
+    {
         if let Some(o) = r.outcome {
             *counts.levels.entry(o).or_default() += 1;
         }
@@ -179,28 +127,14 @@ pub fn table(state: &State, dash: &ProgressState) -> Vec<(Option<u8>, Progress)>
 }
 
 fn count_table(state: &State, dash: &ProgressState) -> Vec<(Option<u8>, Progress)> {
-    let cells = progress::tally_units(
+    progress::by_team(
         state
             .list
             .views()
             .filter(|r| dash.form.as_ref().is_none_or(|f| r.form == f))
             .map(|r| r.unit()),
-    );
-    let mut out: Vec<(Option<u8>, Progress)> = teams(state)
-        .into_iter()
-        .map(|t| {
-            let p = progress::total(
-                cells
-                    .iter()
-                    .filter(|((team, _), _)| *team == t)
-                    .map(|(_, p)| p),
-            );
-            (Some(t), p)
-        })
-        .collect();
-    let total = progress::total(out.iter().map(|(_, p)| p));
-    out.push((None, total));
-    out
+        &teams(state),
+    )
 }
 
 /// The newest accepted bundle of a team: (sequence, when, days old).
@@ -254,7 +188,11 @@ pub fn table_cells(
 ) -> (Vec<String>, Vec<Vec<String>>) {
     let lang = state.lang;
     let mut header = vec![i18n::text(lang, Text::Team).to_string()];
-    header.extend(COLUMNS.iter().map(|c| c.header(lang).to_string()));
+    header.extend(
+        COLUMNS
+            .iter()
+            .map(|c| i18n::progress_column(lang, *c).to_string()),
+    );
     header.push(i18n::text(lang, Text::LastBundle).to_string());
     let rows = table
         .iter()
@@ -284,7 +222,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let team = teams(state).get(dash.row).copied();
             state
                 .list
-                .set_filters(team, dash.form.clone(), COLUMNS[dash.col].stage());
+                .set_filters(team, dash.form.clone(), cases_of(COLUMNS[dash.col]));
             state.screens.pop();
             if !matches!(state.screens.last(), Some(Screen::List)) {
                 state.screens.push(Screen::List);
@@ -362,7 +300,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, dash: &ProgressState
         let widest = rows.iter().map(|r| r[i + 1].width()).max().unwrap_or(0);
         Constraint::Length(match c {
             Column::Percent => 4,
-            _ => (c.header(lang).width().max(widest) as u16).clamp(4, 8),
+            _ => (i18n::progress_column(lang, *c).width().max(widest) as u16).clamp(4, 8),
         })
     }));
     widths.push(Constraint::Min(6));

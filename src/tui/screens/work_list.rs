@@ -16,7 +16,7 @@ use super::progress::ProgressState;
 use super::settings::SettingsState;
 use crate::domain::commune::Role;
 use crate::domain::form;
-use crate::domain::progress::Stage;
+use crate::domain::standing::Stage;
 use crate::i18n::{self, Lang, Text};
 use crate::tui::app::{Effect, Screen, State};
 use crate::tui::draw::{Theme, fit_ranked, fit_title};
@@ -112,10 +112,12 @@ fn rows(table: Rect) -> usize {
     table.height.saturating_sub(1) as usize
 }
 
+/// A line's status: "draft" while its newest version is one (the team has
+/// problems to fix), though it is counted where `stage` says.
 fn stage_text(lang: Lang, stage: Stage, draft: bool) -> &'static str {
-    match stage {
-        Stage::InProgress if draft => i18n::text(lang, Text::StatusDraft),
-        _ => i18n::stage(lang, stage),
+    match draft {
+        true => i18n::text(lang, Text::StatusDraft),
+        false => i18n::stage(lang, stage),
     }
 }
 
