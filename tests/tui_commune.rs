@@ -122,11 +122,14 @@ fn the_progress_table_is_home_and_agrees_with_the_tally() {
 fn drafts_with_errors_change_nothing_the_progress_screen_counts() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());
+    // Below the title line (which counts the saves not yet sent: the
+    // drafts are saves).
+    let body = |s: String| s.lines().skip(1).collect::<Vec<_>>().join("\n");
     let shown = |dir: &Path| {
         let mut app = open(dir);
-        let table = screen(&mut app, SIZES[1]);
+        let table = body(screen(&mut app, SIZES[1]));
         press(&mut app, KeyCode::F(4));
-        (table, screen(&mut app, SIZES[1]))
+        (table, body(screen(&mut app, SIZES[1])))
     };
     let (table, charts) = shown(dir.path());
     let (done, item) = common::drafts_with_errors(dir.path());
