@@ -60,10 +60,9 @@ pub fn removable_places() -> Vec<PathBuf> {
     }
     let mut out = Vec::new();
     #[cfg(windows)]
-    for letter in b'A'..=b'Z' {
-        if letter == b'C' {
-            continue;
-        }
+    // Not A: and B: (floppy letters, which can hang or ask for a disk),
+    // nor the system's C:.
+    for letter in b'D'..=b'Z' {
         let root = PathBuf::from(format!("{}:\\", letter as char));
         if root.is_dir() {
             out.push(root);

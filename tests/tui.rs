@@ -1113,3 +1113,48 @@ fn a_blank_new_case_is_asked_about_when_first_saved() {
         .collect();
     assert_eq!(cases, ["AC-T3TEST-0001"]);
 }
+
+/// Quitting from the bundles over a form with typing in it asks first, and
+/// keeps the typing as a draft.
+#[test]
+fn quitting_over_an_open_form_asks_and_keeps_its_typing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    open_case(&mut app, "AC-00001");
+    tab(&mut app, 4);
+    typ(&mut app, "0912345678");
+    ctrl(&mut app, 'b');
+    press(&mut app, KeyCode::F(10));
+    assert!(!app.quit(), "asked first");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.quit());
+    drop(app);
+    let draft = common::open(dir.path()).draft("AC-00001").unwrap().unwrap();
+    assert_eq!(draft.values["phone"], "0912345678");
+}
+
+/// A new case half-typed and left is offered back when a new case of its
+/// form is started from the register too, never written over.
+#[test]
+fn a_half_typed_new_case_is_offered_back_from_the_register_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = team_store_with_register(dir.path());
+    let mut app = App::open(store, Lang::Vi).unwrap();
+    press(&mut app, KeyCode::Enter);
+    new_activation_from_register(&mut app, "034095000777");
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Up);
+    }
+    tab(&mut app, 4);
+    typ(&mut app, "0912345678");
+    press(&mut app, KeyCode::Tab);
+    drop(app);
+    let mut app = App::open(common::open(dir.path()), Lang::Vi).unwrap();
+    press(&mut app, KeyCode::Enter);
+    new_activation_from_register(&mut app, "034095000777");
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("Có bản nháp chưa lưu"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, SIZES[1]);
+    assert!(s.contains("0912345678"), "{s}");
+}

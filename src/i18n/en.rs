@@ -92,6 +92,10 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpCompletePath => "Complete the path",
         Text::FollowUpsDue => "Due (today or overdue)",
         Text::HelpRemoveMember => "Take the name off the list",
+        Text::NotAFolder => "no such folder",
+        Text::CloseFormFirst => {
+            "Save or close the open form (Esc) before importing a bundle; exporting (Ctrl+E) works now."
+        }
         Text::MarkConflict => "conflict: two edits differ, office picks",
         Text::MarkDraft => "unsaved draft (open the case to go on)",
         Text::MarkCorrection => "sent back by the office (with a comment)",
@@ -450,6 +454,10 @@ pub fn msg(m: &Msg) -> String {
         Msg::PersonalToOutput => "Note: this table holds citizens' personal data, not encrypted: keep whatever receives it safe, do not send it over the network, delete it when done.".into(),
         Msg::Imported { count } => format!("Imported {count} work items."),
         Msg::Unsent { count } => format!("Unsent: {count}"),
+        Msg::LastFolderGone { path } => format!(
+            "The last bundle folder ({}) is not there: USB stick out? Using the default folder.",
+            printable(path, 200)
+        ),
         Msg::NewCaseDrafts { forms } => format!(
             "A new case is half-typed ({forms}): F8 and the form marked ✎ go on with it."
         ),

@@ -90,6 +90,8 @@ pub enum Text {
     ConfirmWarningsKeys,
     HelpTitle,
     MarkConflict,
+    NotAFolder,
+    CloseFormFirst,
     HelpRemoveMember,
     FollowUpsDue,
     BundleFolder,
@@ -294,6 +296,10 @@ pub enum Msg<'a> {
     },
     Imported {
         count: usize,
+    },
+    /// The folder bundles last went to is not there (a USB stick out).
+    LastFolderGone {
+        path: &'a str,
     },
     /// New cases half-typed, kept as drafts, of these forms.
     NewCaseDrafts {

@@ -94,6 +94,10 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpCompletePath => "Điền tiếp đường dẫn",
         Text::FollowUpsDue => "Đến hẹn (hôm nay, quá hẹn)",
         Text::HelpRemoveMember => "Bỏ tên khỏi danh sách",
+        Text::NotAFolder => "không có thư mục này",
+        Text::CloseFormFirst => {
+            "Hãy lưu hoặc đóng phiếu đang mở (Esc) rồi mới nhận gói; xuất gói (Ctrl+E) thì được ngay."
+        }
         Text::MarkConflict => "xung đột: hai bản sửa khác nhau, xã chọn",
         Text::MarkDraft => "nháp chưa lưu (mở lại để lưu tiếp)",
         Text::MarkCorrection => "xã yêu cầu sửa (kèm lời nhắn của xã)",
@@ -460,6 +464,10 @@ pub fn msg(m: &Msg) -> String {
         Msg::PersonalToOutput => "Lưu ý: bảng này chứa dữ liệu cá nhân của công dân, không được mã hoá: giữ kín tệp nhận được, không gửi qua mạng, xoá khi dùng xong.".into(),
         Msg::Imported { count } => format!("Đã nhập {count} việc vào danh sách."),
         Msg::Unsent { count } => format!("Chưa gửi: {count}"),
+        Msg::LastFolderGone { path } => format!(
+            "Không thấy thư mục gói lần trước ({}): USB đã rút? Đang dùng thư mục mặc định.",
+            printable(path, 200)
+        ),
         Msg::NewCaseDrafts { forms } => format!(
             "Có phiếu mới nhập dở ({forms}): F8, chọn mẫu có dấu ✎ để nhập tiếp."
         ),

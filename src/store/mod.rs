@@ -263,6 +263,7 @@ impl Store {
             let mut meta = txn.open_table(META)?;
             meta.insert("schema", SCHEMA.to_le_bytes().as_slice())?;
             meta.insert("case_index", codec::encode(&CASE_INDEX).as_slice())?;
+            meta.insert(SAVES_HERE, codec::encode(&0u64).as_slice())?;
             meta.insert("commune", codec::encode(commune).as_slice())?;
             meta.insert("device", codec::encode(device).as_slice())?;
         }
@@ -454,7 +455,34 @@ impl Store {
         make_private(&store.path)?;
         let vault = store.vault()?.clone();
         store.rebuild_if_stale(&vault)?;
+        store.start_unsent_count()?;
         Ok(store)
+    }
+
+    /// A store of a release before saves were counted: every version this
+    /// device made counts as unsent until its next export (the safe side:
+    /// it cannot tell which of them a bundle already carried).
+    fn start_unsent_count(&self) -> Result<()> {
+        if self.meta::<u64>(SAVES_HERE)?.is_some() {
+            return Ok(());
+        }
+        let device = self.device()?.id;
+        let made_here = {
+            let stored = self.version_bytes()?;
+            stored
+                .versions()?
+                .iter()
+                .filter(|v| v.device == device)
+                .count() as u64
+        };
+        let txn = self.db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            meta.insert(SAVES_HERE, codec::encode(&made_here).as_slice())?;
+            meta.insert(SENT_UPTO, codec::encode(&0u64).as_slice())?;
+        }
+        txn.commit()?;
+        Ok(())
     }
 
     /// Whether no table that is sealed holds a row.

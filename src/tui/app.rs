@@ -114,6 +114,8 @@ pub enum Effect {
     /// opened at the start of the sitting).
     ExportBundles {
         folder: std::path::PathBuf,
+        /// A typed folder: it must exist (only the default one is made).
+        typed: bool,
     },
     /// Verify, read and merge one bundle file.
     ImportBundle {
@@ -200,12 +202,16 @@ pub enum Outcome {
         lines: Vec<String>,
         rows: Option<Vec<Row>>,
         imports: Vec<ImportEntry>,
+        /// The folder bundles were written into, to show next.
+        written_to: Option<std::path::PathBuf>,
     },
     /// A folder read for the bundles screen.
     BundleFolder {
         folder: std::path::PathBuf,
         places: Vec<std::path::PathBuf>,
         bundles: Vec<bundles::Entry>,
+        /// Why this folder and not the last one used, if so.
+        note: Option<String>,
     },
     /// A typed path, completed.
     PathCompleted(String),
@@ -300,7 +306,7 @@ pub struct State {
     pub unsent: u64,
     /// New cases half-typed and kept as drafts (`new:FORM` keys): they have
     /// no line on the list, so the start says so and F8 marks their forms.
-    pub new_drafts: std::collections::BTreeSet<String>,
+    pub new_drafts: BTreeMap<String, SavedDraft>,
     /// Counts for the progress screens, recounted when the list changes.
     pub counts: Option<progress::Counts>,
     /// The terminal's size, as the event loop last saw it: how far the
@@ -454,16 +460,21 @@ impl State {
     }
 
     /// Marks a case's typing draft (`key`, a record or `new:FORM`) as kept
-    /// or gone: on the list's line, or for a new case, on the F8 forms.
-    pub fn mark_draft(&mut self, key: &str, kept: bool) {
+    /// (`Some`, what it holds) or gone: on the list's line, or for a new
+    /// case, on the F8 forms (and held, so a new form of that kind offers it
+    /// back, however it is opened).
+    pub fn mark_draft(&mut self, key: &str, kept: Option<&SavedDraft>) {
         if key.starts_with("new:") {
-            if kept {
-                self.new_drafts.insert(key.to_string());
-            } else {
-                self.new_drafts.remove(key);
+            match kept {
+                Some(d) => {
+                    self.new_drafts.insert(key.to_string(), d.clone());
+                }
+                None => {
+                    self.new_drafts.remove(key);
+                }
             }
         } else {
-            self.list.set_draft_mark(key, kept);
+            self.list.set_draft_mark(key, kept.is_some());
         }
     }
 
@@ -522,12 +533,17 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::CycleTyping => return settings::cycle_typing(state),
         Action::Quit => {
-            if state.dialog.is_none() && state.form().is_some_and(|f| f.unsaved()) {
+            // A form under another screen (the bundles over it) counts too.
+            let unsaved = state
+                .screens
+                .iter()
+                .any(|s| matches!(s, Screen::Form(f) if f.unsaved()));
+            if state.dialog.is_none() && unsaved {
                 state.dialog = Some(Dialog::Quit);
                 return vec![];
             }
             // Whatever is typed stays as a draft.
-            let effects = form::keep_draft(state);
+            let effects = form::keep_draft_to_quit(state);
             state.quit = true;
             return effects;
         }
@@ -608,7 +624,7 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             vec![]
         }
         Outcome::Unchanged { record, said } => {
-            state.mark_draft(&record, false);
+            state.mark_draft(&record, None);
             state.notice = Some(Notice::Error(said));
             vec![]
         }
@@ -620,6 +636,7 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             lines,
             rows,
             imports,
+            written_to,
         } => {
             if let Some(rows) = rows {
                 reload_list(state, rows);
@@ -628,7 +645,8 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             state.counts = None;
             bundles::done(state, lines);
             // What the folder holds changed (an export) or is shown again.
-            bundles::folder(state)
+            written_to
+                .or_else(|| bundles::folder(state))
                 .map(|folder| Effect::ListBundleFolder {
                     folder: Some(folder),
                 })
@@ -639,8 +657,12 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             folder,
             places,
             bundles,
+            note,
         } => {
             bundles::listed(state, folder, places, bundles);
+            if let Some(note) = note {
+                bundles::done(state, vec![note]);
+            }
             vec![]
         }
         Outcome::PathCompleted(text) => {
@@ -726,7 +748,7 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             state.list.upsert(*row);
             // The save took the typing draft with it (a new case's too).
             if let Some(key) = state.form().map(|f| f.draft_key()) {
-                state.mark_draft(&key, false);
+                state.mark_draft(&key, None);
             }
             state.notice = Some(if version.status == Status::Draft {
                 Notice::SavedDraft {

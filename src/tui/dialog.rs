@@ -228,13 +228,13 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
             let key = state.form().map(|f| f.draft_key());
             state.screens.pop();
             key.map(|key| {
-                state.mark_draft(&key, false);
+                state.mark_draft(&key, None);
                 vec![Effect::DropDraft { key }]
             })
             .unwrap_or_default()
         }
         (Dialog::Quit, Action::Confirm) => {
-            let effects = form::keep_draft(state);
+            let effects = form::keep_draft_to_quit(state);
             state.quit = true;
             effects
         }
@@ -244,7 +244,7 @@ pub fn update(state: &mut State, dialog: Dialog, action: Action) -> Vec<Effect> 
         }
         (Dialog::OfferDraft(_), Action::Discard) => {
             let key = state.form().map(|f| f.draft_key()).unwrap_or_default();
-            state.mark_draft(&key, false);
+            state.mark_draft(&key, None);
             vec![Effect::DropDraft { key }]
         }
         (Dialog::SaveAsDraft { .. } | Dialog::ConfirmWarnings { .. }, Action::Confirm) => {

@@ -216,13 +216,14 @@ pub fn fit_ranked(items: &[(u8, String)], width: usize) -> String {
     cut(&line(&kept), width)
 }
 
-/// Whether a part of a title is a code (a personal ID, a household code):
-/// one word of ASCII letters, digits and dashes, never cut.
+/// Whether a part of a title is a code (a personal ID, a household code,
+/// IDs listed with `;`): one word of ASCII letters and digits with their
+/// separators, holding a digit; never cut.
 fn is_code(part: &str) -> bool {
-    !part.is_empty()
+    part.chars().any(|c| c.is_ascii_digit())
         && part
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+            .all(|c| c.is_ascii_alphanumeric() || "-/;._".contains(c))
 }
 
 /// A list title ("Nguyễn Văn An · 034090123456") in `width` columns: codes

@@ -171,7 +171,14 @@ pub fn run(store: &Store, signer: Option<&Signer>, effect: Effect, lang: Lang) -
         Effect::CompletePath { typed } => {
             Some(Outcome::PathCompleted(crate::paths::complete(&typed)))
         }
-        Effect::ExportBundles { folder } => export_bundles(store, signer, &folder, lang),
+        Effect::ExportBundles { folder, typed } if typed && !folder.is_dir() => failed(
+            lang,
+            Error::File {
+                path: folder,
+                detail: i18n::text(lang, i18n::Text::NotAFolder).to_string(),
+            },
+        ),
+        Effect::ExportBundles { folder, .. } => export_bundles(store, signer, &folder, lang),
         Effect::LoadCharts => match ops::queries::done_over_time(store) {
             Ok(series) => Some(Outcome::Charts(super::screens::charts::ChartData {
                 series,
@@ -258,15 +265,18 @@ const BUNDLE_FOLDER: &str = "bundle_folder";
 fn bundle_folder(store: &Store, folder: Option<PathBuf>, lang: Lang) -> Option<Outcome> {
     let default = default_bundle_folder(store);
     let chosen = folder.is_some();
+    let mut note = None;
     let folder = match folder {
         Some(f) => f,
-        None => store
-            .setting::<String>(BUNDLE_FOLDER)
-            .ok()
-            .flatten()
-            .map(PathBuf::from)
-            .filter(|f| f.is_dir())
-            .unwrap_or_else(|| default.clone()),
+        None => match store.setting::<String>(BUNDLE_FOLDER).ok().flatten() {
+            Some(last) if PathBuf::from(&last).is_dir() => PathBuf::from(last),
+            // A USB stick taken out: said, not silently replaced.
+            Some(last) => {
+                note = Some(i18n::msg(lang, &i18n::Msg::LastFolderGone { path: &last }));
+                default.clone()
+            }
+            None => default.clone(),
+        },
     };
     let bundles = match crate::paths::bundle_files(&folder) {
         Ok(found) => found,
@@ -299,6 +309,7 @@ fn bundle_folder(store: &Store, folder: Option<PathBuf>, lang: Lang) -> Option<O
         folder,
         places,
         bundles,
+        note,
     })
 }
 
@@ -356,6 +367,7 @@ fn export_bundles(
                 lines,
                 rows: None,
                 imports,
+                written_to: Some(out_dir.to_path_buf()),
             })
         }
         Err(e) => failed(lang, e),
@@ -379,6 +391,7 @@ fn import_bundle(store: &Store, path: &std::path::Path, lang: Lang) -> Option<Ou
                     lines,
                     rows: Some(rows),
                     imports,
+                    written_to: None,
                 }),
                 Err(e) => failed(lang, e),
             }
@@ -387,6 +400,7 @@ fn import_bundle(store: &Store, path: &std::path::Path, lang: Lang) -> Option<Ou
             lines: vec![i18n::error(lang, &Error::from(e))],
             rows: None,
             imports,
+            written_to: None,
         }),
     }
 }

@@ -328,7 +328,15 @@ impl Key {
     /// or without it.
     fn matches(self, pressed: KeyEvent) -> bool {
         let unshifted = |m: KeyModifiers| m - KeyModifiers::SHIFT;
-        self.code == pressed.code
+        // Ctrl+S and Alt+M are the same with Caps Lock or Shift on.
+        let chord = self
+            .mods
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let same_key = match (self.code, pressed.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) if chord => a.eq_ignore_ascii_case(&b),
+            (a, b) => a == b,
+        };
+        same_key
             && (unshifted(self.mods) == unshifted(pressed.modifiers)
                 || self.code == KeyCode::BackTab)
     }
@@ -599,10 +607,15 @@ pub fn resolve(ctx: Ctx, side: Side, key: KeyEvent) -> Option<Action> {
         return Some(b.action.clone());
     }
     match key.code {
-        // AltGr arrives as Ctrl+Alt on Windows: it is a character, not a shortcut.
+        // AltGr arrives as Ctrl+Alt on Windows: it is a character, not a
+        // shortcut. Alt alone with a letter is a shortcut, never typing.
         KeyCode::Char(c)
-            if !key.modifiers.contains(KeyModifiers::CONTROL)
-                || key.modifiers.contains(KeyModifiers::ALT) =>
+            if key
+                .modifiers
+                .contains(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                || !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
             Some(Action::Type(c))
         }
@@ -756,6 +769,28 @@ mod tests {
         );
         assert_eq!(
             resolve(Ctx::Dialog, Side::Office, key(KeyCode::F(2), NONE)),
+            None
+        );
+        // Caps Lock or Shift on: the chord is the same chord, and Alt with
+        // a letter no binding takes types nothing.
+        assert_eq!(
+            resolve(
+                Ctx::List,
+                Side::Office,
+                key(KeyCode::Char('M'), KeyModifiers::ALT | SHIFT)
+            ),
+            Some(Action::CycleForm)
+        );
+        assert_eq!(
+            resolve(Ctx::Form, Side::Office, key(KeyCode::Char('S'), CTRL)),
+            Some(Action::SaveCase)
+        );
+        assert_eq!(
+            resolve(
+                Ctx::Form,
+                Side::Office,
+                key(KeyCode::Char('q'), KeyModifiers::ALT)
+            ),
             None
         );
         assert_eq!(

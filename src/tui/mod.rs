@@ -77,11 +77,11 @@ impl App {
             Some("modern") => ToneStyle::Modern,
             _ => ToneStyle::Classic,
         };
-        let drafts: HashSet<String> = store.drafts()?.into_iter().map(|(k, _)| k).collect();
-        let new_drafts = drafts
-            .iter()
-            .filter(|k| k.starts_with("new:"))
-            .cloned()
+        let all_drafts = store.drafts()?;
+        let drafts: HashSet<String> = all_drafts.iter().map(|(k, _)| k.clone()).collect();
+        let new_drafts = all_drafts
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("new:"))
             .collect();
         let snapshot = store.list_snapshot()?;
         let loading = std::thread::spawn(move || load_list(&snapshot, &drafts));

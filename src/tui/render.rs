@@ -142,8 +142,12 @@ pub fn footer_lines(state: &State, area: Rect) -> Vec<String> {
     let keys = keymap::footer(state.ctx(), state.role.into());
     let item = |k: &keymap::FooterKey| {
         let text = format!("{} {}", k.key.keys, i18n::text(state.lang, k.key.help));
+        // Of the keys always shown, help and quit stay longest.
         let rank = if k.always {
-            9
+            match k.key.help {
+                Text::HelpHelp | Text::HelpQuit => 9,
+                _ => 8,
+            }
         } else if k.key.keys.starts_with(['↑', '↓', '←', '→']) {
             4
         } else {
@@ -152,7 +156,7 @@ pub fn footer_lines(state: &State, area: Rect) -> Vec<String> {
         (rank, text)
     };
     let all: Vec<(u8, String)> = keys.iter().map(item).collect();
-    let (always, own): (Vec<_>, Vec<_>) = all.iter().cloned().partition(|(rank, _)| *rank == 9);
+    let (always, own): (Vec<_>, Vec<_>) = all.iter().cloned().partition(|(rank, _)| *rank >= 8);
     let fits = fit_ranked(&all, usize::MAX).width() <= width;
     // A small terminal keeps its lines for the screen.
     if own.is_empty() || always.is_empty() || fits || area.height < 20 {

@@ -406,7 +406,9 @@ impl FormSpec {
 
     /// Which visit opening a case with `values` (its last version's; none
     /// for a new case) on `today` begins: a follow-up when its visit date
-    /// (the field whose default is today) is an earlier day.
+    /// (the field whose default is today) is an earlier day and its next
+    /// appointment (a [`FieldDefault::DaysAfter`] date), if any, is due; a
+    /// case opened before its appointment is being looked at or corrected.
     pub fn visit_of(
         &self,
         values: Option<&BTreeMap<String, String>>,
@@ -421,8 +423,15 @@ impl FormSpec {
             .find(|f| f.default == Some(FieldDefault::Today))
             .and_then(|f| values.get(&f.id))
             .and_then(|v| v.parse::<chrono::NaiveDate>().ok());
+        let due = self
+            .fields
+            .iter()
+            .filter(|f| matches!(f.default, Some(FieldDefault::DaysAfter { .. })))
+            .filter_map(|f| values.get(&f.id))
+            .filter_map(|v| v.parse::<chrono::NaiveDate>().ok())
+            .all(|appointment| appointment <= today);
         match last {
-            Some(day) if day < today => Visit::FollowUp,
+            Some(day) if day < today && due => Visit::FollowUp,
             _ => Visit::First,
         }
     }
@@ -546,6 +555,8 @@ mod tests {
         // Seen again the same day: the same visit.
         assert_eq!(spec.visit_of(Some(&first), day(1)), Visit::First);
         assert_eq!(spec.visit_of(None, day(9)), Visit::First);
+        // Before the appointment: a look or a correction, not a visit.
+        assert_eq!(spec.visit_of(Some(&first), day(5)), Visit::First);
         // A week later: a follow-up, by someone else.
         assert_eq!(spec.visit_of(Some(&first), day(8)), Visit::FollowUp);
         let mut again = first.clone();

@@ -133,7 +133,11 @@ pub fn export(
     let stored = store.version_bytes()?;
     let readers = readers(store)?;
     // A side with no key to encrypt to gets nothing (see [`unreadable`]).
-    let mut all: Vec<_> = outgoing(store, &stored, now)?
+    let outgoing = outgoing(store, &stored, now)?;
+    let every_side = outgoing
+        .iter()
+        .all(|c| readers.contains_key(&c.header.receiver));
+    let mut all: Vec<_> = outgoing
         .into_iter()
         .filter(|c| readers.contains_key(&c.header.receiver))
         .collect();
@@ -183,9 +187,12 @@ pub fn export(
         let _ = store.give_back_sequences(&taken);
         return Err(e);
     }
-    // The bundles are in place: a failure here only leaves saves counted
-    // as unsent that are not, the safe side.
-    let _ = store.mark_sent(saves);
+    // The bundles are in place: the saves are carried, if every side got
+    // its bundle. A failure here only leaves saves counted as unsent that
+    // are not, the safe side.
+    if every_side {
+        let _ = store.mark_sent(saves);
+    }
     Ok(exported)
 }
 

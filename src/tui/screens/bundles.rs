@@ -15,7 +15,7 @@ use ratatui::text::Span;
 use unicode_width::UnicodeWidthStr;
 
 use crate::i18n::{self, Text};
-use crate::tui::app::{Effect, Screen, State};
+use crate::tui::app::{Effect, Notice, Screen, State};
 use crate::tui::draw::{Theme, cut_start, input_line, short_date};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Action;
@@ -61,10 +61,47 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     vec![Effect::ListBundleFolder { folder: None }]
 }
 
+/// A path as typed or pasted, made whole: the quotes Windows' "Copy as
+/// path" and file managers put around it gone, `~` the home folder, and a
+/// relative path taken from where tothon runs, so what is remembered and
+/// said is the full path.
+fn typed_path(text: &str) -> PathBuf {
+    let text = text.trim();
+    let unquoted = ['"', '\'']
+        .iter()
+        .find_map(|q| text.strip_prefix(*q).and_then(|t| t.strip_suffix(*q)))
+        .unwrap_or(text);
+    let home = || std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"));
+    let path = match unquoted.strip_prefix("~/").or(unquoted.strip_prefix("~\\")) {
+        Some(rest) => {
+            home().map_or_else(|| PathBuf::from(unquoted), |h| PathBuf::from(h).join(rest))
+        }
+        None => PathBuf::from(unquoted),
+    };
+    std::path::absolute(&path).unwrap_or(path)
+}
+
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    // A bundle imported under an open form would leave the form on the
+    // case as it was: a save there would make a conflict of nothing.
+    let form_below = state
+        .screens
+        .iter()
+        .any(|s| matches!(s, Screen::Form(_) | Screen::Conflict(_)));
     let Some(Screen::Bundles(b)) = state.screens.last_mut() else {
         return vec![];
     };
+    let importing = match &action {
+        Action::ImportBundle if !b.path.is_empty() => !typed_path(b.path.text()).is_dir(),
+        Action::ImportBundle => matches!(b.entries.get(b.selected), Some(Entry::Bundle { .. })),
+        _ => false,
+    };
+    if importing && form_below {
+        state.notice = Some(Notice::Error(
+            i18n::text(state.lang, Text::CloseFormFirst).to_string(),
+        ));
+        return vec![];
+    }
     match action {
         Action::Type(c) => b.path.type_char(c, Method::Off, ToneStyle::Classic),
         Action::Paste(p) => b.path.insert_str(p.trim()),
@@ -81,7 +118,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         // A typed path: a folder is looked in, a file imported.
         Action::ImportBundle if !b.path.is_empty() => {
             return vec![Effect::OpenBundlePath {
-                path: PathBuf::from(b.path.text().trim()),
+                path: typed_path(b.path.text()),
             }];
         }
         Action::ImportBundle => match b.entries.get(b.selected) {
@@ -99,9 +136,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ExportBundles => {
             let typed = Some(b.path.text().trim())
                 .filter(|t| !t.is_empty())
-                .map(PathBuf::from);
+                .map(typed_path);
+            let is_typed = typed.is_some();
             if let Some(folder) = typed.or_else(|| b.folder.clone()) {
-                return vec![Effect::ExportBundles { folder }];
+                return vec![Effect::ExportBundles {
+                    folder,
+                    typed: is_typed,
+                }];
             }
         }
         Action::GoBack => {

@@ -296,6 +296,9 @@ pub fn open_case(
     draft: Option<SavedDraft>,
     initial: Option<(BTreeMap<String, String>, u8)>,
 ) {
+    // A new case half-typed earlier is offered back whichever way a new
+    // form of its kind opens (from the register too): it shares its key.
+    let draft = draft.or_else(|| state.new_drafts.get(&record).cloned());
     let team_of_device = match state.role {
         Role::Team(t) => Some(t),
         Role::Commune => None,
@@ -466,8 +469,8 @@ fn work_out_dates(f: &mut FormState, today: chrono::NaiveDate) {
         let Some(i) = f.spec.fields.iter().position(|x| x.id == id) else {
             continue;
         };
-        let shown = values.get(id);
-        if shown.is_some() && shown != f.worked_out.get(id) {
+        // Typed, or emptied, by the person: theirs.
+        if values.get(id) != f.worked_out.get(id) {
             continue;
         }
         let text = date.as_deref().map(short_date).unwrap_or_default();
@@ -502,8 +505,21 @@ pub fn keep_draft(state: &mut State) -> Vec<Effect> {
         // Stamped by the effect that writes it.
         saved_at: String::new(),
     };
-    state.mark_draft(&key, true);
+    state.mark_draft(&key, Some(&draft));
     vec![Effect::PutDraft { key, draft }]
+}
+
+/// Keeps the draft of the form open anywhere on the stack, the program
+/// being about to close (the screens over the form are closed first).
+pub fn keep_draft_to_quit(state: &mut State) -> Vec<Effect> {
+    if let Some(at) = state
+        .screens
+        .iter()
+        .rposition(|s| matches!(s, Screen::Form(_)))
+    {
+        state.screens.truncate(at + 1);
+    }
+    keep_draft(state)
 }
 
 pub fn move_focus(state: &mut State, delta: isize) -> Vec<Effect> {

@@ -232,7 +232,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, s: &NewCaseState, th
         Step::Form => form::openable()
             .iter()
             .map(|f| {
-                let mark = if state.new_drafts.contains(&format!("new:{}", f.id)) {
+                let mark = if state.new_drafts.contains_key(&format!("new:{}", f.id)) {
                     "✎ "
                 } else {
                     ""

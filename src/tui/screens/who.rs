@@ -67,7 +67,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             // Half-typed new cases have no line on the list: said at once.
             if !state.new_drafts.is_empty() {
                 state.notice = Some(Notice::NewCaseDrafts(
-                    state.new_drafts.iter().cloned().collect(),
+                    state.new_drafts.keys().cloned().collect(),
                 ));
             }
             return effects;
