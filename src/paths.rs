@@ -188,6 +188,26 @@ pub fn complete(typed: &str) -> String {
     }
 }
 
+/// A path as typed or pasted, made whole: the quotes Windows' "Copy as
+/// path" and file managers put around it gone, `~` the home folder, and a
+/// relative path taken from where tothon runs, so what is remembered and
+/// said is the full path.
+pub fn typed_path(text: &str) -> PathBuf {
+    let text = text.trim();
+    let unquoted = ['"', '\'']
+        .iter()
+        .find_map(|q| text.strip_prefix(*q).and_then(|t| t.strip_suffix(*q)))
+        .unwrap_or(text);
+    let home = || std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"));
+    let path = match unquoted.strip_prefix("~/").or(unquoted.strip_prefix("~\\")) {
+        Some(rest) => {
+            home().map_or_else(|| PathBuf::from(unquoted), |h| PathBuf::from(h).join(rest))
+        }
+        None => PathBuf::from(unquoted),
+    };
+    std::path::absolute(&path).unwrap_or(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +239,19 @@ mod tests {
         assert_eq!(complete("/no/such/folder/x"), "/no/such/folder/x");
         let found = bundle_files(r).unwrap();
         assert_eq!(found.len(), 2);
+    }
+
+    #[test]
+    fn a_typed_path_is_made_whole() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(typed_path("  \"x.zip\" "), cwd.join("x.zip"));
+        assert_eq!(typed_path("'USB/b.zip'"), cwd.join("USB").join("b.zip"));
+        // (Under Wine, HOME is the Linux one: not a Windows path.)
+        #[cfg(unix)]
+        if let Some(home) = std::env::var_os("HOME") {
+            assert_eq!(typed_path("~/out"), PathBuf::from(home).join("out"));
+        }
+        let abs = cwd.join("a");
+        assert_eq!(typed_path(&abs.display().to_string()), abs);
     }
 }

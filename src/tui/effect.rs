@@ -164,20 +164,32 @@ pub fn run(store: &Store, signer: Option<&Signer>, effect: Effect, lang: Lang) -
             }
         }
         Effect::ListBundleFolder { folder } => bundle_folder(store, folder, lang),
-        Effect::OpenBundlePath { path } if path.is_dir() => bundle_folder(store, Some(path), lang),
-        Effect::OpenBundlePath { path } | Effect::ImportBundle { path } => {
-            import_bundle(store, &path, lang)
+        Effect::OpenBundlePath { path } => {
+            let path = crate::paths::typed_path(&path.to_string_lossy());
+            if path.is_dir() {
+                bundle_folder(store, Some(path), lang)
+            } else {
+                import_bundle(store, &path, lang)
+            }
         }
+        Effect::ImportBundle { path } => import_bundle(store, &path, lang),
         Effect::CompletePath { typed } => {
             Some(Outcome::PathCompleted(crate::paths::complete(&typed)))
         }
-        Effect::ExportBundles { folder, typed } if typed && !folder.is_dir() => failed(
-            lang,
-            Error::File {
-                path: folder,
-                detail: i18n::text(lang, i18n::Text::NotAFolder).to_string(),
-            },
-        ),
+        Effect::ExportBundles { folder, typed } if typed => {
+            let folder = crate::paths::typed_path(&folder.to_string_lossy());
+            if folder.is_dir() {
+                export_bundles(store, signer, &folder, lang)
+            } else {
+                failed(
+                    lang,
+                    Error::File {
+                        path: folder,
+                        detail: i18n::text(lang, i18n::Text::NotAFolder).to_string(),
+                    },
+                )
+            }
+        }
         Effect::ExportBundles { folder, .. } => export_bundles(store, signer, &folder, lang),
         Effect::LoadCharts => match ops::queries::done_over_time(store) {
             Ok(series) => Some(Outcome::Charts(super::screens::charts::ChartData {

@@ -61,26 +61,6 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     vec![Effect::ListBundleFolder { folder: None }]
 }
 
-/// A path as typed or pasted, made whole: the quotes Windows' "Copy as
-/// path" and file managers put around it gone, `~` the home folder, and a
-/// relative path taken from where tothon runs, so what is remembered and
-/// said is the full path.
-fn typed_path(text: &str) -> PathBuf {
-    let text = text.trim();
-    let unquoted = ['"', '\'']
-        .iter()
-        .find_map(|q| text.strip_prefix(*q).and_then(|t| t.strip_suffix(*q)))
-        .unwrap_or(text);
-    let home = || std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"));
-    let path = match unquoted.strip_prefix("~/").or(unquoted.strip_prefix("~\\")) {
-        Some(rest) => {
-            home().map_or_else(|| PathBuf::from(unquoted), |h| PathBuf::from(h).join(rest))
-        }
-        None => PathBuf::from(unquoted),
-    };
-    std::path::absolute(&path).unwrap_or(path)
-}
-
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     // A bundle imported under an open form would leave the form on the
     // case as it was: a save there would make a conflict of nothing.
@@ -92,7 +72,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         return vec![];
     };
     let importing = match &action {
-        Action::ImportBundle if !b.path.is_empty() => !typed_path(b.path.text()).is_dir(),
+        Action::ImportBundle if !b.path.is_empty() => {
+            let typed = b
+                .path
+                .text()
+                .trim()
+                .trim_matches(['"', '\''])
+                .to_lowercase();
+            typed.ends_with(".zip")
+        }
         Action::ImportBundle => matches!(b.entries.get(b.selected), Some(Entry::Bundle { .. })),
         _ => false,
     };
@@ -118,7 +106,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         // A typed path: a folder is looked in, a file imported.
         Action::ImportBundle if !b.path.is_empty() => {
             return vec![Effect::OpenBundlePath {
-                path: typed_path(b.path.text()),
+                path: PathBuf::from(b.path.text()),
             }];
         }
         Action::ImportBundle => match b.entries.get(b.selected) {
@@ -136,7 +124,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ExportBundles => {
             let typed = Some(b.path.text().trim())
                 .filter(|t| !t.is_empty())
-                .map(typed_path);
+                .map(PathBuf::from);
             let is_typed = typed.is_some();
             if let Some(folder) = typed.or_else(|| b.folder.clone()) {
                 return vec![Effect::ExportBundles {
