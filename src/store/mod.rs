@@ -624,8 +624,9 @@ impl Store {
         Ok(version)
     }
 
-    /// How many versions were saved on this device, ever (counted since
-    /// the count began: a store of an older release starts at 0).
+    /// How many versions were saved on this device, ever (a store of an
+    /// older release starts from the versions it holds that this device
+    /// made: [`Store::start_unsent_count`]).
     pub fn saves_here(&self) -> Result<u64> {
         Ok(self.meta(SAVES_HERE)?.unwrap_or(0))
     }
