@@ -69,7 +69,7 @@ fn versions(n: usize, device: &str) -> Vec<Version> {
                 ("phone".to_string(), format!("09{:08}", i)),
             ]);
             Draft {
-                record: format!("AC-B{i:07}"),
+                record: format!("AC-{device}-{:07}", i + 1),
                 parents: Vec::new(),
                 form: "activation".into(),
                 team: 1,

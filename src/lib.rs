@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod ops;
 pub mod paths;
 pub mod store;
+pub mod stored_zip;
 pub mod tui;
 pub mod worklist;
 pub mod xlsx;

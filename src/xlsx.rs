@@ -4,15 +4,13 @@
 //! never a number, so "=1+1" stays what it says and a personal ID keeps its
 //! leading zero, with no apostrophe added: the values are exactly the data's.
 //!
-//! Written with the zip crate already in the binary (stored entries, which
-//! the format allows), not a spreadsheet library: the few parts a workbook
+//! Written as a zip of stored entries (`stored_zip`, which the format
+//! allows), not a spreadsheet library: the few parts a workbook
 //! needs are fixed text around the cells.
 
 use std::fmt::Write as _;
-use std::io::{Cursor, Write};
 
 use unicode_width::UnicodeWidthStr;
-use zip::write::SimpleFileOptions;
 
 /// The widest a column is made, in characters; longer text wraps on demand.
 const MAX_WIDTH: usize = 60;
@@ -31,10 +29,12 @@ const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#;
 
 /// The workbook's bytes: one sheet named `name`, `header` in its first row,
-/// then `rows`.
-pub fn workbook(name: &str, header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+/// then `rows`. Refused only past what a zip without zip64 holds (4 GB).
+pub fn workbook(
+    name: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, crate::stored_zip::LayoutError> {
     let parts: [(&str, String); 6] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
         ("_rels/.rels", ROOT_RELS.to_string()),
@@ -43,12 +43,8 @@ pub fn workbook(name: &str, header: &[String], rows: &[Vec<String>]) -> Vec<u8> 
         ("xl/styles.xml", STYLES.to_string()),
         ("xl/worksheets/sheet1.xml", sheet_xml(header, rows)),
     ];
-    // Writing into memory cannot fail.
-    for (path, text) in parts {
-        let _ = zip.start_file(path, options);
-        let _ = zip.write_all(text.as_bytes());
-    }
-    zip.finish().map(Cursor::into_inner).unwrap_or_default()
+    let entries: Vec<(&str, &[u8])> = parts.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    crate::stored_zip::write(&entries)
 }
 
 fn workbook_xml(name: &str) -> String {
@@ -171,7 +167,7 @@ mod tests {
             escape("<b>&\"'\u{1b}[31m"),
             "&lt;b&gt;&amp;&quot;&apos;\\u{1b}[31m"
         );
-        let bytes = workbook("Danh sách", &["Mã".into()], &[vec!["</t>=1+1".into()]]);
+        let bytes = workbook("Danh sách", &["Mã".into()], &[vec!["</t>=1+1".into()]]).unwrap();
         let text = String::from_utf8_lossy(&bytes);
         assert!(text.contains("&lt;/t&gt;=1+1"), "{text}");
         assert!(text.contains(r#"<sheet name="Danh sách""#), "{text}");

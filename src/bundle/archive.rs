@@ -13,10 +13,11 @@
 //! data lies in the file, and [`check_written_by_tothon`] streams the data
 //! once to prove the container is exactly what [`write`] makes of it.
 
-use std::io::{Cursor, Read, Seek, SeekFrom, Write};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, System, ZipArchive, ZipWriter};
+use zip::{CompressionMethod, ZipArchive};
+
+use crate::stored_zip;
 
 use super::BundleError;
 
@@ -42,32 +43,12 @@ pub const LIMITS: Limits = Limits {
     entries: 16,
 };
 
-/// The same header bytes on every system: the zip writer would otherwise
-/// record the build's own system in each entry's "made by" byte (DOS on
-/// Windows, Unix elsewhere), and the container check, which compares headers
-/// byte for byte, would refuse every bundle written on the other kind.
-fn options() -> SimpleFileOptions {
-    SimpleFileOptions::default()
-        .system(System::Unix)
-        .compression_method(CompressionMethod::Stored)
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644)
-        .large_file(false)
-}
-
-/// Writes the entries, in this order, into a zip.
+/// Writes the entries, in this order, into a zip (stored, with the same
+/// header bytes on every system: see [`crate::stored_zip`]).
 pub fn write(entries: &[(&str, &[u8])]) -> Result<Vec<u8>, BundleError> {
-    let zip_err = |e: zip::result::ZipError| BundleError::NotAZip {
+    stored_zip::write(entries).map_err(|e| BundleError::NotAZip {
         detail: e.to_string(),
-    };
-    let mut w = ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, data) in entries {
-        w.start_file(*name, options()).map_err(zip_err)?;
-        w.write_all(data).map_err(|e| BundleError::NotAZip {
-            detail: e.to_string(),
-        })?;
-    }
-    Ok(w.finish().map_err(zip_err)?.into_inner())
+    })
 }
 
 /// True for a plain file name: no folders, no way out of the folder it is
@@ -186,34 +167,26 @@ pub fn entry_reader<'a, R: Read + Seek>(
 }
 
 /// Proves that the `len` bytes of `source` are exactly what [`write`] makes
-/// of these entries, so that no byte of the zip escapes the checks: the zip
-/// is written again into a sink that keeps the headers and only counts the
-/// data, and the headers are compared with the file's. Each entry's data is
-/// read once, in chunks, and shown to `visit` (which hashes it). Returns
-/// whether the container is as written; an unreadable file is an error.
+/// of these entries, so that no byte of the zip escapes the checks: each
+/// entry's data is read once, in chunks, shown to `visit` (which hashes it)
+/// and its CRC taken; then every header the writer would put around the
+/// data is compared with the file's, and the file must end where the
+/// writer's would. Returns whether the container is as written; an
+/// unreadable file is an error.
 pub fn check_written_by_tothon<R: Read + Seek>(
     source: &mut R,
     len: u64,
     entries: &[Entry],
     mut visit: impl FnMut(usize, &[u8]),
 ) -> Result<bool, BundleError> {
-    let zip_err = |e: zip::result::ZipError| BundleError::NotAZip {
-        detail: e.to_string(),
-    };
     let io_err = |e: std::io::Error| BundleError::NotAZip {
         detail: e.to_string(),
     };
-    let in_data = std::rc::Rc::new(std::cell::Cell::new(false));
-    let mut w = ZipWriter::new(HeaderSink {
-        data: in_data.clone(),
-        ..HeaderSink::default()
-    });
     let mut chunk = vec![0u8; 256 * 1024];
+    let mut stored = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter().enumerate() {
-        w.start_file(entry.name.as_str(), options())
-            .map_err(zip_err)?;
-        in_data.set(true);
         let mut data = entry_reader(source, entry)?;
+        let mut crc = crc32fast::Hasher::new();
         let mut seen = 0u64;
         loop {
             let n = data.read(&mut chunk).map_err(io_err)?;
@@ -222,21 +195,35 @@ pub fn check_written_by_tothon<R: Read + Seek>(
             }
             seen += n as u64;
             visit(i, &chunk[..n]);
-            w.write_all(&chunk[..n]).map_err(io_err)?;
+            crc.update(&chunk[..n]);
         }
         if seen != entry.size {
             return Err(BundleError::Truncated {
                 name: entry.name.clone(),
             });
         }
-        in_data.set(false);
+        stored.push(stored_zip::Stored {
+            name: &entry.name,
+            size: entry.size,
+            crc: crc.finalize(),
+        });
     }
-    let sink = w.finish().map_err(zip_err)?;
-    if sink.len != len {
+    let (starts, directory_start) = stored_zip::offsets(&stored);
+    let Ok(directory) = stored_zip::central_directory(&stored) else {
+        return Ok(false);
+    };
+    if directory_start + directory.len() as u64 != len {
         return Ok(false);
     }
+    let mut regions = vec![(directory_start, directory)];
+    for (entry, start) in stored.iter().zip(starts) {
+        match stored_zip::local_header(entry) {
+            Ok(header) => regions.push((start, header)),
+            Err(_) => return Ok(false),
+        }
+    }
     let mut found = Vec::new();
-    for (start, bytes) in &sink.regions {
+    for (start, bytes) in &regions {
         source.seek(SeekFrom::Start(*start)).map_err(io_err)?;
         found.resize(bytes.len(), 0);
         if source.read_exact(&mut found).is_err() || &found != bytes {
@@ -244,59 +231,6 @@ pub fn check_written_by_tothon<R: Read + Seek>(
         }
     }
     Ok(true)
-}
-
-/// Where [`check_written_by_tothon`] writes: headers are kept as regions of
-/// bytes by position (a later write over an earlier one replaces it, as
-/// the zip writer does when it fills in sizes); data only moves the position.
-#[derive(Default)]
-struct HeaderSink {
-    regions: Vec<(u64, Vec<u8>)>,
-    pos: u64,
-    len: u64,
-    /// True while an entry's data is being written (set by the caller).
-    data: std::rc::Rc<std::cell::Cell<bool>>,
-}
-
-impl Write for HeaderSink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if !self.data.get() {
-            let pos = self.pos;
-            let within = self
-                .regions
-                .iter_mut()
-                .find(|(start, bytes)| *start <= pos && pos <= start + bytes.len() as u64);
-            match within {
-                Some((start, bytes)) => {
-                    let at = (pos - *start) as usize;
-                    let overlap = buf.len().min(bytes.len() - at);
-                    bytes[at..at + overlap].copy_from_slice(&buf[..overlap]);
-                    bytes.extend_from_slice(&buf[overlap..]);
-                }
-                None => self.regions.push((pos, buf.to_vec())),
-            }
-        }
-        self.pos += buf.len() as u64;
-        self.len = self.len.max(self.pos);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Seek for HeaderSink {
-    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-        let bad = || std::io::Error::from(std::io::ErrorKind::InvalidInput);
-        self.pos = match to {
-            SeekFrom::Start(p) => Some(p),
-            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
-            SeekFrom::End(d) => self.len.checked_add_signed(d),
-        }
-        .ok_or_else(bad)?;
-        Ok(self.pos)
-    }
 }
 
 /// Reads every entry of an untrusted zip held in memory.

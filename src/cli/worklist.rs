@@ -202,7 +202,12 @@ fn list(store: &Store, args: &ListArgs, lang: Lang) -> Result<()> {
         (format, Some(path)) => {
             let (header, rows) = item_sheet(&listed, village);
             let bytes = match format {
-                SheetFormat::Xlsx => crate::xlsx::workbook(SHEET_NAME, &header, &rows),
+                SheetFormat::Xlsx => {
+                    crate::xlsx::workbook(SHEET_NAME, &header, &rows).map_err(|e| Error::File {
+                        path: path.clone(),
+                        detail: e.to_string(),
+                    })?
+                }
                 _ => crate::export::to_bytes(&header, &rows),
             };
             let saved = crate::export::save_file(path, &bytes)?;
