@@ -85,7 +85,7 @@ pub fn removable_places() -> Vec<PathBuf> {
                 .map(|e| e.path())
                 .filter(|p| p.is_dir() && !roots_contain(p, &user))
                 .collect();
-            found.sort();
+            crate::sort::sort(&mut found);
             out.extend(found);
         }
     }
@@ -125,7 +125,7 @@ pub fn bundle_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, std::time::Syst
             Some((e.path(), meta.modified().unwrap_or(std::time::UNIX_EPOCH)))
         })
         .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    crate::sort::sort_by(&mut out, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(out)
 }
 
@@ -158,7 +158,7 @@ pub fn complete(typed: &str) -> String {
             (wanted && name.to_lowercase().starts_with(&folded)).then_some((name, is_dir))
         })
         .collect();
-    matches.sort();
+    crate::sort::sort(&mut matches);
     match matches.as_slice() {
         [] => typed.to_string(),
         [(name, is_dir)] => {

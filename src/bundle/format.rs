@@ -174,7 +174,7 @@ pub(super) fn data_files(sender: Role, sealed: bool) -> Vec<String> {
         names.push(REGISTER.to_string());
         names.push(MOVED.to_string());
     }
-    names.sort();
+    crate::sort::sort(&mut names);
     if sealed {
         for name in &mut names {
             name.push_str(SEALED_SUFFIX);

@@ -127,7 +127,7 @@ pub(super) fn versions_csv<V: VersionRow + Sync>(
     versions: &[&V],
 ) -> Result<Vec<u8>, BundleError> {
     let mut rows: Vec<&V> = versions.to_vec();
-    rows.sort_by(|a, b| {
+    crate::sort::sort_by(&mut rows, |a, b| {
         (a.record(), a.edited_at(), a.id()).cmp(&(b.record(), b.edited_at(), b.id()))
     });
     let mut out = Vec::with_capacity(rows.len() * 200);
@@ -228,7 +228,7 @@ pub(super) fn version_rows<V: VersionRow>(
 /// `register.csv`: the receiving team's people, by key.
 fn register_csv(people: &[Person]) -> Result<Vec<u8>, BundleError> {
     let mut rows: Vec<&Person> = people.iter().collect();
-    rows.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::sort::sort_by(&mut rows, |a, b| a.key.cmp(&b.key));
     let mut out = Vec::new();
     {
         let mut w = cells::writer(&mut out);
@@ -249,7 +249,7 @@ fn register_csv(people: &[Person]) -> Result<Vec<u8>, BundleError> {
 /// with the team it went to and when.
 fn moved_csv(moved: &[Moved]) -> Result<Vec<u8>, BundleError> {
     let mut rows: Vec<&Moved> = moved.iter().collect();
-    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut rows, |a, b| a.id.cmp(&b.id));
     let mut out = Vec::new();
     {
         let mut w = cells::writer(&mut out);
@@ -270,7 +270,7 @@ fn moved_csv(moved: &[Moved]) -> Result<Vec<u8>, BundleError> {
 /// `villages.csv`: each village's team and name, by team.
 fn villages_csv(villages: &[Village]) -> Result<Vec<u8>, BundleError> {
     let mut rows: Vec<&Village> = villages.iter().collect();
-    rows.sort_by_key(|v| v.team);
+    crate::sort::sort_by_key(&mut rows, |v| v.team);
     let mut out = Vec::new();
     {
         let mut w = cells::writer(&mut out);
@@ -291,7 +291,7 @@ fn villages_csv(villages: &[Village]) -> Result<Vec<u8>, BundleError> {
 pub(super) fn work_items_csv(items: &[WorkItem]) -> Result<Vec<u8>, BundleError> {
     let fields = work_item_fields();
     let mut rows: Vec<&WorkItem> = items.iter().collect();
-    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut rows, |a, b| a.id.cmp(&b.id));
     let mut out = Vec::new();
     {
         let mut w = cells::writer(&mut out);
@@ -491,7 +491,7 @@ pub fn write_files(
         }
     }
     let sender_age = readers.map(|_| signer.identity().recipient());
-    files.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut files, |a, b| a.name.cmp(&b.name));
     let infos: Vec<FileInfo> = files
         .iter()
         .map(|f| FileInfo {

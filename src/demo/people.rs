@@ -276,7 +276,7 @@ impl World {
         // team's cases are then neighbours in the store, and a team's bundle
         // touches its own part of the commune's tables, not all of them.
         let mut numbering: Vec<usize> = (0..work_items.len()).collect();
-        numbering.sort_by(|&a, &b| {
+        crate::sort::sort_by(&mut numbering, |&a, &b| {
             let (a, b) = (&work_items[a], &work_items[b]);
             (&a.form, a.team).cmp(&(&b.form, b.team))
         });
@@ -461,7 +461,7 @@ pub(super) fn register_file<'a>(
     commune: &Commune,
 ) -> Vec<u8> {
     let mut rows: Vec<&Person> = people.into_iter().collect();
-    rows.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    crate::sort::sort_by(&mut rows, |a, b| a.key.cmp(&b.key));
     let mut out = Vec::with_capacity(rows.len() * 110);
     let mut w = csv::Writer::from_writer(&mut out);
     let _ = w.write_record([
@@ -515,7 +515,7 @@ pub(super) fn worklist_files<'a>(
     }
     let mut files = Vec::new();
     for (_, mut items) in by_form {
-        items.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        crate::sort::sort_by(&mut items, |a, b| a.id.cmp(&b.id));
         let mut fields: Vec<&str> = items
             .iter()
             .flat_map(|i| i.prefill.keys().map(String::as_str))
@@ -523,7 +523,7 @@ pub(super) fn worklist_files<'a>(
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        fields.sort_unstable();
+        crate::sort::sort(&mut fields);
         let mut out = Vec::with_capacity(items.len() * 120);
         let mut w = csv::Writer::from_writer(&mut out);
         let header = ["Thôn", "Hạn"].into_iter().chain(fields.iter().copied());

@@ -270,8 +270,8 @@ impl Campaign<'_> {
                     versions += saved;
                 }
             }
-            round2.sort_by_key(|(team, _)| *team);
-            betweens.sort_by_key(|b| b.team);
+            crate::sort::sort_by_key(&mut round2, |(team, _)| *team);
+            crate::sort::sort_by_key(&mut betweens, |b| b.team);
             let round2: Vec<PathBuf> = round2.into_iter().map(|(_, b)| b).collect();
             exchange::import_files(commune, &round2, self.now)?;
             let rounds = Rounds {

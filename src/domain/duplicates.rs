@@ -62,7 +62,7 @@ pub fn find(people: &[Person]) -> Vec<Pair<'_>> {
             &mut out,
         );
     }
-    out.sort_by(|a, b| {
+    crate::sort::sort_by(&mut out, |a, b| {
         (a.why, &a.first.key, &a.second.key).cmp(&(b.why, &b.first.key, &b.second.key))
     });
     out

@@ -20,7 +20,7 @@ pub fn heads<'a>(versions: &[&'a Version]) -> Vec<&'a Version> {
         .copied()
         .filter(|v| !named.contains(v.id.as_str()))
         .collect();
-    heads.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut heads, |a, b| a.id.cmp(&b.id));
     heads.dedup_by(|a, b| a.id == b.id);
     heads
 }
@@ -36,7 +36,9 @@ pub fn newest<'a>(heads: &[&'a Version]) -> Option<&'a Version> {
 /// Orders a case's versions for its history: by time, but never a version
 /// before one it was edited from (two saves can share a second).
 pub fn history_order(versions: &mut Vec<Version>) {
-    versions.sort_by(|a, b| a.edited_at.cmp(&b.edited_at).then(a.id.cmp(&b.id)));
+    crate::sort::sort_by(versions, |a, b| {
+        a.edited_at.cmp(&b.edited_at).then(a.id.cmp(&b.id))
+    });
     let mut placed: HashSet<String> = HashSet::new();
     let mut pending = std::mem::take(versions);
     while !pending.is_empty() {

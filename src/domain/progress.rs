@@ -161,7 +161,7 @@ pub fn done_over_time(
     for (record, vs) in by_record {
         let mut days: Vec<chrono::NaiveDate> =
             vs.iter().map(|v| v.edited_at.date_naive()).collect();
-        days.sort_unstable();
+        crate::sort::sort(&mut days);
         days.dedup();
         let mut was: Option<u8> = None;
         for day in days {

@@ -13,7 +13,9 @@ use super::version::Version;
 /// edit first, ties by id, so the numbers do not depend on arrival order.
 pub fn numbered<'a>(heads: &[&'a Version]) -> Vec<&'a Version> {
     let mut out = heads.to_vec();
-    out.sort_by(|a, b| a.edited_at.cmp(&b.edited_at).then(a.id.cmp(&b.id)));
+    crate::sort::sort_by(&mut out, |a, b| {
+        a.edited_at.cmp(&b.edited_at).then(a.id.cmp(&b.id))
+    });
     out
 }
 

@@ -469,9 +469,9 @@ mod tests {
         };
         let resolved = try_save(&warned(&[("note", "a")]), base, ASK, Role::Commune).unwrap();
         let mut parents = resolved.parents.clone();
-        parents.sort();
+        crate::sort::sort(&mut parents);
         let mut expected = vec![head_a.id.clone(), head_b.id.clone()];
-        expected.sort();
+        crate::sort::sort(&mut expected);
         assert_eq!(parents, expected);
         assert_eq!(
             resolved.confirmed, first.confirmed,

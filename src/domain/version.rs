@@ -104,10 +104,10 @@ impl Draft {
     /// Seals the content into a version with its content id.
     pub fn seal(self) -> Version {
         let mut parents = self.parents;
-        parents.sort();
+        crate::sort::sort(&mut parents);
         parents.dedup();
         let mut confirmed = self.confirmed;
-        confirmed.sort();
+        crate::sort::sort(&mut confirmed);
         confirmed.dedup();
         let mut v = Version {
             id: String::new(),

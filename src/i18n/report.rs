@@ -54,7 +54,7 @@ pub fn items(r: &Report, lang: Lang) -> Vec<Item> {
 
 fn blockers_text(r: &Report, lang: Lang) -> String {
     let mut list: Vec<(&String, &usize)> = r.activation.blockers.iter().collect();
-    list.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    crate::sort::sort_by(&mut list, |a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     list.iter()
         .map(|(id, n)| format!("{} {n}", blocker_label(id, lang)))
         .collect::<Vec<_>>()

@@ -131,7 +131,7 @@ impl Covered {
             .filter(|(known, _)| wanted.same_work(known))
             .map(|(_, record)| record.as_str())
             .collect();
-        records.sort_unstable();
+        crate::sort::sort(&mut records);
         records.dedup();
         records
             .into_iter()

@@ -153,7 +153,9 @@ pub fn list(store: &Store, team: Option<u8>) -> Result<Vec<ListedItem>> {
             item,
         })
         .collect();
-    listed.sort_by(|a, b| (a.item.team, &a.item.id).cmp(&(b.item.team, &b.item.id)));
+    crate::sort::sort_by(&mut listed, |a, b| {
+        (a.item.team, &a.item.id).cmp(&(b.item.team, &b.item.id))
+    });
     Ok(listed)
 }
 

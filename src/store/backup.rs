@@ -115,7 +115,7 @@ pub fn backups_in(folder: &Path) -> Vec<PathBuf> {
                 .is_some_and(|n| n.starts_with("tothon-") && n.ends_with(".redb"))
         })
         .collect();
-    found.sort();
+    crate::sort::sort(&mut found);
     found
 }
 

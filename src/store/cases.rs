@@ -242,7 +242,7 @@ pub(super) fn in_key_order<'a, T>(
     key: impl Fn(&T) -> &str,
 ) -> Vec<&'a T> {
     let mut rows: Vec<&T> = rows.into_iter().collect();
-    rows.sort_by(|a, b| key(a).cmp(key(b)));
+    crate::sort::sort_by(&mut rows, |a, b| key(a).cmp(key(b)));
     rows
 }
 
@@ -324,7 +324,7 @@ pub(super) fn add_in<'a>(
     for (record, mut batch) in by_record {
         version_ids(&tables.versions, record, &mut held)?;
         let before = batch.len();
-        batch.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        crate::sort::sort_by(&mut batch, |a, b| a.id.cmp(&b.id));
         batch.dedup_by(|a, b| a.id == b.id);
         batch.retain(|v| !held.contains(&v.id));
         summary.known += before - batch.len();

@@ -343,7 +343,9 @@ impl WorkList {
 
     fn sort_order(&mut self) {
         let mut order = std::mem::take(&mut self.order);
-        order.sort_by(|a, b| self.sort.cmp(self.view(*a), self.view(*b)));
+        crate::sort::sort_by(&mut order, |a, b| {
+            self.sort.cmp(self.view(*a), self.view(*b))
+        });
         self.order = order;
     }
 

@@ -733,7 +733,7 @@ pub fn plan(columns: &[Column], spec: &'static FormSpec) -> Result<FormPlan, Wor
         if named_whole || !parts.iter().any(|(p, _)| *p == NamePart::Given) {
             unused.extend(parts.iter().map(|(_, i)| *i));
         } else {
-            parts.sort_by_key(|(p, i)| (*p as u8, *i));
+            crate::sort::sort_by_key(&mut parts, |(p, i)| (*p as u8, *i));
             name = Some(NamePlan {
                 field,
                 parts: parts.iter().map(|(_, i)| *i).collect(),
@@ -749,7 +749,7 @@ pub fn plan(columns: &[Column], spec: &'static FormSpec) -> Result<FormPlan, Wor
             .unwrap_or_default()
     };
     let mut fields = Vec::new();
-    claims.sort_by_key(|&(field, rank, col)| (field, rank, col));
+    crate::sort::sort_by_key(&mut claims, |&(field, rank, col)| (field, rank, col));
     // The first claim of each field (lowest rank) wins; an equal claim is a
     // duplicate column, a weaker one gives way.
     let mut winner: Option<(&'static str, usize, usize)> = None;
@@ -778,8 +778,8 @@ pub fn plan(columns: &[Column], spec: &'static FormSpec) -> Result<FormPlan, Wor
             }
         }
     }
-    fields.sort();
-    unused.sort();
+    crate::sort::sort(&mut fields);
+    crate::sort::sort(&mut unused);
     unused.dedup();
     let (needs, identity) = rule_for(spec);
     let has = |f: &str| {

@@ -1187,8 +1187,8 @@ impl<'a> Importer<'a> {
                 });
             }
         }
-        mapped.sort_by_key(|m| m.index);
-        ignored.sort_by_key(|i| i.index);
+        crate::sort::sort_by_key(&mut mapped, |m| m.index);
+        crate::sort::sort_by_key(&mut ignored, |i| i.index);
         self.out.mapped = mapped;
         self.out.ignored = ignored;
         self.out

@@ -146,7 +146,9 @@ impl FormSpec {
             }
         }
         // Report in the order the form shows the fields.
-        problems.sort_by_key(|p| self.fields.iter().position(|f| f.id == p.field));
+        crate::sort::sort_by_key(&mut problems, |p| {
+            self.fields.iter().position(|f| f.id == p.field)
+        });
         Checked {
             values: checked_values,
             problems,
@@ -227,7 +229,9 @@ impl FormSpec {
                 });
             }
         }
-        problems.sort_by_key(|p| self.fields.iter().position(|f| f.id == p.field));
+        crate::sort::sort_by_key(&mut problems, |p| {
+            self.fields.iter().position(|f| f.id == p.field)
+        });
         Some(problems)
     }
 

@@ -134,7 +134,7 @@ pub(super) fn check_kind<'a>(
                 }
             }
             // Stored in the spec's order so the same picks give the same value.
-            picked.sort_by_key(|id| choices.iter().position(|c| c.id == *id));
+            crate::sort::sort_by_key(&mut picked, |id| choices.iter().position(|c| c.id == *id));
             plain(Cow::Owned(picked.join(&MULTI_SEP.to_string())))
         }
         Kind::Depends { .. } => unreachable!("kind_for resolves depends"),

@@ -487,7 +487,9 @@ impl FormSpec {
     pub fn by_id(&self) -> &[usize] {
         self.by_id.get_or_init(|| {
             let mut order: Vec<usize> = (0..self.fields.len()).collect();
-            order.sort_by(|&a, &b| self.fields[a].id.cmp(&self.fields[b].id));
+            crate::sort::sort_by(&mut order, |&a, &b| {
+                self.fields[a].id.cmp(&self.fields[b].id)
+            });
             order
         })
     }

@@ -252,7 +252,7 @@ fn write_parts(
             None => Ok(out),
         }
     })?;
-    done.sort_by_key(|(i, _)| *i);
+    crate::sort::sort_by_key(&mut done, |(i, _)| *i);
     Ok(done.into_iter().map(|(_, e)| e).collect())
 }
 /// The age keys of each side this device sends to: on a team device the

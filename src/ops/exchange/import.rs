@@ -276,7 +276,7 @@ fn trim_rejected(dir: &Path) {
     if notes.len() <= REJECTED_KEPT {
         return;
     }
-    notes.sort();
+    crate::sort::sort(&mut notes);
     for (_, note) in &notes[..notes.len() - REJECTED_KEPT] {
         let _ = std::fs::remove_file(note.with_extension(""));
         let _ = std::fs::remove_file(note);

@@ -138,7 +138,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let picked = if p.multi {
                 // Keep the order of the options, as stored values are.
                 let mut picked = p.picked.clone();
-                picked.sort_by_key(|id| p.options.iter().position(|(o, _)| o == id));
+                crate::sort::sort_by_key(&mut picked, |id| {
+                    p.options.iter().position(|(o, _)| o == id)
+                });
                 picked
             } else {
                 match p.highlighted() {

@@ -354,7 +354,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, dash: &ProgressState
         })
         .collect();
     let mut by_count: Vec<(&&str, &usize)> = blockers.iter().collect();
-    by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    crate::sort::sort_by(&mut by_count, |a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let blocker_text: Vec<String> = by_count
         .iter()
         .map(|(id, n)| format!("{} {n}", label("blocker", id)))

@@ -247,7 +247,7 @@ impl<'a> Workbook<'a> {
             .iter()
             .filter(|s| s.typ == SheetType::WorkSheet)
             .collect();
-        worksheets.sort_by_key(|s| s.visible != SheetVisible::Visible);
+        crate::sort::sort_by_key(&mut worksheets, |s| s.visible != SheetVisible::Visible);
         Ok(worksheets
             .into_iter()
             .map(|s| SheetSource {
