@@ -1,14 +1,22 @@
-//! CSV files for people to open in Excel: UTF-8 with a BOM (so Vietnamese
+//! Files for people to open in Excel. CSV: UTF-8 with a BOM (so Vietnamese
 //! shows right), text in NFC, and cells a spreadsheet would execute
 //! (starting with `=`, `+`, `-`, `@`, tab or CR) neutralised with a leading
-//! apostrophe. Only for human viewing: bundles keep values exactly.
+//! apostrophe. Only for human viewing: bundles keep values exactly. And a
+//! sheet's cells typed and put in words for a workbook ([`person_sheet`]).
+//! Both fronts write through here.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::domain::form::{self, FormSpec, Kind};
+use crate::domain::rules::PartialDate;
+use crate::domain::standing::Stage;
+use crate::domain::version::Status;
 use crate::error::{Error, Result};
+use crate::i18n::{self, Lang};
+use crate::xlsx::{Cell, Sheet};
 
 /// A cell as a spreadsheet should show it, never run it.
 pub fn neutralise(cell: &str) -> String {
@@ -32,6 +40,150 @@ pub fn to_bytes(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
         let _ = w.flush();
     }
     out
+}
+
+/// A sheet as a person reads it (`--format xlsx`): the columns named in
+/// `lang`, a form's fields by their labels; codes as words (a status, a
+/// choice, yes or no); days as dates, counts as numbers, a share as a
+/// percentage; IDs, phones and everything else as text, exactly. The
+/// columns are known by the names `cli::tables::write_csv` gives them; a field's
+/// form is the row's `form` column, or the first form that has it.
+pub fn person_sheet(
+    lang: Lang,
+    name: &str,
+    title: String,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> Sheet {
+    let form_column = header.iter().position(|h| h == "form");
+    let field_of = |column: &str| {
+        let id = column
+            .strip_prefix("field_")
+            .or_else(|| column.strip_prefix("prefill_"))
+            .unwrap_or(column);
+        form::forms()
+            .iter()
+            .find_map(|f| f.field(id).map(|field| (f, field.id.as_str())))
+    };
+    // A column named like a fixed one is a field when the sheet says so
+    // with its prefix (`unique_header`).
+    let fixed = |column: &str| {
+        let prefixed = column.starts_with("field_") || column.starts_with("prefill_");
+        i18n::sheet_column(lang, column).filter(|_| !prefixed)
+    };
+    let people_header = header
+        .iter()
+        .map(|h| match (fixed(h), field_of(h)) {
+            (Some(word), _) => word.to_string(),
+            (None, Some((spec, id))) => spec
+                .field(id)
+                .map_or(h.clone(), |f| f.label.get(lang).to_string()),
+            (None, None) => h.clone(),
+        })
+        .collect();
+    let at = |name: &str| header.iter().position(|h| h == name);
+    // A share beside its two numbers is worked out exactly (the CSV's is
+    // a whole percentage).
+    let share = match (at("value"), at("of"), at("percent")) {
+        (Some(v), Some(o), Some(p)) => Some((v, o, p)),
+        _ => None,
+    };
+    let people_rows = rows
+        .iter()
+        .map(|row| {
+            let exact = share.and_then(|(v, o, p)| {
+                let n = |c: usize| row.get(c).and_then(|x| x.parse::<f64>().ok());
+                Some((p, n(v)? / n(o).filter(|o| *o > 0.0)?))
+            });
+            let row_form = form_column
+                .and_then(|c| row.get(c))
+                .and_then(|f| form::form(f));
+            row.iter()
+                .zip(header)
+                .enumerate()
+                .map(|(c, (value, column))| match fixed(column) {
+                    _ if exact.is_some_and(|(p, _)| p == c) => {
+                        Cell::Percent(exact.map_or(0.0, |(_, share)| share))
+                    }
+                    Some(_) => fixed_cell(lang, column, value),
+                    None => match field_of(column) {
+                        Some((spec, id)) => {
+                            let spec = row_form.filter(|f| f.field(id).is_some()).unwrap_or(spec);
+                            field_cell(lang, spec, id, value)
+                        }
+                        None => Cell::Text(value.clone()),
+                    },
+                })
+                .collect()
+        })
+        .collect();
+    Sheet {
+        name: name.to_string(),
+        title,
+        header: people_header,
+        rows: people_rows,
+    }
+}
+
+/// A full date (the date of a time) as a date cell; anything else as it is.
+fn date_cell(value: &str) -> Cell {
+    match PartialDate::parse_iso(value.get(..10).unwrap_or(value)) {
+        Some(PartialDate::Day(day)) => Cell::Date(day),
+        Some(partial) => Cell::Text(partial.display()),
+        None => Cell::Text(value.to_string()),
+    }
+}
+
+fn number_cell(value: &str) -> Cell {
+    value
+        .parse::<i64>()
+        .map_or_else(|_| Cell::Text(value.to_string()), Cell::Number)
+}
+
+/// A fixed column's cell, by the column's name.
+fn fixed_cell(lang: Lang, column: &str, value: &str) -> Cell {
+    match column {
+        "due" | "edited_at" | "as_of" | "birth_1" | "birth_2" => date_cell(value),
+        "team" | "versions" | "value" | "of" | "assigned" | "done" | "in_progress"
+        | "not_started" | "blocked" | "needs_correction" | "conflicts" => number_cell(value),
+        "percent" | "percent_done" => value.trim_end_matches('%').parse::<f64>().map_or_else(
+            |_| Cell::Text(value.to_string()),
+            |p| Cell::Percent(p / 100.0),
+        ),
+        "status" => Status::parse(value)
+            .map(|s| i18n::status(lang, s).to_string())
+            .or_else(|| Stage::parse(value).map(|s| i18n::stage(lang, s).to_string()))
+            .unwrap_or_else(|| value.to_string())
+            .into(),
+        "stage" => Stage::parse(value)
+            .map_or(value.to_string(), |s| i18n::stage(lang, s).to_string())
+            .into(),
+        "conflict" => match value {
+            "yes" => i18n::yes_no(lang, true).into(),
+            "no" => i18n::yes_no(lang, false).into(),
+            _ => value.into(),
+        },
+        "form" => form::form(value)
+            .map_or(value.to_string(), |f| f.label.get(lang).to_string())
+            .into(),
+        _ => value.into(),
+    }
+}
+
+/// A form field's cell: a full date as a date, a number as a number, a
+/// choice as its label, everything else as text.
+fn field_cell(lang: Lang, spec: &FormSpec, id: &str, value: &str) -> Cell {
+    let Some(field) = spec.field(id) else {
+        return value.into();
+    };
+    match &field.kind {
+        Kind::Date { .. } => date_cell(value),
+        Kind::Number { .. } => number_cell(value),
+        Kind::Choice { .. } | Kind::MultiChoice { .. } => spec
+            .display(field, value, &Default::default(), lang, &[])
+            .into(),
+        _ => value.into(),
+    }
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file and a rename, so a

@@ -235,25 +235,44 @@ fn a_suspected_pair_opens_its_households_own_check_in_one_key() {
 }
 
 #[test]
-fn the_progress_table_exports_to_csv_for_excel() {
+fn the_progress_table_exports_for_excel() {
+    use calamine::{Data, Reader};
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());
     let mut app = open(dir.path());
     ctrl(&mut app, 'e');
     let s = screen(&mut app, SIZES[0]);
     assert!(s.contains("Đã ghi tệp"), "{s}");
-    let name = std::fs::read_dir(dir.path().join("exports"))
+    let mut names: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path().join("exports"))
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let bytes = std::fs::read(name).unwrap();
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    // The CSV: a byte-order mark, the header, six teams and the total.
+    let bytes = std::fs::read(&names[0]).unwrap();
+    assert!(names[0].extension().unwrap() == "csv", "{names:?}");
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.contains("Thôn Đông"), "{text}");
     assert!(text.contains("Tổng"), "{text}");
     assert_eq!(text.lines().count(), 8, "header, six teams, total: {text}");
+    // The workbook: its title, the same rows, the counts as numbers.
+    assert!(names[1].extension().unwrap() == "xlsx", "{names:?}");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&names[1]).unwrap();
+    let range = book.worksheet_range("Tiến độ").unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    assert!(
+        rows[0][0].to_string().starts_with("Tiến độ theo tổ"),
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!(rows.len(), 9, "title, header, six teams, total");
+    assert!(
+        rows.iter().any(|r| r[0].to_string().contains("Thôn Đông")),
+        "{rows:?}"
+    );
+    assert!(matches!(rows[8][1], Data::Float(_)), "{:?}", rows[8]);
 }
 
 #[test]

@@ -1,13 +1,12 @@
 //! The listings: `tothon cases` (current cases, as a table or CSV) and
 //! `tothon forms` (the forms and their fields).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use clap::Args;
 
 use super::print_out;
-use super::stdout_error;
-use super::tables::{Format, sheet_cell, status_cell, unique_header, write_rows};
+use super::tables::{Format, status_cell, unique_header, write_rows, write_sheet};
 use crate::domain::case::CaseEntry;
 use crate::domain::form;
 use crate::domain::standing::Stage;
@@ -37,6 +36,9 @@ pub struct CasesArgs {
     pub team: Option<u8>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Ghi vào tệp này (write to this file); needed for xlsx.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 /// Keeps the cases a listing asks for.
@@ -66,33 +68,81 @@ fn filter_cases(cases: Vec<CaseEntry>, args: &CasesArgs) -> Result<Vec<CaseEntry
 
 pub(super) fn list_cases(store: &Store, args: &CasesArgs, lang: Lang) -> Result<()> {
     let cases = filter_cases(store.cases()?, args)?;
-    super::mark_personal(lang);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match args.format {
-        Format::Csv => write_csv(store, &cases, args.form.as_deref(), &mut out),
-        Format::Table => {
-            write_table(&cases, lang, &mut out);
+    // Said on the standard error when the listing goes to a program or a
+    // file through it; a file named with --out is said where it went.
+    if args.out.is_none() && args.format != Format::Xlsx {
+        super::mark_personal(lang);
+    }
+    match (args.format, &args.out) {
+        (Format::Table, None) => {
+            write_table(&cases, lang, &mut std::io::stdout().lock());
             Ok(())
+        }
+        (format, out) => {
+            let (header, rows) = case_sheet(store, &cases, args.form.as_deref())?;
+            let title = cases_title(store, args, lang)?;
+            write_sheet(
+                format,
+                out.as_deref(),
+                lang,
+                ("Danh sách", title),
+                &header,
+                &rows,
+            )
         }
     }
 }
 
-/// Current heads as CSV (`status` the newest version's, `stage` where the
-/// case stands for counting): fixed columns, then (with `--form`) one column per
-/// field of that form, values as stored; a field named like a fixed column
-/// (the activation form's `status`) is written `field_status`.
-fn write_csv(
+/// The first line of a case list for people: the commune, the filter, the
+/// day.
+fn cases_title(store: &Store, args: &CasesArgs, lang: Lang) -> Result<String> {
+    let commune = store.commune()?;
+    let mut filter = Vec::new();
+    if let Some(spec) = args.form.as_deref().and_then(form::form) {
+        filter.push(spec.label.get(lang).to_string());
+    }
+    if let Some(t) = args.team {
+        let team = i18n::text(lang, Text::Team);
+        let village = commune
+            .village(t)
+            .map(|v| format!(" ({})", v.name))
+            .unwrap_or_default();
+        filter.push(format!("{team} {t}{village}"));
+    }
+    if let Some(s) = args.status.as_deref().and_then(Status::parse) {
+        filter.push(i18n::status(lang, s).to_string());
+    }
+    if let Some(s) = args.stage.as_deref().and_then(Stage::parse) {
+        filter.push(i18n::stage(lang, s).to_string());
+    }
+    if args.conflicts {
+        filter.push(i18n::text(lang, Text::ColConflicts).to_string());
+    }
+    let day = crate::clock::today().format("%d/%m/%Y");
+    let filter = if filter.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", filter.join(", "))
+    };
+    Ok(match lang {
+        Lang::Vi => format!(
+            "Danh sách hồ sơ{filter} — {}, tính đến ngày {day}",
+            commune.name
+        ),
+        Lang::En => format!("Cases{filter} — {}, as of {day}", commune.name),
+    })
+}
+
+/// Current heads as a sheet (`status` the newest version's, `stage` where
+/// the case stands for counting): fixed columns, then (with `--form`) one
+/// column per field of that form, values as stored; a field named like a
+/// fixed column (the activation form's `status`) is written `field_status`.
+fn case_sheet(
     store: &Store,
     cases: &[CaseEntry],
     form_id: Option<&str>,
-    out: &mut impl Write,
-) -> Result<()> {
+) -> Result<(Vec<String>, Vec<Vec<String>>)> {
     let spec = form_id.and_then(form::form);
-    // Values come from bundles and spreadsheets: escaped for a terminal,
-    // exact for a file or a program.
-    let to_terminal = std::io::stdout().is_terminal();
-    let mut w = csv::Writer::from_writer(out);
     let fixed = [
         "record",
         "form",
@@ -109,8 +159,8 @@ fn write_csv(
     let fields: Vec<&str> = spec
         .map(|s| s.fields.iter().map(|f| f.id.as_str()).collect())
         .unwrap_or_default();
-    w.write_record(unique_header(&fixed, &fields, "field_"))
-        .map_err(stdout_error)?;
+    let header = unique_header(&fixed, &fields, "field_");
+    let mut rows = Vec::with_capacity(cases.len());
     for c in cases {
         let mut row = vec![
             c.record.clone(),
@@ -134,11 +184,9 @@ fn write_csv(
                     .map(|f| values.get(&f.id).cloned().unwrap_or_default()),
             );
         }
-        w.write_record(row.iter().map(|c| sheet_cell(c, to_terminal).into_owned()))
-            .map_err(stdout_error)?;
+        rows.push(row);
     }
-    w.flush().map_err(stdout_error)?;
-    Ok(())
+    Ok((header, rows))
 }
 
 /// The head the entry summarises (the newest one when in conflict).

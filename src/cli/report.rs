@@ -1,11 +1,13 @@
 //! `tothon report`, `tothon progress` and `tothon duplicates` (the list,
 //! and settling a pair): written as text, Markdown or CSV.
 
+use std::path::PathBuf;
+
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::print_out;
 use super::tables::Format;
-use super::tables::{write_csv, write_rows};
+use super::tables::{write_rows, write_sheet};
 use crate::clock;
 use crate::domain::form::choice_label;
 use crate::domain::progress::COLUMNS;
@@ -21,6 +23,9 @@ pub struct ReportArgs {
     pub as_of: Option<String>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+    /// Ghi vào tệp này (write to this file); needed for xlsx.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -28,6 +33,21 @@ pub enum ReportFormat {
     Text,
     Md,
     Csv,
+    Xlsx,
+}
+
+/// A sheet's first line: what it is, of which commune, as of when.
+fn sheet_title(
+    lang: Lang,
+    (vi, en): (&str, &str),
+    commune: &str,
+    day: chrono::NaiveDate,
+) -> String {
+    let day = day.format("%d/%m/%Y");
+    match lang {
+        Lang::Vi => format!("{vi} — {commune}, tính đến ngày {day}"),
+        Lang::En => format!("{en} — {commune}, as of {day}"),
+    }
 }
 
 /// Reads a dd/mm/yyyy date given on the command line.
@@ -55,10 +75,42 @@ pub(super) fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Resu
         None => clock::today(),
     };
     let report = ops::queries::report(store, as_of)?;
-    let format = match args.format {
-        ReportFormat::Text => i18n::report::Format::Text,
-        ReportFormat::Md => i18n::report::Format::Markdown,
-        ReportFormat::Csv => i18n::report::Format::Csv,
+    let format = match (args.format, &args.out) {
+        (ReportFormat::Text, None) => i18n::report::Format::Text,
+        (ReportFormat::Md, None) => i18n::report::Format::Markdown,
+        (ReportFormat::Csv | ReportFormat::Xlsx, _) => {
+            let (header, rows) = i18n::report::csv_rows(&report, lang);
+            let title = i18n::report::title(&report, lang);
+            let format = match args.format {
+                ReportFormat::Xlsx => Format::Xlsx,
+                _ => Format::Csv,
+            };
+            return write_sheet(
+                format,
+                args.out.as_deref(),
+                lang,
+                ("Báo cáo", title),
+                &header,
+                &rows,
+            );
+        }
+        (ReportFormat::Text | ReportFormat::Md, Some(path)) => {
+            let format = match args.format {
+                ReportFormat::Md => i18n::report::Format::Markdown,
+                _ => i18n::report::Format::Text,
+            };
+            let text = i18n::report::render(&report, lang, format);
+            let saved = crate::export::save_file(path, text.as_bytes())?;
+            return print_out(format_args!(
+                "{}\n",
+                i18n::msg(
+                    lang,
+                    &i18n::Msg::ExportedPersonal {
+                        path: &saved.display().to_string()
+                    }
+                )
+            ));
+        }
     };
     print_out(format_args!(
         "{}",
@@ -74,6 +126,9 @@ pub struct ProgressArgs {
     pub form: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Ghi vào tệp này (write to this file); needed for xlsx.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// The progress table the commune's screen shows: per team, the cases
@@ -96,21 +151,40 @@ pub(super) fn print_progress(store: &Store, args: &ProgressArgs, lang: Lang) -> 
             let name = match (team, args.format) {
                 (Some(t), _) => t.to_string(),
                 (None, Format::Csv) => "total".to_string(),
-                (None, Format::Table) => i18n::text(lang, i18n::Text::Total).to_string(),
+                (None, Format::Table | Format::Xlsx) => {
+                    i18n::text(lang, i18n::Text::Total).to_string()
+                }
             };
             let mut row = vec![name, village(*team)];
             row.extend(COLUMNS.iter().map(|c| c.cell(p)));
             row
         })
         .collect();
-    let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Csv => {
+        Format::Csv | Format::Xlsx => {
             let mut header = vec!["team".to_string(), "village".to_string()];
             header.extend(COLUMNS.iter().map(|c| c.id().to_string()));
-            write_csv(&mut out, &header, &rows)
+            let words = match &args.form {
+                Some(f) => crate::domain::form::form(f)
+                    .map_or(f.clone(), |s| s.label.get(lang).to_string()),
+                None => String::new(),
+            };
+            let what = (
+                &*format!("Tiến độ theo tổ {words}"),
+                &*format!("Progress by team {words}"),
+            );
+            let title = sheet_title(lang, what, &commune.name, clock::today());
+            write_sheet(
+                args.format,
+                args.out.as_deref(),
+                lang,
+                ("Tiến độ", title),
+                &header,
+                &rows,
+            )
         }
         Format::Table => {
+            let mut out = std::io::stdout().lock();
             let mut header = vec![
                 i18n::text(lang, i18n::Text::Team),
                 i18n::text(lang, i18n::Text::Village),
@@ -129,6 +203,9 @@ pub struct DuplicatesArgs {
     pub action: Option<DuplicatesCommand>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Ghi vào tệp này (write to this file); needed for xlsx.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -154,7 +231,7 @@ pub enum DuplicatesCommand {
 /// Runs `tothon duplicates`: the list, or settling one pair.
 pub(super) fn duplicates(store: &Store, args: DuplicatesArgs, lang: Lang) -> Result<()> {
     match args.action {
-        None => print_duplicates(store, args.format, lang),
+        None => print_duplicates(store, args.format, args.out.as_deref(), lang),
         Some(DuplicatesCommand::Settle {
             first,
             second,
@@ -176,9 +253,16 @@ pub(super) fn duplicates(store: &Store, args: DuplicatesArgs, lang: Lang) -> Res
     }
 }
 
-fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
+fn print_duplicates(
+    store: &Store,
+    format: Format,
+    out: Option<&std::path::Path>,
+    lang: Lang,
+) -> Result<()> {
     let pairs = ops::duplicates::list(store)?;
-    super::mark_personal(lang);
+    if out.is_none() && format != Format::Xlsx {
+        super::mark_personal(lang);
+    }
     let commune = store.commune()?;
     let village = |team: u8| {
         commune
@@ -238,15 +322,16 @@ fn print_duplicates(store: &Store, format: Format, lang: Lang) -> Result<()> {
         .collect();
     // Names and codes come from the commune's spreadsheets and from
     // bundles: printed through the tables, which escape terminal controls.
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Csv => {
-            let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
-            write_csv(out, &header, &rows)
-        }
-        Format::Table => {
-            write_rows(&mut out, &header, &rows);
+    match (format, out) {
+        (Format::Table, None) => {
+            write_rows(&mut std::io::stdout().lock(), &header, &rows);
             Ok(())
+        }
+        _ => {
+            let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+            let what = ("Nghi trùng nhân khẩu", "Suspected duplicate people");
+            let title = sheet_title(lang, what, &commune.name, clock::today());
+            write_sheet(format, out, lang, ("Nghi trùng", title), &header, &rows)
         }
     }
 }

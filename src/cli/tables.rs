@@ -9,13 +9,17 @@ use unicode_width::UnicodeWidthStr;
 
 use super::stdout_error;
 use crate::domain::version::Status;
-use crate::error::Result;
-use crate::i18n::{self, Lang};
+use crate::error::{Error, Result};
+use crate::i18n::{self, Lang, Msg};
 
+/// How a listing is written: a table for the terminal, CSV (for
+/// programs, and for a spreadsheet: see [`write_csv`]), or an Excel
+/// workbook for people (`--out FILE` needed).
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
     Table,
     Csv,
+    Xlsx,
 }
 
 /// A cell as it may reach a terminal: a control character or a bidi
@@ -69,10 +73,20 @@ pub(super) fn write_rows(out: &mut impl Write, header: &[&str], rows: &[Vec<Stri
 /// A sheet (a header, then rows of as many cells) as CSV for people to
 /// open in a spreadsheet: RFC 4180, UTF-8, cells [`sheet_cell`], and a cell
 /// a spreadsheet would run as a formula written with a `'` in front
-/// (`export::neutralise`).
-/// Another sheet format (xlsx) takes the same header and rows.
-pub(super) fn write_csv(out: impl Write, header: &[String], rows: &[Vec<String>]) -> Result<()> {
+/// (`export::neutralise`), after a byte-order mark when it goes to a file
+/// or a program. Values keep their codes (`female`, `in_progress`), for
+/// programs; `export::person_sheet` writes the same sheet for people.
+pub(super) fn write_csv(
+    mut out: impl Write,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> Result<()> {
     let to_terminal = std::io::stdout().is_terminal();
+    // A byte-order mark, so Excel opening the file reads UTF-8 (not on a
+    // terminal, where it would only be an invisible character).
+    if !to_terminal {
+        out.write_all(b"\xEF\xBB\xBF").map_err(stdout_error)?;
+    }
     let mut w = csv::Writer::from_writer(out);
     for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
         let cells = row
@@ -82,6 +96,46 @@ pub(super) fn write_csv(out: impl Write, header: &[String], rows: &[Vec<String>]
     }
     w.flush().map_err(stdout_error)?;
     Ok(())
+}
+
+/// Writes a sheet (its machine header and rows, as [`write_csv`] takes
+/// them) as `format` asks: CSV on the standard output, or CSV or a
+/// workbook into `out`, said on the standard output with a word that the
+/// file holds personal data. A table is the caller's to print.
+pub(super) fn write_sheet(
+    format: Format,
+    out: Option<&std::path::Path>,
+    lang: Lang,
+    (name, title): (&str, String),
+    header: &[String],
+    rows: &[Vec<String>],
+) -> Result<()> {
+    let bytes = match (format, out) {
+        (Format::Xlsx, None) => return Err(Error::NeedsOut),
+        (Format::Table | Format::Csv, None) => {
+            return write_csv(std::io::stdout().lock(), header, rows);
+        }
+        (Format::Xlsx, Some(path)) => crate::export::person_sheet(lang, name, title, header, rows)
+            .to_xlsx()
+            .map_err(|e| Error::File {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            })?,
+        (Format::Table | Format::Csv, Some(_)) => crate::export::to_bytes(header, rows),
+    };
+    let Some(path) = out else {
+        return Ok(());
+    };
+    let saved = crate::export::save_file(path, &bytes)?;
+    super::print_out(format_args!(
+        "{}\n",
+        i18n::msg(
+            lang,
+            &Msg::ExportedPersonal {
+                path: &saved.display().to_string()
+            }
+        )
+    ))
 }
 
 /// A sheet's header: the `fixed` columns, then the `more` (each once), each

@@ -7,16 +7,16 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
 use super::print_out;
-use super::tables::{status_cell, unique_header, write_csv, write_rows};
+use super::tables::{Format, status_cell, unique_header, write_rows, write_sheet};
 use crate::domain::form;
 use crate::domain::rules::PartialDate;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::i18n::worklist::{Say, is_yes, preview_lines, say};
-use crate::i18n::{self, Msg, Text};
+use crate::i18n::{self, Text};
 use crate::ops::worklist::{self, Assigned, ImportChoices, ListedItem};
 use crate::store::Store;
 use crate::worklist::WorklistError;
@@ -165,61 +165,48 @@ pub struct ListArgs {
     /// Chỉ các việc của tổ N (only team N's items).
     #[arg(long)]
     pub team: Option<u8>,
-    #[arg(long, value_enum, default_value_t = SheetFormat::Table)]
-    pub format: SheetFormat,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
     /// Ghi vào tệp này (write to this file); needed for xlsx.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
 
-/// How `worklist list` writes: a table or CSV on the standard output, or an
-/// Excel workbook into `--out`.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum SheetFormat {
-    Table,
-    Csv,
-    Xlsx,
-}
-
 /// `worklist list`: one line per work item, by team then id: the table in
 /// the reader's language, or CSV with stable column names and stored values
-/// (the item's own fields after the fixed columns).
+/// (the item's own fields after the fixed columns), or a workbook for
+/// people.
 fn list(store: &Store, args: &ListArgs, lang: Lang) -> Result<()> {
     let listed = worklist::list(store, args.team)?;
     let commune = store.commune()?;
     let village = |team: u8| commune.village(team).map_or("", |v| v.name.as_str());
-    let out = std::io::stdout().lock();
     match (args.format, &args.out) {
-        (SheetFormat::Csv, None) => {
-            let (header, rows) = item_sheet(&listed, village);
-            write_csv(out, &header, &rows)
-        }
-        (SheetFormat::Table, None) => {
-            item_table(out, &listed, village, lang);
+        (Format::Table, None) => {
+            item_table(std::io::stdout().lock(), &listed, village, lang);
             Ok(())
         }
-        (SheetFormat::Xlsx, None) => Err(Error::NeedsOut),
-        (format, Some(path)) => {
+        (format, out) => {
             let (header, rows) = item_sheet(&listed, village);
-            let bytes = match format {
-                SheetFormat::Xlsx => {
-                    crate::xlsx::workbook(SHEET_NAME, &header, &rows).map_err(|e| Error::File {
-                        path: path.clone(),
-                        detail: e.to_string(),
-                    })?
-                }
-                _ => crate::export::to_bytes(&header, &rows),
+            let day = crate::clock::today().format("%d/%m/%Y");
+            let team = args
+                .team
+                .map(|t| format!(" ({} {t})", i18n::text(lang, Text::Team)))
+                .unwrap_or_default();
+            let title = match lang {
+                Lang::Vi => format!(
+                    "Danh sách việc{team} — {}, tính đến ngày {day}",
+                    commune.name
+                ),
+                Lang::En => format!("Work list{team} — {}, as of {day}", commune.name),
             };
-            let saved = crate::export::save_file(path, &bytes)?;
-            print_out(format_args!(
-                "{}\n",
-                i18n::msg(
-                    lang,
-                    &Msg::ExportedPersonal {
-                        path: &saved.display().to_string()
-                    }
-                )
-            ))
+            write_sheet(
+                format,
+                out.as_deref(),
+                lang,
+                (SHEET_NAME, title),
+                &header,
+                &rows,
+            )
         }
     }
 }

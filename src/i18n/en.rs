@@ -147,7 +147,7 @@ pub fn text(t: Text) -> &'static str {
         Text::NoDuplicates => "No suspected duplicates found.",
         Text::SameId => "Same personal ID in two households",
         Text::SameNameAndBirth => "Same name and birth date, different IDs",
-        Text::HelpExport => "Export CSV",
+        Text::HelpExport => "Export Excel",
         Text::HelpCharts => "Charts",
         Text::HelpReport => "Report",
         Text::HelpDuplicates => "Duplicates",

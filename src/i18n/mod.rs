@@ -437,6 +437,68 @@ pub fn progress_column(lang: Lang, c: crate::domain::progress::Column) -> &'stat
     }
 }
 
+/// A fixed column of a sheet written for people (`--format xlsx`), by the
+/// name the CSV gives it; `None` for a form's field (its own label) or a
+/// name this does not know.
+pub fn sheet_column(lang: Lang, name: &str) -> Option<&'static str> {
+    let (vi, en) = match name {
+        "record" => ("Mã hồ sơ", "Record"),
+        "item" => ("Mã việc", "Work item"),
+        "form" => ("Biểu mẫu", "Form"),
+        "team" => ("Tổ", "Team"),
+        "village" => ("Thôn", "Village"),
+        "due" => ("Hạn", "Due"),
+        "status" => ("Trạng thái", "Status"),
+        "stage" => ("Tiến độ", "Stage"),
+        "conflict" => ("Xung đột", "Conflict"),
+        "title" => ("Tên", "Name"),
+        "edited_at" => ("Sửa ngày", "Edited on"),
+        "author" => ("Người sửa", "Edited by"),
+        "versions" => ("Số lần sửa", "Versions"),
+        "head" => ("Phiên bản hiện tại (mã)", "Current version (id)"),
+        "as_of" => ("Tính đến ngày", "As of"),
+        "key" => ("Chỉ tiêu (mã)", "Indicator (code)"),
+        "value" => ("Số", "Number"),
+        "of" => ("Trên tổng số", "Out of"),
+        "percent" => ("Tỉ lệ", "Share"),
+        "sentence" => ("Nội dung", "Line"),
+        "why" => ("Lý do nghi trùng", "Why suspected"),
+        "person_id_1" | "person_id_2" => ("Số định danh", "Personal ID"),
+        "name_1" | "name_2" => ("Họ và tên", "Full name"),
+        "birth_1" | "birth_2" => ("Ngày sinh", "Birth date"),
+        "household_1" | "household_2" => ("Mã hộ", "Household"),
+        "village_1" | "village_2" => ("Thôn", "Village"),
+        "key_1" | "key_2" => ("Mã trong sổ (mã)", "Register key (code)"),
+        "resolution" => ("Kết quả xử lý", "Resolution"),
+        "case" => ("Hồ sơ xử lý", "Case"),
+        _ => {
+            use crate::domain::progress::COLUMNS;
+            let column = COLUMNS.iter().find(|c| c.id() == name)?;
+            return Some(progress_column(lang, *column)).map(|w| match w {
+                "%" => match lang {
+                    Lang::Vi => "Tỉ lệ xong",
+                    Lang::En => "Share done",
+                },
+                w => w,
+            });
+        }
+    };
+    Some(match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    })
+}
+
+/// "Có" or "Không" (yes or no), as a sheet for people writes it.
+pub fn yes_no(lang: Lang, yes: bool) -> &'static str {
+    match (lang, yes) {
+        (Lang::Vi, true) => "Có",
+        (Lang::Vi, false) => "Không",
+        (Lang::En, true) => "Yes",
+        (Lang::En, false) => "No",
+    }
+}
+
 pub fn status(lang: Lang, s: crate::domain::version::Status) -> &'static str {
     use crate::domain::version::Status;
     text(

@@ -300,10 +300,13 @@ pub fn csv_rows(r: &Report, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
                 i.key.to_string(),
                 i.value.to_string(),
                 i.of.to_string(),
+                // A whole number: a decimal point is text to a spreadsheet
+                // in Vietnamese (which writes a decimal comma), and a
+                // comma text to one in English.
                 if i.of == 0 {
                     String::new()
                 } else {
-                    format!("{:.1}", percent(i.value, i.of))
+                    format!("{:.0}", percent(i.value, i.of))
                 },
                 i.sentence,
             ]

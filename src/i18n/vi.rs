@@ -149,7 +149,7 @@ pub fn text(t: Text) -> &'static str {
         Text::NoDuplicates => "Không phát hiện công dân nghi trùng.",
         Text::SameId => "Trùng số định danh ở hai hộ",
         Text::SameNameAndBirth => "Trùng họ tên và ngày sinh, khác số định danh",
-        Text::HelpExport => "Xuất CSV",
+        Text::HelpExport => "Xuất Excel",
         Text::HelpCharts => "Biểu đồ",
         Text::HelpReport => "Báo cáo",
         Text::HelpDuplicates => "Nghi trùng",

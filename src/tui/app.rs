@@ -81,11 +81,10 @@ pub enum Effect {
     PutMembers {
         members: Vec<String>,
     },
-    /// Write a file for people (a table export, a saved report) into the
-    /// data folder's `exports`.
+    /// Write files for people (a table export as a workbook and as CSV, a
+    /// saved report) into the data folder's `exports`: (name, bytes).
     Export {
-        name: String,
-        bytes: Vec<u8>,
+        files: Vec<(String, Vec<u8>)>,
     },
     LoadCharts,
     /// Read a work-list file and show what importing it would do.
@@ -182,7 +181,7 @@ pub enum Outcome {
         record: String,
         said: String,
     },
-    Exported(std::path::PathBuf),
+    Exported(Vec<std::path::PathBuf>),
     WorklistPreview {
         preview: Box<crate::worklist::Preview>,
         lines: Vec<String>,
@@ -253,7 +252,7 @@ pub enum Notice {
     /// The work list is still loading (a very large one, on a slow disk).
     LoadingList,
     Error(String),
-    Exported(std::path::PathBuf),
+    Exported(Vec<std::path::PathBuf>),
     Imported(usize),
     RegisterWritten(usize),
     /// A name taken off "who is working".
@@ -628,8 +627,8 @@ fn take_in(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             state.notice = Some(Notice::Error(said));
             vec![]
         }
-        Outcome::Exported(path) => {
-            state.notice = Some(Notice::Exported(path));
+        Outcome::Exported(paths) => {
+            state.notice = Some(Notice::Exported(paths));
             vec![]
         }
         Outcome::Bundled {

@@ -96,14 +96,18 @@ pub fn run(store: &Store, signer: Option<&Signer>, effect: Effect, lang: Lang) -
         Effect::PutMembers { members } => ops::device::set_members(store, &members)
             .err()
             .and_then(|e| failed(lang, e)),
-        Effect::Export { name, bytes } => {
+        Effect::Export { files } => {
             let dir = store
                 .path()
                 .parent()
                 .map(|d| d.join("exports"))
                 .unwrap_or_else(|| std::path::PathBuf::from("exports"));
-            match crate::export::save(&dir, &name, &bytes) {
-                Ok(path) => Some(Outcome::Exported(path)),
+            let saved: crate::error::Result<Vec<_>> = files
+                .iter()
+                .map(|(name, bytes)| crate::export::save(&dir, name, bytes))
+                .collect();
+            match saved {
+                Ok(paths) => Some(Outcome::Exported(paths)),
                 Err(e) => failed(lang, e),
             }
         }

@@ -230,16 +230,31 @@ fn notice_text(lang: Lang, n: &Notice, theme: &Theme) -> (String, Style) {
             };
             (i18n::msg(lang, &said), theme.fg(Color::Green))
         }
-        Notice::Exported(path) => (
+        Notice::Exported(paths) => (
             i18n::msg(
                 lang,
                 &i18n::Msg::Exported {
-                    path: &path.display().to_string(),
+                    path: &exported_paths(paths),
                 },
             ),
             theme.fg(Color::Green),
         ),
     }
+}
+
+/// Files written side by side: the first one's whole path, then the other
+/// names ("…/exports/bao-cao.txt, bao-cao.csv, bao-cao.xlsx").
+fn exported_paths(paths: &[std::path::PathBuf]) -> String {
+    let mut said = paths
+        .first()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    for p in paths.iter().skip(1) {
+        let name = p.file_name().map_or(p.as_os_str(), |n| n).to_string_lossy();
+        said.push_str(", ");
+        said.push_str(&name);
+    }
+    said
 }
 
 /// F1: every key of the screen under it, then what the list's marks mean.

@@ -150,7 +150,10 @@ pub fn cases_csv(dir: &Path) -> String {
 /// be there, so that no listing at all is never taken for an empty one.
 pub fn cases(dir: &Path) -> Vec<HashMap<String, String>> {
     let text = cases_csv(dir);
-    assert!(text.starts_with("record,"), "not a listing: {text:?}");
+    assert!(
+        text.trim_start_matches('\u{feff}').starts_with("record,"),
+        "not a listing: {text:?}"
+    );
     csv_maps(&text)
 }
 

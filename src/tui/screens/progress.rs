@@ -28,6 +28,7 @@ use crate::tui::draw::Theme;
 use crate::tui::input::TextInput;
 use crate::tui::keymap::Action;
 use crate::tui::list::{self, StageFilter};
+use crate::xlsx::{Cell, Sheet};
 
 /// Which cases a column's cell stands for: the list it opens.
 fn cases_of(column: Column) -> StageFilter {
@@ -206,6 +207,42 @@ pub fn table_cells(
     (header, rows)
 }
 
+/// The progress table as a sheet for people: the team, then the counts as
+/// numbers and the share done as a percentage, then the last bundle.
+fn progress_sheet(state: &State, header: Vec<String>, rows: Vec<Vec<String>>) -> Sheet {
+    let counted = 1..=COLUMNS.len();
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .enumerate()
+                .map(|(c, cell)| {
+                    let column = counted.contains(&c).then(|| COLUMNS[c - 1]);
+                    match column {
+                        Some(Column::Percent) => cell
+                            .trim_end_matches('%')
+                            .parse::<f64>()
+                            .map_or(Cell::Text(cell.clone()), |p| Cell::Percent(p / 100.0)),
+                        Some(_) => cell.parse().map_or(Cell::Text(cell.clone()), Cell::Number),
+                        None => Cell::Text(cell),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let day = state.today.format("%d/%m/%Y");
+    let title = match state.lang {
+        Lang::Vi => format!("Tiến độ theo tổ — tính đến ngày {day}"),
+        Lang::En => format!("Progress by team — as of {day}"),
+    };
+    Sheet {
+        name: "Tiến độ".into(),
+        title,
+        header,
+        rows,
+    }
+}
+
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let rows = teams(state).len() + 1;
     let Some(Screen::Progress(dash)) = state.screens.last_mut() else {
@@ -231,11 +268,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ExportTable => {
             let dash = dash.clone();
             let (header, rows) = table_cells(state, &table(state, &dash));
-            let name = format!("tien-do-{}.csv", state.today);
-            return vec![Effect::Export {
-                name,
-                bytes: crate::export::to_bytes(&header, &rows),
-            }];
+            let sheet = progress_sheet(state, header, rows);
+            let name = format!("tien-do-{}", state.today);
+            let mut files = vec![(format!("{name}.csv"), sheet.to_csv())];
+            files.extend(sheet.to_xlsx().ok().map(|x| (format!("{name}.xlsx"), x)));
+            return vec![Effect::Export { files }];
         }
         Action::ShowCharts => return vec![Effect::LoadCharts],
         Action::ShowReport => {

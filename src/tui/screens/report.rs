@@ -55,17 +55,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(report) = &r.report {
                 let text = i18n::report::render(report, lang, i18n::report::Format::Text);
                 let (header, rows) = i18n::report::csv_rows(report, lang);
+                let title = i18n::report::title(report, lang);
+                let sheet = crate::export::person_sheet(lang, "Báo cáo", title, &header, &rows);
                 let day = report.as_of;
-                return vec![
-                    Effect::Export {
-                        name: format!("bao-cao-{day}.txt"),
-                        bytes: text.into_bytes(),
-                    },
-                    Effect::Export {
-                        name: format!("bao-cao-{day}.csv"),
-                        bytes: crate::export::to_bytes(&header, &rows),
-                    },
+                let mut files = vec![
+                    (format!("bao-cao-{day}.txt"), text.into_bytes()),
+                    (format!("bao-cao-{day}.csv"), sheet.to_csv()),
                 ];
+                files.extend(
+                    sheet
+                        .to_xlsx()
+                        .ok()
+                        .map(|x| (format!("bao-cao-{day}.xlsx"), x)),
+                );
+                return vec![Effect::Export { files }];
             }
         }
         Action::GoBack => {
