@@ -1,6 +1,6 @@
-//! Where data lives: `--data-dir`, else `TOTHON_HOME`, else the user's data
-//! directory from `directories` (e.g. `%APPDATA%\tothon\data` on Windows,
-//! `~/.local/share/tothon` on Linux).
+//! Where data lives: `--data-dir`, else `TOTHON_HOME`, else the user's local
+//! data directory from `directories` (`%LOCALAPPDATA%\tothon\tothon\data` on
+//! Windows, `~/.local/share/tothon` on Linux).
 
 use std::path::{Path, PathBuf};
 
@@ -13,9 +13,19 @@ pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
     if let Some(home) = std::env::var_os("TOTHON_HOME").filter(|h| !h.is_empty()) {
         return Ok(PathBuf::from(home));
     }
-    directories::ProjectDirs::from("vn", "tothon", "tothon")
-        .map(|d| d.data_dir().to_path_buf())
-        .ok_or(Error::NoDataDir)
+    let dirs = directories::ProjectDirs::from("vn", "tothon", "tothon").ok_or(Error::NoDataDir)?;
+    // On Windows the local folder, not the roaming one: a roaming profile is
+    // copied to the domain's servers at every sign-out, and citizens' data
+    // must stay on the laptop. Elsewhere the two are the same folder.
+    let local = dirs.data_local_dir();
+    let roaming = dirs.data_dir();
+    // Earlier releases kept the store in the roaming folder: one found
+    // there, with none in the local folder, is used where it is.
+    let store = |dir: &Path| crate::store::Store::file_in(dir).exists();
+    if local != roaming && !store(local) && store(roaming) {
+        return Ok(roaming.to_path_buf());
+    }
+    Ok(local.to_path_buf())
 }
 
 /// A short random id for this installation, written into every version.

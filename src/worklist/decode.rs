@@ -1,6 +1,8 @@
 //! Bytes to UTF-8 text for the work-list reader: the size bound, the
-//! byte-order mark (UTF-8, UTF-16 LE/BE), a streaming UTF-16 decoder, and a
-//! filter that keeps blank lines visible to the CSV reader.
+//! byte-order mark (UTF-8, UTF-16 LE/BE), Excel's plain "CSV" of a
+//! Vietnamese Windows (Windows-1258) told from UTF-8, streaming decoding
+//! (encoding_rs), and a filter that keeps blank lines visible to the CSV
+//! reader.
 //!
 //! Knows nothing of columns, forms or the store. Everything here streams: no
 //! step holds more than a buffer of the file, so a large file costs time, not
@@ -17,6 +19,25 @@ pub enum Encoding {
     /// Excel's "Unicode Text" (tab-separated), with or without a mark.
     Utf16Le,
     Utf16Be,
+    /// Excel's plain "CSV" on a Vietnamese Windows: the Windows code page
+    /// for Vietnamese, its tone marks as combining characters (made whole,
+    /// NFC, as every cell is).
+    Windows1258,
+}
+
+impl Encoding {
+    /// The decoder of a text not already UTF-8.
+    fn decoder(self) -> Option<encoding_rs::Decoder> {
+        let encoding = match self {
+            Encoding::Utf8 | Encoding::Utf8Bom => return None,
+            Encoding::Utf16Le => encoding_rs::UTF_16LE,
+            Encoding::Utf16Be => encoding_rs::UTF_16BE,
+            Encoding::Windows1258 => encoding_rs::WINDOWS_1258,
+        };
+        // The mark, if any, is already dropped: a text without one must
+        // not have its first characters taken for one.
+        Some(encoding.new_decoder_without_bom_handling())
+    }
 }
 
 /// The marker error a [`Limited`] reader raises past its bound; the caller
@@ -99,9 +120,15 @@ pub fn read_bounded(raw: impl Read, max_bytes: u64) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// How much of a file without a byte-order mark is looked at to tell UTF-8
+/// from Windows-1258: valid UTF-8 this far is taken as UTF-8 (a later byte
+/// that is not is then refused naming its row).
+const SNIFF_BYTES: usize = 64 * 1024;
+
 /// Opens raw bytes as UTF-8 text: reads the first bytes to find the encoding,
-/// drops the byte-order mark and decodes UTF-16 on the fly. Fails with
-/// [`TooBig`] (inside the `io::Error`) once more than `max_bytes` are read.
+/// drops the byte-order mark and decodes anything else on the fly. Fails
+/// with [`TooBig`] (inside the `io::Error`) once more than `max_bytes` are
+/// read.
 pub fn text_reader<'a, R: Read + 'a>(
     raw: R,
     max_bytes: u64,
@@ -110,17 +137,10 @@ pub fn text_reader<'a, R: Read + 'a>(
         inner: raw,
         left: max_bytes,
     };
-    let mut head = [0u8; 3];
-    let mut got = 0;
-    while got < head.len() {
-        let n = read_some(&mut limited, &mut head[got..])?;
-        if n == 0 {
-            break;
-        }
-        got += n;
-    }
-    let head = &head[..got];
-    let (encoding, skip) = match head {
+    let mut head = vec![0u8; SNIFF_BYTES];
+    let got = read_head(&mut limited, &mut head)?;
+    head.truncate(got);
+    let (encoding, skip) = match head.as_slice() {
         [0xEF, 0xBB, 0xBF, ..] => (Encoding::Utf8Bom, 3),
         [0xFF, 0xFE, ..] => (Encoding::Utf16Le, 2),
         [0xFE, 0xFF, ..] => (Encoding::Utf16Be, 2),
@@ -128,112 +148,87 @@ pub fn text_reader<'a, R: Read + 'a>(
         // each character: some tools write "Unicode" without the mark.
         [a, 0, ..] if *a != 0 => (Encoding::Utf16Le, 0),
         [0, b, ..] if *b != 0 => (Encoding::Utf16Be, 0),
-        _ => (Encoding::Utf8, 0),
+        text if is_utf8(text, got < SNIFF_BYTES) => (Encoding::Utf8, 0),
+        _ => (Encoding::Windows1258, 0),
     };
-    let rest = Cursor::new(head[skip..].to_vec()).chain(limited);
-    let text: Box<dyn BufRead + 'a> = match encoding {
-        Encoding::Utf8 | Encoding::Utf8Bom => Box::new(BufReader::with_capacity(64 * 1024, rest)),
-        Encoding::Utf16Le | Encoding::Utf16Be => Box::new(BufReader::with_capacity(
+    let rest = Cursor::new(head.split_off(skip)).chain(limited);
+    let text: Box<dyn BufRead + 'a> = match encoding.decoder() {
+        None => Box::new(BufReader::with_capacity(64 * 1024, rest)),
+        Some(decoder) => Box::new(BufReader::with_capacity(
             64 * 1024,
-            Utf16Decoder::new(rest, encoding == Encoding::Utf16Be),
+            Decoding::new(rest, decoder),
         )),
     };
     Ok((encoding, text))
 }
 
-const REPLACEMENT: char = '\u{FFFD}';
+/// Whether the first bytes of a file are UTF-8: all of it when `whole`,
+/// else all but a character the sample's end cut in two.
+fn is_utf8(head: &[u8], whole: bool) -> bool {
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => !whole && e.error_len().is_none(),
+    }
+}
 
-/// UTF-16 in, UTF-8 out, a chunk at a time. Broken input (a lone surrogate,
-/// an odd last byte) becomes U+FFFD rather than an error: the row it lands in
-/// then fails its checks and is reported, which says more than "bad file".
-struct Utf16Decoder<R> {
+/// Any encoding in, UTF-8 out, a chunk at a time (encoding_rs). Broken
+/// input (a lone surrogate, an odd last byte) becomes U+FFFD rather than
+/// an error: the row it lands in then fails its checks and is reported,
+/// which says more than "bad file".
+struct Decoding<R> {
     inner: R,
-    big_endian: bool,
-    /// A high surrogate waiting for its partner from the next chunk.
-    high: Option<u16>,
-    /// The first byte of a unit split across two reads.
-    odd: Option<u8>,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    /// The part of `input` not yet decoded.
+    start: usize,
+    end: usize,
+    eof: bool,
     out: Vec<u8>,
     at: usize,
     done: bool,
 }
 
-impl<R: Read> Utf16Decoder<R> {
-    fn new(inner: R, big_endian: bool) -> Self {
-        Utf16Decoder {
+impl<R: Read> Decoding<R> {
+    fn new(inner: R, decoder: encoding_rs::Decoder) -> Self {
+        Decoding {
             inner,
-            big_endian,
-            high: None,
-            odd: None,
-            out: Vec::with_capacity(16 * 1024),
+            decoder,
+            input: vec![0; 8 * 1024],
+            start: 0,
+            end: 0,
+            eof: false,
+            out: Vec::with_capacity(32 * 1024),
             at: 0,
             done: false,
         }
     }
 
-    fn push_char(&mut self, c: char) {
-        let mut buf = [0u8; 4];
-        self.out
-            .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-    }
-
-    fn push_unit(&mut self, unit: u16) {
-        if let Some(high) = self.high.take() {
-            if (0xDC00..=0xDFFF).contains(&unit) {
-                let code =
-                    0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
-                self.push_char(char::from_u32(code).unwrap_or(REPLACEMENT));
-                return;
-            }
-            self.push_char(REPLACEMENT);
-        }
-        match unit {
-            0xD800..=0xDBFF => self.high = Some(unit),
-            0xDC00..=0xDFFF => self.push_char(REPLACEMENT),
-            _ => self.push_char(char::from_u32(u32::from(unit)).unwrap_or(REPLACEMENT)),
-        }
-    }
-
-    fn unit(&self, a: u8, b: u8) -> u16 {
-        if self.big_endian {
-            u16::from_be_bytes([a, b])
-        } else {
-            u16::from_le_bytes([a, b])
-        }
-    }
-
-    /// Decodes the next chunk into `out`; may produce nothing (one odd byte).
+    /// Decodes the next chunk into `out`; may produce nothing (one odd byte
+    /// of UTF-16).
     fn refill(&mut self) -> io::Result<()> {
         self.out.clear();
         self.at = 0;
-        let mut bytes = [0u8; 8 * 1024];
-        let n = read_some(&mut self.inner, &mut bytes)?;
-        if n == 0 {
+        if self.start == self.end && !self.eof {
+            let n = read_some(&mut self.inner, &mut self.input)?;
+            (self.start, self.end, self.eof) = (0, n, n == 0);
+        }
+        let src = &self.input[self.start..self.end];
+        let room = self
+            .decoder
+            .max_utf8_buffer_length(src.len())
+            .unwrap_or(src.len() * 3 + 16);
+        self.out.resize(room, 0);
+        let (result, read, written, _) = self.decoder.decode_to_utf8(src, &mut self.out, self.eof);
+        self.start += read;
+        self.out.truncate(written);
+        if self.eof && result == encoding_rs::CoderResult::InputEmpty {
             self.done = true;
-            if self.odd.take().is_some() || self.high.take().is_some() {
-                self.push_char(REPLACEMENT);
-            }
-            return Ok(());
-        }
-        let mut i = 0;
-        if let Some(first) = self.odd.take() {
-            let unit = self.unit(first, bytes[0]);
-            self.push_unit(unit);
-            i = 1;
-        }
-        while i + 1 < n {
-            let unit = self.unit(bytes[i], bytes[i + 1]);
-            self.push_unit(unit);
-            i += 2;
-        }
-        if i < n {
-            self.odd = Some(bytes[i]);
         }
         Ok(())
     }
 }
 
-impl<R: Read> Read for Utf16Decoder<R> {
+impl<R: Read> Read for Decoding<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.at == self.out.len() {
             if self.done {
@@ -404,11 +399,41 @@ mod tests {
     }
 
     #[test]
+    fn excel_csv_of_a_vietnamese_windows_is_read_as_windows_1258() {
+        // "Họ tên;Thôn\nNguyễn Văn Đông;Hạ\n" as Excel's "CSV" writes it on
+        // a Vietnamese Windows: tone marks as combining characters.
+        let bytes = b"Ho\xF2 t\xEAn;Th\xF4n\nNguy\xEA\xDEn V\xE3n \xD0\xF4ng;Ha\xF2\n";
+        let (enc, s) = decode_all(bytes);
+        assert_eq!(enc, Encoding::Windows1258);
+        assert_eq!(
+            crate::domain::text::clean(&s),
+            crate::domain::text::clean("Họ tên;Thôn\nNguyễn Văn Đông;Hạ\n")
+        );
+        // One byte at a time, the same.
+        let (_, mut r) = text_reader(Trickle(bytes), 1 << 20).unwrap();
+        let mut trickled = String::new();
+        r.read_to_string(&mut trickled).unwrap();
+        assert_eq!(trickled, s);
+        // UTF-8 cut at the end of the sample is still UTF-8.
+        let mut long = "a".repeat(SNIFF_BYTES - 1).into_bytes();
+        long.extend("ễ;x\n".as_bytes());
+        assert_eq!(decode_all(&long).0, Encoding::Utf8);
+    }
+
+    #[test]
     fn refuses_more_than_the_bound_instead_of_cutting() {
         let data = [b'x'; 100];
         let (_, mut r) = text_reader(&data[..], 100).unwrap();
         assert_eq!(r.read_to_end(&mut Vec::new()).unwrap(), 100);
-        let (_, mut r) = text_reader(&data[..], 99).unwrap();
+        // Found while the first bytes are read to tell the encoding, or
+        // later: refused either way.
+        let err = match text_reader(&data[..], 99) {
+            Err(e) => e,
+            Ok((_, mut r)) => r.read_to_end(&mut Vec::new()).unwrap_err(),
+        };
+        assert!(is_too_big(&err), "{err}");
+        let long = vec![b'x'; SNIFF_BYTES * 2];
+        let (_, mut r) = text_reader(&long[..], SNIFF_BYTES as u64 + 10).unwrap();
         let err = r.read_to_end(&mut Vec::new()).unwrap_err();
         assert!(is_too_big(&err), "{err}");
         assert!(!is_too_big(&io::Error::other("disk")));

@@ -145,21 +145,18 @@ pub fn read_public(path: &Path) -> Result<Public> {
 }
 
 /// The text of a key file: UTF-8 (a byte-order mark is dropped), or UTF-16
-/// little- or big-endian after its byte-order mark.
+/// little- or big-endian after its byte-order mark; anything not exactly
+/// text in its encoding is refused (encoding_rs, without replacement).
 fn key_text(bytes: &[u8]) -> Option<String> {
-    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
-        if !rest.len().is_multiple_of(2) {
-            return None;
-        }
-        let units: Vec<u16> = rest.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
-        String::from_utf16(&units).ok()
+    let (encoding, rest) = match bytes {
+        [0xef, 0xbb, 0xbf, rest @ ..] => (encoding_rs::UTF_8, rest),
+        [0xff, 0xfe, rest @ ..] => (encoding_rs::UTF_16LE, rest),
+        [0xfe, 0xff, rest @ ..] => (encoding_rs::UTF_16BE, rest),
+        _ => (encoding_rs::UTF_8, bytes),
     };
-    match bytes {
-        [0xef, 0xbb, 0xbf, rest @ ..] => String::from_utf8(rest.to_vec()).ok(),
-        [0xff, 0xfe, rest @ ..] => utf16(rest, u16::from_le_bytes),
-        [0xfe, 0xff, rest @ ..] => utf16(rest, u16::from_be_bytes),
-        _ => String::from_utf8(bytes.to_vec()).ok(),
-    }
+    encoding
+        .decode_without_bom_handling_and_without_replacement(rest)
+        .map(std::borrow::Cow::into_owned)
 }
 
 /// Trusts a public key: on the commune a team device's key for `team`; on a
