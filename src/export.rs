@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::domain::commune::Village;
 use crate::domain::form::{self, FormSpec, Kind};
 use crate::domain::rules::PartialDate;
 use crate::domain::standing::Stage;
@@ -42,43 +43,71 @@ pub fn to_bytes(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
     out
 }
 
+/// Which columns of a sheet are its own and which are a form's fields.
+#[derive(Clone, Copy, Debug)]
+pub struct Columns<'a> {
+    /// How many columns, from the first, are the sheet's own (known by the
+    /// names `cli::tables::write_csv` gives them); the rest are fields.
+    pub fixed: usize,
+    /// The form the fields are of (`cases --form`); else a row's `form`
+    /// column, or the first form that has the field.
+    pub form: Option<&'a FormSpec>,
+    /// The commune's villages, for a field that names one by its team.
+    pub villages: &'a [Village],
+}
+
+impl Columns<'_> {
+    /// A sheet with no field columns.
+    pub fn all_fixed(header: &[String]) -> Columns<'static> {
+        Columns {
+            fixed: header.len(),
+            form: None,
+            villages: &[],
+        }
+    }
+}
+
 /// A sheet as a person reads it (`--format xlsx`): the columns named in
 /// `lang`, a form's fields by their labels; codes as words (a status, a
 /// choice, yes or no); days as dates, counts as numbers, a share as a
-/// percentage; IDs, phones and everything else as text, exactly. The
-/// columns are known by the names `cli::tables::write_csv` gives them; a field's
-/// form is the row's `form` column, or the first form that has it.
+/// percentage (worked out exactly from its two numbers); IDs, phones and
+/// everything else as text, exactly.
 pub fn person_sheet(
     lang: Lang,
-    name: &str,
-    title: String,
+    (name, title): (&str, String),
     header: &[String],
     rows: &[Vec<String>],
+    columns: Columns,
 ) -> Sheet {
-    let form_column = header.iter().position(|h| h == "form");
-    let field_of = |column: &str| {
+    let form_column = header[..columns.fixed.min(header.len())]
+        .iter()
+        .position(|h| h == "form");
+    // A field column's id (the sheet may have put a prefix on it, to keep
+    // its name apart from a fixed column's) and the form it is of.
+    let field_of = |column: &str, row_form: Option<&'static FormSpec>| {
         let id = column
             .strip_prefix("field_")
             .or_else(|| column.strip_prefix("prefill_"))
             .unwrap_or(column);
-        form::forms()
-            .iter()
-            .find_map(|f| f.field(id).map(|field| (f, field.id.as_str())))
-    };
-    // A column named like a fixed one is a field when the sheet says so
-    // with its prefix (`unique_header`).
-    let fixed = |column: &str| {
-        let prefixed = column.starts_with("field_") || column.starts_with("prefill_");
-        i18n::sheet_column(lang, column).filter(|_| !prefixed)
+        let has = |f: &&FormSpec| f.field(id).is_some();
+        let spec = columns
+            .form
+            .filter(has)
+            .or(row_form.filter(has))
+            .or_else(|| form::forms().iter().find(has))?;
+        Some((spec, spec.field(id)?.id.clone()))
     };
     let people_header = header
         .iter()
-        .map(|h| match (fixed(h), field_of(h)) {
-            (Some(word), _) => word.to_string(),
-            (None, Some((spec, id))) => spec
-                .field(id)
-                .map_or(h.clone(), |f| f.label.get(lang).to_string()),
-            (None, None) => h.clone(),
+        .enumerate()
+        .map(|(c, h)| {
+            let word = if c < columns.fixed {
+                i18n::sheet_column(lang, h).map(str::to_string)
+            } else {
+                field_of(h, None)
+                    .and_then(|(spec, id)| spec.field(&id).map(|f| f.label.get(lang).to_string()))
+            };
+            word.unwrap_or_else(|| h.clone())
         })
         .collect();
     let at = |name: &str| header.iter().position(|h| h == name);
@@ -86,7 +115,10 @@ pub fn person_sheet(
     // a whole percentage).
     let share = match (at("value"), at("of"), at("percent")) {
         (Some(v), Some(o), Some(p)) => Some((v, o, p)),
-        _ => None,
+        _ => match (at("done"), at("assigned"), at("percent_done")) {
+            (Some(v), Some(o), Some(p)) => Some((v, o, p)),
+            _ => None,
+        },
     };
     let people_rows = rows
         .iter()
@@ -101,16 +133,11 @@ pub fn person_sheet(
             row.iter()
                 .zip(header)
                 .enumerate()
-                .map(|(c, (value, column))| match fixed(column) {
-                    _ if exact.is_some_and(|(p, _)| p == c) => {
-                        Cell::Percent(exact.map_or(0.0, |(_, share)| share))
-                    }
-                    Some(_) => fixed_cell(lang, column, value),
-                    None => match field_of(column) {
-                        Some((spec, id)) => {
-                            let spec = row_form.filter(|f| f.field(id).is_some()).unwrap_or(spec);
-                            field_cell(lang, spec, id, value)
-                        }
+                .map(|(c, (value, column))| match exact {
+                    Some((p, share)) if p == c => Cell::Percent(share),
+                    _ if c < columns.fixed => fixed_cell(lang, column, value),
+                    _ => match field_of(column, row_form) {
+                        Some((spec, id)) => field_cell(lang, spec, &id, value, columns.villages),
                         None => Cell::Text(value.clone()),
                     },
                 })
@@ -172,7 +199,7 @@ fn fixed_cell(lang: Lang, column: &str, value: &str) -> Cell {
 
 /// A form field's cell: a full date as a date, a number as a number, a
 /// choice as its label, everything else as text.
-fn field_cell(lang: Lang, spec: &FormSpec, id: &str, value: &str) -> Cell {
+fn field_cell(lang: Lang, spec: &FormSpec, id: &str, value: &str, villages: &[Village]) -> Cell {
     let Some(field) = spec.field(id) else {
         return value.into();
     };
@@ -180,7 +207,7 @@ fn field_cell(lang: Lang, spec: &FormSpec, id: &str, value: &str) -> Cell {
         Kind::Date { .. } => date_cell(value),
         Kind::Number { .. } => number_cell(value),
         Kind::Choice { .. } | Kind::MultiChoice { .. } => spec
-            .display(field, value, &Default::default(), lang, &[])
+            .display(field, value, &Default::default(), lang, villages)
             .into(),
         _ => value.into(),
     }

@@ -14,18 +14,34 @@ pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
         return Ok(PathBuf::from(home));
     }
     let dirs = directories::ProjectDirs::from("vn", "tothon", "tothon").ok_or(Error::NoDataDir)?;
-    // On Windows the local folder, not the roaming one: a roaming profile is
-    // copied to the domain's servers at every sign-out, and citizens' data
-    // must stay on the laptop. Elsewhere the two are the same folder.
-    let local = dirs.data_local_dir();
-    let roaming = dirs.data_dir();
-    // Earlier releases kept the store in the roaming folder: one found
-    // there, with none in the local folder, is used where it is.
+    Ok(local_data_dir(dirs.data_local_dir(), dirs.data_dir()))
+}
+
+/// On Windows the local folder, not the roaming one: a roaming profile is
+/// copied to the domain's servers at every sign-out, and citizens' data
+/// must stay on the laptop (elsewhere the two are the same folder). A
+/// store that an earlier release left in the roaming folder, with none in
+/// the local one, is moved there whole (one rename of the folder, on the
+/// same disk); if it cannot be moved it is used where it is.
+fn local_data_dir(local: &Path, roaming: &Path) -> PathBuf {
     let store = |dir: &Path| crate::store::Store::file_in(dir).exists();
-    if local != roaming && !store(local) && store(roaming) {
-        return Ok(roaming.to_path_buf());
+    if local == roaming || store(local) || !store(roaming) {
+        return local.to_path_buf();
     }
-    Ok(local.to_path_buf())
+    let moved = local
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| match std::fs::remove_dir(local) {
+            // An empty local folder (made and left) gives way.
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        })
+        .and_then(|()| std::fs::rename(roaming, local));
+    match moved {
+        Ok(()) => local.to_path_buf(),
+        Err(_) => roaming.to_path_buf(),
+    }
 }
 
 /// A short random id for this installation, written into every version.
@@ -221,6 +237,34 @@ pub fn typed_path(text: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_store_in_the_roaming_folder_moves_to_the_local_one() {
+        let top = tempfile::tempdir().unwrap();
+        let local = top.path().join("Local/tothon/data");
+        let roaming = top.path().join("Roaming/tothon/data");
+        // Nothing anywhere: the local folder.
+        assert_eq!(local_data_dir(&local, &roaming), local);
+        // A store left in the roaming folder moves, with what is beside it.
+        std::fs::create_dir_all(&roaming).unwrap();
+        std::fs::write(crate::store::Store::file_in(&roaming), b"store").unwrap();
+        std::fs::write(roaming.join("backup-1.redb"), b"backup").unwrap();
+        assert_eq!(local_data_dir(&local, &roaming), local);
+        assert_eq!(
+            std::fs::read(crate::store::Store::file_in(&local)).unwrap(),
+            b"store"
+        );
+        assert_eq!(
+            std::fs::read(local.join("backup-1.redb")).unwrap(),
+            b"backup"
+        );
+        assert!(!roaming.exists());
+        // A store in both: the local one, the roaming one left alone.
+        std::fs::create_dir_all(&roaming).unwrap();
+        std::fs::write(crate::store::Store::file_in(&roaming), b"other").unwrap();
+        assert_eq!(local_data_dir(&local, &roaming), local);
+        assert!(crate::store::Store::file_in(&roaming).exists());
+    }
 
     #[test]
     fn a_typed_path_completes_to_its_folder_or_bundle() {

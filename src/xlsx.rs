@@ -63,7 +63,7 @@ impl Cell {
             Cell::Text(t) => t.clone(),
             Cell::Number(n) => n.to_string(),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Cell::Percent(p) => format!("{:.0}", p * 100.0),
+            Cell::Percent(p) => format!("{}%", crate::domain::report::whole_percent(*p)),
         }
     }
 
@@ -217,11 +217,13 @@ impl Sheet {
 
 /// An inline-string cell.
 fn text_cell(out: &mut String, at: &str, text: &str, style: Option<u8>) {
+    use unicode_normalization::UnicodeNormalization;
     let style = style.map(|s| format!(r#" s="{s}""#)).unwrap_or_default();
+    let nfc: String = text.nfc().collect();
     let _ = write!(
         out,
         r#"<c r="{at}" t="inlineStr"{style}><is><t xml:space="preserve">{}</t></is></c>"#,
-        escape(text)
+        escape(&nfc)
     );
 }
 
@@ -327,7 +329,9 @@ mod tests {
 
     #[test]
     fn csv_cells_read_as_numbers_in_any_language() {
-        assert_eq!(Cell::Percent(0.5583).csv_text(), "56");
+        assert_eq!(Cell::Percent(0.5583).csv_text(), "56%");
+        assert_eq!(Cell::Percent(0.995).csv_text(), "99%");
+        assert_eq!(Cell::Percent(0.004).csv_text(), "1%");
         assert_eq!(Cell::Number(-3).csv_text(), "-3");
         let d = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
         assert_eq!(Cell::Date(d).csv_text(), "2026-01-05");

@@ -157,6 +157,67 @@ fn every_export_for_excel_keeps_ids_as_text_words_in_vietnamese_and_no_formula()
         "{items:?}"
     );
 
+    // Every form's cases: no two columns with the same words, and a field
+    // that could be a number (a CMND in "value", a household code) stays
+    // text; a village is named.
+    for form in [
+        "activation",
+        "household_check",
+        "missing_field",
+        "duplicate",
+    ] {
+        let name = format!("{form}.xlsx");
+        stdout(
+            tothon(d)
+                .args(["cases", "--form", form, "--out"])
+                .arg(out(&name)),
+        );
+        let (rows, formula) = sheet(&out(&name));
+        assert!(!formula, "{form}");
+        let header: Vec<String> = rows[1].iter().map(|h| h.to_string()).collect();
+        let mut unique = header.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), header.len(), "{form}: {header:?}");
+        for (label, column) in [("Giá trị bổ sung", "value"), ("Mã hộ", "household_code")] {
+            let Some(c) = header.iter().position(|h| h == label) else {
+                continue;
+            };
+            for row in &rows[2..] {
+                assert!(
+                    matches!(row.get(c), Some(Data::String(_) | Data::Empty) | None),
+                    "{form} {column}: {:?}",
+                    row.get(c)
+                );
+            }
+        }
+        if form == "household_check" {
+            let c = header.iter().position(|h| h == "Thôn").unwrap();
+            assert!(
+                rows[2..]
+                    .iter()
+                    .all(|r| r[c].to_string().starts_with("Thôn")),
+                "{rows:?}"
+            );
+        }
+    }
+    let (rows, _) = sheet(&out("duplicates.xlsx"));
+    let header: Vec<String> = rows[1].iter().map(|h| h.to_string()).collect();
+    assert!(
+        header.contains(&"Số định danh (2)".to_string()),
+        "{header:?}"
+    );
+
+    // `--out FILE.xlsx` alone is a workbook; `--out FILE.csv` alone a CSV.
+    stdout(tothon(d).args(["progress", "--out"]).arg(out("alone.xlsx")));
+    assert!(std::fs::read(out("alone.xlsx")).unwrap().starts_with(b"PK"));
+    stdout(tothon(d).args(["progress", "--out"]).arg(out("alone.csv")));
+    assert!(
+        std::fs::read(out("alone.csv"))
+            .unwrap()
+            .starts_with(b"\xEF\xBB\xBFteam,")
+    );
+
     // A workbook needs a file to go in.
     let err = fails(tothon(d).args(["cases", "--format", "xlsx"]));
     assert!(err.contains("--out"), "{err}");

@@ -79,6 +79,7 @@ pub(super) fn list_cases(store: &Store, args: &CasesArgs, lang: Lang) -> Result<
             Ok(())
         }
         (format, out) => {
+            let commune = store.commune()?;
             let (header, rows) = case_sheet(store, &cases, args.form.as_deref())?;
             let title = cases_title(store, args, lang)?;
             write_sheet(
@@ -86,8 +87,12 @@ pub(super) fn list_cases(store: &Store, args: &CasesArgs, lang: Lang) -> Result<
                 out.as_deref(),
                 lang,
                 ("Danh sách", title),
-                &header,
-                &rows,
+                (&header, &rows),
+                crate::export::Columns {
+                    fixed: CASE_COLUMNS.len(),
+                    form: args.form.as_deref().and_then(form::form),
+                    villages: &commune.villages,
+                },
             )
         }
     }
@@ -133,6 +138,21 @@ fn cases_title(store: &Store, args: &CasesArgs, lang: Lang) -> Result<String> {
     })
 }
 
+/// The columns every case has, before its form's fields.
+const CASE_COLUMNS: [&str; 11] = [
+    "record",
+    "form",
+    "team",
+    "status",
+    "stage",
+    "conflict",
+    "title",
+    "edited_at",
+    "author",
+    "versions",
+    "head",
+];
+
 /// Current heads as a sheet (`status` the newest version's, `stage` where
 /// the case stands for counting): fixed columns, then (with `--form`) one
 /// column per field of that form, values as stored; a field named like a
@@ -143,19 +163,7 @@ fn case_sheet(
     form_id: Option<&str>,
 ) -> Result<(Vec<String>, Vec<Vec<String>>)> {
     let spec = form_id.and_then(form::form);
-    let fixed = [
-        "record",
-        "form",
-        "team",
-        "status",
-        "stage",
-        "conflict",
-        "title",
-        "edited_at",
-        "author",
-        "versions",
-        "head",
-    ];
+    let fixed = CASE_COLUMNS;
     let fields: Vec<&str> = spec
         .map(|s| s.fields.iter().map(|f| f.id.as_str()).collect())
         .unwrap_or_default();

@@ -90,8 +90,8 @@ pub(super) fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Resu
                 args.out.as_deref(),
                 lang,
                 ("Báo cáo", title),
-                &header,
-                &rows,
+                (&header, &rows),
+                crate::export::Columns::all_fixed(&header),
             );
         }
         (ReportFormat::Text | ReportFormat::Md, Some(path)) => {
@@ -151,6 +151,7 @@ pub(super) fn print_progress(store: &Store, args: &ProgressArgs, lang: Lang) -> 
             let name = match (team, args.format) {
                 (Some(t), _) => t.to_string(),
                 (None, Format::Csv) => "total".to_string(),
+                (None, Format::Table) if args.out.is_some() => "total".to_string(),
                 (None, Format::Table | Format::Xlsx) => {
                     i18n::text(lang, i18n::Text::Total).to_string()
                 }
@@ -161,17 +162,22 @@ pub(super) fn print_progress(store: &Store, args: &ProgressArgs, lang: Lang) -> 
         })
         .collect();
     match args.format {
-        Format::Csv | Format::Xlsx => {
+        Format::Csv | Format::Xlsx | Format::Table
+            if args.format != Format::Table || args.out.is_some() =>
+        {
             let mut header = vec!["team".to_string(), "village".to_string()];
             header.extend(COLUMNS.iter().map(|c| c.id().to_string()));
             let words = match &args.form {
-                Some(f) => crate::domain::form::form(f)
-                    .map_or(f.clone(), |s| s.label.get(lang).to_string()),
+                Some(f) => format!(
+                    " ({})",
+                    crate::domain::form::form(f)
+                        .map_or(f.clone(), |s| s.label.get(lang).to_string())
+                ),
                 None => String::new(),
             };
             let what = (
-                &*format!("Tiến độ theo tổ {words}"),
-                &*format!("Progress by team {words}"),
+                &*format!("Tiến độ theo tổ{words}"),
+                &*format!("Progress by team{words}"),
             );
             let title = sheet_title(lang, what, &commune.name, clock::today());
             write_sheet(
@@ -179,11 +185,11 @@ pub(super) fn print_progress(store: &Store, args: &ProgressArgs, lang: Lang) -> 
                 args.out.as_deref(),
                 lang,
                 ("Tiến độ", title),
-                &header,
-                &rows,
+                (&header, &rows),
+                crate::export::Columns::all_fixed(&header),
             )
         }
-        Format::Table => {
+        _ => {
             let mut out = std::io::stdout().lock();
             let mut header = vec![
                 i18n::text(lang, i18n::Text::Team),
@@ -331,7 +337,14 @@ fn print_duplicates(
             let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
             let what = ("Nghi trùng nhân khẩu", "Suspected duplicate people");
             let title = sheet_title(lang, what, &commune.name, clock::today());
-            write_sheet(format, out, lang, ("Nghi trùng", title), &header, &rows)
+            write_sheet(
+                format,
+                out,
+                lang,
+                ("Nghi trùng", title),
+                (&header, &rows),
+                crate::export::Columns::all_fixed(&header),
+            )
         }
     }
 }

@@ -31,8 +31,8 @@ fn printable(cell: &str) -> String {
 }
 
 /// A cell of a sheet written on standard output: [`printable`] when that
-/// is a terminal, where a person reads it; exact when it goes to a file or
-/// another program, which must get the data as it is.
+/// is a terminal, where a person reads it; else as it is (a file or another
+/// program gets the data, with only [`write_csv`]'s formula guard).
 pub(super) fn sheet_cell(cell: &str, to_terminal: bool) -> std::borrow::Cow<'_, str> {
     if to_terminal {
         printable(cell).into()
@@ -106,22 +106,31 @@ pub(super) fn write_sheet(
     format: Format,
     out: Option<&std::path::Path>,
     lang: Lang,
-    (name, title): (&str, String),
-    header: &[String],
-    rows: &[Vec<String>],
+    what: (&str, String),
+    (header, rows): (&[String], &[Vec<String>]),
+    columns: crate::export::Columns,
 ) -> Result<()> {
+    // `--out FILE.xlsx` without `--format` means a workbook.
+    let xlsx = |path: &std::path::Path| {
+        path.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    };
     let bytes = match (format, out) {
         (Format::Xlsx, None) => return Err(Error::NeedsOut),
         (Format::Table | Format::Csv, None) => {
             return write_csv(std::io::stdout().lock(), header, rows);
         }
-        (Format::Xlsx, Some(path)) => crate::export::person_sheet(lang, name, title, header, rows)
-            .to_xlsx()
-            .map_err(|e| Error::File {
-                path: path.to_path_buf(),
-                detail: e.to_string(),
-            })?,
-        (Format::Table | Format::Csv, Some(_)) => crate::export::to_bytes(header, rows),
+        (Format::Xlsx, Some(path)) | (Format::Table, Some(path))
+            if format == Format::Xlsx || xlsx(path) =>
+        {
+            crate::export::person_sheet(lang, what, header, rows, columns)
+                .to_xlsx()
+                .map_err(|e| Error::File {
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
+                })?
+        }
+        (_, Some(_)) => crate::export::to_bytes(header, rows),
     };
     let Some(path) = out else {
         return Ok(());

@@ -204,8 +204,12 @@ fn list(store: &Store, args: &ListArgs, lang: Lang) -> Result<()> {
                 out.as_deref(),
                 lang,
                 (SHEET_NAME, title),
-                &header,
-                &rows,
+                (&header, &rows),
+                crate::export::Columns {
+                    fixed: ITEM_COLUMNS.len(),
+                    form: None,
+                    villages: &commune.villages,
+                },
             )
         }
     }

@@ -79,6 +79,18 @@ pub fn percent(part: usize, whole: usize) -> f64 {
     }
 }
 
+/// A share (0.0 to 1.0) as a whole percentage, rounded to the nearest but
+/// never to 100 short of the whole, nor to 0 above nothing: "99" for 199
+/// of 200, "1" for 1 of 200.
+pub fn whole_percent(share: f64) -> u32 {
+    let rounded = (share * 100.0).round().clamp(0.0, 100.0) as u32;
+    match rounded {
+        100 if share < 1.0 => 99,
+        0 if share > 0.0 => 1,
+        n => n,
+    }
+}
+
 fn has(v: &Version, field: &str, choice: &str) -> bool {
     v.values
         .get(field)

@@ -306,7 +306,7 @@ pub fn csv_rows(r: &Report, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
                 if i.of == 0 {
                     String::new()
                 } else {
-                    format!("{:.0}", percent(i.value, i.of))
+                    crate::domain::report::whole_percent(i.value as f64 / i.of as f64).to_string()
                 },
                 i.sentence,
             ]

@@ -149,6 +149,9 @@ pub fn text_reader<'a, R: Read + 'a>(
         [a, 0, ..] if *a != 0 => (Encoding::Utf16Le, 0),
         [0, b, ..] if *b != 0 => (Encoding::Utf16Be, 0),
         text if is_utf8(text, got < SNIFF_BYTES) => (Encoding::Utf8, 0),
+        // UTF-8 letters beside a byte that is not: a UTF-8 file with a
+        // stray byte, refused naming its row, not read as another encoding.
+        text if has_utf8_letters(text) => (Encoding::Utf8, 0),
         _ => (Encoding::Windows1258, 0),
     };
     let rest = Cursor::new(head.split_off(skip)).chain(limited);
@@ -169,6 +172,13 @@ fn is_utf8(head: &[u8], whole: bool) -> bool {
         Ok(_) => true,
         Err(e) => !whole && e.error_len().is_none(),
     }
+}
+
+/// Whether some of the bytes are letters beyond ASCII written in UTF-8
+/// (which Windows-1258 text almost never forms by chance: a lead byte
+/// followed by the right number of continuation bytes).
+fn has_utf8_letters(head: &[u8]) -> bool {
+    head.utf8_chunks().any(|chunk| !chunk.valid().is_ascii())
 }
 
 /// Any encoding in, UTF-8 out, a chunk at a time (encoding_rs). Broken
@@ -414,6 +424,10 @@ mod tests {
         let mut trickled = String::new();
         r.read_to_string(&mut trickled).unwrap();
         assert_eq!(trickled, s);
+        // UTF-8 with one stray byte stays UTF-8 (the row is then refused).
+        let mut stray = "Họ tên;Thôn\nNguyễn Văn;Đông\n".as_bytes().to_vec();
+        stray.extend(b"\xA0;x\n");
+        assert_eq!(text_reader(&stray[..], 1 << 20).unwrap().0, Encoding::Utf8);
         // UTF-8 cut at the end of the sample is still UTF-8.
         let mut long = "a".repeat(SNIFF_BYTES - 1).into_bytes();
         long.extend("ễ;x\n".as_bytes());

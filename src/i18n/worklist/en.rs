@@ -16,9 +16,7 @@ pub(super) fn encoding_en(e: Encoding) -> &'static str {
         Encoding::Utf8Bom => "UTF-8 with BOM",
         Encoding::Utf16Le => "UTF-16 LE",
         Encoding::Utf16Be => "UTF-16 BE",
-        Encoding::Windows1258 => {
-            "Windows-1258 (the Vietnamese Windows code page; check the Vietnamese marks below)"
-        }
+        Encoding::Windows1258 => "Windows-1258 (the Vietnamese Windows code page)",
     }
 }
 

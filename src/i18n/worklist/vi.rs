@@ -16,9 +16,7 @@ pub(super) fn encoding_vi(e: Encoding) -> &'static str {
         Encoding::Utf8Bom => "UTF-8 có BOM",
         Encoding::Utf16Le => "UTF-16 LE",
         Encoding::Utf16Be => "UTF-16 BE",
-        Encoding::Windows1258 => {
-            "Windows-1258 (bảng mã tiếng Việt của Windows; kiểm tra dấu tiếng Việt bên dưới)"
-        }
+        Encoding::Windows1258 => "Windows-1258 (bảng mã tiếng Việt của Windows)",
     }
 }
 

@@ -211,18 +211,24 @@ pub fn table_cells(
 /// numbers and the share done as a percentage, then the last bundle.
 fn progress_sheet(state: &State, header: Vec<String>, rows: Vec<Vec<String>>) -> Sheet {
     let counted = 1..=COLUMNS.len();
+    let at = |c: Column| COLUMNS.iter().position(|x| *x == c).map(|i| i + 1);
     let rows = rows
         .into_iter()
         .map(|row| {
+            // The share done worked out exactly (the table shows it whole).
+            let number = |c: Option<usize>| c.and_then(|c| row.get(c)?.parse::<f64>().ok());
+            let exact = number(at(Column::Done))
+                .zip(number(at(Column::Assigned)).filter(|a| *a > 0.0))
+                .map(|(d, a)| d / a);
             row.into_iter()
                 .enumerate()
                 .map(|(c, cell)| {
                     let column = counted.contains(&c).then(|| COLUMNS[c - 1]);
                     match column {
-                        Some(Column::Percent) => cell
-                            .trim_end_matches('%')
-                            .parse::<f64>()
-                            .map_or(Cell::Text(cell.clone()), |p| Cell::Percent(p / 100.0)),
+                        Some(Column::Percent) => match exact {
+                            Some(share) => Cell::Percent(share),
+                            None => Cell::Text(cell),
+                        },
                         Some(_) => cell.parse().map_or(Cell::Text(cell.clone()), Cell::Number),
                         None => Cell::Text(cell),
                     }

@@ -56,11 +56,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 let text = i18n::report::render(report, lang, i18n::report::Format::Text);
                 let (header, rows) = i18n::report::csv_rows(report, lang);
                 let title = i18n::report::title(report, lang);
-                let sheet = crate::export::person_sheet(lang, "Báo cáo", title, &header, &rows);
+                let columns = crate::export::Columns::all_fixed(&header);
+                let sheet =
+                    crate::export::person_sheet(lang, ("Báo cáo", title), &header, &rows, columns);
                 let day = report.as_of;
                 let mut files = vec![
                     (format!("bao-cao-{day}.txt"), text.into_bytes()),
-                    (format!("bao-cao-{day}.csv"), sheet.to_csv()),
+                    (
+                        format!("bao-cao-{day}.csv"),
+                        crate::export::to_bytes(&header, &rows),
+                    ),
                 ];
                 files.extend(
                     sheet
