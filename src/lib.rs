@@ -16,6 +16,7 @@ pub mod export;
 pub mod i18n;
 pub mod ops;
 pub mod paths;
+pub mod progress;
 pub mod sort;
 pub mod store;
 pub mod stored_zip;

@@ -337,6 +337,12 @@ impl<R: Read + Seek> Opened<R> {
         mut visit: impl FnMut(&Place, &mut Version) -> Result<(), E>,
     ) -> Result<Received, E> {
         let mut received = Received::default();
+        let rows = self.files.iter().map(|f| f.rows as u64).sum();
+        let _step = crate::progress::step(crate::progress::Step::ReadingBundle, rows);
+        let mut visit = |place: &Place, version: &mut Version| {
+            crate::progress::advance(1);
+            visit(place, version)
+        };
         for f in &self.files {
             let entry = self
                 .entries
@@ -364,6 +370,9 @@ impl<R: Read + Seek> Opened<R> {
             } else {
                 Box::new(&mut data)
             };
+            // Versions are counted one by one as they are read; the other
+            // files at once.
+            let counted_by_row = ![WORK_ITEMS, REGISTER, MOVED, VILLAGES].contains(&name);
             let found = if name == WORK_ITEMS {
                 received.work_items = parse_work_items(&mut plain)?;
                 received.work_items.len()
@@ -388,6 +397,9 @@ impl<R: Read + Seek> Opened<R> {
                 parse_versions(name, spec, &mut plain, &mut visit)?
             };
             drop(plain);
+            if !counted_by_row {
+                crate::progress::advance(found as u64);
+            }
             // The hash covers the whole file, to its last byte.
             std::io::copy(&mut data, &mut std::io::sink()).map_err(|_| BundleError::Truncated {
                 name: f.name.clone(),

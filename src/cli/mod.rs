@@ -192,34 +192,40 @@ fn command(command: Option<Command>, dir: &Path, lang: Lang) -> Result<()> {
     let dir = dir.to_path_buf();
     match command {
         None => tui::run(&dir, lang),
-        Some(Command::Demo(args)) => run_demo(&dir, args, lang),
-        Some(Command::Init(cmd)) => keys::init(&dir, cmd, lang),
-        Some(Command::Case(cmd)) => case::run(&unlocked(&dir, lang)?.0, cmd, lang),
-        Some(Command::Worklist(cmd)) => worklist::run(&unlocked(&dir, lang)?.0, cmd, lang),
-        Some(Command::Register(cmd)) => register::run(&unlocked(&dir, lang)?.0, cmd, lang),
-        Some(Command::Cases(args)) => cases::list_cases(&unlocked(&dir, lang)?.0, &args, lang),
-        Some(Command::Forms { form }) => cases::list_forms(form.as_deref(), lang),
-        Some(Command::Report(args)) => report::print_report(&unlocked(&dir, lang)?.0, &args, lang),
-        Some(Command::Progress(args)) => {
-            report::print_progress(&unlocked(&dir, lang)?.0, &args, lang)
-        }
-        Some(Command::Duplicates(args)) => report::duplicates(&unlocked(&dir, lang)?.0, args, lang),
+        // Long work shows how far it has got on the standard error.
+        Some(command) => crate::progress::shown_while(lang, || one_command(command, &dir, lang)),
+    }
+}
+
+fn one_command(command: Command, dir: &Path, lang: Lang) -> Result<()> {
+    let dir = dir.to_path_buf();
+    match command {
+        Command::Demo(args) => run_demo(&dir, args, lang),
+        Command::Init(cmd) => keys::init(&dir, cmd, lang),
+        Command::Case(cmd) => case::run(&unlocked(&dir, lang)?.0, cmd, lang),
+        Command::Worklist(cmd) => worklist::run(&unlocked(&dir, lang)?.0, cmd, lang),
+        Command::Register(cmd) => register::run(&unlocked(&dir, lang)?.0, cmd, lang),
+        Command::Cases(args) => cases::list_cases(&unlocked(&dir, lang)?.0, &args, lang),
+        Command::Forms { form } => cases::list_forms(form.as_deref(), lang),
+        Command::Report(args) => report::print_report(&unlocked(&dir, lang)?.0, &args, lang),
+        Command::Progress(args) => report::print_progress(&unlocked(&dir, lang)?.0, &args, lang),
+        Command::Duplicates(args) => report::duplicates(&unlocked(&dir, lang)?.0, args, lang),
         // Keys, trust and villages hold no personal data: no passphrase
         // unless a key is opened.
-        Some(Command::Key(cmd)) => keys::key_command(Store::open(&dir)?, cmd, lang),
-        Some(Command::Trust { team, file, again }) => {
+        Command::Key(cmd) => keys::key_command(Store::open(&dir)?, cmd, lang),
+        Command::Trust { team, file, again } => {
             keys::trust(&Store::open(&dir)?, team, &file, again, lang)
         }
-        Some(Command::Untrust { key_id }) => keys::untrust(&Store::open(&dir)?, &key_id, lang),
-        Some(Command::Bundle(cmd)) => {
+        Command::Untrust { key_id } => keys::untrust(&Store::open(&dir)?, &key_id, lang),
+        Command::Bundle(cmd) => {
             let (store, signer) = unlocked(&dir, lang)?;
             bundles::bundle_command(&store, &signer, cmd, lang)
         }
-        Some(Command::Imports) => bundles::list_imports(&unlocked(&dir, lang)?.0, lang),
-        Some(Command::Village(cmd)) => village::run(&Store::open(&dir)?, cmd, lang),
-        Some(Command::Check) => backup::check(&dir, lang),
-        Some(Command::Backup { out }) => backup::backup(&dir, out.as_deref(), lang),
-        Some(Command::Restore { file }) => backup::restore(&dir, &file, lang),
+        Command::Imports => bundles::list_imports(&unlocked(&dir, lang)?.0, lang),
+        Command::Village(cmd) => village::run(&Store::open(&dir)?, cmd, lang),
+        Command::Check => backup::check(&dir, lang),
+        Command::Backup { out } => backup::backup(&dir, out.as_deref(), lang),
+        Command::Restore { file } => backup::restore(&dir, &file, lang),
     }
 }
 

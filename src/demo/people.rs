@@ -108,12 +108,14 @@ impl World {
         let mut per_team = [0usize; VILLAGES.len()];
         let mut head_candidate: HashMap<usize, usize> = HashMap::new();
         let mut duplicates_in: HashMap<usize, Vec<String>> = HashMap::new();
+        let _step = crate::progress::step(crate::progress::Step::DemoPeople, options.people as u64);
         while people.len() < options.people {
             let team = rng.range(1, VILLAGES.len() as i64) as u8;
             per_team[team as usize - 1] += 1;
             let seq = per_team[team as usize - 1];
             let size =
                 *rng.weighted(&[(1, 10), (2, 18), (3, 22), (4, 25), (5, 15), (6, 7), (7, 3)]);
+            crate::progress::advance(size as u64);
             let family = *rng.weighted(&FAMILY);
             let mut h = Household {
                 code: format!("T{team}-{seq:04}"),
@@ -515,7 +517,7 @@ pub(super) fn worklist_files<'a>(
     }
     let mut files = Vec::new();
     for (_, mut items) in by_form {
-        crate::sort::sort_by(&mut items, |a, b| a.id.cmp(&b.id));
+        crate::sort::sort_by(&mut items, |a, b| in_id_order(&a.id, &b.id));
         let mut fields: Vec<&str> = items
             .iter()
             .flat_map(|i| i.prefill.keys().map(String::as_str))
@@ -548,6 +550,13 @@ pub(super) fn worklist_files<'a>(
     files
 }
 
+/// Work-item ids in the order of their numbers: past 99,999 an id has six
+/// digits ("AC-100000"), which as text would come before "AC-10001", and
+/// the import would number the items after it differently from the demo.
+fn in_id_order(a: &str, b: &str) -> std::cmp::Ordering {
+    (a.len(), a).cmp(&(b.len(), b))
+}
+
 fn person_prefill(p: &Person) -> BTreeMap<String, String> {
     let mut m = BTreeMap::from([
         ("person_id".to_string(), p.personal_id.clone()),
@@ -561,4 +570,16 @@ fn person_prefill(p: &Person) -> BTreeMap<String, String> {
         m.insert("sex".into(), v.into());
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_past_99999_come_after_the_five_digit_ones() {
+        let mut ids = vec!["AC-100000", "AC-10001", "AC-99999", "AC-00002"];
+        crate::sort::sort_by(&mut ids, |a, b| in_id_order(a, b));
+        assert_eq!(ids, ["AC-00002", "AC-10001", "AC-99999", "AC-100000"]);
+    }
 }

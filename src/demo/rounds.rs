@@ -215,7 +215,10 @@ impl Campaign<'_> {
                 let file =
                     people::register_file(everyone.iter().flat_map(|s| &s.people), self.commune);
                 let options = ops::register::options(false);
+                let step =
+                    crate::progress::step(crate::progress::Step::ReadingFile, file.len() as u64);
                 let preview = ops::register::preview(commune, file.as_slice(), &options)?;
+                drop(step);
                 ops::register::apply(commune, &preview)?;
                 // And the work list, one spreadsheet per form.
                 let items = everyone.iter().flat_map(|s| &s.items);

@@ -495,6 +495,36 @@ pub fn sheet_column(lang: Lang, name: &str) -> Option<&'static str> {
     })
 }
 
+/// What a long piece of work is doing, for its progress line.
+pub fn progress_step(lang: Lang, step: crate::progress::Step) -> &'static str {
+    use crate::progress::Step;
+    match (lang, step) {
+        (Lang::Vi, Step::DemoPeople) => "Đang tạo dân cư của xã mẫu",
+        (Lang::En, Step::DemoPeople) => "Making up the demo's people",
+        (Lang::Vi, Step::ReadingFile) => "Đang đọc tệp (byte)",
+        (Lang::En, Step::ReadingFile) => "Reading the file (bytes)",
+        (Lang::Vi, Step::ReadingBundle) => "Đang đọc và kiểm tra gói tin",
+        (Lang::En, Step::ReadingBundle) => "Reading and checking the bundle",
+    }
+}
+
+/// A count as the reader writes it: 41.200 in Vietnamese, 41,200 in English.
+pub fn number(lang: Lang, n: u64) -> String {
+    let sep = match lang {
+        Lang::Vi => '.',
+        Lang::En => ',',
+    };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// "Có" or "Không" (yes or no), as a sheet for people writes it.
 pub fn yes_no(lang: Lang, yes: bool) -> &'static str {
     match (lang, yes) {

@@ -44,6 +44,8 @@ pub fn options(fix_leading_zeros: bool) -> Options {
 /// register. Writes nothing. Only the commune office keeps the register.
 pub fn preview_file(store: &Store, path: &Path, options: &Options) -> Result<RegisterPreview> {
     check_device(store)?;
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    let _step = crate::progress::step(crate::progress::Step::ReadingFile, size);
     preview(store, open_file(path)?, options)
 }
 

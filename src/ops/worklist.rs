@@ -47,6 +47,8 @@ pub struct ImportChoices {
 /// nothing.
 pub fn preview_file(store: &Store, path: &Path, choices: &ImportChoices) -> Result<Preview> {
     check_device(store)?;
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    let _step = crate::progress::step(crate::progress::Step::ReadingFile, size);
     preview(store, open_file(path)?, choices)
 }
 

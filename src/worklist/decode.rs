@@ -82,6 +82,7 @@ impl<R: Read> Read for Limited<R> {
             .min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..max])?;
         self.left -= n as u64;
+        crate::progress::advance(n as u64);
         Ok(n)
     }
 }
