@@ -43,6 +43,21 @@ pub fn to_bytes(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
     out
 }
 
+/// A sheet's first line: what it is (`vi`, `en`, with any filter), of
+/// which commune, as of when.
+pub fn sheet_title(
+    lang: Lang,
+    (vi, en): (&str, &str),
+    commune: &str,
+    day: chrono::NaiveDate,
+) -> String {
+    let day = day.format("%d/%m/%Y");
+    match lang {
+        Lang::Vi => format!("{vi} — {commune}, tính đến ngày {day}"),
+        Lang::En => format!("{en} — {commune}, as of {day}"),
+    }
+}
+
 /// Which columns of a sheet are its own and which are a form's fields.
 #[derive(Clone, Copy, Debug)]
 pub struct Columns<'a> {

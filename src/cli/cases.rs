@@ -123,19 +123,21 @@ fn cases_title(store: &Store, args: &CasesArgs, lang: Lang) -> Result<String> {
     if args.conflicts {
         filter.push(i18n::text(lang, Text::ColConflicts).to_string());
     }
-    let day = crate::clock::today().format("%d/%m/%Y");
     let filter = if filter.is_empty() {
         String::new()
     } else {
         format!(" ({})", filter.join(", "))
     };
-    Ok(match lang {
-        Lang::Vi => format!(
-            "Danh sách hồ sơ{filter} — {}, tính đến ngày {day}",
-            commune.name
-        ),
-        Lang::En => format!("Cases{filter} — {}, as of {day}", commune.name),
-    })
+    let what = (
+        &*format!("Danh sách hồ sơ{filter}"),
+        &*format!("Cases{filter}"),
+    );
+    Ok(crate::export::sheet_title(
+        lang,
+        what,
+        &commune.name,
+        crate::clock::today(),
+    ))
 }
 
 /// The columns every case has, before its form's fields.

@@ -36,20 +36,6 @@ pub enum ReportFormat {
     Xlsx,
 }
 
-/// A sheet's first line: what it is, of which commune, as of when.
-fn sheet_title(
-    lang: Lang,
-    (vi, en): (&str, &str),
-    commune: &str,
-    day: chrono::NaiveDate,
-) -> String {
-    let day = day.format("%d/%m/%Y");
-    match lang {
-        Lang::Vi => format!("{vi} — {commune}, tính đến ngày {day}"),
-        Lang::En => format!("{en} — {commune}, as of {day}"),
-    }
-}
-
 /// Reads a dd/mm/yyyy date given on the command line.
 fn date_arg(flag: &str, value: &str) -> Result<chrono::NaiveDate> {
     let rule = crate::domain::rules::DateRule {
@@ -179,7 +165,7 @@ pub(super) fn print_progress(store: &Store, args: &ProgressArgs, lang: Lang) -> 
                 &*format!("Tiến độ theo tổ{words}"),
                 &*format!("Progress by team{words}"),
             );
-            let title = sheet_title(lang, what, &commune.name, clock::today());
+            let title = crate::export::sheet_title(lang, what, &commune.name, clock::today());
             write_sheet(
                 args.format,
                 args.out.as_deref(),
@@ -336,7 +322,7 @@ fn print_duplicates(
         _ => {
             let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
             let what = ("Nghi trùng nhân khẩu", "Suspected duplicate people");
-            let title = sheet_title(lang, what, &commune.name, clock::today());
+            let title = crate::export::sheet_title(lang, what, &commune.name, clock::today());
             write_sheet(
                 format,
                 out,

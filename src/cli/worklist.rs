@@ -187,18 +187,16 @@ fn list(store: &Store, args: &ListArgs, lang: Lang) -> Result<()> {
         }
         (format, out) => {
             let (header, rows) = item_sheet(&listed, village);
-            let day = crate::clock::today().format("%d/%m/%Y");
             let team = args
                 .team
                 .map(|t| format!(" ({} {t})", i18n::text(lang, Text::Team)))
                 .unwrap_or_default();
-            let title = match lang {
-                Lang::Vi => format!(
-                    "Danh sách việc{team} — {}, tính đến ngày {day}",
-                    commune.name
-                ),
-                Lang::En => format!("Work list{team} — {}, as of {day}", commune.name),
-            };
+            let what = (
+                &*format!("Danh sách việc{team}"),
+                &*format!("Work list{team}"),
+            );
+            let title =
+                crate::export::sheet_title(lang, what, &commune.name, crate::clock::today());
             write_sheet(
                 format,
                 out.as_deref(),

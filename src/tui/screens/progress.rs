@@ -236,11 +236,8 @@ fn progress_sheet(state: &State, header: Vec<String>, rows: Vec<Vec<String>>) ->
                 .collect()
         })
         .collect();
-    let day = state.today.format("%d/%m/%Y");
-    let title = match state.lang {
-        Lang::Vi => format!("Tiến độ theo tổ — tính đến ngày {day}"),
-        Lang::En => format!("Progress by team — as of {day}"),
-    };
+    let what = ("Tiến độ theo tổ", "Progress by team");
+    let title = crate::export::sheet_title(state.lang, what, &state.commune.name, state.today);
     Sheet {
         name: "Tiến độ".into(),
         title,
