@@ -243,18 +243,41 @@ fn notice_text(lang: Lang, n: &Notice, theme: &Theme) -> (String, Style) {
 }
 
 /// Files written side by side: the first one's whole path, then the other
-/// names ("…/exports/bao-cao.txt, bao-cao.csv, bao-cao.xlsx").
+/// names, only their extension when they share its stem
+/// ("…/exports/bao-cao.txt, .csv, .xlsx"), so the line fits.
 fn exported_paths(paths: &[std::path::PathBuf]) -> String {
-    let mut said = paths
-        .first()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    for p in paths.iter().skip(1) {
-        let name = p.file_name().map_or(p.as_os_str(), |n| n).to_string_lossy();
+    let Some(first) = paths.first() else {
+        return String::new();
+    };
+    let mut said = first.display().to_string();
+    for p in &paths[1..] {
         said.push_str(", ");
-        said.push_str(&name);
+        match p.extension() {
+            Some(ext) if p.file_stem() == first.file_stem() => {
+                said.push('.');
+                said.push_str(&ext.to_string_lossy());
+            }
+            _ => said.push_str(&p.file_name().map_or(p.as_os_str(), |n| n).to_string_lossy()),
+        }
     }
     said
+}
+
+#[cfg(test)]
+mod exported_tests {
+    #[test]
+    fn files_side_by_side_are_named_by_their_extension() {
+        let paths = [
+            "/d/exports/bao-cao.txt",
+            "/d/exports/bao-cao.csv",
+            "/d/exports/khac.csv",
+        ]
+        .map(std::path::PathBuf::from);
+        assert_eq!(
+            super::exported_paths(&paths),
+            "/d/exports/bao-cao.txt, .csv, khac.csv"
+        );
+    }
 }
 
 /// F1: every key of the screen under it, then what the list's marks mean.
