@@ -64,6 +64,8 @@ pub enum Error {
     NoSuchPair { first: String, second: String },
     #[error("unknown resolution {resolution}")]
     UnknownResolution { resolution: String },
+    #[error("the report has no line {line}")]
+    NoSuchReportLine { line: String },
     #[error("an xlsx workbook needs --out FILE")]
     NeedsOut,
     #[error("the register changed since the preview")]

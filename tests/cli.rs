@@ -382,7 +382,11 @@ fn the_demo_numbers_its_work_village_by_village() {
     let mut last: std::collections::BTreeMap<String, (u32, u8)> = Default::default();
     for row in cases(d) {
         let (code, number) = row["record"].split_once('-').unwrap();
-        let number: u32 = number.parse().unwrap();
+        // Cases the office opened (a settled duplicate pair) carry its
+        // device's code: not the work list's.
+        let Ok(number) = number.parse::<u32>() else {
+            continue;
+        };
         let team: u8 = row["team"].parse().unwrap();
         if let Some(&(before, before_team)) = last.get(code) {
             assert!(number > before, "listed in order: {code}-{number}");
@@ -393,7 +397,11 @@ fn the_demo_numbers_its_work_village_by_village() {
         }
         last.insert(code.to_string(), (number, team));
     }
-    assert_eq!(last.len(), 3, "{last:?}");
+    // The three main forms at least (the other groups' few cases may not
+    // all be begun in a demo this small).
+    for code in ["AC", "HC", "MF"] {
+        assert!(last.contains_key(code), "{last:?}");
+    }
 }
 
 /// `tothon cases --format csv | head -1`: the reader stops after a line,

@@ -37,6 +37,7 @@ fn numbers(dir: &Path) -> Numbers {
     let csv = |args: &[&str]| csv_maps(&stdout(tothon(dir).args(args)));
     let lines = csv(&["report", "--format", "csv"])
         .into_iter()
+        .filter(|r| r["village"].is_empty())
         .map(|r| (r["key"].clone(), (r["value"].clone(), r["of"].clone())))
         .collect();
     let progress = csv(&["progress", "--format", "csv"])

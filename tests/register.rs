@@ -67,6 +67,7 @@ fn duplicates(dir: &Path) -> Vec<HashMap<String, String>> {
 fn report(dir: &Path) -> HashMap<String, (String, String)> {
     csv_maps(&stdout(tothon(dir).args(["report", "--format", "csv"])))
         .into_iter()
+        .filter(|r| r["village"].is_empty())
         .map(|r| (r["key"].clone(), (r["value"].clone(), r["of"].clone())))
         .collect()
 }

@@ -196,6 +196,15 @@ pub(super) const LATER_FILES: [&str; 3] = [VILLAGES, REGISTER, "duplicate.csv"];
 /// it, plain or encrypted, does not list it.
 pub(super) const LATER_SEALED: &str = MOVED;
 
+/// The forms of the commune's other data-cleaning groups (issue 21): a
+/// manifest from before them, plain or encrypted, does not list their files.
+pub(super) const LATER_FORMS: [&str; 4] = [
+    "id_cancellation.csv",
+    "id_card_mismatch.csv",
+    "subscriber.csv",
+    "social_insurance.csv",
+];
+
 /// The columns of `register.csv`: a person's key, then what the register
 /// knows of them.
 pub(super) const REGISTER_COLUMNS: [&str; 11] = [
@@ -274,6 +283,22 @@ pub(super) fn work_item_fields() -> Vec<&'static str> {
         .flat_map(|f| f.fields.iter().map(|fl| fl.id.as_str()))
         .filter(|id| !LATER_FIELDS.contains(id) && seen.insert(*id))
         .collect()
+}
+
+/// How many of [`work_item_fields`] only the forms of [`LATER_FORMS`] have:
+/// they come last (those forms are last), and a `work_items.csv` written
+/// before those forms ends before them.
+pub(super) fn later_work_item_fields() -> usize {
+    let earlier: HashSet<&str> = form::openable()
+        .into_iter()
+        .filter(|f| !LATER_FORMS.contains(&format!("{}.csv", f.id).as_str()))
+        .flat_map(|f| f.fields.iter().map(|fl| fl.id.as_str()))
+        .collect();
+    work_item_fields()
+        .iter()
+        .rev()
+        .take_while(|f| !earlier.contains(*f))
+        .count()
 }
 
 /// The untrusted comment tothon writes above a signature, and expects.

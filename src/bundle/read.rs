@@ -12,8 +12,9 @@ use sha2::{Digest, Sha256};
 use super::archive::{self, Limits};
 use super::error::{BundleError, CellProblem, cell_error};
 use super::format::{
-    Contents, FileInfo, Header, LATER_FILES, LATER_SEALED, MANIFEST_COLUMNS, MANIFEST_FIELDS,
-    MAX_NAME_CHARS, Place, SENDER_AGE, data_files, hex, parse_party, plain_name, untrusted_comment,
+    Contents, FileInfo, Header, LATER_FILES, LATER_FORMS, LATER_SEALED, MANIFEST_COLUMNS,
+    MANIFEST_FIELDS, MAX_NAME_CHARS, Place, SENDER_AGE, data_files, hex, parse_party, plain_name,
+    untrusted_comment,
 };
 use super::key::{self, Public};
 use super::rows::{
@@ -627,7 +628,9 @@ fn parse_manifest(data: &[u8]) -> Result<Manifest, BundleError> {
     let listed = &rows[meta_rows.min(rows.len())..];
     let later = |name: &str| {
         let plain = plain_name(name);
-        plain == LATER_SEALED || (!sealed && LATER_FILES.contains(&plain))
+        plain == LATER_SEALED
+            || LATER_FORMS.contains(&plain)
+            || (!sealed && LATER_FILES.contains(&plain))
     };
     let expected: Vec<String> = data_files(sender_party, sealed)
         .into_iter()

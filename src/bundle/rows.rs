@@ -11,7 +11,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use super::error::{BundleError, CellProblem, cell_error};
 use super::format::{
     LATER_FIELDS, MAX_NAME_CHARS, MAX_VALUE_CHARS, MOVED_COLUMNS, Place, REGISTER_COLUMNS,
-    VERSION_COLUMNS, VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, version_header, work_item_fields,
+    VERSION_COLUMNS, VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, later_work_item_fields, version_header,
+    work_item_fields,
 };
 use super::{MOVED, REGISTER, VILLAGES, WORK_ITEMS, cells};
 use crate::domain::commune::{MAX_VILLAGE_NAME, Village};
@@ -433,58 +434,65 @@ pub(super) fn parse_work_items(data: impl Read) -> Result<Vec<WorkItem>, BundleE
         .collect();
     let mut ids = HashSet::new();
     let mut out = Vec::new();
-    each_row(WORK_ITEMS, data, &header, 0, |row, cells| {
-        let bad =
-            |column: &str, problem: CellProblem| cell_error(WORK_ITEMS, row, Some(column), problem);
-        let [id, form_id, team, due] = std::array::from_fn(|k| cells[k]);
-        if !is_record_id(id) {
-            return Err(bad("id", CellProblem::NotValid));
-        }
-        if !ids.insert(id.to_string()) {
-            return Err(bad("id", CellProblem::Duplicate));
-        }
-        let (form_id, has) = columns_of
-            .iter()
-            .find(|(f, _)| *f == form_id)
-            .ok_or_else(|| bad("form", CellProblem::UnknownForm))?;
-        let team: u8 = team_number(team).ok_or_else(|| bad("team", CellProblem::NotValid))?;
-        let due = if due.is_empty() {
-            None
-        } else {
-            let d = NaiveDate::parse_from_str(due, "%Y-%m-%d")
-                .ok()
-                .filter(|d| d.to_string() == due)
-                .ok_or_else(|| bad("due", CellProblem::NotValid))?;
-            Some(d.to_string())
-        };
-        let mut prefill = BTreeMap::new();
-        for ((field, value), known) in fields
-            .iter()
-            .zip(&cells[WORK_ITEM_COLUMNS.len()..])
-            .zip(has)
-        {
-            if value.is_empty() {
-                continue;
+    each_row(
+        WORK_ITEMS,
+        data,
+        &header,
+        later_work_item_fields(),
+        |row, cells| {
+            let bad = |column: &str, problem: CellProblem| {
+                cell_error(WORK_ITEMS, row, Some(column), problem)
+            };
+            let [id, form_id, team, due] = std::array::from_fn(|k| cells[k]);
+            if !is_record_id(id) {
+                return Err(bad("id", CellProblem::NotValid));
             }
-            if !known {
-                return Err(bad(
-                    field,
-                    CellProblem::NotAFieldOfForm {
-                        form: form_id.to_string(),
-                    },
-                ));
+            if !ids.insert(id.to_string()) {
+                return Err(bad("id", CellProblem::Duplicate));
             }
-            cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(field, p))?;
-            prefill.insert(field.to_string(), value.to_string());
-        }
-        out.push(WorkItem {
-            id: id.to_string(),
-            form: form_id.to_string(),
-            team,
-            due,
-            prefill,
-        });
-        Ok(())
-    })?;
+            let (form_id, has) = columns_of
+                .iter()
+                .find(|(f, _)| *f == form_id)
+                .ok_or_else(|| bad("form", CellProblem::UnknownForm))?;
+            let team: u8 = team_number(team).ok_or_else(|| bad("team", CellProblem::NotValid))?;
+            let due = if due.is_empty() {
+                None
+            } else {
+                let d = NaiveDate::parse_from_str(due, "%Y-%m-%d")
+                    .ok()
+                    .filter(|d| d.to_string() == due)
+                    .ok_or_else(|| bad("due", CellProblem::NotValid))?;
+                Some(d.to_string())
+            };
+            let mut prefill = BTreeMap::new();
+            for ((field, value), known) in fields
+                .iter()
+                .zip(&cells[WORK_ITEM_COLUMNS.len()..])
+                .zip(has)
+            {
+                if value.is_empty() {
+                    continue;
+                }
+                if !known {
+                    return Err(bad(
+                        field,
+                        CellProblem::NotAFieldOfForm {
+                            form: form_id.to_string(),
+                        },
+                    ));
+                }
+                cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(field, p))?;
+                prefill.insert(field.to_string(), value.to_string());
+            }
+            out.push(WorkItem {
+                id: id.to_string(),
+                form: form_id.to_string(),
+                team,
+                due,
+                prefill,
+            });
+            Ok(())
+        },
+    )?;
     Ok(out)
 }

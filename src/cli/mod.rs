@@ -32,7 +32,7 @@ mod cases;
 mod keys;
 mod register;
 mod report;
-mod tables;
+pub(crate) mod tables;
 mod village;
 mod worklist;
 
@@ -101,6 +101,9 @@ pub enum Command {
     },
     /// Báo cáo số liệu tính đến một ngày (the report's numbers as of a date).
     Report(ReportArgs),
+    /// Chỉ tiêu của các dòng báo cáo: xem, đặt, bỏ (the report's targets: list, set, clear).
+    #[command(subcommand)]
+    Target(report::TargetCommand),
     /// Bảng tiến độ theo tổ (the progress table, per team).
     Progress(ProgressArgs),
     /// Công dân nghi trùng: xem, xử lý (suspected duplicate citizens: list, settle).
@@ -223,6 +226,8 @@ fn one_command(command: Command, dir: &Path, lang: Lang) -> Result<()> {
         }
         Command::Imports => bundles::list_imports(&unlocked(&dir, lang)?.0, lang),
         Command::Village(cmd) => village::run(&Store::open(&dir)?, cmd, lang),
+        // Targets are counts, not personal data.
+        Command::Target(cmd) => report::target(&Store::open(&dir)?, cmd, lang),
         Command::Check => backup::check(&dir, lang),
         Command::Backup { out } => backup::backup(&dir, out.as_deref(), lang),
         Command::Restore { file } => backup::restore(&dir, &file, lang),

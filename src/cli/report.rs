@@ -105,6 +105,67 @@ pub(super) fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Resu
     Ok(())
 }
 
+#[derive(Debug, Subcommand)]
+pub enum TargetCommand {
+    /// Liệt kê các dòng báo cáo và chỉ tiêu (list the report's lines and their targets).
+    List,
+    /// Đặt chỉ tiêu cho một dòng, ví dụ: eid_level2 2852 (set a line's target).
+    Set {
+        /// Mã dòng báo cáo (the line's key, as `target list` shows it).
+        line: String,
+        target: usize,
+    },
+    /// Bỏ chỉ tiêu của một dòng (clear a line's target).
+    Clear { line: String },
+}
+
+/// Runs `tothon target`: the report's targets (chỉ tiêu), set at the office.
+pub(super) fn target(store: &Store, cmd: TargetCommand, lang: Lang) -> Result<()> {
+    match cmd {
+        TargetCommand::List => {
+            let targets = ops::queries::targets(store)?;
+            let rows: Vec<Vec<String>> = crate::domain::report::spec()
+                .sections
+                .iter()
+                .flat_map(|s| &s.lines)
+                .map(|l| {
+                    vec![
+                        l.key.clone(),
+                        l.short.get(lang).to_string(),
+                        targets.get(&l.key).map_or(String::new(), |t| t.to_string()),
+                    ]
+                })
+                .collect();
+            let header = match lang {
+                Lang::Vi => ["dòng", "nội dung", "chỉ tiêu"],
+                Lang::En => ["line", "item", "target"],
+            };
+            write_rows(&mut std::io::stdout().lock(), &header, &rows);
+            Ok(())
+        }
+        TargetCommand::Set { line, target } => {
+            ops::commune::set_target(store, &line, Some(target))?;
+            print_out(format_args!(
+                "{}\n",
+                match lang {
+                    Lang::Vi => format!("Đã đặt chỉ tiêu «{line}»: {target}."),
+                    Lang::En => format!("Target for \"{line}\" set: {target}."),
+                }
+            ))
+        }
+        TargetCommand::Clear { line } => {
+            ops::commune::set_target(store, &line, None)?;
+            print_out(format_args!(
+                "{}\n",
+                match lang {
+                    Lang::Vi => format!("Đã bỏ chỉ tiêu «{line}»."),
+                    Lang::En => format!("Target for \"{line}\" cleared."),
+                }
+            ))
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ProgressArgs {
     /// Chỉ một mẫu phiếu (one form only).

@@ -43,7 +43,7 @@ pub(super) fn sheet_cell(cell: &str, to_terminal: bool) -> std::borrow::Cow<'_, 
 
 /// A plain aligned table; the last column is not padded (it may be long).
 /// Cells are [`printable`].
-pub(super) fn write_rows(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn write_rows(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) {
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| r.iter().map(|c| printable(c)).collect())

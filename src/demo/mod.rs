@@ -227,6 +227,9 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
     if let Some(late) = round1.get(4) {
         receive(&stores.commune, late, now)?;
     }
+    // The office settles most suspected duplicate pairs (the report's
+    // "làm sạch dữ liệu công dân nghi trùng"); the rest wait.
+    settle_pairs(&stores.commune, &commune_device, &mut rng)?;
     // The office's corrections go back to the teams.
     stores.commune_sends(&bundles, now)?;
     summary.cases = stores.commune.case_count()? as usize;
@@ -234,6 +237,32 @@ pub fn build(dir: &Path, options: &Options) -> Result<Summary> {
     // built again rather than opened half made.
     stores.commune.set_setting(BUILT, &true)?;
     Ok(summary)
+}
+
+/// Settles two pairs in three, as the office would after looking into them.
+fn settle_pairs(store: &Store, device: &Device, rng: &mut Rng) -> Result<()> {
+    let who = crate::domain::save::Who {
+        device: device.id.clone(),
+        role: device.role,
+        author: "Cán bộ xã".into(),
+    };
+    for pair in crate::ops::duplicates::list(store)? {
+        let resolution = match rng.below(6) {
+            0..=2 => "deleted_duplicate",
+            3 => "not_duplicate",
+            4 => "referred",
+            _ => continue,
+        };
+        crate::ops::duplicates::settle(
+            store,
+            &pair.first.key,
+            &pair.second.key,
+            resolution,
+            None,
+            &who,
+        )?;
+    }
+    Ok(())
 }
 
 /// The setting a demo's commune store gets once the whole demo is built.

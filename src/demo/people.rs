@@ -274,6 +274,12 @@ impl World {
                 });
             }
         }
+        campaign_items(
+            &people,
+            today,
+            &mut work_items,
+            &mut campaign_rng(options.seed),
+        );
         // Numbered village by village, as a commune lists its work: each
         // team's cases are then neighbours in the store, and a team's bundle
         // touches its own part of the commune's tables, not all of them.
@@ -302,6 +308,78 @@ impl World {
             work_items,
             hints,
             summary,
+        }
+    }
+}
+
+/// The commune's other data-cleaning groups, each a share of the people
+/// in the seed report's proportions to its missing fields (1,250): ID
+/// cancellations 38, population data vs ID card 58, subscribers 59, social
+/// insurance 38; per ten thousand people, with the demo's 7 % of people
+/// missing a field. Drawn from their own random stream, so the rest of the
+/// demo is the same with or without them.
+const CAMPAIGNS: [(&str, u64); 4] = [
+    ("id_cancellation", 21),
+    ("id_card_mismatch", 32),
+    ("subscriber", 33),
+    ("social_insurance", 21),
+];
+
+/// Whether a form is one of [`CAMPAIGNS`].
+pub(super) fn is_campaign(form: &str) -> bool {
+    CAMPAIGNS.iter().any(|(f, _)| *f == form)
+}
+
+fn campaign_rng(seed: u64) -> Rng {
+    Rng(seed ^ 0x0C4A_0021)
+}
+
+fn campaign_items(people: &[Person], today: NaiveDate, items: &mut Vec<WorkItem>, rng: &mut Rng) {
+    for (form, per_10k) in CAMPAIGNS {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for p in people {
+            if rng.below(10_000) >= per_10k || !seen.insert(&p.personal_id) {
+                continue;
+            }
+            let mut prefill = person_prefill(p);
+            match form {
+                "id_cancellation" => {
+                    let reason = *rng.weighted(&[
+                        ("registration_error", 60),
+                        ("birth_year_corrected", 30),
+                        ("sex_redetermined", 5),
+                        ("other", 5),
+                    ]);
+                    prefill.insert("reason".into(), reason.into());
+                }
+                "id_card_mismatch" => {
+                    let field = *rng.weighted(&[
+                        ("birth_date", 35),
+                        ("full_name", 25),
+                        ("place_of_origin", 20),
+                        ("permanent_address", 15),
+                        ("sex", 5),
+                    ]);
+                    prefill.insert("mismatch".into(), field.into());
+                }
+                "subscriber" if p.phone.is_empty() => continue,
+                "subscriber" => {
+                    prefill.insert("phone".into(), p.phone.clone());
+                }
+                _ => {
+                    prefill.insert(
+                        "insurance_number".into(),
+                        format!("{:010}", rng.below(10_000_000_000)),
+                    );
+                }
+            }
+            items.push(WorkItem {
+                id: String::new(),
+                form: form.into(),
+                team: p.team,
+                due: Some((today + Duration::days(rng.range(5, 45))).to_string()),
+                prefill,
+            });
         }
     }
 }
@@ -510,13 +588,13 @@ pub(super) fn register_file<'a>(
 pub(super) fn worklist_files<'a>(
     items: impl IntoIterator<Item = &'a WorkItem>,
     commune: &Commune,
-) -> Vec<Vec<u8>> {
+) -> Vec<(String, Vec<u8>)> {
     let mut by_form: BTreeMap<&str, Vec<&WorkItem>> = BTreeMap::new();
     for item in items {
         by_form.entry(item.form.as_str()).or_default().push(item);
     }
     let mut files = Vec::new();
-    for (_, mut items) in by_form {
+    for (form, mut items) in by_form {
         crate::sort::sort_by(&mut items, |a, b| in_id_order(&a.id, &b.id));
         let mut fields: Vec<&str> = items
             .iter()
@@ -545,7 +623,7 @@ pub(super) fn worklist_files<'a>(
         }
         let _ = w.flush();
         drop(w);
-        files.push(out);
+        files.push((form.to_string(), out));
     }
     files
 }

@@ -222,8 +222,11 @@ impl Campaign<'_> {
                 ops::register::apply(commune, &preview)?;
                 // And the work list, one spreadsheet per form.
                 let items = everyone.iter().flat_map(|s| &s.items);
-                for file in people::worklist_files(items, self.commune) {
-                    let choices = ops::worklist::ImportChoices::default();
+                for (form, file) in people::worklist_files(items, self.commune) {
+                    let choices = ops::worklist::ImportChoices {
+                        form: Some(form),
+                        ..Default::default()
+                    };
                     let preview = ops::worklist::preview(commune, file.as_slice(), &choices)?;
                     // Every row is the demo's own, made to pass.
                     debug_assert!(
@@ -350,10 +353,29 @@ impl Campaign<'_> {
             villages: &self.commune.villages,
         };
         let mut rng = team_rng(self.seed, team);
-        let work = do_team_work(&mut rng, &share.items, self.hints, &device, &ctx, self.now);
+        // The other data-cleaning groups' items come last, on their own
+        // random stream (see `people::CAMPAIGNS`).
+        let split = share
+            .items
+            .iter()
+            .position(|i| people::is_campaign(&i.form))
+            .unwrap_or(share.items.len());
+        let (items, campaigns) = share.items.split_at(split);
+        let mut work = do_team_work(&mut rng, items, self.hints, &device, &ctx, self.now);
+        let mut campaign_rng = team_rng(!self.seed, team);
+        let more = do_team_work(
+            &mut campaign_rng,
+            campaigns,
+            self.hints,
+            &device,
+            &ctx,
+            self.now,
+        );
         // The commune may still be storing its copy; the last of the two frees it.
         drop(share);
         let offered = work.offer(&mut rng, OFFERED);
+        // One visit each: no later versions to index.
+        work.first.extend(more.first);
         store.add_versions(&work.first)?;
         let bundle = export_team(&store, &signer, self.bundles, self.now)?;
         let first = FirstRound {

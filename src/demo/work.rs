@@ -273,6 +273,77 @@ fn fill(
             v.insert("outcome".into(), "corrected".into());
             vec![v]
         }
+        "id_cancellation" => {
+            // Children registered since 01/07/2021 had a number made at
+            // their birth registration; about half the cancellations.
+            let born = v
+                .get("birth_date")
+                .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok());
+            let registered = match born {
+                Some(b) if b > NaiveDate::from_ymd_opt(2021, 7, 1).unwrap_or(b) => b,
+                Some(b) if rng.chance(400) => {
+                    // A birth registered late (đăng ký khai sinh quá hạn).
+                    let late = NaiveDate::from_ymd_opt(2021, 7, 2).unwrap_or(b);
+                    (late + Duration::days(rng.range(0, 900))).min(day)
+                }
+                Some(b) => b + Duration::days(rng.range(1, 60)),
+                None => day,
+            };
+            v.insert(
+                "birth_certificate_date".into(),
+                registered.min(day).to_string(),
+            );
+            let outcome = if rng.chance(920) {
+                "request_created"
+            } else {
+                "no_document"
+            };
+            v.insert("outcome".into(), outcome.into());
+            vec![v]
+        }
+        "id_card_mismatch" => {
+            // The seed's 58: 48 in the population data, 10 on the card.
+            let card = rng.chance(170);
+            v.insert(
+                "wrong_side".into(),
+                if card { "id_card" } else { "population_data" }.into(),
+            );
+            let outcome = match (card, rng.chance(900)) {
+                (true, _) => "card_reissue",
+                (false, true) => "corrected",
+                (false, false) => "referred",
+            };
+            v.insert("outcome".into(), outcome.into());
+            vec![v]
+        }
+        "subscriber" => {
+            let finding = *rng.weighted(&[
+                ("wrong_info", 50),
+                ("matched", 30),
+                ("not_owner", 10),
+                ("not_in_use", 10),
+            ]);
+            v.insert("finding".into(), finding.into());
+            let outcome = if rng.chance(950) {
+                "cleaned"
+            } else {
+                "not_cleaned"
+            };
+            v.insert("outcome".into(), outcome.into());
+            vec![v]
+        }
+        "social_insurance" => {
+            v.insert("finding".into(), "wrong_info".into());
+            let wrong = *rng.weighted(&[("birth_date", 60), ("full_name", 25), ("sex", 15)]);
+            v.insert("wrong_fields".into(), wrong.into());
+            let outcome = if rng.chance(800) {
+                "corrected"
+            } else {
+                "sent_to_insurer"
+            };
+            v.insert("outcome".into(), outcome.into());
+            vec![v]
+        }
         _ => {
             let mut visits = Vec::new();
             let has_phone = v.contains_key("phone");

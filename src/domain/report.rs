@@ -1,73 +1,206 @@
-//! The numbers of the commune's periodic report, as of a date: only versions
-//! edited on or before that day count. Pure: the wording lives in
-//! `i18n::report`, the data comes from the store.
+//! The numbers of the commune's periodic report, as of a date, counted as
+//! the report spec (`data/report.json`) declares them: each line names the
+//! counts behind its placeholders (a form's cases, those whose result meets
+//! conditions on its values, or that ever did), and each is counted for the
+//! whole commune and per village. Only versions edited on or before the day
+//! count. (Work items carry no date they were assigned: the assigned totals
+//! are the work list's as it stands, less the cases voided by the day.)
+//! Pure: the words are `i18n::report`'s, the data the store's.
+//!
+//! A new data-cleaning group is a form spec and a few lines here: no code.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
+use serde::Deserialize;
 
+use super::form::{Cond, Label};
 use super::standing::Standing;
 use super::version::Version;
 use super::work::WorkItem;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Households {
-    pub assigned: usize,
-    /// Checks with an outcome.
-    pub checked: usize,
-    /// Households found without a head (in any version up to the date).
-    pub no_head_found: usize,
-    /// ... of which the current state names a head.
-    pub no_head_fixed: usize,
-    /// Checks that found a suspected duplicate citizen.
-    pub duplicate_findings: usize,
-    pub referred: usize,
+/// The report's lines, by section.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub sections: Vec<SectionSpec>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MissingFields {
-    pub assigned: usize,
-    /// Cases with an outcome: corrected, no document, or referred.
-    pub processed: usize,
-    /// Corrected: the information was found and supplemented.
-    pub with_info: usize,
-    /// No information or document to supplement from.
-    pub without_info: usize,
-    pub referred: usize,
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionSpec {
+    pub heading: Label,
+    pub lines: Vec<LineSpec>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Activation {
-    pub assigned: usize,
-    pub level1: usize,
-    pub level2: usize,
-    pub pending: usize,
-    pub not_registered: usize,
-    pub failed: usize,
-    /// Not activated, by reason (blocker choice id).
-    pub blockers: BTreeMap<String, usize>,
+/// One line of the report: its wording in each language, with
+/// placeholders (`{name}` a count, `{a%b}` the share of `a` in `b` to a
+/// tenth of a percent, `{a%%b}` to a whole one, `{target}` the commune's
+/// target for the line, `{with_target}` the `with_target` wording when a
+/// target is set, empty otherwise) and the counts they name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineSpec {
+    /// Stable: the CSV's key, the target's name.
+    pub key: String,
+    /// The line in the per-village table.
+    pub short: Label,
+    pub counts: BTreeMap<String, CountSpec>,
+    /// The count the line is about, and the one it is a share of (the
+    /// CSV's `value` and `of`, the table's cells).
+    pub value: String,
+    #[serde(default)]
+    pub of: Option<String>,
+    pub vi: String,
+    pub en: String,
+    #[serde(default)]
+    pub with_target: Option<Label>,
+    /// The wording when a count is 0 (nothing to break down).
+    #[serde(default)]
+    pub zero: Option<Zero>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+impl LineSpec {
+    pub fn wording(&self, lang: super::lang::Lang) -> &str {
+        match lang {
+            super::lang::Lang::Vi => &self.vi,
+            super::lang::Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Zero {
+    pub count: String,
+    pub vi: String,
+    pub en: String,
+}
+
+/// What one placeholder counts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountSpec {
+    #[serde(default)]
+    pub form: Option<String>,
+    /// Counted from the work list and cases rather than the form's cases.
+    #[serde(default)]
+    pub source: Option<Source>,
+    #[serde(default)]
+    pub cases: Cases,
+    /// Conditions the case's result (its values as they count) meets.
+    #[serde(default, rename = "where")]
+    pub conds: Vec<Cond>,
+    /// Conditions some version of the case up to the day met.
+    #[serde(default)]
+    pub ever: Vec<Cond>,
+    /// Counted again by this field's values (a breakdown: "no smartphone
+    /// 3; declined 1").
+    #[serde(default)]
+    pub by: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cases {
+    /// Cases with a result (the conditions apply to it).
+    #[default]
+    Result,
+    /// Every piece of work of the form: the work list's items and the cases
+    /// opened in the field by the day, voided ones aside.
+    Assigned,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Pairs of suspected duplicate citizens in the register.
+    DuplicatePairs,
+}
+
+/// The report spec shipped in the binary.
+pub fn spec() -> &'static Spec {
+    static SPEC: OnceLock<Spec> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        serde_json::from_str(include_str!("../../data/report.json"))
+            .expect("the report spec is checked by the tests")
+    })
+}
+
+/// One count: for the whole commune, per team (village), and per value of
+/// its `by` field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Count {
+    pub total: usize,
+    pub by_team: BTreeMap<u8, usize>,
+    pub by_value: BTreeMap<String, usize>,
+}
+
+/// A line's counts, by placeholder name, and the commune's target.
+#[derive(Clone, Debug)]
+pub struct LineNumbers {
+    pub spec: &'static LineSpec,
+    pub counts: BTreeMap<&'static str, Count>,
+    pub target: Option<usize>,
+}
+
+impl LineNumbers {
+    pub fn count(&self, name: &str) -> Option<&Count> {
+        self.counts.get(name)
+    }
+
+    /// The count named, for the whole commune or one team.
+    pub fn get(&self, name: &str, team: Option<u8>) -> usize {
+        let Some(c) = self.counts.get(name) else {
+            return 0;
+        };
+        match team {
+            None => c.total,
+            Some(t) => c.by_team.get(&t).copied().unwrap_or(0),
+        }
+    }
+
+    pub fn value(&self, team: Option<u8>) -> usize {
+        self.get(&self.spec.value, team)
+    }
+
+    pub fn of(&self, team: Option<u8>) -> usize {
+        self.spec.of.as_deref().map_or(0, |of| self.get(of, team))
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct Report {
     pub commune: String,
     pub as_of: NaiveDate,
-    pub households: Households,
-    pub missing: MissingFields,
-    pub activation: Activation,
-    pub duplicates: DuplicatePairs,
+    /// The commune's villages (team number, name), for the table.
+    pub villages: Vec<(u8, String)>,
+    /// Each section's heading and lines, as in the spec.
+    pub sections: Vec<(&'static Label, Vec<LineNumbers>)>,
 }
 
-/// Suspected duplicate citizens: the pairs the register holds and how many
-/// were settled, each way.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DuplicatePairs {
-    /// Pairs of suspected duplicate citizens across the commune's register.
-    pub found: usize,
-    /// Settled by deleting the duplicate record ("đã xoá phiếu trùng").
-    pub cleaned: usize,
-    pub not_duplicate: usize,
-    pub referred: usize,
+impl Report {
+    pub fn lines(&self) -> impl Iterator<Item = &LineNumbers> {
+        self.sections.iter().flat_map(|(_, lines)| lines)
+    }
+
+    /// The line of this key.
+    pub fn line(&self, key: &str) -> Option<&LineNumbers> {
+        self.lines().find(|l| l.spec.key == key)
+    }
+}
+
+/// What the report is counted from.
+pub struct Data<'a> {
+    pub commune: &'a str,
+    pub villages: Vec<(u8, String)>,
+    pub items: &'a [WorkItem],
+    pub versions: &'a [Version],
+    /// The team of each suspected duplicate pair (its first entry's).
+    pub pairs: &'a [u8],
+    /// The commune's targets (chỉ tiêu), by line key.
+    pub targets: &'a BTreeMap<String, usize>,
 }
 
 /// Percent of `part` in `whole`, one decimal, 0 when nothing is assigned.
@@ -91,134 +224,150 @@ pub fn whole_percent(share: f64) -> u32 {
     }
 }
 
-fn has(v: &Version, field: &str, choice: &str) -> bool {
-    v.values
-        .get(field)
-        .is_some_and(|x| x.split(super::form::MULTI_SEP).any(|c| c == choice))
+/// A case with a result: its result, its team, its versions up to the day.
+type Counted<'a> = (&'a Version, u8, &'a [&'a Version]);
+
+/// The cases as of the day: each case's standing and the team it is
+/// counted for, by form.
+struct Work<'a> {
+    /// Per form, every piece of work assigned (record, team).
+    assigned: HashMap<&'a str, Vec<(&'a str, u8)>>,
+    /// Per form, each case with a result: (its result, its team, its
+    /// versions up to the day).
+    results: HashMap<&'a str, Vec<Counted<'a>>>,
 }
 
-fn value<'a>(v: &'a Version, field: &str) -> &'a str {
-    v.values.get(field).map(String::as_str).unwrap_or("")
-}
-
-/// Computes the report from the work list, every version, and the number of
-/// suspected duplicate pairs.
-pub fn compute(
-    commune: &str,
-    items: &[WorkItem],
-    versions: &[Version],
-    suspected_duplicates: usize,
-    as_of: NaiveDate,
-) -> Report {
-    let mut r = Report {
-        commune: commune.to_string(),
-        as_of,
-        households: Households::default(),
-        missing: MissingFields::default(),
-        activation: Activation::default(),
-        duplicates: DuplicatePairs {
-            found: suspected_duplicates,
-            ..DuplicatePairs::default()
-        },
-    };
+/// Counts the report as of `as_of` (every line of the spec).
+pub fn compute(spec: &'static Spec, data: &Data, as_of: NaiveDate) -> Report {
     // Each case counted where it stands as of the day (`Standing`): a
     // voided one nowhere, not even as assigned; a draft with an error
     // saved over a result, or the office sending it back, changes no line
     // (the last result stands); a case whose only versions are drafts is
     // assigned, nothing more.
     let mut by_record: HashMap<&str, Vec<&Version>> = HashMap::new();
-    for v in versions
+    for v in data
+        .versions
         .iter()
         .filter(|v| v.edited_at.date_naive() <= as_of)
     {
         by_record.entry(&v.record).or_default().push(v);
     }
-    let standings: Vec<(&str, Standing)> = by_record
-        .iter()
-        .filter_map(|(record, vs)| Some((*record, Standing::of_case(vs)?)))
-        .collect();
-    let voided: HashSet<&str> = standings
-        .iter()
-        .filter(|(_, s)| !s.counts())
-        .map(|(record, _)| *record)
-        .collect();
-    let mut assigned: HashMap<&str, usize> = HashMap::new();
-    for i in items.iter().filter(|i| !voided.contains(i.id.as_str())) {
-        *assigned.entry(&i.form).or_default() += 1;
-    }
-    let item_ids: HashSet<&str> = items.iter().map(|i| i.id.as_str()).collect();
-    // Cases opened in the field count as assigned too, as in the progress tables.
-    for (record, s) in &standings {
-        if s.counts() && !item_ids.contains(record) {
-            let form = by_record[record].first().map_or("", |v| v.form.as_str());
-            *assigned.entry(form).or_default() += 1;
+    let item_team: HashMap<&str, u8> = data.items.iter().map(|i| (i.id.as_str(), i.team)).collect();
+    let mut cases = Work {
+        assigned: HashMap::new(),
+        results: HashMap::new(),
+    };
+    let mut voided: HashSet<&str> = HashSet::new();
+    for (record, versions) in &by_record {
+        let Some(standing) = Standing::of_case(versions) else {
+            continue;
+        };
+        if !standing.counts() {
+            voided.insert(record);
+            continue;
+        }
+        let first = versions[0];
+        let team = item_team
+            .get(record)
+            .copied()
+            .unwrap_or_else(|| standing.by.unwrap_or(first).team);
+        if !item_team.contains_key(record) {
+            // Opened in the field: assigned too, as in the progress tables.
+            cases
+                .assigned
+                .entry(first.form.as_str())
+                .or_default()
+                .push((record, team));
+        }
+        if let Some(result) = standing.result {
+            cases
+                .results
+                .entry(result.form.as_str())
+                .or_default()
+                .push((result, team, versions));
         }
     }
-    let no_head_ever: HashSet<&str> = versions
+    for i in data
+        .items
         .iter()
-        .filter(|v| {
-            v.edited_at.date_naive() <= as_of && v.status.counts() && has(v, "findings", "no_head")
+        .filter(|i| !voided.contains(i.id.as_str()))
+    {
+        cases
+            .assigned
+            .entry(i.form.as_str())
+            .or_default()
+            .push((&i.id, i.team));
+    }
+    let sections = spec
+        .sections
+        .iter()
+        .map(|section| {
+            let lines = section
+                .lines
+                .iter()
+                .map(|line| LineNumbers {
+                    spec: line,
+                    counts: line
+                        .counts
+                        .iter()
+                        .map(|(name, c)| (name.as_str(), count(c, &cases, data.pairs)))
+                        .collect(),
+                    target: data.targets.get(&line.key).copied(),
+                })
+                .collect();
+            (&section.heading, lines)
         })
-        .map(|v| v.record.as_str())
         .collect();
-    r.households.assigned = assigned.get("household_check").copied().unwrap_or(0);
-    r.missing.assigned = assigned.get("missing_field").copied().unwrap_or(0);
-    r.activation.assigned = assigned.get("activation").copied().unwrap_or(0);
-    for h in standings.iter().filter_map(|(_, s)| s.result) {
-        match h.form.as_str() {
-            "household_check" => {
-                let hh = &mut r.households;
-                if !value(h, "outcome").is_empty() {
-                    hh.checked += 1;
-                }
-                if no_head_ever.contains(h.record.as_str()) {
-                    hh.no_head_found += 1;
-                    if !has(h, "findings", "no_head") && !value(h, "head_name").is_empty() {
-                        hh.no_head_fixed += 1;
-                    }
-                }
-                hh.duplicate_findings += usize::from(has(h, "findings", "duplicate"));
-                hh.referred += usize::from(value(h, "outcome") == "referred");
+    Report {
+        commune: data.commune.to_string(),
+        as_of,
+        villages: data.villages.clone(),
+        sections,
+    }
+}
+
+fn count(spec: &CountSpec, cases: &Work, pairs: &[u8]) -> Count {
+    let mut c = Count::default();
+    let mut add = |team: u8, values: Option<&BTreeMap<String, String>>| {
+        c.total += 1;
+        *c.by_team.entry(team).or_default() += 1;
+        if let (Some(field), Some(values)) = (&spec.by, values) {
+            let value = values.get(field).map(String::as_str).unwrap_or("");
+            for v in value
+                .split(super::form::MULTI_SEP)
+                .filter(|v| !v.is_empty())
+            {
+                *c.by_value.entry(v.to_string()).or_default() += 1;
             }
-            "missing_field" => {
-                let m = &mut r.missing;
-                match value(h, "outcome") {
-                    "corrected" => m.with_info += 1,
-                    "no_document" => m.without_info += 1,
-                    "referred" => m.referred += 1,
-                    _ => continue,
-                }
-                m.processed += 1;
+        }
+    };
+    if spec.source == Some(Source::DuplicatePairs) {
+        for team in pairs {
+            add(*team, None);
+        }
+        return c;
+    }
+    let form = spec.form.as_deref().unwrap_or("");
+    match spec.cases {
+        Cases::Assigned => {
+            for (_, team) in cases.assigned.get(form).into_iter().flatten() {
+                add(*team, None);
             }
-            "duplicate" => {
-                let d = &mut r.duplicates;
-                match value(h, "resolution") {
-                    "deleted_duplicate" => d.cleaned += 1,
-                    "not_duplicate" => d.not_duplicate += 1,
-                    "referred" => d.referred += 1,
-                    _ => {}
-                }
-            }
-            "activation" => {
-                let a = &mut r.activation;
-                match value(h, "status") {
-                    "activated_level1" => a.level1 += 1,
-                    "activated_level2" => a.level2 += 1,
-                    "pending" => a.pending += 1,
-                    "not_registered" => a.not_registered += 1,
-                    "failed" => a.failed += 1,
-                    _ => {}
-                }
-                let blocker = value(h, "blocker");
-                if matches!(value(h, "status"), "not_registered" | "failed") && !blocker.is_empty()
-                {
-                    *a.blockers.entry(blocker.to_string()).or_default() += 1;
+        }
+        Cases::Result => {
+            for (result, team, versions) in cases.results.get(form).into_iter().flatten() {
+                let now = spec.conds.iter().all(|cond| cond.holds(&result.values));
+                let ever = spec.ever.is_empty()
+                    || versions.iter().any(|v| {
+                        v.status.counts() && spec.ever.iter().all(|cond| cond.holds(&v.values))
+                    });
+                if now && ever {
+                    add(*team, Some(&result.values));
                 }
             }
-            _ => {}
         }
     }
-    r
+    c
 }
 
 #[cfg(test)]
@@ -244,6 +393,22 @@ mod tests {
             confirmed: vec![],
         }
         .seal()
+    }
+
+    fn report(items: &[WorkItem], versions: &[Version], as_of: NaiveDate) -> Report {
+        let data = Data {
+            commune: "Xã A",
+            villages: vec![(1, "Thôn 1".into())],
+            items,
+            versions,
+            pairs: &[1, 1],
+            targets: &BTreeMap::new(),
+        };
+        compute(spec(), &data, as_of)
+    }
+
+    fn get(r: &Report, line: &str, count: &str) -> usize {
+        r.line(line).unwrap().get(count, None)
     }
 
     fn item(id: &str, form: &str) -> WorkItem {
@@ -317,43 +482,54 @@ mod tests {
             item("HC-1", "household_check"),
         ];
         let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
-        let r = compute("Xã A", &items, &versions, 2, day("2024-09-15"));
-        assert_eq!(r.activation.assigned, 3);
+        let r = report(&items, &versions, day("2024-09-15"));
+        assert_eq!(get(&r, "eid_level1", "assigned"), 3);
         assert_eq!(
             (
-                r.activation.level2,
-                r.activation.pending,
-                r.activation.failed
+                get(&r, "eid_level2", "level2"),
+                get(&r, "eid_pending", "pending"),
+                get(&r, "eid_not_done", "not_done")
             ),
             (0, 1, 1)
         );
-        assert_eq!(r.activation.blockers["old_phone"], 1);
+        let reasons = r.line("eid_not_done").unwrap().count("reasons").unwrap();
+        assert_eq!(reasons.by_value["old_phone"], 1);
         assert_eq!(
             (
-                r.missing.processed,
-                r.missing.with_info,
-                r.missing.without_info
+                get(&r, "missing_fields", "processed"),
+                get(&r, "missing_fields", "with_info"),
+                get(&r, "missing_fields", "without_info")
             ),
             (2, 1, 1)
         );
         assert_eq!(
-            (r.households.no_head_found, r.households.no_head_fixed),
+            (
+                get(&r, "household_checked", "no_head_found"),
+                get(&r, "household_checked", "no_head_fixed")
+            ),
             (1, 0)
         );
+        assert_eq!(get(&r, "suspected_duplicates", "found"), 2);
 
-        let later = compute("Xã A", &items, &versions, 2, day("2024-09-30"));
-        assert_eq!((later.activation.level2, later.activation.pending), (1, 0));
+        let later = report(&items, &versions, day("2024-09-30"));
         assert_eq!(
             (
-                later.households.no_head_found,
-                later.households.no_head_fixed
+                get(&later, "eid_level2", "level2"),
+                get(&later, "eid_pending", "pending")
+            ),
+            (1, 0)
+        );
+        assert_eq!(
+            (
+                get(&later, "household_checked", "no_head_found"),
+                get(&later, "household_checked", "no_head_fixed")
             ),
             (1, 1)
         );
 
-        let before = compute("Xã A", &items, &versions, 2, day("2024-08-01"));
-        assert_eq!(before.missing.processed, 0);
-        assert_eq!(before.activation.assigned, 3);
+        let before = report(&items, &versions, day("2024-08-01"));
+        assert_eq!(get(&before, "missing_fields", "processed"), 0);
+        assert_eq!(get(&before, "eid_level1", "assigned"), 3);
         assert_eq!(percent(1, 3), 33.3);
         assert_eq!(percent(1, 0), 0.0);
     }
@@ -376,15 +552,12 @@ mod tests {
             "2024-09-01",
             &[("status", "pending")],
         );
-        let base = compute(
-            "Xã A",
-            &items,
-            &[m1.clone(), a1.clone()],
-            0,
-            day("2024-09-30"),
-        );
-        assert_eq!((base.missing.with_info, base.missing.without_info), (0, 1));
-        assert_eq!(base.activation.pending, 1);
+        let base = report(&items, &[m1.clone(), a1.clone()], day("2024-09-30"));
+        let missing = |r: &Report| {
+            ["with_info", "without_info", "processed"].map(|c| get(r, "missing_fields", c))
+        };
+        assert_eq!(missing(&base), [0, 1, 1]);
+        assert_eq!(get(&base, "eid_pending", "pending"), 1);
         // On top: a draft (31/02, no evidence) claiming the value was found,
         // and the activation sent back by the office, or voided.
         let with_status = |mut v: Version, status: Status| {
@@ -414,14 +587,71 @@ mod tests {
                 status,
             );
             let versions = [m1.clone(), a1.clone(), draft.clone(), a2];
-            let r = compute("Xã A", &items, &versions, 0, day("2024-09-30"));
+            let r = report(&items, &versions, day("2024-09-30"));
             // The draft changes nothing: the last result stands.
-            assert_eq!(r.missing, base.missing, "{status:?}");
+            assert_eq!(missing(&r), missing(&base), "{status:?}");
             // Sent back: the last result the team saved stands; voided:
             // counted nowhere, not even as assigned.
             let counted = usize::from(status != Status::Voided);
-            assert_eq!((r.activation.level2, r.activation.pending), (0, counted));
-            assert_eq!(r.activation.assigned, counted, "{status:?}");
+            assert_eq!(
+                (
+                    get(&r, "eid_level2", "level2"),
+                    get(&r, "eid_pending", "pending")
+                ),
+                (0, counted)
+            );
+            assert_eq!(get(&r, "eid_level1", "assigned"), counted, "{status:?}");
+        }
+    }
+
+    /// The spec names only forms, fields and choices that exist, every
+    /// placeholder names a count (or the target), and keys do not repeat.
+    #[test]
+    fn the_report_spec_names_only_what_exists() {
+        use crate::domain::{form, lang::Lang};
+        let mut keys = HashSet::new();
+        for line in spec().sections.iter().flat_map(|s| &s.lines) {
+            let key = line.key.as_str();
+            assert!(keys.insert(key), "{key}: the key repeats");
+            for (name, c) in &line.counts {
+                let Some(id) = &c.form else {
+                    assert!(c.source.is_some(), "{key}.{name}: a form or a source");
+                    continue;
+                };
+                let f = form::form(id).unwrap_or_else(|| panic!("{key}.{name}: no form {id}"));
+                let named = c.conds.iter().chain(&c.ever).map(|cond| {
+                    let values = cond.one_of.iter().chain(&cond.has).chain(&cond.lacks);
+                    (cond.field.as_str(), values.collect::<Vec<_>>())
+                });
+                for (field, values) in named.chain(c.by.iter().map(|b| (b.as_str(), vec![]))) {
+                    let spec = f
+                        .field(field)
+                        .unwrap_or_else(|| panic!("{key}.{name}: {id} has no field {field}"));
+                    let choices = form::choices_of(&spec.kind, Lang::Vi, &[]);
+                    for v in values {
+                        assert!(
+                            choices.iter().any(|(c, _)| c == v),
+                            "{key}.{name}: {id}.{field} has no choice {v}"
+                        );
+                    }
+                }
+            }
+            let known =
+                |n: &str| n == "target" || n == "with_target" || line.counts.contains_key(n);
+            assert!(known(&line.value), "{key}: value");
+            assert!(line.of.iter().all(|of| known(of)), "{key}: of");
+            assert!(line.zero.iter().all(|z| known(&z.count)), "{key}: zero");
+            let wordings = [&line.vi, &line.en]
+                .into_iter()
+                .chain(line.with_target.iter().flat_map(|l| [&l.vi, &l.en]));
+            for wording in wordings {
+                for piece in wording.split('{').skip(1) {
+                    let name = piece.split('}').next().unwrap_or("");
+                    for part in name.split('%').filter(|p| !p.is_empty()) {
+                        assert!(known(part), "{key}: {{{name}}} names no count");
+                    }
+                }
+            }
         }
     }
 }

@@ -232,8 +232,13 @@ pub fn error(e: &Error) -> String {
         Error::Store(s) => store_error(s),
         Error::Exchange(e) => super::bundle::exchange_error(super::Lang::En, e),
         Error::Resolve(e) => super::bundle::resolve_error(super::Lang::En, e),
+        Error::NoSuchReportLine { line } => format!(
+            "The report has no line \"{line}\"; the lines a target can be set for: {}.",
+            super::report_lines()
+        ),
         Error::UnknownForm { form } => format!(
-            "There is no form \"{form}\"; the forms are household_check, missing_field, activation."
+            "There is no form \"{form}\"; the forms are {}.",
+            super::form_ids()
         ),
         Error::UnknownField { form, field } => {
             format!("Form \"{form}\" has no field \"{field}\"; `tothon forms` lists the fields.")

@@ -550,6 +550,28 @@ pub fn status(lang: Lang, s: crate::domain::version::Status) -> &'static str {
     )
 }
 
+/// The forms a case can be opened of, by id, for the sentence that names
+/// an unknown one.
+fn form_ids() -> String {
+    crate::domain::form::openable()
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The report's lines a target can be set for (those a share is counted
+/// of), by key.
+fn report_lines() -> String {
+    crate::domain::report::spec()
+        .sections
+        .iter()
+        .flat_map(|s| &s.lines)
+        .map(|l| l.key.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,9 @@
-//! The report in the commune report's own wording, one function per language,
-//! as plain text, Markdown or CSV rows.
+//! The report in words: each line of the report spec (`data/report.json`)
+//! with its placeholders filled in the reader's language, as plain text,
+//! Markdown or CSV rows, and the per-village table.
 
 use crate::domain::form;
-use crate::domain::report::{Report, percent};
+use crate::domain::report::{LineNumbers, Report, percent, whole_percent};
 use crate::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,17 +22,25 @@ pub struct Item {
     pub of: usize,
 }
 
-fn blocker_label(id: &str, lang: Lang) -> String {
-    form::choice_label("activation", "blocker", id, lang)
+/// A share to a tenth of a percent; Vietnamese writes a decimal comma:
+/// "55,8%".
+fn pct(part: usize, whole: usize, lang: Lang) -> String {
+    let text = format!("{:.1}%", percent(part, whole));
+    match lang {
+        Lang::Vi => text.replace('.', ","),
+        Lang::En => text,
+    }
 }
 
-fn pct(part: usize, whole: usize) -> String {
-    format!("{:.1}%", percent(part, whole))
-}
-
-/// Vietnamese writes a decimal comma: "55,8%".
-fn pct_vi(part: usize, whole: usize) -> String {
-    pct(part, whole).replace('.', ",")
+/// A share of a target as a whole percentage ("đạt 100% chỉ tiêu"),
+/// never 100 short of it.
+fn whole_pct(part: usize, whole: usize) -> String {
+    let share = if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    };
+    format!("{}%", whole_percent(share))
 }
 
 pub fn title(r: &Report, lang: Lang) -> String {
@@ -45,233 +54,144 @@ pub fn title(r: &Report, lang: Lang) -> String {
     }
 }
 
+/// Every line of the report, in the spec's order.
 pub fn items(r: &Report, lang: Lang) -> Vec<Item> {
-    match lang {
-        Lang::Vi => vi(r),
-        Lang::En => en(r),
+    r.lines().map(|line| item(line, lang)).collect()
+}
+
+/// Each section's heading and its lines.
+pub fn sections(r: &Report, lang: Lang) -> Vec<(String, Vec<Item>)> {
+    r.sections
+        .iter()
+        .map(|(heading, lines)| {
+            let items = lines.iter().map(|l| item(l, lang)).collect();
+            (heading.get(lang).to_string(), items)
+        })
+        .collect()
+}
+
+fn item(line: &LineNumbers, lang: Lang) -> Item {
+    let spec = line.spec;
+    let sentence = match &spec.zero {
+        Some(zero) if line.get(&zero.count, None) == 0 => match lang {
+            Lang::Vi => zero.vi.clone(),
+            Lang::En => zero.en.clone(),
+        },
+        _ => fill(spec.wording(lang), line, lang),
+    };
+    Item {
+        key: &spec.key,
+        sentence,
+        value: line.value(None),
+        of: line.of(None),
     }
 }
 
-fn blockers_text(r: &Report, lang: Lang) -> String {
-    let mut list: Vec<(&String, &usize)> = r.activation.blockers.iter().collect();
+/// The wording with each `{placeholder}` replaced (see
+/// `domain::report::LineSpec`).
+fn fill(wording: &str, line: &LineNumbers, lang: Lang) -> String {
+    let mut out = String::with_capacity(wording.len() + 32);
+    let mut rest = wording;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push_str(&placeholder(&rest[open + 1..open + close], line, lang));
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn placeholder(name: &str, line: &LineNumbers, lang: Lang) -> String {
+    let number = |name: &str| match name {
+        "target" => line.target.unwrap_or(0),
+        _ => line.get(name, None),
+    };
+    if name == "with_target" {
+        return match (&line.spec.with_target, line.target) {
+            (Some(words), Some(_)) => fill(words.get(lang), line, lang),
+            _ => String::new(),
+        };
+    }
+    if let Some((part, whole)) = name.split_once("%%") {
+        return whole_pct(number(part), number(whole));
+    }
+    if let Some((part, whole)) = name.split_once('%') {
+        return pct(number(part), number(whole), lang);
+    }
+    match line.count(name) {
+        Some(count) if line.spec.counts[name].by.is_some() => breakdown(line, name, count, lang),
+        _ => number(name).to_string(),
+    }
+}
+
+/// "label N; label N", most first: the values of a count's `by` field.
+fn breakdown(
+    line: &LineNumbers,
+    name: &str,
+    count: &crate::domain::report::Count,
+    lang: Lang,
+) -> String {
+    let spec = &line.spec.counts[name];
+    let (form, field) = (
+        spec.form.as_deref().unwrap_or(""),
+        spec.by.as_deref().unwrap_or(""),
+    );
+    let mut list: Vec<(&String, &usize)> = count.by_value.iter().collect();
     crate::sort::sort_by(&mut list, |a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     list.iter()
-        .map(|(id, n)| format!("{} {n}", blocker_label(id, lang)))
+        .map(|(id, n)| format!("{} {n}", form::choice_label(form, field, id, lang)))
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-fn vi(r: &Report) -> Vec<Item> {
-    let h = &r.households;
-    let m = &r.missing;
-    let a = &r.activation;
-    let d = &r.duplicates;
-    let not_done = a.not_registered + a.failed;
-    vec![
-        Item {
-            key: "household_checked",
-            sentence: format!(
-                "Kiểm tra hộ gia đình: Tổng số {} hộ được giao, đã kiểm tra {} hộ ({}); phát hiện {} hộ không có chủ hộ, đã khắc phục {} hộ; {} hộ chuyển công an xã giải quyết.",
-                h.assigned,
-                h.checked,
-                pct_vi(h.checked, h.assigned),
-                h.no_head_found,
-                h.no_head_fixed,
-                h.referred
-            ),
-            value: h.checked,
-            of: h.assigned,
-        },
-        Item {
-            key: "suspected_duplicates",
-            sentence: format!(
-                "Công dân nghi trùng: rà soát toàn xã phát hiện {} cặp nghi trùng; qua kiểm tra hộ ghi nhận {} trường hợp.",
-                d.found, h.duplicate_findings
-            ),
-            value: d.found,
-            of: 0,
-        },
-        Item {
-            key: "duplicates_cleaned",
-            sentence: format!(
-                "Rà soát làm sạch {} dữ liệu công dân nghi trùng (đã xoá phiếu trùng); {} cặp xác định không trùng; {} cặp chuyển công an xã.",
-                d.cleaned, d.not_duplicate, d.referred
-            ),
-            value: d.cleaned,
-            of: d.found,
-        },
-        Item {
-            key: "missing_fields",
-            sentence: format!(
-                "Cập nhật thiếu trường thông tin: Tổng số {} trường hợp ({} trên {} trường hợp được giao), trong đó có {} trường hợp có thông tin; {} trường hợp không có thông tin, tài liệu để bổ sung; {} trường hợp chuyển công an xã.",
-                m.processed,
-                pct_vi(m.processed, m.assigned),
-                m.assigned,
-                m.with_info,
-                m.without_info,
-                m.referred
-            ),
-            value: m.processed,
-            of: m.assigned,
-        },
-        Item {
-            key: "eid_level1",
-            sentence: format!(
-                "Tổng số tài khoản mức độ 1 đăng ký, kích hoạt thành công {} trường hợp ({} trên {} trường hợp được giao theo dõi).",
-                a.level1,
-                pct_vi(a.level1, a.assigned),
-                a.assigned
-            ),
-            value: a.level1,
-            of: a.assigned,
-        },
-        Item {
-            key: "eid_level2",
-            sentence: format!(
-                "Tổng số tài khoản mức độ 2 đăng ký, kích hoạt thành công {} trường hợp ({}).",
-                a.level2,
-                pct_vi(a.level2, a.assigned)
-            ),
-            value: a.level2,
-            of: a.assigned,
-        },
-        Item {
-            key: "eid_pending",
-            sentence: format!("Đã đăng ký, đang chờ phê duyệt: {} trường hợp.", a.pending),
-            value: a.pending,
-            of: a.assigned,
-        },
-        Item {
-            key: "eid_not_done",
-            sentence: if not_done == 0 {
-                "Chưa kích hoạt được: 0 trường hợp.".to_string()
-            } else {
-                format!(
-                    "Chưa kích hoạt được: {} trường hợp ({}), trong đó: {}.",
-                    not_done,
-                    pct_vi(not_done, a.assigned),
-                    blockers_text(r, Lang::Vi)
-                )
-            },
-            value: not_done,
-            of: a.assigned,
-        },
-    ]
-}
+/// Roman numerals for the sections, as the commune's reports number them.
+const SECTION_NUMBERS: [&str; 6] = ["I", "II", "III", "IV", "V", "VI"];
 
-fn en(r: &Report) -> Vec<Item> {
-    let h = &r.households;
-    let m = &r.missing;
-    let a = &r.activation;
-    let d = &r.duplicates;
-    let not_done = a.not_registered + a.failed;
-    vec![
-        Item {
-            key: "household_checked",
-            sentence: format!(
-                "Household checks: {} households assigned, {} checked ({}); {} found without a head, {} of them fixed; {} referred to the commune police.",
-                h.assigned,
-                h.checked,
-                pct(h.checked, h.assigned),
-                h.no_head_found,
-                h.no_head_fixed,
-                h.referred
-            ),
-            value: h.checked,
-            of: h.assigned,
-        },
-        Item {
-            key: "suspected_duplicates",
-            sentence: format!(
-                "Suspected duplicate citizens: {} pairs found across the commune; {} noted by household checks.",
-                d.found, h.duplicate_findings
-            ),
-            value: d.found,
-            of: 0,
-        },
-        Item {
-            key: "duplicates_cleaned",
-            sentence: format!(
-                "Cleaned {} suspected duplicate citizen records (duplicate deleted); {} pairs found not to be duplicates; {} pairs referred to the commune police.",
-                d.cleaned, d.not_duplicate, d.referred
-            ),
-            value: d.cleaned,
-            of: d.found,
-        },
-        Item {
-            key: "missing_fields",
-            sentence: format!(
-                "Missing-field corrections: {} cases ({} of {} assigned), of which {} with the information found; {} with no information or document to supplement from; {} referred.",
-                m.processed,
-                pct(m.processed, m.assigned),
-                m.assigned,
-                m.with_info,
-                m.without_info,
-                m.referred
-            ),
-            value: m.processed,
-            of: m.assigned,
-        },
-        Item {
-            key: "eid_level1",
-            sentence: format!(
-                "Level 1 e-ID accounts registered and activated: {} ({} of {} followed up).",
-                a.level1,
-                pct(a.level1, a.assigned),
-                a.assigned
-            ),
-            value: a.level1,
-            of: a.assigned,
-        },
-        Item {
-            key: "eid_level2",
-            sentence: format!(
-                "Level 2 e-ID accounts registered and activated: {} ({}).",
-                a.level2,
-                pct(a.level2, a.assigned)
-            ),
-            value: a.level2,
-            of: a.assigned,
-        },
-        Item {
-            key: "eid_pending",
-            sentence: format!("Registered, awaiting approval: {}.", a.pending),
-            value: a.pending,
-            of: a.assigned,
-        },
-        Item {
-            key: "eid_not_done",
-            sentence: if not_done == 0 {
-                "Not yet activated: 0.".to_string()
-            } else {
-                format!(
-                    "Not yet activated: {} ({}), of which: {}.",
-                    not_done,
-                    pct(not_done, a.assigned),
-                    blockers_text(r, Lang::En)
-                )
-            },
-            value: not_done,
-            of: a.assigned,
-        },
-    ]
+fn section_number(n: usize) -> String {
+    SECTION_NUMBERS
+        .get(n)
+        .map_or_else(|| (n + 1).to_string(), |s| s.to_string())
 }
 
 /// The whole report in one format.
 pub fn render(r: &Report, lang: Lang, format: Format) -> String {
-    let items = items(r, lang);
+    let (header, rows) = village_table(r, lang);
     match format {
         Format::Text => {
-            let mut out = format!("{}\n\n", title(r, lang));
-            for (n, i) in items.iter().enumerate() {
-                out.push_str(&format!("{}. {}\n", n + 1, i.sentence));
+            let mut out = format!("{}\n", title(r, lang));
+            for (s, (heading, items)) in sections(r, lang).into_iter().enumerate() {
+                out.push_str(&format!("\n{}. {heading}\n", section_number(s)));
+                for (n, i) in items.iter().enumerate() {
+                    out.push_str(&format!("{}. {}\n", n + 1, i.sentence));
+                }
             }
+            out.push_str(&format!("\n{}\n", table_caption(lang)));
+            let mut table = Vec::new();
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            crate::cli::tables::write_rows(&mut table, &header, &rows);
+            out.push_str(&String::from_utf8_lossy(&table));
             out
         }
         Format::Markdown => {
-            let mut out = format!("# {}\n\n", title(r, lang));
-            for i in &items {
-                out.push_str(&format!("- {}\n", i.sentence));
+            let mut out = format!("# {}\n", title(r, lang));
+            for (s, (heading, items)) in sections(r, lang).into_iter().enumerate() {
+                out.push_str(&format!("\n## {}. {heading}\n\n", section_number(s)));
+                for i in &items {
+                    out.push_str(&format!("- {}\n", i.sentence));
+                }
+            }
+            out.push_str(&format!("\n## {}\n\n", table_caption(lang)));
+            let cells = |row: &[String]| {
+                let escaped: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+                format!("| {} |\n", escaped.join(" | "))
+            };
+            out.push_str(&cells(&header));
+            out.push_str(&format!("|{}\n", " --- |".repeat(header.len())));
+            for row in &rows {
+                out.push_str(&cells(row));
             }
             out
         }
@@ -287,30 +207,88 @@ pub fn render(r: &Report, lang: Lang, format: Format) -> String {
     }
 }
 
-/// The report as a table: header and rows (for CSV files and exports).
-pub fn csv_rows(r: &Report, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
-    let header = ["as_of", "key", "value", "of", "percent", "sentence"]
-        .map(String::from)
-        .to_vec();
-    let rows = items(r, lang)
-        .into_iter()
-        .map(|i| {
-            vec![
-                r.as_of.to_string(),
-                i.key.to_string(),
-                i.value.to_string(),
-                i.of.to_string(),
-                // A whole number: a decimal point is text to a spreadsheet
-                // in Vietnamese (which writes a decimal comma), and a
-                // comma text to one in English.
-                if i.of == 0 {
-                    String::new()
-                } else {
-                    crate::domain::report::whole_percent(i.value as f64 / i.of as f64).to_string()
-                },
-                i.sentence,
-            ]
+pub fn table_caption(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "Kết quả theo thôn",
+        Lang::En => "By village",
+    }
+}
+
+/// A cell of the per-village table: the line's value, and what it is a
+/// share of when it is one ("12/40").
+fn cell(line: &LineNumbers, team: Option<u8>) -> String {
+    match line.spec.of {
+        Some(_) => format!("{}/{}", line.value(team), line.of(team)),
+        None => line.value(team).to_string(),
+    }
+}
+
+/// The per-village table: a row per line of the report (its short name),
+/// a column per village, then the whole commune.
+pub fn village_table(r: &Report, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header = vec![
+        match lang {
+            Lang::Vi => "Nội dung",
+            Lang::En => "Item",
+        }
+        .to_string(),
+    ];
+    header.extend(r.villages.iter().map(|(_, name)| name.clone()));
+    header.push(
+        match lang {
+            Lang::Vi => "Toàn xã",
+            Lang::En => "Commune",
+        }
+        .to_string(),
+    );
+    let rows = r
+        .lines()
+        .map(|line| {
+            let mut row = vec![line.spec.short.get(lang).to_string()];
+            row.extend(r.villages.iter().map(|(team, _)| cell(line, Some(*team))));
+            row.push(cell(line, None));
+            row
         })
         .collect();
+    (header, rows)
+}
+
+/// The report as a table: header and rows (for CSV files and exports):
+/// each line for the whole commune (`village` empty), then per village.
+pub fn csv_rows(r: &Report, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
+    let header = [
+        "as_of", "key", "village", "value", "of", "percent", "sentence",
+    ]
+    .map(String::from)
+    .to_vec();
+    let row = |line: &LineNumbers, village: &str, team: Option<u8>, sentence: String| {
+        let (value, of) = (line.value(team), line.of(team));
+        vec![
+            r.as_of.to_string(),
+            line.spec.key.clone(),
+            village.to_string(),
+            value.to_string(),
+            of.to_string(),
+            // A whole number: a decimal point is text to a spreadsheet
+            // in Vietnamese (which writes a decimal comma), and a
+            // comma text to one in English.
+            if of == 0 {
+                String::new()
+            } else {
+                whole_percent(value as f64 / of as f64).to_string()
+            },
+            sentence,
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = r
+        .lines()
+        .map(|line| row(line, "", None, item(line, lang).sentence))
+        .collect();
+    for (team, village) in &r.villages {
+        rows.extend(
+            r.lines()
+                .map(|line| row(line, village, Some(*team), String::new())),
+        );
+    }
     (header, rows)
 }

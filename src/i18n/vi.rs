@@ -232,8 +232,13 @@ pub fn error(e: &Error) -> String {
         Error::Store(s) => store_error(s),
         Error::Exchange(e) => super::bundle::exchange_error(super::Lang::Vi, e),
         Error::Resolve(e) => super::bundle::resolve_error(super::Lang::Vi, e),
+        Error::NoSuchReportLine { line } => format!(
+            "Báo cáo không có dòng «{line}»; các dòng có chỉ tiêu được: {}.",
+            super::report_lines()
+        ),
         Error::UnknownForm { form } => format!(
-            "Không có mẫu phiếu «{form}»; các mẫu hiện có: household_check, missing_field, activation."
+            "Không có mẫu phiếu «{form}»; các mẫu hiện có: {}.",
+            super::form_ids()
         ),
         Error::UnknownField { form, field } => format!(
             "Mẫu phiếu «{form}» không có trường «{field}»; xem danh sách trường bằng «tothon forms»."

@@ -52,3 +52,26 @@ pub fn rename_village(store: &Store, team: u8, name: &str) -> Result<Village> {
     store.set_commune(&commune)?;
     Ok(commune.village(team).cloned().expect("just renamed"))
 }
+
+/// Sets the commune's target for a line of the report (`None` takes it
+/// away). The line must be one of the report's.
+pub fn set_target(store: &Store, line: &str, target: Option<usize>) -> Result<()> {
+    at_the_office(store)?;
+    if !crate::domain::report::spec()
+        .sections
+        .iter()
+        .flat_map(|s| &s.lines)
+        .any(|l| l.key == line)
+    {
+        return Err(Error::NoSuchReportLine {
+            line: line.to_string(),
+        });
+    }
+    let mut all = super::queries::targets(store)?;
+    match target {
+        Some(n) => all.insert(line.to_string(), n),
+        None => all.remove(line),
+    };
+    store.set_setting(super::queries::TARGETS, &all)?;
+    Ok(())
+}

@@ -18,14 +18,34 @@ use crate::store::{Result, Store};
 pub fn report(store: &Store, as_of: NaiveDate) -> Result<report::Report> {
     let commune = store.commune()?;
     let people = store.people()?;
-    let pairs = duplicates::find(&people).len();
-    Ok(report::compute(
-        &commune.name,
-        &store.work_items()?,
-        &store.all_versions()?,
-        pairs,
-        as_of,
-    ))
+    let pairs: Vec<u8> = duplicates::find(&people)
+        .iter()
+        .map(|p| p.first.team)
+        .collect();
+    let items = store.work_items()?;
+    let versions = store.all_versions()?;
+    let targets = targets(store)?;
+    let data = report::Data {
+        commune: &commune.name,
+        villages: commune
+            .villages
+            .iter()
+            .map(|v| (v.team, v.name.clone()))
+            .collect(),
+        items: &items,
+        versions: &versions,
+        pairs: &pairs,
+        targets: &targets,
+    };
+    Ok(report::compute(report::spec(), &data, as_of))
+}
+
+/// The setting that holds the commune's targets (chỉ tiêu), by report line.
+pub(super) const TARGETS: &str = "report_targets";
+
+/// The commune's targets (chỉ tiêu), by report line key.
+pub fn targets(store: &Store) -> Result<std::collections::BTreeMap<String, usize>> {
+    Ok(store.setting(TARGETS)?.unwrap_or_default())
 }
 
 /// The progress table of one form, or of all (`None`): a row per team

@@ -15,11 +15,16 @@ use crate::domain::lang::Lang;
 /// Stored versions name their form and fields by their places here and in
 /// each form's field list (schema 5): add forms and fields at the end only.
 /// A test in `store::codec` pins the places.
-const SPECS: [&str; 4] = [
+const SPECS: [&str; 8] = [
     include_str!("../../../data/forms/household_check.json"),
     include_str!("../../../data/forms/missing_field.json"),
     include_str!("../../../data/forms/activation.json"),
     include_str!("../../../data/forms/duplicate.json"),
+    // The commune's other data-cleaning groups (issue 21).
+    include_str!("../../../data/forms/id_cancellation.json"),
+    include_str!("../../../data/forms/id_card_mismatch.json"),
+    include_str!("../../../data/forms/subscriber.json"),
+    include_str!("../../../data/forms/social_insurance.json"),
 ];
 
 /// All form specs, parsed once.
@@ -123,10 +128,17 @@ pub struct Cond {
     /// A multi-choice field contains this choice.
     #[serde(default)]
     pub has: Option<String>,
+    /// A multi-choice field does not contain this choice.
+    #[serde(default)]
+    pub lacks: Option<String>,
+    /// A date field holds a day after this one ("a birth certificate
+    /// after 01/07/2021"): a year or month alone only when all of it is.
+    #[serde(default)]
+    pub after: Option<chrono::NaiveDate>,
 }
 
 impl Cond {
-    fn holds(&self, values: &BTreeMap<String, String>) -> bool {
+    pub fn holds(&self, values: &BTreeMap<String, String>) -> bool {
         let value = values.get(&self.field).map(String::as_str).unwrap_or("");
         if !self.one_of.is_empty() && !self.one_of.iter().any(|v| v == value) {
             return false;
@@ -144,8 +156,29 @@ impl Cond {
         {
             return false;
         }
+        if let Some(lacks) = &self.lacks
+            && value.split(MULTI_SEP).any(|v| v == lacks)
+        {
+            return false;
+        }
+        if let Some(after) = self.after
+            && first_day(value).is_none_or(|first| first <= after)
+        {
+            return false;
+        }
         true
     }
+}
+
+/// The first day a stored date can be: itself, or the first of its month
+/// or year when only those are known ("2021" → 01/01/2021).
+fn first_day(stored: &str) -> Option<chrono::NaiveDate> {
+    let padded = match stored.len() {
+        4 => format!("{stored}-01-01"),
+        7 => format!("{stored}-01"),
+        _ => stored.to_string(),
+    };
+    chrono::NaiveDate::parse_from_str(&padded, "%Y-%m-%d").ok()
 }
 
 /// Any of these groups, each group all of its conditions.
@@ -586,7 +619,10 @@ mod tests {
 
     #[test]
     fn specs_parse_and_refer_only_to_their_own_fields() {
-        assert_eq!(forms().len(), 4);
+        assert_eq!(forms().len(), SPECS.len());
+        let codes: std::collections::HashSet<&str> =
+            forms().iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes.len(), forms().len(), "case codes repeat");
         for f in forms().iter().chain([register()]) {
             let known = |id: &String| f.field(id).is_some();
             let ids: std::collections::HashSet<&str> =

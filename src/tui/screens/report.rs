@@ -103,12 +103,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, r: &ReportState, the
     let Some(report) = &r.report else {
         return;
     };
-    let mut lines = vec![Line::styled(
-        i18n::report::title(report, lang),
-        theme.bold(),
-    )];
-    for (n, item) in i18n::report::items(report, lang).into_iter().enumerate() {
-        lines.push(Line::raw(format!("{}. {}", n + 1, item.sentence)));
+    // The report as `tothon report` prints it: the title, each section's
+    // lines, the per-village table.
+    let text = i18n::report::render(report, lang, i18n::report::Format::Text);
+    let mut lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    if let Some(first) = lines.first_mut() {
+        *first = first.clone().style(theme.bold());
     }
     // Scrolled no further than its last line shows.
     let width = usize::from(body.width).max(1);
