@@ -121,6 +121,15 @@ impl DateRule {
     };
 }
 
+/// A reference list a value is looked up in by name (`domain::reference`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NamedList {
+    Religions,
+    EthnicGroups,
+    Relationships,
+}
+
 /// Why a value is wrong or suspicious. Each kind has its own message (in
 /// `i18n::problems`). Kept in the imports log within a refused row's reason:
 /// a variant's name is stored.
@@ -131,6 +140,13 @@ pub enum ProblemKind {
     Required,
     NotInList {
         value: String,
+    },
+    /// A value not in a reference list, with the nearest listed names (none
+    /// when nothing is near): never replaced by a guess.
+    NotInNamedList {
+        list: NamedList,
+        value: String,
+        nearest: Vec<String>,
     },
     NotANumber,
     NumberOutOfRange {
@@ -218,6 +234,7 @@ impl ProblemKind {
             | PhoneUnknownPrefix { .. } => Severity::Warning,
             Required
             | NotInList { .. }
+            | NotInNamedList { .. }
             | NotANumber
             | NumberOutOfRange { .. }
             | TooLong { .. }
@@ -253,6 +270,7 @@ impl ProblemKind {
         match self {
             Required => "required",
             NotInList { .. } => "not_in_list",
+            NotInNamedList { .. } => "not_in_named_list",
             NotANumber => "not_a_number",
             NumberOutOfRange { .. } => "number_out_of_range",
             TooLong { .. } => "too_long",
@@ -732,6 +750,11 @@ pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
         NotInList {
             value: "Kinh Việt".into(),
         },
+        NotInNamedList {
+            list: NamedList::Religions,
+            value: "Phật giáo Tứ Ân".into(),
+            nearest: vec!["Phật giáo".into(), "Đạo Tứ Ân Hiếu Nghĩa".into()],
+        },
         NotANumber,
         NumberOutOfRange { min: 1, max: 20 },
         TooLong { max: 100 },
@@ -781,8 +804,12 @@ pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
     // Fails to compile when a kind is added, pointing here to add its example.
     for kind in &all {
         match kind {
-            Required | NotInList { .. } | NotANumber | NumberOutOfRange { .. } | TooLong { .. } => {
-            }
+            Required
+            | NotInList { .. }
+            | NotInNamedList { .. }
+            | NotANumber
+            | NumberOutOfRange { .. }
+            | TooLong { .. } => {}
             IdNotDigits
             | IdWrongLength { .. }
             | IdLooksLikeCmnd

@@ -4,7 +4,7 @@
 //! together from fragments, so each language can order its words naturally.
 
 use super::Lang;
-use crate::domain::rules::{ProblemKind, Sex, id_digit_meaning};
+use crate::domain::rules::{NamedList, ProblemKind, Sex, id_digit_meaning};
 
 pub fn message(kind: &ProblemKind, lang: Lang) -> String {
     match lang {
@@ -27,6 +27,39 @@ fn sex_en(sex: Sex) -> &'static str {
     }
 }
 
+/// "Không có tôn giáo «X» trong danh sách; gần nhất: A, B."
+fn not_in_named_list_vi(list: NamedList, value: &str, nearest: &[String]) -> String {
+    let what = match list {
+        NamedList::Religions => "tôn giáo",
+        NamedList::EthnicGroups => "dân tộc",
+        NamedList::Relationships => "quan hệ với chủ hộ",
+    };
+    if nearest.is_empty() {
+        format!("Không có {what} «{value}» trong danh sách, hãy chọn một giá trị trong danh sách.")
+    } else {
+        format!(
+            "Không có {what} «{value}» trong danh sách; gần nhất: {}.",
+            nearest.join(", ")
+        )
+    }
+}
+
+fn not_in_named_list_en(list: NamedList, value: &str, nearest: &[String]) -> String {
+    let what = match list {
+        NamedList::Religions => "religion",
+        NamedList::EthnicGroups => "ethnic group",
+        NamedList::Relationships => "relationship to the household head",
+    };
+    if nearest.is_empty() {
+        format!("There is no {what} “{value}” in the list; please choose one of the listed values.")
+    } else {
+        format!(
+            "There is no {what} “{value}” in the list; nearest: {}.",
+            nearest.join(", ")
+        )
+    }
+}
+
 /// The two digits the ID should carry for a birth year ("05" for 2005).
 fn year_digits(year: i32) -> String {
     format!("{:02}", year.rem_euclid(100))
@@ -39,6 +72,11 @@ fn vi(kind: &ProblemKind) -> String {
         NotInList { value } => {
             format!("“{value}” không có trong danh sách, hãy chọn một giá trị trong danh sách.")
         }
+        NotInNamedList {
+            list,
+            value,
+            nearest,
+        } => not_in_named_list_vi(*list, value, nearest),
         NotANumber => "Giá trị này phải là một số.".to_string(),
         NumberOutOfRange { min, max } => format!("Số phải nằm trong khoảng từ {min} đến {max}."),
         TooLong { max } => format!("Nội dung quá dài, chỉ được tối đa {max} ký tự."),
@@ -134,6 +172,11 @@ fn en(kind: &ProblemKind) -> String {
         NotInList { value } => {
             format!("“{value}” is not in the list; please choose one of the listed values.")
         }
+        NotInNamedList {
+            list,
+            value,
+            nearest,
+        } => not_in_named_list_en(*list, value, nearest),
         NotANumber => "This value must be a number.".to_string(),
         NumberOutOfRange { min, max } => format!("The number must be between {min} and {max}."),
         TooLong { max } => format!("This text is too long; at most {max} characters are allowed."),
@@ -357,6 +400,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_value_not_in_a_named_list_names_the_nearest() {
+        let kind = ProblemKind::NotInNamedList {
+            list: NamedList::Religions,
+            value: "X".into(),
+            nearest: vec!["Phật giáo".into(), "Tin Lành".into()],
+        };
+        assert_eq!(
+            message(&kind, Lang::Vi),
+            "Không có tôn giáo «X» trong danh sách; gần nhất: Phật giáo, Tin Lành."
+        );
+        assert_eq!(
+            message(&kind, Lang::En),
+            "There is no religion “X” in the list; nearest: Phật giáo, Tin Lành."
+        );
+        let nothing_near = ProblemKind::NotInNamedList {
+            list: NamedList::EthnicGroups,
+            value: "Klingon".into(),
+            nearest: Vec::new(),
+        };
+        assert_eq!(
+            message(&nothing_near, Lang::Vi),
+            "Không có dân tộc «Klingon» trong danh sách, hãy chọn một giá trị trong danh sách."
+        );
     }
 
     #[test]

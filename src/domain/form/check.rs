@@ -738,4 +738,118 @@ mod tests {
         assert_eq!(codes, vec!["person_id:id_year_mismatch".to_string()]);
         assert_eq!(checked.unconfirmed(&codes).count(), 0);
     }
+
+    /// The value stored (or the problems) for `value` typed as the missing
+    /// `what` of a missing-field case, through the check every front and
+    /// the work-list importer use.
+    fn missing_value(what: &str, value: &str) -> (Option<String>, Vec<ProblemKind>) {
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let checked = form("missing_field").unwrap().check(
+            &values(&[
+                ("person_id", "001090123456"),
+                ("full_name", "Lê Văn C"),
+                ("missing", what),
+                ("outcome", "corrected"),
+                ("evidence", "statement"),
+                ("value", value),
+                ("visit_date", "20/11/2026"),
+            ]),
+            &c,
+        );
+        let problems = checked.problems.into_iter().map(|p| p.kind).collect();
+        (checked.values.get("value").cloned(), problems)
+    }
+
+    #[test]
+    fn every_religion_name_and_synonym_is_stored_as_its_official_name() {
+        use crate::domain::reference::{religion_written_forms, religions};
+        let mut tried = 0;
+        for r in religions() {
+            for written in religion_written_forms(r) {
+                for typed in [
+                    written.to_string(),
+                    written.to_lowercase(),
+                    text::fold(written),
+                ] {
+                    let (stored, problems) = missing_value("religion", &typed);
+                    assert_eq!(stored.as_deref(), Some(r.name.as_str()), "{typed}");
+                    assert_eq!(problems, vec![], "{typed}");
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried >= 3 * (17 + 11), "{tried}");
+        for (typed, official) in [
+            ("Thiên Chúa giáo", "Công giáo"),
+            ("Thiên chúa", "Công giáo"),
+            ("Hòa Hảo", "Phật giáo Hòa Hảo"),
+            ("Đạo Phật", "Phật giáo"),
+            ("Không tôn giáo", "Không"),
+            ("Phật giáo Tứ Ân Hiếu Nghĩa", "Đạo Tứ Ân Hiếu Nghĩa"),
+            ("Phật giáo Hiếu Nghĩa Tà Lơn", "Phật giáo Hiếu Nghĩa Tà Lơn"),
+            ("Cơ Đốc Phục Lâm", "Cơ Đốc Phục Lâm"),
+        ] {
+            assert_eq!(
+                missing_value("religion", typed).0.as_deref(),
+                Some(official)
+            );
+        }
+    }
+
+    #[test]
+    fn a_religion_not_listed_is_an_error_naming_the_nearest() {
+        let (stored, problems) = missing_value("religion", "Tin Lành Cơ Đốc Phục Lâm");
+        // Kept as typed, never as the religion its name starts with.
+        assert_eq!(stored.as_deref(), Some("Tin Lành Cơ Đốc Phục Lâm"));
+        let [ProblemKind::NotInNamedList { list, nearest, .. }] = problems.as_slice() else {
+            panic!("{problems:?}");
+        };
+        assert_eq!(*list, crate::domain::rules::NamedList::Religions);
+        assert!(
+            nearest.contains(&"Cơ Đốc Phục Lâm".to_string()),
+            "{nearest:?}"
+        );
+        assert!(nearest.contains(&"Tin Lành".to_string()), "{nearest:?}");
+    }
+
+    #[test]
+    fn every_ethnic_name_spelling_and_synonym_is_stored_as_its_official_name() {
+        use crate::domain::reference::{ethnic_groups, ethnic_written_forms};
+        for g in ethnic_groups() {
+            for written in ethnic_written_forms(g) {
+                for typed in [
+                    written.to_string(),
+                    written.to_uppercase(),
+                    text::fold(written),
+                ] {
+                    let (stored, problems) = missing_value("ethnicity", &typed);
+                    assert_eq!(stored.as_deref(), Some(g.name.as_str()), "{typed}");
+                    assert_eq!(problems, vec![], "{typed}");
+                }
+            }
+        }
+        for (typed, official) in [
+            ("Vân Kiều", "Bru-Vân Kiều"),
+            ("Pa Cô", "Tà-ôi"),
+            ("Cao Lan", "Sán Chay"),
+            ("Sán Chí", "Sán Chay"),
+            ("Mơ Nông", "Mnông"),
+            ("Katu", "Cơ-tu"),
+            ("Khmu", "Khơ-mú"),
+        ] {
+            assert_eq!(
+                missing_value("ethnicity", typed).0.as_deref(),
+                Some(official)
+            );
+        }
+        let (_, problems) = missing_value("ethnicity", "Khơ Mu Lao");
+        assert!(
+            matches!(problems.as_slice(), [ProblemKind::NotInNamedList { nearest, .. }] if nearest.contains(&"Khơ-mú".to_string())),
+            "{problems:?}"
+        );
+    }
 }
