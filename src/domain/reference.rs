@@ -595,6 +595,8 @@ pub struct MobilePrefix {
     pub old_prefix: Option<String>,
     /// False for prefixes seen only in code repositories.
     pub confirmed: bool,
+    /// Where the prefix is known from (`data/mobile_prefixes.csv`).
+    pub source: String,
 }
 
 #[derive(Deserialize)]
@@ -603,6 +605,7 @@ struct MobileRow {
     carrier_at_assignment: String,
     old_11_digit_prefix: String,
     confidence: String,
+    source: String,
 }
 
 pub fn mobile_prefixes() -> &'static [MobilePrefix] {
@@ -615,6 +618,7 @@ pub fn mobile_prefixes() -> &'static [MobilePrefix] {
                 carrier: r.carrier_at_assignment,
                 old_prefix: non_empty(r.old_11_digit_prefix),
                 confirmed: !r.confidence.eq_ignore_ascii_case("unconfirmed"),
+                source: r.source,
             })
             .collect()
     })
@@ -953,12 +957,18 @@ mod tests {
         assert_unique("prefix", all.iter().map(|m| m.prefix.as_str()));
         assert!(all.iter().all(|m| three_digits(&m.prefix).is_some()));
         assert_eq!(all.iter().filter(|m| m.old_prefix.is_some()).count(), 21);
-        assert_eq!(all.iter().filter(|m| !m.confirmed).count(), 3);
+        assert_eq!(all.iter().filter(|m| !m.confirmed).count(), 1);
+        assert!(
+            all.iter().all(|m| !m.source.trim().is_empty()),
+            "a prefix without source"
+        );
         assert_eq!(
             mobile_prefix("091").map(|m| m.carrier.as_str()),
             Some("VinaPhone")
         );
-        assert!(!mobile_prefix("052").unwrap().confirmed);
+        assert!(mobile_prefix("052").unwrap().confirmed);
+        assert!(mobile_prefix("087").unwrap().confirmed);
+        assert!(!mobile_prefix("055").unwrap().confirmed);
         assert!(mobile_prefix("099").unwrap().confirmed);
         assert!(mobile_prefix("031").is_none());
     }

@@ -787,7 +787,7 @@ pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
             new: "0362345678".into(),
         },
         PhoneUnknownPrefix {
-            prefix: "052".into(),
+            prefix: "055".into(),
         },
         DateFormat,
         DateInvalid,
@@ -1250,14 +1250,34 @@ mod tests {
     #[test]
     fn phone_unconfirmed_prefix_warns() {
         assert_eq!(
-            check_phone("0521234567"),
+            check_phone("0551234567"),
             Ok((
-                "0521234567".into(),
+                "0551234567".into(),
                 vec![PhoneUnknownPrefix {
-                    prefix: "052".into()
+                    prefix: "055".into()
                 }]
             ))
         );
+    }
+
+    #[test]
+    fn phone_carriers_in_service_are_plain_numbers() {
+        // Issue 23: 087 (Itelecom) and 052 (Vietnamobile) warned on every entry.
+        for number in [
+            "0871234567",
+            "0521234567",
+            "+84 87 123 4567",
+            "052.123.4567",
+        ] {
+            let (stored, warnings) = check_phone(number).unwrap();
+            assert_eq!(warnings, vec![], "{number}");
+            assert!(
+                stored.starts_with("087") || stored.starts_with("052"),
+                "{stored}"
+            );
+        }
+        // 055 stays a warning until a source confirms it.
+        assert_eq!(check_phone("0551234567").unwrap().1.len(), 1);
     }
 
     // ---------------------------------------------------------- dates

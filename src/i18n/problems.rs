@@ -387,9 +387,9 @@ mod tests {
             ),
             (
                 PhoneUnknownPrefix {
-                    prefix: "052".into(),
+                    prefix: "055".into(),
                 },
-                vec!["052"],
+                vec!["055"],
             ),
         ];
         for (kind, parts) in cases {
