@@ -93,6 +93,10 @@ fn vi(kind: &ProblemKind) -> String {
         IdUnknownProvince { code } => format!(
             "Mã tỉnh {code} không có trong danh sách 63 tỉnh — có thể là mã nước ngoài, hãy kiểm tra lại."
         ),
+        IdZeroProvince => {
+            "Ba số đầu của số định danh là 000, không phải mã tỉnh hay mã nước nào, hãy kiểm tra lại số này."
+                .to_string()
+        }
         IdSexMismatch { digit, sex } => {
             let (digit_sex, from, to) = id_digit_meaning(*digit);
             format!(
@@ -116,6 +120,10 @@ fn vi(kind: &ProblemKind) -> String {
             "Số CMND chỉ được gồm chữ số (có thể cách nhóm bằng dấu cách hoặc dấu chấm).".to_string()
         }
         CmndWrongLength { len } => format!("Số CMND phải có đúng 9 chữ số (đang có {len})."),
+        CmndAllZeros => {
+            "Số CMND không thể gồm toàn chữ số 0; nếu không biết số CMND, hãy để trống ô này."
+                .to_string()
+        }
         CmndLooksLikePersonalId => {
             "Số có 12 chữ số này giống số định danh cá nhân, hãy nhập vào ô Số định danh thay vì ô Số CMND."
                 .to_string()
@@ -147,11 +155,15 @@ fn vi(kind: &ProblemKind) -> String {
                 .to_string()
         }
         DateYearOnlyNotAllowed => {
-            "Ô này cần đủ ngày, tháng và năm, không thể chỉ nhập năm.".to_string()
+            "Ô này cần đủ ngày, tháng và năm, không thể chỉ nhập năm hoặc tháng và năm.".to_string()
         }
         DateBefore1900 => "Ngày không được trước năm 1900.".to_string(),
         DateInFuture => "Ngày này chưa đến, ô này không nhận ngày sau hôm nay.".to_string(),
         DateInPast => "Ngày này đã qua, ô này chỉ nhận ngày từ hôm nay trở đi.".to_string(),
+        DateAfterField { field } => format!(
+            "Ngày này muộn hơn «{}», không thể như vậy; hãy kiểm tra lại cả hai ngày.",
+            field_label(field, Lang::Vi)
+        ),
 
         NameHasDigits => "Họ tên không được chứa chữ số.".to_string(),
         NameHasSymbols => {
@@ -195,6 +207,10 @@ fn en(kind: &ProblemKind) -> String {
         IdUnknownProvince { code } => format!(
             "Province code {code} is not one of the 63 province codes — it may be a foreign country code, please check it."
         ),
+        IdZeroProvince => {
+            "The personal ID starts with 000, which is no province or country code; please check this number."
+                .to_string()
+        }
         IdSexMismatch { digit, sex } => {
             let (digit_sex, from, to) = id_digit_meaning(*digit);
             format!(
@@ -220,6 +236,10 @@ fn en(kind: &ProblemKind) -> String {
         }
         CmndWrongLength { len } => {
             format!("The CMND number must have exactly 9 digits (this one has {len}).")
+        }
+        CmndAllZeros => {
+            "A CMND number cannot be all zeros; if the number is not known, leave this field empty."
+                .to_string()
         }
         CmndLooksLikePersonalId => {
             "This 12-digit number looks like a personal ID; enter it in the personal ID field instead of the CMND field."
@@ -252,7 +272,8 @@ fn en(kind: &ProblemKind) -> String {
                 .to_string()
         }
         DateYearOnlyNotAllowed => {
-            "This field needs a full day, month and year, not the year alone.".to_string()
+            "This field needs a full day, month and year, not the year or the month and year alone."
+                .to_string()
         }
         DateBefore1900 => "The date cannot be before 1900.".to_string(),
         DateInFuture => {
@@ -263,6 +284,10 @@ fn en(kind: &ProblemKind) -> String {
             "This date has already passed, and this field only accepts dates from today on."
                 .to_string()
         }
+        DateAfterField { field } => format!(
+            "This date is later than \"{}\", which cannot be; please check both dates.",
+            field_label(field, Lang::En)
+        ),
 
         NameHasDigits => "A name cannot contain digits.".to_string(),
         NameHasSymbols => {

@@ -10,9 +10,9 @@ use chrono::NaiveDate;
 
 use super::MAX_VALUE_CHARS;
 use super::kind::{check_kind, longer_than};
-use super::spec::{FieldSpec, FormSpec, rule_holds};
+use super::spec::{FieldSpec, FormSpec, Kind, rule_holds};
 use crate::domain::commune::Village;
-use crate::domain::rules::{ProblemKind, Severity};
+use crate::domain::rules::{PartialDate, ProblemKind, Severity};
 use crate::domain::text;
 use crate::domain::version::Status;
 
@@ -137,6 +137,7 @@ impl FormSpec {
                 });
             }
         }
+        problems.extend(self.order_problems(&checked_values));
         for (field, filled) in self.fields.iter().zip(filled) {
             if !filled && field.is_required(&checked_values) {
                 problems.push(FieldProblem {
@@ -220,6 +221,7 @@ impl FormSpec {
                 return None;
             }
         }
+        problems.extend(self.order_problems(values));
         for (field, value) in self.fields.iter().zip(found) {
             let filled = value.is_some_and(|v| !v.is_empty());
             if !filled && field.is_required(values) {
@@ -233,6 +235,32 @@ impl FormSpec {
             self.fields.iter().position(|f| f.id == p.field)
         });
         Some(problems)
+    }
+
+    /// Dates that come after a date they may not (a birth after the visit),
+    /// among final values: both must be dates as stored.
+    fn order_problems<'a>(
+        &'a self,
+        values: &'a BTreeMap<String, String>,
+    ) -> impl Iterator<Item = FieldProblem> + 'a {
+        let date = |id: &str| values.get(id).and_then(|v| PartialDate::parse_iso(v));
+        self.fields.iter().filter_map(move |field| {
+            let Kind::Date {
+                not_after: Some(other),
+                ..
+            } = field.kind_for(values)
+            else {
+                return None;
+            };
+            date(&field.id)?
+                .is_wholly_after(&date(other)?)
+                .then(|| FieldProblem {
+                    field: field.id.clone(),
+                    kind: ProblemKind::DateAfterField {
+                        field: other.clone(),
+                    },
+                })
+        })
     }
 
     /// [`FormSpec::check_field`] with its problems recorded: the value to
@@ -337,7 +365,7 @@ impl FormSpec {
 mod tests {
     use super::*;
     use crate::domain::form::values;
-    use crate::domain::form::{Kind, MAX_NAME_CHARS, form, forms, register};
+    use crate::domain::form::{MAX_NAME_CHARS, form, forms, register};
 
     fn ctx() -> (NaiveDate, Vec<Village>) {
         let c = crate::domain::commune::Commune::with_numbered_villages("Xã Thử", 6);
@@ -851,5 +879,117 @@ mod tests {
             matches!(problems.as_slice(), [ProblemKind::NotInNamedList { nearest, .. }] if nearest.contains(&"Khơ-mú".to_string())),
             "{problems:?}"
         );
+    }
+
+    /// An activation with this birth and visit date, its ID fitting the
+    /// birth year (no warning of its own).
+    fn activation(birth: &str, visit: &str) -> Checked {
+        let id = if birth.ends_with("2026") {
+            "001226123456"
+        } else {
+            "001090123456"
+        };
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        form("activation").unwrap().check(
+            &values(&[
+                ("person_id", id),
+                ("full_name", "Nguyễn Văn An"),
+                ("birth_date", birth),
+                ("target_level", "Mức 2"),
+                ("status", "da kich hoat muc 2"),
+                ("visit_date", visit),
+            ]),
+            &c,
+        )
+    }
+
+    #[test]
+    fn a_birth_after_the_visit_is_an_error() {
+        let checked = activation("10/11/2026", "05/11/2026");
+        assert_eq!(
+            checked.problems,
+            vec![FieldProblem {
+                field: "birth_date".into(),
+                kind: ProblemKind::DateAfterField {
+                    field: "visit_date".into()
+                },
+            }]
+        );
+        assert!(checked.has_errors());
+        // Checked again as stored, the same.
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let spec = form("activation").unwrap();
+        assert_eq!(
+            spec.as_saved(&checked.values, &c),
+            Some(checked.problems.clone())
+        );
+        // A month or a year that may be before the visit is no problem.
+        for birth in ["11/2026", "2026", "05/11/2026"] {
+            assert_eq!(activation(birth, "05/11/2026").problems, vec![], "{birth}");
+        }
+        assert!(activation("12/2026", "05/11/2026").has_errors());
+    }
+
+    #[test]
+    fn a_month_and_year_of_birth_is_stored_and_shown_as_such() {
+        let checked = activation("02/1990", "20/11/2026");
+        assert_eq!(checked.problems, vec![]);
+        assert_eq!(checked.values["birth_date"], "1990-02");
+        let spec = form("activation").unwrap();
+        let field = spec.field("birth_date").unwrap();
+        let shown = spec.display(
+            field,
+            "1990-02",
+            &checked.values,
+            crate::domain::lang::Lang::Vi,
+            &[],
+        );
+        assert_eq!(shown, "02/1990");
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        assert_eq!(spec.check(&checked.values, &c), checked);
+    }
+
+    #[test]
+    fn sex_is_never_read_from_a_digit() {
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let spec = form("activation").unwrap();
+        let sex = spec.field("sex").unwrap();
+        for digit in ["0", "1", "2", "M", "F"] {
+            assert!(
+                matches!(
+                    spec.check_field(sex, digit, &BTreeMap::new(), &c),
+                    Err(ProblemKind::NotInList { .. })
+                ),
+                "{digit}"
+            );
+        }
+        for (word, id) in [
+            ("nam", "male"),
+            ("NỮ", "female"),
+            ("Nu", "female"),
+            ("MALE", "male"),
+        ] {
+            assert_eq!(
+                spec.check_field(sex, word, &BTreeMap::new(), &c)
+                    .map(|v| v.0),
+                Ok(id.to_string())
+            );
+        }
     }
 }

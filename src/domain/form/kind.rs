@@ -83,7 +83,9 @@ pub(super) fn check_kind<'a>(
         }
         Kind::Cmnd => plain(rules::check_cmnd(value)?),
         Kind::Phone => rules::check_phone(value),
-        Kind::Date { year_only, when } => {
+        Kind::Date {
+            year_only, when, ..
+        } => {
             let rule = DateRule {
                 year_only: *year_only,
                 when: match when {
