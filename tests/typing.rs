@@ -14,23 +14,36 @@ struct Row {
     modern: String,
 }
 
-fn rows() -> Vec<Row> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/telex_syllables.tsv");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    text.lines()
+/// The lines of a file of `tests/data` that are not blank or comments, with their
+/// line numbers.
+fn data_lines(name: &str) -> Vec<(usize, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+        .lines()
         .enumerate()
         .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
-        .map(|(i, line)| match line.split('\t').collect::<Vec<_>>()[..] {
-            [telex, vni, classic, modern] => Row {
-                line: i + 1,
-                telex: telex.to_owned(),
-                vni: vni.to_owned(),
-                classic: classic.to_owned(),
-                modern: modern.to_owned(),
+        .map(|(i, line)| (i + 1, line.to_owned()))
+        .collect()
+}
+
+fn rows() -> Vec<Row> {
+    data_lines("telex_syllables.tsv")
+        .into_iter()
+        .map(
+            |(line, text)| match text.split('\t').collect::<Vec<_>>()[..] {
+                [telex, vni, classic, modern] => Row {
+                    line,
+                    telex: telex.to_owned(),
+                    vni: vni.to_owned(),
+                    classic: classic.to_owned(),
+                    modern: modern.to_owned(),
+                },
+                _ => panic!("line {line}: want 4 tab-separated columns: {text:?}"),
             },
-            _ => panic!("line {}: want 4 tab-separated columns: {line:?}", i + 1),
-        })
+        )
         .collect()
 }
 
@@ -93,24 +106,20 @@ struct BambooCase {
 }
 
 fn bamboo_cases() -> Vec<BambooCase> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bamboo_telex.tsv");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
-        .map(|(i, line)| {
-            let cols: Vec<&str> = line.split('\t').collect();
+    data_lines("bamboo_telex.tsv")
+        .into_iter()
+        .map(|(line, text)| {
+            let cols: Vec<&str> = text.split('\t').collect();
             let [keys, bamboo, style, tothon, reason] = cols[..] else {
-                panic!("line {}: want 5 tab-separated columns: {line:?}", i + 1);
+                panic!("line {line}: want 5 tab-separated columns: {text:?}");
             };
             let styles = match style {
                 "any" => vec![ToneStyle::Classic, ToneStyle::Modern],
                 "modern" => vec![ToneStyle::Modern],
-                other => panic!("line {}: style {other:?}", i + 1),
+                other => panic!("line {line}: style {other:?}"),
             };
             BambooCase {
-                line: i + 1,
+                line,
                 keys: keys.to_owned(),
                 bamboo: bamboo.to_owned(),
                 styles,
@@ -206,28 +215,19 @@ fn tone_apart(word: &str) -> (String, Vec<char>) {
     (bare, marks)
 }
 
-fn data_lines(name: &str) -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name);
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_owned)
-        .collect()
-}
-
 /// Every entry of a public syllable list, typed with Telex in both tone styles, comes back
 /// as written in one style and differs in the other only in where the tone sits; the
 /// entries allowed to differ (none a real syllable) are listed with their reason.
 #[test]
 fn every_syllable_of_a_public_list_types_back_in_both_tone_styles() {
-    let words = data_lines("vi_syllables.txt");
+    let words: Vec<String> = data_lines("vi_syllables.txt")
+        .into_iter()
+        .map(|(_, word)| word)
+        .collect();
     assert!(words.len() > 6000, "only {} entries", words.len());
     let allowed: std::collections::BTreeMap<String, String> = data_lines("vi_syllables_differ.tsv")
         .iter()
-        .map(|l| match l.split_once('\t') {
+        .map(|(_, l)| match l.split_once('\t') {
             Some((word, reason)) if !reason.trim().is_empty() => {
                 (word.to_owned(), reason.to_owned())
             }
