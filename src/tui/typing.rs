@@ -4,6 +4,8 @@
 //! This module owns pure text logic: given the word before the cursor and one typed key,
 //! it says what the word becomes. It keeps no state between keys and touches no terminal,
 //! no store and no I/O; the text field decides what a word is and where the cursor goes.
+//! The one thing a field carries from one key to the next is whether the word's last "ư"
+//! came from a `w` typed alone ([`apply_remembering`]), so that "ww" gives "w".
 //!
 //! Like Unikey, it only transforms a word that can still become a Vietnamese syllable, so
 //! codes, e-mail addresses and most English words stay as typed. Because it is stateless,
