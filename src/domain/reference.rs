@@ -1,6 +1,12 @@
 //! Reference lists embedded from `data/*.csv` (provinces, ID century/sex codes,
-//! ethnic groups, religions, household relationships, mobile prefixes) and
-//! their look-ups. The files are compiled in and parsed once; no I/O.
+//! ethnic groups, religions, household relationships, mobile prefixes, and
+//! the synonyms of list values) and their look-ups. The files are compiled in
+//! and parsed once; no I/O.
+//!
+//! A value is found in a list only when it is a listed name, spelling or
+//! synonym after normalisation ([`text::key`]: case, accents, spacing,
+//! hyphens): never by a prefix or a guess. What is not found gets the nearest
+//! names ([`nearest_names`]) for the user to choose from.
 //!
 //! The CSV files are part of the source: a malformed row is a build-time
 //! mistake caught by the tests here, so parsing skips bad rows instead of
@@ -20,6 +26,7 @@ const ETHNIC_CSV: &str = include_str!("../../data/ethnic_groups.csv");
 const RELIGIONS_CSV: &str = include_str!("../../data/religions.csv");
 const RELATIONSHIPS_CSV: &str = include_str!("../../data/relationships.csv");
 const MOBILE_CSV: &str = include_str!("../../data/mobile_prefixes.csv");
+const SYNONYMS_CSV: &str = include_str!("../../data/synonyms.csv");
 
 fn parse<T: for<'de> Deserialize<'de>>(csv_text: &str) -> Vec<T> {
     csv::ReaderBuilder::new()
@@ -79,6 +86,100 @@ fn three_digits(code: &str) -> Option<usize> {
 fn non_empty(s: String) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_string())
+}
+
+// ---------------------------------------------------------------- synonyms
+
+/// A list that other written forms of its values are kept for in
+/// `data/synonyms.csv`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SynonymList {
+    Religions,
+    EthnicGroups,
+}
+
+#[derive(Deserialize)]
+struct SynonymRow {
+    list: String,
+    written: String,
+    official: String,
+}
+
+/// (list, written form, official name) of every row of `data/synonyms.csv`.
+fn synonyms() -> &'static [(SynonymList, String, String)] {
+    static CELL: OnceLock<Vec<(SynonymList, String, String)>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        parse::<SynonymRow>(SYNONYMS_CSV)
+            .into_iter()
+            .filter_map(|r| {
+                let list = match r.list.as_str() {
+                    "religion" => SynonymList::Religions,
+                    "ethnic" => SynonymList::EthnicGroups,
+                    _ => return None,
+                };
+                Some((list, text::clean(&r.written), text::clean(&r.official)))
+            })
+            .collect()
+    })
+}
+
+/// The synonyms of one official name in one list.
+fn synonyms_of<'a>(
+    list: SynonymList,
+    official: &'a str,
+) -> impl Iterator<Item = &'static str> + 'a {
+    synonyms()
+        .iter()
+        .filter(move |(l, _, o)| *l == list && o == official)
+        .map(|(_, written, _)| written.as_str())
+}
+
+/// How far apart two keys are: the edits (insert, delete, replace a letter)
+/// that turn one into the other.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let replaced = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = replaced.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// At most three official names nearest to `input` among `(written form,
+/// official name)` pairs, nearest first: those a few letters away, or that
+/// share a whole word with it ("Phật giáo Tứ Ân" is near both "Phật giáo"
+/// and "Đạo Tứ Ân Hiếu Nghĩa"). Empty when nothing is near.
+pub fn nearest_names<'a>(
+    input: &str,
+    written: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Vec<String> {
+    let input_key = text::key(input);
+    let input_folded = text::fold(input);
+    let input_words: Vec<&str> = input_folded.split(' ').filter(|w| w.len() > 1).collect();
+    let mut scored: Vec<(usize, &str)> = written
+        .filter_map(|(form, official)| {
+            let key = text::key(form);
+            let distance = edit_distance(&input_key, &key);
+            let close = distance <= 2.max(key.chars().count().max(input_key.chars().count()) / 3);
+            let folded = text::fold(form);
+            let shares_word = folded.split(' ').any(|w| input_words.contains(&w));
+            (close || shares_word).then_some((distance, official))
+        })
+        .collect();
+    crate::sort::sort_by_key(&mut scored, |(distance, official)| (*distance, *official));
+    let mut names: Vec<String> = Vec::new();
+    for (_, official) in scored {
+        if names.len() < 3 && !names.iter().any(|n| n == official) {
+            names.push(official.to_string());
+        }
+    }
+    names
 }
 
 // ---------------------------------------------------------------- provinces
@@ -237,20 +338,40 @@ pub fn ethnic_groups() -> &'static [EthnicGroup] {
 fn ethnic_index() -> &'static HashMap<String, usize> {
     static CELL: OnceLock<HashMap<String, usize>> = OnceLock::new();
     CELL.get_or_init(|| {
-        key_index(ethnic_groups().iter().enumerate().map(|(i, g)| {
-            let mut names = vec![g.name.as_str()];
-            names.extend(g.spellings.iter().map(String::as_str));
-            (i, names)
-        }))
+        key_index(
+            ethnic_groups()
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (i, ethnic_written_forms(g).collect())),
+        )
     })
 }
 
-/// By name or any known spelling, ignoring case, accents, hyphens,
-/// apostrophes and spaces. Codes are not accepted here: their scheme is
-/// unknown (see [`ethnic_group_by_code`]).
+/// A group's name, its other spellings and its synonyms.
+pub(crate) fn ethnic_written_forms(g: &'static EthnicGroup) -> impl Iterator<Item = &'static str> {
+    [g.name.as_str()]
+        .into_iter()
+        .chain(g.spellings.iter().map(String::as_str))
+        .chain(synonyms_of(SynonymList::EthnicGroups, &g.name))
+}
+
+/// By name, any known spelling or a synonym (`data/synonyms.csv`: "Vân
+/// Kiều" is Bru-Vân Kiều), ignoring case, accents, hyphens, apostrophes and
+/// spaces. Codes are not accepted here: their scheme is unknown (see
+/// [`ethnic_group_by_code`]).
 pub fn find_ethnic_group(input: &str) -> Option<&'static EthnicGroup> {
     let i = *ethnic_index().get(&text::key(input))?;
     ethnic_groups().get(i)
+}
+
+/// The groups nearest to a value not found (see [`nearest_names`]).
+pub fn nearest_ethnic_groups(input: &str) -> Vec<String> {
+    nearest_names(
+        input,
+        ethnic_groups()
+            .iter()
+            .flat_map(|g| ethnic_written_forms(g).map(|w| (w, g.name.as_str()))),
+    )
 }
 
 /// By a 2-digit code in a known scheme ("5" is read as "05").
@@ -306,10 +427,30 @@ fn short_name(name: &str) -> &str {
     name.split_once('(').map_or(name, |(base, _)| base.trim())
 }
 
-/// By code ("1", "01"), full or short name, or a denomination that starts with
-/// a coded religion's name ("Cao Đài Tây Ninh" → Cao Đài, "Tin Lành Cơ Đốc
-/// Phục Lâm" → Tin Lành); the longest such name wins, so "Phật giáo Hòa Hảo"
-/// is not read as "Phật giáo". "Không rõ" is deliberately not "Không".
+/// A religion's name, its short name and its synonyms.
+pub(crate) fn religion_written_forms(r: &'static Religion) -> impl Iterator<Item = &'static str> {
+    [r.name.as_str(), short_name(&r.name)]
+        .into_iter()
+        .chain(synonyms_of(SynonymList::Religions, &r.name))
+}
+
+fn religion_index() -> &'static HashMap<String, usize> {
+    static CELL: OnceLock<HashMap<String, usize>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        key_index(
+            religions()
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (i, religion_written_forms(r).collect())),
+        )
+    })
+}
+
+/// By code ("1", "01"), full or short name, or a synonym (`data/synonyms.csv`:
+/// "Thiên Chúa giáo" is Công giáo), ignoring case, accents and spacing. Only
+/// exactly: "Phật giáo Hiếu Nghĩa Tà Lơn" is its own religion, and a
+/// denomination not listed ("Tin Lành Cơ Đốc Phục Lâm") is not found, never
+/// read as the religion its name starts with. "Không rõ" is not "Không".
 pub fn find_religion(input: &str) -> Option<&'static Religion> {
     let all = religions();
     if let Some(code) = two_digit_code(input) {
@@ -317,33 +458,22 @@ pub fn find_religion(input: &str) -> Option<&'static Religion> {
             .iter()
             .find(|r| r.code.as_deref() == Some(code.as_str()));
     }
-    // A stored value is a name as written here: found without folding every
-    // name, and the same row the folded match finds (a test checks).
+    // A stored value is a name as written here: found without folding.
     if let Some(r) = all.iter().find(|r| r.name == input) {
         return Some(r);
     }
-    let folded = text::fold(input);
-    if folded.is_empty() {
-        return None;
-    }
-    let k = text::key(&folded);
-    let exact = all
-        .iter()
-        .find(|r| text::key(&r.name) == k || text::key(short_name(&r.name)) == k);
-    if exact.is_some() {
-        return exact;
-    }
-    all.iter()
-        .filter(|r| r.code.is_some())
-        .filter_map(|r| {
-            let prefix = text::fold(short_name(&r.name));
-            let starts_word = folded
-                .strip_prefix(prefix.as_str())
-                .is_some_and(|rest| rest.starts_with(' '));
-            starts_word.then_some((prefix.len(), r))
-        })
-        .max_by_key(|(len, _)| *len)
-        .map(|(_, r)| r)
+    let i = *religion_index().get(&text::key(input))?;
+    all.get(i)
+}
+
+/// The religions nearest to a value not found (see [`nearest_names`]).
+pub fn nearest_religions(input: &str) -> Vec<String> {
+    nearest_names(
+        input,
+        religions()
+            .iter()
+            .flat_map(|r| religion_written_forms(r).map(|w| (w, r.name.as_str()))),
+    )
 }
 
 // ------------------------------------------------------------ relationships
@@ -440,6 +570,19 @@ pub fn find_relationship(input: &str) -> Option<&'static Relationship> {
     relationships().get(i)
 }
 
+/// The relationships nearest to a value not found (see [`nearest_names`]).
+pub fn nearest_relationships(input: &str) -> Vec<String> {
+    nearest_names(
+        input,
+        relationships().iter().flat_map(|r| {
+            [r.name.as_str()]
+                .into_iter()
+                .chain(r.synonyms.iter().map(String::as_str))
+                .map(|w| (w, r.name.as_str()))
+        }),
+    )
+}
+
 // --------------------------------------------------------- mobile prefixes
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -452,6 +595,8 @@ pub struct MobilePrefix {
     pub old_prefix: Option<String>,
     /// False for prefixes seen only in code repositories.
     pub confirmed: bool,
+    /// Where the prefix is known from (`data/mobile_prefixes.csv`).
+    pub source: String,
 }
 
 #[derive(Deserialize)]
@@ -460,6 +605,7 @@ struct MobileRow {
     carrier_at_assignment: String,
     old_11_digit_prefix: String,
     confidence: String,
+    source: String,
 }
 
 pub fn mobile_prefixes() -> &'static [MobilePrefix] {
@@ -472,6 +618,7 @@ pub fn mobile_prefixes() -> &'static [MobilePrefix] {
                 carrier: r.carrier_at_assignment,
                 old_prefix: non_empty(r.old_11_digit_prefix),
                 confirmed: !r.confidence.eq_ignore_ascii_case("unconfirmed"),
+                source: r.source,
             })
             .collect()
     })
@@ -492,6 +639,18 @@ pub fn old_mobile_prefix(p4: &str) -> Option<&'static MobilePrefix> {
         .iter()
         .find(|m| m.old_prefix.as_deref() == Some(p4))
 }
+
+/// The ethnic synonyms issue 23 found refused, and the group each stands for.
+#[cfg(test)]
+pub(crate) const ISSUE_23_ETHNIC_SYNONYMS: [(&str, &str); 7] = [
+    ("Vân Kiều", "Bru-Vân Kiều"),
+    ("Pa Cô", "Tà-ôi"),
+    ("Cao Lan", "Sán Chay"),
+    ("Sán Chí", "Sán Chay"),
+    ("Mơ Nông", "Mnông"),
+    ("Katu", "Cơ-tu"),
+    ("Khmu", "Khơ-mú"),
+];
 
 #[cfg(test)]
 mod tests {
@@ -606,7 +765,10 @@ mod tests {
             ("Rơ Măm", "Rơ-măm"),
             ("Bru - Vân Kiều", "Bru-Vân Kiều"),
             ("K'Ho", "Cơ-ho"),
-        ] {
+        ]
+        .into_iter()
+        .chain(ISSUE_23_ETHNIC_SYNONYMS)
+        {
             assert_eq!(
                 find_ethnic_group(input).map(|g| g.name.as_str()),
                 Some(name),
@@ -617,19 +779,26 @@ mod tests {
         assert!(find_ethnic_group("Klingon").is_none());
     }
 
-    #[test]
-    fn ethnic_keys_do_not_collide() {
+    /// No two names share a written form's key: `key_index` keeps the first.
+    fn assert_no_key_shared<'a>(names: impl Iterator<Item = (&'a str, Vec<&'a str>)>) {
         let mut owner: HashMap<String, &str> = HashMap::new();
-        for g in ethnic_groups() {
-            let mut keys: HashSet<String> = HashSet::new();
-            keys.insert(text::key(&g.name));
-            keys.extend(g.spellings.iter().map(|s| text::key(s)));
+        for (name, forms) in names {
+            let keys: HashSet<String> = forms.into_iter().map(text::key).collect();
             for k in keys {
-                if let Some(other) = owner.insert(k.clone(), &g.name) {
-                    panic!("{k} is shared by {other} and {}", g.name);
+                if let Some(other) = owner.insert(k.clone(), name) {
+                    panic!("{k} is shared by {other} and {name}");
                 }
             }
         }
+    }
+
+    #[test]
+    fn ethnic_keys_do_not_collide() {
+        assert_no_key_shared(
+            ethnic_groups()
+                .iter()
+                .map(|g| (g.name.as_str(), ethnic_written_forms(g).collect())),
+        );
     }
 
     #[test]
@@ -640,10 +809,18 @@ mod tests {
     }
 
     #[test]
-    fn religions_include_none() {
+    fn religions_are_the_16_recognised_and_none() {
         let all = religions();
-        assert_eq!(all.len(), 15);
+        // 14 coded in 2008 (QĐ 1019, Mặc Môn added 2014), two recognised
+        // since with no known code, and "Không".
+        assert_eq!(all.len(), 17);
         assert_eq!(all.iter().filter(|r| r.code.is_some()).count(), 14);
+        assert_eq!(all.iter().filter(|r| r.name != "Không").count(), 16);
+        assert_unique("religion name", all.iter().map(|r| r.name.as_str()));
+        for name in ["Cơ Đốc Phục Lâm", "Phật giáo Hiếu Nghĩa Tà Lơn"] {
+            let r = find_religion(name).unwrap();
+            assert_eq!((r.name.as_str(), r.code.as_deref()), (name, None));
+        }
         let none = find_religion("không").unwrap();
         assert_eq!(none.code, None);
         assert_eq!(none.name, "Không");
@@ -661,7 +838,6 @@ mod tests {
         assert_eq!(name("2"), Some("Công giáo"));
         assert_eq!(name("Phật giáo Hòa Hảo"), Some("Phật giáo Hòa Hảo"));
         assert_eq!(name("Cao Đài Tây Ninh"), Some("Cao Đài"));
-        assert_eq!(name("Tin Lành Cơ Đốc Phục Lâm"), Some("Tin Lành"));
         assert_eq!(name("Mặc Môn"), Some(religions()[13].name.as_str()));
         assert_eq!(name("Đạo Baha'i"), Some("Đạo Baha'i"));
         assert_eq!(name("Không rõ"), None);
@@ -671,17 +847,74 @@ mod tests {
     }
 
     #[test]
-    fn a_religion_name_is_matched_by_no_earlier_row() {
-        let all = religions();
-        for (i, r) in all.iter().enumerate() {
-            assert_eq!(two_digit_code(&r.name), None);
-            let k = text::key(&r.name);
-            assert!(!k.is_empty(), "{}", r.name);
-            let first = all
-                .iter()
-                .position(|o| text::key(&o.name) == k || text::key(short_name(&o.name)) == k);
-            assert_eq!(first, Some(i), "{}", r.name);
+    fn a_religion_is_never_found_by_the_start_of_its_name() {
+        // Issue 23: both were stored as "Phật giáo" (code 01).
+        let code = |s: &str| find_religion(s).map(|r| (r.name.as_str(), r.code.as_deref()));
+        assert_eq!(
+            code("Phật giáo Tứ Ân Hiếu Nghĩa"),
+            Some(("Đạo Tứ Ân Hiếu Nghĩa", Some("10")))
+        );
+        assert_eq!(
+            code("Phật giáo Hiếu Nghĩa Tà Lơn"),
+            Some(("Phật giáo Hiếu Nghĩa Tà Lơn", None))
+        );
+        for unlisted in [
+            "Tin Lành Cơ Đốc Phục Lâm",
+            "Phật giáo Nam tông",
+            "Cao Đài Ban Chỉnh X",
+        ] {
+            assert_eq!(find_religion(unlisted), None, "{unlisted}");
         }
+        let near = nearest_religions("Tin Lành Cơ Đốc Phục Lâm");
+        assert!(near.iter().any(|n| n == "Cơ Đốc Phục Lâm"), "{near:?}");
+        assert!(near.iter().any(|n| n == "Tin Lành"), "{near:?}");
+        assert!(nearest_religions("Phat giao Nam tong").contains(&"Phật giáo".to_string()));
+        assert_eq!(nearest_religions("Klingon"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn synonyms_map_to_listed_names() {
+        for (list, written, official) in synonyms() {
+            let found = match list {
+                SynonymList::Religions => find_religion(written).map(|r| r.name.as_str()),
+                SynonymList::EthnicGroups => find_ethnic_group(written).map(|g| g.name.as_str()),
+            };
+            assert_eq!(found, Some(official.as_str()), "{written}");
+        }
+        // Every row was read: a misspelt list name would drop one silently.
+        let rows = SYNONYMS_CSV
+            .lines()
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .count();
+        assert_eq!(synonyms().len(), rows);
+    }
+
+    #[test]
+    fn religion_keys_do_not_collide() {
+        assert_no_key_shared(
+            religions()
+                .iter()
+                .map(|r| (r.name.as_str(), religion_written_forms(r).collect())),
+        );
+    }
+
+    #[test]
+    fn a_religion_name_is_not_a_code() {
+        for r in religions() {
+            assert_eq!(two_digit_code(&r.name), None);
+            assert!(!text::key(&r.name).is_empty(), "{}", r.name);
+        }
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("kinh", "kinh"), 0);
+        assert_eq!(edit_distance("kinh", "king"), 1);
+        assert_eq!(edit_distance("khmu", "khomu"), 1);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
     }
 
     #[test]
@@ -716,17 +949,13 @@ mod tests {
 
     #[test]
     fn relationship_keys_do_not_collide() {
-        let mut owner: HashMap<String, &str> = HashMap::new();
-        for r in relationships() {
-            let mut keys: HashSet<String> = HashSet::new();
-            keys.insert(text::key(&r.name));
-            keys.extend(r.synonyms.iter().map(|s| text::key(s)));
-            for k in keys {
-                if let Some(other) = owner.insert(k.clone(), &r.name) {
-                    panic!("{k} is shared by {other} and {}", r.name);
-                }
-            }
-        }
+        assert_no_key_shared(relationships().iter().map(|r| {
+            let forms = [r.name.as_str()]
+                .into_iter()
+                .chain(r.synonyms.iter().map(String::as_str))
+                .collect();
+            (r.name.as_str(), forms)
+        }));
     }
 
     #[test]
@@ -736,12 +965,18 @@ mod tests {
         assert_unique("prefix", all.iter().map(|m| m.prefix.as_str()));
         assert!(all.iter().all(|m| three_digits(&m.prefix).is_some()));
         assert_eq!(all.iter().filter(|m| m.old_prefix.is_some()).count(), 21);
-        assert_eq!(all.iter().filter(|m| !m.confirmed).count(), 3);
+        assert_eq!(all.iter().filter(|m| !m.confirmed).count(), 1);
+        assert!(
+            all.iter().all(|m| !m.source.trim().is_empty()),
+            "a prefix without source"
+        );
         assert_eq!(
             mobile_prefix("091").map(|m| m.carrier.as_str()),
             Some("VinaPhone")
         );
-        assert!(!mobile_prefix("052").unwrap().confirmed);
+        assert!(mobile_prefix("052").unwrap().confirmed);
+        assert!(mobile_prefix("087").unwrap().confirmed);
+        assert!(!mobile_prefix("055").unwrap().confirmed);
         assert!(mobile_prefix("099").unwrap().confirmed);
         assert!(mobile_prefix("031").is_none());
     }

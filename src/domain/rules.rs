@@ -43,10 +43,13 @@ pub enum Severity {
     Warning,
 }
 
-/// A date as the population data holds it: a full date, or the year alone.
+/// A date as the population data holds it: a full date, the month and
+/// year (old records), or the year alone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PartialDate {
     Day(NaiveDate),
+    /// Year and month (1–12).
+    Month(i32, u32),
     Year(i32),
 }
 
@@ -54,22 +57,25 @@ impl PartialDate {
     pub fn year(&self) -> i32 {
         match self {
             PartialDate::Day(d) => d.year(),
-            PartialDate::Year(y) => *y,
+            PartialDate::Month(y, _) | PartialDate::Year(y) => *y,
         }
     }
 
-    /// Storage form: "1990-05-01" or "1990".
+    /// Storage form: "1990-05-01", "1990-02" or "1990" (ISO 8601's own
+    /// reduced precisions, so a stored full date or year reads as before).
     pub fn iso(&self) -> String {
         match self {
             PartialDate::Day(d) => d.format("%Y-%m-%d").to_string(),
+            PartialDate::Month(y, m) => format!("{y:04}-{m:02}"),
             PartialDate::Year(y) => format!("{y:04}"),
         }
     }
 
-    /// Vietnamese display form, day first: "01/05/1990" or "1990".
+    /// Vietnamese display form, day first: "01/05/1990", "02/1990" or "1990".
     pub fn display(&self) -> String {
         match self {
             PartialDate::Day(d) => d.format("%d/%m/%Y").to_string(),
+            PartialDate::Month(y, m) => format!("{m:02}/{y:04}"),
             PartialDate::Year(y) => format!("{y:04}"),
         }
     }
@@ -79,6 +85,7 @@ impl PartialDate {
         let year = digits_value(s.get(0..4)?)?;
         match s.as_bytes()[4..] {
             [] => Some(PartialDate::Year(year as i32)),
+            [b'-', _, _] => month(year, digits_value(s.get(5..7)?)?),
             [b'-', _, _, b'-', _, _] => {
                 let (m, d) = (digits_value(s.get(5..7)?)?, digits_value(s.get(8..10)?)?);
                 ymd(year, m, d).map(PartialDate::Day)
@@ -86,6 +93,47 @@ impl PartialDate {
             _ => None,
         }
     }
+
+    /// The first and the last day the date may be.
+    fn span(&self) -> (NaiveDate, NaiveDate) {
+        let first_of = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1);
+        let (first, next) = match *self {
+            PartialDate::Day(d) => return (d, d),
+            PartialDate::Month(y, m) => (
+                first_of(y, m),
+                if m == 12 {
+                    first_of(y + 1, 1)
+                } else {
+                    first_of(y, m + 1)
+                },
+            ),
+            PartialDate::Year(y) => (first_of(y, 1), first_of(y + 1, 1)),
+        };
+        let first = first.unwrap_or(NaiveDate::MIN);
+        let last = next.and_then(|n| n.pred_opt()).unwrap_or(NaiveDate::MAX);
+        (first, last)
+    }
+
+    /// Whether every day the date may be comes after `day`.
+    pub fn is_after(&self, day: NaiveDate) -> bool {
+        self.span().0 > day
+    }
+
+    /// Whether every day the date may be comes before `day`.
+    pub fn is_before(&self, day: NaiveDate) -> bool {
+        self.span().1 < day
+    }
+
+    /// Whether every day this date may be comes after every day `other` may be.
+    pub fn is_wholly_after(&self, other: &PartialDate) -> bool {
+        self.is_after(other.span().1)
+    }
+}
+
+/// A month of a year, if the month is one (1–12).
+fn month(year: u32, m: u32) -> Option<PartialDate> {
+    let year = i32::try_from(year).ok()?;
+    (1..=12).contains(&m).then_some(PartialDate::Month(year, m))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,6 +169,15 @@ impl DateRule {
     };
 }
 
+/// A reference list a value is looked up in by name (`domain::reference`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NamedList {
+    Religions,
+    EthnicGroups,
+    Relationships,
+}
+
 /// Why a value is wrong or suspicious. Each kind has its own message (in
 /// `i18n::problems`). Kept in the imports log within a refused row's reason:
 /// a variant's name is stored.
@@ -131,6 +188,13 @@ pub enum ProblemKind {
     Required,
     NotInList {
         value: String,
+    },
+    /// A value not in a reference list, with the nearest listed names (none
+    /// when nothing is near): never replaced by a guess.
+    NotInNamedList {
+        list: NamedList,
+        value: String,
+        nearest: Vec<String>,
     },
     NotANumber,
     NumberOutOfRange {
@@ -150,6 +214,8 @@ pub enum ProblemKind {
     IdUnknownProvince {
         code: String,
     },
+    /// Province code 000: no province or country has it.
+    IdZeroProvince,
     IdSexMismatch {
         digit: u8,
         sex: Sex,
@@ -169,6 +235,8 @@ pub enum ProblemKind {
         len: usize,
     },
     CmndLooksLikePersonalId,
+    /// Nine zeros: what is typed when the number is not known.
+    CmndAllZeros,
 
     // Mobile phone.
     PhoneNotDigits,
@@ -193,6 +261,10 @@ pub enum ProblemKind {
     DateBefore1900,
     DateInFuture,
     DateInPast,
+    /// Later than the date of field `field` (a birth after the visit).
+    DateAfterField {
+        field: String,
+    },
 
     // Names.
     NameHasDigits,
@@ -218,15 +290,18 @@ impl ProblemKind {
             | PhoneUnknownPrefix { .. } => Severity::Warning,
             Required
             | NotInList { .. }
+            | NotInNamedList { .. }
             | NotANumber
             | NumberOutOfRange { .. }
             | TooLong { .. }
             | IdNotDigits
             | IdWrongLength { .. }
             | IdLooksLikeCmnd
+            | IdZeroProvince
             | CmndNotDigits
             | CmndWrongLength { .. }
             | CmndLooksLikePersonalId
+            | CmndAllZeros
             | PhoneNotDigits
             | PhoneWrongLength { .. }
             | PhoneNotMobile { .. }
@@ -236,6 +311,7 @@ impl ProblemKind {
             | DateBefore1900
             | DateInFuture
             | DateInPast
+            | DateAfterField { .. }
             | NameHasDigits
             | NameHasSymbols
             | NotRelevant { .. } => Severity::Error,
@@ -253,6 +329,7 @@ impl ProblemKind {
         match self {
             Required => "required",
             NotInList { .. } => "not_in_list",
+            NotInNamedList { .. } => "not_in_named_list",
             NotANumber => "not_a_number",
             NumberOutOfRange { .. } => "number_out_of_range",
             TooLong { .. } => "too_long",
@@ -260,12 +337,14 @@ impl ProblemKind {
             IdWrongLength { .. } => "id_wrong_length",
             IdLooksLikeCmnd => "id_looks_like_cmnd",
             IdUnknownProvince { .. } => "id_unknown_province",
+            IdZeroProvince => "id_zero_province",
             IdSexMismatch { .. } => "id_sex_mismatch",
             IdCenturyMismatch { .. } => "id_century_mismatch",
             IdYearMismatch { .. } => "id_year_mismatch",
             CmndNotDigits => "cmnd_not_digits",
             CmndWrongLength { .. } => "cmnd_wrong_length",
             CmndLooksLikePersonalId => "cmnd_looks_like_personal_id",
+            CmndAllZeros => "cmnd_all_zeros",
             PhoneNotDigits => "phone_not_digits",
             PhoneWrongLength { .. } => "phone_wrong_length",
             PhoneNotMobile { .. } => "phone_not_mobile",
@@ -277,6 +356,7 @@ impl ProblemKind {
             DateBefore1900 => "date_before_1900",
             DateInFuture => "date_in_future",
             DateInPast => "date_in_past",
+            DateAfterField { .. } => "date_after_field",
             NameHasDigits => "name_has_digits",
             NameHasSymbols => "name_has_symbols",
             NotRelevant { .. } => "not_relevant",
@@ -357,6 +437,9 @@ pub fn check_personal_id(
         9 => return Err(ProblemKind::IdLooksLikeCmnd),
         len => return Err(ProblemKind::IdWrongLength { len }),
     }
+    if id.starts_with("000") {
+        return Err(ProblemKind::IdZeroProvince);
+    }
     let warnings = id_structure_warnings(&id, sex, birth);
     Ok((id, warnings))
 }
@@ -414,6 +497,7 @@ pub fn check_cmnd(input: &str) -> Result<Cow<'_, str>, ProblemKind> {
         return Err(ProblemKind::CmndNotDigits);
     }
     match cmnd.len() {
+        9 if cmnd.bytes().all(|b| b == b'0') => Err(ProblemKind::CmndAllZeros),
         9 => Ok(cmnd),
         12 => Err(ProblemKind::CmndLooksLikePersonalId),
         len => Err(ProblemKind::CmndWrongLength { len }),
@@ -571,7 +655,7 @@ pub fn check_date(
     today: NaiveDate,
     rule: DateRule,
 ) -> Result<PartialDate, ProblemKind> {
-    if matches!(date, PartialDate::Year(_)) && !rule.year_only {
+    if !matches!(date, PartialDate::Day(_)) && !rule.year_only {
         return Err(ProblemKind::DateYearOnlyNotAllowed);
     }
     check_date_range(date, today, rule.when)?;
@@ -627,10 +711,15 @@ fn read_date(s: &str, today: NaiveDate, when: When) -> Result<PartialDate, Probl
         return Err(ProblemKind::DateFormat);
     }
     let parts: Vec<&str> = s.split(sep).collect();
-    let [a, b, c] = parts.as_slice() else {
-        return Err(ProblemKind::DateFormat);
-    };
     let short = |p: &str| (1..=2).contains(&p.len());
+    let [a, b, c] = parts.as_slice() else {
+        // Month and year, as old records have it: "02/1990", or ISO "1990-02".
+        return match parts.as_slice() {
+            [m, y] if short(m) && y.len() == 4 => month_of(y, m),
+            [y, m] if sep == '-' && y.len() == 4 && short(m) => month_of(y, m),
+            _ => Err(ProblemKind::DateFormat),
+        };
+    };
     let (y, m, d, two_digit_year) = if a.len() == 4 && sep == '-' && short(b) && short(c) {
         (a, b, c, false)
     } else if short(a) && short(b) && (c.len() == 4 || c.len() == 2) {
@@ -650,12 +739,17 @@ fn read_date(s: &str, today: NaiveDate, when: When) -> Result<PartialDate, Probl
         .ok_or(ProblemKind::DateInvalid)
 }
 
-fn check_date_range(date: PartialDate, today: NaiveDate, when: When) -> Result<(), ProblemKind> {
-    let (too_early, after_today, before_today) = match date {
-        PartialDate::Day(d) => (d.year() < 1900, d > today, d < today),
-        PartialDate::Year(y) => (y < 1900, y > today.year(), y < today.year()),
+/// A month typed as digits: `DateInvalid` for a month that is not one.
+fn month_of(y: &str, m: &str) -> Result<PartialDate, ProblemKind> {
+    let (Some(y), Some(m)) = (digits_value(y), digits_value(m)) else {
+        return Err(ProblemKind::DateFormat);
     };
-    if too_early {
+    month(y, m).ok_or(ProblemKind::DateInvalid)
+}
+
+fn check_date_range(date: PartialDate, today: NaiveDate, when: When) -> Result<(), ProblemKind> {
+    let (after_today, before_today) = (date.is_after(today), date.is_before(today));
+    if date.year() < 1900 {
         return Err(ProblemKind::DateBefore1900);
     }
     match when {
@@ -706,9 +800,11 @@ pub fn check_clean_name(name: &str) -> Result<(), ProblemKind> {
 
 // ------------------------------------------------------------ sex
 
-/// Sex as written in forms and exports: "Nam", "Nữ", "nu", "male", "F", "M",
-/// or the QCVN 109 codes "1" (male) and "2" (female). QCVN 109's "0" means
-/// "no information", which is `None` like anything unrecognised.
+/// Sex as written in forms and exports, in words only: "Nam", "Nữ", "nu",
+/// "male", "Female", in any case, with or without accents. Never a digit or
+/// a letter: QCVN 109 writes 1 for male, but the personal ID's own fourth
+/// digit is odd (1, 3, …) for a woman, so "1" means either; it is `None`,
+/// like anything not recognised.
 pub fn parse_sex(input: &str) -> Option<Sex> {
     // Every spelling below is its own fold, so a stored "male" or "female"
     // needs no folding.
@@ -717,8 +813,8 @@ pub fn parse_sex(input: &str) -> Option<Sex> {
 
 fn sex_of_folded(folded: &str) -> Option<Sex> {
     match folded {
-        "nam" | "nam gioi" | "trai" | "m" | "male" | "man" | "1" => Some(Sex::Male),
-        "nu" | "nu gioi" | "gai" | "f" | "female" | "woman" | "2" => Some(Sex::Female),
+        "nam" | "nam gioi" | "trai" | "male" | "man" => Some(Sex::Male),
+        "nu" | "nu gioi" | "gai" | "female" | "woman" => Some(Sex::Female),
         _ => None,
     }
 }
@@ -732,6 +828,11 @@ pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
         NotInList {
             value: "Kinh Việt".into(),
         },
+        NotInNamedList {
+            list: NamedList::Religions,
+            value: "Phật giáo Tứ Ân".into(),
+            nearest: vec!["Phật giáo".into(), "Đạo Tứ Ân Hiếu Nghĩa".into()],
+        },
         NotANumber,
         NumberOutOfRange { min: 1, max: 20 },
         TooLong { max: 100 },
@@ -739,6 +840,7 @@ pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
         IdWrongLength { len: 11 },
         IdLooksLikeCmnd,
         IdUnknownProvince { code: "099".into() },
+        IdZeroProvince,
         IdSexMismatch {
             digit: 3,
             sex: Sex::Male,
@@ -754,6 +856,7 @@ pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
         CmndNotDigits,
         CmndWrongLength { len: 8 },
         CmndLooksLikePersonalId,
+        CmndAllZeros,
         PhoneNotDigits,
         PhoneWrongLength { len: 9 },
         PhoneNotMobile {
@@ -764,7 +867,7 @@ pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
             new: "0362345678".into(),
         },
         PhoneUnknownPrefix {
-            prefix: "052".into(),
+            prefix: "055".into(),
         },
         DateFormat,
         DateInvalid,
@@ -772,6 +875,9 @@ pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
         DateBefore1900,
         DateInFuture,
         DateInPast,
+        DateAfterField {
+            field: "visit_date".into(),
+        },
         NameHasDigits,
         NameHasSymbols,
         NotRelevant {
@@ -781,16 +887,21 @@ pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
     // Fails to compile when a kind is added, pointing here to add its example.
     for kind in &all {
         match kind {
-            Required | NotInList { .. } | NotANumber | NumberOutOfRange { .. } | TooLong { .. } => {
-            }
+            Required
+            | NotInList { .. }
+            | NotInNamedList { .. }
+            | NotANumber
+            | NumberOutOfRange { .. }
+            | TooLong { .. } => {}
             IdNotDigits
             | IdWrongLength { .. }
             | IdLooksLikeCmnd
             | IdUnknownProvince { .. }
+            | IdZeroProvince
             | IdSexMismatch { .. }
             | IdCenturyMismatch { .. }
             | IdYearMismatch { .. } => {}
-            CmndNotDigits | CmndWrongLength { .. } | CmndLooksLikePersonalId => {}
+            CmndNotDigits | CmndWrongLength { .. } | CmndLooksLikePersonalId | CmndAllZeros => {}
             PhoneNotDigits
             | PhoneWrongLength { .. }
             | PhoneNotMobile { .. }
@@ -801,7 +912,8 @@ pub(crate) fn example_of_each_kind() -> Vec<ProblemKind> {
             | DateYearOnlyNotAllowed
             | DateBefore1900
             | DateInFuture
-            | DateInPast => {}
+            | DateInPast
+            | DateAfterField { .. } => {}
             NameHasDigits | NameHasSymbols => {}
             NotRelevant { .. } => {}
         }
@@ -1223,14 +1335,34 @@ mod tests {
     #[test]
     fn phone_unconfirmed_prefix_warns() {
         assert_eq!(
-            check_phone("0521234567"),
+            check_phone("0551234567"),
             Ok((
-                "0521234567".into(),
+                "0551234567".into(),
                 vec![PhoneUnknownPrefix {
-                    prefix: "052".into()
+                    prefix: "055".into()
                 }]
             ))
         );
+    }
+
+    #[test]
+    fn phone_carriers_in_service_are_plain_numbers() {
+        // Issue 23: 087 (Itelecom) and 052 (Vietnamobile) warned on every entry.
+        for number in [
+            "0871234567",
+            "0521234567",
+            "+84 87 123 4567",
+            "052.123.4567",
+        ] {
+            let (stored, warnings) = check_phone(number).unwrap();
+            assert_eq!(warnings, vec![], "{number}");
+            assert!(
+                stored.starts_with("087") || stored.starts_with("052"),
+                "{stored}"
+            );
+        }
+        // 055 stays a warning until a source confirms it.
+        assert_eq!(check_phone("0551234567").unwrap().1.len(), 1);
     }
 
     // ---------------------------------------------------------- dates
@@ -1484,6 +1616,106 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_month_and_year_is_taken_where_a_year_alone_is() {
+        // Issue 23: old records often carry only the month and the year.
+        let feb = Ok(PartialDate::Month(1990, 2));
+        for typed in [
+            "02/1990",
+            "2/1990",
+            "02-1990",
+            "02.1990",
+            "1990-02",
+            " 02 / 1990 ",
+        ] {
+            assert_eq!(
+                parse_date(typed, today(), DateRule::BIRTH),
+                feb,
+                "{typed:?}"
+            );
+        }
+        let date = PartialDate::Month(1990, 2);
+        assert_eq!(date.iso(), "1990-02");
+        assert_eq!(date.display(), "02/1990");
+        assert_eq!(PartialDate::parse_iso("1990-02"), Some(date));
+        assert_eq!(date.year(), 1990);
+        // Stored as before: full dates and years read back unchanged.
+        assert_eq!(
+            PartialDate::parse_iso("1990"),
+            Some(PartialDate::Year(1990))
+        );
+        assert_eq!(
+            PartialDate::parse_iso("1990-02-03"),
+            Some(PartialDate::Day(day(1990, 2, 3)))
+        );
+        for bad in ["13/1990", "00/1990", "1990-13"] {
+            assert_eq!(
+                parse_date(bad, today(), DateRule::BIRTH),
+                Err(DateInvalid),
+                "{bad}"
+            );
+        }
+        assert_eq!(PartialDate::parse_iso("1990-13"), None);
+        assert_eq!(PartialDate::parse_iso("1990-2"), None);
+        // Where a year alone is not enough, neither is a month.
+        assert_eq!(
+            parse_date("02/1990", today(), DateRule::PAST_DAY),
+            Err(DateYearOnlyNotAllowed)
+        );
+        // This month is not in the future; next month is.
+        assert_eq!(
+            parse_date("03/2026", today(), DateRule::BIRTH),
+            Ok(PartialDate::Month(2026, 3))
+        );
+        assert_eq!(
+            parse_date("04/2026", today(), DateRule::BIRTH),
+            Err(DateInFuture)
+        );
+        assert_eq!(
+            parse_date("12/1899", today(), DateRule::BIRTH),
+            Err(DateBefore1900)
+        );
+    }
+
+    #[test]
+    fn partial_dates_are_after_a_day_only_when_all_of_them_is() {
+        let visit = day(1990, 2, 10);
+        assert!(!PartialDate::Month(1990, 2).is_after(visit));
+        assert!(PartialDate::Month(1990, 3).is_after(visit));
+        assert!(!PartialDate::Year(1990).is_after(visit));
+        assert!(PartialDate::Year(1991).is_after(visit));
+        assert!(PartialDate::Day(day(1990, 2, 11)).is_after(visit));
+        assert!(!PartialDate::Day(visit).is_after(visit));
+        assert!(PartialDate::Month(1989, 12).is_before(day(1990, 1, 1)));
+        assert!(!PartialDate::Month(1990, 1).is_before(day(1990, 1, 31)));
+        assert!(PartialDate::Year(1991).is_wholly_after(&PartialDate::Month(1990, 12)));
+        assert!(!PartialDate::Month(1990, 12).is_wholly_after(&PartialDate::Year(1990)));
+    }
+
+    #[test]
+    fn nine_zeros_are_not_a_cmnd() {
+        assert_eq!(check_cmnd("000000000"), Err(CmndAllZeros));
+        assert_eq!(check_cmnd("000 000 000"), Err(CmndAllZeros));
+        assert_eq!(check_cmnd("000000001"), Ok("000000001".into()));
+    }
+
+    #[test]
+    fn province_000_is_an_error() {
+        assert_eq!(
+            check_personal_id("000090123456", None, None),
+            Err(IdZeroProvince)
+        );
+        assert!(IdZeroProvince.severity() == Severity::Error);
+        // Another code not in the list may be a country: still a warning.
+        assert_eq!(
+            check_personal_id("099090123456", None, None),
+            Ok((
+                "099090123456".into(),
+                vec![IdUnknownProvince { code: "099".into() }]
+            ))
+        );
+    }
+
     // ---------------------------------------------------------- names
 
     #[test]
@@ -1527,7 +1759,7 @@ mod tests {
 
     #[test]
     fn sex_spellings() {
-        for m in ["Nam", "NAM", "nam giới", "male", "M", "m", "1"] {
+        for m in ["Nam", "NAM", "nam giới", "male", "Male", "MALE"] {
             assert_eq!(parse_sex(m), Some(Sex::Male), "{m}");
         }
         for f in [
@@ -1537,12 +1769,12 @@ mod tests {
             "NỮ",
             "Nu\u{031B}\u{0303}",
             "female",
-            "F",
-            "2",
+            "Female",
         ] {
             assert_eq!(parse_sex(f), Some(Sex::Female), "{f}");
         }
-        for x in ["", "0", "3", "khác", "x"] {
+        // Issue 23: a digit or a letter is not a sex ("1" is female in the ID).
+        for x in ["", "0", "1", "2", "3", "9", "M", "m", "F", "f", "khác", "x"] {
             assert_eq!(parse_sex(x), None, "{x}");
         }
     }
@@ -1575,6 +1807,10 @@ mod tests {
             let parts: Vec<&str> = s.split('-').collect();
             let by_parts = match parts.as_slice() {
                 [y] if y.len() == 4 => digits_value(y).map(|y| PartialDate::Year(y as i32)),
+                [y, m] if y.len() == 4 && m.len() == 2 => match (digits_value(y), digits_value(m)) {
+                    (Some(y), Some(m)) if (1..=12).contains(&m) => Some(PartialDate::Month(y as i32, m)),
+                    _ => None,
+                },
                 [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
                     match (digits_value(y), digits_value(m), digits_value(d)) {
                         (Some(y), Some(m), Some(d)) => ymd(y, m, d).map(PartialDate::Day),
@@ -1588,7 +1824,7 @@ mod tests {
 
         #[test]
         fn an_iso_date_reads_as_typed_and_writes_back_as_it_was(
-            s in "[0-9]{4}(-[0-9]{1,2}-[0-9]{1,2})?|.{0,12}",
+            s in "[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?|.{0,12}",
             year_only: bool,
         ) {
             if let Some(date) = PartialDate::parse_iso(&s) {

@@ -4,7 +4,7 @@
 //! together from fragments, so each language can order its words naturally.
 
 use super::Lang;
-use crate::domain::rules::{ProblemKind, Sex, id_digit_meaning};
+use crate::domain::rules::{NamedList, ProblemKind, Sex, id_digit_meaning};
 
 pub fn message(kind: &ProblemKind, lang: Lang) -> String {
     match lang {
@@ -27,6 +27,39 @@ fn sex_en(sex: Sex) -> &'static str {
     }
 }
 
+/// "Không có tôn giáo «X» trong danh sách; gần nhất: A, B."
+fn not_in_named_list_vi(list: NamedList, value: &str, nearest: &[String]) -> String {
+    let what = match list {
+        NamedList::Religions => "tôn giáo",
+        NamedList::EthnicGroups => "dân tộc",
+        NamedList::Relationships => "quan hệ với chủ hộ",
+    };
+    if nearest.is_empty() {
+        format!("Không có {what} «{value}» trong danh sách, hãy chọn một giá trị trong danh sách.")
+    } else {
+        format!(
+            "Không có {what} «{value}» trong danh sách; gần nhất: {}.",
+            nearest.join(", ")
+        )
+    }
+}
+
+fn not_in_named_list_en(list: NamedList, value: &str, nearest: &[String]) -> String {
+    let what = match list {
+        NamedList::Religions => "religion",
+        NamedList::EthnicGroups => "ethnic group",
+        NamedList::Relationships => "relationship to the household head",
+    };
+    if nearest.is_empty() {
+        format!("There is no {what} “{value}” in the list; please choose one of the listed values.")
+    } else {
+        format!(
+            "There is no {what} “{value}” in the list; nearest: {}.",
+            nearest.join(", ")
+        )
+    }
+}
+
 /// The two digits the ID should carry for a birth year ("05" for 2005).
 fn year_digits(year: i32) -> String {
     format!("{:02}", year.rem_euclid(100))
@@ -39,6 +72,11 @@ fn vi(kind: &ProblemKind) -> String {
         NotInList { value } => {
             format!("“{value}” không có trong danh sách, hãy chọn một giá trị trong danh sách.")
         }
+        NotInNamedList {
+            list,
+            value,
+            nearest,
+        } => not_in_named_list_vi(*list, value, nearest),
         NotANumber => "Giá trị này phải là một số.".to_string(),
         NumberOutOfRange { min, max } => format!("Số phải nằm trong khoảng từ {min} đến {max}."),
         TooLong { max } => format!("Nội dung quá dài, chỉ được tối đa {max} ký tự."),
@@ -55,6 +93,10 @@ fn vi(kind: &ProblemKind) -> String {
         IdUnknownProvince { code } => format!(
             "Mã tỉnh {code} không có trong danh sách 63 tỉnh — có thể là mã nước ngoài, hãy kiểm tra lại."
         ),
+        IdZeroProvince => {
+            "Ba số đầu của số định danh là 000, không phải mã tỉnh hay mã nước nào, hãy kiểm tra lại số này."
+                .to_string()
+        }
         IdSexMismatch { digit, sex } => {
             let (digit_sex, from, to) = id_digit_meaning(*digit);
             format!(
@@ -78,6 +120,10 @@ fn vi(kind: &ProblemKind) -> String {
             "Số CMND chỉ được gồm chữ số (có thể cách nhóm bằng dấu cách hoặc dấu chấm).".to_string()
         }
         CmndWrongLength { len } => format!("Số CMND phải có đúng 9 chữ số (đang có {len})."),
+        CmndAllZeros => {
+            "Số CMND không thể gồm toàn chữ số 0; nếu không biết số CMND, hãy để trống ô này."
+                .to_string()
+        }
         CmndLooksLikePersonalId => {
             "Số có 12 chữ số này giống số định danh cá nhân, hãy nhập vào ô Số định danh thay vì ô Số CMND."
                 .to_string()
@@ -109,11 +155,15 @@ fn vi(kind: &ProblemKind) -> String {
                 .to_string()
         }
         DateYearOnlyNotAllowed => {
-            "Ô này cần đủ ngày, tháng và năm, không thể chỉ nhập năm.".to_string()
+            "Ô này cần đủ ngày, tháng và năm, không thể chỉ nhập năm hoặc tháng và năm.".to_string()
         }
         DateBefore1900 => "Ngày không được trước năm 1900.".to_string(),
         DateInFuture => "Ngày này chưa đến, ô này không nhận ngày sau hôm nay.".to_string(),
         DateInPast => "Ngày này đã qua, ô này chỉ nhận ngày từ hôm nay trở đi.".to_string(),
+        DateAfterField { field } => format!(
+            "Ngày này muộn hơn «{}», không thể như vậy; hãy kiểm tra lại cả hai ngày.",
+            field_label(field, Lang::Vi)
+        ),
 
         NameHasDigits => "Họ tên không được chứa chữ số.".to_string(),
         NameHasSymbols => {
@@ -134,6 +184,11 @@ fn en(kind: &ProblemKind) -> String {
         NotInList { value } => {
             format!("“{value}” is not in the list; please choose one of the listed values.")
         }
+        NotInNamedList {
+            list,
+            value,
+            nearest,
+        } => not_in_named_list_en(*list, value, nearest),
         NotANumber => "This value must be a number.".to_string(),
         NumberOutOfRange { min, max } => format!("The number must be between {min} and {max}."),
         TooLong { max } => format!("This text is too long; at most {max} characters are allowed."),
@@ -152,6 +207,10 @@ fn en(kind: &ProblemKind) -> String {
         IdUnknownProvince { code } => format!(
             "Province code {code} is not one of the 63 province codes — it may be a foreign country code, please check it."
         ),
+        IdZeroProvince => {
+            "The personal ID starts with 000, which is no province or country code; please check this number."
+                .to_string()
+        }
         IdSexMismatch { digit, sex } => {
             let (digit_sex, from, to) = id_digit_meaning(*digit);
             format!(
@@ -177,6 +236,10 @@ fn en(kind: &ProblemKind) -> String {
         }
         CmndWrongLength { len } => {
             format!("The CMND number must have exactly 9 digits (this one has {len}).")
+        }
+        CmndAllZeros => {
+            "A CMND number cannot be all zeros; if the number is not known, leave this field empty."
+                .to_string()
         }
         CmndLooksLikePersonalId => {
             "This 12-digit number looks like a personal ID; enter it in the personal ID field instead of the CMND field."
@@ -209,7 +272,8 @@ fn en(kind: &ProblemKind) -> String {
                 .to_string()
         }
         DateYearOnlyNotAllowed => {
-            "This field needs a full day, month and year, not the year alone.".to_string()
+            "This field needs a full day, month and year, not the year or the month and year alone."
+                .to_string()
         }
         DateBefore1900 => "The date cannot be before 1900.".to_string(),
         DateInFuture => {
@@ -220,6 +284,10 @@ fn en(kind: &ProblemKind) -> String {
             "This date has already passed, and this field only accepts dates from today on."
                 .to_string()
         }
+        DateAfterField { field } => format!(
+            "This date is later than \"{}\", which cannot be; please check both dates.",
+            field_label(field, Lang::En)
+        ),
 
         NameHasDigits => "A name cannot contain digits.".to_string(),
         NameHasSymbols => {
@@ -344,9 +412,9 @@ mod tests {
             ),
             (
                 PhoneUnknownPrefix {
-                    prefix: "052".into(),
+                    prefix: "055".into(),
                 },
-                vec!["052"],
+                vec!["055"],
             ),
         ];
         for (kind, parts) in cases {
@@ -357,6 +425,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_value_not_in_a_named_list_names_the_nearest() {
+        let kind = ProblemKind::NotInNamedList {
+            list: NamedList::Religions,
+            value: "X".into(),
+            nearest: vec!["Phật giáo".into(), "Tin Lành".into()],
+        };
+        assert_eq!(
+            message(&kind, Lang::Vi),
+            "Không có tôn giáo «X» trong danh sách; gần nhất: Phật giáo, Tin Lành."
+        );
+        assert_eq!(
+            message(&kind, Lang::En),
+            "There is no religion “X” in the list; nearest: Phật giáo, Tin Lành."
+        );
+        let nothing_near = ProblemKind::NotInNamedList {
+            list: NamedList::EthnicGroups,
+            value: "Klingon".into(),
+            nearest: Vec::new(),
+        };
+        assert_eq!(
+            message(&nothing_near, Lang::Vi),
+            "Không có dân tộc «Klingon» trong danh sách, hãy chọn một giá trị trong danh sách."
+        );
     }
 
     #[test]

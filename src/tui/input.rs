@@ -21,13 +21,20 @@ pub struct TextInput {
     text: String,
     /// Cursor position in graphemes from the start.
     cursor: usize,
+    /// The word before the cursor ends in the "ư" a Telex `w` typed alone
+    /// made (see `typing::apply_remembering`); any other edit forgets it.
+    lone_w: bool,
 }
 
 impl TextInput {
     pub fn new(text: &str) -> TextInput {
         let text: String = text.nfc().collect();
         let cursor = text.graphemes(true).count();
-        TextInput { text, cursor }
+        TextInput {
+            text,
+            cursor,
+            lone_w: false,
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -71,6 +78,7 @@ impl TextInput {
         let cursor = head.graphemes(true).count();
         self.text = joined.nfc().collect();
         self.cursor = cursor.min(self.len());
+        self.lone_w = false;
     }
 
     pub fn insert_str(&mut self, s: &str) {
@@ -98,8 +106,12 @@ impl TextInput {
                 .last()
                 .map(|(i, _)| i)
                 .unwrap_or(end);
-            if let Some(word) = typing::apply(&self.text[start..end], c, method, style) {
-                self.splice(start..end, &word);
+            let lone_w = self.lone_w;
+            if let Some(applied) =
+                typing::apply_remembering(&self.text[start..end], c, method, style, lone_w)
+            {
+                self.splice(start..end, &applied.word);
+                self.lone_w = applied.lone_w;
                 return;
             }
         }
@@ -108,6 +120,7 @@ impl TextInput {
     }
 
     pub fn backspace(&mut self) {
+        self.lone_w = false;
         if self.cursor == 0 {
             return;
         }
@@ -117,6 +130,7 @@ impl TextInput {
     }
 
     pub fn delete(&mut self) {
+        self.lone_w = false;
         if self.cursor >= self.len() {
             return;
         }
@@ -125,22 +139,27 @@ impl TextInput {
     }
 
     pub fn left(&mut self) {
+        self.lone_w = false;
         self.cursor = self.cursor.saturating_sub(1);
     }
 
     pub fn right(&mut self) {
+        self.lone_w = false;
         self.cursor = (self.cursor + 1).min(self.len());
     }
 
     pub fn home(&mut self) {
+        self.lone_w = false;
         self.cursor = 0;
     }
 
     pub fn end(&mut self) {
+        self.lone_w = false;
         self.cursor = self.len();
     }
 
     pub fn clear(&mut self) {
+        self.lone_w = false;
         self.text.clear();
         self.cursor = 0;
     }
@@ -216,6 +235,19 @@ mod tests {
         t.delete();
         assert_eq!(t.text(), "Trn");
         assert_eq!(t.cursor_column(), 2);
+    }
+
+    #[test]
+    fn w_typed_alone_twice_gives_w_and_after_u_gives_uw() {
+        for (keys, want) in [("ww", "w"), ("nhww", "nhw"), ("uww", "uw"), ("nhw", "như")] {
+            assert_eq!(typed(keys, Method::Telex).text(), want, "{keys}");
+        }
+        // Once the field moved on, the ư is just a ư: w undoes its horn.
+        let mut t = typed("w", Method::Telex);
+        t.left();
+        t.right();
+        t.type_char('w', Method::Telex, ToneStyle::Classic);
+        assert_eq!(t.text(), "uw");
     }
 
     #[test]

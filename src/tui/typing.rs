@@ -4,6 +4,8 @@
 //! This module owns pure text logic: given the word before the cursor and one typed key,
 //! it says what the word becomes. It keeps no state between keys and touches no terminal,
 //! no store and no I/O; the text field decides what a word is and where the cursor goes.
+//! The one thing a field carries from one key to the next is whether the word's last "ư"
+//! came from a `w` typed alone ([`apply_remembering`]), so that "ww" gives "w".
 //!
 //! Like Unikey, it only transforms a word that can still become a Vietnamese syllable, so
 //! codes, e-mail addresses and most English words stay as typed. Because it is stateless,
@@ -44,9 +46,44 @@ pub enum ToneStyle {
 /// key is consumed), `None` when the key should simply be inserted as typed. The new word
 /// is NFC.
 pub fn apply(word: &str, key: char, method: Method, style: ToneStyle) -> Option<String> {
+    apply_remembering(word, key, method, style, false).map(|a| a.word)
+}
+
+/// A key applied to a word by [`apply_remembering`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// The new word, NFC.
+    pub word: String,
+    /// It ends in the "ư" that a Telex `w` typed alone made.
+    pub lone_w: bool,
+}
+
+/// [`apply`] for a field that remembers one thing between keys: whether the word ends in
+/// the "ư" a `w` typed alone made (`lone_w`, from the previous key's [`Applied`]). Then
+/// `w` again gives the `w` back ("ww" is "w", "nhww" is "nhw"), as Unikey does, where
+/// after "uw" it gives "uw": the two "ư" are the same text, typed differently.
+pub fn apply_remembering(
+    word: &str,
+    key: char,
+    method: Method,
+    style: ToneStyle,
+    lone_w: bool,
+) -> Option<Applied> {
     let action = Action::of(key, method)?;
     let word = nfc(word);
     let syllable = Syllable::parse(&word).filter(Syllable::is_possible)?;
+    let plain = |word: String| Applied {
+        word,
+        lone_w: false,
+    };
+    if lone_w && action == Action::HornOrBreve && syllable.tone == Tone::Level {
+        let mut rest = syllable.clone();
+        if rest.letters.pop().is_some_and(|l| l.is('u', Mark::Horn)) {
+            let mut text = rest.render(style);
+            text.push(key);
+            return Some(plain(text));
+        }
+    }
     let edits = edits(&syllable, action);
     if !edits.tries.is_empty() {
         let current = syllable.render(style);
@@ -55,7 +92,7 @@ pub fn apply(word: &str, key: char, method: Method, style: ToneStyle) -> Option<
             if candidate.is_possible() {
                 let text = candidate.render(style);
                 if text != current {
-                    return Some(text);
+                    return Some(plain(text));
                 }
             }
         }
@@ -63,23 +100,45 @@ pub fn apply(word: &str, key: char, method: Method, style: ToneStyle) -> Option<
     if let Some(undone) = edits.undo {
         let mut text = undone.render(style);
         text.push(key);
-        return Some(text);
+        return Some(plain(text));
     }
-    append_letter(syllable, key, &word, style)
+    if action == Action::HornOrBreve
+        && let Some(word) = append_u_horn(syllable.clone(), key, style)
+    {
+        return Some(Applied { word, lone_w: true });
+    }
+    append_letter(syllable, key, &word, style).map(plain)
+}
+
+/// Telex `w` with no vowel to mark types "ư" (`nhw` is "như"), as Unikey and
+/// bamboo do by default, where a ư can stand.
+fn append_u_horn(mut syllable: Syllable, key: char, style: ToneStyle) -> Option<String> {
+    syllable.letters.push(Letter {
+        base: 'u',
+        mark: Mark::Horn,
+        upper: key.is_ascii_uppercase(),
+    });
+    syllable.settle();
+    syllable.is_possible().then(|| syllable.render(style))
 }
 
 /// Types each char of `keys` in order, splitting words at any non-letter, exactly as a
 /// text field would. Output is NFC.
 pub fn type_keys(keys: &str, method: Method, style: ToneStyle) -> String {
     let mut text = String::with_capacity(keys.len() * 2);
+    let mut lone_w = false;
     for key in keys.chars() {
         let start = word_start(&text);
-        match apply(&text[start..], key, method, style) {
-            Some(word) => {
+        match apply_remembering(&text[start..], key, method, style, lone_w) {
+            Some(applied) => {
                 text.truncate(start);
-                text.push_str(&word);
+                text.push_str(&applied.word);
+                lone_w = applied.lone_w;
             }
-            None => text.push(key),
+            None => {
+                text.push(key);
+                lone_w = false;
+            }
         }
     }
     // Keys inserted as typed may be combining marks.
@@ -624,23 +683,35 @@ fn circumflex(syllable: &Syllable, nucleus: std::ops::Range<usize>, vowel: Optio
 
 /// Horn and breve keys. The horn goes on "uo" together first ("dương"), then on a single
 /// u or o; the breve on a. The first that makes a possible syllable wins, which is how
-/// `w` on "hoa" becomes "hoă" rather than "hơa".
+/// `w` on "hoa" becomes "hoă" rather than "hơa". An open "uo" takes the horn on the o
+/// alone ("huow" is "huơ", as in "huơ tay"); a letter typed after it puts the horn on
+/// both ("huơ" + "n" is "hươn", see [`Syllable::settle`]), and "ưo" keeps its ư.
 fn horn_or_breve(syllable: &Syllable, nucleus: std::ops::Range<usize>, wanted: &[Mark]) -> Edits {
     let letters = &syllable.letters;
     let mut tries = Vec::new();
-    if wanted.contains(&Mark::Horn) {
-        let pair = nucleus
-            .clone()
-            .find(|&i| i + 1 < nucleus.end && letters[i].base == 'u' && letters[i + 1].base == 'o');
-        if let Some(i) = pair {
-            let mut changed = syllable.with_mark(i, Mark::Horn);
-            changed.letters[i + 1].mark = Mark::Horn;
-            tries.push(changed);
+    let pair = nucleus
+        .clone()
+        .find(|&i| i + 1 < nucleus.end && letters[i].base == 'u' && letters[i + 1].base == 'o');
+    if wanted.contains(&Mark::Horn)
+        && let Some(i) = pair
+    {
+        // Telex's w only: VNI's 7 names the horn alone, and "uo7" is "ươ" as in Unikey.
+        let open = wanted.contains(&Mark::Breve)
+            && i + 2 == letters.len()
+            && letters[i].mark == Mark::Plain;
+        let mut changed = syllable.with_mark(i + 1, Mark::Horn);
+        if !open {
+            changed.letters[i].mark = Mark::Horn;
         }
+        tries.push(changed);
     }
     for (base, mark) in [('u', Mark::Horn), ('o', Mark::Horn), ('a', Mark::Breve)] {
         if wanted.contains(&mark) {
-            for i in nucleus.clone().filter(|&i| letters[i].base == base) {
+            // The u of "uo" takes its horn with the o, above, or not at all.
+            for i in nucleus
+                .clone()
+                .filter(|&i| letters[i].base == base && !(base == 'u' && pair == Some(i)))
+            {
                 tries.push(syllable.with_mark(i, mark));
             }
         }
@@ -723,6 +794,42 @@ mod tests {
     }
 
     #[test]
+    fn unikey_habits_w_alone_and_open_uo() {
+        // Issue 23 point 5.
+        check(
+            &[
+                ("nhw", "như"),
+                ("w", "ư"),
+                ("W", "Ư"),
+                ("ww", "w"),
+                ("www", "ww"),
+                ("nhww", "nhw"),
+                ("tw", "tư"),
+                ("trwowngf", "trường"),
+                ("nhwngx", "những"),
+                ("giw", "giư"),
+                ("wiw", "uiw"),
+                ("huow", "huơ"),
+                ("huow tay", "huơ tay"),
+                ("thuowr", "thuở"),
+                ("thuow", "thuơ"),
+                ("huowng", "hương"),
+                ("nguowif", "người"),
+                ("duowngf", "dường"),
+                ("uwow", "ươ"),
+                ("huoww", "huow"),
+                ("quow", "quơ"),
+            ],
+            telex,
+        );
+        // Where w can mark no vowel and a ư cannot stand, it stays a w.
+        check(
+            &[("nhinw", "nhinw"), ("www.", "ww."), ("hwng", "hưng")],
+            telex,
+        );
+    }
+
+    #[test]
     fn double_key_undoes_the_mark_and_types_the_key() {
         check(
             &[
@@ -802,9 +909,6 @@ mod tests {
         check(
             &[
                 ("email", "email"),
-                ("www", "www"),
-                ("w", "w"),
-                ("tw", "tw"),
                 ("class", "class"),
                 ("str", "str"),
                 ("cls", "cls"),
@@ -813,12 +917,23 @@ mod tests {
                 ("ngx", "ngx"),
                 ("VNeID", "VNeID"),
                 ("Zalo", "Zalo"),
-                ("Windows", "Windows"),
                 ("facebook", "facebook"),
                 // A tone on a syllable ending in c, ch, p, t other than sắc and nặng.
                 ("bacf", "bacf"),
                 ("mawtx", "mătx"),
                 ("internationalization", "internationalization"),
+            ],
+            telex,
+        );
+        // The cost of `w` alone as "ư" (issue 23), as in Unikey: a word that starts with
+        // w, typed in a field where Telex is on, starts with ư. ID, phone, number and
+        // choice fields never type Telex (`screens::form`), so codes are not touched.
+        check(
+            &[
+                ("Windows", "Ưindows"),
+                ("www", "ww"),
+                ("w", "ư"),
+                ("tw", "tư"),
             ],
             telex,
         );
@@ -922,7 +1037,9 @@ mod tests {
                 ("hoacwj", "hoặc"),
                 ("tuanas", "tuấn"),
                 ("dongd", "đong"),
-                ("uow", "ươ"),
+                // Open, Telex's w horns the o alone ("huơ"); "uwow" types "ươ".
+                ("uow", "uơ"),
+                ("uwow", "ươ"),
             ],
             telex,
         );

@@ -1155,3 +1155,56 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn domain_values_of_a_list_are_judged_as_the_forms_judge_them() {
+    // Issue 23 through the importer: a month and year of birth is kept as
+    // such, a digit is no sex, province 000 is an error, 087 is plain.
+    let text = "Họ tên,CCCD,Ngày sinh,Giới tính,Thôn,SĐT\n\
+                Nguyễn Văn An,034085001234,02/1985,nam,Đông,0871234567\n\
+                Trần Thị Bình,034190002345,05/07/1990,1,Thôn Đoài,\n\
+                Lê Văn Cường,000085001234,1985,nam,Đông,\n";
+    let p = ok(text);
+    assert_eq!(p.item_rows, vec![2]);
+    assert_eq!(p.items[0].prefill["birth_date"], "1985-02");
+    assert_eq!(p.items[0].prefill["phone"], "0871234567");
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    let problems: Vec<(usize, &RowProblem)> = p
+        .problems
+        .iter()
+        .flat_map(|r| r.problems.iter().map(move |k| (r.row, k)))
+        .collect();
+    assert!(
+        matches!(
+            problems.as_slice(),
+            [
+                (3, RowProblem::Field { field: sex, kind: ProblemKind::NotInList { .. } }),
+                (4, RowProblem::Field { field: id, kind: ProblemKind::IdZeroProvince }),
+            ] if sex == "sex" && id == "person_id"
+        ),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_missing_religion_given_in_a_list_is_matched_exactly() {
+    let text = "Họ và tên\tSố định danh\tThôn\tTrường thiếu\tGiá trị bổ sung\tKết quả\tGiấy tờ làm căn cứ\n\
+                Nguyễn Thị Lan\t034190011111\tĐông\tTôn giáo\tPhật giáo Tứ Ân Hiếu Nghĩa\tĐã bổ sung\tGiấy khai sinh\n\
+                Nguyễn Thị Hoa\t034190011112\tĐông\tTôn giáo\tTin Lành Cơ Đốc Phục Lâm\tĐã bổ sung\tGiấy khai sinh\n";
+    let p = ok(text);
+    let stored: Vec<Option<&str>> = p
+        .items
+        .iter()
+        .map(|i| i.prefill.get("value").map(String::as_str))
+        .collect();
+    assert_eq!(stored, [Some("Đạo Tứ Ân Hiếu Nghĩa")]);
+    let kinds: Vec<&RowProblem> = p.problems.iter().flat_map(|r| &r.problems).collect();
+    assert!(
+        matches!(
+            kinds.as_slice(),
+            [RowProblem::Field { kind: ProblemKind::NotInNamedList { nearest, .. }, .. }]
+                if nearest.iter().any(|n| n == "Cơ Đốc Phục Lâm")
+        ),
+        "{kinds:?}"
+    );
+}

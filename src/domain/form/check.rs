@@ -10,9 +10,9 @@ use chrono::NaiveDate;
 
 use super::MAX_VALUE_CHARS;
 use super::kind::{check_kind, longer_than};
-use super::spec::{FieldSpec, FormSpec, rule_holds};
+use super::spec::{FieldSpec, FormSpec, Kind, rule_holds};
 use crate::domain::commune::Village;
-use crate::domain::rules::{ProblemKind, Severity};
+use crate::domain::rules::{PartialDate, ProblemKind, Severity};
 use crate::domain::text;
 use crate::domain::version::Status;
 
@@ -137,6 +137,7 @@ impl FormSpec {
                 });
             }
         }
+        problems.extend(self.order_problems(&checked_values));
         for (field, filled) in self.fields.iter().zip(filled) {
             if !filled && field.is_required(&checked_values) {
                 problems.push(FieldProblem {
@@ -220,6 +221,7 @@ impl FormSpec {
                 return None;
             }
         }
+        problems.extend(self.order_problems(values));
         for (field, value) in self.fields.iter().zip(found) {
             let filled = value.is_some_and(|v| !v.is_empty());
             if !filled && field.is_required(values) {
@@ -233,6 +235,32 @@ impl FormSpec {
             self.fields.iter().position(|f| f.id == p.field)
         });
         Some(problems)
+    }
+
+    /// Dates that come after a date they may not (a birth after the visit),
+    /// among final values: both must be dates as stored.
+    fn order_problems<'a>(
+        &'a self,
+        values: &'a BTreeMap<String, String>,
+    ) -> impl Iterator<Item = FieldProblem> + 'a {
+        let date = |id: &str| values.get(id).and_then(|v| PartialDate::parse_iso(v));
+        self.fields.iter().filter_map(move |field| {
+            let Kind::Date {
+                not_after: Some(other),
+                ..
+            } = field.kind_for(values)
+            else {
+                return None;
+            };
+            date(&field.id)?
+                .is_wholly_after(&date(other)?)
+                .then(|| FieldProblem {
+                    field: field.id.clone(),
+                    kind: ProblemKind::DateAfterField {
+                        field: other.clone(),
+                    },
+                })
+        })
     }
 
     /// [`FormSpec::check_field`] with its problems recorded: the value to
@@ -337,7 +365,7 @@ impl FormSpec {
 mod tests {
     use super::*;
     use crate::domain::form::values;
-    use crate::domain::form::{Kind, MAX_NAME_CHARS, form, forms, register};
+    use crate::domain::form::{MAX_NAME_CHARS, form, forms, register};
 
     fn ctx() -> (NaiveDate, Vec<Village>) {
         let c = crate::domain::commune::Commune::with_numbered_villages("Xã Thử", 6);
@@ -737,5 +765,235 @@ mod tests {
         let codes: Vec<String> = checked.warnings().map(|w| w.confirm_code()).collect();
         assert_eq!(codes, vec!["person_id:id_year_mismatch".to_string()]);
         assert_eq!(checked.unconfirmed(&codes).count(), 0);
+    }
+
+    /// The value stored (or the problems) for `value` typed as the missing
+    /// `what` of a missing-field case, through the check every front and
+    /// the work-list importer use.
+    fn missing_value(what: &str, value: &str) -> (Option<String>, Vec<ProblemKind>) {
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let checked = form("missing_field").unwrap().check(
+            &values(&[
+                ("person_id", "001090123456"),
+                ("full_name", "Lê Văn C"),
+                ("missing", what),
+                ("outcome", "corrected"),
+                ("evidence", "statement"),
+                ("value", value),
+                ("visit_date", "20/11/2026"),
+            ]),
+            &c,
+        );
+        let problems = checked.problems.into_iter().map(|p| p.kind).collect();
+        (checked.values.get("value").cloned(), problems)
+    }
+
+    /// Types every written form of every name (as written, in lower and upper case,
+    /// without accents) as the missing `what`, and checks the name is what is stored.
+    /// Returns how many values were typed.
+    fn assert_stored_as_named<'a>(
+        what: &str,
+        names: impl Iterator<Item = (&'a str, Vec<&'a str>)>,
+    ) -> usize {
+        let mut tried = 0;
+        for (name, forms) in names {
+            for written in forms {
+                for typed in [
+                    written.to_string(),
+                    written.to_lowercase(),
+                    written.to_uppercase(),
+                    text::fold(written),
+                ] {
+                    let (stored, problems) = missing_value(what, &typed);
+                    assert_eq!(stored.as_deref(), Some(name), "{typed}");
+                    assert_eq!(problems, vec![], "{typed}");
+                    tried += 1;
+                }
+            }
+        }
+        tried
+    }
+
+    #[test]
+    fn every_religion_name_and_synonym_is_stored_as_its_official_name() {
+        use crate::domain::reference::{religion_written_forms, religions};
+        let tried = assert_stored_as_named(
+            "religion",
+            religions()
+                .iter()
+                .map(|r| (r.name.as_str(), religion_written_forms(r).collect())),
+        );
+        // 17 names, their short names and 11 synonyms, four ways each.
+        assert!(tried >= 4 * (17 + 11), "{tried}");
+        for (typed, official) in [
+            ("Thiên Chúa giáo", "Công giáo"),
+            ("Thiên chúa", "Công giáo"),
+            ("Hòa Hảo", "Phật giáo Hòa Hảo"),
+            ("Đạo Phật", "Phật giáo"),
+            ("Không tôn giáo", "Không"),
+            ("Phật giáo Tứ Ân Hiếu Nghĩa", "Đạo Tứ Ân Hiếu Nghĩa"),
+            ("Phật giáo Hiếu Nghĩa Tà Lơn", "Phật giáo Hiếu Nghĩa Tà Lơn"),
+            ("Cơ Đốc Phục Lâm", "Cơ Đốc Phục Lâm"),
+        ] {
+            assert_eq!(
+                missing_value("religion", typed).0.as_deref(),
+                Some(official)
+            );
+        }
+    }
+
+    #[test]
+    fn a_religion_not_listed_is_an_error_naming_the_nearest() {
+        let (stored, problems) = missing_value("religion", "Tin Lành Cơ Đốc Phục Lâm");
+        // Kept as typed, never as the religion its name starts with.
+        assert_eq!(stored.as_deref(), Some("Tin Lành Cơ Đốc Phục Lâm"));
+        let [ProblemKind::NotInNamedList { list, nearest, .. }] = problems.as_slice() else {
+            panic!("{problems:?}");
+        };
+        assert_eq!(*list, crate::domain::rules::NamedList::Religions);
+        assert!(
+            nearest.contains(&"Cơ Đốc Phục Lâm".to_string()),
+            "{nearest:?}"
+        );
+        assert!(nearest.contains(&"Tin Lành".to_string()), "{nearest:?}");
+    }
+
+    #[test]
+    fn every_ethnic_name_spelling_and_synonym_is_stored_as_its_official_name() {
+        use crate::domain::reference::{ethnic_groups, ethnic_written_forms};
+        let tried = assert_stored_as_named(
+            "ethnicity",
+            ethnic_groups()
+                .iter()
+                .map(|g| (g.name.as_str(), ethnic_written_forms(g).collect())),
+        );
+        assert!(tried >= 4 * (55 + 7), "{tried}");
+        for (typed, official) in crate::domain::reference::ISSUE_23_ETHNIC_SYNONYMS {
+            assert_eq!(
+                missing_value("ethnicity", typed).0.as_deref(),
+                Some(official)
+            );
+        }
+        let (_, problems) = missing_value("ethnicity", "Khơ Mu Lao");
+        assert!(
+            matches!(problems.as_slice(), [ProblemKind::NotInNamedList { nearest, .. }] if nearest.contains(&"Khơ-mú".to_string())),
+            "{problems:?}"
+        );
+    }
+
+    /// An activation with this birth and visit date, its ID fitting the
+    /// birth year (no warning of its own).
+    fn activation(birth: &str, visit: &str) -> Checked {
+        let id = if birth.ends_with("2026") {
+            "001226123456"
+        } else {
+            "001090123456"
+        };
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        form("activation").unwrap().check(
+            &values(&[
+                ("person_id", id),
+                ("full_name", "Nguyễn Văn An"),
+                ("birth_date", birth),
+                ("target_level", "Mức 2"),
+                ("status", "da kich hoat muc 2"),
+                ("visit_date", visit),
+            ]),
+            &c,
+        )
+    }
+
+    #[test]
+    fn a_birth_after_the_visit_is_an_error() {
+        let checked = activation("10/11/2026", "05/11/2026");
+        assert_eq!(
+            checked.problems,
+            vec![FieldProblem {
+                field: "birth_date".into(),
+                kind: ProblemKind::DateAfterField {
+                    field: "visit_date".into()
+                },
+            }]
+        );
+        assert!(checked.has_errors());
+        // Checked again as stored, the same.
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let spec = form("activation").unwrap();
+        assert_eq!(
+            spec.as_saved(&checked.values, &c),
+            Some(checked.problems.clone())
+        );
+        // A month or a year that may be before the visit is no problem.
+        for birth in ["11/2026", "2026", "05/11/2026"] {
+            assert_eq!(activation(birth, "05/11/2026").problems, vec![], "{birth}");
+        }
+        assert!(activation("12/2026", "05/11/2026").has_errors());
+    }
+
+    #[test]
+    fn a_month_and_year_of_birth_is_stored_and_shown_as_such() {
+        let checked = activation("02/1990", "20/11/2026");
+        assert_eq!(checked.problems, vec![]);
+        assert_eq!(checked.values["birth_date"], "1990-02");
+        let spec = form("activation").unwrap();
+        let field = spec.field("birth_date").unwrap();
+        let shown = spec.display(
+            field,
+            "1990-02",
+            &checked.values,
+            crate::domain::lang::Lang::Vi,
+            &[],
+        );
+        assert_eq!(shown, "02/1990");
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        assert_eq!(spec.check(&checked.values, &c), checked);
+    }
+
+    #[test]
+    fn sex_is_never_read_from_a_digit() {
+        let (today, villages) = ctx();
+        let c = Context {
+            today,
+            villages: &villages,
+        };
+        let spec = form("activation").unwrap();
+        let sex = spec.field("sex").unwrap();
+        for digit in ["0", "1", "2", "M", "F"] {
+            assert!(
+                matches!(
+                    spec.check_field(sex, digit, &BTreeMap::new(), &c),
+                    Err(ProblemKind::NotInList { .. })
+                ),
+                "{digit}"
+            );
+        }
+        for (word, id) in [
+            ("nam", "male"),
+            ("NỮ", "female"),
+            ("Nu", "female"),
+            ("MALE", "male"),
+        ] {
+            assert_eq!(
+                spec.check_field(sex, word, &BTreeMap::new(), &c)
+                    .map(|v| v.0),
+                Ok(id.to_string())
+            );
+        }
     }
 }

@@ -9,7 +9,7 @@ use super::check::Context;
 use super::spec::{Choice, Kind, RefList, WhenSpec};
 use super::{MAX_NAME_CHARS, MULTI_SEP};
 use crate::domain::reference;
-use crate::domain::rules::{self, DateRule, PartialDate, ProblemKind, When};
+use crate::domain::rules::{self, DateRule, NamedList, PartialDate, ProblemKind, When};
 use crate::domain::text;
 
 /// Whether `value` has more than `max` characters. A character takes at least
@@ -83,7 +83,9 @@ pub(super) fn check_kind<'a>(
         }
         Kind::Cmnd => plain(rules::check_cmnd(value)?),
         Kind::Phone => rules::check_phone(value),
-        Kind::Date { year_only, when } => {
+        Kind::Date {
+            year_only, when, ..
+        } => {
             let rule = DateRule {
                 year_only: *year_only,
                 when: match when {
@@ -187,18 +189,50 @@ fn find_in_list<'a>(
                 })
         }
         RefList::EthnicGroups => {
-            reference::find_ethnic_group(value).map(|g| Cow::Borrowed(g.name.as_str()))
+            return named(
+                NamedList::EthnicGroups,
+                value,
+                reference::find_ethnic_group(value).map(|g| g.name.as_str()),
+                reference::nearest_ethnic_groups,
+            );
         }
         RefList::Religions => {
-            reference::find_religion(value).map(|r| Cow::Borrowed(r.name.as_str()))
+            return named(
+                NamedList::Religions,
+                value,
+                reference::find_religion(value).map(|r| r.name.as_str()),
+                reference::nearest_religions,
+            );
         }
         RefList::Relationships => {
-            reference::find_relationship(value).map(|r| Cow::Borrowed(r.name.as_str()))
+            return named(
+                NamedList::Relationships,
+                value,
+                reference::find_relationship(value).map(|r| r.name.as_str()),
+                reference::nearest_relationships,
+            );
         }
     };
     found.ok_or_else(|| ProblemKind::NotInList {
         value: value.to_string(),
     })
+}
+
+/// The official name found in a reference list (stored borrowed: a name in
+/// the list lives as long as the program), or the problem naming the nearest.
+fn named<'a>(
+    list: NamedList,
+    value: &str,
+    found: Option<&'static str>,
+    nearest: fn(&str) -> Vec<String>,
+) -> Result<Cow<'a, str>, ProblemKind> {
+    found
+        .map(Cow::Borrowed)
+        .ok_or_else(|| ProblemKind::NotInNamedList {
+            list,
+            value: value.to_string(),
+            nearest: nearest(value),
+        })
 }
 
 #[cfg(test)]

@@ -221,6 +221,10 @@ pub enum Kind {
         year_only: bool,
         #[serde(default)]
         when: WhenSpec,
+        /// A field whose date this one may not come after (a birth date's
+        /// visit date), checked once both are final.
+        #[serde(default)]
+        not_after: Option<String>,
     },
     Number {
         min: i64,
@@ -657,6 +661,13 @@ mod tests {
                 } = &fl.kind
                 {
                     assert!(sex_field.iter().chain(birth_field).all(known));
+                }
+                if let Kind::Date {
+                    not_after: Some(other),
+                    ..
+                } = &fl.kind
+                {
+                    assert!(known(other), "{}: not_after names {other}", f.id);
                 }
             }
         }
