@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod crash;
 pub mod demo;
+pub mod docx;
 pub mod domain;
 pub mod error;
 pub mod export;

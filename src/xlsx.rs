@@ -268,7 +268,7 @@ fn column_letters(index: usize) -> String {
 /// Text as XML character data: the five markup characters escaped, and a
 /// character XML 1.0 cannot hold (most control characters) written as its
 /// visible escape, `\u{1b}`, as the tables print it.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

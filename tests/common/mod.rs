@@ -13,6 +13,28 @@ use assert_cmd::Command;
 use tothon::bundle::key::Signer;
 use tothon::store::Store;
 
+/// The first of `tools` (other names of one command-line tool) that is
+/// installed. On CI (which installs them, `.ci/run`) none is a failure;
+/// elsewhere the test says so and skips the check.
+pub fn installed<'a>(tools: &[&'a str]) -> Option<&'a str> {
+    let found = tools.iter().copied().find(|tool| {
+        std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    });
+    if found.is_none() {
+        let tool = tools.join(" or ");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{tool} is not installed"
+        );
+        eprintln!("note: {tool} is not installed; the check against it was skipped");
+    }
+    found
+}
+
 /// The clock every test's commands run at.
 pub const NOW: &str = "2026-11-26T10:00:00+07:00";
 /// The passphrase of every key a test makes.
