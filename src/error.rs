@@ -66,7 +66,7 @@ pub enum Error {
     UnknownResolution { resolution: String },
     #[error("the report has no line {line}")]
     NoSuchReportLine { line: String },
-    #[error("an xlsx workbook needs --out FILE")]
+    #[error("an xlsx workbook or docx document needs --out FILE")]
     NeedsOut,
     #[error("the register changed since the preview")]
     RegisterChanged,

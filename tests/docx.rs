@@ -403,3 +403,76 @@ fn libreoffice_finds_every_line() {
         );
     }
 }
+
+/// `tothon report --out FILE.docx` on the demo: every line `tothon report`
+/// prints (the title's date, each section's sentences, each village's
+/// row of the table) is in the document, read back with a zip + XML
+/// reader and, where it is installed, by LibreOffice.
+#[test]
+fn the_demo_report_as_a_document_holds_every_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::demo(d, 900);
+    let text: String = common::stdout(common::tothon(d).arg("report"))
+        .nfc()
+        .collect();
+    let file = d.join("bao-cao.docx");
+    common::stdout(common::tothon(d).arg("report").arg("--out").arg(&file));
+    let paras: Vec<String> = read_paragraphs(&part(&file, "word/document.xml"))
+        .into_iter()
+        .map(|p| p.text)
+        .collect();
+    // The sentences, whole, numbered as printed.
+    let sentences: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            l.split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        })
+        .collect();
+    assert!(sentences.len() >= 13, "{text}");
+    for line in &sentences {
+        assert!(
+            paras.iter().any(|p| p == line),
+            "{line:?} not in {paras:#?}"
+        );
+    }
+    for heading in [
+        "I. Kết quả làm sạch dữ liệu",
+        "Kết quả theo thôn",
+        "BÁO CÁO",
+    ] {
+        assert!(paras.iter().any(|p| p == heading), "{heading}");
+    }
+    assert!(
+        paras.iter().any(|p| p.contains("tính đến ngày")),
+        "{paras:?}"
+    );
+    assert!(paras.iter().any(|p| p == "Thôn Tân Lập"), "{paras:?}");
+    let Some(soffice) = common::installed(&["soffice", "libreoffice"]) else {
+        return;
+    };
+    let profile = format!("file://{}", d.join("profile").display());
+    let out = Command::new(soffice)
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args(["--headless", "--convert-to", "txt:Text", "--outdir"])
+        .arg(d)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let converted: String = std::fs::read_to_string(d.join("bao-cao.txt"))
+        .unwrap()
+        .nfc()
+        .collect();
+    for line in &sentences {
+        assert!(
+            converted.contains(line),
+            "LibreOffice does not show {line:?}"
+        );
+    }
+}

@@ -34,6 +34,8 @@ pub enum ReportFormat {
     Md,
     Csv,
     Xlsx,
+    /// A Word document (.docx) in the layout of Nghị định 30/2020; needs --out.
+    Docx,
 }
 
 /// Reads a dd/mm/yyyy date given on the command line.
@@ -61,13 +63,45 @@ pub(super) fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Resu
         None => clock::today(),
     };
     let report = ops::queries::report(store, as_of)?;
-    let format = match (args.format, &args.out) {
+    // `--out report.docx` alone says the format by its name.
+    let named = |ext: &str| {
+        args.out
+            .as_deref()
+            .and_then(|p| p.extension())
+            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    };
+    let chosen = match args.format {
+        ReportFormat::Text if named("docx") => ReportFormat::Docx,
+        ReportFormat::Text if named("xlsx") => ReportFormat::Xlsx,
+        ReportFormat::Text if named("csv") => ReportFormat::Csv,
+        ReportFormat::Text if named("md") => ReportFormat::Md,
+        other => other,
+    };
+    let format = match (chosen, &args.out) {
+        (ReportFormat::Docx, None) => return Err(Error::NeedsOut),
+        (ReportFormat::Docx, Some(path)) => {
+            let document = i18n::report::document(&report, lang, clock::today());
+            let bytes = crate::docx::write(&document).map_err(|e| Error::File {
+                path: path.clone(),
+                detail: e.to_string(),
+            })?;
+            let saved = crate::export::save_file(path, &bytes)?;
+            return print_out(format_args!(
+                "{}\n",
+                i18n::msg(
+                    lang,
+                    &i18n::Msg::Exported {
+                        path: &saved.display().to_string()
+                    }
+                )
+            ));
+        }
         (ReportFormat::Text, None) => i18n::report::Format::Text,
         (ReportFormat::Md, None) => i18n::report::Format::Markdown,
         (ReportFormat::Csv | ReportFormat::Xlsx, _) => {
             let (header, rows) = i18n::report::csv_rows(&report, lang);
             let title = i18n::report::title(&report, lang);
-            let format = match args.format {
+            let format = match chosen {
                 ReportFormat::Xlsx => Format::Xlsx,
                 _ => Format::Csv,
             };
@@ -81,7 +115,7 @@ pub(super) fn print_report(store: &Store, args: &ReportArgs, lang: Lang) -> Resu
             );
         }
         (ReportFormat::Text | ReportFormat::Md, Some(path)) => {
-            let format = match args.format {
+            let format = match chosen {
                 ReportFormat::Md => i18n::report::Format::Markdown,
                 _ => i18n::report::Format::Text,
             };

@@ -321,7 +321,7 @@ pub fn error(e: &Error) -> String {
         Error::UnknownResolution { resolution } => format!(
             "There is no resolution \"{resolution}\"; choose deleted_duplicate, not_duplicate or referred."
         ),
-        Error::NeedsOut => "An Excel workbook (xlsx) needs somewhere to go: add --out FILE.xlsx.".into(),
+        Error::NeedsOut => "An Excel workbook (xlsx) or a Word document (docx) needs somewhere to go: add --out FILE.xlsx (or FILE.docx).".into(),
         Error::RegisterChanged => {
             "The register changed since the preview; preview again, then import. Nothing was written."
                 .into()

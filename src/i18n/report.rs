@@ -292,3 +292,80 @@ pub fn csv_rows(r: &Report, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
     }
     (header, rows)
 }
+
+/// The report as the document the commune sends (`tothon report --format
+/// docx`): the heading block of an administrative report, the sections'
+/// numbered lines, then the table by village. `written` is the day it is
+/// written, beside the place; the day it counts to is the report's own.
+pub fn document(r: &Report, lang: Lang, written: chrono::NaiveDate) -> crate::docx::Document {
+    let place = r
+        .commune
+        .strip_prefix("Xã ")
+        .or_else(|| r.commune.strip_prefix("xã "))
+        .unwrap_or(&r.commune);
+    let as_of = r.as_of.format("%d/%m/%Y");
+    let (issuer, motto, number, place_and_date, title, subtitle) = match lang {
+        Lang::Vi => (
+            vec![
+                format!("UBND {}", r.commune.to_uppercase()),
+                "TỔ CÔNG TÁC ĐỀ ÁN 06".to_string(),
+            ],
+            vec![
+                "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM".to_string(),
+                "Độc lập - Tự do - Hạnh phúc".to_string(),
+            ],
+            "Số:       /BC-TCT".to_string(),
+            format!(
+                "{place}, ngày {} tháng {} năm {}",
+                written.format("%d"),
+                written.format("%m"),
+                written.format("%Y")
+            ),
+            "BÁO CÁO".to_string(),
+            format!("Kết quả thực hiện Đề án 06, tính đến ngày {as_of}"),
+        ),
+        Lang::En => (
+            vec![
+                format!("PEOPLE'S COMMITTEE OF {}", r.commune.to_uppercase()),
+                "PROJECT 06 WORKING GROUP".to_string(),
+            ],
+            vec![
+                "SOCIALIST REPUBLIC OF VIET NAM".to_string(),
+                "Independence - Freedom - Happiness".to_string(),
+            ],
+            "No.:       /BC".to_string(),
+            format!("{place}, {}", written.format("%d/%m/%Y")),
+            "REPORT".to_string(),
+            format!("Project 06 results as of {as_of}"),
+        ),
+    };
+    let sections = sections(r, lang)
+        .into_iter()
+        .enumerate()
+        .map(|(s, (heading, items))| crate::docx::Section {
+            heading: format!("{}. {heading}", section_number(s)),
+            paragraphs: items
+                .iter()
+                .enumerate()
+                .map(|(n, i)| format!("{}. {}", n + 1, i.sentence))
+                .collect(),
+        })
+        .collect();
+    let (header, rows) = village_table(r, lang);
+    let numeric = (0..header.len()).map(|c| c > 0).collect();
+    crate::docx::Document {
+        issuer,
+        motto,
+        number,
+        place_and_date,
+        title,
+        subtitle,
+        sections,
+        tables: vec![crate::docx::Table {
+            caption: table_caption(lang).to_string(),
+            header,
+            rows,
+            numeric,
+        }],
+    }
+}

@@ -313,7 +313,7 @@ pub fn error(e: &Error) -> String {
         Error::UnknownResolution { resolution } => format!(
             "Không có cách xử lý «{resolution}»; chọn deleted_duplicate (đã xoá phiếu trùng), not_duplicate (không trùng) hoặc referred (chuyển công an xã)."
         ),
-        Error::NeedsOut => "Sổ tính Excel (xlsx) cần nơi ghi: thêm --out TỆP.xlsx.".into(),
+        Error::NeedsOut => "Sổ tính Excel (xlsx) hay văn bản Word (docx) cần nơi ghi: thêm --out TỆP.xlsx (hoặc TỆP.docx).".into(),
         Error::RegisterChanged => "Danh sách nhân khẩu đã thay đổi từ lúc xem trước; hãy xem trước lại rồi nhập. Chưa ghi gì.".into(),
         Error::RegisterNeedsYes { count } => format!(
             "Chưa ghi gì: không hỏi xác nhận được vì không chạy từ bàn phím; hãy chạy lại với --yes để ghi {count} nhân khẩu."
