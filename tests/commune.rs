@@ -146,7 +146,7 @@ fn the_report_as_of_a_past_date_ignores_later_edits() {
     let value = |text: &str, key: &str| {
         csv_maps(text)
             .into_iter()
-            .find(|r| r["key"] == key)
+            .find(|r| r["key"] == key && r["village"].is_empty())
             .unwrap()["value"]
             .parse::<usize>()
             .unwrap()

@@ -11,7 +11,10 @@ use common::{COMMUNE, Commune, case_row, csv_maps, fails, save_activation, stdou
 /// The report's number `key` and the total it is out of.
 fn report_line(dir: &Path, key: &str) -> (String, String) {
     let rows = csv_maps(&stdout(tothon(dir).args(["report", "--format", "csv"])));
-    let row = rows.iter().find(|r| r["key"] == key).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r["key"] == key && r["village"].is_empty())
+        .unwrap();
     (row["value"].clone(), row["of"].clone())
 }
 

@@ -229,11 +229,13 @@ pub fn check_version(
     // the full check names the first such field. A draft keeps what did
     // not pass as it was typed, which a later release may read otherwise
     // (a date `20112026`): still that draft as it was saved.
-    let problems = match spec.as_sent(&v.values, &ctx) {
+    let mut problems = match spec.as_sent(&v.values, &ctx) {
         Some(problems) => problems,
         None if v.status == Status::Draft => spec.check(&v.values, &ctx).problems,
         None => return Err(not_as_saved(spec, v, &ctx)),
     };
+    // What a release before would have saved stays admissible.
+    problems.retain(|p| !p.kind.came_later());
     // Only a voided case carries a reason for being voided, and it must.
     let voided = v.values.get(VOID_FIELD).is_some_and(|r| !r.is_empty());
     if voided != (v.status == Status::Voided) {
@@ -653,6 +655,53 @@ mod tests {
             check_version(&v, &c.villages),
             Err((_, RowRefusal::WrongStatus { .. }))
         ));
+    }
+
+    /// Values a release before issue 23 saved (province 000, a CMND of nine
+    /// zeros, a birth after the visit) are taken in as they were saved:
+    /// every bundle repeats them, and refusing them would refuse it whole.
+    #[test]
+    fn values_a_release_before_saved_are_still_taken_in() {
+        let c = commune();
+        let ctx = Context {
+            today: at("2026-11-20T09:30:00+07:00").date_naive(),
+            villages: &c.villages,
+        };
+        let cases = [
+            ("activation", vec![("person_id", "000090123456")]),
+            (
+                "activation",
+                vec![("visit_date", "2026-11-10"), ("birth_date", "2026-11-15")],
+            ),
+            (
+                "missing_field",
+                vec![
+                    ("missing", "cmnd"),
+                    ("value", "000000000"),
+                    ("visit_date", "2026-11-10"),
+                ],
+            ),
+        ];
+        for (form_id, changed) in cases {
+            let mut v = activation("AC-1", 3, "T3AB12", &GOOD);
+            v.form = form_id.into();
+            if form_id == "missing_field" {
+                v.values.retain(|k, _| k == "person_id" || k == "full_name");
+            }
+            for (field, value) in &changed {
+                v.values.insert(field.to_string(), value.to_string());
+            }
+            v.id = v.compute_id();
+            // A save now is held to the rules...
+            let spec = form::form(form_id).unwrap();
+            let now = spec.check(&v.values, &ctx);
+            assert!(
+                now.problems.iter().any(|p| p.kind.came_later()),
+                "{changed:?}: {now:?}"
+            );
+            // ...the version saved before them is not refused.
+            assert_eq!(check_version(&v, &c.villages), Ok(()), "{changed:?}");
+        }
     }
 
     #[test]

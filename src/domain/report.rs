@@ -636,6 +636,23 @@ mod tests {
                     }
                 }
             }
+            for (name, c) in &line.counts {
+                // An assigned count takes no conditions; `after` is a date's.
+                assert!(
+                    c.cases == Cases::Result || (c.conds.is_empty() && c.ever.is_empty()),
+                    "{key}.{name}: conditions on an assigned count"
+                );
+                for cond in c.conds.iter().chain(&c.ever).filter(|c| c.after.is_some()) {
+                    let f = c.form.as_deref().and_then(form::form).unwrap();
+                    let kind = &f.field(&cond.field).unwrap().kind;
+                    assert!(
+                        matches!(kind, form::Kind::Date { .. }),
+                        "{key}.{name}: after on {}",
+                        cond.field
+                    );
+                }
+            }
+            assert!(line.of.as_deref() != Some("target"), "{key}: of the target");
             let known =
                 |n: &str| n == "target" || n == "with_target" || line.counts.contains_key(n);
             assert!(known(&line.value), "{key}: value");
@@ -645,6 +662,11 @@ mod tests {
                 .into_iter()
                 .chain(line.with_target.iter().flat_map(|l| [&l.vi, &l.en]));
             for wording in wordings {
+                assert_eq!(
+                    wording.matches('{').count(),
+                    wording.matches('}').count(),
+                    "{key}: a brace left open in {wording}"
+                );
                 for piece in wording.split('{').skip(1) {
                     let name = piece.split('}').next().unwrap_or("");
                     for part in name.split('%').filter(|p| !p.is_empty()) {

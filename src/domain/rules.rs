@@ -322,6 +322,20 @@ impl ProblemKind {
         self.severity() == Severity::Warning
     }
 
+    /// A rule made stricter after versions were first stored (issue 23: a
+    /// CMND of nine zeros, province 000, a birth after the visit). A
+    /// version a release before saved with such a value was right when it
+    /// was saved, and bundles carry every version ever saved: it is taken
+    /// in as it is, and only the next save of its case is held to the rule.
+    pub fn came_later(&self) -> bool {
+        matches!(
+            self,
+            ProblemKind::IdZeroProvince
+                | ProblemKind::CmndAllZeros
+                | ProblemKind::DateAfterField { .. }
+        )
+    }
+
     /// Stable identifier, recorded when a user confirms a warning. Never
     /// rename one: stored confirmations refer to it.
     pub fn code(&self) -> &'static str {

@@ -154,6 +154,9 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpOpenCell => "Open the cases",
         Text::HelpPickCell => "Pick a cell",
         Text::HelpSaveReport => "Save the report",
+        Text::ReportTableTooWide => {
+            "Wider than the screen: Ctrl+S saves the report (.txt, .csv, .xlsx) to see it whole."
+        }
         Text::HelpRecompute => "Recompute",
         Text::HelpOpenHouseholdCheck => "Open a household check",
         Text::ImportRegister => "Import the population register from a spreadsheet",

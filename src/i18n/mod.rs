@@ -156,6 +156,8 @@ pub enum Text {
     HelpOpenCell,
     HelpPickCell,
     HelpSaveReport,
+    /// The report's table by village does not fit the screen.
+    ReportTableTooWide,
     HelpRecompute,
     HelpOpenHouseholdCheck,
     ImportRegister,

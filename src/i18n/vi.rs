@@ -156,6 +156,9 @@ pub fn text(t: Text) -> &'static str {
         Text::HelpOpenCell => "Xem danh sách",
         Text::HelpPickCell => "Chọn ô",
         Text::HelpSaveReport => "Lưu báo cáo",
+        Text::ReportTableTooWide => {
+            "Bảng rộng hơn màn hình: Ctrl+S lưu báo cáo (tệp .txt, .csv, .xlsx) để xem đủ."
+        }
         Text::HelpRecompute => "Tính lại",
         Text::HelpOpenHouseholdCheck => "Mở phiếu kiểm tra hộ",
         Text::ImportRegister => "Nhập danh sách nhân khẩu từ tệp bảng tính",

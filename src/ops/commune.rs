@@ -68,7 +68,8 @@ pub fn set_target(store: &Store, line: &str, target: Option<usize>) -> Result<()
         });
     }
     let mut all = super::queries::targets(store)?;
-    match target {
+    // A target of nothing is no target.
+    match target.filter(|n| *n > 0) {
         Some(n) => all.insert(line.to_string(), n),
         None => all.remove(line),
     };

@@ -18,6 +18,8 @@ use crate::store::{Result, Store};
 pub fn report(store: &Store, as_of: NaiveDate) -> Result<report::Report> {
     let commune = store.commune()?;
     let people = store.people()?;
+    // The register as it is today: its entries carry no date, so the pairs
+    // found do not move with `as_of` (their settling does).
     let pairs: Vec<u8> = duplicates::find(&people)
         .iter()
         .map(|p| p.first.team)

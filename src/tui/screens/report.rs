@@ -104,14 +104,29 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, r: &ReportState, the
         return;
     };
     // The report as `tothon report` prints it: the title, each section's
-    // lines, the per-village table.
+    // lines, the per-village table (when its rows fit the screen: wrapped,
+    // a table is no table; the saved report has it whole).
+    let width = usize::from(body.width).max(1);
     let text = i18n::report::render(report, lang, i18n::report::Format::Text);
-    let mut lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    let caption = i18n::report::table_caption(lang);
+    let (before, table) = text
+        .split_once(&format!("\n{caption}\n"))
+        .unwrap_or((&text, ""));
+    let mut lines: Vec<Line> = before.lines().map(|l| Line::raw(l.to_string())).collect();
     if let Some(first) = lines.first_mut() {
         *first = first.clone().style(theme.bold());
     }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(caption, theme.bold()));
+    if table
+        .lines()
+        .all(|l| unicode_width::UnicodeWidthStr::width(l) <= width)
+    {
+        lines.extend(table.lines().map(|l| Line::raw(l.to_string())));
+    } else {
+        lines.push(Line::raw(i18n::text(lang, Text::ReportTableTooWide)));
+    }
     // Scrolled no further than its last line shows.
-    let width = usize::from(body.width).max(1);
     let wrapped: usize = lines
         .iter()
         .map(|l| crate::tui::draw::wrap(&l.to_string(), width).len())
