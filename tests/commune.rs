@@ -366,3 +366,40 @@ fn every_line_of_the_report_is_recomputed_from_the_cases() {
         );
     }
 }
+
+/// `tothon target`: a line's target set, shown in the report as a whole
+/// share (past 100 % when beaten), listed, and taken away by 0 or `clear`;
+/// a line the report does not have is refused, naming those it has.
+#[test]
+fn a_target_is_set_shown_listed_and_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout(tothon(d).args(["init", "commune", "--name", common::COMMUNE]));
+    for id in ["034090123456", "034090123457", "034090123458"] {
+        common::save_activation(d, id, "activated_level2", &["--team", "3"]);
+    }
+    let said = stdout(tothon(d).args(["target", "set", "eid_level2", "2"]));
+    assert!(said.contains("«eid_level2»: 2"), "{said}");
+    let report = stdout(tothon(d).arg("report"));
+    assert!(
+        report.contains("3 trường hợp (100,0%), đạt 150% chỉ tiêu (2 trường hợp)."),
+        "{report}"
+    );
+    let listed = stdout(tothon(d).args(["target", "list"]));
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("eid_level2") && l.ends_with(" 2")),
+        "{listed}"
+    );
+    stdout(tothon(d).args(["target", "set", "eid_level2", "0"]));
+    assert!(!stdout(tothon(d).arg("report")).contains("chỉ tiêu"));
+    stdout(tothon(d).args(["target", "set", "eid_level1", "5"]));
+    stdout(tothon(d).args(["target", "clear", "eid_level1"]));
+    assert!(!stdout(tothon(d).arg("report")).contains("chỉ tiêu"));
+    let err = common::fails(tothon(d).args(["target", "set", "eid_level3", "5"]));
+    assert!(
+        err.contains("«eid_level3»") && err.contains("eid_level2"),
+        "{err}"
+    );
+}

@@ -159,9 +159,7 @@ pub(super) fn target(store: &Store, cmd: TargetCommand, lang: Lang) -> Result<()
         TargetCommand::List => {
             let targets = ops::queries::targets(store)?;
             let rows: Vec<Vec<String>> = crate::domain::report::spec()
-                .sections
-                .iter()
-                .flat_map(|s| &s.lines)
+                .lines()
                 .map(|l| {
                     vec![
                         l.key.clone(),
@@ -170,34 +168,23 @@ pub(super) fn target(store: &Store, cmd: TargetCommand, lang: Lang) -> Result<()
                     ]
                 })
                 .collect();
-            let header = match lang {
-                Lang::Vi => ["dòng", "nội dung", "chỉ tiêu"],
-                Lang::En => ["line", "item", "target"],
-            };
+            let header = i18n::report::targets_header(lang);
             write_rows(&mut std::io::stdout().lock(), &header, &rows);
             Ok(())
         }
-        TargetCommand::Set { line, target } => {
-            ops::commune::set_target(store, &line, Some(target))?;
-            print_out(format_args!(
-                "{}\n",
-                match lang {
-                    Lang::Vi => format!("Đã đặt chỉ tiêu «{line}»: {target}."),
-                    Lang::En => format!("Target for \"{line}\" set: {target}."),
-                }
-            ))
-        }
-        TargetCommand::Clear { line } => {
-            ops::commune::set_target(store, &line, None)?;
-            print_out(format_args!(
-                "{}\n",
-                match lang {
-                    Lang::Vi => format!("Đã bỏ chỉ tiêu «{line}»."),
-                    Lang::En => format!("Target for \"{line}\" cleared."),
-                }
-            ))
-        }
+        TargetCommand::Set { line, target } => set_target(store, &line, Some(target), lang),
+        TargetCommand::Clear { line } => set_target(store, &line, None, lang),
     }
+}
+
+/// Sets or clears a line's target (a target of 0 is none) and says which.
+fn set_target(store: &Store, line: &str, target: Option<usize>, lang: Lang) -> Result<()> {
+    let target = target.filter(|n| *n > 0);
+    ops::commune::set_target(store, line, target)?;
+    print_out(format_args!(
+        "{}\n",
+        i18n::msg(lang, &i18n::Msg::Target { line, target })
+    ))
 }
 
 #[derive(Debug, Args)]

@@ -119,6 +119,13 @@ pub enum Source {
     DuplicatePairs,
 }
 
+impl Spec {
+    /// Every line, section after section.
+    pub fn lines(&self) -> impl Iterator<Item = &LineSpec> {
+        self.sections.iter().flat_map(|s| &s.lines)
+    }
+}
+
 /// The report spec shipped in the binary.
 pub fn spec() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();
@@ -610,7 +617,7 @@ mod tests {
     fn the_report_spec_names_only_what_exists() {
         use crate::domain::{form, lang::Lang};
         let mut keys = HashSet::new();
-        for line in spec().sections.iter().flat_map(|s| &s.lines) {
+        for line in spec().lines() {
             let key = line.key.as_str();
             assert!(keys.insert(key), "{key}: the key repeats");
             for (name, c) in &line.counts {

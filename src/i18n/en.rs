@@ -420,6 +420,11 @@ pub fn msg(m: &Msg) -> String {
             "Built the demo commune in {dir}: {people} people, {cases} cases, {teams} teams. Every demo device's passphrase is \"demo\"."
         ),
         Msg::Exported { path } => format!("Wrote {path}."),
+        Msg::Target {
+            line,
+            target: Some(n),
+        } => format!("Target for \"{line}\" set: {n}."),
+        Msg::Target { line, target: None } => format!("\"{line}\" has no target."),
         Msg::BackedUp { path } => format!(
             "Backed the data up to {path} (encrypted as the data file is; this device's passphrase opens it)."
         ),

@@ -267,6 +267,11 @@ pub enum Msg<'a> {
     Exported {
         path: &'a str,
     },
+    /// A report line's target set (`Some`) or taken away.
+    Target {
+        line: &'a str,
+        target: Option<usize>,
+    },
     /// A file written on purpose that holds citizens' personal data, in
     /// plain text (a spreadsheet for Excel).
     ExportedPersonal {
@@ -562,13 +567,10 @@ fn form_ids() -> String {
         .join(", ")
 }
 
-/// The report's lines a target can be set for (those a share is counted
-/// of), by key.
+/// The report's lines (a target can be set for any), by key.
 fn report_lines() -> String {
     crate::domain::report::spec()
-        .sections
-        .iter()
-        .flat_map(|s| &s.lines)
+        .lines()
         .map(|l| l.key.as_str())
         .collect::<Vec<_>>()
         .join(", ")

@@ -212,6 +212,14 @@ pub fn render(r: &Report, lang: Lang, format: Format) -> String {
     }
 }
 
+/// The columns of `tothon target list`.
+pub fn targets_header(lang: Lang) -> [&'static str; 3] {
+    match lang {
+        Lang::Vi => ["dòng", "nội dung", "chỉ tiêu"],
+        Lang::En => ["line", "item", "target"],
+    }
+}
+
 pub fn table_caption(lang: Lang) -> &'static str {
     match lang {
         Lang::Vi => "Kết quả theo thôn",

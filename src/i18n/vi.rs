@@ -430,6 +430,11 @@ pub fn msg(m: &Msg) -> String {
             "Đã tạo xã mẫu tại {dir}: {people} nhân khẩu, {cases} trường hợp, {teams} tổ công tác. Mật khẩu khoá của mọi máy trong xã mẫu là «demo»."
         ),
         Msg::Exported { path } => format!("Đã ghi tệp {path}."),
+        Msg::Target {
+            line,
+            target: Some(n),
+        } => format!("Đã đặt chỉ tiêu «{line}»: {n}."),
+        Msg::Target { line, target: None } => format!("Dòng «{line}» không có chỉ tiêu."),
         Msg::BackedUp { path } => format!(
             "Đã sao lưu dữ liệu vào {path} (được mã hoá như tệp dữ liệu; mở bằng mật khẩu của máy này)."
         ),

@@ -53,16 +53,11 @@ pub fn rename_village(store: &Store, team: u8, name: &str) -> Result<Village> {
     Ok(commune.village(team).cloned().expect("just renamed"))
 }
 
-/// Sets the commune's target for a line of the report (`None` takes it
-/// away). The line must be one of the report's.
+/// Sets the commune's target for a line of the report (`None`, or 0,
+/// takes it away). The line must be one of the report's.
 pub fn set_target(store: &Store, line: &str, target: Option<usize>) -> Result<()> {
     at_the_office(store)?;
-    if !crate::domain::report::spec()
-        .sections
-        .iter()
-        .flat_map(|s| &s.lines)
-        .any(|l| l.key == line)
-    {
+    if !crate::domain::report::spec().lines().any(|l| l.key == line) {
         return Err(Error::NoSuchReportLine {
             line: line.to_string(),
         });
