@@ -64,6 +64,13 @@ pub enum Error {
     NoSuchPair { first: String, second: String },
     #[error("unknown resolution {resolution}")]
     UnknownResolution { resolution: String },
+    /// A form spec `tothon form add` refused: every problem, where it is.
+    /// Nothing was taken.
+    #[error("form spec {file} refused: {problems:?}")]
+    FormSpec {
+        file: String,
+        problems: Vec<FormProblem>,
+    },
     #[error("the report has no line {line}")]
     NoSuchReportLine { line: String },
     #[error("an xlsx workbook or docx document needs --out FILE")]
@@ -125,3 +132,11 @@ impl From<crate::domain::commune::VillageProblem> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A problem of a form spec, where it is: in a JSON spec, or in a
+/// workbook's sheet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormProblem {
+    Spec(crate::domain::form::added::SpecProblem),
+    Sheet(crate::worklist::xlsform::SheetProblem),
+}

@@ -144,6 +144,8 @@ pub struct Contents<V = Version> {
     /// Only from the commune: the work items moved away from the receiving
     /// team. Empty when read from a bundle written before items moved.
     pub moved: Vec<Moved>,
+    /// Only from the commune: the forms it added, each as its spec's JSON.
+    pub forms: Vec<String>,
 }
 
 /// One data file as the manifest lists it.
@@ -163,8 +165,10 @@ pub struct Place {
 
 /// The data files a bundle from `sender` holds, in the order they are
 /// listed: plain CSV names, each ending in [`SEALED_SUFFIX`] when `sealed`.
+/// Those of the forms the commune added come besides (see
+/// [`is_added_file`]).
 pub(super) fn data_files(sender: Role, sealed: bool) -> Vec<String> {
-    let mut names: Vec<String> = form::forms()
+    let mut names: Vec<String> = form::builtin()
         .iter()
         .map(|f| format!("{}.csv", f.id))
         .collect();
@@ -182,6 +186,22 @@ pub(super) fn data_files(sender: Role, sealed: bool) -> Vec<String> {
     }
     names
 }
+
+/// Whether a data file may be one of the forms the commune added, or
+/// their specs (`forms.csv`, only from the commune): read only if the form
+/// is known by then.
+pub(super) fn is_added_file(name: &str, sender: Role) -> bool {
+    let plain = plain_name(name);
+    (plain == super::FORMS && sender == Role::Commune)
+        || plain.strip_suffix(".csv").is_some_and(|stem| {
+            form::added::is_name(stem)
+                && form::form_at(stem, 0).is_none()
+                && !RESERVED.contains(&plain)
+        })
+}
+
+/// The names of the data files that are not forms'.
+const RESERVED: [&str; 5] = [super::FORMS, WORK_ITEMS, VILLAGES, REGISTER, MOVED];
 
 /// A data file's name without its [`SEALED_SUFFIX`]: the CSV it holds.
 pub(super) fn plain_name(name: &str) -> &str {
@@ -247,6 +267,9 @@ pub(super) fn person_cells(p: &Person) -> [std::borrow::Cow<'_, str>; 11] {
 /// The columns of `villages.csv`.
 pub(super) const VILLAGE_COLUMNS: [&str; 2] = ["team", "name"];
 
+/// The column of `forms.csv`: a form's spec, as JSON.
+pub(super) const FORMS_COLUMNS: [&str; 1] = ["spec"];
+
 pub(super) fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))
 }
@@ -261,12 +284,20 @@ pub(super) fn hex(digest: &[u8]) -> String {
 
 /// The columns of a form's CSV: the version columns, then the form's fields.
 pub(super) fn version_header(spec: &FormSpec) -> Vec<&str> {
+    // A form the commune added has the version of the form its values were
+    // made with, after the version's own columns.
+    let versioned = (spec.version != 0).then_some(FORM_VERSION);
     VERSION_COLUMNS
         .iter()
         .copied()
+        .chain(versioned)
         .chain(spec.fields.iter().map(|f| f.id.as_str()))
         .collect()
 }
+
+/// The column of a version's form version, in the file of a form the
+/// commune added.
+pub(super) const FORM_VERSION: &str = "form_version";
 
 /// Fields every form gained after bundles were first written, at the end
 /// of its list. A form's CSV written before them ends before them (their
@@ -285,13 +316,13 @@ pub(super) fn work_item_fields() -> Vec<&'static str> {
         .collect()
 }
 
-/// How many of [`work_item_fields`] only the forms of [`LATER_FORMS`] have:
-/// they come last (those forms are last), and a `work_items.csv` written
-/// before those forms ends before them.
+/// How many of [`work_item_fields`] only the forms of [`LATER_FORMS`] and
+/// those the commune added have: they come last (those forms are last),
+/// and a `work_items.csv` written before those forms ends before them.
 pub(super) fn later_work_item_fields() -> usize {
     let earlier: HashSet<&str> = form::openable()
         .into_iter()
-        .filter(|f| !LATER_FORMS.contains(&format!("{}.csv", f.id).as_str()))
+        .filter(|f| f.version == 0 && !LATER_FORMS.contains(&format!("{}.csv", f.id).as_str()))
         .flat_map(|f| f.fields.iter().map(|fl| fl.id.as_str()))
         .collect();
     work_item_fields()

@@ -48,6 +48,9 @@ pub const REGISTER: &str = "register.csv";
 /// team now doing it, when), in every commune bundle since items could be
 /// moved: the team's list drops them. Ids and team numbers only.
 pub const MOVED: &str = "moved.csv";
+/// From the commune, once it added forms: each form's spec (`tothon form
+/// add`), every version.
+pub const FORMS: &str = "forms.csv";
 /// The format of bundles whose data files are plain CSV, written until
 /// bundles were encrypted (issue 18) and still read.
 pub const FORMAT_PLAIN: &str = "tothon-bundle-1";

@@ -13,16 +13,17 @@ use super::archive::{self, Limits};
 use super::error::{BundleError, CellProblem, cell_error};
 use super::format::{
     Contents, FileInfo, Header, LATER_FILES, LATER_FORMS, LATER_SEALED, MANIFEST_COLUMNS,
-    MANIFEST_FIELDS, MAX_NAME_CHARS, Place, SENDER_AGE, data_files, hex, parse_party, plain_name,
-    untrusted_comment,
+    MANIFEST_FIELDS, MAX_NAME_CHARS, Place, SENDER_AGE, data_files, hex, is_added_file,
+    parse_party, plain_name, untrusted_comment,
 };
 use super::key::{self, Public};
 use super::rows::{
-    each_row, parse_moved, parse_register, parse_time, parse_versions, parse_villages,
+    each_row, parse_forms, parse_moved, parse_register, parse_time, parse_versions, parse_villages,
     parse_work_items,
 };
 use super::{
-    FORMAT, FORMAT_PLAIN, MANIFEST, MOVED, REGISTER, SIGNATURE, VILLAGES, WORK_ITEMS, age, cells,
+    FORMAT, FORMAT_PLAIN, FORMS, MANIFEST, MOVED, REGISTER, SEALED_SUFFIX, SIGNATURE, VILLAGES,
+    WORK_ITEMS, age, cells,
 };
 use crate::domain::commune::{Role, Village};
 use crate::domain::form;
@@ -102,6 +103,7 @@ pub fn read_with(
             villages: received.villages.unwrap_or_default(),
             people: received.people.unwrap_or_default(),
             moved: received.moved,
+            forms: received.forms,
         },
         key_id,
         files,
@@ -241,7 +243,7 @@ pub fn open_listed<R: Read + Seek>(
     let entries = archive::entries(&mut source, len, limits, |name| {
         if name == MANIFEST || name == SIGNATURE {
             Some(limits.manifest)
-        } else if known_data.contains(name) {
+        } else if known_data.contains(name) || is_added_file(name, Role::Commune) {
             Some(limits.data_file)
         } else {
             None
@@ -321,6 +323,10 @@ pub struct Received {
     /// The work items moved away from the receiving team (none from a
     /// bundle written before items moved).
     pub moved: Vec<Moved>,
+    /// The forms the commune added, each as its spec's JSON: put in force
+    /// as they are read (before any version of theirs), stored by the
+    /// import.
+    pub forms: Vec<String>,
 }
 
 impl<R: Read + Seek> Opened<R> {
@@ -344,7 +350,10 @@ impl<R: Read + Seek> Opened<R> {
             crate::progress::advance(1);
             visit(place, version)
         };
-        for f in &self.files {
+        // The commune's forms first: the files of its forms are read with them.
+        let files = self.files.iter().filter(|f| plain_name(&f.name) == FORMS);
+        let files = files.chain(self.files.iter().filter(|f| plain_name(&f.name) != FORMS));
+        for f in files {
             let entry = self
                 .entries
                 .iter()
@@ -373,8 +382,11 @@ impl<R: Read + Seek> Opened<R> {
             };
             // Versions are counted one by one as they are read; the other
             // files at once.
-            let counted_by_row = ![WORK_ITEMS, REGISTER, MOVED, VILLAGES].contains(&name);
-            let found = if name == WORK_ITEMS {
+            let counted_by_row = ![WORK_ITEMS, REGISTER, MOVED, VILLAGES, FORMS].contains(&name);
+            let found = if name == FORMS {
+                received.forms = parse_forms(&mut plain)?;
+                received.forms.len()
+            } else if name == WORK_ITEMS {
                 received.work_items = parse_work_items(&mut plain)?;
                 received.work_items.len()
             } else if name == REGISTER {
@@ -392,10 +404,19 @@ impl<R: Read + Seek> Opened<R> {
                 found
             } else {
                 let form_id = name.trim_end_matches(".csv");
-                let spec = form::form(form_id).ok_or_else(|| BundleError::UnexpectedName {
+                let unknown = || BundleError::UnexpectedName {
                     name: f.name.clone(),
-                })?;
-                parse_versions(name, spec, &mut plain, &mut visit)?
+                };
+                match form::form_at(form_id, 0) {
+                    Some(spec) => parse_versions(name, spec, &mut plain, &mut visit)?,
+                    // A form the commune added: its file has every version's
+                    // fields, and the version of the form each row used.
+                    None => {
+                        let versions = form::versions_of(form_id);
+                        let spec = form::across_versions(&versions).ok_or_else(unknown)?;
+                        parse_versions(name, &spec, &mut plain, &mut visit)?
+                    }
+                }
             };
             drop(plain);
             if !counted_by_row {
@@ -636,7 +657,17 @@ fn parse_manifest(data: &[u8]) -> Result<Manifest, BundleError> {
         .into_iter()
         .filter(|name| !later(name) || listed.iter().any(|cells| cells[1] == *name))
         .collect();
+    // The forms the commune added have files of their own, which a device
+    // that has not taken the form yet cannot list: any name a form could
+    // have is taken here, and read only if the form is known by then (the
+    // commune's own `forms.csv` comes first). Names come sorted, once each.
+    let added = |name: &str| {
+        name.ends_with(SEALED_SUFFIX) == sealed
+            && is_added_file(name, sender_party)
+            && !expected.iter().any(|e| e == name)
+    };
     let mut files = Vec::new();
+    let mut next_expected = 0;
     for (i, cells) in listed.iter().enumerate() {
         let row = meta_rows + i + 2;
         if cells[0] != "file" {
@@ -648,8 +679,12 @@ fn parse_manifest(data: &[u8]) -> Result<Manifest, BundleError> {
                 },
             ));
         }
-        match expected.get(i) {
-            Some(name) if *name == cells[1] => {}
+        let in_order = files
+            .last()
+            .is_none_or(|last: &FileInfo| last.name < cells[1]);
+        match expected.get(next_expected) {
+            Some(name) if *name == cells[1] => next_expected += 1,
+            _ if in_order && added(&cells[1]) => {}
             _ => {
                 return Err(bad(
                     row,
@@ -674,7 +709,7 @@ fn parse_manifest(data: &[u8]) -> Result<Manifest, BundleError> {
             sha256: cells[2].clone(),
         });
     }
-    if let Some(name) = expected.get(files.len()) {
+    if let Some(name) = expected.get(next_expected) {
         return Err(bad(
             rows.len() + 2,
             "value",

@@ -10,11 +10,11 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::error::{BundleError, CellProblem, cell_error};
 use super::format::{
-    LATER_FIELDS, MAX_NAME_CHARS, MAX_VALUE_CHARS, MOVED_COLUMNS, Place, REGISTER_COLUMNS,
-    VERSION_COLUMNS, VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, later_work_item_fields, version_header,
-    work_item_fields,
+    FORM_VERSION, FORMS_COLUMNS, LATER_FIELDS, MAX_NAME_CHARS, MAX_VALUE_CHARS, MOVED_COLUMNS,
+    Place, REGISTER_COLUMNS, VERSION_COLUMNS, VILLAGE_COLUMNS, WORK_ITEM_COLUMNS,
+    later_work_item_fields, version_header, work_item_fields,
 };
-use super::{MOVED, REGISTER, VILLAGES, WORK_ITEMS, cells};
+use super::{FORMS, MOVED, REGISTER, VILLAGES, WORK_ITEMS, cells};
 use crate::domain::commune::{MAX_VILLAGE_NAME, Village};
 use crate::domain::form::{self, FormSpec};
 use crate::domain::rules::Sex;
@@ -169,12 +169,22 @@ pub(super) fn parse_versions<E: From<BundleError>>(
     visit: &mut impl FnMut(&Place, &mut Version) -> Result<(), E>,
 ) -> Result<usize, E> {
     let header = version_header(spec);
-    let optional_tail = spec
-        .fields
-        .iter()
-        .rev()
-        .take_while(|f| LATER_FIELDS.contains(&f.id.as_str()))
-        .count();
+    // A form the commune added: the fields its later versions brought may
+    // be missing from a file written by a device that knows fewer of them.
+    let added = spec.version != 0;
+    let optional_tail = if added {
+        let first = crate::domain::form::versions_of(&spec.id)
+            .first()
+            .map(|f| f.fields.len());
+        spec.fields.len() - first.unwrap_or(spec.fields.len()).min(spec.fields.len())
+    } else {
+        spec.fields
+            .iter()
+            .rev()
+            .take_while(|f| LATER_FIELDS.contains(&f.id.as_str()))
+            .count()
+    };
+    let first_value = VERSION_COLUMNS.len() + usize::from(added);
     // Most rows of a bundle share a handful of authors: check each name once.
     let mut last_author = String::new();
     // The order key of the previous row: case, time, id.
@@ -239,7 +249,16 @@ pub(super) fn parse_versions<E: From<BundleError>>(
             if !parse_list_into(confirmed, is_confirm_code, &mut v.confirmed) {
                 return Err(invalid("confirmed").into());
             }
-            let values = &cells[VERSION_COLUMNS.len()..];
+            v.form_version = 0;
+            if added {
+                let version = cells[VERSION_COLUMNS.len()];
+                v.form_version = version
+                    .parse()
+                    .ok()
+                    .filter(|n: &u32| *n > 0 && n.to_string() == version)
+                    .ok_or_else(|| invalid(FORM_VERSION))?;
+            }
+            let values = &cells[first_value..];
             for (field, value) in spec.fields.iter().zip(values) {
                 if !value.is_empty() {
                     cells::check_text(value, MAX_VALUE_CHARS).map_err(|p| bad(&field.id, p))?;
@@ -348,6 +367,27 @@ pub(super) fn parse_villages(data: impl Read) -> Result<Vec<Village>, BundleErro
             team,
             name: name.to_string(),
         });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// `forms.csv`: the specs of the forms the commune added, each as JSON,
+/// every version once. Each is checked as `tothon form add` checks it and
+/// put in force, so the files of these forms can be read after it.
+pub(super) fn parse_forms(data: impl Read) -> Result<Vec<String>, BundleError> {
+    let mut out: Vec<String> = Vec::new();
+    let mut seen: Vec<(String, u32)> = Vec::new();
+    each_row(FORMS, data, &FORMS_COLUMNS, 0, |row, cells| {
+        let bad = || cell_error(FORMS, row, Some(FORMS_COLUMNS[0]), CellProblem::NotValid);
+        let spec = crate::domain::form::added::from_json(cells[0]).map_err(|_| bad())?;
+        // Each version once (the commune never changes a version it sent).
+        if seen.contains(&(spec.id.clone(), spec.version)) {
+            return Err(bad());
+        }
+        seen.push((spec.id.clone(), spec.version));
+        crate::domain::form::put_in_force(spec);
+        out.push(cells[0].to_string());
         Ok(())
     })?;
     Ok(out)

@@ -90,6 +90,7 @@ fn team_contents() -> Contents {
         villages: vec![],
         people: vec![],
         moved: vec![],
+        forms: Vec::new(),
     }
 }
 
@@ -182,6 +183,7 @@ fn rows_read_one_after_another_keep_nothing_of_the_row_before() {
         villages: vec![],
         people: vec![],
         moved: vec![],
+        forms: Vec::new(),
     };
     let read_back = read(&sealed(&contents), Some(reader())).unwrap();
     assert_eq!(read_back.contents.versions, contents.versions);

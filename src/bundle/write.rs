@@ -9,13 +9,13 @@ use chrono::{DateTime, FixedOffset};
 
 use super::error::BundleError;
 use super::format::{
-    Contents, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, MOVED_COLUMNS, REGISTER_COLUMNS,
-    SENDER_AGE, VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, party_text, person_cells, sha256_hex,
-    untrusted_comment, version_header, work_item_fields,
+    Contents, FORMS_COLUMNS, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, MOVED_COLUMNS,
+    REGISTER_COLUMNS, SENDER_AGE, VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, party_text, person_cells,
+    sha256_hex, untrusted_comment, version_header, work_item_fields,
 };
 use super::key::Signer;
 use super::{
-    FORMAT, FORMAT_PLAIN, MANIFEST, MOVED, REGISTER, SEALED_SUFFIX, SIGNATURE, VILLAGES,
+    FORMAT, FORMAT_PLAIN, FORMS, MANIFEST, MOVED, REGISTER, SEALED_SUFFIX, SIGNATURE, VILLAGES,
     WORK_ITEMS, age, archive, cells,
 };
 use crate::domain::commune::{Role, Village};
@@ -36,6 +36,7 @@ pub trait VersionRow {
     fn id(&self) -> &str;
     fn record(&self) -> &str;
     fn form(&self) -> &str;
+    fn form_version(&self) -> u32;
     fn team(&self) -> u8;
     fn device(&self) -> &str;
     fn author(&self) -> &str;
@@ -56,6 +57,9 @@ impl VersionRow for Version {
     }
     fn form(&self) -> &str {
         &self.form
+    }
+    fn form_version(&self) -> u32 {
+        self.form_version
     }
     fn team(&self) -> u8 {
         self.team
@@ -92,6 +96,9 @@ impl VersionRow for StoredVersion<'_> {
     }
     fn form(&self) -> &str {
         self.form
+    }
+    fn form_version(&self) -> u32 {
+        self.form_version
     }
     fn team(&self) -> u8 {
         self.team
@@ -173,7 +180,13 @@ pub(super) fn version_rows<V: VersionRow>(
     {
         let mut w = cells::rows_writer(&mut out);
         // Cells made from several parts, reused from row to row.
-        let [mut parents, mut team, mut edited_at, mut confirmed] = Default::default();
+        let [
+            mut parents,
+            mut team,
+            mut edited_at,
+            mut confirmed,
+            mut form_version,
+        ] = Default::default();
         let mut values: Vec<&str> = Vec::with_capacity(spec.fields.len());
         let join = |out: &mut String, items: &mut dyn Iterator<Item = &str>| {
             out.clear();
@@ -202,6 +215,10 @@ pub(super) fn version_rows<V: VersionRow>(
             crate::domain::version::time_text_into(&v.edited_at(), &mut edited_at);
             team.clear();
             write!(team, "{}", v.team()).map_err(write_err)?;
+            form_version.clear();
+            if spec.version != 0 {
+                write!(form_version, "{}", v.form_version()).map_err(write_err)?;
+            }
             let meta = [
                 v.id(),
                 v.record(),
@@ -214,11 +231,32 @@ pub(super) fn version_rows<V: VersionRow>(
                 v.status().as_str(),
                 &confirmed,
             ];
-            for cell in meta.into_iter().chain(values.iter().copied()) {
+            // A form the commune added has the version of the form next.
+            let versioned = (spec.version != 0).then_some(form_version.as_str());
+            for cell in meta
+                .into_iter()
+                .chain(versioned)
+                .chain(values.iter().copied())
+            {
                 w.write_field(cells::escape(cell).as_bytes())
                     .map_err(write_err)?;
             }
             w.write_record(None::<&[u8]>).map_err(write_err)?;
+        }
+        w.flush().map_err(write_err)?;
+    }
+    Ok(out)
+}
+
+/// `forms.csv`: the forms the commune added, every version, each as its
+/// spec's JSON, in the order the commune took them.
+fn forms_csv(forms: &[String]) -> Result<Vec<u8>, BundleError> {
+    let mut out = Vec::new();
+    {
+        let mut w = cells::writer(&mut out);
+        w.write_record(FORMS_COLUMNS).map_err(write_err)?;
+        for json in forms {
+            w.write_record([json.as_str()]).map_err(write_err)?;
         }
         w.flush().map_err(write_err)?;
     }
@@ -418,14 +456,27 @@ pub(super) fn data_files<V: VersionRow + Sync>(
             .iter()
             .filter(|v| v.form() == spec.id)
             .collect();
+        // A form the commune added: its file has every version's fields.
+        let across = (spec.version != 0)
+            .then(|| form::across_versions(&form::versions_of(&spec.id)))
+            .flatten();
         files.push(DataFile {
             name: format!("{}.csv", spec.id),
             rows: of_form.len(),
-            bytes: versions_csv(spec, &of_form)?,
+            bytes: versions_csv(across.as_ref().unwrap_or(spec), &of_form)?,
         });
     }
     match header.sender {
         Role::Commune => {
+            // Only when the commune added forms: a team device of a release
+            // from before them reads every other commune bundle as before.
+            if !contents.forms.is_empty() {
+                files.push(DataFile {
+                    name: FORMS.to_string(),
+                    rows: contents.forms.len(),
+                    bytes: forms_csv(&contents.forms)?,
+                });
+            }
             files.push(DataFile {
                 name: VILLAGES.to_string(),
                 rows: contents.villages.len(),
@@ -455,10 +506,11 @@ pub(super) fn data_files<V: VersionRow + Sync>(
             if !contents.work_items.is_empty()
                 || !contents.villages.is_empty()
                 || !contents.people.is_empty()
-                || !contents.moved.is_empty() =>
+                || !contents.moved.is_empty()
+                || !contents.forms.is_empty() =>
         {
             return Err(write_err(
-                "a team bundle carries no work items, no villages, no register and no moves",
+                "a team bundle carries no work items, no villages, no register, no moves and no forms",
             ));
         }
         Role::Team(_) => {}

@@ -99,6 +99,11 @@ pub enum Command {
         /// Chỉ một mẫu (one form only).
         form: Option<String>,
     },
+    /// Thêm mẫu phiếu của xã: tệp JSON hoặc bảng tính kiểu XLSForm
+    /// (add a form of the commune's own: a JSON spec or an XLSForm-style
+    /// workbook, sheets survey, choices and settings).
+    #[command(subcommand)]
+    Form(FormCommand),
     /// Báo cáo số liệu tính đến một ngày (the report's numbers as of a date).
     Report(ReportArgs),
     /// Chỉ tiêu của các dòng báo cáo: xem, đặt, bỏ (the report's targets: list, set, clear).
@@ -170,6 +175,16 @@ pub struct DemoArgs {
     pub reset: bool,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum FormCommand {
+    /// Thêm hoặc cập nhật một mẫu phiếu (add a form, or a new version of
+    /// one): it reaches the teams in the next bundles.
+    Add {
+        /// Tệp mẫu: .json, hoặc .xlsx/.xls/.ods (the spec file).
+        file: PathBuf,
+    },
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let lang: Lang = cli.lang.into();
@@ -209,7 +224,30 @@ fn one_command(command: Command, dir: &Path, lang: Lang) -> Result<()> {
         Command::Worklist(cmd) => worklist::run(&unlocked(&dir, lang)?.0, cmd, lang),
         Command::Register(cmd) => register::run(&unlocked(&dir, lang)?.0, cmd, lang),
         Command::Cases(args) => cases::list_cases(&unlocked(&dir, lang)?.0, &args, lang),
-        Command::Forms { form } => cases::list_forms(form.as_deref(), lang),
+        // Opened, when set up, for the forms the commune added (not
+        // personal data); the shipped forms are listed without a store.
+        Command::Forms { form } => {
+            let _store = Store::exists_in(&dir)
+                .then(|| Store::open(&dir))
+                .transpose()?;
+            cases::list_forms(form.as_deref(), lang)
+        }
+        Command::Form(FormCommand::Add { file }) => {
+            let bytes = std::fs::read(&file).map_err(|e| Error::File {
+                path: file.clone(),
+                detail: e.to_string(),
+            })?;
+            let store = Store::open(&dir)?;
+            let spec = crate::ops::forms::add(&store, &file.display().to_string(), &bytes)?;
+            let added = i18n::Msg::FormAdded {
+                label: spec.label.get(lang),
+                id: &spec.id,
+                version: spec.version,
+                code: &spec.code,
+                fields: spec.fields.len(),
+            };
+            print_out(format_args!("{}\n", i18n::msg(lang, &added)))
+        }
         Command::Report(args) => report::print_report(&unlocked(&dir, lang)?.0, &args, lang),
         Command::Progress(args) => report::print_progress(&unlocked(&dir, lang)?.0, &args, lang),
         Command::Duplicates(args) => report::duplicates(&unlocked(&dir, lang)?.0, args, lang),

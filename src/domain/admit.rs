@@ -218,7 +218,9 @@ pub fn check_version(
     v: &Version,
     villages: &[Village],
 ) -> Result<(), (Option<String>, RowRefusal)> {
-    let Some(spec) = form::form(&v.form) else {
+    // The form the values were made with (an older version of a form the
+    // commune added stays as it was).
+    let Some(spec) = form::form_at(&v.form, v.form_version) else {
         return Err((Some("form".into()), RowRefusal::NotAsSaved));
     };
     let ctx = Context {

@@ -15,19 +15,19 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::form::{Cond, Label};
+use super::form::{self, Cond, FormSpec, Label};
 use super::standing::Standing;
 use super::version::Version;
 use super::work::WorkItem;
 
 /// The report's lines, by section.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     pub sections: Vec<SectionSpec>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionSpec {
     pub heading: Label,
@@ -39,7 +39,7 @@ pub struct SectionSpec {
 /// tenth of a percent, `{a%%b}` to a whole one, `{target}` the commune's
 /// target for the line, `{with_target}` the `with_target` wording when a
 /// target is set, empty otherwise) and the counts they name.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LineSpec {
     /// Stable: the CSV's key, the target's name.
@@ -70,7 +70,7 @@ impl LineSpec {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Zero {
     pub count: String,
@@ -79,7 +79,7 @@ pub struct Zero {
 }
 
 /// What one placeholder counts.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CountSpec {
     #[serde(default)]
@@ -126,13 +126,106 @@ impl Spec {
     }
 }
 
-/// The report spec shipped in the binary.
+/// The report spec: the lines shipped in the binary, then a section with
+/// the lines of the forms the commune added (their own, or one each of
+/// its cases assigned and carried out). Made again only when the forms in
+/// force change.
 pub fn spec() -> &'static Spec {
-    static SPEC: OnceLock<Spec> = OnceLock::new();
-    SPEC.get_or_init(|| {
+    static SHIPPED: OnceLock<Spec> = OnceLock::new();
+    let shipped = SHIPPED.get_or_init(|| {
         serde_json::from_str(include_str!("../../data/report.json"))
             .expect("the report spec is checked by the tests")
-    })
+    });
+    let forms = form::forms();
+    if forms.iter().all(|f| f.version == 0) {
+        return shipped;
+    }
+    // The spec made for these forms (the forms in force change only when a
+    // form is added; each change's spec is kept, a few kilobytes).
+    static MADE: std::sync::Mutex<Option<(usize, &'static Spec)>> = std::sync::Mutex::new(None);
+    let mut made = MADE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let key = forms.as_ptr() as usize;
+    if let Some((k, spec)) = *made
+        && k == key
+    {
+        return spec;
+    }
+    let mut spec = shipped.clone();
+    spec.sections.push(SectionSpec {
+        heading: Label {
+            vi: "Các việc khác của xã".into(),
+            en: "The commune's other campaigns".into(),
+        },
+        lines: forms
+            .iter()
+            .filter(|f| f.version != 0)
+            .flat_map(added_lines)
+            .collect(),
+    });
+    let spec: &'static Spec = Box::leak(Box::new(spec));
+    *made = Some((key, spec));
+    spec
+}
+
+/// The lines of a form the commune added: its own, or one of its cases
+/// assigned and carried out (those done, by the form's first rule of done),
+/// broken down by its outcome when it has one.
+fn added_lines(f: &FormSpec) -> Vec<LineSpec> {
+    if !f.report.is_empty() {
+        return f.report.clone();
+    }
+    let count = |cases: Cases, conds: Vec<Cond>, by: Option<String>| CountSpec {
+        form: Some(f.id.clone()),
+        source: None,
+        cases,
+        conds,
+        ever: Vec::new(),
+        by,
+    };
+    let done: Vec<Cond> = match f.done_when.as_slice() {
+        [one] => one.clone(),
+        _ => Vec::new(),
+    };
+    let mut counts = BTreeMap::from([
+        (
+            "assigned".to_string(),
+            count(Cases::Assigned, Vec::new(), None),
+        ),
+        ("done".to_string(), count(Cases::Result, done.clone(), None)),
+    ]);
+    let (mut vi, mut en) = (
+        format!(
+            "{}: Tổng số {{assigned}} trường hợp, đã thực hiện {{done}} trường hợp ({{done%assigned}})",
+            f.label.vi
+        ),
+        format!(
+            "{}: {{assigned}} cases, {{done}} carried out ({{done%assigned}})",
+            f.label.en
+        ),
+    );
+    if let Some(outcome) = &f.outcome {
+        counts.insert(
+            "outcomes".to_string(),
+            count(Cases::Result, done, Some(outcome.clone())),
+        );
+        vi.push_str(", trong đó: {outcomes}");
+        en.push_str(", of which: {outcomes}");
+    }
+    vi.push('.');
+    en.push('.');
+    vec![LineSpec {
+        key: f.id.clone(),
+        short: f.short.clone(),
+        counts,
+        value: "done".to_string(),
+        of: Some("assigned".to_string()),
+        vi,
+        en,
+        with_target: None,
+        zero: None,
+    }]
 }
 
 /// One count: for the whole commune, per team (village), and per value of

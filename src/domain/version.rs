@@ -74,6 +74,11 @@ pub struct Version {
     /// The version(s) this one was edited from, sorted; empty for a new case.
     pub parents: Vec<String>,
     pub form: String,
+    /// The version of the form the values were made with: 0 for a form
+    /// shipped in the binary, from 1 for one the commune added (its cases
+    /// are read and checked with the form they were made with).
+    #[serde(default)]
+    pub form_version: u32,
     pub team: u8,
     pub device: String,
     pub author: String,
@@ -113,6 +118,8 @@ impl Draft {
             id: String::new(),
             record: self.record,
             parents,
+            // The form in force is the one the values were made with.
+            form_version: crate::domain::form::form(&self.form).map_or(0, |f| f.version),
             form: self.form,
             team: self.team,
             device: self.device,
@@ -284,6 +291,7 @@ impl Version {
             record: String::new(),
             parents: Vec::new(),
             form: String::new(),
+            form_version: 0,
             team: 0,
             device: String::new(),
             author: String::new(),
@@ -365,6 +373,11 @@ impl Version {
             put(buf, b"record", &self.record);
             put_list(buf, b"parents", &self.parents);
             put(buf, b"form", &self.form);
+            // Only a form the commune added has a version: the ids of
+            // every version of a shipped form stay as they always were.
+            if self.form_version != 0 {
+                put(buf, b"form_version", &self.form_version.to_string());
+            }
             let digits = match self.team {
                 0..=9 => 1,
                 10..=99 => 2,

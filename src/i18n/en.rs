@@ -235,6 +235,7 @@ pub fn error(e: &Error) -> String {
         Error::Store(s) => store_error(s),
         Error::Exchange(e) => super::bundle::exchange_error(super::Lang::En, e),
         Error::Resolve(e) => super::bundle::resolve_error(super::Lang::En, e),
+        Error::FormSpec { file, problems } => super::forms::refused(super::Lang::En, file, problems),
         Error::NoSuchReportLine { line } => format!(
             "The report has no line \"{line}\"; the lines a target can be set for: {}.",
             super::report_lines()
@@ -420,6 +421,15 @@ pub fn msg(m: &Msg) -> String {
             "Built the demo commune in {dir}: {people} people, {cases} cases, {teams} teams. Every demo device's passphrase is \"demo\"."
         ),
         Msg::Exported { path } => format!("Wrote {path}."),
+        Msg::FormAdded {
+            label,
+            id,
+            version,
+            code,
+            fields,
+        } => format!(
+            "Form \"{label}\" added ({id}, version {version}, case code {code}, {fields} fields). It reaches the teams in the commune's next bundles."
+        ),
         Msg::Target {
             line,
             target: Some(n),

@@ -4,6 +4,7 @@
 
 pub mod bundle;
 mod en;
+pub mod forms;
 pub mod problems;
 pub mod register;
 pub mod report;
@@ -266,6 +267,14 @@ pub enum Msg<'a> {
     },
     Exported {
         path: &'a str,
+    },
+    /// A form the commune added (`tothon form add`).
+    FormAdded {
+        label: &'a str,
+        id: &'a str,
+        version: u32,
+        code: &'a str,
+        fields: usize,
     },
     /// A report line's target set (`Some`) or taken away.
     Target {

@@ -235,6 +235,7 @@ pub fn error(e: &Error) -> String {
         Error::Store(s) => store_error(s),
         Error::Exchange(e) => super::bundle::exchange_error(super::Lang::Vi, e),
         Error::Resolve(e) => super::bundle::resolve_error(super::Lang::Vi, e),
+        Error::FormSpec { file, problems } => super::forms::refused(super::Lang::Vi, file, problems),
         Error::NoSuchReportLine { line } => format!(
             "Báo cáo không có dòng «{line}»; các dòng có chỉ tiêu được: {}.",
             super::report_lines()
@@ -430,6 +431,15 @@ pub fn msg(m: &Msg) -> String {
             "Đã tạo xã mẫu tại {dir}: {people} nhân khẩu, {cases} trường hợp, {teams} tổ công tác. Mật khẩu khoá của mọi máy trong xã mẫu là «demo»."
         ),
         Msg::Exported { path } => format!("Đã ghi tệp {path}."),
+        Msg::FormAdded {
+            label,
+            id,
+            version,
+            code,
+            fields,
+        } => format!(
+            "Đã thêm mẫu phiếu «{label}» ({id}, phiên bản {version}, mã phiếu {code}, {fields} trường). Mẫu đến các tổ trong gói dữ liệu tiếp theo của xã."
+        ),
         Msg::Target {
             line,
             target: Some(n),

@@ -142,6 +142,13 @@ pub fn write(store: &Store, mut prepared: Prepared, typing_draft: Option<&str>) 
             record: prepared.record,
         });
     }
+    // Only a form this device holds: a form a bundle brought is in force
+    // while the bundle is read, and held only once it is taken in.
+    if !store.holds_form(&prepared.form)? {
+        return Err(Error::UnknownForm {
+            form: prepared.form,
+        });
+    }
     let open_problems = prepared.open_problems;
     let version = store.save(prepared.at(clock::now()), typing_draft)?;
     Ok(Saved {

@@ -28,7 +28,7 @@ pub fn village_of(commune: &Commune, team: u8) -> Result<&Village> {
     })
 }
 
-fn at_the_office(store: &Store) -> Result<()> {
+pub(super) fn at_the_office(store: &Store) -> Result<()> {
     if store.device()?.role != Role::Commune {
         return Err(Error::CommuneOnly);
     }

@@ -13,6 +13,7 @@ pub mod covered;
 pub mod device;
 pub mod duplicates;
 pub mod exchange;
+pub mod forms;
 pub mod queries;
 pub mod register;
 pub mod worklist;

@@ -28,6 +28,9 @@ const CODEC_VERSION: u8 = 2;
 /// [`CODEC_VERSION`] with the form and the value's fields by number
 /// (schema 5): a fifth of a version's bytes were names.
 const CODEC_VERSION_BY_NUMBER: u8 = 4;
+/// [`CODEC_VERSION`] with the version of the form after its name: a
+/// version of a form the commune added (their fields have no numbers).
+const CODEC_VERSION_OF_ADDED: u8 = 9;
 const CODEC_CASE: u8 = 3;
 /// [`CODEC_CASE`] with the form by number, head ids as bytes and the time
 /// as seconds and offset: a fifth of a new case's stored bytes were these.
@@ -95,7 +98,7 @@ pub fn encode_version(v: &Version) -> Vec<u8> {
 /// [`encode_version`] appended to `out`.
 pub fn encode_version_into(v: &Version, out: &mut Vec<u8>) {
     let start = out.len();
-    if let Some((number, spec)) = numbered_form(&v.form) {
+    if let Some((number, spec)) = numbered_form(&v.form).filter(|_| v.form_version == 0) {
         out.push(CODEC_VERSION_BY_NUMBER);
         out.push(number);
         put_head(v, out);
@@ -115,8 +118,14 @@ pub fn encode_version_into(v: &Version, out: &mut Vec<u8>) {
             return;
         }
     }
-    out.push(CODEC_VERSION);
-    put_str(out, &v.form);
+    if v.form_version == 0 {
+        out.push(CODEC_VERSION);
+        put_str(out, &v.form);
+    } else {
+        out.push(CODEC_VERSION_OF_ADDED);
+        put_str(out, &v.form);
+        put_len(out, v.form_version as usize);
+    }
     put_head(v, out);
     put_len(out, v.values.len());
     for (k, x) in &v.values {
@@ -128,7 +137,10 @@ pub fn encode_version_into(v: &Version, out: &mut Vec<u8>) {
 /// A form's number in the specs, as the compact layouts write it, and the
 /// form; `None` for a form the specs lack.
 pub(super) fn numbered_form(id: &str) -> Option<(u8, &'static FormSpec)> {
-    let (n, spec) = form::forms().iter().enumerate().find(|(_, f)| f.id == id)?;
+    let (n, spec) = form::builtin()
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.id == id)?;
     Some((u8::try_from(n).ok()?, spec))
 }
 
@@ -165,6 +177,7 @@ pub struct StoredVersion<'a> {
     pub record: &'a str,
     pub id: &'a str,
     pub form: &'a str,
+    pub form_version: u32,
     pub team: u8,
     pub device: &'a str,
     pub author: &'a str,
@@ -202,6 +215,7 @@ impl<'a> StoredVersion<'a> {
             record: self.record.to_string(),
             parents: self.parents().map(str::to_string).collect(),
             form: self.form.to_string(),
+            form_version: self.form_version,
             team: self.team,
             device: self.device.to_string(),
             author: self.author.to_string(),
@@ -238,11 +252,12 @@ pub fn read_version<'a>(
     bytes: &'a [u8],
 ) -> Option<StoredVersion<'a>> {
     let mut r = Reader(bytes);
-    let (form, numbered) = match r.byte()? {
-        CODEC_VERSION => (r.str()?, None),
+    let (form, form_version, numbered) = match r.byte()? {
+        CODEC_VERSION => (r.str()?, 0, None),
+        CODEC_VERSION_OF_ADDED => (r.str()?, u32::try_from(r.len()?).ok()?, None),
         CODEC_VERSION_BY_NUMBER => {
-            let spec = form::forms().get(usize::from(r.byte()?))?;
-            (spec.id.as_str(), Some(spec))
+            let spec = form::builtin().get(usize::from(r.byte()?))?;
+            (spec.id.as_str(), 0, Some(spec))
         }
         _ => return None,
     };
@@ -272,6 +287,7 @@ pub fn read_version<'a>(
         record,
         id,
         form,
+        form_version,
         team,
         device,
         author,
@@ -468,7 +484,7 @@ fn decode_case_in(
             _ => return None,
         };
         let form = match compact {
-            true => form::forms().get(usize::from(r.byte()?))?.id.clone(),
+            true => form::builtin().get(usize::from(r.byte()?))?.id.clone(),
             false => r.string()?,
         };
         let team = r.byte()?;
@@ -696,7 +712,7 @@ fn work_item_head<'a>(r: &mut Reader<'a>) -> Option<(&'static FormSpec, u8, Opti
     if r.byte()? != CODEC_WORK_ITEM {
         return None;
     }
-    let spec = form::forms().get(usize::from(r.byte()?))?;
+    let spec = form::builtin().get(usize::from(r.byte()?))?;
     let team = r.byte()?;
     let due = r.opt()?;
     Some((spec, team, due))
@@ -1006,7 +1022,7 @@ mod tests {
                 ],
             ),
         ];
-        let forms = form::forms();
+        let forms = form::builtin();
         assert!(forms.len() >= pinned.len() && forms.len() <= usize::from(u8::MAX));
         for ((id, fields), spec) in pinned.iter().zip(forms) {
             assert_eq!(

@@ -517,6 +517,35 @@ impl<'t> Merge<'t> {
         Ok(())
     }
 
+    /// Takes the forms the commune's bundle brings that this device lacks
+    /// (each as its spec's JSON), in the bundle's order; they are in force
+    /// already (the bundle's rows were read with them).
+    pub fn put_forms(&mut self, forms: &[String]) -> Result<()> {
+        if forms.is_empty() {
+            return Ok(());
+        }
+        let mut meta = self.txn.open_table(META)?;
+        let mut held: Vec<String> = match meta.get("forms")? {
+            Some(b) => codec::decode(b.value(), "forms")?,
+            None => Vec::new(),
+        };
+        let known: Vec<(String, u32)> = held
+            .iter()
+            .map(|json| super::read_added_form(json).map(|f| (f.id, f.version)))
+            .collect::<Result<_>>()?;
+        let before = held.len();
+        for json in forms {
+            let spec = super::read_added_form(json)?;
+            if !known.contains(&(spec.id.clone(), spec.version)) {
+                held.push(json.clone());
+            }
+        }
+        if held.len() > before {
+            meta.insert("forms", codec::encode(&held).as_slice())?;
+        }
+        Ok(())
+    }
+
     /// Takes the team's part of the register as the commune's bundle lists
     /// it, in place of what the device held: someone who moved to another
     /// village leaves this one's list with the next bundle.

@@ -363,10 +363,56 @@ impl Store {
             identity: Default::default(),
             unlocked: None,
         };
+        // Before anything is read: the work list numbers their forms.
+        store.put_forms_in_force()?;
         if found <= migrate::LAST_PLAIN {
             store.rebuild_if_stale(&Vault::Plain)?;
         }
         Ok(store)
+    }
+
+    /// The forms the commune added, as their specs' JSON, in the order
+    /// they were taken (setting `forms`; not personal, so not sealed).
+    pub fn added_forms(&self) -> Result<Vec<String>> {
+        Ok(self
+            .setting::<Vec<String>>(FORMS_SETTING)?
+            .unwrap_or_default())
+    }
+
+    /// Whether this device holds the form `id`: shipped, or added by the
+    /// commune and taken in (a form a bundle being read brought is in
+    /// force, and not held until the bundle is taken).
+    pub fn holds_form(&self, id: &str) -> Result<bool> {
+        if crate::domain::form::form_at(id, 0).is_some() {
+            return Ok(true);
+        }
+        #[derive(serde::Deserialize)]
+        struct Named {
+            id: String,
+        }
+        Ok(self
+            .added_forms()?
+            .iter()
+            .any(|json| serde_json::from_str::<Named>(json).is_ok_and(|f| f.id == id)))
+    }
+
+    /// Takes a form the commune added (checked already), and puts it in
+    /// force.
+    pub fn add_form(&self, json: &str) -> Result<()> {
+        let spec = read_added_form(json)?;
+        let mut all = self.added_forms()?;
+        all.push(json.to_string());
+        self.set_setting(FORMS_SETTING, &all)?;
+        crate::domain::form::put_in_force(spec);
+        Ok(())
+    }
+
+    /// Puts the forms this store holds in force, in the order it took them.
+    fn put_forms_in_force(&self) -> Result<()> {
+        for json in self.added_forms()? {
+            crate::domain::form::put_in_force(read_added_form(&json)?);
+        }
+        Ok(())
     }
 
     /// Rebuilds the derived case index when it is older than this binary's.
@@ -1358,3 +1404,15 @@ fn next_record_id(txn: &WriteTransaction, form_id: &str, device: &str) -> Result
 
 #[cfg(test)]
 mod tests;
+
+/// The setting holding the forms the commune added.
+const FORMS_SETTING: &str = "forms";
+
+/// A form the commune added, from the JSON a store or bundle keeps: it was
+/// checked when added, so one that no longer reads is damage.
+pub fn read_added_form(json: &str) -> Result<crate::domain::form::FormSpec> {
+    crate::domain::form::added::from_json(json).map_err(|problems| StoreError::Corrupt {
+        what: "form",
+        detail: format!("{problems:?}"),
+    })
+}

@@ -77,6 +77,26 @@ fn stage_of_byte(b: u8) -> Stage {
         .unwrap_or(Stage::Blocked)
 }
 
+/// The form byte of a row of a form the commune added, whose id then
+/// follows the row's texts (the shipped forms are numbered; the forms a
+/// store holds differ from store to store).
+const ADDED_FORM: u8 = u8::MAX;
+
+/// A row's form byte: a shipped form's number, or [`ADDED_FORM`].
+fn form_byte(id: &str) -> u8 {
+    numbered_form(id).map_or(ADDED_FORM, |(n, _)| n)
+}
+
+/// How many texts follow a row's fixed part: its title and search key, and
+/// for a form the commune added the form's id.
+fn texts_after(bytes: &[u8]) -> usize {
+    if bytes.first() == Some(&ADDED_FORM) {
+        3
+    } else {
+        2
+    }
+}
+
 pub fn encode(row: &ListRow) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + row.record.len() + row.title.len() + row.search.len());
     encode_into(row, &mut out);
@@ -86,7 +106,7 @@ pub fn encode(row: &ListRow) -> Vec<u8> {
 /// [`encode`] appended to `out`.
 pub fn encode_into(row: &ListRow, out: &mut Vec<u8>) {
     let spec = static_form(row.form);
-    out.push(numbered_form(row.form).map_or(0, |(n, _)| n));
+    out.push(form_byte(row.form));
     out.push(row.team);
     out.push(stage_byte(row.stage));
     out.push(u8::from(row.draft_status) | (u8::from(row.conflict) << 1));
@@ -103,6 +123,9 @@ pub fn encode_into(row: &ListRow, out: &mut Vec<u8>) {
     // The record is the row's key.
     put_str(out, &row.title);
     put_str(out, &row.search);
+    if spec.version != 0 {
+        put_str(out, &spec.id);
+    }
 }
 
 /// A string as [`put_str`] writes it.
@@ -165,7 +188,7 @@ fn day(days: i32) -> Option<NaiveDate> {
 /// are too short to hold a row.
 pub fn split(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     let mut end = HEAD;
-    for _ in 0..2 {
+    for _ in 0..texts_after(bytes) {
         let len = u16::from_le_bytes(bytes.get(end..end + 2)?.try_into().ok()?);
         end += 2 + usize::from(len);
     }
@@ -196,7 +219,7 @@ pub fn decode(record: &str, bytes: &[u8]) -> Option<ListRow> {
 /// list of 100,000 lines then allocates nothing per line.
 pub fn decode_into(record: &str, bytes: &[u8], row: &mut ListRow) -> Option<()> {
     let mut r = Reader(bytes);
-    let spec = form::forms().get(r.byte()? as usize)?;
+    let form_byte = r.byte()?;
     let team = r.byte()?;
     let stage = stage_of_byte(r.byte()?);
     let flags = r.byte()?;
@@ -212,6 +235,13 @@ pub fn decode_into(record: &str, bytes: &[u8], row: &mut ListRow) -> Option<()> 
     };
     string_into(&mut r, &mut row.title)?;
     string_into(&mut r, &mut row.search)?;
+    let spec = match form_byte {
+        ADDED_FORM => {
+            let len = u16::from_le_bytes(r.take(2)?.try_into().ok()?);
+            form::form(std::str::from_utf8(r.take(usize::from(len))?).ok()?)?
+        }
+        n => form::builtin().get(usize::from(n))?,
+    };
     if !r.0.is_empty() {
         return None;
     }

@@ -20,6 +20,7 @@ pub mod fixtures;
 mod footer;
 mod rows;
 pub mod workbook;
+pub mod xlsform;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Cursor, Read};

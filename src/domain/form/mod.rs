@@ -12,6 +12,7 @@
 //! one value against its field's kind; `show` turns stored values into what
 //! a person reads; `identity` tells what a case is about.
 
+pub mod added;
 mod check;
 mod identity;
 mod kind;
@@ -23,7 +24,8 @@ pub use identity::Identity;
 pub use show::{choice_label, choices_of};
 pub use spec::{
     Choice, Cond, FieldDefault, FieldSpec, FormSpec, Kind, Label, RefList, Rule, Subject, Visit,
-    WhenSpec, form, forms, openable, register, spec_named,
+    WhenSpec, across_versions, builtin, form, form_at, forms, openable, put_in_force, register,
+    spec_named, versions_of,
 };
 
 /// The longest value any field takes.

@@ -3,7 +3,7 @@
 //! Reading only: judging values is `check`'s and `kind`'s.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 use serde::Deserialize;
 
@@ -27,8 +27,9 @@ const SPECS: [&str; 8] = [
     include_str!("../../../data/forms/social_insurance.json"),
 ];
 
-/// All form specs, parsed once.
-pub fn forms() -> &'static [FormSpec] {
+/// The forms shipped in the binary, parsed once, in [`SPECS`]' order: the
+/// store's compact layouts number these (and only these).
+pub fn builtin() -> &'static [FormSpec] {
     static FORMS: OnceLock<Vec<FormSpec>> = OnceLock::new();
     FORMS.get_or_init(|| {
         SPECS
@@ -36,6 +37,101 @@ pub fn forms() -> &'static [FormSpec] {
             .map(|s| serde_json::from_str(s).expect("form specs are checked by the tests"))
             .collect()
     })
+}
+
+/// The forms the commune added (`tothon form add`), every version known to
+/// this process: the store's own, and those a bundle from the commune
+/// brought. Each is kept for the process's life (a few kilobytes a form),
+/// so a `&'static` to one stays good when a later version comes.
+static ADDED: RwLock<Vec<&'static FormSpec>> = RwLock::new(Vec::new());
+
+/// Every form in force: those shipped, then the latest version of each
+/// form the commune added, in the order they were added.
+static IN_FORCE: RwLock<Option<&'static [FormSpec]>> = RwLock::new(None);
+
+/// All form specs in force: the shipped ones, then the commune's own.
+pub fn forms() -> &'static [FormSpec] {
+    let in_force = *IN_FORCE
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    in_force.unwrap_or_else(builtin)
+}
+
+/// The form `id` at `version` (0: a shipped form), for a version made with
+/// it: an older form's cases are read and checked with the form they were
+/// made with.
+pub fn form_at(id: &str, version: u32) -> Option<&'static FormSpec> {
+    if version == 0 {
+        return builtin().iter().find(|f| f.id == id);
+    }
+    let added = ADDED
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    added
+        .iter()
+        .find(|f| f.id == id && f.version == version)
+        .copied()
+}
+
+/// Puts a form the commune added into force (a version already known is
+/// left as it is): the latest version of a form is the one new cases are
+/// made with. The spec is checked already (`form add`, or the store or a
+/// signed bundle that holds it).
+pub fn put_in_force(spec: FormSpec) {
+    let mut added = ADDED
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if added
+        .iter()
+        .any(|f| f.id == spec.id && f.version == spec.version)
+    {
+        return;
+    }
+    added.push(Box::leak(Box::new(spec)));
+    let mut all: Vec<FormSpec> = builtin().to_vec();
+    for f in added.iter() {
+        match all.iter_mut().find(|g| g.id == f.id) {
+            Some(g) if g.version < f.version => *g = (*f).clone(),
+            Some(_) => {}
+            None => all.push((*f).clone()),
+        }
+    }
+    // Written under the lock of `ADDED`, so two callers cannot interleave.
+    *IN_FORCE
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) =
+        Some(Box::leak(all.into_boxed_slice()));
+}
+
+/// Every version of a form the commune added, oldest first (none for a
+/// shipped form).
+pub fn versions_of(id: &str) -> Vec<&'static FormSpec> {
+    let added = ADDED
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut all: Vec<&'static FormSpec> = added.iter().filter(|f| f.id == id).copied().collect();
+    crate::sort::sort_by(&mut all, |a, b| a.version.cmp(&b.version));
+    all
+}
+
+/// The columns a bundle's file of a form the commune added has: the fields
+/// of its first version, then those each later one added, so the file of
+/// a device that knows fewer versions is the start of one that knows more.
+/// The spec of `versions`' latest with those fields.
+pub fn across_versions(versions: &[&FormSpec]) -> Option<FormSpec> {
+    let latest = versions.iter().max_by_key(|f| f.version)?;
+    let mut fields: Vec<FieldSpec> = Vec::new();
+    for v in versions {
+        for f in &v.fields {
+            if !fields.iter().any(|g| g.id == f.id) {
+                fields.push(f.clone());
+            }
+        }
+    }
+    let mut spec = (*latest).clone();
+    spec.fields = fields;
+    spec.reset_field_order();
+    Some(spec)
 }
 
 pub fn form(id: &str) -> Option<&'static FormSpec> {
@@ -364,6 +460,10 @@ pub enum Subject {
 #[derive(Clone, Debug, Deserialize)]
 pub struct FormSpec {
     pub id: String,
+    /// 0 for a form shipped in the binary; from 1 up for a form the
+    /// commune added, raised with each change it sends.
+    #[serde(default)]
+    pub version: u32,
     /// Prefix of the case codes of this form ("AC-0012").
     pub code: String,
     pub label: Label,
@@ -397,6 +497,11 @@ pub struct FormSpec {
     pub fields: Vec<FieldSpec>,
     pub done_when: Rule,
     pub blocked_when: Rule,
+    /// The report's lines about this form, for a form the commune added
+    /// (the shipped forms' are in `data/report.json`): in the report
+    /// spec's terms. None given: one line of its assigned and done cases.
+    #[serde(default)]
+    pub report: Vec<crate::domain::report::LineSpec>,
     /// The positions of `fields` in the order of their ids, worked out once.
     #[serde(skip)]
     by_id: OnceLock<Vec<usize>>,
@@ -504,6 +609,11 @@ impl FormSpec {
                 values.remove(&field.id);
             }
         }
+    }
+
+    /// Forgets the order of the fields' ids, after the fields changed.
+    pub fn reset_field_order(&mut self) {
+        self.by_id = OnceLock::new();
     }
 
     pub fn field(&self, id: &str) -> Option<&FieldSpec> {

@@ -55,6 +55,7 @@ fn outgoing<'s>(
             villages: Vec::new(),
             people: Vec::new(),
             moved: Vec::new(),
+            forms: Vec::new(),
         }]),
         Role::Commune => {
             // A case goes, whole history, to the team of its work item, or
@@ -85,6 +86,7 @@ fn outgoing<'s>(
             for w in work_items {
                 items.entry(w.team).or_default().push(w);
             }
+            let forms = store.added_forms()?;
             let mut people: BTreeMap<u8, Vec<Person>> = BTreeMap::new();
             for p in store.people()? {
                 people.entry(p.team).or_default().push(p);
@@ -100,6 +102,7 @@ fn outgoing<'s>(
                         villages: commune.villages.clone(),
                         people: people.remove(&v.team).unwrap_or_default(),
                         moved: store.moved_away_from(v.team)?,
+                        forms: forms.clone(),
                     })
                 })
                 .collect()

@@ -455,6 +455,9 @@ fn merge_rows<R: std::io::Read + std::io::Seek + Send>(
         if let (Some(people), Role::Team(_), false) = (received.people, here.role, older) {
             m.put_register(&people)?;
         }
+        if let Role::Team(_) = here.role {
+            m.put_forms(&received.forms)?;
+        }
         Ok((summary, received.work_items.len(), moved, future))
     })
 }

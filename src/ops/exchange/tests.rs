@@ -143,6 +143,7 @@ fn bundle_of(versions: Vec<Version>, sequence: u64) -> Vec<u8> {
             villages: vec![],
             people: vec![],
             moved: vec![],
+            forms: Vec::new(),
         },
         signer(),
         &[commune_identity().recipient()],
@@ -294,6 +295,7 @@ fn versions_read_in_place_are_the_stored_ones_and_write_the_same_files() {
             villages: vec![],
             people: vec![],
             moved: vec![],
+            forms: Vec::new(),
         }
     }
     // Encrypted anew each time, so compared as read back: the same files
@@ -441,6 +443,7 @@ fn the_first_bundle_ties_the_key_to_its_device_and_a_later_bundle_may_not_change
         villages: vec![],
         people: vec![],
         moved: vec![],
+        forms: Vec::new(),
     };
     let b = bundle::write(&other, signer(), &[commune_identity().recipient()]).unwrap();
     assert!(matches!(

@@ -1,0 +1,73 @@
+//! The forms the commune adds (`tothon form add`): read from a JSON spec or
+//! an XLSForm-style workbook, checked whole (nothing is taken while any
+//! problem is left), given the next version of their id, stored, put in
+//! force; they reach the teams in the commune's next bundles.
+
+use super::commune::at_the_office;
+use crate::domain::form::{self, FormSpec, added};
+use crate::error::{Error, FormProblem, Result};
+use crate::store::Store;
+use crate::worklist::{workbook, xlsform};
+
+/// Adds the form in `bytes` (the file `name`, for messages): its spec as
+/// JSON, or a workbook. A spec without a version takes the next of its id
+/// (1 for a new form); one with a version must be newer than the last.
+pub fn add(store: &Store, name: &str, bytes: &[u8]) -> Result<&'static FormSpec> {
+    at_the_office(store)?;
+    let refused = |problems: Vec<FormProblem>| Error::FormSpec {
+        file: name.to_string(),
+        problems,
+    };
+    let text = if workbook::is_workbook(bytes) {
+        xlsform::to_json(bytes)?
+            .map_err(|found| refused(found.into_iter().map(FormProblem::Sheet).collect()))?
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    };
+    let spec_problems = |found: Vec<added::SpecProblem>| {
+        refused(found.into_iter().map(FormProblem::Spec).collect())
+    };
+    let mut spec = added::from_json(&text).map_err(spec_problems)?;
+    let latest = form::versions_of(&spec.id).last().map_or(0, |f| f.version);
+    let text = if spec.version == 0 {
+        // The next version, written into the spec that travels.
+        spec.version = latest + 1;
+        let mut value: serde_json::Value =
+            serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+                spec_problems(vec![added::SpecProblem {
+                    at: added::At::Text {
+                        line: e.line(),
+                        column: e.column(),
+                    },
+                    fault: added::Fault::Json(e.to_string()),
+                }])
+            })?;
+        value["version"] = serde_json::json!(spec.version);
+        value.to_string()
+    } else {
+        text
+    };
+    let mut problems = Vec::new();
+    if spec.version <= latest {
+        problems.push(added::SpecProblem {
+            at: added::At::Form("version"),
+            fault: added::Fault::NotNewer { had: latest },
+        });
+    }
+    if let Some(other) = form::forms()
+        .iter()
+        .find(|f| f.code == spec.code && f.id != spec.id)
+    {
+        problems.push(added::SpecProblem {
+            at: added::At::Form("code"),
+            fault: added::Fault::CodeTaken(other.id.clone()),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(spec_problems(problems));
+    }
+    store.add_form(&text)?;
+    form::form_at(&spec.id, spec.version).ok_or(Error::UnknownForm {
+        form: spec.id.clone(),
+    })
+}
