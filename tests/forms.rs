@@ -11,8 +11,8 @@ use common::{Commune, fails, stdout, tothon};
 use ratatui::crossterm::event::KeyCode;
 use tothon::worklist::fixtures::{Cell, ods};
 
-/// The workbook of a clean-water check: sheets survey, choices, settings.
-fn water_workbook(survey_rows: &[[&str; 6]]) -> Vec<u8> {
+/// The sheets of a clean-water check's workbook: survey, choices, settings.
+fn water_sheets(survey_rows: &[[&str; 6]]) -> Vec<(String, Vec<Vec<Cell>>)> {
     let row = |cells: &[&str]| cells.iter().map(|c| Cell::from(*c)).collect::<Vec<Cell>>();
     let mut survey = vec![row(&[
         "type",
@@ -51,14 +51,33 @@ fn water_workbook(survey_rows: &[[&str; 6]]) -> Vec<u8> {
             "result",
         ]),
     ];
-    ods(
-        &[
-            ("survey".into(), survey),
-            ("choices".into(), choices),
-            ("settings".into(), settings),
-        ],
-        false,
-    )
+    vec![
+        ("survey".into(), survey),
+        ("choices".into(), choices),
+        ("settings".into(), settings),
+    ]
+}
+
+/// The workbook as LibreOffice saves it (.ods).
+fn water_workbook(survey_rows: &[[&str; 6]]) -> Vec<u8> {
+    ods(&water_sheets(survey_rows), false)
+}
+
+/// The workbook as Excel saves it (.xlsx), written by rust_xlsxwriter.
+fn water_xlsx(survey_rows: &[[&str; 6]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in water_sheets(survey_rows) {
+        let sheet = book.add_worksheet();
+        sheet.set_name(&name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if let Cell::Text(text) = cell {
+                    sheet.write_string(r as u32, c as u16, text).unwrap();
+                }
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
 }
 
 /// `tothon case new --form water_check --set …` on the device in `dir`.
@@ -103,7 +122,7 @@ const GOOD: [[&str; 6]; 5] = [
 #[test]
 fn a_campaign_from_a_workbook_travels_to_a_team_and_back_into_the_report() {
     let c = Commune::with_teams([3]);
-    let book = c.write("nuoc-sach.ods", &water_workbook(&GOOD));
+    let book = c.write("nuoc-sach.xlsx", &water_xlsx(&GOOD));
     let added = stdout(tothon(&c.commune()).args(["form", "add"]).arg(&book));
     assert!(
         added.contains("water_check") && added.contains("phiên bản 1"),

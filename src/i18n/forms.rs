@@ -10,9 +10,11 @@ const TYPES: &str =
     "text, integer, date, select_one, select_multiple, name, personal_id, cmnd, phone";
 
 /// Why `file` was refused: one line saying nothing was taken, then each
-/// problem on its own line.
+/// problem on its own line (each line printable: names from the file
+/// cannot break it).
 pub fn refused(lang: Lang, file: &str, problems: &[FormProblem]) -> String {
-    let mut out = match lang {
+    let printable = |s: &str| crate::domain::text::printable(s, usize::MAX);
+    let mut out = printable(&match lang {
         Lang::Vi => format!(
             "Mẫu phiếu trong tệp «{file}» chưa được nhận, chưa cài gì; {} lỗi cần sửa:",
             problems.len()
@@ -21,7 +23,7 @@ pub fn refused(lang: Lang, file: &str, problems: &[FormProblem]) -> String {
             "The form in \"{file}\" was not taken and nothing was installed; {} problem(s) to fix:",
             problems.len()
         ),
-    };
+    });
     for p in problems {
         let (place, fault) = match p {
             FormProblem::Spec(p) => (spec_place(lang, &p.at), &p.fault),
@@ -39,7 +41,9 @@ pub fn refused(lang: Lang, file: &str, problems: &[FormProblem]) -> String {
                 &p.fault,
             ),
         };
-        out.push_str(&format!("\n- {place}: {}.", fault_words(lang, fault)));
+        let line = format!("- {place}: {}.", fault_words(lang, fault));
+        out.push('\n');
+        out.push_str(&printable(&line));
     }
     out
 }
@@ -87,6 +91,9 @@ fn fault_words(lang: Lang, fault: &Fault) -> String {
                 format!("mẫu này đã có phiên bản {had}; phiên bản mới phải lớn hơn")
             }
             Fault::CodeTaken(s) => format!("mã phiếu này đã dùng cho mẫu «{s}»"),
+            Fault::Unchanged { had } => {
+                format!("xã đã có đúng mẫu này (phiên bản {had}); không có gì mới để thêm")
+            }
         },
         Lang::En => match fault {
             Fault::Json(detail) => format!("not readable as JSON ({detail})"),
@@ -114,6 +121,11 @@ fn fault_words(lang: Lang, fault: &Fault) -> String {
                 format!("this form has version {had} already; a new version must be higher")
             }
             Fault::CodeTaken(s) => format!("this case code is the form \"{s}\"'s"),
+            Fault::Unchanged { had } => {
+                format!(
+                    "the commune has this very form already (version {had}); nothing new to add"
+                )
+            }
         },
     }
 }

@@ -239,6 +239,11 @@ pub fn error(lang: Lang, e: &Error) -> String {
         Lang::Vi => vi::error(e),
         Lang::En => en::error(e),
     };
+    // A refused form spec lists its problems one a line, each made
+    // printable already.
+    if let Error::FormSpec { .. } = e {
+        return sentence;
+    }
     crate::domain::text::printable(&sentence, usize::MAX)
 }
 

@@ -48,7 +48,12 @@ pub fn add(store: &Store, name: &str, bytes: &[u8]) -> Result<&'static FormSpec>
         text
     };
     let mut problems = Vec::new();
-    if spec.version <= latest {
+    if let Some(had) = same_as_held(store, &spec.id, &text)? {
+        problems.push(added::SpecProblem {
+            at: added::At::Form("version"),
+            fault: added::Fault::Unchanged { had },
+        });
+    } else if spec.version <= latest {
         problems.push(added::SpecProblem {
             at: added::At::Form("version"),
             fault: added::Fault::NotNewer { had: latest },
@@ -70,4 +75,26 @@ pub fn add(store: &Store, name: &str, bytes: &[u8]) -> Result<&'static FormSpec>
     form::form_at(&spec.id, spec.version).ok_or(Error::UnknownForm {
         form: spec.id.clone(),
     })
+}
+
+/// The version of form `id` this store holds that says what `text` says
+/// (its version aside), if any: adding the same file twice adds nothing.
+fn same_as_held(store: &Store, id: &str, text: &str) -> Result<Option<u32>> {
+    let without_version = |json: &str| {
+        let mut value: serde_json::Value = serde_json::from_str(json).ok()?;
+        let version = value.as_object_mut()?.remove("version")?.as_u64()?;
+        Some((value, version))
+    };
+    let Some((new, _)) = without_version(text) else {
+        return Ok(None);
+    };
+    for held in store.added_forms()? {
+        if let Some((old, version)) = without_version(&held)
+            && old.get("id").and_then(|v| v.as_str()) == Some(id)
+            && old == new
+        {
+            return Ok(u32::try_from(version).ok());
+        }
+    }
+    Ok(None)
 }

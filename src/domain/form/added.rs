@@ -60,6 +60,8 @@ pub enum Fault {
     NotUnderstood(String),
     /// The form has this version already, or a later one.
     NotNewer { had: u32 },
+    /// The commune holds this very spec already, as this version.
+    Unchanged { had: u32 },
     /// Another form the commune added has this case code.
     CodeTaken(String),
 }
