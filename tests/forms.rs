@@ -7,7 +7,7 @@
 mod common;
 
 use common::tui::{ctrl, press, screen, tab, typ};
-use common::{Commune, fails, stdout, tothon};
+use common::{Commune, fails, fails_listing, stdout, tothon};
 use ratatui::crossterm::event::KeyCode;
 use tothon::worklist::fixtures::{Cell, ods};
 
@@ -235,7 +235,7 @@ fn a_bad_form_is_refused_by_row_and_column_and_nothing_is_installed() {
         ["select_one result", "result", "Kết quả", "Result", "", ""],
     ];
     let book = c.write("hong.ods", &water_workbook(&bad));
-    let err = fails(tothon(&c.commune()).args(["form", "add"]).arg(&book));
+    let err = fails_listing(tothon(&c.commune()).args(["form", "add"]).arg(&book));
     for expected in [
         "trang «survey», dòng 3, cột «type»: kiểu «geopoint»",
         "trang «survey», dòng 4, cột «name»: tên «head_name» đã dùng",
@@ -251,7 +251,7 @@ fn a_bad_form_is_refused_by_row_and_column_and_nothing_is_installed() {
 
     // A JSON spec: the problem named by line and column.
     let json = c.write("hong.json", b"{\"id\": \"water_check\",\n \"code\": }");
-    let err = fails(
+    let err = fails_listing(
         tothon(&c.commune())
             .args(["--lang", "en", "form", "add"])
             .arg(&json),
