@@ -257,6 +257,14 @@ fn a_bad_form_is_refused_by_row_and_column_and_nothing_is_installed() {
             .arg(&json),
     );
     assert!(err.contains("line 2, column"), "{err}");
+    // Survey and choices alone: the form is named after its file.
+    let sheets: Vec<_> = water_sheets(&GOOD).into_iter().take(2).collect();
+    let book = c.write("Nước sạch.ods", &ods(&sheets, false));
+    let added = stdout(tothon(&c.commune()).args(["form", "add"]).arg(&book));
+    assert!(
+        added.contains("nuoc_sach") && added.contains("mã phiếu NS"),
+        "{added}"
+    );
     // A team device cannot add forms.
     let c = Commune::with_teams([2]);
     let book = c.write("nuoc-sach.ods", &water_workbook(&GOOD));

@@ -19,7 +19,8 @@ pub fn add(store: &Store, name: &str, bytes: &[u8]) -> Result<&'static FormSpec>
         problems,
     };
     let text = if workbook::is_workbook(bytes) {
-        xlsform::to_json(bytes)?
+        let stem = std::path::Path::new(name).file_stem().unwrap_or_default();
+        xlsform::to_json(bytes, &stem.to_string_lossy())?
             .map_err(|found| refused(found.into_iter().map(FormProblem::Sheet).collect()))?
     } else {
         String::from_utf8_lossy(bytes).into_owned()

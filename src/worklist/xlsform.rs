@@ -110,8 +110,13 @@ fn read_sheet(
     Ok(Some(Sheet { columns, rows }))
 }
 
-/// The spec's JSON from a workbook, or every problem found.
-pub fn to_json(bytes: &[u8]) -> Result<Result<String, Vec<SheetProblem>>, WorklistError> {
+/// The spec's JSON from a workbook, or every problem found. Without a
+/// `settings` sheet (or its `form_id`, `code`, `form_title`) the form is
+/// named after the file (`nuoc-sach.xlsx`: `nuoc_sach`, case code `NS`).
+pub fn to_json(
+    bytes: &[u8],
+    file_stem: &str,
+) -> Result<Result<String, Vec<SheetProblem>>, WorklistError> {
     let limits = workbook::Limits {
         max_rows: 5_000,
         max_cells: workbook::MAX_CELLS,
@@ -122,13 +127,45 @@ pub fn to_json(bytes: &[u8]) -> Result<Result<String, Vec<SheetProblem>>, Workli
     let survey = read_sheet(&mut book, &sheets, "survey")?;
     let choices = read_sheet(&mut book, &sheets, "choices")?;
     let settings = read_sheet(&mut book, &sheets, "settings")?;
-    Ok(build(survey, choices, settings))
+    Ok(build(survey, choices, settings, file_stem))
+}
+
+/// A form's name made from a file's: folded to a–z and digits, words
+/// joined by `_` (`Nước sạch 2026` → `nuoc_sach_2026`).
+fn name_of_file(stem: &str) -> String {
+    let folded = crate::domain::text::fold(stem);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.join("_")
+}
+
+/// A case code from a form's name: the first letter of each word, two or
+/// three of them (`nuoc_sach` → `NS`).
+fn code_of_name(name: &str) -> String {
+    let mut code: String = name
+        .split('_')
+        .filter_map(|w| w.chars().find(char::is_ascii_alphabetic))
+        .take(3)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if code.len() < 2 {
+        code = name
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .take(2)
+            .collect::<String>()
+            .to_ascii_uppercase();
+    }
+    code
 }
 
 fn build(
     survey: Option<Sheet>,
     choices: Option<Sheet>,
     settings: Option<Sheet>,
+    file_stem: &str,
 ) -> Result<String, Vec<SheetProblem>> {
     let mut problems = Vec::new();
     let at = |sheet: &str, row: usize, column: &str, fault: Fault| SheetProblem {
@@ -282,7 +319,13 @@ fn build(
     };
     let title = names("title", &first_field);
     let search = names("search", &title.join(" "));
-    let vi = setting_label("form_title", "vi");
+    let or = |given: String, made: String| if given.is_empty() { made } else { given };
+    let id = or(setting("form_id"), name_of_file(file_stem));
+    let code = or(setting("code"), code_of_name(&id));
+    let vi = or(
+        setting_label("form_title", "vi"),
+        file_stem.trim().to_string(),
+    );
     let en = setting_label("form_title", "en");
     let en = if en.is_empty() { vi.clone() } else { en };
     let short_vi = setting_label("short", "vi");
@@ -298,8 +341,8 @@ fn build(
         short_en
     };
     let mut spec = Map::new();
-    spec.insert("id".into(), json!(setting("form_id")));
-    spec.insert("code".into(), json!(setting("code")));
+    spec.insert("id".into(), json!(id));
+    spec.insert("code".into(), json!(code));
     let version = setting("version");
     if !version.is_empty() {
         match version.parse::<u32>() {
@@ -549,6 +592,10 @@ mod tests {
             json!([[{"field": "a", "in": ["or and"]}]])
         );
         assert!(rule("count(${a}) > 2").is_none());
+        assert_eq!(name_of_file("Nước sạch 2026"), "nuoc_sach_2026");
+        assert_eq!(code_of_name("nuoc_sach"), "NS");
+        assert_eq!(code_of_name("kiem_tra_nuoc_sach"), "KTN");
+        assert_eq!(code_of_name("water"), "WA");
         assert!(rule("${a} = x").is_none());
     }
 }
