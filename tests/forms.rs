@@ -7,7 +7,7 @@
 mod common;
 
 use common::tui::{ctrl, press, screen, tab, typ};
-use common::{Commune, fails, fails_listing, stdout, tothon};
+use common::{Commune, WATER, fails, fails_listing, stdout, tothon, water_v2};
 use ratatui::crossterm::event::KeyCode;
 use tothon::worklist::fixtures::{Cell, ods};
 
@@ -351,4 +351,87 @@ fn the_screens_and_the_work_list_take_a_form_the_commune_added() {
         saved[0].starts_with("NS-") && saved[0].contains("water_check"),
         "{saved:?}"
     );
+}
+
+/// A spec saved by Notepad (a byte-order mark first) with its version
+/// given: taken, and its cases saved at the office and on the team.
+#[test]
+fn a_spec_with_a_byte_order_mark_is_taken_and_worked() {
+    let c = Commune::with_teams([3]);
+    let spec = c.write("water.json", format!("\u{feff}{WATER}").as_bytes());
+    stdout(tothon(&c.commune()).args(["form", "add"]).arg(&spec));
+    let at_office = ["head_name=Lò Văn Sơn", "result=clean"];
+    stdout(new_water_case(&c.commune(), &at_office).args(["--team", "3"]));
+    let to_team = c.export_for_team(3, "to-team");
+    stdout(tothon(&c.team(3)).args(["bundle", "import"]).args(&to_team));
+    stdout(&mut new_water_case(
+        &c.team(3),
+        &["head_name=Lò Thị Mai", "result=none"],
+    ));
+}
+
+/// A report line of one form counting another, whose next version renames
+/// the field it counts: the teams still take the commune's bundles.
+#[test]
+fn a_line_counting_a_renamed_field_does_not_stop_the_teams_imports() {
+    let c = Commune::with_teams([3]);
+    stdout(
+        tothon(&c.commune())
+            .args(["form", "add"])
+            .arg(c.write("a1.json", WATER.as_bytes())),
+    );
+    let well = WATER
+        .replace("water_check", "well_check")
+        .replace(r#""code": "NS""#, r#""code": "GK""#)
+        .replace(
+            r#""blocked_when": []"#,
+            r#""blocked_when": [], "report": [{"key": "wells",
+            "short": {"vi": "Giếng", "en": "Wells"},
+            "counts": {"n": {"form": "water_check", "by": "result"}}, "value": "n",
+            "vi": "Giếng {n}", "en": "Wells {n}"}]"#,
+        );
+    stdout(
+        tothon(&c.commune())
+            .args(["form", "add"])
+            .arg(c.write("b.json", well.as_bytes())),
+    );
+    let a2 = water_v2(|s| s.replace("\"result\"", "\"finding\""));
+    stdout(
+        tothon(&c.commune())
+            .args(["form", "add"])
+            .arg(c.write("a2.json", a2.as_bytes())),
+    );
+    stdout(tothon(&c.commune()).args(["report"]));
+    let to_team = c.export_for_team(3, "to-team");
+    stdout(tothon(&c.team(3)).args(["bundle", "import"]).args(&to_team));
+    stdout(tothon(&c.team(3)).args(["report"]));
+}
+
+/// A work list prefilled a field that the next version renames: the
+/// commune's bundles are still written, and the teams take them.
+#[test]
+fn a_field_renamed_after_a_work_list_was_given_still_travels() {
+    let c = Commune::with_teams([3]);
+    stdout(
+        tothon(&c.commune())
+            .args(["form", "add"])
+            .arg(c.write("a1.json", WATER.as_bytes())),
+    );
+    let list = c.write("list.csv", "Chủ hộ,Thôn\nLò Văn Sơn,Thôn 3\n".as_bytes());
+    stdout(
+        tothon(&c.commune())
+            .args(["worklist", "import", "--form", "water_check", "--yes"])
+            .arg(&list),
+    );
+    let a2 = water_v2(|s| s.replace("head_name", "owner"));
+    stdout(
+        tothon(&c.commune())
+            .args(["form", "add"])
+            .arg(c.write("a2.json", a2.as_bytes())),
+    );
+    let to_team = c.export_for_team(3, "to-team");
+    stdout(tothon(&c.team(3)).args(["bundle", "import"]).args(&to_team));
+    // The item, its value kept under the field's first name.
+    let listed = stdout(tothon(&c.team(3)).args(["worklist", "list"]));
+    assert!(listed.contains("NS-00001"), "{listed}");
 }

@@ -309,18 +309,43 @@ pub(super) const LATER_FIELDS: [&str; 1] = [crate::domain::case::VOID_FIELD];
 /// them, so the file keeps the layout it has always had.
 pub(super) fn work_item_fields() -> Vec<&'static str> {
     let mut seen = HashSet::new();
-    form::openable()
+    work_forms()
         .into_iter()
+        .flat_map(every_version)
         .flat_map(|f| f.fields.iter().map(|fl| fl.id.as_str()))
         .filter(|id| !LATER_FIELDS.contains(id) && seen.insert(*id))
         .collect()
+}
+
+/// The forms work items are of: every form known but a pair's (a bundle
+/// being read may bring forms the commune added).
+pub(super) fn work_forms() -> Vec<&'static FormSpec> {
+    form::known_forms()
+        .iter()
+        .filter(|f| f.subject != form::Subject::Pair)
+        .collect()
+}
+
+/// A form's every version, oldest first: a shipped form's one, or each of
+/// a form the commune added (an item may hold a field an earlier version
+/// had; their fields come in the order the versions brought them).
+pub(super) fn every_version(spec: &'static FormSpec) -> Vec<&'static FormSpec> {
+    match spec.version {
+        0 => vec![spec],
+        _ => form::versions_of(&spec.id),
+    }
+}
+
+/// Whether some version of `spec` has the field `id`.
+pub(super) fn has_field(spec: &'static FormSpec, id: &str) -> bool {
+    every_version(spec).iter().any(|v| v.field(id).is_some())
 }
 
 /// How many of [`work_item_fields`] only the forms of [`LATER_FORMS`] and
 /// those the commune added have: they come last (those forms are last),
 /// and a `work_items.csv` written before those forms ends before them.
 pub(super) fn later_work_item_fields() -> usize {
-    let earlier: HashSet<&str> = form::openable()
+    let earlier: HashSet<&str> = work_forms()
         .into_iter()
         .filter(|f| f.version == 0 && !LATER_FORMS.contains(&format!("{}.csv", f.id).as_str()))
         .flat_map(|f| f.fields.iter().map(|fl| fl.id.as_str()))

@@ -660,7 +660,8 @@ fn parse_manifest(data: &[u8]) -> Result<Manifest, BundleError> {
     // The forms the commune added have files of their own, which a device
     // that has not taken the form yet cannot list: any name a form could
     // have is taken here, and read only if the form is known by then (the
-    // commune's own `forms.csv` comes first). Names come sorted, once each.
+    // commune's own `forms.csv` comes first). Names come sorted, once each,
+    // the expected ones and the others alike.
     let added = |name: &str| {
         name.ends_with(SEALED_SUFFIX) == sealed
             && is_added_file(name, sender_party)
@@ -683,7 +684,7 @@ fn parse_manifest(data: &[u8]) -> Result<Manifest, BundleError> {
             .last()
             .is_none_or(|last: &FileInfo| last.name < cells[1]);
         match expected.get(next_expected) {
-            Some(name) if *name == cells[1] => next_expected += 1,
+            Some(name) if in_order && *name == cells[1] => next_expected += 1,
             _ if in_order && added(&cells[1]) => {}
             _ => {
                 return Err(bad(

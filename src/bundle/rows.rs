@@ -11,12 +11,12 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use super::error::{BundleError, CellProblem, cell_error};
 use super::format::{
     FORM_VERSION, FORMS_COLUMNS, LATER_FIELDS, MAX_NAME_CHARS, MAX_VALUE_CHARS, MOVED_COLUMNS,
-    Place, REGISTER_COLUMNS, VERSION_COLUMNS, VILLAGE_COLUMNS, WORK_ITEM_COLUMNS,
-    later_work_item_fields, version_header, work_item_fields,
+    Place, REGISTER_COLUMNS, VERSION_COLUMNS, VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, has_field,
+    later_work_item_fields, version_header, work_forms, work_item_fields,
 };
 use super::{FORMS, MOVED, REGISTER, VILLAGES, WORK_ITEMS, cells};
 use crate::domain::commune::{MAX_VILLAGE_NAME, Village};
-use crate::domain::form::{self, FormSpec};
+use crate::domain::form::FormSpec;
 use crate::domain::rules::Sex;
 use crate::domain::version::{
     Status, Version, is_confirm_code, is_device_id, is_record_id, is_version_id,
@@ -373,20 +373,22 @@ pub(super) fn parse_villages(data: impl Read) -> Result<Vec<Village>, BundleErro
 }
 
 /// `forms.csv`: the specs of the forms the commune added, each as JSON,
-/// every version once. Each is checked as `tothon form add` checks it and
-/// put in force, so the files of these forms can be read after it.
+/// every version once, each a version from 1. Each is made known, so the
+/// files of these forms can be read after it (the commune checked them
+/// when it added them; its signature covers them).
 pub(super) fn parse_forms(data: impl Read) -> Result<Vec<String>, BundleError> {
     let mut out: Vec<String> = Vec::new();
     let mut seen: Vec<(String, u32)> = Vec::new();
     each_row(FORMS, data, &FORMS_COLUMNS, 0, |row, cells| {
         let bad = || cell_error(FORMS, row, Some(FORMS_COLUMNS[0]), CellProblem::NotValid);
-        let spec = crate::domain::form::added::from_json(cells[0]).map_err(|_| bad())?;
+        let spec = crate::domain::form::added::parse(cells[0]).map_err(|_| bad())?;
         // Each version once (the commune never changes a version it sent).
         if seen.contains(&(spec.id.clone(), spec.version)) {
             return Err(bad());
         }
         seen.push((spec.id.clone(), spec.version));
-        crate::domain::form::put_in_force(spec);
+        // Known while the bundle is read; in force once it is taken in.
+        crate::domain::form::know(spec);
         out.push(cells[0].to_string());
         Ok(())
     })?;
@@ -465,10 +467,10 @@ pub(super) fn parse_work_items(data: impl Read) -> Result<Vec<WorkItem>, BundleE
         .chain(fields.iter().copied())
         .collect();
     // Which of the shared columns each form has, worked out once.
-    let columns_of: Vec<(&str, Vec<bool>)> = form::openable()
+    let columns_of: Vec<(&str, Vec<bool>)> = work_forms()
         .into_iter()
         .map(|f| {
-            let has = fields.iter().map(|c| f.field(c).is_some()).collect();
+            let has = fields.iter().map(|c| has_field(f, c)).collect();
             (f.id.as_str(), has)
         })
         .collect();

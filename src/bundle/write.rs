@@ -10,8 +10,8 @@ use chrono::{DateTime, FixedOffset};
 use super::error::BundleError;
 use super::format::{
     Contents, FORMS_COLUMNS, FileInfo, Header, MANIFEST_COLUMNS, MANIFEST_FIELDS, MOVED_COLUMNS,
-    REGISTER_COLUMNS, SENDER_AGE, VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, party_text, person_cells,
-    sha256_hex, untrusted_comment, version_header, work_item_fields,
+    REGISTER_COLUMNS, SENDER_AGE, VILLAGE_COLUMNS, WORK_ITEM_COLUMNS, has_field, party_text,
+    person_cells, sha256_hex, untrusted_comment, version_header, work_item_fields,
 };
 use super::key::Signer;
 use super::{
@@ -342,7 +342,7 @@ pub(super) fn work_items_csv(items: &[WorkItem]) -> Result<Vec<u8>, BundleError>
         for item in rows {
             let spec = form::form(&item.form)
                 .ok_or_else(|| write_err(format!("work item {}: unknown form", item.id)))?;
-            if let Some(k) = item.prefill.keys().find(|k| spec.field(k).is_none()) {
+            if let Some(k) = item.prefill.keys().find(|k| !has_field(spec, k)) {
                 return Err(write_err(format!(
                     "work item {} has a value for {k}, not a field of {}",
                     item.id, spec.id

@@ -227,9 +227,13 @@ fn one_command(command: Command, dir: &Path, lang: Lang) -> Result<()> {
         // Opened, when set up, for the forms the commune added (not
         // personal data); the shipped forms are listed without a store.
         Command::Forms { form } => {
-            let _store = Store::exists_in(&dir)
-                .then(|| Store::open(&dir))
-                .transpose()?;
+            match Store::exists_in(&dir).then(|| Store::open(&dir)) {
+                // Open in the screens: the shipped forms, and why only they.
+                Some(Err(e @ crate::store::StoreError::AlreadyOpen)) => {
+                    eprintln!("{}", i18n::error(lang, &Error::Store(e)));
+                }
+                other => drop(other.transpose()?),
+            }
             cases::list_forms(form.as_deref(), lang)
         }
         Command::Form(FormCommand::Add { file }) => {

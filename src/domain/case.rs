@@ -111,7 +111,8 @@ impl CaseEntry {
         let Some(newest) = merge::newest(&heads) else {
             return false;
         };
-        let spec = form::form(&newest.form);
+        // A form a bundle being taken brought is known, and read with.
+        let spec = form::known(&newest.form);
         let value = |field: Option<&String>| value_in(Some(newest), field);
         self.record.clone_from(&newest.record);
         self.form.clone_from(&newest.form);

@@ -41,7 +41,7 @@ pub struct ListRow {
 /// The `'static` id of a form, or the first form's for an unknown one (which
 /// the store never holds: versions are checked against the specs).
 pub fn static_form(id: &str) -> &'static FormSpec {
-    form::form(id).unwrap_or(&form::forms()[0])
+    form::known(id).unwrap_or(&form::forms()[0])
 }
 
 /// The `'static` id of a choice of `field` in `spec`, if `value` is one.

@@ -119,7 +119,10 @@ impl Draft {
             record: self.record,
             parents,
             // The form in force is the one the values were made with.
-            form_version: crate::domain::form::form(&self.form).map_or(0, |f| f.version),
+            form_version: crate::domain::form::forms()
+                .iter()
+                .find(|f| f.id == self.form)
+                .map_or(0, |f| f.version),
             form: self.form,
             team: self.team,
             device: self.device,

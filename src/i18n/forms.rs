@@ -66,7 +66,7 @@ fn fault_words(lang: Lang, fault: &Fault) -> String {
         Lang::Vi => match fault {
             Fault::Json(detail) => format!("không đọc được JSON ({detail})"),
             Fault::BadName(s) => format!(
-                "«{s}» không dùng làm tên được (chữ a–z, chữ số và _, bắt đầu bằng chữ, tối đa 40 ký tự)"
+                "«{s}» không dùng làm tên được (chữ a–z, chữ số và _, bắt đầu bằng chữ, tối đa 40 ký tự; không trùng tên cột của gói: id, form, team, status…)"
             ),
             Fault::ShippedId(s) => {
                 format!("«{s}» là tên của một mẫu phiếu có sẵn hoặc một tệp trong gói dữ liệu")
@@ -81,6 +81,7 @@ fn fault_words(lang: Lang, fault: &Fault) -> String {
             }
             Fault::DuplicateChoice(s) => format!("lựa chọn «{s}» có hai lần"),
             Fault::Missing => "còn trống".to_string(),
+            Fault::ControlCharacter => "có ký tự điều khiển, không in ra được".to_string(),
             Fault::PairSubject => "cặp nghi trùng chỉ dành cho mẫu xử lý trùng".to_string(),
             Fault::NoSuchForm(s) => format!("không có mẫu phiếu «{s}»"),
             Fault::UnknownType(s) => {
@@ -98,7 +99,7 @@ fn fault_words(lang: Lang, fault: &Fault) -> String {
         Lang::En => match fault {
             Fault::Json(detail) => format!("not readable as JSON ({detail})"),
             Fault::BadName(s) => format!(
-                "\"{s}\" cannot be a name (letters a–z, digits and _, from a letter, at most 40)"
+                "\"{s}\" cannot be a name (letters a–z, digits and _, from a letter, at most 40; not a bundle column's: id, form, team, status…)"
             ),
             Fault::ShippedId(s) => {
                 format!("\"{s}\" is the name of a form shipped with tothon or of a bundle file")
@@ -113,6 +114,9 @@ fn fault_words(lang: Lang, fault: &Fault) -> String {
             }
             Fault::DuplicateChoice(s) => format!("the choice \"{s}\" is given twice"),
             Fault::Missing => "empty".to_string(),
+            Fault::ControlCharacter => {
+                "holds a control character, which cannot be shown".to_string()
+            }
             Fault::PairSubject => "suspected pairs are the duplicates form's own".to_string(),
             Fault::NoSuchForm(s) => format!("there is no form \"{s}\""),
             Fault::UnknownType(s) => format!("tothon has no type \"{s}\" (the types: {TYPES})"),

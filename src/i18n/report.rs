@@ -116,7 +116,10 @@ fn placeholder(name: &str, line: &LineNumbers, lang: Lang) -> String {
     };
     if name == "with_target" {
         return match (&line.spec.with_target, line.target) {
-            (Some(words), Some(_)) => fill(words.get(lang), line, lang),
+            // Its own words never hold it again (the spec is checked so).
+            (Some(words), Some(_)) => {
+                fill(&words.get(lang).replace("{with_target}", ""), line, lang)
+            }
             _ => String::new(),
         };
     }

@@ -142,9 +142,11 @@ pub fn write(store: &Store, mut prepared: Prepared, typing_draft: Option<&str>) 
             record: prepared.record,
         });
     }
-    // Only a form this device holds: a form a bundle brought is in force
-    // while the bundle is read, and held only once it is taken in.
-    if !store.holds_form(&prepared.form)? {
+    // Only with a form this device holds, as it is in force: a form a
+    // bundle brought is known while the bundle is read, and held only once
+    // it is taken in.
+    let in_force = form::forms().iter().find(|f| f.id == prepared.form);
+    if !store.holds_form(&prepared.form, in_force.map_or(u32::MAX, |f| f.version))? {
         return Err(Error::UnknownForm {
             form: prepared.form,
         });

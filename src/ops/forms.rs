@@ -23,7 +23,9 @@ pub fn add(store: &Store, name: &str, bytes: &[u8]) -> Result<&'static FormSpec>
         xlsform::to_json(bytes, &stem.to_string_lossy())?
             .map_err(|found| refused(found.into_iter().map(FormProblem::Sheet).collect()))?
     } else {
-        String::from_utf8_lossy(bytes).into_owned()
+        // Kept without the byte-order mark an editor may have put first.
+        let text = String::from_utf8_lossy(bytes);
+        text.trim_start_matches('\u{feff}').to_string()
     };
     let spec_problems = |found: Vec<added::SpecProblem>| {
         refused(found.into_iter().map(FormProblem::Spec).collect())
@@ -32,9 +34,14 @@ pub fn add(store: &Store, name: &str, bytes: &[u8]) -> Result<&'static FormSpec>
     let latest = form::versions_of(&spec.id).last().map_or(0, |f| f.version);
     let text = if spec.version == 0 {
         // The next version, written into the spec that travels.
-        spec.version = latest + 1;
+        spec.version = latest.checked_add(1).ok_or_else(|| {
+            spec_problems(vec![added::SpecProblem {
+                at: added::At::Form("version"),
+                fault: added::Fault::NotNewer { had: latest },
+            }])
+        })?;
         let mut value: serde_json::Value =
-            serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+            serde_json::from_slice(text.as_bytes()).map_err(|e| {
                 spec_problems(vec![added::SpecProblem {
                     at: added::At::Text {
                         line: e.line(),
@@ -43,8 +50,14 @@ pub fn add(store: &Store, name: &str, bytes: &[u8]) -> Result<&'static FormSpec>
                     fault: added::Fault::Json(e.to_string()),
                 }])
             })?;
-        value["version"] = serde_json::json!(spec.version);
-        value.to_string()
+        value["version"] = serde_json::Value::from(spec.version);
+        serde_json::to_string(&value).map_err(|e| Error::FormSpec {
+            file: name.to_string(),
+            problems: vec![FormProblem::Spec(added::SpecProblem {
+                at: added::At::Form("version"),
+                fault: added::Fault::Json(e.to_string()),
+            })],
+        })?
     } else {
         text
     };
@@ -82,7 +95,7 @@ pub fn add(store: &Store, name: &str, bytes: &[u8]) -> Result<&'static FormSpec>
 /// (its version aside), if any: adding the same file twice adds nothing.
 fn same_as_held(store: &Store, id: &str, text: &str) -> Result<Option<u32>> {
     let without_version = |json: &str| {
-        let mut value: serde_json::Value = serde_json::from_str(json).ok()?;
+        let mut value: serde_json::Value = serde_json::from_slice(json.as_bytes()).ok()?;
         let version = value.as_object_mut()?.remove("version")?.as_u64()?;
         Some((value, version))
     };

@@ -294,6 +294,9 @@ pub struct Merge<'t> {
     /// Whether `before` still tells what the store holds of any case
     /// outside `written` (false once work items were written).
     before_holds: bool,
+    /// Forms taken in (`put_forms`): put in force once the transaction
+    /// commits, not before (a check that writes nothing takes none).
+    pub(super) forms_taken: Vec<crate::domain::form::FormSpec>,
 }
 
 impl<'t> Merge<'t> {
@@ -308,6 +311,7 @@ impl<'t> Merge<'t> {
             txn,
             before: Arc::new(before),
             written: Vec::new(),
+            forms_taken: Vec::new(),
             before_holds: true,
         })
     }
@@ -518,8 +522,8 @@ impl<'t> Merge<'t> {
     }
 
     /// Takes the forms the commune's bundle brings that this device lacks
-    /// (each as its spec's JSON), in the bundle's order; they are in force
-    /// already (the bundle's rows were read with them).
+    /// (each as its spec's JSON), in the bundle's order; they are put in
+    /// force once the import commits (its rows were read with them, known).
     pub fn put_forms(&mut self, forms: &[String]) -> Result<()> {
         if forms.is_empty() {
             return Ok(());
@@ -534,15 +538,18 @@ impl<'t> Merge<'t> {
             .map(|json| super::read_added_form(json).map(|f| (f.id, f.version)))
             .collect::<Result<_>>()?;
         let before = held.len();
+        let mut taken = Vec::new();
         for json in forms {
             let spec = super::read_added_form(json)?;
             if !known.contains(&(spec.id.clone(), spec.version)) {
                 held.push(json.clone());
+                taken.push(spec);
             }
         }
         if held.len() > before {
             meta.insert("forms", codec::encode(&held).as_slice())?;
         }
+        self.forms_taken.extend(taken);
         Ok(())
     }
 

@@ -272,6 +272,17 @@ impl Store {
     }
 
     /// Opens the store in `dir`, migrating an older schema and refusing a newer one.
+    /// [`Store::open`] for a look at its settings only: the forms the
+    /// commune added, which a process opening its store puts in force for
+    /// all its work, are left out of force (a test harness looking at many
+    /// communes' stores from one process).
+    pub fn open_to_look(dir: &Path) -> Result<Store> {
+        LOOKING_ONLY.with(|l| l.set(true));
+        let store = Self::open(dir);
+        LOOKING_ONLY.with(|l| l.set(false));
+        store
+    }
+
     pub fn open(dir: &Path) -> Result<Store> {
         let path = Self::file_in(dir);
         if !path.exists() {
@@ -363,8 +374,10 @@ impl Store {
             identity: Default::default(),
             unlocked: None,
         };
-        // Before anything is read: the work list numbers their forms.
-        store.put_forms_in_force()?;
+        // Before anything is read: the work list names their forms.
+        if !LOOKING_ONLY.with(std::cell::Cell::get) {
+            store.put_forms_in_force()?;
+        }
         if found <= migrate::LAST_PLAIN {
             store.rebuild_if_stale(&Vault::Plain)?;
         }
@@ -379,21 +392,20 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// Whether this device holds the form `id`: shipped, or added by the
-    /// commune and taken in (a form a bundle being read brought is in
-    /// force, and not held until the bundle is taken).
-    pub fn holds_form(&self, id: &str) -> Result<bool> {
-        if crate::domain::form::form_at(id, 0).is_some() {
-            return Ok(true);
+    /// Whether this device holds version `version` of form `id`: shipped
+    /// (0), or added by the commune and taken in (a form a bundle being
+    /// read brought is known, and not held until the bundle is taken).
+    pub fn holds_form(&self, id: &str, version: u32) -> Result<bool> {
+        if version == 0 {
+            return Ok(crate::domain::form::form_at(id, 0).is_some());
         }
-        #[derive(serde::Deserialize)]
-        struct Named {
-            id: String,
+        for json in self.added_forms()? {
+            let held = read_added_form(&json)?;
+            if held.id == id && held.version == version {
+                return Ok(true);
+            }
         }
-        Ok(self
-            .added_forms()?
-            .iter()
-            .any(|json| serde_json::from_str::<Named>(json).is_ok_and(|f| f.id == id)))
+        Ok(false)
     }
 
     /// Takes a form the commune added (checked already), and puts it in
@@ -1063,12 +1075,16 @@ impl Store {
         // Taken while this transaction holds the store's only write lock,
         // so it sees exactly what the transaction started from.
         let before = Before::open(self.db.begin_read().map_err(StoreError::from)?, vault)?;
-        let out = {
+        let (out, forms) = {
             let mut merge = Merge::new(&txn, vault, before)?;
-            f(&mut merge)?
+            let out = f(&mut merge)?;
+            (out, std::mem::take(&mut merge.forms_taken))
         };
         if commit {
             txn.commit().map_err(StoreError::from)?;
+            for spec in forms {
+                crate::domain::form::put_in_force(spec);
+            }
         } else {
             txn.abort().map_err(StoreError::from)?;
         }
@@ -1405,13 +1421,19 @@ fn next_record_id(txn: &WriteTransaction, form_id: &str, device: &str) -> Result
 #[cfg(test)]
 mod tests;
 
+thread_local! {
+    /// Set while [`Store::open_to_look`] opens a store.
+    static LOOKING_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// The setting holding the forms the commune added.
 const FORMS_SETTING: &str = "forms";
 
-/// A form the commune added, from the JSON a store or bundle keeps: it was
-/// checked when added, so one that no longer reads is damage.
+/// A form the commune added, from the JSON a store keeps: it was checked
+/// when added, and is read as it is (a later release's checks do not lock
+/// a store out of its own forms); one that no longer reads is damage.
 pub fn read_added_form(json: &str) -> Result<crate::domain::form::FormSpec> {
-    crate::domain::form::added::from_json(json).map_err(|problems| StoreError::Corrupt {
+    crate::domain::form::added::parse(json).map_err(|problems| StoreError::Corrupt {
         what: "form",
         detail: format!("{problems:?}"),
     })

@@ -88,10 +88,11 @@ fn form_byte(id: &str) -> u8 {
 }
 
 /// How many texts follow a row's fixed part: its title and search key, and
-/// for a form the commune added the form's id.
+/// for a form the commune added the form's id and its blocker's and
+/// outcome's choice ids (a later version may order the choices otherwise).
 fn texts_after(bytes: &[u8]) -> usize {
     if bytes.first() == Some(&ADDED_FORM) {
-        3
+        5
     } else {
         2
     }
@@ -106,12 +107,20 @@ pub fn encode(row: &ListRow) -> Vec<u8> {
 /// [`encode`] appended to `out`.
 pub fn encode_into(row: &ListRow, out: &mut Vec<u8>) {
     let spec = static_form(row.form);
-    out.push(form_byte(row.form));
+    let form = form_byte(row.form);
+    out.push(form);
     out.push(row.team);
     out.push(stage_byte(row.stage));
     out.push(u8::from(row.draft_status) | (u8::from(row.conflict) << 1));
-    out.push(choice_index(spec, spec.blocker.as_ref(), row.blocker));
-    out.push(choice_index(spec, spec.outcome.as_ref(), row.outcome));
+    let [blocker, outcome] = match form {
+        ADDED_FORM => [u8::MAX; 2],
+        _ => [
+            choice_index(spec, spec.blocker.as_ref(), row.blocker),
+            choice_index(spec, spec.outcome.as_ref(), row.outcome),
+        ],
+    };
+    out.push(blocker);
+    out.push(outcome);
     let due = row.due.map(|d| d.to_epoch_days()).unwrap_or(i32::MIN);
     out.extend_from_slice(&due.to_le_bytes());
     let (ts, offset) = row
@@ -123,8 +132,10 @@ pub fn encode_into(row: &ListRow, out: &mut Vec<u8>) {
     // The record is the row's key.
     put_str(out, &row.title);
     put_str(out, &row.search);
-    if spec.version != 0 {
-        put_str(out, &spec.id);
+    if form == ADDED_FORM {
+        put_str(out, row.form);
+        put_str(out, row.blocker.unwrap_or(""));
+        put_str(out, row.outcome.unwrap_or(""));
     }
 }
 
@@ -235,12 +246,22 @@ pub fn decode_into(record: &str, bytes: &[u8], row: &mut ListRow) -> Option<()> 
     };
     string_into(&mut r, &mut row.title)?;
     string_into(&mut r, &mut row.search)?;
-    let spec = match form_byte {
+    let (spec, choices) = match form_byte {
         ADDED_FORM => {
-            let len = u16::from_le_bytes(r.take(2)?.try_into().ok()?);
-            form::form(std::str::from_utf8(r.take(usize::from(len))?).ok()?)?
+            let mut text = || {
+                let len = u16::from_le_bytes(r.take(2)?.try_into().ok()?);
+                std::str::from_utf8(r.take(usize::from(len))?).ok()
+            };
+            let spec = form::known(text()?)?;
+            let (blocker, outcome) = (text()?, text()?);
+            let choice = |field: Option<&String>, id: &str| static_choice(spec, field, id);
+            let choices = (
+                choice(spec.blocker.as_ref(), blocker),
+                choice(spec.outcome.as_ref(), outcome),
+            );
+            (spec, Some(choices))
         }
-        n => form::builtin().get(usize::from(n))?,
+        n => (form::builtin().get(usize::from(n))?, None),
     };
     if !r.0.is_empty() {
         return None;
@@ -255,8 +276,12 @@ pub fn decode_into(record: &str, bytes: &[u8], row: &mut ListRow) -> Option<()> 
     row.due = day(due);
     row.edited = edited;
     row.has_draft = false;
-    row.blocker = choice_at(spec, spec.blocker.as_ref(), blocker);
-    row.outcome = choice_at(spec, spec.outcome.as_ref(), outcome);
+    (row.blocker, row.outcome) = choices.unwrap_or_else(|| {
+        (
+            choice_at(spec, spec.blocker.as_ref(), blocker),
+            choice_at(spec, spec.outcome.as_ref(), outcome),
+        )
+    });
     Some(())
 }
 

@@ -250,16 +250,18 @@ fn build(
         if !constraint.is_empty() && !apply_constraint(base, constraint, &mut field) {
             problems.push(at("survey", row, "constraint", not_understood(constraint)));
         }
-        match survey.get(cells, "required").to_lowercase().as_str() {
+        let required = survey.get(cells, "required");
+        match required.to_lowercase().as_str() {
             "" | "no" | "false" | "0" | "false()" => {}
             "yes" | "true" | "1" | "true()" => {
                 field.insert("required".into(), json!(true));
             }
-            other => match rule(other) {
+            // An expression keeps its values as they are written.
+            _ => match rule(required) {
                 Some(r) => {
                     field.insert("required_when".into(), r);
                 }
-                None => problems.push(at("survey", row, "required", not_understood(other))),
+                None => problems.push(at("survey", row, "required", not_understood(required))),
             },
         }
         let relevant = survey.get(cells, "relevant");
@@ -395,7 +397,8 @@ fn build(
     spec.insert("done_when".into(), done_when);
     spec.insert("blocked_when".into(), json!([]));
     spec.insert("fields".into(), Json::Array(fields));
-    let text = Json::Object(spec).to_string();
+    // (Written as the store writes its JSON values.)
+    let text = serde_json::to_string(&Json::Object(spec)).unwrap_or_default();
     // The spec's own problems too, each where it is; one per cell, the
     // workbook's first (a missing list is not also a field without choices).
     if let Err(found) = crate::domain::form::added::from_json(&text) {
@@ -530,12 +533,14 @@ fn cond(text: &str) -> Option<Json> {
         let s = s.trim();
         Some(s.strip_prefix("${")?.strip_suffix('}')?.trim().to_string())
     };
+    // A value in quotes, holding none (`'x' and ${b} = 'y'` is two).
     let quoted = |s: &str| -> Option<String> {
         let s = s.trim();
-        s.strip_prefix('\'')
+        let inner = s
+            .strip_prefix('\'')
             .and_then(|s| s.strip_suffix('\''))
-            .or_else(|| s.strip_prefix('"').and_then(|s| s.strip_suffix('"')))
-            .map(str::to_string)
+            .or_else(|| s.strip_prefix('"').and_then(|s| s.strip_suffix('"')))?;
+        (!inner.contains(['\'', '"'])).then(|| inner.to_string())
     };
     let selected = |s: &str| -> Option<(String, String)> {
         let inner = s.trim().strip_prefix("selected(")?.strip_suffix(')')?;
@@ -592,6 +597,8 @@ mod tests {
             json!([[{"field": "a", "in": ["or and"]}]])
         );
         assert!(rule("count(${a}) > 2").is_none());
+        assert!(rule("${code} = 'x' AND ${note} = 'y'").is_none());
+        assert!(rule("${code} = 'x'and ${note} = 'y'").is_none());
         assert_eq!(name_of_file("Nước sạch 2026"), "nuoc_sach_2026");
         assert_eq!(code_of_name("nuoc_sach"), "NS");
         assert_eq!(code_of_name("kiem_tra_nuoc_sach"), "KTN");

@@ -58,8 +58,9 @@ pub fn sitting(dir: &Path) -> (Store, Signer) {
 /// (every demo device's is known to all), the tests' for any other.
 pub fn passphrase_of(dir: &Path) -> &'static str {
     // A store damaged on purpose may make redb panic as it reads.
+    // Looked at only: the forms of this store stay out of the tests' force.
     let demo = tothon::crash::quietly(|| {
-        Store::open(dir)
+        Store::open_to_look(dir)
             .ok()
             .and_then(|s| s.setting::<bool>("demo").ok().flatten())
     })
@@ -524,4 +525,26 @@ pub fn fill(dir: &Path) {
         }
     }
     let _ = filler.sync_all();
+}
+
+/// A form spec as the commune adds one (`tothon form add`): a clean-water
+/// check of households, version 1.
+pub const WATER: &str = r#"{
+  "id": "water_check", "code": "NS", "version": 1,
+  "label": {"vi": "Kiểm tra nước sạch", "en": "Clean water check"},
+  "short": {"vi": "Nước sạch", "en": "Water"},
+  "subject": "household", "title": ["head_name"], "search": ["head_name"],
+  "outcome": "result",
+  "fields": [
+    {"id": "head_name", "label": {"vi": "Chủ hộ", "en": "Head"}, "kind": "name", "required": true},
+    {"id": "result", "label": {"vi": "Kết quả", "en": "Result"}, "kind": "choice", "choices": [
+      {"id": "clean", "vi": "Có nước sạch", "en": "Clean water"},
+      {"id": "none", "vi": "Không có", "en": "None"}]}
+  ],
+  "done_when": [[{"field": "result", "set": true}]], "blocked_when": []
+}"#;
+
+/// Version 2 of [`WATER`], changed by `change`.
+pub fn water_v2(change: impl Fn(String) -> String) -> String {
+    change(WATER.replace(r#""version": 1"#, r#""version": 2"#))
 }

@@ -54,6 +54,8 @@ pub enum Fault {
     PairSubject,
     /// A count of the report names a form that does not exist.
     NoSuchForm(String),
+    /// A label holding a control character (a terminal would run it).
+    ControlCharacter,
     /// A workbook's field type tothon does not have.
     UnknownType(String),
     /// An expression or constraint tothon does not read.
@@ -85,6 +87,12 @@ pub fn is_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// Whether a field may not take this name: a bundle's column beside a
+/// form's fields (a version's, its form's version, a work item's due date).
+fn is_reserved_field(name: &str) -> bool {
+    crate::bundle::VERSION_COLUMNS.contains(&name) || ["form_version", "due"].contains(&name)
+}
+
 /// Names no added form may take: the shipped forms' and the bundle files'.
 const RESERVED: [&str; 6] = [
     "forms",
@@ -98,6 +106,27 @@ const RESERVED: [&str; 6] = [
 /// A form spec read from JSON and checked ([`check`]); the fields every
 /// form keeps are added when it lacks them.
 pub fn from_json(text: &str) -> Result<FormSpec, Vec<SpecProblem>> {
+    let spec = read(text)?;
+    let problems = check(&spec);
+    if problems.is_empty() {
+        Ok(spec)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A spec the commune added and checked, as a store or a bundle keeps it:
+/// read as it is (a later release's checks never lock a store out of its
+/// own forms), the fields every form keeps added; only a version from 1.
+pub fn parse(text: &str) -> Result<FormSpec, Vec<SpecProblem>> {
+    let spec = read(text)?;
+    if spec.version == 0 {
+        return Err(vec![problem(At::Form("version"), Fault::Missing)]);
+    }
+    Ok(spec)
+}
+
+fn read(text: &str) -> Result<FormSpec, Vec<SpecProblem>> {
     let mut spec: FormSpec =
         serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
             vec![problem(
@@ -109,12 +138,7 @@ pub fn from_json(text: &str) -> Result<FormSpec, Vec<SpecProblem>> {
             )]
         })?;
     keep_commune_fields(&mut spec);
-    let problems = check(&spec);
-    if problems.is_empty() {
-        Ok(spec)
-    } else {
-        Err(problems)
-    }
+    Ok(spec)
 }
 
 /// Adds the fields every form keeps for the commune, when missing: its
@@ -175,7 +199,7 @@ pub fn check(spec: &FormSpec) -> Vec<SpecProblem> {
     }
     let mut seen = HashSet::new();
     for (n, f) in spec.fields.iter().enumerate() {
-        if !is_name(&f.id) {
+        if !is_name(&f.id) || is_reserved_field(&f.id) {
             out.push(problem(At::Field(n, "name"), Fault::BadName(f.id.clone())));
         } else if !seen.insert(f.id.as_str()) {
             out.push(problem(
@@ -185,6 +209,12 @@ pub fn check(spec: &FormSpec) -> Vec<SpecProblem> {
         }
         if f.label.vi.trim().is_empty() || f.label.en.trim().is_empty() {
             out.push(problem(At::Field(n, "label"), Fault::Missing));
+        }
+        if [&f.label.vi, &f.label.en]
+            .iter()
+            .any(|l| l.chars().any(char::is_control))
+        {
+            out.push(problem(At::Field(n, "label"), Fault::ControlCharacter));
         }
         check_kind(&f.kind, n, spec, &mut out);
         for (key, rule) in [
@@ -232,41 +262,44 @@ pub fn check(spec: &FormSpec) -> Vec<SpecProblem> {
         spec,
         &mut out,
     );
+    // Report keys are the targets' and the CSV's: the shipped lines' and
+    // the other added forms' are taken.
+    let others = super::forms()
+        .iter()
+        .filter(|f| f.version != 0 && f.id != spec.id)
+        .flat_map(crate::domain::report::added_lines);
+    let shipped = crate::domain::report::shipped().lines().cloned();
+    let mut keys: HashSet<String> = shipped.chain(others).map(|l| l.key).collect();
     for (n, line) in spec.report.iter().enumerate() {
         if !is_name(&line.key) {
             out.push(problem(
                 At::Report(n, "key"),
                 Fault::BadName(line.key.clone()),
             ));
+        } else if !keys.insert(line.key.clone()) {
+            out.push(problem(
+                At::Report(n, "key"),
+                Fault::DuplicateName(line.key.clone()),
+            ));
         }
-        for count in line.counts.values() {
-            let Some(id) = &count.form else { continue };
-            let form = if *id == spec.id {
+        let form = |id: &str| {
+            if id == spec.id {
                 Some(spec)
             } else {
                 super::form(id)
-            };
-            let Some(form) = form else {
-                out.push(problem(
-                    At::Report(n, "counts"),
-                    Fault::NoSuchForm(id.clone()),
-                ));
-                continue;
-            };
-            let named = count.conds.iter().chain(&count.ever);
-            check_conds(named, At::Report(n, "counts"), form, &mut out);
-            if let Some(by) = &count.by {
-                need_field(form, by, At::Report(n, "counts"), &mut out);
             }
+        };
+        for (part, name) in line.faults(form) {
+            out.push(problem(At::Report(n, part), Fault::NoSuchField(name)));
         }
-        for name in [Some(&line.value), line.of.as_ref()].into_iter().flatten() {
-            if !line.counts.contains_key(name) {
-                out.push(problem(
-                    At::Report(n, "value"),
-                    Fault::NoSuchField(name.clone()),
-                ));
-            }
-        }
+    }
+    // The line made for a form without lines of its own has the form's id
+    // as its key.
+    if spec.report.is_empty() && keys.contains(&spec.id) {
+        out.push(problem(
+            At::Form("id"),
+            Fault::DuplicateName(spec.id.clone()),
+        ));
     }
     out
 }

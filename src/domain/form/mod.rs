@@ -24,8 +24,8 @@ pub use identity::Identity;
 pub use show::{choice_label, choices_of};
 pub use spec::{
     Choice, Cond, FieldDefault, FieldSpec, FormSpec, Kind, Label, RefList, Rule, Subject, Visit,
-    WhenSpec, across_versions, builtin, form, form_at, forms, openable, put_in_force, register,
-    spec_named, versions_of,
+    WhenSpec, across_versions, builtin, form, form_at, forms, know, known, known_forms, openable,
+    put_in_force, register, spec_named, versions_of,
 };
 
 /// The longest value any field takes.

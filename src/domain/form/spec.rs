@@ -40,21 +40,45 @@ pub fn builtin() -> &'static [FormSpec] {
 }
 
 /// The forms the commune added (`tothon form add`), every version known to
-/// this process: the store's own, and those a bundle from the commune
-/// brought. Each is kept for the process's life (a few kilobytes a form),
-/// so a `&'static` to one stays good when a later version comes.
-static ADDED: RwLock<Vec<&'static FormSpec>> = RwLock::new(Vec::new());
+/// this process, and whether each is in force. Each spec is kept for the
+/// process's life (a few kilobytes a form), so a `&'static` to one stays
+/// good when a later version comes.
+struct Added {
+    /// Every version known: the store's, and those a bundle being read
+    /// brought (the bundle's rows are read and checked with them).
+    known: Vec<&'static FormSpec>,
+    /// Of those, the ones the store holds (`id`, `version`): only these are
+    /// in force, listed and saved with.
+    held: Vec<(String, u32)>,
+}
 
-/// Every form in force: those shipped, then the latest version of each
-/// form the commune added, in the order they were added.
+static ADDED: RwLock<Added> = RwLock::new(Added {
+    known: Vec::new(),
+    held: Vec::new(),
+});
+
+/// The forms shipped, then the latest version of each added form held
+/// ([`forms`]), or known ([`known_forms`]), in the order they came.
 static IN_FORCE: RwLock<Option<&'static [FormSpec]>> = RwLock::new(None);
+static KNOWN: RwLock<Option<&'static [FormSpec]>> = RwLock::new(None);
 
-/// All form specs in force: the shipped ones, then the commune's own.
-pub fn forms() -> &'static [FormSpec] {
-    let in_force = *IN_FORCE
+fn slice(lock: &RwLock<Option<&'static [FormSpec]>>) -> &'static [FormSpec] {
+    let made = *lock
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    in_force.unwrap_or_else(builtin)
+    made.unwrap_or_else(builtin)
+}
+
+/// All form specs in force: the shipped ones, then the latest version of
+/// each the commune added that this device holds.
+pub fn forms() -> &'static [FormSpec] {
+    slice(&IN_FORCE)
+}
+
+/// [`forms`], and the forms a bundle being read brought: what the bundle's
+/// files are read with.
+pub fn known_forms() -> &'static [FormSpec] {
+    slice(&KNOWN)
 }
 
 /// The form `id` at `version` (0: a shipped form), for a version made with
@@ -68,39 +92,60 @@ pub fn form_at(id: &str, version: u32) -> Option<&'static FormSpec> {
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     added
+        .known
         .iter()
         .find(|f| f.id == id && f.version == version)
         .copied()
 }
 
-/// Puts a form the commune added into force (a version already known is
-/// left as it is): the latest version of a form is the one new cases are
-/// made with. The spec is checked already (`form add`, or the store or a
-/// signed bundle that holds it).
+/// Makes a version of a form the commune added known (a bundle being read
+/// brought it): its rows can be read and checked; it is not in force.
+pub fn know(spec: FormSpec) {
+    remember(spec, false);
+}
+
+/// Puts a version of a form the commune added in force (the store holds
+/// it): the latest version of a form is the one new cases are made with.
 pub fn put_in_force(spec: FormSpec) {
+    remember(spec, true);
+}
+
+fn remember(spec: FormSpec, held: bool) {
     let mut added = ADDED
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if added
+    let key = (spec.id.clone(), spec.version);
+    if !added
+        .known
         .iter()
-        .any(|f| f.id == spec.id && f.version == spec.version)
+        .any(|f| f.id == key.0 && f.version == key.1)
     {
-        return;
+        added.known.push(Box::leak(Box::new(spec)));
     }
-    added.push(Box::leak(Box::new(spec)));
-    let mut all: Vec<FormSpec> = builtin().to_vec();
-    for f in added.iter() {
-        match all.iter_mut().find(|g| g.id == f.id) {
-            Some(g) if g.version < f.version => *g = (*f).clone(),
-            Some(_) => {}
-            None => all.push((*f).clone()),
+    if held && !added.held.contains(&key) {
+        added.held.push(key);
+    }
+    let latest = |only_held: bool| {
+        let mut all: Vec<FormSpec> = builtin().to_vec();
+        for f in &added.known {
+            if only_held && !added.held.contains(&(f.id.clone(), f.version)) {
+                continue;
+            }
+            match all.iter_mut().find(|g| g.id == f.id) {
+                Some(g) if g.version < f.version => *g = (*f).clone(),
+                Some(_) => {}
+                None => all.push((*f).clone()),
+            }
         }
-    }
+        Some(&*Box::leak(all.into_boxed_slice()))
+    };
     // Written under the lock of `ADDED`, so two callers cannot interleave.
+    *KNOWN
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = latest(false);
     *IN_FORCE
         .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) =
-        Some(Box::leak(all.into_boxed_slice()));
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = latest(true);
 }
 
 /// Every version of a form the commune added, oldest first (none for a
@@ -109,7 +154,8 @@ pub fn versions_of(id: &str) -> Vec<&'static FormSpec> {
     let added = ADDED
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut all: Vec<&'static FormSpec> = added.iter().filter(|f| f.id == id).copied().collect();
+    let mut all: Vec<&'static FormSpec> =
+        added.known.iter().filter(|f| f.id == id).copied().collect();
     crate::sort::sort_by(&mut all, |a, b| a.version.cmp(&b.version));
     all
 }
@@ -134,8 +180,17 @@ pub fn across_versions(versions: &[&FormSpec]) -> Option<FormSpec> {
     Some(spec)
 }
 
+/// The form `id` in force (its latest version held): what a new version
+/// is made and checked with.
 pub fn form(id: &str) -> Option<&'static FormSpec> {
     forms().iter().find(|f| f.id == id)
+}
+
+/// The latest version of form `id` known (in force, or brought by a
+/// bundle being read): what the cases and lines a bundle brings are
+/// read with.
+pub fn known(id: &str) -> Option<&'static FormSpec> {
+    known_forms().iter().find(|f| f.id == id)
 }
 
 /// The forms a person can open a new case of, or a work list can hand out:
