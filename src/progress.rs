@@ -6,7 +6,9 @@
 //! one line on the standard error while a step lasts, when that is a
 //! terminal ([`shown_while`]): "Đang nhập gói tin: 41.200 / 100.000 (41%)".
 //! A step shorter than half a second shows nothing, and the line is wiped
-//! when the step ends, before anything else is printed or asked.
+//! when the step ends, before anything else is printed or asked. The
+//! screens run such work on a thread of its own ([`counted`]) and draw the
+//! same line from [`now`] (`tui::App`).
 //!
 //! Written here rather than with a progress-bar crate: one line, redrawn a
 //! few times a second, is all the commands need, and the binary has a 6 MB
@@ -28,6 +30,8 @@ pub enum Step {
     ReadingFile,
     /// A bundle's rows read and checked.
     ReadingBundle,
+    /// Bundles' versions written (every bundle of an export together).
+    WritingBundles,
 }
 
 struct Shown {
@@ -91,8 +95,7 @@ pub fn shown_while<T>(lang: Lang, work: impl FnOnce() -> T) -> T {
         }
     }
     let stop = AtomicBool::new(false);
-    WATCHED.store(true, Ordering::Relaxed);
-    let out = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let drawer = s.spawn(|| {
             loop {
                 std::thread::park_timeout(Duration::from_millis(200));
@@ -103,10 +106,32 @@ pub fn shown_while<T>(lang: Lang, work: impl FnOnce() -> T) -> T {
             }
         });
         let _stop = Stop(&stop, drawer.thread().clone());
-        work()
-    });
-    WATCHED.store(false, Ordering::Relaxed);
-    out
+        counted(work)
+    })
+}
+
+/// Runs `work` with its steps counted, for whoever shows them: the
+/// command line's line, or a screen that reads [`now`]. One piece of work
+/// at a time: the counts are the process's own.
+pub fn counted<T>(work: impl FnOnce() -> T) -> T {
+    /// Stops the counting even if `work` panics.
+    struct Unwatch;
+    impl Drop for Unwatch {
+        fn drop(&mut self) {
+            WATCHED.store(false, Ordering::Relaxed);
+        }
+    }
+    WATCHED.store(true, Ordering::Relaxed);
+    let _unwatch = Unwatch;
+    work()
+}
+
+/// The step under way, if one is, with how many units it has done and of
+/// how many (0: not known).
+pub fn now() -> Option<(Step, u64, u64)> {
+    let (step, _) = SHOWN.lock().ok()?.step?;
+    let counts = (DONE.load(Ordering::Relaxed), TOTAL.load(Ordering::Relaxed));
+    Some((step, counts.0, counts.1))
 }
 
 fn draw(lang: Lang) {

@@ -512,6 +512,8 @@ pub fn progress_step(lang: Lang, step: crate::progress::Step) -> &'static str {
         (Lang::En, Step::ReadingFile) => "Reading the file (bytes)",
         (Lang::Vi, Step::ReadingBundle) => "Đang đọc và kiểm tra gói tin",
         (Lang::En, Step::ReadingBundle) => "Reading and checking the bundle",
+        (Lang::Vi, Step::WritingBundles) => "Đang ghi gói tin",
+        (Lang::En, Step::WritingBundles) => "Writing the bundles",
     }
 }
 
