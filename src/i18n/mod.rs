@@ -44,6 +44,8 @@ pub enum Text {
     NoCases,
     DemoReady,
     TooSmall,
+    /// Long work under way that has not said how far it has got.
+    Working,
     TypingOff,
     Typing,
     DraftKept,
