@@ -51,11 +51,14 @@ static WATCHED: AtomicBool = AtomicBool::new(false);
 
 /// Ends its step when dropped, wiping the line if it was drawn.
 #[must_use = "the step ends when this is dropped"]
-pub struct Guard(());
+pub struct Guard {
+    /// Whether this step is the one shown (see [`step`]).
+    shown: bool,
+}
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        if let Ok(mut shown) = SHOWN.lock() {
+        if let (true, Ok(mut shown)) = (self.shown, SHOWN.lock()) {
             shown.step = None;
             wipe(&mut shown);
         }
@@ -63,13 +66,21 @@ impl Drop for Guard {
 }
 
 /// Starts a step of `total` units (0 when not known); the count starts at 0.
+/// A step started while another runs beside it (the demo's teams export
+/// while the commune reads its register) is not shown, and leaves the one
+/// shown alone; its units still count, the error of a line that is only
+/// there to say the work moves.
 pub fn step(step: Step, total: u64) -> Guard {
+    let Ok(mut shown) = SHOWN.lock() else {
+        return Guard { shown: false };
+    };
+    if shown.step.is_some() {
+        return Guard { shown: false };
+    }
     DONE.store(0, Ordering::Relaxed);
     TOTAL.store(total, Ordering::Relaxed);
-    if let Ok(mut shown) = SHOWN.lock() {
-        shown.step = Some((step, Instant::now()));
-    }
-    Guard(())
+    shown.step = Some((step, Instant::now()));
+    Guard { shown: true }
 }
 
 /// Counts `n` more units of the current step done.
