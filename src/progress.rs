@@ -32,6 +32,8 @@ pub enum Step {
     ReadingBundle,
     /// Bundles' versions written (every bundle of an export together).
     WritingBundles,
+    /// A table's rows written for a spreadsheet (CSV or .xlsx).
+    WritingTable,
 }
 
 struct Shown {

@@ -516,6 +516,8 @@ pub fn progress_step(lang: Lang, step: crate::progress::Step) -> &'static str {
         (Lang::En, Step::ReadingBundle) => "Reading and checking the bundle",
         (Lang::Vi, Step::WritingBundles) => "Đang ghi gói tin",
         (Lang::En, Step::WritingBundles) => "Writing the bundles",
+        (Lang::Vi, Step::WritingTable) => "Đang ghi bảng (dòng)",
+        (Lang::En, Step::WritingTable) => "Writing the table (rows)",
     }
 }
 
