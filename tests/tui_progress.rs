@@ -80,7 +80,7 @@ fn an_import_says_how_far_it_has_got_and_a_key_pressed_meanwhile_acts_on_its_res
     assert!(app.working());
     writer.write_all(rest).unwrap();
     drop(writer);
-    app.settle();
+    app.finish_work();
     assert!(!app.working());
     let shown = screen(&mut app, SIZES[0]);
     assert!(

@@ -157,13 +157,17 @@ pub enum Effect {
 }
 
 impl Effect {
-    /// Whether this is long work (an import, an export: seconds at 100,000
-    /// rows), which runs off the screen's thread while the screen draws how
-    /// far it has got (`tui::App`).
+    /// Whether this is long work (an import, an export, a count over every
+    /// version or the whole register: seconds at 100,000 rows), which runs
+    /// off the screen's thread while the screen draws how far it has got
+    /// (`tui::App`).
     pub fn is_long(&self) -> bool {
         matches!(
             self,
             Effect::Export { .. }
+                | Effect::LoadReport { .. }
+                | Effect::LoadCharts
+                | Effect::LoadDuplicates
                 | Effect::PreviewWorklist { .. }
                 | Effect::ApplyRegister(_)
                 | Effect::ApplyWorklist(_)

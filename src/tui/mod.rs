@@ -279,7 +279,7 @@ impl App {
     }
 
     /// Waits until no work is running and no key is held.
-    pub fn settle(&mut self) {
+    pub fn finish_work(&mut self) {
         while self.running.is_some() {
             self.wait_for(None);
         }

@@ -17,12 +17,12 @@ pub const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 /// export), as a person waits for the screen.
 pub fn press(app: &mut App, code: KeyCode) {
     app.key(KeyEvent::new(code, KeyModifiers::NONE));
-    app.settle();
+    app.finish_work();
 }
 
 pub fn ctrl(app: &mut App, c: char) {
     app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-    app.settle();
+    app.finish_work();
 }
 
 /// Presses Tab `n` times (the next field, `n` times over).
