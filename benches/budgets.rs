@@ -64,6 +64,7 @@ fn report(what: &str, took: Duration, budget: Duration) {
 
 fn key(app: &mut App, code: KeyCode) {
     app.key(KeyEvent::new(code, KeyModifiers::NONE));
+    app.finish_work();
 }
 
 fn frame(app: &mut App, term: &mut Terminal<TestBackend>) -> Duration {

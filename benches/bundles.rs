@@ -380,6 +380,7 @@ fn arrival() -> (Duration, usize, u64) {
             for code in keys.chain([KeyCode::Enter, KeyCode::F(5)]) {
                 app.key(KeyEvent::new(code, KeyModifiers::NONE));
             }
+            app.finish_work();
             let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
             term.draw(|f| app.render(f)).unwrap();
             let took = t.elapsed();

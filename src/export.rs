@@ -31,9 +31,11 @@ pub fn neutralise(cell: &str) -> String {
 /// The bytes of a CSV table for Excel.
 pub fn to_bytes(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = Vec::from(&b"\xEF\xBB\xBF"[..]);
+    let _step = crate::progress::step(crate::progress::Step::WritingTable, rows.len() as u64);
     {
         let mut w = csv::Writer::from_writer(&mut out);
         for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+            crate::progress::advance(1);
             let cells: Vec<String> = row.iter().map(|c| neutralise(c)).collect();
             // Writing into a Vec cannot fail.
             let _ = w.write_record(&cells);

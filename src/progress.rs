@@ -6,7 +6,9 @@
 //! one line on the standard error while a step lasts, when that is a
 //! terminal ([`shown_while`]): "Đang nhập gói tin: 41.200 / 100.000 (41%)".
 //! A step shorter than half a second shows nothing, and the line is wiped
-//! when the step ends, before anything else is printed or asked.
+//! when the step ends, before anything else is printed or asked. The
+//! screens run such work on a thread of its own ([`counted`]) and draw the
+//! same line from [`now`] (`tui::App`).
 //!
 //! Written here rather than with a progress-bar crate: one line, redrawn a
 //! few times a second, is all the commands need, and the binary has a 6 MB
@@ -28,6 +30,10 @@ pub enum Step {
     ReadingFile,
     /// A bundle's rows read and checked.
     ReadingBundle,
+    /// Bundles' versions written (every bundle of an export together).
+    WritingBundles,
+    /// A table's rows written for a spreadsheet (CSV or .xlsx).
+    WritingTable,
 }
 
 struct Shown {
@@ -47,11 +53,14 @@ static WATCHED: AtomicBool = AtomicBool::new(false);
 
 /// Ends its step when dropped, wiping the line if it was drawn.
 #[must_use = "the step ends when this is dropped"]
-pub struct Guard(());
+pub struct Guard {
+    /// Whether this step is the one shown (see [`step`]).
+    shown: bool,
+}
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        if let Ok(mut shown) = SHOWN.lock() {
+        if let (true, Ok(mut shown)) = (self.shown, SHOWN.lock()) {
             shown.step = None;
             wipe(&mut shown);
         }
@@ -59,13 +68,21 @@ impl Drop for Guard {
 }
 
 /// Starts a step of `total` units (0 when not known); the count starts at 0.
+/// A step started while another runs beside it (the demo's teams export
+/// while the commune reads its register) is not shown, and leaves the one
+/// shown alone; its units still count, the error of a line that is only
+/// there to say the work moves.
 pub fn step(step: Step, total: u64) -> Guard {
+    let Ok(mut shown) = SHOWN.lock() else {
+        return Guard { shown: false };
+    };
+    if shown.step.is_some() {
+        return Guard { shown: false };
+    }
     DONE.store(0, Ordering::Relaxed);
     TOTAL.store(total, Ordering::Relaxed);
-    if let Ok(mut shown) = SHOWN.lock() {
-        shown.step = Some((step, Instant::now()));
-    }
-    Guard(())
+    shown.step = Some((step, Instant::now()));
+    Guard { shown: true }
 }
 
 /// Counts `n` more units of the current step done.
@@ -91,8 +108,7 @@ pub fn shown_while<T>(lang: Lang, work: impl FnOnce() -> T) -> T {
         }
     }
     let stop = AtomicBool::new(false);
-    WATCHED.store(true, Ordering::Relaxed);
-    let out = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let drawer = s.spawn(|| {
             loop {
                 std::thread::park_timeout(Duration::from_millis(200));
@@ -103,10 +119,32 @@ pub fn shown_while<T>(lang: Lang, work: impl FnOnce() -> T) -> T {
             }
         });
         let _stop = Stop(&stop, drawer.thread().clone());
-        work()
-    });
-    WATCHED.store(false, Ordering::Relaxed);
-    out
+        counted(work)
+    })
+}
+
+/// Runs `work` with its steps counted, for whoever shows them: the
+/// command line's line, or a screen that reads [`now`]. One piece of work
+/// at a time: the counts are the process's own.
+pub fn counted<T>(work: impl FnOnce() -> T) -> T {
+    /// Stops the counting even if `work` panics.
+    struct Unwatch;
+    impl Drop for Unwatch {
+        fn drop(&mut self) {
+            WATCHED.store(false, Ordering::Relaxed);
+        }
+    }
+    WATCHED.store(true, Ordering::Relaxed);
+    let _unwatch = Unwatch;
+    work()
+}
+
+/// The step under way, if one is, with how many units it has done and of
+/// how many (0: not known).
+pub fn now() -> Option<(Step, u64, u64)> {
+    let (step, _) = SHOWN.lock().ok()?.step?;
+    let counts = (DONE.load(Ordering::Relaxed), TOTAL.load(Ordering::Relaxed));
+    Some((step, counts.0, counts.1))
 }
 
 fn draw(lang: Lang) {

@@ -148,6 +148,8 @@ impl Sheet {
     }
 
     fn sheet_xml(&self) -> String {
+        let rows = self.rows.len() as u64;
+        let _step = crate::progress::step(crate::progress::Step::WritingTable, rows);
         let columns = self
             .header
             .len()
@@ -185,6 +187,7 @@ impl Sheet {
         }
         out.push_str("</row>");
         for (r, row) in self.rows.iter().enumerate() {
+            crate::progress::advance(1);
             let n = r + 3;
             let _ = write!(out, r#"<row r="{n}">"#);
             for (c, cell) in row.iter().enumerate() {

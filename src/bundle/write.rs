@@ -198,6 +198,7 @@ pub(super) fn version_rows<V: VersionRow>(
             }
         };
         for v in rows {
+            crate::progress::advance(1);
             values.clear();
             values.resize(spec.fields.len(), "");
             for (k, x) in v.values() {

@@ -253,14 +253,7 @@ fn settle_pairs(store: &Store, device: &Device, rng: &mut Rng) -> Result<()> {
             4 => "referred",
             _ => continue,
         };
-        crate::ops::duplicates::settle(
-            store,
-            &pair.first.key,
-            &pair.second.key,
-            resolution,
-            None,
-            &who,
-        )?;
+        crate::ops::duplicates::settle_listed(store, &pair, resolution, None, &who)?;
     }
     Ok(())
 }

@@ -214,12 +214,19 @@ impl Campaign<'_> {
                 // The register goes in as a commune's own spreadsheet does.
                 let file =
                     people::register_file(everyone.iter().flat_map(|s| &s.people), self.commune);
-                let options = ops::register::options(false);
+                // A commune of a million people lists them in more than the
+                // 64 MB a work-list file may have: the demo's own file is
+                // taken whole.
+                let options = crate::worklist::Options {
+                    max_bytes: file.len() as u64,
+                    ..ops::register::options(false)
+                };
                 let step =
                     crate::progress::step(crate::progress::Step::ReadingFile, file.len() as u64);
                 let preview = ops::register::preview(commune, file.as_slice(), &options)?;
-                drop(step);
+                drop((step, file));
                 ops::register::apply(commune, &preview)?;
+                drop(preview);
                 // And the work list, one spreadsheet per form.
                 let items = everyone.iter().flat_map(|s| &s.items);
                 for (form, file) in people::worklist_files(items, self.commune) {

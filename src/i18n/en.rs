@@ -37,6 +37,7 @@ pub fn text(t: Text) -> &'static str {
         }
         Text::NoCases => "No cases yet.",
         Text::DemoReady => "The demo commune is ready.",
+        Text::Working => "Working, please wait…",
         Text::TooSmall => "The window is too small: enlarge it (at least 40×10).",
         Text::TypingOff => "off",
         Text::Typing => "Typing",

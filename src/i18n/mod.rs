@@ -45,6 +45,8 @@ pub enum Text {
     NoCases,
     DemoReady,
     TooSmall,
+    /// Long work under way that has not said how far it has got.
+    Working,
     TypingOff,
     Typing,
     DraftKept,
@@ -526,6 +528,10 @@ pub fn progress_step(lang: Lang, step: crate::progress::Step) -> &'static str {
         (Lang::En, Step::ReadingFile) => "Reading the file (bytes)",
         (Lang::Vi, Step::ReadingBundle) => "Đang đọc và kiểm tra gói tin",
         (Lang::En, Step::ReadingBundle) => "Reading and checking the bundle",
+        (Lang::Vi, Step::WritingBundles) => "Đang ghi gói tin",
+        (Lang::En, Step::WritingBundles) => "Writing the bundles",
+        (Lang::Vi, Step::WritingTable) => "Đang ghi bảng (dòng)",
+        (Lang::En, Step::WritingTable) => "Writing the table (rows)",
     }
 }
 

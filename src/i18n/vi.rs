@@ -37,6 +37,7 @@ pub fn text(t: Text) -> &'static str {
         }
         Text::NoCases => "Chưa có trường hợp nào.",
         Text::DemoReady => "Xã mẫu đã sẵn sàng.",
+        Text::Working => "Đang làm, xin chờ…",
         Text::TooSmall => "Cửa sổ quá nhỏ: hãy phóng to (ít nhất 40×10).",
         Text::TypingOff => "tắt",
         Text::Typing => "Gõ",

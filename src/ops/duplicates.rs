@@ -117,6 +117,21 @@ pub fn list(store: &Store) -> Result<Vec<SuspectedPair>> {
         .collect())
 }
 
+/// Whether `who` may settle a pair as `resolution`. The office settles
+/// pairs: a team holds only its village's part of the register, and two
+/// devices settling one pair apart would open two cases for it.
+fn may_settle(resolution: &str, who: &Who) -> Result<()> {
+    if who.role != crate::domain::commune::Role::Commune {
+        return Err(Error::CommuneOnly);
+    }
+    if !RESOLUTIONS.contains(&resolution) {
+        return Err(Error::UnknownResolution {
+            resolution: resolution.to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// Settles the pair of register keys `first` and `second` (in either order)
 /// as `resolution`: the pair's case gets a new version, or is opened (for
 /// the first person's team) the first time.
@@ -128,17 +143,7 @@ pub fn settle(
     note: Option<&str>,
     who: &Who,
 ) -> Result<Saved> {
-    // The office settles pairs: a team holds only its village's part of
-    // the register, and two devices settling one pair apart would open two
-    // cases for it.
-    if who.role != crate::domain::commune::Role::Commune {
-        return Err(Error::CommuneOnly);
-    }
-    if !RESOLUTIONS.contains(&resolution) {
-        return Err(Error::UnknownResolution {
-            resolution: resolution.to_string(),
-        });
-    }
+    may_settle(resolution, who)?;
     let pair = list(store)?
         .into_iter()
         .find(|p| {
@@ -149,6 +154,21 @@ pub fn settle(
             first: first.to_string(),
             second: second.to_string(),
         })?;
+    settle_listed(store, &pair, resolution, note, who)
+}
+
+/// [`settle`] of a pair as [`list`] gave it, for settling many from one
+/// listing (the demo's office): listing reads the whole register, and
+/// listing once a pair made the demo of a million people settle for more
+/// than ten minutes. Settling one pair leaves the others as listed.
+pub fn settle_listed(
+    store: &Store,
+    pair: &SuspectedPair,
+    resolution: &str,
+    note: Option<&str>,
+    who: &Who,
+) -> Result<Saved> {
+    may_settle(resolution, who)?;
     let mut changes = vec![("resolution".to_string(), resolution.to_string())];
     if let Some(note) = note {
         changes.push(("note".to_string(), note.to_string()));

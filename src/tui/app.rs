@@ -156,6 +156,35 @@ pub enum Effect {
     },
 }
 
+impl Effect {
+    /// Whether this is long work (an import, an export, a count over every
+    /// version or the whole register: seconds at 100,000 rows), which runs
+    /// off the screen's thread while the screen draws how far it has got
+    /// (`tui::App`).
+    pub fn is_long(&self) -> bool {
+        matches!(
+            self,
+            Effect::Export { .. }
+                | Effect::LoadReport { .. }
+                | Effect::LoadCharts
+                | Effect::LoadDuplicates
+                | Effect::PreviewWorklist { .. }
+                | Effect::ApplyRegister(_)
+                | Effect::ApplyWorklist(_)
+                | Effect::ExportBundles { .. }
+                | Effect::ImportBundle { .. }
+                | Effect::OpenBundlePath { .. }
+        )
+    }
+}
+
+/// Long work under way: the step it is at, once it has said, and how far
+/// it has got (see [`crate::progress::now`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Working {
+    pub step: Option<(crate::progress::Step, u64, u64)>,
+}
+
 /// What an effect found or did, fed back into `update`.
 #[derive(Clone, Debug)]
 pub enum Outcome {
@@ -318,6 +347,8 @@ pub struct State {
     /// How far the help (F1) is scrolled.
     pub help_scroll: u16,
     pub notice: Option<Notice>,
+    /// Long work under way: its line is shown where the notice goes.
+    pub working: Option<Working>,
     pub quit: bool,
 }
 
@@ -380,6 +411,7 @@ impl State {
             help: false,
             help_scroll: 0,
             notice: None,
+            working: None,
             quit: false,
         }
     }

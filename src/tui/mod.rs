@@ -16,8 +16,10 @@ pub mod screens;
 pub mod typing;
 pub mod unlock;
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -33,22 +35,42 @@ use crate::clock;
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang, Text};
 use crate::store::{ListSnapshot, Store, StoreError};
-use app::{Loaded, State};
+use app::{Effect, Loaded, Outcome, State};
 use keymap::Action;
 use typing::{Method, ToneStyle};
 
 /// The screens over one open store.
 pub struct App {
     pub state: State,
-    store: Store,
+    store: Arc<Store>,
     /// This device's key, opened with the store at the start of the
     /// sitting: what signs its bundles.
-    signer: Option<Signer>,
+    signer: Option<Arc<Signer>>,
     /// The work list while it loads on its own thread, which it does while
     /// the first screen ("who is working") is drawn and answered.
     loading: Option<JoinHandle<Result<list::WorkList, StoreError>>>,
     /// Why the screens had to close, once they have.
     failed: Option<Error>,
+    /// Long work ([`Effect::is_long`]) on a thread of its own, so that the
+    /// screen draws how far it has got. One effect runs at a time, so the
+    /// store keeps one writer.
+    running: Option<Running>,
+    /// Effects still to run, in order: what the running work's round
+    /// asked for after it, and what its outcome asks for.
+    effects: VecDeque<Effect>,
+    /// Keys and pastes that came while work ran, taken in order once it has
+    /// ended, on the state it left: none is lost, none acts on what was
+    /// on the screen before.
+    held: VecDeque<Event>,
+    /// Whether the effects since the last key may have written.
+    wrote: bool,
+}
+
+/// An effect running on its own thread.
+struct Running {
+    outcome: JoinHandle<Option<Outcome>>,
+    /// Closed when the thread ends, however it ends.
+    ended: Receiver<()>,
 }
 
 impl App {
@@ -59,7 +81,7 @@ impl App {
 
     /// Gives the screens this device's key, to sign bundles with.
     pub fn with_key(mut self, signer: Signer) -> App {
-        self.signer = Some(signer);
+        self.signer = Some(Arc::new(signer));
         self
     }
 
@@ -103,10 +125,14 @@ impl App {
         state.new_drafts = new_drafts;
         Ok(App {
             state,
-            store,
+            store: Arc::new(store),
             signer: None,
             loading: Some(loading),
             failed: None,
+            running: None,
+            effects: VecDeque::new(),
+            held: VecDeque::new(),
+            wrote: false,
         })
     }
 
@@ -149,47 +175,119 @@ impl App {
         }
     }
 
-    /// One key press, through to the store and back.
+    /// One key press, through to the store and back; held while long work
+    /// runs (see [`App::wait_for`]).
     pub fn key(&mut self, key: KeyEvent) {
-        self.ready();
-        if self.quit() {
-            return;
-        }
-        if let Some(action) = keymap::resolve(self.state.ctx(), self.state.role.into(), key) {
-            self.act(action);
-        }
+        self.input(Event::Key(key));
     }
 
     pub fn paste(&mut self, text: &str) {
+        self.input(Event::Paste(text.to_string()));
+    }
+
+    fn input(&mut self, event: Event) {
         self.ready();
+        self.wait_for(Some(Duration::ZERO));
+        if self.running.is_some() {
+            self.held.push_back(event);
+        } else {
+            self.take(event);
+        }
+    }
+
+    fn take(&mut self, event: Event) {
         if self.quit() {
             return;
         }
-        self.act(Action::Paste(text.to_string()));
+        let action = match event {
+            Event::Key(key) => keymap::resolve(self.state.ctx(), self.state.role.into(), key),
+            Event::Paste(text) => Some(Action::Paste(text)),
+            _ => None,
+        };
+        if let Some(action) = action {
+            let effects = app::update(&mut self.state, action);
+            self.wrote |= !effects.is_empty();
+            self.effects.extend(effects);
+            self.run_effects();
+        }
     }
 
-    fn act(&mut self, action: Action) {
-        let mut effects = app::update(&mut self.state, action);
-        let wrote = !effects.is_empty();
-        // Outcomes may ask for more effects; each round is bounded by what the
-        // state asks for, and outcomes never loop back to the same effect.
-        while !effects.is_empty() {
-            let mut next = Vec::new();
-            for e in effects {
-                let signer = self.signer.as_ref();
-                if let Some(outcome) = effect::run(&self.store, signer, e, self.state.lang) {
-                    next.extend(app::apply(&mut self.state, outcome));
-                }
+    /// Runs the effects waiting, in order, until none is left or one is
+    /// long work, which is started on its own thread. Outcomes may ask for
+    /// more effects; each round is bounded by what the state asks for, and
+    /// outcomes never loop back to the same effect.
+    fn run_effects(&mut self) {
+        let lang = self.state.lang;
+        while self.running.is_none() {
+            let Some(e) = self.effects.pop_front() else {
+                break;
+            };
+            if e.is_long() {
+                let (store, signer) = (Arc::clone(&self.store), self.signer.clone());
+                let (ended, ends) = std::sync::mpsc::channel::<()>();
+                let outcome = std::thread::spawn(move || {
+                    let _ended = ended;
+                    crate::progress::counted(|| effect::run(&store, signer.as_deref(), e, lang))
+                });
+                self.running = Some(Running {
+                    outcome,
+                    ended: ends,
+                });
+            } else if let Some(outcome) = effect::run(&self.store, self.signer.as_deref(), e, lang)
+            {
+                self.effects.extend(app::apply(&mut self.state, outcome));
             }
-            effects = next;
         }
-        if wrote {
+        if self.running.is_none() && std::mem::take(&mut self.wrote) {
             // A save or an export changes it; a store that cannot say
             // keeps what was shown.
             if let Ok(n) = self.store.unsent() {
                 self.state.unsent = n;
             }
         }
+    }
+
+    /// Waits up to `wait` (`None`: as long as it takes) for the long work
+    /// running, if any; once it has ended, takes in its outcome, runs what
+    /// it asks for and then the keys held meanwhile (which may start more).
+    pub fn wait_for(&mut self, wait: Option<Duration>) {
+        let Some(running) = &self.running else {
+            return;
+        };
+        let waited = match wait {
+            Some(d) => running.ended.recv_timeout(d),
+            None => running.ended.recv().map_err(RecvTimeoutError::from),
+        };
+        if waited == Err(RecvTimeoutError::Timeout) {
+            return;
+        }
+        let Some(running) = self.running.take() else {
+            return;
+        };
+        match running.outcome.join() {
+            Ok(Some(outcome)) => self.effects.extend(app::apply(&mut self.state, outcome)),
+            Ok(None) => {}
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        self.run_effects();
+        while self.running.is_none() {
+            let Some(event) = self.held.pop_front() else {
+                break;
+            };
+            self.take(event);
+        }
+    }
+
+    /// Waits until no work is running and no key is held.
+    pub fn finish_work(&mut self) {
+        while self.running.is_some() {
+            self.wait_for(None);
+        }
+    }
+
+    /// Whether long work is running.
+    pub fn working(&self) -> bool {
+        self.running.is_some()
     }
 
     /// Draws what is in front of the user; only the first screen may be
@@ -200,6 +298,10 @@ impl App {
             self.ready();
         }
         self.resize(frame.area().as_size());
+        self.wait_for(Some(Duration::ZERO));
+        self.state.working = self.running.as_ref().map(|_| app::Working {
+            step: crate::progress::now(),
+        });
         render::render(&self.state, frame);
     }
 
@@ -293,7 +395,10 @@ pub fn run(dir: &Path, lang: Lang) -> Result<()> {
         if let Some(app) = app.as_mut().filter(|a| a.quit()) {
             return app.take_error().map_or(Ok(()), Err);
         }
-        if !event::poll(Duration::from_millis(500)).map_err(terminal_error)? {
+        // Long work redraws its line a few times a second.
+        let working = app.as_ref().is_some_and(App::working);
+        let tick = Duration::from_millis(if working { 200 } else { 500 });
+        if !event::poll(tick).map_err(terminal_error)? {
             continue;
         }
         // Take every event already waiting before drawing again, so a burst of
@@ -317,6 +422,11 @@ pub fn run(dir: &Path, lang: Lang) -> Result<()> {
             if !event::poll(Duration::ZERO).map_err(terminal_error)? {
                 break;
             }
+        }
+        // Work these keys started that ends at once is drawn done, with no
+        // line flashing on the screen first.
+        if let Some(app) = app.as_mut() {
+            app.wait_for(Some(Duration::from_millis(300)));
         }
     }
 }

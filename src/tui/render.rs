@@ -62,7 +62,13 @@ pub fn render(state: &State, frame: &mut Frame) {
         Screen::Settings(s) => settings::render(frame, body, state, s, &theme),
         Screen::Villages(v) => villages::render(frame, body, state, v, &theme),
     }
-    if let Some(n) = &state.notice {
+    if let Some(w) = &state.working {
+        let line = match w.step {
+            Some((step, done, total)) => crate::progress::line(lang, step, done, total),
+            None => i18n::text(lang, Text::Working).to_string(),
+        };
+        frame.render_widget(Paragraph::new(line).style(theme.bar()), notice);
+    } else if let Some(n) = &state.notice {
         let (text, style) = notice_text(lang, n, &theme);
         frame.render_widget(Paragraph::new(text).style(style), notice);
     }

@@ -13,12 +13,16 @@ use tothon::tui::App;
 /// a roomy one.
 pub const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
+/// Presses a key and waits for any long work it starts (an import, an
+/// export), as a person waits for the screen.
 pub fn press(app: &mut App, code: KeyCode) {
     app.key(KeyEvent::new(code, KeyModifiers::NONE));
+    app.finish_work();
 }
 
 pub fn ctrl(app: &mut App, c: char) {
     app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    app.finish_work();
 }
 
 /// Presses Tab `n` times (the next field, `n` times over).

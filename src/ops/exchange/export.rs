@@ -162,7 +162,10 @@ pub fn export(
             let _ = std::fs::remove_file(part_of(path));
         }
     };
+    let versions = all.iter().map(|c| c.versions.len() as u64).sum();
+    let step = crate::progress::step(crate::progress::Step::WritingBundles, versions);
     let written = write_parts(all, signer, &readers, out_dir);
+    drop(step);
     let exported = match written {
         Ok(exported) => exported,
         Err(e) => {
