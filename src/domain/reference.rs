@@ -17,16 +17,9 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use super::embedded::text as data;
 use super::rules::Sex;
 use super::text;
-
-const PROVINCES_CSV: &str = include_str!("../../data/provinces.csv");
-const CENTURY_SEX_CSV: &str = include_str!("../../data/century_sex_codes.csv");
-const ETHNIC_CSV: &str = include_str!("../../data/ethnic_groups.csv");
-const RELIGIONS_CSV: &str = include_str!("../../data/religions.csv");
-const RELATIONSHIPS_CSV: &str = include_str!("../../data/relationships.csv");
-const MOBILE_CSV: &str = include_str!("../../data/mobile_prefixes.csv");
-const SYNONYMS_CSV: &str = include_str!("../../data/synonyms.csv");
 
 fn parse<T: for<'de> Deserialize<'de>>(csv_text: &str) -> Vec<T> {
     csv::ReaderBuilder::new()
@@ -109,7 +102,7 @@ struct SynonymRow {
 fn synonyms() -> &'static [(SynonymList, String, String)] {
     static CELL: OnceLock<Vec<(SynonymList, String, String)>> = OnceLock::new();
     CELL.get_or_init(|| {
-        parse::<SynonymRow>(SYNONYMS_CSV)
+        parse::<SynonymRow>(&data!("synonyms.csv"))
             .into_iter()
             .filter_map(|r| {
                 let list = match r.list.as_str() {
@@ -193,7 +186,7 @@ pub struct Province {
 
 pub fn provinces() -> &'static [Province] {
     static CELL: OnceLock<Vec<Province>> = OnceLock::new();
-    CELL.get_or_init(|| parse(PROVINCES_CSV))
+    CELL.get_or_init(|| parse(&data!("provinces.csv")))
 }
 
 /// Exact 3-digit code. Codes have gaps (001–096), so never use a numeric range.
@@ -225,7 +218,7 @@ struct CenturySexRow {
 pub fn century_sex_codes() -> &'static [CenturySexCode] {
     static CELL: OnceLock<Vec<CenturySexCode>> = OnceLock::new();
     CELL.get_or_init(|| {
-        parse::<CenturySexRow>(CENTURY_SEX_CSV)
+        parse::<CenturySexRow>(&data!("century_sex_codes.csv"))
             .into_iter()
             .filter_map(|r| {
                 let sex = match r.gender.as_str() {
@@ -321,7 +314,7 @@ fn parse_spellings(field: &str) -> Vec<String> {
 pub fn ethnic_groups() -> &'static [EthnicGroup] {
     static CELL: OnceLock<Vec<EthnicGroup>> = OnceLock::new();
     CELL.get_or_init(|| {
-        parse::<EthnicRow>(ETHNIC_CSV)
+        parse::<EthnicRow>(&data!("ethnic_groups.csv"))
             .into_iter()
             .map(|r| EthnicGroup {
                 spellings: parse_spellings(&r.other_spellings),
@@ -410,7 +403,7 @@ struct ReligionRow {
 pub fn religions() -> &'static [Religion] {
     static CELL: OnceLock<Vec<Religion>> = OnceLock::new();
     CELL.get_or_init(|| {
-        parse::<ReligionRow>(RELIGIONS_CSV)
+        parse::<ReligionRow>(&data!("religions.csv"))
             .into_iter()
             .map(|r| Religion {
                 code: non_empty(r.code_qd1019),
@@ -546,7 +539,7 @@ fn capitalise(s: &str) -> String {
 pub fn relationships() -> &'static [Relationship] {
     static CELL: OnceLock<Vec<Relationship>> = OnceLock::new();
     CELL.get_or_init(|| {
-        parse::<RelationshipRow>(RELATIONSHIPS_CSV)
+        parse::<RelationshipRow>(&data!("relationships.csv"))
             .into_iter()
             .flat_map(split_relationship_row)
             .collect()
@@ -611,7 +604,7 @@ struct MobileRow {
 pub fn mobile_prefixes() -> &'static [MobilePrefix] {
     static CELL: OnceLock<Vec<MobilePrefix>> = OnceLock::new();
     CELL.get_or_init(|| {
-        parse::<MobileRow>(MOBILE_CSV)
+        parse::<MobileRow>(&data!("mobile_prefixes.csv"))
             .into_iter()
             .map(|r| MobilePrefix {
                 prefix: r.prefix_10_digit,
@@ -882,7 +875,7 @@ mod tests {
             assert_eq!(found, Some(official.as_str()), "{written}");
         }
         // Every row was read: a misspelt list name would drop one silently.
-        let rows = SYNONYMS_CSV
+        let rows = data!("synonyms.csv")
             .lines()
             .skip(1)
             .filter(|l| !l.is_empty())

@@ -133,7 +133,7 @@ impl Spec {
 pub fn spec() -> &'static Spec {
     static SHIPPED: OnceLock<Spec> = OnceLock::new();
     let shipped = SHIPPED.get_or_init(|| {
-        serde_json::from_str(include_str!("../../data/report.json"))
+        serde_json::from_str(&crate::domain::embedded::text!("report.json"))
             .expect("the report spec is checked by the tests")
     });
     let forms = form::forms();
