@@ -1,14 +1,31 @@
 //! Keeps the release binary under its 6 MB budget (BENCHMARKS.md, issue 18):
-//! deflates the data files the binary carries (`data/*.csv`, `data/*.json`,
-//! `data/forms/*.json`) into `OUT_DIR`, where `src/domain/embedded.rs`
-//! includes them: 62 KB of text take about 17 KB so, and the inflater is in
-//! the binary anyway (the zip reader's, for workbooks).
+//!
+//! * deflates the data files the binary carries (`data/*.csv`,
+//!   `data/*.json`, `data/forms/*.json`) into `OUT_DIR`, where
+//!   `src/domain/embedded.rs` includes them: 62 KB of text take about 17 KB
+//!   so, and the inflater is in the binary anyway (the zip reader's, for
+//!   workbooks);
+//! * on x86-64 Linux, links the `tothon` binary with identical code folding
+//!   (see `link_args`).
 
 use std::io::Write;
 use std::path::Path;
 
 fn main() {
     deflate_data();
+    link_args();
+}
+
+/// LLD, rustc's linker for x86-64 Linux since Rust 1.90 (the
+/// rust-version), folds functions whose code is identical (`--icf=all`):
+/// the many copies of generic code that differ only in type end up the
+/// same machine code (−46 KB). Rust promises no distinct addresses for
+/// functions (rustc marks them `unnamed_addr`), so folding them is sound.
+/// The Windows build (`.ci/windows`, GNU ld) is linked as before.
+fn link_args() {
+    if std::env::var("TARGET").as_deref() == Ok("x86_64-unknown-linux-gnu") {
+        println!("cargo::rustc-link-arg-bins=-Wl,--icf=all");
+    }
 }
 
 fn deflate_data() {
