@@ -6,6 +6,7 @@ pub mod admit;
 pub mod case;
 pub mod commune;
 pub mod duplicates;
+pub mod embedded;
 pub mod form;
 pub mod lang;
 pub mod listing;

@@ -15,25 +15,40 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-
+use super::embedded::text as data;
 use super::rules::Sex;
 use super::text;
 
-const PROVINCES_CSV: &str = include_str!("../../data/provinces.csv");
-const CENTURY_SEX_CSV: &str = include_str!("../../data/century_sex_codes.csv");
-const ETHNIC_CSV: &str = include_str!("../../data/ethnic_groups.csv");
-const RELIGIONS_CSV: &str = include_str!("../../data/religions.csv");
-const RELATIONSHIPS_CSV: &str = include_str!("../../data/relationships.csv");
-const MOBILE_CSV: &str = include_str!("../../data/mobile_prefixes.csv");
-const SYNONYMS_CSV: &str = include_str!("../../data/synonyms.csv");
+/// The cells of `columns` (named in the header row), in that order, of
+/// every row; a row that is malformed or lacks one of them is skipped, and a
+/// file lacking a column gives no rows. Read without serde: a derived reader
+/// per row type was seven copies of the csv crate's generic code (about
+/// 30 KB of the binary, whose budget is 6 MB).
+fn rows<const N: usize>(csv_text: &str, columns: [&str; N]) -> Vec<[String; N]> {
+    cells(csv_text, &columns)
+        .into_iter()
+        .filter_map(|row| row.try_into().ok())
+        .collect()
+}
 
-fn parse<T: for<'de> Deserialize<'de>>(csv_text: &str) -> Vec<T> {
-    csv::ReaderBuilder::new()
+fn cells(csv_text: &str, columns: &[&str]) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(csv_text.as_bytes())
-        .deserialize()
+        .from_reader(csv_text.as_bytes());
+    let Ok(headers) = reader.headers() else {
+        return Vec::new();
+    };
+    let Some(at) = columns
+        .iter()
+        .map(|c| headers.iter().position(|h| h == *c))
+        .collect::<Option<Vec<usize>>>()
+    else {
+        return Vec::new();
+    };
+    reader
+        .records()
         .filter_map(Result::ok)
+        .filter_map(|r| at.iter().map(|&i| r.get(i).map(str::to_string)).collect())
         .collect()
 }
 
@@ -98,26 +113,19 @@ enum SynonymList {
     EthnicGroups,
 }
 
-#[derive(Deserialize)]
-struct SynonymRow {
-    list: String,
-    written: String,
-    official: String,
-}
-
 /// (list, written form, official name) of every row of `data/synonyms.csv`.
 fn synonyms() -> &'static [(SynonymList, String, String)] {
     static CELL: OnceLock<Vec<(SynonymList, String, String)>> = OnceLock::new();
     CELL.get_or_init(|| {
-        parse::<SynonymRow>(SYNONYMS_CSV)
+        rows(&data!("synonyms.csv"), ["list", "written", "official"])
             .into_iter()
-            .filter_map(|r| {
-                let list = match r.list.as_str() {
+            .filter_map(|[list, written, official]| {
+                let list = match list.as_str() {
                     "religion" => SynonymList::Religions,
                     "ethnic" => SynonymList::EthnicGroups,
                     _ => return None,
                 };
-                Some((list, text::clean(&r.written), text::clean(&r.official)))
+                Some((list, text::clean(&written), text::clean(&official)))
             })
             .collect()
     })
@@ -185,7 +193,7 @@ pub fn nearest_names<'a>(
 // ---------------------------------------------------------------- provinces
 
 /// A province code of the personal ID (digits 1–3), TT 07/2016 Phụ lục I.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Province {
     pub code: String,
     pub name: String,
@@ -193,7 +201,12 @@ pub struct Province {
 
 pub fn provinces() -> &'static [Province] {
     static CELL: OnceLock<Vec<Province>> = OnceLock::new();
-    CELL.get_or_init(|| parse(PROVINCES_CSV))
+    CELL.get_or_init(|| {
+        rows(&data!("provinces.csv"), ["code", "name"])
+            .into_iter()
+            .map(|[code, name]| Province { code, name })
+            .collect()
+    })
 }
 
 /// Exact 3-digit code. Codes have gaps (001–096), so never use a numeric range.
@@ -214,33 +227,28 @@ pub struct CenturySexCode {
     pub year_to: i32,
 }
 
-#[derive(Deserialize)]
-struct CenturySexRow {
-    digit: u8,
-    gender: String,
-    year_from: i32,
-    year_to: i32,
-}
-
 pub fn century_sex_codes() -> &'static [CenturySexCode] {
     static CELL: OnceLock<Vec<CenturySexCode>> = OnceLock::new();
     CELL.get_or_init(|| {
-        parse::<CenturySexRow>(CENTURY_SEX_CSV)
-            .into_iter()
-            .filter_map(|r| {
-                let sex = match r.gender.as_str() {
-                    "male" => Sex::Male,
-                    "female" => Sex::Female,
-                    _ => return None,
-                };
-                Some(CenturySexCode {
-                    digit: r.digit,
-                    sex,
-                    year_from: r.year_from,
-                    year_to: r.year_to,
-                })
+        rows(
+            &data!("century_sex_codes.csv"),
+            ["digit", "gender", "year_from", "year_to"],
+        )
+        .into_iter()
+        .filter_map(|[digit, gender, year_from, year_to]| {
+            let sex = match gender.as_str() {
+                "male" => Sex::Male,
+                "female" => Sex::Female,
+                _ => return None,
+            };
+            Some(CenturySexCode {
+                digit: digit.parse().ok()?,
+                sex,
+                year_from: year_from.parse().ok()?,
+                year_to: year_to.parse().ok()?,
             })
-            .collect()
+        })
+        .collect()
     })
 }
 
@@ -281,16 +289,6 @@ impl EthnicGroup {
     }
 }
 
-#[derive(Deserialize)]
-struct EthnicRow {
-    code_qd121_1979: String,
-    name: String,
-    code_qd121_status: String,
-    code_qd1019_2008: String,
-    code_qd1019_status: String,
-    other_spellings: String,
-}
-
 /// Splits "Khmer; Khơ me" and unwraps "Kinh (Việt)" into both the written form
 /// and the alternative in brackets; "(old)" is only an annotation.
 fn parse_spellings(field: &str) -> Vec<String> {
@@ -321,16 +319,35 @@ fn parse_spellings(field: &str) -> Vec<String> {
 pub fn ethnic_groups() -> &'static [EthnicGroup] {
     static CELL: OnceLock<Vec<EthnicGroup>> = OnceLock::new();
     CELL.get_or_init(|| {
-        parse::<EthnicRow>(ETHNIC_CSV)
+        let columns = [
+            "code_qd121_1979",
+            "name",
+            "code_qd121_status",
+            "code_qd1019_2008",
+            "code_qd1019_status",
+            "other_spellings",
+        ];
+        rows(&data!("ethnic_groups.csv"), columns)
             .into_iter()
-            .map(|r| EthnicGroup {
-                spellings: parse_spellings(&r.other_spellings),
-                code_1979: r.code_qd121_1979,
-                code_2008: r.code_qd1019_2008,
-                name: r.name,
-                code_1979_status: r.code_qd121_status,
-                code_2008_status: r.code_qd1019_status,
-            })
+            .map(
+                |[
+                    code_1979,
+                    name,
+                    code_1979_status,
+                    code_2008,
+                    code_2008_status,
+                    spellings,
+                ]| {
+                    EthnicGroup {
+                        spellings: parse_spellings(&spellings),
+                        code_1979,
+                        code_2008,
+                        name,
+                        code_1979_status,
+                        code_2008_status,
+                    }
+                },
+            )
             .collect()
     })
 }
@@ -399,26 +416,21 @@ pub struct Religion {
     pub confidence: String,
 }
 
-#[derive(Deserialize)]
-struct ReligionRow {
-    code_qd1019: String,
-    name: String,
-    notes: String,
-    confidence: String,
-}
-
 pub fn religions() -> &'static [Religion] {
     static CELL: OnceLock<Vec<Religion>> = OnceLock::new();
     CELL.get_or_init(|| {
-        parse::<ReligionRow>(RELIGIONS_CSV)
-            .into_iter()
-            .map(|r| Religion {
-                code: non_empty(r.code_qd1019),
-                name: r.name,
-                notes: r.notes,
-                confidence: r.confidence,
-            })
-            .collect()
+        rows(
+            &data!("religions.csv"),
+            ["code_qd1019", "name", "notes", "confidence"],
+        )
+        .into_iter()
+        .map(|[code, name, notes, confidence]| Religion {
+            code: non_empty(code),
+            name,
+            notes,
+            confidence,
+        })
+        .collect()
     })
 }
 
@@ -488,7 +500,6 @@ pub struct Relationship {
     pub synonyms: Vec<String>,
 }
 
-#[derive(Deserialize)]
 struct RelationshipRow {
     value_vi: String,
     english: String,
@@ -546,10 +557,19 @@ fn capitalise(s: &str) -> String {
 pub fn relationships() -> &'static [Relationship] {
     static CELL: OnceLock<Vec<Relationship>> = OnceLock::new();
     CELL.get_or_init(|| {
-        parse::<RelationshipRow>(RELATIONSHIPS_CSV)
-            .into_iter()
-            .flat_map(split_relationship_row)
-            .collect()
+        rows(
+            &data!("relationships.csv"),
+            ["value_vi", "english", "notes"],
+        )
+        .into_iter()
+        .flat_map(|[value_vi, english, notes]| {
+            split_relationship_row(RelationshipRow {
+                value_vi,
+                english,
+                notes,
+            })
+        })
+        .collect()
     })
 }
 
@@ -599,27 +619,27 @@ pub struct MobilePrefix {
     pub source: String,
 }
 
-#[derive(Deserialize)]
-struct MobileRow {
-    prefix_10_digit: String,
-    carrier_at_assignment: String,
-    old_11_digit_prefix: String,
-    confidence: String,
-    source: String,
-}
-
 pub fn mobile_prefixes() -> &'static [MobilePrefix] {
     static CELL: OnceLock<Vec<MobilePrefix>> = OnceLock::new();
     CELL.get_or_init(|| {
-        parse::<MobileRow>(MOBILE_CSV)
+        let columns = [
+            "prefix_10_digit",
+            "carrier_at_assignment",
+            "old_11_digit_prefix",
+            "confidence",
+            "source",
+        ];
+        rows(&data!("mobile_prefixes.csv"), columns)
             .into_iter()
-            .map(|r| MobilePrefix {
-                prefix: r.prefix_10_digit,
-                carrier: r.carrier_at_assignment,
-                old_prefix: non_empty(r.old_11_digit_prefix),
-                confirmed: !r.confidence.eq_ignore_ascii_case("unconfirmed"),
-                source: r.source,
-            })
+            .map(
+                |[prefix, carrier, old_prefix, confidence, source]| MobilePrefix {
+                    prefix,
+                    carrier,
+                    old_prefix: non_empty(old_prefix),
+                    confirmed: !confidence.eq_ignore_ascii_case("unconfirmed"),
+                    source,
+                },
+            )
             .collect()
     })
 }
@@ -882,7 +902,7 @@ mod tests {
             assert_eq!(found, Some(official.as_str()), "{written}");
         }
         // Every row was read: a misspelt list name would drop one silently.
-        let rows = SYNONYMS_CSV
+        let rows = data!("synonyms.csv")
             .lines()
             .skip(1)
             .filter(|l| !l.is_empty())

@@ -228,7 +228,7 @@ pub fn spec() -> &'static Spec {
 pub fn shipped() -> &'static Spec {
     static SHIPPED: OnceLock<Spec> = OnceLock::new();
     SHIPPED.get_or_init(|| {
-        serde_json::from_str(include_str!("../../data/report.json"))
+        serde_json::from_str(&crate::domain::embedded::text!("report.json"))
             .expect("the report spec is checked by the tests")
     })
 }

@@ -8,31 +8,35 @@ use std::sync::{OnceLock, RwLock};
 use serde::Deserialize;
 
 use super::MULTI_SEP;
+use crate::domain::embedded::text as data;
 use crate::domain::lang::Lang;
 
-/// The form specs shipped in the binary.
+/// The form specs shipped in the binary (deflated at build time:
+/// `domain::embedded`), inflated.
 ///
 /// Stored versions name their form and fields by their places here and in
 /// each form's field list (schema 5): add forms and fields at the end only.
 /// A test in `store::codec` pins the places.
-const SPECS: [&str; 8] = [
-    include_str!("../../../data/forms/household_check.json"),
-    include_str!("../../../data/forms/missing_field.json"),
-    include_str!("../../../data/forms/activation.json"),
-    include_str!("../../../data/forms/duplicate.json"),
-    // The commune's other data-cleaning groups (issue 21).
-    include_str!("../../../data/forms/id_cancellation.json"),
-    include_str!("../../../data/forms/id_card_mismatch.json"),
-    include_str!("../../../data/forms/subscriber.json"),
-    include_str!("../../../data/forms/social_insurance.json"),
-];
+fn specs() -> [String; 8] {
+    [
+        data!("forms/household_check.json"),
+        data!("forms/missing_field.json"),
+        data!("forms/activation.json"),
+        data!("forms/duplicate.json"),
+        // The commune's other data-cleaning groups (issue 21).
+        data!("forms/id_cancellation.json"),
+        data!("forms/id_card_mismatch.json"),
+        data!("forms/subscriber.json"),
+        data!("forms/social_insurance.json"),
+    ]
+}
 
-/// The forms shipped in the binary, parsed once, in [`SPECS`]' order: the
+/// The forms shipped in the binary, parsed once, in [`specs`]' order: the
 /// store's compact layouts number these (and only these).
 pub fn builtin() -> &'static [FormSpec] {
     static FORMS: OnceLock<Vec<FormSpec>> = OnceLock::new();
     FORMS.get_or_init(|| {
-        SPECS
+        specs()
             .iter()
             .map(|s| serde_json::from_str(s).expect("form specs are checked by the tests"))
             .collect()
@@ -214,7 +218,7 @@ pub fn spec_named(id: &str) -> Option<&'static FormSpec> {
 pub fn register() -> &'static FormSpec {
     static REGISTER: OnceLock<FormSpec> = OnceLock::new();
     REGISTER.get_or_init(|| {
-        serde_json::from_str(include_str!("../../../data/forms/register.json"))
+        serde_json::from_str(&data!("forms/register.json"))
             .expect("the register spec is checked by the tests")
     })
 }
@@ -788,7 +792,7 @@ mod tests {
 
     #[test]
     fn specs_parse_and_refer_only_to_their_own_fields() {
-        assert_eq!(forms().len(), SPECS.len());
+        assert_eq!(forms().len(), specs().len());
         let codes: std::collections::HashSet<&str> =
             forms().iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes.len(), forms().len(), "case codes repeat");
