@@ -119,14 +119,19 @@ fn remember(spec: FormSpec, held: bool) {
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let key = (spec.id.clone(), spec.version);
-    if !added
+    let new = !added
         .known
         .iter()
-        .any(|f| f.id == key.0 && f.version == key.1)
-    {
+        .any(|f| f.id == key.0 && f.version == key.1);
+    let newly_held = held && !added.held.contains(&key);
+    if !new && !newly_held {
+        // Known, and in force as asked (a store opened again).
+        return;
+    }
+    if new {
         added.known.push(Box::leak(Box::new(spec)));
     }
-    if held && !added.held.contains(&key) {
+    if newly_held {
         added.held.push(key);
     }
     let latest = |only_held: bool| {
