@@ -323,9 +323,9 @@ pub struct Received {
     /// The work items moved away from the receiving team (none from a
     /// bundle written before items moved).
     pub moved: Vec<Moved>,
-    /// The forms the commune added, each as its spec's JSON: put in force
-    /// as they are read (before any version of theirs), stored by the
-    /// import.
+    /// The forms the commune added, each as its spec's JSON: known as
+    /// they are read (before any version of theirs), stored and put in
+    /// force by the import once it commits.
     pub forms: Vec<String>,
 }
 

@@ -119,19 +119,20 @@ fn remember(spec: FormSpec, held: bool) {
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let key = (spec.id.clone(), spec.version);
-    let new = !added
+    let at = added
         .known
         .iter()
-        .any(|f| f.id == key.0 && f.version == key.1);
-    let newly_held = held && !added.held.contains(&key);
-    if !new && !newly_held {
-        // Known, and in force as asked (a store opened again).
-        return;
+        .position(|f| f.id == key.0 && f.version == key.1);
+    let was_held = added.held.contains(&key);
+    match at {
+        // Held: the store's own spec, which nothing replaces.
+        Some(_) if was_held => return,
+        // Known only (a bundle read, perhaps refused after): the spec now
+        // given replaces it, the store's when it is put in force.
+        Some(n) => added.known[n] = Box::leak(Box::new(spec)),
+        None => added.known.push(Box::leak(Box::new(spec))),
     }
-    if new {
-        added.known.push(Box::leak(Box::new(spec)));
-    }
-    if newly_held {
+    if held {
         added.held.push(key);
     }
     let latest = |only_held: bool| {
