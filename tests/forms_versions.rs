@@ -166,3 +166,21 @@ fn versions_keep_outcomes_and_odd_specs_are_refused() {
         "{err}"
     );
 }
+
+/// A spec file that is not UTF-8 (saved as Windows-1258, say) is refused
+/// saying so, with nothing taken.
+#[test]
+fn a_spec_not_in_utf8_is_refused() {
+    let c = Commune::with_teams([]);
+    let mut bytes = WATER.replace("Chủ hộ", "Chu ho").into_bytes();
+    bytes.extend_from_slice(b"\n\xff");
+    let err = fails_listing(
+        tothon(&c.commune())
+            .args(["form", "add"])
+            .arg(c.write("x.json", &bytes)),
+    );
+    assert!(
+        err.contains("UTF-8") && err.contains("chưa cài gì"),
+        "{err}"
+    );
+}

@@ -65,6 +65,7 @@ fn fault_words(lang: Lang, fault: &Fault) -> String {
     match lang {
         Lang::Vi => match fault {
             Fault::Json(detail) => format!("không đọc được JSON ({detail})"),
+            Fault::NotUtf8 => "tệp không phải văn bản UTF-8 (hãy lưu lại dạng UTF-8)".to_string(),
             Fault::BadName(s) => format!(
                 "«{s}» không dùng làm tên được (chữ a–z, chữ số và _, bắt đầu bằng chữ, tối đa 40 ký tự; không trùng tên cột của gói: id, form, team, status…)"
             ),
@@ -98,6 +99,7 @@ fn fault_words(lang: Lang, fault: &Fault) -> String {
         },
         Lang::En => match fault {
             Fault::Json(detail) => format!("not readable as JSON ({detail})"),
+            Fault::NotUtf8 => "the file is not UTF-8 text (save it as UTF-8)".to_string(),
             Fault::BadName(s) => format!(
                 "\"{s}\" cannot be a name (letters a–z, digits and _, from a letter, at most 40; not a bundle column's: id, form, team, status…)"
             ),

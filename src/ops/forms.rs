@@ -24,7 +24,18 @@ pub fn add(store: &Store, name: &str, bytes: &[u8]) -> Result<&'static FormSpec>
             .map_err(|found| refused(found.into_iter().map(FormProblem::Sheet).collect()))?
     } else {
         // Kept without the byte-order mark an editor may have put first.
-        let text = String::from_utf8_lossy(bytes);
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            refused(vec![FormProblem::Spec(added::SpecProblem {
+                at: added::At::Text {
+                    line: 1 + bytes[..e.valid_up_to()]
+                        .iter()
+                        .filter(|b| **b == b'\n')
+                        .count(),
+                    column: 1,
+                },
+                fault: added::Fault::NotUtf8,
+            })])
+        })?;
         text.trim_start_matches('\u{feff}').to_string()
     };
     let spec_problems = |found: Vec<added::SpecProblem>| {

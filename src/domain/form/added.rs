@@ -33,6 +33,8 @@ pub enum At {
 pub enum Fault {
     /// The JSON could not be read as a form spec.
     Json(String),
+    /// The file is not UTF-8 text.
+    NotUtf8,
     /// A name tothon cannot use for a form, field or choice (letters a–z,
     /// digits and `_`, starting with a letter).
     BadName(String),
