@@ -174,6 +174,7 @@ impl Effect {
                 | Effect::ExportBundles { .. }
                 | Effect::ImportBundle { .. }
                 | Effect::OpenBundlePath { .. }
+                | Effect::SettlePair { .. }
         )
     }
 }

@@ -253,6 +253,28 @@ pub enum Action {
     Paste(String),
 }
 
+impl Action {
+    /// Whether the action commits something the screen shows first: a
+    /// save, an import, an export, a settlement, a choice confirmed.
+    pub fn confirms(&self) -> bool {
+        matches!(
+            self,
+            Action::SaveCase
+                | Action::ReturnForCorrection
+                | Action::VoidCase
+                | Action::ExportTable
+                | Action::SaveReport
+                | Action::SettlePair(_)
+                | Action::ImportWorklist
+                | Action::ImportBundle
+                | Action::ExportBundles
+                | Action::SaveResolution
+                | Action::Confirm
+                | Action::Discard
+        )
+    }
+}
+
 /// A key and the modifiers held with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Key {

@@ -68,7 +68,9 @@ pub struct App {
 
 /// An effect running on its own thread.
 struct Running {
-    outcome: JoinHandle<Option<Outcome>>,
+    /// `None`: redb panicked reading the store (a file damaged outside
+    /// tothon), which is said as damage, as on the screens' own thread.
+    outcome: JoinHandle<Option<Option<Outcome>>>,
     /// Closed when the thread ends, however it ends.
     ended: Receiver<()>,
 }
@@ -196,6 +198,13 @@ impl App {
     }
 
     fn take(&mut self, event: Event) {
+        self.take_as(event, false);
+    }
+
+    /// [`App::take`]; a key `held` while work ran moves and types, and
+    /// confirms nothing: what it would confirm (an import, a save, an
+    /// export) came with the work, unseen when it was pressed.
+    fn take_as(&mut self, event: Event, held: bool) {
         if self.quit() {
             return;
         }
@@ -204,6 +213,7 @@ impl App {
             Event::Paste(text) => Some(Action::Paste(text)),
             _ => None,
         };
+        let action = action.filter(|a| !(held && a.confirms()));
         if let Some(action) = action {
             let effects = app::update(&mut self.state, action);
             self.wrote |= !effects.is_empty();
@@ -227,7 +237,9 @@ impl App {
                 let (ended, ends) = std::sync::mpsc::channel::<()>();
                 let outcome = std::thread::spawn(move || {
                     let _ended = ended;
-                    crate::progress::counted(|| effect::run(&store, signer.as_deref(), e, lang))
+                    crate::crash::store_damage_as_error(|| {
+                        crate::progress::counted(|| effect::run(&store, signer.as_deref(), e, lang))
+                    })
                 });
                 self.running = Some(Running {
                     outcome,
@@ -265,8 +277,21 @@ impl App {
             return;
         };
         match running.outcome.join() {
-            Ok(Some(outcome)) => self.effects.extend(app::apply(&mut self.state, outcome)),
-            Ok(None) => {}
+            Ok(Some(Some(outcome))) => self.effects.extend(app::apply(&mut self.state, outcome)),
+            Ok(Some(None)) => {}
+            // The store file is damaged: the screens close saying so.
+            Ok(None) => {
+                self.failed = Some(
+                    crate::store::StoreError::Damaged {
+                        file: self.store.path().to_path_buf(),
+                        detail: String::new(),
+                    }
+                    .into(),
+                );
+                self.state.quit = true;
+                self.held.clear();
+                return;
+            }
             Err(panic) => std::panic::resume_unwind(panic),
         }
         self.run_effects();
@@ -274,7 +299,7 @@ impl App {
             let Some(event) = self.held.pop_front() else {
                 break;
             };
-            self.take(event);
+            self.take_as(event, true);
         }
     }
 
