@@ -243,8 +243,11 @@ fn one_command(command: Command, dir: &Path, lang: Lang) -> Result<()> {
             })?;
             let store = Store::open(&dir)?;
             let spec = crate::ops::forms::add(&store, &file.display().to_string(), &bytes)?;
+            // The label is the file's (checked free of controls, and made
+            // printable all the same).
+            let label = crate::domain::text::printable(spec.label.get(lang), usize::MAX);
             let added = i18n::Msg::FormAdded {
-                label: spec.label.get(lang),
+                label: &label,
                 id: &spec.id,
                 version: spec.version,
                 code: &spec.code,

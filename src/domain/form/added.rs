@@ -192,6 +192,9 @@ pub fn check(spec: &FormSpec) -> Vec<SpecProblem> {
         if label.vi.trim().is_empty() || label.en.trim().is_empty() {
             out.push(problem(At::Form(key), Fault::Missing));
         }
+        if has_control(&[&label.vi, &label.en]) {
+            out.push(problem(At::Form(key), Fault::ControlCharacter));
+        }
     }
     if spec.subject == Subject::Pair {
         out.push(problem(At::Form("subject"), Fault::PairSubject));
@@ -291,6 +294,15 @@ pub fn check(spec: &FormSpec) -> Vec<SpecProblem> {
                 super::form(id)
             }
         };
+        let with_target = line.with_target.iter().flat_map(|l| [&l.vi, &l.en]);
+        let words = [&line.vi, &line.en, &line.short.vi, &line.short.en];
+        if words
+            .into_iter()
+            .chain(with_target)
+            .any(|w| has_control(&[w]))
+        {
+            out.push(problem(At::Report(n, "wording"), Fault::ControlCharacter));
+        }
         for (part, name) in line.faults(form) {
             out.push(problem(At::Report(n, part), Fault::NoSuchField(name)));
         }
@@ -304,6 +316,12 @@ pub fn check(spec: &FormSpec) -> Vec<SpecProblem> {
         ));
     }
     out
+}
+
+/// Whether any of these words holds a control character: they are shown
+/// on the screens and printed, and a terminal would run one.
+fn has_control(words: &[&str]) -> bool {
+    words.iter().any(|w| w.chars().any(char::is_control))
 }
 
 fn need_field(spec: &FormSpec, name: &str, at: At, out: &mut Vec<SpecProblem>) {
@@ -381,6 +399,9 @@ fn check_choices(choices: &[Choice], n: usize, out: &mut Vec<SpecProblem>) {
         if c.vi.trim().is_empty() || c.en.trim().is_empty() {
             out.push(problem(At::Field(n, "choices"), Fault::Missing));
         }
+        if has_control(&[&c.vi, &c.en]) {
+            out.push(problem(At::Field(n, "choices"), Fault::ControlCharacter));
+        }
     }
 }
 
@@ -432,6 +453,12 @@ mod tests {
         )));
         assert!(faults.contains(&(At::Form("done_when"), Fault::NoSuchField("nowhere".into()))));
         assert!(faults.contains(&(At::Form("outcome"), Fault::NoSuchField("result".into()))));
+        let escape = WATER.replace("Kiểm tra nước sạch", "Kiểm tra\\u001b[2J");
+        let problems = from_json(&escape).unwrap_err();
+        assert_eq!(
+            (problems[0].at.clone(), problems[0].fault.clone()),
+            (At::Form("label"), Fault::ControlCharacter)
+        );
         let broken = from_json("{\"id\": \"x\",\n \"code\": }").unwrap_err();
         assert!(
             matches!(broken[0].at, At::Text { line: 2, .. }),
